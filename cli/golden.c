@@ -1,0 +1,328 @@
+/*
+ * golden.c — `jinn test`: the golden-file runner (as jq runs tests/jq.test itself).
+ *
+ * A case is one file, sections introduced by lines "--- NAME":
+ *     --- template        the template text
+ *     --- context         JSON object of variables (optional)
+ *     --- providers       JSON provider fixtures (optional)
+ *     --- options         one per line: seed=N trim_blocks lstrip_blocks keep_trailing_newline
+ *                         autoescape strict_providers profile=jinja|jinjava name=NAME (optional)
+ *     --- output          the expected render, or
+ *     --- error           the expected diagnostic (what `jinn render` prints on stderr)
+ *     --- warnings        the expected warnings (optional)
+ * A section's text runs to the next header; its final newline is not part of it.
+ * On a mismatch the runner prints a unified diff, keeps the actual text in FILE.actual, and
+ * with --update rewrites the expectation. It ends with "N passed, M failed".
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct {
+    char name[32];
+    const char *text;
+    size_t len;
+    const char *hdr;  /* where the header line starts (for --update) */
+} section;
+
+#define MAX_SECTIONS 8
+
+typedef struct {
+    section s[MAX_SECTIONS];
+    int n;
+} sections;
+
+static void split_sections(const char *text, size_t len, sections *S)
+{
+    S->n = 0;
+    const char *p = text, *end = text + len;
+    section *cur = NULL;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if (le - p >= 4 && !memcmp(p, "--- ", 4) && S->n < MAX_SECTIONS) {
+            if (cur) {
+                cur->len = (size_t)(p - cur->text);
+                if (cur->len && cur->text[cur->len - 1] == '\n') cur->len--;
+            }
+            cur = &S->s[S->n++];
+            size_t nl2 = (size_t)(le - p - 4);
+            if (nl2 > 31) nl2 = 31;
+            memcpy(cur->name, p + 4, nl2);
+            cur->name[nl2] = 0;
+            cur->hdr = p;
+            cur->text = nl ? nl + 1 : end;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (cur) {
+        cur->len = (size_t)(end - cur->text);
+        if (cur->len && cur->text[cur->len - 1] == '\n') cur->len--;
+    }
+}
+
+static section *find(sections *S, const char *name)
+{
+    for (int i = 0; i < S->n; i++)
+        if (!strcmp(S->s[i].name, name)) return &S->s[i];
+    return NULL;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    fwrite(data, 1, len, f);
+    fclose(f);
+    return 0;
+}
+
+static void show_diff(const char *path, const char *exp, size_t elen, const char *act, size_t alen)
+{
+    char ef[4096], af[4096];
+    snprintf(ef, sizeof ef, "%s.expected.tmp", path);
+    snprintf(af, sizeof af, "%s.actual", path);
+    /* each side ends with a newline so diff does not complain */
+    char *e = malloc(elen + 1), *a = malloc(alen + 1);
+    if (!e || !a) { free(e); free(a); return; }
+    memcpy(e, exp, elen); e[elen] = '\n';
+    memcpy(a, act, alen); a[alen] = '\n';
+    write_file(ef, e, elen + 1);
+    write_file(af, a, alen + 1);
+    free(e);
+    free(a);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execlp("diff", "diff", "-u", "--label", "expected", "--label", "actual", ef, af, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0) {
+        int st;
+        while (waitpid(pid, &st, 0) < 0) {}
+    }
+    unlink(ef);
+}
+
+/* run one case; fills *actual (malloc'd) and whether it is an error */
+static int run_case(const char *path, sections *S, char **actual, size_t *alen, char **warnings, char **err)
+{
+    section *tpl = find(S, "template"), *ctx = find(S, "context"), *prov = find(S, "providers"), *opt = find(S, "options");
+    *actual = NULL;
+    *warnings = NULL;
+    *err = NULL;
+    if (!tpl) { *err = strdup("no '--- template' section"); return -1; }
+    jinn_config cfg;
+    jinn_config_init(&cfg);
+    uint64_t seed = 0;
+    char name[256];
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(name, sizeof name, "%s", base);
+    char *dot = strrchr(name, '.');
+    if (dot && !strcmp(dot, ".test")) strcpy(dot, ".jinja");
+    if (opt) {
+        const char *p = opt->text, *end = opt->text + opt->len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = (size_t)((nl ? nl : end) - p);
+            char line[256];
+            if (n > 255) n = 255;
+            memcpy(line, p, n);
+            line[n] = 0;
+            if (!strncmp(line, "seed=", 5)) seed = strtoull(line + 5, NULL, 10);
+            else if (!strcmp(line, "trim_blocks")) cfg.trim_blocks = 1;
+            else if (!strcmp(line, "lstrip_blocks")) cfg.lstrip_blocks = 1;
+            else if (!strcmp(line, "keep_trailing_newline")) cfg.keep_trailing_newline = 1;
+            else if (!strcmp(line, "autoescape")) cfg.autoescape = 1;
+            else if (!strcmp(line, "strict_providers")) cfg.strict_providers = 1;
+            else if (!strcmp(line, "profile=jinjava")) cfg.profile = JINN_PROFILE_JINJAVA;
+            else if (!strcmp(line, "profile=jinja")) cfg.profile = JINN_PROFILE_JINJA;
+            else if (!strncmp(line, "name=", 5)) snprintf(name, sizeof name, "%s", line + 5);
+            else if (line[0]) {
+                char m[300];
+                snprintf(m, sizeof m, "unknown option '%s'", line);
+                *err = strdup(m);
+                return -1;
+            }
+            p = nl ? nl + 1 : end;
+        }
+    }
+    jinn_env *env = jinn_env_new(&cfg);
+    jinn_result res;
+    jinn_template *t = NULL;
+    jinn_context *c = NULL;
+    int is_error = 0;
+    if (prov && jinn_env_use_json_provider(env, prov->text, prov->len, &res) != JINN_OK) {
+        *err = strdup(res.text);
+        jinn_result_clear(env, &res);
+        jinn_env_free(env);
+        return -1;
+    }
+    if (jinn_compile(env, name, tpl->text, tpl->len, &t, &res) != JINN_OK) {
+        *actual = strdup(res.message);
+        is_error = 1;
+    } else {
+        const char *cj = ctx ? ctx->text : "{}";
+        size_t cl = ctx ? ctx->len : 2;
+        if (jinn_context_from_json(env, cj, cl, &c, &res) != JINN_OK) {
+            *err = strdup(res.text);
+            jinn_result_clear(env, &res);
+            jinn_template_free(t);
+            jinn_env_free(env);
+            return -1;
+        }
+        jinn_render_opts o = {c, seed};
+        jinn_buf out = {0};
+        if (jinn_render(t, &o, &out, &res) != JINN_OK) {
+            *actual = strdup(res.message);
+            is_error = 1;
+        } else {
+            *actual = malloc(out.len + 1);
+            memcpy(*actual, out.data, out.len + 1);
+            *alen = out.len;
+        }
+        if (res.warnings) *warnings = strdup(res.warnings);
+        jinn_buf_free(env, &out);
+    }
+    if (is_error) {
+        *alen = strlen(*actual);
+        while (*alen && (*actual)[*alen - 1] == '\n') (*actual)[--*alen] = 0;
+    }
+    jinn_result_clear(env, &res);
+    jinn_context_free(c);
+    jinn_template_free(t);
+    jinn_env_free(env);
+    return is_error;
+}
+
+/* rewrite the expectation section(s) of a case file */
+static void update_file(const char *path, const char *text, size_t len, sections *S, int is_error,
+                        const char *actual, size_t alen, const char *warnings)
+{
+    /* keep everything before the first expectation header */
+    const char *cut = text + len;
+    for (int i = 0; i < S->n; i++)
+        if (!strcmp(S->s[i].name, "output") || !strcmp(S->s[i].name, "error") || !strcmp(S->s[i].name, "warnings"))
+            if (S->s[i].hdr < cut) cut = S->s[i].hdr;
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    fwrite(text, 1, (size_t)(cut - text), f);
+    if (cut > text && cut[-1] != '\n') fputc('\n', f);
+    fprintf(f, "--- %s\n", is_error ? "error" : "output");
+    fwrite(actual, 1, alen, f);
+    fputc('\n', f);
+    if (warnings) fprintf(f, "--- warnings\n%s\n", warnings);
+    fclose(f);
+}
+
+typedef struct {
+    int passed, failed;
+    bool update;
+} stats;
+
+static void run_file(const char *path, stats *st)
+{
+    size_t len;
+    char *text = cli_read_file(path, &len);
+    if (!text) { st->failed++; return; }
+    sections S;
+    split_sections(text, len, &S);
+    char *actual, *warnings, *err;
+    size_t alen = 0;
+    int is_error = run_case(path, &S, &actual, &alen, &warnings, &err);
+    if (is_error < 0) {
+        printf("FAIL %s: %s\n", path, err ? err : "bad test file");
+        st->failed++;
+        free(err);
+        free(text);
+        return;
+    }
+    section *want = find(&S, is_error ? "error" : "output");
+    section *other = find(&S, is_error ? "output" : "error");
+    section *ww = find(&S, "warnings");
+    bool ok = want && alen == want->len && !memcmp(actual, want->text, alen);
+    if (ok && ww) ok = warnings && strlen(warnings) == ww->len && !memcmp(warnings, ww->text, ww->len);
+    if (ok) {
+        st->passed++;
+        char af[4096];
+        snprintf(af, sizeof af, "%s.actual", path);
+        unlink(af);
+    } else if (st->update) {
+        update_file(path, text, len, &S, is_error, actual, alen, ww ? warnings : NULL);
+        printf("UPDATED %s\n", path);
+        st->passed++;
+    } else {
+        st->failed++;
+        printf("FAIL %s\n", path);
+        if (!want && other)
+            printf("  expected %s, got %s\n", is_error ? "output" : "an error", is_error ? "an error" : "output");
+        const char *exp = want ? want->text : other ? other->text : "";
+        size_t elen = want ? want->len : other ? other->len : 0;
+        if (want && ww && alen == want->len && !memcmp(actual, want->text, alen)) {
+            exp = ww->text;
+            elen = ww->len;
+            printf("  warnings differ\n");
+            show_diff(path, exp, elen, warnings ? warnings : "", warnings ? strlen(warnings) : 0);
+        } else {
+            show_diff(path, exp, elen, actual, alen);
+        }
+    }
+    free(actual);
+    free(warnings);
+    free(text);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void run_path(const char *path, stats *st)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        printf("FAIL %s: no such file or directory\n", path);
+        st->failed++;
+        return;
+    }
+    if (!S_ISDIR(sb.st_mode)) { run_file(path, st); return; }
+    DIR *d = opendir(path);
+    if (!d) return;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        size_t l = strlen(e->d_name);
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+        struct stat s2;
+        if (stat(full, &s2) != 0) continue;
+        if (!S_ISDIR(s2.st_mode) && !(l > 5 && !strcmp(e->d_name + l - 5, ".test"))) continue;
+        if (n == cap) { cap = cap ? cap * 2 : 64; names = realloc(names, cap * sizeof *names); }
+        names[n++] = strdup(full);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) { run_path(names[i], st); free(names[i]); }
+    free(names);
+}
+
+int cli_test(int argc, char **argv)
+{
+    stats st = {0, 0, false};
+    int npaths = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--update")) st.update = true;
+        else npaths++;
+    }
+    if (!npaths) { fprintf(stderr, "jinn: test: give one or more files or folders\n"); return 2; }
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--update")) run_path(argv[i], &st);
+    printf("%d passed, %d failed\n", st.passed, st.failed);
+    return st.failed ? 1 : 0;
+}

@@ -1,0 +1,444 @@
+/*
+ * lexer.re — jinn's tokenizer. re2c turns this into build/lexer.c (see the Makefile).
+ *
+ * Modes are re2c conditions:
+ *   TEXT  template text. The only interesting byte is '{'; everything else is skipped with
+ *         memchr, which is what makes lexing a 20 KB page cost microseconds.
+ *   TAG   inside {% ... %}: the first name is the tag name (a TAG_* token), then expression
+ *         tokens up to '%}'.
+ *   VAR   inside {{ ... }}: expression tokens up to '}}'.
+ *   ID    the argument of an insert tag: a [0-9A-Za-z-] run (a UUID), optionally behind
+ *         "metric_id:", or a {{ expression }}.
+ * Whitespace control is applied when a text token is cut (emit_text), so the grammar never
+ * sees it. Every token carries its byte offset; diag.c turns that into line:column.
+ */
+#include <string.h>
+
+#include "lex.h"
+#include "diag.h"
+#include "parser.h"
+
+/*!types:re2c*/
+
+/* ---- tag names ------------------------------------------------------------------------ */
+static const struct { const char *name; int tok; } tag_names[] = {
+    {"if", TK_TAG_IF}, {"elif", TK_TAG_ELIF}, {"else", TK_TAG_ELSE}, {"endif", TK_TAG_ENDIF},
+    {"for", TK_TAG_FOR}, {"endfor", TK_TAG_ENDFOR}, {"break", TK_TAG_BREAK},
+    {"continue", TK_TAG_CONTINUE}, {"set", TK_TAG_SET}, {"endset", TK_TAG_ENDSET},
+    {"do", TK_TAG_DO}, {"with", TK_TAG_WITH}, {"endwith", TK_TAG_ENDWITH},
+    {"macro", TK_TAG_MACRO}, {"endmacro", TK_TAG_ENDMACRO},
+    {"expressionvar", TK_TAG_EXPRESSIONVAR}, {"endexpressionvar", TK_TAG_ENDEXPRESSIONVAR},
+    {"metricsvar", TK_TAG_METRICSVAR}, {"endmetricsvar", TK_TAG_ENDMETRICSVAR},
+    {"aggregatevar", TK_TAG_AGGREGATEVAR}, {"endaggregatevar", TK_TAG_ENDAGGREGATEVAR},
+    {"aggregate", TK_TAG_AGGREGATE}, {"endaggregate", TK_TAG_ENDAGGREGATE},
+    {"expression", TK_TAG_EXPRESSION}, {"endexpression", TK_TAG_ENDEXPRESSION},
+    {"metrics", TK_TAG_METRICS}, {"endmetrics", TK_TAG_ENDMETRICS},
+    {"raw", -2}, {"endraw", -3},
+};
+
+static int tag_lookup(const char *p, size_t n)
+{
+    for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
+        if (strlen(tag_names[i].name) == n && !memcmp(tag_names[i].name, p, n)) return tag_names[i].tok;
+    return 0;
+}
+
+static int is_insert_tag(int tok)
+{
+    return tok == TK_TAG_EXPRESSIONVAR || tok == TK_TAG_METRICSVAR || tok == TK_TAG_AGGREGATEVAR ||
+           tok == TK_TAG_AGGREGATE;
+}
+
+static const struct { const char *name; int tok; } keywords[] = {
+    {"if", TK_IF}, {"else", TK_ELSE}, {"and", TK_AND}, {"or", TK_OR},
+    {"not", TK_NOT}, {"in", TK_IN}, {"is", TK_IS},
+};
+
+const char *lex_token_name(int type)
+{
+    switch (type) {
+    case 0: return "end of input";
+    case TK_TEXT: return "template text";
+    case TK_VAR_BEGIN: return "'{{'";
+    case TK_VAR_END: return "'}}'";
+    case TK_BLOCK_END: return "'%}'";
+    case TK_NAME: return "name";
+    case TK_STRING: return "string";
+    case TK_INT: return "integer";
+    case TK_FLOAT: return "float";
+    case TK_INSERT_ID: return "insert id";
+    case TK_PLUS: return "'+'"; case TK_MINUS: return "'-'"; case TK_MUL: return "'*'";
+    case TK_DIV: return "'/'"; case TK_FLOORDIV: return "'//'"; case TK_MOD: return "'%'";
+    case TK_POW: return "'**'"; case TK_TILDE: return "'~'"; case TK_EQ: return "'=='";
+    case TK_NE: return "'!='"; case TK_LT: return "'<'"; case TK_LE: return "'<='";
+    case TK_GT: return "'>'"; case TK_GE: return "'>='"; case TK_ASSIGN: return "'='";
+    case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
+    case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
+    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_COLON: return "':'";
+    case TK_PIPE: return "'|'";
+    }
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+        if (keywords[i].tok == type) return keywords[i].name;
+    for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
+        if (tag_names[i].tok == type) return tag_names[i].name;
+    return "token";
+}
+
+void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_blocks, int lstrip_blocks)
+{
+    memset(L, 0, sizeof *L);
+    L->src = L->cur = L->text0 = src;
+    L->end = src + len;
+    L->cond = yycTEXT;
+    L->D = D;
+    L->trim_blocks = trim_blocks;
+    L->lstrip_blocks = lstrip_blocks;
+}
+
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/* ---- text tokens and whitespace control --------------------------------------------------
+ * Cut the text run [text0, stop) into t. `opener` is the tag that ends the run: its trim
+ * marker ('-' strips all whitespace before it, '+' disables lstrip_blocks) decides how the
+ * end of the run is trimmed. Returns 0 when nothing is left to emit. */
+static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_block)
+{
+    const char *a = L->text0, *b = stop;
+    if (L->lstrip_next) {
+        while (a < b && is_ws(*a)) a++;
+    } else if (L->trim_next) {
+        if (a < b && *a == '\n') a++;
+        else if (b - a >= 2 && a[0] == '\r' && a[1] == '\n') a += 2;
+    }
+    L->lstrip_next = L->trim_next = 0;
+    if (marker == '-') {
+        while (b > a && is_ws(b[-1])) b--;
+    } else if (is_block && marker != '+' && L->lstrip_blocks) {
+        const char *q = b;
+        while (q > a && (q[-1] == ' ' || q[-1] == '\t')) q--;
+        if (q == L->src || q[-1] == '\n') b = q;
+    }
+    L->text0 = stop;
+    if (a == b) return 0;
+    t->type = TK_TEXT;
+    t->pos = (uint32_t)(a - L->src);
+    t->p = a;
+    t->len = (uint32_t)(b - a);
+    return 1;
+}
+
+/* After a tag closes: '-' strips the following whitespace, trim_blocks drops one newline. */
+static void after_close(lexer *L, char marker, int is_block)
+{
+    if (marker == '-') L->lstrip_next = 1;
+    else if (is_block && marker != '+' && L->trim_blocks) L->trim_next = 1;
+    L->text0 = L->cur;
+}
+
+static void tok(lexer *L, token *t, int type)
+{
+    t->type = type;
+    t->pos = (uint32_t)(L->tok - L->src);
+    t->p = L->tok;
+    t->len = (uint32_t)(L->cur - L->tok);
+}
+
+static void lex_fail(lexer *L, token *t, const char *at, const char *msg, const char *arg, int arglen)
+{
+    diag_error(L->D, JINN_ERR_SYNTAX, (uint32_t)(at - L->src), msg, arglen, arg);
+    t->type = -1;
+    t->pos = (uint32_t)(at - L->src);
+}
+
+/* '{% raw %}': find the matching '{% endraw %}' and make its body one text token. */
+static int lex_raw(lexer *L, token *t, const char *tagstart)
+{
+    /* L->cur is just after "raw"; expect [ws] [-+]? "%}" */
+    const char *p = L->cur;
+    while (p < L->end && is_ws(*p)) p++;
+    char close_marker = 0;
+    if (p < L->end && (*p == '-' || *p == '+')) close_marker = *p++;
+    if (p + 1 >= L->end || p[0] != '%' || p[1] != '}') {
+        lex_fail(L, t, p, "expected '%%}' after 'raw'%.*s", "", 0);
+        return 1;
+    }
+    p += 2;
+    for (const char *q = p; q < L->end; q++) {
+        q = memchr(q, '{', (size_t)(L->end - q));
+        if (!q) break;
+        if (q + 1 >= L->end || q[1] != '%') continue;
+        const char *r = q + 2;
+        char open_marker = 0;
+        if (r < L->end && (*r == '-' || *r == '+')) open_marker = *r++;
+        while (r < L->end && is_ws(*r)) r++;
+        if (L->end - r < 6 || memcmp(r, "endraw", 6) != 0) continue;
+        r += 6;
+        while (r < L->end && is_ws(*r)) r++;
+        char end_marker = 0;
+        if (r < L->end && (*r == '-' || *r == '+')) end_marker = *r++;
+        if (r + 1 >= L->end || r[0] != '%' || r[1] != '}') continue;
+        /* body is [p, q) */
+        const char *a = p, *b = q;
+        if (close_marker == '-') while (a < b && is_ws(*a)) a++;
+        if (open_marker == '-') while (b > a && is_ws(b[-1])) b--;
+        L->cur = r + 2;
+        after_close(L, end_marker, 1);
+        L->cond = yycTEXT;
+        if (a == b) return 0;
+        t->type = TK_TEXT;
+        t->pos = (uint32_t)(a - L->src);
+        t->p = a;
+        t->len = (uint32_t)(b - a);
+        return 1;
+    }
+    lex_fail(L, t, tagstart, "unclosed 'raw' block: no '{%% endraw %%}' follows%.*s", "", 0);
+    return 1;
+}
+
+/* A '{name ... %}' in text where name is a tag: almost surely a '{%' missing its '%'.
+ * Report it, and read it as the tag it was meant to be so the rest can still be checked. */
+static int looks_like_broken_tag(lexer *L, const char *brace)
+{
+    const char *p = brace + 1, *q = p;
+    while (q < L->end && ((*q >= 'a' && *q <= 'z') || *q == '_')) q++;
+    if (q == p || q >= L->end || !(is_ws(*q) || *q == '%')) return 0;
+    int tk = tag_lookup(p, (size_t)(q - p));
+    if (tk <= 0) return 0;
+    /* the closing '%}' must come before the next real tag opener */
+    for (const char *r = q; r + 1 < L->end; r++) {
+        if (r[0] == '%' && r[1] == '}') {
+            diag_error(L->D, JINN_ERR_SYNTAX, (uint32_t)(brace - L->src),
+                       "'{%.*s' is missing its '%%': a tag opens with '{%%', write '{%% %.*s'",
+                       (int)(q - p), p, (int)(q - p), p);
+            return 1;
+        }
+        if (r[0] == '{' && (r[1] == '%' || r[1] == '{' || r[1] == '#')) return 0;
+    }
+    return 0;
+}
+
+/* After '{%': enter TAG mode; the first word must be a tag name. */
+static int open_tag(lexer *L, token *t)
+{
+    L->cond = yycTAG;
+    L->brace_depth = 0;
+    L->first = 1;
+    const char *p = L->cur;
+    while (p < L->end && is_ws(*p)) p++;
+    if (p >= L->end || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')) {
+        lex_fail(L, t, p < L->end ? p : L->tag_open, "expected a tag name after '{%%'%.*s", "", 0);
+        return 0;
+    }
+    return 1;
+}
+
+
+void lex_next(lexer *L, token *t)
+{
+    char marker;
+    if (L->raw_pending) {
+        L->raw_pending = 0;
+        t->type = TK_TEXT; t->pos = L->raw_pos; t->p = L->raw_p; t->len = L->raw_len;
+        return;
+    }
+loop:
+    L->tok = L->cur;
+    /*!re2c
+    re2c:api = custom;
+    re2c:api:style = free-form;
+    re2c:define:YYCTYPE = "unsigned char";
+    re2c:define:YYPEEK = "(unsigned char)*L->cur";
+    re2c:define:YYSKIP = "++L->cur;";
+    re2c:define:YYBACKUP = "L->mar = L->cur;";
+    re2c:define:YYRESTORE = "L->cur = L->mar;";
+    re2c:define:YYLESSTHAN = "(L->end - L->cur) < @@";
+    re2c:define:YYGETCONDITION = "L->cond";
+    re2c:define:YYSETCONDITION = "L->cond = @@;";
+    re2c:yyfill:enable = 0;
+    re2c:eof = 0;
+
+    name   = [a-zA-Z_][a-zA-Z0-9_]*;
+    digits = [0-9] ("_"? [0-9])*;
+    exp    = [eE] [+-]? digits;
+    ws     = [ \t\r\n\f\v]+;
+    dq     = "\"" ([^"\\] | "\\" [^])* "\"";
+    sq     = "'" ([^'\\] | "\\" [^])* "'";
+
+    <TEXT> "{{" [-+]? {
+        marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
+        if (emit_text(L, t, L->tok, marker == '+' ? 0 : marker, 0)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        L->cond = yycVAR;
+        L->brace_depth = 0;
+        tok(L, t, TK_VAR_BEGIN);
+        return;
+    }
+    <TEXT> "{%" [-+]? {
+        marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
+        if (emit_text(L, t, L->tok, marker, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        L->tag_open = L->tok;
+        if (!open_tag(L, t)) return;
+        goto loop;
+    }
+    <TEXT> "{#" [-+]? {
+        marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
+        const char *start = L->tok;
+        if (emit_text(L, t, L->tok, marker, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        /* find the end "#}" */
+        const char *p = L->cur;
+        for (;;) {
+            p = memchr(p, '#', (size_t)(L->end - p));
+            if (!p || p + 1 >= L->end) { lex_fail(L, t, start, "unclosed comment: no '#}' follows%.*s", "", 0); return; }
+            if (p[1] == '}') break;
+            p++;
+        }
+        char close = (p > L->cur && (p[-1] == '-' || p[-1] == '+')) ? p[-1] : 0;
+        L->cur = p + 2;
+        after_close(L, close, 1);
+        goto loop;
+    }
+    <TEXT> "{" [a-z] {
+        if (L->broken_at == L->tok || looks_like_broken_tag(L, L->tok)) {
+            L->broken_at = L->tok;
+            if (emit_text(L, t, L->tok, 0, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
+            L->cur = L->tok + 1;
+            L->tag_open = L->tok;
+            if (!open_tag(L, t)) return;
+            goto loop;
+        }
+        goto loop;
+    }
+    <TEXT> $ {
+        if (emit_text(L, t, L->end, 0, 0)) return;
+        t->type = 0; t->pos = (uint32_t)(L->end - L->src); t->p = L->end; t->len = 0;
+        return;
+    }
+    <TEXT> [^] {
+        const char *q = memchr(L->cur, '{', (size_t)(L->end - L->cur));
+        L->cur = q ? q : L->end;
+        goto loop;
+    }
+
+    <TAG,VAR,ID> ws { goto loop; }
+    <TAG,VAR,ID> $ {
+        lex_fail(L, t, L->tok, L->cond == yycVAR ? "unexpected end of input: '{{' is never closed by '}}'%.*s"
+                                                 : "unexpected end of input: '{%%' is never closed by '%%}'%.*s", "", 0);
+        t->type = 0;
+        return;
+    }
+
+    <TAG,ID> [-+]? "%}" {
+        if (L->brace_depth > 0 && L->tok[0] != '-') {
+            /* '%' then '}' inside a literal: let the grammar complain about it */
+            L->cur = L->tok + 1;
+            L->brace_depth--;
+            tok(L, t, TK_MOD);
+            return;
+        }
+        marker = L->tok[0] == '%' ? 0 : (char)L->tok[0];
+        tok(L, t, TK_BLOCK_END);
+        L->cond = yycTEXT;
+        after_close(L, marker, 1);
+        L->id_next = 0;
+        return;
+    }
+    <VAR> [-+]? "}}" {
+        if (L->brace_depth > 0) {
+            L->cur = L->tok + 1;
+            if (L->tok[0] == '-' || L->tok[0] == '+') { tok(L, t, L->tok[0] == '-' ? TK_MINUS : TK_PLUS); return; }
+            L->brace_depth--;
+            tok(L, t, TK_RBRACE);
+            return;
+        }
+        marker = L->tok[0] == '}' ? 0 : (char)L->tok[0];
+        tok(L, t, TK_VAR_END);
+        if (L->var_in_id) { L->var_in_id = 0; L->cond = yycTAG; L->text0 = L->cur; return; }
+        L->cond = yycTEXT;
+        after_close(L, marker == '+' ? 0 : marker, 0);
+        return;
+    }
+
+    <ID> "{{" [-+]? {
+        L->cur = L->tok + 2;
+        L->var_in_id = 1;
+        L->cond = yycVAR;
+        L->brace_depth = 0;
+        tok(L, t, TK_VAR_BEGIN);
+        return;
+    }
+    <ID> "metric_id:" { goto loop; }
+    <ID> [0-9A-Za-z-]+ {
+        /* a trailing '-' belongs to '-%}' */
+        if (L->cur[0] == '%' && L->cur[-1] == '-' && L->cur - L->tok > 1) L->cur--;
+        tok(L, t, TK_INSERT_ID);
+        L->cond = yycTAG;
+        return;
+    }
+    <ID> [^] {
+        lex_fail(L, t, L->tok, "expected an id after the insert tag (a run of [0-9A-Za-z-] or {{ expression }})%.*s", "", 0);
+        return;
+    }
+
+    <TAG,VAR> name {
+        size_t n = (size_t)(L->cur - L->tok);
+        if (L->first && L->cond == yycTAG) {
+            L->first = 0;
+            int tk = tag_lookup(L->tok, n);
+            if (tk == -2) {
+                if (lex_raw(L, t, L->tag_open)) return;
+                goto loop;
+            }
+            if (tk == -3) { lex_fail(L, t, L->tok, "'endraw' without a matching 'raw'%.*s", "", 0); return; }
+            if (tk == 0) { lex_fail(L, t, L->tok, "unknown tag '%.*s'", L->tok, (int)n); return; }
+            /* the token spans from '{%' so the parser reports the tag where it opens */
+            tok(L, t, tk);
+            t->pos = (uint32_t)(L->tag_open - L->src);
+            if (is_insert_tag(tk)) { L->cond = yycID; L->id_kind = tk; }
+            return;
+        }
+        for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+            if (strlen(keywords[i].name) == n && !memcmp(keywords[i].name, L->tok, n)) { tok(L, t, keywords[i].tok); return; }
+        tok(L, t, TK_NAME);
+        return;
+    }
+    <TAG,VAR> "0" [xX] ("_"? [0-9a-fA-F])+ { tok(L, t, TK_INT); return; }
+    <TAG,VAR> "0" [oO] ("_"? [0-7])+ { tok(L, t, TK_INT); return; }
+    <TAG,VAR> "0" [bB] ("_"? [01])+ { tok(L, t, TK_INT); return; }
+    <TAG,VAR> digits { tok(L, t, TK_INT); return; }
+    <TAG,VAR> digits "." digits exp? { tok(L, t, TK_FLOAT); return; }
+    <TAG,VAR> digits exp { tok(L, t, TK_FLOAT); return; }
+    <TAG,VAR> dq | sq { tok(L, t, TK_STRING); return; }
+    <TAG,VAR> ["'] { lex_fail(L, t, L->tok, "unterminated string literal%.*s", "", 0); return; }
+    <TAG,VAR> "+"  { tok(L, t, TK_PLUS); return; }
+    <TAG,VAR> "-"  { tok(L, t, TK_MINUS); return; }
+    <TAG,VAR> "*"  { tok(L, t, TK_MUL); return; }
+    <TAG,VAR> "**" { tok(L, t, TK_POW); return; }
+    <TAG,VAR> "/"  { tok(L, t, TK_DIV); return; }
+    <TAG,VAR> "//" { tok(L, t, TK_FLOORDIV); return; }
+    <TAG,VAR> "%"  { tok(L, t, TK_MOD); return; }
+    <TAG,VAR> "~"  { tok(L, t, TK_TILDE); return; }
+    <TAG,VAR> "==" { tok(L, t, TK_EQ); return; }
+    <TAG,VAR> "!=" { tok(L, t, TK_NE); return; }
+    <TAG,VAR> "<"  { tok(L, t, TK_LT); return; }
+    <TAG,VAR> "<=" { tok(L, t, TK_LE); return; }
+    <TAG,VAR> ">"  { tok(L, t, TK_GT); return; }
+    <TAG,VAR> ">=" { tok(L, t, TK_GE); return; }
+    <TAG,VAR> "="  { tok(L, t, TK_ASSIGN); return; }
+    <TAG,VAR> "("  { L->brace_depth++; tok(L, t, TK_LPAREN); return; }
+    <TAG,VAR> ")"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RPAREN); return; }
+    <TAG,VAR> "["  { L->brace_depth++; tok(L, t, TK_LBRACKET); return; }
+    <TAG,VAR> "]"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACKET); return; }
+    <TAG,VAR> "{"  { L->brace_depth++; tok(L, t, TK_LBRACE); return; }
+    <TAG,VAR> "}"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACE); return; }
+    <TAG,VAR> ","  { tok(L, t, TK_COMMA); return; }
+    <TAG,VAR> "."  { tok(L, t, TK_DOT); return; }
+    <TAG,VAR> ":"  { tok(L, t, TK_COLON); return; }
+    <TAG,VAR> "|"  { tok(L, t, TK_PIPE); return; }
+
+    <TAG,VAR> [^] {
+        int n = 1;
+        while (L->tok + n < L->end && ((unsigned char)L->tok[n] & 0xC0) == 0x80) n++;
+        lex_fail(L, t, L->tok, "unexpected character '%.*s'", L->tok, n);
+        return;
+    }
+    */
+}

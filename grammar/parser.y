@@ -1,0 +1,293 @@
+/*
+ * parser.y — jinn's grammar, for the lemon parser generator (Debian's `lemon`, template
+ * /usr/share/lemon/lempar.c). The Makefile turns it into build/parser.c and build/parser.h.
+ *
+ * Shape: a template is a body of statements; block tags arrive from the lexer as one token
+ * covering "{% name" (TAG_IF, TAG_FOR, ...) so that after a body the parser can tell with one
+ * token of lookahead whether a statement follows or the block ends. Expressions follow
+ * Jinja2's precedence exactly, one nonterminal per level (lowest first):
+ *     condexpr  x if c else y
+ *     or_expr   or
+ *     and_expr  and
+ *     not_expr  not
+ *     compare   == != < <= > >= in, not in (chains: a < b < c)
+ *     math1     + -
+ *     concat    ~
+ *     math2     * / // %
+ *     pow       ** (left-associative, as in Jinja2)
+ *     unary     - + then filters |f and tests `is t` (so -1|abs is abs(-1), as in Jinja2)
+ *     postfix   .attr [item] [a:b:c] (call)
+ *     primary   literals, names, ( ), [ ], { }
+ * Actions are one line each and call the ast_ constructors of src/ast.c.
+ */
+
+/* ---- directives ---------------------------------------------------------------------------- */
+%name jinn_parse
+%token_prefix TK_
+%token_type {token}
+%default_type {node *}
+%extra_argument {pctx *P}
+%stack_size 1000
+%start_symbol template
+
+%include {
+#include <assert.h>
+#include <stdlib.h>
+#include "ast.h"
+#include "parse_support.h"
+}
+
+%syntax_error { parse_syntax_error(P, yymajor, &yyminor); }
+%stack_overflow { parse_too_deep(P); }
+%parse_failure { P->failed = 1; }
+/* no token owns memory (nodes live in the arena): nothing to destroy */
+%token_destructor { (void)P; (void)yypminor; }
+
+/* Every terminal, in one place (lemon numbers them in this order). */
+%token TEXT VAR_BEGIN VAR_END BLOCK_END INSERT_ID NAME STRING INT FLOAT.
+%token TAG_IF TAG_ELIF TAG_ELSE TAG_ENDIF TAG_FOR TAG_ENDFOR TAG_BREAK TAG_CONTINUE.
+%token TAG_SET TAG_ENDSET TAG_DO TAG_WITH TAG_ENDWITH TAG_MACRO TAG_ENDMACRO.
+%token TAG_EXPRESSIONVAR TAG_ENDEXPRESSIONVAR TAG_METRICSVAR TAG_ENDMETRICSVAR.
+%token TAG_AGGREGATEVAR TAG_ENDAGGREGATEVAR TAG_AGGREGATE TAG_ENDAGGREGATE.
+%token TAG_EXPRESSION TAG_ENDEXPRESSION TAG_METRICS TAG_ENDMETRICS.
+%token IF ELSE AND OR NOT IN IS.
+%token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
+%token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
+
+/* ======================================================================================
+ * Statements
+ * ====================================================================================== */
+
+template ::= body(B).                        { P->root = B; }
+
+body(A) ::= .                                { A = ast_list(P, N_BODY, 0); }
+body(A) ::= body(B) stmt(S).                 { A = ast_add(B, S); }
+
+stmt(A) ::= TEXT(T).                         { A = ast_text(P, T); }
+stmt(A) ::= VAR_BEGIN(T) tuple(E) VAR_END.   { A = ast_stmt(P, N_PRINT, T, E, NULL, NULL); }
+stmt(A) ::= if_stmt(S).                      { A = S; }
+stmt(A) ::= for_stmt(S).                     { A = S; }
+stmt(A) ::= set_stmt(S).                     { A = S; }
+stmt(A) ::= TAG_DO(T) tuple(E) BLOCK_END.    { A = ast_stmt(P, N_DO, T, E, NULL, NULL); }
+stmt(A) ::= TAG_BREAK(T) BLOCK_END.          { A = ast_stmt(P, N_BREAK, T, NULL, NULL, NULL); }
+stmt(A) ::= TAG_CONTINUE(T) BLOCK_END.       { A = ast_stmt(P, N_CONTINUE, T, NULL, NULL, NULL); }
+stmt(A) ::= with_stmt(S).                    { A = S; }
+stmt(A) ::= macro_stmt(S).                   { A = S; }
+stmt(A) ::= insert_stmt(S).                  { A = S; }
+
+/* ---- if / elif / else ------------------------------------------------------------------- */
+if_stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elif_tail(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
+elif_tail(A) ::= .                           { A = NULL; }
+elif_tail(A) ::= TAG_ELSE BLOCK_END body(B). { A = B; }
+elif_tail(A) ::= TAG_ELIF(T) expr(C) BLOCK_END body(B) elif_tail(E).
+                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
+
+/* ---- for ------------------------------------------------------------------------------------ */
+for_stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, F, B, E); }
+for_filter(A) ::= .                          { A = NULL; }
+for_filter(A) ::= IF expr(C).                { A = C; }
+for_else(A) ::= .                            { A = NULL; }
+for_else(A) ::= TAG_ELSE BLOCK_END body(B).  { A = B; }
+
+/* ---- assignment targets: a, b   ns.attr ------------------------------------------------------ */
+targets(A) ::= NAME(N).                      { A = ast_target(P, NULL, N, NULL); }
+targets(A) ::= NAME(N) DOT NAME(M).          { A = ast_target(P, NULL, N, &M); }
+targets(A) ::= LPAREN targets(T) RPAREN.     { A = T; }
+targets(A) ::= targets(T) COMMA NAME(N).     { A = ast_target(P, T, N, NULL); }
+
+/* ---- set ------------------------------------------------------------------------------------ */
+set_stmt(A) ::= TAG_SET(T) targets(V) ASSIGN tuple(E) BLOCK_END.
+                                             { A = ast_stmt(P, N_SET, T, V, E, NULL); }
+set_stmt(A) ::= TAG_SET(T) targets(V) set_filters(F) BLOCK_END body(B) TAG_ENDSET BLOCK_END.
+                                             { A = ast_stmt(P, N_SETBLOCK, T, V, B, F); }
+set_filters(A) ::= .                         { A = NULL; }
+set_filters(A) ::= set_filters(L) PIPE NAME(N) call_args(G).
+                                             { A = ast_add(L ? L : ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }
+
+/* ---- with ----------------------------------------------------------------------------------- */
+with_stmt(A) ::= TAG_WITH(T) with_assigns(L) BLOCK_END body(B) TAG_ENDWITH BLOCK_END.
+                                             { A = ast_stmt(P, N_WITH, T, B, L, NULL); }
+with_assigns(A) ::= .                        { A = ast_list(P, N_LIST, 0); }
+with_assigns(A) ::= with_assign(S).          { A = ast_add(ast_list(P, N_LIST, S->pos), S); }
+with_assigns(A) ::= with_assigns(L) COMMA with_assign(S).
+                                             { A = ast_add(L, S); }
+with_assign(A) ::= NAME(N) ASSIGN expr(E).   { A = ast_stmt(P, N_SET, N, ast_target(P, NULL, N, NULL), E, NULL); }
+
+/* ---- macro ---------------------------------------------------------------------------------- */
+macro_stmt(A) ::= TAG_MACRO(T) NAME(N) LPAREN params(L) RPAREN BLOCK_END body(B) TAG_ENDMACRO BLOCK_END.
+                                             { A = ast_macro(P, T, N, L, B); }
+params(A) ::= .                              { A = ast_list(P, N_LIST, 0); }
+params(A) ::= param_list(L).                 { A = L; }
+params(A) ::= param_list(L) COMMA.           { A = L; }
+param_list(A) ::= param(X).                  { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+param_list(A) ::= param_list(L) COMMA param(X).
+                                             { A = ast_add(L, X); }
+param(A) ::= NAME(N).                        { A = ast_param(P, N, NULL); }
+param(A) ::= NAME(N) ASSIGN expr(E).         { A = ast_param(P, N, E); }
+
+/* ---- insert tags (vendor): expressionvar, metricsvar, aggregate(var), print forms ---------- */
+insert_stmt(A) ::= TAG_EXPRESSIONVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDEXPRESSIONVAR BLOCK_END.
+                                             { A = ast_insert(P, I_EXPRESSION, T, I, B); }
+insert_stmt(A) ::= TAG_METRICSVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDMETRICSVAR BLOCK_END.
+                                             { A = ast_insert(P, I_METRIC, T, I, B); }
+insert_stmt(A) ::= TAG_AGGREGATEVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDAGGREGATEVAR BLOCK_END.
+                                             { A = ast_insert(P, I_AGGREGATE, T, I, B); }
+insert_stmt(A) ::= TAG_AGGREGATE(T) insert_id(I) BLOCK_END body(B) TAG_ENDAGGREGATE BLOCK_END.
+                                             { A = ast_insert(P, I_AGGREGATE, T, I, B); }
+insert_stmt(A) ::= TAG_EXPRESSION(T) BLOCK_END body(B) TAG_ENDEXPRESSION BLOCK_END.
+                                             { A = ast_insert(P, I_EXPRESSION, T, NULL, B); }
+insert_stmt(A) ::= TAG_METRICS(T) BLOCK_END body(B) TAG_ENDMETRICS BLOCK_END.
+                                             { A = ast_insert(P, I_METRIC, T, NULL, B); }
+insert_id(A) ::= INSERT_ID(T).               { A = ast_string_raw(P, T); }
+insert_id(A) ::= VAR_BEGIN expr(E) VAR_END.  { A = E; }
+
+/* ======================================================================================
+ * Expressions
+ * ====================================================================================== */
+
+/* a, b, c  — tuples without parentheses where Jinja2 allows them */
+tuple(A) ::= expr(E).                        { A = E; }
+tuple(A) ::= expr(E) COMMA.                  { A = ast_tuple_add(P, NULL, E); }
+tuple(A) ::= tuple_n(T).                     { A = T; }
+tuple(A) ::= tuple_n(T) COMMA.               { A = T; }
+tuple_n(A) ::= expr(X) COMMA expr(Y).        { A = ast_tuple_add(P, ast_tuple_add(P, NULL, X), Y); }
+tuple_n(A) ::= tuple_n(T) COMMA expr(Y).     { A = ast_tuple_add(P, T, Y); }
+
+/* the same without conditional expressions (a for loop's iterable: `if` starts its filter) */
+tuple_nc(A) ::= or_expr(E).                  { A = E; }
+tuple_nc(A) ::= tuple_nc_n(T).               { A = T; }
+tuple_nc_n(A) ::= or_expr(X) COMMA or_expr(Y). { A = ast_tuple_add(P, ast_tuple_add(P, NULL, X), Y); }
+tuple_nc_n(A) ::= tuple_nc_n(T) COMMA or_expr(Y). { A = ast_tuple_add(P, T, Y); }
+
+expr(A) ::= or_expr(E).                      { A = E; }
+expr(A) ::= or_expr(T) IF or_expr(C).        { A = ast_cond(P, T, C, NULL); }
+expr(A) ::= or_expr(T) IF or_expr(C) ELSE expr(E).
+                                             { A = ast_cond(P, T, C, E); }
+
+or_expr(A) ::= and_expr(E).                  { A = E; }
+or_expr(A) ::= or_expr(L) OR and_expr(R).    { A = ast_bin(P, N_OR, 0, L, R); }
+and_expr(A) ::= not_expr(E).                 { A = E; }
+and_expr(A) ::= and_expr(L) AND not_expr(R). { A = ast_bin(P, N_AND, 0, L, R); }
+not_expr(A) ::= compare(E).                  { A = E; }
+not_expr(A) ::= NOT(T) not_expr(E).          { A = ast_unary(P, N_NOT, T, E); }
+
+compare(A) ::= math1(E).                     { A = E; }
+compare(A) ::= compare(L) EQ math1(R).       { A = ast_compare(P, L, C_EQ, R); }
+compare(A) ::= compare(L) NE math1(R).       { A = ast_compare(P, L, C_NE, R); }
+compare(A) ::= compare(L) LT math1(R).       { A = ast_compare(P, L, C_LT, R); }
+compare(A) ::= compare(L) LE math1(R).       { A = ast_compare(P, L, C_LE, R); }
+compare(A) ::= compare(L) GT math1(R).       { A = ast_compare(P, L, C_GT, R); }
+compare(A) ::= compare(L) GE math1(R).       { A = ast_compare(P, L, C_GE, R); }
+compare(A) ::= compare(L) IN math1(R).       { A = ast_compare(P, L, C_IN, R); }
+compare(A) ::= compare(L) NOT IN math1(R).   { A = ast_compare(P, L, C_NOTIN, R); }
+
+math1(A) ::= concat(E).                      { A = E; }
+math1(A) ::= math1(L) PLUS concat(R).        { A = ast_bin(P, N_BIN, B_ADD, L, R); }
+math1(A) ::= math1(L) MINUS concat(R).       { A = ast_bin(P, N_BIN, B_SUB, L, R); }
+concat(A) ::= math2(E).                      { A = E; }
+concat(A) ::= concat(L) TILDE math2(R).      { A = ast_bin(P, N_BIN, B_CONCAT, L, R); }
+math2(A) ::= pow(E).                         { A = E; }
+math2(A) ::= math2(L) MUL pow(R).            { A = ast_bin(P, N_BIN, B_MUL, L, R); }
+math2(A) ::= math2(L) DIV pow(R).            { A = ast_bin(P, N_BIN, B_DIV, L, R); }
+math2(A) ::= math2(L) FLOORDIV pow(R).       { A = ast_bin(P, N_BIN, B_FLOORDIV, L, R); }
+math2(A) ::= math2(L) MOD pow(R).            { A = ast_bin(P, N_BIN, B_MOD, L, R); }
+pow(A) ::= unary(E).                         { A = E; }
+pow(A) ::= pow(L) POW unary(R).              { A = ast_bin(P, N_BIN, B_POW, L, R); }
+
+/* unary minus binds tighter than filters and tests: -x|f is f(-x) */
+unary(A) ::= unary_nf(E).                    { A = E; }
+unary(A) ::= unary(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
+unary(A) ::= unary(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }
+unary(A) ::= unary(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
+unary_nf(A) ::= postfix(E).                  { A = E; }
+unary_nf(A) ::= MINUS(T) unary_nf(E).        { A = ast_unary(P, N_NEG, T, E); }
+unary_nf(A) ::= PLUS(T) unary_nf(E).         { A = ast_unary(P, N_POS, T, E); }
+
+/* filter arguments: none, or a parenthesised list */
+call_args(A) ::= .                           { A = NULL; }
+call_args(A) ::= LPAREN args(L) RPAREN.      { A = L; }
+/* test arguments: none, a parenthesised list, or one bare primary: `x is divisibleby 3` */
+test_args(A) ::= .                           { A = NULL; }
+test_args(A) ::= LPAREN args(L) RPAREN.      { A = L; }
+test_args(A) ::= test_arg(E).                { A = ast_add(ast_list(P, N_LIST, E->pos), E); }
+test_arg(A) ::= NAME(N).                     { A = ast_name(P, N); }
+test_arg(A) ::= INT(T).                      { A = ast_int(P, T); }
+test_arg(A) ::= FLOAT(T).                    { A = ast_float(P, T); }
+test_arg(A) ::= strings(S).                  { A = S; }
+test_arg(A) ::= LBRACKET(T) list_items(L) RBRACKET.  { A = ast_seq(P, N_LIST, T, L); }
+
+postfix(A) ::= primary(E).                   { A = E; }
+postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }
+postfix(A) ::= postfix(O) DOT INT(N).        { A = ast_attr_int(P, O, N); }
+postfix(A) ::= postfix(O) LBRACKET(T) tuple(K) RBRACKET.
+                                             { A = ast_item(P, O, K, T); }
+postfix(A) ::= postfix(O) LBRACKET(T) opt_expr(X) COLON opt_expr(Y) RBRACKET.
+                                             { A = ast_slice(P, O, X, Y, NULL, T); }
+postfix(A) ::= postfix(O) LBRACKET(T) opt_expr(X) COLON opt_expr(Y) COLON opt_expr(Z) RBRACKET.
+                                             { A = ast_slice(P, O, X, Y, Z, T); }
+postfix(A) ::= postfix(F) LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, F, L, T); }
+opt_expr(A) ::= .                            { A = NULL; }
+opt_expr(A) ::= expr(E).                     { A = E; }
+
+args(A) ::= .                                { A = ast_list(P, N_LIST, 0); }
+args(A) ::= arg_list(L).                     { A = L; }
+args(A) ::= arg_list(L) COMMA.               { A = L; }
+arg_list(A) ::= arg(X).                      { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+arg_list(A) ::= arg_list(L) COMMA arg(X).    { A = ast_add(L, X); }
+arg(A) ::= expr(E).                          { A = E; }
+arg(A) ::= NAME(N) ASSIGN expr(E).           { A = ast_kwarg(P, N, E); }
+
+primary(A) ::= NAME(N).                      { A = ast_name(P, N); }
+primary(A) ::= INT(T).                       { A = ast_int(P, T); }
+primary(A) ::= FLOAT(T).                     { A = ast_float(P, T); }
+primary(A) ::= strings(S).                   { A = S; }
+primary(A) ::= LPAREN tuple(E) RPAREN.       { A = ast_paren(E); }
+primary(A) ::= LPAREN(T) RPAREN.             { A = ast_seq(P, N_TUPLE, T, NULL); }
+primary(A) ::= LBRACKET(T) list_items(L) RBRACKET.   { A = ast_seq(P, N_LIST, T, L); }
+primary(A) ::= LBRACE(T) dict_items(L) RBRACE.       { A = ast_seq(P, N_DICT, T, L); }
+
+strings(A) ::= STRING(T).                    { A = ast_string(P, T); }
+strings(A) ::= strings(S) STRING(T).         { A = ast_string_cat(P, S, T); }
+
+list_items(A) ::= .                          { A = NULL; }
+list_items(A) ::= expr_list(L).              { A = L; }
+list_items(A) ::= expr_list(L) COMMA.        { A = L; }
+expr_list(A) ::= expr(X).                    { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+expr_list(A) ::= expr_list(L) COMMA expr(X). { A = ast_add(L, X); }
+
+dict_items(A) ::= .                          { A = NULL; }
+dict_items(A) ::= pair_list(L).              { A = L; }
+dict_items(A) ::= pair_list(L) COMMA.        { A = L; }
+pair_list(A) ::= pair(X).                    { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+pair_list(A) ::= pair_list(L) COMMA pair(X). { A = ast_add(L, X); }
+pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); }
+
+/* ======================================================================================
+ * The driver: pull tokens from the lexer and push them into the parser. It lives here
+ * because it needs the generated yyParser type to keep the parser on the stack.
+ * ====================================================================================== */
+%code {
+node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int lstrip_blocks)
+{
+    yyParser parser;
+    lexer L;
+    token t;
+    int set_pending = 0; /* saw {% set: is it the block form? (no '=' before '%}') */
+    uint32_t set_pos = 0;
+    P->src = src;
+    lex_init(&L, src, len, P->D, trim_blocks, lstrip_blocks);
+    jinn_parseInit(&parser);
+    do {
+        lex_next(&L, &t);
+        if (t.type < 0) { P->failed = 1; break; }
+        parse_track_blocks(P, &t, &set_pending, &set_pos);
+        jinn_parse(&parser, t.type, t, P);
+    } while (t.type != 0 && !P->failed);
+    jinn_parseFinalize(&parser);
+    if (P->failed || P->D->count) return NULL;
+    return P->root;
+}
+}

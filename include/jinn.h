@@ -1,0 +1,159 @@
+/*
+ * jinn.h — the one public header of libjinn, a Jinja-dialect template engine.
+ *
+ * The model is SQLite's and Wren's: opaque handles, explicit lengths, status codes,
+ * one config struct initialised with defaults. No value layout leaks out of here.
+ *
+ *   jinn_config cfg;  jinn_config_init(&cfg);
+ *   jinn_env *env = jinn_env_new(&cfg);
+ *   jinn_template *t;  jinn_result res;
+ *   if (jinn_compile(env, "page", src, len, &t, &res) != JINN_OK) { ... res.message ... }
+ *   jinn_buf out = {0};
+ *   jinn_render(t, &opts, &out, &res);   // as many times, from as many threads, as you like
+ *   jinn_buf_free(env, &out); jinn_result_clear(env, &res);
+ *   jinn_template_free(t); jinn_env_free(env);
+ *
+ * Ownership: every object returned by a jinn_*_new / jinn_compile call is the caller's and is
+ * released by the matching *_free. Strings passed in are copied; strings handed out in a
+ * jinn_result live until jinn_result_clear.
+ *
+ * Threads: a jinn_env and the templates compiled from it are immutable once compiled; any
+ * number of threads may call jinn_render on the same template at once. jinn_compile on one
+ * env must not race with itself (compile on one thread, render on many).
+ */
+#ifndef JINN_H
+#define JINN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define JINN_VERSION "0.1.0"
+
+/* ---- status codes and error kinds ------------------------------------------------------ */
+typedef enum {
+    JINN_OK = 0,
+    JINN_ERROR = 1, /* a template error: see jinn_result */
+    JINN_NOMEM = 2, /* the allocator failed */
+    JINN_USAGE = 3  /* the API was called with bad arguments */
+} jinn_status;
+
+typedef enum {
+    JINN_ERR_NONE = 0,
+    JINN_ERR_SYNTAX,    /* the template text is not valid */
+    JINN_ERR_UNDEFINED, /* an undefined value was used where a value is needed */
+    JINN_ERR_TYPE,      /* an operation on values of the wrong type */
+    JINN_ERR_VALUE,     /* right type, wrong value: overflow, division by zero, bad argument */
+    JINN_ERR_LIMIT,     /* a configured limit was exceeded */
+    JINN_ERR_PROVIDER,  /* a data provider failed */
+    JINN_ERR_IO         /* a file could not be read */
+} jinn_error_kind;
+
+/* The outcome of a compile or render. message is "name:line:col: text" followed by the
+ * source line and a caret line (all of it ready to print); text is the bare message. */
+typedef struct {
+    jinn_error_kind kind;
+    char *message;  /* full diagnostic(s), NUL-terminated, or NULL */
+    char *text;     /* the first error's bare message, or NULL */
+    char *name;     /* template name of the first error, or NULL */
+    int line, column;
+    char *warnings; /* newline-separated warnings, or NULL */
+    int nwarnings;
+} jinn_result;
+
+/* ---- allocation ------------------------------------------------------------------------ */
+/* One entry point, as Lua's lua_Alloc: new_size 0 frees and returns NULL; otherwise behaves
+ * like realloc(ptr, new_size). Default: the C library's realloc/free. */
+typedef void *(*jinn_alloc_fn)(void *user, void *ptr, size_t old_size, size_t new_size);
+
+/* ---- profiles and options -------------------------------------------------------------- */
+typedef enum { JINN_PROFILE_JINJA = 0, JINN_PROFILE_JINJAVA = 1 } jinn_profile;
+
+typedef struct {
+    jinn_alloc_fn alloc;    /* default: realloc/free */
+    void *alloc_user;
+    jinn_profile profile;   /* default: JINN_PROFILE_JINJA */
+    int trim_blocks;        /* default 0 */
+    int lstrip_blocks;      /* default 0 */
+    int keep_trailing_newline; /* default 0 */
+    int autoescape;         /* default 0 */
+    int strict_providers;   /* a missing provider value fails the render; default 0 */
+} jinn_config;
+
+void jinn_config_init(jinn_config *cfg);
+
+typedef struct jinn_env jinn_env;
+typedef struct jinn_template jinn_template;
+
+jinn_env *jinn_env_new(const jinn_config *cfg);
+void jinn_env_free(jinn_env *env);
+
+/* ---- data providers ---------------------------------------------------------------------
+ * A provider answers the insert tags: "the value of expression X / metric Y / aggregate Z
+ * for this render". It answers with JSON text (so no value layout is exposed); jinn parses it.
+ * A versioned vtable with a user pointer, as sqlite3_module. */
+typedef enum {
+    JINN_LOOKUP_EXPRESSION = 0,
+    JINN_LOOKUP_METRIC = 1,
+    JINN_LOOKUP_AGGREGATE = 2,
+    JINN_LOOKUP_CATALOG = 3
+} jinn_lookup_kind;
+
+typedef struct {
+    int version; /* 1 */
+    /* Look up id (id_len bytes) of the given kind. On success set *json and *json_len to the answer
+     * (a JSON text, owned by the provider until the next call or until release) and return
+     * JINN_OK. Return JINN_ERROR with *json NULL when the id is unknown, or JINN_ERROR with
+     * *json set to an error message when the provider failed. */
+    int (*lookup)(void *user, jinn_lookup_kind kind, const char *id, size_t id_len,
+                  const char **json, size_t *json_len);
+    void (*destroy)(void *user); /* called by jinn_env_free; may be NULL */
+} jinn_provider;
+
+/* Install the provider used by renders of templates of this env (one per env for now). */
+jinn_status jinn_env_set_provider(jinn_env *env, const jinn_provider *p, void *user);
+
+/* The JSON fixture provider: {"expressions": {ID: v}, "metrics": {ID: v}, "aggregates": {ID: [..]}}. */
+jinn_status jinn_env_use_json_provider(jinn_env *env, const char *json, size_t len, jinn_result *res);
+
+/* ---- compile ----------------------------------------------------------------------------- */
+jinn_status jinn_compile(jinn_env *env, const char *name, const char *src, size_t len,
+                         jinn_template **out, jinn_result *res);
+void jinn_template_free(jinn_template *t);
+
+/* ---- render ------------------------------------------------------------------------------ */
+typedef struct {
+    char *data; /* NUL-terminated; len excludes the NUL */
+    size_t len, cap;
+} jinn_buf;
+
+/* A context: the variables of a render, built once from JSON and then immutable, so it can
+ * be shared by any number of renders and threads (build it per customer, or once for all). */
+typedef struct jinn_context jinn_context;
+jinn_status jinn_context_from_json(jinn_env *env, const char *json, size_t len,
+                                   jinn_context **out, jinn_result *res);
+void jinn_context_free(jinn_context *ctx);
+
+typedef struct {
+    const jinn_context *context; /* may be NULL: no variables */
+    uint64_t seed;               /* seeds |random; same seed, same output */
+} jinn_render_opts;
+
+/* Render into out (grown as needed; reuse it across renders to avoid allocation).
+ * On a template error, out holds the output produced before the error. */
+jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out,
+                        jinn_result *res);
+
+void jinn_buf_free(jinn_env *env, jinn_buf *b);
+void jinn_result_clear(jinn_env *env, jinn_result *res);
+
+/* A disassembly of the template's bytecode, as `jinn disasm` prints it. */
+jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,254 @@
+/*
+ * api.c — include/jinn.h on top of the compiler, the VM and the value layer.
+ */
+#include <stdlib.h>
+
+#include "env.h"
+
+static void *default_alloc(void *user, void *ptr, size_t old, size_t n)
+{
+    (void)user;
+    (void)old;
+    if (n == 0) { free(ptr); return NULL; }
+    return realloc(ptr, n);
+}
+
+void jinn_config_init(jinn_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->alloc = default_alloc;
+    cfg->profile = JINN_PROFILE_JINJA;
+}
+
+static void rt_init(jrt *R, const jinn_config *cfg)
+{
+    memset(R, 0, sizeof *R);
+    R->alloc = cfg->alloc ? cfg->alloc : default_alloc;
+    R->alloc_user = cfg->alloc_user;
+    R->profile = cfg->profile == JINN_PROFILE_JINJAVA ? PROF_JINJAVA : PROF_JINJA;
+    R->autoescape = cfg->autoescape;
+}
+
+static void rt_fini(jrt *R)
+{
+    buf_free(R, &R->err_msg);
+    buf_free(R, &R->warnings);
+}
+
+jinn_env *jinn_env_new(const jinn_config *cfg)
+{
+    jinn_config c;
+    if (!cfg) { jinn_config_init(&c); cfg = &c; }
+    jinn_alloc_fn a = cfg->alloc ? cfg->alloc : default_alloc;
+    env *E = a(cfg->alloc_user, NULL, 0, sizeof *E);
+    if (!E) return NULL;
+    memset(E, 0, sizeof *E);
+    E->cfg = *cfg;
+    E->cfg.alloc = a;
+    rt_init(&E->R, &E->cfg);
+    return E;
+}
+
+void jinn_env_free(jinn_env *E)
+{
+    if (!E) return;
+    if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
+    rt_fini(&E->R);
+    E->cfg.alloc(E->cfg.alloc_user, E, sizeof *E, 0);
+}
+
+jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *user)
+{
+    if (!E || !p || p->version != 1 || !p->lookup) return JINN_USAGE;
+    if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
+    E->prov = *p;
+    E->prov_user = user;
+    E->has_prov = 1;
+    return JINN_OK;
+}
+
+static char *dupstr(jrt *R, const char *s, size_t n)
+{
+    char *p = rt_alloc(R, NULL, 0, n + 1);
+    if (p) { memcpy(p, s, n); p[n] = 0; }
+    return p;
+}
+
+static void result_clear_fields(jrt *R, jinn_result *res)
+{
+    if (res->message) rt_alloc(R, res->message, strlen(res->message) + 1, 0);
+    if (res->text) rt_alloc(R, res->text, strlen(res->text) + 1, 0);
+    if (res->name) rt_alloc(R, res->name, strlen(res->name) + 1, 0);
+    if (res->warnings) rt_alloc(R, res->warnings, strlen(res->warnings) + 1, 0);
+    memset(res, 0, sizeof *res);
+}
+
+void jinn_result_clear(jinn_env *E, jinn_result *res)
+{
+    if (E && res) result_clear_fields(&E->R, res);
+}
+
+/* Fill res with an error at pos of (name, src). */
+static void set_error(jrt *R, jinn_result *res, jinn_error_kind kind, const char *name, const char *src,
+                      size_t srclen, uint32_t pos, const char *msg, size_t msglen, const char *full)
+{
+    if (!res) return;
+    res->kind = kind;
+    res->text = dupstr(R, msg, msglen);
+    res->name = dupstr(R, name, strlen(name));
+    if (src) diag_position(src, srclen, pos, &res->line, &res->column);
+    if (full) {
+        res->message = dupstr(R, full, strlen(full));
+    } else if (src) {
+        jbuf b = {0};
+        diag_format(R, &b, name, src, srclen, pos, msg, msglen);
+        res->message = b.p ? b.p : dupstr(R, "", 0);
+    } else {
+        jbuf b = {0};
+        buf_printf(R, &b, "%s: %.*s\n", name, (int)msglen, msg);
+        res->message = b.p;
+    }
+}
+
+static void set_warnings(jrt *R, jinn_result *res, jrt *from)
+{
+    if (!res || !from->nwarnings) return;
+    res->warnings = dupstr(R, from->warnings.p, from->warnings.len);
+    res->nwarnings = from->nwarnings;
+}
+
+jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t len, jinn_template **out,
+                         jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    if (!E || !out || (!src && len)) return JINN_USAGE;
+    if (!name) name = "<template>";
+    if (len > UINT32_MAX - 1) {
+        set_error(&E->R, res, JINN_ERR_LIMIT, name, NULL, 0, 0, "template too large", 18, NULL);
+        return JINN_ERROR;
+    }
+    diags D;
+    template *T = NULL;
+    E->R.err_kind = JINN_ERR_NONE;
+    bool ok = comp_template(&E->R, E, name, src ? src : "", len, &T, &D);
+    if (!ok) {
+        if (D.count) set_error(&E->R, res, D.kind, name, src, len, D.pos, D.text.p, D.text.len, D.out.p);
+        else set_error(&E->R, res, E->R.err_kind ? E->R.err_kind : JINN_ERR_LIMIT, name, NULL, 0, 0,
+                       E->R.err_msg.p ? E->R.err_msg.p : "out of memory", E->R.err_msg.p ? E->R.err_msg.len : 13, NULL);
+        diag_free(&D);
+        E->R.err_kind = JINN_ERR_NONE;
+        return JINN_ERROR;
+    }
+    diag_free(&D);
+    *out = T;
+    return JINN_OK;
+}
+
+void jinn_template_free(jinn_template *t)
+{
+    if (!t) return;
+    comp_free(&t->env->R, t);
+}
+
+jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, jinn_context **out, jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    if (!E || !out) return JINN_USAGE;
+    jrt *R = &E->R;
+    R->err_kind = JINN_ERR_NONE;
+    value v = json_to_value(R, json, len, "the context");
+    if (v.t != JV_ERROR && v.t != JV_DICT) {
+        val_drop(R, v);
+        rt_error(R, JINN_ERR_TYPE, "the context must be a JSON object");
+        v = v_err();
+    }
+    if (v.t == JV_ERROR) {
+        set_error(R, res, R->err_kind, "context", NULL, 0, 0, R->err_msg.p, R->err_msg.len, NULL);
+        R->err_kind = JINN_ERR_NONE;
+        return JINN_ERROR;
+    }
+    jinn_context *c = rt_alloc(R, NULL, 0, sizeof *c);
+    if (!c) { val_drop(R, v); return JINN_NOMEM; }
+    val_make_immortal(v);
+    c->E = E;
+    c->vars = v;
+    *out = c;
+    return JINN_OK;
+}
+
+void jinn_context_free(jinn_context *c)
+{
+    if (!c) return;
+    jrt *R = &c->E->R;
+    val_free_immortal(R, c->vars);
+    rt_alloc(R, c, sizeof *c, 0);
+}
+
+jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    if (!t || !out) return JINN_USAGE;
+    env *E = t->env;
+    jrt R;
+    rt_init(&R, &E->cfg);
+    R.env = E;
+    R.rng = opts ? opts->seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL : 0x2545F4914F6CDD1DULL;
+    jbuf b = {out->data, 0, out->cap};
+    if (b.p) b.p[0] = 0;
+    uint32_t pos = 0;
+    const template *et = NULL;
+    bool ok = vm_render(&R, t, opts && opts->context ? &opts->context->vars : NULL, &b, &pos, &et);
+    out->data = b.p;
+    out->len = b.len;
+    out->cap = b.cap;
+    if (!out->data) {
+        /* always hand back a NUL-terminated buffer */
+        buf_grow(&R, &b, 1);
+        out->data = b.p;
+        out->cap = b.cap;
+        if (b.p) b.p[0] = 0;
+    }
+    set_warnings(&E->R, res, &R);
+    jinn_status st = JINN_OK;
+    if (!ok) {
+        if (!et) et = t;
+        set_error(&E->R, res, R.err_kind ? R.err_kind : JINN_ERR_TYPE, et->name, et->src, et->srclen, pos,
+                  R.err_msg.p ? R.err_msg.p : "error", R.err_msg.p ? R.err_msg.len : 5, NULL);
+        st = JINN_ERROR;
+    }
+    rt_fini(&R);
+    return st;
+}
+
+void jinn_buf_free(jinn_env *E, jinn_buf *b)
+{
+    if (!b || !b->data) return;
+    if (E) E->cfg.alloc(E->cfg.alloc_user, b->data, b->cap, 0);
+    else free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out)
+{
+    jrt R;
+    rt_init(&R, &t->env->cfg);
+    jbuf b = {out->data, out->len, out->cap};
+    bool ok = comp_disasm(&R, t, &b);
+    out->data = b.p;
+    out->len = b.len;
+    out->cap = b.cap;
+    rt_fini(&R);
+    return ok ? JINN_OK : JINN_NOMEM;
+}
+
+jinn_status jinn_env_use_json_provider(jinn_env *E, const char *json, size_t len, jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    jbuf err = {0};
+    if (!prov_json_install(E, json, len, &err)) {
+        set_error(&E->R, res, JINN_ERR_PROVIDER, "providers", NULL, 0, 0, err.p ? err.p : "error", err.p ? err.len : 5, NULL);
+        buf_free(&E->R, &err);
+        return JINN_ERROR;
+    }
+    return JINN_OK;
+}

@@ -1,0 +1,128 @@
+/*
+ * ast.h — the syntax tree the grammar builds and the compiler walks.
+ *
+ * Nodes live in a per-compile arena and die with it. One node shape serves every kind:
+ * up to five children (a..e), a sibling link (next) for lists, and a `last` pointer on list
+ * heads so appending is O(1). Constants carry their value (an owned reference, released when
+ * the arena is freed). `pos` is the byte offset the node is reported at.
+ */
+#ifndef JINN_AST_H
+#define JINN_AST_H
+
+#include "diag.h"
+#include "lex.h"
+
+typedef enum {
+    /* expressions */
+    N_CONST, N_NAME, N_ATTR, N_ITEM, N_SLICE, N_BIN, N_NEG, N_POS, N_NOT, N_AND, N_OR,
+    N_CMP,      /* a: first operand; list of N_CMPOP (op, a) */
+    N_CMPOP,
+    N_COND,     /* a: then, b: cond, c: else (may be NULL) */
+    N_LIST, N_TUPLE, N_DICT, N_PAIR,
+    N_CALL,     /* a: callee; list of args (plain or N_KWARG) */
+    N_KWARG,    /* s: name, a: value */
+    N_FILTER,   /* a: value, s: name; list of args */
+    N_TEST,     /* a: value, s: name; list of args; flag: negated */
+    /* statements */
+    N_BODY,     /* list of statements */
+    N_TEXT,     /* s/slen: the text */
+    N_PRINT,    /* a: expression */
+    N_IF,       /* a: cond, b: body, c: else (N_IF for elif, or N_BODY) */
+    N_FOR,      /* a: targets, b: iterable, c: body, d: else body, e: filter cond */
+    N_SET,      /* a: targets, b: value */
+    N_SETBLOCK, /* a: target, b: body, c: list of N_FILTER (a == NULL) */
+    N_DO,       /* a: expression */
+    N_WITH,     /* list of N_SET; a: body */
+    N_MACRO,    /* s: name; list of N_PARAM; a: body */
+    N_PARAM,    /* s: name, a: default or NULL */
+    N_BREAK, N_CONTINUE,
+    N_INSERT,   /* op: insert kind; a: id expression; b: body */
+    N_INSERT_PRINT, /* op: insert kind; b: body whose output is the id */
+    N_TARGETS,  /* list of N_NAME / N_ATTR (ns.x) */
+    N_NODE_COUNT
+} nkind;
+
+/* binary operators (N_BIN op) and comparison operators (N_CMPOP op) */
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_FLOORDIV, B_MOD, B_POW, B_CONCAT };
+enum { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_IN, C_NOTIN };
+/* insert kinds (N_INSERT op) — values match jinn_lookup_kind */
+enum { I_EXPRESSION = 0, I_METRIC = 1, I_AGGREGATE = 2 };
+
+typedef struct node {
+    uint8_t kind, op, flag, paren;
+    uint32_t pos;
+    struct node *a, *b, *c, *d, *e;
+    struct node *next;  /* next sibling in a list */
+    struct node *head;  /* list heads: first child */
+    struct node *last;  /* list heads: last child */
+    const char *s;
+    uint32_t slen;
+    value v;
+} node;
+
+typedef struct arena_chunk {
+    struct arena_chunk *prev;
+    size_t size, used;
+    char data[];
+} arena_chunk;
+
+/* The parse context: the grammar's %extra_argument. */
+typedef struct pctx {
+    jrt *R;
+    diags *D;
+    arena_chunk *arena;
+    node *consts;       /* every N_CONST, to release their values */
+    node *root;
+    const char *src;
+    int failed;         /* a syntax error was reported: stop */
+    int eof_error;      /* the error was "unexpected end of input" (REPL continuation) */
+    /* open blocks, for "unclosed 'for' (opened at ...)" messages */
+    struct { int tok; uint32_t pos; } open[256];
+    int nopen;
+    int suspect_string; /* a string in this tag swallowed a '%}': blame it for the next error */
+    uint32_t suspect_pos;
+} pctx;
+
+void *ast_alloc(pctx *P, size_t n);
+void ast_free(pctx *P);
+node *ast_node(pctx *P, int kind, uint32_t pos);
+node *ast_list(pctx *P, int kind, uint32_t pos);
+node *ast_add(node *list, node *item);               /* returns list */
+node *ast_bin(pctx *P, int kind, int op, node *a, node *b);
+node *ast_unary(pctx *P, int kind, token t, node *a);
+node *ast_name(pctx *P, token t);                     /* also true/false/none constants */
+node *ast_int(pctx *P, token t);
+node *ast_float(pctx *P, token t);
+node *ast_string(pctx *P, token t);
+node *ast_string_cat(pctx *P, node *a, token t);      /* "a" "b" */
+node *ast_attr(pctx *P, node *obj, token name);
+node *ast_attr_int(pctx *P, node *obj, token num);    /* x.0 */
+node *ast_item(pctx *P, node *obj, node *key, token at);
+node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token at);
+node *ast_compare(pctx *P, node *left, int op, node *right);
+node *ast_cond(pctx *P, node *then, node *cond, node *els);
+node *ast_call(pctx *P, node *callee, node *args, token at);
+node *ast_kwarg(pctx *P, token name, node *value);
+node *ast_filter(pctx *P, node *value, token name, node *args);
+node *ast_test(pctx *P, node *value, token name, node *args, int negate);
+node *ast_tuple_add(pctx *P, node *tuple_or_expr, node *item);
+node *ast_text(pctx *P, token t);
+node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c);
+node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els);
+node *ast_target(pctx *P, node *targets, token name, token *attr);
+node *ast_macro(pctx *P, token at, token name, node *params, node *body);
+node *ast_param(pctx *P, token name, node *dflt);
+node *ast_insert(pctx *P, int kind, token at, node *id, node *body);
+node *ast_string_raw(pctx *P, token t);               /* the token's bytes as a string constant */
+node *ast_seq(pctx *P, int kind, token at, node *items); /* list/tuple/dict literal */
+node *ast_paren(node *e);                             /* (e): marks e as parenthesised */
+
+/* parse.c: the grammar's error hooks and the driver's block tracking */
+void parse_syntax_error(pctx *P, int major, token *t);
+void parse_too_deep(pctx *P);
+void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set_pos);
+
+/* parse.c: source -> AST (NULL on a syntax error, reported in P->D) */
+node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int lstrip_blocks);
+
+#endif

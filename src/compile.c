@@ -1,0 +1,1007 @@
+/*
+ * compile.c — AST to bytecode.
+ *
+ * Scoping follows Jinja2 and is resolved here, at compile time, into numbered local slots:
+ * the template's top level and each macro are code units with their own slots; `for`,
+ * `with` and insert blocks open scopes whose assignments do not leak out (a slot declared
+ * there falls back to the same name in the enclosing scope until it is assigned); `if`
+ * opens none. Names that are not local are context variables (LOAD_GLOBAL). Builtin filters,
+ * tests and functions are resolved and their arguments bound to parameter slots here, once,
+ * so a render never looks a filter up by name or matches keyword arguments.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "compile.h"
+#include "env.h"
+
+/* ======================================================================================
+ * Compiler state
+ * ====================================================================================== */
+
+#define MAX_SCOPE_NAMES 64
+
+typedef struct scope {
+    struct scope *up;
+    int unit_root;               /* the outermost scope of a code unit */
+    int n;
+    struct { const char *s; uint32_t len; int slot; } names[MAX_SCOPE_NAMES];
+    struct scope *overflow;      /* more names: a chained scope with the same role */
+} scope;
+
+typedef struct patch {
+    struct patch *next;
+    int at;
+} patch;
+
+typedef struct loopctx {
+    struct loopctx *up;
+    int iter_pc;                 /* continue jumps here */
+    patch *breaks;
+} loopctx;
+
+typedef struct comp {
+    jrt *R;
+    diags *D;
+    pctx *P;
+    template *T;
+    env *E;
+    unit *u;
+    scope *sc;
+    scope *root;                 /* the top-level scope (for macros reading template variables) */
+    int in_macro;
+    int loops;                   /* loops open in this unit */
+    loopctx *loop;
+    int depth, max_depth;        /* operand stack depth */
+    jdict *name_index;           /* name -> index into T->names */
+    int failed;
+} comp;
+
+static const struct { const char *name; int pops, pushes; } op_info[] = {
+#define OP(name, operands, pops, pushes) {#name, pops, pushes},
+#include "opcodes.h"
+#undef OP
+};
+
+static bool cfail(comp *c, uint32_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool cfail(comp *c, uint32_t pos, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!c->failed) diag_error(c->D, JINN_ERR_SYNTAX, pos, "%s", msg);
+    c->failed = 1;
+    return false;
+}
+
+static bool nomem(comp *c)
+{
+    if (!c->failed) diag_error(c->D, JINN_ERR_LIMIT, 0, "out of memory while compiling");
+    c->failed = 1;
+    return false;
+}
+
+/* ======================================================================================
+ * Emitting code
+ * ====================================================================================== */
+
+static int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int delta)
+{
+    unit *u = c->u;
+    if (u->ncode == u->capcode) {
+        int cap = u->capcode ? u->capcode * 2 : 64;
+        instr *code = rt_alloc(c->R, u->code, (size_t)u->capcode * sizeof(instr), (size_t)cap * sizeof(instr));
+        if (!code) { nomem(c); return -1; }
+        u->code = code;
+        uint32_t *p = rt_alloc(c->R, u->pos, (size_t)u->capcode * sizeof(uint32_t), (size_t)cap * sizeof(uint32_t));
+        if (!p) { nomem(c); return -1; }
+        u->pos = p;
+        u->capcode = cap;
+    }
+    instr *i = &u->code[u->ncode];
+    i->op = (uint8_t)op;
+    i->a = a;
+    i->b = (uint16_t)b;
+    i->c = (uint8_t)cc;
+    u->pos[u->ncode] = pos;
+    c->depth += delta;
+    if (c->depth > c->max_depth) c->max_depth = c->depth;
+    return u->ncode++;
+}
+
+static int emit(comp *c, int op, int32_t a, int b, int cc, uint32_t pos)
+{
+    return emitd(c, op, a, b, cc, pos, op_info[op].pushes - op_info[op].pops);
+}
+
+static void patch_here(comp *c, int at)
+{
+    if (at >= 0) c->u->code[at].a = c->u->ncode;
+}
+
+static int add_const(comp *c, value v)
+{
+    template *T = c->T;
+    if ((T->nconsts & (T->nconsts - 1)) == 0) {
+        size_t cap = T->nconsts ? (size_t)T->nconsts * 2 : 8;
+        value *p = rt_alloc(c->R, T->consts, (size_t)T->nconsts * sizeof(value), cap * sizeof(value));
+        if (!p) { val_drop(c->R, v); nomem(c); return 0; }
+        T->consts = p;
+    }
+    T->consts[T->nconsts] = v;
+    return T->nconsts++;
+}
+
+static int add_name(comp *c, const char *s, size_t len)
+{
+    value *found = dict_get_str(c->name_index, s, len);
+    if (found) return (int)found->u.i;
+    template *T = c->T;
+    if (T->nnames >= 65535) { cfail(c, 0, "too many distinct names in one template"); return 0; }
+    if ((T->nnames & (T->nnames - 1)) == 0) {
+        size_t cap = T->nnames ? (size_t)T->nnames * 2 : 8;
+        jstr **p = rt_alloc(c->R, T->names, (size_t)T->nnames * sizeof(jstr *), cap * sizeof(jstr *));
+        if (!p) { nomem(c); return 0; }
+        T->names = p;
+    }
+    value k = v_str(c->R, s, len);
+    if (k.t == JV_ERROR) { nomem(c); return 0; }
+    T->names[T->nnames] = k.u.s;
+    k.u.s->h.rc++; /* one ref for the index */
+    if (!dict_set(c->R, c->name_index, k, v_int(T->nnames))) { nomem(c); return 0; }
+    return T->nnames++;
+}
+
+/* ======================================================================================
+ * Scopes and slots
+ * ====================================================================================== */
+
+static int new_slot(comp *c, int parent, int name)
+{
+    unit *u = c->u;
+    if (u->nslots >= 30000) { cfail(c, 0, "too many variables in one template"); return 0; }
+    if (u->nslots == u->capslots) {
+        int cap = u->capslots ? u->capslots * 2 : 16;
+        int16_t *p = rt_alloc(c->R, u->slot_parent, (size_t)u->capslots * 2, (size_t)cap * 2);
+        if (!p) { nomem(c); return 0; }
+        u->slot_parent = p;
+        int16_t *q = rt_alloc(c->R, u->slot_name, (size_t)u->capslots * 2, (size_t)cap * 2);
+        if (!q) { nomem(c); return 0; }
+        u->slot_name = q;
+        u->capslots = cap;
+    }
+    u->slot_parent[u->nslots] = (int16_t)parent;
+    u->slot_name[u->nslots] = (int16_t)name;
+    return u->nslots++;
+}
+
+static int scope_find_local(scope *s, const char *name, uint32_t len)
+{
+    for (; s; s = s->overflow)
+        for (int i = 0; i < s->n; i++)
+            if (s->names[i].len == len && !memcmp(s->names[i].s, name, len)) return s->names[i].slot;
+    return -1;
+}
+
+/* the slot of name in this unit's scopes, innermost first, or -1 */
+static int lookup_slot(comp *c, const char *name, uint32_t len)
+{
+    for (scope *s = c->sc; s; s = s->up) {
+        int slot = scope_find_local(s, name, len);
+        if (slot >= 0) return slot;
+        if (s->unit_root) break;
+    }
+    return -1;
+}
+
+static void push_scope(comp *c, scope *s, int unit_root)
+{
+    memset(s, 0, sizeof *s);
+    s->up = c->sc;
+    s->unit_root = unit_root;
+    c->sc = s;
+}
+
+static void pop_scope(comp *c)
+{
+    scope *s = c->sc;
+    c->sc = s->up;
+    scope *o = s->overflow;
+    while (o) {
+        scope *n = o->overflow;
+        rt_alloc(c->R, o, sizeof *o, 0);
+        o = n;
+    }
+}
+
+/* declare name in the innermost scope (if it is not there already); returns its slot */
+static int declare(comp *c, const char *name, uint32_t len)
+{
+    int slot = scope_find_local(c->sc, name, len);
+    if (slot >= 0) return slot;
+    int parent = lookup_slot(c, name, len); /* the outer variable it shadows */
+    slot = new_slot(c, parent, add_name(c, name, len));
+    scope *s = c->sc;
+    while (s->n == MAX_SCOPE_NAMES) {
+        if (!s->overflow) {
+            s->overflow = rt_alloc(c->R, NULL, 0, sizeof(scope));
+            if (!s->overflow) { nomem(c); return 0; }
+            memset(s->overflow, 0, sizeof(scope));
+        }
+        s = s->overflow;
+    }
+    s->names[s->n].s = name;
+    s->names[s->n].len = len;
+    s->names[s->n].slot = slot;
+    s->n++;
+    return slot;
+}
+
+/* ======================================================================================
+ * Expressions
+ * ====================================================================================== */
+
+static void expr(comp *c, node *n);
+static void body(comp *c, node *b);
+
+static bool is_name(node *n, const char *s)
+{
+    return n && n->kind == N_NAME && n->slen == strlen(s) && !memcmp(n->s, s, n->slen);
+}
+
+/* loop.<field>: the innermost loop's variable */
+static int loop_field(node *attr)
+{
+    static const char *const fields[LF__COUNT] = {"index", "index0", "revindex", "revindex0", "first",
+                                                  "last", "length", "previtem", "nextitem", "depth", "depth0"};
+    for (int i = 0; i < LF__COUNT; i++)
+        if (attr->slen == strlen(fields[i]) && !memcmp(attr->s, fields[i], attr->slen)) return i;
+    return -1;
+}
+
+static int count_list(node *l)
+{
+    int n = 0;
+    for (node *x = l ? l->head : NULL; x; x = x->next) n++;
+    return n;
+}
+
+static void load_name(comp *c, node *n)
+{
+    int slot = lookup_slot(c, n->s, n->slen);
+    if (slot >= 0) { emit(c, OP_LOAD, slot, c->u->slot_name[slot], 0, n->pos); return; }
+    if (c->in_macro) {
+        int rs = scope_find_local(c->root, n->s, n->slen);
+        if (rs >= 0) { emit(c, OP_LOAD_ROOT, rs, add_name(c, n->s, n->slen), 0, n->pos); return; }
+    }
+    emit(c, OP_LOAD_GLOBAL, add_name(c, n->s, n->slen), 0, 0, n->pos);
+}
+
+/* Bind a call's arguments to a builtin's parameter slots and emit them in slot order.
+ * `first` is the node that fills slot 0 (the filtered/tested value), or NULL for functions.
+ * Returns the number of slots pushed. */
+static int bind_args(comp *c, const jbuiltin *b, const char *kind, node *first, node *args, uint32_t pos)
+{
+    bi_sig sig;
+    bi_parse_sig(b, &sig);
+    node *slot_arg[BI_MAXPARAMS] = {0};
+    node *extra_pos[64];
+    int nextra = 0;
+    node *extra_kw[64];
+    int nextrakw = 0;
+    int next = 0;
+    if (first) slot_arg[next++] = first;
+    int fixed = sig.varargs >= 0 ? sig.varargs : sig.kwargs >= 0 ? sig.kwargs : sig.nslots;
+    for (node *a = args ? args->head : NULL; a; a = a->next) {
+        if (a->kind == N_KWARG) {
+            int k;
+            for (k = 0; k < fixed; k++)
+                if (sig.lens[k] == a->slen && !memcmp(sig.names[k], a->s, a->slen)) break;
+            if (k < fixed && !(first && k == 0)) {
+                if (slot_arg[k]) { cfail(c, a->pos, "%s '%s' got multiple values for argument '%.*s'", kind, b->name, (int)a->slen, a->s); return 0; }
+                slot_arg[k] = a->a;
+            } else if (sig.kwargs >= 0 && nextrakw < 64) {
+                extra_kw[nextrakw++] = a;
+            } else {
+                cfail(c, a->pos, "%s '%s' got an unexpected keyword argument '%.*s'", kind, b->name, (int)a->slen, a->s);
+                return 0;
+            }
+        } else {
+            while (next < fixed && slot_arg[next]) next++;
+            if (next < fixed) slot_arg[next++] = a;
+            else if (sig.varargs >= 0 && nextra < 64) extra_pos[nextra++] = a;
+            else {
+                cfail(c, a->pos, "%s '%s' takes at most %d argument%s (%d given)", kind, b->name,
+                      fixed - (first ? 1 : 0), fixed - (first ? 1 : 0) == 1 ? "" : "s",
+                      count_list(args));
+                return 0;
+            }
+        }
+    }
+    for (int k = 0; k < b->nreq && k < fixed; k++)
+        if (!slot_arg[k]) {
+            cfail(c, pos, "%s '%s' is missing its required argument '%s'", kind, b->name, sig.names[k]);
+            return 0;
+        }
+    for (int k = 0; k < sig.nslots; k++) {
+        if (k == sig.varargs) {
+            for (int i = 0; i < nextra; i++) expr(c, extra_pos[i]);
+            emitd(c, OP_BUILD_LIST, nextra, 0, 0, pos, 1 - nextra);
+        } else if (k == sig.kwargs) {
+            for (int i = 0; i < nextrakw; i++) {
+                value key = v_str(c->R, extra_kw[i]->s, extra_kw[i]->slen);
+                if (key.t == JV_ERROR) { nomem(c); return 0; }
+                emit(c, OP_CONST, add_const(c, key), 0, 0, extra_kw[i]->pos);
+                expr(c, extra_kw[i]->a);
+            }
+            emitd(c, OP_BUILD_DICT, nextrakw, 0, 0, pos, 1 - 2 * nextrakw);
+        } else if (slot_arg[k]) {
+            expr(c, slot_arg[k]);
+        } else {
+            emit(c, OP_ABSENT, 0, 0, 0, pos);
+        }
+    }
+    return sig.nslots;
+}
+
+/* a generic call's arguments: positional first, then keyword values, then the names tuple */
+static void call_args(comp *c, node *n, int *npos, int *nkw)
+{
+    *npos = *nkw = 0;
+    for (node *a = n->head; a; a = a->next)
+        if (a->kind != N_KWARG) { expr(c, a); (*npos)++; }
+    value names = v_none();
+    for (node *a = n->head; a; a = a->next)
+        if (a->kind == N_KWARG) {
+            if (!*nkw) {
+                names = v_list(c->R, 4);
+                if (names.t == JV_ERROR) { nomem(c); return; }
+                names.f |= JV_TUPLE;
+            }
+            expr(c, a->a);
+            value k = v_str(c->R, a->s, a->slen);
+            if (k.t == JV_ERROR || !list_push(c->R, names.u.l, k)) { nomem(c); return; }
+            (*nkw)++;
+        }
+    if (*nkw) emit(c, OP_CONST, add_const(c, names), 0, 0, n->pos);
+    if (*npos > 255 || *nkw > 255) cfail(c, n->pos, "too many arguments in one call");
+}
+
+static void compile_call(comp *c, node *n)
+{
+    node *f = n->a;
+    /* loop.cycle(...) / loop.changed(...) */
+    if (f->kind == N_ATTR && is_name(f->a, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
+        int cyc = f->slen == 5 && !memcmp(f->s, "cycle", 5);
+        int chg = f->slen == 7 && !memcmp(f->s, "changed", 7);
+        if (cyc || chg) {
+            int na = 0;
+            for (node *a = n->head; a; a = a->next) {
+                if (a->kind == N_KWARG) { cfail(c, a->pos, "loop.%s takes no keyword arguments", cyc ? "cycle" : "changed"); return; }
+                expr(c, a);
+                na++;
+            }
+            if (cyc && na == 0) { cfail(c, n->pos, "loop.cycle needs at least one argument"); return; }
+            emitd(c, cyc ? OP_LOOP_CYCLE : OP_LOOP_CHANGED, 0, 0, na, n->pos, 1 - na);
+            return;
+        }
+    }
+    /* a builtin global function, unless a local variable shadows it */
+    if (f->kind == N_NAME && lookup_slot(c, f->s, f->slen) < 0 &&
+        !(c->in_macro && scope_find_local(c->root, f->s, f->slen) >= 0)) {
+        const jbuiltin *b = bi_find(bi_functions, f->s, f->slen);
+        if (b) {
+            int ns = bind_args(c, b, "function", NULL, n, n->pos);
+            emitd(c, OP_CALL_FN, (int32_t)(b - bi_functions), 0, ns, n->pos, 1 - ns);
+            return;
+        }
+    }
+    int npos, nkw;
+    if (f->kind == N_ATTR) {
+        expr(c, f->a);
+        call_args(c, n, &npos, &nkw);
+        emitd(c, OP_CALL_METHOD, add_name(c, f->s, f->slen), nkw, npos, f->pos, -(npos + nkw + (nkw > 0)));
+        return;
+    }
+    expr(c, f);
+    call_args(c, n, &npos, &nkw);
+    emitd(c, OP_CALL, 0, nkw, npos, n->pos, -(npos + nkw + (nkw > 0)));
+}
+
+static void expr(comp *c, node *n)
+{
+    if (c->failed) return;
+    switch (n->kind) {
+    case N_CONST:
+        emit(c, OP_CONST, add_const(c, val_dup(n->v)), 0, 0, n->pos);
+        break;
+    case N_NAME:
+        load_name(c, n);
+        break;
+    case N_ATTR:
+        if (is_name(n->a, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
+            int f = loop_field(n);
+            if (f >= 0) { emit(c, OP_LOOP_ATTR, 0, 0, f, n->pos); break; }
+        }
+        expr(c, n->a);
+        emit(c, OP_GETATTR, add_name(c, n->s, n->slen), 0, 0, n->pos);
+        break;
+    case N_ITEM:
+        expr(c, n->a);
+        expr(c, n->b);
+        emit(c, OP_GETITEM, 0, 0, 0, n->pos);
+        break;
+    case N_SLICE:
+        expr(c, n->a);
+        if (n->b) expr(c, n->b); else emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
+        if (n->c) expr(c, n->c); else emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
+        if (n->d) expr(c, n->d); else emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
+        emit(c, OP_SLICE, 0, 0, 0, n->pos);
+        break;
+    case N_BIN:
+        expr(c, n->a);
+        expr(c, n->b);
+        emit(c, OP_BINARY, 0, 0, n->op, n->b->pos > n->pos ? n->pos : n->pos);
+        break;
+    case N_NEG: expr(c, n->a); emit(c, OP_NEG, 0, 0, 0, n->pos); break;
+    case N_POS: expr(c, n->a); emit(c, OP_POS, 0, 0, 0, n->pos); break;
+    case N_NOT: expr(c, n->a); emit(c, OP_NOT, 0, 0, 0, n->pos); break;
+    case N_AND:
+    case N_OR: {
+        expr(c, n->a);
+        int j = emitd(c, n->kind == N_AND ? OP_AND_JUMP : OP_OR_JUMP, 0, 0, 0, n->pos, -1);
+        expr(c, n->b);
+        patch_here(c, j);
+        break;
+    }
+    case N_CMP: {
+        expr(c, n->a);
+        patch *ends = NULL;
+        for (node *o = n->head; o; o = o->next) {
+            expr(c, o->a);
+            if (o->next) {
+                int j = emitd(c, OP_COMPARE_CHAIN, 0, 0, o->op, o->pos, -1);
+                patch *p = ast_alloc(c->P, sizeof *p);
+                if (!p) { nomem(c); return; }
+                p->at = j;
+                p->next = ends;
+                ends = p;
+            } else {
+                emit(c, OP_COMPARE, 0, 0, o->op, o->pos);
+            }
+        }
+        for (patch *p = ends; p; p = p->next) patch_here(c, p->at);
+        break;
+    }
+    case N_COND: {
+        expr(c, n->b);
+        int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+        expr(c, n->a);
+        int je = emit(c, OP_JUMP, 0, 0, 0, n->pos);
+        c->depth--;
+        patch_here(c, jf);
+        if (n->c) expr(c, n->c);
+        else emit(c, OP_CONST, add_const(c, v_undef()), 0, 0, n->pos);
+        patch_here(c, je);
+        break;
+    }
+    case N_LIST:
+    case N_TUPLE: {
+        int k = 0;
+        for (node *x = n->head; x; x = x->next, k++) expr(c, x);
+        emitd(c, n->kind == N_LIST ? OP_BUILD_LIST : OP_BUILD_TUPLE, k, 0, 0, n->pos, 1 - k);
+        break;
+    }
+    case N_DICT: {
+        int k = 0;
+        for (node *x = n->head; x; x = x->next, k++) { expr(c, x->a); expr(c, x->b); }
+        emitd(c, OP_BUILD_DICT, k, 0, 0, n->pos, 1 - 2 * k);
+        break;
+    }
+    case N_CALL:
+        compile_call(c, n);
+        break;
+    case N_FILTER: {
+        const jbuiltin *b = bi_find(bi_filters, n->s, n->slen);
+        if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
+        int ns = bind_args(c, b, "filter", n->a, n, n->pos);
+        emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, n->pos, 1 - ns);
+        break;
+    }
+    case N_TEST: {
+        const jbuiltin *b = bi_find(bi_tests, n->s, n->slen);
+        if (!b) { cfail(c, n->pos, "unknown test '%.*s'", (int)n->slen, n->s); return; }
+        int ns = bind_args(c, b, "test", n->a, n, n->pos);
+        emitd(c, OP_TEST, (int32_t)(b - bi_tests), n->flag, ns, n->pos, 1 - ns);
+        break;
+    }
+    case N_KWARG:
+        cfail(c, n->pos, "keyword argument outside a call");
+        break;
+    default:
+        cfail(c, n->pos, "internal error: unexpected node %d in an expression", n->kind);
+    }
+}
+
+/* ======================================================================================
+ * Statements
+ * ====================================================================================== */
+
+/* store the value on the stack into the targets (a, b unpack; ns.x sets an attribute) */
+static void store_targets(comp *c, node *targets)
+{
+    int n = count_list(targets);
+    if (n > 1) emitd(c, OP_UNPACK, n, 0, 0, targets->pos, n - 1);
+    for (node *t = targets->head; t; t = t->next) {
+        if (t->kind == N_ATTR) {
+            expr(c, t->a);
+            emit(c, OP_SETATTR, add_name(c, t->s, t->slen), 0, 0, t->pos);
+        } else {
+            if (is_name(t, "loop") && c->loops > 0)
+                { cfail(c, t->pos, "cannot assign to 'loop' inside a for loop"); return; }
+            emit(c, OP_STORE, declare(c, t->s, t->slen), 0, 0, t->pos);
+        }
+    }
+}
+
+static void compile_for(comp *c, node *n)
+{
+    scope s;
+    push_scope(c, &s, 0);
+    int first_slot = c->u->nslots;
+    if (n->e) {
+        /* `for x in seq if cond`: filter into a hidden list first, so loop.length counts
+         * only the items that pass, as in Jinja2 */
+        int hidden = new_slot(c, -1, add_name(c, "(filtered)", 10));
+        emitd(c, OP_BUILD_LIST, 0, 0, 0, n->pos, 1);
+        emit(c, OP_STORE, hidden, 0, 0, n->pos);
+        expr(c, n->b);
+        emit(c, OP_FOR_PREP, 0, 0, 0, n->pos);
+        c->loops++;
+        int top = emit(c, OP_FOR_ITER, 0, 0, 0, n->pos);
+        emit(c, OP_DUP, 0, 0, 0, n->pos);
+        store_targets(c, n->a);
+        expr(c, n->e);
+        int skip = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->e->pos);
+        emit(c, OP_LIST_APPEND, hidden, 0, 0, n->pos);
+        emit(c, OP_JUMP, top, 0, 0, n->pos);
+        patch_here(c, skip);
+        c->depth++; /* the DUPed item is still there on this path */
+        emit(c, OP_POP, 0, 0, 0, n->pos);
+        emit(c, OP_JUMP, top, 0, 0, n->pos);
+        patch_here(c, top);
+        emit(c, OP_FOR_END, 0, 0, 0, n->pos);
+        emit(c, OP_POP, 0, 0, 0, n->pos);
+        c->loops--;
+        emit(c, OP_LOAD, hidden, c->u->slot_name[hidden], 0, n->pos);
+    } else {
+        expr(c, n->b);
+    }
+    emit(c, OP_FOR_PREP, 0, 0, 0, n->pos);
+    c->loops++;
+    if (c->loops > c->u->max_loops) c->u->max_loops = c->loops;
+    loopctx lc = {.up = c->loop};
+    c->loop = &lc;
+    lc.iter_pc = emit(c, OP_FOR_ITER, 0, 0, 0, n->pos);
+    /* every iteration starts with the loop's own variables unset: a read before the body
+     * assigns them sees the enclosing scope, as in Jinja2 */
+    int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
+    store_targets(c, n->a);
+    body(c, n->c);
+    emit(c, OP_JUMP, lc.iter_pc, 0, 0, n->pos);
+    patch_here(c, lc.iter_pc);
+    for (patch *p = lc.breaks; p; p = p->next) patch_here(c, p->at);
+    c->loop = lc.up;
+    c->loops--;
+    emit(c, OP_FOR_END, 0, 0, 0, n->pos);
+    int nslots = c->u->nslots - first_slot;
+    c->u->code[clear].a = first_slot;
+    c->u->code[clear].b = (uint16_t)nslots;
+    pop_scope(c);
+    if (n->d) {
+        emit(c, OP_NOT, 0, 0, 0, n->pos);
+        int j = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+        body(c, n->d);
+        patch_here(c, j);
+    } else {
+        emit(c, OP_POP, 0, 0, 0, n->pos);
+    }
+}
+
+static void compile_if(comp *c, node *n)
+{
+    expr(c, n->a);
+    int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+    body(c, n->b);
+    if (n->c) {
+        int je = emit(c, OP_JUMP, 0, 0, 0, n->pos);
+        patch_here(c, jf);
+        if (n->c->kind == N_IF) compile_if(c, n->c);
+        else body(c, n->c);
+        patch_here(c, je);
+    } else {
+        patch_here(c, jf);
+    }
+}
+
+/* {% set x | f %}...{% endset %}: capture, apply the filters, store */
+static void compile_setblock(comp *c, node *n)
+{
+    emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+    body(c, n->b);
+    emit(c, OP_CAPTURE_END, 0, 0, c->T->autoescape, n->pos);
+    for (node *f = n->c ? n->c->head : NULL; f; f = f->next) {
+        const jbuiltin *b = bi_find(bi_filters, f->s, f->slen);
+        if (!b) { cfail(c, f->pos, "unknown filter '%.*s'", (int)f->slen, f->s); return; }
+        /* slot 0 is the captured text, already on the stack: bind the rest after it */
+        bi_sig sig;
+        bi_parse_sig(b, &sig);
+        node dummy = {.kind = N_CONST};
+        dummy.v = v_absent();
+        /* compile the value slot as "already there": emit args for slots 1.. only */
+        int before = c->u->ncode;
+        int ns = bind_args(c, b, "filter", &dummy, f, f->pos);
+        /* the first emitted instruction is the CONST of the dummy: drop it */
+        if (c->u->ncode > before && c->u->code[before].op == OP_CONST) {
+            memmove(&c->u->code[before], &c->u->code[before + 1], (size_t)(c->u->ncode - before - 1) * sizeof(instr));
+            memmove(&c->u->pos[before], &c->u->pos[before + 1], (size_t)(c->u->ncode - before - 1) * sizeof(uint32_t));
+            c->u->ncode--;
+            c->depth--;
+        }
+        emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, f->pos, 1 - ns);
+    }
+    store_targets(c, n->a);
+}
+
+static void compile_macro(comp *c, node *n);
+
+static void compile_insert(comp *c, node *n)
+{
+    scope s;
+    if (n->kind == N_INSERT_PRINT) {
+        /* {% expression %}ID{% endexpression %}: the body's text is the id; print the value */
+        emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+        body(c, n->b);
+        emit(c, OP_CAPTURE_END, 0, 0, 0, n->pos);
+        emit(c, OP_INSERT, 0, 0, n->op | 0x80, n->pos); /* 0x80: trim the id */
+        emit(c, OP_PRINT, 0, 0, c->T->autoescape, n->pos);
+        return;
+    }
+    static const char *const result_names[] = {"expression_result", "metric_result", "aggregate_result"};
+    push_scope(c, &s, 0);
+    int first_slot = c->u->nslots;
+    int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
+    expr(c, n->a);
+    emit(c, OP_INSERT, 0, 0, n->op, n->pos);
+    const char *rn = result_names[n->op];
+    emit(c, OP_STORE, declare(c, rn, (uint32_t)strlen(rn)), 0, 0, n->pos);
+    body(c, n->b);
+    c->u->code[clear].a = first_slot;
+    c->u->code[clear].b = (uint16_t)(c->u->nslots - first_slot);
+    pop_scope(c);
+}
+
+static void stmt(comp *c, node *n)
+{
+    if (c->failed) return;
+    switch (n->kind) {
+    case N_TEXT: {
+        value v = v_str(c->R, n->s, n->slen);
+        if (v.t == JV_ERROR) { nomem(c); return; }
+        emit(c, OP_TEXT, add_const(c, v), 0, 0, n->pos);
+        break;
+    }
+    case N_PRINT:
+        expr(c, n->a);
+        emit(c, OP_PRINT, 0, 0, c->T->autoescape, n->pos);
+        break;
+    case N_IF: compile_if(c, n); break;
+    case N_FOR: compile_for(c, n); break;
+    case N_SET:
+        expr(c, n->b);
+        store_targets(c, n->a);
+        break;
+    case N_SETBLOCK: compile_setblock(c, n); break;
+    case N_DO:
+        expr(c, n->a);
+        emit(c, OP_POP, 0, 0, 0, n->pos);
+        break;
+    case N_WITH: {
+        scope s;
+        /* the values are evaluated in the outer scope, then bound in the new one */
+        int k = 0;
+        for (node *a = n->b->head; a; a = a->next, k++) expr(c, a->b);
+        push_scope(c, &s, 0);
+        int first_slot = c->u->nslots;
+        int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
+        node *as[256];
+        int m = 0;
+        for (node *a = n->b->head; a && m < 256; a = a->next) as[m++] = a;
+        for (int i = m - 1; i >= 0; i--) store_targets(c, as[i]->a);
+        body(c, n->a);
+        c->u->code[clear].a = first_slot;
+        c->u->code[clear].b = (uint16_t)(c->u->nslots - first_slot);
+        pop_scope(c);
+        break;
+    }
+    case N_BREAK:
+    case N_CONTINUE:
+        if (!c->loop) { cfail(c, n->pos, "'%s' outside a for loop", n->kind == N_BREAK ? "break" : "continue"); return; }
+        if (n->kind == N_CONTINUE) emit(c, OP_JUMP, c->loop->iter_pc, 0, 0, n->pos);
+        else {
+            patch *p = ast_alloc(c->P, sizeof *p);
+            if (!p) { nomem(c); return; }
+            p->at = emit(c, OP_JUMP, 0, 0, 0, n->pos);
+            p->next = c->loop->breaks;
+            c->loop->breaks = p;
+        }
+        break;
+    case N_MACRO: compile_macro(c, n); break;
+    case N_INSERT:
+    case N_INSERT_PRINT: compile_insert(c, n); break;
+    default:
+        cfail(c, n->pos, "internal error: unexpected node %d in a body", n->kind);
+    }
+}
+
+static void body(comp *c, node *b)
+{
+    for (node *s = b ? b->head : NULL; s && !c->failed; s = s->next) stmt(c, s);
+}
+
+/* ======================================================================================
+ * Code units: the top level and macros
+ * ====================================================================================== */
+
+static int new_unit(comp *c)
+{
+    template *T = c->T;
+    if ((T->nunits & (T->nunits - 1)) == 0) {
+        size_t cap = T->nunits ? (size_t)T->nunits * 2 : 4;
+        unit *p = rt_alloc(c->R, T->units, (size_t)T->nunits * sizeof(unit), cap * sizeof(unit));
+        if (!p) { nomem(c); return -1; }
+        T->units = p;
+    }
+    memset(&T->units[T->nunits], 0, sizeof(unit));
+    T->units[T->nunits].caller_slot = T->units[T->nunits].varargs_slot = T->units[T->nunits].kwargs_slot = -1;
+    return T->nunits++;
+}
+
+static void compile_macro(comp *c, node *n)
+{
+    /* save the enclosing unit's state (by index: new_unit may move the units array) */
+    int saved_uidx = (int)(c->u - c->T->units);
+    int ui = new_unit(c);
+    if (ui < 0) return;
+    scope *saved_sc = c->sc;
+    int saved_loops = c->loops, saved_depth = c->depth, saved_max = c->max_depth, saved_in = c->in_macro;
+    loopctx *saved_loop = c->loop;
+
+    c->u = &c->T->units[ui];
+    c->loops = 0;
+    c->loop = NULL;
+    c->depth = c->max_depth = 0;
+    c->in_macro = 1;
+    c->sc = NULL;
+    scope s;
+    push_scope(c, &s, 1);
+    unit *u = c->u;
+    value nm = v_str(c->R, n->s, n->slen);
+    if (nm.t == JV_ERROR) { nomem(c); return; }
+    val_make_immortal(nm);
+    u->name = nm.u.s;
+    int np = count_list(n);
+    u->nparams = np;
+    u->param_names = rt_alloc(c->R, NULL, 0, (size_t)(np ? np : 1) * sizeof(jstr *));
+    if (!u->param_names) { nomem(c); return; }
+    int k = 0;
+    for (node *p = n->head; p; p = p->next, k++) {
+        if (scope_find_local(c->sc, p->s, p->slen) >= 0) { cfail(c, p->pos, "duplicate parameter '%.*s'", (int)p->slen, p->s); break; }
+        int slot = declare(c, p->s, p->slen);
+        u = c->u; /* declare may not move units, but keep it obvious */
+        u->param_names[k] = c->T->names[u->slot_name[slot]];
+    }
+    /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
+    k = 0;
+    for (node *p = n->head; p && !c->failed; p = p->next, k++) {
+        if (!p->a) continue;
+        int j = emit(c, OP_JUMP_IF_SET, 0, k, 0, p->pos);
+        expr(c, p->a);
+        emit(c, OP_STORE, k, 0, 0, p->pos);
+        patch_here(c, j);
+    }
+    body(c, n->a);
+    emit(c, OP_RETURN, 0, 0, 0, n->pos);
+    c->u->max_stack = c->max_depth;
+    pop_scope(c);
+
+    c->u = &c->T->units[saved_uidx];
+    c->sc = saved_sc;
+    c->loops = saved_loops;
+    c->loop = saved_loop;
+    c->depth = saved_depth;
+    c->max_depth = saved_max;
+    c->in_macro = saved_in;
+    /* bind the macro to its name in the enclosing scope */
+    emit(c, OP_MACRO, ui, 0, 0, n->pos);
+    emit(c, OP_STORE, declare(c, n->s, n->slen), 0, 0, n->pos);
+}
+
+bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D)
+{
+    *out = NULL;
+    template *T = rt_alloc(R, NULL, 0, sizeof *T);
+    if (!T) return false;
+    memset(T, 0, sizeof *T);
+    T->env = E;
+    T->autoescape = E->cfg.autoescape;
+    size_t nlen = strlen(name);
+    T->name = rt_alloc(R, NULL, 0, nlen + 1);
+    T->src = rt_alloc(R, NULL, 0, len + 1);
+    if (!T->name || !T->src) { comp_free(R, T); return false; }
+    memcpy(T->name, name, nlen + 1);
+    memcpy(T->src, src, len);
+    T->src[len] = 0; /* the lexer's sentinel */
+    /* Jinja2 drops one trailing newline unless keep_trailing_newline */
+    size_t effective = len;
+    if (!E->cfg.keep_trailing_newline && effective && T->src[effective - 1] == '\n') {
+        effective--;
+        if (effective && T->src[effective - 1] == '\r') effective--;
+    }
+    T->srclen = len;
+    diag_init(D, R, T->name, T->src, len);
+
+    pctx P;
+    memset(&P, 0, sizeof P);
+    P.R = R;
+    P.D = D;
+    /* the lexer needs a NUL right after the effective end */
+    char saved = T->src[effective];
+    T->src[effective] = 0;
+    node *root = parse_template(&P, T->src, effective, E->cfg.trim_blocks, E->cfg.lstrip_blocks);
+    T->src[effective] = saved;
+
+    comp c;
+    memset(&c, 0, sizeof c);
+    c.R = R;
+    c.D = D;
+    c.P = &P;
+    c.T = T;
+    c.E = E;
+    value idx = v_dict(R, 0);
+    bool ok = root != NULL && idx.t != JV_ERROR;
+    if (ok) {
+        c.name_index = idx.u.m;
+        int u0 = new_unit(&c);
+        if (u0 == 0) {
+            c.u = &T->units[0];
+            scope s;
+            push_scope(&c, &s, 1);
+            c.root = &s;
+            body(&c, root);
+            emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
+            /* c.u may have moved when macros added units */
+            T->units[0].max_stack = c.max_depth;
+            c.root = NULL;
+            pop_scope(&c);
+        }
+        ok = !c.failed && !D->count;
+    }
+    if (idx.t != JV_ERROR) val_drop(R, idx);
+    ast_free(&P);
+    if (!ok) { comp_free(R, T); return false; }
+    for (int i = 0; i < T->nconsts; i++) val_make_immortal(T->consts[i]);
+    for (int i = 0; i < T->nnames; i++) {
+        value v = {.t = JV_STR};
+        v.u.s = T->names[i];
+        T->names[i]->h.rc = 1; /* drop the index's ref accounting: it is gone */
+        val_make_immortal(v);
+    }
+    *out = T;
+    return true;
+}
+
+void comp_free(jrt *R, template *T)
+{
+    if (!T) return;
+    for (int i = 0; i < T->nunits; i++) {
+        unit *u = &T->units[i];
+        rt_alloc(R, u->code, (size_t)u->capcode * sizeof(instr), 0);
+        rt_alloc(R, u->pos, (size_t)u->capcode * sizeof(uint32_t), 0);
+        rt_alloc(R, u->slot_parent, (size_t)u->capslots * 2, 0);
+        rt_alloc(R, u->slot_name, (size_t)u->capslots * 2, 0);
+        if (u->param_names) rt_alloc(R, u->param_names, (size_t)(u->nparams ? u->nparams : 1) * sizeof(jstr *), 0);
+        if (u->name) { value v = {.t = JV_STR}; v.u.s = u->name; val_free_immortal(R, v); }
+    }
+    if (T->units) rt_alloc(R, T->units, 1, 0);
+    for (int i = 0; i < T->nconsts; i++) {
+        if (T->consts[i].u.h && v_heap(T->consts[i]) && T->consts[i].u.h->rc < JH_IMMORTAL) val_drop(R, T->consts[i]);
+        else val_free_immortal(R, T->consts[i]);
+    }
+    if (T->consts) rt_alloc(R, T->consts, 1, 0);
+    for (int i = 0; i < T->nnames; i++) {
+        value v = {.t = JV_STR};
+        v.u.s = T->names[i];
+        if (T->names[i]->h.rc >= JH_IMMORTAL) val_free_immortal(R, v);
+        else { T->names[i]->h.rc = 1; val_drop(R, v); }
+    }
+    if (T->names) rt_alloc(R, T->names, 1, 0);
+    if (T->name) rt_alloc(R, T->name, strlen(T->name) + 1, 0);
+    if (T->src) rt_alloc(R, T->src, T->srclen + 1, 0);
+    rt_alloc(R, T, sizeof *T, 0);
+}
+
+/* ======================================================================================
+ * Disassembler
+ * ====================================================================================== */
+
+bool comp_disasm(jrt *R, const template *T, jbuf *out)
+{
+    for (int ui = 0; ui < T->nunits; ui++) {
+        const unit *u = &T->units[ui];
+        if (ui == 0) buf_printf(R, out, "== %s (top level): %d slots, stack %d ==\n", T->name, u->nslots, u->max_stack);
+        else buf_printf(R, out, "\n== macro %s (unit %d): %d params, %d slots, stack %d ==\n", u->name->s, ui, u->nparams, u->nslots, u->max_stack);
+        for (int i = 0; i < u->ncode; i++) {
+            const instr *in = &u->code[i];
+            int line, col;
+            diag_position(T->src, T->srclen, u->pos[i], &line, &col);
+            buf_printf(R, out, "%5d  %4d:%-3d %-14s", i, line, col, op_info[in->op].name);
+            switch (in->op) {
+            case OP_TEXT: case OP_CONST: {
+                jbuf tmp = {0};
+                print_repr(R, &tmp, T->consts[in->a]);
+                if (tmp.len > 40) { tmp.len = 37; buf_put(R, &tmp, "...", 3); }
+                buf_printf(R, out, " %d  %s", in->a, tmp.p ? tmp.p : "");
+                buf_free(R, &tmp);
+                break;
+            }
+            case OP_LOAD: case OP_LOAD_ROOT:
+                buf_printf(R, out, " %d  %s", in->a, T->names[in->b]->s); break;
+            case OP_STORE:
+                buf_printf(R, out, " %d  %s", in->a, T->names[u->slot_name[in->a]]->s); break;
+            case OP_LOAD_GLOBAL: case OP_GETATTR: case OP_SETATTR:
+                buf_printf(R, out, " %s", T->names[in->a]->s); break;
+            case OP_CALL_METHOD:
+                buf_printf(R, out, " .%s  pos %d kw %d", T->names[in->a]->s, in->c, in->b); break;
+            case OP_FILTER: buf_printf(R, out, " %s  slots %d", bi_filters[in->a].name, in->c); break;
+            case OP_TEST: buf_printf(R, out, " %s%s  slots %d", in->b ? "not " : "", bi_tests[in->a].name, in->c); break;
+            case OP_CALL_FN: buf_printf(R, out, " %s  slots %d", bi_functions[in->a].name, in->c); break;
+            case OP_BINARY: {
+                static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "~"};
+                buf_printf(R, out, " %s", ops[in->c]); break;
+            }
+            case OP_COMPARE: case OP_COMPARE_CHAIN: {
+                static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"};
+                buf_printf(R, out, " %s", ops[in->c]);
+                if (in->op == OP_COMPARE_CHAIN) buf_printf(R, out, "  -> %d", in->a);
+                break;
+            }
+            case OP_JUMP: case OP_JUMP_IF_FALSE: case OP_OR_JUMP: case OP_AND_JUMP: case OP_FOR_ITER:
+                buf_printf(R, out, " -> %d", in->a); break;
+            case OP_JUMP_IF_SET: buf_printf(R, out, " slot %d -> %d", in->b, in->a); break;
+            case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_DICT: case OP_UNPACK:
+                buf_printf(R, out, " %d", in->a); break;
+            case OP_CLEAR: buf_printf(R, out, " %d..%d", in->a, in->a + in->b - 1); break;
+            case OP_CALL: buf_printf(R, out, " pos %d kw %d", in->c, in->b); break;
+            case OP_LOOP_ATTR: {
+                static const char *const f[] = {"index", "index0", "revindex", "revindex0", "first", "last",
+                                                "length", "previtem", "nextitem", "depth", "depth0"};
+                buf_printf(R, out, " loop.%s", f[in->c]); break;
+            }
+            case OP_LOOP_CYCLE: case OP_LOOP_CHANGED: buf_printf(R, out, " args %d", in->c); break;
+            case OP_MACRO: buf_printf(R, out, " unit %d", in->a); break;
+            case OP_INSERT: {
+                static const char *const k[] = {"expression", "metric", "aggregate"};
+                buf_printf(R, out, " %s", k[in->c & 3]); break;
+            }
+            case OP_PRINT: if (in->c) buf_puts(R, out, " escape"); break;
+            case OP_CAPTURE_END: if (in->c) buf_puts(R, out, " safe"); break;
+            }
+            buf_putc(R, out, '\n');
+        }
+    }
+    return !R->err_kind;
+}

@@ -1,0 +1,69 @@
+/*
+ * compile.h — compiled templates: code units of bytecode, constants, names.
+ *
+ * A template is immutable once compiled: the VM only reads it, and every constant in it is
+ * immortal, so any number of threads may render it at once.
+ */
+#ifndef JINN_COMPILE_H
+#define JINN_COMPILE_H
+
+#include "ast.h"
+#include "builtins.h"
+
+enum {
+#define OP(name, operands, pops, pushes) OP_##name,
+#include "opcodes.h"
+#undef OP
+    OP__COUNT
+};
+
+typedef struct instr {
+    uint8_t op;
+    uint8_t c;
+    uint16_t b;
+    int32_t a;
+} instr;
+
+/* loop.<field> */
+enum { LF_INDEX, LF_INDEX0, LF_REVINDEX, LF_REVINDEX0, LF_FIRST, LF_LAST, LF_LENGTH,
+       LF_PREVITEM, LF_NEXTITEM, LF_DEPTH, LF_DEPTH0, LF__COUNT };
+
+/* One function body: the template's top level, or a macro. */
+typedef struct unit {
+    instr *code;
+    uint32_t *pos;      /* source byte offset of each instruction (for diagnostics) */
+    int ncode, capcode;
+    int nslots;
+    int16_t *slot_parent; /* outer slot a scope-local slot falls back to, or -1 */
+    int16_t *slot_name;   /* name index of each slot (for the global fallback) */
+    int capslots;
+    int max_loops;
+    int max_stack;
+    /* macros */
+    jstr *name;
+    int nparams;          /* parameters occupy slots 0..nparams-1 */
+    jstr **param_names;
+    int caller_slot, varargs_slot, kwargs_slot; /* -1 when unused */
+} unit;
+
+typedef struct jinn_template {
+    struct jinn_env *env;
+    char *name;
+    char *src;            /* our copy of the source (diagnostics point into it) */
+    size_t srclen;
+    unit *units;          /* units[0] is the top level */
+    int nunits;
+    value *consts;
+    int nconsts;
+    jstr **names;         /* attribute / variable names, immortal, hashed */
+    int nnames;
+    int autoescape;
+} template;
+
+typedef struct jinn_env env;
+
+bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D);
+void comp_free(jrt *R, template *t);
+bool comp_disasm(jrt *R, const template *t, jbuf *out);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * diag.h — diagnostics: "name:line:col: message", the source line, a caret.
+ * Positions travel through the compiler as byte offsets; they become line and column
+ * (1-based, columns in code points) only here, when something is reported.
+ */
+#ifndef JINN_DIAG_H
+#define JINN_DIAG_H
+
+#include "value.h"
+
+typedef struct diags {
+    jrt *R;
+    const char *name, *src;
+    size_t srclen;
+    jbuf out;                 /* every diagnostic, formatted, in order */
+    int count;
+    jinn_error_kind kind;     /* of the first */
+    uint32_t pos;             /* of the first */
+    jbuf text;                /* bare message of the first */
+} diags;
+
+void diag_init(diags *D, jrt *R, const char *name, const char *src, size_t len);
+void diag_free(diags *D);
+void diag_error(diags *D, jinn_error_kind kind, uint32_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_position(const char *src, size_t len, uint32_t pos, int *line, int *col);
+/* Append one formatted diagnostic to out. */
+bool diag_format(jrt *R, jbuf *out, const char *name, const char *src, size_t len, uint32_t pos,
+                 const char *msg, size_t msglen);
+
+#endif

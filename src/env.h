@@ -1,0 +1,28 @@
+/*
+ * env.h — the environment: configuration, the data provider, and what every render shares.
+ */
+#ifndef JINN_ENV_H
+#define JINN_ENV_H
+
+#include "compile.h"
+
+struct jinn_env {
+    jinn_config cfg;
+    jrt R;                 /* for allocations made at compile time (single-threaded) */
+    jinn_provider prov;
+    void *prov_user;
+    int has_prov;
+};
+
+struct jinn_context {
+    env *E;
+    value vars;            /* an immortal dict */
+};
+
+/* vm.c: run a compiled template */
+bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl);
+
+/* the JSON fixture provider (providers/json.c) */
+bool prov_json_install(env *E, const char *json, size_t len, jbuf *err);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * ops.c — the operations behind the VM's arithmetic, comparison, attribute, item, slice and
+ * iteration instructions, with Python's (Jinja2's) semantics; also used by the builtins.
+ * Integers are int64: every operation that could overflow is checked and raises an error
+ * (Python would grow a big integer — a documented divergence).
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+
+#include "builtins.h"
+
+/* ======================================================================================
+ * Undefined
+ * ====================================================================================== */
+
+static const char *undef_type_name(int f)
+{
+    int t = (f >> 2) & 15;
+    if (f & 0x40) return "tuple";
+    switch (t) {
+    case JV_NONE: return "NoneType";
+    case JV_BOOL: return "bool";
+    case JV_INT: return "int";
+    case JV_FLOAT: return "float";
+    case JV_STR: return "str";
+    case JV_LIST: return "list";
+    case JV_DICT: return "dict";
+    case JV_FUNC: return "function";
+    default: return "object";
+    }
+}
+
+bool undef_error(jrt *R, value u)
+{
+    const char *s = u.u.s ? u.u.s->s : NULL;
+    switch (u.f & 3) {
+    case UK_NAME: return rt_error(R, JINN_ERR_UNDEFINED, "'%s' is undefined", s ? s : "?");
+    case UK_ATTR: return rt_error(R, JINN_ERR_UNDEFINED, "'%s object' has no attribute '%s'", undef_type_name(u.f), s ? s : "?");
+    case UK_ELEM: return rt_error(R, JINN_ERR_UNDEFINED, "%s object has no element %s", undef_type_name(u.f), s ? s : "?");
+    default: return rt_error(R, JINN_ERR_UNDEFINED, "%s", s ? s : "undefined value");
+    }
+}
+
+bool op_check_defined(jrt *R, value v)
+{
+    if (v.t == JV_UNDEF) return undef_error(R, v);
+    return true;
+}
+
+/* ======================================================================================
+ * Arithmetic
+ * ====================================================================================== */
+
+static const char *const binop_sym[] = {"+", "-", "*", "/", "//", "%", "**", "~"};
+
+static bool type_error2(jrt *R, int op, value a, value b)
+{
+    if (a.t == JV_UNDEF) return undef_error(R, a);
+    if (b.t == JV_UNDEF) return undef_error(R, b);
+    return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %s: '%s' and '%s'", binop_sym[op],
+                    val_type_name(a), val_type_name(b));
+}
+
+static int64_t ival(value v) { return v.t == JV_BOOL ? v.u.b : v.u.i; }
+static bool is_intlike(value v) { return v.t == JV_INT || v.t == JV_BOOL; }
+
+static bool repeat_seq(jrt *R, value seq, int64_t n, value *out)
+{
+    if (n < 0) n = 0;
+    if (seq.t == JV_STR) {
+        size_t len = v_sl(seq);
+        if (n && len > SIZE_MAX / (uint64_t)n) return rt_overflow(R);
+        jstr *s = str_new(R, len * (size_t)n);
+        if (!s) return false;
+        for (int64_t i = 0; i < n; i++) memcpy(s->s + (size_t)i * len, v_sp(seq), len);
+        out->t = JV_STR;
+        out->f = 0;
+        out->u.s = s;
+        return true;
+    }
+    size_t len = seq.u.l->len;
+    if (n && len > (SIZE_MAX / sizeof(value)) / (uint64_t)n) return rt_overflow(R);
+    value l = v_list(R, len * (size_t)n);
+    if (l.t == JV_ERROR) return false;
+    l.f = seq.f & JV_TUPLE;
+    for (int64_t i = 0; i < n; i++)
+        for (size_t j = 0; j < len; j++) l.u.l->items[l.u.l->len++] = val_dup(seq.u.l->items[j]);
+    *out = l;
+    return true;
+}
+
+static bool int_pow(jrt *R, int64_t base, int64_t exp, value *out)
+{
+    if (exp < 0) { *out = v_float(pow((double)base, (double)exp)); return true; }
+    int64_t r = 1;
+    while (exp) {
+        if (exp & 1 && __builtin_mul_overflow(r, base, &r)) return rt_overflow(R);
+        exp >>= 1;
+        if (exp && __builtin_mul_overflow(base, base, &base)) return rt_overflow(R);
+    }
+    *out = v_int(r);
+    return true;
+}
+
+static double py_fmod(double a, double b)
+{
+    double m = fmod(a, b);
+    if (m != 0 && ((b < 0) != (m < 0))) m += b;
+    return m;
+}
+
+bool op_arith(jrt *R, int op, value a, value b, value *out)
+{
+    if (op == OPB_CONCAT) {
+        value sa = val_to_str(R, a);
+        if (sa.t == JV_ERROR) return false;
+        value sb = val_to_str(R, b);
+        if (sb.t == JV_ERROR) { val_drop(R, sa); return false; }
+        *out = str_concat(R, v_sp(sa), v_sl(sa), v_sp(sb), v_sl(sb));
+        val_drop(R, sa);
+        val_drop(R, sb);
+        return out->t != JV_ERROR;
+    }
+    if (is_intlike(a) && is_intlike(b)) {
+        int64_t x = ival(a), y = ival(b), r;
+        switch (op) {
+        case OPB_ADD: if (__builtin_add_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
+        case OPB_SUB: if (__builtin_sub_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
+        case OPB_MUL: if (__builtin_mul_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
+        case OPB_DIV:
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, "division by zero");
+            *out = v_float((double)x / (double)y);
+            return true;
+        case OPB_FLOORDIV:
+        case OPB_MOD:
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, op == OPB_MOD ? "integer modulo by zero" : "integer division by zero");
+            if (x == INT64_MIN && y == -1) {
+                if (op == OPB_MOD) { *out = v_int(0); return true; }
+                return rt_overflow(R);
+            }
+            {
+                int64_t q = x / y, m = x % y;
+                if (m != 0 && ((m < 0) != (y < 0))) { q--; m += y; }
+                *out = v_int(op == OPB_MOD ? m : q);
+            }
+            return true;
+        case OPB_POW: return int_pow(R, x, y, out);
+        }
+    }
+    if (val_is_number(a) && val_is_number(b)) {
+        double x = val_to_double(a), y = val_to_double(b);
+        switch (op) {
+        case OPB_ADD: *out = v_float(x + y); return true;
+        case OPB_SUB: *out = v_float(x - y); return true;
+        case OPB_MUL: *out = v_float(x * y); return true;
+        case OPB_DIV:
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float division by zero");
+            *out = v_float(x / y);
+            return true;
+        case OPB_FLOORDIV:
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float floor division by zero");
+            *out = v_float(floor(x / y));
+            return true;
+        case OPB_MOD:
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float modulo by zero");
+            *out = v_float(py_fmod(x, y));
+            return true;
+        case OPB_POW:
+            if (x == 0 && y < 0) return rt_error(R, JINN_ERR_VALUE, "0.0 cannot be raised to a negative power");
+            if (x < 0 && y != floor(y)) return rt_error(R, JINN_ERR_VALUE, "a negative number cannot be raised to a fractional power");
+            *out = v_float(pow(x, y));
+            if (isinf(out->u.d) && !isinf(x) && !isinf(y)) return rt_error(R, JINN_ERR_VALUE, "numerical result out of range");
+            return true;
+        }
+    }
+    if (op == OPB_ADD) {
+        if (a.t == JV_STR && b.t == JV_STR) {
+            *out = str_concat(R, v_sp(a), v_sl(a), v_sp(b), v_sl(b));
+            if (out->t == JV_ERROR) return false;
+            out->f = a.f & b.f & JV_SAFE;
+            return true;
+        }
+        if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE)) {
+            size_t n = a.u.l->len + b.u.l->len;
+            value l = v_list(R, n);
+            if (l.t == JV_ERROR) return false;
+            l.f = a.f & JV_TUPLE;
+            for (size_t i = 0; i < a.u.l->len; i++) l.u.l->items[l.u.l->len++] = val_dup(a.u.l->items[i]);
+            for (size_t i = 0; i < b.u.l->len; i++) l.u.l->items[l.u.l->len++] = val_dup(b.u.l->items[i]);
+            *out = l;
+            return true;
+        }
+    }
+    if (op == OPB_MUL) {
+        if ((a.t == JV_STR || a.t == JV_LIST) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
+        if ((b.t == JV_STR || b.t == JV_LIST) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
+    }
+    if (op == OPB_MOD && a.t == JV_STR) {
+        /* "%s and %s" % (a, b): printf-style formatting, done by the format filter */
+        const jbuiltin *fmt = bi_find(bi_filters, "format", 6);
+        if (fmt) {
+            value pos[BI_MAXPARAMS];
+            int n = 0;
+            pos[n++] = a;
+            if (b.t == JV_LIST && (b.f & JV_TUPLE)) {
+                for (size_t i = 0; i < b.u.l->len && n < BI_MAXPARAMS; i++) pos[n++] = b.u.l->items[i];
+            } else if (b.t == JV_DICT) {
+                return bi_call(R, fmt, pos, n, b.u.m, out);
+            } else {
+                pos[n++] = b;
+            }
+            return bi_call(R, fmt, pos, n, NULL, out);
+        }
+    }
+    return type_error2(R, op, a, b);
+}
+
+/* ======================================================================================
+ * Containers: attributes, items, slices, membership, iteration
+ * ====================================================================================== */
+
+value op_getattr(jrt *R, value obj, const char *name, size_t len)
+{
+    if (obj.t == JV_DICT) {
+        value *v = dict_get_str(obj.u.m, name, len);
+        if (v) return val_dup(*v);
+    } else if (obj.t == JV_UNDEF) {
+        undef_error(R, obj);
+        return v_err();
+    }
+    value s = v_str(R, name, len);
+    if (s.t == JV_ERROR) return s;
+    value u = v_undef_why(UK_ATTR, &obj, s.u.s);
+    val_drop(R, s);
+    return u;
+}
+
+static bool norm_index(int64_t *i, size_t len)
+{
+    if (*i < 0) *i += (int64_t)len;
+    return *i >= 0 && (uint64_t)*i < len;
+}
+
+value op_getitem(jrt *R, value obj, value key)
+{
+    switch (obj.t) {
+    case JV_UNDEF:
+        undef_error(R, obj);
+        return v_err();
+    case JV_DICT:
+        if (val_hashable(key)) {
+            value *v = dict_get(obj.u.m, key);
+            if (v) return val_dup(*v);
+        }
+        break;
+    case JV_LIST:
+        if (is_intlike(key)) {
+            int64_t i = ival(key);
+            if (norm_index(&i, obj.u.l->len)) return val_dup(obj.u.l->items[i]);
+            char num[32];
+            snprintf(num, sizeof num, "%lld", (long long)ival(key));
+            value s = v_cstr(R, num);
+            if (s.t == JV_ERROR) return s;
+            value u = v_undef_why(UK_ELEM, &obj, s.u.s);
+            val_drop(R, s);
+            return u;
+        }
+        break;
+    case JV_STR:
+        if (is_intlike(key)) {
+            int64_t i = ival(key);
+            size_t n = utf8_count(v_sp(obj), v_sl(obj));
+            if (norm_index(&i, n)) {
+                size_t a = utf8_offset(v_sp(obj), v_sl(obj), (size_t)i);
+                size_t b = utf8_offset(v_sp(obj), v_sl(obj), (size_t)i + 1);
+                return v_str(R, v_sp(obj) + a, b - a);
+            }
+            char num[32];
+            snprintf(num, sizeof num, "%lld", (long long)ival(key));
+            value s = v_cstr(R, num);
+            if (s.t == JV_ERROR) return s;
+            value u = v_undef_why(UK_ELEM, &obj, s.u.s);
+            val_drop(R, s);
+            return u;
+        }
+        break;
+    default:
+        break;
+    }
+    if (key.t == JV_STR) return op_getattr(R, obj, v_sp(key), v_sl(key));
+    if (key.t == JV_UNDEF) { undef_error(R, key); return v_err(); }
+    jbuf b = {0};
+    if (!print_repr(R, &b, key)) { buf_free(R, &b); return v_err(); }
+    value s = v_str_from_buf(R, &b);
+    if (s.t == JV_ERROR) return s;
+    value u = v_undef_why(UK_ATTR, &obj, s.u.s);
+    val_drop(R, s);
+    return u;
+}
+
+value op_getpath(jrt *R, value obj, const char *path, size_t len)
+{
+    value cur = val_dup(obj);
+    size_t i = 0;
+    while (i <= len) {
+        size_t j = i;
+        while (j < len && path[j] != '.') j++;
+        value next;
+        /* an all-digit component indexes a list, as Jinja2's attribute paths do */
+        int digits = j > i;
+        for (size_t k = i; k < j; k++) if (path[k] < '0' || path[k] > '9') digits = 0;
+        if (digits && j - i < 18 && cur.t != JV_DICT) {
+            int64_t n = 0;
+            for (size_t k = i; k < j; k++) n = n * 10 + (path[k] - '0');
+            next = op_getitem(R, cur, v_int(n));
+        } else if (cur.t == JV_UNDEF) {
+            next = val_dup(cur);
+        } else {
+            next = op_getattr(R, cur, path + i, j - i);
+        }
+        val_drop(R, cur);
+        if (next.t == JV_ERROR) return next;
+        cur = next;
+        i = j + 1;
+        if (j >= len) break;
+    }
+    return cur;
+}
+
+/* Python slice semantics on lists, tuples and strings (strings by code point). */
+value op_slice(jrt *R, value obj, value start, value stop, value step)
+{
+    int64_t st = 1;
+    if (step.t != JV_NONE && step.t != JV_UNDEF) {
+        if (!is_intlike(step)) { rt_error(R, JINN_ERR_TYPE, "slice indices must be integers or None"); return v_err(); }
+        st = ival(step);
+        if (st == 0) { rt_error(R, JINN_ERR_VALUE, "slice step cannot be zero"); return v_err(); }
+    }
+    if ((start.t != JV_NONE && start.t != JV_UNDEF && !is_intlike(start)) ||
+        (stop.t != JV_NONE && stop.t != JV_UNDEF && !is_intlike(stop))) {
+        rt_error(R, JINN_ERR_TYPE, "slice indices must be integers or None");
+        return v_err();
+    }
+    if (obj.t == JV_UNDEF) { undef_error(R, obj); return v_err(); }
+    int64_t len;
+    if (obj.t == JV_LIST) len = (int64_t)obj.u.l->len;
+    else if (obj.t == JV_STR) len = (int64_t)utf8_count(v_sp(obj), v_sl(obj));
+    else { rt_error(R, JINN_ERR_TYPE, "'%s' object is not subscriptable", val_type_name(obj)); return v_err(); }
+    int64_t a, b;
+    if (st > 0) {
+        a = start.t == JV_NONE || start.t == JV_UNDEF ? 0 : ival(start);
+        b = stop.t == JV_NONE || stop.t == JV_UNDEF ? len : ival(stop);
+        if (a < 0) { a += len; if (a < 0) a = 0; }
+        if (a > len) a = len;
+        if (b < 0) { b += len; if (b < 0) b = 0; }
+        if (b > len) b = len;
+    } else {
+        a = start.t == JV_NONE || start.t == JV_UNDEF ? len - 1 : ival(start);
+        b = stop.t == JV_NONE || stop.t == JV_UNDEF ? -1 : ival(stop);
+        if (a < 0) { a += len; if (a < 0) a = -1; }
+        if (a >= len) a = len - 1;
+        if (stop.t != JV_NONE && stop.t != JV_UNDEF) {
+            if (b < 0) { b += len; if (b < 0) b = -1; }
+            if (b >= len) b = len - 1;
+        }
+    }
+    if (obj.t == JV_LIST) {
+        value l = v_list(R, 0);
+        if (l.t == JV_ERROR) return l;
+        l.f = obj.f & JV_TUPLE;
+        for (int64_t i = a; st > 0 ? i < b : i > b; i += st)
+            if (!list_push(R, l.u.l, val_dup(obj.u.l->items[i]))) { val_drop(R, l); return v_err(); }
+        return l;
+    }
+    /* strings: a contiguous forward slice is one copy; otherwise gather code points */
+    const char *s = v_sp(obj);
+    size_t sl = v_sl(obj);
+    if (st == 1) {
+        if (b <= a) return v_str(R, "", 0);
+        size_t x = utf8_offset(s, sl, (size_t)a), y = utf8_offset(s, sl, (size_t)b);
+        return v_str(R, s + x, y - x);
+    }
+    jbuf out = {0};
+    for (int64_t i = a; st > 0 ? i < b : i > b; i += st) {
+        size_t x = utf8_offset(s, sl, (size_t)i), y = utf8_offset(s, sl, (size_t)i + 1);
+        if (!buf_put(R, &out, s + x, y - x)) { buf_free(R, &out); return v_err(); }
+    }
+    return v_str_from_buf(R, &out);
+}
+
+bool op_contains(jrt *R, value container, value item, bool *out)
+{
+    switch (container.t) {
+    case JV_STR:
+        if (item.t != JV_STR) {
+            if (item.t == JV_UNDEF) return undef_error(R, item);
+            return rt_error(R, JINN_ERR_TYPE, "'in <string>' requires string as left operand, not %s", val_type_name(item));
+        }
+        if (v_sl(item) == 0) { *out = true; return true; }
+        *out = v_sl(item) <= v_sl(container) &&
+               memmem(v_sp(container), v_sl(container), v_sp(item), v_sl(item)) != NULL;
+        return true;
+    case JV_LIST:
+        for (size_t i = 0; i < container.u.l->len; i++)
+            if (val_equal(container.u.l->items[i], item)) { *out = true; return true; }
+        *out = false;
+        return true;
+    case JV_DICT:
+        if (!val_hashable(item)) return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
+        *out = dict_get(container.u.m, item) != NULL;
+        return true;
+    case JV_UNDEF:
+        return undef_error(R, container);
+    default:
+        return rt_error(R, JINN_ERR_TYPE, "argument of type '%s' is not iterable", val_type_name(container));
+    }
+}
+
+value op_to_list(jrt *R, value v)
+{
+    switch (v.t) {
+    case JV_LIST:
+        return val_dup(v);
+    case JV_UNDEF:
+    case JV_ABSENT:
+        return v_list(R, 0);
+    case JV_DICT: {
+        value l = v_list(R, v.u.m->len);
+        if (l.t == JV_ERROR) return l;
+        jentry *e;
+        for (size_t i = 0; dict_next(v.u.m, &i, &e);) l.u.l->items[l.u.l->len++] = val_dup(e->key);
+        return l;
+    }
+    case JV_STR: {
+        const char *s = v_sp(v);
+        size_t n = v_sl(v);
+        value l = v_list(R, utf8_count(s, n));
+        if (l.t == JV_ERROR) return l;
+        for (size_t i = 0; i < n;) {
+            size_t j = i + 1;
+            while (j < n && ((uint8_t)s[j] & 0xC0) == 0x80) j++;
+            value c = v_str(R, s + i, j - i);
+            if (c.t == JV_ERROR || !list_push(R, l.u.l, c)) { val_drop(R, l); return v_err(); }
+            i = j;
+        }
+        return l;
+    }
+    default:
+        rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(v));
+        return v_err();
+    }
+}
+
+/* ======================================================================================
+ * Randomness: a per-render xorshift64* generator (seeded from the render options)
+ * ====================================================================================== */
+
+uint64_t rt_random(jrt *R, uint64_t n)
+{
+    if (n <= 1) return 0;
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    for (;;) {
+        uint64_t x = R->rng ? R->rng : 0x9E3779B97F4A7C15ULL;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        R->rng = x;
+        uint64_t r = x * 0x2545F4914F6CDD1DULL;
+        if (r < limit) return r % n;
+    }
+}

@@ -1,0 +1,559 @@
+/*
+ * parse.c — the AST constructors the grammar's actions call, literal decoding, and the
+ * parser's error messages (which know the open blocks, so they can say what is unclosed).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ast.h"
+#include "parser.h"
+
+/* ======================================================================================
+ * Arena
+ * ====================================================================================== */
+
+void *ast_alloc(pctx *P, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    arena_chunk *c = P->arena;
+    if (!c || c->used + n > c->size) {
+        size_t size = n > 16384 ? n : 16384;
+        c = rt_alloc(P->R, NULL, 0, sizeof(arena_chunk) + size);
+        if (!c) return NULL;
+        c->prev = P->arena;
+        c->size = size;
+        c->used = 0;
+        P->arena = c;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+void ast_free(pctx *P)
+{
+    for (node *n = P->consts; n; n = n->e) val_drop(P->R, n->v);
+    P->consts = NULL;
+    while (P->arena) {
+        arena_chunk *c = P->arena;
+        P->arena = c->prev;
+        rt_alloc(P->R, c, sizeof(arena_chunk) + c->size, 0);
+    }
+}
+
+/* Out of memory inside a grammar action: lemon cannot unwind, so we hand back a static
+ * dummy node and mark the parse failed; nothing built after that is used. */
+static node oom_node;
+
+node *ast_node(pctx *P, int kind, uint32_t pos)
+{
+    node *n = ast_alloc(P, sizeof *n);
+    if (!n) { P->failed = 1; memset(&oom_node, 0, sizeof oom_node); return &oom_node; }
+    memset(n, 0, sizeof *n);
+    n->kind = (uint8_t)kind;
+    n->pos = pos;
+    return n;
+}
+
+node *ast_list(pctx *P, int kind, uint32_t pos) { return ast_node(P, kind, pos); }
+
+node *ast_add(node *list, node *item)
+{
+    if (!list->head) list->head = item;
+    else list->last->next = item;
+    list->last = item;
+    return list;
+}
+
+static node *const_node(pctx *P, uint32_t pos, value v)
+{
+    node *n = ast_node(P, N_CONST, pos);
+    if (v.t == JV_ERROR) { P->failed = 1; return n; }
+    n->v = v;
+    if (v_heap(v)) { n->e = P->consts; P->consts = n; }
+    return n;
+}
+
+node *ast_bin(pctx *P, int kind, int op, node *a, node *b)
+{
+    node *n = ast_node(P, kind, a->pos);
+    n->op = (uint8_t)op;
+    n->a = a;
+    n->b = b;
+    return n;
+}
+
+node *ast_unary(pctx *P, int kind, token t, node *a)
+{
+    node *n = ast_node(P, kind, t.pos);
+    n->a = a;
+    return n;
+}
+
+node *ast_name(pctx *P, token t)
+{
+#define IS(s) (t.len == sizeof(s) - 1 && !memcmp(t.p, s, sizeof(s) - 1))
+    if (IS("true") || IS("True")) return const_node(P, t.pos, v_bool(true));
+    if (IS("false") || IS("False")) return const_node(P, t.pos, v_bool(false));
+    if (IS("none") || IS("None")) return const_node(P, t.pos, v_none());
+#undef IS
+    node *n = ast_node(P, N_NAME, t.pos);
+    n->s = t.p;
+    n->slen = t.len;
+    return n;
+}
+
+node *ast_int(pctx *P, token t)
+{
+    int base = 10;
+    const char *p = t.p, *e = t.p + t.len;
+    if (t.len > 2 && p[0] == '0' && (p[1] | 0x20) != 0) {
+        char c = (char)(p[1] | 0x20);
+        if (c == 'x') base = 16, p += 2;
+        else if (c == 'o') base = 8, p += 2;
+        else if (c == 'b') base = 2, p += 2;
+    }
+    uint64_t v = 0;
+    for (; p < e; p++) {
+        if (*p == '_') continue;
+        int d = *p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * (uint64_t)base + (uint64_t)d > (uint64_t)INT64_MAX) {
+            diag_error(P->D, JINN_ERR_VALUE, t.pos, "integer literal %.*s is too large (jinn integers are 64-bit)",
+                       (int)t.len, t.p);
+            P->failed = 1;
+            return const_node(P, t.pos, v_int(0));
+        }
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    return const_node(P, t.pos, v_int((int64_t)v));
+}
+
+node *ast_float(pctx *P, token t)
+{
+    char buf[128];
+    size_t n = 0;
+    for (uint32_t i = 0; i < t.len && n < sizeof buf - 1; i++)
+        if (t.p[i] != '_') buf[n++] = t.p[i];
+    buf[n] = 0;
+    double d = strtod(buf, NULL);
+    return const_node(P, t.pos, v_float(d));
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    c = (char)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Decode a string literal's escapes (Python's: \n \t \r \\ \' \" \xhh \uXXXX \UXXXXXXXX,
+ * unknown escapes stay as written). Output is never longer than the input. */
+static value decode_string(pctx *P, token t)
+{
+    jstr *s = str_new(P->R, t.len);
+    if (!s) return v_err();
+    const char *p = t.p + 1, *e = t.p + t.len - 1;
+    char *o = s->s;
+    while (p < e) {
+        if (*p != '\\' || p + 1 >= e) { *o++ = *p++; continue; }
+        char c = p[1];
+        int w = 0;
+        switch (c) {
+        case 'n': *o++ = '\n'; p += 2; continue;
+        case 't': *o++ = '\t'; p += 2; continue;
+        case 'r': *o++ = '\r'; p += 2; continue;
+        case '0': *o++ = '\0'; p += 2; continue;
+        case 'a': *o++ = '\a'; p += 2; continue;
+        case 'b': *o++ = '\b'; p += 2; continue;
+        case 'f': *o++ = '\f'; p += 2; continue;
+        case 'v': *o++ = '\v'; p += 2; continue;
+        case '\\': case '\'': case '"': *o++ = c; p += 2; continue;
+        case '\n': p += 2; continue;
+        case 'x': w = 2; break;
+        case 'u': w = 4; break;
+        case 'U': w = 8; break;
+        default: *o++ = *p++; continue;
+        }
+        uint32_t cp = 0;
+        int i;
+        for (i = 0; i < w && p + 2 + i < e && hexval(p[2 + i]) >= 0; i++) cp = cp * 16 + (uint32_t)hexval(p[2 + i]);
+        if (i < w || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            diag_error(P->D, JINN_ERR_SYNTAX, (uint32_t)(p - P->src), "invalid escape sequence '\\%c' in string", c);
+            P->failed = 1;
+            break;
+        }
+        /* \xhh of 0x80.. is a code point too, as in Python 3 */
+        o += put_utf8(o, cp);
+        p += 2 + w;
+    }
+    s->len = (size_t)(o - s->s);
+    *o = 0;
+    value v = {.t = JV_STR};
+    v.u.s = s;
+    return v;
+}
+
+node *ast_string(pctx *P, token t) { return const_node(P, t.pos, decode_string(P, t)); }
+
+node *ast_string_raw(pctx *P, token t) { return const_node(P, t.pos, v_str(P->R, t.p, t.len)); }
+
+node *ast_string_cat(pctx *P, node *a, token t)
+{
+    value b = decode_string(P, t);
+    if (b.t == JV_ERROR || a->v.t != JV_STR) return a;
+    value c = str_concat(P->R, v_sp(a->v), v_sl(a->v), v_sp(b), v_sl(b));
+    val_drop(P->R, b);
+    if (c.t == JV_ERROR) { P->failed = 1; return a; }
+    val_drop(P->R, a->v);
+    a->v = c;
+    return a;
+}
+
+node *ast_attr(pctx *P, node *obj, token name)
+{
+    node *n = ast_node(P, N_ATTR, name.pos);
+    n->a = obj;
+    n->s = name.p;
+    n->slen = name.len;
+    return n;
+}
+
+node *ast_attr_int(pctx *P, node *obj, token num)
+{
+    /* x.0 is x[0] in Jinja2 */
+    node *n = ast_node(P, N_ITEM, num.pos);
+    n->a = obj;
+    n->b = ast_int(P, num);
+    return n;
+}
+
+node *ast_item(pctx *P, node *obj, node *key, token at)
+{
+    node *n = ast_node(P, N_ITEM, at.pos);
+    n->a = obj;
+    n->b = key;
+    return n;
+}
+
+node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token at)
+{
+    node *n = ast_node(P, N_SLICE, at.pos);
+    n->a = obj;
+    n->b = start;
+    n->c = stop;
+    n->d = step;
+    return n;
+}
+
+node *ast_compare(pctx *P, node *left, int op, node *right)
+{
+    node *c = left;
+    if (left->kind != N_CMP || left->paren) {
+        c = ast_node(P, N_CMP, left->pos);
+        c->a = left;
+    }
+    node *o = ast_node(P, N_CMPOP, right->pos);
+    o->op = (uint8_t)op;
+    o->a = right;
+    return ast_add(c, o);
+}
+
+node *ast_cond(pctx *P, node *then, node *cond, node *els)
+{
+    node *n = ast_node(P, N_COND, then->pos);
+    n->a = then;
+    n->b = cond;
+    n->c = els;
+    return n;
+}
+
+node *ast_call(pctx *P, node *callee, node *args, token at)
+{
+    node *n = ast_node(P, N_CALL, at.pos);
+    n->a = callee;
+    n->head = args->head;
+    n->last = args->last;
+    return n;
+}
+
+node *ast_kwarg(pctx *P, token name, node *val)
+{
+    node *n = ast_node(P, N_KWARG, name.pos);
+    n->s = name.p;
+    n->slen = name.len;
+    n->a = val;
+    return n;
+}
+
+node *ast_filter(pctx *P, node *val, token name, node *args)
+{
+    node *n = ast_node(P, N_FILTER, name.pos);
+    n->a = val;
+    n->s = name.p;
+    n->slen = name.len;
+    if (args) { n->head = args->head; n->last = args->last; }
+    return n;
+}
+
+node *ast_test(pctx *P, node *val, token name, node *args, int negate)
+{
+    node *n = ast_filter(P, val, name, args);
+    n->kind = N_TEST;
+    n->flag = (uint8_t)negate;
+    return n;
+}
+
+node *ast_tuple_add(pctx *P, node *tuple, node *item)
+{
+    if (!tuple) tuple = ast_node(P, N_TUPLE, item->pos);
+    return ast_add(tuple, item);
+}
+
+node *ast_seq(pctx *P, int kind, token at, node *items)
+{
+    node *n = ast_node(P, kind, at.pos);
+    if (items) { n->head = items->head; n->last = items->last; }
+    return n;
+}
+
+node *ast_paren(node *e)
+{
+    e->paren = 1;
+    return e;
+}
+
+node *ast_text(pctx *P, token t)
+{
+    node *n = ast_node(P, N_TEXT, t.pos);
+    n->s = t.p;
+    n->slen = t.len;
+    return n;
+}
+
+node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c)
+{
+    node *n = ast_node(P, kind, at.pos);
+    n->a = a;
+    n->b = b;
+    n->c = c;
+    return n;
+}
+
+node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els)
+{
+    node *n = ast_node(P, N_FOR, at.pos);
+    n->a = targets;
+    n->b = iter;
+    n->c = body;
+    n->d = els;
+    n->e = filter;
+    return n;
+}
+
+node *ast_target(pctx *P, node *targets, token name, token *attr)
+{
+    if (!targets) targets = ast_list(P, N_TARGETS, name.pos);
+    node *t = ast_name(P, name);
+    if (t->kind != N_NAME) {
+        diag_error(P->D, JINN_ERR_SYNTAX, name.pos, "cannot assign to '%.*s'", (int)name.len, name.p);
+        P->failed = 1;
+        return targets;
+    }
+    if (attr) {
+        node *a = ast_node(P, N_ATTR, attr->pos);
+        a->a = t;
+        a->s = attr->p;
+        a->slen = attr->len;
+        t = a;
+    }
+    return ast_add(targets, t);
+}
+
+node *ast_macro(pctx *P, token at, token name, node *params, node *body)
+{
+    node *n = ast_node(P, N_MACRO, at.pos);
+    n->s = name.p;
+    n->slen = name.len;
+    n->head = params->head;
+    n->last = params->last;
+    n->a = body;
+    return n;
+}
+
+node *ast_param(pctx *P, token name, node *dflt)
+{
+    node *n = ast_node(P, N_PARAM, name.pos);
+    n->s = name.p;
+    n->slen = name.len;
+    n->a = dflt;
+    return n;
+}
+
+node *ast_insert(pctx *P, int kind, token at, node *id, node *body)
+{
+    node *n = ast_node(P, id ? N_INSERT : N_INSERT_PRINT, at.pos);
+    n->op = (uint8_t)kind;
+    n->a = id;
+    n->b = body;
+    return n;
+}
+
+/* ======================================================================================
+ * Block tracking and syntax errors
+ * ====================================================================================== */
+
+static int opener_of(int end)
+{
+    switch (end) {
+    case TK_TAG_ENDIF: case TK_TAG_ELIF: return TK_TAG_IF;
+    case TK_TAG_ENDFOR: return TK_TAG_FOR;
+    case TK_TAG_ENDSET: return TK_TAG_SET;
+    case TK_TAG_ENDWITH: return TK_TAG_WITH;
+    case TK_TAG_ENDMACRO: return TK_TAG_MACRO;
+    case TK_TAG_ENDEXPRESSIONVAR: return TK_TAG_EXPRESSIONVAR;
+    case TK_TAG_ENDMETRICSVAR: return TK_TAG_METRICSVAR;
+    case TK_TAG_ENDAGGREGATEVAR: return TK_TAG_AGGREGATEVAR;
+    case TK_TAG_ENDAGGREGATE: return TK_TAG_AGGREGATE;
+    case TK_TAG_ENDEXPRESSION: return TK_TAG_EXPRESSION;
+    case TK_TAG_ENDMETRICS: return TK_TAG_METRICS;
+    default: return 0;
+    }
+}
+
+static int is_opener(int tk)
+{
+    switch (tk) {
+    case TK_TAG_IF: case TK_TAG_FOR: case TK_TAG_WITH: case TK_TAG_MACRO:
+    case TK_TAG_EXPRESSIONVAR: case TK_TAG_METRICSVAR: case TK_TAG_AGGREGATEVAR:
+    case TK_TAG_AGGREGATE: case TK_TAG_EXPRESSION: case TK_TAG_METRICS: return 1;
+    default: return 0;
+    }
+}
+
+static const char *end_name(int opener)
+{
+    switch (opener) {
+    case TK_TAG_IF: return "endif";
+    case TK_TAG_FOR: return "endfor";
+    case TK_TAG_SET: return "endset";
+    case TK_TAG_WITH: return "endwith";
+    case TK_TAG_MACRO: return "endmacro";
+    case TK_TAG_EXPRESSIONVAR: return "endexpressionvar";
+    case TK_TAG_METRICSVAR: return "endmetricsvar";
+    case TK_TAG_AGGREGATEVAR: return "endaggregatevar";
+    case TK_TAG_AGGREGATE: return "endaggregate";
+    case TK_TAG_EXPRESSION: return "endexpression";
+    case TK_TAG_METRICS: return "endmetrics";
+    default: return "end";
+    }
+}
+
+void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set_pos)
+{
+    int tk = t->type;
+    if (tk == TK_TAG_SET) { *set_pending = 1; *set_pos = t->pos; return; }
+    if (*set_pending) {
+        if (tk == TK_ASSIGN) *set_pending = 0;
+        else if (tk == TK_BLOCK_END) {
+            *set_pending = 0;
+            if (P->nopen < 256) { P->open[P->nopen].tok = TK_TAG_SET; P->open[P->nopen++].pos = *set_pos; }
+        }
+    }
+    if (is_opener(tk) && P->nopen < 256) {
+        P->open[P->nopen].tok = tk;
+        P->open[P->nopen++].pos = t->pos;
+    } else if (opener_of(tk) && tk != TK_TAG_ELIF && P->nopen > 0 && P->open[P->nopen - 1].tok == opener_of(tk)) {
+        P->nopen--;
+    }
+    /* a string that spans a line and swallows a '%}' is probably missing its closing quote */
+    if (tk == TK_STRING) {
+        int suspect = 0;
+        for (uint32_t i = 1; i + 1 < t->len; i++)
+            if ((t->p[i] == '%' || t->p[i] == '}') && t->p[i + 1] == '}') { suspect = 1; break; }
+        if (suspect && memchr(t->p, '\n', t->len)) { P->suspect_string = 1; P->suspect_pos = t->pos; }
+    } else if (tk == TK_BLOCK_END || tk == TK_VAR_END) {
+        P->suspect_string = 0;
+    }
+}
+
+static void describe(pctx *P, int major, const token *t, char *out, size_t n)
+{
+    if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
+        snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
+    else if (major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS)
+        snprintf(out, n, "'{%% %s %%}'", lex_token_name(major));
+    else
+        snprintf(out, n, "%s", lex_token_name(major));
+    (void)P;
+}
+
+void parse_syntax_error(pctx *P, int major, token *t)
+{
+    if (P->failed) return;
+    P->failed = 1;
+    char what[96];
+    describe(P, major, t, what, sizeof what);
+    if (P->suspect_string) {
+        int l, c;
+        diag_position(P->src, P->D->srclen, t->pos, &l, &c);
+        diag_error(P->D, JINN_ERR_SYNTAX, P->suspect_pos,
+                   "unterminated string: this string runs on past the end of its tag (the parser then met %s at %d:%d); "
+                   "is its closing quote missing?", what, l, c);
+        return;
+    }
+    if (major == 0) {
+        P->eof_error = 1;
+        if (P->nopen > 0) {
+            int l, c, top = P->open[P->nopen - 1].tok;
+            diag_position(P->src, P->D->srclen, P->open[P->nopen - 1].pos, &l, &c);
+            diag_error(P->D, JINN_ERR_SYNTAX, P->open[P->nopen - 1].pos,
+                       "unclosed '%s' block (opened at %d:%d): expected '{%% %s %%}' before the end of the template",
+                       lex_token_name(top), l, c, end_name(top));
+        } else {
+            diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "unexpected end of template");
+        }
+        return;
+    }
+    int want = opener_of(major);
+    if (want || major == TK_TAG_ELSE) {
+        if (P->nopen == 0) {
+            diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "%s has no open block to %s", what,
+                       major == TK_TAG_ELSE || major == TK_TAG_ELIF ? "belong to" : "close");
+        } else {
+            int l, c, top = P->open[P->nopen - 1].tok;
+            diag_position(P->src, P->D->srclen, P->open[P->nopen - 1].pos, &l, &c);
+            diag_error(P->D, JINN_ERR_SYNTAX, t->pos,
+                       "unexpected %s: the innermost open block is '%s' (opened at %d:%d), closed by '{%% %s %%}'",
+                       what, lex_token_name(top), l, c, end_name(top));
+        }
+        return;
+    }
+    if (major == TK_BLOCK_END || major == TK_VAR_END)
+        diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "unexpected %s: the expression is incomplete", what);
+    else if (major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS)
+        diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "unexpected %s: the previous tag or expression is not closed", what);
+    else
+        diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "unexpected %s", what);
+}
+
+void parse_too_deep(pctx *P)
+{
+    if (P->failed) return;
+    P->failed = 1;
+    diag_error(P->D, JINN_ERR_LIMIT, 0, "template nesting is too deep for the parser (limit: parse depth)");
+}

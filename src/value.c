@@ -1,0 +1,672 @@
+/*
+ * value.c — allocation, strings, lists, dicts, equality, ordering and truthiness.
+ * The representation and ownership rules are described at the top of value.h.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "value.h"
+
+/* ======================================================================================
+ * Allocation and errors
+ * ====================================================================================== */
+
+void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
+{
+    void *q = R->alloc(R->alloc_user, p, old, n);
+    if (n && !q) {
+        if (!R->err_kind) {
+            R->err_kind = JINN_ERR_LIMIT;
+            R->err_msg.len = 0;
+            /* the message buffer may itself fail to grow: keep it static-free by trying once */
+            static const char oom[] = "out of memory";
+            void *m = R->alloc(R->alloc_user, R->err_msg.p, R->err_msg.cap, sizeof oom);
+            if (m) {
+                R->err_msg.p = m;
+                R->err_msg.cap = sizeof oom;
+                memcpy(m, oom, sizeof oom);
+                R->err_msg.len = sizeof oom - 1;
+            }
+        }
+        return NULL;
+    }
+    return q;
+}
+
+static bool buf_vprintf(jrt *R, jbuf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || !buf_grow(R, b, (size_t)n + 1)) return false;
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return true;
+}
+
+bool rt_error(jrt *R, jinn_error_kind kind, const char *fmt, ...)
+{
+    if (R->err_kind) return false; /* keep the first error */
+    R->err_kind = kind;
+    R->err_msg.len = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(R, &R->err_msg, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+void rt_warn(jrt *R, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (R->warnings.len) buf_putc(R, &R->warnings, '\n');
+    buf_vprintf(R, &R->warnings, fmt, ap);
+    va_end(ap);
+    R->nwarnings++;
+}
+
+bool rt_overflow(jrt *R) { return rt_error(R, JINN_ERR_VALUE, "integer overflow"); }
+
+/* ======================================================================================
+ * Buffers
+ * ====================================================================================== */
+
+bool buf_grow(jrt *R, jbuf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return true;
+    size_t need = b->len + extra + 1;
+    if (need < b->len) return rt_overflow(R);
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2) { cap = need; break; }
+        cap *= 2;
+    }
+    char *p = rt_alloc(R, b->p, b->cap, cap);
+    if (!p) return false;
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+bool buf_put(jrt *R, jbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap && !buf_grow(R, b, n)) return false;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return true;
+}
+
+bool buf_printf(jrt *R, jbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = buf_vprintf(R, b, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+void buf_free(jrt *R, jbuf *b)
+{
+    if (b->p) rt_alloc(R, b->p, b->cap, 0);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ======================================================================================
+ * Strings
+ * ====================================================================================== */
+
+jstr *str_new(jrt *R, size_t len)
+{
+    if (len > SIZE_MAX - sizeof(jstr) - 1) { rt_overflow(R); return NULL; }
+    jstr *s = rt_alloc(R, NULL, 0, sizeof(jstr) + len + 1);
+    if (!s) return NULL;
+    s->h.rc = 1;
+    s->h.type = JV_STR;
+    s->hash = 0;
+    s->len = len;
+    s->s[len] = 0;
+    return s;
+}
+
+value v_str(jrt *R, const char *p, size_t len)
+{
+    jstr *s = str_new(R, len);
+    if (!s) return v_err();
+    if (len) memcpy(s->s, p, len);
+    value v = {.t = JV_STR};
+    v.u.s = s;
+    return v;
+}
+
+value v_cstr(jrt *R, const char *s) { return v_str(R, s, strlen(s)); }
+
+value v_str_from_buf(jrt *R, jbuf *b)
+{
+    value v = v_str(R, b->p ? b->p : "", b->len);
+    buf_free(R, b);
+    return v;
+}
+
+value v_undef_msg(jrt *R, const char *fmt, ...)
+{
+    jbuf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = buf_vprintf(R, &b, fmt, ap);
+    va_end(ap);
+    if (!ok) { buf_free(R, &b); return v_err(); }
+    value s = v_str_from_buf(R, &b);
+    if (s.t == JV_ERROR) return s;
+    value v = {.t = JV_UNDEF};
+    v.u.s = s.u.s;
+    return v;
+}
+
+uint32_t str_hash(jstr *s)
+{
+    if (s->hash) return s->hash;
+    /* FNV-1a; 0 is reserved for "not computed" */
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < s->len; i++) h = (h ^ (uint8_t)s->s[i]) * 16777619u;
+    if (!h) h = 1;
+    if (s->h.rc < JH_IMMORTAL) s->hash = h;
+    else if (!s->hash) s->hash = h; /* immortal strings get hashed at compile time, see comp_ */
+    return h;
+}
+
+bool str_eq(const jstr *a, const jstr *b)
+{
+    return a == b || (a->len == b->len && memcmp(a->s, b->s, a->len) == 0);
+}
+
+value str_concat(jrt *R, const char *a, size_t al, const char *b, size_t bl)
+{
+    if (al > SIZE_MAX / 2 || bl > SIZE_MAX / 2) { rt_overflow(R); return v_err(); }
+    jstr *s = str_new(R, al + bl);
+    if (!s) return v_err();
+    memcpy(s->s, a, al);
+    memcpy(s->s + al, b, bl);
+    value v = {.t = JV_STR};
+    v.u.s = s;
+    return v;
+}
+
+size_t utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((uint8_t)s[i] & 0xC0) != 0x80) n++;
+    return n;
+}
+
+size_t utf8_offset(const char *s, size_t len, size_t idx)
+{
+    size_t i = 0;
+    while (i < len && idx) {
+        i++;
+        while (i < len && ((uint8_t)s[i] & 0xC0) == 0x80) i++;
+        idx--;
+    }
+    return i;
+}
+
+/* ======================================================================================
+ * Lists
+ * ====================================================================================== */
+
+value v_list(jrt *R, size_t cap)
+{
+    jlist *l = rt_alloc(R, NULL, 0, sizeof *l);
+    if (!l) return v_err();
+    l->h.rc = 1;
+    l->h.type = JV_LIST;
+    l->len = 0;
+    l->cap = 0;
+    l->items = NULL;
+    if (cap && !list_reserve(R, l, cap)) {
+        rt_alloc(R, l, sizeof *l, 0);
+        return v_err();
+    }
+    value v = {.t = JV_LIST};
+    v.u.l = l;
+    return v;
+}
+
+bool list_reserve(jrt *R, jlist *l, size_t n)
+{
+    if (n <= l->cap) return true;
+    if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
+    value *p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
+    if (!p) return false;
+    l->items = p;
+    l->cap = n;
+    return true;
+}
+
+bool list_push(jrt *R, jlist *l, value v)
+{
+    if (l->len == l->cap && !list_reserve(R, l, l->cap ? l->cap * 2 : 4)) {
+        val_drop(R, v);
+        return false;
+    }
+    l->items[l->len++] = v;
+    return true;
+}
+
+/* ======================================================================================
+ * Dicts — compact, insertion ordered
+ * ====================================================================================== */
+
+value v_dict(jrt *R, size_t cap)
+{
+    jdict *d = rt_alloc(R, NULL, 0, sizeof *d);
+    if (!d) return v_err();
+    memset(d, 0, sizeof *d);
+    d->h.rc = 1;
+    d->h.type = JV_DICT;
+    (void)cap;
+    value v = {.t = JV_DICT};
+    v.u.m = d;
+    return v;
+}
+
+bool val_hashable(value v)
+{
+    switch (v.t) {
+    case JV_NONE: case JV_BOOL: case JV_INT: case JV_FLOAT: case JV_STR: return true;
+    case JV_LIST:
+        if (!(v.f & JV_TUPLE)) return false;
+        for (size_t i = 0; i < v.u.l->len; i++)
+            if (!val_hashable(v.u.l->items[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+static uint32_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (uint32_t)x | 1;
+}
+
+uint32_t val_hash(value v)
+{
+    switch (v.t) {
+    case JV_STR: return str_hash(v.u.s);
+    case JV_BOOL: return mix64((uint64_t)v.u.b);
+    case JV_INT: return mix64((uint64_t)v.u.i);
+    case JV_FLOAT:
+        /* equal numbers hash equal: 1.0 == 1 */
+        if (v.u.d == floor(v.u.d) && fabs(v.u.d) < 9.2e18) return mix64((uint64_t)(int64_t)v.u.d);
+        { uint64_t bits; memcpy(&bits, &v.u.d, 8); return mix64(bits); }
+    case JV_LIST: {
+        uint32_t h = 0x345678;
+        for (size_t i = 0; i < v.u.l->len; i++) h = (h * 1000003u) ^ val_hash(v.u.l->items[i]);
+        return h | 1;
+    }
+    default: return 7;
+    }
+}
+
+static bool key_eq(value a, uint32_t ah, const jentry *e)
+{
+    if (e->hash != ah) return false;
+    if (a.t == JV_STR && e->key.t == JV_STR) return str_eq(a.u.s, e->key.u.s);
+    return val_equal(a, e->key);
+}
+
+static int64_t dict_find(const jdict *d, value key, uint32_t h)
+{
+    if (!d->mask) {
+        for (size_t i = 0; i < d->used; i++)
+            if (d->entries[i].key.t != JV_ABSENT && key_eq(key, h, &d->entries[i])) return (int64_t)i;
+        return -1;
+    }
+    for (size_t i = h & d->mask, step = 1;; i = (i + step++) & d->mask) {
+        int32_t ix = d->index[i];
+        if (ix == -1) return -1;
+        if (ix >= 0 && key_eq(key, h, &d->entries[ix])) return ix;
+    }
+}
+
+value *dict_get(jdict *d, value key)
+{
+    if (!d->len) return NULL;
+    int64_t ix = dict_find(d, key, val_hash(key));
+    return ix < 0 ? NULL : &d->entries[ix].val;
+}
+
+value *dict_get_str(jdict *d, const char *k, size_t len)
+{
+    if (!d->len) return NULL;
+    /* hash without allocating: same FNV-1a as str_hash */
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)k[i]) * 16777619u;
+    if (!h) h = 1;
+    if (!d->mask) {
+        for (size_t i = 0; i < d->used; i++) {
+            jentry *e = &d->entries[i];
+            if (e->hash == h && e->key.t == JV_STR && e->key.u.s->len == len && !memcmp(e->key.u.s->s, k, len))
+                return &e->val;
+        }
+        return NULL;
+    }
+    for (size_t i = h & d->mask, step = 1;; i = (i + step++) & d->mask) {
+        int32_t ix = d->index[i];
+        if (ix == -1) return NULL;
+        if (ix >= 0) {
+            jentry *e = &d->entries[ix];
+            if (e->hash == h && e->key.t == JV_STR && e->key.u.s->len == len && !memcmp(e->key.u.s->s, k, len))
+                return &e->val;
+        }
+    }
+}
+
+/* Small dicts (<= 8 entries) are searched linearly; bigger ones get an index. */
+static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
+{
+    /* compact away deleted entries */
+    if (d->used != d->len) {
+        size_t j = 0;
+        for (size_t i = 0; i < d->used; i++)
+            if (d->entries[i].key.t != JV_ABSENT) d->entries[j++] = d->entries[i];
+        d->used = j;
+    }
+    if (want_entries > d->cap) {
+        size_t cap = d->cap ? d->cap : 4;
+        while (cap < want_entries) cap *= 2;
+        if (cap > INT32_MAX / 4) return rt_error(R, JINN_ERR_LIMIT, "dict too large");
+        jentry *e = rt_alloc(R, d->entries, d->cap * sizeof(jentry), cap * sizeof(jentry));
+        if (!e) return false;
+        d->entries = e;
+        d->cap = cap;
+    }
+    if (d->cap > 8) {
+        size_t isz = 16;
+        while (isz < d->cap * 2) isz *= 2;
+        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
+        d->index = rt_alloc(R, NULL, 0, isz * sizeof(int32_t));
+        if (!d->index) { d->mask = 0; return false; }
+        memset(d->index, 0xff, isz * sizeof(int32_t));
+        d->mask = isz - 1;
+        for (size_t k = 0; k < d->used; k++) {
+            size_t i = d->entries[k].hash & d->mask, step = 1;
+            while (d->index[i] != -1) i = (i + step++) & d->mask;
+            d->index[i] = (int32_t)k;
+        }
+    }
+    return true;
+}
+
+bool dict_set(jrt *R, jdict *d, value key, value val)
+{
+    uint32_t h = val_hash(key);
+    int64_t ix = d->len ? dict_find(d, key, h) : -1;
+    if (ix >= 0) {
+        val_drop(R, d->entries[ix].val);
+        d->entries[ix].val = val;
+        val_drop(R, key);
+        return true;
+    }
+    if (d->used == d->cap && !dict_reindex(R, d, d->len + 1 > d->cap ? d->cap * 2 + (d->cap == 0) * 4 : d->cap)) {
+        val_drop(R, key);
+        val_drop(R, val);
+        return false;
+    }
+    size_t k = d->used++;
+    d->entries[k].key = key;
+    d->entries[k].val = val;
+    d->entries[k].hash = h;
+    d->len++;
+    if (d->mask) {
+        size_t i = h & d->mask, step = 1;
+        while (d->index[i] >= 0) i = (i + step++) & d->mask;
+        d->index[i] = (int32_t)k;
+    }
+    return true;
+}
+
+bool dict_del(jrt *R, jdict *d, value key, value *out)
+{
+    (void)R;
+    if (!d->len) return false;
+    uint32_t h = val_hash(key);
+    int64_t ix = dict_find(d, key, h);
+    if (ix < 0) return false;
+    jentry *e = &d->entries[ix];
+    if (d->mask) {
+        for (size_t i = h & d->mask, step = 1;; i = (i + step++) & d->mask)
+            if (d->index[i] == ix) { d->index[i] = -2; break; }
+    }
+    val_drop(R, e->key);
+    *out = e->val;
+    e->key = v_absent();
+    e->val = v_none();
+    d->len--;
+    return true;
+}
+
+/* ======================================================================================
+ * Freeing
+ * ====================================================================================== */
+
+void val_free_heap(jrt *R, jhdr *h)
+{
+    switch (h->type) {
+    case JV_STR: {
+        jstr *s = (jstr *)h;
+        rt_alloc(R, s, sizeof(jstr) + s->len + 1, 0);
+        break;
+    }
+    case JV_LIST: {
+        jlist *l = (jlist *)h;
+        for (size_t i = 0; i < l->len; i++) val_drop(R, l->items[i]);
+        if (l->items) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+        rt_alloc(R, l, sizeof *l, 0);
+        break;
+    }
+    case JV_DICT: {
+        jdict *d = (jdict *)h;
+        for (size_t i = 0; i < d->used; i++) {
+            val_drop(R, d->entries[i].key);
+            val_drop(R, d->entries[i].val);
+        }
+        if (d->entries) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
+        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
+        rt_alloc(R, d, sizeof *d, 0);
+        break;
+    }
+    case JV_FUNC: {
+        jfunc *f = (jfunc *)h;
+        val_drop(R, f->self);
+        val_drop(R, f->extra);
+        if (f->name && f->name->h.rc < JH_IMMORTAL && --f->name->h.rc == 0) val_free_heap(R, &f->name->h);
+        rt_alloc(R, f, sizeof *f, 0);
+        break;
+    }
+    }
+}
+
+void val_make_immortal(value v)
+{
+    if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h))) return;
+    if (v.u.h->rc >= JH_IMMORTAL) return;
+    v.u.h->rc = JH_IMMORTAL;
+    if (v.t == JV_STR || v.t == JV_UNDEF) str_hash(v.u.s);
+    else if (v.t == JV_LIST)
+        for (size_t i = 0; i < v.u.l->len; i++) val_make_immortal(v.u.l->items[i]);
+    else if (v.t == JV_DICT)
+        for (size_t i = 0; i < v.u.m->used; i++) {
+            val_make_immortal(v.u.m->entries[i].key);
+            val_make_immortal(v.u.m->entries[i].val);
+        }
+}
+
+void val_free_immortal(jrt *R, value v)
+{
+    if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h))) return;
+    if (v.u.h->rc != JH_IMMORTAL) return;
+    v.u.h->rc = 0; /* visited */
+    if (v.t == JV_LIST) {
+        jlist *l = v.u.l;
+        for (size_t i = 0; i < l->len; i++) val_free_immortal(R, l->items[i]);
+        if (l->items) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+        rt_alloc(R, l, sizeof *l, 0);
+    } else if (v.t == JV_DICT) {
+        jdict *d = v.u.m;
+        for (size_t i = 0; i < d->used; i++) {
+            val_free_immortal(R, d->entries[i].key);
+            val_free_immortal(R, d->entries[i].val);
+        }
+        if (d->entries) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
+        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
+        rt_alloc(R, d, sizeof *d, 0);
+    } else {
+        v.u.h->rc = 1;
+        val_drop(R, v);
+    }
+}
+
+/* ======================================================================================
+ * Equality, ordering, truthiness
+ * ====================================================================================== */
+
+bool val_is_number(value v) { return v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL; }
+
+double val_to_double(value v)
+{
+    return v.t == JV_FLOAT ? v.u.d : v.t == JV_INT ? (double)v.u.i : v.t == JV_BOOL ? v.u.b : 0;
+}
+
+static int64_t as_int(value v) { return v.t == JV_BOOL ? v.u.b : v.u.i; }
+
+/* Exact comparison of an int64 and a double, as Python does. */
+static int cmp_int_double(int64_t i, double d)
+{
+    if (isnan(d)) return 2; /* unordered */
+    if (d >= 9223372036854775808.0) return -1;
+    if (d < -9223372036854775808.0) return 1;
+    double fl = floor(d);
+    int64_t di = (int64_t)fl;
+    if (i < di) return -1;
+    if (i > di) return 1;
+    return fl < d ? -1 : 0;
+}
+
+static int num_cmp(value a, value b)
+{
+    if (a.t != JV_FLOAT && b.t != JV_FLOAT) {
+        int64_t x = as_int(a), y = as_int(b);
+        return x < y ? -1 : x > y;
+    }
+    if (a.t == JV_FLOAT && b.t == JV_FLOAT) {
+        if (isnan(a.u.d) || isnan(b.u.d)) return 2;
+        return a.u.d < b.u.d ? -1 : a.u.d > b.u.d;
+    }
+    if (a.t == JV_FLOAT) {
+        int c = cmp_int_double(as_int(b), a.u.d);
+        return c == 2 ? 2 : -c;
+    }
+    return cmp_int_double(as_int(a), b.u.d);
+}
+
+bool val_equal(value a, value b)
+{
+    if (val_is_number(a) && val_is_number(b)) return num_cmp(a, b) == 0;
+    if (a.t != b.t) return false;
+    switch (a.t) {
+    case JV_NONE: case JV_UNDEF: return true;
+    case JV_STR: return str_eq(a.u.s, b.u.s);
+    case JV_LIST:
+        if ((a.f & JV_TUPLE) != (b.f & JV_TUPLE)) return false;
+        if (a.u.l == b.u.l) return true;
+        if (a.u.l->len != b.u.l->len) return false;
+        for (size_t i = 0; i < a.u.l->len; i++)
+            if (!val_equal(a.u.l->items[i], b.u.l->items[i])) return false;
+        return true;
+    case JV_DICT: {
+        if (a.u.m == b.u.m) return true;
+        if (a.u.m->len != b.u.m->len) return false;
+        jentry *e;
+        for (size_t i = 0; dict_next(a.u.m, &i, &e);) {
+            value *o = dict_get(b.u.m, e->key);
+            if (!o || !val_equal(e->val, *o)) return false;
+        }
+        return true;
+    }
+    case JV_FUNC: return a.u.fn == b.u.fn;
+    default: return false;
+    }
+}
+
+const char *val_type_name(value v)
+{
+    switch (v.t) {
+    case JV_UNDEF: return "Undefined";
+    case JV_NONE: return "NoneType";
+    case JV_BOOL: return "bool";
+    case JV_INT: return "int";
+    case JV_FLOAT: return "float";
+    case JV_STR: return "str";
+    case JV_LIST: return v.f & JV_TUPLE ? "tuple" : "list";
+    case JV_DICT: return v.f & JV_NS ? "Namespace" : "dict";
+    case JV_FUNC: return v.u.fn->kind == FN_MACRO ? "Macro" : "function";
+    default: return "object";
+    }
+}
+
+bool val_compare(jrt *R, value a, value b, int *cmp, const char *op)
+{
+    if (val_is_number(a) && val_is_number(b)) {
+        int c = num_cmp(a, b);
+        if (c == 2) { *cmp = 2; return true; } /* NaN: every ordering is false */
+        *cmp = c;
+        return true;
+    }
+    if (a.t == JV_STR && b.t == JV_STR) {
+        size_t n = a.u.s->len < b.u.s->len ? a.u.s->len : b.u.s->len;
+        int c = memcmp(a.u.s->s, b.u.s->s, n);
+        *cmp = c ? (c < 0 ? -1 : 1) : (a.u.s->len < b.u.s->len ? -1 : a.u.s->len > b.u.s->len);
+        return true;
+    }
+    if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE)) {
+        size_t n = a.u.l->len < b.u.l->len ? a.u.l->len : b.u.l->len;
+        for (size_t i = 0; i < n; i++) {
+            value x = a.u.l->items[i], y = b.u.l->items[i];
+            if (val_equal(x, y)) continue;
+            return val_compare(R, x, y, cmp, op);
+        }
+        *cmp = a.u.l->len < b.u.l->len ? -1 : a.u.l->len > b.u.l->len;
+        return true;
+    }
+    if (a.t == JV_UNDEF && a.u.s)
+        return rt_error(R, JINN_ERR_UNDEFINED, "%s", a.u.s->s);
+    if (b.t == JV_UNDEF && b.u.s)
+        return rt_error(R, JINN_ERR_UNDEFINED, "%s", b.u.s->s);
+    return rt_error(R, JINN_ERR_TYPE, "'%s' not supported between instances of '%s' and '%s'", op,
+                    val_type_name(a), val_type_name(b));
+}
+
+bool val_truthy(jrt *R, value v)
+{
+    switch (v.t) {
+    case JV_UNDEF: case JV_NONE: case JV_ABSENT: case JV_ERROR: return false;
+    case JV_BOOL: return v.u.b;
+    case JV_INT: return v.u.i != 0;
+    case JV_FLOAT: return v.u.d != 0;
+    case JV_STR:
+        if (R->profile == PROF_JINJAVA && v.u.s->len == 5 && !memcmp(v.u.s->s, "false", 5)) return false;
+        return v.u.s->len != 0;
+    case JV_LIST: return v.u.l->len != 0;
+    case JV_DICT: return (v.f & JV_NS) || v.u.m->len != 0;
+    default: return true;
+    }
+}

@@ -1,0 +1,275 @@
+/*
+ * value.h — jinn's values: representation, ownership, and the runtime context.
+ *
+ * REPRESENTATION
+ * A `value` is a 16-byte struct passed by value: a type byte, a flags byte and a union.
+ * Immediates (none, undefined, bool, int, float) live in the union; everything else is a
+ * pointer to a heap object that starts with a `jhdr` (refcount + type). Strings are
+ * length-counted UTF-8 (NUL bytes allowed) with a trailing NUL for C convenience and a lazily
+ * computed hash. Lists are growable arrays. Dicts are insertion-ordered hash maps: an entry
+ * array in insertion order plus an open-addressing index of int32 positions (CPython's
+ * compact dict). Tuples are lists with JV_TUPLE set (they print as `(1, 2)`). A string with
+ * JV_SAFE set is already escaped (Jinja2's Markup). An undefined value may carry a message
+ * string (`'x' is undefined`) for when it is used in a way that must fail.
+ *
+ * OWNERSHIP (read this before writing a builtin)
+ * - A `value` held in a variable owns one reference. val_dup adds one, val_drop releases one.
+ * - Functions BORROW their value arguments and RETURN OWNED values.
+ * - Exception: functions that store a value into a container STEAL it (list_push, dict_set,
+ *   and the `*_steal` variants) — like CPython's PyList_SetItem.
+ * - Heap objects built by the compiler (constants) are IMMORTAL: their refcount is never
+ *   touched, so a compiled template can be rendered by many threads at once. Contexts built
+ *   with jinn_context_from_json are immortal too, for the same reason.
+ * - Refcounts are not atomic: a mutable value belongs to one render (one thread).
+ *
+ * ERRORS
+ * Anything that can fail takes the runtime context `jrt *R`, records the error with
+ * rt_error() and returns false (or a value of type JV_ERROR from value-returning helpers).
+ * All memory goes through R's allocator (rt_alloc), the one entry point.
+ */
+#ifndef JINN_VALUE_H
+#define JINN_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "jinn.h"
+
+typedef enum {
+    JV_ERROR = 0, /* not a value: "an error was recorded in R" (never stored) */
+    JV_UNDEF,     /* undefined; u.s is an optional message (immortal or owned) */
+    JV_NONE,
+    JV_BOOL,
+    JV_INT,
+    JV_FLOAT,
+    JV_STR,
+    JV_LIST,
+    JV_DICT,
+    JV_FUNC,      /* a callable: macro, builtin function, bound method */
+    JV_ABSENT     /* an argument that was not passed (only in builtin argument slots) */
+} jtype;
+
+enum { JV_SAFE = 1, JV_TUPLE = 2, JV_NS = 4 /* a namespace() dict */ };
+
+typedef struct jhdr {
+    uint32_t rc;   /* >= JH_IMMORTAL: never counted */
+    uint8_t type;
+} jhdr;
+#define JH_IMMORTAL 0x80000000u
+
+typedef struct jstr {
+    jhdr h;
+    uint32_t hash; /* 0: not yet computed */
+    size_t len;
+    char s[];      /* len bytes + NUL */
+} jstr;
+
+struct jlist;
+struct jdict;
+struct jfunc;
+
+typedef struct value {
+    uint8_t t;
+    uint8_t f;     /* JV_SAFE, JV_TUPLE, JV_NS */
+    union {
+        bool b;
+        int64_t i;
+        double d;
+        jstr *s;
+        struct jlist *l;
+        struct jdict *m;
+        struct jfunc *fn;
+        jhdr *h;
+    } u;
+} value;
+
+typedef struct jlist {
+    jhdr h;
+    size_t len, cap;
+    value *items;
+} jlist;
+
+typedef struct jentry {
+    value key, val;
+    uint32_t hash;
+} jentry;
+
+typedef struct jdict {
+    jhdr h;
+    size_t len;     /* live entries */
+    size_t used;    /* entries slots used (live + deleted) */
+    size_t cap;     /* entries capacity */
+    size_t mask;    /* index size - 1 (index size is a power of two), 0 when no index */
+    jentry *entries;/* deleted entries have key.t == JV_ABSENT */
+    int32_t *index; /* -1 empty, -2 deleted, else entry position */
+} jdict;
+
+/* ---- runtime context ---------------------------------------------------------------- */
+typedef struct jrt jrt;
+
+typedef struct jbuf {
+    char *p;
+    size_t len, cap;
+} jbuf;
+
+typedef enum { PROF_JINJA = 0, PROF_JINJAVA = 1 } jprofile;
+
+/* Callable objects. A builtin gets its bound arguments in args[0..nargs-1] (see builtins.h). */
+typedef bool (*jnative_fn)(jrt *R, value *args, int nargs, value *out);
+
+typedef struct jfunc {
+    jhdr h;
+    uint8_t kind;   /* FN_MACRO, FN_NATIVE, FN_METHOD */
+    const void *def;/* macro: struct unit*; native: const struct jbuiltin* */
+    const void *owner; /* macro: the template the unit belongs to */
+    value self;     /* bound receiver (method) or closure data */
+    value extra;    /* macro: defaults / caller; unused otherwise */
+    jstr *name;
+} jfunc;
+enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4 };
+
+struct jrt {
+    jinn_alloc_fn alloc;
+    void *alloc_user;
+    jprofile profile;
+    /* the error being raised (kind 0 = none) */
+    jinn_error_kind err_kind;
+    jbuf err_msg;
+    /* warnings (newline separated) */
+    jbuf warnings;
+    int nwarnings;
+    int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
+    uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */
+    void *vm;       /* the running VM, for builtins that call back (map with a filter, macros) */
+    void *env;      /* struct env * */
+};
+
+/* ---- the allocator, and errors ---------------------------------------------------------- */
+void *rt_alloc(jrt *R, void *p, size_t old, size_t n); /* n==0 frees; NULL + error on failure */
+bool rt_error(jrt *R, jinn_error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4))); /* always returns false */
+void rt_warn(jrt *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool rt_overflow(jrt *R); /* "integer overflow" */
+
+/* ---- constructors (all return owned values) ----------------------------------------------- */
+static inline value v_none(void) { value v = {.t = JV_NONE}; return v; }
+static inline value v_undef(void) { value v = {.t = JV_UNDEF}; return v; }
+static inline value v_absent(void) { value v = {.t = JV_ABSENT}; return v; }
+static inline value v_err(void) { value v = {.t = JV_ERROR}; return v; }
+static inline value v_bool(bool b) { value v = {.t = JV_BOOL}; v.u.b = b; return v; }
+static inline value v_int(int64_t i) { value v = {.t = JV_INT}; v.u.i = i; return v; }
+static inline value v_float(double d) { value v = {.t = JV_FLOAT}; v.u.d = d; return v; }
+
+value v_str(jrt *R, const char *s, size_t len);          /* copies */
+value v_cstr(jrt *R, const char *s);
+value v_str_from_buf(jrt *R, jbuf *b);                   /* takes the buffer's bytes */
+jstr *str_new(jrt *R, size_t len);                       /* uninitialised bytes, NUL set */
+value v_list(jrt *R, size_t cap);
+value v_dict(jrt *R, size_t cap);
+value v_undef_msg(jrt *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Undefined values remember why they are undefined, without formatting a message until one
+ * is needed: f holds the kind in its low 2 bits and, for UK_ATTR/UK_ELEM, the type of the
+ * object that lacked the attribute above them; u.s is the name, attribute or element text. */
+enum { UK_MSG = 0, UK_NAME = 1, UK_ATTR = 2, UK_ELEM = 3 };
+static inline value v_undef_why(int kind, const value *obj, jstr *s)
+{
+    value v = {.t = JV_UNDEF};
+    v.f = (uint8_t)(kind | (obj ? ((obj->t & 15) << 2) | ((obj->f & JV_TUPLE) ? 0x40 : 0) : 0));
+    v.u.s = s;
+    if (s && s->h.rc < JH_IMMORTAL) s->h.rc++;
+    return v;
+}
+/* raise the UndefinedError that using u means (always returns false) */
+bool undef_error(jrt *R, value u);
+
+/* ---- reference counting ---------------------------------------------------------------- */
+static inline bool v_heap(value v) { return v.t >= JV_STR && v.t <= JV_FUNC; }
+static inline value val_dup(value v)
+{
+    if ((v_heap(v) || (v.t == JV_UNDEF && v.u.h)) && v.u.h->rc < JH_IMMORTAL)
+        v.u.h->rc++;
+    return v;
+}
+void val_free_heap(jrt *R, jhdr *h);
+static inline void val_drop(jrt *R, value v)
+{
+    if ((v_heap(v) || (v.t == JV_UNDEF && v.u.h)) && v.u.h->rc < JH_IMMORTAL && --v.u.h->rc == 0)
+        val_free_heap(R, v.u.h);
+}
+/* Make v and everything reachable from it immortal (compiler constants, shared contexts). */
+void val_make_immortal(value v);
+/* Free an immortal value tree (the owner of constants does this once, at the end). */
+void val_free_immortal(jrt *R, value v);
+
+/* ---- strings --------------------------------------------------------------------------- */
+uint32_t str_hash(jstr *s);
+static inline const char *v_sp(value v) { return v.u.s->s; }
+static inline size_t v_sl(value v) { return v.u.s->len; }
+bool str_eq(const jstr *a, const jstr *b);
+value str_concat(jrt *R, const char *a, size_t al, const char *b, size_t bl);
+/* Number of code points (invalid bytes count as one each). */
+size_t utf8_count(const char *s, size_t len);
+/* Byte offset of code point index i (clamped to len). */
+size_t utf8_offset(const char *s, size_t len, size_t i);
+
+/* ---- lists ----------------------------------------------------------------------------- */
+bool list_push(jrt *R, jlist *l, value v);               /* steals v */
+bool list_reserve(jrt *R, jlist *l, size_t n);
+static inline size_t v_len_list(value v) { return v.u.l->len; }
+
+/* ---- dicts ----------------------------------------------------------------------------- */
+bool val_hashable(value v);
+uint32_t val_hash(value v);
+value *dict_get(jdict *d, value key);                    /* borrowed slot or NULL */
+value *dict_get_str(jdict *d, const char *k, size_t len);
+bool dict_set(jrt *R, jdict *d, value key, value val);   /* steals key and val */
+bool dict_del(jrt *R, jdict *d, value key, value *out);  /* out gets the owned old value */
+/* iteration: for (size_t i = 0; dict_next(d, &i, &e); ) — e is borrowed */
+static inline bool dict_next(const jdict *d, size_t *i, jentry **e)
+{
+    while (*i < d->used) {
+        jentry *x = &d->entries[(*i)++];
+        if (x->key.t != JV_ABSENT) { *e = x; return true; }
+    }
+    return false;
+}
+
+/* ---- generic operations ---------------------------------------------------------------- */
+bool val_truthy(jrt *R, value v);
+bool val_equal(value a, value b);                        /* Python ==, deep */
+/* Python ordering: *cmp <0/0/>0; false + TypeError when not orderable. */
+bool val_compare(jrt *R, value a, value b, int *cmp, const char *op);
+const char *val_type_name(value v);                      /* Python's: 'int', 'str', 'dict', ... */
+bool val_is_number(value v);                             /* int, float or bool */
+double val_to_double(value v);
+
+/* output buffers */
+bool buf_put(jrt *R, jbuf *b, const char *s, size_t n);
+bool buf_grow(jrt *R, jbuf *b, size_t extra);
+static inline bool buf_putc(jrt *R, jbuf *b, char c)
+{
+    if (b->len + 2 > b->cap && !buf_grow(R, b, 2)) return false;
+    b->p[b->len++] = c;
+    b->p[b->len] = 0;
+    return true;
+}
+static inline bool buf_puts(jrt *R, jbuf *b, const char *s) { return buf_put(R, b, s, strlen(s)); }
+bool buf_printf(jrt *R, jbuf *b, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void buf_free(jrt *R, jbuf *b);
+
+/* ---- printing (print.c) ------------------------------------------------------------------ */
+/* str(v) as {{ v }} prints it in the profile; repr(v) as inside containers. */
+bool print_str(jrt *R, jbuf *b, value v);
+bool print_repr(jrt *R, jbuf *b, value v);
+bool print_float(jrt *R, jbuf *b, double d);             /* Python repr of a float */
+bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n); /* HTML escape */
+value val_to_str(jrt *R, value v);                       /* owned str value (str(v)) */
+
+/* ---- JSON (json.c) ------------------------------------------------------------------------ */
+value json_to_value(jrt *R, const char *text, size_t len, const char *what);
+bool value_to_json(jrt *R, jbuf *b, value v, int indent, bool html_safe);
+
+#endif

@@ -1,0 +1,796 @@
+/*
+ * vm.c — the bytecode interpreter.
+ *
+ * A stack machine. Each code unit (the template's top level, a macro) runs in a frame: its
+ * local slots followed by its operand stack, carved from chunks that never move (so pointers
+ * into a caller's frame stay valid while a callee runs). Loops keep their state on a separate
+ * loop stack; output goes to the innermost buffer of an output stack (captures, macro bodies).
+ * Dispatch is computed goto on GCC/Clang, a switch when JINN_SWITCH_DISPATCH is defined
+ * (and always when JINN_TRACE is, which prints every instruction to stderr).
+ *
+ * Nothing here is global: all per-render state is in `vm`, and the template is only read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "compile.h"
+#include "env.h"
+
+#if defined(__GNUC__) && !defined(JINN_SWITCH_DISPATCH) && !defined(JINN_TRACE)
+#define JINN_COMPUTED_GOTO 1
+#endif
+
+#define MAX_CALL_DEPTH 100
+
+typedef struct loopstate {
+    value items;      /* owned list */
+    size_t i, n;      /* i: items consumed so far (the current item's 1-based index) */
+    value last;       /* loop.changed's previous arguments, JV_ABSENT at first */
+} loopstate;
+
+typedef struct chunk {
+    struct chunk *prev;
+    size_t cap, used;
+    value v[];
+} chunk;
+
+typedef struct vm {
+    jrt *R;
+    const template *T;       /* the template being rendered */
+    const value *ctx;        /* the context dict (borrowed) or NULL */
+    chunk *stk;              /* frames: slots + operand stack */
+    loopstate *loops;
+    int nloops, caploops;
+    jbuf *outs;              /* output stack; outs[0] is the render's output */
+    int nouts, capouts;
+    value *root_slots;       /* the top-level frame's slots (macros read template variables) */
+    const unit *root_unit;
+    jdict *memo;             /* provider answers of this render */
+    int depth;               /* macro call depth */
+    uint32_t err_pos;
+    const template *err_tmpl;
+    bool err_set;
+} vm;
+
+/* ======================================================================================
+ * Frames, loops and output buffers
+ * ====================================================================================== */
+
+static value *frame_alloc(vm *V, size_t n)
+{
+    chunk *c = V->stk;
+    if (!c || c->used + n > c->cap) {
+        size_t cap = n > 2048 ? n : 2048;
+        chunk *k = rt_alloc(V->R, NULL, 0, sizeof(chunk) + cap * sizeof(value));
+        if (!k) return NULL;
+        k->prev = c;
+        k->cap = cap;
+        k->used = 0;
+        V->stk = c = k;
+    }
+    value *p = c->v + c->used;
+    c->used += n;
+    for (size_t i = 0; i < n; i++) p[i].t = JV_ABSENT;
+    return p;
+}
+
+static void frame_free(vm *V, size_t n)
+{
+    chunk *c = V->stk;
+    c->used -= n;
+    if (c->used == 0 && c->prev) {
+        V->stk = c->prev;
+        rt_alloc(V->R, c, sizeof(chunk) + c->cap * sizeof(value), 0);
+    }
+}
+
+static bool push_out(vm *V)
+{
+    if (V->nouts == V->capouts) {
+        int cap = V->capouts ? V->capouts * 2 : 8;
+        jbuf *p = rt_alloc(V->R, V->outs, (size_t)V->capouts * sizeof(jbuf), (size_t)cap * sizeof(jbuf));
+        if (!p) return false;
+        V->outs = p;
+        V->capouts = cap;
+    }
+    memset(&V->outs[V->nouts++], 0, sizeof(jbuf));
+    return true;
+}
+
+static value pop_out(vm *V, bool safe)
+{
+    jbuf b = V->outs[--V->nouts];
+    value v = v_str_from_buf(V->R, &b);
+    if (v.t == JV_STR && safe) v.f |= JV_SAFE;
+    return v;
+}
+
+/* ======================================================================================
+ * Calls
+ * ====================================================================================== */
+
+static bool run(vm *V, const template *T, const unit *u, value *slots);
+
+/* Call a macro: bind positional and keyword arguments to its parameters, run it with its
+ * own output buffer, and return what it printed (safe under autoescape, as Jinja2's Markup). */
+static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out)
+{
+    const unit *u = f->def;
+    const template *T = f->owner;
+    jrt *R = V->R;
+    if (V->depth >= MAX_CALL_DEPTH)
+        return rt_error(R, JINN_ERR_LIMIT, "macro '%s' recursed too deeply (call depth limit %d)", u->name->s, MAX_CALL_DEPTH);
+    if (npos > u->nparams)
+        return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
+    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
+    value *slots = frame_alloc(V, n);
+    if (!slots) return false;
+    for (int i = 0; i < npos; i++) slots[i] = val_dup(pos[i]);
+    bool ok = true;
+    if (kw) {
+        jentry *e;
+        for (size_t i = 0; ok && dict_next(kw, &i, &e);) {
+            int k;
+            for (k = 0; k < u->nparams; k++)
+                if (str_eq(u->param_names[k], e->key.u.s)) break;
+            if (k == u->nparams) ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' takes no keyword argument '%s'", u->name->s, e->key.u.s->s);
+            else if (slots[k].t != JV_ABSENT) ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' got multiple values for argument '%s'", u->name->s, e->key.u.s->s);
+            else slots[k] = val_dup(e->val);
+        }
+    }
+    if (ok) ok = push_out(V);
+    if (ok) {
+        V->depth++;
+        ok = run(V, T, u, slots);
+        V->depth--;
+        value r = pop_out(V, T->autoescape);
+        if (ok && r.t == JV_ERROR) ok = false;
+        if (ok) *out = r; else val_drop(R, r);
+    }
+    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    frame_free(V, n);
+    return ok;
+}
+
+bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
+{
+    if (fn.t == JV_FUNC) {
+        if (fn.u.fn->kind == FN_MACRO) return call_macro(R->vm, fn.u.fn, pos, npos, kw, out);
+        if (fn.u.fn->kind == FN_NATIVE) return bi_call(R, fn.u.fn->def, pos, npos, kw, out);
+    }
+    if (fn.t == JV_UNDEF) return undef_error(R, fn);
+    return rt_error(R, JINN_ERR_TYPE, "'%s' object is not callable", val_type_name(fn));
+}
+
+/* ======================================================================================
+ * Data providers (insert tags), memoized per render
+ * ====================================================================================== */
+
+static const char *const insert_kind_names[] = {"expression", "metric", "aggregate", "catalog"};
+
+static bool insert_lookup(vm *V, int kind, value id, value *out)
+{
+    jrt *R = V->R;
+    const env *E = V->T->env;
+    bool trim = kind & 0x80;
+    kind &= 3;
+    value sid = val_to_str(R, id);
+    if (sid.t == JV_ERROR) return false;
+    const char *p = v_sp(sid);
+    size_t n = v_sl(sid);
+    if (trim) {
+        while (n && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++, n--;
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r')) n--;
+    }
+    if (n == 0) { val_drop(R, sid); return rt_error(R, JINN_ERR_PROVIDER, "empty %s id", insert_kind_names[kind]); }
+    /* memo key: "<kind>:<id>" */
+    jbuf k = {0};
+    bool ok = buf_putc(R, &k, (char)('0' + kind)) && buf_putc(R, &k, ':') && buf_put(R, &k, p, n);
+    if (!ok) { buf_free(R, &k); val_drop(R, sid); return false; }
+    if (!V->memo) {
+        value d = v_dict(R, 0);
+        if (d.t == JV_ERROR) { buf_free(R, &k); val_drop(R, sid); return false; }
+        V->memo = d.u.m;
+    }
+    value *hit = dict_get_str(V->memo, k.p, k.len);
+    if (hit) {
+        *out = val_dup(*hit);
+        buf_free(R, &k);
+        val_drop(R, sid);
+        return true;
+    }
+    value result = v_none();
+    if (!E->has_prov) {
+        ok = E->cfg.strict_providers
+                 ? rt_error(R, JINN_ERR_PROVIDER, "no data provider is configured to answer %s '%.*s'", insert_kind_names[kind], (int)n, p)
+                 : (rt_warn(R, "no data provider is configured: %s '%.*s' is none", insert_kind_names[kind], (int)n, p), true);
+    } else {
+        const char *json = NULL;
+        size_t jlen = 0;
+        int st = E->prov.lookup(E->prov_user, (jinn_lookup_kind)kind, p, n, &json, &jlen);
+        if (st == JINN_OK && json) {
+            result = json_to_value(R, json, jlen, "provider answer");
+            if (result.t == JV_ERROR) {
+                jbuf m = {0};
+                buf_put(R, &m, R->err_msg.p, R->err_msg.len);
+                R->err_kind = JINN_ERR_NONE;
+                ok = rt_error(R, JINN_ERR_PROVIDER, "the provider's answer for %s '%.*s' is not valid: %s",
+                              insert_kind_names[kind], (int)n, p, m.p ? m.p : "");
+                buf_free(R, &m);
+                result = v_none();
+            }
+        } else if (json) {
+            ok = rt_error(R, JINN_ERR_PROVIDER, "the provider failed on %s '%.*s': %.*s", insert_kind_names[kind],
+                          (int)n, p, (int)jlen, json);
+        } else if (E->cfg.strict_providers) {
+            ok = rt_error(R, JINN_ERR_PROVIDER, "the provider has no value for %s '%.*s'", insert_kind_names[kind], (int)n, p);
+        } else {
+            rt_warn(R, "the provider has no value for %s '%.*s': using none", insert_kind_names[kind], (int)n, p);
+        }
+    }
+    if (ok) {
+        value key = v_str(R, k.p, k.len);
+        ok = key.t != JV_ERROR && dict_set(R, V->memo, key, val_dup(result));
+    }
+    buf_free(R, &k);
+    val_drop(R, sid);
+    if (!ok) { val_drop(R, result); return false; }
+    *out = result;
+    return true;
+}
+
+/* ======================================================================================
+ * The interpreter loop
+ * ====================================================================================== */
+
+static const char *const op_names[] = {
+#define OP(name, operands, pops, pushes) #name,
+#include "opcodes.h"
+#undef OP
+};
+
+static bool unpack_error(jrt *R, size_t want, size_t got)
+{
+    if (got > want) return rt_error(R, JINN_ERR_VALUE, "too many values to unpack (expected %zu)", want);
+    return rt_error(R, JINN_ERR_VALUE, "not enough values to unpack (expected %zu, got %zu)", want, got);
+}
+
+static bool write_value(jrt *R, jbuf *out, value v, bool escape)
+{
+    if (v.t == JV_STR) {
+        if (escape && !(v.f & JV_SAFE)) return print_escaped(R, out, v_sp(v), v_sl(v));
+        return buf_put(R, out, v_sp(v), v_sl(v));
+    }
+    if (!escape || v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL || v.t == JV_NONE || v.t == JV_UNDEF)
+        return print_str(R, out, v);
+    jbuf tmp = {0};
+    bool ok = print_str(R, &tmp, v) && print_escaped(R, out, tmp.p ? tmp.p : "", tmp.len);
+    buf_free(R, &tmp);
+    return ok;
+}
+
+/* how loop.changed / loop.cycle and friends find their loop */
+static loopstate *loop_at(vm *V, int depth) { return &V->loops[V->nloops - 1 - depth]; }
+
+static bool run(vm *V, const template *T, const unit *u, value *slots)
+{
+    jrt *R = V->R;
+    const instr *code = u->code, *ip = code;
+    value *const consts = T->consts;
+    value *sp = slots + u->nslots; /* next free operand slot */
+    value *base = sp;
+    int loop_base = V->nloops;
+    value a, b, r;
+
+#ifdef JINN_COMPUTED_GOTO
+    static const void *const labels[] = {
+#define OP(name, operands, pops, pushes) &&L_##name,
+#include "opcodes.h"
+#undef OP
+    };
+#define CASE(name) L_##name:
+#define NEXT() do { ip++; goto *labels[ip->op]; } while (0)
+#define JUMP(t) do { ip = code + (t); goto *labels[ip->op]; } while (0)
+#define DISPATCH() goto *labels[ip->op];
+#else
+#define CASE(name) case OP_##name:
+#define NEXT() do { ip++; goto dispatch; } while (0)
+#define JUMP(t) do { ip = code + (t); goto dispatch; } while (0)
+#ifdef JINN_TRACE
+#define DISPATCH() dispatch: fprintf(stderr, "  %4d %-14s a=%d b=%d c=%d depth=%d\n", (int)(ip - code), op_names[ip->op], ip->a, ip->b, ip->c, (int)(sp - base)); switch (ip->op)
+#else
+#define DISPATCH() dispatch: switch (ip->op)
+#endif
+#endif
+#define FAIL() goto fail
+#define OUT (&V->outs[V->nouts - 1])
+    (void)op_names;
+
+    DISPATCH()
+    {
+    CASE(TEXT)
+        if (!buf_put(R, OUT, consts[ip->a].u.s->s, consts[ip->a].u.s->len)) FAIL();
+        NEXT();
+    CASE(PRINT)
+        a = *--sp;
+        if (!write_value(R, OUT, a, ip->c)) { val_drop(R, a); FAIL(); }
+        val_drop(R, a);
+        NEXT();
+    CASE(CONST)
+        *sp++ = val_dup(consts[ip->a]);
+        NEXT();
+    CASE(ABSENT)
+        *sp++ = v_absent();
+        NEXT();
+    CASE(POP)
+        val_drop(R, *--sp);
+        NEXT();
+    CASE(DUP)
+        sp[0] = val_dup(sp[-1]);
+        sp++;
+        NEXT();
+    CASE(LOAD) {
+        int s = ip->a;
+        while (slots[s].t == JV_ABSENT && u->slot_parent[s] >= 0) s = u->slot_parent[s];
+        if (slots[s].t != JV_ABSENT) { *sp++ = val_dup(slots[s]); NEXT(); }
+        goto load_global_b;
+    }
+    CASE(LOAD_ROOT) {
+        int s = ip->a;
+        const unit *ru = V->root_unit;
+        while (V->root_slots[s].t == JV_ABSENT && ru->slot_parent[s] >= 0) s = ru->slot_parent[s];
+        if (V->root_slots[s].t != JV_ABSENT) { *sp++ = val_dup(V->root_slots[s]); NEXT(); }
+        goto load_global_b;
+    }
+    load_global_b: {
+        jstr *name = T->names[ip->b];
+        value key = {.t = JV_STR};
+        key.u.s = name;
+        value *v = V->ctx ? dict_get(V->ctx->u.m, key) : NULL;
+        *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
+        NEXT();
+    }
+    CASE(STORE)
+        val_drop(R, slots[ip->a]);
+        slots[ip->a] = *--sp;
+        NEXT();
+    CASE(LOAD_GLOBAL) {
+        jstr *name = T->names[ip->a];
+        value key = {.t = JV_STR};
+        key.u.s = name;
+        value *v = V->ctx ? dict_get(V->ctx->u.m, key) : NULL;
+        *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
+        NEXT();
+    }
+    CASE(GETATTR) {
+        a = sp[-1];
+        jstr *name = T->names[ip->a];
+        if (a.t == JV_DICT) {
+            value key = {.t = JV_STR};
+            key.u.s = name;
+            value *v = dict_get(a.u.m, key);
+            sp[-1] = v ? val_dup(*v) : v_undef_why(UK_ATTR, &a, name);
+            val_drop(R, a);
+            NEXT();
+        }
+        if (a.t == JV_UNDEF) { undef_error(R, a); FAIL(); }
+        sp[-1] = v_undef_why(UK_ATTR, &a, name);
+        val_drop(R, a);
+        NEXT();
+    }
+    CASE(GETITEM)
+        b = *--sp;
+        a = sp[-1];
+        r = op_getitem(R, a, b);
+        val_drop(R, b);
+        if (r.t == JV_ERROR) FAIL();
+        val_drop(R, a);
+        sp[-1] = r;
+        NEXT();
+    CASE(SLICE)
+        r = op_slice(R, sp[-4], sp[-3], sp[-2], sp[-1]);
+        if (r.t == JV_ERROR) FAIL();
+        for (int i = 1; i <= 4; i++) val_drop(R, sp[-i]);
+        sp -= 3;
+        sp[-1] = r;
+        NEXT();
+    CASE(BINARY)
+        b = sp[-1];
+        a = sp[-2];
+        if (a.t == JV_INT && b.t == JV_INT && ip->c <= OPB_MUL) {
+            int64_t x;
+            bool ov = ip->c == OPB_ADD ? __builtin_add_overflow(a.u.i, b.u.i, &x)
+                    : ip->c == OPB_SUB ? __builtin_sub_overflow(a.u.i, b.u.i, &x)
+                                       : __builtin_mul_overflow(a.u.i, b.u.i, &x);
+            if (ov) { rt_overflow(R); FAIL(); }
+            sp--;
+            sp[-1] = v_int(x);
+            NEXT();
+        }
+        if (!op_arith(R, ip->c, a, b, &r)) FAIL();
+        val_drop(R, a);
+        val_drop(R, b);
+        sp--;
+        sp[-1] = r;
+        NEXT();
+    CASE(COMPARE)
+    CASE(COMPARE_CHAIN) {
+        b = sp[-1];
+        a = sp[-2];
+        bool res;
+        int op = ip->c;
+        if (op <= 1) {
+            res = val_equal(a, b) == (op == 0);
+        } else if (op >= 6) {
+            if (!op_contains(R, b, a, &res)) FAIL();
+            if (op == 7) res = !res;
+        } else {
+            static const char *const sym[] = {"==", "!=", "<", "<=", ">", ">="};
+            int cmp;
+            if (a.t == JV_INT && b.t == JV_INT) cmp = a.u.i < b.u.i ? -1 : a.u.i > b.u.i;
+            else if (!val_compare(R, a, b, &cmp, sym[op])) FAIL();
+            switch (op) {
+            case 2: res = cmp == -1; break;
+            case 3: res = cmp == -1 || cmp == 0; break;
+            case 4: res = cmp == 1; break;
+            default: res = cmp == 1 || cmp == 0; break;
+            }
+        }
+        if (ip->op == OP_COMPARE) {
+            val_drop(R, a);
+            val_drop(R, b);
+            sp--;
+            sp[-1] = v_bool(res);
+            NEXT();
+        }
+        val_drop(R, a);
+        sp--;
+        sp[-1] = b;
+        if (res) NEXT();
+        val_drop(R, b);
+        sp[-1] = v_bool(false);
+        JUMP(ip->a);
+    }
+    CASE(NEG)
+    CASE(POS)
+        a = sp[-1];
+        if (a.t == JV_INT || a.t == JV_BOOL) {
+            int64_t x = a.t == JV_BOOL ? a.u.b : a.u.i;
+            if (ip->op == OP_NEG) {
+                if (x == INT64_MIN) { rt_overflow(R); FAIL(); }
+                x = -x;
+            }
+            sp[-1] = v_int(x);
+            NEXT();
+        }
+        if (a.t == JV_FLOAT) { sp[-1] = v_float(ip->op == OP_NEG ? -a.u.d : a.u.d); NEXT(); }
+        if (a.t == JV_UNDEF) { undef_error(R, a); FAIL(); }
+        rt_error(R, JINN_ERR_TYPE, "bad operand type for unary %c: '%s'", ip->op == OP_NEG ? '-' : '+', val_type_name(a));
+        FAIL();
+    CASE(NOT)
+        a = sp[-1];
+        sp[-1] = v_bool(!val_truthy(R, a));
+        val_drop(R, a);
+        NEXT();
+    CASE(JUMP)
+        JUMP(ip->a);
+    CASE(JUMP_IF_FALSE) {
+        a = *--sp;
+        bool t = val_truthy(R, a);
+        val_drop(R, a);
+        if (!t) JUMP(ip->a);
+        NEXT();
+    }
+    CASE(OR_JUMP)
+        if (val_truthy(R, sp[-1])) JUMP(ip->a);
+        val_drop(R, *--sp);
+        NEXT();
+    CASE(AND_JUMP)
+        if (!val_truthy(R, sp[-1])) JUMP(ip->a);
+        val_drop(R, *--sp);
+        NEXT();
+    CASE(BUILD_LIST)
+    CASE(BUILD_TUPLE) {
+        int n = ip->a;
+        r = v_list(R, (size_t)n);
+        if (r.t == JV_ERROR) FAIL();
+        if (ip->op == OP_BUILD_TUPLE) r.f |= JV_TUPLE;
+        sp -= n;
+        memcpy(r.u.l->items, sp, (size_t)n * sizeof(value));
+        r.u.l->len = (size_t)n;
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(BUILD_DICT) {
+        int n = ip->a;
+        r = v_dict(R, (size_t)n);
+        if (r.t == JV_ERROR) FAIL();
+        value *kv = sp - 2 * n;
+        for (int i = 0; i < n; i++) {
+            if (!val_hashable(kv[2 * i])) {
+                rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(kv[2 * i]));
+                val_drop(R, r);
+                FAIL();
+            }
+        }
+        bool ok = true;
+        for (int i = 0; i < n; i++) {
+            if (ok) ok = dict_set(R, r.u.m, kv[2 * i], kv[2 * i + 1]);
+            else { val_drop(R, kv[2 * i]); val_drop(R, kv[2 * i + 1]); }
+        }
+        sp = kv;
+        if (!ok) { val_drop(R, r); FAIL(); }
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(FILTER)
+    CASE(TEST)
+    CASE(CALL_FN) {
+        int n = ip->c;
+        const jbuiltin *bt = ip->op == OP_FILTER ? &bi_filters[ip->a] : ip->op == OP_TEST ? &bi_tests[ip->a] : &bi_functions[ip->a];
+        value *args = sp - n;
+        r = v_none();
+        bool ok = bt->fn(R, args, n, &r);
+        for (int i = 0; i < n; i++) val_drop(R, args[i]);
+        sp = args;
+        if (!ok) { sp = args; FAIL(); }
+        if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(CALL)
+    CASE(CALL_METHOD) {
+        int npos = ip->c, nkw = ip->b;
+        value *names = nkw ? sp - 1 : NULL;
+        value *kwv = sp - (nkw ? 1 : 0) - nkw;
+        value *posv = kwv - npos;
+        value *callee = posv - 1;
+        value kwd = v_none();
+        bool ok = true;
+        if (nkw) {
+            kwd = v_dict(R, (size_t)nkw);
+            ok = kwd.t != JV_ERROR;
+            for (int i = 0; ok && i < nkw; i++) ok = dict_set(R, kwd.u.m, val_dup(names->u.l->items[i]), val_dup(kwv[i]));
+        }
+        r = v_none();
+        if (ok && ip->op == OP_CALL) {
+            ok = op_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
+        } else if (ok) {
+            /* a method: the receiver's type picks the table; else an attribute that is callable */
+            jstr *name = T->names[ip->a];
+            const jbuiltin *tab = callee->t == JV_DICT ? bi_dict_methods
+                                : callee->t == JV_LIST ? bi_list_methods
+                                : callee->t == JV_STR ? bi_str_methods : NULL;
+            const jbuiltin *m = tab ? bi_find(tab, name->s, name->len) : NULL;
+            if (m) {
+                ok = bi_call(R, m, callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
+            } else if (callee->t == JV_UNDEF) {
+                ok = undef_error(R, *callee);
+            } else {
+                value f = op_getattr(R, *callee, name->s, name->len);
+                if (f.t == JV_ERROR) ok = false;
+                else if (f.t == JV_UNDEF) { ok = undef_error(R, f); val_drop(R, f); }
+                else { ok = op_call(R, f, posv, npos, nkw ? kwd.u.m : NULL, &r); val_drop(R, f); }
+            }
+        }
+        if (kwd.t == JV_DICT) val_drop(R, kwd);
+        for (value *x = callee; x < sp; x++) val_drop(R, *x);
+        sp = callee;
+        if (!ok) FAIL();
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(FOR_PREP) {
+        a = *--sp;
+        r = op_to_list(R, a);
+        val_drop(R, a);
+        if (r.t == JV_ERROR) FAIL();
+        if (V->nloops == V->caploops) {
+            int cap = V->caploops ? V->caploops * 2 : 16;
+            loopstate *p = rt_alloc(R, V->loops, (size_t)V->caploops * sizeof(loopstate), (size_t)cap * sizeof(loopstate));
+            if (!p) { val_drop(R, r); FAIL(); }
+            V->loops = p;
+            V->caploops = cap;
+        }
+        loopstate *L = &V->loops[V->nloops++];
+        L->items = r;
+        L->i = 0;
+        L->n = r.u.l->len;
+        L->last = v_absent();
+        NEXT();
+    }
+    CASE(FOR_ITER) {
+        loopstate *L = &V->loops[V->nloops - 1];
+        if (L->i >= L->n || L->i >= L->items.u.l->len) JUMP(ip->a);
+        *sp++ = val_dup(L->items.u.l->items[L->i++]);
+        NEXT();
+    }
+    CASE(FOR_END) {
+        loopstate *L = &V->loops[--V->nloops];
+        bool ran = L->i > 0;
+        val_drop(R, L->items);
+        val_drop(R, L->last);
+        *sp++ = v_bool(ran);
+        NEXT();
+    }
+    CASE(LOOP_ATTR) {
+        loopstate *L = loop_at(V, ip->a);
+        int64_t i = (int64_t)L->i, n = (int64_t)L->n;
+        switch (ip->c) {
+        case LF_INDEX: r = v_int(i); break;
+        case LF_INDEX0: r = v_int(i - 1); break;
+        case LF_REVINDEX: r = v_int(n - i + 1); break;
+        case LF_REVINDEX0: r = v_int(n - i); break;
+        case LF_FIRST: r = v_bool(i == 1); break;
+        case LF_LAST: r = v_bool(i == n); break;
+        case LF_LENGTH: r = v_int(n); break;
+        case LF_PREVITEM: r = i >= 2 ? val_dup(L->items.u.l->items[i - 2]) : v_undef(); break;
+        case LF_NEXTITEM: r = i < n && (size_t)i < L->items.u.l->len ? val_dup(L->items.u.l->items[i]) : v_undef(); break;
+        case LF_DEPTH: r = v_int(1); break;
+        default: r = v_int(0); break;
+        }
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(LOOP_CYCLE) {
+        loopstate *L = loop_at(V, ip->a);
+        int n = ip->c;
+        value *args = sp - n;
+        r = val_dup(args[(L->i ? L->i - 1 : 0) % (size_t)n]);
+        for (int i = 0; i < n; i++) val_drop(R, args[i]);
+        sp = args;
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(LOOP_CHANGED) {
+        loopstate *L = loop_at(V, ip->a);
+        int n = ip->c;
+        value *args = sp - n;
+        r = v_list(R, (size_t)n);
+        if (r.t == JV_ERROR) FAIL();
+        memcpy(r.u.l->items, args, (size_t)n * sizeof(value));
+        r.u.l->len = (size_t)n;
+        sp = args;
+        bool changed = L->last.t == JV_ABSENT || !val_equal(L->last, r);
+        val_drop(R, L->last);
+        L->last = r;
+        *sp++ = v_bool(changed);
+        NEXT();
+    }
+    CASE(LIST_APPEND)
+        a = *--sp;
+        if (!list_push(R, slots[ip->a].u.l, a)) FAIL();
+        NEXT();
+    CASE(UNPACK) {
+        a = *--sp;
+        size_t want = (size_t)ip->a;
+        value l = a.t == JV_LIST ? val_dup(a) : op_to_list(R, a);
+        val_drop(R, a);
+        if (l.t == JV_ERROR) FAIL();
+        if (l.u.l->len != want) { unpack_error(R, want, l.u.l->len); val_drop(R, l); FAIL(); }
+        for (size_t i = want; i-- > 0;) *sp++ = val_dup(l.u.l->items[i]);
+        val_drop(R, l);
+        NEXT();
+    }
+    CASE(CLEAR)
+        for (int i = ip->a; i < ip->a + ip->b; i++) {
+            val_drop(R, slots[i]);
+            slots[i] = v_absent();
+        }
+        NEXT();
+    CASE(SETATTR) {
+        a = *--sp; /* the object */
+        b = *--sp; /* the value */
+        if (a.t != JV_DICT || !(a.f & JV_NS)) {
+            rt_error(R, JINN_ERR_TYPE, a.t == JV_UNDEF ? "cannot assign attribute '%s' on an undefined value"
+                                                      : "cannot assign attribute '%s' on a non-namespace object", T->names[ip->a]->s);
+            val_drop(R, a);
+            val_drop(R, b);
+            FAIL();
+        }
+        value key = {.t = JV_STR};
+        key.u.s = T->names[ip->a];
+        bool ok = dict_set(R, a.u.m, key, b);
+        val_drop(R, a);
+        if (!ok) FAIL();
+        NEXT();
+    }
+    CASE(CAPTURE)
+        if (!push_out(V)) FAIL();
+        NEXT();
+    CASE(CAPTURE_END)
+        r = pop_out(V, ip->c);
+        if (r.t == JV_ERROR) FAIL();
+        *sp++ = r;
+        NEXT();
+    CASE(MACRO) {
+        jfunc *f = rt_alloc(R, NULL, 0, sizeof *f);
+        if (!f) FAIL();
+        memset(f, 0, sizeof *f);
+        f->h.rc = 1;
+        f->h.type = JV_FUNC;
+        f->kind = FN_MACRO;
+        f->def = &T->units[ip->a];
+        f->owner = T;
+        f->name = T->units[ip->a].name;
+        f->self = v_none();
+        f->extra = v_none();
+        r.t = JV_FUNC;
+        r.f = 0;
+        r.u.fn = f;
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(JUMP_IF_SET)
+        if (slots[ip->b].t != JV_ABSENT) JUMP(ip->a);
+        NEXT();
+    CASE(INSERT)
+        a = sp[-1];
+        if (!insert_lookup(V, ip->c, a, &r)) FAIL();
+        val_drop(R, a);
+        sp[-1] = r;
+        NEXT();
+    CASE(RETURN)
+        return true;
+    }
+#ifndef JINN_COMPUTED_GOTO
+    rt_error(R, JINN_ERR_TYPE, "internal error: bad opcode %d", ip->op);
+#endif
+fail:
+    if (!V->err_set) {
+        V->err_set = true;
+        V->err_pos = u->pos[ip - code];
+        V->err_tmpl = T;
+    }
+    /* unwind this frame's operand stack and loops */
+    while (sp > base) val_drop(R, *--sp);
+    while (V->nloops > loop_base) {
+        loopstate *L = &V->loops[--V->nloops];
+        val_drop(R, L->items);
+        val_drop(R, L->last);
+    }
+    return false;
+#undef CASE
+#undef NEXT
+#undef JUMP
+#undef DISPATCH
+#undef FAIL
+#undef OUT
+}
+
+bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl)
+{
+    vm V;
+    memset(&V, 0, sizeof V);
+    V.R = R;
+    V.T = T;
+    V.ctx = ctx && ctx->t == JV_DICT ? ctx : NULL;
+    R->vm = &V;
+    const unit *u = &T->units[0];
+    bool ok = push_out(&V);
+    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
+    value *slots = ok ? frame_alloc(&V, n) : NULL;
+    if (ok && slots) {
+        V.outs[0] = *out; /* render straight into the caller's buffer */
+        V.root_slots = slots;
+        V.root_unit = u;
+        ok = run(&V, T, u, slots);
+        *out = V.outs[0];
+        /* captures left open by an error */
+        while (V.nouts > 1) { jbuf *b = &V.outs[--V.nouts]; buf_free(R, b); }
+        for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+        frame_free(&V, n);
+    } else {
+        ok = false;
+    }
+    if (V.memo) { value m = {.t = JV_DICT}; m.u.m = V.memo; val_drop(R, m); }
+    while (V.stk) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
+    if (V.loops) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
+    if (V.outs) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);
+    R->vm = NULL;
+    if (!ok) {
+        *err_pos = V.err_set ? V.err_pos : 0;
+        *err_tmpl = V.err_tmpl ? V.err_tmpl : T;
+    }
+    return ok;
+}

@@ -1,0 +1,1316 @@
+/*
+ * filters.c — Jinja2 3.1's built-in filters, with Jinja2's signatures and behaviour.
+ *
+ * Each filter is one jnative_fn and one row of bi_filters[]. The engine binds positional and
+ * keyword arguments from the row's parameter list before the call (builtins.h), so a body
+ * only reads its slots. Where Jinja2 returns a generator (map, select, unique, ...) jinn
+ * returns a list: the items are the same, and a template that prints the generator itself
+ * is not one anybody means to write.
+ *
+ * Undefined input follows Jinja2's default Undefined: it iterates as empty, has length 0 and
+ * str() '' — and where Jinja2 would raise (int, round, abs, dictsort) the engine's
+ * op_check_defined raises with the undefined value's own message.
+ *
+ * Markup: a JV_SAFE string is Jinja2's Markup. Filters that Markup overrides (upper, replace,
+ * format, trim, join with safe parts) keep or produce safe strings as Markup does. Jinja2
+ * decides some of these by the autoescape setting, which builtins cannot see; jinn follows
+ * the autoescape behaviour whenever a safe string takes part, which is the only case where
+ * the two can differ in a way a template author relies on.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "lib.h"
+
+#define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
+
+/* Python's limit on nothing; ours on width/precision in format(), so that "%99999999d" can't
+ * allocate gigabytes. */
+#define FMT_MAX_WIDTH 10000
+
+/* ======================================================================================
+ * Shared bits
+ * ====================================================================================== */
+
+static bool not_iterable(jrt *R, value v)
+{
+    return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(v));
+}
+
+/* An owned list of v's items (read-only: for a list it may be v itself). */
+static bool items_of(jrt *R, value v, value *l)
+{
+    if (v.t == JV_UNDEF) { *l = v_list(R, 0); return l->t != JV_ERROR; }
+    if (!lib_iterable(v)) return not_iterable(R, v);
+    *l = op_to_list(R, v);
+    return l->t != JV_ERROR;
+}
+
+static bool set_str(jrt *R, value *out, const char *s, size_t n, uint8_t flags)
+{
+    *out = v_str(R, s, n);
+    if (out->t == JV_ERROR) return false;
+    out->f |= flags;
+    return true;
+}
+
+static bool set_owned(value *out, value v)
+{
+    *out = v;
+    return v.t != JV_ERROR;
+}
+
+/* the byte length of the code point starting at s[i] */
+static size_t cp_len(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+    return j - i;
+}
+
+/* ======================================================================================
+ * length, count, first, last, random
+ * ====================================================================================== */
+
+/* length(value) / count(value) — len(value): code points of a string, items of a list,
+ * keys of a dict; undefined has length 0. */
+BI_FN(f_length)
+{
+    value v = args[0];
+    size_t n;
+    switch (v.t) {
+    case JV_UNDEF: n = 0; break;
+    case JV_STR: if (!lib_utf8_len(R, v_sp(v), v_sl(v), &n)) return false; break;
+    case JV_LIST: n = v.u.l->len; break;
+    case JV_DICT: n = v.u.m->len; break;
+    default:
+        return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));
+    }
+    *out = v_int((int64_t)n);
+    return true;
+}
+
+/* first(seq) — the first item; an undefined value ("No first item, sequence was empty.")
+ * for an empty sequence. */
+BI_FN(f_first)
+{
+    value v = args[0];
+    switch (v.t) {
+    case JV_STR:
+        if (v_sl(v) == 0) break;
+        {
+            size_t i = 0;
+            int32_t c;
+            if (!lib_utf8_next(R, v_sp(v), v_sl(v), &i, &c)) return false;
+            return set_str(R, out, v_sp(v), i, 0);
+        }
+    case JV_LIST:
+        if (!v.u.l->len) break;
+        *out = val_dup(v.u.l->items[0]);
+        return true;
+    case JV_DICT: {
+        jentry *e;
+        size_t i = 0;
+        if (!dict_next(v.u.m, &i, &e)) break;
+        *out = val_dup(e->key);
+        return true;
+    }
+    case JV_UNDEF: break;
+    default: return not_iterable(R, v);
+    }
+    return set_owned(out, v_undef_msg(R, "No first item, sequence was empty."));
+}
+
+/* last(seq) — next(iter(reversed(seq))). */
+BI_FN(f_last)
+{
+    value v = args[0];
+    switch (v.t) {
+    case JV_STR: {
+        size_t len = v_sl(v);
+        if (!len) break;
+        size_t st = len - 1;
+        while (st > 0 && ((unsigned char)v_sp(v)[st] & 0xC0) == 0x80) st--;
+        size_t i = st;
+        int32_t c;
+        if (!lib_utf8_next(R, v_sp(v), len, &i, &c)) return false;
+        return set_str(R, out, v_sp(v) + st, len - st, 0);
+    }
+    case JV_LIST:
+        if (!v.u.l->len) break;
+        *out = val_dup(v.u.l->items[v.u.l->len - 1]);
+        return true;
+    case JV_DICT: {
+        jentry *e, *last = NULL;
+        for (size_t i = 0; dict_next(v.u.m, &i, &e);) last = e;
+        if (!last) break;
+        *out = val_dup(last->key);
+        return true;
+    }
+    case JV_UNDEF: break;
+    default:
+        return rt_error(R, JINN_ERR_TYPE, "'%s' object is not reversible", val_type_name(v));
+    }
+    return set_owned(out, v_undef_msg(R, "No last item, sequence was empty."));
+}
+
+/* random(seq) — random.choice(seq), drawn from the per-render generator. */
+BI_FN(f_random)
+{
+    value v = args[0];
+    switch (v.t) {
+    case JV_STR: {
+        size_t n;
+        if (!lib_utf8_len(R, v_sp(v), v_sl(v), &n)) return false;
+        if (!n) break;
+        size_t at = utf8_offset(v_sp(v), v_sl(v), (size_t)rt_random(R, n));
+        return set_str(R, out, v_sp(v) + at, cp_len(v_sp(v), v_sl(v), at), 0);
+    }
+    case JV_LIST:
+        if (!v.u.l->len) break;
+        *out = val_dup(v.u.l->items[rt_random(R, v.u.l->len)]);
+        return true;
+    case JV_UNDEF: break;
+    case JV_DICT:
+        return rt_error(R, JINN_ERR_TYPE, "random: a dict is not a sequence (use |list first)");
+    default:
+        return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));
+    }
+    return set_owned(out, v_undef_msg(R, "No random item, sequence was empty."));
+}
+
+/* ======================================================================================
+ * default, string, list, safe, escape
+ * ====================================================================================== */
+
+/* default(value, default_value='', boolean=False) */
+BI_FN(f_default)
+{
+    bool boolean = arg_bool(R, args, 2, false);
+    if (R->err_kind) return false;
+    if (args[0].t == JV_UNDEF || (boolean && !val_truthy(R, args[0]))) {
+        if (ARG_GIVEN(1)) { *out = val_dup(args[1]); return true; }
+        return set_str(R, out, "", 0, 0);
+    }
+    *out = val_dup(args[0]);
+    return true;
+}
+
+/* string(value) — soft_str: a safe string stays safe. */
+BI_FN(f_string) { return set_owned(out, lib_soft_str(R, args[0])); }
+
+/* list(value) — a new list (never the argument itself: the result may be mutated). */
+BI_FN(f_list)
+{
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    *out = lib_list_of(R, l.u.l->items, l.u.l->len);
+    val_drop(R, l);
+    return out->t != JV_ERROR;
+}
+
+/* safe(value) — Markup(value). */
+BI_FN(f_safe)
+{
+    if (args[0].t == JV_STR && (args[0].f & JV_SAFE)) { *out = val_dup(args[0]); return true; }
+    value s = val_to_str(R, args[0]);
+    if (s.t == JV_ERROR) return false;
+    if (s.u.s->h.rc != 1) { /* a shared string: mark a copy, not the original */
+        value c = v_str(R, v_sp(s), v_sl(s));
+        val_drop(R, s);
+        if (c.t == JV_ERROR) return false;
+        s = c;
+    }
+    s.f |= JV_SAFE;
+    *out = s;
+    return true;
+}
+
+/* escape(value) / e — markupsafe.escape: safe input is returned unchanged. */
+BI_FN(f_escape) { return set_owned(out, lib_escape(R, args[0])); }
+
+/* ======================================================================================
+ * upper, lower, trim, replace
+ * ====================================================================================== */
+
+static bool case_filter(jrt *R, value v, int mode, value *out)
+{
+    value s = lib_soft_str(R, v);
+    if (s.t == JV_ERROR) return false;
+    *out = lib_case(R, v_sp(s), v_sl(s), mode);
+    if (out->t != JV_ERROR) out->f |= s.f & JV_SAFE; /* Markup.upper() is Markup */
+    val_drop(R, s);
+    return out->t != JV_ERROR;
+}
+
+BI_FN(f_upper) { return case_filter(R, args[0], LIB_UPPER, out); }
+BI_FN(f_lower) { return case_filter(R, args[0], LIB_LOWER, out); }
+
+/* trim(value, chars=None) — str.strip(chars). */
+BI_FN(f_trim)
+{
+    const char *chars = NULL;
+    size_t clen = 0;
+    if (ARG_GIVEN(1) && args[1].t != JV_NONE) {
+        if (args[1].t != JV_STR)
+            return rt_error(R, JINN_ERR_TYPE, "strip arg must be None or str");
+        chars = v_sp(args[1]);
+        clen = v_sl(args[1]);
+    }
+    value s = lib_soft_str(R, args[0]);
+    if (s.t == JV_ERROR) return false;
+    *out = lib_strip(R, v_sp(s), v_sl(s), chars, clen, LIB_LEFT | LIB_RIGHT);
+    if (out->t != JV_ERROR) out->f |= s.f & JV_SAFE;
+    val_drop(R, s);
+    return out->t != JV_ERROR;
+}
+
+/* replace(s, old, new, count=None). With Markup involved, Markup.replace: the subject is
+ * escaped if it was not safe, old/new are escaped unless safe, the result is safe. */
+BI_FN(f_replace)
+{
+    int64_t count = -1;
+    if (ARG_GIVEN(3) && args[3].t != JV_NONE && !arg_int(R, args, 3, -1, &count, "count"))
+        return false;
+    bool markup = (args[0].t == JV_STR && (args[0].f & JV_SAFE))
+               || (args[1].t == JV_STR && (args[1].f & JV_SAFE))
+               || (args[2].t == JV_STR && (args[2].f & JV_SAFE));
+    value s = markup ? lib_escape(R, args[0]) : lib_soft_str(R, args[0]);
+    value o = markup ? lib_escape(R, args[1]) : lib_soft_str(R, args[1]);
+    value n = markup ? lib_escape(R, args[2]) : lib_soft_str(R, args[2]);
+    bool ok = s.t != JV_ERROR && o.t != JV_ERROR && n.t != JV_ERROR;
+    if (ok) {
+        *out = lib_replace(R, v_sp(s), v_sl(s), v_sp(o), v_sl(o), v_sp(n), v_sl(n), count);
+        ok = out->t != JV_ERROR;
+        if (ok && markup) out->f |= JV_SAFE;
+    }
+    val_drop(R, s);
+    val_drop(R, o);
+    val_drop(R, n);
+    return ok;
+}
+
+/* ======================================================================================
+ * join
+ * ====================================================================================== */
+
+/* join(value, d='', attribute=None) — str(d).join(map(str, value)); when the delimiter or
+ * any item is safe, the Markup join: the other parts are escaped and the result is safe. */
+BI_FN(f_join)
+{
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    size_t n = l.u.l->len;
+    value *parts = NULL;
+    if (n && !(parts = rt_alloc(R, NULL, 0, n * sizeof *parts))) { val_drop(R, l); return false; }
+    size_t got = 0;
+    bool ok = true, markup = ARG_GIVEN(1) && args[1].t == JV_STR && (args[1].f & JV_SAFE);
+    for (; got < n; got++) {
+        value it = ARG_GIVEN(2) ? lib_getattr(R, l.u.l->items[got], args[2])
+                                : val_dup(l.u.l->items[got]);
+        if (it.t == JV_ERROR) { ok = false; break; }
+        parts[got] = it;
+        if (it.t == JV_STR && (it.f & JV_SAFE)) markup = true;
+    }
+    value d = v_none();
+    if (ok) {
+        d = !ARG_GIVEN(1) ? v_str(R, "", 0) : markup ? lib_escape(R, args[1]) : lib_soft_str(R, args[1]);
+        ok = d.t != JV_ERROR;
+    }
+    jbuf b = {0};
+    for (size_t i = 0; ok && i < got; i++) {
+        value s = markup ? lib_escape(R, parts[i]) : lib_soft_str(R, parts[i]);
+        if (s.t == JV_ERROR) { ok = false; break; }
+        ok = (i == 0 || buf_put(R, &b, v_sp(d), v_sl(d))) && buf_put(R, &b, v_sp(s), v_sl(s));
+        val_drop(R, s);
+    }
+    for (size_t i = 0; i < got; i++) val_drop(R, parts[i]);
+    if (parts) rt_alloc(R, parts, n * sizeof *parts, 0);
+    val_drop(R, d);
+    val_drop(R, l);
+    if (!ok) { buf_free(R, &b); return false; }
+    *out = v_str_from_buf(R, &b);
+    if (out->t == JV_ERROR) return false;
+    if (markup) out->f |= JV_SAFE;
+    return true;
+}
+
+/* ======================================================================================
+ * Numbers: abs, round, int, float
+ * ====================================================================================== */
+
+BI_FN(f_abs)
+{
+    value v = args[0];
+    switch (v.t) {
+    case JV_INT:
+        if (v.u.i == INT64_MIN) return rt_overflow(R);
+        *out = v_int(v.u.i < 0 ? -v.u.i : v.u.i);
+        return true;
+    case JV_BOOL: *out = v_int(v.u.b); return true;
+    case JV_FLOAT: *out = v_float(fabs(v.u.d)); return true;
+    case JV_UNDEF: if (!op_check_defined(R, v)) return false; /* fall through */
+    default:
+        return rt_error(R, JINN_ERR_TYPE, "bad operand type for abs(): '%s'", val_type_name(v));
+    }
+}
+
+/* Python's round(float, ndigits): correctly rounded, ties to even on the exact binary value.
+ * glibc's printf is exact, so "%.*f" does the rounding for ndigits >= 0; for ndigits < 0 the
+ * exact integer digits are rounded by hand. */
+static bool round_float(jrt *R, double x, int64_t nd, double *res)
+{
+    if (!isfinite(x) || x == 0 || nd > 330) { *res = x; return true; }
+    if (nd >= 0) {
+        char tmp[400 + 330];
+        snprintf(tmp, sizeof tmp, "%.*f", (int)nd, x);
+        *res = strtod(tmp, NULL);
+        return true;
+    }
+    if (nd < -330) { *res = copysign(0.0, x); return true; }
+    /* x's integer digits, exactly (|x| < 2^1024 has at most 309 of them) */
+    double ip = trunc(x);
+    bool frac = ip != x;
+    char dig[400];
+    int n = snprintf(dig, sizeof dig, "%.0f", fabs(ip));
+    int drop = (int)-nd;
+    if (drop > n) { *res = copysign(0.0, x); return true; }
+    /* decide on the dropped digits dig[n-drop..n-1] plus the fraction */
+    int keep = n - drop;
+    char first = dig[keep];
+    bool rest = frac;
+    for (int i = keep + 1; i < n; i++) rest |= dig[i] != '0';
+    bool up = first > '5' || (first == '5' && (rest || (keep > 0 && (dig[keep - 1] - '0') % 2)));
+    char num[420];
+    if (keep == 0) {
+        snprintf(num, sizeof num, "%s1e%d", x < 0 ? "-" : "", drop);
+        *res = up ? strtod(num, NULL) : copysign(0.0, x);
+        return true;
+    }
+    /* the kept digits, +1 if rounding up (carry by hand), then the exponent */
+    int i = keep - 1;
+    if (up) {
+        while (i >= 0 && dig[i] == '9') dig[i--] = '0';
+        if (i >= 0) dig[i]++;
+    }
+    snprintf(num, sizeof num, "%s%s%.*se%d", x < 0 ? "-" : "", up && i < 0 ? "1" : "", keep, dig, drop);
+    (void)R;
+    *res = strtod(num, NULL);
+    return true;
+}
+
+/* Python's round(int, ndigits) for ndigits < 0: to a multiple of 10^-nd, ties to even. */
+static bool round_int(jrt *R, int64_t v, int64_t nd, int64_t *res)
+{
+    if (nd >= 0) { *res = v; return true; }
+    if (nd < -18) { *res = 0; return true; } /* 10^19 > any int64: everything rounds to 0 */
+    int64_t p = 1;
+    for (int64_t i = 0; i < -nd; i++) p *= 10;
+    int64_t q = v / p, r = v % p; /* C truncates: work on magnitudes */
+    if (r < 0) { r = -r; }
+    int64_t half = p / 2;
+    bool up = r > half || (r == half && (q % 2 != 0));
+    if (up) {
+        if (v < 0) { if (q == INT64_MIN) return rt_overflow(R); q -= 1; }
+        else { if (q == INT64_MAX) return rt_overflow(R); q += 1; }
+    }
+    if (q > INT64_MAX / p || q < INT64_MIN / p) return rt_overflow(R);
+    *res = q * p;
+    return true;
+}
+
+/* round(value, precision=0, method='common') */
+BI_FN(f_round)
+{
+    int64_t prec;
+    const char *method;
+    size_t mlen;
+    if (!arg_int(R, args, 1, 0, &prec, "precision")) return false;
+    if (!arg_str(R, args, 2, "common", &method, &mlen, "method")) return false;
+    int m = mlen == 6 && !memcmp(method, "common", 6) ? 0
+          : mlen == 4 && !memcmp(method, "ceil", 4) ? 1
+          : mlen == 5 && !memcmp(method, "floor", 5) ? 2 : -1;
+    if (m < 0) return rt_error(R, JINN_ERR_VALUE, "method must be common, ceil or floor");
+    value v = args[0];
+    if (v.t == JV_UNDEF && !op_check_defined(R, v)) return false;
+    if (!val_is_number(v))
+        return rt_error(R, JINN_ERR_TYPE, "type %s doesn't define __round__ method", val_type_name(v));
+    if (m == 0) {
+        if (v.t != JV_FLOAT) { /* round(int, n) is an int */
+            int64_t r = 0;
+            if (!round_int(R, v.t == JV_BOOL ? v.u.b : v.u.i, prec, &r)) return false;
+            *out = v_int(r);
+            return true;
+        }
+        double r;
+        if (!round_float(R, v.u.d, prec, &r)) return false;
+        *out = v_float(r);
+        return true;
+    }
+    /* ceil/floor: func(value * 10**precision) / 10**precision, always a float */
+    double p = pow(10.0, (double)prec);
+    double x = val_to_double(v) * p;
+    if (isinf(x) || isnan(x)) {
+        if (isnan(x)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float NaN to integer");
+        return rt_error(R, JINN_ERR_VALUE, "cannot convert float infinity to integer");
+    }
+    *out = v_float((m == 1 ? ceil(x) : floor(x)) / p);
+    return true;
+}
+
+/* Python's int(str, base): whitespace around, a sign, an optional 0x/0o/0b prefix matching the
+ * base (any of them for base 0), digits with single underscores between them. false (no error
+ * recorded) when the text is not an integer; an error on overflow. */
+static bool parse_pyint(jrt *R, const char *s, size_t len, int64_t base, int64_t *res, bool *overflow)
+{
+    *overflow = false;
+    size_t i = 0, e = len;
+    while (i < e && lib_isspace((unsigned char)s[i])) i++;
+    while (e > i && lib_isspace((unsigned char)s[e - 1])) e--;
+    bool neg = false;
+    if (i < e && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    if (base != 0 && (base < 2 || base > 36)) return false;
+    bool prefixed = false;
+    if (e - i >= 2 && s[i] == '0') {
+        char p = (char)(s[i + 1] | 0x20);
+        int pb = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+        if (pb && (base == 0 || base == pb)) { base = pb; i += 2; prefixed = true; }
+    }
+    bool zero_lead = false;
+    if (base == 0) {
+        base = 10;
+        zero_lead = i < e && s[i] == '0'; /* "010" is not a base-0 literal; "000" is */
+    }
+    uint64_t acc = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    bool any = false, under = false, nonzero = false;
+    for (; i < e; i++) {
+        char c = s[i];
+        if (c == '_') {
+            /* one underscore between digits, or right after a base prefix ("0x_1f") */
+            if (under || (!any && !prefixed)) return false;
+            under = true;
+            continue;
+        }
+        int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? (c | 0x20) - 'a' + 10 : 99;
+        if (d >= base) return false;
+        under = false;
+        any = true;
+        if (d) nonzero = true;
+        if (acc > (lim - (uint64_t)d) / (uint64_t)base) *overflow = true;
+        else acc = acc * (uint64_t)base + (uint64_t)d;
+    }
+    if (!any || under) return false;
+    if (zero_lead && nonzero) return false;
+    if (*overflow) return rt_overflow(R);
+    *res = neg ? (int64_t)(0 - acc) : (int64_t)acc;
+    return true;
+}
+
+/* Python's float(str): decimal digits with underscores, an exponent, inf/infinity/nan in any
+ * case. false when the text is not a float literal. */
+static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
+{
+    size_t i = 0, e = len;
+    while (i < e && lib_isspace((unsigned char)s[i])) i++;
+    while (e > i && lib_isspace((unsigned char)s[e - 1])) e--;
+    if (e - i > 1000) return false; /* no float literal is that long; keeps the copy bounded */
+    char tmp[1002];
+    size_t k = 0;
+    size_t j = i;
+    if (j < e && (s[j] == '+' || s[j] == '-')) tmp[k++] = s[j++];
+    size_t rest = e - j;
+    static const char *const words[] = {"inf", "infinity", "nan"};
+    for (int w = 0; w < 3; w++) {
+        if (rest == strlen(words[w]) && !strncasecmp(s + j, words[w], rest)) {
+            double d = w == 2 ? NAN : INFINITY;
+            *res = k && tmp[0] == '-' ? -d : d;
+            return true;
+        }
+    }
+    bool digits = false, prev_digit = false, dot = false, exp = false;
+    for (; j < e; j++) {
+        char c = s[j];
+        if (c >= '0' && c <= '9') { tmp[k++] = c; digits = true; prev_digit = true; continue; }
+        if (c == '_') {
+            if (!prev_digit || j + 1 >= e || s[j + 1] < '0' || s[j + 1] > '9') return false;
+            prev_digit = false;
+            continue;
+        }
+        prev_digit = false;
+        if (c == '.' && !dot && !exp) { dot = true; tmp[k++] = c; continue; }
+        if ((c == 'e' || c == 'E') && digits && !exp) {
+            exp = true;
+            tmp[k++] = 'e';
+            if (j + 1 < e && (s[j + 1] == '+' || s[j + 1] == '-')) tmp[k++] = s[++j];
+            if (j + 1 >= e || s[j + 1] < '0' || s[j + 1] > '9') return false;
+            continue;
+        }
+        return false;
+    }
+    if (!digits) return false;
+    tmp[k] = 0;
+    (void)R;
+    *res = strtod(tmp, NULL);
+    return true;
+}
+
+/* int(float) as Python: truncation; NaN is a ValueError (Jinja2 then returns the default),
+ * infinity an OverflowError (which Jinja2 lets through). */
+static int float_to_int(jrt *R, double d, int64_t *res)
+{
+    if (isnan(d)) return 0;
+    if (isinf(d)) { rt_error(R, JINN_ERR_VALUE, "cannot convert float infinity to integer"); return -1; }
+    double t = trunc(d);
+    if (t >= 9223372036854775808.0 || t < -9223372036854775808.0) { rt_overflow(R); return -1; }
+    *res = (int64_t)t;
+    return 1;
+}
+
+/* int(value, default=0, base=10) — int(value, base) for strings, int(value) otherwise, then
+ * int(float(value)) ("42.23"|int is 42), then the default. */
+BI_FN(f_int)
+{
+    value v = args[0];
+    int64_t base;
+    if (!arg_int(R, args, 2, 10, &base, "base")) return false;
+    int64_t r = 0;
+    switch (v.t) {
+    case JV_INT: *out = v; return true;
+    case JV_BOOL: *out = v_int(v.u.b); return true;
+    case JV_FLOAT: {
+        int k = float_to_int(R, v.u.d, &r);
+        if (k < 0) return false;
+        if (k > 0) { *out = v_int(r); return true; }
+        break;
+    }
+    case JV_STR: {
+        bool ovf;
+        if (parse_pyint(R, v_sp(v), v_sl(v), base, &r, &ovf)) { *out = v_int(r); return true; }
+        if (ovf) return false;
+        double d;
+        if (parse_pyfloat(R, v_sp(v), v_sl(v), &d)) {
+            int k = float_to_int(R, d, &r);
+            if (k < 0) return false;
+            if (k > 0) { *out = v_int(r); return true; }
+        }
+        break;
+    }
+    case JV_UNDEF: return op_check_defined(R, v);
+    default: break;
+    }
+    *out = ARG_GIVEN(1) ? val_dup(args[1]) : v_int(0);
+    return true;
+}
+
+/* float(value, default=0.0) */
+BI_FN(f_float)
+{
+    value v = args[0];
+    double d;
+    switch (v.t) {
+    case JV_FLOAT: *out = v; return true;
+    case JV_INT: *out = v_float((double)v.u.i); return true;
+    case JV_BOOL: *out = v_float(v.u.b); return true;
+    case JV_STR:
+        if (parse_pyfloat(R, v_sp(v), v_sl(v), &d)) { *out = v_float(d); return true; }
+        break;
+    case JV_UNDEF: return op_check_defined(R, v);
+    default: break;
+    }
+    *out = ARG_GIVEN(1) ? val_dup(args[1]) : v_float(0.0);
+    return true;
+}
+
+/* ======================================================================================
+ * Sorting and aggregates: sort, dictsort, unique, min, max, sum
+ * ====================================================================================== */
+
+/* Sort the owned values items[0..n-1] (in place) by key: the attribute(s) of each item,
+ * lowercased unless case_sensitive. */
+static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, bool cs, bool reverse)
+{
+    if (n < 2) return true;
+    value *keys = rt_alloc(R, NULL, 0, n * sizeof *keys);
+    if (!keys) return false;
+    size_t got = 0;
+    bool ok = true;
+    for (; got < n; got++) {
+        value k;
+        if (multi) k = lib_multi_getattr(R, items[got], attr, !cs);
+        else {
+            value a = lib_getattr(R, items[got], attr);
+            k = a.t == JV_ERROR || cs ? a : lib_ignore_case(R, a);
+            if (!cs && a.t != JV_ERROR) val_drop(R, a);
+        }
+        if (k.t == JV_ERROR) { ok = false; break; }
+        keys[got] = k;
+    }
+    if (ok) ok = lib_sort(R, items, keys, n, reverse);
+    for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
+    rt_alloc(R, keys, n * sizeof *keys, 0);
+    return ok;
+}
+
+/* sort(value, reverse=False, case_sensitive=False, attribute=None) — Python's sorted():
+ * stable in both directions; "a,b" sorts by several attributes. */
+BI_FN(f_sort)
+{
+    bool reverse = arg_bool(R, args, 1, false);
+    bool cs = arg_bool(R, args, 2, false);
+    if (R->err_kind) return false;
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    value r = lib_list_of(R, l.u.l->items, l.u.l->len);
+    val_drop(R, l);
+    if (r.t == JV_ERROR) return false;
+    if (!sort_values(R, r.u.l->items, r.u.l->len, args[3], true, cs, reverse)) {
+        val_drop(R, r);
+        return false;
+    }
+    *out = r;
+    return true;
+}
+
+/* dictsort(value, case_sensitive=False, by='key', reverse=False) — a list of (key, value)
+ * tuples sorted by key or value. */
+BI_FN(f_dictsort)
+{
+    bool cs = arg_bool(R, args, 1, false);
+    bool reverse = arg_bool(R, args, 3, false);
+    const char *by;
+    size_t blen;
+    if (R->err_kind || !arg_str(R, args, 2, "key", &by, &blen, "by")) return false;
+    int pos = blen == 3 && !memcmp(by, "key", 3) ? 0 : blen == 5 && !memcmp(by, "value", 5) ? 1 : -1;
+    if (pos < 0) return rt_error(R, JINN_ERR_VALUE, "You can only sort by either \"key\" or \"value\"");
+    value d = args[0];
+    if (d.t == JV_UNDEF && !op_check_defined(R, d)) return false;
+    if (d.t != JV_DICT)
+        return rt_error(R, JINN_ERR_TYPE, "'%s' object has no attribute 'items'", val_type_name(d));
+    size_t n = d.u.m->len;
+    value r = v_list(R, n);
+    if (r.t == JV_ERROR) return false;
+    jentry *e;
+    for (size_t i = 0; dict_next(d.u.m, &i, &e);) {
+        value t = lib_tuple2(R, val_dup(e->key), val_dup(e->val));
+        if (t.t == JV_ERROR) { val_drop(R, r); return false; }
+        list_push(R, r.u.l, t);
+    }
+    /* the key of each tuple is its item [pos]: sort with explicit keys */
+    value *keys = n ? rt_alloc(R, NULL, 0, n * sizeof *keys) : NULL;
+    if (n && !keys) { val_drop(R, r); return false; }
+    bool ok = true;
+    size_t got = 0;
+    for (; got < n; got++) {
+        value k = r.u.l->items[got].u.l->items[pos];
+        keys[got] = cs ? val_dup(k) : lib_ignore_case(R, k);
+        if (keys[got].t == JV_ERROR) { ok = false; break; }
+    }
+    if (ok) ok = lib_sort(R, r.u.l->items, keys, n, reverse);
+    for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
+    if (keys) rt_alloc(R, keys, n * sizeof *keys, 0);
+    if (!ok) { val_drop(R, r); return false; }
+    *out = r;
+    return true;
+}
+
+/* unique(value, case_sensitive=False, attribute=None) — first occurrence of each key. */
+BI_FN(f_unique)
+{
+    bool cs = arg_bool(R, args, 1, false);
+    if (R->err_kind) return false;
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    value r = v_list(R, 0), seen = v_dict(R, 0);
+    bool ok = r.t != JV_ERROR && seen.t != JV_ERROR, seen_undef = false;
+    for (size_t i = 0; ok && i < l.u.l->len; i++) {
+        value it = l.u.l->items[i];
+        value a = lib_getattr(R, it, args[2]);
+        if (a.t == JV_ERROR) { ok = false; break; }
+        value k = cs ? a : lib_ignore_case(R, a);
+        if (!cs) val_drop(R, a);
+        if (k.t == JV_ERROR) { ok = false; break; }
+        bool fresh;
+        if (k.t == JV_UNDEF) { /* Undefined hashes alike: all missing attributes are one key */
+            fresh = !seen_undef;
+            seen_undef = true;
+            val_drop(R, k);
+        } else if (!val_hashable(k)) {
+            ok = rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(k));
+            val_drop(R, k);
+            break;
+        } else if (dict_get(seen.u.m, k)) {
+            fresh = false;
+            val_drop(R, k);
+        } else {
+            fresh = true;
+            if (!dict_set(R, seen.u.m, k, v_none())) { ok = false; break; }
+        }
+        if (fresh && !list_push(R, r.u.l, val_dup(it))) ok = false;
+    }
+    val_drop(R, seen);
+    val_drop(R, l);
+    if (!ok) { val_drop(R, r); return false; }
+    *out = r;
+    return true;
+}
+
+/* min/max(value, case_sensitive=False, attribute=None): the first item whose key is
+ * smallest/largest; undefined ("No aggregated item, sequence was empty.") when empty. */
+static bool min_max(jrt *R, value *args, value *out, bool is_max)
+{
+    bool cs = arg_bool(R, args, 1, false);
+    if (R->err_kind) return false;
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    if (!l.u.l->len) {
+        val_drop(R, l);
+        return set_owned(out, v_undef_msg(R, "No aggregated item, sequence was empty."));
+    }
+    size_t best = 0;
+    value bk = v_none();
+    bool ok = true;
+    for (size_t i = 0; i < l.u.l->len; i++) {
+        value a = lib_getattr(R, l.u.l->items[i], args[2]);
+        if (a.t == JV_ERROR) { ok = false; break; }
+        value k = cs ? a : lib_ignore_case(R, a);
+        if (!cs) val_drop(R, a);
+        if (k.t == JV_ERROR) { ok = false; break; }
+        if (i == 0) { bk = k; continue; }
+        int c;
+        if (!val_compare(R, k, bk, &c, is_max ? ">" : "<")) { val_drop(R, k); ok = false; break; }
+        if (c == (is_max ? 1 : -1)) {
+            val_drop(R, bk);
+            bk = k;
+            best = i;
+        } else {
+            val_drop(R, k);
+        }
+    }
+    val_drop(R, bk);
+    if (ok) *out = val_dup(l.u.l->items[best]);
+    val_drop(R, l);
+    return ok;
+}
+
+BI_FN(f_min) { return min_max(R, args, out, false); }
+BI_FN(f_max) { return min_max(R, args, out, true); }
+
+/* sum(iterable, attribute=None, start=0) — start + item + item ..., with the engine's '+'
+ * (so int overflow is an error and floats add as Python's do). */
+BI_FN(f_sum)
+{
+    value acc = ARG_GIVEN(2) ? val_dup(args[2]) : v_int(0);
+    if (acc.t == JV_STR) {
+        val_drop(R, acc);
+        return rt_error(R, JINN_ERR_TYPE, "sum() can't sum strings [use ''.join(seq) instead]");
+    }
+    value l;
+    if (!items_of(R, args[0], &l)) { val_drop(R, acc); return false; }
+    bool ok = true;
+    for (size_t i = 0; ok && i < l.u.l->len; i++) {
+        value x = lib_getattr(R, l.u.l->items[i], args[1]);
+        if (x.t == JV_ERROR) { ok = false; break; }
+        value nv;
+        ok = op_arith(R, OPB_ADD, acc, x, &nv);
+        val_drop(R, x);
+        if (ok) { val_drop(R, acc); acc = nv; }
+    }
+    val_drop(R, l);
+    if (!ok) { val_drop(R, acc); return false; }
+    *out = acc;
+    return true;
+}
+
+/* ======================================================================================
+ * map, select, reject, selectattr, rejectattr
+ * ====================================================================================== */
+
+/* map(value, name, *args, **kwargs) or map(value, attribute=..., default=...) */
+BI_FN(f_map)
+{
+    jlist *pos = args[1].u.l;
+    jdict *kw = args[2].u.m;
+    *out = v_list(R, 0);
+    if (out->t == JV_ERROR) return false;
+    if (!val_truthy(R, args[0])) return true;
+    value *attr = NULL, *dflt = NULL;
+    if (!pos->len && (attr = dict_get_str(kw, "attribute", 9))) {
+        dflt = dict_get_str(kw, "default", 7);
+        jentry *e;
+        for (size_t i = 0; dict_next(kw, &i, &e);) {
+            if (e->key.t == JV_STR && ((v_sl(e->key) == 9 && !memcmp(v_sp(e->key), "attribute", 9))
+                                       || (v_sl(e->key) == 7 && !memcmp(v_sp(e->key), "default", 7))))
+                continue;
+            jbuf b = {0};
+            lib_repr_buf(R, &b, e->key);
+            rt_error(R, JINN_ERR_VALUE, "Unexpected keyword argument %s", b.p ? b.p : "?");
+            buf_free(R, &b);
+            return false;
+        }
+    } else if (!pos->len) {
+        return rt_error(R, JINN_ERR_VALUE, "map requires a filter argument");
+    }
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < l.u.l->len; i++) {
+        value it = l.u.l->items[i], r;
+        if (attr) {
+            r = lib_getattr(R, it, *attr);
+            if (r.t == JV_UNDEF && dflt && dflt->t != JV_NONE) { val_drop(R, r); r = val_dup(*dflt); }
+            if (r.t == JV_ERROR) ok = false;
+        } else {
+            ok = lib_call_named(R, bi_filters, "filter", pos->items[0], it, pos->items + 1,
+                                pos->len - 1, kw, &r);
+        }
+        if (ok) ok = list_push(R, out->u.l, r);
+    }
+    val_drop(R, l);
+    return ok;
+}
+
+static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_attr)
+{
+    jlist *pos = args[1].u.l;
+    jdict *kw = args[2].u.m;
+    *out = v_list(R, 0);
+    if (out->t == JV_ERROR) return false;
+    if (!val_truthy(R, args[0])) return true;
+    size_t off = 0;
+    if (by_attr) {
+        if (!pos->len) return rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name");
+        off = 1;
+    }
+    bool has_test = pos->len > off;
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < l.u.l->len; i++) {
+        value it = l.u.l->items[i];
+        value x = by_attr ? lib_getattr(R, it, pos->items[0]) : val_dup(it);
+        if (x.t == JV_ERROR) { ok = false; break; }
+        bool t;
+        if (has_test) {
+            value r;
+            ok = lib_call_named(R, bi_tests, "test", pos->items[off], x, pos->items + off + 1,
+                                pos->len - off - 1, kw, &r);
+            t = ok && val_truthy(R, r);
+            if (ok) val_drop(R, r);
+        } else {
+            t = val_truthy(R, x);
+        }
+        val_drop(R, x);
+        if (ok && t != reject) ok = list_push(R, out->u.l, val_dup(it));
+    }
+    val_drop(R, l);
+    return ok;
+}
+
+BI_FN(f_select) { return select_reject(R, args, out, false, false); }
+BI_FN(f_reject) { return select_reject(R, args, out, true, false); }
+BI_FN(f_selectattr) { return select_reject(R, args, out, false, true); }
+BI_FN(f_rejectattr) { return select_reject(R, args, out, true, true); }
+
+/* ======================================================================================
+ * tojson
+ * ====================================================================================== */
+
+/* Jinja2's tojson dumps with sort_keys=True: a copy of v whose dicts have sorted keys. */
+static value sorted_copy(jrt *R, value v, int depth)
+{
+    if (depth > 1000) { rt_error(R, JINN_ERR_LIMIT, "tojson: value nested too deeply"); return v_err(); }
+    if (v.t == JV_LIST) {
+        value r = v_list(R, v.u.l->len);
+        if (r.t == JV_ERROR) return r;
+        r.f = v.f;
+        for (size_t i = 0; i < v.u.l->len; i++) {
+            value c = sorted_copy(R, v.u.l->items[i], depth + 1);
+            if (c.t == JV_ERROR) { val_drop(R, r); return c; }
+            list_push(R, r.u.l, c);
+        }
+        return r;
+    }
+    if (v.t != JV_DICT) return val_dup(v);
+    size_t n = v.u.m->len;
+    value *keys = n ? rt_alloc(R, NULL, 0, 2 * n * sizeof *keys) : NULL;
+    if (n && !keys) return v_err();
+    value *idx = keys + n;
+    jentry *e;
+    size_t k = 0;
+    for (size_t i = 0; dict_next(v.u.m, &i, &e); k++) {
+        keys[k] = e->key;   /* borrowed */
+        idx[k] = v_int((int64_t)(i - 1));
+    }
+    value r = v_err();
+    if (lib_sort(R, idx, keys, n, false)) {
+        r = v_dict(R, n);
+        for (size_t j = 0; r.t != JV_ERROR && j < n; j++) {
+            jentry *src = &v.u.m->entries[idx[j].u.i];
+            value c = sorted_copy(R, src->val, depth + 1);
+            if (c.t == JV_ERROR || !dict_set(R, r.u.m, val_dup(src->key), c)) {
+                val_drop(R, r);
+                r = v_err();
+            }
+        }
+        if (r.t != JV_ERROR) r.f = v.f;
+    }
+    if (keys) rt_alloc(R, keys, 2 * n * sizeof *keys, 0);
+    return r;
+}
+
+/* tojson(value, indent=None) — htmlsafe_json_dumps with sort_keys: a safe string. */
+BI_FN(f_tojson)
+{
+    int64_t indent = -1; /* -1: None (compact, ", " and ": " separators) */
+    if (ARG_GIVEN(1) && args[1].t != JV_NONE && !arg_int(R, args, 1, -1, &indent, "indent"))
+        return false;
+    if (indent > 1000) return rt_error(R, JINN_ERR_VALUE, "tojson: indent too large");
+    value c = sorted_copy(R, args[0], 0);
+    if (c.t == JV_ERROR) return false;
+    jbuf b = {0};
+    bool ok = value_to_json(R, &b, c, (int)indent, true);
+    val_drop(R, c);
+    if (!ok) { buf_free(R, &b); return false; }
+    *out = v_str_from_buf(R, &b);
+    if (out->t == JV_ERROR) return false;
+    out->f |= JV_SAFE;
+    return true;
+}
+
+/* ======================================================================================
+ * format: Python's printf-style formatting (str % args)
+ * ====================================================================================== */
+
+typedef struct {
+    bool minus, plus, space, alt, zero;
+    int64_t width, prec; /* -1: not given */
+} fspec;
+
+/* pad s (n code points) to the spec's width with spaces */
+static bool put_padded(jrt *R, jbuf *b, const char *s, size_t len, size_t ncp, const fspec *f)
+{
+    size_t pad = f->width > 0 && (size_t)f->width > ncp ? (size_t)f->width - ncp : 0;
+    if (!buf_grow(R, b, len + pad + 1)) return false;
+    if (!f->minus) while (pad) { b->p[b->len++] = ' '; pad--; }
+    if (!buf_put(R, b, s, len)) return false;
+    while (pad) { b->p[b->len++] = ' '; pad--; }
+    b->p[b->len] = 0;
+    return true;
+}
+
+/* %s, %r, %a: str() or repr(), cut to the precision, padded to the width */
+static bool fmt_string(jrt *R, jbuf *b, value arg, char conv, bool markup, const fspec *f)
+{
+    value s;
+    if (conv == 's') {
+        s = markup ? lib_escape(R, arg) : lib_soft_str(R, arg);
+    } else {
+        jbuf rb = {0};
+        if (!print_repr(R, &rb, arg)) { buf_free(R, &rb); return false; }
+        s = v_str_from_buf(R, &rb);
+        if (markup && s.t == JV_STR) {
+            value e = lib_escape_str(R, v_sp(s), v_sl(s));
+            val_drop(R, s);
+            s = e;
+        }
+    }
+    if (s.t == JV_ERROR) return false;
+    size_t n, len = v_sl(s);
+    bool ok = lib_utf8_len(R, v_sp(s), len, &n);
+    if (ok && f->prec >= 0 && (size_t)f->prec < n) {
+        len = utf8_offset(v_sp(s), len, (size_t)f->prec);
+        n = (size_t)f->prec;
+    }
+    ok = ok && put_padded(R, b, v_sp(s), len, n, f);
+    val_drop(R, s);
+    return ok;
+}
+
+/* %d %i %u %x %X %o: Python's own integer formatting (a '-' sign rather than two's
+ * complement, "0o" for %#o), so printf is not used here at all. */
+static bool fmt_int(jrt *R, jbuf *b, int64_t v, char conv, const fspec *f)
+{
+    unsigned base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
+    const char *digs = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+    uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char tmp[72];
+    int n = 0;
+    do { tmp[sizeof tmp - 1 - n++] = digs[m % base]; m /= base; } while (m);
+    char pre[4];
+    int np = 0;
+    if (v < 0) pre[np++] = '-';
+    else if (f->plus) pre[np++] = '+';
+    else if (f->space) pre[np++] = ' ';
+    if (f->alt && base != 10) { pre[np++] = '0'; pre[np++] = conv == 'o' ? 'o' : conv; }
+    size_t zeros = f->prec > n ? (size_t)f->prec - (size_t)n : 0;
+    size_t body = (size_t)np + zeros + (size_t)n;
+    size_t pad = f->width > 0 && (size_t)f->width > body ? (size_t)f->width - body : 0;
+    if (!buf_grow(R, b, body + pad + 1)) return false;
+    char *o = b->p + b->len;
+    if (!f->minus && !f->zero) { memset(o, ' ', pad); o += pad; }
+    memcpy(o, pre, (size_t)np); o += np;
+    if (!f->minus && f->zero) { memset(o, '0', pad); o += pad; }
+    memset(o, '0', zeros); o += zeros;
+    memcpy(o, tmp + sizeof tmp - n, (size_t)n); o += n;
+    if (f->minus) { memset(o, ' ', pad); o += pad; }
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = 0;
+    return true;
+}
+
+/* %e %f %g (and upper case): printf with a format built here from validated parts. */
+static bool fmt_float(jrt *R, jbuf *b, double d, char conv, const fspec *f)
+{
+    char spec[40];
+    int k = 0;
+    spec[k++] = '%';
+    if (f->minus) spec[k++] = '-';
+    if (f->plus) spec[k++] = '+';
+    if (f->space) spec[k++] = ' ';
+    if (f->alt) spec[k++] = '#';
+    if (f->zero) spec[k++] = '0';
+    k += snprintf(spec + k, sizeof spec - (size_t)k, "%d.%d%c", (int)(f->width > 0 ? f->width : 0),
+                  (int)(f->prec >= 0 ? f->prec : 6), conv);
+    int n = snprintf(NULL, 0, spec, d);
+    if (n < 0 || !buf_grow(R, b, (size_t)n + 1)) return n >= 0 ? false : rt_error(R, JINN_ERR_VALUE, "format failed");
+    snprintf(b->p + b->len, (size_t)n + 1, spec, d);
+    b->len += (size_t)n;
+    return true;
+}
+
+static bool fmt_number_error(jrt *R, char conv, value arg, bool want_int)
+{
+    if (want_int)
+        return rt_error(R, JINN_ERR_TYPE, "%%%c format: an integer is required, not %s", conv,
+                        val_type_name(arg));
+    if (conv == 'd' || conv == 'i' || conv == 'u')
+        return rt_error(R, JINN_ERR_TYPE, "%%%c format: a real number is required, not %s", conv,
+                        val_type_name(arg));
+    return rt_error(R, JINN_ERR_TYPE, "must be real number, not %s", val_type_name(arg));
+}
+
+static bool fmt_one(jrt *R, jbuf *b, value arg, char conv, bool markup, const fspec *f)
+{
+    switch (conv) {
+    case 's': case 'r': case 'a': return fmt_string(R, b, arg, conv, markup, f);
+    case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': {
+        bool want_int = conv == 'x' || conv == 'X' || conv == 'o';
+        int64_t iv;
+        if (arg.t == JV_INT) iv = arg.u.i;
+        else if (arg.t == JV_BOOL) iv = arg.u.b;
+        else if (arg.t == JV_FLOAT && !want_int) {
+            if (isnan(arg.u.d)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float NaN to integer");
+            if (float_to_int(R, arg.u.d, &iv) <= 0) return false;
+        } else {
+            return fmt_number_error(R, conv, arg, want_int);
+        }
+        return fmt_int(R, b, iv, conv, f);
+    }
+    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G':
+        if (!val_is_number(arg)) return fmt_number_error(R, conv, arg, false);
+        return fmt_float(R, b, val_to_double(arg), conv, f);
+    case 'c': {
+        int32_t cp;
+        if (arg.t == JV_INT || arg.t == JV_BOOL) {
+            int64_t iv = arg.t == JV_INT ? arg.u.i : arg.u.b;
+            if (iv < 0 || iv > 0x10FFFF)
+                return rt_error(R, JINN_ERR_VALUE, "%%c arg not in range(0x110000)");
+            cp = (int32_t)iv;
+        } else if (arg.t == JV_STR) {
+            size_t n, i = 0;
+            if (!lib_utf8_len(R, v_sp(arg), v_sl(arg), &n)) return false;
+            if (n != 1) return rt_error(R, JINN_ERR_TYPE, "%%c requires int or char");
+            if (!lib_utf8_next(R, v_sp(arg), v_sl(arg), &i, &cp)) return false;
+        } else {
+            return rt_error(R, JINN_ERR_TYPE, "%%c requires int or char");
+        }
+        jbuf one = {0};
+        bool ok = lib_put_cp(R, &one, cp) && put_padded(R, b, one.p, one.len, 1, f);
+        buf_free(R, &one);
+        return ok;
+    }
+    default: return rt_error(R, JINN_ERR_VALUE, "unsupported format character");
+    }
+}
+
+/* a width or precision: digits (bounded) or '*' taking the next argument */
+static bool fmt_num(jrt *R, const char *s, size_t len, size_t *i, int64_t *res, value *argv,
+                    size_t argc, size_t *ai, bool mapping, const char *what)
+{
+    if (*i < len && s[*i] == '*') {
+        (*i)++;
+        if (mapping) return rt_error(R, JINN_ERR_TYPE, "format requires a mapping");
+        if (*ai >= argc) return rt_error(R, JINN_ERR_TYPE, "not enough arguments for format string");
+        value a = argv[(*ai)++];
+        if (a.t != JV_INT && a.t != JV_BOOL) return rt_error(R, JINN_ERR_TYPE, "* wants int");
+        int64_t v = a.t == JV_INT ? a.u.i : a.u.b;
+        if (v > FMT_MAX_WIDTH || v < -FMT_MAX_WIDTH)
+            return rt_error(R, JINN_ERR_VALUE, "format: %s too large (limit %d)", what, FMT_MAX_WIDTH);
+        *res = v;
+        return true;
+    }
+    int64_t v = 0;
+    bool any = false;
+    while (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+        v = v * 10 + (s[(*i)++] - '0');
+        any = true;
+        if (v > FMT_MAX_WIDTH)
+            return rt_error(R, JINN_ERR_VALUE, "format: %s too large (limit %d)", what, FMT_MAX_WIDTH);
+    }
+    if (any) *res = v;
+    return true;
+}
+
+/* s % args (a tuple: argv[0..argc-1]) or s % kwargs (a mapping: kw) */
+static bool percent_format(jrt *R, jbuf *b, const char *s, size_t len, value *argv, size_t argc,
+                           value kw, bool markup)
+{
+    bool mapping = kw.t == JV_DICT;
+    size_t ai = 0, i = 0;
+    bool dict_used = false;
+    while (i < len) {
+        const char *pc = memchr(s + i, '%', len - i);
+        size_t stop = pc ? (size_t)(pc - s) : len;
+        if (!buf_put(R, b, s + i, stop - i)) return false;
+        if (!pc) break;
+        size_t start = stop;
+        i = stop + 1;
+        if (i >= len) return rt_error(R, JINN_ERR_VALUE, "incomplete format");
+        value arg = v_absent();
+        if (s[i] == '(') {
+            if (!mapping) return rt_error(R, JINN_ERR_TYPE, "format requires a mapping");
+            size_t k0 = ++i;
+            int depth = 1;
+            while (i < len && depth) {
+                if (s[i] == '(') depth++;
+                else if (s[i] == ')') depth--;
+                if (depth) i++;
+            }
+            if (i >= len) return rt_error(R, JINN_ERR_VALUE, "incomplete format key");
+            value *hit = dict_get_str(kw.u.m, s + k0, i - k0);
+            if (!hit) return rt_error(R, JINN_ERR_VALUE, "KeyError: '%.*s'", (int)(i - k0), s + k0);
+            arg = *hit;
+            i++;
+        }
+        fspec f = {false, false, false, false, false, -1, -1};
+        for (; i < len; i++) {
+            char c = s[i];
+            if (c == '-') f.minus = true;
+            else if (c == '+') f.plus = true;
+            else if (c == ' ') f.space = true;
+            else if (c == '#') f.alt = true;
+            else if (c == '0') f.zero = true;
+            else break;
+        }
+        if (!fmt_num(R, s, len, &i, &f.width, argv, argc, &ai, mapping, "width")) return false;
+        if (f.width < 0 && f.width != -1) { f.minus = true; f.width = -f.width; }
+        if (i < len && s[i] == '.') {
+            i++;
+            f.prec = 0;
+            if (!fmt_num(R, s, len, &i, &f.prec, argv, argc, &ai, mapping, "precision")) return false;
+            if (f.prec < 0) f.prec = 0;
+        }
+        while (i < len && (s[i] == 'h' || s[i] == 'l' || s[i] == 'L')) i++;
+        if (i >= len) return rt_error(R, JINN_ERR_VALUE, "incomplete format");
+        char conv = s[i++];
+        if (conv == '%') { if (!buf_putc(R, b, '%')) return false; continue; }
+        if (!strchr("sradiuxXoeEfFgGc", conv)) {
+            if ((unsigned char)conv < 0x80)
+                return rt_error(R, JINN_ERR_VALUE, "unsupported format character '%c' (0x%x) at index %zu",
+                                conv, (unsigned)conv, i - 1);
+            return rt_error(R, JINN_ERR_VALUE, "unsupported format character at index %zu", i - 1);
+        }
+        if (arg.t == JV_ABSENT) {
+            if (mapping) {
+                /* a mapping on the right of % is itself the one positional argument */
+                if (dict_used) return rt_error(R, JINN_ERR_TYPE, "not enough arguments for format string");
+                dict_used = true;
+                arg = kw;
+            } else {
+                if (ai >= argc) return rt_error(R, JINN_ERR_TYPE, "not enough arguments for format string");
+                arg = argv[ai++];
+            }
+        }
+        (void)start;
+        if (!fmt_one(R, b, arg, conv, markup, &f)) return false;
+    }
+    if (!mapping && ai < argc)
+        return rt_error(R, JINN_ERR_TYPE, "not all arguments converted during string formatting");
+    return true;
+}
+
+/* format(value, *args, **kwargs) — soft_str(value) % (kwargs or args). */
+BI_FN(f_format)
+{
+    jlist *pos = args[1].u.l;
+    jdict *kw = args[2].u.m;
+    if (pos->len && kw->len)
+        return rt_error(R, JINN_ERR_VALUE, "can't handle positional and keyword arguments at the same time");
+    value s = lib_soft_str(R, args[0]);
+    if (s.t == JV_ERROR) return false;
+    bool markup = (s.f & JV_SAFE) != 0;
+    jbuf b = {0};
+    bool ok = percent_format(R, &b, v_sp(s), v_sl(s), pos->items, pos->len,
+                             kw->len ? args[2] : v_none(), markup);
+    val_drop(R, s);
+    if (!ok) { buf_free(R, &b); return false; }
+    *out = v_str_from_buf(R, &b);
+    if (out->t == JV_ERROR) return false;
+    if (markup) out->f |= JV_SAFE;
+    return true;
+}
+
+/* ======================================================================================
+ * The table, and lookup
+ * ====================================================================================== */
+
+const jbuiltin bi_filters[] = {
+    {"abs", f_abs, "value", 1},
+    {"count", f_length, "value", 1},
+    {"d", f_default, "value default_value boolean", 1},
+    {"default", f_default, "value default_value boolean", 1},
+    {"dictsort", f_dictsort, "value case_sensitive by reverse", 1},
+    {"e", f_escape, "value", 1},
+    {"escape", f_escape, "value", 1},
+    {"first", f_first, "value", 1},
+    {"float", f_float, "value default", 1},
+    {"format", f_format, "value *args **kwargs", 1},
+    {"int", f_int, "value default base", 1},
+    {"join", f_join, "value d attribute", 1},
+    {"last", f_last, "value", 1},
+    {"length", f_length, "value", 1},
+    {"list", f_list, "value", 1},
+    {"lower", f_lower, "value", 1},
+    {"map", f_map, "value *args **kwargs", 1},
+    {"max", f_max, "value case_sensitive attribute", 1},
+    {"min", f_min, "value case_sensitive attribute", 1},
+    {"random", f_random, "value", 1},
+    {"reject", f_reject, "value *args **kwargs", 1},
+    {"rejectattr", f_rejectattr, "value *args **kwargs", 1},
+    {"replace", f_replace, "s old new count", 3},
+    {"round", f_round, "value precision method", 1},
+    {"safe", f_safe, "value", 1},
+    {"select", f_select, "value *args **kwargs", 1},
+    {"selectattr", f_selectattr, "value *args **kwargs", 1},
+    {"sort", f_sort, "value reverse case_sensitive attribute", 1},
+    {"string", f_string, "value", 1},
+    {"sum", f_sum, "iterable attribute start", 1},
+    {"tojson", f_tojson, "value indent", 1},
+    {"trim", f_trim, "value chars", 1},
+    {"unique", f_unique, "value case_sensitive attribute", 1},
+    {"upper", f_upper, "value", 1},
+    {NULL, NULL, NULL, 0}
+};
+
+/* Tables are short (tens of rows) and mostly looked up at compile time, so a linear scan is
+ * the simple right choice; map/select do one scan per item, which is cheap next to the call. */
+const jbuiltin *bi_find(const jbuiltin *table, const char *name, size_t len)
+{
+    for (const jbuiltin *b = table; b->name; b++)
+        if (!strncmp(b->name, name, len) && b->name[len] == 0 && memchr(name, 0, len) == NULL)
+            return b;
+    return NULL;
+}

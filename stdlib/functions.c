@@ -1,0 +1,91 @@
+/*
+ * functions.c — the global functions of the jinja profile: range, dict, namespace.
+ *
+ * They are bound like every builtin (builtins.h). range() returns a list, not a lazy range
+ * object: templates iterate it or pipe it through filters, and a list is what those see.
+ * That makes its size matter, so it is capped (a template can't ask for a billion items).
+ */
+#include "lib.h"
+
+#define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
+
+#define RANGE_LIMIT 100000
+
+/* ======================================================================================
+ * range
+ * ====================================================================================== */
+
+/* an argument of range() as Python's __index__: int or bool, nothing else */
+static bool index_arg(jrt *R, value v, int64_t *res)
+{
+    if (v.t == JV_INT) { *res = v.u.i; return true; }
+    if (v.t == JV_BOOL) { *res = v.u.b; return true; }
+    if (v.t == JV_UNDEF && !op_check_defined(R, v)) return false;
+    return rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer",
+                    val_type_name(v));
+}
+
+/* range(stop) / range(start, stop[, step]) — Python's semantics, as a list. */
+BI_FN(fn_range)
+{
+    int64_t start = 0, stop, step = 1;
+    if (!ARG_GIVEN(1)) {
+        if (ARG_GIVEN(2)) return rt_error(R, JINN_ERR_TYPE, "range expected at most 3 arguments");
+        if (!index_arg(R, args[0], &stop)) return false;
+    } else {
+        if (!index_arg(R, args[0], &start) || !index_arg(R, args[1], &stop)) return false;
+        if (ARG_GIVEN(2) && !index_arg(R, args[2], &step)) return false;
+    }
+    if (step == 0) return rt_error(R, JINN_ERR_VALUE, "range() arg 3 must not be zero");
+    /* the item count in unsigned arithmetic: stop - start can exceed INT64_MAX */
+    uint64_t n = 0;
+    if (step > 0 && start < stop)
+        n = ((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1;
+    else if (step < 0 && start > stop)
+        n = ((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step) + 1;
+    if (n > RANGE_LIMIT)
+        return rt_error(R, JINN_ERR_LIMIT, "range too large (%llu items, limit %d)",
+                        (unsigned long long)n, RANGE_LIMIT);
+    *out = v_list(R, (size_t)n);
+    if (out->t == JV_ERROR) return false;
+    /* start + i*step stays within [start, stop) for i < n, so it cannot overflow */
+    for (uint64_t i = 0; i < n; i++)
+        list_push(R, out->u.l, v_int((int64_t)((uint64_t)start + i * (uint64_t)step)));
+    return true;
+}
+
+/* ======================================================================================
+ * dict, namespace
+ * ====================================================================================== */
+
+/* dict(mapping_or_pairs=None, **kwargs) — Python's dict() */
+BI_FN(fn_dict)
+{
+    *out = v_dict(R, 0);
+    if (out->t == JV_ERROR) return false;
+    if (!lib_dict_update(R, out->u.m, args[0], args[1].u.m)) {
+        val_drop(R, *out);
+        return false;
+    }
+    return true;
+}
+
+/* namespace(mapping=None, **kwargs) — a dict flagged JV_NS: `{% set ns.x = 1 %}` may assign
+ * its attributes from inside loops. */
+BI_FN(fn_namespace)
+{
+    if (!fn_dict(R, args, nargs, out)) return false;
+    out->f |= JV_NS;
+    return true;
+}
+
+/* ======================================================================================
+ * The table
+ * ====================================================================================== */
+
+const jbuiltin bi_functions[] = {
+    {"dict", fn_dict, "mapping **kwargs", 0},
+    {"namespace", fn_namespace, "mapping **kwargs", 0},
+    {"range", fn_range, "a b c", 1},
+    {NULL, NULL, NULL, 0}
+};

@@ -1,0 +1,487 @@
+/*
+ * lib.c — helpers shared by the stdlib tables: UTF-8, Python's case mapping, the stable
+ * sort, attribute paths, and dynamic calls of other builtins. See lib.h.
+ */
+#include <utf8proc.h>
+
+#include "lib.h"
+
+/* ======================================================================================
+ * UTF-8
+ * ====================================================================================== */
+
+bool lib_utf8_next(jrt *R, const char *s, size_t len, size_t *i, int32_t *cp)
+{
+    utf8proc_int32_t c = 0;
+    size_t left = len - *i;
+    /* utf8proc takes a signed length; a string can't be that long in practice, but clamp
+     * rather than wrap: a code point is at most 4 bytes anyway. */
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
+                                          (utf8proc_ssize_t)(left > 4 ? 4 : left), &c);
+    if (n <= 0) return rt_error(R, JINN_ERR_VALUE, "invalid UTF-8 in string (byte %zu)", *i);
+    *i += (size_t)n;
+    *cp = c;
+    return true;
+}
+
+bool lib_utf8_len(jrt *R, const char *s, size_t len, size_t *n)
+{
+    size_t i = 0, k = 0;
+    int32_t cp;
+    while (i < len) {
+        /* ASCII runs are the common case: skip the decoder for them */
+        if ((unsigned char)s[i] < 0x80) { i++; k++; continue; }
+        if (!lib_utf8_next(R, s, len, &i, &cp)) return false;
+        k++;
+    }
+    *n = k;
+    return true;
+}
+
+bool lib_put_cp(jrt *R, jbuf *b, int32_t cp)
+{
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
+    if (n <= 0) return rt_error(R, JINN_ERR_VALUE, "invalid code point U+%04X", (unsigned)cp);
+    return buf_put(R, b, (const char *)tmp, (size_t)n);
+}
+
+/* ======================================================================================
+ * Python's str predicates and case mapping
+ * ====================================================================================== */
+
+/* str.isspace(): the code points whose bidirectional class is WS, B or S, or whose category
+ * is Zs. The set is small and fixed, so it is spelled out rather than derived. */
+bool lib_isspace(int32_t c)
+{
+    if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+    switch (c) {
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x3000:
+        return true;
+    default:
+        return c >= 0x2000 && c <= 0x200A;
+    }
+}
+
+bool lib_iscased(int32_t c)
+{
+    utf8proc_category_t k = utf8proc_category(c);
+    return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT
+        || utf8proc_islower(c) || utf8proc_isupper(c);
+}
+
+/* Python uses the full (multi-character) mappings; utf8proc gives the simple ones. The one
+ * full mapping that people actually meet is German sharp s, so it is special-cased. */
+static bool put_mapped(jrt *R, jbuf *b, int32_t c, int how)
+{
+    if (c == 0xDF && how != LIB_LOWER) return buf_puts(R, b, how == LIB_UPPER ? "SS" : "Ss");
+    int32_t m = how == LIB_UPPER ? utf8proc_toupper(c)
+              : how == LIB_LOWER ? utf8proc_tolower(c) : utf8proc_totitle(c);
+    return lib_put_cp(R, b, m);
+}
+
+/* Python lowers capital sigma to final sigma (ς) at the end of a word: after a cased letter
+ * and not before one. (Case-ignorable characters in between are not skipped, a
+ * simplification of Unicode's Final_Sigma that only matters for apostrophes and marks.) */
+static bool final_sigma(const char *s, size_t len, size_t next, bool prev_letter)
+{
+    if (!prev_letter) return false;
+    if (next >= len) return true;
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + next,
+                                          (utf8proc_ssize_t)(len - next > 4 ? 4 : len - next), &c);
+    return n <= 0 || !lib_iscased(c);
+}
+
+value lib_case(jrt *R, const char *s, size_t len, int mode)
+{
+    jbuf b = {0};
+    if (!buf_grow(R, &b, len + 1)) return v_err();
+    size_t i = 0;
+    bool prev_cased = false, first = true, prev_letter = false;
+    while (i < len) {
+        int32_t c = 0;
+        if (!lib_utf8_next(R, s, len, &i, &c)) { buf_free(R, &b); return v_err(); }
+        int how;
+        switch (mode) {
+        case LIB_UPPER: how = LIB_UPPER; break;
+        case LIB_LOWER: how = LIB_LOWER; break;
+        case LIB_TITLE:
+            /* str.title(): a cased character after a cased one is lowered, any other is
+             * title-cased; digits and apostrophes are not cased ("they're" → "They'Re"). */
+            how = prev_cased ? LIB_LOWER : LIB_TITLE;
+            prev_cased = lib_iscased(c);
+            break;
+        default: /* capitalize: first character title-cased (Python 3.8+), the rest lowered */
+            how = first ? LIB_TITLE : LIB_LOWER;
+            break;
+        }
+        first = false;
+        if (how == LIB_LOWER && c == 0x3A3 && final_sigma(s, len, i, prev_letter)) {
+            if (!lib_put_cp(R, &b, 0x3C2)) { buf_free(R, &b); return v_err(); }
+        } else if (!put_mapped(R, &b, c, how)) {
+            buf_free(R, &b);
+            return v_err();
+        }
+        prev_letter = lib_iscased(c);
+    }
+    return v_str_from_buf(R, &b);
+}
+
+value lib_soft_str(jrt *R, value v)
+{
+    if (v.t == JV_STR) return val_dup(v);
+    return val_to_str(R, v);
+}
+
+/* ======================================================================================
+ * HTML escaping (markupsafe)
+ * ====================================================================================== */
+
+value lib_escape_str(jrt *R, const char *s, size_t len)
+{
+    jbuf b = {0};
+    if (!print_escaped(R, &b, s, len)) { buf_free(R, &b); return v_err(); }
+    value r = v_str_from_buf(R, &b);
+    if (r.t == JV_STR) r.f |= JV_SAFE;
+    return r;
+}
+
+value lib_escape(jrt *R, value v)
+{
+    if (v.t == JV_STR && (v.f & JV_SAFE)) return val_dup(v);
+    value s = lib_soft_str(R, v);
+    if (s.t != JV_STR) return s;
+    value r = lib_escape_str(R, v_sp(s), v_sl(s));
+    val_drop(R, s);
+    return r;
+}
+
+/* ======================================================================================
+ * Sorting
+ * ====================================================================================== */
+
+typedef struct { value key, item; } kv;
+
+/* Does b come before a? Ascending: b < a. Descending: a < b. Equal keys never move, which is
+ * what makes both directions stable (Python's sorted(reverse=True) keeps equal items in
+ * their original order). The later element is the left operand, as in CPython's merge, so
+ * the TypeError names the types in the order Python does for simple cases. */
+static bool goes_before(jrt *R, value b, value a, bool reverse, bool *res)
+{
+    int c;
+    if (reverse) {
+        if (!val_compare(R, a, b, &c, "<")) return false;
+    } else {
+        if (!val_compare(R, b, a, &c, "<")) return false;
+    }
+    *res = c == -1;
+    return true;
+}
+
+bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
+{
+    if (n < 2) return true;
+    if (n > SIZE_MAX / (2 * sizeof(kv))) return rt_overflow(R);
+    kv *a = rt_alloc(R, NULL, 0, 2 * n * sizeof(kv));
+    if (!a) return false;
+    kv *tmp = a + n;
+    for (size_t i = 0; i < n; i++) {
+        a[i].item = items[i];
+        a[i].key = keys ? keys[i] : items[i];
+    }
+    bool ok = true;
+    /* bottom-up merge sort: runs of width 1, 2, 4, ... merged from a into tmp and back */
+    for (size_t w = 1; w < n && ok; w *= 2) {
+        for (size_t lo = 0; lo < n && ok; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                bool before;
+                if (!goes_before(R, a[j].key, a[i].key, reverse, &before)) { ok = false; break; }
+                tmp[k++] = before ? a[j++] : a[i++];
+            }
+            if (!ok) break;
+            while (i < mid) tmp[k++] = a[i++];
+            while (j < hi) tmp[k++] = a[j++];
+        }
+        if (!ok) break;
+        memcpy(a, tmp, n * sizeof(kv));
+        if (w > SIZE_MAX / 2) break;
+    }
+    if (ok) {
+        for (size_t i = 0; i < n; i++) {
+            items[i] = a[i].item;
+            if (keys) keys[i] = a[i].key;
+        }
+    }
+    rt_alloc(R, a, 2 * n * sizeof(kv), 0);
+    return ok;
+}
+
+value lib_ignore_case(jrt *R, value v)
+{
+    if (v.t != JV_STR) return val_dup(v);
+    return lib_case(R, v_sp(v), v_sl(v), LIB_LOWER);
+}
+
+/* ======================================================================================
+ * Attribute paths
+ * ====================================================================================== */
+
+value lib_getattr(jrt *R, value item, value attr)
+{
+    switch (attr.t) {
+    case JV_ABSENT: case JV_NONE: return val_dup(item);
+    case JV_STR: return op_getpath(R, item, v_sp(attr), v_sl(attr));
+    default: return op_getitem(R, item, attr);
+    }
+}
+
+value lib_multi_getattr(jrt *R, value item, value attr, bool ignore_case)
+{
+    if (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr))) {
+        value k = lib_getattr(R, item, attr);
+        if (k.t == JV_ERROR || !ignore_case) return k;
+        value l = lib_ignore_case(R, k);
+        val_drop(R, k);
+        return l;
+    }
+    /* "a,b.c": a list of keys, compared element by element like Python's lists */
+    value out = v_list(R, 2);
+    if (out.t == JV_ERROR) return out;
+    const char *p = v_sp(attr), *end = p + v_sl(attr);
+    for (;;) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *stop = comma ? comma : end;
+        value k = op_getpath(R, item, p, (size_t)(stop - p));
+        if (k.t != JV_ERROR && ignore_case) {
+            value l = lib_ignore_case(R, k);
+            val_drop(R, k);
+            k = l;
+        }
+        if (k.t == JV_ERROR || !list_push(R, out.u.l, k)) { val_drop(R, out); return v_err(); }
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return out;
+}
+
+/* ======================================================================================
+ * Small constructors
+ * ====================================================================================== */
+
+value lib_tuple2(jrt *R, value a, value b)
+{
+    value t = v_list(R, 2);
+    if (t.t == JV_ERROR) { val_drop(R, a); val_drop(R, b); return t; }
+    t.f |= JV_TUPLE;
+    list_push(R, t.u.l, a); /* capacity reserved: cannot fail */
+    list_push(R, t.u.l, b);
+    return t;
+}
+
+value lib_list_of(jrt *R, const value *items, size_t n)
+{
+    value l = v_list(R, n);
+    if (l.t == JV_ERROR) return l;
+    for (size_t i = 0; i < n; i++) list_push(R, l.u.l, val_dup(items[i]));
+    return l;
+}
+
+bool lib_iterable(value v)
+{
+    return v.t == JV_LIST || v.t == JV_DICT || v.t == JV_STR || v.t == JV_UNDEF;
+}
+
+bool lib_repr_buf(jrt *R, jbuf *b, value v) { return print_repr(R, b, v); }
+
+/* ======================================================================================
+ * Dynamic calls (map('upper'), select('odd'))
+ * ====================================================================================== */
+
+bool lib_call_named(jrt *R, const jbuiltin *table, const char *what, value name, value item,
+                    const value *extra, size_t nextra, jdict *kw, value *out)
+{
+    if (name.t != JV_STR)
+        return rt_error(R, JINN_ERR_TYPE, "%s name must be a string, not '%s'", what,
+                        val_type_name(name));
+    const jbuiltin *b = bi_find(table, v_sp(name), v_sl(name));
+    if (!b) return rt_error(R, JINN_ERR_VALUE, "No %s named '%s'.", what, v_sp(name));
+    if (nextra > BI_MAXPARAMS * 4)
+        return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what, v_sp(name));
+    value pos[BI_MAXPARAMS * 4 + 1];
+    pos[0] = item;
+    for (size_t i = 0; i < nextra; i++) pos[i + 1] = extra[i];
+    return bi_call(R, b, pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
+}
+
+/* ======================================================================================
+ * strip and replace (shared by |trim, |replace and the str methods)
+ * ====================================================================================== */
+
+const char *lib_memmem(const char *h, size_t hl, const char *n, size_t nl)
+{
+    /* memchr to each candidate first byte: fast enough for template strings, and portable
+     * (memmem is a GNU extension) */
+    if (nl == 0) return h;
+    if (nl > hl) return NULL;
+    const char *end = h + (hl - nl) + 1;
+    for (const char *p = h; p < end;) {
+        p = memchr(p, (unsigned char)n[0], (size_t)(end - p));
+        if (!p) return NULL;
+        if (!memcmp(p, n, nl)) return p;
+        p++;
+    }
+    return NULL;
+}
+
+static bool in_chars(int32_t c, const char *chars, size_t clen)
+{
+    size_t i = 0;
+    while (i < clen) {
+        utf8proc_int32_t d;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)chars + i,
+                                              (utf8proc_ssize_t)(clen - i > 4 ? 4 : clen - i), &d);
+        if (n <= 0) { i++; continue; } /* chars were validated by the caller */
+        if (d == c) return true;
+        i += (size_t)n;
+    }
+    return false;
+}
+
+value lib_strip(jrt *R, const char *s, size_t len, const char *chars, size_t clen, int which)
+{
+    size_t n;
+    if (!lib_utf8_len(R, s, len, &n)) return v_err();
+    if (chars && !lib_utf8_len(R, chars, clen, &n)) return v_err();
+    size_t a = 0, b = len;
+    if (which & LIB_LEFT) {
+        while (a < b) {
+            size_t i = a;
+            int32_t c = 0;
+            if (!lib_utf8_next(R, s, len, &i, &c)) return v_err();
+            if (chars ? !in_chars(c, chars, clen) : !lib_isspace(c)) break;
+            a = i;
+        }
+    }
+    if (which & LIB_RIGHT) {
+        while (b > a) {
+            size_t st = b - 1;
+            while (st > a && ((unsigned char)s[st] & 0xC0) == 0x80) st--;
+            size_t i = st;
+            int32_t c = 0;
+            if (!lib_utf8_next(R, s, len, &i, &c)) return v_err();
+            if (chars ? !in_chars(c, chars, clen) : !lib_isspace(c)) break;
+            b = st;
+        }
+    }
+    return v_str(R, s + a, b - a);
+}
+
+value lib_replace(jrt *R, const char *s, size_t len, const char *old, size_t olen,
+                  const char *nw, size_t nlen, int64_t count)
+{
+    size_t cps;
+    if (!lib_utf8_len(R, s, len, &cps)) return v_err();
+    /* count the replacements first so the result is allocated once, at its exact size */
+    size_t k = 0;
+    if (olen == 0) {
+        k = cps + 1;
+    } else {
+        for (size_t i = 0; i + olen <= len;) {
+            const char *hit = lib_memmem(s + i, len - i, old, olen);
+            if (!hit) break;
+            k++;
+            i = (size_t)(hit - s) + olen;
+        }
+    }
+    if (count >= 0 && (uint64_t)count < k) k = (size_t)count;
+    if (k == 0) return v_str(R, s, len);
+    size_t removed = olen * k; /* cannot overflow: k * olen <= len */
+    if (nlen && k > (SIZE_MAX - len) / nlen) { rt_overflow(R); return v_err(); }
+    size_t total = len - removed + nlen * k;
+    jstr *r = str_new(R, total);
+    if (!r) return v_err();
+    char *o = r->s;
+    size_t i = 0;
+    for (size_t done = 0; done < k; done++) {
+        if (olen == 0) {
+            memcpy(o, nw, nlen);
+            o += nlen;
+            if (i < len) { /* copy one code point */
+                size_t j = i + 1;
+                while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+                memcpy(o, s + i, j - i);
+                o += j - i;
+                i = j;
+            }
+        } else {
+            const char *hit = lib_memmem(s + i, len - i, old, olen);
+            size_t at = (size_t)(hit - s);
+            memcpy(o, s + i, at - i);
+            o += at - i;
+            memcpy(o, nw, nlen);
+            o += nlen;
+            i = at + olen;
+        }
+    }
+    memcpy(o, s + i, len - i);
+    value v = {.t = JV_STR};
+    v.u.s = r;
+    return v;
+}
+
+/* ======================================================================================
+ * dict updates (dict(), namespace(), dict.update())
+ * ====================================================================================== */
+
+bool lib_check_hashable(jrt *R, value v)
+{
+    if (val_hashable(v)) return true;
+    return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(v));
+}
+
+bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw)
+{
+    jentry *e;
+    if (src.t == JV_DICT) {
+        if (src.u.m == d) return true; /* d.update(d): nothing changes */
+        for (size_t i = 0; dict_next(src.u.m, &i, &e);)
+            if (!dict_set(R, d, val_dup(e->key), val_dup(e->val))) return false;
+    } else if (src.t == JV_LIST) {
+        /* an iterable of pairs (2-item lists/tuples, or 2-character strings as Python allows) */
+        for (size_t i = 0; i < src.u.l->len; i++) {
+            value p = src.u.l->items[i];
+            if (p.t == JV_STR) {
+                size_t n;
+                if (!lib_utf8_len(R, v_sp(p), v_sl(p), &n)) return false;
+                if (n != 2)
+                    return rt_error(R, JINN_ERR_VALUE, "dictionary update sequence element #%zu has length %zu; 2 is required", i, n);
+                size_t k = utf8_offset(v_sp(p), v_sl(p), 1);
+                value a = v_str(R, v_sp(p), k), b = v_str(R, v_sp(p) + k, v_sl(p) - k);
+                if (a.t == JV_ERROR || b.t == JV_ERROR) { val_drop(R, a); val_drop(R, b); return false; }
+                if (!dict_set(R, d, a, b)) return false;
+                continue;
+            }
+            if (p.t != JV_LIST)
+                return rt_error(R, JINN_ERR_TYPE, "cannot convert dictionary update sequence element #%zu to a sequence", i);
+            if (p.u.l->len != 2)
+                return rt_error(R, JINN_ERR_VALUE, "dictionary update sequence element #%zu has length %zu; 2 is required", i, p.u.l->len);
+            if (!lib_check_hashable(R, p.u.l->items[0])) return false;
+            if (!dict_set(R, d, val_dup(p.u.l->items[0]), val_dup(p.u.l->items[1]))) return false;
+        }
+    } else if (src.t == JV_UNDEF) {
+        if (!op_check_defined(R, src)) return false;
+    } else if (src.t != JV_ABSENT && src.t != JV_NONE) {
+        return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(src));
+    } else if (src.t == JV_NONE) {
+        return rt_error(R, JINN_ERR_TYPE, "'NoneType' object is not iterable");
+    }
+    if (kw)
+        for (size_t i = 0; dict_next(kw, &i, &e);)
+            if (!dict_set(R, d, val_dup(e->key), val_dup(e->val))) return false;
+    return true;
+}

@@ -1,0 +1,88 @@
+/*
+ * lib.h — helpers shared by the stdlib tables (filters.c, tests.c, functions.c, methods.c).
+ *
+ * These are the pieces that more than one table needs and that are not engine services:
+ * UTF-8 decoding with validation, Python's case mapping and whitespace, the stable sort that
+ * |sort, |dictsort and list.sort() share, attribute paths as Jinja2's make_attrgetter takes
+ * them, and small constructors. Prefix `lib_`. Nothing here touches the VM.
+ *
+ * Ownership follows value.h: value arguments are borrowed, returned values are owned.
+ */
+#ifndef JINN_STDLIB_LIB_H
+#define JINN_STDLIB_LIB_H
+
+#include "builtins.h"
+
+/* ---- UTF-8 ------------------------------------------------------------------------------ */
+/* Decode one code point at s[*i] (len bytes in all), advance *i; false + JINN_ERR_VALUE on
+ * invalid UTF-8. */
+bool lib_utf8_next(jrt *R, const char *s, size_t len, size_t *i, int32_t *cp);
+/* Number of code points of a valid UTF-8 string (error on invalid input). */
+bool lib_utf8_len(jrt *R, const char *s, size_t len, size_t *n);
+/* Append the UTF-8 encoding of cp. */
+bool lib_put_cp(jrt *R, jbuf *b, int32_t cp);
+
+/* ---- Python's str predicates and case mapping ------------------------------------------- */
+bool lib_isspace(int32_t cp);         /* str.isspace() for one code point */
+bool lib_iscased(int32_t cp);         /* Lu, Ll or Lt */
+enum { LIB_UPPER, LIB_LOWER, LIB_TITLE, LIB_CAPITALIZE };
+/* str.upper()/lower()/title()/capitalize() of s into a new string value (flags not set). */
+value lib_case(jrt *R, const char *s, size_t len, int mode);
+
+/* str.strip()/lstrip()/rstrip(): which is LIB_LEFT, LIB_RIGHT or both; chars NULL strips
+ * whitespace (str.isspace), else any code point of chars[0..clen-1]. */
+enum { LIB_LEFT = 1, LIB_RIGHT = 2 };
+value lib_strip(jrt *R, const char *s, size_t len, const char *chars, size_t clen, int which);
+/* str.replace(old, new, count); count < 0 replaces all. An empty old inserts new between
+ * code points, as Python does. */
+value lib_replace(jrt *R, const char *s, size_t len, const char *old, size_t olen,
+                  const char *nw, size_t nlen, int64_t count);
+
+/* first occurrence of n in h, or NULL (portable memmem) */
+const char *lib_memmem(const char *h, size_t hl, const char *n, size_t nl);
+
+/* str(v) as an owned string value; a JV_SAFE string keeps its flag (Jinja2's soft_str). */
+value lib_soft_str(jrt *R, value v);
+
+/* HTML-escape s into a new safe string (markupsafe.escape of a plain string). */
+value lib_escape_str(jrt *R, const char *s, size_t len);
+/* markupsafe.escape(v): safe strings unchanged, everything else str()'d and escaped. */
+value lib_escape(jrt *R, value v);
+
+/* ---- sorting ---------------------------------------------------------------------------- */
+/* Stable merge sort of items[0..n-1] by keys[0..n-1] (keys move with their items), like
+ * Python's sorted(): reverse flips the comparison but keeps equal items in their original
+ * order. Comparisons use val_compare with "<", so incomparable keys fail with Python's
+ * TypeError text. keys may be NULL: the items are their own keys. */
+bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse);
+
+/* Jinja2's ignore_case: a string lowercased, anything else duplicated. */
+value lib_ignore_case(jrt *R, value v);
+
+/* ---- attribute access as make_attrgetter does it ----------------------------------------- */
+/* The attribute= argument: a dotted path string ("a.b.0"), an integer index, or absent/none
+ * (the item itself). Owned result; undefined when missing; JV_ERROR on error. */
+value lib_getattr(jrt *R, value item, value attr);
+/* make_multi_attrgetter: comma-separated paths give a list of values (the sort key). */
+value lib_multi_getattr(jrt *R, value item, value attr, bool ignore_case);
+
+/* ---- small constructors ------------------------------------------------------------------ */
+value lib_tuple2(jrt *R, value a, value b);  /* steals a and b */
+/* A new list holding new references to items[0..n-1]. */
+value lib_list_of(jrt *R, const value *items, size_t n);
+/* Is v usable as an iterable (list, dict, str, undefined)? */
+bool lib_iterable(value v);
+/* Python's repr() of v as a C string in b (for error messages). */
+bool lib_repr_buf(jrt *R, jbuf *b, value v);
+
+/* dict.update(src, **kw): src a dict or an iterable of pairs, or absent/none; then kw. */
+bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw);
+/* "unhashable type: 'list'" unless v can be a dict key */
+bool lib_check_hashable(jrt *R, value v);
+
+/* ---- dynamic calls of other builtins (map, select) -------------------------------------- */
+/* Call filter or test `name` (a string value) on item with extra positional args and kw. */
+bool lib_call_named(jrt *R, const jbuiltin *table, const char *what, value name, value item,
+                    const value *extra, size_t nextra, jdict *kw, value *out);
+
+#endif

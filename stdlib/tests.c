@@ -1,0 +1,197 @@
+/*
+ * tests.c — Jinja2 3.1's built-in tests (`x is odd`, `x is divisibleby 3`, ...).
+ *
+ * Each test is a jnative_fn returning a JV_BOOL, bound like every builtin (builtins.h):
+ * args[0] is the value under test. The type tests follow Python's isinstance() exactly,
+ * including its surprises: `true is number` (bool is a Number), `true is integer` is false
+ * (Jinja2 excludes bool by hand), a namespace is not a mapping, undefined is callable and a
+ * sequence (Undefined defines __call__, __len__ and __getitem__ that fail only when used).
+ */
+#include <utf8proc.h>
+
+#include "lib.h"
+
+#define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
+#define RET(cond) do { *out = v_bool(cond); return true; } while (0)
+
+/* ======================================================================================
+ * Kinds of value
+ * ====================================================================================== */
+
+BI_FN(t_defined) { (void)R; RET(args[0].t != JV_UNDEF); }
+BI_FN(t_undefined) { (void)R; RET(args[0].t == JV_UNDEF); }
+BI_FN(t_none) { (void)R; RET(args[0].t == JV_NONE); }
+BI_FN(t_boolean) { (void)R; RET(args[0].t == JV_BOOL); }
+BI_FN(t_true) { (void)R; RET(args[0].t == JV_BOOL && args[0].u.b); }
+BI_FN(t_false) { (void)R; RET(args[0].t == JV_BOOL && !args[0].u.b); }
+BI_FN(t_number) { (void)R; RET(val_is_number(args[0])); }
+BI_FN(t_integer) { (void)R; RET(args[0].t == JV_INT); }
+BI_FN(t_float) { (void)R; RET(args[0].t == JV_FLOAT); }
+BI_FN(t_string) { (void)R; RET(args[0].t == JV_STR); }
+BI_FN(t_mapping) { (void)R; RET(args[0].t == JV_DICT && !(args[0].f & JV_NS)); }
+BI_FN(t_callable) { (void)R; RET(args[0].t == JV_FUNC || args[0].t == JV_UNDEF); }
+BI_FN(t_escaped) { (void)R; RET(args[0].t == JV_STR && (args[0].f & JV_SAFE)); }
+
+/* sequence: len() and __getitem__ both exist — str, list, tuple, dict (and Undefined) */
+BI_FN(t_sequence)
+{
+    (void)R;
+    value v = args[0];
+    RET(v.t == JV_STR || v.t == JV_LIST || v.t == JV_UNDEF || (v.t == JV_DICT && !(v.f & JV_NS)));
+}
+
+/* iterable: iter() succeeds */
+BI_FN(t_iterable)
+{
+    (void)R;
+    value v = args[0];
+    RET(lib_iterable(v) && !(v.t == JV_DICT && (v.f & JV_NS)));
+}
+
+/* `x is filter` / `x is test`: is there a filter/test of that name? */
+BI_FN(t_filter) { (void)R; RET(args[0].t == JV_STR && bi_find(bi_filters, v_sp(args[0]), v_sl(args[0]))); }
+BI_FN(t_test) { (void)R; RET(args[0].t == JV_STR && bi_find(bi_tests, v_sp(args[0]), v_sl(args[0]))); }
+
+/* sameas: Python's `is`. Immediates are interned in CPython in the cases a template can
+ * produce (None, True, False, small ints), so compare type and value; heap values compare by
+ * identity. */
+BI_FN(t_sameas)
+{
+    (void)R;
+    value a = args[0], b = args[1];
+    if (a.t != b.t) RET(false);
+    switch (a.t) {
+    case JV_NONE: case JV_UNDEF: RET(a.t != JV_UNDEF || a.u.h == b.u.h);
+    case JV_BOOL: RET(a.u.b == b.u.b);
+    case JV_INT: RET(a.u.i == b.u.i);
+    case JV_FLOAT: RET(memcmp(&a.u.d, &b.u.d, sizeof a.u.d) == 0);
+    default: RET(a.u.h == b.u.h && a.f == b.f);
+    }
+}
+
+/* ======================================================================================
+ * Arithmetic: divisibleby, even, odd — value % n == 0 with the engine's Python '%'
+ * ====================================================================================== */
+
+static bool mod_is(jrt *R, value v, value n, int64_t want, value *out)
+{
+    if (v.t == JV_UNDEF && !op_check_defined(R, v)) return false;
+    value r;
+    if (!op_arith(R, OPB_MOD, v, n, &r)) return false;
+    *out = v_bool(val_equal(r, v_int(want)));
+    val_drop(R, r);
+    return true;
+}
+
+BI_FN(t_divisibleby) { return mod_is(R, args[0], args[1], 0, out); }
+BI_FN(t_even) { return mod_is(R, args[0], v_int(2), 0, out); }
+BI_FN(t_odd) { return mod_is(R, args[0], v_int(2), 1, out); }
+
+/* ======================================================================================
+ * Comparisons: eq ne lt le gt ge in
+ * ====================================================================================== */
+
+BI_FN(t_eq) { (void)R; RET(val_equal(args[0], args[1])); }
+BI_FN(t_ne) { (void)R; RET(!val_equal(args[0], args[1])); }
+
+static bool order(jrt *R, value *args, value *out, const char *op)
+{
+    int c;
+    if (args[0].t == JV_UNDEF && !op_check_defined(R, args[0])) return false;
+    if (args[1].t == JV_UNDEF && !op_check_defined(R, args[1])) return false;
+    if (!val_compare(R, args[0], args[1], &c, op)) return false;
+    bool r;
+    if (c == 2) r = false; /* NaN: unordered */
+    else if (op[0] == '<') r = op[1] ? c <= 0 : c < 0;
+    else r = op[1] ? c >= 0 : c > 0;
+    *out = v_bool(r);
+    return true;
+}
+
+BI_FN(t_lt) { return order(R, args, out, "<"); }
+BI_FN(t_le) { return order(R, args, out, "<="); }
+BI_FN(t_gt) { return order(R, args, out, ">"); }
+BI_FN(t_ge) { return order(R, args, out, ">="); }
+
+BI_FN(t_in)
+{
+    bool r;
+    if (!op_contains(R, args[1], args[0], &r)) return false;
+    RET(r);
+}
+
+/* ======================================================================================
+ * Case: lower, upper — str(value).islower() / .isupper()
+ * ====================================================================================== */
+
+/* islower: at least one cased character and no upper- or title-case one; isupper likewise. */
+static bool case_test(jrt *R, value v, bool want_upper, value *out)
+{
+    value s = lib_soft_str(R, v);
+    if (s.t == JV_ERROR) return false;
+    const char *p = v_sp(s);
+    size_t len = v_sl(s), i = 0;
+    bool any = false, ok = true, res = true;
+    while (i < len) {
+        int32_t c = 0;
+        if (!lib_utf8_next(R, p, len, &i, &c)) { ok = false; break; }
+        bool up = utf8proc_isupper(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_LT;
+        bool lo = utf8proc_islower(c) && !up;
+        if (up || lo) any = true;
+        if (want_upper ? (lo || utf8proc_category(c) == UTF8PROC_CATEGORY_LT) : up) res = false;
+    }
+    val_drop(R, s);
+    if (!ok) return false;
+    *out = v_bool(res && any);
+    return true;
+}
+
+BI_FN(t_lower) { return case_test(R, args[0], false, out); }
+BI_FN(t_upper) { return case_test(R, args[0], true, out); }
+
+/* ======================================================================================
+ * The table
+ * ====================================================================================== */
+
+const jbuiltin bi_tests[] = {
+    {"!=", t_ne, "value other", 2},
+    {"<", t_lt, "value other", 2},
+    {"<=", t_le, "value other", 2},
+    {"==", t_eq, "value other", 2},
+    {">", t_gt, "value other", 2},
+    {">=", t_ge, "value other", 2},
+    {"boolean", t_boolean, "value", 1},
+    {"callable", t_callable, "value", 1},
+    {"defined", t_defined, "value", 1},
+    {"divisibleby", t_divisibleby, "value num", 2},
+    {"eq", t_eq, "value other", 2},
+    {"equalto", t_eq, "value other", 2},
+    {"escaped", t_escaped, "value", 1},
+    {"even", t_even, "value", 1},
+    {"false", t_false, "value", 1},
+    {"filter", t_filter, "value", 1},
+    {"float", t_float, "value", 1},
+    {"ge", t_ge, "value other", 2},
+    {"greaterthan", t_gt, "value other", 2},
+    {"gt", t_gt, "value other", 2},
+    {"in", t_in, "value seq", 2},
+    {"integer", t_integer, "value", 1},
+    {"iterable", t_iterable, "value", 1},
+    {"le", t_le, "value other", 2},
+    {"lessthan", t_lt, "value other", 2},
+    {"lower", t_lower, "value", 1},
+    {"lt", t_lt, "value other", 2},
+    {"mapping", t_mapping, "value", 1},
+    {"ne", t_ne, "value other", 2},
+    {"none", t_none, "value", 1},
+    {"number", t_number, "value", 1},
+    {"odd", t_odd, "value", 1},
+    {"sameas", t_sameas, "value other", 2},
+    {"sequence", t_sequence, "value", 1},
+    {"string", t_string, "value", 1},
+    {"test", t_test, "value", 1},
+    {"true", t_true, "value", 1},
+    {"undefined", t_undefined, "value", 1},
+    {"upper", t_upper, "value", 1},
+    {NULL, NULL, NULL, 0}
+};
