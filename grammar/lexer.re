@@ -181,6 +181,11 @@ static int lex_raw(lexer *L, token *t, const char *tagstart)
         const char *a = p, *b = q;
         if (close_marker == '-') while (a < b && is_ws(*a)) a++;
         if (open_marker == '-') while (b > a && is_ws(b[-1])) b--;
+        else if (open_marker != '+' && L->lstrip_blocks) {
+            const char *w = b;
+            while (w > a && (w[-1] == ' ' || w[-1] == '\t')) w--;
+            if (w == L->src || w[-1] == '\n') b = w;
+        }
         L->cur = r + 2;
         after_close(L, end_marker, 1);
         L->cond = yycTEXT;

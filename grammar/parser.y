@@ -201,6 +201,8 @@ unary(A) ::= unary_nf(E).                    { A = E; }
 unary(A) ::= unary(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
 unary(A) ::= unary(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }
 unary(A) ::= unary(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
+unary(A) ::= unary(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0); }
+unary(A) ::= unary(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1); }
 unary_nf(A) ::= postfix(E).                  { A = E; }
 unary_nf(A) ::= MINUS(T) unary_nf(E).        { A = ast_unary(P, N_NEG, T, E); }
 unary_nf(A) ::= PLUS(T) unary_nf(E).         { A = ast_unary(P, N_POS, T, E); }

@@ -86,6 +86,10 @@ bool op_contains(jrt *R, value container, value item, bool *out);
 bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out);
 /* the run-time generator for |random, |shuffle: uniform in [0, n) */
 uint64_t rt_random(jrt *R, uint64_t n);
+/* A mutating method got a receiver shared between renders (the context is immortal): give
+ * this render its own copy. On success *v is a BORROWED reference to the render-local copy
+ * (the render keeps it alive); false + error when v is not copyable (a compiled constant). */
+bool op_unshare(jrt *R, value *v, const char *method);
 /* undefined handling: an error if v is undefined (with its message), else true */
 bool op_check_defined(jrt *R, value v);
 

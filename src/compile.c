@@ -419,6 +419,10 @@ static void expr(comp *c, node *n)
         emit(c, OP_CONST, add_const(c, val_dup(n->v)), 0, 0, n->pos);
         break;
     case N_NAME:
+        if (is_name(n, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
+            emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos); /* `loop` as a value: a snapshot */
+            break;
+        }
         load_name(c, n);
         break;
     case N_ATTR:
@@ -591,6 +595,7 @@ static void compile_for(comp *c, node *n)
     int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
     store_targets(c, n->a);
     body(c, n->c);
+    if (n->d) emit(c, OP_LOOP_DONE, 0, 0, 0, n->pos); /* Jinja2: break/continue leave it unset */
     emit(c, OP_JUMP, lc.iter_pc, 0, 0, n->pos);
     patch_here(c, lc.iter_pc);
     for (patch *p = lc.breaks; p; p = p->next) patch_here(c, p->at);
@@ -841,17 +846,24 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     size_t nlen = strlen(name);
     T->name = rt_alloc(R, NULL, 0, nlen + 1);
     T->src = rt_alloc(R, NULL, 0, len + 1);
+    T->srclen = len;
     if (!T->name || !T->src) { comp_free(R, T); return false; }
     memcpy(T->name, name, nlen + 1);
-    memcpy(T->src, src, len);
+    /* Jinja2 normalises \r\n and \r to \n in everything it reads */
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] == '\r') {
+            T->src[w++] = '\n';
+            if (i + 1 < len && src[i + 1] == '\n') i++;
+        } else {
+            T->src[w++] = src[i];
+        }
+    }
+    len = w;
     T->src[len] = 0; /* the lexer's sentinel */
     /* Jinja2 drops one trailing newline unless keep_trailing_newline */
     size_t effective = len;
-    if (!E->cfg.keep_trailing_newline && effective && T->src[effective - 1] == '\n') {
-        effective--;
-        if (effective && T->src[effective - 1] == '\r') effective--;
-    }
-    T->srclen = len;
+    if (!E->cfg.keep_trailing_newline && effective && T->src[effective - 1] == '\n') effective--;
     diag_init(D, R, T->name, T->src, len);
 
     pctx P;

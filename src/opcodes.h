@@ -67,7 +67,9 @@ OP(CALL_METHOD, "a=name c=npos b=nkw", -1, 1)
 OP(FOR_PREP, "", 1, 0)
 /* push the next item of the innermost loop, or jump to a when it is exhausted */
 OP(FOR_ITER, "a=target", 0, 1)
-/* end the innermost loop; push whether it ran at least once (for `else`) */
+/* the loop body ran to its end once (break and continue skip this): `else` will not run */
+OP(LOOP_DONE, "", 0, 0)
+/* end the innermost loop; push whether its body ever ran to the end (for `else`) */
 OP(FOR_END, "", 0, 1)
 /* push loop.<field c> of the loop a levels out (0 = innermost) */
 OP(LOOP_ATTR, "c=field a=depth", 0, 1)

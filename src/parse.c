@@ -284,7 +284,8 @@ node *ast_cond(pctx *P, node *then, node *cond, node *els)
 
 node *ast_call(pctx *P, node *callee, node *args, token at)
 {
-    node *n = ast_node(P, N_CALL, at.pos);
+    (void)at;
+    node *n = ast_node(P, N_CALL, callee->pos);
     n->a = callee;
     n->head = args->head;
     n->last = args->last;

@@ -25,6 +25,7 @@
 typedef struct loopstate {
     value items;      /* owned list */
     size_t i, n;      /* i: items consumed so far (the current item's 1-based index) */
+    bool done;        /* the body ran to its end at least once */
     value last;       /* loop.changed's previous arguments, JV_ABSENT at first */
 } loopstate;
 
@@ -46,6 +47,11 @@ typedef struct vm {
     value *root_slots;       /* the top-level frame's slots (macros read template variables) */
     const unit *root_unit;
     jdict *memo;             /* provider answers of this render */
+    /* copy-on-write of the shared (immortal) context: the first mutation copies it once;
+     * ovl maps each shared container to its render-local copy */
+    struct { const jhdr *from; value to; } *ovl;
+    size_t novl, capovl;
+    value ctx_copy;
     int depth;               /* macro call depth */
     uint32_t err_pos;
     const template *err_tmpl;
@@ -160,6 +166,103 @@ bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
     }
     if (fn.t == JV_UNDEF) return undef_error(R, fn);
     return rt_error(R, JINN_ERR_TYPE, "'%s' object is not callable", val_type_name(fn));
+}
+
+/* ======================================================================================
+ * Copy-on-write of the shared context
+ * ====================================================================================== */
+
+static bool shared_container(value v)
+{
+    return (v.t == JV_LIST || v.t == JV_DICT) && v.u.h->rc >= JH_IMMORTAL;
+}
+
+static value *ovl_find(vm *V, const jhdr *h)
+{
+    if (!V->capovl) return NULL;
+    size_t mask = V->capovl - 1;
+    for (size_t i = ((uintptr_t)h >> 4) & mask;; i = (i + 1) & mask) {
+        if (!V->ovl[i].from) return NULL;
+        if (V->ovl[i].from == h) return &V->ovl[i].to;
+    }
+}
+
+static bool ovl_add(vm *V, const jhdr *h, value to)
+{
+    if ((V->novl + 1) * 2 > V->capovl) {
+        size_t cap = V->capovl ? V->capovl * 2 : 64;
+        void *old = V->ovl;
+        size_t oldcap = V->capovl;
+        V->ovl = rt_alloc(V->R, NULL, 0, cap * sizeof *V->ovl);
+        if (!V->ovl) { V->ovl = old; return false; }
+        memset(V->ovl, 0, cap * sizeof *V->ovl);
+        V->capovl = cap;
+        V->novl = 0;
+        for (size_t i = 0; i < oldcap; i++)
+            if (((typeof(V->ovl))old)[i].from) ovl_add(V, ((typeof(V->ovl))old)[i].from, ((typeof(V->ovl))old)[i].to);
+        if (old) rt_alloc(V->R, old, oldcap * sizeof *V->ovl, 0);
+    }
+    size_t mask = V->capovl - 1;
+    size_t i = ((uintptr_t)h >> 4) & mask;
+    while (V->ovl[i].from) i = (i + 1) & mask;
+    V->ovl[i].from = h;
+    V->ovl[i].to = to;
+    V->novl++;
+    return true;
+}
+
+/* a render-local deep copy of a shared container (owned), registering every copy */
+static value deep_copy(vm *V, value x, int depth)
+{
+    if (!shared_container(x)) return val_dup(x);
+    value *seen = ovl_find(V, x.u.h);
+    if (seen) return val_dup(*seen);
+    if (depth > 512) { rt_error(V->R, JINN_ERR_LIMIT, "context nested too deeply"); return v_err(); }
+    value c = x.t == JV_LIST ? v_list(V->R, x.u.l->len) : v_dict(V->R, 0);
+    if (c.t == JV_ERROR) return c;
+    c.f = x.f;
+    if (!ovl_add(V, x.u.h, c)) { val_drop(V->R, c); return v_err(); }
+    if (x.t == JV_LIST) {
+        for (size_t i = 0; i < x.u.l->len; i++) {
+            value e = deep_copy(V, x.u.l->items[i], depth + 1);
+            if (e.t == JV_ERROR || !list_push(V->R, c.u.l, e)) return v_err();
+        }
+    } else {
+        jentry *e;
+        for (size_t i = 0; dict_next(x.u.m, &i, &e);) {
+            value v = deep_copy(V, e->val, depth + 1);
+            if (v.t == JV_ERROR || !dict_set(V->R, c.u.m, val_dup(e->key), v)) return v_err();
+        }
+    }
+    return val_dup(c);
+}
+
+bool op_unshare(jrt *R, value *v, const char *method)
+{
+    vm *V = R->vm;
+    if (V && V->ctx && V->ctx_copy.t != JV_DICT) {
+        value c = deep_copy(V, *V->ctx, 0);
+        if (c.t == JV_ERROR) return false;
+        V->ctx_copy = c;
+        V->ctx = &V->ctx_copy;
+    }
+    value *copy = V ? ovl_find(V, v->u.h) : NULL;
+    if (!copy)
+        return rt_error(R, JINN_ERR_TYPE, "cannot %s: the %s is a read-only constant", method, val_type_name(*v));
+    uint8_t f = v->f;
+    *v = *copy;
+    v->f = f;
+    return true;
+}
+
+/* a value read through a stale reference to a shared container: its render-local copy */
+static inline value resolve(vm *V, value x)
+{
+    if (V->novl && shared_container(x)) {
+        value *c = ovl_find(V, x.u.h);
+        if (c) return val_dup(*c);
+    }
+    return x;
 }
 
 /* ======================================================================================
@@ -332,14 +435,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(LOAD) {
         int s = ip->a;
         while (slots[s].t == JV_ABSENT && u->slot_parent[s] >= 0) s = u->slot_parent[s];
-        if (slots[s].t != JV_ABSENT) { *sp++ = val_dup(slots[s]); NEXT(); }
+        if (slots[s].t != JV_ABSENT) { *sp++ = resolve(V, val_dup(slots[s])); NEXT(); }
         goto load_global_b;
     }
     CASE(LOAD_ROOT) {
         int s = ip->a;
         const unit *ru = V->root_unit;
         while (V->root_slots[s].t == JV_ABSENT && ru->slot_parent[s] >= 0) s = ru->slot_parent[s];
-        if (V->root_slots[s].t != JV_ABSENT) { *sp++ = val_dup(V->root_slots[s]); NEXT(); }
+        if (V->root_slots[s].t != JV_ABSENT) { *sp++ = resolve(V, val_dup(V->root_slots[s])); NEXT(); }
         goto load_global_b;
     }
     load_global_b: {
@@ -363,7 +466,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     }
     CASE(GETATTR) {
-        a = sp[-1];
+        a = sp[-1] = resolve(V, sp[-1]);
         jstr *name = T->names[ip->a];
         if (a.t == JV_DICT) {
             value key = {.t = JV_STR};
@@ -380,7 +483,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(GETITEM)
         b = *--sp;
-        a = sp[-1];
+        a = sp[-1] = resolve(V, sp[-1]);
         r = op_getitem(R, a, b);
         val_drop(R, b);
         if (r.t == JV_ERROR) FAIL();
@@ -581,7 +684,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     }
     CASE(FOR_PREP) {
-        a = *--sp;
+        a = resolve(V, *--sp);
         r = op_to_list(R, a);
         val_drop(R, a);
         if (r.t == JV_ERROR) FAIL();
@@ -597,17 +700,21 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         L->i = 0;
         L->n = r.u.l->len;
         L->last = v_absent();
+        L->done = false;
         NEXT();
     }
     CASE(FOR_ITER) {
         loopstate *L = &V->loops[V->nloops - 1];
         if (L->i >= L->n || L->i >= L->items.u.l->len) JUMP(ip->a);
-        *sp++ = val_dup(L->items.u.l->items[L->i++]);
+        *sp++ = resolve(V, val_dup(L->items.u.l->items[L->i++]));
         NEXT();
     }
+    CASE(LOOP_DONE)
+        V->loops[V->nloops - 1].done = true;
+        NEXT();
     CASE(FOR_END) {
         loopstate *L = &V->loops[--V->nloops];
-        bool ran = L->i > 0;
+        bool ran = L->done;
         val_drop(R, L->items);
         val_drop(R, L->last);
         *sp++ = v_bool(ran);
@@ -627,7 +734,21 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         case LF_PREVITEM: r = i >= 2 ? val_dup(L->items.u.l->items[i - 2]) : v_undef(); break;
         case LF_NEXTITEM: r = i < n && (size_t)i < L->items.u.l->len ? val_dup(L->items.u.l->items[i]) : v_undef(); break;
         case LF_DEPTH: r = v_int(1); break;
-        default: r = v_int(0); break;
+        case LF_DEPTH0: r = v_int(0); break;
+        default: {
+            /* the loop object itself: a dict of its variables at this iteration */
+            static const char *const names[] = {"index", "index0", "revindex", "revindex0", "first",
+                                                "last", "length", "depth", "depth0"};
+            value vals[] = {v_int(i), v_int(i - 1), v_int(n - i + 1), v_int(n - i), v_bool(i == 1),
+                            v_bool(i == n), v_int(n), v_int(1), v_int(0)};
+            r = v_dict(R, 12);
+            if (r.t == JV_ERROR) FAIL();
+            for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+                value key = v_cstr(R, names[k]);
+                if (key.t == JV_ERROR || !dict_set(R, r.u.m, key, vals[k])) { val_drop(R, r); FAIL(); }
+            }
+            break;
+        }
         }
         *sp++ = r;
         NEXT();
@@ -765,6 +886,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     V.R = R;
     V.T = T;
     V.ctx = ctx && ctx->t == JV_DICT ? ctx : NULL;
+    V.ctx_copy = v_none();
     R->vm = &V;
     const unit *u = &T->units[0];
     bool ok = push_out(&V);
@@ -784,6 +906,10 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         ok = false;
     }
     if (V.memo) { value m = {.t = JV_DICT}; m.u.m = V.memo; val_drop(R, m); }
+    for (size_t i = 0; i < V.capovl; i++)
+        if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
+    if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
+    val_drop(R, V.ctx_copy);
     while (V.stk) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
     if (V.loops) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
     if (V.outs) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);

@@ -20,13 +20,13 @@
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
 #define FMT_MAX_WIDTH 10000
 
-static bool mutable_receiver(jrt *R, value v, const char *method)
+/* Mutating methods need a receiver this render owns: values of the shared context are
+ * copied for the render on first mutation (op_unshare), so args[0] may be replaced. */
+static bool mutable_receiver(jrt *R, value *v, const char *method)
 {
-    if (v.t == JV_LIST && (v.f & JV_TUPLE))
+    if (v->t == JV_LIST && (v->f & JV_TUPLE))
         return rt_error(R, JINN_ERR_TYPE, "'tuple' object has no attribute '%s'", method);
-    if (v.u.h->rc >= JH_IMMORTAL)
-        return rt_error(R, JINN_ERR_TYPE, "cannot %s: the %s is a shared read-only value",
-                        method, val_type_name(v));
+    if (v->u.h->rc >= JH_IMMORTAL) return op_unshare(R, v, method);
     return true;
 }
 
@@ -44,7 +44,7 @@ static const char *repr_of(jrt *R, jbuf *b, value v)
 /* update([mapping_or_pairs], **kwargs) */
 BI_FN(d_update)
 {
-    if (!mutable_receiver(R, args[0], "update")) return false;
+    if (!mutable_receiver(R, &args[0], "update")) return false;
     if (!lib_dict_update(R, args[0].u.m, args[1], args[2].u.m)) return false;
     *out = v_none();
     return true;
@@ -81,7 +81,7 @@ BI_FN(d_items) { return d_view(R, args[0], 2, out); }
 /* pop(key[, default]) — KeyError when missing and no default */
 BI_FN(d_pop)
 {
-    if (!mutable_receiver(R, args[0], "pop") || !lib_check_hashable(R, args[1])) return false;
+    if (!mutable_receiver(R, &args[0], "pop") || !lib_check_hashable(R, args[1])) return false;
     if (!dict_get(args[0].u.m, args[1])) {
         if (ARG_GIVEN(2)) { *out = val_dup(args[2]); return true; }
         jbuf b = {0};
@@ -98,7 +98,7 @@ BI_FN(d_setdefault)
     if (!lib_check_hashable(R, args[1])) return false;
     value *v = dict_get(args[0].u.m, args[1]);
     if (v) { *out = val_dup(*v); return true; }
-    if (!mutable_receiver(R, args[0], "setdefault")) return false;
+    if (!mutable_receiver(R, &args[0], "setdefault")) return false;
     value dv = ARG_GIVEN(2) ? args[2] : v_none();
     if (!dict_set(R, args[0].u.m, val_dup(args[1]), val_dup(dv))) return false;
     *out = val_dup(dv);
@@ -120,7 +120,7 @@ BI_FN(d_copy)
 
 BI_FN(l_append)
 {
-    if (!mutable_receiver(R, args[0], "append")) return false;
+    if (!mutable_receiver(R, &args[0], "append")) return false;
     if (!list_push(R, args[0].u.l, val_dup(args[1]))) return false;
     *out = v_none();
     return true;
@@ -128,7 +128,7 @@ BI_FN(l_append)
 
 BI_FN(l_extend)
 {
-    if (!mutable_receiver(R, args[0], "extend")) return false;
+    if (!mutable_receiver(R, &args[0], "extend")) return false;
     value src = args[1];
     if (!lib_iterable(src))
         return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(src));
@@ -157,7 +157,7 @@ static size_t norm_index(int64_t i, size_t len)
 BI_FN(l_insert)
 {
     int64_t i;
-    if (!mutable_receiver(R, args[0], "insert") || !arg_int(R, args, 1, 0, &i, "index")) return false;
+    if (!mutable_receiver(R, &args[0], "insert") || !arg_int(R, args, 1, 0, &i, "index")) return false;
     jlist *l = args[0].u.l;
     size_t at = norm_index(i, l->len);
     if (!list_push(R, l, val_dup(args[2]))) return false;
@@ -171,7 +171,7 @@ BI_FN(l_insert)
 BI_FN(l_pop)
 {
     int64_t i;
-    if (!mutable_receiver(R, args[0], "pop") || !arg_int(R, args, 1, -1, &i, "index")) return false;
+    if (!mutable_receiver(R, &args[0], "pop") || !arg_int(R, args, 1, -1, &i, "index")) return false;
     jlist *l = args[0].u.l;
     if (!l->len) return rt_error(R, JINN_ERR_VALUE, "pop from empty list");
     if (i < 0) i += (int64_t)l->len;
@@ -184,7 +184,7 @@ BI_FN(l_pop)
 
 BI_FN(l_remove)
 {
-    if (!mutable_receiver(R, args[0], "remove")) return false;
+    if (!mutable_receiver(R, &args[0], "remove")) return false;
     jlist *l = args[0].u.l;
     for (size_t i = 0; i < l->len; i++) {
         if (!val_equal(l->items[i], args[1])) continue;
@@ -223,7 +223,7 @@ BI_FN(l_count)
 
 BI_FN(l_reverse)
 {
-    if (!mutable_receiver(R, args[0], "reverse")) return false;
+    if (!mutable_receiver(R, &args[0], "reverse")) return false;
     jlist *l = args[0].u.l;
     for (size_t i = 0, j = l->len; i + 1 < j; i++, j--) {
         value t = l->items[i];
@@ -241,7 +241,7 @@ BI_FN(l_sort)
     if (ARG_GIVEN(1) && args[1].t != JV_NONE)
         return rt_error(R, JINN_ERR_TYPE, "list.sort(): key= is not supported; use the sort filter with attribute=");
     bool reverse = arg_bool(R, args, 2, false);
-    if (R->err_kind || !mutable_receiver(R, args[0], "sort")) return false;
+    if (R->err_kind || !mutable_receiver(R, &args[0], "sort")) return false;
     if (!lib_sort(R, args[0].u.l->items, NULL, args[0].u.l->len, reverse)) return false;
     *out = v_none();
     return true;

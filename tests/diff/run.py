@@ -127,7 +127,9 @@ def render_jinja(case):
             keep_trailing_newline=case.opts["keep_trailing_newline"],
             extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
         )
-        out = env.from_string(case.source).render(**case.ctx)
+        # a fresh copy: templates may mutate the context ({% do items.append(..) %})
+        ctx = json.loads(json.dumps(case.ctx))
+        out = env.from_string(case.source).render(**ctx)
         return True, out.encode("utf-8")
     except Exception as e:  # any exception counts as a template failure
         return False, "%s: %s" % (type(e).__name__, e)
@@ -156,6 +158,8 @@ def render_jinn(case, binary):
                            timeout=TIMEOUT, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return "timeout after %ds" % TIMEOUT, b"", ""
+    except OSError as e:  # e.g. the binary is being relinked right now
+        return "could not run jinn: %s" % e, b"", ""
     err = p.stderr.decode("utf-8", "replace")
     if p.returncode == 0:
         return "ok", p.stdout, err
