@@ -219,6 +219,7 @@ test_arg(A) ::= INT(T).                      { A = ast_int(P, T); }
 test_arg(A) ::= FLOAT(T).                    { A = ast_float(P, T); }
 test_arg(A) ::= strings(S).                  { A = S; }
 test_arg(A) ::= LBRACKET(T) list_items(L) RBRACKET.  { A = ast_seq(P, N_LIST, T, L); }
+test_arg(A) ::= LBRACE(T) dict_items(L) RBRACE.      { A = ast_seq(P, N_DICT, T, L); }
 
 postfix(A) ::= primary(E).                   { A = E; }
 postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }

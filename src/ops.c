@@ -411,7 +411,9 @@ bool op_contains(jrt *R, value container, value item, bool *out)
         *out = dict_get(container.u.m, item) != NULL;
         return true;
     case JV_UNDEF:
-        return undef_error(R, container);
+        /* Jinja2's Undefined iterates as empty: nothing is in it */
+        *out = false;
+        return true;
     default:
         return rt_error(R, JINN_ERR_TYPE, "argument of type '%s' is not iterable", val_type_name(container));
     }
