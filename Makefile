@@ -47,18 +47,25 @@ $(BUILD)/%.o: %.c $(BUILD)/parser.h $(wildcard src/*.h include/*.h stdlib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-libjinn.a: $(CORE_O)
+LIBA     ?= libjinn.a
+JINN_BIN ?= bin/jinn
+
+$(LIBA): $(CORE_O)
 	rm -f $@
 	ar rcs $@ $^
 
 libjinn.so: $(CORE_O)
 	$(CC) -shared -o $@ $^ $(LDLIBS)
 
-lib: libjinn.a
+lib: $(LIBA)
 
-bin/jinn: $(CLI_O) libjinn.a
-	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_O) libjinn.a $(LDLIBS)
+$(JINN_BIN): $(CLI_O) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_O) $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/api_test: tests/api/api_test.c $(LIBA) include/jinn.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lpthread
 
 # ---- set-up, demo, tests ---------------------------------------------------------------------
 deps:
@@ -75,19 +82,13 @@ demo: deps all
 test: deps all
 	@./tests/run.sh
 
+# The sanitizer build lives apart (build-asan/, bin/jinn-asan) and runs the whole suite.
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 asan-test: deps
-	$(MAKE) BUILD=build-asan OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-	  LDFLAGS_EXTRA=-fsanitize=address,undefined bin-asan
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./bin/jinn-asan test tests/golden
-
-bin-asan:
-	@mkdir -p bin
-	$(MAKE) BUILD=$(BUILD) OPT="$(OPT)" $(BUILD)/libjinn-asan.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS_EXTRA) -o bin/jinn-asan $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c)) $(BUILD)/libjinn-asan.a $(LDLIBS)
-
-$(BUILD)/libjinn-asan.a: $(CORE_O) $(CLI_O)
-	rm -f $@
-	ar rcs $@ $(CORE_O)
+	$(MAKE) BUILD=build-asan LIBA=build-asan/libjinn.a JINN_BIN=bin/jinn-asan OPT="$(ASAN_FLAGS)" \
+	  LDFLAGS="-fsanitize=address,undefined" bin/jinn-asan build-asan/tests/api_test
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  JINN=bin/jinn-asan API_BIN=build-asan/tests/api_test ./tests/run.sh
 
 valgrind-test: deps all
 	./tests/valgrind.sh

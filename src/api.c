@@ -102,11 +102,13 @@ static void set_error(jrt *R, jinn_result *res, jinn_error_kind kind, const char
     } else if (src) {
         jbuf b = {0};
         diag_format(R, &b, name, src, srclen, pos, msg, msglen);
-        res->message = b.p ? b.p : dupstr(R, "", 0);
+        res->message = dupstr(R, b.p ? b.p : "", b.len);
+        buf_free(R, &b);
     } else {
         jbuf b = {0};
         buf_printf(R, &b, "%s: %.*s\n", name, (int)msglen, msg);
-        res->message = b.p;
+        res->message = dupstr(R, b.p ? b.p : "", b.len);
+        buf_free(R, &b);
     }
 }
 

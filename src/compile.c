@@ -125,11 +125,12 @@ static void patch_here(comp *c, int at)
 static int add_const(comp *c, value v)
 {
     template *T = c->T;
-    if ((T->nconsts & (T->nconsts - 1)) == 0) {
-        size_t cap = T->nconsts ? (size_t)T->nconsts * 2 : 8;
-        value *p = rt_alloc(c->R, T->consts, (size_t)T->nconsts * sizeof(value), cap * sizeof(value));
+    if (T->nconsts == T->capconsts) {
+        int cap = T->capconsts ? T->capconsts * 2 : 8;
+        value *p = rt_alloc(c->R, T->consts, (size_t)T->capconsts * sizeof(value), (size_t)cap * sizeof(value));
         if (!p) { val_drop(c->R, v); nomem(c); return 0; }
         T->consts = p;
+        T->capconsts = cap;
     }
     T->consts[T->nconsts] = v;
     return T->nconsts++;
@@ -141,11 +142,12 @@ static int add_name(comp *c, const char *s, size_t len)
     if (found) return (int)found->u.i;
     template *T = c->T;
     if (T->nnames >= 65535) { cfail(c, 0, "too many distinct names in one template"); return 0; }
-    if ((T->nnames & (T->nnames - 1)) == 0) {
-        size_t cap = T->nnames ? (size_t)T->nnames * 2 : 8;
-        jstr **p = rt_alloc(c->R, T->names, (size_t)T->nnames * sizeof(jstr *), cap * sizeof(jstr *));
+    if (T->nnames == T->capnames) {
+        int cap = T->capnames ? T->capnames * 2 : 8;
+        jstr **p = rt_alloc(c->R, T->names, (size_t)T->capnames * sizeof(jstr *), (size_t)cap * sizeof(jstr *));
         if (!p) { nomem(c); return 0; }
         T->names = p;
+        T->capnames = cap;
     }
     value k = v_str(c->R, s, len);
     if (k.t == JV_ERROR) { nomem(c); return 0; }
@@ -764,11 +766,12 @@ static void body(comp *c, node *b)
 static int new_unit(comp *c)
 {
     template *T = c->T;
-    if ((T->nunits & (T->nunits - 1)) == 0) {
-        size_t cap = T->nunits ? (size_t)T->nunits * 2 : 4;
-        unit *p = rt_alloc(c->R, T->units, (size_t)T->nunits * sizeof(unit), cap * sizeof(unit));
+    if (T->nunits == T->capunits) {
+        int cap = T->capunits ? T->capunits * 2 : 4;
+        unit *p = rt_alloc(c->R, T->units, (size_t)T->capunits * sizeof(unit), (size_t)cap * sizeof(unit));
         if (!p) { nomem(c); return -1; }
         T->units = p;
+        T->capunits = cap;
     }
     memset(&T->units[T->nunits], 0, sizeof(unit));
     T->units[T->nunits].caller_slot = T->units[T->nunits].varargs_slot = T->units[T->nunits].kwargs_slot = -1;
@@ -928,19 +931,19 @@ void comp_free(jrt *R, template *T)
         if (u->param_names) rt_alloc(R, u->param_names, (size_t)(u->nparams ? u->nparams : 1) * sizeof(jstr *), 0);
         if (u->name) { value v = {.t = JV_STR}; v.u.s = u->name; val_free_immortal(R, v); }
     }
-    if (T->units) rt_alloc(R, T->units, 1, 0);
+    if (T->units) rt_alloc(R, T->units, (size_t)T->capunits * sizeof(unit), 0);
     for (int i = 0; i < T->nconsts; i++) {
         if (T->consts[i].u.h && v_heap(T->consts[i]) && T->consts[i].u.h->rc < JH_IMMORTAL) val_drop(R, T->consts[i]);
         else val_free_immortal(R, T->consts[i]);
     }
-    if (T->consts) rt_alloc(R, T->consts, 1, 0);
+    if (T->consts) rt_alloc(R, T->consts, (size_t)T->capconsts * sizeof(value), 0);
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};
         v.u.s = T->names[i];
         if (T->names[i]->h.rc >= JH_IMMORTAL) val_free_immortal(R, v);
         else { T->names[i]->h.rc = 1; val_drop(R, v); }
     }
-    if (T->names) rt_alloc(R, T->names, 1, 0);
+    if (T->names) rt_alloc(R, T->names, (size_t)T->capnames * sizeof(jstr *), 0);
     if (T->name) rt_alloc(R, T->name, strlen(T->name) + 1, 0);
     if (T->src) rt_alloc(R, T->src, T->srclen + 1, 0);
     rt_alloc(R, T, sizeof *T, 0);

@@ -52,11 +52,11 @@ typedef struct jinn_template {
     char *src;            /* our copy of the source (diagnostics point into it) */
     size_t srclen;
     unit *units;          /* units[0] is the top level */
-    int nunits;
+    int nunits, capunits;
     value *consts;
-    int nconsts;
+    int nconsts, capconsts;
     jstr **names;         /* attribute / variable names, immortal, hashed */
-    int nnames;
+    int nnames, capnames;
     int autoescape;
 } template;
 

@@ -201,8 +201,13 @@ static value decode_string(pctx *P, token t)
         o += put_utf8(o, cp);
         p += 2 + w;
     }
-    s->len = (size_t)(o - s->s);
-    *o = 0;
+    size_t n = (size_t)(o - s->s);
+    /* shrink to fit: the allocator hook is told exact sizes */
+    jstr *fit = rt_alloc(P->R, s, sizeof(jstr) + t.len + 1, sizeof(jstr) + n + 1);
+    if (!fit) { rt_alloc(P->R, s, sizeof(jstr) + t.len + 1, 0); return v_err(); }
+    s = fit;
+    s->len = n;
+    s->s[n] = 0;
     value v = {.t = JV_STR};
     v.u.s = s;
     return v;

@@ -1,0 +1,163 @@
+/*
+ * api_test.c — the embedding API, through include/jinn.h only:
+ *   - compile errors come back as a kind, a position and a formatted message;
+ *   - a C provider answers the insert tags;
+ *   - every allocation goes through the allocator hook, and all of it is given back;
+ *   - one compiled template rendered from several threads at once gives identical output
+ *     (no global mutable state; context values are shared read-only and copied on write).
+ * Prints "N passed, M failed".
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jinn.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) do { \
+    if (cond) passed++; \
+    else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } \
+} while (0)
+
+/* ---- an allocator that counts ------------------------------------------------------------- */
+static atomic_long live_bytes, nallocs;
+
+static void *counting_alloc(void *user, void *ptr, size_t old, size_t n)
+{
+    (void)user;
+    if (ptr) atomic_fetch_sub(&live_bytes, (long)old);
+    if (n == 0) { free(ptr); return NULL; }
+    void *p = realloc(ptr, n);
+    if (p) { atomic_fetch_add(&live_bytes, (long)n); atomic_fetch_add(&nallocs, 1); }
+    else if (ptr) atomic_fetch_add(&live_bytes, (long)old);
+    return p;
+}
+
+/* ---- a C provider --------------------------------------------------------------------------- */
+static int my_lookup(void *user, jinn_lookup_kind kind, const char *id, size_t len, const char **json, size_t *jlen)
+{
+    (void)user;
+    *json = NULL;
+    if (kind == JINN_LOOKUP_EXPRESSION && len == 3 && !memcmp(id, "ctr", 3)) { *json = "0.42"; *jlen = 4; return JINN_OK; }
+    if (kind == JINN_LOOKUP_METRIC && len == 4 && !memcmp(id, "base", 4)) { *json = "0.3"; *jlen = 3; return JINN_OK; }
+    if (kind == JINN_LOOKUP_AGGREGATE && len == 4 && !memcmp(id, "boom", 4)) { *json = "backend down"; *jlen = 12; return JINN_ERROR; }
+    return JINN_ERROR;
+}
+
+static const char channel[] =
+    "{% set C = [] %}{% for c in channels %}{% do c.update({'seen': true}) %}"
+    "{% do C.append({'name': c.name, 'expression': c.expression, 'metric': c.metric}) %}{% endfor %}"
+    "{% set w = [] %}{% for c in C if c.expression > c.metric %}{% do w.append(c) %}{% endfor %}"
+    "{{ (w|sort(true, true, 'expression')|first).name if w else C|random }} {{ channels|selectattr('seen')|list|length }}"
+    "{% expressionvar ctr %}{{ expression_result }}{% endexpressionvar %}";
+
+typedef struct {
+    jinn_env *env;
+    const jinn_template *t;
+    const jinn_context *ctx;
+    char expect[256];
+    int mismatches;
+} thread_arg;
+
+static void *render_many(void *p)
+{
+    thread_arg *a = p;
+    jinn_buf out = {0};
+    jinn_result res;
+    for (int i = 0; i < 2000; i++) {
+        jinn_render_opts o = {a->ctx, (uint64_t)i};
+        if (jinn_render(a->t, &o, &out, &res) != JINN_OK || strcmp(out.data, a->expect)) a->mismatches++;
+        jinn_result_clear(a->env, &res);
+    }
+    jinn_buf_free(a->env, &out);
+    return NULL;
+}
+
+int main(void)
+{
+    jinn_config cfg;
+    jinn_config_init(&cfg);
+    cfg.alloc = counting_alloc;
+    jinn_env *env = jinn_env_new(&cfg);
+    jinn_provider prov = {1, my_lookup, NULL};
+    CHECK(jinn_env_set_provider(env, &prov, NULL) == JINN_OK, "set provider");
+
+    /* compile errors */
+    jinn_template *t = NULL;
+    jinn_result res;
+    const char *bad = "line one\n{% for x in y %}{{ x }";
+    CHECK(jinn_compile(env, "bad.jinja", bad, strlen(bad), &t, &res) == JINN_ERROR, "bad template fails");
+    CHECK(res.kind == JINN_ERR_SYNTAX, "kind %d", res.kind);
+    CHECK(res.line == 2, "line %d", res.line);
+    CHECK(res.message && strstr(res.message, "bad.jinja:2:"), "message %s", res.message ? res.message : "(null)");
+    jinn_result_clear(env, &res);
+
+    /* a render with a context and the provider */
+    const char *ok = "{{ n * 2 }} {% expressionvar ctr %}{{ expression_result }}{% endexpressionvar %}"
+                     "{% metricsvar metric_id:base %}/{{ metric_result }}{% endmetricsvar %}";
+    CHECK(jinn_compile(env, "ok", ok, strlen(ok), &t, &res) == JINN_OK, "compile ok");
+    jinn_context *ctx = NULL;
+    CHECK(jinn_context_from_json(env, "{\"n\": 21}", 9, &ctx, &res) == JINN_OK, "context");
+    jinn_buf out = {0};
+    jinn_render_opts o = {ctx, 1};
+    CHECK(jinn_render(t, &o, &out, &res) == JINN_OK, "render");
+    CHECK(out.data && !strcmp(out.data, "42 0.42/0.3"), "output '%s'", out.data ? out.data : "");
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+    jinn_context_free(ctx);
+    o.context = NULL;
+
+    /* a provider failure is a provider error naming the id */
+    const char *boom = "{% aggregate boom %}{{ aggregate_result }}{% endaggregate %}";
+    CHECK(jinn_compile(env, "boom", boom, strlen(boom), &t, &res) == JINN_OK, "compile boom");
+    CHECK(jinn_render(t, &o, &out, &res) == JINN_ERROR, "boom fails");
+    CHECK(res.kind == JINN_ERR_PROVIDER && strstr(res.text, "boom") && strstr(res.text, "backend down"), "provider error: %s", res.text);
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+
+    /* a missing value: none and a warning */
+    const char *miss = "[{% expressionvar nope %}{{ expression_result }}{% endexpressionvar %}]";
+    CHECK(jinn_compile(env, "miss", miss, strlen(miss), &t, &res) == JINN_OK, "compile miss");
+    CHECK(jinn_render(t, &o, &out, &res) == JINN_OK && !strcmp(out.data, "[None]"), "miss output %s", out.data);
+    CHECK(res.nwarnings == 1 && strstr(res.warnings, "nope"), "warning");
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+
+    /* one template, one shared context, four threads */
+    CHECK(jinn_compile(env, "channel", channel, strlen(channel), &t, &res) == JINN_OK, "compile channel: %s", res.message);
+    const char *cj = "{\"channels\": [{\"name\": \"email\", \"expression\": 7.25, \"metric\": 3.1},"
+                     "{\"name\": \"sms\", \"expression\": 4.0, \"metric\": 5.5},"
+                     "{\"name\": \"push\", \"expression\": 8.9, \"metric\": 2.4}]}";
+    CHECK(jinn_context_from_json(env, cj, strlen(cj), &ctx, &res) == JINN_OK, "channel context");
+    thread_arg args[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        args[i].env = env;
+        args[i].t = t;
+        args[i].ctx = ctx;
+        snprintf(args[i].expect, sizeof args[i].expect, "push 30.42");
+        args[i].mismatches = 0;
+        pthread_create(&th[i], NULL, render_many, &args[i]);
+    }
+    int mism = 0;
+    for (int i = 0; i < 4; i++) { pthread_join(th[i], NULL); mism += args[i].mismatches; }
+    CHECK(mism == 0, "%d renders differed across threads", mism);
+    /* the shared context was not changed by the renders' updates */
+    const char *probe = "{{ channels|selectattr('seen')|list|length }}";
+    jinn_template *t2 = NULL;
+    jinn_compile(env, "probe", probe, strlen(probe), &t2, &res);
+    o.context = ctx;
+    CHECK(jinn_render(t2, &o, &out, &res) == JINN_OK && !strcmp(out.data, "0"), "context untouched: %s", out.data);
+    jinn_template_free(t2);
+    jinn_template_free(t);
+    jinn_context_free(ctx);
+    jinn_buf_free(env, &out);
+    jinn_env_free(env);
+    CHECK(atomic_load(&live_bytes) == 0, "%ld bytes still allocated through the hook", atomic_load(&live_bytes));
+    CHECK(atomic_load(&nallocs) > 0, "the hook was used");
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
