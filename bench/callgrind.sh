@@ -47,18 +47,21 @@ ir() { # ir N W -> total instructions executed by the driver
   local n="$1" w="$2"
   valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" \
     "$DRIVER" --iters "$n" "$WL" "$TMP/out" "$w" >/dev/null 2>"$TMP/cg.err" \
-    || { cat "$TMP/cg.err" >&2; return 1; }
+    || { grep -v "^==[0-9]*==" "$TMP/cg.err" >&2; return 1; }
   grep -m1 -oE 'Collected : [0-9]+' "$TMP/cg.err" | grep -oE '[0-9]+'
 }
 
 echo "# $(date -u +%Y-%m-%dT%H%M%SZ) callgrind instruction counts ($(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo 'no commit'))"
+status=0
 for w in "${WS[@]}"; do
   case "$w" in
     W1) n="${N_W1:-20000}"; unit=render ;;
     W2) n="${N_W2:-20}"; unit=render ;;
     W3) n="${N_W3:-20}"; unit=compile ;;
   esac
-  a="$(ir "$n" "$w")"; b="$(ir 0 "$w")"
+  if ! a="$(ir "$n" "$w")" || ! b="$(ir 0 "$w")"; then
+    printf "%-12s %-4s %14s\n" jinn "$w" "FAILED"; status=1; continue
+  fi
   printf "%-12s %-4s %14s instructions/%-8s (N=%s)\n" jinn "$w" \
     "$(python3 -c "print(f'{($a - $b) / $n:,.0f}')")" "$unit" "$n"
 done
@@ -66,3 +69,4 @@ done
 if [ "$WANT_PEERS" = 1 ]; then
   "$SHARED/bench/callgrind_peers.sh" "${PEERS[@]}" | grep -v '^#'
 fi
+exit "$status"

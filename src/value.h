@@ -73,9 +73,9 @@ struct jfunc;
 typedef struct value {
     uint8_t t;
     uint8_t f;     /* JV_SAFE, JV_TUPLE, JV_NS */
-    union {
-        bool b;
+    union {          /* i first: `value v = {.t = ...}` zeroes all 8 bytes */
         int64_t i;
+        bool b;
         double d;
         jstr *s;
         struct jlist *l;

@@ -76,7 +76,7 @@ static value *frame_alloc(vm *V, size_t n)
     }
     value *p = c->v + c->used;
     c->used += n;
-    for (size_t i = 0; i < n; i++) p[i].t = JV_ABSENT;
+    for (size_t i = 0; i < n; i++) p[i] = v_absent();
     return p;
 }
 
@@ -599,7 +599,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (r.t == JV_ERROR) FAIL();
         if (ip->op == OP_BUILD_TUPLE) r.f |= JV_TUPLE;
         sp -= n;
-        memcpy(r.u.l->items, sp, (size_t)n * sizeof(value));
+        if (n) memcpy(r.u.l->items, sp, (size_t)n * sizeof(value));
         r.u.l->len = (size_t)n;
         *sp++ = r;
         NEXT();
@@ -769,7 +769,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value *args = sp - n;
         r = v_list(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
-        memcpy(r.u.l->items, args, (size_t)n * sizeof(value));
+        if (n) memcpy(r.u.l->items, args, (size_t)n * sizeof(value));
         r.u.l->len = (size_t)n;
         sp = args;
         bool changed = L->last.t == JV_ABSENT || !val_equal(L->last, r);

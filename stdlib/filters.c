@@ -829,6 +829,14 @@ BI_FN(f_sum)
  * ====================================================================================== */
 
 /* map(value, name, *args, **kwargs) or map(value, attribute=..., default=...) */
+/* a builtin that fails releases what it had put in *out (the caller does not) */
+static bool fail_out(jrt *R, value *out)
+{
+    val_drop(R, *out);
+    *out = v_none();
+    return false;
+}
+
 BI_FN(f_map)
 {
     jlist *pos = args[1].u.l;
@@ -848,13 +856,14 @@ BI_FN(f_map)
             lib_repr_buf(R, &b, e->key);
             rt_error(R, JINN_ERR_VALUE, "Unexpected keyword argument %s", b.p ? b.p : "?");
             buf_free(R, &b);
-            return false;
+            return fail_out(R, out);
         }
     } else if (!pos->len) {
-        return rt_error(R, JINN_ERR_VALUE, "map requires a filter argument");
+        rt_error(R, JINN_ERR_VALUE, "map requires a filter argument");
+        return fail_out(R, out);
     }
     value l;
-    if (!items_of(R, args[0], &l)) return false;
+    if (!items_of(R, args[0], &l)) return fail_out(R, out);
     bool ok = true;
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i], r;
@@ -869,7 +878,7 @@ BI_FN(f_map)
         if (ok) ok = list_push(R, out->u.l, r);
     }
     val_drop(R, l);
-    return ok;
+    return ok || fail_out(R, out);
 }
 
 static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_attr)
@@ -881,12 +890,15 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
     if (!val_truthy(R, args[0])) return true;
     size_t off = 0;
     if (by_attr) {
-        if (!pos->len) return rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name");
+        if (!pos->len) {
+            rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name");
+            return fail_out(R, out);
+        }
         off = 1;
     }
     bool has_test = pos->len > off;
     value l;
-    if (!items_of(R, args[0], &l)) return false;
+    if (!items_of(R, args[0], &l)) return fail_out(R, out);
     bool ok = true;
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i];
@@ -906,7 +918,7 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
         if (ok && t != reject) ok = list_push(R, out->u.l, val_dup(it));
     }
     val_drop(R, l);
-    return ok;
+    return ok || fail_out(R, out);
 }
 
 BI_FN(f_select) { return select_reject(R, args, out, false, false); }
