@@ -174,27 +174,27 @@ not_expr(A) ::= compare(E).                  { A = E; }
 not_expr(A) ::= NOT(T) not_expr(E).          { A = ast_unary(P, N_NOT, T, E); }
 
 compare(A) ::= math1(E).                     { A = E; }
-compare(A) ::= compare(L) EQ math1(R).       { A = ast_compare(P, L, C_EQ, R); }
-compare(A) ::= compare(L) NE math1(R).       { A = ast_compare(P, L, C_NE, R); }
-compare(A) ::= compare(L) LT math1(R).       { A = ast_compare(P, L, C_LT, R); }
-compare(A) ::= compare(L) LE math1(R).       { A = ast_compare(P, L, C_LE, R); }
-compare(A) ::= compare(L) GT math1(R).       { A = ast_compare(P, L, C_GT, R); }
-compare(A) ::= compare(L) GE math1(R).       { A = ast_compare(P, L, C_GE, R); }
-compare(A) ::= compare(L) IN math1(R).       { A = ast_compare(P, L, C_IN, R); }
-compare(A) ::= compare(L) NOT IN math1(R).   { A = ast_compare(P, L, C_NOTIN, R); }
+compare(A) ::= compare(L) EQ(T) math1(R). { A = ast_compare(P, L, C_EQ, R, T); }
+compare(A) ::= compare(L) NE(T) math1(R). { A = ast_compare(P, L, C_NE, R, T); }
+compare(A) ::= compare(L) LT(T) math1(R). { A = ast_compare(P, L, C_LT, R, T); }
+compare(A) ::= compare(L) LE(T) math1(R). { A = ast_compare(P, L, C_LE, R, T); }
+compare(A) ::= compare(L) GT(T) math1(R). { A = ast_compare(P, L, C_GT, R, T); }
+compare(A) ::= compare(L) GE(T) math1(R). { A = ast_compare(P, L, C_GE, R, T); }
+compare(A) ::= compare(L) IN(T) math1(R). { A = ast_compare(P, L, C_IN, R, T); }
+compare(A) ::= compare(L) NOT(T) IN math1(R). { A = ast_compare(P, L, C_NOTIN, R, T); }
 
 math1(A) ::= concat(E).                      { A = E; }
-math1(A) ::= math1(L) PLUS concat(R).        { A = ast_bin(P, N_BIN, B_ADD, L, R); }
-math1(A) ::= math1(L) MINUS concat(R).       { A = ast_bin(P, N_BIN, B_SUB, L, R); }
+math1(A) ::= math1(L) PLUS(T) concat(R).    { A = ast_binop(P, B_ADD, L, R, T); }
+math1(A) ::= math1(L) MINUS(T) concat(R).   { A = ast_binop(P, B_SUB, L, R, T); }
 concat(A) ::= math2(E).                      { A = E; }
-concat(A) ::= concat(L) TILDE math2(R).      { A = ast_bin(P, N_BIN, B_CONCAT, L, R); }
+concat(A) ::= concat(L) TILDE(T) math2(R).   { A = ast_binop(P, B_CONCAT, L, R, T); }
 math2(A) ::= pow(E).                         { A = E; }
-math2(A) ::= math2(L) MUL pow(R).            { A = ast_bin(P, N_BIN, B_MUL, L, R); }
-math2(A) ::= math2(L) DIV pow(R).            { A = ast_bin(P, N_BIN, B_DIV, L, R); }
-math2(A) ::= math2(L) FLOORDIV pow(R).       { A = ast_bin(P, N_BIN, B_FLOORDIV, L, R); }
-math2(A) ::= math2(L) MOD pow(R).            { A = ast_bin(P, N_BIN, B_MOD, L, R); }
+math2(A) ::= math2(L) MUL(T) pow(R).     { A = ast_binop(P, B_MUL, L, R, T); }
+math2(A) ::= math2(L) DIV(T) pow(R).     { A = ast_binop(P, B_DIV, L, R, T); }
+math2(A) ::= math2(L) FLOORDIV(T) pow(R). { A = ast_binop(P, B_FLOORDIV, L, R, T); }
+math2(A) ::= math2(L) MOD(T) pow(R).     { A = ast_binop(P, B_MOD, L, R, T); }
 pow(A) ::= unary(E).                         { A = E; }
-pow(A) ::= pow(L) POW unary(R).              { A = ast_bin(P, N_BIN, B_POW, L, R); }
+pow(A) ::= pow(L) POW(T) unary(R).     { A = ast_binop(P, B_POW, L, R, T); }
 
 /* unary minus binds tighter than filters and tests: -x|f is f(-x) */
 unary(A) ::= unary_nf(E).                    { A = E; }

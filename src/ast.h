@@ -99,7 +99,8 @@ node *ast_attr(pctx *P, node *obj, token name);
 node *ast_attr_int(pctx *P, node *obj, token num);    /* x.0 */
 node *ast_item(pctx *P, node *obj, node *key, token at);
 node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token at);
-node *ast_compare(pctx *P, node *left, int op, node *right);
+node *ast_compare(pctx *P, node *left, int op, node *right, token at);
+node *ast_binop(pctx *P, int op, node *a, node *b, token at); /* reported at the operator */
 node *ast_cond(pctx *P, node *then, node *cond, node *els);
 node *ast_call(pctx *P, node *callee, node *args, token at);
 node *ast_kwarg(pctx *P, token name, node *value);

@@ -55,6 +55,10 @@ typedef struct comp {
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
     jdict *name_index;           /* name -> index into T->names */
+    /* LOAD_ROOTs emitted in macros, resolved when the whole template is compiled (a macro may
+     * call itself, or a macro defined after it, as Jinja2 resolves names at call time) */
+    struct { int unit, pc; } *late;
+    int nlate, caplate;
     int failed;
 } comp;
 
@@ -276,8 +280,17 @@ static void load_name(comp *c, node *n)
     int slot = lookup_slot(c, n->s, n->slen);
     if (slot >= 0) { emit(c, OP_LOAD, slot, c->u->slot_name[slot], 0, n->pos); return; }
     if (c->in_macro) {
-        int rs = scope_find_local(c->root, n->s, n->slen);
-        if (rs >= 0) { emit(c, OP_LOAD_ROOT, rs, add_name(c, n->s, n->slen), 0, n->pos); return; }
+        if (c->nlate == c->caplate) {
+            int cap = c->caplate ? c->caplate * 2 : 16;
+            void *p = rt_alloc(c->R, c->late, (size_t)c->caplate * sizeof *c->late, (size_t)cap * sizeof *c->late);
+            if (!p) { nomem(c); return; }
+            c->late = p;
+            c->caplate = cap;
+        }
+        int pc = emit(c, OP_LOAD_ROOT, -1, add_name(c, n->s, n->slen), 0, n->pos);
+        c->late[c->nlate].unit = (int)(c->u - c->T->units);
+        c->late[c->nlate++].pc = pc;
+        return;
     }
     emit(c, OP_LOAD_GLOBAL, add_name(c, n->s, n->slen), 0, 0, n->pos);
 }
@@ -325,7 +338,7 @@ static int bind_args(comp *c, const jbuiltin *b, const char *kind, node *first, 
     }
     for (int k = 0; k < b->nreq && k < fixed; k++)
         if (!slot_arg[k]) {
-            cfail(c, pos, "%s '%s' is missing its required argument '%s'", kind, b->name, sig.names[k]);
+            cfail(c, pos, "%s '%s' is missing its required argument '%.*s'", kind, b->name, (int)sig.lens[k], sig.names[k]);
             return 0;
         }
     for (int k = 0; k < sig.nslots; k++) {
@@ -586,7 +599,7 @@ static void compile_for(comp *c, node *n)
     } else {
         expr(c, n->b);
     }
-    emit(c, OP_FOR_PREP, 0, 0, 0, n->pos);
+    emit(c, OP_FOR_PREP, 0, 0, 0, n->e ? n->pos : n->b->pos);
     c->loops++;
     if (c->loops > c->u->max_loops) c->u->max_loops = c->loops;
     loopctx lc = {.up = c->loop};
@@ -812,6 +825,11 @@ static void compile_macro(comp *c, node *n)
         u = c->u; /* declare may not move units, but keep it obvious */
         u->param_names[k] = c->T->names[u->slot_name[slot]];
     }
+    int seen_default = 0;
+    for (node *p = n->head; p && !c->failed; p = p->next) {
+        if (p->a) seen_default = 1;
+        else if (seen_default) cfail(c, p->pos, "parameter '%.*s' without a default follows a parameter with one", (int)p->slen, p->s);
+    }
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
     for (node *p = n->head; p && !c->failed; p = p->next, k++) {
@@ -898,6 +916,13 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             c.root = &s;
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
+            for (int i = 0; i < c.nlate; i++) {
+                instr *in = &T->units[c.late[i].unit].code[c.late[i].pc];
+                jstr *nm = T->names[in->b];
+                int rs = scope_find_local(c.root, nm->s, (uint32_t)nm->len);
+                if (rs >= 0) in->a = rs;
+                else { in->op = OP_LOAD_GLOBAL; in->a = in->b; in->b = 0; }
+            }
             /* c.u may have moved when macros added units */
             T->units[0].max_stack = c.max_depth;
             c.root = NULL;
@@ -906,6 +931,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
         ok = !c.failed && !D->count;
     }
     if (idx.t != JV_ERROR) val_drop(R, idx);
+    if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     ast_free(&P);
     if (!ok) { comp_free(R, T); return false; }
     for (int i = 0; i < T->nconsts; i++) val_make_immortal(T->consts[i]);

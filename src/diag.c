@@ -40,7 +40,7 @@ bool diag_format(jrt *R, jbuf *out, const char *name, const char *src, size_t le
     diag_position(src, len, pos, &line, &col);
     size_t ls = pos, le = pos;
     while (ls > 0 && src[ls - 1] != '\n') ls--;
-    while (le < len && src[le] != '\n') le++;
+    while (le < len && src[le] != '\n' && src[le] != 0) le++; /* the lexer's sentinel may stand in a final newline */
     if (le > ls && src[le - 1] == '\r') le--;
     bool ok = buf_printf(R, out, "%s:%d:%d: ", name, line, col) && buf_put(R, out, msg, msglen) &&
               buf_putc(R, out, '\n');

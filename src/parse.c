@@ -115,6 +115,15 @@ node *ast_int(pctx *P, token t)
         else if (c == 'o') base = 8, p += 2;
         else if (c == 'b') base = 2, p += 2;
     }
+    if (base == 10 && t.len > 1 && p[0] == '0') {
+        int nonzero = 0;
+        for (const char *q = p; q < e; q++) nonzero |= *q != '0' && *q != '_';
+        if (nonzero) {
+            diag_error(P->D, JINN_ERR_SYNTAX, t.pos, "leading zeros in a decimal integer literal are not allowed (write %.*s as 0o... for octal)", (int)t.len, t.p);
+            P->failed = 1;
+            return const_node(P, t.pos, v_int(0));
+        }
+    }
     uint64_t v = 0;
     for (; p < e; p++) {
         if (*p == '_') continue;
@@ -265,14 +274,21 @@ node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token a
     return n;
 }
 
-node *ast_compare(pctx *P, node *left, int op, node *right)
+node *ast_binop(pctx *P, int op, node *a, node *b, token at)
+{
+    node *n = ast_bin(P, N_BIN, op, a, b);
+    n->pos = at.pos;
+    return n;
+}
+
+node *ast_compare(pctx *P, node *left, int op, node *right, token at)
 {
     node *c = left;
     if (left->kind != N_CMP || left->paren) {
         c = ast_node(P, N_CMP, left->pos);
         c->a = left;
     }
-    node *o = ast_node(P, N_CMPOP, right->pos);
+    node *o = ast_node(P, N_CMPOP, at.pos);
     o->op = (uint8_t)op;
     o->a = right;
     return ast_add(c, o);
