@@ -248,6 +248,45 @@ static bool case_filter(jrt *R, value v, int mode, value *out)
 
 BI_FN(f_upper) { return case_filter(R, args[0], LIB_UPPER, out); }
 BI_FN(f_lower) { return case_filter(R, args[0], LIB_LOWER, out); }
+BI_FN(f_capitalize) { return case_filter(R, args[0], LIB_CAPITALIZE, out); }
+
+/* title(s) — Jinja2's, not str.title(): the text is split after runs of whitespace and
+ * -({[< and each piece gets its first character upper-cased and the rest lower-cased
+ * (so "o'neil" stays "O'neil"). */
+BI_FN(f_title)
+{
+    value s = lib_soft_str(R, args[0]);
+    if (s.t == JV_ERROR) return false;
+    const char *p = v_sp(s);
+    size_t n = v_sl(s), i = 0;
+    jbuf b = {0};
+    bool ok = true;
+    while (ok && i < n) {
+        size_t j = i;
+        while (j < n && (strchr("-({[<", p[j]) || p[j] == ' ' || (p[j] >= '\t' && p[j] <= '\r'))) j++;
+        ok = buf_put(R, &b, p + i, j - i);
+        if (!ok || j >= n) { i = j; break; }
+        size_t k = j;
+        while (k < n && !(strchr("-({[<", p[k]) || p[k] == ' ' || (p[k] >= '\t' && p[k] <= '\r'))) k++;
+        /* the piece [j, k): its first code point upper, the rest lower */
+        size_t first = j, cp_end = j;
+        int32_t cp;
+        if (!lib_utf8_next(R, p, n, &cp_end, &cp)) { ok = false; break; }
+        value up = lib_case(R, p + first, cp_end - first, LIB_UPPER);
+        value lo = lib_case(R, p + cp_end, k - cp_end, LIB_LOWER);
+        ok = up.t != JV_ERROR && lo.t != JV_ERROR && buf_put(R, &b, v_sp(up), v_sl(up)) && buf_put(R, &b, v_sp(lo), v_sl(lo));
+        if (up.t != JV_ERROR) val_drop(R, up);
+        if (lo.t != JV_ERROR) val_drop(R, lo);
+        i = k;
+    }
+    bool safe = s.f & JV_SAFE;
+    val_drop(R, s);
+    if (!ok) { buf_free(R, &b); return false; }
+    *out = v_str_from_buf(R, &b);
+    if (out->t == JV_ERROR) return false;
+    if (safe) out->f |= JV_SAFE;
+    return true;
+}
 
 /* trim(value, chars=None) — str.strip(chars). */
 BI_FN(f_trim)
@@ -1280,6 +1319,8 @@ BI_FN(f_format)
  * ====================================================================================== */
 
 const jbuiltin bi_filters[] = {
+    {"capitalize", f_capitalize, "s", 1},
+    {"title", f_title, "s", 1},
     {"abs", f_abs, "value", 1},
     {"count", f_length, "value", 1},
     {"d", f_default, "value default_value boolean", 1},
