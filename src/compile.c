@@ -934,6 +934,14 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     ast_free(&P);
     if (!ok) { comp_free(R, T); return false; }
+    /* method dispatch is by receiver type and name: resolve every name once, here */
+    T->methods = rt_alloc(R, NULL, 0, (size_t)(T->nnames ? T->nnames : 1) * sizeof *T->methods);
+    if (!T->methods) { comp_free(R, T); return false; }
+    for (int i = 0; i < T->nnames; i++) {
+        T->methods[i][0] = bi_find(bi_dict_methods, T->names[i]->s, T->names[i]->len);
+        T->methods[i][1] = bi_find(bi_list_methods, T->names[i]->s, T->names[i]->len);
+        T->methods[i][2] = bi_find(bi_str_methods, T->names[i]->s, T->names[i]->len);
+    }
     for (int i = 0; i < T->nconsts; i++) val_make_immortal(T->consts[i]);
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};
@@ -969,6 +977,7 @@ void comp_free(jrt *R, template *T)
         if (T->names[i]->h.rc >= JH_IMMORTAL) val_free_immortal(R, v);
         else { T->names[i]->h.rc = 1; val_drop(R, v); }
     }
+    if (T->methods) rt_alloc(R, T->methods, (size_t)(T->nnames ? T->nnames : 1) * sizeof *T->methods, 0);
     if (T->names) rt_alloc(R, T->names, (size_t)T->capnames * sizeof(jstr *), 0);
     if (T->name) rt_alloc(R, T->name, strlen(T->name) + 1, 0);
     if (T->src) rt_alloc(R, T->src, T->srclen + 1, 0);

@@ -56,6 +56,7 @@ typedef struct jinn_template {
     value *consts;
     int nconsts, capconsts;
     jstr **names;         /* attribute / variable names, immortal, hashed */
+    const jbuiltin *(*methods)[3]; /* per name: the dict, list and str method of that name */
     int nnames, capnames;
     int autoescape;
 } template;

@@ -66,7 +66,7 @@ static value *frame_alloc(vm *V, size_t n)
 {
     chunk *c = V->stk;
     if (!c || c->used + n > c->cap) {
-        size_t cap = n > 2048 ? n : 2048;
+        size_t cap = n > 256 ? n : 256;
         chunk *k = rt_alloc(V->R, NULL, 0, sizeof(chunk) + cap * sizeof(value));
         if (!k) return NULL;
         k->prev = c;
@@ -96,17 +96,18 @@ static bool push_out(vm *V)
         int cap = V->capouts ? V->capouts * 2 : 8;
         jbuf *p = rt_alloc(V->R, V->outs, (size_t)V->capouts * sizeof(jbuf), (size_t)cap * sizeof(jbuf));
         if (!p) return false;
+        memset(p + V->capouts, 0, (size_t)(cap - V->capouts) * sizeof(jbuf));
         V->outs = p;
         V->capouts = cap;
     }
-    memset(&V->outs[V->nouts++], 0, sizeof(jbuf));
+    V->outs[V->nouts++].len = 0; /* a buffer from an earlier capture keeps its capacity */
     return true;
 }
 
 static value pop_out(vm *V, bool safe)
 {
-    jbuf b = V->outs[--V->nouts];
-    value v = v_str_from_buf(V->R, &b);
+    jbuf *b = &V->outs[--V->nouts];
+    value v = v_str(V->R, b->p ? b->p : "", b->len);
     if (v.t == JV_STR && safe) v.f |= JV_SAFE;
     return v;
 }
@@ -119,7 +120,16 @@ static bool run(vm *V, const template *T, const unit *u, value *slots);
 
 /* Call a macro: bind positional and keyword arguments to its parameters, run it with its
  * own output buffer, and return what it printed (safe under autoescape, as Jinja2's Markup). */
+static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct);
+
 static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out)
+{
+    return call_macro_to(V, f, pos, npos, kw, out, false);
+}
+
+/* direct: the caller prints the result at once, so the macro writes straight into the
+ * caller's output (the bytes are the same: a macro's result is printed unescaped) */
+static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
 {
     const unit *u = f->def;
     const template *T = f->owner;
@@ -144,8 +154,12 @@ static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, v
             else slots[k] = val_dup(e->val);
         }
     }
-    if (ok) ok = push_out(V);
-    if (ok) {
+    if (ok && direct) {
+        V->depth++;
+        ok = run(V, T, u, slots);
+        V->depth--;
+        *out = v_none();
+    } else if (ok && (ok = push_out(V))) {
         V->depth++;
         ok = run(V, T, u, slots);
         V->depth--;
@@ -656,15 +670,17 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             for (int i = 0; ok && i < nkw; i++) ok = dict_set(R, kwd.u.m, val_dup(names->u.l->items[i]), val_dup(kwv[i]));
         }
         r = v_none();
-        if (ok && ip->op == OP_CALL) {
+        bool printed = false;
+        if (ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO && ip[1].op == OP_PRINT) {
+            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, true);
+            printed = true;
+        } else if (ok && ip->op == OP_CALL) {
             ok = op_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
         } else if (ok) {
             /* a method: the receiver's type picks the table; else an attribute that is callable */
             jstr *name = T->names[ip->a];
-            const jbuiltin *tab = callee->t == JV_DICT ? bi_dict_methods
-                                : callee->t == JV_LIST ? bi_list_methods
-                                : callee->t == JV_STR ? bi_str_methods : NULL;
-            const jbuiltin *m = tab ? bi_find(tab, name->s, name->len) : NULL;
+            int ti = callee->t == JV_DICT ? 0 : callee->t == JV_LIST ? 1 : callee->t == JV_STR ? 2 : -1;
+            const jbuiltin *m = ti >= 0 ? T->methods[ip->a][ti] : NULL;
             if (m) {
                 ok = bi_call(R, m, callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
             } else if (callee->t == JV_UNDEF) {
@@ -680,6 +696,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         for (value *x = callee; x < sp; x++) val_drop(R, *x);
         sp = callee;
         if (!ok) FAIL();
+        if (printed) { ip++; NEXT(); } /* the PRINT that follows is done */
         *sp++ = r;
         NEXT();
     }
@@ -898,8 +915,8 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         V.root_unit = u;
         ok = run(&V, T, u, slots);
         *out = V.outs[0];
-        /* captures left open by an error */
-        while (V.nouts > 1) { jbuf *b = &V.outs[--V.nouts]; buf_free(R, b); }
+        /* capture buffers (pooled across captures) */
+        for (int i = 1; i < V.capouts; i++) buf_free(R, &V.outs[i]);
         for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
         frame_free(&V, n);
     } else {

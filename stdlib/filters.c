@@ -403,6 +403,17 @@ BI_FN(f_abs)
 static bool round_float(jrt *R, double x, int64_t nd, double *res)
 {
     if (!isfinite(x) || x == 0 || nd > 330) { *res = x; return true; }
+    if (nd >= 0 && nd <= 15) {
+        /* Fast path: y = x*10^nd; when y's nearest integer is not in doubt (y is not within
+         * 2^-20 of a .5 tie and below 2^52), r/10^nd is the correctly rounded division of
+         * exact integers and equals what the exact decimal route below returns. */
+        static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        double y = x * p10[nd];
+        if (fabs(y) < 4503599627370496.0) {
+            double r = nearbyint(y);
+            if (fabs(fabs(y - r) - 0.5) > 0x1p-20) { *res = r / p10[nd]; return true; }
+        }
+    }
     if (nd >= 0) {
         char tmp[400 + 330];
         snprintf(tmp, sizeof tmp, "%.*f", (int)nd, x);

@@ -96,6 +96,24 @@ static bool final_sigma(const char *s, size_t len, size_t next, bool prev_letter
 
 value lib_case(jrt *R, const char *s, size_t len, int mode)
 {
+    /* ASCII fast path for upper/lower: no code point needs utf8proc */
+    if (mode == LIB_UPPER || mode == LIB_LOWER) {
+        size_t k = 0;
+        while (k < len && (unsigned char)s[k] < 0x80) k++;
+        if (k == len) {
+            jstr *o = str_new(R, len);
+            if (!o) return v_err();
+            for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                if (mode == LIB_UPPER && c >= 'a' && c <= 'z') c = (char)(c - 32);
+                else if (mode == LIB_LOWER && c >= 'A' && c <= 'Z') c = (char)(c + 32);
+                o->s[i] = c;
+            }
+            value v = {.t = JV_STR};
+            v.u.s = o;
+            return v;
+        }
+    }
     jbuf b = {0};
     if (!buf_grow(R, &b, len + 1)) return v_err();
     size_t i = 0;
