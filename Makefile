@@ -76,7 +76,7 @@ deps:
 demo: deps all
 	@for f in one-wins both-win none-wins; do \
 	  echo "== examples/channel/fixtures/$$f.json"; \
-	  ./bin/jinn render examples/channel/optimizer.jinja --providers examples/channel/fixtures/$$f.json --seed 7 --trim-blocks || exit 1; \
+	  ./bin/jinn render examples/channel/optimizer.jinja --providers examples/channel/fixtures/$$f.json --seed 7 --trim-blocks --lstrip-blocks || exit 1; echo; \
 	done
 
 test: deps all
