@@ -39,8 +39,9 @@ $(BUILD)/lexer.c: grammar/lexer.re $(BUILD)/parser.h
 
 $(BUILD)/lexer.o: $(BUILD)/lexer.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+# NDEBUG: lemon's tracing and asserts cost more than the parse itself
 $(BUILD)/parser.o: $(BUILD)/parser.c
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-unused-variable -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -DNDEBUG -Wno-missing-prototypes -Wno-unused-variable -c $< -o $@
 
 # ---- core -------------------------------------------------------------------------------
 $(BUILD)/%.o: %.c $(BUILD)/parser.h $(wildcard src/*.h include/*.h stdlib/*.h)

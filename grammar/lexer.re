@@ -21,25 +21,29 @@
 /*!types:re2c*/
 
 /* ---- tag names ------------------------------------------------------------------------ */
-static const struct { const char *name; int tok; } tag_names[] = {
-    {"if", TK_TAG_IF}, {"elif", TK_TAG_ELIF}, {"else", TK_TAG_ELSE}, {"endif", TK_TAG_ENDIF},
-    {"for", TK_TAG_FOR}, {"endfor", TK_TAG_ENDFOR}, {"break", TK_TAG_BREAK},
-    {"continue", TK_TAG_CONTINUE}, {"set", TK_TAG_SET}, {"endset", TK_TAG_ENDSET},
-    {"do", TK_TAG_DO}, {"with", TK_TAG_WITH}, {"endwith", TK_TAG_ENDWITH},
-    {"macro", TK_TAG_MACRO}, {"endmacro", TK_TAG_ENDMACRO},
-    {"expressionvar", TK_TAG_EXPRESSIONVAR}, {"endexpressionvar", TK_TAG_ENDEXPRESSIONVAR},
-    {"metricsvar", TK_TAG_METRICSVAR}, {"endmetricsvar", TK_TAG_ENDMETRICSVAR},
-    {"aggregatevar", TK_TAG_AGGREGATEVAR}, {"endaggregatevar", TK_TAG_ENDAGGREGATEVAR},
-    {"aggregate", TK_TAG_AGGREGATE}, {"endaggregate", TK_TAG_ENDAGGREGATE},
-    {"expression", TK_TAG_EXPRESSION}, {"endexpression", TK_TAG_ENDEXPRESSION},
-    {"metrics", TK_TAG_METRICS}, {"endmetrics", TK_TAG_ENDMETRICS},
-    {"raw", -2}, {"endraw", -3},
+#define NAMED(s, tk) {s, sizeof(s) - 1, tk}
+static const struct { const char *name; size_t len; int tok; } tag_names[] = {
+    NAMED("if", TK_TAG_IF), NAMED("elif", TK_TAG_ELIF), NAMED("else", TK_TAG_ELSE), NAMED("endif", TK_TAG_ENDIF),
+    NAMED("for", TK_TAG_FOR), NAMED("endfor", TK_TAG_ENDFOR), NAMED("break", TK_TAG_BREAK),
+    NAMED("continue", TK_TAG_CONTINUE), NAMED("set", TK_TAG_SET), NAMED("endset", TK_TAG_ENDSET),
+    NAMED("do", TK_TAG_DO), NAMED("with", TK_TAG_WITH), NAMED("endwith", TK_TAG_ENDWITH),
+    NAMED("macro", TK_TAG_MACRO), NAMED("endmacro", TK_TAG_ENDMACRO),
+    NAMED("expressionvar", TK_TAG_EXPRESSIONVAR), NAMED("endexpressionvar", TK_TAG_ENDEXPRESSIONVAR),
+    NAMED("metricsvar", TK_TAG_METRICSVAR), NAMED("endmetricsvar", TK_TAG_ENDMETRICSVAR),
+    NAMED("aggregatevar", TK_TAG_AGGREGATEVAR), NAMED("endaggregatevar", TK_TAG_ENDAGGREGATEVAR),
+    NAMED("aggregate", TK_TAG_AGGREGATE), NAMED("endaggregate", TK_TAG_ENDAGGREGATE),
+    NAMED("expression", TK_TAG_EXPRESSION), NAMED("endexpression", TK_TAG_ENDEXPRESSION),
+    NAMED("metrics", TK_TAG_METRICS), NAMED("endmetrics", TK_TAG_ENDMETRICS),
+    NAMED("raw", -2), NAMED("endraw", -3),
 };
 
+/* Called for the first word of every tag: compare only names of the right length that
+ * start with the right letter. */
 static int tag_lookup(const char *p, size_t n)
 {
     for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
-        if (strlen(tag_names[i].name) == n && !memcmp(tag_names[i].name, p, n)) return tag_names[i].tok;
+        if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && !memcmp(tag_names[i].name, p, n))
+            return tag_names[i].tok;
     return 0;
 }
 
@@ -49,9 +53,9 @@ static int is_insert_tag(int tok)
            tok == TK_TAG_AGGREGATE;
 }
 
-static const struct { const char *name; int tok; } keywords[] = {
-    {"if", TK_IF}, {"else", TK_ELSE}, {"and", TK_AND}, {"or", TK_OR},
-    {"not", TK_NOT}, {"in", TK_IN}, {"is", TK_IS},
+static const struct { const char *name; size_t len; int tok; } keywords[] = {
+    NAMED("if", TK_IF), NAMED("else", TK_ELSE), NAMED("and", TK_AND), NAMED("or", TK_OR),
+    NAMED("not", TK_NOT), NAMED("in", TK_IN), NAMED("is", TK_IS),
 };
 
 const char *lex_token_name(int type)
@@ -400,8 +404,13 @@ loop:
             if (is_insert_tag(tk)) { L->cond = yycID; L->id_kind = tk; }
             return;
         }
-        for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-            if (strlen(keywords[i].name) == n && !memcmp(keywords[i].name, L->tok, n)) { tok(L, t, keywords[i].tok); return; }
+        /* keywords are 2 or 3 letters: and or not in is if else */
+        if (n <= 4)
+            for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+                if (keywords[i].len == n && keywords[i].name[0] == L->tok[0] && !memcmp(keywords[i].name, L->tok, n)) {
+                    tok(L, t, keywords[i].tok);
+                    return;
+                }
         tok(L, t, TK_NAME);
         return;
     }

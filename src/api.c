@@ -53,6 +53,8 @@ void jinn_env_free(jinn_env *E)
 {
     if (!E) return;
     if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
+    for (int i = 0; i < 3; i++)
+        if (E->bi_index[i]) { value d = {.t = JV_DICT}; d.u.m = E->bi_index[i]; val_drop(&E->R, d); }
     rt_fini(&E->R);
     E->cfg.alloc(E->cfg.alloc_user, E, sizeof *E, 0);
 }
@@ -65,6 +67,25 @@ jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *use
     E->prov_user = user;
     E->has_prov = 1;
     return JINN_OK;
+}
+
+const jbuiltin *env_find_builtin(env *E, int table, const char *name, size_t len)
+{
+    static const jbuiltin *const tables[3] = {bi_filters, bi_tests, bi_functions};
+    if (!E->bi_index[table]) {
+        value d = v_dict(&E->R, 0);
+        if (d.t == JV_ERROR) return bi_find(tables[table], name, len);
+        for (const jbuiltin *b = tables[table]; b->name; b++) {
+            value k = v_cstr(&E->R, b->name);
+            if (k.t == JV_ERROR || !dict_set(&E->R, d.u.m, k, v_int(b - tables[table]))) {
+                val_drop(&E->R, d);
+                return bi_find(tables[table], name, len);
+            }
+        }
+        E->bi_index[table] = d.u.m;
+    }
+    value *i = dict_get_str(E->bi_index[table], name, len);
+    return i ? &tables[table][i->u.i] : NULL;
 }
 
 static char *dupstr(jrt *R, const char *s, size_t n)

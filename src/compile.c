@@ -59,6 +59,7 @@ typedef struct comp {
      * call itself, or a macro defined after it, as Jinja2 resolves names at call time) */
     struct { int unit, pc; } *late;
     int nlate, caplate;
+    jdict *method_names;         /* names used as methods (name index -> true) */
     int failed;
 } comp;
 
@@ -407,7 +408,7 @@ static void compile_call(comp *c, node *n)
     /* a builtin global function, unless a local variable shadows it */
     if (f->kind == N_NAME && lookup_slot(c, f->s, f->slen) < 0 &&
         !(c->in_macro && scope_find_local(c->root, f->s, f->slen) >= 0)) {
-        const jbuiltin *b = bi_find(bi_functions, f->s, f->slen);
+        const jbuiltin *b = env_find_builtin(c->E, 2, f->s, f->slen);
         if (b) {
             int ns = bind_args(c, b, "function", NULL, n, n->pos);
             emitd(c, OP_CALL_FN, (int32_t)(b - bi_functions), 0, ns, n->pos, 1 - ns);
@@ -418,7 +419,9 @@ static void compile_call(comp *c, node *n)
     if (f->kind == N_ATTR) {
         expr(c, f->a);
         call_args(c, n, &npos, &nkw);
-        emitd(c, OP_CALL_METHOD, add_name(c, f->s, f->slen), nkw, npos, f->pos, -(npos + nkw + (nkw > 0)));
+        int ni = add_name(c, f->s, f->slen);
+        if (c->method_names) dict_set(c->R, c->method_names, v_int(ni), v_bool(true));
+        emitd(c, OP_CALL_METHOD, ni, nkw, npos, f->pos, -(npos + nkw + (nkw > 0)));
         return;
     }
     expr(c, f);
@@ -524,14 +527,14 @@ static void expr(comp *c, node *n)
         compile_call(c, n);
         break;
     case N_FILTER: {
-        const jbuiltin *b = bi_find(bi_filters, n->s, n->slen);
+        const jbuiltin *b = env_find_builtin(c->E, 0, n->s, n->slen);
         if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "filter", n->a, n, n->pos);
         emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, n->pos, 1 - ns);
         break;
     }
     case N_TEST: {
-        const jbuiltin *b = bi_find(bi_tests, n->s, n->slen);
+        const jbuiltin *b = env_find_builtin(c->E, 1, n->s, n->slen);
         if (!b) { cfail(c, n->pos, "unknown test '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "test", n->a, n, n->pos);
         emitd(c, OP_TEST, (int32_t)(b - bi_tests), n->flag, ns, n->pos, 1 - ns);
@@ -654,7 +657,7 @@ static void compile_setblock(comp *c, node *n)
     body(c, n->b);
     emit(c, OP_CAPTURE_END, 0, 0, c->T->autoescape, n->pos);
     for (node *f = n->c ? n->c->head : NULL; f; f = f->next) {
-        const jbuiltin *b = bi_find(bi_filters, f->s, f->slen);
+        const jbuiltin *b = env_find_builtin(c->E, 0, f->s, f->slen);
         if (!b) { cfail(c, f->pos, "unknown filter '%.*s'", (int)f->slen, f->s); return; }
         /* slot 0 is the captured text, already on the stack: bind the rest after it */
         bi_sig sig;
@@ -872,7 +875,8 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     memcpy(T->name, name, nlen + 1);
     /* Jinja2 normalises \r\n and \r to \n in everything it reads */
     size_t w = 0;
-    for (size_t i = 0; i < len; i++) {
+    if (!memchr(src, '\r', len)) { memcpy(T->src, src, len); w = len; }
+    else for (size_t i = 0; i < len; i++) {
         if (src[i] == '\r') {
             T->src[w++] = '\n';
             if (i + 1 < len && src[i + 1] == '\n') i++;
@@ -905,7 +909,9 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.T = T;
     c.E = E;
     value idx = v_dict(R, 0);
-    bool ok = root != NULL && idx.t != JV_ERROR;
+    value mnames = v_dict(R, 0);
+    c.method_names = mnames.t == JV_DICT ? mnames.u.m : NULL;
+    bool ok = root != NULL && idx.t != JV_ERROR && mnames.t != JV_ERROR;
     if (ok) {
         c.name_index = idx.u.m;
         int u0 = new_unit(&c);
@@ -933,15 +939,21 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     if (idx.t != JV_ERROR) val_drop(R, idx);
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     ast_free(&P);
-    if (!ok) { comp_free(R, T); return false; }
+    if (!ok) { if (mnames.t == JV_DICT) val_drop(R, mnames); comp_free(R, T); return false; }
     /* method dispatch is by receiver type and name: resolve every name once, here */
     T->methods = rt_alloc(R, NULL, 0, (size_t)(T->nnames ? T->nnames : 1) * sizeof *T->methods);
-    if (!T->methods) { comp_free(R, T); return false; }
-    for (int i = 0; i < T->nnames; i++) {
-        T->methods[i][0] = bi_find(bi_dict_methods, T->names[i]->s, T->names[i]->len);
-        T->methods[i][1] = bi_find(bi_list_methods, T->names[i]->s, T->names[i]->len);
-        T->methods[i][2] = bi_find(bi_str_methods, T->names[i]->s, T->names[i]->len);
+    if (!T->methods) { val_drop(R, mnames); comp_free(R, T); return false; }
+    memset(T->methods, 0, (size_t)(T->nnames ? T->nnames : 1) * sizeof *T->methods);
+    if (c.method_names) {
+        jentry *e;
+        for (size_t k = 0; dict_next(c.method_names, &k, &e);) {
+            int i = (int)e->key.u.i;
+            T->methods[i][0] = bi_find(bi_dict_methods, T->names[i]->s, T->names[i]->len);
+            T->methods[i][1] = bi_find(bi_list_methods, T->names[i]->s, T->names[i]->len);
+            T->methods[i][2] = bi_find(bi_str_methods, T->names[i]->s, T->names[i]->len);
+        }
     }
+    val_drop(R, mnames);
     for (int i = 0; i < T->nconsts; i++) val_make_immortal(T->consts[i]);
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};

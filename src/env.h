@@ -12,7 +12,11 @@ struct jinn_env {
     jinn_provider prov;
     void *prov_user;
     int has_prov;
+    jdict *bi_index[3];    /* filters, tests, functions by name (built at the first compile) */
 };
+
+/* the builtin of a table (0 filters, 1 tests, 2 functions) named name, or NULL */
+const jbuiltin *env_find_builtin(env *E, int table, const char *name, size_t len);
 
 struct jinn_context {
     env *E;
