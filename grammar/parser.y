@@ -5,19 +5,20 @@
  * Shape: a template is a body of statements; block tags arrive from the lexer as one token
  * covering "{% name" (TAG_IF, TAG_FOR, ...) so that after a body the parser can tell with one
  * token of lookahead whether a statement follows or the block ends. Expressions follow
- * Jinja2's precedence exactly, one nonterminal per level (lowest first):
- *     condexpr  x if c else y
- *     or_expr   or
- *     and_expr  and
- *     not_expr  not
- *     compare   == != < <= > >= in, not in (chains: a < b < c)
- *     math1     + -
- *     concat    ~
- *     math2     * / // %
- *     pow       ** (left-associative, as in Jinja2)
- *     unary     - + then filters |f and tests `is t` (so -1|abs is abs(-1), as in Jinja2)
- *     postfix   .attr [item] [a:b:c] (call)
- *     primary   literals, names, ( ), [ ], { }
+ * Jinja2's precedence exactly (declared with %left/%right below), lowest first:
+ *     x if c else y
+ *     or
+ *     and
+ *     not
+ *     == != < <= > >= in, not in (chains: a < b < c)
+ *     + -
+ *     ~
+ *     * / // %
+ *     ** (left-associative, as in Jinja2)
+ *     |filter, is test
+ *     unary - + (so -1|abs is abs(-1), as in Jinja2)
+ *     .attr [item] [a:b:c] (call)
+ *     literals, names, ( ), [ ], { }
  * Actions are one line each and call the ast_ constructors of src/ast.c.
  */
 
@@ -53,6 +54,23 @@
 %token IF ELSE AND OR NOT IN IS.
 %token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
 %token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
+
+/* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
+ * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
+ * unary minus binds tighter than `**` (-2**2 is 4) and than filters and tests; `**` is
+ * left-associative (2**3**2 is 64). */
+%nonassoc IF.
+%right ELSE.
+%left OR.
+%left AND.
+%right NOT.
+%left EQ NE LT LE GT GE IN.
+%left PLUS MINUS.
+%left TILDE.
+%left MUL DIV FLOORDIV MOD.
+%left POW.
+%left PIPE IS.
+%right UMINUS.
 
 /* ======================================================================================
  * Statements
@@ -156,56 +174,45 @@ tuple_n(A) ::= expr(X) COMMA expr(Y).        { A = ast_tuple_add(P, ast_tuple_ad
 tuple_n(A) ::= tuple_n(T) COMMA expr(Y).     { A = ast_tuple_add(P, T, Y); }
 
 /* the same without conditional expressions (a for loop's iterable: `if` starts its filter) */
-tuple_nc(A) ::= or_expr(E).                  { A = E; }
+tuple_nc(A) ::= oexpr(E).                    { A = E; }
 tuple_nc(A) ::= tuple_nc_n(T).               { A = T; }
-tuple_nc_n(A) ::= or_expr(X) COMMA or_expr(Y). { A = ast_tuple_add(P, ast_tuple_add(P, NULL, X), Y); }
-tuple_nc_n(A) ::= tuple_nc_n(T) COMMA or_expr(Y). { A = ast_tuple_add(P, T, Y); }
+tuple_nc_n(A) ::= oexpr(X) COMMA oexpr(Y).   { A = ast_tuple_add(P, ast_tuple_add(P, NULL, X), Y); }
+tuple_nc_n(A) ::= tuple_nc_n(T) COMMA oexpr(Y). { A = ast_tuple_add(P, T, Y); }
 
-expr(A) ::= or_expr(E).                      { A = E; }
-expr(A) ::= or_expr(T) IF or_expr(C).        { A = ast_cond(P, T, C, NULL); }
-expr(A) ::= or_expr(T) IF or_expr(C) ELSE expr(E).
-                                             { A = ast_cond(P, T, C, E); }
+expr(A) ::= oexpr(E).                        { A = E; }
+expr(A) ::= oexpr(T) IF oexpr(C).            { A = ast_cond(P, T, C, NULL); }
+expr(A) ::= oexpr(T) IF oexpr(C) ELSE expr(E). { A = ast_cond(P, T, C, E); }
 
-or_expr(A) ::= and_expr(E).                  { A = E; }
-or_expr(A) ::= or_expr(L) OR and_expr(R).    { A = ast_bin(P, N_OR, 0, L, R); }
-and_expr(A) ::= not_expr(E).                 { A = E; }
-and_expr(A) ::= and_expr(L) AND not_expr(R). { A = ast_bin(P, N_AND, 0, L, R); }
-not_expr(A) ::= compare(E).                  { A = E; }
-not_expr(A) ::= NOT(T) not_expr(E).          { A = ast_unary(P, N_NOT, T, E); }
-
-compare(A) ::= math1(E).                     { A = E; }
-compare(A) ::= compare(L) EQ(T) math1(R). { A = ast_compare(P, L, C_EQ, R, T); }
-compare(A) ::= compare(L) NE(T) math1(R). { A = ast_compare(P, L, C_NE, R, T); }
-compare(A) ::= compare(L) LT(T) math1(R). { A = ast_compare(P, L, C_LT, R, T); }
-compare(A) ::= compare(L) LE(T) math1(R). { A = ast_compare(P, L, C_LE, R, T); }
-compare(A) ::= compare(L) GT(T) math1(R). { A = ast_compare(P, L, C_GT, R, T); }
-compare(A) ::= compare(L) GE(T) math1(R). { A = ast_compare(P, L, C_GE, R, T); }
-compare(A) ::= compare(L) IN(T) math1(R). { A = ast_compare(P, L, C_IN, R, T); }
-compare(A) ::= compare(L) NOT(T) IN math1(R). { A = ast_compare(P, L, C_NOTIN, R, T); }
-
-math1(A) ::= concat(E).                      { A = E; }
-math1(A) ::= math1(L) PLUS(T) concat(R).    { A = ast_binop(P, B_ADD, L, R, T); }
-math1(A) ::= math1(L) MINUS(T) concat(R).   { A = ast_binop(P, B_SUB, L, R, T); }
-concat(A) ::= math2(E).                      { A = E; }
-concat(A) ::= concat(L) TILDE(T) math2(R).   { A = ast_binop(P, B_CONCAT, L, R, T); }
-math2(A) ::= pow(E).                         { A = E; }
-math2(A) ::= math2(L) MUL(T) pow(R).     { A = ast_binop(P, B_MUL, L, R, T); }
-math2(A) ::= math2(L) DIV(T) pow(R).     { A = ast_binop(P, B_DIV, L, R, T); }
-math2(A) ::= math2(L) FLOORDIV(T) pow(R). { A = ast_binop(P, B_FLOORDIV, L, R, T); }
-math2(A) ::= math2(L) MOD(T) pow(R).     { A = ast_binop(P, B_MOD, L, R, T); }
-pow(A) ::= unary(E).                         { A = E; }
-pow(A) ::= pow(L) POW(T) unary(R).     { A = ast_binop(P, B_POW, L, R, T); }
-
-/* unary minus binds tighter than filters and tests: -x|f is f(-x) */
-unary(A) ::= unary_nf(E).                    { A = E; }
-unary(A) ::= unary(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
-unary(A) ::= unary(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }
-unary(A) ::= unary(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
-unary(A) ::= unary(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0); }
-unary(A) ::= unary(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1); }
-unary_nf(A) ::= postfix(E).                  { A = E; }
-unary_nf(A) ::= MINUS(T) unary_nf(E).        { A = ast_unary(P, N_NEG, T, E); }
-unary_nf(A) ::= PLUS(T) unary_nf(E).         { A = ast_unary(P, N_POS, T, E); }
+/* Everything but the conditional, one nonterminal with lemon's precedence (the block at the
+ * top), so an operand costs one or two reductions instead of one per level. */
+oexpr(A) ::= oexpr(L) OR oexpr(R).           { A = ast_bin(P, N_OR, 0, L, R); }
+oexpr(A) ::= oexpr(L) AND oexpr(R).          { A = ast_bin(P, N_AND, 0, L, R); }
+oexpr(A) ::= NOT(T) oexpr(E).                { A = ast_unary(P, N_NOT, T, E); }
+oexpr(A) ::= oexpr(L) EQ(T) oexpr(R).        { A = ast_compare(P, L, C_EQ, R, T); }
+oexpr(A) ::= oexpr(L) NE(T) oexpr(R).        { A = ast_compare(P, L, C_NE, R, T); }
+oexpr(A) ::= oexpr(L) LT(T) oexpr(R).        { A = ast_compare(P, L, C_LT, R, T); }
+oexpr(A) ::= oexpr(L) LE(T) oexpr(R).        { A = ast_compare(P, L, C_LE, R, T); }
+oexpr(A) ::= oexpr(L) GT(T) oexpr(R).        { A = ast_compare(P, L, C_GT, R, T); }
+oexpr(A) ::= oexpr(L) GE(T) oexpr(R).        { A = ast_compare(P, L, C_GE, R, T); }
+oexpr(A) ::= oexpr(L) IN(T) oexpr(R).        { A = ast_compare(P, L, C_IN, R, T); }
+oexpr(A) ::= oexpr(L) NOT(T) IN oexpr(R). [EQ] { A = ast_compare(P, L, C_NOTIN, R, T); }
+oexpr(A) ::= oexpr(L) PLUS(T) oexpr(R).      { A = ast_binop(P, B_ADD, L, R, T); }
+oexpr(A) ::= oexpr(L) MINUS(T) oexpr(R).     { A = ast_binop(P, B_SUB, L, R, T); }
+oexpr(A) ::= oexpr(L) TILDE(T) oexpr(R).     { A = ast_binop(P, B_CONCAT, L, R, T); }
+oexpr(A) ::= oexpr(L) MUL(T) oexpr(R).       { A = ast_binop(P, B_MUL, L, R, T); }
+oexpr(A) ::= oexpr(L) DIV(T) oexpr(R).       { A = ast_binop(P, B_DIV, L, R, T); }
+oexpr(A) ::= oexpr(L) FLOORDIV(T) oexpr(R).  { A = ast_binop(P, B_FLOORDIV, L, R, T); }
+oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, B_MOD, L, R, T); }
+oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, B_POW, L, R, T); }
+/* filters and tests bind looser than unary minus: -1|abs is abs(-1), as in Jinja2 */
+oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
+oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }
+oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
+oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0); }
+oexpr(A) ::= oexpr(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1); }
+oexpr(A) ::= MINUS(T) oexpr(E). [UMINUS]     { A = ast_unary(P, N_NEG, T, E); }
+oexpr(A) ::= PLUS(T) oexpr(E). [UMINUS]      { A = ast_unary(P, N_POS, T, E); }
+oexpr(A) ::= postfix(E).                     { A = E; }
 
 /* filter arguments: none, or a parenthesised list */
 call_args(A) ::= .                           { A = NULL; }
