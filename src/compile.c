@@ -712,9 +712,17 @@ static void stmt(comp *c, node *n)
     if (c->failed) return;
     switch (n->kind) {
     case N_TEXT: {
-        value v = v_str(c->R, n->s, n->slen);
-        if (v.t == JV_ERROR) { nomem(c); return; }
-        emit(c, OP_TEXT, add_const(c, v), 0, 0, n->pos);
+        template *T = c->T;
+        if (T->ntexts == T->captexts) {
+            int cap = T->captexts ? T->captexts * 2 : 16;
+            void *p = rt_alloc(c->R, T->texts, (size_t)T->captexts * sizeof *T->texts, (size_t)cap * sizeof *T->texts);
+            if (!p) { nomem(c); return; }
+            T->texts = p;
+            T->captexts = cap;
+        }
+        T->texts[T->ntexts].off = (uint32_t)(n->s - T->src);
+        T->texts[T->ntexts].len = n->slen;
+        emit(c, OP_TEXT, T->ntexts++, 0, 0, n->pos);
         break;
     }
     case N_PRINT:
@@ -982,6 +990,7 @@ void comp_free(jrt *R, template *T)
         if (T->consts[i].u.h && v_heap(T->consts[i]) && T->consts[i].u.h->rc < JH_IMMORTAL) val_drop(R, T->consts[i]);
         else val_free_immortal(R, T->consts[i]);
     }
+    if (T->texts) rt_alloc(R, T->texts, (size_t)T->captexts * sizeof *T->texts, 0);
     if (T->consts) rt_alloc(R, T->consts, (size_t)T->capconsts * sizeof(value), 0);
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};
@@ -1014,7 +1023,12 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
             switch (in->op) {
             case OP_TEXT: case OP_CONST: {
                 jbuf tmp = {0};
-                print_repr(R, &tmp, T->consts[in->a]);
+                if (in->op == OP_TEXT) {
+                    value t = v_str(R, T->src + T->texts[in->a].off, T->texts[in->a].len);
+                    if (t.t == JV_STR) { print_repr(R, &tmp, t); val_drop(R, t); }
+                } else {
+                    print_repr(R, &tmp, T->consts[in->a]);
+                }
                 if (tmp.len > 40) { tmp.len = 37; buf_put(R, &tmp, "...", 3); }
                 buf_printf(R, out, " %d  %s", in->a, tmp.p ? tmp.p : "");
                 buf_free(R, &tmp);

@@ -55,6 +55,8 @@ typedef struct jinn_template {
     int nunits, capunits;
     value *consts;
     int nconsts, capconsts;
+    struct { uint32_t off, len; } *texts; /* template text: slices of src, written by TEXT */
+    int ntexts, captexts;
     jstr **names;         /* attribute / variable names, immortal, hashed */
     const jbuiltin *(*methods)[3]; /* per name: the dict, list and str method of that name */
     int nnames, capnames;

@@ -8,8 +8,8 @@
  * The comment above each says what it does.
  */
 
-/* write constant string a to the output */
-OP(TEXT, "a=const", 0, 0)
+/* write template text a (a slice of the source) to the output */
+OP(TEXT, "a=text", 0, 0)
 /* pop a value and write str() of it; c=1: HTML-escape unless it is safe (autoescape) */
 OP(PRINT, "c=escape", 1, 0)
 /* push constant a */

@@ -426,7 +426,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     DISPATCH()
     {
     CASE(TEXT)
-        if (!buf_put(R, OUT, consts[ip->a].u.s->s, consts[ip->a].u.s->len)) FAIL();
+        if (!buf_put(R, OUT, T->src + T->texts[ip->a].off, T->texts[ip->a].len)) FAIL();
         NEXT();
     CASE(PRINT)
         a = *--sp;
