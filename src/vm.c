@@ -10,6 +10,7 @@
  *
  * Nothing here is global: all per-render state is in `vm`, and the template is only read.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -56,6 +57,11 @@ typedef struct vm {
     uint32_t err_pos;
     const template *err_tmpl;
     bool err_set;
+    /* the first frame chunk, output buffers and loop states live here, on the C stack, so a
+     * small render allocates none of them */
+    _Alignas(value) char chunk0[sizeof(chunk) + 192 * sizeof(value)];
+    jbuf outs0[8];
+    loopstate loops0[8];
 } vm;
 
 /* ======================================================================================
@@ -93,9 +99,11 @@ static void frame_free(vm *V, size_t n)
 static bool push_out(vm *V)
 {
     if (V->nouts == V->capouts) {
-        int cap = V->capouts ? V->capouts * 2 : 8;
-        jbuf *p = rt_alloc(V->R, V->outs, (size_t)V->capouts * sizeof(jbuf), (size_t)cap * sizeof(jbuf));
+        int cap = V->capouts * 2;
+        jbuf *p = rt_alloc(V->R, V->outs == V->outs0 ? NULL : V->outs, V->outs == V->outs0 ? 0 : (size_t)V->capouts * sizeof(jbuf),
+                           (size_t)cap * sizeof(jbuf));
         if (!p) return false;
+        if (V->outs == V->outs0) memcpy(p, V->outs0, sizeof V->outs0);
         memset(p + V->capouts, 0, (size_t)(cap - V->capouts) * sizeof(jbuf));
         V->outs = p;
         V->capouts = cap;
@@ -706,9 +714,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         val_drop(R, a);
         if (r.t == JV_ERROR) FAIL();
         if (V->nloops == V->caploops) {
-            int cap = V->caploops ? V->caploops * 2 : 16;
-            loopstate *p = rt_alloc(R, V->loops, (size_t)V->caploops * sizeof(loopstate), (size_t)cap * sizeof(loopstate));
+            int cap = V->caploops * 2;
+            bool inl = V->loops == V->loops0;
+            loopstate *p = rt_alloc(R, inl ? NULL : V->loops, inl ? 0 : (size_t)V->caploops * sizeof(loopstate), (size_t)cap * sizeof(loopstate));
             if (!p) { val_drop(R, r); FAIL(); }
+            if (inl) memcpy(p, V->loops0, sizeof V->loops0);
             V->loops = p;
             V->caploops = cap;
         }
@@ -899,7 +909,17 @@ fail:
 bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl)
 {
     vm V;
-    memset(&V, 0, sizeof V);
+    memset(&V, 0, offsetof(vm, chunk0));
+    chunk *c0 = (chunk *)V.chunk0;
+    c0->prev = NULL;
+    c0->cap = 192;
+    c0->used = 0;
+    V.stk = c0;
+    memset(V.outs0, 0, sizeof V.outs0);
+    V.outs = V.outs0;
+    V.capouts = 8;
+    V.loops = V.loops0;
+    V.caploops = 8;
     V.R = R;
     V.T = T;
     V.ctx = ctx && ctx->t == JV_DICT ? ctx : NULL;
@@ -927,9 +947,9 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     val_drop(R, V.ctx_copy);
-    while (V.stk) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
-    if (V.loops) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
-    if (V.outs) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);
+    while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
+    if (V.loops != V.loops0) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
+    if (V.outs != V.outs0) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);
     R->vm = NULL;
     if (!ok) {
         *err_pos = V.err_set ? V.err_pos : 0;
