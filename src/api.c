@@ -10,7 +10,7 @@ static void *default_alloc(void *user, void *ptr, size_t old, size_t n)
     (void)user;
     (void)old;
     if (n == 0) { free(ptr); return NULL; }
-    return realloc(ptr, n);
+    return ptr ? realloc(ptr, n) : malloc(n);
 }
 
 void jinn_config_init(jinn_config *cfg)

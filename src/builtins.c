@@ -29,7 +29,19 @@ bool bi_call(jrt *R, const jbuiltin *b, value *pos, int npos, jdict *kw, value *
 {
     bi_sig sig;
     bi_parse_sig(b, &sig);
+    return bi_call_sig(R, b, &sig, pos, npos, kw, out);
+}
+
+bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sigp, value *pos, int npos, jdict *kw, value *out)
+{
+    const bi_sig sig = *sigp;
     value args[BI_MAXPARAMS];
+    /* the common case: positional arguments only, no *args / **kwargs */
+    if (!kw && sig.varargs < 0 && sig.kwargs < 0 && npos <= sig.nslots && npos >= b->nreq) {
+        for (int i = 0; i < npos; i++) args[i] = pos[i];
+        for (int i = npos; i < sig.nslots; i++) args[i] = v_absent();
+        return b->fn(R, args, sig.nslots, out);
+    }
     int fixed = sig.varargs >= 0 ? sig.varargs : sig.kwargs >= 0 ? sig.kwargs : sig.nslots;
     for (int i = 0; i < sig.nslots; i++) args[i] = v_absent();
     value extra = v_none(), extrakw = v_none();

@@ -56,6 +56,8 @@ void bi_parse_sig(const jbuiltin *b, bi_sig *sig);
 /* Call a builtin with positional arguments pos[0..npos-1] (pos[0] is the filtered value /
  * receiver) and optional keyword arguments kw (a dict, or NULL). */
 bool bi_call(jrt *R, const jbuiltin *b, value *pos, int npos, jdict *kw, value *out);
+/* the same with the signature already parsed (callers that call one builtin often) */
+bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sig, value *pos, int npos, jdict *kw, value *out);
 
 /* ---- argument helpers for builtin bodies -------------------------------------------------- */
 #define ARG_GIVEN(i) (args[i].t != JV_ABSENT)

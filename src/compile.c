@@ -956,9 +956,12 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
         jentry *e;
         for (size_t k = 0; dict_next(c.method_names, &k, &e);) {
             int i = (int)e->key.u.i;
-            T->methods[i][0] = bi_find(bi_dict_methods, T->names[i]->s, T->names[i]->len);
-            T->methods[i][1] = bi_find(bi_list_methods, T->names[i]->s, T->names[i]->len);
-            T->methods[i][2] = bi_find(bi_str_methods, T->names[i]->s, T->names[i]->len);
+            static const jbuiltin *const tables[3] = {bi_dict_methods, bi_list_methods, bi_str_methods};
+            for (int k2 = 0; k2 < 3; k2++) {
+                const jbuiltin *b = bi_find(tables[k2], T->names[i]->s, T->names[i]->len);
+                T->methods[i].b[k2] = b;
+                if (b) bi_parse_sig(b, &T->methods[i].sig[k2]);
+            }
         }
     }
     val_drop(R, mnames);

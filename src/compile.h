@@ -58,7 +58,10 @@ typedef struct jinn_template {
     struct { uint32_t off, len; } *texts; /* template text: slices of src, written by TEXT */
     int ntexts, captexts;
     jstr **names;         /* attribute / variable names, immortal, hashed */
-    const jbuiltin *(*methods)[3]; /* per name: the dict, list and str method of that name */
+    struct tmethod {
+        const jbuiltin *b[3];     /* per name: the dict, list and str method of that name */
+        bi_sig sig[3];
+    } *methods;
     int nnames, capnames;
     int autoescape;
 } template;

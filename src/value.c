@@ -175,8 +175,9 @@ uint32_t str_hash(jstr *s)
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < s->len; i++) h = (h ^ (uint8_t)s->s[i]) * 16777619u;
     if (!h) h = 1;
+    /* immortal strings are shared between threads: they are hashed before they become
+     * immortal (val_make_immortal) and never written after */
     if (s->h.rc < JH_IMMORTAL) s->hash = h;
-    else if (!s->hash) s->hash = h; /* immortal strings get hashed at compile time, see comp_ */
     return h;
 }
 
@@ -499,9 +500,9 @@ void val_make_immortal(value v)
 {
     if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h))) return;
     if (v.u.h->rc >= JH_IMMORTAL) return;
-    v.u.h->rc = JH_IMMORTAL;
     if (v.t == JV_STR || v.t == JV_UNDEF) str_hash(v.u.s);
-    else if (v.t == JV_LIST)
+    v.u.h->rc = JH_IMMORTAL;
+    if (v.t == JV_LIST)
         for (size_t i = 0; i < v.u.l->len; i++) val_make_immortal(v.u.l->items[i]);
     else if (v.t == JV_DICT)
         for (size_t i = 0; i < v.u.m->used; i++) {

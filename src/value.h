@@ -225,6 +225,25 @@ bool val_hashable(value v);
 uint32_t val_hash(value v);
 value *dict_get(jdict *d, value key);                    /* borrowed slot or NULL */
 value *dict_get_str(jdict *d, const char *k, size_t len);
+/* the fast path for a string key whose hash is cached (names and constants): inline scan of
+ * small dicts, the index for big ones */
+static inline value *dict_get_jstr(jdict *d, jstr *k)
+{
+    if (!d->len) return NULL;
+    uint32_t h = k->hash ? k->hash : str_hash(k);
+    if (!d->mask) {
+        for (size_t i = 0; i < d->used; i++) {
+            jentry *e = &d->entries[i];
+            if (e->hash == h && e->key.t == JV_STR &&
+                (e->key.u.s == k || (e->key.u.s->len == k->len && !memcmp(e->key.u.s->s, k->s, k->len))))
+                return &e->val;
+        }
+        return NULL;
+    }
+    value key = {.t = JV_STR};
+    key.u.s = k;
+    return dict_get(d, key);
+}
 bool dict_set(jrt *R, jdict *d, value key, value val);   /* steals key and val */
 bool dict_del(jrt *R, jdict *d, value key, value *out);  /* out gets the owned old value */
 /* iteration: for (size_t i = 0; dict_next(d, &i, &e); ) — e is borrowed */

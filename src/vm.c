@@ -469,9 +469,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     load_global_b: {
         jstr *name = T->names[ip->b];
-        value key = {.t = JV_STR};
-        key.u.s = name;
-        value *v = V->ctx ? dict_get(V->ctx->u.m, key) : NULL;
+        value *v = V->ctx ? dict_get_jstr(V->ctx->u.m, name) : NULL;
         *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
         NEXT();
     }
@@ -481,9 +479,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     CASE(LOAD_GLOBAL) {
         jstr *name = T->names[ip->a];
-        value key = {.t = JV_STR};
-        key.u.s = name;
-        value *v = V->ctx ? dict_get(V->ctx->u.m, key) : NULL;
+        value *v = V->ctx ? dict_get_jstr(V->ctx->u.m, name) : NULL;
         *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
         NEXT();
     }
@@ -491,9 +487,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         a = sp[-1] = resolve(V, sp[-1]);
         jstr *name = T->names[ip->a];
         if (a.t == JV_DICT) {
-            value key = {.t = JV_STR};
-            key.u.s = name;
-            value *v = dict_get(a.u.m, key);
+            value *v = dict_get_jstr(a.u.m, name);
             sp[-1] = v ? val_dup(*v) : v_undef_why(UK_ATTR, &a, name);
             val_drop(R, a);
             NEXT();
@@ -506,6 +500,16 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(GETITEM)
         b = *--sp;
         a = sp[-1] = resolve(V, sp[-1]);
+        if (a.t == JV_DICT && b.t == JV_STR) {
+            value *v = dict_get_jstr(a.u.m, b.u.s);
+            if (v) {
+                r = val_dup(*v);
+                val_drop(R, b);
+                val_drop(R, a);
+                sp[-1] = r;
+                NEXT();
+            }
+        }
         r = op_getitem(R, a, b);
         val_drop(R, b);
         if (r.t == JV_ERROR) FAIL();
@@ -688,9 +692,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             /* a method: the receiver's type picks the table; else an attribute that is callable */
             jstr *name = T->names[ip->a];
             int ti = callee->t == JV_DICT ? 0 : callee->t == JV_LIST ? 1 : callee->t == JV_STR ? 2 : -1;
-            const jbuiltin *m = ti >= 0 ? T->methods[ip->a][ti] : NULL;
+            const jbuiltin *m = ti >= 0 ? T->methods[ip->a].b[ti] : NULL;
             if (m) {
-                ok = bi_call(R, m, callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
+                ok = bi_call_sig(R, m, &T->methods[ip->a].sig[ti], callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
             } else if (callee->t == JV_UNDEF) {
                 ok = undef_error(R, *callee);
             } else {
