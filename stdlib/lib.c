@@ -253,7 +253,13 @@ value lib_getattr(jrt *R, value item, value attr)
 {
     switch (attr.t) {
     case JV_ABSENT: case JV_NONE: return val_dup(item);
-    case JV_STR: return op_getpath(R, item, v_sp(attr), v_sl(attr));
+    case JV_STR:
+        /* the common case, a plain key of a dict: no path to split, the key's hash cached */
+        if (item.t == JV_DICT && !memchr(v_sp(attr), '.', v_sl(attr))) {
+            value *v = dict_get_jstr(item.u.m, attr.u.s);
+            if (v) return val_dup(*v);
+        }
+        return op_getpath(R, item, v_sp(attr), v_sl(attr));
     default: return op_getitem(R, item, attr);
     }
 }
