@@ -92,14 +92,6 @@ bool buf_grow(jrt *R, jbuf *b, size_t extra)
     return true;
 }
 
-bool buf_put(jrt *R, jbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap && !buf_grow(R, b, n)) return false;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-    return true;
-}
 
 bool buf_printf(jrt *R, jbuf *b, const char *fmt, ...)
 {

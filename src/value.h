@@ -266,8 +266,16 @@ bool val_is_number(value v);                             /* int, float or bool *
 double val_to_double(value v);
 
 /* output buffers */
-bool buf_put(jrt *R, jbuf *b, const char *s, size_t n);
 bool buf_grow(jrt *R, jbuf *b, size_t extra);
+/* append n bytes (kept NUL-terminated); inline: output is written in many small pieces */
+static inline bool buf_put(jrt *R, jbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap && !buf_grow(R, b, n)) return false;
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return true;
+}
 static inline bool buf_putc(jrt *R, jbuf *b, char c)
 {
     if (b->len + 2 > b->cap && !buf_grow(R, b, 2)) return false;
