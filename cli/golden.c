@@ -10,6 +10,7 @@
  *     --- output          the expected render, or
  *     --- error           the expected diagnostic (what `jinn render` prints on stderr)
  *     --- warnings        the expected warnings (optional)
+ *     --- disasm          instead of rendering: the expected bytecode listing
  * A section's text runs to the next header; its final newline is not part of it.
  * On a mismatch the runner prints a unified diff, keeps the actual text in FILE.actual, and
  * with --update rewrites the expectation. It ends with "N passed, M failed".
@@ -168,6 +169,15 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
     if (jinn_compile(env, name, tpl->text, tpl->len, &t, &res) != JINN_OK) {
         *actual = strdup(res.message);
         is_error = 1;
+    } else if (find(S, "disasm")) {
+        jinn_buf out = {0};
+        jinn_disasm(t, &out);
+        *actual = malloc(out.len + 1);
+        memcpy(*actual, out.data ? out.data : "", out.len + 1);
+        *alen = out.len;
+        while (*alen && (*actual)[*alen - 1] == '\n') (*actual)[--*alen] = 0;
+        jinn_buf_free(env, &out);
+        is_error = 2;
     } else {
         const char *cj = ctx ? ctx->text : "{}";
         size_t cl = ctx ? ctx->len : 2;
@@ -191,7 +201,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
         if (res.warnings) *warnings = strdup(res.warnings);
         jinn_buf_free(env, &out);
     }
-    if (is_error) {
+    if (is_error == 1) {
         *alen = strlen(*actual);
         while (*alen && (*actual)[*alen - 1] == '\n') (*actual)[--*alen] = 0;
     }
@@ -209,13 +219,14 @@ static void update_file(const char *path, const char *text, size_t len, sections
     /* keep everything before the first expectation header */
     const char *cut = text + len;
     for (int i = 0; i < S->n; i++)
-        if (!strcmp(S->s[i].name, "output") || !strcmp(S->s[i].name, "error") || !strcmp(S->s[i].name, "warnings"))
+        if (!strcmp(S->s[i].name, "output") || !strcmp(S->s[i].name, "error") || !strcmp(S->s[i].name, "warnings") ||
+            !strcmp(S->s[i].name, "disasm"))
             if (S->s[i].hdr < cut) cut = S->s[i].hdr;
     FILE *f = fopen(path, "wb");
     if (!f) return;
     fwrite(text, 1, (size_t)(cut - text), f);
     if (cut > text && cut[-1] != '\n') fputc('\n', f);
-    fprintf(f, "--- %s\n", is_error ? "error" : "output");
+    fprintf(f, "--- %s\n", is_error == 2 ? "disasm" : is_error ? "error" : "output");
     fwrite(actual, 1, alen, f);
     fputc('\n', f);
     if (warnings) fprintf(f, "--- warnings\n%s\n", warnings);
@@ -244,7 +255,8 @@ static void run_file(const char *path, stats *st)
         free(text);
         return;
     }
-    section *want = find(&S, is_error ? "error" : "output");
+    const char *kind = is_error == 2 ? "disasm" : is_error ? "error" : "output";
+    section *want = find(&S, kind);
     section *other = find(&S, is_error ? "output" : "error");
     section *ww = find(&S, "warnings");
     bool ok = want && alen == want->len && !memcmp(actual, want->text, alen);

@@ -1039,7 +1039,7 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
             }
             case OP_LOAD: case OP_LOAD_ROOT:
                 buf_printf(R, out, " %d  %s", in->a, T->names[in->b]->s); break;
-            case OP_STORE:
+            case OP_STORE: case OP_LIST_APPEND:
                 buf_printf(R, out, " %d  %s", in->a, T->names[u->slot_name[in->a]]->s); break;
             case OP_LOAD_GLOBAL: case OP_GETATTR: case OP_SETATTR:
                 buf_printf(R, out, " %s", T->names[in->a]->s); break;

@@ -2,7 +2,8 @@
 # tests/run.sh — the whole suite, as `make test` runs it:
 #   1. golden tests (tests/golden, run in-process by `jinn test`)
 #   2. the reference diff against Python's Jinja2 (tests/diff)
-#   3. the embedding test: one compiled template rendered from many threads (tests/api)
+#   3. the command line: exit statuses, flags, messages (tests/cli)
+#   4. the embedding test: one compiled template rendered from many threads (tests/api)
 # Ends with one line "N passed, M failed"; exits non-zero if anything failed.
 # JINN=path/to/binary runs the suite against another build (make asan-test uses this).
 set -u
@@ -35,6 +36,16 @@ if [[ $line =~ ^([0-9]+)\ same,\ ([0-9]+)\ different,\ ([0-9]+)\ documented$ ]];
     passed=$((passed + BASH_REMATCH[1] + BASH_REMATCH[3])); failed=$((failed + BASH_REMATCH[2]))
 else
     echo "diff harness did not finish (exit $rc)"; failed=$((failed + 1))
+fi
+
+stage "command line (tests/cli)"
+out=$(JINN="$JINN" tests/cli/cli_test.sh 2>&1)
+echo "$out" | tail -n 20
+line=$(echo "$out" | tail -n 1)
+if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+else
+    failed=$((failed + 1))
 fi
 
 stage "embedding API (tests/api)"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tests/cli/cli_test.sh — the jinn command line: exit statuses (0 ok, 1 template error,
+# 2 usage error), messages for bad flags and unreadable files, -D, --context merging, -o,
+# stdin. Ends with "N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.."
+JINN=${JINN:-bin/jinn}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0; failed=0
+
+# expect STATUS STDOUT STDERR_SUBSTRING -- ARGS...
+expect() {
+    local want_rc=$1 want_out=$2 want_err=$3; shift 4
+    local out err rc
+    out=$("$JINN" "$@" 2>"$T/err"); rc=$?
+    err=$(cat "$T/err")
+    if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ] && [[ "$err" == *"$want_err"* ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: jinn $*"
+        echo "  status $rc (want $want_rc)"; echo "  stdout: $out"; echo "  want:   $want_out"
+        echo "  stderr: $err"; echo "  want substring: $want_err"
+    fi
+}
+
+printf 'Hello {{ name }}!' > "$T/hello.jinja"
+printf '{"name": "World", "n": 1}' > "$T/a.json"
+printf '{"n": 2}' > "$T/b.json"
+printf '{{ n }}' > "$T/n.jinja"
+printf '{{ 1 / 0 }}' > "$T/div.jinja"
+printf '{%% if x %%}' > "$T/unclosed.jinja"
+printf '{"expressions": {"e1": 0.5}}' > "$T/prov.json"
+printf '{%% expressionvar e1 %%}{{ expression_result }}{%% endexpressionvar %%}' > "$T/ins.jinja"
+
+expect 0 "Hello World!" "" -- render "$T/hello.jinja" --context "$T/a.json"
+expect 0 "Hello you!" "" -- render "$T/hello.jinja" -D name=you
+expect 0 "Hello [1, 2]!" "" -- render "$T/hello.jinja" -D 'name:=[1,2]'
+expect 0 "Hello you!" "" -- render "$T/hello.jinja" -Dname=you
+expect 0 "2" "" -- render "$T/n.jinja" --context "$T/a.json" --context "$T/b.json"
+expect 0 "3" "" -- render - -D x:=3 <<<'{{ x }}'
+expect 0 "0.5" "" -- render "$T/ins.jinja" --providers "$T/prov.json"
+expect 0 "None" "warning: no data provider is configured" -- render "$T/ins.jinja"
+expect 1 "" "no data provider is configured" -- render "$T/ins.jinja" --strict-providers
+expect 1 "" "div.jinja:1:6: division by zero" -- render "$T/div.jinja"
+expect 1 "" "unclosed 'if' block (opened at 1:1)" -- render "$T/unclosed.jinja"
+expect 2 "" "unknown option '--bogus'" -- render "$T/hello.jinja" --bogus
+expect 2 "" "no template given" -- render
+expect 2 "" "cannot read '$T/missing.jinja'" -- render "$T/missing.jinja"
+expect 2 "" "--seed x: expected a non-negative integer" -- render "$T/hello.jinja" --seed x
+expect 2 "" "--profile cobol: expected jinja or jinjava" -- render "$T/hello.jinja" --profile cobol
+expect 2 "" "--context needs an argument" -- render "$T/hello.jinja" --context
+expect 2 "" "-D oops: expected name=value or name:=json" -- render "$T/hello.jinja" -D oops
+expect 2 "" "the file must hold a JSON object" -- render "$T/hello.jinja" --context "$T/hello.jinja"
+expect 2 "" "provider fixtures are not valid JSON" -- render "$T/hello.jinja" --providers "$T/hello.jinja"
+expect 2 "" "unknown command 'frobnicate'" -- frobnicate
+expect 0 "jinn 0.1.0" "" -- --version
+expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
+if [ "$(cat "$T/out.txt" 2>/dev/null)" = "Hello file!" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: -o did not write the output"; fi
+out=$("$JINN" disasm "$T/hello.jinja")
+if [[ "$out" == *"LOAD_GLOBAL    name"* && "$out" == *"PRINT"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: disasm: $out"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
