@@ -188,7 +188,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             jinn_env_free(env);
             return -1;
         }
-        jinn_render_opts o = {c, seed};
+        jinn_render_opts o = {.context = c, .seed = seed};
         jinn_buf out = {0};
         if (jinn_render(t, &o, &out, &res) != JINN_OK) {
             *actual = strdup(res.message);

@@ -250,7 +250,7 @@ static int cmd_render(int argc, char **argv, bool disasm)
         free(ctxjson.p);
     }
     {
-        jinn_render_opts opts = {ctx, a.seed};
+        jinn_render_opts opts = {.context = ctx, .seed = a.seed};
         jinn_buf out = {0};
         jinn_status st = jinn_render(t, &opts, &out, &res);
         if (res.warnings) fprintf(stderr, "%s: warning: %s\n", name, res.warnings);

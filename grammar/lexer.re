@@ -200,6 +200,7 @@ static int lex_raw(lexer *L, token *t, const char *tagstart)
         t->len = (uint32_t)(b - a);
         return 1;
     }
+    L->D->incomplete = 1;
     lex_fail(L, t, tagstart, "unclosed 'raw' block: no '{%% endraw %%}' follows%.*s", "", 0);
     return 1;
 }
@@ -296,7 +297,7 @@ loop:
         const char *p = L->cur;
         for (;;) {
             p = memchr(p, '#', (size_t)(L->end - p));
-            if (!p || p + 1 >= L->end) { lex_fail(L, t, start, "unclosed comment: no '#}' follows%.*s", "", 0); return; }
+            if (!p || p + 1 >= L->end) { L->D->incomplete = 1; lex_fail(L, t, start, "unclosed comment: no '#}' follows%.*s", "", 0); return; }
             if (p[1] == '}') break;
             p++;
         }
@@ -329,6 +330,7 @@ loop:
 
     <TAG,VAR,ID> ws { goto loop; }
     <TAG,VAR,ID> $ {
+        L->D->incomplete = 1;
         lex_fail(L, t, L->tok, L->cond == yycVAR ? "unexpected end of input: '{{' is never closed by '}}'%.*s"
                                                  : "unexpected end of input: '{%%' is never closed by '%%}'%.*s", "", 0);
         t->type = 0;
@@ -421,7 +423,7 @@ loop:
     <TAG,VAR> digits "." digits exp? { tok(L, t, TK_FLOAT); return; }
     <TAG,VAR> digits exp { tok(L, t, TK_FLOAT); return; }
     <TAG,VAR> dq | sq { tok(L, t, TK_STRING); return; }
-    <TAG,VAR> ["'] { lex_fail(L, t, L->tok, "unterminated string literal%.*s", "", 0); return; }
+    <TAG,VAR> ["'] { L->D->incomplete = 1; lex_fail(L, t, L->tok, "unterminated string literal%.*s", "", 0); return; }
     <TAG,VAR> "+"  { tok(L, t, TK_PLUS); return; }
     <TAG,VAR> "-"  { tok(L, t, TK_MINUS); return; }
     <TAG,VAR> "*"  { tok(L, t, TK_MUL); return; }

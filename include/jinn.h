@@ -62,6 +62,8 @@ typedef struct {
     int line, column;
     char *warnings; /* newline-separated warnings, or NULL */
     int nwarnings;
+    int incomplete; /* a syntax error because the text ended inside a tag, block, string or
+                       comment: more input could complete it (a REPL's continuation prompt) */
 } jinn_result;
 
 /* ---- allocation ------------------------------------------------------------------------ */
@@ -140,6 +142,9 @@ void jinn_context_free(jinn_context *ctx);
 typedef struct {
     const jinn_context *context; /* may be NULL: no variables */
     uint64_t seed;               /* seeds |random; same seed, same output */
+    jinn_buf *exports;           /* if not NULL: receives the template's top-level variables
+                                    (those JSON can represent) as a JSON object, after a
+                                    successful render — a REPL carries them to the next input */
 } jinn_render_opts;
 
 /* Render into out (grown as needed; reuse it across renders to avoid allocation).

@@ -156,6 +156,7 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     bool ok = comp_template(&E->R, E, name, src ? src : "", len, &T, &D);
     if (!ok) {
         if (D.count) set_error(&E->R, res, D.kind, name, src, len, D.pos, D.text.p, D.text.len, D.out.p);
+        if (res) res->incomplete = D.incomplete;
         else set_error(&E->R, res, E->R.err_kind ? E->R.err_kind : JINN_ERR_LIMIT, name, NULL, 0, 0,
                        E->R.err_msg.p ? E->R.err_msg.p : "out of memory", E->R.err_msg.p ? E->R.err_msg.len : 13, NULL);
         diag_free(&D);
@@ -220,7 +221,18 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
     if (b.p) b.p[0] = 0;
     uint32_t pos = 0;
     const template *et = NULL;
-    bool ok = vm_render(&R, t, opts && opts->context ? &opts->context->vars : NULL, &b, &pos, &et);
+    jbuf ex = {0}, *exp = NULL;
+    if (opts && opts->exports) {
+        ex.p = opts->exports->data;
+        ex.cap = opts->exports->cap;
+        exp = &ex;
+    }
+    bool ok = vm_render(&R, t, opts && opts->context ? &opts->context->vars : NULL, &b, &pos, &et, exp);
+    if (exp) {
+        opts->exports->data = ex.p;
+        opts->exports->len = ex.len;
+        opts->exports->cap = ex.cap;
+    }
     out->data = b.p;
     out->len = b.len;
     out->cap = b.cap;

@@ -178,10 +178,14 @@ static int new_slot(comp *c, int parent, int name)
         int16_t *q = rt_alloc(c->R, u->slot_name, (size_t)u->capslots * 2, (size_t)cap * 2);
         if (!q) { nomem(c); return 0; }
         u->slot_name = q;
+        uint8_t *r = rt_alloc(c->R, u->slot_root, (size_t)u->capslots, (size_t)cap);
+        if (!r) { nomem(c); return 0; }
+        u->slot_root = r;
         u->capslots = cap;
     }
     u->slot_parent[u->nslots] = (int16_t)parent;
     u->slot_name[u->nslots] = (int16_t)name;
+    u->slot_root[u->nslots] = c->sc && c->sc->unit_root;
     return u->nslots++;
 }
 
@@ -985,6 +989,7 @@ void comp_free(jrt *R, template *T)
         rt_alloc(R, u->pos, (size_t)u->capcode * sizeof(uint32_t), 0);
         rt_alloc(R, u->slot_parent, (size_t)u->capslots * 2, 0);
         rt_alloc(R, u->slot_name, (size_t)u->capslots * 2, 0);
+        rt_alloc(R, u->slot_root, (size_t)u->capslots, 0);
         if (u->param_names) rt_alloc(R, u->param_names, (size_t)(u->nparams ? u->nparams : 1) * sizeof(jstr *), 0);
         if (u->name) { value v = {.t = JV_STR}; v.u.s = u->name; val_free_immortal(R, v); }
     }

@@ -36,6 +36,7 @@ typedef struct unit {
     int nslots;
     int16_t *slot_parent; /* outer slot a scope-local slot falls back to, or -1 */
     int16_t *slot_name;   /* name index of each slot (for the global fallback) */
+    uint8_t *slot_root;   /* 1: declared in the unit's outermost scope (exported by a REPL) */
     int capslots;
     int max_loops;
     int max_stack;

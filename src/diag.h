@@ -17,6 +17,7 @@ typedef struct diags {
     jinn_error_kind kind;     /* of the first */
     uint32_t pos;             /* of the first */
     jbuf text;                /* bare message of the first */
+    int incomplete;           /* the input ended inside a construct (see jinn_result) */
 } diags;
 
 void diag_init(diags *D, jrt *R, const char *name, const char *src, size_t len);

@@ -24,7 +24,8 @@ struct jinn_context {
 };
 
 /* vm.c: run a compiled template */
-bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl);
+bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl,
+               jbuf *exports);
 
 /* the JSON fixture provider (providers/json.c) */
 bool prov_json_install(env *E, const char *json, size_t len, jbuf *err);

@@ -540,6 +540,7 @@ void parse_syntax_error(pctx *P, int major, token *t)
     }
     if (major == 0) {
         P->eof_error = 1;
+        P->D->incomplete = 1;
         if (P->nopen > 0) {
             int l, c, top = P->open[P->nopen - 1].tok;
             diag_position(P->src, P->D->srclen, P->open[P->nopen - 1].pos, &l, &c);

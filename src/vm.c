@@ -910,7 +910,34 @@ fail:
 #undef OUT
 }
 
-bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl)
+/* the top-level variables of a finished render as a JSON object (what JSON can hold) */
+static bool export_slots(vm *V, const template *T, value *slots, jbuf *ex)
+{
+    jrt *R = V->R;
+    const unit *u = &T->units[0];
+    ex->len = 0;
+    bool ok = buf_putc(R, ex, '{');
+    bool first = true;
+    for (int i = 0; ok && i < u->nslots; i++) {
+        value v = slots[i];
+        if (!u->slot_root[i] || v.t == JV_ABSENT || v.t == JV_UNDEF || v.t == JV_FUNC) continue;
+        jstr *name = T->names[u->slot_name[i]];
+        if (name->s[0] == '(') continue; /* hidden compiler slots */
+        jbuf one = {0};
+        bool fits = value_to_json(R, &one, v, -1, false);
+        if (!fits) { R->err_kind = JINN_ERR_NONE; buf_free(R, &one); continue; }
+        value k = {.t = JV_STR};
+        k.u.s = name;
+        ok = (first || buf_put(R, ex, ", ", 2)) && value_to_json(R, ex, k, -1, false) && buf_put(R, ex, ": ", 2) &&
+             buf_put(R, ex, one.p, one.len);
+        first = false;
+        buf_free(R, &one);
+    }
+    return ok && buf_putc(R, ex, '}');
+}
+
+bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl,
+               jbuf *exports)
 {
     vm V;
     memset(&V, 0, offsetof(vm, chunk0));
@@ -939,6 +966,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         V.root_unit = u;
         ok = run(&V, T, u, slots);
         *out = V.outs[0];
+        if (ok && exports) ok = export_slots(&V, T, slots, exports);
         /* capture buffers (pooled across captures) */
         for (int i = 1; i < V.capouts; i++) buf_free(R, &V.outs[i]);
         for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);

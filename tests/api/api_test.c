@@ -68,7 +68,7 @@ static void *render_many(void *p)
     jinn_buf out = {0};
     jinn_result res;
     for (int i = 0; i < 2000; i++) {
-        jinn_render_opts o = {a->ctx, (uint64_t)i};
+        jinn_render_opts o = {.context = a->ctx, .seed = (uint64_t)i};
         if (jinn_render(a->t, &o, &out, &res) != JINN_OK || strcmp(out.data, a->expect)) a->mismatches++;
         jinn_result_clear(a->env, &res);
     }
@@ -102,7 +102,7 @@ int main(void)
     jinn_context *ctx = NULL;
     CHECK(jinn_context_from_json(env, "{\"n\": 21}", 9, &ctx, &res) == JINN_OK, "context");
     jinn_buf out = {0};
-    jinn_render_opts o = {ctx, 1};
+    jinn_render_opts o = {.context = ctx, .seed = 1};
     CHECK(jinn_render(t, &o, &out, &res) == JINN_OK, "render");
     CHECK(out.data && !strcmp(out.data, "42 0.42/0.3"), "output '%s'", out.data ? out.data : "");
     jinn_result_clear(env, &res);
