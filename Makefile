@@ -9,15 +9,17 @@
 #   make bench        the side-by-side benchmark (bench/run.sh)
 
 CC      ?= gcc
-PKGS    := libutf8proc jansson
+PKGS    := libutf8proc jansson libpcre2-8 libcrypto
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) libedit 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CLI_LIBS := $(shell pkg-config --libs libedit 2>/dev/null)
 BUILD   ?= build
 
-DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev python3 python3-jinja2 valgrind diffutils
+DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev \
+               tzdata python3 python3-jinja2 valgrind diffutils
 
 GEN     := $(BUILD)/lexer.c $(BUILD)/parser.c $(BUILD)/parser.h
 CORE    := $(wildcard src/*.c) $(wildcard stdlib/*.c) $(wildcard providers/*.c)
@@ -62,7 +64,7 @@ lib: $(LIBA)
 
 $(JINN_BIN): $(CLI_O) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_O) $(LIBA) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_O) $(LIBA) $(LDLIBS) $(CLI_LIBS)
 
 $(BUILD)/tests/api_test: tests/api/api_test.c $(LIBA) include/jinn.h
 	@mkdir -p $(dir $@)

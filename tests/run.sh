@@ -48,6 +48,21 @@ else
     failed=$((failed + 1))
 fi
 
+# every other suite: tests/<name>/suite.sh, run with JINN set, ending with "N passed, M failed"
+for suite in tests/*/suite.sh; do
+    [ -x "$suite" ] || continue
+    stage "$(dirname "$suite")"
+    out=$(JINN="$JINN" "$suite" 2>&1)
+    echo "$out" | grep -E '^FAIL|^  ' | head -40
+    line=$(echo "$out" | tail -n 1)
+    echo "$line"
+    if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    else
+        echo "$suite did not finish"; failed=$((failed + 1))
+    fi
+done
+
 stage "embedding API (tests/api)"
 API_BIN=${API_BIN:-build/tests/api_test}
 if make -s "$API_BIN" >/dev/null; then
