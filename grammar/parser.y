@@ -40,6 +40,7 @@
 
 %syntax_error { parse_syntax_error(P, yymajor, &yyminor); }
 %stack_overflow { parse_too_deep(P); }
+/* lemon's own stack: a hard ceiling above any parse_depth limit (right-nested operators) */
 %parse_failure { P->failed = 1; }
 /* no token owns memory (nodes live in the arena): nothing to destroy */
 %token_destructor { (void)P; (void)yypminor; }
@@ -294,6 +295,12 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
         lex_next(&L, &t);
         if (t.type < 0) { P->failed = 1; break; }
         parse_track_blocks(P, &t, &set_pending, &set_pos);
+        if ((uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
+            diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
+                       P->max_depth);
+            P->failed = 1;
+            break;
+        }
         jinn_parse(&parser, t.type, t, P);
     } while (t.type != 0 && !P->failed);
     jinn_parseFinalize(&parser);

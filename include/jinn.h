@@ -74,6 +74,34 @@ typedef void *(*jinn_alloc_fn)(void *user, void *ptr, size_t old_size, size_t ne
 /* ---- profiles and options -------------------------------------------------------------- */
 typedef enum { JINN_PROFILE_JINJA = 0, JINN_PROFILE_JINJAVA = 1 } jinn_profile;
 
+/* ---- limits ------------------------------------------------------------------------------
+ * On by default: templates are untrusted. Exceeding one is an error of kind JINN_ERR_LIMIT
+ * naming the limit and its value. 0 means "no limit" only where noted. */
+typedef struct {
+    size_t template_bytes;   /* source size accepted by jinn_compile (default 16 MiB) */
+    uint32_t parse_depth;    /* nesting of brackets, blocks and operators (default 256) */
+    uint32_t call_depth;     /* nested macro calls (default 100) */
+    uint64_t fuel;           /* work units per render: loop iterations, calls, filters,
+                                outputs (default 100,000,000) */
+    size_t output_bytes;     /* rendered output (default 64 MiB) */
+    size_t string_bytes;     /* one string value (default 16 MiB) */
+    size_t collection_items; /* items of one list or dict (default 1,000,000) */
+    size_t range_items;      /* items one range() may produce (default 100,000) */
+    uint32_t provider_calls; /* data-provider lookups per render (default 10,000) */
+    size_t memory_bytes;     /* bytes allocated by one render at any time (default 512 MiB) */
+} jinn_limits;
+
+/* The defaults, and the names used by `--limit name=value` and `jinn limits`. */
+void jinn_limits_init(jinn_limits *l);
+/* Set one limit by name ("fuel", "output_bytes", ...). JINN_USAGE for an unknown name. */
+jinn_status jinn_limits_set(jinn_limits *l, const char *name, uint64_t value);
+/* Print all limits as "name value\n" lines into out (for the CLI and REPL). */
+jinn_status jinn_limits_describe(const jinn_limits *l, char *out, size_t cap);
+
+/* A progress callback, called every 4096 units of fuel: return non-zero to stop the render
+ * (it then fails with a limit error "interrupted"). */
+typedef int (*jinn_progress_fn)(void *user);
+
 typedef struct {
     jinn_alloc_fn alloc;    /* default: realloc/free */
     void *alloc_user;
@@ -83,6 +111,9 @@ typedef struct {
     int keep_trailing_newline; /* default 0 */
     int autoescape;         /* default 0 */
     int strict_providers;   /* a missing provider value fails the render; default 0 */
+    jinn_limits limits;     /* default: jinn_limits_init */
+    jinn_progress_fn progress; /* default NULL */
+    void *progress_user;
 } jinn_config;
 
 void jinn_config_init(jinn_config *cfg);
@@ -142,6 +173,9 @@ void jinn_context_free(jinn_context *ctx);
 typedef struct {
     const jinn_context *context; /* may be NULL: no variables */
     uint64_t seed;               /* seeds |random; same seed, same output */
+    const int *interrupt;        /* if not NULL: a flag another thread (or a signal handler) sets
+                                    to non-zero, with an atomic store, to stop this render; it
+                                    is polled at the same place fuel is charged */
     jinn_buf *exports;           /* if not NULL: receives the template's top-level variables
                                     (those JSON can represent) as a JSON object, after a
                                     successful render — a REPL carries them to the next input */

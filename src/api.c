@@ -1,6 +1,8 @@
 /*
  * api.c — include/jinn.h on top of the compiler, the VM and the value layer.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "env.h"
@@ -13,11 +15,77 @@ static void *default_alloc(void *user, void *ptr, size_t old, size_t n)
     return ptr ? realloc(ptr, n) : malloc(n);
 }
 
+/* ---- limits ------------------------------------------------------------------------------ */
+static const struct {
+    const char *name;
+    size_t off, size;
+    uint64_t dflt;
+    const char *unit;
+} limit_table[] = {
+#define L(field, dflt, unit) {#field, offsetof(jinn_limits, field), sizeof(((jinn_limits *)0)->field), dflt, unit}
+    L(template_bytes, 16u << 20, "bytes of template source"),
+    L(parse_depth, 256, "levels of nested brackets, blocks and operators"),
+    L(call_depth, 100, "nested macro calls"),
+    L(fuel, 100000000, "units of work per render"),
+    L(output_bytes, 64u << 20, "bytes of output"),
+    L(string_bytes, 16u << 20, "bytes in one string"),
+    L(collection_items, 1000000, "items in one list or dict"),
+    L(range_items, 100000, "items from one range()"),
+    L(provider_calls, 10000, "provider lookups per render"),
+    L(memory_bytes, 512u << 20, "bytes allocated by one render"),
+#undef L
+};
+#define NLIMITS (sizeof limit_table / sizeof limit_table[0])
+
+static void limit_put(jinn_limits *l, size_t i, uint64_t v)
+{
+    char *p = (char *)l + limit_table[i].off;
+    if (limit_table[i].size == 4) { uint32_t x = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; memcpy(p, &x, 4); }
+    else memcpy(p, &v, 8);
+}
+
+static uint64_t limit_get(const jinn_limits *l, size_t i)
+{
+    const char *p = (const char *)l + limit_table[i].off;
+    if (limit_table[i].size == 4) { uint32_t x; memcpy(&x, p, 4); return x; }
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+void jinn_limits_init(jinn_limits *l)
+{
+    for (size_t i = 0; i < NLIMITS; i++) limit_put(l, i, limit_table[i].dflt);
+}
+
+jinn_status jinn_limits_set(jinn_limits *l, const char *name, uint64_t v)
+{
+    for (size_t i = 0; i < NLIMITS; i++)
+        if (!strcmp(limit_table[i].name, name)) {
+            limit_put(l, i, v);
+            return JINN_OK;
+        }
+    return JINN_USAGE;
+}
+
+jinn_status jinn_limits_describe(const jinn_limits *l, char *out, size_t cap)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < NLIMITS; i++) {
+        int n = snprintf(out + used, used < cap ? cap - used : 0, "%-17s %llu  (%s)\n", limit_table[i].name,
+                         (unsigned long long)limit_get(l, i), limit_table[i].unit);
+        if (n < 0) return JINN_USAGE;
+        used += (size_t)n;
+    }
+    return used < cap ? JINN_OK : JINN_USAGE;
+}
+
 void jinn_config_init(jinn_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->alloc = default_alloc;
     cfg->profile = JINN_PROFILE_JINJA;
+    jinn_limits_init(&cfg->limits);
 }
 
 static void rt_init(jrt *R, const jinn_config *cfg)
@@ -27,6 +95,12 @@ static void rt_init(jrt *R, const jinn_config *cfg)
     R->alloc_user = cfg->alloc_user;
     R->profile = cfg->profile == JINN_PROFILE_JINJAVA ? PROF_JINJAVA : PROF_JINJA;
     R->autoescape = cfg->autoescape;
+    R->lim = &cfg->limits;
+    R->fuel = cfg->limits.fuel > INT64_MAX ? INT64_MAX : (int64_t)cfg->limits.fuel;
+    R->tick = 4096;
+    R->progress = cfg->progress;
+    R->progress_user = cfg->progress_user;
+    rt_live_init(R);
 }
 
 static void rt_fini(jrt *R)
@@ -46,6 +120,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
     E->cfg = *cfg;
     E->cfg.alloc = a;
     rt_init(&E->R, &E->cfg);
+    E->R.fuel = INT64_MAX; /* compiling is bounded by template_bytes and parse_depth */
     return E;
 }
 
@@ -146,8 +221,19 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     if (res) memset(res, 0, sizeof *res);
     if (!E || !out || (!src && len)) return JINN_USAGE;
     if (!name) name = "<template>";
-    if (len > UINT32_MAX - 1) {
-        set_error(&E->R, res, JINN_ERR_LIMIT, name, NULL, 0, 0, "template too large", 18, NULL);
+    if (len > UINT32_MAX - 1 || len > E->cfg.limits.template_bytes) {
+        char m[160];
+        int n = snprintf(m, sizeof m, "limit 'template_bytes' exceeded: a template of %zu bytes (limit %zu)", len,
+                         E->cfg.limits.template_bytes);
+        set_error(&E->R, res, JINN_ERR_LIMIT, name, NULL, 0, 0, m, (size_t)n, NULL);
+        return JINN_ERROR;
+    }
+    const char *bad = src ? utf8_invalid(src, len) : NULL;
+    if (bad) {
+        char m[160];
+        int n = snprintf(m, sizeof m, "the template is not valid UTF-8 (byte 0x%02x at offset %zu)",
+                         (unsigned char)*bad, (size_t)(bad - src));
+        set_error(&E->R, res, JINN_ERR_SYNTAX, name, src, len, (uint32_t)(bad - src), m, (size_t)n, NULL);
         return JINN_ERROR;
     }
     diags D;
@@ -216,6 +302,8 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
     jrt R;
     rt_init(&R, &E->cfg);
     R.env = E;
+    R.mem_limit = E->cfg.limits.memory_bytes;
+    R.interrupt = opts ? opts->interrupt : NULL;
     R.rng = opts ? opts->seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL : 0x2545F4914F6CDD1DULL;
     jbuf b = {out->data, 0, out->cap};
     if (b.p) b.p[0] = 0;

@@ -80,6 +80,8 @@ typedef struct pctx {
     struct { int tok; uint32_t pos; } open[256];
     int nopen;
     int suspect_string; /* a string in this tag swallowed a '%}': blame it for the next error */
+    uint32_t max_depth; /* the parse_depth limit: open blocks + open brackets */
+    uint32_t last_pos;  /* the token being parsed (for errors lemon raises without one) */
     uint32_t suspect_pos;
 } pctx;
 

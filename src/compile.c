@@ -54,6 +54,7 @@ typedef struct comp {
     int loops;                   /* loops open in this unit */
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
+    uint32_t edepth;             /* expression nesting, against the parse_depth limit */
     jdict *name_index;           /* name -> index into T->names */
     /* LOAD_ROOTs emitted in macros, resolved when the whole template is compiled (a macro may
      * call itself, or a macro defined after it, as Jinja2 resolves names at call time) */
@@ -433,9 +434,24 @@ static void compile_call(comp *c, node *n)
     emitd(c, OP_CALL, 0, nkw, npos, n->pos, -(npos + nkw + (nkw > 0)));
 }
 
+static void expr_inner(comp *c, node *n);
+
+/* every expression compiles through here: left-nested chains (a|f|f|f..., 1+1+1...) are deep
+ * trees the parser builds without nesting, so the depth is checked again here */
 static void expr(comp *c, node *n)
 {
     if (c->failed) return;
+    if (++c->edepth > c->E->cfg.limits.parse_depth * 4) {
+        cfail(c, n->pos, "limit 'parse_depth' exceeded: an expression nested more than %u deep", c->E->cfg.limits.parse_depth * 4);
+        c->D->kind = JINN_ERR_LIMIT;
+    } else {
+        expr_inner(c, n);
+    }
+    c->edepth--;
+}
+
+static void expr_inner(comp *c, node *n)
+{
     switch (n->kind) {
     case N_CONST:
         emit(c, OP_CONST, add_const(c, val_dup(n->v)), 0, 0, n->pos);
@@ -907,6 +923,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     memset(&P, 0, sizeof P);
     P.R = R;
     P.D = D;
+    P.max_depth = E->cfg.limits.parse_depth;
     /* the lexer needs a NUL right after the effective end */
     char saved = T->src[effective];
     T->src[effective] = 0;

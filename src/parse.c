@@ -488,18 +488,23 @@ static const char *end_name(int opener)
 void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set_pos)
 {
     int tk = t->type;
+    P->last_pos = t->pos;
     if (tk == TK_TAG_SET) { *set_pending = 1; *set_pos = t->pos; return; }
     if (*set_pending) {
         if (tk == TK_ASSIGN) *set_pending = 0;
         else if (tk == TK_BLOCK_END) {
             *set_pending = 0;
-            if (P->nopen < 256) { P->open[P->nopen].tok = TK_TAG_SET; P->open[P->nopen++].pos = *set_pos; }
+            if (P->nopen < 256) { P->open[P->nopen].tok = TK_TAG_SET; P->open[P->nopen].pos = *set_pos; }
+            P->nopen++;
         }
     }
-    if (is_opener(tk) && P->nopen < 256) {
-        P->open[P->nopen].tok = tk;
-        P->open[P->nopen++].pos = t->pos;
-    } else if (opener_of(tk) && tk != TK_TAG_ELIF && P->nopen > 0 && P->open[P->nopen - 1].tok == opener_of(tk)) {
+    /* nopen counts every open block (the depth limit needs it); the first 256 are remembered
+     * for messages */
+    if (is_opener(tk)) {
+        if (P->nopen < 256) { P->open[P->nopen].tok = tk; P->open[P->nopen].pos = t->pos; }
+        P->nopen++;
+    } else if (opener_of(tk) && tk != TK_TAG_ELIF && P->nopen > 0 &&
+               (P->nopen > 256 || P->open[P->nopen - 1].tok == opener_of(tk))) {
         P->nopen--;
     }
     /* a string that spans a line and swallows a '%}' is probably missing its closing quote */
@@ -542,9 +547,10 @@ void parse_syntax_error(pctx *P, int major, token *t)
         P->eof_error = 1;
         P->D->incomplete = 1;
         if (P->nopen > 0) {
-            int l, c, top = P->open[P->nopen - 1].tok;
-            diag_position(P->src, P->D->srclen, P->open[P->nopen - 1].pos, &l, &c);
-            diag_error(P->D, JINN_ERR_SYNTAX, P->open[P->nopen - 1].pos,
+            int top_i = P->nopen > 256 ? 255 : P->nopen - 1;
+            int l, c, top = P->open[top_i].tok;
+            diag_position(P->src, P->D->srclen, P->open[top_i].pos, &l, &c);
+            diag_error(P->D, JINN_ERR_SYNTAX, P->open[top_i].pos,
                        "unclosed '%s' block (opened at %d:%d): expected '{%% %s %%}' before the end of the template",
                        lex_token_name(top), l, c, end_name(top));
         } else {
@@ -558,8 +564,9 @@ void parse_syntax_error(pctx *P, int major, token *t)
             diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "%s has no open block to %s", what,
                        major == TK_TAG_ELSE || major == TK_TAG_ELIF ? "belong to" : "close");
         } else {
-            int l, c, top = P->open[P->nopen - 1].tok;
-            diag_position(P->src, P->D->srclen, P->open[P->nopen - 1].pos, &l, &c);
+            int top_i = P->nopen > 256 ? 255 : P->nopen - 1;
+            int l, c, top = P->open[top_i].tok;
+            diag_position(P->src, P->D->srclen, P->open[top_i].pos, &l, &c);
             diag_error(P->D, JINN_ERR_SYNTAX, t->pos,
                        "unexpected %s: the innermost open block is '%s' (opened at %d:%d), closed by '{%% %s %%}'",
                        what, lex_token_name(top), l, c, end_name(top));
@@ -578,5 +585,5 @@ void parse_too_deep(pctx *P)
 {
     if (P->failed) return;
     P->failed = 1;
-    diag_error(P->D, JINN_ERR_LIMIT, 0, "template nesting is too deep for the parser (limit: parse depth)");
+    diag_error(P->D, JINN_ERR_LIMIT, P->last_pos, "limit 'parse_depth' exceeded: operators nested more than the parser's 1000 levels");
 }

@@ -4,8 +4,10 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <utf8proc.h>
 
 #include "value.h"
 
@@ -15,15 +17,20 @@
 
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
 {
+    if (n > old && R->mem_limit && (n - old > R->mem_limit || R->mem + (n - old) > R->mem_limit)) {
+        rt_limit(R, "memory_bytes", "a render may hold at most %zu bytes", R->mem_limit);
+        return NULL;
+    }
     void *q = R->alloc(R->alloc_user, p, old, n);
     if (n && !q) {
         if (!R->err_kind) {
             R->err_kind = JINN_ERR_LIMIT;
             R->err_msg.len = 0;
-            /* the message buffer may itself fail to grow: keep it static-free by trying once */
+            /* the message buffer may itself fail to grow: try once, directly */
             static const char oom[] = "out of memory";
             void *m = R->alloc(R->alloc_user, R->err_msg.p, R->err_msg.cap, sizeof oom);
             if (m) {
+                R->mem += sizeof oom - R->err_msg.cap;
                 R->err_msg.p = m;
                 R->err_msg.cap = sizeof oom;
                 memcpy(m, oom, sizeof oom);
@@ -32,7 +39,99 @@ void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
         }
         return NULL;
     }
+    R->mem += n - old; /* wraps correctly when shrinking */
     return q;
+}
+
+bool rt_limit(jrt *R, const char *name, const char *fmt, ...)
+{
+    if (R->err_kind) return false;
+    char tail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tail, sizeof tail, fmt, ap);
+    va_end(ap);
+    return rt_error(R, JINN_ERR_LIMIT, "limit '%s' exceeded: %s", name, tail);
+}
+
+bool rt_tick_slow(jrt *R)
+{
+    if (R->fuel < 0)
+        return rt_limit(R, "fuel", "more than %llu units of work (loop iterations, calls, filters, outputs) in one render",
+                        (unsigned long long)(R->lim ? R->lim->fuel : 0));
+    R->tick = 4096;
+    if (R->interrupt && __atomic_load_n(R->interrupt, __ATOMIC_RELAXED))
+        return rt_limit(R, "interrupt", "the render was interrupted");
+    if (R->progress && R->progress(R->progress_user))
+        return rt_limit(R, "interrupt", "the render was stopped by the progress callback");
+    return true;
+}
+
+void rt_live_init(jrt *R)
+{
+    R->live.prev = R->live.next = &R->live;
+}
+
+static void live_link(jrt *R, jgc *g)
+{
+    if (!R->live.next) rt_live_init(R);
+    g->next = R->live.next;
+    g->prev = &R->live;
+    R->live.next->prev = g;
+    R->live.next = g;
+}
+
+static void live_unlink(jgc *g)
+{
+    g->prev->next = g->next;
+    g->next->prev = g->prev;
+    g->prev = g->next = g;
+}
+
+#define GC_HDR(g) ((jhdr *)((char *)(g) - offsetof(jlist, gc)))
+_Static_assert(offsetof(jlist, gc) == offsetof(jdict, gc), "lists and dicts link at the same offset");
+
+static void free_container_memory(jrt *R, jhdr *h)
+{
+    if (h->type == JV_LIST) {
+        jlist *l = (jlist *)h;
+        live_unlink(&l->gc);
+        if (l->items) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+        rt_alloc(R, l, sizeof *l, 0);
+    } else {
+        jdict *d = (jdict *)h;
+        live_unlink(&d->gc);
+        if (d->entries) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
+        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
+        rt_alloc(R, d, sizeof *d, 0);
+    }
+}
+
+static bool is_container(value v) { return v.t == JV_LIST || v.t == JV_DICT; }
+
+void rt_collect(jrt *R)
+{
+    if (!R->live.next || R->live.next == &R->live) return;
+    /* everything still linked is unreachable now: mark it dying, release what it holds
+     * that is not itself a dying container, then free the containers themselves */
+    for (jgc *g = R->live.next; g != &R->live; g = g->next) GC_HDR(g)->rc = JH_IMMORTAL;
+    for (jgc *g = R->live.next; g != &R->live; g = g->next) {
+        jhdr *h = GC_HDR(g);
+        if (h->type == JV_LIST) {
+            jlist *l = (jlist *)h;
+            for (size_t i = 0; i < l->len; i++)
+                if (!is_container(l->items[i])) val_drop(R, l->items[i]);
+            l->len = 0;
+        } else {
+            jdict *d = (jdict *)h;
+            for (size_t i = 0; i < d->used; i++) {
+                if (!is_container(d->entries[i].key)) val_drop(R, d->entries[i].key);
+                if (!is_container(d->entries[i].val)) val_drop(R, d->entries[i].val);
+            }
+            d->used = d->len = 0;
+        }
+    }
+    while (R->live.next != &R->live) free_container_memory(R, GC_HDR(R->live.next));
 }
 
 static bool buf_vprintf(jrt *R, jbuf *b, const char *fmt, va_list ap)
@@ -116,6 +215,10 @@ void buf_free(jrt *R, jbuf *b)
 jstr *str_new(jrt *R, size_t len)
 {
     if (len > SIZE_MAX - sizeof(jstr) - 1) { rt_overflow(R); return NULL; }
+    if (R->lim && len > R->lim->string_bytes) {
+        rt_limit(R, "string_bytes", "a string of %zu bytes (limit %zu)", len, R->lim->string_bytes);
+        return NULL;
+    }
     jstr *s = rt_alloc(R, NULL, 0, sizeof(jstr) + len + 1);
     if (!s) return NULL;
     s->h.rc = 1;
@@ -190,6 +293,27 @@ value str_concat(jrt *R, const char *a, size_t al, const char *b, size_t bl)
     return v;
 }
 
+const char *utf8_invalid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + len;
+    while (p < e) {
+        /* ASCII runs, eight bytes at a time */
+        while (e - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (w & 0x8080808080808080ULL) break;
+            p += 8;
+        }
+        if (p >= e) break;
+        if (*p < 0x80) { p++; continue; }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, e - p, &cp);
+        if (n <= 0) return (const char *)p;
+        p += n;
+    }
+    return NULL;
+}
+
 size_t utf8_count(const char *s, size_t len)
 {
     size_t n = 0;
@@ -222,7 +346,9 @@ value v_list(jrt *R, size_t cap)
     l->len = 0;
     l->cap = 0;
     l->items = NULL;
+    live_link(R, &l->gc);
     if (cap && !list_reserve(R, l, cap)) {
+        live_unlink(&l->gc);
         rt_alloc(R, l, sizeof *l, 0);
         return v_err();
     }
@@ -234,6 +360,11 @@ value v_list(jrt *R, size_t cap)
 bool list_reserve(jrt *R, jlist *l, size_t n)
 {
     if (n <= l->cap) return true;
+    if (R->lim && n > R->lim->collection_items) {
+        if (l->len + 1 > R->lim->collection_items || n / 2 > R->lim->collection_items)
+            return rt_limit(R, "collection_items", "a list of more than %zu items", R->lim->collection_items);
+        n = R->lim->collection_items; /* doubling would overshoot the limit: grow to it exactly */
+    }
     if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
     value *p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
     if (!p) return false;
@@ -263,6 +394,7 @@ value v_dict(jrt *R, size_t cap)
     memset(d, 0, sizeof *d);
     d->h.rc = 1;
     d->h.type = JV_DICT;
+    live_link(R, &d->gc);
     (void)cap;
     value v = {.t = JV_DICT};
     v.u.m = d;
@@ -374,6 +506,8 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
         d->used = j;
     }
     if (want_entries > d->cap) {
+        if (R->lim && want_entries > R->lim->collection_items)
+            return rt_limit(R, "collection_items", "a dict of more than %zu items", R->lim->collection_items);
         size_t cap = d->cap ? d->cap : 4;
         while (cap < want_entries) cap *= 2;
         if (cap > INT32_MAX / 4) return rt_error(R, JINN_ERR_LIMIT, "dict too large");
@@ -451,41 +585,61 @@ bool dict_del(jrt *R, jdict *d, value key, value *out)
  * Freeing
  * ====================================================================================== */
 
+/* Freeing is iterative: a list nested 100 000 deep must not overflow the C stack. Children
+ * whose last reference goes are pushed on an explicit stack instead of recursed into. */
+static void release(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
+{
+    if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h)) || v.u.h->rc >= JH_IMMORTAL || --v.u.h->rc) return;
+    if (*n == *cap) {
+        size_t nc = *cap * 2;
+        jhdr **p = rt_alloc(R, *st == local ? NULL : *st, *st == local ? 0 : *cap * sizeof(jhdr *), nc * sizeof(jhdr *));
+        if (!p) { val_free_heap(R, v.u.h); return; } /* no memory for the stack: recurse once */
+        if (*st == local) memcpy(p, local, *cap * sizeof(jhdr *));
+        *st = p;
+        *cap = nc;
+    }
+    (*st)[(*n)++] = v.u.h;
+}
+
 void val_free_heap(jrt *R, jhdr *h)
 {
-    switch (h->type) {
-    case JV_STR: {
-        jstr *s = (jstr *)h;
-        rt_alloc(R, s, sizeof(jstr) + s->len + 1, 0);
-        break;
-    }
-    case JV_LIST: {
-        jlist *l = (jlist *)h;
-        for (size_t i = 0; i < l->len; i++) val_drop(R, l->items[i]);
-        if (l->items) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
-        rt_alloc(R, l, sizeof *l, 0);
-        break;
-    }
-    case JV_DICT: {
-        jdict *d = (jdict *)h;
-        for (size_t i = 0; i < d->used; i++) {
-            val_drop(R, d->entries[i].key);
-            val_drop(R, d->entries[i].val);
+    jhdr *local[32], **st = local;
+    size_t n = 0, cap = 32;
+    st[n++] = h;
+    while (n) {
+        h = st[--n];
+        switch (h->type) {
+        case JV_STR: {
+            jstr *s = (jstr *)h;
+            rt_alloc(R, s, sizeof(jstr) + s->len + 1, 0);
+            break;
         }
-        if (d->entries) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
-        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
-        rt_alloc(R, d, sizeof *d, 0);
-        break;
+        case JV_LIST: {
+            jlist *l = (jlist *)h;
+            for (size_t i = 0; i < l->len; i++) release(R, l->items[i], &st, &n, &cap, local);
+            free_container_memory(R, h);
+            break;
+        }
+        case JV_DICT: {
+            jdict *d = (jdict *)h;
+            for (size_t i = 0; i < d->used; i++) {
+                release(R, d->entries[i].key, &st, &n, &cap, local);
+                release(R, d->entries[i].val, &st, &n, &cap, local);
+            }
+            free_container_memory(R, h);
+            break;
+        }
+        case JV_FUNC: {
+            jfunc *f = (jfunc *)h;
+            release(R, f->self, &st, &n, &cap, local);
+            release(R, f->extra, &st, &n, &cap, local);
+            if (f->name && f->name->h.rc < JH_IMMORTAL && --f->name->h.rc == 0) val_free_heap(R, &f->name->h);
+            rt_alloc(R, f, sizeof *f, 0);
+            break;
+        }
+        }
     }
-    case JV_FUNC: {
-        jfunc *f = (jfunc *)h;
-        val_drop(R, f->self);
-        val_drop(R, f->extra);
-        if (f->name && f->name->h.rc < JH_IMMORTAL && --f->name->h.rc == 0) val_free_heap(R, &f->name->h);
-        rt_alloc(R, f, sizeof *f, 0);
-        break;
-    }
-    }
+    if (st != local) rt_alloc(R, st, cap * sizeof(jhdr *), 0);
 }
 
 void val_make_immortal(value v)
@@ -494,6 +648,8 @@ void val_make_immortal(value v)
     if (v.u.h->rc >= JH_IMMORTAL) return;
     if (v.t == JV_STR || v.t == JV_UNDEF) str_hash(v.u.s);
     v.u.h->rc = JH_IMMORTAL;
+    if (v.t == JV_LIST) live_unlink(&v.u.l->gc);
+    else if (v.t == JV_DICT) live_unlink(&v.u.m->gc);
     if (v.t == JV_LIST)
         for (size_t i = 0; i < v.u.l->len; i++) val_make_immortal(v.u.l->items[i]);
     else if (v.t == JV_DICT)
@@ -511,17 +667,14 @@ void val_free_immortal(jrt *R, value v)
     if (v.t == JV_LIST) {
         jlist *l = v.u.l;
         for (size_t i = 0; i < l->len; i++) val_free_immortal(R, l->items[i]);
-        if (l->items) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
-        rt_alloc(R, l, sizeof *l, 0);
+        free_container_memory(R, v.u.h);
     } else if (v.t == JV_DICT) {
         jdict *d = v.u.m;
         for (size_t i = 0; i < d->used; i++) {
             val_free_immortal(R, d->entries[i].key);
             val_free_immortal(R, d->entries[i].val);
         }
-        if (d->entries) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
-        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
-        rt_alloc(R, d, sizeof *d, 0);
+        free_container_memory(R, v.u.h);
     } else {
         v.u.h->rc = 1;
         val_drop(R, v);

@@ -85,8 +85,16 @@ typedef struct value {
     } u;
 } value;
 
+/* Every list and dict is linked into its runtime's registry of live containers, so that a
+ * render can free, at its end, containers that reference each other in a cycle
+ * (`l.append(l)`), which refcounting alone would leak. Immortal ones are unlinked. */
+typedef struct jgc {
+    struct jgc *prev, *next;
+} jgc;
+
 typedef struct jlist {
     jhdr h;
+    jgc gc;
     size_t len, cap;
     value *items;
 } jlist;
@@ -98,6 +106,7 @@ typedef struct jentry {
 
 typedef struct jdict {
     jhdr h;
+    jgc gc;
     size_t len;     /* live entries */
     size_t used;    /* entries slots used (live + deleted) */
     size_t cap;     /* entries capacity */
@@ -144,7 +153,32 @@ struct jrt {
     uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */
     void *vm;       /* the running VM, for builtins that call back (map with a filter, macros) */
     void *env;      /* struct env * */
+    /* limits (see jinn_limits) */
+    const jinn_limits *lim;
+    int64_t fuel;            /* work units left in this render */
+    int64_t tick;            /* units until the next interrupt / progress poll */
+    size_t mem, mem_limit;   /* bytes allocated now, and the ceiling (0: none) */
+    const int *interrupt;
+    jinn_progress_fn progress;
+    void *progress_user;
+    uint32_t provider_calls;
+    jgc live;                /* registry of live containers (a circular list; see jgc) */
 };
+
+/* Charge units of work; every 4096 units poll the interrupt flag and progress callback.
+ * The one place fuel is charged: loop iterations, calls, filters, output writes. */
+bool rt_tick_slow(jrt *R);
+static inline bool rt_tick(jrt *R, int64_t units)
+{
+    R->fuel -= units;
+    R->tick -= units;
+    if (R->fuel < 0 || R->tick <= 0) return rt_tick_slow(R);
+    return true;
+}
+/* "limit 'NAME' exceeded: ..." */
+bool rt_limit(jrt *R, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void rt_live_init(jrt *R);
+void rt_collect(jrt *R); /* free containers still alive (cycles) at the end of a render */
 
 /* ---- the allocator, and errors ---------------------------------------------------------- */
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n); /* n==0 frees; NULL + error on failure */
@@ -169,6 +203,8 @@ jstr *str_new(jrt *R, size_t len);                       /* uninitialised bytes,
 value v_list(jrt *R, size_t cap);
 value v_dict(jrt *R, size_t cap);
 value v_undef_msg(jrt *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* NULL if s[0..len) is valid UTF-8, else a pointer to the first bad byte */
+const char *utf8_invalid(const char *s, size_t len);
 
 /* Undefined values remember why they are undefined, without formatting a message until one
  * is needed: f holds the kind in its low 2 bits and, for UK_ATTR/UK_ELEM, the type of the

@@ -21,8 +21,6 @@
 #define JINN_COMPUTED_GOTO 1
 #endif
 
-#define MAX_CALL_DEPTH 100
-
 typedef struct loopstate {
     value items;      /* owned list */
     size_t i, n;      /* i: items consumed so far (the current item's 1-based index) */
@@ -142,8 +140,8 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     const unit *u = f->def;
     const template *T = f->owner;
     jrt *R = V->R;
-    if (V->depth >= MAX_CALL_DEPTH)
-        return rt_error(R, JINN_ERR_LIMIT, "macro '%s' recursed too deeply (call depth limit %d)", u->name->s, MAX_CALL_DEPTH);
+    if ((uint32_t)V->depth >= R->lim->call_depth)
+        return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
     if (npos > u->nparams)
         return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
@@ -332,6 +330,11 @@ static bool insert_lookup(vm *V, int kind, value id, value *out)
     } else {
         const char *json = NULL;
         size_t jlen = 0;
+        if (++R->provider_calls > R->lim->provider_calls) {
+            buf_free(R, &k);
+            val_drop(R, sid);
+            return rt_limit(R, "provider_calls", "more than %u provider lookups in one render", R->lim->provider_calls);
+        }
         int st = E->prov.lookup(E->prov_user, (jinn_lookup_kind)kind, p, n, &json, &jlen);
         if (st == JINN_OK && json) {
             result = json_to_value(R, json, jlen, "provider answer");
@@ -429,17 +432,25 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 #endif
 #define FAIL() goto fail
 #define OUT (&V->outs[V->nouts - 1])
+#define TICK(n) do { if (!rt_tick(R, (n))) FAIL(); } while (0)
+/* after a write: the buffer being written may not pass output_bytes */
+#define CHECK_OUT() do { if (OUT->len > R->lim->output_bytes) { \
+        rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes); FAIL(); } } while (0)
     (void)op_names;
 
     DISPATCH()
     {
     CASE(TEXT)
+        TICK(1);
         if (!buf_put(R, OUT, T->src + T->texts[ip->a].off, T->texts[ip->a].len)) FAIL();
+        CHECK_OUT();
         NEXT();
     CASE(PRINT)
+        TICK(1);
         a = *--sp;
         if (!write_value(R, OUT, a, ip->c)) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
+        CHECK_OUT();
         NEXT();
     CASE(CONST)
         *sp++ = val_dup(consts[ip->a]);
@@ -655,6 +666,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(FILTER)
     CASE(TEST)
     CASE(CALL_FN) {
+        TICK(1);
         int n = ip->c;
         const jbuiltin *bt = ip->op == OP_FILTER ? &bi_filters[ip->a] : ip->op == OP_TEST ? &bi_tests[ip->a] : &bi_functions[ip->a];
         value *args = sp - n;
@@ -669,6 +681,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(CALL)
     CASE(CALL_METHOD) {
+        TICK(1);
         int npos = ip->c, nkw = ip->b;
         value *names = nkw ? sp - 1 : NULL;
         value *kwv = sp - (nkw ? 1 : 0) - nkw;
@@ -708,7 +721,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         for (value *x = callee; x < sp; x++) val_drop(R, *x);
         sp = callee;
         if (!ok) FAIL();
-        if (printed) { ip++; NEXT(); } /* the PRINT that follows is done */
+        if (printed) { ip++; CHECK_OUT(); NEXT(); } /* the PRINT that follows is done */
         *sp++ = r;
         NEXT();
     }
@@ -735,6 +748,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     }
     CASE(FOR_ITER) {
+        TICK(1);
         loopstate *L = &V->loops[V->nloops - 1];
         if (L->i >= L->n || L->i >= L->items.u.l->len) JUMP(ip->a);
         *sp++ = resolve(V, val_dup(L->items.u.l->items[L->i++]));
@@ -908,6 +922,8 @@ fail:
 #undef DISPATCH
 #undef FAIL
 #undef OUT
+#undef TICK
+#undef CHECK_OUT
 }
 
 /* the top-level variables of a finished render as a JSON object (what JSON can hold) */
@@ -979,6 +995,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     val_drop(R, V.ctx_copy);
+    rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
     while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
     if (V.loops != V.loops0) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
     if (V.outs != V.outs0) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);
