@@ -6,11 +6,29 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "jinn.h"
 
 /* read a whole file ("-" = stdin); NULL + message on stderr on failure */
 char *cli_read_file(const char *path, size_t *len);
 int cli_test(int argc, char **argv); /* jinn test PATH... [--update] */
+int cli_repl(int argc, char **argv); /* jinn repl [options] (repl.c) */
+
+/* A growable NUL-terminated byte buffer; allocation failure exits (a CLI has nothing better
+ * to do). */
+typedef struct { char *p; size_t len, cap; } cli_buf;
+void cli_put(cli_buf *b, const char *s, size_t n);
+void cli_puts(cli_buf *b, const char *s);
+void cli_json_string(cli_buf *b, const char *s); /* s as a quoted, escaped JSON string */
+
+/* Colours for diagnostics: only when f is a terminal and NO_COLOR is unset or empty
+ * (https://no-color.org). The plain text is the same either way. */
+bool cli_color(FILE *f);
+/* Print a diagnostic text (one or more "name:line:col: message", source line, caret line
+ * groups) to f, colouring the location bold and the caret red when cli_color(f). */
+void cli_print_diag(FILE *f, const char *msg);
+/* Print "NAME: warning: TEXT" for each line of a newline-separated warnings text. */
+void cli_print_warnings(FILE *f, const char *name, const char *warnings);
 
 #endif

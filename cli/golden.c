@@ -6,7 +6,8 @@
  *     --- context         JSON object of variables (optional)
  *     --- providers       JSON provider fixtures (optional)
  *     --- options         one per line: seed=N trim_blocks lstrip_blocks keep_trailing_newline
- *                         autoescape strict_providers profile=jinja|jinjava name=NAME (optional)
+ *                         autoescape strict_providers profile=jinja|jinjava name=NAME
+ *                         limit.NAME=VALUE (e.g. limit.fuel=1000) (optional)
  *     --- output          the expected render, or
  *     --- error           the expected diagnostic (what `jinn render` prints on stderr)
  *     --- warnings        the expected warnings (optional)
@@ -146,6 +147,16 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             else if (!strcmp(line, "profile=jinjava")) cfg.profile = JINN_PROFILE_JINJAVA;
             else if (!strcmp(line, "profile=jinja")) cfg.profile = JINN_PROFILE_JINJA;
             else if (!strncmp(line, "name=", 5)) snprintf(name, sizeof name, "%s", line + 5);
+            else if (!strncmp(line, "limit.", 6) && strchr(line, '=')) {
+                char *eq = strchr(line, '=');
+                *eq = 0;
+                if (jinn_limits_set(&cfg.limits, line + 6, strtoull(eq + 1, NULL, 10)) != JINN_OK) {
+                    char m[300];
+                    snprintf(m, sizeof m, "unknown limit '%s'", line + 6);
+                    *err = strdup(m);
+                    return -1;
+                }
+            }
             else if (line[0]) {
                 char m[300];
                 snprintf(m, sizeof m, "unknown option '%s'", line);

@@ -28,7 +28,7 @@
 %token_type {token}
 %default_type {node *}
 %extra_argument {pctx *P}
-%stack_size 1000
+%stack_size 4000
 %start_symbol template
 
 %include {
@@ -40,7 +40,7 @@
 
 %syntax_error { parse_syntax_error(P, yymajor, &yyminor); }
 %stack_overflow { parse_too_deep(P); }
-/* lemon's own stack: a hard ceiling above any parse_depth limit (right-nested operators) */
+/* lemon's own stack (4000 entries): a hard ceiling above the parse_depth limit's default */
 %parse_failure { P->failed = 1; }
 /* no token owns memory (nodes live in the arena): nothing to destroy */
 %token_destructor { (void)P; (void)yypminor; }
@@ -283,14 +283,17 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
 %code {
 node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int lstrip_blocks)
 {
-    yyParser parser;
+    /* the parser (4000 stack entries, ~128 KB) lives on the heap, through the allocator hook:
+     * embedders' threads may have small stacks */
+    yyParser *parser = rt_alloc(P->R, NULL, 0, sizeof(yyParser));
     lexer L;
+    if (!parser) { P->failed = 1; return NULL; }
     token t;
     int set_pending = 0; /* saw {% set: is it the block form? (no '=' before '%}') */
     uint32_t set_pos = 0;
     P->src = src;
     lex_init(&L, src, len, P->D, trim_blocks, lstrip_blocks);
-    jinn_parseInit(&parser);
+    jinn_parseInit(parser);
     do {
         lex_next(&L, &t);
         if (t.type < 0) { P->failed = 1; break; }
@@ -301,9 +304,10 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
             P->failed = 1;
             break;
         }
-        jinn_parse(&parser, t.type, t, P);
+        jinn_parse(parser, t.type, t, P);
     } while (t.type != 0 && !P->failed);
-    jinn_parseFinalize(&parser);
+    jinn_parseFinalize(parser);
+    rt_alloc(P->R, parser, sizeof(yyParser), 0);
     if (P->failed || P->D->count) return NULL;
     return P->root;
 }

@@ -585,5 +585,5 @@ void parse_too_deep(pctx *P)
 {
     if (P->failed) return;
     P->failed = 1;
-    diag_error(P->D, JINN_ERR_LIMIT, P->last_pos, "limit 'parse_depth' exceeded: operators nested more than the parser's 1000 levels");
+    diag_error(P->D, JINN_ERR_LIMIT, P->last_pos, "limit 'parse_depth' exceeded: nested deeper than the parser's stack of 4000 entries");
 }
