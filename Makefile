@@ -6,6 +6,7 @@
 #   make test         the whole suite (golden tests, reference diff, API test)
 #   make asan-test    the golden suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind-test  the golden suite under valgrind (leaks and errors are failures)
+#   make fuzz         the libFuzzer harnesses, FUZZ_SECONDS each (tests/fuzz)
 #   make bench        the side-by-side benchmark (bench/run.sh)
 
 CC      ?= gcc
@@ -93,6 +94,26 @@ asan-test: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  JINN=bin/jinn-asan API_BIN=build-asan/tests/api_test ./tests/run.sh
 
+# libFuzzer (clang): lexer+parser, compile+render with small limits, the JSON loaders, the
+# REPL's completeness check. Seeds come from the golden files; findings go to build-fuzz/.
+FUZZ_SECONDS ?= 30
+FUZZERS := parse render json complete
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: deps
+	$(MAKE) BUILD=build-fuzz LIBA=build-fuzz/libjinn.a CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" build-fuzz/libjinn.a
+	@for f in $(FUZZERS); do \
+	  clang -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -Iinclude tests/fuzz/fuzz_$$f.c build-fuzz/libjinn.a $(LDLIBS) -o build-fuzz/fuzz_$$f || exit 1; \
+	done
+	@tests/fuzz/seeds.sh build-fuzz/seeds
+	@for f in $(FUZZERS); do \
+	  mkdir -p build-fuzz/corpus_$$f build-fuzz/crashes_$$f; \
+	  echo "== fuzz_$$f for $(FUZZ_SECONDS)s"; \
+	  build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/jinn.dict -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/crashes_$$f/ build-fuzz/corpus_$$f build-fuzz/seeds 2>&1 \
+	    | grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|cov:|ERROR|SUMMARY" | tail -4 || exit 1; \
+	  ls build-fuzz/crashes_$$f | grep -q . && { echo "fuzz_$$f found a crash: build-fuzz/crashes_$$f"; exit 1; } || true; \
+	done
+
 valgrind-test: deps all
 	./tests/valgrind.sh
 
@@ -100,6 +121,6 @@ bench: all
 	bench/run.sh
 
 clean:
-	rm -rf build build-asan bin libjinn.a libjinn.so
+	rm -rf build build-asan build-fuzz bin libjinn.a libjinn.so
 
-.PHONY: all lib deps demo test asan-test bin-asan valgrind-test bench clean
+.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean

@@ -1088,9 +1088,10 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
             case OP_CLEAR: buf_printf(R, out, " %d..%d", in->a, in->a + in->b - 1); break;
             case OP_CALL: buf_printf(R, out, " pos %d kw %d", in->c, in->b); break;
             case OP_LOOP_ATTR: {
-                static const char *const f[] = {"index", "index0", "revindex", "revindex0", "first", "last",
-                                                "length", "previtem", "nextitem", "depth", "depth0"};
-                buf_printf(R, out, " loop.%s", f[in->c]); break;
+                static const char *const f[LF__COUNT + 1] = {"loop.index", "loop.index0", "loop.revindex",
+                    "loop.revindex0", "loop.first", "loop.last", "loop.length", "loop.previtem", "loop.nextitem",
+                    "loop.depth", "loop.depth0", "loop (as a value)"};
+                buf_printf(R, out, " %s", in->c <= LF__COUNT ? f[in->c] : "?"); break;
             }
             case OP_LOOP_CYCLE: case OP_LOOP_CHANGED: buf_printf(R, out, " args %d", in->c); break;
             case OP_MACRO: buf_printf(R, out, " unit %d", in->a); break;
