@@ -93,6 +93,9 @@ stmt(A) ::= TAG_CONTINUE(T) BLOCK_END.       { A = ast_stmt(P, N_CONTINUE, T, NU
 stmt(A) ::= with_stmt(S).                    { A = S; }
 stmt(A) ::= macro_stmt(S).                   { A = S; }
 stmt(A) ::= insert_stmt(S).                  { A = S; }
+/* error recovery (jinn check): a broken tag or expression is skipped to its end */
+stmt(A) ::= error BLOCK_END(T).              { A = ast_list(P, N_BODY, T.pos); }
+stmt(A) ::= error VAR_END(T).                { A = ast_list(P, N_BODY, T.pos); }
 
 /* ---- if / elif / else ------------------------------------------------------------------- */
 if_stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elif_tail(E) TAG_ENDIF BLOCK_END.
@@ -305,10 +308,10 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
             break;
         }
         jinn_parse(parser, t.type, t, P);
-    } while (t.type != 0 && !P->failed);
+    } while (t.type != 0 && !P->failed && !(P->D->count > 64));
     jinn_parseFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);
-    if (P->failed || P->D->count) return NULL;
+    if (P->failed || (P->D->count && !P->recover)) return NULL;
     return P->root;
 }
 }

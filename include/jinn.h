@@ -157,6 +157,8 @@ jinn_status jinn_compile(jinn_env *env, const char *name, const char *src, size_
                          jinn_template **out, jinn_result *res);
 void jinn_template_free(jinn_template *t);
 
+
+
 /* ---- render ------------------------------------------------------------------------------ */
 typedef struct {
     char *data; /* NUL-terminated; len excludes the NUL */
@@ -188,6 +190,16 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
 
 void jinn_buf_free(jinn_env *env, jinn_buf *b);
 void jinn_result_clear(jinn_env *env, jinn_result *res);
+
+/* Check a template without rendering it (`jinn check`): every syntax error (the parser
+ * recovers and goes on), unknown filters and tests, calls of macros the template does not
+ * define, and lint warnings (a `set` in a `for` that will not leave the loop, variables set and
+ * never used, insert-tag ids that are not UUIDs, constructs Jinjava 2.x treats differently).
+ * Diagnostics are appended to out as text (json = 0; "name:line:col: [warning: ]message", the
+ * line, a caret) or as one JSON object per line (json = 1: file, line, column, end_column,
+ * severity, kind, message). Returns JINN_ERROR when there is at least one error. */
+jinn_status jinn_check(jinn_env *env, const char *name, const char *src, size_t len, int json, jinn_buf *out,
+                       int *errors, int *warnings);
 
 /* A disassembly of the template's bytecode, as `jinn disasm` prints it. */
 jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out);

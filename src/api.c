@@ -239,7 +239,7 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     diags D;
     template *T = NULL;
     E->R.err_kind = JINN_ERR_NONE;
-    bool ok = comp_template(&E->R, E, name, src ? src : "", len, &T, &D);
+    bool ok = comp_template(&E->R, E, name, src ? src : "", len, &T, &D, 0);
     if (!ok) {
         if (D.count) set_error(&E->R, res, D.kind, name, src, len, D.pos, D.text.p, D.text.len, D.out.p);
         if (res) res->incomplete = D.incomplete;
@@ -252,6 +252,49 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     diag_free(&D);
     *out = T;
     return JINN_OK;
+}
+
+jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
+                       int *errors, int *warnings)
+{
+    if (!E || !out || (!src && len)) return JINN_USAGE;
+    if (!name) name = "<template>";
+    jrt *R = &E->R;
+    jbuf o = {out->data, out->len, out->cap};
+    int nerr = 0, nwarn = 0;
+    const char *bad = src ? utf8_invalid(src, len) : NULL;
+    if (len > E->cfg.limits.template_bytes || bad) {
+        diags D;
+        diag_init(&D, R, name, src, len);
+        D.json = json;
+        if (bad) diag_error(&D, JINN_ERR_SYNTAX, (uint32_t)(bad - src), "the template is not valid UTF-8 (byte 0x%02x at offset %zu)",
+                            (unsigned char)*bad, (size_t)(bad - src));
+        else diag_error(&D, JINN_ERR_LIMIT, 0, "limit 'template_bytes' exceeded: a template of %zu bytes (limit %zu)", len,
+                        E->cfg.limits.template_bytes);
+        jbuf *src_b = json ? &D.json_out : &D.out;
+        buf_put(R, &o, src_b->p ? src_b->p : "", src_b->len);
+        nerr = D.count;
+        diag_free(&D);
+    } else {
+        diags D;
+        template *T = NULL;
+        R->err_kind = JINN_ERR_NONE;
+        D.json = json; /* comp_template re-initialises D: the flag is passed through check */
+        bool ok = comp_template(R, E, name, src ? src : "", len, &T, &D, json ? 2 : 1);
+        if (ok) comp_free(R, T);
+        jbuf *src_b = json ? &D.json_out : &D.out;
+        buf_put(R, &o, src_b->p ? src_b->p : "", src_b->len);
+        nerr = D.count;
+        nwarn = D.nwarn;
+        diag_free(&D);
+        R->err_kind = JINN_ERR_NONE;
+    }
+    out->data = o.p;
+    out->len = o.len;
+    out->cap = o.cap;
+    if (errors) *errors = nerr;
+    if (warnings) *warnings = nwarn;
+    return nerr ? JINN_ERROR : JINN_OK;
 }
 
 void jinn_template_free(jinn_template *t)

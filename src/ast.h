@@ -82,6 +82,7 @@ typedef struct pctx {
     int suspect_string; /* a string in this tag swallowed a '%}': blame it for the next error */
     uint32_t max_depth; /* the parse_depth limit: open blocks + open brackets */
     uint32_t last_pos;  /* the token being parsed (for errors lemon raises without one) */
+    int recover;        /* jinn check: report every syntax error and go on */
     uint32_t suspect_pos;
 } pctx;
 

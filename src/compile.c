@@ -61,6 +61,13 @@ typedef struct comp {
     struct { int unit, pc; } *late;
     int nlate, caplate;
     jdict *method_names;         /* names used as methods (name index -> true) */
+    int check;                   /* jinn check: go on after errors, lint */
+    uint8_t *root_read;          /* check: top-level slots that are read */
+    int cap_root_read;
+    struct { int slot; uint32_t pos; } *sets;    /* check: top-level `set` targets */
+    int nsets, capsets;
+    struct { int name; uint32_t pos; } *calls;   /* check: calls of names that are not local */
+    int ncalls, capcalls;
     int failed;
 } comp;
 
@@ -79,8 +86,33 @@ static bool cfail(comp *c, uint32_t pos, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (!c->failed) diag_error(c->D, JINN_ERR_SYNTAX, pos, "%s", msg);
-    c->failed = 1;
+    if (!c->check) c->failed = 1;
     return false;
+}
+
+static bool nomem(comp *c);
+
+/* grow an array of `size`-byte elements held in *p with *cap slots to hold n+1 */
+static bool grow(comp *c, void **p, int *cap, int n, size_t size)
+{
+    if (n < *cap) return true;
+    int nc = *cap ? *cap * 2 : 16;
+    void *q = rt_alloc(c->R, *p, (size_t)*cap * size, (size_t)nc * size);
+    if (!q) return nomem(c);
+    memset((char *)q + (size_t)*cap * size, 0, (size_t)(nc - *cap) * size);
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+/* check: slot of unit 0 is read (and the outer slots it falls back to) */
+static void mark_read(comp *c, int slot)
+{
+    if (!c->check || c->u != c->T->units) return;
+    for (; slot >= 0; slot = c->u->slot_parent[slot]) {
+        if (!grow(c, (void **)&c->root_read, &c->cap_root_read, slot, 1)) return;
+        c->root_read[slot] = 1;
+    }
 }
 
 static bool nomem(comp *c)
@@ -284,7 +316,7 @@ static int count_list(node *l)
 static void load_name(comp *c, node *n)
 {
     int slot = lookup_slot(c, n->s, n->slen);
-    if (slot >= 0) { emit(c, OP_LOAD, slot, c->u->slot_name[slot], 0, n->pos); return; }
+    if (slot >= 0) { mark_read(c, slot); emit(c, OP_LOAD, slot, c->u->slot_name[slot], 0, n->pos); return; }
     if (c->in_macro) {
         if (c->nlate == c->caplate) {
             int cap = c->caplate ? c->caplate * 2 : 16;
@@ -421,6 +453,11 @@ static void compile_call(comp *c, node *n)
         }
     }
     int npos, nkw;
+    if (c->check && f->kind == N_NAME && lookup_slot(c, f->s, f->slen) < 0 &&
+        grow(c, (void **)&c->calls, &c->capcalls, c->ncalls, sizeof *c->calls)) {
+        c->calls[c->ncalls].name = add_name(c, f->s, f->slen);
+        c->calls[c->ncalls++].pos = f->pos;
+    }
     if (f->kind == N_ATTR) {
         expr(c, f->a);
         call_args(c, n, &npos, &nkw);
@@ -573,7 +610,10 @@ static void expr_inner(comp *c, node *n)
  * ====================================================================================== */
 
 /* store the value on the stack into the targets (a, b unpack; ns.x sets an attribute) */
-static void store_targets(comp *c, node *targets)
+static void store_targets_as(comp *c, node *targets, int is_set);
+static void store_targets(comp *c, node *targets) { store_targets_as(c, targets, 0); }
+
+static void store_targets_as(comp *c, node *targets, int is_set)
 {
     int n = count_list(targets);
     if (n > 1) emitd(c, OP_UNPACK, n, 0, 0, targets->pos, n - 1);
@@ -584,7 +624,17 @@ static void store_targets(comp *c, node *targets)
         } else {
             if (is_name(t, "loop") && c->loops > 0)
                 { cfail(c, t->pos, "cannot assign to 'loop' inside a for loop"); return; }
-            emit(c, OP_STORE, declare(c, t->s, t->slen), 0, 0, t->pos);
+            if (c->check && is_set && c->loops > 0 && scope_find_local(c->sc, t->s, t->slen) < 0 && lookup_slot(c, t->s, t->slen) >= 0)
+                diag_warn(c->D, t->pos, t->slen,
+                          "'%.*s' is set inside a for loop: the new value does not leave the loop (Jinja2 scoping; "
+                          "use a namespace: {%% set ns.%.*s = ... %%})", (int)t->slen, t->s, (int)t->slen, t->s);
+            int slot = declare(c, t->s, t->slen);
+            if (c->check && is_set && c->sc->unit_root && c->u == c->T->units &&
+                grow(c, (void **)&c->sets, &c->capsets, c->nsets, sizeof *c->sets)) {
+                c->sets[c->nsets].slot = slot;
+                c->sets[c->nsets++].pos = t->pos;
+            }
+            emit(c, OP_STORE, slot, 0, 0, t->pos);
         }
     }
 }
@@ -696,10 +746,22 @@ static void compile_setblock(comp *c, node *n)
         }
         emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, f->pos, 1 - ns);
     }
-    store_targets(c, n->a);
+    store_targets_as(c, n->a, 1);
 }
 
 static void compile_macro(comp *c, node *n);
+
+static bool looks_like_uuid(const char *s, size_t n)
+{
+    static const int groups[] = {8, 4, 4, 4, 12};
+    size_t i = 0;
+    for (int g = 0; g < 5; g++) {
+        for (int k = 0; k < groups[g]; k++, i++)
+            if (i >= n || !((s[i] >= '0' && s[i] <= '9') || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f'))) return false;
+        if (g < 4 && (i >= n || s[i++] != '-')) return false;
+    }
+    return i == n;
+}
 
 static void compile_insert(comp *c, node *n)
 {
@@ -717,6 +779,8 @@ static void compile_insert(comp *c, node *n)
     push_scope(c, &s, 0);
     int first_slot = c->u->nslots;
     int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
+    if (c->check && n->a->kind == N_CONST && n->a->v.t == JV_STR && !looks_like_uuid(v_sp(n->a->v), v_sl(n->a->v)))
+        diag_warn(c->D, n->a->pos, (uint32_t)v_sl(n->a->v), "insert id '%s' is not a UUID (8-4-4-4-12 hex digits)", v_sp(n->a->v));
     expr(c, n->a);
     emit(c, OP_INSERT, 0, 0, n->op, n->pos);
     const char *rn = result_names[n->op];
@@ -746,6 +810,9 @@ static void stmt(comp *c, node *n)
         break;
     }
     case N_PRINT:
+        if (c->check && n->a->kind == N_NEG)
+            diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
+                                          "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
         expr(c, n->a);
         emit(c, OP_PRINT, 0, 0, c->T->autoescape, n->pos);
         break;
@@ -753,7 +820,7 @@ static void stmt(comp *c, node *n)
     case N_FOR: compile_for(c, n); break;
     case N_SET:
         expr(c, n->b);
-        store_targets(c, n->a);
+        store_targets_as(c, n->a, 1);
         break;
     case N_SETBLOCK: compile_setblock(c, n); break;
     case N_DO:
@@ -791,6 +858,7 @@ static void stmt(comp *c, node *n)
         }
         break;
     case N_MACRO: compile_macro(c, n); break;
+    case N_BODY: body(c, n); break; /* a tag skipped by error recovery */
     case N_INSERT:
     case N_INSERT_PRINT: compile_insert(c, n); break;
     default:
@@ -887,7 +955,7 @@ static void compile_macro(comp *c, node *n)
     emit(c, OP_STORE, declare(c, n->s, n->slen), 0, 0, n->pos);
 }
 
-bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D)
+bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D, int check)
 {
     *out = NULL;
     template *T = rt_alloc(R, NULL, 0, sizeof *T);
@@ -918,12 +986,14 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     size_t effective = len;
     if (!E->cfg.keep_trailing_newline && effective && T->src[effective - 1] == '\n') effective--;
     diag_init(D, R, T->name, T->src, len);
+    D->json = check == 2;
 
     pctx P;
     memset(&P, 0, sizeof P);
     P.R = R;
     P.D = D;
     P.max_depth = E->cfg.limits.parse_depth;
+    P.recover = check != 0;
     /* the lexer needs a NUL right after the effective end */
     char saved = T->src[effective];
     T->src[effective] = 0;
@@ -937,6 +1007,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.P = &P;
     c.T = T;
     c.E = E;
+    c.check = check != 0;
     value idx = v_dict(R, 0);
     value mnames = v_dict(R, 0);
     c.method_names = mnames.t == JV_DICT ? mnames.u.m : NULL;
@@ -955,18 +1026,35 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
                 instr *in = &T->units[c.late[i].unit].code[c.late[i].pc];
                 jstr *nm = T->names[in->b];
                 int rs = scope_find_local(c.root, nm->s, (uint32_t)nm->len);
-                if (rs >= 0) in->a = rs;
+                if (rs >= 0) { in->a = rs; c.u = &T->units[0]; mark_read(&c, rs); }
                 else { in->op = OP_LOAD_GLOBAL; in->a = in->b; in->b = 0; }
+            }
+            if (c.check) {
+                /* calls of names the template never defines: a JSON context holds no macros */
+                for (int i = 0; i < c.ncalls; i++) {
+                    jstr *nm = T->names[c.calls[i].name];
+                    if (scope_find_local(c.root, nm->s, (uint32_t)nm->len) < 0 && !env_find_builtin(E, 2, nm->s, nm->len))
+                        diag_error(D, JINN_ERR_UNDEFINED, c.calls[i].pos, "'%s' is called, but no macro '%s' is defined in this template", nm->s, nm->s);
+                }
+                for (int i = 0; i < c.nsets; i++) {
+                    int sl = c.sets[i].slot;
+                    if (sl >= c.cap_root_read || !c.root_read[sl])
+                        diag_warn(D, c.sets[i].pos, (uint32_t)T->names[T->units[0].slot_name[sl]]->len,
+                                  "'%s' is set but never used", T->names[T->units[0].slot_name[sl]]->s);
+                }
             }
             /* c.u may have moved when macros added units */
             T->units[0].max_stack = c.max_depth;
             c.root = NULL;
             pop_scope(&c);
         }
-        ok = !c.failed && !D->count;
+        ok = !c.failed && !D->count && !check;
     }
     if (idx.t != JV_ERROR) val_drop(R, idx);
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
+    if (c.root_read) rt_alloc(R, c.root_read, (size_t)c.cap_root_read, 0);
+    if (c.sets) rt_alloc(R, c.sets, (size_t)c.capsets * sizeof *c.sets, 0);
+    if (c.calls) rt_alloc(R, c.calls, (size_t)c.capcalls * sizeof *c.calls, 0);
     ast_free(&P);
     if (!ok) { if (mnames.t == JV_DICT) val_drop(R, mnames); comp_free(R, T); return false; }
     /* method dispatch is by receiver type and name: resolve every name once, here */

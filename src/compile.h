@@ -69,7 +69,9 @@ typedef struct jinn_template {
 
 typedef struct jinn_env env;
 
-bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D);
+/* check: jinn check's mode — recover from syntax errors, go on after compile errors, and add
+ * lint warnings; the template is not kept */
+bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D, int check);
 void comp_free(jrt *R, template *t);
 bool comp_disasm(jrt *R, const template *t, jbuf *out);
 

@@ -19,6 +19,45 @@ void diag_free(diags *D)
 {
     buf_free(D->R, &D->out);
     buf_free(D->R, &D->text);
+    buf_free(D->R, &D->json_out);
+}
+
+static const char *const kind_names[] = {"none", "syntax", "undefined", "type", "value", "limit", "provider", "io"};
+
+/* {"file":..,"line":..,"column":..,"end_column":..,"severity":..,"kind":..,"message":..} */
+static void json_line(diags *D, const char *severity, jinn_error_kind kind, uint32_t pos, uint32_t len,
+                      const char *msg, size_t mlen)
+{
+    jrt *R = D->R;
+    int line, col, eline, ecol;
+    diag_position(D->src, D->srclen, pos, &line, &col);
+    diag_position(D->src, D->srclen, pos + (len ? len : 1), &eline, &ecol);
+    if (eline != line) ecol = col + 1;
+    value f = v_cstr(R, D->name), m = v_str(R, msg, mlen);
+    if (f.t == JV_ERROR || m.t == JV_ERROR) { val_drop(R, f); val_drop(R, m); return; }
+    buf_puts(R, &D->json_out, "{\"file\": ");
+    value_to_json(R, &D->json_out, f, -1, false);
+    buf_printf(R, &D->json_out, ", \"line\": %d, \"column\": %d, \"end_column\": %d, \"severity\": \"%s\", \"kind\": \"%s\", \"message\": ",
+               line, col, ecol, severity, kind_names[kind < 8 ? kind : 0]);
+    value_to_json(R, &D->json_out, m, -1, false);
+    buf_puts(R, &D->json_out, "}\n");
+    val_drop(R, f);
+    val_drop(R, m);
+}
+
+void diag_warn(diags *D, uint32_t pos, uint32_t len, const char *fmt, ...)
+{
+    char small[512], full[530];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    size_t mlen = (size_t)n < sizeof small ? (size_t)n : sizeof small - 1;
+    D->nwarn++;
+    int fl = snprintf(full, sizeof full, "warning: %.*s", (int)mlen, small);
+    diag_format(D->R, &D->out, D->name, D->src, D->srclen, pos, full, (size_t)fl < sizeof full ? (size_t)fl : sizeof full - 1);
+    if (D->json) json_line(D, "warning", JINN_ERR_NONE, pos, len, small, mlen);
 }
 
 void diag_position(const char *src, size_t len, uint32_t pos, int *line, int *col)
@@ -72,4 +111,5 @@ void diag_error(diags *D, jinn_error_kind kind, uint32_t pos, const char *fmt, .
     }
     D->count++;
     diag_format(D->R, &D->out, D->name, D->src, D->srclen, pos, small, mlen);
+    if (D->json) json_line(D, "error", kind, pos, 0, small, mlen);
 }

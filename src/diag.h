@@ -18,12 +18,16 @@ typedef struct diags {
     uint32_t pos;             /* of the first */
     jbuf text;                /* bare message of the first */
     int incomplete;           /* the input ended inside a construct (see jinn_result) */
+    int nwarn;                /* warnings (jinn check's lint) */
+    int json;                 /* also write each diagnostic as a JSON line into json_out */
+    jbuf json_out;
 } diags;
 
 void diag_init(diags *D, jrt *R, const char *name, const char *src, size_t len);
 void diag_free(diags *D);
 void diag_error(diags *D, jinn_error_kind kind, uint32_t pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void diag_warn(diags *D, uint32_t pos, uint32_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_position(const char *src, size_t len, uint32_t pos, int *line, int *col);
 /* Append one formatted diagnostic to out. */
 bool diag_format(jrt *R, jbuf *out, const char *name, const char *src, size_t len, uint32_t pos,

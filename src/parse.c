@@ -532,7 +532,8 @@ static void describe(pctx *P, int major, const token *t, char *out, size_t n)
 void parse_syntax_error(pctx *P, int major, token *t)
 {
     if (P->failed) return;
-    P->failed = 1;
+    if (!P->recover) P->failed = 1;
+    else if (major == 0) P->failed = 1; /* at the end of input there is nothing to recover */
     char what[96];
     describe(P, major, t, what, sizeof what);
     if (P->suspect_string) {
