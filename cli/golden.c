@@ -12,6 +12,7 @@
  *     --- error           the expected diagnostic (what `jinn render` prints on stderr)
  *     --- warnings        the expected warnings (optional)
  *     --- disasm          instead of rendering: the expected bytecode listing
+ *     --- check           instead of rendering: what `jinn check` reports (--- check-json: as JSON)
  * A section's text runs to the next header; its final newline is not part of it.
  * On a mismatch the runner prints a unified diff, keeps the actual text in FILE.actual, and
  * with --update rewrites the expectation. It ends with "N passed, M failed".
@@ -168,6 +169,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
     }
     jinn_env *env = jinn_env_new(&cfg);
     jinn_result res;
+    memset(&res, 0, sizeof res);
     jinn_template *t = NULL;
     jinn_context *c = NULL;
     int is_error = 0;
@@ -177,7 +179,20 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
         jinn_env_free(env);
         return -1;
     }
-    if (jinn_compile(env, name, tpl->text, tpl->len, &t, &res) != JINN_OK) {
+    if (find(S, "check") || find(S, "check-json")) {
+        jinn_buf out = {0};
+        int e, w;
+        jinn_check(env, name, tpl->text, tpl->len, find(S, "check-json") != NULL, &out, &e, &w);
+        char tail[64];
+        snprintf(tail, sizeof tail, "%d errors, %d warnings", e, w);
+        size_t n = out.len + strlen(tail);
+        *actual = malloc(n + 1);
+        memcpy(*actual, out.data ? out.data : "", out.len);
+        memcpy(*actual + out.len, tail, strlen(tail) + 1);
+        *alen = n;
+        jinn_buf_free(env, &out);
+        is_error = find(S, "check-json") ? 4 : 3;
+    } else if (jinn_compile(env, name, tpl->text, tpl->len, &t, &res) != JINN_OK) {
         *actual = strdup(res.message);
         is_error = 1;
     } else if (find(S, "disasm")) {
@@ -231,13 +246,14 @@ static void update_file(const char *path, const char *text, size_t len, sections
     const char *cut = text + len;
     for (int i = 0; i < S->n; i++)
         if (!strcmp(S->s[i].name, "output") || !strcmp(S->s[i].name, "error") || !strcmp(S->s[i].name, "warnings") ||
-            !strcmp(S->s[i].name, "disasm"))
+            !strcmp(S->s[i].name, "disasm") || !strcmp(S->s[i].name, "check") || !strcmp(S->s[i].name, "check-json"))
             if (S->s[i].hdr < cut) cut = S->s[i].hdr;
     FILE *f = fopen(path, "wb");
     if (!f) return;
     fwrite(text, 1, (size_t)(cut - text), f);
     if (cut > text && cut[-1] != '\n') fputc('\n', f);
-    fprintf(f, "--- %s\n", is_error == 2 ? "disasm" : is_error ? "error" : "output");
+    static const char *const kinds[] = {"output", "error", "disasm", "check", "check-json"};
+    fprintf(f, "--- %s\n", kinds[is_error]);
     fwrite(actual, 1, alen, f);
     fputc('\n', f);
     if (warnings) fprintf(f, "--- warnings\n%s\n", warnings);
@@ -266,7 +282,8 @@ static void run_file(const char *path, stats *st)
         free(text);
         return;
     }
-    const char *kind = is_error == 2 ? "disasm" : is_error ? "error" : "output";
+    static const char *const kinds[] = {"output", "error", "disasm", "check", "check-json"};
+    const char *kind = kinds[is_error];
     section *want = find(&S, kind);
     section *other = find(&S, is_error ? "output" : "error");
     section *ww = find(&S, "warnings");

@@ -22,7 +22,7 @@ void diag_free(diags *D)
     buf_free(D->R, &D->json_out);
 }
 
-static const char *const kind_names[] = {"none", "syntax", "undefined", "type", "value", "limit", "provider", "io"};
+static const char *const kind_names[] = {"none", "syntax", "undefined", "type", "value", "limit", "provider", "io", "lint"};
 
 /* {"file":..,"line":..,"column":..,"end_column":..,"severity":..,"kind":..,"message":..} */
 static void json_line(diags *D, const char *severity, jinn_error_kind kind, uint32_t pos, uint32_t len,
@@ -38,7 +38,7 @@ static void json_line(diags *D, const char *severity, jinn_error_kind kind, uint
     buf_puts(R, &D->json_out, "{\"file\": ");
     value_to_json(R, &D->json_out, f, -1, false);
     buf_printf(R, &D->json_out, ", \"line\": %d, \"column\": %d, \"end_column\": %d, \"severity\": \"%s\", \"kind\": \"%s\", \"message\": ",
-               line, col, ecol, severity, kind_names[kind < 8 ? kind : 0]);
+               line, col, ecol, severity, kind_names[kind < 9 ? kind : 0]);
     value_to_json(R, &D->json_out, m, -1, false);
     buf_puts(R, &D->json_out, "}\n");
     val_drop(R, f);
@@ -57,7 +57,7 @@ void diag_warn(diags *D, uint32_t pos, uint32_t len, const char *fmt, ...)
     D->nwarn++;
     int fl = snprintf(full, sizeof full, "warning: %.*s", (int)mlen, small);
     diag_format(D->R, &D->out, D->name, D->src, D->srclen, pos, full, (size_t)fl < sizeof full ? (size_t)fl : sizeof full - 1);
-    if (D->json) json_line(D, "warning", JINN_ERR_NONE, pos, len, small, mlen);
+    if (D->json) json_line(D, "warning", (jinn_error_kind)8, pos, len, small, mlen);
 }
 
 void diag_position(const char *src, size_t len, uint32_t pos, int *line, int *col)
