@@ -14,6 +14,7 @@
 char *cli_read_file(const char *path, size_t *len);
 int cli_test(int argc, char **argv); /* jinn test PATH... [--update] */
 int cli_repl(int argc, char **argv); /* jinn repl [options] (repl.c) */
+int cli_check(int argc, char **argv); /* jinn check FILE... (check.c) */
 
 /* A growable NUL-terminated byte buffer; allocation failure exits (a CLI has nothing better
  * to do). */

@@ -347,7 +347,7 @@ static void run_path(const char *path, stats *st)
         names[n++] = strdup(full);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n) qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) { run_path(names[i], st); free(names[i]); }
     free(names);
 }

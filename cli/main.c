@@ -1,34 +1,106 @@
 /*
- * main.c — the `jinn` command: render, disasm, test, version, help.
+ * main.c — the `jinn` command: render, disasm, test, repl, version, help.
  *
  * Exit status: 0 success, 1 a template error (diagnostic on stderr), 2 a usage error.
+ * Diagnostics are coloured only on a terminal and never when NO_COLOR is set; their plain
+ * text is the same either way (golden tests compare it). `render --errors json` prints the
+ * first error as one JSON object instead, for editors and CI.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-static const char usage_text[] =
-    "usage: jinn COMMAND [ARGS]\n"
-    "\n"
-    "commands:\n"
-    "  render TEMPLATE|- [options]   render a template to stdout\n"
-    "  disasm TEMPLATE [options]     print the template's bytecode\n"
-    "  test PATH... [--update]       run golden tests (*.test files, folders recursively)\n"
-    "  version                       print the version\n"
-    "  help [COMMAND]                this text\n"
-    "\n"
-    "render options:\n"
-    "  --context FILE.json     variables (repeatable; later files override earlier keys)\n"
-    "  -D name=value           a string variable;  -D name:=json  a JSON variable\n"
-    "  --providers FILE.json   insert-tag fixtures {\"expressions\":{..},\"metrics\":{..},\"aggregates\":{..}}\n"
-    "  --strict-providers      a missing provider value is an error (default: none + warning)\n"
-    "  --seed N                seed for |random (default 0)\n"
-    "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --autoescape\n"
-    "  --profile jinja|jinjava\n"
-    "  -o FILE                 write the output to FILE instead of stdout\n";
+/* ---- help: one table, one row per command (jinn help COMMAND prints the row's text) -------- */
+
+typedef struct {
+    const char *name;
+    const char *summary; /* one line for the overview */
+    const char *text;    /* the whole per-command help */
+} command_help;
+
+#define RENDER_OPTIONS \
+    "  --context FILE.json     variables (repeatable; later files override earlier keys; - reads stdin)\n" \
+    "  -D name=value           a string variable;  -D name:=json  a JSON variable\n" \
+    "  --providers FILE.json   insert-tag fixtures {\"expressions\":{..},\"metrics\":{..},\"aggregates\":{..}}\n" \
+    "  --strict-providers      a missing provider value is an error (default: none + warning)\n" \
+    "  --seed N                seed for |random (default 0)\n" \
+    "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --autoescape\n" \
+    "  --profile jinja|jinjava printing style and truthiness (default jinja)\n"
+
+static const command_help commands[] = {
+    {"render", "render TEMPLATE|- [options]   render a template to stdout",
+     "usage: jinn render TEMPLATE|- [options]\n"
+     "\n"
+     "Render TEMPLATE (- reads it from stdin) and print the output.\n"
+     "\n"
+     "options:\n" RENDER_OPTIONS
+     "  -o FILE                 write the output to FILE (atomically: a temporary file in the same\n"
+     "                          folder, renamed over FILE once the render succeeded)\n"
+     "  --errors text|json      how to print an error on stderr: the diagnostic with its caret\n"
+     "                          (default), or one JSON object {\"file\",\"line\",\"column\",\"severity\",\n"
+     "                          \"kind\",\"message\"} per line\n"
+     "\n"
+     "exit status: 0 rendered, 1 a template error, 2 a usage error or an unreadable file\n"},
+    {"disasm", "disasm TEMPLATE [options]     print the template's bytecode",
+     "usage: jinn disasm TEMPLATE|- [options]\n"
+     "\n"
+     "Compile TEMPLATE and print its bytecode, one instruction a line. Accepts the render\n"
+     "options that change compilation (--trim-blocks, --lstrip-blocks, --profile, ...).\n"},
+    {"test", "test PATH... [--update]       run golden tests (*.test files, folders recursively)",
+     "usage: jinn test PATH... [--update]\n"
+     "\n"
+     "Run the golden tests in PATH (*.test files; folders are searched recursively). A case is\n"
+     "one file of sections: --- template, --- context, --- providers, --- options, then the\n"
+     "expectation: --- output, --- error, --- warnings or --- disasm. A failing case prints a\n"
+     "unified diff and leaves FILE.actual; --update rewrites the expectations instead.\n"
+     "Ends with \"N passed, M failed\"; exits 1 if anything failed.\n"},
+    {"check", "check FILE... [--format F]    report every error and lint warning, no render",
+     "usage: jinn check FILE... [--format text|json]\n"
+     "\n"
+     "Parse and compile each FILE without rendering it; report every diagnostic (syntax errors,\n"
+     "unknown filters, tests and tags, lint warnings), not just the first. --format json prints\n"
+     "one JSON object per diagnostic. Exit 0 with no errors (warnings allowed), 1 with any\n"
+     "error, 2 on a usage error or an unreadable file.\n"},
+    {"repl", "repl [options]                explore templates interactively",
+     "usage: jinn repl [--context FILE.json]... [-D name=value] [--providers FILE.json] [--seed N]\n"
+     "                 [--profile jinja|jinjava] [--trim-blocks] [--lstrip-blocks] [--strict-providers]\n"
+     "\n"
+     "A read-eval-print loop. Type an expression (1 + 2, x|sort) to see its value, or template\n"
+     "text with tags ({% set x = [3,1,2] %}, {{ x|sort }}) to see its render; variables and\n"
+     "macros persist from one input to the next. An unfinished input (an open {% for %}, bracket\n"
+     "or string) gets a continuation prompt. Dot-commands (.help lists them) load context,\n"
+     "install providers, time and disassemble. History is kept in ~/.jinn_history; Tab completes\n"
+     "variables, filters, tests and dot-commands; Ctrl-C cancels the input, Ctrl-D quits.\n"
+     "When stdin is not a terminal there are no prompts: the REPL reads a script.\n"},
+    {"version", "version                       print the version (also --version)",
+     "usage: jinn version   (or jinn --version)\n\nPrint \"jinn VERSION\".\n"},
+    {"help", "help [COMMAND]                this text, or one command's help",
+     "usage: jinn help [COMMAND]\n\nPrint the overview, or the help of COMMAND.\n"},
+    {NULL, NULL, NULL},
+};
+
+static void print_overview(FILE *f)
+{
+    fputs("usage: jinn COMMAND [ARGS]\n\ncommands:\n", f);
+    for (const command_help *c = commands; c->name; c++) fprintf(f, "  %s\n", c->summary);
+    fputs("\nrender options:\n" RENDER_OPTIONS
+          "  -o FILE                 write the output to FILE instead of stdout (atomically)\n"
+          "  --errors text|json      print errors as diagnostics (default) or JSON objects\n"
+          "\n'jinn help COMMAND' tells more; 'man jinn' (docs/jinn.1) has it all.\n",
+          f);
+}
+
+static const command_help *find_command(const char *name)
+{
+    for (const command_help *c = commands; c->name; c++)
+        if (!strcmp(c->name, name)) return c;
+    return NULL;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -38,42 +110,9 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-char *cli_read_file(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "jinn: cannot read '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (n + 1 < cap) {
-            if (ferror(f)) { free(buf); buf = NULL; }
-            break;
-        }
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) { free(buf); buf = NULL; break; }
-        buf = nb;
-        cap *= 2;
-    }
-    if (f != stdin) fclose(f);
-    if (!buf) {
-        fprintf(stderr, "jinn: cannot read '%s'\n", path);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
+/* ---- small shared helpers (cli.h) ---------------------------------------------------------- */
 
-/* ---- building the context JSON from --context files and -D definitions ----------------- */
-
-typedef struct { char *p; size_t len, cap; } sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
+void cli_put(cli_buf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 256;
@@ -87,34 +126,167 @@ static void sb_put(sbuf *b, const char *s, size_t n)
     b->len += n;
     b->p[b->len] = 0;
 }
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+void cli_puts(cli_buf *b, const char *s) { cli_put(b, s, strlen(s)); }
 
-static void sb_json_string(sbuf *b, const char *s)
+void cli_json_string(cli_buf *b, const char *s)
 {
-    sb_puts(b, "\"");
+    cli_puts(b, "\"");
     for (; *s; s++) {
         char tmp[8];
-        if (*s == '"' || *s == '\\') { tmp[0] = '\\'; tmp[1] = *s; sb_put(b, tmp, 2); }
-        else if ((unsigned char)*s < 0x20) { snprintf(tmp, sizeof tmp, "\\u%04x", *s); sb_puts(b, tmp); }
-        else sb_put(b, s, 1);
+        if (*s == '"' || *s == '\\') { tmp[0] = '\\'; tmp[1] = *s; cli_put(b, tmp, 2); }
+        else if (*s == '\n') cli_puts(b, "\\n");
+        else if (*s == '\t') cli_puts(b, "\\t");
+        else if ((unsigned char)*s < 0x20) { snprintf(tmp, sizeof tmp, "\\u%04x", *s); cli_puts(b, tmp); }
+        else cli_put(b, s, 1);
     }
-    sb_puts(b, "\"");
+    cli_puts(b, "\"");
 }
+
+bool cli_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc) return false;
+    return isatty(fileno(f));
+}
+
+#define BOLD "\033[1m"
+#define RED "\033[1;31m"
+#define YELLOW "\033[1;33m"
+#define RESET "\033[0m"
+
+/* the length of a "name:line:col: " prefix at the start of s, or 0 */
+static size_t location_prefix(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != ':' || s[i + 1] < '0' || s[i + 1] > '9') continue;
+        size_t j = i + 1;
+        while (j < n && s[j] >= '0' && s[j] <= '9') j++;
+        if (j >= n || s[j] != ':' || j + 1 >= n || s[j + 1] < '0' || s[j + 1] > '9') continue;
+        j++;
+        while (j < n && s[j] >= '0' && s[j] <= '9') j++;
+        if (j + 1 < n && s[j] == ':' && s[j + 1] == ' ') return j + 2;
+    }
+    return 0;
+}
+
+void cli_print_diag(FILE *f, const char *msg)
+{
+    if (!msg) return;
+    if (!cli_color(f)) { fputs(msg, f); return; }
+    const char *p = msg;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        size_t loc = location_prefix(p, n);
+        size_t k = 0;
+        while (k < n && (p[k] == ' ' || p[k] == '\t')) k++;
+        if (loc) {
+            /* no "error:" word is added: the text stays what golden tests pin */
+            fprintf(f, BOLD "%.*s" RESET RED "%.*s" RESET, (int)loc, p, (int)(n - loc), p + loc);
+        } else if (k + 1 == n && p[k] == '^') {
+            fprintf(f, "%.*s" RED "^" RESET, (int)k, p);
+        } else {
+            fwrite(p, 1, n, f);
+        }
+        if (!nl) break;
+        fputc('\n', f);
+        p = nl + 1;
+    }
+}
+
+void cli_print_warnings(FILE *f, const char *name, const char *warnings)
+{
+    if (!warnings) return;
+    bool color = cli_color(f);
+    const char *p = warnings;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        if (color) fprintf(f, BOLD "%s:" RESET " " YELLOW "warning:" RESET " %.*s\n", name, n, p);
+        else fprintf(f, "%s: warning: %.*s\n", name, n, p);
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+
+/* ---- reading files -------------------------------------------------------------------------- */
+
+/* Read all of f; NULL on failure (errno set). */
+static char *slurp(FILE *f, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (n + 1 < cap) {
+            if (ferror(f)) { int e = errno; free(buf); buf = NULL; errno = e ? e : EIO; }
+            break;
+        }
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) { free(buf); buf = NULL; errno = ENOMEM; break; }
+        buf = nb;
+        cap *= 2;
+    }
+    if (!buf) return NULL;
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* read_file with the failure as text instead of on stderr (for --errors json) */
+static char *read_file_msg(const char *path, size_t *len, char *err, size_t errsize)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errsize, "cannot read '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    errno = 0;
+    char *buf = slurp(f, len);
+    int e = errno;
+    if (f != stdin) fclose(f);
+    if (!buf) snprintf(err, errsize, "cannot read '%s': %s", path, strerror(e ? e : EIO));
+    return buf;
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+    char err[512];
+    char *buf = read_file_msg(path, len, err, sizeof err);
+    if (!buf) fprintf(stderr, "jinn: %s\n", err);
+    return buf;
+}
+
+/* ---- building the context JSON from --context files and -D definitions ----------------- */
 
 typedef struct {
     const char *template_path;
-    sbuf ctx_parts;      /* JSON object members, merged by a tiny {"a":..}+{"b":..} concatenation */
+    cli_buf ctx_parts;   /* JSON object members, merged by a tiny {"a":..}+{"b":..} concatenation */
     int nparts;
     const char *providers;
     const char *out_path;
+    const char *stdin_user; /* the option that reads stdin, to refuse a second one */
     uint64_t seed;
+    bool errors_json;
     jinn_config cfg;
 } render_args;
+
+static int claim_stdin(render_args *a, const char *who)
+{
+    if (a->stdin_user) {
+        fprintf(stderr, "jinn: %s: stdin is already read by %s\n(run 'jinn help' for usage)\n", who, a->stdin_user);
+        return 2;
+    }
+    a->stdin_user = who;
+    return 0;
+}
 
 /* Merge JSON objects by textual concatenation of their members: {"a":1} {"b":2} -> {"a":1,"b":2}.
  * Later duplicate keys win, as jansson keeps the last value of a key. */
 static int add_context_file(render_args *a, const char *path)
 {
+    if (!strcmp(path, "-") && claim_stdin(a, "--context -")) return 2;
     size_t n;
     char *text = cli_read_file(path, &n);
     if (!text) return 2;
@@ -130,8 +302,8 @@ static int add_context_file(render_args *a, const char *path)
     size_t k = i + 1, e = j - 1;
     while (k < e && (text[k] == ' ' || text[k] == '\n' || text[k] == '\t' || text[k] == '\r')) k++;
     if (k < e) {
-        if (a->nparts++) sb_puts(&a->ctx_parts, ",");
-        sb_put(&a->ctx_parts, text + k, e - k);
+        if (a->nparts++) cli_puts(&a->ctx_parts, ",");
+        cli_put(&a->ctx_parts, text + k, e - k);
     }
     free(text);
     return 0;
@@ -143,13 +315,14 @@ static int add_define(render_args *a, const char *def)
     if (!eq || eq == def) return usage_error("-D %s: expected name=value or name:=json", def);
     bool json = eq > def && eq[-1] == ':';
     const char *name_end = json ? eq - 1 : eq;
-    if (a->nparts++) sb_puts(&a->ctx_parts, ",");
+    if (name_end == def) return usage_error("-D %s: expected name=value or name:=json", def);
+    if (a->nparts++) cli_puts(&a->ctx_parts, ",");
     char *name = strndup(def, (size_t)(name_end - def));
-    sb_json_string(&a->ctx_parts, name);
+    cli_json_string(&a->ctx_parts, name);
     free(name);
-    sb_puts(&a->ctx_parts, ":");
-    if (json) sb_puts(&a->ctx_parts, eq + 1);
-    else sb_json_string(&a->ctx_parts, eq + 1);
+    cli_puts(&a->ctx_parts, ":");
+    if (json) cli_puts(&a->ctx_parts, eq + 1);
+    else cli_json_string(&a->ctx_parts, eq + 1);
     return 0;
 }
 
@@ -174,6 +347,12 @@ static int parse_render_args(int argc, char **argv, render_args *a)
             a->seed = v;
         }
         else if (!strcmp(s, "-o")) { NEED_ARG(); a->out_path = next; }
+        else if (!strcmp(s, "--errors")) {
+            NEED_ARG();
+            if (!strcmp(next, "json")) a->errors_json = true;
+            else if (!strcmp(next, "text")) a->errors_json = false;
+            else return usage_error("--errors %s: expected text or json", next);
+        }
         else if (!strcmp(s, "--trim-blocks")) a->cfg.trim_blocks = 1;
         else if (!strcmp(s, "--lstrip-blocks")) a->cfg.lstrip_blocks = 1;
         else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
@@ -186,13 +365,104 @@ static int parse_render_args(int argc, char **argv, render_args *a)
             else return usage_error("--profile %s: expected jinja or jinjava", next);
         }
         else if (s[0] == '-' && s[1]) return usage_error("unknown option '%s'", s);
-        else if (!a->template_path) a->template_path = s;
+        else if (!a->template_path) {
+            if (!strcmp(s, "-") && claim_stdin(a, "the template -")) return 2;
+            a->template_path = s;
+        }
         else return usage_error("unexpected argument '%s' (one template at a time)", s);
 #undef NEED_ARG
     }
     if (!a->template_path) return usage_error("%s", "no template given");
+    if (a->providers && !strcmp(a->providers, "-") && claim_stdin(a, "--providers -")) return 2;
     return 0;
 }
+
+/* ---- errors as JSON ------------------------------------------------------------------------ */
+
+static const char *const kind_names[] = {
+    [JINN_ERR_NONE] = "value", [JINN_ERR_SYNTAX] = "syntax", [JINN_ERR_UNDEFINED] = "undefined",
+    [JINN_ERR_TYPE] = "type", [JINN_ERR_VALUE] = "value", [JINN_ERR_LIMIT] = "limit",
+    [JINN_ERR_PROVIDER] = "provider", [JINN_ERR_IO] = "io",
+};
+
+static void print_json_error(const char *file, int line, int col, const char *severity, const char *kind,
+                             const char *msg)
+{
+    cli_buf b = {0};
+    cli_puts(&b, "{\"file\":");
+    cli_json_string(&b, file ? file : "");
+    char num[64];
+    snprintf(num, sizeof num, ",\"line\":%d,\"column\":%d,\"severity\":", line, col);
+    cli_puts(&b, num);
+    cli_json_string(&b, severity);
+    cli_puts(&b, ",\"kind\":");
+    cli_json_string(&b, kind);
+    cli_puts(&b, ",\"message\":");
+    cli_json_string(&b, msg ? msg : "error");
+    cli_puts(&b, "}\n");
+    fputs(b.p, stderr);
+    free(b.p);
+}
+
+static void report_result(const render_args *a, const jinn_result *res)
+{
+    if (!a->errors_json) { cli_print_diag(stderr, res->message ? res->message : "error\n"); return; }
+    unsigned k = (unsigned)res->kind < sizeof kind_names / sizeof *kind_names ? (unsigned)res->kind : 0;
+    print_json_error(res->name, res->line, res->column, "error", kind_names[k], res->text);
+}
+
+static void report_warnings(const render_args *a, const char *name, const char *warnings)
+{
+    if (!warnings) return;
+    if (!a->errors_json) { cli_print_warnings(stderr, name, warnings); return; }
+    const char *p = warnings;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        char *one = strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+        print_json_error(name, 0, 0, "warning", "provider", one);
+        free(one);
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+
+/* ---- -o: write atomically -------------------------------------------------------------------
+ * The output goes to a temporary file beside OUT, which is renamed over OUT once complete: a
+ * reader never sees a half-written file, and a failed render leaves OUT as it was. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    cli_buf tmp = {0};
+    cli_puts(&tmp, path);
+    cli_puts(&tmp, ".jinn-XXXXXX");
+    int fd = mkstemp(tmp.p);
+    if (fd < 0) {
+        fprintf(stderr, "jinn: cannot write '%s': %s\n", path, strerror(errno));
+        free(tmp.p);
+        return 2;
+    }
+    /* mkstemp makes the file 0600: give it the mode OUT has, or the usual 0666 & ~umask */
+    struct stat st;
+    mode_t mode;
+    if (stat(path, &st) == 0) mode = st.st_mode & 07777;
+    else { mode_t um = umask(0); umask(um); mode = 0666 & ~um; }
+    bool ok = fchmod(fd, mode) == 0;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) { if (errno == EINTR) continue; ok = false; break; }
+        off += (size_t)w;
+    }
+    int e = errno;
+    if (close(fd) != 0 && ok) { ok = false; e = errno; }
+    if (ok && rename(tmp.p, path) != 0) { ok = false; e = errno; }
+    if (!ok) {
+        unlink(tmp.p);
+        fprintf(stderr, "jinn: cannot write '%s': %s\n", path, strerror(e));
+    }
+    free(tmp.p);
+    return ok ? 0 : 2;
+}
+
+/* ---- render and disasm ----------------------------------------------------------------------- */
 
 static int cmd_render(int argc, char **argv, bool disasm)
 {
@@ -200,8 +470,14 @@ static int cmd_render(int argc, char **argv, bool disasm)
     int r = parse_render_args(argc, argv, &a);
     if (r) { free(a.ctx_parts.p); return r; }
     size_t len;
-    char *src = cli_read_file(a.template_path, &len);
-    if (!src) { free(a.ctx_parts.p); return 2; }
+    char err[512];
+    char *src = read_file_msg(a.template_path, &len, err, sizeof err);
+    if (!src) {
+        if (a.errors_json) print_json_error(a.template_path, 0, 0, "error", "io", err);
+        else fprintf(stderr, "jinn: %s\n", err);
+        free(a.ctx_parts.p);
+        return 2;
+    }
     const char *name = strcmp(a.template_path, "-") ? a.template_path : "<stdin>";
     jinn_env *env = jinn_env_new(&a.cfg);
     jinn_result res;
@@ -211,10 +487,16 @@ static int cmd_render(int argc, char **argv, bool disasm)
     if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); free(a.ctx_parts.p); return 1; }
     if (a.providers) {
         size_t plen;
-        char *ptext = cli_read_file(a.providers, &plen);
-        if (!ptext) { status = 2; goto done; }
+        char *ptext = read_file_msg(a.providers, &plen, err, sizeof err);
+        if (!ptext) {
+            if (a.errors_json) print_json_error(a.providers, 0, 0, "error", "io", err);
+            else fprintf(stderr, "jinn: %s\n", err);
+            status = 2;
+            goto done;
+        }
         if (jinn_env_use_json_provider(env, ptext, plen, &res) != JINN_OK) {
-            fprintf(stderr, "jinn: %s: %s\n", a.providers, res.text);
+            if (a.errors_json) print_json_error(a.providers, res.line, res.column, "error", "provider", res.text);
+            else fprintf(stderr, "jinn: %s: %s\n", a.providers, res.text);
             jinn_result_clear(env, &res);
             free(ptext);
             status = 2;
@@ -223,7 +505,7 @@ static int cmd_render(int argc, char **argv, bool disasm)
         free(ptext);
     }
     if (jinn_compile(env, name, src, len, &t, &res) != JINN_OK) {
-        fputs(res.message, stderr);
+        report_result(&a, &res);
         jinn_result_clear(env, &res);
         status = 1;
         goto done;
@@ -236,12 +518,13 @@ static int cmd_render(int argc, char **argv, bool disasm)
         goto done;
     }
     {
-        sbuf ctxjson = {0};
-        sb_puts(&ctxjson, "{");
-        if (a.ctx_parts.p) sb_puts(&ctxjson, a.ctx_parts.p);
-        sb_puts(&ctxjson, "}");
+        cli_buf ctxjson = {0};
+        cli_puts(&ctxjson, "{");
+        if (a.ctx_parts.p) cli_puts(&ctxjson, a.ctx_parts.p);
+        cli_puts(&ctxjson, "}");
         if (jinn_context_from_json(env, ctxjson.p, ctxjson.len, &ctx, &res) != JINN_OK) {
-            fprintf(stderr, "jinn: context: %s\n", res.text);
+            if (a.errors_json) print_json_error("context", res.line, res.column, "error", "value", res.text);
+            else fprintf(stderr, "jinn: context: %s\n", res.text);
             jinn_result_clear(env, &res);
             free(ctxjson.p);
             status = 2;
@@ -253,18 +536,14 @@ static int cmd_render(int argc, char **argv, bool disasm)
         jinn_render_opts opts = {.context = ctx, .seed = a.seed};
         jinn_buf out = {0};
         jinn_status st = jinn_render(t, &opts, &out, &res);
-        if (res.warnings) fprintf(stderr, "%s: warning: %s\n", name, res.warnings);
-        FILE *f = stdout;
-        if (a.out_path && !(f = fopen(a.out_path, "wb"))) {
-            fprintf(stderr, "jinn: cannot write '%s': %s\n", a.out_path, strerror(errno));
-            status = 2;
-        } else if (st == JINN_OK) {
-            fwrite(out.data, 1, out.len, f);
-        }
-        if (f && f != stdout) fclose(f);
+        report_warnings(&a, name, res.warnings);
         if (st != JINN_OK) {
-            fputs(res.message ? res.message : "error\n", stderr);
+            report_result(&a, &res);
             status = 1;
+        } else if (a.out_path && strcmp(a.out_path, "-")) {
+            status = write_atomic(a.out_path, out.data, out.len);
+        } else {
+            fwrite(out.data, 1, out.len, stdout);
         }
         jinn_result_clear(env, &res);
         jinn_buf_free(env, &out);
@@ -278,14 +557,38 @@ done:
     return status;
 }
 
+/* ---- the dispatcher -------------------------------------------------------------------------- */
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) { print_overview(stdout); return 0; }
+    const command_help *c = find_command(argv[0]);
+    if (!c) return usage_error("help: unknown command '%s'", argv[0]);
+    fputs(c->text, stdout);
+    return 0;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    return argc > 0 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) { fputs(usage_text, stderr); return 2; }
+    if (argc < 2) { print_overview(stderr); return 2; }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2, false);
-    if (!strcmp(cmd, "disasm")) return cmd_render(argc - 2, argv + 2, true);
-    if (!strcmp(cmd, "test")) return cli_test(argc - 2, argv + 2);
-    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) { printf("jinn %s\n", JINN_VERSION); return 0; }
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) { fputs(usage_text, stdout); return 0; }
+    int n = argc - 2;
+    char **args = argv + 2;
+    if (find_command(cmd) && wants_help(n, args)) { fputs(find_command(cmd)->text, stdout); return 0; }
+    if (!strcmp(cmd, "render")) return cmd_render(n, args, false);
+    if (!strcmp(cmd, "disasm")) return cmd_render(n, args, true);
+    if (!strcmp(cmd, "test")) return cli_test(n, args);
+    if (!strcmp(cmd, "repl")) return cli_repl(n, args);
+    if (!strcmp(cmd, "check")) return cli_check(n, args);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("jinn %s\n", JINN_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return cmd_help(n, args);
     return usage_error("unknown command '%s'", cmd);
 }

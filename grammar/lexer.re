@@ -34,6 +34,12 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("aggregate", TK_TAG_AGGREGATE), NAMED("endaggregate", TK_TAG_ENDAGGREGATE),
     NAMED("expression", TK_TAG_EXPRESSION), NAMED("endexpression", TK_TAG_ENDEXPRESSION),
     NAMED("metrics", TK_TAG_METRICS), NAMED("endmetrics", TK_TAG_ENDMETRICS),
+    NAMED("filter", TK_TAG_FILTER), NAMED("endfilter", TK_TAG_ENDFILTER),
+    NAMED("call", TK_TAG_CALL), NAMED("endcall", TK_TAG_ENDCALL),
+    NAMED("autoescape", TK_TAG_AUTOESCAPE), NAMED("endautoescape", TK_TAG_ENDAUTOESCAPE),
+    NAMED("unless", TK_TAG_UNLESS), NAMED("endunless", TK_TAG_ENDUNLESS),
+    NAMED("ifchanged", TK_TAG_IFCHANGED), NAMED("endifchanged", TK_TAG_ENDIFCHANGED),
+    NAMED("cycle", TK_TAG_CYCLE), NAMED("print", TK_TAG_PRINT),
     NAMED("raw", -2), NAMED("endraw", -3),
 };
 
@@ -80,6 +86,8 @@ const char *lex_token_name(int type)
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
     case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
+    case TK_RECURSIVE: return "recursive";
+    case TK_CALL_LPAREN: return "'('";
     }
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
         if (keywords[i].tok == type) return keywords[i].name;
@@ -403,6 +411,12 @@ loop:
             /* the token spans from '{%' so the parser reports the tag where it opens */
             tok(L, t, tk);
             t->pos = (uint32_t)(L->tag_open - L->src);
+            L->cur_tag = tk;
+            if (tk == TK_TAG_CALL) {
+                const char *q = L->cur;
+                while (q < L->end && is_ws(*q)) q++;
+                L->call_paren = q < L->end && *q == '(';
+            }
             if (is_insert_tag(tk)) { L->cond = yycID; L->id_kind = tk; }
             return;
         }
@@ -413,6 +427,7 @@ loop:
                     tok(L, t, keywords[i].tok);
                     return;
                 }
+        if (L->cur_tag == TK_TAG_FOR && n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
         tok(L, t, TK_NAME);
         return;
     }
@@ -439,7 +454,12 @@ loop:
     <TAG,VAR> ">"  { tok(L, t, TK_GT); return; }
     <TAG,VAR> ">=" { tok(L, t, TK_GE); return; }
     <TAG,VAR> "="  { tok(L, t, TK_ASSIGN); return; }
-    <TAG,VAR> "("  { L->brace_depth++; tok(L, t, TK_LPAREN); return; }
+    <TAG,VAR> "("  {
+        L->brace_depth++;
+        if (L->call_paren) { L->call_paren = 0; tok(L, t, TK_CALL_LPAREN); return; }
+        tok(L, t, TK_LPAREN);
+        return;
+    }
     <TAG,VAR> ")"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RPAREN); return; }
     <TAG,VAR> "["  { L->brace_depth++; tok(L, t, TK_LBRACKET); return; }
     <TAG,VAR> "]"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACKET); return; }

@@ -52,6 +52,9 @@
 %token TAG_EXPRESSIONVAR TAG_ENDEXPRESSIONVAR TAG_METRICSVAR TAG_ENDMETRICSVAR.
 %token TAG_AGGREGATEVAR TAG_ENDAGGREGATEVAR TAG_AGGREGATE TAG_ENDAGGREGATE.
 %token TAG_EXPRESSION TAG_ENDEXPRESSION TAG_METRICS TAG_ENDMETRICS.
+%token TAG_FILTER TAG_ENDFILTER TAG_CALL TAG_ENDCALL TAG_AUTOESCAPE TAG_ENDAUTOESCAPE.
+%token TAG_UNLESS TAG_ENDUNLESS TAG_IFCHANGED TAG_ENDIFCHANGED TAG_CYCLE TAG_PRINT.
+%token RECURSIVE CALL_LPAREN.
 %token IF ELSE AND OR NOT IN IS.
 %token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
 %token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
@@ -93,6 +96,26 @@ stmt(A) ::= TAG_CONTINUE(T) BLOCK_END.       { A = ast_stmt(P, N_CONTINUE, T, NU
 stmt(A) ::= with_stmt(S).                    { A = S; }
 stmt(A) ::= macro_stmt(S).                   { A = S; }
 stmt(A) ::= insert_stmt(S).                  { A = S; }
+stmt(A) ::= TAG_FILTER(T) filter_chain(F) BLOCK_END body(B) TAG_ENDFILTER BLOCK_END.
+                                             { A = ast_stmt(P, N_FILTERBLOCK, T, NULL, B, F); }
+stmt(A) ::= TAG_CALL(T) call_params(L) postfix(E) BLOCK_END body(B) TAG_ENDCALL BLOCK_END.
+                                             { A = ast_callblock(P, T, L, E, B); }
+stmt(A) ::= TAG_AUTOESCAPE(T) expr(E) BLOCK_END body(B) TAG_ENDAUTOESCAPE BLOCK_END.
+                                             { A = ast_stmt(P, N_AUTOESCAPE, T, E, B, NULL); }
+stmt(A) ::= TAG_UNLESS(T) expr(C) BLOCK_END body(B) unless_else(E) TAG_ENDUNLESS BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, ast_unary(P, N_NOT, T, C), B, E); }
+stmt(A) ::= TAG_IFCHANGED(T) expr_list(L) BLOCK_END body(B) TAG_ENDIFCHANGED BLOCK_END.
+                                             { A = ast_stmt(P, N_IFCHANGED, T, L, B, NULL); }
+stmt(A) ::= TAG_CYCLE(T) expr_list(L) BLOCK_END.   { A = ast_stmt(P, N_CYCLE, T, L, NULL, NULL); }
+stmt(A) ::= TAG_PRINT(T) tuple(E) BLOCK_END.      { A = ast_stmt(P, N_PRINT, T, E, NULL, NULL); }
+unless_else(A) ::= .                         { A = NULL; }
+unless_else(A) ::= TAG_ELSE BLOCK_END body(B). { A = B; }
+filter_chain(A) ::= NAME(N) call_args(G).    { A = ast_add(ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }
+filter_chain(A) ::= filter_chain(L) PIPE NAME(N) call_args(G).
+                                             { A = ast_add(L, ast_filter(P, NULL, N, G)); }
+call_params(A) ::= .                         { A = ast_list(P, N_LIST, 0); }
+call_params(A) ::= CALL_LPAREN params(L) RPAREN. { A = L; }
+
 /* error recovery (jinn check): a broken tag or expression is skipped to its end */
 stmt(A) ::= error BLOCK_END(T).              { A = ast_list(P, N_BODY, T.pos); }
 stmt(A) ::= error VAR_END(T).                { A = ast_list(P, N_BODY, T.pos); }
@@ -106,10 +129,13 @@ elif_tail(A) ::= TAG_ELIF(T) expr(C) BLOCK_END body(B) elif_tail(E).
                                              { A = ast_stmt(P, N_IF, T, C, B, E); }
 
 /* ---- for ------------------------------------------------------------------------------------ */
-for_stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
-                                             { A = ast_for(P, T, V, I, F, B, E); }
+for_stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, F, B, E); A->flag = (uint8_t)R; }
 for_filter(A) ::= .                          { A = NULL; }
 for_filter(A) ::= IF expr(C).                { A = C; }
+%type for_rec {int}
+for_rec(A) ::= .                             { A = 0; }
+for_rec(A) ::= RECURSIVE.                    { A = 1; }
 for_else(A) ::= .                            { A = NULL; }
 for_else(A) ::= TAG_ELSE BLOCK_END body(B).  { A = B; }
 

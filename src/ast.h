@@ -39,6 +39,12 @@ typedef enum {
     N_INSERT,   /* op: insert kind; a: id expression; b: body */
     N_INSERT_PRINT, /* op: insert kind; b: body whose output is the id */
     N_TARGETS,  /* list of N_NAME / N_ATTR (ns.x) */
+    N_FILTERBLOCK, /* b: body, c: list of N_FILTER (a == NULL) */
+    N_CALLBLOCK,   /* a: the call (N_CALL), b: body; list of N_PARAM: the caller's parameters */
+    N_AUTOESCAPE,  /* a: on/off expression (a constant), b: body */
+    N_IFCHANGED,   /* a: list of expressions, b: body */
+    N_CYCLE,       /* a: list of expressions */
+    N_MACROVAL,    /* the macro of unit `slen` as a value (the caller of a call block) */
     N_NODE_COUNT
 } nkind;
 
@@ -120,6 +126,7 @@ node *ast_insert(pctx *P, int kind, token at, node *id, node *body);
 node *ast_string_raw(pctx *P, token t);               /* the token's bytes as a string constant */
 node *ast_seq(pctx *P, int kind, token at, node *items); /* list/tuple/dict literal */
 node *ast_paren(node *e);                             /* (e): marks e as parenthesised */
+node *ast_callblock(pctx *P, token at, node *params, node *call, node *body);
 
 /* parse.c: the grammar's error hooks and the driver's block tracking */
 void parse_syntax_error(pctx *P, int major, token *t);

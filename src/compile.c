@@ -62,6 +62,8 @@ typedef struct comp {
     int nlate, caplate;
     jdict *method_names;         /* names used as methods (name index -> true) */
     int check;                   /* jinn check: go on after errors, lint */
+    int autoescape;              /* the autoescape setting here ({% autoescape %} blocks change it) */
+    int rec_unit, rec_depth_slot;/* inside a recursive for loop: its unit and depth slot, else -1 */
     uint8_t *root_read;          /* check: top-level slots that are read */
     int cap_root_read;
     struct { int slot; uint32_t pos; } *sets;    /* check: top-level `set` targets */
@@ -442,6 +444,17 @@ static void compile_call(comp *c, node *n)
             return;
         }
     }
+    /* loop(items) inside a recursive for: render the loop's body again, one level deeper */
+    if (is_name(f, "loop") && c->rec_unit >= 0 && lookup_slot(c, "loop", 4) < 0) {
+        if (count_list(n) != 1 || n->head->kind == N_KWARG) { cfail(c, n->pos, "loop() takes one iterable"); return; }
+        emit(c, OP_MACRO, c->rec_unit, 0, 0, n->pos);
+        expr(c, n->head);
+        emit(c, OP_LOAD, c->rec_depth_slot, c->u->slot_name[c->rec_depth_slot], 0, n->pos);
+        emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
+        emit(c, OP_BINARY, 0, 0, B_ADD, n->pos);
+        emitd(c, OP_CALL, 0, 0, 2, n->pos, -2);
+        return;
+    }
     /* a builtin global function, unless a local variable shadows it */
     if (f->kind == N_NAME && lookup_slot(c, f->s, f->slen) < 0 &&
         !(c->in_macro && scope_find_local(c->root, f->s, f->slen) >= 0)) {
@@ -472,6 +485,9 @@ static void compile_call(comp *c, node *n)
 }
 
 static void expr_inner(comp *c, node *n);
+static int compile_unit(comp *c, const char *name, size_t nlen, node *params, node *body, uint32_t pos,
+                        const char *const *extra, int nextra, node *loop);
+static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot);
 
 /* every expression compiles through here: left-nested chains (a|f|f|f..., 1+1+1...) are deep
  * trees the parser builds without nesting, so the depth is checked again here */
@@ -600,6 +616,9 @@ static void expr_inner(comp *c, node *n)
     case N_KWARG:
         cfail(c, n->pos, "keyword argument outside a call");
         break;
+    case N_MACROVAL:
+        emit(c, OP_MACRO, (int32_t)n->slen, 0, 0, n->pos);
+        break;
     default:
         cfail(c, n->pos, "internal error: unexpected node %d in an expression", n->kind);
     }
@@ -639,7 +658,9 @@ static void store_targets_as(comp *c, node *targets, int is_set)
     }
 }
 
-static void compile_for(comp *c, node *n)
+/* The loop itself. iter_slot >= 0: the iterable is in that slot (a recursive loop's unit);
+ * depth_slot >= 0: the slot holding loop.depth. */
+static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
 {
     scope s;
     push_scope(c, &s, 0);
@@ -650,8 +671,9 @@ static void compile_for(comp *c, node *n)
         int hidden = new_slot(c, -1, add_name(c, "(filtered)", 10));
         emitd(c, OP_BUILD_LIST, 0, 0, 0, n->pos, 1);
         emit(c, OP_STORE, hidden, 0, 0, n->pos);
-        expr(c, n->b);
-        emit(c, OP_FOR_PREP, 0, 0, 0, n->pos);
+        if (iter_slot >= 0) emit(c, OP_LOAD, iter_slot, c->u->slot_name[iter_slot], 0, n->pos);
+        else expr(c, n->b);
+        emit(c, OP_FOR_PREP, -1, 0, 0, n->pos);
         c->loops++;
         int top = emit(c, OP_FOR_ITER, 0, 0, 0, n->pos);
         emit(c, OP_DUP, 0, 0, 0, n->pos);
@@ -669,10 +691,12 @@ static void compile_for(comp *c, node *n)
         emit(c, OP_POP, 0, 0, 0, n->pos);
         c->loops--;
         emit(c, OP_LOAD, hidden, c->u->slot_name[hidden], 0, n->pos);
+    } else if (iter_slot >= 0) {
+        emit(c, OP_LOAD, iter_slot, c->u->slot_name[iter_slot], 0, n->pos);
     } else {
         expr(c, n->b);
     }
-    emit(c, OP_FOR_PREP, 0, 0, 0, n->e ? n->pos : n->b->pos);
+    emit(c, OP_FOR_PREP, depth_slot, 0, 0, n->e ? n->pos : n->b->pos);
     c->loops++;
     if (c->loops > c->u->max_loops) c->u->max_loops = c->loops;
     loopctx lc = {.up = c->loop};
@@ -704,6 +728,20 @@ static void compile_for(comp *c, node *n)
     }
 }
 
+static void compile_for(comp *c, node *n)
+{
+    if (!n->flag) { compile_for_loop(c, n, -1, -1); return; }
+    /* `for ... recursive`: the loop is a unit taking (items, depth); loop(x) calls it again */
+    static const char *const hidden[2] = {"(items)", "(depth)"};
+    int ui = compile_unit(c, "loop", 4, NULL, NULL, n->pos, hidden, 2, n);
+    if (ui < 0) return;
+    emit(c, OP_MACRO, ui, 0, 0, n->pos);
+    expr(c, n->b);
+    emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
+    emitd(c, OP_CALL, 0, 0, 2, n->pos, -2);
+    emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+}
+
 static void compile_if(comp *c, node *n)
 {
     expr(c, n->a);
@@ -720,21 +758,15 @@ static void compile_if(comp *c, node *n)
     }
 }
 
-/* {% set x | f %}...{% endset %}: capture, apply the filters, store */
-static void compile_setblock(comp *c, node *n)
+/* apply a list of N_FILTER (value slot already on the stack) */
+static void apply_filters(comp *c, node *filters)
 {
-    emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
-    body(c, n->b);
-    emit(c, OP_CAPTURE_END, 0, 0, c->T->autoescape, n->pos);
-    for (node *f = n->c ? n->c->head : NULL; f; f = f->next) {
+    for (node *f = filters ? filters->head : NULL; f; f = f->next) {
         const jbuiltin *b = env_find_builtin(c->E, 0, f->s, f->slen);
         if (!b) { cfail(c, f->pos, "unknown filter '%.*s'", (int)f->slen, f->s); return; }
-        /* slot 0 is the captured text, already on the stack: bind the rest after it */
-        bi_sig sig;
-        bi_parse_sig(b, &sig);
+        /* slot 0 is the value, already on the stack: bind the rest after it */
         node dummy = {.kind = N_CONST};
         dummy.v = v_absent();
-        /* compile the value slot as "already there": emit args for slots 1.. only */
         int before = c->u->ncode;
         int ns = bind_args(c, b, "filter", &dummy, f, f->pos);
         /* the first emitted instruction is the CONST of the dummy: drop it */
@@ -746,10 +778,30 @@ static void compile_setblock(comp *c, node *n)
         }
         emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, f->pos, 1 - ns);
     }
+}
+
+/* {% set x | f %}...{% endset %}: capture, apply the filters, store */
+static void compile_setblock(comp *c, node *n)
+{
+    emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+    body(c, n->b);
+    emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
+    apply_filters(c, n->c);
     store_targets_as(c, n->a, 1);
 }
 
+/* {% filter f | g %}...{% endfilter %}: capture, apply, print */
+static void compile_filterblock(comp *c, node *n)
+{
+    emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+    body(c, n->b);
+    emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
+    apply_filters(c, n->c);
+    emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+}
+
 static void compile_macro(comp *c, node *n);
+static void compile_callblock(comp *c, node *n);
 
 static bool looks_like_uuid(const char *s, size_t n)
 {
@@ -772,7 +824,7 @@ static void compile_insert(comp *c, node *n)
         body(c, n->b);
         emit(c, OP_CAPTURE_END, 0, 0, 0, n->pos);
         emit(c, OP_INSERT, 0, 0, n->op | 0x80, n->pos); /* 0x80: trim the id */
-        emit(c, OP_PRINT, 0, 0, c->T->autoescape, n->pos);
+        emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
         return;
     }
     static const char *const result_names[] = {"expression_result", "metric_result", "aggregate_result"};
@@ -814,7 +866,7 @@ static void stmt(comp *c, node *n)
             diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
                                           "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
         expr(c, n->a);
-        emit(c, OP_PRINT, 0, 0, c->T->autoescape, n->pos);
+        emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
         break;
     case N_IF: compile_if(c, n); break;
     case N_FOR: compile_for(c, n); break;
@@ -859,6 +911,37 @@ static void stmt(comp *c, node *n)
         break;
     case N_MACRO: compile_macro(c, n); break;
     case N_BODY: body(c, n); break; /* a tag skipped by error recovery */
+    case N_FILTERBLOCK: compile_filterblock(c, n); break;
+    case N_CALLBLOCK: compile_callblock(c, n); break;
+    case N_AUTOESCAPE: {
+        if (n->a->kind != N_CONST || (n->a->v.t != JV_BOOL && n->a->v.t != JV_NONE)) {
+            cfail(c, n->a->pos, "autoescape takes true or false");
+            return;
+        }
+        int saved = c->autoescape;
+        c->autoescape = n->a->v.t == JV_BOOL && n->a->v.u.b;
+        body(c, n->b);
+        c->autoescape = saved;
+        break;
+    }
+    case N_IFCHANGED: {
+        if (!c->loops) { body(c, n->b); break; } /* outside a loop it has nothing to compare with */
+        int na = 0;
+        for (node *x = n->a->head; x; x = x->next, na++) expr(c, x);
+        emitd(c, OP_LOOP_CHANGED, 0, 0, na, n->pos, 1 - na);
+        int j = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+        body(c, n->b);
+        patch_here(c, j);
+        break;
+    }
+    case N_CYCLE: {
+        if (!c->loops) { cfail(c, n->pos, "'cycle' outside a for loop"); return; }
+        int na = 0;
+        for (node *x = n->a->head; x; x = x->next, na++) expr(c, x);
+        emitd(c, OP_LOOP_CYCLE, 0, 0, na, n->pos, 1 - na);
+        emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+        break;
+    }
     case N_INSERT:
     case N_INSERT_PRINT: compile_insert(c, n); break;
     default:
@@ -890,14 +973,32 @@ static int new_unit(comp *c)
     return T->nunits++;
 }
 
-static void compile_macro(comp *c, node *n)
+/* does the subtree use the name (caller, varargs, kwargs)? nested macros excluded */
+static bool uses_name(node *n, const char *name)
+{
+    if (!n) return false;
+    if (n->kind == N_NAME && n->slen == strlen(name) && !memcmp(n->s, name, n->slen)) return true;
+    if (n->kind == N_MACRO) return false;
+    if (uses_name(n->a, name) || uses_name(n->b, name) || uses_name(n->c, name) || uses_name(n->d, name) ||
+        uses_name(n->e, name))
+        return true;
+    for (node *x = n->head; x; x = x->next)
+        if (uses_name(x, name)) return true;
+    return false;
+}
+
+/* Compile a macro body (or a call block's caller, or a recursive loop) as its own code unit.
+ * params: a list of N_PARAM (or NULL); extra: hidden parameter names appended after them. */
+static int compile_unit(comp *c, const char *name, size_t nlen, node *params, node *code, uint32_t pos,
+                        const char *const *extra, int nextra, node *loop)
 {
     /* save the enclosing unit's state (by index: new_unit may move the units array) */
     int saved_uidx = (int)(c->u - c->T->units);
     int ui = new_unit(c);
-    if (ui < 0) return;
+    if (ui < 0) return -1;
     scope *saved_sc = c->sc;
     int saved_loops = c->loops, saved_depth = c->depth, saved_max = c->max_depth, saved_in = c->in_macro;
+    int saved_rec = c->rec_unit, saved_rec_slot = c->rec_depth_slot;
     loopctx *saved_loop = c->loop;
 
     c->u = &c->T->units[ui];
@@ -906,40 +1007,58 @@ static void compile_macro(comp *c, node *n)
     c->depth = c->max_depth = 0;
     c->in_macro = 1;
     c->sc = NULL;
+    if (!loop) c->rec_unit = -1;
     scope s;
     push_scope(c, &s, 1);
-    unit *u = c->u;
-    value nm = v_str(c->R, n->s, n->slen);
-    if (nm.t == JV_ERROR) { nomem(c); return; }
+    value nm = v_str(c->R, name, nlen);
+    if (nm.t == JV_ERROR) { nomem(c); return -1; }
     val_make_immortal(nm);
-    u->name = nm.u.s;
-    int np = count_list(n);
-    u->nparams = np;
-    u->param_names = rt_alloc(c->R, NULL, 0, (size_t)(np ? np : 1) * sizeof(jstr *));
-    if (!u->param_names) { nomem(c); return; }
+    c->u->name = nm.u.s;
+    int np = params ? count_list(params) : 0;
+    bool want[3] = {false, false, false};
+    static const char *const specials[3] = {"caller", "varargs", "kwargs"};
+    if (code && !loop)
+        for (int k = 0; k < 3; k++) want[k] = uses_name(code, specials[k]);
+    int total = np + nextra + want[0] + want[1] + want[2];
+    c->u->nparams = np + nextra;
+    c->u->param_names = rt_alloc(c->R, NULL, 0, (size_t)(total ? total : 1) * sizeof(jstr *));
+    if (!c->u->param_names) { nomem(c); return -1; }
     int k = 0;
-    for (node *p = n->head; p; p = p->next, k++) {
+    for (node *p = params ? params->head : NULL; p; p = p->next, k++) {
         if (scope_find_local(c->sc, p->s, p->slen) >= 0) { cfail(c, p->pos, "duplicate parameter '%.*s'", (int)p->slen, p->s); break; }
         int slot = declare(c, p->s, p->slen);
-        u = c->u; /* declare may not move units, but keep it obvious */
-        u->param_names[k] = c->T->names[u->slot_name[slot]];
+        c->u->param_names[k] = c->T->names[c->u->slot_name[slot]];
     }
+    for (int i = 0; i < nextra; i++, k++) {
+        int slot = declare(c, extra[i], (uint32_t)strlen(extra[i]));
+        c->u->param_names[k] = c->T->names[c->u->slot_name[slot]];
+    }
+    /* caller, varargs, kwargs: slots after the parameters, filled by the call */
+    int *special_slot[3] = {&c->u->caller_slot, &c->u->varargs_slot, &c->u->kwargs_slot};
+    for (int i = 0; i < 3; i++)
+        if (want[i]) *special_slot[i] = declare(c, specials[i], (uint32_t)strlen(specials[i]));
     int seen_default = 0;
-    for (node *p = n->head; p && !c->failed; p = p->next) {
+    for (node *p = params ? params->head : NULL; p && !c->failed; p = p->next) {
         if (p->a) seen_default = 1;
         else if (seen_default) cfail(c, p->pos, "parameter '%.*s' without a default follows a parameter with one", (int)p->slen, p->s);
     }
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
-    for (node *p = n->head; p && !c->failed; p = p->next, k++) {
+    for (node *p = params ? params->head : NULL; p && !c->failed; p = p->next, k++) {
         if (!p->a) continue;
         int j = emit(c, OP_JUMP_IF_SET, 0, k, 0, p->pos);
         expr(c, p->a);
         emit(c, OP_STORE, k, 0, 0, p->pos);
         patch_here(c, j);
     }
-    body(c, n->a);
-    emit(c, OP_RETURN, 0, 0, 0, n->pos);
+    if (loop) {
+        c->rec_unit = ui;
+        c->rec_depth_slot = np + 1;
+        compile_for_loop(c, loop, 0, np + 1);
+    } else {
+        body(c, code);
+    }
+    emit(c, OP_RETURN, 0, 0, 0, pos);
     c->u->max_stack = c->max_depth;
     pop_scope(c);
 
@@ -950,9 +1069,40 @@ static void compile_macro(comp *c, node *n)
     c->depth = saved_depth;
     c->max_depth = saved_max;
     c->in_macro = saved_in;
+    c->rec_unit = saved_rec;
+    c->rec_depth_slot = saved_rec_slot;
+    return ui;
+}
+
+static void compile_macro(comp *c, node *n)
+{
+    node params = {.kind = N_LIST};
+    params.head = n->head;
+    params.last = n->last;
+    int ui = compile_unit(c, n->s, n->slen, &params, n->a, n->pos, NULL, 0, NULL);
+    if (ui < 0) return;
     /* bind the macro to its name in the enclosing scope */
     emit(c, OP_MACRO, ui, 0, 0, n->pos);
     emit(c, OP_STORE, declare(c, n->s, n->slen), 0, 0, n->pos);
+}
+
+/* {% call(args) m(...) %}body{% endcall %}: the body becomes the `caller` macro passed to m */
+static void compile_callblock(comp *c, node *n)
+{
+    node params = {.kind = N_LIST};
+    params.head = n->head;
+    params.last = n->last;
+    int ui = compile_unit(c, "caller", 6, &params, n->b, n->pos, NULL, 0, NULL);
+    if (ui < 0) return;
+    node *kw = ast_node(c->P, N_KWARG, n->pos);
+    node *mv = ast_node(c->P, N_MACROVAL, n->pos);
+    mv->slen = (uint32_t)ui;
+    kw->s = "caller";
+    kw->slen = 6;
+    kw->a = mv;
+    ast_add(n->a, kw);
+    expr(c, n->a);
+    emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
 }
 
 bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D, int check)
@@ -1008,6 +1158,8 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.T = T;
     c.E = E;
     c.check = check != 0;
+    c.autoescape = T->autoescape;
+    c.rec_unit = c.rec_depth_slot = -1;
     value idx = v_dict(R, 0);
     value mnames = v_dict(R, 0);
     c.method_names = mnames.t == JV_DICT ? mnames.u.m : NULL;

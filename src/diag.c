@@ -83,12 +83,26 @@ bool diag_format(jrt *R, jbuf *out, const char *name, const char *src, size_t le
     if (le > ls && src[le - 1] == '\r') le--;
     bool ok = buf_printf(R, out, "%s:%d:%d: ", name, line, col) && buf_put(R, out, msg, msglen) &&
               buf_putc(R, out, '\n');
-    /* the source line, then a caret; tabs are kept so the caret lines up */
+    /* the source line, then a caret; tabs are kept so the caret lines up. A long line is
+     * shown as a window around the column, cut at code point boundaries. */
     const size_t maxline = 240;
-    size_t shown = le - ls;
-    if (shown > maxline) shown = maxline;
-    ok = ok && buf_put(R, out, src + ls, shown) && buf_putc(R, out, '\n');
-    for (size_t i = ls; ok && i < pos && i < ls + shown; i++) {
+    size_t from = ls, to = le;
+    bool cut_left = false, cut_right = false;
+    if (pos - ls > maxline - 40) {
+        from = pos - (maxline / 2);
+        while (from < pos && ((unsigned char)src[from] & 0xC0) == 0x80) from++;
+        cut_left = true;
+    }
+    if (to - from > maxline) {
+        to = from + maxline;
+        if (to < pos) to = pos;
+        while (to > pos && to < le && ((unsigned char)src[to] & 0xC0) == 0x80) to--;
+        cut_right = true;
+    }
+    ok = ok && (!cut_left || buf_put(R, out, "...", 3)) && buf_put(R, out, src + from, to - from) &&
+         (!cut_right || buf_put(R, out, "...", 3)) && buf_putc(R, out, '\n');
+    if (cut_left) ok = ok && buf_put(R, out, "   ", 3);
+    for (size_t i = from; ok && i < pos && i < to; i++) {
         if (((unsigned char)src[i] & 0xC0) == 0x80) continue;
         ok = buf_putc(R, out, src[i] == '\t' ? '\t' : ' ');
     }
@@ -104,6 +118,7 @@ void diag_error(diags *D, jinn_error_kind kind, uint32_t pos, const char *fmt, .
     va_end(ap);
     if (n < 0) return;
     size_t mlen = (size_t)n < sizeof small ? (size_t)n : sizeof small - 1;
+    while (mlen && (size_t)n >= sizeof small && ((unsigned char)small[mlen] & 0xC0) == 0x80) mlen--; /* whole code points */
     if (D->count == 0) {
         D->kind = kind;
         D->pos = pos;

@@ -38,6 +38,8 @@ typedef struct lexer {
     int trim_next;        /* trim_blocks: drop one newline at the next text's start */
     int trim_blocks, lstrip_blocks;
     const char *tag_open; /* the '{' of the tag being lexed */
+    int cur_tag;          /* the tag being lexed (TK_TAG_*) */
+    int call_paren;       /* `{% call(` : the next '(' opens the caller's parameters */
     const char *broken_at;/* a '{name ... %}' typo already reported */
     int raw_pending;      /* a raw block's body is the next token */
     uint32_t raw_pos; const char *raw_p; uint32_t raw_len;

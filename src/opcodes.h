@@ -63,8 +63,9 @@ OP(CALL_FN, "a=function c=nslots", -1, 1)
 OP(CALL, "c=npos b=nkw", -1, 1)
 /* call method a on a receiver: stack [obj, c positional, b keyword values, (names if b)] */
 OP(CALL_METHOD, "a=name c=npos b=nkw", -1, 1)
-/* pop an iterable and start a loop over its items (pushes onto the loop stack) */
-OP(FOR_PREP, "", 1, 0)
+/* pop an iterable and start a loop over its items (pushes onto the loop stack); loop.depth is
+ * the integer in slot a, or 1 when a < 0 (recursive loops pass their depth) */
+OP(FOR_PREP, "a=depth slot", 1, 0)
 /* push the next item of the innermost loop, or jump to a when it is exhausted */
 OP(FOR_ITER, "a=target", 0, 1)
 /* the loop body ran to its end once (break and continue skip this): `else` will not run */

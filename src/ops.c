@@ -92,7 +92,11 @@ static bool repeat_seq(jrt *R, value seq, int64_t n, value *out)
 
 static bool int_pow(jrt *R, int64_t base, int64_t exp, value *out)
 {
-    if (exp < 0) { *out = v_float(pow((double)base, (double)exp)); return true; }
+    if (exp < 0) {
+        if (base == 0) return rt_error(R, JINN_ERR_VALUE, "0.0 cannot be raised to a negative power");
+        *out = v_float(pow((double)base, (double)exp));
+        return true;
+    }
     int64_t r = 1;
     while (exp) {
         if (exp & 1 && __builtin_mul_overflow(r, base, &r)) return rt_overflow(R);
@@ -160,7 +164,9 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             return true;
         case OPB_FLOORDIV:
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float floor division by zero");
-            *out = v_float(floor(x / y));
+            /* Python: divmod-based, so inf // y is nan */
+            *out = v_float(isfinite(x) || !isfinite(y) ? floor(x / y) : NAN);
+            if (isfinite(x) && isinf(y)) out->u.d = (x == 0 || (x > 0) == (y > 0)) ? 0.0 : -1.0;
             return true;
         case OPB_MOD:
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float modulo by zero");

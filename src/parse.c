@@ -129,8 +129,8 @@ node *ast_int(pctx *P, token t)
         if (*p == '_') continue;
         int d = *p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10;
         if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * (uint64_t)base + (uint64_t)d > (uint64_t)INT64_MAX) {
-            diag_error(P->D, JINN_ERR_VALUE, t.pos, "integer literal %.*s is too large (jinn integers are 64-bit)",
-                       (int)t.len, t.p);
+            diag_error(P->D, JINN_ERR_VALUE, t.pos, "integer literal %.*s%s is too large (jinn integers are 64-bit)",
+                       t.len > 30 ? 30 : (int)t.len, t.p, t.len > 30 ? "..." : "");
             P->failed = 1;
             return const_node(P, t.pos, v_int(0));
         }
@@ -359,6 +359,20 @@ node *ast_paren(node *e)
     return e;
 }
 
+node *ast_callblock(pctx *P, token at, node *params, node *call, node *body)
+{
+    node *n = ast_node(P, N_CALLBLOCK, at.pos);
+    n->a = call;
+    n->b = body;
+    n->head = params->head;
+    n->last = params->last;
+    if (call->kind != N_CALL) {
+        diag_error(P->D, JINN_ERR_SYNTAX, call->pos, "'call' expects a macro call, like {%% call m(args) %%}");
+        if (!P->recover) P->failed = 1;
+    }
+    return n;
+}
+
 node *ast_text(pctx *P, token t)
 {
     node *n = ast_node(P, N_TEXT, t.pos);
@@ -453,6 +467,11 @@ static int opener_of(int end)
     case TK_TAG_ENDAGGREGATE: return TK_TAG_AGGREGATE;
     case TK_TAG_ENDEXPRESSION: return TK_TAG_EXPRESSION;
     case TK_TAG_ENDMETRICS: return TK_TAG_METRICS;
+    case TK_TAG_ENDFILTER: return TK_TAG_FILTER;
+    case TK_TAG_ENDCALL: return TK_TAG_CALL;
+    case TK_TAG_ENDAUTOESCAPE: return TK_TAG_AUTOESCAPE;
+    case TK_TAG_ENDUNLESS: return TK_TAG_UNLESS;
+    case TK_TAG_ENDIFCHANGED: return TK_TAG_IFCHANGED;
     default: return 0;
     }
 }
@@ -462,7 +481,8 @@ static int is_opener(int tk)
     switch (tk) {
     case TK_TAG_IF: case TK_TAG_FOR: case TK_TAG_WITH: case TK_TAG_MACRO:
     case TK_TAG_EXPRESSIONVAR: case TK_TAG_METRICSVAR: case TK_TAG_AGGREGATEVAR:
-    case TK_TAG_AGGREGATE: case TK_TAG_EXPRESSION: case TK_TAG_METRICS: return 1;
+    case TK_TAG_AGGREGATE: case TK_TAG_EXPRESSION: case TK_TAG_METRICS:
+    case TK_TAG_FILTER: case TK_TAG_CALL: case TK_TAG_AUTOESCAPE: case TK_TAG_UNLESS: case TK_TAG_IFCHANGED: return 1;
     default: return 0;
     }
 }
@@ -481,6 +501,11 @@ static const char *end_name(int opener)
     case TK_TAG_AGGREGATE: return "endaggregate";
     case TK_TAG_EXPRESSION: return "endexpression";
     case TK_TAG_METRICS: return "endmetrics";
+    case TK_TAG_FILTER: return "endfilter";
+    case TK_TAG_CALL: return "endcall";
+    case TK_TAG_AUTOESCAPE: return "endautoescape";
+    case TK_TAG_UNLESS: return "endunless";
+    case TK_TAG_IFCHANGED: return "endifchanged";
     default: return "end";
     }
 }
@@ -522,7 +547,7 @@ static void describe(pctx *P, int major, const token *t, char *out, size_t n)
 {
     if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
-    else if (major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS)
+    else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT))
         snprintf(out, n, "'{%% %s %%}'", lex_token_name(major));
     else
         snprintf(out, n, "%s", lex_token_name(major));
@@ -576,7 +601,7 @@ void parse_syntax_error(pctx *P, int major, token *t)
     }
     if (major == TK_BLOCK_END || major == TK_VAR_END)
         diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "unexpected %s: the expression is incomplete", what);
-    else if (major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS)
+    else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT))
         diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "unexpected %s: the previous tag or expression is not closed", what);
     else
         diag_error(P->D, JINN_ERR_SYNTAX, t->pos, "unexpected %s", what);

@@ -192,9 +192,19 @@ bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
 
 static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth);
 
+/* a printed container is a string too: stop when it passes string_bytes (values that share or
+ * contain themselves can otherwise print exponentially large text) */
+static bool too_long(jrt *R, jbuf *b)
+{
+    if (R->lim && b->len > R->lim->string_bytes)
+        return !rt_limit(R, "string_bytes", "printing a value of more than %zu bytes", R->lim->string_bytes);
+    return false;
+}
+
 static bool print_items(jrt *R, jbuf *b, value v, int depth)
 {
     bool java = R->profile == PROF_JINJAVA;
+    if (too_long(R, b)) return false;
     if (depth > MAX_PRINT_DEPTH) return buf_puts(R, b, v.t == JV_DICT ? "{...}" : "[...]");
     if (v.t == JV_LIST) {
         bool tuple = (v.f & JV_TUPLE) && !java;
@@ -204,7 +214,7 @@ static bool print_items(jrt *R, jbuf *b, value v, int depth)
             value x = v.u.l->items[i];
             bool ok = (x.t == JV_LIST && x.u.l == v.u.l) ? buf_puts(R, b, tuple ? "(...)" : "[...]")
                                                           : print_value(R, b, x, false, depth + 1);
-            if (!ok) return false;
+            if (!ok || too_long(R, b)) return false;
         }
         if (tuple && v.u.l->len == 1 && !buf_putc(R, b, ',')) return false;
         return buf_putc(R, b, tuple ? ')' : ']');
@@ -220,7 +230,7 @@ static bool print_items(jrt *R, jbuf *b, value v, int depth)
             return false;
         bool ok = (e->val.t == JV_DICT && e->val.u.m == v.u.m) ? buf_puts(R, b, "{...}")
                                                                : print_value(R, b, e->val, false, depth + 1);
-        if (!ok) return false;
+        if (!ok || too_long(R, b)) return false;
     }
     if (!buf_putc(R, b, '}')) return false;
     return java || !(v.f & JV_NS) || buf_putc(R, b, '>');

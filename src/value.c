@@ -360,11 +360,9 @@ value v_list(jrt *R, size_t cap)
 bool list_reserve(jrt *R, jlist *l, size_t n)
 {
     if (n <= l->cap) return true;
-    if (R->lim && n > R->lim->collection_items) {
-        if (l->len + 1 > R->lim->collection_items || n / 2 > R->lim->collection_items)
-            return rt_limit(R, "collection_items", "a list of more than %zu items", R->lim->collection_items);
-        n = R->lim->collection_items; /* doubling would overshoot the limit: grow to it exactly */
-    }
+    /* callers write up to n items after this: never hand back less than asked for */
+    if (R->lim && n > R->lim->collection_items)
+        return rt_limit(R, "collection_items", "a list of more than %zu items", R->lim->collection_items);
     if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
     value *p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
     if (!p) return false;
@@ -375,7 +373,10 @@ bool list_reserve(jrt *R, jlist *l, size_t n)
 
 bool list_push(jrt *R, jlist *l, value v)
 {
-    if (l->len == l->cap && !list_reserve(R, l, l->cap ? l->cap * 2 : 4)) {
+    size_t grow = l->cap ? l->cap * 2 : 4;
+    /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
+    if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
+    if (l->len == l->cap && !list_reserve(R, l, grow)) {
         val_drop(R, v);
         return false;
     }
@@ -401,14 +402,18 @@ value v_dict(jrt *R, size_t cap)
     return v;
 }
 
-bool val_hashable(value v)
+static bool hashable_at(value v, int depth);
+bool val_hashable(value v) { return hashable_at(v, 0); }
+
+static bool hashable_at(value v, int depth)
 {
+    if (depth > 64) return false;
     switch (v.t) {
     case JV_NONE: case JV_BOOL: case JV_INT: case JV_FLOAT: case JV_STR: return true;
     case JV_LIST:
         if (!(v.f & JV_TUPLE)) return false;
         for (size_t i = 0; i < v.u.l->len; i++)
-            if (!val_hashable(v.u.l->items[i])) return false;
+            if (!hashable_at(v.u.l->items[i], depth + 1)) return false;
         return true;
     default: return false;
     }
@@ -422,8 +427,12 @@ static uint32_t mix64(uint64_t x)
     return (uint32_t)x | 1;
 }
 
-uint32_t val_hash(value v)
+static uint32_t hash_at(value v, int depth);
+uint32_t val_hash(value v) { return hash_at(v, 0); }
+
+static uint32_t hash_at(value v, int depth)
 {
+    if (depth > 64) return 7;
     switch (v.t) {
     case JV_STR: return str_hash(v.u.s);
     case JV_BOOL: return mix64((uint64_t)v.u.b);
@@ -434,7 +443,7 @@ uint32_t val_hash(value v)
         { uint64_t bits; memcpy(&bits, &v.u.d, 8); return mix64(bits); }
     case JV_LIST: {
         uint32_t h = 0x345678;
-        for (size_t i = 0; i < v.u.l->len; i++) h = (h * 1000003u) ^ val_hash(v.u.l->items[i]);
+        for (size_t i = 0; i < v.u.l->len; i++) h = (h * 1000003u) ^ hash_at(v.u.l->items[i], depth + 1);
         return h | 1;
     }
     default: return 7;
@@ -724,8 +733,18 @@ static int num_cmp(value a, value b)
     return cmp_int_double(as_int(a), b.u.d);
 }
 
-bool val_equal(value a, value b)
+/* Containers compare element by element, recursively: a depth bound keeps values that contain
+ * themselves (or are nested very deep) from overflowing the C stack. Beyond it, equality is
+ * false (ordering fails with an error). */
+#define MAX_COMPARE_DEPTH 200
+
+static bool equal_at(value a, value b, int depth);
+
+bool val_equal(value a, value b) { return equal_at(a, b, 0); }
+
+static bool equal_at(value a, value b, int depth)
 {
+    if (depth > MAX_COMPARE_DEPTH) return false;
     if (val_is_number(a) && val_is_number(b)) return num_cmp(a, b) == 0;
     if (a.t != b.t) return false;
     switch (a.t) {
@@ -736,7 +755,7 @@ bool val_equal(value a, value b)
         if (a.u.l == b.u.l) return true;
         if (a.u.l->len != b.u.l->len) return false;
         for (size_t i = 0; i < a.u.l->len; i++)
-            if (!val_equal(a.u.l->items[i], b.u.l->items[i])) return false;
+            if (!equal_at(a.u.l->items[i], b.u.l->items[i], depth + 1)) return false;
         return true;
     case JV_DICT: {
         if (a.u.m == b.u.m) return true;
@@ -744,7 +763,7 @@ bool val_equal(value a, value b)
         jentry *e;
         for (size_t i = 0; dict_next(a.u.m, &i, &e);) {
             value *o = dict_get(b.u.m, e->key);
-            if (!o || !val_equal(e->val, *o)) return false;
+            if (!o || !equal_at(e->val, *o, depth + 1)) return false;
         }
         return true;
     }
@@ -769,8 +788,14 @@ const char *val_type_name(value v)
     }
 }
 
-bool val_compare(jrt *R, value a, value b, int *cmp, const char *op)
+static bool compare_at(jrt *R, value a, value b, int *cmp, const char *op, int depth);
+
+bool val_compare(jrt *R, value a, value b, int *cmp, const char *op) { return compare_at(R, a, b, cmp, op, 0); }
+
+static bool compare_at(jrt *R, value a, value b, int *cmp, const char *op, int depth)
 {
+    if (depth > MAX_COMPARE_DEPTH)
+        return rt_error(R, JINN_ERR_VALUE, "'%s' on values nested more than %d deep (or containing themselves)", op, MAX_COMPARE_DEPTH);
     if (val_is_number(a) && val_is_number(b)) {
         int c = num_cmp(a, b);
         if (c == 2) { *cmp = 2; return true; } /* NaN: every ordering is false */
@@ -787,16 +812,14 @@ bool val_compare(jrt *R, value a, value b, int *cmp, const char *op)
         size_t n = a.u.l->len < b.u.l->len ? a.u.l->len : b.u.l->len;
         for (size_t i = 0; i < n; i++) {
             value x = a.u.l->items[i], y = b.u.l->items[i];
-            if (val_equal(x, y)) continue;
-            return val_compare(R, x, y, cmp, op);
+            if (equal_at(x, y, depth + 1)) continue;
+            return compare_at(R, x, y, cmp, op, depth + 1);
         }
         *cmp = a.u.l->len < b.u.l->len ? -1 : a.u.l->len > b.u.l->len;
         return true;
     }
-    if (a.t == JV_UNDEF && a.u.s)
-        return rt_error(R, JINN_ERR_UNDEFINED, "%s", a.u.s->s);
-    if (b.t == JV_UNDEF && b.u.s)
-        return rt_error(R, JINN_ERR_UNDEFINED, "%s", b.u.s->s);
+    if (a.t == JV_UNDEF) return undef_error(R, a);
+    if (b.t == JV_UNDEF) return undef_error(R, b);
     return rt_error(R, JINN_ERR_TYPE, "'%s' not supported between instances of '%s' and '%s'", op,
                     val_type_name(a), val_type_name(b));
 }

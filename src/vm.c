@@ -25,6 +25,7 @@ typedef struct loopstate {
     value items;      /* owned list */
     size_t i, n;      /* i: items consumed so far (the current item's 1-based index) */
     bool done;        /* the body ran to its end at least once */
+    int64_t depth;    /* loop.depth */
     value last;       /* loop.changed's previous arguments, JV_ABSENT at first */
 } loopstate;
 
@@ -142,22 +143,47 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     jrt *R = V->R;
     if ((uint32_t)V->depth >= R->lim->call_depth)
         return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
-    if (npos > u->nparams)
+    if (npos > u->nparams && u->varargs_slot < 0)
         return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
     value *slots = frame_alloc(V, n);
     if (!slots) return false;
-    for (int i = 0; i < npos; i++) slots[i] = val_dup(pos[i]);
     bool ok = true;
-    if (kw) {
+    for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = val_dup(pos[i]);
+    /* varargs: the extra positional arguments as a tuple; kwargs: the unknown keywords */
+    if (u->varargs_slot >= 0) {
+        int extra = npos > u->nparams ? npos - u->nparams : 0;
+        value t = v_list(R, (size_t)extra);
+        ok = t.t != JV_ERROR;
+        if (ok) {
+            t.f |= JV_TUPLE;
+            for (int i = 0; i < extra; i++) t.u.l->items[t.u.l->len++] = val_dup(pos[u->nparams + i]);
+            slots[u->varargs_slot] = t;
+        }
+    }
+    if (ok && u->kwargs_slot >= 0) {
+        value d = v_dict(R, 0);
+        ok = d.t != JV_ERROR;
+        if (ok) slots[u->kwargs_slot] = d;
+    }
+    if (ok && u->caller_slot >= 0) slots[u->caller_slot] = v_undef_msg(R, "no caller: macro '%s' was not called from a call block", u->name->s);
+    if (ok && slots[u->caller_slot >= 0 ? u->caller_slot : 0].t == JV_ERROR) ok = false;
+    if (ok && kw) {
         jentry *e;
         for (size_t i = 0; ok && dict_next(kw, &i, &e);) {
             int k;
             for (k = 0; k < u->nparams; k++)
                 if (str_eq(u->param_names[k], e->key.u.s)) break;
-            if (k == u->nparams) ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' takes no keyword argument '%s'", u->name->s, e->key.u.s->s);
-            else if (slots[k].t != JV_ABSENT) ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' got multiple values for argument '%s'", u->name->s, e->key.u.s->s);
-            else slots[k] = val_dup(e->val);
+            if (k < u->nparams) {
+                if (slots[k].t != JV_ABSENT) ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' got multiple values for argument '%s'", u->name->s, e->key.u.s->s);
+                else slots[k] = val_dup(e->val);
+            } else if (e->key.u.s->len == 6 && !memcmp(e->key.u.s->s, "caller", 6)) {
+                if (u->caller_slot >= 0) { val_drop(R, slots[u->caller_slot]); slots[u->caller_slot] = val_dup(e->val); }
+            } else if (u->kwargs_slot >= 0) {
+                ok = dict_set(R, slots[u->kwargs_slot].u.m, val_dup(e->key), val_dup(e->val));
+            } else {
+                ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' takes no keyword argument '%s'", u->name->s, e->key.u.s->s);
+            }
         }
     }
     if (ok && direct) {
@@ -745,6 +771,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         L->n = r.u.l->len;
         L->last = v_absent();
         L->done = false;
+        L->depth = ip->a >= 0 && slots[ip->a].t == JV_INT ? slots[ip->a].u.i : 1;
         NEXT();
     }
     CASE(FOR_ITER) {
@@ -778,14 +805,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         case LF_LENGTH: r = v_int(n); break;
         case LF_PREVITEM: r = i >= 2 ? val_dup(L->items.u.l->items[i - 2]) : v_undef(); break;
         case LF_NEXTITEM: r = i < n && (size_t)i < L->items.u.l->len ? val_dup(L->items.u.l->items[i]) : v_undef(); break;
-        case LF_DEPTH: r = v_int(1); break;
-        case LF_DEPTH0: r = v_int(0); break;
+        case LF_DEPTH: r = v_int(L->depth); break;
+        case LF_DEPTH0: r = v_int(L->depth - 1); break;
         default: {
             /* the loop object itself: a dict of its variables at this iteration */
             static const char *const names[] = {"index", "index0", "revindex", "revindex0", "first",
                                                 "last", "length", "depth", "depth0"};
             value vals[] = {v_int(i), v_int(i - 1), v_int(n - i + 1), v_int(n - i), v_bool(i == 1),
-                            v_bool(i == n), v_int(n), v_int(1), v_int(0)};
+                            v_bool(i == n), v_int(n), v_int(L->depth), v_int(L->depth - 1)};
             r = v_dict(R, 12);
             if (r.t == JV_ERROR) FAIL();
             for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
