@@ -7,6 +7,9 @@
  * first error as one JSON object instead, for editors and CI.
  */
 #include <errno.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +33,9 @@ typedef struct {
     "  --strict-providers      a missing provider value is an error (default: none + warning)\n" \
     "  --seed N                seed for |random (default 0)\n" \
     "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --autoescape\n" \
-    "  --profile jinja|jinjava printing style and truthiness (default jinja)\n"
+    "  --profile jinja|jinjava printing style and truthiness (default jinja)\n" \
+    "  --limit NAME=N          change a limit (repeatable; see 'jinn limits')\n" \
+    "  --timeout SECONDS       stop the render after this long (Ctrl-C stops it too)\n"
 
 static const command_help commands[] = {
     {"render", "render TEMPLATE|- [options]   render a template to stdout",
@@ -66,6 +71,11 @@ static const command_help commands[] = {
      "unknown filters, tests and tags, lint warnings), not just the first. --format json prints\n"
      "one JSON object per diagnostic. Exit 0 with no errors (warnings allowed), 1 with any\n"
      "error, 2 on a usage error or an unreadable file.\n"},
+    {"limits", "limits [--limit NAME=N]...     print the limits renders run with",
+     "usage: jinn limits [--limit NAME=N]...\n"
+     "\n"
+     "Print every limit (name, value, what it bounds): the defaults, changed by --limit as\n"
+     "render and repl would change them. See docs/limits.md.\n"},
     {"repl", "repl [options]                explore templates interactively",
      "usage: jinn repl [--context FILE.json]... [-D name=value] [--providers FILE.json] [--seed N]\n"
      "                 [--profile jinja|jinjava] [--trim-blocks] [--lstrip-blocks] [--strict-providers]\n"
@@ -270,6 +280,7 @@ typedef struct {
     uint64_t seed;
     bool errors_json;
     jinn_config cfg;
+    double timeout;      /* --timeout SECONDS, 0: none */
 } render_args;
 
 static int claim_stdin(render_args *a, const char *who)
@@ -326,6 +337,34 @@ static int add_define(render_args *a, const char *def)
     return 0;
 }
 
+/* Ctrl-C and --timeout stop a render through the engine's interrupt flag (the render then
+ * fails with "limit 'interrupt' exceeded"); the CLI is a program, so a static flag is fine. */
+static int g_interrupt;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    __atomic_store_n(&g_interrupt, 1, __ATOMIC_RELAXED);
+}
+
+static void arm_interrupt(double timeout)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    if (timeout > 0) {
+        sigaction(SIGALRM, &sa, NULL);
+        struct itimerval it;
+        memset(&it, 0, sizeof it);
+        it.it_value.tv_sec = (time_t)timeout;
+        it.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
+        if (!it.it_value.tv_sec && !it.it_value.tv_usec) it.it_value.tv_usec = 1;
+        setitimer(ITIMER_REAL, &it, NULL);
+    }
+}
+
 static int parse_render_args(int argc, char **argv, render_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -358,6 +397,28 @@ static int parse_render_args(int argc, char **argv, render_args *a)
         else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
         else if (!strcmp(s, "--autoescape")) a->cfg.autoescape = 1;
         else if (!strcmp(s, "--strict-providers")) a->cfg.strict_providers = 1;
+        else if (!strcmp(s, "--limit")) {
+            NEED_ARG();
+            const char *eq = strchr(next, '=');
+            char *end;
+            errno = 0;
+            unsigned long long v = eq ? strtoull(eq + 1, &end, 10) : 0;
+            if (!eq || errno || *end || !eq[1] || eq[1] == '-')
+                return usage_error("--limit %s: expected NAME=NUMBER (see 'jinn limits')", next);
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
+            if (jinn_limits_set(&a->cfg.limits, name, v) != JINN_OK)
+                return usage_error("--limit: unknown limit '%s' (see 'jinn limits')", name);
+        }
+        else if (!strcmp(s, "--timeout")) {
+            NEED_ARG();
+            char *end;
+            errno = 0;
+            double secs = strtod(next, &end);
+            if (errno || *end || !(secs > 0) || secs > 86400 * 365)
+                return usage_error("--timeout %s: expected a positive number of seconds", next);
+            a->timeout = secs;
+        }
         else if (!strcmp(s, "--profile")) {
             NEED_ARG();
             if (!strcmp(next, "jinja")) a->cfg.profile = JINN_PROFILE_JINJA;
@@ -533,7 +594,8 @@ static int cmd_render(int argc, char **argv, bool disasm)
         free(ctxjson.p);
     }
     {
-        jinn_render_opts opts = {.context = ctx, .seed = a.seed};
+        arm_interrupt(a.timeout);
+        jinn_render_opts opts = {.context = ctx, .seed = a.seed, .interrupt = &g_interrupt};
         jinn_buf out = {0};
         jinn_status st = jinn_render(t, &opts, &out, &res);
         report_warnings(&a, name, res.warnings);
@@ -573,6 +635,31 @@ static bool wants_help(int argc, char **argv)
     return argc > 0 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
 }
 
+/* jinn limits [--limit NAME=N]...: the limits a render runs with */
+static int cmd_limits(int argc, char **argv)
+{
+    render_args a;
+    memset(&a, 0, sizeof a);
+    jinn_config_init(&a.cfg);
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+            const char *next = argv[++i], *eq = strchr(next, '=');
+            char name[64], *end;
+            if (!eq) return usage_error("--limit %s: expected NAME=NUMBER", next);
+            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
+            unsigned long long v = strtoull(eq + 1, &end, 10);
+            if (*end || !eq[1] || jinn_limits_set(&a.cfg.limits, name, v) != JINN_OK)
+                return usage_error("--limit %s: unknown limit or bad number", next);
+        } else {
+            return usage_error("limits: unexpected argument '%s'", argv[i]);
+        }
+    }
+    char text[2048];
+    jinn_limits_describe(&a.cfg.limits, text, sizeof text);
+    fputs(text, stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { print_overview(stderr); return 2; }
@@ -585,6 +672,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "test")) return cli_test(n, args);
     if (!strcmp(cmd, "repl")) return cli_repl(n, args);
     if (!strcmp(cmd, "check")) return cli_check(n, args);
+    if (!strcmp(cmd, "limits")) return cmd_limits(n, args);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("jinn %s\n", JINN_VERSION);
         return 0;

@@ -43,6 +43,11 @@
 
 #include "cli.h"
 
+/* Ctrl-C: cancels the input being typed, or stops a render through the engine's interrupt
+ * flag (renders get a pointer to it). A program-level flag: the library keeps no state. */
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+
 #define NAME "<repl>"
 #define PROMPT "jinn> "
 #define PROMPT2 "...   "
@@ -427,7 +432,8 @@ static void ensure_hist_output(repl *R)
         if (jinn_compile(R->env, NAME, src.p, src.len, &t, &res) == JINN_OK) {
             jinn_context *ctx = make_context(R, R->ctx);
             jinn_buf out = {0};
-            jinn_render_opts opts = {.context = ctx, .seed = R->seed};
+            interrupted = 0;
+            jinn_render_opts opts = {.context = ctx, .seed = R->seed, .interrupt = (const int *)&interrupted};
             jinn_result_clear(R->env, &res);
             if (ctx && jinn_render(t, &opts, &out, &res) == JINN_OK) {
                 cli_put(&R->hist_out, out.data, out.len);
@@ -453,7 +459,8 @@ static bool render_input(repl *R, const compiled *c)
     jinn_context *ctx = make_context(R, c->pre == PRE_FULL ? R->ctx : R->vars);
     if (!ctx) return false;
     jinn_buf out = {0}, ex = {0};
-    jinn_render_opts opts = {.context = ctx, .seed = R->seed, .exports = &ex};
+    interrupted = 0;
+    jinn_render_opts opts = {.context = ctx, .seed = R->seed, .interrupt = (const int *)&interrupted, .exports = &ex};
     jinn_result res;
     jinn_status st = jinn_render(c->t, &opts, &out, &res);
     if (res.warnings) { fflush(stdout); cli_print_warnings(stderr, c->name, res.warnings); }
@@ -695,7 +702,8 @@ static void cmd_vars(repl *R)
         ensure_hist_output(R);
         jinn_context *ctx = make_context(R, R->ctx);
         jinn_buf out = {0};
-        jinn_render_opts opts = {.context = ctx, .seed = R->seed};
+        interrupted = 0;
+            jinn_render_opts opts = {.context = ctx, .seed = R->seed, .interrupt = (const int *)&interrupted};
         jinn_result res;
         if (ctx && jinn_render(c.t, &opts, &out, &res) == JINN_OK && out.len >= R->hist_out.len)
             reprs = strdup(out.data + (R->hist.len ? R->hist_out.len : 0));
@@ -750,7 +758,8 @@ static void cmd_time(repl *R, const char *arg)
     if (!c.t) { free(file); return; }
     jinn_context *ctx = make_context(R, R->vars);
     jinn_buf out = {0};
-    jinn_render_opts opts = {.context = ctx, .seed = R->seed};
+    interrupted = 0;
+            jinn_render_opts opts = {.context = ctx, .seed = R->seed, .interrupt = (const int *)&interrupted};
     jinn_result res;
     if (!ctx || jinn_render(c.t, &opts, &out, &res) != JINN_OK) {
         if (ctx) { print_error(R, &c, &res); jinn_result_clear(R->env, &res); }
@@ -907,12 +916,9 @@ static void dot_command(repl *R, const char *line)
         forget_hist_output(R);
         printf("variables and macros forgotten\n");
     } else if (!strcmp(cmd, ".limits")) {
-        /* the API has no configurable limits yet: these are the engine's fixed ones */
-        printf("limits (fixed by the engine; see docs/language.md):\n"
-               "  range() items        100000\n"
-               "  macro call depth     100\n"
-               "  integers             int64 (overflow is an error)\n"
-               "  template bytes       no limit\n");
+        char text[2048];
+        jinn_limits_describe(&R->cfg.limits, text, sizeof text);
+        printf("limits (set with --limit NAME=N when starting the REPL):\n%s", text);
     } else if (need_arg && !*a) {
         report(R, "%s needs an argument (see .help)", cmd);
     } else if (!strcmp(cmd, ".load")) cmd_load(R, a);
@@ -955,8 +961,7 @@ out:
  * Line editing: libedit, completion, history, Ctrl-C
  * ====================================================================================== */
 
-static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+
 
 static char *prompt_fn(EditLine *el)
 {
@@ -1179,6 +1184,15 @@ static int parse_args(repl *R, int argc, char **argv)
         else if (!strcmp(s, "--keep-trailing-newline")) R->cfg.keep_trailing_newline = 1;
         else if (!strcmp(s, "--autoescape")) R->cfg.autoescape = 1;
         else if (!strcmp(s, "--strict-providers")) R->cfg.strict_providers = 1;
+        else if (!strcmp(s, "--limit")) {
+            NEED_ARG();
+            const char *eq = strchr(next, '=');
+            char name[64], *end;
+            unsigned long long v = eq ? strtoull(eq + 1, &end, 10) : 0;
+            if (!eq || !eq[1] || *end) return usage("--limit %s: expected NAME=NUMBER (see 'jinn limits')", next);
+            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
+            if (jinn_limits_set(&R->cfg.limits, name, v) != JINN_OK) return usage("--limit: unknown limit '%s'", name);
+        }
         else if (s[0] == '-') return usage("unknown option '%s'", s);
         else return usage("unexpected argument '%s'", s);
 #undef NEED_ARG

@@ -964,10 +964,12 @@ static bool export_slots(vm *V, const template *T, value *slots, jbuf *ex)
     for (int i = 0; ok && i < u->nslots; i++) {
         value v = slots[i];
         if (!u->slot_root[i] || v.t == JV_ABSENT || v.t == JV_UNDEF || v.t == JV_FUNC) continue;
+        v = resolve(V, val_dup(v)); /* a shared context value this render changed: its copy */
         jstr *name = T->names[u->slot_name[i]];
         if (name->s[0] == '(') continue; /* hidden compiler slots */
         jbuf one = {0};
         bool fits = value_to_json(R, &one, v, -1, false);
+        val_drop(R, v);
         if (!fits) { R->err_kind = JINN_ERR_NONE; buf_free(R, &one); continue; }
         value k = {.t = JV_STR};
         k.u.s = name;

@@ -56,6 +56,14 @@ expect 2 "" "the file must hold a JSON object" -- render "$T/hello.jinja" --cont
 expect 2 "" "provider fixtures are not valid JSON" -- render "$T/hello.jinja" --providers "$T/hello.jinja"
 expect 2 "" "unknown command 'frobnicate'" -- frobnicate
 expect 0 "jinn 0.1.0" "" -- --version
+printf '{%% for i in range(100000) %%}{%% for j in range(100000) %%}{%% endfor %%}{%% endfor %%}' > "$T/slow.jinja"
+expect 1 "" "limit 'interrupt' exceeded: the render was interrupted" -- render "$T/slow.jinja" --timeout 0.2 --limit fuel=100000000000
+expect 1 "" "limit 'fuel' exceeded: more than 500 units" -- render "$T/slow.jinja" --limit fuel=500
+expect 2 "" "--limit: unknown limit 'bogus'" -- render "$T/hello.jinja" --limit bogus=1
+expect 2 "" "--limit fuel: expected NAME=NUMBER" -- render "$T/hello.jinja" --limit fuel
+expect 2 "" "--timeout -1: expected a positive number of seconds" -- render "$T/hello.jinja" --timeout -1
+out=$("$JINN" limits --limit fuel=42)
+if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
 expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
 if [ "$(cat "$T/out.txt" 2>/dev/null)" = "Hello file!" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: -o did not write the output"; fi
 out=$("$JINN" disasm "$T/hello.jinja")
