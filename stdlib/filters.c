@@ -23,7 +23,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
-#include "lib.h"
+#include "ext.h"
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
 
@@ -1329,6 +1329,9 @@ BI_FN(f_format)
  * The table, and lookup
  * ====================================================================================== */
 
+/* ONE table for every filter (the compiler stores row indices): the bodies above, then
+ * those of filters_text.c (the rest of Jinja2's), filters_jinjava.c (Jinjava's extras and
+ * the vendor's names) and dates.c, declared in ext.h. */
 const jbuiltin bi_filters[] = {
     {"capitalize", f_capitalize, "s", 1},
     {"title", f_title, "s", 1},
@@ -1366,6 +1369,71 @@ const jbuiltin bi_filters[] = {
     {"trim", f_trim, "value chars", 1},
     {"unique", f_unique, "value case_sensitive attribute", 1},
     {"upper", f_upper, "value", 1},
+    /* filters_text.c */
+    {"attr", flt_attr, "obj name", 2},
+    {"batch", flt_batch, "value linecount fill_with", 2},
+    {"center", flt_center, "value width", 1},
+    {"filesizeformat", flt_filesizeformat, "value binary", 1},
+    {"forceescape", flt_forceescape, "value", 1},
+    {"groupby", flt_groupby, "value attribute default case_sensitive", 2},
+    {"indent", flt_indent, "s width first blank", 1},
+    {"items", flt_items, "value", 1},
+    {"pprint", flt_pprint, "value", 1},
+    {"reverse", flt_reverse, "value", 1},
+    {"slice", flt_slice, "value slices fill_with", 2},
+    {"striptags", flt_striptags, "value", 1},
+    {"truncate", flt_truncate, "s length killwords end leeway", 1},
+    {"urlencode", flt_urlencode, "value", 1},
+    {"urlize", flt_urlize, "value trim_url_limit nofollow target rel extra_schemes", 1},
+    {"wordcount", flt_wordcount, "s", 1},
+    {"wordwrap", flt_wordwrap, "s width break_long_words wrapstring break_on_hyphens", 1},
+    {"xmlattr", flt_xmlattr, "d autospace", 1},
+    /* filters_jinjava.c: Jinjava's extras, the vendor's names */
+    {"add", flt_add, "value addend", 2},
+    {"b64decode", flt_b64decode, "value encoding", 1},
+    {"b64encode", flt_b64encode, "value encoding", 1},
+    {"base64Decode", flt_b64decode, "value encoding", 1},
+    {"base64Encode", flt_b64encode, "value encoding", 1},
+    {"bool", flt_bool, "value", 1},
+    {"cut", flt_cut, "value to_remove", 2},
+    {"difference", flt_difference, "value other", 2},
+    {"divide", flt_divide, "value divisor", 2},
+    {"divisible", flt_divisible, "value divisor", 2},
+    {"escape_jinjava", flt_escape_jinjava, "value", 1},
+    {"escapejs", flt_escapejs, "value", 1},
+    {"escapejson", flt_escapejson, "value", 1},
+    {"fromjson", flt_fromjson, "value", 1},
+    {"hash", flt_hash, "value algorithm", 1},
+    {"intersect", flt_intersect, "value other", 2},
+    {"ipaddr", flt_ipaddr, "value query", 1},
+    {"ipv4", flt_ipv4, "value query", 1},
+    {"ipv6", flt_ipv6, "value query", 1},
+    {"log", flt_log, "value base", 1},
+    {"md5", flt_md5, "value", 1},
+    {"multiply", flt_multiply, "value factor", 2},
+    {"regex_replace", flt_regex_replace, "value regex new", 3},
+    {"root", flt_root, "value root", 1},
+    {"shuffle", flt_shuffle, "value", 1},
+    {"split", flt_split, "value separator limit", 1},
+    {"symmetric_difference", flt_symmetric_difference, "value other", 2},
+    {"truncatehtml", flt_truncatehtml, "value length end breakword", 1},
+    {"unescape_html", flt_unescape_html, "value", 1},
+    {"union", flt_union, "value other", 2},
+    {"urldecode", flt_urldecode, "value", 1},
+    /* dates.c: datetimes are epoch milliseconds */
+    {"between_times", flt_between_times, "value end unit", 2},
+    {"date", flt_datetimeformat, "value format timezone locale tz", 1},
+    {"datetimeformat", flt_datetimeformat, "value format timezone locale tz", 1},
+    {"format_date", flt_format_date, "value format timeZone locale", 1},
+    {"format_datetime", flt_format_datetime, "value format timeZone locale", 1},
+    {"format_time", flt_format_time, "value format timeZone locale", 1},
+    {"iso8601_to_time", flt_iso8601_to_time, "value", 1},
+    {"minus_time", flt_minus_time, "value diff unit", 2},
+    {"plus_time", flt_plus_time, "value diff unit", 2},
+    {"strtodate", flt_strtotime, "value format timezone", 1},
+    {"strtotime", flt_strtotime, "value format timezone", 1},
+    {"timestamp_to_time", flt_timestamp_to_time, "value", 1},
+    {"unixtimestamp", flt_unixtimestamp, "value", 1},
     {NULL, NULL, NULL, 0}
 };
 

@@ -1,11 +1,12 @@
 /*
- * functions.c — the global functions of the jinja profile: range, dict, namespace.
+ * functions.c — the global functions: range, dict, namespace here; lipsum and type
+ * (filters_jinjava.c) and Jinjava's date functions (dates.c) are declared in ext.h.
  *
  * They are bound like every builtin (builtins.h). range() returns a list, not a lazy range
  * object: templates iterate it or pipe it through filters, and a list is what those see.
  * That makes its size matter, so it is capped (a template can't ask for a billion items).
  */
-#include "lib.h"
+#include "ext.h"
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
 
@@ -87,5 +88,17 @@ const jbuiltin bi_functions[] = {
     {"dict", fn_dict, "mapping **kwargs", 0},
     {"namespace", fn_namespace, "mapping **kwargs", 0},
     {"range", fn_range, "a b c", 1},
+    /* filters_jinjava.c, dates.c */
+    {"datetimeformat", fn_datetimeformat, "value format timezone locale tz", 0},
+    {"format_date", flt_format_date, "value format timeZone locale", 1},
+    {"format_datetime", flt_format_datetime, "value format timeZone locale", 1},
+    {"format_time", flt_format_time, "value format timeZone locale", 1},
+    {"lipsum", fn_lipsum, "n html min max", 0},
+    {"strtodate", fn_strtotime, "value format timezone", 1},
+    {"strtotime", fn_strtotime, "value format timezone", 1},
+    {"today", fn_today, "timezone", 0},
+    {"truncate", flt_truncate, "s length killwords end leeway", 1},
+    {"type", fn_type, "value", 1},
+    {"unixtimestamp", fn_unixtimestamp, "value", 0},
     {NULL, NULL, NULL, 0}
 };

@@ -121,6 +121,53 @@ BI_FN(t_in)
 }
 
 /* ======================================================================================
+ * Jinjava's extra tests (reference/jinjava-dialect.md §4.1)
+ * ====================================================================================== */
+
+BI_FN(t_truthy)
+{
+    bool r = val_truthy(R, args[0]);
+    if (R->err_kind) return false;
+    RET(r);
+}
+
+/* containing v: the collection holds v; containingall l: it holds every item of l */
+BI_FN(t_containing)
+{
+    bool r;
+    if (!op_contains(R, args[0], args[1], &r)) return false;
+    RET(r);
+}
+
+BI_FN(t_containingall)
+{
+    value l = args[1];
+    if (l.t == JV_UNDEF && !op_check_defined(R, l)) return false;
+    if (l.t != JV_LIST) return rt_error(R, JINN_ERR_TYPE, "containingall: expected a list, not '%s'", val_type_name(l));
+    for (size_t i = 0; i < l.u.l->len; i++) {
+        bool r;
+        if (!op_contains(R, args[0], l.u.l->items[i], &r)) return false;
+        if (!r) RET(false);
+    }
+    RET(true);
+}
+
+/* string_containing s / string_startingwith s: a string with str(s) inside / at the start */
+static bool str_test(jrt *R, value *args, bool prefix, value *out)
+{
+    if (args[0].t != JV_STR) RET(false);
+    value n = lib_soft_str(R, args[1]);
+    if (n.t == JV_ERROR) return false;
+    bool r = prefix ? v_sl(n) <= v_sl(args[0]) && !memcmp(v_sp(args[0]), v_sp(n), v_sl(n))
+                    : lib_memmem(v_sp(args[0]), v_sl(args[0]), v_sp(n), v_sl(n)) != NULL;
+    val_drop(R, n);
+    RET(r);
+}
+
+BI_FN(t_string_containing) { return str_test(R, args, false, out); }
+BI_FN(t_string_startingwith) { return str_test(R, args, true, out); }
+
+/* ======================================================================================
  * Case: lower, upper — str(value).islower() / .isupper()
  * ====================================================================================== */
 
@@ -175,6 +222,12 @@ const jbuiltin bi_tests[] = {
     {"greaterthan", t_gt, "value other", 2},
     {"gt", t_gt, "value other", 2},
     {"in", t_in, "value seq", 2},
+    {"containing", t_containing, "value item", 2},
+    {"containingall", t_containingall, "value items", 2},
+    {"string_containing", t_string_containing, "value s", 2},
+    {"string_startingwith", t_string_startingwith, "value s", 2},
+    {"truthy", t_truthy, "value", 1},
+    {"within", t_in, "value seq", 2},
     {"integer", t_integer, "value", 1},
     {"iterable", t_iterable, "value", 1},
     {"le", t_le, "value other", 2},
