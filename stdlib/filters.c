@@ -1180,6 +1180,8 @@ static bool fmt_one(jrt *R, jbuf *b, value arg, char conv, bool markup, const fs
             int64_t iv = arg.t == JV_INT ? arg.u.i : arg.u.b;
             if (iv < 0 || iv > 0x10FFFF)
                 return rt_error(R, JINN_ERR_VALUE, "%%c arg not in range(0x110000)");
+            if (iv >= 0xD800 && iv <= 0xDFFF)
+                return rt_error(R, JINN_ERR_VALUE, "%%c arg %lld is a surrogate, which UTF-8 cannot encode", (long long)iv);
             cp = (int32_t)iv;
         } else if (arg.t == JV_STR) {
             size_t n, i = 0;

@@ -10,7 +10,6 @@
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
 
-#define RANGE_LIMIT 100000
 
 /* ======================================================================================
  * range
@@ -44,14 +43,13 @@ BI_FN(fn_range)
         n = ((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1;
     else if (step < 0 && start > stop)
         n = ((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step) + 1;
-    if (n > RANGE_LIMIT)
-        return rt_error(R, JINN_ERR_LIMIT, "range too large (%llu items, limit %d)",
-                        (unsigned long long)n, RANGE_LIMIT);
-    *out = v_list(R, (size_t)n);
+    if (n > R->lim->range_items)
+        return rt_limit(R, "range_items", "range() of %llu items (limit %zu)", (unsigned long long)n, R->lim->range_items);
+    *out = v_list(R, (size_t)n); /* reserves n items or fails on collection_items */
     if (out->t == JV_ERROR) return false;
     /* start + i*step stays within [start, stop) for i < n, so it cannot overflow */
     for (uint64_t i = 0; i < n; i++)
-        list_push(R, out->u.l, v_int((int64_t)((uint64_t)start + i * (uint64_t)step)));
+        out->u.l->items[out->u.l->len++] = v_int((int64_t)((uint64_t)start + i * (uint64_t)step));
     return true;
 }
 

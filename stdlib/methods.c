@@ -614,6 +614,8 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
         if (p->prec >= 0) return rt_error(R, JINN_ERR_VALUE, "Precision not allowed in integer format specifier");
         if (type == 'c') {
             if (iv < 0 || iv > 0x10FFFF) return rt_error(R, JINN_ERR_VALUE, "%%c arg not in range(0x110000)");
+            if (iv >= 0xD800 && iv <= 0xDFFF)
+                return rt_error(R, JINN_ERR_VALUE, "%%c arg %lld is a surrogate, which UTF-8 cannot encode", (long long)iv);
             jbuf one = {0};
             bool ok = lib_put_cp(R, &one, (int32_t)iv) && put_aligned(R, b, "", 0, one.p, one.len, 1, p, '<');
             buf_free(R, &one);
