@@ -7,6 +7,7 @@
  * first error as one JSON object instead, for editors and CI.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <time.h>
@@ -301,11 +302,22 @@ static int add_context_file(render_args *a, const char *path)
     size_t n;
     char *text = cli_read_file(path, &n);
     if (!text) return 2;
+    /* validate with jansson first, so a broken file gets jansson's line and column */
+    json_error_t jerr;
+    json_t *parsed = json_loadb(text, n, JSON_ALLOW_NUL, &jerr);
+    if (!parsed) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "--context %s: not valid JSON: %s (line %d, column %d)", path, jerr.text, jerr.line, jerr.column);
+        free(text);
+        return usage_error("%s", msg);
+    }
+    bool is_object = json_is_object(parsed);
+    json_decref(parsed);
     size_t i = 0;
     while (i < n && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) i++;
     size_t j = n;
     while (j > i && (text[j - 1] == ' ' || text[j - 1] == '\n' || text[j - 1] == '\t' || text[j - 1] == '\r')) j--;
-    if (i >= j || text[i] != '{' || text[j - 1] != '}') {
+    if (!is_object || i >= j || text[i] != '{' || text[j - 1] != '}') {
         free(text);
         return usage_error("--context %s: the file must hold a JSON object", path);
     }

@@ -51,7 +51,8 @@ typedef enum {
     JV_ABSENT     /* an argument that was not passed (only in builtin argument slots) */
 } jtype;
 
-enum { JV_SAFE = 1, JV_TUPLE = 2, JV_NS = 4 /* a namespace() dict */ };
+enum { JV_SAFE = 1, JV_TUPLE = 2, JV_NS = 4 /* a namespace() dict */,
+       JV_GROUP = 8 /* a (grouper, list) tuple from |groupby: .grouper and .list read its items */ };
 
 typedef struct jhdr {
     uint32_t rc;   /* >= JH_IMMORTAL: never counted */

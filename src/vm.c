@@ -530,6 +530,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             NEXT();
         }
         if (a.t == JV_UNDEF) { undef_error(R, a); FAIL(); }
+        if (a.t == JV_LIST && (a.f & JV_GROUP)) {
+            r = op_getattr(R, a, name->s, name->len);
+            if (r.t == JV_ERROR) FAIL();
+            sp[-1] = r;
+            val_drop(R, a);
+            NEXT();
+        }
         sp[-1] = v_undef_why(UK_ATTR, &a, name);
         val_drop(R, a);
         NEXT();

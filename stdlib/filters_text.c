@@ -1191,6 +1191,7 @@ BI_EXT(flt_groupby)
             break;
         }
         value t = lib_tuple2(R, g, grp);
+        if (t.t != JV_ERROR) t.f |= JV_GROUP;
         ok = t.t != JV_ERROR && list_push(R, out->u.l, t);
         i = j;
     }
