@@ -307,7 +307,8 @@ static int add_context_file(render_args *a, const char *path)
     json_t *parsed = json_loadb(text, n, JSON_ALLOW_NUL, &jerr);
     if (!parsed) {
         char msg[400];
-        snprintf(msg, sizeof msg, "--context %s: not valid JSON: %s (line %d, column %d)", path, jerr.text, jerr.line, jerr.column);
+        snprintf(msg, sizeof msg, "--context %s: the context is not valid JSON: %s at line %d, column %d", path, jerr.text,
+                 jerr.line, jerr.column);
         free(text);
         return usage_error("%s", msg);
     }

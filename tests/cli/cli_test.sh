@@ -52,9 +52,11 @@ expect 2 "" "--seed x: expected a non-negative integer" -- render "$T/hello.jinj
 expect 2 "" "--profile cobol: expected jinja or jinjava" -- render "$T/hello.jinja" --profile cobol
 expect 2 "" "--context needs an argument" -- render "$T/hello.jinja" --context
 expect 2 "" "-D oops: expected name=value or name:=json" -- render "$T/hello.jinja" -D oops
-expect 2 "" "the file must hold a JSON object" -- render "$T/hello.jinja" --context "$T/hello.jinja"
+expect 2 "" "the context is not valid JSON" -- render "$T/hello.jinja" --context "$T/hello.jinja"
+printf '[1, 2]' > "$T/list.json"
+expect 2 "" "the file must hold a JSON object" -- render "$T/hello.jinja" --context "$T/list.json"
 printf '{"a": 1' > "$T/trunc.json"
-expect 2 "" "not valid JSON: " -- render "$T/hello.jinja" --context "$T/trunc.json"
+expect 2 "" "the context is not valid JSON: " -- render "$T/hello.jinja" --context "$T/trunc.json"
 expect 2 "" "provider fixtures are not valid JSON" -- render "$T/hello.jinja" --providers "$T/hello.jinja"
 expect 2 "" "unknown command 'frobnicate'" -- frobnicate
 expect 0 "jinn 0.1.0" "" -- --version
