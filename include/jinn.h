@@ -135,15 +135,27 @@ typedef enum {
     JINN_LOOKUP_CATALOG = 3
 } jinn_lookup_kind;
 
+/* What a lookup asks (version 2 providers): the id, and the customer the render is for. */
 typedef struct {
-    int version; /* 1 */
-    /* Look up id (id_len bytes) of the given kind. On success set *json and *json_len to the answer
-     * (a JSON text, owned by the provider until the next call or until release) and return
-     * JINN_OK. Return JINN_ERROR with *json NULL when the id is unknown, or JINN_ERROR with
-     * *json set to an error message when the provider failed. */
+    jinn_lookup_kind kind;
+    const char *id;          /* id_len bytes, not NUL-terminated */
+    size_t id_len;
+    const char *customer;    /* jinn_render_opts.customer_id (customer_len bytes), or NULL */
+    size_t customer_len;
+} jinn_lookup;
+
+typedef struct {
+    int version; /* 1 or 2 */
+    /* Version 1: look up id (id_len bytes) of the given kind. On success set *json and *json_len
+     * to the answer (a JSON text that stays valid until the render ends) and return JINN_OK.
+     * Return JINN_ERROR with *json NULL when the id is unknown, or JINN_ERROR with *json set to an
+     * error message when the provider failed. */
     int (*lookup)(void *user, jinn_lookup_kind kind, const char *id, size_t id_len,
                   const char **json, size_t *json_len);
     void (*destroy)(void *user); /* called by jinn_env_free; may be NULL */
+    /* Version 2: the same, with the customer of the render (lookup may then be NULL). Answers
+     * must stay valid until the render ends; a provider shared by threads must be thread-safe. */
+    int (*lookup2)(void *user, const jinn_lookup *q, const char **json, size_t *json_len);
 } jinn_provider;
 
 /* Install the provider used by renders of templates of this env (one per env for now). */
@@ -175,6 +187,8 @@ void jinn_context_free(jinn_context *ctx);
 typedef struct {
     const jinn_context *context; /* may be NULL: no variables */
     uint64_t seed;               /* seeds |random; same seed, same output */
+    const char *customer_id;     /* if not NULL: the customer this render is for (NUL-terminated),
+                                    passed to version 2 providers with every lookup */
     const int *interrupt;        /* if not NULL: a flag another thread (or a signal handler) sets
                                     to non-zero, with an atomic store, to stop this render; it
                                     is polled at the same place fuel is charged */

@@ -78,6 +78,6 @@ bool prov_json_install(env *E, const char *json, size_t len, jbuf *err)
     p->answers = answers;
     p->alloc = E->cfg.alloc;
     p->alloc_user = E->cfg.alloc_user;
-    jinn_provider vt = {1, lookup, destroy};
+    jinn_provider vt = {.version = 1, .lookup = lookup, .destroy = destroy};
     return jinn_env_set_provider(E, &vt, p) == JINN_OK;
 }

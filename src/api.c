@@ -136,7 +136,9 @@ void jinn_env_free(jinn_env *E)
 
 jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *user)
 {
-    if (!E || !p || p->version != 1 || !p->lookup) return JINN_USAGE;
+    if (!E || !p || p->version < 1 || p->version > 2 || (p->version == 1 && !p->lookup) ||
+        (p->version == 2 && !p->lookup2 && !p->lookup))
+        return JINN_USAGE;
     if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
     E->prov = *p;
     E->prov_user = user;
@@ -347,6 +349,7 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
     R.env = E;
     R.mem_limit = E->cfg.limits.memory_bytes;
     R.interrupt = opts ? opts->interrupt : NULL;
+    R.customer = opts ? opts->customer_id : NULL;
     R.rng = opts ? opts->seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL : 0x2545F4914F6CDD1DULL;
     jbuf b = {out->data, 0, out->cap};
     if (b.p) b.p[0] = 0;

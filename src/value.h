@@ -163,6 +163,7 @@ struct jrt {
     jinn_progress_fn progress;
     void *progress_user;
     uint32_t provider_calls;
+    const char *customer;    /* the render's customer id (for version 2 providers), or NULL */
     jgc live;                /* registry of live containers (a circular list; see jgc) */
 };
 

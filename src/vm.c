@@ -361,7 +361,13 @@ static bool insert_lookup(vm *V, int kind, value id, value *out)
             val_drop(R, sid);
             return rt_limit(R, "provider_calls", "more than %u provider lookups in one render", R->lim->provider_calls);
         }
-        int st = E->prov.lookup(E->prov_user, (jinn_lookup_kind)kind, p, n, &json, &jlen);
+        int st;
+        if (E->prov.version >= 2 && E->prov.lookup2) {
+            jinn_lookup q = {(jinn_lookup_kind)kind, p, n, R->customer, R->customer ? strlen(R->customer) : 0};
+            st = E->prov.lookup2(E->prov_user, &q, &json, &jlen);
+        } else {
+            st = E->prov.lookup(E->prov_user, (jinn_lookup_kind)kind, p, n, &json, &jlen);
+        }
         if (st == JINN_OK && json) {
             result = json_to_value(R, json, jlen, "provider answer");
             if (result.t == JV_ERROR) {

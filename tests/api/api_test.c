@@ -82,7 +82,7 @@ int main(void)
     jinn_config_init(&cfg);
     cfg.alloc = counting_alloc;
     jinn_env *env = jinn_env_new(&cfg);
-    jinn_provider prov = {1, my_lookup, NULL};
+    jinn_provider prov = {.version = 1, .lookup = my_lookup};
     CHECK(jinn_env_set_provider(env, &prov, NULL) == JINN_OK, "set provider");
 
     /* compile errors */
