@@ -13,6 +13,7 @@
  *     --- warnings        the expected warnings (optional)
  *     --- disasm          instead of rendering: the expected bytecode listing
  *     --- check           instead of rendering: what `jinn check` reports (--- check-json: as JSON)
+ *     --- file NAME       another template, for include / import (repeatable)
  * A section's text runs to the next header; its final newline is not part of it.
  * On a mismatch the runner prints a unified diff, keeps the actual text in FILE.actual, and
  * with --update rewrites the expectation. It ends with "N passed, M failed".
@@ -28,13 +29,13 @@
 #include "cli.h"
 
 typedef struct {
-    char name[32];
+    char name[64];
     const char *text;
     size_t len;
     const char *hdr;  /* where the header line starts (for --update) */
 } section;
 
-#define MAX_SECTIONS 8
+#define MAX_SECTIONS 16
 
 typedef struct {
     section s[MAX_SECTIONS];
@@ -56,7 +57,7 @@ static void split_sections(const char *text, size_t len, sections *S)
             }
             cur = &S->s[S->n++];
             size_t nl2 = (size_t)(le - p - 4);
-            if (nl2 > 31) nl2 = 31;
+            if (nl2 > 63) nl2 = 63;
             memcpy(cur->name, p + 4, nl2);
             cur->name[nl2] = 0;
             cur->hdr = p;
@@ -173,6 +174,8 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
     jinn_template *t = NULL;
     jinn_context *c = NULL;
     int is_error = 0;
+    for (int i = 0; i < S->n; i++)
+        if (!strncmp(S->s[i].name, "file ", 5)) jinn_env_add_template(env, S->s[i].name + 5, S->s[i].text, S->s[i].len);
     if (prov && jinn_env_use_json_provider(env, prov->text, prov->len, &res) != JINN_OK) {
         *err = strdup(res.text);
         jinn_result_clear(env, &res);

@@ -36,6 +36,7 @@ typedef struct {
     "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --autoescape\n" \
     "  --profile jinja|jinjava printing style and truthiness (default jinja)\n" \
     "  --limit NAME=N          change a limit (repeatable; see 'jinn limits')\n" \
+    "  -I DIR                  where include/import find templates (repeatable; then the template's folder)\n" \
     "  --timeout SECONDS       stop the render after this long (Ctrl-C stops it too)\n"
 
 static const command_help commands[] = {
@@ -282,6 +283,8 @@ typedef struct {
     bool errors_json;
     jinn_config cfg;
     double timeout;      /* --timeout SECONDS, 0: none */
+    const char *incdirs[32]; /* -I DIR: where include / import look */
+    int nincdirs;
 } render_args;
 
 static int claim_stdin(render_args *a, const char *who)
@@ -410,6 +413,12 @@ static int parse_render_args(int argc, char **argv, render_args *a)
         else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
         else if (!strcmp(s, "--autoescape")) a->cfg.autoescape = 1;
         else if (!strcmp(s, "--strict-providers")) a->cfg.strict_providers = 1;
+        else if (!strcmp(s, "-I") || (!strncmp(s, "-I", 2) && s[2])) {
+            const char *dir = s[2] ? s + 2 : next;
+            if (!s[2]) NEED_ARG();
+            if (a->nincdirs == 32) return usage_error("%s", "too many -I directories (32 at most)");
+            a->incdirs[a->nincdirs++] = dir;
+        }
         else if (!strcmp(s, "--limit")) {
             NEED_ARG();
             const char *eq = strchr(next, '=');
@@ -559,6 +568,14 @@ static int cmd_render(int argc, char **argv, bool disasm)
     jinn_context *ctx = NULL;
     int status = 0;
     if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); free(a.ctx_parts.p); return 1; }
+    /* include / import search: the -I directories, then the template's own directory */
+    for (int i = 0; i < a.nincdirs; i++) jinn_env_add_search_path(env, a.incdirs[i]);
+    if (strcmp(a.template_path, "-")) {
+        const char *slash = strrchr(a.template_path, '/');
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - a.template_path) : 1, slash ? a.template_path : ".");
+        jinn_env_add_search_path(env, dir[0] ? dir : "/");
+    }
     if (a.providers) {
         size_t plen;
         char *ptext = read_file_msg(a.providers, &plen, err, sizeof err);

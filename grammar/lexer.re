@@ -40,6 +40,7 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("unless", TK_TAG_UNLESS), NAMED("endunless", TK_TAG_ENDUNLESS),
     NAMED("ifchanged", TK_TAG_IFCHANGED), NAMED("endifchanged", TK_TAG_ENDIFCHANGED),
     NAMED("cycle", TK_TAG_CYCLE), NAMED("print", TK_TAG_PRINT),
+    NAMED("include", TK_TAG_INCLUDE), NAMED("import", TK_TAG_IMPORT), NAMED("from", TK_TAG_FROM),
     NAMED("raw", -2), NAMED("endraw", -3),
 };
 
@@ -87,6 +88,13 @@ const char *lex_token_name(int type)
     case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
+    case TK_KW_IGNORE: return "ignore";
+    case TK_KW_MISSING: return "missing";
+    case TK_KW_WITH: return "with";
+    case TK_KW_WITHOUT: return "without";
+    case TK_KW_CONTEXT: return "context";
+    case TK_KW_AS: return "as";
+    case TK_KW_IMPORT: return "import";
     case TK_CALL_LPAREN: return "'('";
     }
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
@@ -428,6 +436,14 @@ loop:
                     return;
                 }
         if (L->cur_tag == TK_TAG_FOR && n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
+        /* the words of include / import / from tags, keywords only there */
+        if (L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM) {
+            static const struct { const char *w; int tk; } words[] = {
+                {"ignore", TK_KW_IGNORE}, {"missing", TK_KW_MISSING}, {"with", TK_KW_WITH},
+                {"without", TK_KW_WITHOUT}, {"context", TK_KW_CONTEXT}, {"as", TK_KW_AS}, {"import", TK_KW_IMPORT}};
+            for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+                if (strlen(words[i].w) == n && !memcmp(words[i].w, L->tok, n)) { tok(L, t, words[i].tk); return; }
+        }
         tok(L, t, TK_NAME);
         return;
     }

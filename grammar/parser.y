@@ -55,6 +55,7 @@
 %token TAG_FILTER TAG_ENDFILTER TAG_CALL TAG_ENDCALL TAG_AUTOESCAPE TAG_ENDAUTOESCAPE.
 %token TAG_UNLESS TAG_ENDUNLESS TAG_IFCHANGED TAG_ENDIFCHANGED TAG_CYCLE TAG_PRINT.
 %token RECURSIVE CALL_LPAREN.
+%token TAG_INCLUDE TAG_IMPORT TAG_FROM KW_IGNORE KW_MISSING KW_WITH KW_WITHOUT KW_CONTEXT KW_AS KW_IMPORT.
 %token IF ELSE AND OR NOT IN IS.
 %token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
 %token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
@@ -108,6 +109,25 @@ stmt(A) ::= TAG_IFCHANGED(T) expr_list(L) BLOCK_END body(B) TAG_ENDIFCHANGED BLO
                                              { A = ast_stmt(P, N_IFCHANGED, T, L, B, NULL); }
 stmt(A) ::= TAG_CYCLE(T) expr_list(L) BLOCK_END.   { A = ast_stmt(P, N_CYCLE, T, L, NULL, NULL); }
 stmt(A) ::= TAG_PRINT(T) tuple(E) BLOCK_END.      { A = ast_stmt(P, N_PRINT, T, E, NULL, NULL); }
+/* include / import / from: flags are IMP_IGNORE_MISSING and IMP_CONTEXT / IMP_NO_CONTEXT */
+stmt(A) ::= TAG_INCLUDE(T) oexpr(E) ignore_missing(I) context_opt(C) BLOCK_END.
+                                             { A = ast_import(P, N_INCLUDE, T, E, NULL, I | C); }
+stmt(A) ::= TAG_IMPORT(T) oexpr(E) KW_AS NAME(N) context_opt(C) BLOCK_END.
+                                             { A = ast_import(P, N_IMPORT, T, E, ast_import_name(P, N, NULL), C); }
+stmt(A) ::= TAG_FROM(T) oexpr(E) KW_IMPORT import_names(L) context_opt(C) BLOCK_END.
+                                             { A = ast_import(P, N_FROMIMPORT, T, E, L, C); }
+%type ignore_missing {int}
+ignore_missing(A) ::= .                      { A = 0; }
+ignore_missing(A) ::= KW_IGNORE KW_MISSING.  { A = IMP_IGNORE_MISSING; }
+%type context_opt {int}
+context_opt(A) ::= .                         { A = 0; }
+context_opt(A) ::= KW_WITH KW_CONTEXT.       { A = IMP_CONTEXT; }
+context_opt(A) ::= KW_WITHOUT KW_CONTEXT.    { A = IMP_NO_CONTEXT; }
+import_names(A) ::= import_name(X).          { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+import_names(A) ::= import_names(L) COMMA import_name(X). { A = ast_add(L, X); }
+import_name(A) ::= NAME(N).                  { A = ast_import_name(P, N, NULL); }
+import_name(A) ::= NAME(N) KW_AS NAME(M).    { A = ast_import_name(P, N, &M); }
+
 unless_else(A) ::= .                         { A = NULL; }
 unless_else(A) ::= TAG_ELSE BLOCK_END body(B). { A = B; }
 filter_chain(A) ::= NAME(N) call_args(G).    { A = ast_add(ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }

@@ -163,6 +163,18 @@ jinn_status jinn_env_set_provider(jinn_env *env, const jinn_provider *p, void *u
 
 /* The JSON fixture provider: {"expressions": {ID: v}, "metrics": {ID: v}, "aggregates": {ID: [..]}}. */
 jinn_status jinn_env_use_json_provider(jinn_env *env, const char *json, size_t len, jinn_result *res);
+/* The SQLite event-store provider (providers/sqlite.c; schema and semantics: docs/providers.md). */
+jinn_status jinn_env_use_sqlite_provider(jinn_env *env, const char *path, jinn_result *res);
+
+/* ---- loading templates by name -------------------------------------------------------------
+ * {% include %}, {% import %} and {% from %} find templates by name: first among templates
+ * added in memory, then in the search path's directories, in order. Names are relative paths:
+ * absolute paths, "..", backslashes, NUL bytes and hidden (dot) names are refused. Templates are
+ * compiled once and cached by name; include and import cycles are errors naming the chain. */
+jinn_status jinn_env_add_search_path(jinn_env *env, const char *dir);
+jinn_status jinn_env_add_template(jinn_env *env, const char *name, const char *src, size_t len);
+/* The template of that name, compiled (cached); free it with jinn_template_free as usual. */
+jinn_status jinn_get_template(jinn_env *env, const char *name, jinn_template **out, jinn_result *res);
 
 /* ---- compile ----------------------------------------------------------------------------- */
 jinn_status jinn_compile(jinn_env *env, const char *name, const char *src, size_t len,

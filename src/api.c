@@ -128,6 +128,7 @@ void jinn_env_free(jinn_env *E)
 {
     if (!E) return;
     if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
+    env_loader_free(E);
     for (int i = 0; i < 3; i++)
         if (E->bi_index[i]) { value d = {.t = JV_DICT}; d.u.m = E->bi_index[i]; val_drop(&E->R, d); }
     rt_fini(&E->R);
@@ -241,7 +242,11 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     diags D;
     template *T = NULL;
     E->R.err_kind = JINN_ERR_NONE;
+    /* the template itself is the first link of any include chain */
+    bool pushed = E->nloading < (int)(sizeof E->loading / sizeof E->loading[0]);
+    if (pushed) E->loading[E->nloading++] = name;
     bool ok = comp_template(&E->R, E, name, src ? src : "", len, &T, &D, 0);
+    if (pushed) E->nloading--;
     if (!ok) {
         if (D.count) set_error(&E->R, res, D.kind, name, src, len, D.pos, D.text.p, D.text.len, D.out.p);
         if (res) res->incomplete = D.incomplete;
@@ -302,7 +307,7 @@ jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t le
 void jinn_template_free(jinn_template *t)
 {
     if (!t) return;
-    comp_free(&t->env->R, t);
+    env_template_release(t->env, t);
 }
 
 jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, jinn_context **out, jinn_result *res)

@@ -45,6 +45,10 @@ typedef enum {
     N_IFCHANGED,   /* a: list of expressions, b: body */
     N_CYCLE,       /* a: list of expressions */
     N_MACROVAL,    /* the macro of unit `slen` as a value (the caller of a call block) */
+    N_INCLUDE,     /* a: template name(s) expression; flag: IMP_* */
+    N_IMPORT,      /* a: name expression; b: N_PARAM-like name node (s = alias); flag */
+    N_FROMIMPORT,  /* a: name expression; list of N_IMPNAME in b; flag */
+    N_IMPNAME,     /* s: the exported name; c: alias node (s) or NULL */
     N_NODE_COUNT
 } nkind;
 
@@ -53,6 +57,8 @@ enum { B_ADD, B_SUB, B_MUL, B_DIV, B_FLOORDIV, B_MOD, B_POW, B_CONCAT };
 enum { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_IN, C_NOTIN };
 /* insert kinds (N_INSERT op) — values match jinn_lookup_kind */
 enum { I_EXPRESSION = 0, I_METRIC = 1, I_AGGREGATE = 2 };
+/* include / import flags */
+enum { IMP_IGNORE_MISSING = 1, IMP_CONTEXT = 2, IMP_NO_CONTEXT = 4 };
 
 typedef struct node {
     uint8_t kind, op, flag, paren;
@@ -127,6 +133,8 @@ node *ast_string_raw(pctx *P, token t);               /* the token's bytes as a 
 node *ast_seq(pctx *P, int kind, token at, node *items); /* list/tuple/dict literal */
 node *ast_paren(node *e);                             /* (e): marks e as parenthesised */
 node *ast_callblock(pctx *P, token at, node *params, node *call, node *body);
+node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags);
+node *ast_import_name(pctx *P, token name, token *alias);
 
 /* parse.c: the grammar's error hooks and the driver's block tracking */
 void parse_syntax_error(pctx *P, int major, token *t);

@@ -843,6 +843,80 @@ static void compile_insert(comp *c, node *n)
     pop_scope(c);
 }
 
+/* a template this one includes or imports: loaded and compiled now, kept as a dependency */
+static int add_dep(comp *c, template *d)
+{
+    template *T = c->T;
+    for (int i = 0; i < T->ndeps; i++)
+        if (T->deps[i] == d) return i;
+    if (T->ndeps == T->capdeps) {
+        int cap = T->capdeps ? T->capdeps * 2 : 4;
+        template **p = rt_alloc(c->R, T->deps, (size_t)T->capdeps * sizeof *p, (size_t)cap * sizeof *p);
+        if (!p) { nomem(c); return -1; }
+        T->deps = p;
+        T->capdeps = cap;
+    }
+    d->refs++;
+    T->deps[T->ndeps] = d;
+    return T->ndeps++;
+}
+
+/* the template named by a constant string (or the first that exists of a constant list) */
+static int resolve_dep(comp *c, node *name, bool ignore_missing, bool *skipped)
+{
+    *skipped = false;
+    node one = {.kind = N_LIST};
+    node *list = name;
+    if (name->kind == N_CONST) { one.head = name; list = &one; }
+    else if (name->kind != N_LIST && name->kind != N_TUPLE) {
+        cfail(c, name->pos, "the template name must be a string constant (or a list of them)");
+        return -1;
+    }
+    jbuf tried = {0};
+    for (node *x = list->head; x; x = x->next) {
+        if (x->kind != N_CONST || x->v.t != JV_STR) {
+            buf_free(c->R, &tried);
+            cfail(c, x->pos, "the template name must be a string constant");
+            return -1;
+        }
+        bool missing;
+        int before = c->D->count;
+        template *d = env_load(c->E, v_sp(x->v), v_sl(x->v), c->D, x->pos, &missing);
+        if (d) { buf_free(c->R, &tried); return add_dep(c, d); }
+        if (!missing || c->D->count > before) { buf_free(c->R, &tried); if (!c->check) c->failed = 1; return -1; }
+        buf_printf(c->R, &tried, "%s'%s'", tried.len ? ", " : "", v_sp(x->v));
+    }
+    if (ignore_missing) { buf_free(c->R, &tried); *skipped = true; return -1; }
+    diag_error(c->D, JINN_ERR_IO, name->pos, "template %s not found%s", tried.p ? tried.p : "?",
+               c->E->npaths || c->E->sources ? "" : " (no search path is set: -I DIR)");
+    buf_free(c->R, &tried);
+    if (!c->check) c->failed = 1;
+    return -1;
+}
+
+static void compile_import(comp *c, node *n)
+{
+    bool skipped;
+    int di = resolve_dep(c, n->a, n->kind == N_INCLUDE && (n->flag & IMP_IGNORE_MISSING), &skipped);
+    if (di < 0) return;
+    if (n->kind == N_INCLUDE) {
+        emit(c, OP_INCLUDE, di, 0, n->flag, n->pos);
+        return;
+    }
+    emit(c, OP_IMPORT, di, 0, n->flag, n->pos);
+    if (n->kind == N_IMPORT) {
+        emit(c, OP_STORE, declare(c, n->b->s, n->b->slen), 0, 0, n->b->pos);
+        return;
+    }
+    for (node *x = n->b->head; x; x = x->next) {
+        emit(c, OP_DUP, 0, 0, 0, x->pos);
+        emit(c, OP_GETATTR, add_name(c, x->s, x->slen), 0, 0, x->pos);
+        node *as = x->c ? x->c : x;
+        emit(c, OP_STORE, declare(c, as->s, as->slen), 0, 0, as->pos);
+    }
+    emit(c, OP_POP, 0, 0, 0, n->pos);
+}
+
 static void stmt(comp *c, node *n)
 {
     if (c->failed) return;
@@ -912,6 +986,7 @@ static void stmt(comp *c, node *n)
     case N_MACRO: compile_macro(c, n); break;
     case N_BODY: body(c, n); break; /* a tag skipped by error recovery */
     case N_FILTERBLOCK: compile_filterblock(c, n); break;
+    case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT: compile_import(c, n); break;
     case N_CALLBLOCK: compile_callblock(c, n); break;
     case N_AUTOESCAPE: {
         if (n->a->kind != N_CONST || (n->a->v.t != JV_BOOL && n->a->v.t != JV_NONE)) {
@@ -1112,6 +1187,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     if (!T) return false;
     memset(T, 0, sizeof *T);
     T->env = E;
+    T->refs = 1;
     T->autoescape = E->cfg.autoescape;
     size_t nlen = strlen(name);
     T->name = rt_alloc(R, NULL, 0, nlen + 1);
@@ -1240,6 +1316,8 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
 void comp_free(jrt *R, template *T)
 {
     if (!T) return;
+    for (int i = 0; i < T->ndeps; i++) env_template_release(T->env, T->deps[i]);
+    if (T->deps) rt_alloc(R, T->deps, (size_t)T->capdeps * sizeof *T->deps, 0);
     for (int i = 0; i < T->nunits; i++) {
         unit *u = &T->units[i];
         rt_alloc(R, u->code, (size_t)u->capcode * sizeof(instr), 0);
@@ -1335,6 +1413,7 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
             }
             case OP_LOOP_CYCLE: case OP_LOOP_CHANGED: buf_printf(R, out, " args %d", in->c); break;
             case OP_MACRO: buf_printf(R, out, " unit %d", in->a); break;
+            case OP_INCLUDE: case OP_IMPORT: buf_printf(R, out, " %s", T->deps[in->a]->name); break;
             case OP_INSERT: {
                 static const char *const k[] = {"expression", "metric", "aggregate"};
                 buf_printf(R, out, " %s", k[in->c & 3]); break;

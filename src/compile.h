@@ -65,6 +65,9 @@ typedef struct jinn_template {
     } *methods;
     int nnames, capnames;
     int autoescape;
+    int refs;             /* the user's handle and the env's cache each hold one */
+    struct jinn_template **deps; /* templates included or imported (each holds a ref) */
+    int ndeps, capdeps;
 } template;
 
 typedef struct jinn_env env;

@@ -13,7 +13,22 @@ struct jinn_env {
     void *prov_user;
     int has_prov;
     jdict *bi_index[3];    /* filters, tests, functions by name (built at the first compile) */
+    /* the loader: search path, in-memory sources, the cache of compiled templates by name */
+    char **paths;
+    int npaths;
+    jdict *sources;        /* name -> source string (jinn_env_add_template) */
+    jdict *cache;          /* name -> index into cached */
+    struct jinn_template **cached;
+    int ncached, capcached;
+    const char *loading[64]; /* the templates being compiled, outermost first (cycles) */
+    int nloading;
 };
+
+/* Load and compile the template `name` for an include/import at pos of the template being
+ * compiled (diagnostics go to D). NULL when it is missing (missing set) or failed (reported). */
+struct jinn_template *env_load(env *E, const char *name, size_t len, diags *D, uint32_t pos, bool *missing);
+void env_template_release(env *E, struct jinn_template *t);
+void env_loader_free(env *E);
 
 /* the builtin of a table (0 filters, 1 tests, 2 functions) named name, or NULL */
 const jbuiltin *env_find_builtin(env *E, int table, const char *name, size_t len);

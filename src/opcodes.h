@@ -95,5 +95,11 @@ OP(MACRO, "a=unit", 0, 1)
 OP(JUMP_IF_SET, "a=target b=slot", 0, 0)
 /* pop an id, ask the data provider for the insert value of kind c, push it */
 OP(INSERT, "c=kind", 1, 1)
+/* render dependency template a here (c: IMP_* flags): with the current context and the visible
+ * variables, or without context */
+OP(INCLUDE, "a=dep c=flags", 0, 0)
+/* run dependency template a as a module and push its exports (macros and top-level variables)
+ * as a dict; c: IMP_* flags */
+OP(IMPORT, "a=dep c=flags", 0, 1)
 /* end of the code unit */
 OP(RETURN, "", 0, 0)

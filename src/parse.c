@@ -373,6 +373,29 @@ node *ast_callblock(pctx *P, token at, node *params, node *call, node *body)
     return n;
 }
 
+node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags)
+{
+    node *n = ast_node(P, kind, at.pos);
+    n->a = name;
+    n->b = names;
+    n->flag = (uint8_t)flags;
+    return n;
+}
+
+node *ast_import_name(pctx *P, token name, token *alias)
+{
+    node *n = ast_node(P, N_IMPNAME, name.pos);
+    n->s = name.p;
+    n->slen = name.len;
+    if (alias) {
+        node *a = ast_node(P, N_NAME, alias->pos);
+        a->s = alias->p;
+        a->slen = alias->len;
+        n->c = a;
+    }
+    return n;
+}
+
 node *ast_text(pctx *P, token t)
 {
     node *n = ast_node(P, N_TEXT, t.pos);
@@ -547,7 +570,8 @@ static void describe(pctx *P, int major, const token *t, char *out, size_t n)
 {
     if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
-    else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT))
+    else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT) ||
+             (major >= TK_TAG_INCLUDE && major <= TK_TAG_FROM))
         snprintf(out, n, "'{%% %s %%}'", lex_token_name(major));
     else
         snprintf(out, n, "%s", lex_token_name(major));

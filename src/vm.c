@@ -45,6 +45,7 @@ typedef struct vm {
     jbuf *outs;              /* output stack; outs[0] is the render's output */
     int nouts, capouts;
     value *root_slots;       /* the top-level frame's slots (macros read template variables) */
+    jstr **cur_names;        /* the names table of the template whose code runs */
     const unit *root_unit;
     jdict *memo;             /* provider answers of this render */
     /* copy-on-write of the shared (immortal) context: the first mutation copies it once;
@@ -186,6 +187,13 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
             }
         }
     }
+    /* a macro of an imported module reads that module's top-level variables */
+    value *saved_root = V->root_slots;
+    const unit *saved_unit = V->root_unit;
+    if (f->extra.t == JV_LIST) {
+        V->root_slots = f->extra.u.l->items;
+        V->root_unit = &T->units[0];
+    }
     if (ok && direct) {
         V->depth++;
         ok = run(V, T, u, slots);
@@ -199,6 +207,8 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         if (ok && r.t == JV_ERROR) ok = false;
         if (ok) *out = r; else val_drop(R, r);
     }
+    V->root_slots = saved_root;
+    V->root_unit = saved_unit;
     for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
     frame_free(V, n);
     return ok;
@@ -426,6 +436,88 @@ static bool write_value(jrt *R, jbuf *out, value v, bool escape)
     jbuf tmp = {0};
     bool ok = print_str(R, &tmp, v) && print_escaped(R, out, tmp.p ? tmp.p : "", tmp.len);
     buf_free(R, &tmp);
+    return ok;
+}
+
+/* The variables an included template sees: the render's context, then the variables visible
+ * where the include stands (later slots, inner scopes, win). An owned dict. */
+static value include_context(vm *V, const unit *u, value *slots)
+{
+    jrt *R = V->R;
+    value d = v_dict(R, 0);
+    if (d.t == JV_ERROR) return d;
+    jentry *e;
+    if (V->ctx)
+        for (size_t i = 0; dict_next(V->ctx->u.m, &i, &e);)
+            if (!dict_set(R, d.u.m, val_dup(e->key), val_dup(e->val))) { val_drop(R, d); return v_err(); }
+    const template *T = V->T;
+    (void)T;
+    for (int i = 0; i < u->nslots; i++) {
+        if (slots[i].t == JV_ABSENT) continue;
+        jstr *name = V->cur_names[u->slot_name[i]];
+        if (name->s[0] == '(') continue;
+        value k = {.t = JV_STR};
+        k.u.s = name;
+        if (!dict_set(R, d.u.m, val_dup(k), val_dup(slots[i]))) { val_drop(R, d); return v_err(); }
+    }
+    return d;
+}
+
+/* Run a dependency's top level in a frame of its own, with ctx as its context; its output
+ * goes to the current buffer (include) or is discarded (import). For an import, *module gets
+ * the exports: its top-level variables and macros (each macro keeps the module's variables,
+ * so it reads them wherever it is called). */
+static bool run_dependency(vm *V, const template *D, const value *ctx, value *module)
+{
+    jrt *R = V->R;
+    const unit *u = &D->units[0];
+    if ((uint32_t)V->depth >= R->lim->call_depth)
+        return rt_limit(R, "call_depth", "template '%s' included or imported with %u calls already open", D->name, R->lim->call_depth);
+    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
+    value *slots = frame_alloc(V, n);
+    if (!slots) return false;
+    const value *saved_ctx = V->ctx;
+    value *saved_root = V->root_slots;
+    const unit *saved_unit = V->root_unit;
+    jstr **saved_names = V->cur_names;
+    V->ctx = ctx;
+    V->root_slots = slots;
+    V->root_unit = u;
+    V->depth++;
+    bool ok = !module || push_out(V);
+    if (ok) ok = run(V, D, u, slots);
+    if (module) {
+        V->nouts--; /* an import's output is dropped */
+        if (ok) {
+            value modslots = v_list(R, (size_t)u->nslots);
+            value d = v_dict(R, 0);
+            ok = modslots.t != JV_ERROR && d.t != JV_ERROR;
+            for (int i = 0; ok && i < u->nslots; i++) modslots.u.l->items[modslots.u.l->len++] = val_dup(slots[i]);
+            for (int i = 0; ok && i < u->nslots; i++) {
+                value v = slots[i];
+                if (!u->slot_root[i] || v.t == JV_ABSENT) continue;
+                jstr *name = D->names[u->slot_name[i]];
+                if (name->s[0] == '(') continue;
+                if (v.t == JV_FUNC && v.u.fn->kind == FN_MACRO && v.u.fn->owner == D) {
+                    val_drop(R, v.u.fn->extra);
+                    v.u.fn->extra = val_dup(modslots);
+                }
+                value k = {.t = JV_STR};
+                k.u.s = name;
+                ok = dict_set(R, d.u.m, val_dup(k), val_dup(v));
+            }
+            val_drop(R, modslots);
+            if (ok) *module = d;
+            else if (d.t == JV_DICT) val_drop(R, d);
+        }
+    }
+    V->depth--;
+    V->ctx = saved_ctx;
+    V->root_slots = saved_root;
+    V->root_unit = saved_unit;
+    V->cur_names = saved_names;
+    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    frame_free(V, n);
     return ok;
 }
 
@@ -936,6 +1028,33 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         val_drop(R, a);
         sp[-1] = r;
         NEXT();
+    CASE(INCLUDE) {
+        value ctxd = v_none();
+        if (!(ip->c & IMP_NO_CONTEXT)) {
+            V->cur_names = T->names;
+            ctxd = include_context(V, u, slots);
+            if (ctxd.t == JV_ERROR) FAIL();
+        }
+        bool ok = run_dependency(V, T->deps[ip->a], ctxd.t == JV_DICT ? &ctxd : NULL, NULL);
+        val_drop(R, ctxd);
+        if (!ok) FAIL();
+        CHECK_OUT();
+        NEXT();
+    }
+    CASE(IMPORT) {
+        value ctxd = v_none();
+        if (ip->c & IMP_CONTEXT) {
+            V->cur_names = T->names;
+            ctxd = include_context(V, u, slots);
+            if (ctxd.t == JV_ERROR) FAIL();
+        }
+        r = v_none();
+        bool ok = run_dependency(V, T->deps[ip->a], ctxd.t == JV_DICT ? &ctxd : NULL, &r);
+        val_drop(R, ctxd);
+        if (!ok) FAIL();
+        *sp++ = r;
+        NEXT();
+    }
     CASE(RETURN)
         return true;
     }
