@@ -999,7 +999,7 @@ static value sorted_copy(jrt *R, value v, int depth)
     size_t n = v.u.m->len;
     value *keys = n ? rt_alloc(R, NULL, 0, 2 * n * sizeof *keys) : NULL;
     if (n && !keys) return v_err();
-    value *idx = keys + n;
+    value *idx = keys ? keys + n : NULL; /* no arithmetic on NULL for an empty dict */
     jentry *e;
     size_t k = 0;
     for (size_t i = 0; dict_next(v.u.m, &i, &e); k++) {
