@@ -41,6 +41,7 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("ifchanged", TK_TAG_IFCHANGED), NAMED("endifchanged", TK_TAG_ENDIFCHANGED),
     NAMED("cycle", TK_TAG_CYCLE), NAMED("print", TK_TAG_PRINT),
     NAMED("include", TK_TAG_INCLUDE), NAMED("import", TK_TAG_IMPORT), NAMED("from", TK_TAG_FROM),
+    NAMED("extends", TK_TAG_EXTENDS), NAMED("block", TK_TAG_BLOCK), NAMED("endblock", TK_TAG_ENDBLOCK),
     NAMED("raw", -2), NAMED("endraw", -3),
 };
 
@@ -95,6 +96,8 @@ const char *lex_token_name(int type)
     case TK_KW_CONTEXT: return "context";
     case TK_KW_AS: return "as";
     case TK_KW_IMPORT: return "import";
+    case TK_KW_SCOPED: return "scoped";
+    case TK_KW_REQUIRED: return "required";
     case TK_CALL_LPAREN: return "'('";
     }
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
@@ -436,6 +439,8 @@ loop:
                     return;
                 }
         if (L->cur_tag == TK_TAG_FOR && n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
+        if (L->cur_tag == TK_TAG_BLOCK && n == 6 && !memcmp(L->tok, "scoped", 6)) { tok(L, t, TK_KW_SCOPED); return; }
+        if (L->cur_tag == TK_TAG_BLOCK && n == 8 && !memcmp(L->tok, "required", 8)) { tok(L, t, TK_KW_REQUIRED); return; }
         /* the words of include / import / from tags, keywords only there */
         if (L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM) {
             static const struct { const char *w; int tk; } words[] = {

@@ -56,6 +56,7 @@
 %token TAG_UNLESS TAG_ENDUNLESS TAG_IFCHANGED TAG_ENDIFCHANGED TAG_CYCLE TAG_PRINT.
 %token RECURSIVE CALL_LPAREN.
 %token TAG_INCLUDE TAG_IMPORT TAG_FROM KW_IGNORE KW_MISSING KW_WITH KW_WITHOUT KW_CONTEXT KW_AS KW_IMPORT.
+%token TAG_EXTENDS TAG_BLOCK TAG_ENDBLOCK KW_SCOPED KW_REQUIRED.
 %token IF ELSE AND OR NOT IN IS.
 %token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
 %token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
@@ -116,6 +117,17 @@ stmt(A) ::= TAG_IMPORT(T) oexpr(E) KW_AS NAME(N) context_opt(C) BLOCK_END.
                                              { A = ast_import(P, N_IMPORT, T, E, ast_import_name(P, N, NULL), C); }
 stmt(A) ::= TAG_FROM(T) oexpr(E) KW_IMPORT import_names(L) context_opt(C) BLOCK_END.
                                              { A = ast_import(P, N_FROMIMPORT, T, E, L, C); }
+/* template inheritance */
+stmt(A) ::= TAG_EXTENDS(T) oexpr(E) BLOCK_END. { A = ast_stmt(P, N_EXTENDS, T, E, NULL, NULL); }
+stmt(A) ::= TAG_BLOCK(T) NAME(N) block_flags(F) BLOCK_END body(B) TAG_ENDBLOCK endblock_name(E) BLOCK_END.
+                                             { A = ast_block(P, T, N, F, B, E); }
+%type block_flags {int}
+block_flags(A) ::= .                         { A = 0; }
+block_flags(A) ::= block_flags(F) KW_SCOPED.   { A = F | 1; }
+block_flags(A) ::= block_flags(F) KW_REQUIRED. { A = F | 2; }
+%type endblock_name {token}
+endblock_name(A) ::= .                       { A.p = NULL; A.len = 0; A.pos = 0; A.type = 0; }
+endblock_name(A) ::= NAME(N).                { A = N; }
 %type ignore_missing {int}
 ignore_missing(A) ::= .                      { A = 0; }
 ignore_missing(A) ::= KW_IGNORE KW_MISSING.  { A = IMP_IGNORE_MISSING; }

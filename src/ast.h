@@ -49,6 +49,8 @@ typedef enum {
     N_IMPORT,      /* a: name expression; b: N_PARAM-like name node (s = alias); flag */
     N_FROMIMPORT,  /* a: name expression; list of N_IMPNAME in b; flag */
     N_IMPNAME,     /* s: the exported name; c: alias node (s) or NULL */
+    N_EXTENDS,     /* a: the parent's name */
+    N_BLOCK,       /* s: name; a: body; flag: 1 scoped, 2 required */
     N_NODE_COUNT
 } nkind;
 
@@ -135,6 +137,7 @@ node *ast_paren(node *e);                             /* (e): marks e as parenth
 node *ast_callblock(pctx *P, token at, node *params, node *call, node *body);
 node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags);
 node *ast_import_name(pctx *P, token name, token *alias);
+node *ast_block(pctx *P, token at, token name, int flags, node *body, token endname);
 
 /* parse.c: the grammar's error hooks and the driver's block tracking */
 void parse_syntax_error(pctx *P, int major, token *t);

@@ -64,6 +64,7 @@ typedef struct comp {
     int check;                   /* jinn check: go on after errors, lint */
     int autoescape;              /* the autoescape setting here ({% autoescape %} blocks change it) */
     int rec_unit, rec_depth_slot;/* inside a recursive for loop: its unit and depth slot, else -1 */
+    int cur_block;               /* the block being compiled (for super()), or -1 */
     uint8_t *root_read;          /* check: top-level slots that are read */
     int cap_root_read;
     struct { int slot; uint32_t pos; } *sets;    /* check: top-level `set` targets */
@@ -453,6 +454,17 @@ static void compile_call(comp *c, node *n)
         emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
         emit(c, OP_BINARY, 0, 0, B_ADD, n->pos);
         emitd(c, OP_CALL, 0, 0, 2, n->pos, -2);
+        return;
+    }
+    /* super() inside a block; self.name() anywhere */
+    if (is_name(f, "super") && c->cur_block >= 0 && lookup_slot(c, "super", 5) < 0) {
+        if (n->head) { cfail(c, n->pos, "super() takes no arguments"); return; }
+        emit(c, OP_SUPER, c->cur_block, 0, 0, n->pos);
+        return;
+    }
+    if (f->kind == N_ATTR && is_name(f->a, "self") && lookup_slot(c, "self", 4) < 0) {
+        if (n->head) { cfail(c, n->pos, "self.%.*s() takes no arguments", (int)f->slen, f->s); return; }
+        emit(c, OP_SELF_BLOCK, add_name(c, f->s, f->slen), 0, 0, n->pos);
         return;
     }
     /* a builtin global function, unless a local variable shadows it */
@@ -917,6 +929,37 @@ static void compile_import(comp *c, node *n)
     emit(c, OP_POP, 0, 0, 0, n->pos);
 }
 
+/* {% block name %}: the body is a unit of its own, registered in the template's block table;
+ * where it stands, BLOCK renders the most derived definition */
+static void compile_block(comp *c, node *n)
+{
+    template *T = c->T;
+    for (int i = 0; i < T->nblocks; i++)
+        if (T->blocks[i].name->len == n->slen && !memcmp(T->blocks[i].name->s, n->s, n->slen)) {
+            cfail(c, n->pos, "block '%.*s' is defined twice", (int)n->slen, n->s);
+            return;
+        }
+    if (T->nblocks == T->capblocks) {
+        int cap = T->capblocks ? T->capblocks * 2 : 4;
+        struct tblock *p = rt_alloc(c->R, T->blocks, (size_t)T->capblocks * sizeof *p, (size_t)cap * sizeof *p);
+        if (!p) { nomem(c); return; }
+        T->blocks = p;
+        T->capblocks = cap;
+    }
+    int ni = add_name(c, n->s, n->slen); /* may move T->names: index first */
+    int bi = T->nblocks++;
+    T->blocks[bi].name = T->names[ni];
+    T->blocks[bi].flags = n->flag;
+    T->blocks[bi].unit = -1;
+    int saved = c->cur_block;
+    c->cur_block = bi;
+    int ui = compile_unit(c, n->s, n->slen, NULL, n->a, n->pos, NULL, 0, NULL);
+    c->cur_block = saved;
+    if (ui < 0) return;
+    c->T->blocks[bi].unit = ui;
+    emit(c, OP_BLOCK, bi, 0, n->flag & 1, n->pos);
+}
+
 static void stmt(comp *c, node *n)
 {
     if (c->failed) return;
@@ -987,6 +1030,14 @@ static void stmt(comp *c, node *n)
     case N_BODY: body(c, n); break; /* a tag skipped by error recovery */
     case N_FILTERBLOCK: compile_filterblock(c, n); break;
     case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT: compile_import(c, n); break;
+    case N_EXTENDS: {
+        if (c->in_macro || c->loops) { cfail(c, n->pos, "'extends' must be at the top level of a template"); return; }
+        bool skipped;
+        int di = resolve_dep(c, n->a, false, &skipped);
+        if (di >= 0) emit(c, OP_EXTENDS, di, 0, 0, n->pos);
+        break;
+    }
+    case N_BLOCK: compile_block(c, n); break;
     case N_CALLBLOCK: compile_callblock(c, n); break;
     case N_AUTOESCAPE: {
         if (n->a->kind != N_CONST || (n->a->v.t != JV_BOOL && n->a->v.t != JV_NONE)) {
@@ -1236,6 +1287,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.check = check != 0;
     c.autoescape = T->autoescape;
     c.rec_unit = c.rec_depth_slot = -1;
+    c.cur_block = -1;
     value idx = v_dict(R, 0);
     value mnames = v_dict(R, 0);
     c.method_names = mnames.t == JV_DICT ? mnames.u.m : NULL;
@@ -1334,6 +1386,7 @@ void comp_free(jrt *R, template *T)
         else val_free_immortal(R, T->consts[i]);
     }
     if (T->texts) rt_alloc(R, T->texts, (size_t)T->captexts * sizeof *T->texts, 0);
+    if (T->blocks) rt_alloc(R, T->blocks, (size_t)T->capblocks * sizeof *T->blocks, 0);
     if (T->consts) rt_alloc(R, T->consts, (size_t)T->capconsts * sizeof(value), 0);
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};
@@ -1413,7 +1466,9 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
             }
             case OP_LOOP_CYCLE: case OP_LOOP_CHANGED: buf_printf(R, out, " args %d", in->c); break;
             case OP_MACRO: buf_printf(R, out, " unit %d", in->a); break;
-            case OP_INCLUDE: case OP_IMPORT: buf_printf(R, out, " %s", T->deps[in->a]->name); break;
+            case OP_INCLUDE: case OP_IMPORT: case OP_EXTENDS: buf_printf(R, out, " %s", T->deps[in->a]->name); break;
+            case OP_BLOCK: case OP_SUPER: buf_printf(R, out, " %s%s", T->blocks[in->a].name->s, in->c ? " scoped" : ""); break;
+            case OP_SELF_BLOCK: buf_printf(R, out, " self.%s", T->names[in->a]->s); break;
             case OP_INSERT: {
                 static const char *const k[] = {"expression", "metric", "aggregate"};
                 buf_printf(R, out, " %s", k[in->c & 3]); break;

@@ -66,7 +66,13 @@ typedef struct jinn_template {
     int nnames, capnames;
     int autoescape;
     int refs;             /* the user's handle and the env's cache each hold one */
-    struct jinn_template **deps; /* templates included or imported (each holds a ref) */
+    struct jinn_template **deps; /* templates included, imported or extended (each holds a ref) */
+    struct tblock {
+        jstr *name;
+        int unit;             /* the block's body, compiled as a unit */
+        int flags;            /* 1 scoped, 2 required */
+    } *blocks;
+    int nblocks, capblocks;
     int ndeps, capdeps;
 } template;
 

@@ -101,5 +101,15 @@ OP(INCLUDE, "a=dep c=flags", 0, 0)
 /* run dependency template a as a module and push its exports (macros and top-level variables)
  * as a dict; c: IMP_* flags */
 OP(IMPORT, "a=dep c=flags", 0, 1)
+/* this template extends dependency a: later output of the top level is dropped, and when the
+ * top level ends the parent renders, its blocks resolved to the most derived definitions */
+OP(EXTENDS, "a=dep", 0, 0)
+/* render block a of this template's table, as defined by the most derived template (c=1:
+ * scoped, it sees the variables visible here) */
+OP(BLOCK, "a=block c=scoped", 0, 0)
+/* push the output of the next definition of the running block (super()) */
+OP(SUPER, "a=block", 0, 1)
+/* push the output of block named a, most derived definition (self.name()) */
+OP(SELF_BLOCK, "a=name", 0, 1)
 /* end of the code unit */
 OP(RETURN, "", 0, 0)

@@ -396,6 +396,21 @@ node *ast_import_name(pctx *P, token name, token *alias)
     return n;
 }
 
+node *ast_block(pctx *P, token at, token name, int flags, node *body, token endname)
+{
+    node *n = ast_node(P, N_BLOCK, at.pos);
+    n->s = name.p;
+    n->slen = name.len;
+    n->a = body;
+    n->flag = (uint8_t)flags;
+    if (endname.p && (endname.len != name.len || memcmp(endname.p, name.p, name.len))) {
+        diag_error(P->D, JINN_ERR_SYNTAX, endname.pos, "'endblock %.*s' closes block '%.*s'", (int)endname.len, endname.p,
+                   (int)name.len, name.p);
+        if (!P->recover) P->failed = 1;
+    }
+    return n;
+}
+
 node *ast_text(pctx *P, token t)
 {
     node *n = ast_node(P, N_TEXT, t.pos);
@@ -495,6 +510,7 @@ static int opener_of(int end)
     case TK_TAG_ENDAUTOESCAPE: return TK_TAG_AUTOESCAPE;
     case TK_TAG_ENDUNLESS: return TK_TAG_UNLESS;
     case TK_TAG_ENDIFCHANGED: return TK_TAG_IFCHANGED;
+    case TK_TAG_ENDBLOCK: return TK_TAG_BLOCK;
     default: return 0;
     }
 }
@@ -505,7 +521,8 @@ static int is_opener(int tk)
     case TK_TAG_IF: case TK_TAG_FOR: case TK_TAG_WITH: case TK_TAG_MACRO:
     case TK_TAG_EXPRESSIONVAR: case TK_TAG_METRICSVAR: case TK_TAG_AGGREGATEVAR:
     case TK_TAG_AGGREGATE: case TK_TAG_EXPRESSION: case TK_TAG_METRICS:
-    case TK_TAG_FILTER: case TK_TAG_CALL: case TK_TAG_AUTOESCAPE: case TK_TAG_UNLESS: case TK_TAG_IFCHANGED: return 1;
+    case TK_TAG_FILTER: case TK_TAG_CALL: case TK_TAG_AUTOESCAPE: case TK_TAG_UNLESS: case TK_TAG_IFCHANGED:
+    case TK_TAG_BLOCK: return 1;
     default: return 0;
     }
 }
@@ -529,6 +546,7 @@ static const char *end_name(int opener)
     case TK_TAG_AUTOESCAPE: return "endautoescape";
     case TK_TAG_UNLESS: return "endunless";
     case TK_TAG_IFCHANGED: return "endifchanged";
+    case TK_TAG_BLOCK: return "endblock";
     default: return "end";
     }
 }
@@ -571,7 +589,7 @@ static void describe(pctx *P, int major, const token *t, char *out, size_t n)
     if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
     else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT) ||
-             (major >= TK_TAG_INCLUDE && major <= TK_TAG_FROM))
+             (major >= TK_TAG_INCLUDE && major <= TK_TAG_FROM) || (major >= TK_TAG_EXTENDS && major <= TK_TAG_ENDBLOCK))
         snprintf(out, n, "'{%% %s %%}'", lex_token_name(major));
     else
         snprintf(out, n, "%s", lex_token_name(major));

@@ -46,6 +46,14 @@ typedef struct vm {
     int nouts, capouts;
     value *root_slots;       /* the top-level frame's slots (macros read template variables) */
     jstr **cur_names;        /* the names table of the template whose code runs */
+    /* template inheritance: the chain from the template rendered to its last ancestor, each
+     * with its top-level frame; the parent an `extends` asked for; the blocks being rendered */
+    const template *chain[16];
+    value *chain_roots[16];
+    int nchain;
+    const template *pending_parent;
+    struct { const template *t; int block, k; } bstack[64];
+    int nbstack;
     const unit *root_unit;
     jdict *memo;             /* provider answers of this render */
     /* copy-on-write of the shared (immortal) context: the first mutation copies it once;
@@ -521,6 +529,83 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
     return ok;
 }
 
+/* the most derived definition of block `name`, searching the chain from level `from`; sets *k
+ * to its level, or returns -1 */
+static int find_block(vm *V, const jstr *name, int from, int *k)
+{
+    for (int i = from; i < V->nchain; i++) {
+        const template *C = V->chain[i];
+        for (int b = 0; b < C->nblocks; b++)
+            if (str_eq(C->blocks[b].name, name)) { *k = i; return b; }
+    }
+    return -1;
+}
+
+/* Render block b of template C (chain level k, or -1 outside the chain) with C's top-level
+ * variables; into the current output, or captured into *out. ctx: for scoped blocks. */
+static bool render_block(vm *V, const template *C, int b, int k, const value *ctx, value *out)
+{
+    jrt *R = V->R;
+    if (C->blocks[b].flags & 2)
+        return rt_error(R, JINN_ERR_SYNTAX, "required block '%s' not found: a template extending '%s' must define it",
+                        C->blocks[b].name->s, C->name);
+    if (V->nbstack >= 64 || (uint32_t)V->depth >= R->lim->call_depth)
+        return rt_limit(R, "call_depth", "blocks nested %d deep", V->nbstack);
+    const unit *u = &C->units[C->blocks[b].unit];
+    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
+    value *slots = frame_alloc(V, n);
+    if (!slots) return false;
+    value *saved_root = V->root_slots;
+    const unit *saved_unit = V->root_unit;
+    const value *saved_ctx = V->ctx;
+    if (k >= 0) { V->root_slots = V->chain_roots[k]; V->root_unit = &C->units[0]; }
+    if (ctx) V->ctx = ctx;
+    V->bstack[V->nbstack].t = C;
+    V->bstack[V->nbstack].block = b;
+    V->bstack[V->nbstack++].k = k;
+    V->depth++;
+    bool ok = !out || push_out(V);
+    if (ok) ok = run(V, C, u, slots);
+    if (out) {
+        value r = pop_out(V, C->autoescape);
+        if (ok && r.t != JV_ERROR) *out = r;
+        else { val_drop(R, r); ok = false; }
+    }
+    V->depth--;
+    V->nbstack--;
+    V->root_slots = saved_root;
+    V->root_unit = saved_unit;
+    V->ctx = saved_ctx;
+    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    frame_free(V, n);
+    return ok;
+}
+
+/* the context a parent template renders with: the context, then the child's top-level
+ * variables (Jinja2 exports them: a parent's blocks see what the child set) */
+static value parent_context(vm *V, const template *C, value *slots)
+{
+    jstr **saved = V->cur_names;
+    V->cur_names = C->names;
+    value d = include_context(V, &C->units[0], slots);
+    V->cur_names = saved;
+    return d;
+}
+
+/* In an inheritance chain the templates' top-level variables (macros included) are part of
+ * the context, as in Jinja2: a child's block can call a macro its parent defines. */
+static value *chain_lookup(vm *V, const jstr *name)
+{
+    for (int i = 0; i < V->nchain; i++) {
+        const template *C = V->chain[i];
+        const unit *u0 = &C->units[0];
+        for (int s = 0; s < u0->nslots; s++)
+            if (u0->slot_root[s] && V->chain_roots[i][s].t != JV_ABSENT && str_eq(C->names[u0->slot_name[s]], name))
+                return &V->chain_roots[i][s];
+    }
+    return NULL;
+}
+
 /* how loop.changed / loop.cycle and friends find their loop */
 static loopstate *loop_at(vm *V, int depth) { return &V->loops[V->nloops - 1 - depth]; }
 
@@ -605,6 +690,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     load_global_b: {
         jstr *name = T->names[ip->b];
         value *v = V->ctx ? dict_get_jstr(V->ctx->u.m, name) : NULL;
+        if (!v && V->nchain > 1) v = chain_lookup(V, name);
         *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
         NEXT();
     }
@@ -615,6 +701,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(LOAD_GLOBAL) {
         jstr *name = T->names[ip->a];
         value *v = V->ctx ? dict_get_jstr(V->ctx->u.m, name) : NULL;
+        if (!v && V->nchain > 1) v = chain_lookup(V, name);
         *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
         NEXT();
     }
@@ -1055,6 +1142,50 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(EXTENDS)
+        if (V->pending_parent) { rt_error(R, JINN_ERR_SYNTAX, "'extends' used twice in one template"); FAIL(); }
+        if (V->nchain >= 16) { rt_limit(R, "call_depth", "templates extended more than 16 deep"); FAIL(); }
+        V->pending_parent = T->deps[ip->a];
+        if (!push_out(V)) FAIL(); /* the rest of this top level prints nothing */
+        NEXT();
+    CASE(BLOCK) {
+        if (V->pending_parent) NEXT(); /* an extending template's blocks render in its parent */
+        int k = -1, blk = find_block(V, T->blocks[ip->a].name, 0, &k);
+        const template *C = blk >= 0 ? V->chain[k] : T;
+        if (blk < 0) blk = ip->a;
+        value ctxd = v_none();
+        if (ip->c) {
+            V->cur_names = T->names;
+            ctxd = include_context(V, u, slots);
+            if (ctxd.t == JV_ERROR) FAIL();
+        }
+        bool ok = render_block(V, C, blk, k, ctxd.t == JV_DICT ? &ctxd : NULL, NULL);
+        val_drop(R, ctxd);
+        if (!ok) FAIL();
+        CHECK_OUT();
+        NEXT();
+    }
+    CASE(SUPER) {
+        int cur = V->nbstack - 1, k = -1, blk = -1;
+        if (cur >= 0 && V->bstack[cur].k >= 0) blk = find_block(V, T->blocks[ip->a].name, V->bstack[cur].k + 1, &k);
+        if (blk < 0) { rt_error(R, JINN_ERR_UNDEFINED, "super(): no parent template defines block '%s'", T->blocks[ip->a].name->s); FAIL(); }
+        r = v_none();
+        if (!render_block(V, V->chain[k], blk, k, NULL, &r)) FAIL();
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(SELF_BLOCK) {
+        int k = -1, blk = find_block(V, T->names[ip->a], 0, &k);
+        const template *C = V->chain[k >= 0 ? k : 0];
+        if (blk < 0) {
+            for (int i = 0; i < T->nblocks; i++) if (str_eq(T->blocks[i].name, T->names[ip->a])) { blk = i; C = T; }
+            if (blk < 0) { rt_error(R, JINN_ERR_UNDEFINED, "self.%s(): there is no block '%s'", T->names[ip->a]->s, T->names[ip->a]->s); FAIL(); }
+        }
+        r = v_none();
+        if (!render_block(V, C, blk, k, NULL, &r)) FAIL();
+        *sp++ = r;
+        NEXT();
+    }
     CASE(RETURN)
         return true;
     }
@@ -1141,7 +1272,41 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         V.outs[0] = *out; /* render straight into the caller's buffer */
         V.root_slots = slots;
         V.root_unit = u;
+        V.chain[0] = T;
+        V.chain_roots[0] = slots;
+        V.nchain = 1;
         ok = run(&V, T, u, slots);
+        /* {% extends %}: the parent renders now (and its parent after it) */
+        value *pframes[16];
+        size_t psizes[16];
+        value parctx[16];
+        int nparents = 0;
+        while (ok && V.pending_parent) {
+            const template *P = V.pending_parent;
+            V.pending_parent = NULL;
+            V.nouts--; /* drop what the extending top level printed after `extends` */
+            const unit *pu = &P->units[0];
+            size_t pn = (size_t)pu->nslots + (size_t)pu->max_stack + 1;
+            value *ps = frame_alloc(&V, pn);
+            if (!ps) { ok = false; break; }
+            parctx[nparents] = parent_context(&V, V.chain[V.nchain - 1], V.chain_roots[V.nchain - 1]);
+            pframes[nparents] = ps;
+            psizes[nparents++] = pn;
+            if (parctx[nparents - 1].t == JV_ERROR) { ok = false; break; }
+            V.chain[V.nchain] = P;
+            V.chain_roots[V.nchain++] = ps;
+            V.ctx = &parctx[nparents - 1];
+            V.root_slots = ps;
+            V.root_unit = pu;
+            ok = run(&V, P, pu, ps);
+        }
+        while (nparents > 0) {
+            nparents--;
+            const unit *pu = &V.chain[nparents + 1]->units[0];
+            for (size_t i = 0; i < (size_t)pu->nslots; i++) val_drop(R, pframes[nparents][i]);
+            val_drop(R, parctx[nparents]);
+            frame_free(&V, psizes[nparents]);
+        }
         *out = V.outs[0];
         if (ok && exports) ok = export_slots(&V, T, slots, exports);
         /* capture buffers (pooled across captures) */
