@@ -15,6 +15,10 @@ char *cli_read_file(const char *path, size_t *len);
 int cli_test(int argc, char **argv); /* jinn test PATH... [--update] */
 int cli_repl(int argc, char **argv); /* jinn repl [options] (repl.c) */
 int cli_check(int argc, char **argv); /* jinn check FILE... (check.c) */
+int cli_batch(int argc, char **argv); /* jinn batch TEMPLATE --providers sqlite:PATH ... (batch.c) */
+/* the attributes (JSON text, malloc'd) of customer id in the SQLite event store at path; NULL
+ * and a message in err when it cannot be read or there is no such customer (batch.c) */
+char *cli_customer_attributes(const char *path, const char *id, char *err, size_t errcap);
 
 /* A growable NUL-terminated byte buffer; allocation failure exits (a CLI has nothing better
  * to do). */

@@ -147,6 +147,8 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             else if (!strcmp(line, "autoescape")) cfg.autoescape = 1;
             else if (!strcmp(line, "strict_providers")) cfg.strict_providers = 1;
             else if (!strcmp(line, "profile=jinjava")) cfg.profile = JINN_PROFILE_JINJAVA;
+            else if (!strcmp(line, "undefined=strict")) cfg.undefined = JINN_UNDEFINED_STRICT;
+            else if (!strcmp(line, "undefined=lenient")) cfg.undefined = JINN_UNDEFINED_LENIENT;
             else if (!strcmp(line, "profile=jinja")) cfg.profile = JINN_PROFILE_JINJA;
             else if (!strncmp(line, "name=", 5)) snprintf(name, sizeof name, "%s", line + 5);
             else if (!strncmp(line, "limit.", 6) && strchr(line, '=')) {

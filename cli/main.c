@@ -31,11 +31,14 @@ typedef struct {
     "  --context FILE.json     variables (repeatable; later files override earlier keys; - reads stdin)\n" \
     "  -D name=value           a string variable;  -D name:=json  a JSON variable\n" \
     "  --providers FILE.json   insert-tag fixtures {\"expressions\":{..},\"metrics\":{..},\"aggregates\":{..}}\n" \
+    "  --providers sqlite:DB   answer insert tags from a SQLite event store (docs/providers.md)\n" \
+    "  --customer ID           render for customer ID of the sqlite store: its attributes are `customer`\n" \
     "  --strict-providers      a missing provider value is an error (default: none + warning)\n" \
     "  --seed N                seed for |random (default 0)\n" \
     "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --autoescape\n" \
     "  --profile jinja|jinjava printing style and truthiness (default jinja)\n" \
     "  --limit NAME=N          change a limit (repeatable; see 'jinn limits')\n" \
+    "  --undefined MODE        default, lenient (chainable) or strict undefined values\n" \
     "  -I DIR                  where include/import find templates (repeatable; then the template's folder)\n" \
     "  --timeout SECONDS       stop the render after this long (Ctrl-C stops it too)\n"
 
@@ -53,6 +56,29 @@ static const command_help commands[] = {
      "                          \"kind\",\"message\"} per line\n"
      "\n"
      "exit status: 0 rendered, 1 a template error, 2 a usage error or an unreadable file\n"},
+    {"batch", "batch TEMPLATE --providers sqlite:DB [options]  score every customer, write results back",
+     "usage: jinn batch TEMPLATE --providers sqlite:DB [options]\n"
+     "\n"
+     "Render TEMPLATE for every customer of the event store DB on N threads, and write each\n"
+     "trimmed output back as an event (action = the --emit name, params = {\"type\": \"CTR\",\n"
+     "\"value\": output, \"batch\": run id}), one transaction per chunk. An interrupted run is\n"
+     "resumed by the same command. See docs/providers.md.\n"
+     "\n"
+     "options:\n"
+     "  --customers all|FILE    every customer (default), or the ids in FILE, one a line (- stdin)\n"
+     "  --jobs N                rendering threads (default: the CPUs, at most 8)\n"
+     "  --emit NAME             the events' action (default optimal.channel)\n"
+     "  --dry-run               write nothing: print \"ID<TAB>output\" lines instead\n"
+     "  --seed N                seeds |random (per customer: N and the customer id)\n"
+     "  --chunk N               customers per transaction (default 256)\n"
+     "  --stop-after N          score at most N customers, then stop (resumable)\n"
+     "  --new-run               do not resume an unfinished run: start a new one\n"
+     "  --quiet                 no progress bar (there is none when stderr is not a terminal)\n"
+     "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --strict-providers\n"
+     "  --profile jinja|jinjava  --limit NAME=N\n"
+     "\n"
+     "exit status: 0 all scored, 1 some customers failed (counted, the first reported), 2 a usage\n"
+     "or database error, 130 interrupted (Ctrl-C: the chunks under way are finished and kept)\n"},
     {"disasm", "disasm TEMPLATE [options]     print the template's bytecode",
      "usage: jinn disasm TEMPLATE|- [options]\n"
      "\n"
@@ -277,6 +303,7 @@ typedef struct {
     cli_buf ctx_parts;   /* JSON object members, merged by a tiny {"a":..}+{"b":..} concatenation */
     int nparts;
     const char *providers;
+    const char *customer; /* --customer ID (with --providers sqlite:DB) */
     const char *out_path;
     const char *stdin_user; /* the option that reads stdin, to refuse a second one */
     uint64_t seed;
@@ -393,6 +420,7 @@ static int parse_render_args(int argc, char **argv, render_args *a)
         else if (!strcmp(s, "-D")) { NEED_ARG(); int r = add_define(a, next); if (r) return r; }
         else if (!strncmp(s, "-D", 2) && s[2]) { int r = add_define(a, s + 2); if (r) return r; }
         else if (!strcmp(s, "--providers")) { NEED_ARG(); a->providers = next; }
+        else if (!strcmp(s, "--customer")) { NEED_ARG(); a->customer = next; }
         else if (!strcmp(s, "--seed")) {
             NEED_ARG();
             char *end;
@@ -413,6 +441,13 @@ static int parse_render_args(int argc, char **argv, render_args *a)
         else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
         else if (!strcmp(s, "--autoescape")) a->cfg.autoescape = 1;
         else if (!strcmp(s, "--strict-providers")) a->cfg.strict_providers = 1;
+        else if (!strcmp(s, "--undefined")) {
+            NEED_ARG();
+            if (!strcmp(next, "default")) a->cfg.undefined = JINN_UNDEFINED_DEFAULT;
+            else if (!strcmp(next, "lenient")) a->cfg.undefined = JINN_UNDEFINED_LENIENT;
+            else if (!strcmp(next, "strict")) a->cfg.undefined = JINN_UNDEFINED_STRICT;
+            else return usage_error("--undefined %s: expected default, lenient or strict", next);
+        }
         else if (!strcmp(s, "-I") || (!strncmp(s, "-I", 2) && s[2])) {
             const char *dir = s[2] ? s + 2 : next;
             if (!s[2]) NEED_ARG();
@@ -457,6 +492,8 @@ static int parse_render_args(int argc, char **argv, render_args *a)
     }
     if (!a->template_path) return usage_error("%s", "no template given");
     if (a->providers && !strcmp(a->providers, "-") && claim_stdin(a, "--providers -")) return 2;
+    if (a->customer && (!a->providers || strncmp(a->providers, "sqlite:", 7)))
+        return usage_error("%s", "--customer needs --providers sqlite:DB");
     return 0;
 }
 
@@ -576,7 +613,28 @@ static int cmd_render(int argc, char **argv, bool disasm)
         snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - a.template_path) : 1, slash ? a.template_path : ".");
         jinn_env_add_search_path(env, dir[0] ? dir : "/");
     }
-    if (a.providers) {
+    if (a.providers && !strncmp(a.providers, "sqlite:", 7)) {
+        if (jinn_env_use_sqlite_provider(env, a.providers + 7, &res) != JINN_OK) {
+            if (a.errors_json) print_json_error(a.providers + 7, 0, 0, "error", "provider", res.text);
+            else fprintf(stderr, "jinn: %s\n", res.text);
+            jinn_result_clear(env, &res);
+            status = 2;
+            goto done;
+        }
+        if (a.customer) { /* the customer's attributes are the variable `customer` */
+            char *attrs = cli_customer_attributes(a.providers + 7, a.customer, err, sizeof err);
+            if (!attrs) {
+                if (a.errors_json) print_json_error(a.providers + 7, 0, 0, "error", "provider", err);
+                else fprintf(stderr, "jinn: %s\n", err);
+                status = 2;
+                goto done;
+            }
+            if (a.nparts++) cli_puts(&a.ctx_parts, ",");
+            cli_puts(&a.ctx_parts, "\"customer\": ");
+            cli_puts(&a.ctx_parts, attrs);
+            free(attrs);
+        }
+    } else if (a.providers) {
         size_t plen;
         char *ptext = read_file_msg(a.providers, &plen, err, sizeof err);
         if (!ptext) {
@@ -625,7 +683,7 @@ static int cmd_render(int argc, char **argv, bool disasm)
     }
     {
         arm_interrupt(a.timeout);
-        jinn_render_opts opts = {.context = ctx, .seed = a.seed, .interrupt = &g_interrupt};
+        jinn_render_opts opts = {.context = ctx, .seed = a.seed, .interrupt = &g_interrupt, .customer_id = a.customer};
         jinn_buf out = {0};
         jinn_status st = jinn_render(t, &opts, &out, &res);
         report_warnings(&a, name, res.warnings);
@@ -702,6 +760,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "test")) return cli_test(n, args);
     if (!strcmp(cmd, "repl")) return cli_repl(n, args);
     if (!strcmp(cmd, "check")) return cli_check(n, args);
+    if (!strcmp(cmd, "batch")) return cli_batch(n, args);
     if (!strcmp(cmd, "limits")) return cmd_limits(n, args);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("jinn %s\n", JINN_VERSION);

@@ -74,6 +74,12 @@ typedef void *(*jinn_alloc_fn)(void *user, void *ptr, size_t old_size, size_t ne
 /* ---- profiles and options -------------------------------------------------------------- */
 typedef enum { JINN_PROFILE_JINJA = 0, JINN_PROFILE_JINJAVA = 1 } jinn_profile;
 
+/* What an undefined value does, as Jinja2's Undefined classes: DEFAULT prints empty, is false
+ * and iterates as empty, and using an attribute of it is an error; LENIENT (ChainableUndefined)
+ * also lets x.a.b of an undefined x be undefined; STRICT (StrictUndefined) makes every use but
+ * `is defined` / `|default` an error. */
+typedef enum { JINN_UNDEFINED_DEFAULT = 0, JINN_UNDEFINED_LENIENT = 1, JINN_UNDEFINED_STRICT = 2 } jinn_undefined;
+
 /* ---- limits ------------------------------------------------------------------------------
  * On by default: templates are untrusted. Exceeding one is an error of kind JINN_ERR_LIMIT
  * naming the limit and its value. 0 means "no limit" only where noted. */
@@ -111,6 +117,7 @@ typedef struct {
     int keep_trailing_newline; /* default 0 */
     int autoescape;         /* default 0 */
     int strict_providers;   /* a missing provider value fails the render; default 0 */
+    jinn_undefined undefined; /* default JINN_UNDEFINED_DEFAULT */
     jinn_limits limits;     /* default: jinn_limits_init */
     jinn_progress_fn progress; /* default NULL */
     void *progress_user;

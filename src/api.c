@@ -95,6 +95,7 @@ static void rt_init(jrt *R, const jinn_config *cfg)
     R->alloc_user = cfg->alloc_user;
     R->profile = cfg->profile == JINN_PROFILE_JINJAVA ? PROF_JINJAVA : PROF_JINJA;
     R->autoescape = cfg->autoescape;
+    R->undef_mode = cfg->undefined;
     R->lim = &cfg->limits;
     R->fuel = cfg->limits.fuel > INT64_MAX ? INT64_MAX : (int64_t)cfg->limits.fuel;
     R->tick = 4096;

@@ -151,6 +151,7 @@ struct jrt {
     jbuf warnings;
     int nwarnings;
     int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
+    int undef_mode; /* jinn_undefined */
     uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */
     void *vm;       /* the running VM, for builtins that call back (map with a filter, macros) */
     void *env;      /* struct env * */

@@ -618,6 +618,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     value *base = sp;
     int loop_base = V->nloops;
     value a, b, r;
+    const bool strict = R->undef_mode == JINN_UNDEFINED_STRICT, lenient = R->undef_mode == JINN_UNDEFINED_LENIENT;
+    int default_filter = 0;
+    if (strict)
+        for (int i = 0; bi_filters[i].name; i++)
+            if (!strcmp(bi_filters[i].name, "default")) { default_filter = i; break; }
 
 #ifdef JINN_COMPUTED_GOTO
     static const void *const labels[] = {
@@ -642,6 +647,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 #define FAIL() goto fail
 #define OUT (&V->outs[V->nouts - 1])
 #define TICK(n) do { if (!rt_tick(R, (n))) FAIL(); } while (0)
+/* StrictUndefined: printing, testing, iterating or comparing an undefined value is an error */
+#define STRICT_CHECK(v) do { if ((v).t == JV_UNDEF && strict) { undef_error(R, (v)); FAIL(); } } while (0)
 /* after a write: the buffer being written may not pass output_bytes */
 #define CHECK_OUT() do { if (OUT->len > R->lim->output_bytes) { \
         rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes); FAIL(); } } while (0)
@@ -657,6 +664,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(PRINT)
         TICK(1);
         a = *--sp;
+        if (a.t == JV_UNDEF && strict) { undef_error(R, a); val_drop(R, a); FAIL(); }
         if (!write_value(R, OUT, a, ip->c)) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
         CHECK_OUT();
@@ -714,7 +722,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             val_drop(R, a);
             NEXT();
         }
-        if (a.t == JV_UNDEF) { undef_error(R, a); FAIL(); }
+        if (a.t == JV_UNDEF) {
+            if (lenient) NEXT(); /* ChainableUndefined: x.a.b stays undefined */
+            undef_error(R, a);
+            FAIL();
+        }
         if (a.t == JV_LIST && (a.f & JV_GROUP)) {
             r = op_getattr(R, a, name->s, name->len);
             if (r.t == JV_ERROR) FAIL();
@@ -729,6 +741,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(GETITEM)
         b = *--sp;
         a = sp[-1] = resolve(V, sp[-1]);
+        if (a.t == JV_UNDEF && lenient) { val_drop(R, b); NEXT(); }
         if (a.t == JV_DICT && b.t == JV_STR) {
             value *v = dict_get_jstr(a.u.m, b.u.s);
             if (v) {
@@ -778,6 +791,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         bool res;
         int op = ip->c;
         if (op <= 1) {
+            STRICT_CHECK(a);
+            STRICT_CHECK(b);
             res = val_equal(a, b) == (op == 0);
         } else if (op >= 6) {
             if (!op_contains(R, b, a, &res)) FAIL();
@@ -827,6 +842,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         FAIL();
     CASE(NOT)
         a = sp[-1];
+        STRICT_CHECK(a);
         sp[-1] = v_bool(!val_truthy(R, a));
         val_drop(R, a);
         NEXT();
@@ -834,16 +850,19 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         JUMP(ip->a);
     CASE(JUMP_IF_FALSE) {
         a = *--sp;
+        if (a.t == JV_UNDEF && strict) { undef_error(R, a); val_drop(R, a); FAIL(); }
         bool t = val_truthy(R, a);
         val_drop(R, a);
         if (!t) JUMP(ip->a);
         NEXT();
     }
     CASE(OR_JUMP)
+        STRICT_CHECK(sp[-1]);
         if (val_truthy(R, sp[-1])) JUMP(ip->a);
         val_drop(R, *--sp);
         NEXT();
     CASE(AND_JUMP)
+        STRICT_CHECK(sp[-1]);
         if (!val_truthy(R, sp[-1])) JUMP(ip->a);
         val_drop(R, *--sp);
         NEXT();
@@ -888,6 +907,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         int n = ip->c;
         const jbuiltin *bt = ip->op == OP_FILTER ? &bi_filters[ip->a] : ip->op == OP_TEST ? &bi_tests[ip->a] : &bi_functions[ip->a];
         value *args = sp - n;
+        /* StrictUndefined: a filter of an undefined value fails, but for |default */
+        if (strict && ip->op == OP_FILTER && n && args[0].t == JV_UNDEF && bt->fn != bi_filters[default_filter].fn) {
+            undef_error(R, args[0]);
+            FAIL();
+        }
         r = v_none();
         bool ok = bt->fn(R, args, n, &r);
         for (int i = 0; i < n; i++) val_drop(R, args[i]);
@@ -945,6 +969,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(FOR_PREP) {
         a = resolve(V, *--sp);
+        if (a.t == JV_UNDEF && strict) { undef_error(R, a); val_drop(R, a); FAIL(); }
         r = op_to_list(R, a);
         val_drop(R, a);
         if (r.t == JV_ERROR) FAIL();
@@ -1214,6 +1239,7 @@ fail:
 #undef OUT
 #undef TICK
 #undef CHECK_OUT
+#undef STRICT_CHECK
 }
 
 /* the top-level variables of a finished render as a JSON object (what JSON can hold) */

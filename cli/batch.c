@@ -1,0 +1,834 @@
+/*
+ * batch.c — `jinn batch`: score every customer of a SQLite event store with one template,
+ * on N threads sharing one compiled template, and write each decision back as an event.
+ *
+ *   jinn batch TEMPLATE --providers sqlite:crm.db [--customers all|FILE] [--jobs N]
+ *              [--emit optimal.channel] [--dry-run] [--seed N] [--chunk N] [--stop-after N]
+ *              [--new-run] [--quiet] [--trim-blocks] [--lstrip-blocks] [--strict-providers] ...
+ *
+ * The shape: the main thread reads customers (id, attributes) in chunks and queues them;
+ * workers take a chunk, render it customer by customer (the context is {"customer": the
+ * attributes}, the render's customer id is the customer's), and write the chunk's results in
+ * one transaction: an event per scored customer (action = --emit, params = {"type": "CTR",
+ * "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs.
+ *
+ * Resuming. Every run has a row in batch_runs, keyed by a fingerprint of what decides the
+ * results (the emit name, the template text, the seed, the whitespace options, the customer
+ * selection). A run that did not finish (Ctrl-C, a crash, --stop-after) is picked up by the
+ * next identical command: the customers that already have an event of this action from this
+ * run are skipped, so nothing committed is redone and nothing is lost. --new-run starts over.
+ *
+ * What goes through the engine is the public API only; the engine's env is not thread-safe
+ * for jinn_context_from_json / jinn_context_free / jinn_result_clear (they use the env's own
+ * allocation counters), so those calls are serialised by env_mu. jinn_render is not.
+ *
+ * Per-customer failures (a template error, a provider error, attributes that are not JSON)
+ * are counted, the first few reported, and never stop the batch. Exit status: 0 all scored,
+ * 1 some customers failed, 2 a usage error or the database could not be used, 130 Ctrl-C.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_REPORTED 5 /* per-customer error messages printed */
+
+/* ---- small helpers ------------------------------------------------------------------------- */
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) { fputs("jinn: out of memory\n", stderr); exit(2); }
+    return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+static double now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- one customer's attributes (also for `jinn render --customer ID`) --------------------- */
+
+char *cli_customer_attributes(const char *path, const char *id, char *err, size_t errcap)
+{
+    sqlite3 *db = NULL;
+    char *out = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        snprintf(err, errcap, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT attributes FROM customers WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errcap, "'%s': %s", path, sqlite3_errmsg(db));
+    } else {
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *a = (const char *)sqlite3_column_text(st, 0);
+            out = a ? xstrndup(a, (size_t)sqlite3_column_bytes(st, 0)) : xstrndup("{}", 2);
+        } else if (rc == SQLITE_DONE) {
+            snprintf(err, errcap, "no customer '%s' in '%s'", id, path);
+        } else {
+            snprintf(err, errcap, "'%s': %s", path, sqlite3_errmsg(db));
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+/* ---- a set of strings (the customers a resumed run already scored) -------------------------- */
+
+typedef struct {
+    char **slots;
+    size_t cap, n;
+} strset;
+
+static void set_add(strset *s, const char *k)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 1024;
+        char **ns = xmalloc(ncap * sizeof *ns);
+        memset(ns, 0, ncap * sizeof *ns);
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->slots[i]) continue;
+            size_t j = fnv1a(FNV_INIT, s->slots[i], strlen(s->slots[i])) & (ncap - 1);
+            while (ns[j]) j = (j + 1) & (ncap - 1);
+            ns[j] = s->slots[i];
+        }
+        free(s->slots);
+        s->slots = ns;
+        s->cap = ncap;
+    }
+    size_t j = fnv1a(FNV_INIT, k, strlen(k)) & (s->cap - 1);
+    while (s->slots[j]) {
+        if (!strcmp(s->slots[j], k)) return;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->slots[j] = xstrndup(k, strlen(k));
+    s->n++;
+}
+
+static int set_has(const strset *s, const char *k)
+{
+    if (!s->n) return 0;
+    size_t j = fnv1a(FNV_INIT, k, strlen(k)) & (s->cap - 1);
+    while (s->slots[j]) {
+        if (!strcmp(s->slots[j], k)) return 1;
+        j = (j + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+static void set_free(strset *s)
+{
+    for (size_t i = 0; i < s->cap; i++) free(s->slots[i]);
+    free(s->slots);
+}
+
+/* ---- chunks and the queue ------------------------------------------------------------------------ */
+
+typedef struct {
+    char *id;
+    char *attrs; /* JSON text, or NULL: the customer does not exist (--customers FILE) */
+    char *value; /* the trimmed output (ok) */
+    char *error; /* the failure (not ok) */
+    int warned;  /* the render warned (a missing provider value, ...) */
+} item;
+
+typedef struct chunk {
+    item *items;
+    int n;
+    struct chunk *next;
+} chunk;
+
+typedef struct {
+    /* set up once, read by all */
+    const jinn_template *t;
+    jinn_env *env;
+    const char *emit;
+    uint64_t seed;
+    int dry_run, progress;
+    int64_t run_id;
+    sqlite3 *wdb; /* the writer connection (guarded by write_mu) */
+    sqlite3_stmt *ins, *upd;
+    /* the queue */
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_nonempty, q_nonfull;
+    chunk *head, *tail;
+    int queued, q_cap, closed;
+    /* serialised env calls */
+    pthread_mutex_t env_mu;
+    /* results (write_mu) */
+    pthread_mutex_t write_mu;
+    long scored, errors, warned, todo;
+    int reported;
+    char *first_warning;
+    int write_failed;
+    double t0, last_draw;
+} batch;
+
+static int g_stop;        /* Ctrl-C once: stop queueing, finish the chunks under way */
+static int g_stop_hard;   /* twice: interrupt the renders too */
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) __atomic_store_n(&g_stop_hard, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+}
+
+static void queue_push(batch *B, chunk *c)
+{
+    pthread_mutex_lock(&B->q_mu);
+    while (B->queued >= B->q_cap) pthread_cond_wait(&B->q_nonfull, &B->q_mu);
+    c->next = NULL;
+    if (B->tail) B->tail->next = c;
+    else B->head = c;
+    B->tail = c;
+    B->queued++;
+    pthread_cond_signal(&B->q_nonempty);
+    pthread_mutex_unlock(&B->q_mu);
+}
+
+static chunk *queue_pop(batch *B)
+{
+    pthread_mutex_lock(&B->q_mu);
+    while (!B->head && !B->closed) pthread_cond_wait(&B->q_nonempty, &B->q_mu);
+    chunk *c = B->head;
+    if (c) {
+        B->head = c->next;
+        if (!B->head) B->tail = NULL;
+        B->queued--;
+        pthread_cond_signal(&B->q_nonfull);
+    }
+    pthread_mutex_unlock(&B->q_mu);
+    return c;
+}
+
+static void queue_close(batch *B)
+{
+    pthread_mutex_lock(&B->q_mu);
+    B->closed = 1;
+    pthread_cond_broadcast(&B->q_nonempty);
+    pthread_mutex_unlock(&B->q_mu);
+}
+
+static void chunk_free(chunk *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        free(c->items[i].id);
+        free(c->items[i].attrs);
+        free(c->items[i].value);
+        free(c->items[i].error);
+    }
+    free(c->items);
+    free(c);
+}
+
+/* ---- rendering one customer ------------------------------------------------------------------ */
+
+static char *first_line(const char *s)
+{
+    const char *nl = strchr(s, '\n');
+    return xstrndup(s, nl ? (size_t)(nl - s) : strlen(s));
+}
+
+static void score(batch *B, item *it, jinn_buf *out, char **warning)
+{
+    if (!it->attrs) { it->error = xstrndup("no such customer", 16); return; }
+    size_t alen = strlen(it->attrs);
+    char *ctxjson = xmalloc(alen + 16);
+    memcpy(ctxjson, "{\"customer\": ", 13);
+    memcpy(ctxjson + 13, it->attrs, alen);
+    memcpy(ctxjson + 13 + alen, "}", 2);
+    jinn_context *ctx = NULL;
+    jinn_result res;
+    pthread_mutex_lock(&B->env_mu);
+    jinn_status st = jinn_context_from_json(B->env, ctxjson, alen + 14, &ctx, &res);
+    if (st != JINN_OK) {
+        cli_buf m = {0};
+        cli_puts(&m, "the customer's attributes are not a JSON object: ");
+        cli_puts(&m, res.text ? res.text : "out of memory");
+        it->error = m.p;
+        jinn_result_clear(B->env, &res);
+    }
+    pthread_mutex_unlock(&B->env_mu);
+    free(ctxjson);
+    if (st != JINN_OK) return;
+    jinn_render_opts opts = {.context = ctx,
+                             .seed = B->seed ^ fnv1a(FNV_INIT, it->id, strlen(it->id)),
+                             .customer_id = it->id,
+                             .interrupt = &g_stop_hard};
+    st = jinn_render(B->t, &opts, out, &res);
+    if (st == JINN_OK) {
+        const char *p = out->data ? out->data : "";
+        size_t n = out->len;
+        while (n && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++, n--;
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\n' || p[n - 1] == '\t' || p[n - 1] == '\r')) n--;
+        it->value = xstrndup(p, n);
+    } else {
+        it->error = first_line(res.message ? res.message : res.text ? res.text : "out of memory");
+    }
+    if (res.warnings) {
+        it->warned = 1;
+        if (!*warning) *warning = first_line(res.warnings);
+    }
+    pthread_mutex_lock(&B->env_mu);
+    jinn_result_clear(B->env, &res);
+    jinn_context_free(ctx);
+    pthread_mutex_unlock(&B->env_mu);
+}
+
+/* ---- writing a chunk back --------------------------------------------------------------------- */
+
+/* params: {"type": "CTR", "value": V, "batch": ID}; V is the output when it is JSON, else a
+ * JSON string of it */
+static void params_json(cli_buf *b, const char *value, int64_t run_id)
+{
+    b->len = 0;
+    if (b->p) b->p[0] = 0;
+    cli_puts(b, "{\"type\": \"CTR\", \"value\": ");
+    json_error_t e;
+    json_t *j = *value ? json_loads(value, JSON_DECODE_ANY, &e) : NULL;
+    if (j) cli_puts(b, value);
+    else cli_json_string(b, value);
+    json_decref(j);
+    char tail[48];
+    snprintf(tail, sizeof tail, ", \"batch\": %lld}", (long long)run_id);
+    cli_puts(b, tail);
+}
+
+static void draw_progress(batch *B, int final)
+{
+    double now = now_mono();
+    if (!final && now - B->last_draw < 0.1) return;
+    B->last_draw = now;
+    long done = B->scored + B->errors;
+    double secs = now - B->t0;
+    double rate = secs > 0 ? (double)done / secs : 0;
+    double frac = B->todo > 0 ? (double)done / (double)B->todo : 1;
+    if (frac > 1) frac = 1;
+    char bar[31];
+    int fill = (int)(frac * 30);
+    for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+    bar[30] = 0;
+    long eta = rate > 0 && B->todo > done ? (long)((double)(B->todo - done) / rate + 0.5) : 0;
+    fprintf(stderr, "\r[%s] %ld/%ld %3d%% %.0f/s ETA %ld:%02ld  errors %ld ", bar, done, B->todo, (int)(frac * 100),
+            rate, eta / 60, eta % 60, B->errors);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void write_chunk(batch *B, chunk *c, const char *warning)
+{
+    pthread_mutex_lock(&B->write_mu);
+    long ok = 0, bad = 0;
+    for (int i = 0; i < c->n; i++) {
+        if (c->items[i].value) ok++;
+        else {
+            bad++;
+            if (B->reported < MAX_REPORTED) {
+                fprintf(stderr, "%scustomer %s: %s\n", B->progress ? "\r\033[K" : "", c->items[i].id,
+                        c->items[i].error ? c->items[i].error : "error");
+                B->reported++;
+            }
+        }
+    }
+    for (int i = 0; i < c->n; i++) B->warned += c->items[i].warned;
+    if (warning && !B->first_warning) B->first_warning = xstrndup(warning, strlen(warning));
+    if (B->dry_run) {
+        for (int i = 0; i < c->n; i++)
+            if (c->items[i].value) printf("%s\t%s\n", c->items[i].id, c->items[i].value);
+    } else if (!B->write_failed) {
+        int rc = sqlite3_exec(B->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        cli_buf params = {0};
+        sqlite3_int64 ts = (sqlite3_int64)time(NULL);
+        for (int i = 0; rc == SQLITE_OK && i < c->n; i++) {
+            if (!c->items[i].value) continue;
+            params_json(&params, c->items[i].value, B->run_id);
+            sqlite3_bind_text(B->ins, 1, c->items[i].id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(B->ins, 2, B->emit, -1, SQLITE_STATIC);
+            sqlite3_bind_text(B->ins, 3, params.p, (int)params.len, SQLITE_STATIC);
+            sqlite3_bind_int64(B->ins, 4, ts);
+            rc = sqlite3_step(B->ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            sqlite3_reset(B->ins);
+        }
+        free(params.p);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(B->upd, 1, ok);
+            sqlite3_bind_int64(B->upd, 2, bad);
+            sqlite3_bind_int64(B->upd, 3, B->run_id);
+            rc = sqlite3_step(B->upd) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            sqlite3_reset(B->upd);
+        }
+        if (rc == SQLITE_OK) rc = sqlite3_exec(B->wdb, "COMMIT", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            fprintf(stderr, "%sjinn: batch: writing the results failed: %s; stopping (committed chunks are kept)\n",
+                    B->progress ? "\r\033[K" : "", sqlite3_errmsg(B->wdb));
+            sqlite3_exec(B->wdb, "ROLLBACK", NULL, NULL, NULL);
+            B->write_failed = 1;
+            __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+            ok = 0;
+            bad = 0;
+        }
+    }
+    B->scored += ok;
+    B->errors += bad;
+    if (B->progress) draw_progress(B, 0);
+    pthread_mutex_unlock(&B->write_mu);
+}
+
+static void *worker(void *arg)
+{
+    batch *B = arg;
+    jinn_buf out = {0};
+    chunk *c;
+    while ((c = queue_pop(B))) {
+        char *warning = NULL;
+        for (int i = 0; i < c->n; i++) score(B, &c->items[i], &out, &warning);
+        write_chunk(B, c, warning);
+        free(warning);
+        chunk_free(c);
+    }
+    jinn_buf_free(B->env, &out);
+    return NULL;
+}
+
+/* ---- arguments ---------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *template_path, *db_path, *customers, *emit;
+    int jobs, chunk, dry_run, new_run, quiet;
+    long stop_after;
+    uint64_t seed;
+    jinn_config cfg;
+} batch_args;
+
+static int usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "jinn: batch: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(run 'jinn help batch' for usage)\n");
+    return 2;
+}
+
+static int parse_num(const char *s, long min, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || !*s || v < min) return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, batch_args *a)
+{
+    memset(a, 0, sizeof *a);
+    jinn_config_init(&a->cfg);
+    a->customers = "all";
+    a->emit = "optimal.channel";
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    a->jobs = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+    a->chunk = 256;
+    a->stop_after = -1;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        long v;
+#define NEED_ARG() do { if (!next) return usage("%s needs an argument", s); i++; } while (0)
+        if (!strcmp(s, "--providers")) {
+            NEED_ARG();
+            if (strncmp(next, "sqlite:", 7) || !next[7]) return usage("--providers %s: expected sqlite:PATH", next);
+            a->db_path = next + 7;
+        }
+        else if (!strcmp(s, "--customers")) { NEED_ARG(); a->customers = next; }
+        else if (!strcmp(s, "--emit")) { NEED_ARG(); if (!*next) return usage("%s", "--emit needs a name"); a->emit = next; }
+        else if (!strcmp(s, "--jobs") || !strcmp(s, "-j")) {
+            NEED_ARG();
+            if (!parse_num(next, 1, &v) || v > 256) return usage("--jobs %s: expected a number from 1 to 256", next);
+            a->jobs = (int)v;
+        }
+        else if (!strcmp(s, "--chunk")) {
+            NEED_ARG();
+            if (!parse_num(next, 1, &v) || v > 100000) return usage("--chunk %s: expected a number from 1 to 100000", next);
+            a->chunk = (int)v;
+        }
+        else if (!strcmp(s, "--stop-after")) {
+            NEED_ARG();
+            if (!parse_num(next, 0, &v)) return usage("--stop-after %s: expected a number", next);
+            a->stop_after = v;
+        }
+        else if (!strcmp(s, "--seed")) {
+            NEED_ARG();
+            char *end;
+            errno = 0;
+            unsigned long long sv = strtoull(next, &end, 10);
+            if (errno || *end || !*next || next[0] == '-') return usage("--seed %s: expected a non-negative integer", next);
+            a->seed = sv;
+        }
+        else if (!strcmp(s, "--limit")) {
+            NEED_ARG();
+            const char *eq = strchr(next, '=');
+            char name[64];
+            if (!eq || !parse_num(eq + 1, 0, &v)) return usage("--limit %s: expected NAME=NUMBER", next);
+            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
+            if (jinn_limits_set(&a->cfg.limits, name, (uint64_t)v) != JINN_OK) return usage("--limit: unknown limit '%s'", name);
+        }
+        else if (!strcmp(s, "--profile")) {
+            NEED_ARG();
+            if (!strcmp(next, "jinja")) a->cfg.profile = JINN_PROFILE_JINJA;
+            else if (!strcmp(next, "jinjava")) a->cfg.profile = JINN_PROFILE_JINJAVA;
+            else return usage("--profile %s: expected jinja or jinjava", next);
+        }
+        else if (!strcmp(s, "--dry-run")) a->dry_run = 1;
+        else if (!strcmp(s, "--new-run")) a->new_run = 1;
+        else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) a->quiet = 1;
+        else if (!strcmp(s, "--trim-blocks")) a->cfg.trim_blocks = 1;
+        else if (!strcmp(s, "--lstrip-blocks")) a->cfg.lstrip_blocks = 1;
+        else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
+        else if (!strcmp(s, "--strict-providers")) a->cfg.strict_providers = 1;
+        else if (s[0] == '-' && s[1]) return usage("unknown option '%s'", s);
+        else if (!a->template_path) a->template_path = s;
+        else return usage("unexpected argument '%s' (one template at a time)", s);
+#undef NEED_ARG
+    }
+    if (!a->template_path) return usage("%s", "no template given");
+    if (!a->db_path) return usage("%s", "--providers sqlite:PATH is required");
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------------------------ */
+
+static int db_fail(sqlite3 *db, const char *what)
+{
+    fprintf(stderr, "jinn: batch: %s: %s\n", what, sqlite3_errmsg(db));
+    return 2;
+}
+
+/* Find the unfinished run with this fingerprint, or start one. Sets B->run_id; *resumed. */
+static int start_run(batch *B, const batch_args *a, const char *fingerprint, int *resumed)
+{
+    sqlite3 *db = B->wdb;
+    if (sqlite3_exec(db,
+                     "CREATE TABLE IF NOT EXISTS batch_runs(\n"
+                     "  id INTEGER PRIMARY KEY,      -- recorded in each event's params as \"batch\"\n"
+                     "  action TEXT NOT NULL,        -- the --emit name\n"
+                     "  template TEXT NOT NULL,      -- the template's path, for people\n"
+                     "  fingerprint TEXT NOT NULL,   -- what decides the results: an identical command resumes\n"
+                     "  started INTEGER NOT NULL, finished INTEGER,  -- unix seconds; finished NULL: resumable\n"
+                     "  scored INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(db, "creating batch_runs");
+    sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS events_by_action ON events(action, customer_id)", NULL, NULL, NULL);
+    sqlite3_stmt *st;
+    *resumed = 0;
+    if (!a->new_run) {
+        if (sqlite3_prepare_v2(db,
+                               "SELECT id FROM batch_runs WHERE action = ?1 AND fingerprint = ?2 AND finished IS NULL "
+                               "ORDER BY id DESC LIMIT 1",
+                               -1, &st, NULL) != SQLITE_OK)
+            return db_fail(db, "reading batch_runs");
+        sqlite3_bind_text(st, 1, a->emit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, fingerprint, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            B->run_id = sqlite3_column_int64(st, 0);
+            *resumed = 1;
+        }
+        sqlite3_finalize(st);
+    }
+    if (*resumed) {
+        /* failed customers are retried: the error count starts again */
+        char sql[96];
+        snprintf(sql, sizeof sql, "UPDATE batch_runs SET errors = 0 WHERE id = %lld", (long long)B->run_id);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_fail(db, "updating batch_runs");
+        return 0;
+    }
+    if (sqlite3_prepare_v2(db, "INSERT INTO batch_runs(action, template, fingerprint, started) VALUES(?1, ?2, ?3, ?4)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, "writing batch_runs");
+    sqlite3_bind_text(st, 1, a->emit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->template_path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return db_fail(db, "writing batch_runs");
+    B->run_id = sqlite3_last_insert_rowid(db);
+    return 0;
+}
+
+/* The customers a resumed run already scored. */
+static int load_done(batch *B, const char *emit, strset *done)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(B->wdb,
+                           "SELECT customer_id FROM events WHERE action = ?1 AND json_extract(params, '$.batch') = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(B->wdb, "reading the events of the run");
+    sqlite3_bind_text(st, 1, emit, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, B->run_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (id) set_add(done, id);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int cli_batch(int argc, char **argv)
+{
+    batch_args a;
+    int r = parse_args(argc, argv, &a);
+    if (r) return r;
+    size_t srclen;
+    char *src = cli_read_file(a.template_path, &srclen);
+    if (!src) return 2;
+
+    batch B;
+    memset(&B, 0, sizeof B);
+    B.emit = a.emit;
+    B.seed = a.seed;
+    B.dry_run = a.dry_run;
+    B.progress = !a.quiet && isatty(2);
+    B.q_cap = 2 * a.jobs;
+    int status = 0;
+    jinn_template *t = NULL;
+    sqlite3 *rdb = NULL;
+    sqlite3_stmt *sel = NULL;
+    FILE *idfile = NULL;
+    strset done = {0};
+    jinn_result res;
+
+    jinn_env *env = jinn_env_new(&a.cfg);
+    if (!env) { free(src); fputs("jinn: out of memory\n", stderr); return 2; }
+    B.env = env;
+    if (jinn_env_use_sqlite_provider(env, a.db_path, &res) != JINN_OK) {
+        fprintf(stderr, "jinn: batch: %s\n", res.text ? res.text : "cannot install the provider");
+        jinn_result_clear(env, &res);
+        status = 2;
+        goto out;
+    }
+    if (jinn_compile(env, a.template_path, src, srclen, &t, &res) != JINN_OK) {
+        cli_print_diag(stderr, res.message ? res.message : "error\n");
+        jinn_result_clear(env, &res);
+        status = 1;
+        goto out;
+    }
+    B.t = t;
+
+    /* the reading connection (customers) and, unless --dry-run, the writing one */
+    if (sqlite3_open_v2(a.db_path, &rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        status = db_fail(rdb, a.db_path);
+        goto out;
+    }
+    sqlite3_busy_timeout(rdb, 10000);
+    if (!a.dry_run) {
+        if (sqlite3_open_v2(a.db_path, &B.wdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+            status = db_fail(B.wdb, a.db_path);
+            goto out;
+        }
+        sqlite3_busy_timeout(B.wdb, 10000);
+        /* WAL: the providers' readers never wait for the batch's writes, nor it for them */
+        sqlite3_exec(B.wdb, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        char fp[200];
+        uint64_t h = fnv1a(FNV_INIT, src, srclen);
+        snprintf(fp, sizeof fp, "%016llx seed=%llu trim=%d lstrip=%d keepnl=%d strict=%d profile=%d customers=%s",
+                 (unsigned long long)h, (unsigned long long)a.seed, a.cfg.trim_blocks, a.cfg.lstrip_blocks,
+                 a.cfg.keep_trailing_newline, a.cfg.strict_providers, (int)a.cfg.profile, a.customers);
+        int resumed;
+        if ((status = start_run(&B, &a, fp, &resumed))) goto out;
+        if (resumed && (status = load_done(&B, a.emit, &done))) goto out;
+        if (resumed)
+            fprintf(stderr, "jinn: batch: resuming run %lld: %zu customers already scored\n", (long long)B.run_id, done.n);
+        if (sqlite3_prepare_v2(B.wdb, "INSERT INTO events(customer_id, action, params, timestamp) VALUES(?1, ?2, ?3, ?4)",
+                               -1, &B.ins, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(B.wdb, "UPDATE batch_runs SET scored = scored + ?1, errors = errors + ?2 WHERE id = ?3", -1,
+                               &B.upd, NULL) != SQLITE_OK) {
+            status = db_fail(B.wdb, "preparing the writes");
+            goto out;
+        }
+    }
+
+    int all = !strcmp(a.customers, "all");
+    if (all) {
+        sqlite3_stmt *cnt;
+        if (sqlite3_prepare_v2(rdb, "SELECT count(*) FROM customers", -1, &cnt, NULL) != SQLITE_OK) {
+            status = db_fail(rdb, "counting the customers");
+            goto out;
+        }
+        if (sqlite3_step(cnt) == SQLITE_ROW) B.todo = sqlite3_column_int64(cnt, 0) - (long)done.n;
+        sqlite3_finalize(cnt);
+        if (sqlite3_prepare_v2(rdb, "SELECT id, attributes FROM customers ORDER BY id", -1, &sel, NULL) != SQLITE_OK) {
+            status = db_fail(rdb, "reading the customers");
+            goto out;
+        }
+    } else {
+        idfile = strcmp(a.customers, "-") ? fopen(a.customers, "r") : stdin;
+        if (!idfile) {
+            fprintf(stderr, "jinn: batch: cannot read '%s': %s\n", a.customers, strerror(errno));
+            status = 2;
+            goto out;
+        }
+        if (sqlite3_prepare_v2(rdb, "SELECT id, attributes FROM customers WHERE id = ?1", -1, &sel, NULL) != SQLITE_OK) {
+            status = db_fail(rdb, "reading the customers");
+            goto out;
+        }
+        B.todo = -1; /* unknown: no ETA */
+    }
+    if (a.stop_after >= 0 && (B.todo < 0 || B.todo > a.stop_after)) B.todo = a.stop_after;
+
+    pthread_mutex_init(&B.q_mu, NULL);
+    pthread_mutex_init(&B.env_mu, NULL);
+    pthread_mutex_init(&B.write_mu, NULL);
+    pthread_cond_init(&B.q_nonempty, NULL);
+    pthread_cond_init(&B.q_nonfull, NULL);
+    struct sigaction sa, old_sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_sa);
+
+    B.t0 = now_mono();
+    pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th);
+    int nth = 0;
+    for (; nth < a.jobs; nth++)
+        if (pthread_create(&th[nth], NULL, worker, &B) != 0) break;
+    if (!nth) {
+        fputs("jinn: batch: cannot start a thread\n", stderr);
+        status = 2;
+    }
+
+    /* the producer: chunks of customers not yet scored by this run */
+    long queued = 0;
+    int read_failed = 0, stopped = 0;
+    char *line = NULL;
+    size_t linecap = 0;
+    while (nth) {
+        chunk *c = xmalloc(sizeof *c);
+        c->items = xmalloc((size_t)a.chunk * sizeof *c->items);
+        c->n = 0;
+        int eof = 0;
+        while (c->n < a.chunk && !(a.stop_after >= 0 && queued >= a.stop_after)) {
+            const char *id = NULL, *attrs = NULL;
+            if (all) {
+                int rc = sqlite3_step(sel);
+                if (rc != SQLITE_ROW) {
+                    if (rc != SQLITE_DONE) { db_fail(rdb, "reading the customers"); read_failed = 1; }
+                    eof = 1;
+                    break;
+                }
+                id = (const char *)sqlite3_column_text(sel, 0);
+                attrs = (const char *)sqlite3_column_text(sel, 1);
+                if (!id) continue;
+                if (!attrs) attrs = "{}";
+            } else {
+                ssize_t n = getline(&line, &linecap, idfile);
+                if (n < 0) { eof = 1; break; }
+                while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
+                if (!n || line[0] == '#') continue;
+                id = line;
+                sqlite3_reset(sel);
+                sqlite3_bind_text(sel, 1, id, -1, SQLITE_TRANSIENT);
+                if (sqlite3_step(sel) == SQLITE_ROW) {
+                    attrs = (const char *)sqlite3_column_text(sel, 1);
+                    if (!attrs) attrs = "{}";
+                }
+            }
+            if (set_has(&done, id)) continue;
+            item *it = &c->items[c->n++];
+            memset(it, 0, sizeof *it);
+            it->id = xstrndup(id, strlen(id));
+            it->attrs = attrs ? xstrndup(attrs, strlen(attrs)) : NULL;
+            queued++;
+        }
+        if (__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) {
+            stopped = 1;
+            chunk_free(c);
+            break;
+        }
+        if (c->n) queue_push(&B, c);
+        else chunk_free(c);
+        if (eof) break;
+        if (a.stop_after >= 0 && queued >= a.stop_after) { stopped = 1; break; }
+    }
+    free(line);
+    queue_close(&B);
+    for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
+    free(th);
+    sigaction(SIGINT, &old_sa, NULL);
+    double secs = now_mono() - B.t0;
+    if (B.progress) draw_progress(&B, 1);
+    int interrupted = __atomic_load_n(&g_stop, __ATOMIC_RELAXED) && !B.write_failed;
+    if (interrupted) stopped = 1;
+
+    if (!a.dry_run && nth && !stopped && !read_failed && !B.write_failed) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "UPDATE batch_runs SET finished = %lld WHERE id = %lld", (long long)time(NULL),
+                 (long long)B.run_id);
+        if (sqlite3_exec(B.wdb, sql, NULL, NULL, NULL) != SQLITE_OK) status = db_fail(B.wdb, "finishing the run");
+    }
+    if (B.errors > B.reported) fprintf(stderr, "... and %ld more failed customers\n", B.errors - B.reported);
+    if (B.warned)
+        fprintf(stderr, "%ld customers had warnings, the first: %s\n", B.warned,
+                B.first_warning ? B.first_warning : "(none)");
+    if (!a.dry_run && nth)
+        fprintf(stderr, "%s run %lld: ", stopped ? "stopped" : "finished", (long long)B.run_id);
+    fprintf(stderr, "%ld customers scored, %ld errors, %.2f s, %.0f customers/s\n", B.scored, B.errors, secs,
+            secs > 0 ? (double)(B.scored + B.errors) / secs : 0.0);
+    if (stopped && !a.dry_run && nth)
+        fprintf(stderr, "jinn: batch: run the same command again to resume run %lld\n", (long long)B.run_id);
+    if (!status) {
+        if (read_failed || B.write_failed) status = 2;
+        else if (interrupted) status = 130;
+        else if (B.errors) status = 1;
+    }
+    free(B.first_warning);
+    pthread_mutex_destroy(&B.q_mu);
+    pthread_mutex_destroy(&B.env_mu);
+    pthread_mutex_destroy(&B.write_mu);
+    pthread_cond_destroy(&B.q_nonempty);
+    pthread_cond_destroy(&B.q_nonfull);
+out:
+    if (idfile && idfile != stdin) fclose(idfile);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(B.ins);
+    sqlite3_finalize(B.upd);
+    sqlite3_close(rdb);
+    sqlite3_close(B.wdb);
+    set_free(&done);
+    jinn_template_free(t);
+    jinn_env_free(env);
+    free(src);
+    return status;
+}
