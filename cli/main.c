@@ -99,6 +99,11 @@ static const command_help commands[] = {
      "unknown filters, tests and tags, lint warnings), not just the first. --format json prints\n"
      "one JSON object per diagnostic. Exit 0 with no errors (warnings allowed), 1 with any\n"
      "error, 2 on a usage error or an unreadable file.\n"},
+    {"builtins", "builtins [--json]             list the builtin filters, tests, functions",
+     "usage: jinn builtins [--json]\n"
+     "\n"
+     "List every builtin filter, test and global function; with --json, also their parameters\n"
+     "and the dict, list and str methods, for editors and documentation.\n"},
     {"limits", "limits [--limit NAME=N]...     print the limits renders run with",
      "usage: jinn limits [--limit NAME=N]...\n"
      "\n"
@@ -723,6 +728,36 @@ static bool wants_help(int argc, char **argv)
     return argc > 0 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
 }
 
+/* jinn builtins [--json]: the builtin filters, tests, functions and methods */
+static int cmd_builtins(int argc, char **argv)
+{
+    bool json = argc == 1 && !strcmp(argv[0], "--json");
+    if (argc > 1 || (argc == 1 && !json)) return usage_error("builtins: expected no argument or --json, not '%s'", argv[0]);
+    jinn_env *env = jinn_env_new(NULL);
+    jinn_buf out = {0};
+    if (!env || jinn_builtins_json(env, &out) != JINN_OK) { fprintf(stderr, "jinn: out of memory\n"); return 1; }
+    if (json) {
+        fwrite(out.data, 1, out.len, stdout);
+    } else {
+        /* a compact listing: "filters: a b c", from the same JSON */
+        json_error_t e;
+        json_t *root = json_loadb(out.data, out.len, 0, &e);
+        const char *kinds[] = {"filters", "tests", "functions"};
+        for (int k = 0; root && k < 3; k++) {
+            json_t *arr = json_object_get(root, kinds[k]);
+            printf("%s (%zu):", kinds[k], json_array_size(arr));
+            size_t i;
+            json_t *x;
+            json_array_foreach(arr, i, x) printf(" %s", json_string_value(json_object_get(x, "name")));
+            printf("\n");
+        }
+        json_decref(root);
+    }
+    jinn_buf_free(env, &out);
+    jinn_env_free(env);
+    return 0;
+}
+
 /* jinn limits [--limit NAME=N]...: the limits a render runs with */
 static int cmd_limits(int argc, char **argv)
 {
@@ -762,6 +797,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check")) return cli_check(n, args);
     if (!strcmp(cmd, "batch")) return cli_batch(n, args);
     if (!strcmp(cmd, "limits")) return cmd_limits(n, args);
+    if (!strcmp(cmd, "builtins")) return cmd_builtins(n, args);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("jinn %s\n", JINN_VERSION);
         return 0;

@@ -234,6 +234,11 @@ void jinn_result_clear(jinn_env *env, jinn_result *res);
 jinn_status jinn_check(jinn_env *env, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings);
 
+/* Every builtin filter, test, function and method with its parameters, as JSON:
+ * {"filters": [{"name": "sort", "params": ["value", "reverse", ...], "required": 1}, ...],
+ *  "tests": [...], "functions": [...], "methods": {"dict": [...], "list": [...], "str": [...]}} */
+jinn_status jinn_builtins_json(jinn_env *env, jinn_buf *out);
+
 /* A disassembly of the template's bytecode, as `jinn disasm` prints it. */
 jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out);
 

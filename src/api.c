@@ -427,3 +427,34 @@ jinn_status jinn_env_use_json_provider(jinn_env *E, const char *json, size_t len
     }
     return JINN_OK;
 }
+
+static bool builtin_table_json(jrt *R, jbuf *b, const jbuiltin *table)
+{
+    bool ok = buf_putc(R, b, '[');
+    for (const jbuiltin *x = table; ok && x->name; x++) {
+        bi_sig sig;
+        bi_parse_sig(x, &sig);
+        ok = buf_printf(R, b, "%s\n  {\"name\": \"%s\", \"params\": [", x == table ? "" : ",", x->name);
+        for (int i = 0; ok && i < sig.nslots; i++)
+            ok = buf_printf(R, b, "%s\"%.*s\"", i ? ", " : "", (int)sig.lens[i], sig.names[i]);
+        ok = ok && buf_printf(R, b, "], \"required\": %d}", x->nreq);
+    }
+    return ok && buf_puts(R, b, "]");
+}
+
+jinn_status jinn_builtins_json(jinn_env *E, jinn_buf *out)
+{
+    if (!E || !out) return JINN_USAGE;
+    jrt *R = &E->R;
+    jbuf b = {out->data, out->len, out->cap};
+    bool ok = buf_puts(R, &b, "{\"filters\": ") && builtin_table_json(R, &b, bi_filters) &&
+              buf_puts(R, &b, ",\n\"tests\": ") && builtin_table_json(R, &b, bi_tests) &&
+              buf_puts(R, &b, ",\n\"functions\": ") && builtin_table_json(R, &b, bi_functions) &&
+              buf_puts(R, &b, ",\n\"methods\": {\"dict\": ") && builtin_table_json(R, &b, bi_dict_methods) &&
+              buf_puts(R, &b, ",\n\"list\": ") && builtin_table_json(R, &b, bi_list_methods) &&
+              buf_puts(R, &b, ",\n\"str\": ") && builtin_table_json(R, &b, bi_str_methods) && buf_puts(R, &b, "}}\n");
+    out->data = b.p;
+    out->len = b.len;
+    out->cap = b.cap;
+    return ok ? JINN_OK : JINN_NOMEM;
+}

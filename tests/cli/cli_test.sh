@@ -66,6 +66,9 @@ expect 1 "" "limit 'fuel' exceeded: more than 500 units" -- render "$T/slow.jinj
 expect 2 "" "--limit: unknown limit 'bogus'" -- render "$T/hello.jinja" --limit bogus=1
 expect 2 "" "--limit fuel: expected NAME=NUMBER" -- render "$T/hello.jinja" --limit fuel
 expect 2 "" "--timeout -1: expected a positive number of seconds" -- render "$T/hello.jinja" --timeout -1
+out=$("$JINN" builtins --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(sorted(f['name'] for f in d['filters'] if f['name'] in ('sort','groupby','regex_replace','tojson')), [f for f in d['filters'] if f['name']=='sort'][0]['params'])")
+if [ "$out" = "['groupby', 'regex_replace', 'sort', 'tojson'] ['value', 'reverse', 'case_sensitive', 'attribute']" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins --json: $out"; fi
+expect 2 "" "builtins: expected no argument or --json" -- builtins --yaml
 out=$("$JINN" limits --limit fuel=42)
 if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
 expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
