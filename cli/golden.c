@@ -125,6 +125,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
     jinn_config cfg;
     jinn_config_init(&cfg);
     uint64_t seed = 0;
+    char syn[6][64], lsp[256], lcp[256];
     char name[256];
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -147,6 +148,13 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             else if (!strcmp(line, "autoescape")) cfg.autoescape = 1;
             else if (!strcmp(line, "strict_providers")) cfg.strict_providers = 1;
             else if (!strcmp(line, "profile=jinjava")) cfg.profile = JINN_PROFILE_JINJAVA;
+            else if (!strncmp(line, "syntax=", 7) &&
+                     sscanf(line + 7, "%63s %63s %63s %63s %63s %63s", syn[0], syn[1], syn[2], syn[3], syn[4], syn[5]) == 6) {
+                cfg.block_start = syn[0]; cfg.block_end = syn[1]; cfg.variable_start = syn[2];
+                cfg.variable_end = syn[3]; cfg.comment_start = syn[4]; cfg.comment_end = syn[5];
+            }
+            else if (!strncmp(line, "line_statement_prefix=", 22)) { snprintf(lsp, sizeof lsp, "%s", line + 22); cfg.line_statement_prefix = lsp; }
+            else if (!strncmp(line, "line_comment_prefix=", 20)) { snprintf(lcp, sizeof lcp, "%s", line + 20); cfg.line_comment_prefix = lcp; }
             else if (!strcmp(line, "undefined=strict")) cfg.undefined = JINN_UNDEFINED_STRICT;
             else if (!strcmp(line, "undefined=lenient")) cfg.undefined = JINN_UNDEFINED_LENIENT;
             else if (!strcmp(line, "profile=jinja")) cfg.profile = JINN_PROFILE_JINJA;

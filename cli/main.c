@@ -39,6 +39,8 @@ typedef struct {
     "  --profile jinja|jinjava printing style and truthiness (default jinja)\n" \
     "  --limit NAME=N          change a limit (repeatable; see 'jinn limits')\n" \
     "  --undefined MODE        default, lenient (chainable) or strict undefined values\n" \
+    "  --syntax \"BS BE VS VE CS CE\"  other delimiters, e.g. \"<% %> ${ } <%# %>\"\n" \
+    "  --line-statement-prefix P  --line-comment-prefix P   line statements / comments\n" \
     "  -I DIR                  where include/import find templates (repeatable; then the template's folder)\n" \
     "  --timeout SECONDS       stop the render after this long (Ctrl-C stops it too)\n"
 
@@ -316,6 +318,7 @@ typedef struct {
     jinn_config cfg;
     double timeout;      /* --timeout SECONDS, 0: none */
     const char *incdirs[32]; /* -I DIR: where include / import look */
+    char syntax[6][64];  /* --syntax "BS BE VS VE CS CE" */
     int nincdirs;
 } render_args;
 
@@ -446,6 +449,17 @@ static int parse_render_args(int argc, char **argv, render_args *a)
         else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
         else if (!strcmp(s, "--autoescape")) a->cfg.autoescape = 1;
         else if (!strcmp(s, "--strict-providers")) a->cfg.strict_providers = 1;
+        else if (!strcmp(s, "--syntax")) {
+            NEED_ARG();
+            int k = sscanf(next, "%63s %63s %63s %63s %63s %63s", a->syntax[0], a->syntax[1], a->syntax[2], a->syntax[3],
+                           a->syntax[4], a->syntax[5]);
+            if (k != 6) return usage_error("--syntax '%s': expected six delimiters: BLOCK_START BLOCK_END VARIABLE_START VARIABLE_END COMMENT_START COMMENT_END", next);
+            a->cfg.block_start = a->syntax[0]; a->cfg.block_end = a->syntax[1];
+            a->cfg.variable_start = a->syntax[2]; a->cfg.variable_end = a->syntax[3];
+            a->cfg.comment_start = a->syntax[4]; a->cfg.comment_end = a->syntax[5];
+        }
+        else if (!strcmp(s, "--line-statement-prefix")) { NEED_ARG(); a->cfg.line_statement_prefix = next; }
+        else if (!strcmp(s, "--line-comment-prefix")) { NEED_ARG(); a->cfg.line_comment_prefix = next; }
         else if (!strcmp(s, "--undefined")) {
             NEED_ARG();
             if (!strcmp(next, "default")) a->cfg.undefined = JINN_UNDEFINED_DEFAULT;

@@ -173,24 +173,28 @@ static void lex_fail(lexer *L, token *t, const char *at, const char *msg, const 
     t->pos = (uint32_t)(at - L->src);
 }
 
-/* '{% raw %}': find the matching '{% endraw %}' and make its body one text token. */
+/* '{% raw %}': find the matching '{% endraw %}' and make its body one text token (with the
+ * configured delimiters when there are). */
 static int lex_raw(lexer *L, token *t, const char *tagstart)
 {
-    /* L->cur is just after "raw"; expect [ws] [-+]? "%}" */
+    const char *bs = L->custom ? L->bs : "{%", *be = L->custom ? L->be : "%}";
+    size_t bsl = strlen(bs), bel = strlen(be);
+    /* L->cur is just after "raw"; expect [ws] [-+]? block end */
     const char *p = L->cur;
     while (p < L->end && is_ws(*p)) p++;
     char close_marker = 0;
     if (p < L->end && (*p == '-' || *p == '+')) close_marker = *p++;
-    if (p + 1 >= L->end || p[0] != '%' || p[1] != '}') {
-        lex_fail(L, t, p, "expected '%%}' after 'raw'%.*s", "", 0);
+    if ((size_t)(L->end - p) < bel || memcmp(p, be, bel)) {
+        diag_error(L->D, JINN_ERR_SYNTAX, (uint32_t)(p - L->src), "expected '%s' after 'raw'", be);
+        t->type = -1;
         return 1;
     }
-    p += 2;
+    p += bel;
     for (const char *q = p; q < L->end; q++) {
-        q = memchr(q, '{', (size_t)(L->end - q));
+        q = memchr(q, bs[0], (size_t)(L->end - q));
         if (!q) break;
-        if (q + 1 >= L->end || q[1] != '%') continue;
-        const char *r = q + 2;
+        if ((size_t)(L->end - q) < bsl || memcmp(q, bs, bsl)) continue;
+        const char *r = q + bsl;
         char open_marker = 0;
         if (r < L->end && (*r == '-' || *r == '+')) open_marker = *r++;
         while (r < L->end && is_ws(*r)) r++;
@@ -199,7 +203,7 @@ static int lex_raw(lexer *L, token *t, const char *tagstart)
         while (r < L->end && is_ws(*r)) r++;
         char end_marker = 0;
         if (r < L->end && (*r == '-' || *r == '+')) end_marker = *r++;
-        if (r + 1 >= L->end || r[0] != '%' || r[1] != '}') continue;
+        if ((size_t)(L->end - r) < bel || memcmp(r, be, bel)) continue;
         /* body is [p, q) */
         const char *a = p, *b = q;
         if (close_marker == '-') while (a < b && is_ws(*a)) a++;
@@ -209,7 +213,7 @@ static int lex_raw(lexer *L, token *t, const char *tagstart)
             while (w > a && (w[-1] == ' ' || w[-1] == '\t')) w--;
             if (w == L->src || w[-1] == '\n') b = w;
         }
-        L->cur = r + 2;
+        L->cur = r + bel;
         after_close(L, end_marker, 1);
         L->cond = yycTEXT;
         if (a == b) return 0;
@@ -220,7 +224,8 @@ static int lex_raw(lexer *L, token *t, const char *tagstart)
         return 1;
     }
     L->D->incomplete = 1;
-    lex_fail(L, t, tagstart, "unclosed 'raw' block: no '{%% endraw %%}' follows%.*s", "", 0);
+    diag_error(L->D, JINN_ERR_SYNTAX, (uint32_t)(tagstart - L->src), "unclosed 'raw' block: no '%s endraw %s' follows", bs, be);
+    t->type = -1;
     return 1;
 }
 
@@ -242,6 +247,176 @@ static int looks_like_broken_tag(lexer *L, const char *brace)
             return 1;
         }
         if (r[0] == '{' && (r[1] == '%' || r[1] == '{' || r[1] == '#')) return 0;
+    }
+    return 0;
+}
+
+/* ---- a configured syntax ------------------------------------------------------------------
+ * Custom delimiters and line statements/comments are scanned here in C; the re2c rules above
+ * and below keep the default syntax fast. */
+void lex_set_syntax(lexer *L, const lex_syntax *sy)
+{
+    L->bs = sy->bs ? sy->bs : "{%"; L->be = sy->be ? sy->be : "%}";
+    L->vs = sy->vs ? sy->vs : "{{"; L->ve = sy->ve ? sy->ve : "}}";
+    L->cs = sy->cs ? sy->cs : "{#"; L->ce = sy->ce ? sy->ce : "#}";
+    L->lsp = sy->lsp && *sy->lsp ? sy->lsp : NULL;
+    L->lcp = sy->lcp && *sy->lcp ? sy->lcp : NULL;
+    L->bsl = strlen(L->bs); L->bel = strlen(L->be); L->vsl = strlen(L->vs); L->vel = strlen(L->ve);
+    L->csl = strlen(L->cs); L->cel = strlen(L->ce);
+    L->lspl = L->lsp ? strlen(L->lsp) : 0; L->lcpl = L->lcp ? strlen(L->lcp) : 0;
+    L->custom = sy->bs || sy->be || sy->vs || sy->ve || sy->cs || sy->ce || L->lsp || L->lcp;
+}
+
+static const char *find_str(const char *p, const char *end, const char *s, size_t n)
+{
+    if (!n || (size_t)(end - p) < n) return NULL;
+    for (const char *q = p; (q = memchr(q, s[0], (size_t)(end - q) - n + 1)); q++)
+        if (!memcmp(q, s, n)) return q;
+    return NULL;
+}
+
+/* the next line (after p) whose first non-blank characters are the line statement prefix */
+static const char *find_line_stmt(lexer *L, const char *p)
+{
+    for (const char *ls = p; ls < L->end;) {
+        if (ls == L->src || ls[-1] == '\n') {
+            const char *q = ls;
+            while (q < L->end && (*q == ' ' || *q == '\t')) q++;
+            if ((size_t)(L->end - q) >= L->lspl && !memcmp(q, L->lsp, L->lspl)) return ls;
+        }
+        const char *nl = memchr(ls, '\n', (size_t)(L->end - ls));
+        if (!nl) break;
+        ls = nl + 1;
+    }
+    return NULL;
+}
+
+static int open_tag(lexer *L, token *t);
+static void after_close(lexer *L, char marker, int is_block);
+static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_block);
+
+/* TEXT mode with a configured syntax: find the earliest opener. Returns 1 when t is set, 0
+ * when the lexer moved into a tag (the caller goes on lexing), -1 at a lexical error. */
+static int lex_text_custom(lexer *L, token *t)
+{
+    for (;;) {
+        const char *p = L->cur;
+        const char *v = find_str(p, L->end, L->vs, L->vsl), *b = find_str(p, L->end, L->bs, L->bsl);
+        const char *c = find_str(p, L->end, L->cs, L->csl), *lc = L->lcp ? find_str(p, L->end, L->lcp, L->lcpl) : NULL;
+        const char *ls = L->lsp ? find_line_stmt(L, p) : NULL;
+        const char *best = NULL;
+        int kind = 0; /* 1 var, 2 block, 3 comment, 4 line comment, 5 line statement */
+#define CAND(ptr, k, len) if ((ptr) && (!best || (ptr) < best || ((ptr) == best && (len) > bestlen))) { best = (ptr); kind = (k); bestlen = (len); }
+        size_t bestlen = 0;
+        CAND(ls, 5, (size_t)1)
+        CAND(v, 1, L->vsl)
+        CAND(b, 2, L->bsl)
+        CAND(c, 3, L->csl)
+        CAND(lc, 4, L->lcpl)
+#undef CAND
+        if (!best) {
+            if (emit_text(L, t, L->end, 0, 0)) { L->cur = L->end; return 1; }
+            L->cur = L->end;
+            t->type = 0; t->pos = (uint32_t)(L->end - L->src); t->p = L->end; t->len = 0;
+            return 1;
+        }
+        if (kind == 5) {
+            /* a line statement: the text before the line, then the tag up to the newline */
+            if (emit_text(L, t, best, 0, 0)) { L->cur = best; L->text0 = best; return 1; }
+            const char *q = best;
+            while (*q == ' ' || *q == '\t') q++;
+            L->tag_open = q;
+            L->cur = q + L->lspl;
+            L->line_stmt = 1;
+            return open_tag(L, t) ? 0 : -1;
+        }
+        if (kind == 4) {
+            /* a line comment: drop it and the blanks before it, keep the newline */
+            const char *a = best;
+            while (a > L->text0 && (a[-1] == ' ' || a[-1] == '\t')) a--;
+            if (emit_text(L, t, a, 0, 0)) { L->cur = a; L->text0 = a; return 1; }
+            const char *nl = memchr(best, '\n', (size_t)(L->end - best));
+            L->cur = L->text0 = nl ? nl : L->end;
+            continue;
+        }
+        size_t olen = kind == 1 ? L->vsl : kind == 2 ? L->bsl : L->csl;
+        char marker = (best + olen < L->end && (best[olen] == '-' || best[olen] == '+')) ? best[olen] : 0;
+        if (emit_text(L, t, best, kind == 1 && marker == '+' ? 0 : marker, kind != 1)) { L->cur = best; L->text0 = best; return 1; }
+        L->tok = best;
+        L->cur = best + olen + (marker ? 1 : 0);
+        if (kind == 1) {
+            L->cond = yycVAR;
+            L->brace_depth = 0;
+            t->type = TK_VAR_BEGIN; t->pos = (uint32_t)(best - L->src); t->p = best; t->len = (uint32_t)(L->cur - best);
+            return 1;
+        }
+        if (kind == 2) {
+            L->tag_open = best;
+            return open_tag(L, t) ? 0 : -1;
+        }
+        /* a comment: to its end delimiter */
+        const char *e = find_str(L->cur, L->end, L->ce, L->cel);
+        if (!e) {
+            L->D->incomplete = 1;
+            diag_error(L->D, JINN_ERR_SYNTAX, (uint32_t)(best - L->src), "unclosed comment: no '%s' follows", L->ce);
+            t->type = -1;
+            return -1;
+        }
+        char close = (e > L->cur && (e[-1] == '-' || e[-1] == '+')) ? e[-1] : 0;
+        L->cur = e + L->cel;
+        after_close(L, close, 1);
+    }
+}
+
+/* TAG/VAR mode with a configured syntax: the closer, checked before the re2c rules. Returns 1
+ * when t is the closer, 0 otherwise (with L->cur past any blanks). */
+static int lex_close_custom(lexer *L, token *t)
+{
+    const char *p = L->cur;
+    for (;;) {
+        while (p < L->end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v')) p++;
+        if (p < L->end && *p == '\n') {
+            if (L->line_stmt && L->cond == yycTAG && L->brace_depth == 0) {
+                /* a line statement ends with its line (the newline is consumed) */
+                L->tok = p;
+                L->cur = p + 1;
+                t->type = TK_BLOCK_END; t->pos = (uint32_t)(p - L->src); t->p = p; t->len = 1;
+                L->cond = yycTEXT;
+                L->line_stmt = 0;
+                L->id_next = 0;
+                L->text0 = L->cur;
+                return 1;
+            }
+            p++;
+            continue;
+        }
+        break;
+    }
+    L->cur = p;
+    if (L->line_stmt && p >= L->end && L->cond == yycTAG) {
+        t->type = TK_BLOCK_END; t->pos = (uint32_t)(p - L->src); t->p = p; t->len = 0;
+        L->cond = yycTEXT;
+        L->line_stmt = 0;
+        L->text0 = L->cur;
+        return 1;
+    }
+    if (L->line_stmt) return 0;
+    const char *cl = L->cond == yycVAR ? L->ve : L->be;
+    size_t cll = L->cond == yycVAR ? L->vel : L->bel;
+    char marker = 0;
+    const char *q = p;
+    if (q < L->end && (*q == '-' || *q == '+')) { marker = *q; q++; }
+    if (L->brace_depth == 0 && (size_t)(L->end - q) >= cll && !memcmp(q, cl, cll)) {
+        L->tok = p;
+        L->cur = q + cll;
+        t->type = L->cond == yycVAR ? TK_VAR_END : TK_BLOCK_END;
+        t->pos = (uint32_t)(p - L->src); t->p = p; t->len = (uint32_t)(L->cur - p);
+        int was_var = L->cond == yycVAR;
+        if (was_var && L->var_in_id) { L->var_in_id = 0; L->cond = yycTAG; L->text0 = L->cur; return 1; }
+        L->cond = yycTEXT;
+        after_close(L, was_var && marker == '+' ? 0 : marker, !was_var);
+        L->id_next = 0;
+        return 1;
     }
     return 0;
 }
@@ -271,6 +446,14 @@ void lex_next(lexer *L, token *t)
         return;
     }
 loop:
+    if (L->custom) {
+        if (L->cond == yycTEXT) {
+            int r = lex_text_custom(L, t);
+            if (r != 0) return;
+            /* now in TAG mode: fall through to the closer check and the re2c rules */
+        }
+        if ((L->cond == yycTAG || L->cond == yycVAR) && lex_close_custom(L, t)) return;
+    }
     L->tok = L->cur;
     /*!re2c
     re2c:api = custom;
@@ -347,17 +530,28 @@ loop:
         goto loop;
     }
 
-    <TAG,VAR,ID> ws { goto loop; }
+    <TAG,VAR,ID> ws {
+        if (L->custom) { L->cur = L->tok; /* blanks and line ends are the closer check's */
+            while (L->cur < L->end && (*L->cur == ' ' || *L->cur == '\t' || *L->cur == '\r' || *L->cur == '\f' || *L->cur == '\v' ||
+                                       (*L->cur == '\n' && !(L->line_stmt && L->brace_depth == 0)))) L->cur++;
+            if (L->cur == L->tok) { goto loop; }
+        }
+        goto loop;
+    }
     <TAG,VAR,ID> $ {
         L->D->incomplete = 1;
-        lex_fail(L, t, L->tok, L->cond == yycVAR ? "unexpected end of input: '{{' is never closed by '}}'%.*s"
-                                                 : "unexpected end of input: '{%%' is never closed by '%%}'%.*s", "", 0);
+        if (L->custom)
+            diag_error(L->D, JINN_ERR_SYNTAX, (uint32_t)(L->tok - L->src), "unexpected end of input: '%s' is never closed by '%s'",
+                       L->cond == yycVAR ? L->vs : L->bs, L->cond == yycVAR ? L->ve : L->be);
+        else
+            lex_fail(L, t, L->tok, L->cond == yycVAR ? "unexpected end of input: '{{' is never closed by '}}'%.*s"
+                                                     : "unexpected end of input: '{%%' is never closed by '%%}'%.*s", "", 0);
         t->type = 0;
         return;
     }
 
     <TAG,ID> [-+]? "%}" {
-        if (L->brace_depth > 0 && L->tok[0] != '-') {
+        if ((L->brace_depth > 0 && L->tok[0] != '-') || L->custom) {
             /* '%' then '}' inside a literal: let the grammar complain about it */
             L->cur = L->tok + 1;
             L->brace_depth--;
@@ -372,7 +566,7 @@ loop:
         return;
     }
     <VAR> [-+]? "}}" {
-        if (L->brace_depth > 0) {
+        if (L->brace_depth > 0 || L->custom) {
             L->cur = L->tok + 1;
             if (L->tok[0] == '-' || L->tok[0] == '+') { tok(L, t, L->tok[0] == '-' ? TK_MINUS : TK_PLUS); return; }
             L->brace_depth--;

@@ -354,6 +354,7 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
     uint32_t set_pos = 0;
     P->src = src;
     lex_init(&L, src, len, P->D, trim_blocks, lstrip_blocks);
+    if (P->syntax) lex_set_syntax(&L, P->syntax);
     jinn_parseInit(parser);
     do {
         lex_next(&L, &t);

@@ -118,6 +118,10 @@ typedef struct {
     int autoescape;         /* default 0 */
     int strict_providers;   /* a missing provider value fails the render; default 0 */
     jinn_undefined undefined; /* default JINN_UNDEFINED_DEFAULT */
+    /* Delimiters, as Jinja2's environment options; NULL means the default ({% %} {{ }} {# #}). */
+    const char *block_start, *block_end, *variable_start, *variable_end, *comment_start, *comment_end;
+    /* Line statements ("# for x in y" on a line of its own) and line comments; NULL: off. */
+    const char *line_statement_prefix, *line_comment_prefix;
     jinn_limits limits;     /* default: jinn_limits_init */
     jinn_progress_fn progress; /* default NULL */
     void *progress_user;

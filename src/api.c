@@ -7,6 +7,8 @@
 
 #include "env.h"
 
+static char *dupstr(jrt *R, const char *s, size_t n);
+
 static void *default_alloc(void *user, void *ptr, size_t old, size_t n)
 {
     (void)user;
@@ -121,6 +123,18 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
     E->cfg = *cfg;
     E->cfg.alloc = a;
     rt_init(&E->R, &E->cfg);
+    /* the syntax strings are the env's own copies: callers need not keep theirs */
+    const char **strs[8] = {&E->cfg.block_start, &E->cfg.block_end, &E->cfg.variable_start, &E->cfg.variable_end,
+                            &E->cfg.comment_start, &E->cfg.comment_end, &E->cfg.line_statement_prefix,
+                            &E->cfg.line_comment_prefix};
+    for (int i = 0; i < 8; i++) {
+        if (!*strs[i]) continue;
+        if (!**strs[i] && i < 6) { *strs[i] = NULL; continue; } /* an empty delimiter: the default */
+        char *copy = dupstr(&E->R, *strs[i], strlen(*strs[i]));
+        if (!copy) { for (int k = 0; k < i; k++) if (*strs[k]) rt_alloc(&E->R, (void *)*strs[k], strlen(*strs[k]) + 1, 0);
+                  rt_fini(&E->R); a(cfg->alloc_user, E, sizeof *E, 0); return NULL; }
+        *strs[i] = copy;
+    }
     E->R.fuel = INT64_MAX; /* compiling is bounded by template_bytes and parse_depth */
     return E;
 }
@@ -130,6 +144,10 @@ void jinn_env_free(jinn_env *E)
     if (!E) return;
     if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
     env_loader_free(E);
+    const char *strs[8] = {E->cfg.block_start, E->cfg.block_end, E->cfg.variable_start, E->cfg.variable_end,
+                           E->cfg.comment_start, E->cfg.comment_end, E->cfg.line_statement_prefix, E->cfg.line_comment_prefix};
+    for (int i = 0; i < 8; i++)
+        if (strs[i]) rt_alloc(&E->R, (void *)strs[i], strlen(strs[i]) + 1, 0);
     for (int i = 0; i < 3; i++)
         if (E->bi_index[i]) { value d = {.t = JV_DICT}; d.u.m = E->bi_index[i]; val_drop(&E->R, d); }
     rt_fini(&E->R);

@@ -97,6 +97,7 @@ typedef struct pctx {
     uint32_t max_depth; /* the parse_depth limit: open blocks + open brackets */
     uint32_t last_pos;  /* the token being parsed (for errors lemon raises without one) */
     int recover;        /* jinn check: report every syntax error and go on */
+    const lex_syntax *syntax; /* configured delimiters / line prefixes, or NULL */
     uint32_t suspect_pos;
 } pctx;
 

@@ -1270,6 +1270,10 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     P.R = R;
     P.D = D;
     P.max_depth = E->cfg.limits.parse_depth;
+    const jinn_config *cf = &E->cfg;
+    lex_syntax syn = {cf->block_start, cf->block_end, cf->variable_start, cf->variable_end, cf->comment_start,
+                      cf->comment_end, cf->line_statement_prefix, cf->line_comment_prefix};
+    if (syn.bs || syn.be || syn.vs || syn.ve || syn.cs || syn.ce || syn.lsp || syn.lcp) P.syntax = &syn;
     P.recover = check != 0;
     /* the lexer needs a NUL right after the effective end */
     char saved = T->src[effective];

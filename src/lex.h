@@ -16,6 +16,12 @@
 
 struct diags;
 
+/* Delimiters and line prefixes (jinn_config); a NULL string means the default / off. */
+typedef struct lex_syntax {
+    const char *bs, *be, *vs, *ve, *cs, *ce; /* block, variable, comment start and end */
+    const char *lsp, *lcp;                    /* line statement and line comment prefixes */
+} lex_syntax;
+
 typedef struct token {
     int type;        /* TK_* from the generated parser.h, 0 at end of input, -1 on error */
     uint32_t pos;    /* byte offset of the token's first byte */
@@ -44,9 +50,15 @@ typedef struct lexer {
     int raw_pending;      /* a raw block's body is the next token */
     uint32_t raw_pos; const char *raw_p; uint32_t raw_len;
     struct diags *D;
+    /* a configured syntax: text is scanned in C (lex_text_custom) and closers checked first */
+    int custom;
+    const char *bs, *be, *vs, *ve, *cs, *ce, *lsp, *lcp;
+    size_t bsl, bel, vsl, vel, csl, cel, lspl, lcpl;
+    int line_stmt;        /* the tag being lexed is a line statement: it ends at the newline */
 } lexer;
 
 void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_blocks, int lstrip_blocks);
+void lex_set_syntax(lexer *L, const lex_syntax *s);
 void lex_next(lexer *L, token *t);
 /* A printable name for a token type, for diagnostics ("'endfor'", "end of input"). */
 const char *lex_token_name(int type);
