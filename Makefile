@@ -8,18 +8,20 @@
 #   make valgrind-test  the golden suite under valgrind (leaks and errors are failures)
 #   make fuzz         the libFuzzer harnesses, FUZZ_SECONDS each (tests/fuzz)
 #   make bench        the side-by-side benchmark (bench/run.sh)
+#   make example-db   build examples/channel/crm.db, the example event store (docs/providers.md)
+#   make tsan-test    the batch on 4 threads under ThreadSanitizer (build-tsan/)
 
 CC      ?= gcc
-PKGS    := libutf8proc jansson libpcre2-8 libcrypto
+PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) libedit 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 CLI_LIBS := $(shell pkg-config --libs libedit 2>/dev/null)
 BUILD   ?= build
 
-DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev \
+DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 \
                tzdata python3 python3-jinja2 valgrind diffutils tmux clang libclang-rt-14-dev
 
 GEN     := $(BUILD)/lexer.c $(BUILD)/parser.c $(BUILD)/parser.h
@@ -115,6 +117,19 @@ fuzz: deps
 	  else pass=$$((pass + 1)); fi; \
 	done; echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
+# The example event store for `jinn batch` and `--providers sqlite:` (git-ignored, seeded).
+example-db: examples/channel/crm.db
+examples/channel/crm.db: examples/channel/gen_db.py
+	python3 examples/channel/gen_db.py $@
+
+# ThreadSanitizer: the CLI and library in build-tsan/, the batch with --jobs 4 on a small
+# database (tests/batch/tsan.sh); any report is a failure.
+TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+tsan-test: deps
+	$(MAKE) BUILD=build-tsan LIBA=build-tsan/libjinn.a JINN_BIN=bin/jinn-tsan OPT="$(TSAN_FLAGS)" \
+	  LDFLAGS="-fsanitize=thread" bin/jinn-tsan
+	JINN=bin/jinn-tsan ./tests/batch/tsan.sh
+
 valgrind-test: deps all
 	./tests/valgrind.sh
 
@@ -122,6 +137,6 @@ bench: all
 	bench/run.sh
 
 clean:
-	rm -rf build build-asan build-fuzz bin libjinn.a libjinn.so
+	rm -rf build build-asan build-fuzz build-tsan bin libjinn.a libjinn.so
 
-.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean
+.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean example-db tsan-test

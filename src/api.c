@@ -187,17 +187,17 @@ const jbuiltin *env_find_builtin(env *E, int table, const char *name, size_t len
 
 static char *dupstr(jrt *R, const char *s, size_t n)
 {
-    char *p = rt_alloc(R, NULL, 0, n + 1);
+    char *p = R->alloc(R->alloc_user, NULL, 0, n + 1);
     if (p) { memcpy(p, s, n); p[n] = 0; }
     return p;
 }
 
 static void result_clear_fields(jrt *R, jinn_result *res)
 {
-    if (res->message) rt_alloc(R, res->message, strlen(res->message) + 1, 0);
-    if (res->text) rt_alloc(R, res->text, strlen(res->text) + 1, 0);
-    if (res->name) rt_alloc(R, res->name, strlen(res->name) + 1, 0);
-    if (res->warnings) rt_alloc(R, res->warnings, strlen(res->warnings) + 1, 0);
+    if (res->message) R->alloc(R->alloc_user, res->message, strlen(res->message) + 1, 0);
+    if (res->text) R->alloc(R->alloc_user, res->text, strlen(res->text) + 1, 0);
+    if (res->name) R->alloc(R->alloc_user, res->name, strlen(res->name) + 1, 0);
+    if (res->warnings) R->alloc(R->alloc_user, res->warnings, strlen(res->warnings) + 1, 0);
     memset(res, 0, sizeof *res);
 }
 
@@ -333,8 +333,10 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
 {
     if (res) memset(res, 0, sizeof *res);
     if (!E || !out) return JINN_USAGE;
-    jrt *R = &E->R;
-    R->err_kind = JINN_ERR_NONE;
+    /* a runtime of its own: contexts may be built on many threads at once */
+    jrt local;
+    rt_init(&local, &E->cfg);
+    jrt *R = &local;
     value v = json_to_value(R, json, len, "the context");
     if (v.t != JV_ERROR && v.t != JV_DICT) {
         val_drop(R, v);
@@ -343,24 +345,27 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
     }
     if (v.t == JV_ERROR) {
         set_error(R, res, R->err_kind, "context", NULL, 0, 0, R->err_msg.p, R->err_msg.len, NULL);
-        R->err_kind = JINN_ERR_NONE;
+        rt_fini(R);
         return JINN_ERROR;
     }
     jinn_context *c = rt_alloc(R, NULL, 0, sizeof *c);
-    if (!c) { val_drop(R, v); return JINN_NOMEM; }
+    if (!c) { val_drop(R, v); rt_fini(R); return JINN_NOMEM; }
     val_make_immortal(v);
     c->E = E;
     c->vars = v;
     *out = c;
+    rt_fini(R);
     return JINN_OK;
 }
 
 void jinn_context_free(jinn_context *c)
 {
     if (!c) return;
-    jrt *R = &c->E->R;
-    val_free_immortal(R, c->vars);
-    rt_alloc(R, c, sizeof *c, 0);
+    jrt local;
+    rt_init(&local, &c->E->cfg);
+    val_free_immortal(&local, c->vars);
+    rt_alloc(&local, c, sizeof *c, 0);
+    rt_fini(&local);
 }
 
 jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res)
@@ -401,11 +406,11 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
         out->cap = b.cap;
         if (b.p) b.p[0] = 0;
     }
-    set_warnings(&E->R, res, &R);
+    set_warnings(&R, res, &R);
     jinn_status st = JINN_OK;
     if (!ok) {
         if (!et) et = t;
-        set_error(&E->R, res, R.err_kind ? R.err_kind : JINN_ERR_TYPE, et->name, et->src, et->srclen, pos,
+        set_error(&R, res, R.err_kind ? R.err_kind : JINN_ERR_TYPE, et->name, et->src, et->srclen, pos,
                   R.err_msg.p ? R.err_msg.p : "error", R.err_msg.p ? R.err_msg.len : 5, NULL);
         st = JINN_ERROR;
     }

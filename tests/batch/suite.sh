@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# tests/batch/suite.sh — `jinn batch` on a small event store built here
+# (tests/providers/small_db.py): the decisions written back are checked by SQL against the
+# ones small_db.py computes itself; --dry-run writes nothing; a stopped run resumes without
+# redoing or losing anything; --jobs 1 and --jobs 2 decide the same (|random included);
+# per-customer failures are counted and reported and never stop the batch; the segment query
+# of docs/providers.md. Ends with "N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.."
+export LC_ALL=C
+JINN=${JINN:-bin/jinn}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0; failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $1"; shift; for l in "$@"; do echo "  $l"; done; }
+# check NAME GOT WANT
+check() { if [ "$2" = "$3" ]; then ok; else bad "$1" "got:  $(echo "$2" | head -5 | tr '\n' '|')" "want: $(echo "$3" | head -5 | tr '\n' '|')"; fi; }
+sql() { python3 -c 'import sqlite3,sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("\t".join("" if v is None else str(v) for v in r))' "$@"; }
+
+python3 tests/providers/small_db.py "$T/base.db"
+python3 tests/providers/small_db.py --expect > "$T/expect.tsv"
+B=(tests/batch/pick.jinja --trim-blocks --lstrip-blocks --quiet)
+
+# ---- a whole run: the decisions, by SQL -------------------------------------------------------
+cp "$T/base.db" "$T/a.db"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/a.db" --jobs 2 --chunk 7 >"$T/out" 2>"$T/err"; rc=$?
+check "full run exit status" "$rc" 0
+check "full run summary" "$(grep -c '^finished run 1: 40 customers scored, 0 errors, .* s, .* customers/s$' "$T/err")" 1
+check "decisions by SQL" "$(sql "$T/a.db" "SELECT customer_id, json_extract(params, '\$.value') FROM events WHERE action = 'optimal.channel' ORDER BY customer_id")" "$(cat "$T/expect.tsv")"
+check "params shape" "$(sql "$T/a.db" "SELECT params FROM events WHERE action = 'optimal.channel' AND customer_id = 'c01'")" '{"type": "CTR", "value": "SMS", "batch": 1}'
+check "one event per customer" "$(sql "$T/a.db" "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'optimal.channel'")" "40	40"
+check "timestamps are now" "$(sql "$T/a.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel' AND abs(timestamp - strftime('%s','now')) > 600")" 0
+check "batch_runs row" "$(sql "$T/a.db" "SELECT id, action, scored, errors, finished IS NOT NULL FROM batch_runs")" "1	optimal.channel	40	0	1"
+
+# the segment of docs/providers.md: customers whose last optimal.channel is EMAIL
+SEGMENT="SELECT customer_id FROM (SELECT customer_id, json_extract(params, '\$.value') AS channel,
+  row_number() OVER (PARTITION BY customer_id ORDER BY timestamp DESC, rowid DESC) AS rn
+  FROM events WHERE action = 'optimal.channel') WHERE rn = 1 AND channel = 'EMAIL' ORDER BY customer_id"
+check "segment: last optimal.channel = EMAIL" "$(sql "$T/a.db" "$SEGMENT")" "$(awk -F'\t' '$2 == "EMAIL" {print $1}' "$T/expect.tsv")"
+# a second, finished run adds a newer decision per customer; the segment follows the last one
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/a.db" --emit optimal.channel 2>/dev/null
+check "identical finished run starts a new run" "$(sql "$T/a.db" "SELECT count(*) FROM batch_runs WHERE finished IS NOT NULL")" 2
+check "segment after two runs" "$(sql "$T/a.db" "$SEGMENT")" "$(awk -F'\t' '$2 == "EMAIL" {print $1}' "$T/expect.tsv")"
+
+# ---- --dry-run: the same decisions on stdout, nothing written -------------------------------------
+cp "$T/base.db" "$T/d.db"
+out=$("$JINN" batch "${B[@]}" --providers "sqlite:$T/d.db" --dry-run --jobs 3 2>"$T/err")
+check "dry-run output" "$(echo "$out" | sort)" "$(cat "$T/expect.tsv")"
+check "dry-run writes nothing" "$(sql "$T/d.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" 0
+check "dry-run makes no batch_runs" "$(sql "$T/d.db" "SELECT count(*) FROM sqlite_master WHERE name = 'batch_runs'")" 0
+
+# ---- stop and resume ------------------------------------------------------------------------------
+cp "$T/base.db" "$T/r.db"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/r.db" --jobs 2 --chunk 5 --stop-after 15 2>"$T/err"; rc=$?
+check "stopped run exit status" "$rc" 0
+check "stopped run committed 15" "$(sql "$T/r.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" 15
+check "stopped run is unfinished" "$(sql "$T/r.db" "SELECT scored, finished IS NULL FROM batch_runs")" "15	1"
+check "stopped run says how to resume" "$(grep -c 'run the same command again to resume run 1' "$T/err")" 1
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/r.db" --jobs 2 --chunk 5 --stop-after 10 2>"$T/err"
+check "second slice resumes run 1" "$(grep -c 'resuming run 1: 15 customers already scored' "$T/err")" 1
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/r.db" --jobs 1 2>"$T/err"; rc=$?
+check "last slice exit status" "$rc" 0
+check "last slice scored the rest" "$(grep -c '^finished run 1: 15 customers scored, 0 errors' "$T/err")" 1
+check "resumed: every customer once" "$(sql "$T/r.db" "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'optimal.channel'")" "40	40"
+check "resumed: same decisions" "$(sql "$T/r.db" "SELECT customer_id, json_extract(params, '\$.value') FROM events WHERE action = 'optimal.channel' ORDER BY customer_id")" "$(cat "$T/expect.tsv")"
+check "resumed: one finished run" "$(sql "$T/r.db" "SELECT id, scored, finished IS NOT NULL FROM batch_runs")" "1	40	1"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/r.db" --new-run --stop-after 3 2>/dev/null
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/r.db" --new-run --stop-after 3 2>"$T/err"
+check "--new-run does not resume" "$(sql "$T/r.db" "SELECT count(*) FROM batch_runs")" 3
+check "another template is another run" "$("$JINN" batch tests/batch/pick_random.jinja --trim-blocks --lstrip-blocks --quiet --providers "sqlite:$T/r.db" --stop-after 1 2>&1 | grep -c 'resuming')" 0
+
+# ---- Ctrl-C: the chunks under way are committed, the run resumes --------------------------------------
+cp "$T/base.db" "$T/i.db"
+printf '{%% for i in range(2000) %%}{%% for j in range(1000) %%}{%% endfor %%}{%% endfor %%}{%% expression %%}e-email{%% endexpression %%}' > "$T/slow.jinja"
+"$JINN" batch "$T/slow.jinja" --quiet --providers "sqlite:$T/i.db" --jobs 2 --chunk 2 2>"$T/err" &
+pid=$!
+sleep 0.3; kill -INT $pid 2>/dev/null; wait $pid; rc=$?
+n=$(sql "$T/i.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")
+if [ "$rc" = 130 ] && [ "$n" -lt 40 ]; then
+    check "Ctrl-C: committed = counted" "$(sql "$T/i.db" "SELECT scored FROM batch_runs")" "$n"
+    "$JINN" batch "$T/slow.jinja" --quiet --providers "sqlite:$T/i.db" --jobs 2 2>"$T/err"
+    check "Ctrl-C: resumed to the end" "$(sql "$T/i.db" "SELECT count(*), count(DISTINCT customer_id), (SELECT finished IS NOT NULL FROM batch_runs) FROM events WHERE action = 'optimal.channel'")" "40	40	1"
+elif [ "$rc" = 0 ] && [ "$n" = 40 ]; then
+    echo "note: Ctrl-C came after the end"; ok; ok # finished before the signal (a fast machine): nothing to resume
+else
+    bad "Ctrl-C: exit status $rc with $n events" "$(cat "$T/err")"
+fi
+
+# ---- --jobs 1 and --jobs 2 decide the same, |random included -------------------------------------------
+cp "$T/base.db" "$T/j1.db"; cp "$T/base.db" "$T/j2.db"
+R=(tests/batch/pick_random.jinja --trim-blocks --lstrip-blocks --quiet --seed 11)
+"$JINN" batch "${R[@]}" --providers "sqlite:$T/j1.db" --jobs 1 2>/dev/null
+"$JINN" batch "${R[@]}" --providers "sqlite:$T/j2.db" --jobs 2 --chunk 3 2>/dev/null
+q="SELECT customer_id, json_extract(params, '\$.value') FROM events WHERE action = 'optimal.channel' ORDER BY customer_id"
+a1=$(sql "$T/j1.db" "$q"); a2=$(sql "$T/j2.db" "$q")
+check "jobs 1 = jobs 2" "$a1" "$a2"
+check "jobs 1: 40 decisions, random picks among them" "$(echo "$a1" | wc -l) $(echo "$a1" | grep -c NONE)" "40 0"
+out=$("$JINN" batch "${R[@]}" --providers "sqlite:$T/base.db" --dry-run --jobs 4 2>/dev/null | sort)
+check "dry-run jobs 4 = jobs 1" "$out" "$a1"
+
+# ---- per-customer failures are counted, never fatal -----------------------------------------------------
+cp "$T/base.db" "$T/e.db"
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE customers SET attributes = ? WHERE id = ?", ("not json", "c05")); d.commit()' "$T/e.db"
+printf '{{ 10 // customer.n if customer.n != 7 else 1 // 0 }}' > "$T/div.jinja"
+"$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/e.db" --jobs 2 >"$T/out" 2>"$T/err"; rc=$?
+check "failures: exit status 1" "$rc" 1
+check "failures: counted" "$(grep -c '^finished run 1: 38 customers scored, 2 errors' "$T/err")" 1
+check "failures: bad attributes reported" "$(grep -c '^customer c05: the customer.s attributes are not a JSON object' "$T/err")" 1
+check "failures: render error reported" "$(grep -c '^customer c07: .*division by zero\|^customer c07: .*divi' "$T/err")" 1
+check "failures: the others written" "$(sql "$T/e.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" 38
+check "failures: numbers stay numbers" "$(sql "$T/e.db" "SELECT json_type(params, '\$.value'), json_extract(params, '\$.value') FROM events WHERE action = 'optimal.channel' AND customer_id = 'c02'")" "integer	5"
+check "failures: errors in batch_runs" "$(sql "$T/e.db" "SELECT scored, errors FROM batch_runs")" "38	2"
+printf '{%% expression %%}e-bad{%% endexpression %%}' > "$T/badsql.jinja"
+cp "$T/base.db" "$T/b.db"
+"$JINN" batch "$T/badsql.jinja" --quiet --providers "sqlite:$T/b.db" --jobs 2 >"$T/out" 2>"$T/err"; rc=$?
+check "bad SQL: every customer fails, batch completes" "$rc $(grep -c '^finished run 1: 0 customers scored, 40 errors' "$T/err")" "1 1"
+check "bad SQL: first few reported, naming the definition" "$(grep -c "^customer c..: .*definition 'e-bad' (broken): bad SQL" "$T/err") $(grep -c '^\.\.\. and 35 more failed customers' "$T/err")" "5 1"
+
+# ---- --customers FILE ------------------------------------------------------------------------------------------
+cp "$T/base.db" "$T/f.db"
+printf 'c03\n# a comment\n\nc09\nc99\n' > "$T/ids"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/f.db" --customers "$T/ids" 2>"$T/err"; rc=$?
+check "--customers FILE: unknown id is an error" "$rc $(grep -c '^customer c99: no such customer' "$T/err")" "1 1"
+check "--customers FILE: the listed ones" "$(sql "$T/f.db" "SELECT customer_id FROM events WHERE action = 'optimal.channel' ORDER BY 1" | tr '\n' ' ')" "c03 c09 "
+
+# ---- usage ---------------------------------------------------------------------------------------------------------
+"$JINN" batch tests/batch/pick.jinja 2>"$T/err"; check "no --providers: usage" "$? $(grep -c 'sqlite:PATH is required' "$T/err")" "2 1"
+"$JINN" batch tests/batch/pick.jinja --providers x.json 2>"$T/err"; check "json provider refused" "$? $(grep -c 'expected sqlite:PATH' "$T/err")" "2 1"
+"$JINN" batch tests/batch/pick.jinja --providers "sqlite:$T/none.db" 2>"$T/err"; check "missing db" "$? $(grep -c 'cannot open' "$T/err")" "2 1"
+"$JINN" batch tests/batch/pick.jinja --providers "sqlite:$T/base.db" --jobs 0 2>"$T/err"; check "--jobs 0" "$?" 2
+printf '{%% if %%}' > "$T/broken.jinja"
+"$JINN" batch "$T/broken.jinja" --providers "sqlite:$T/base.db" 2>"$T/err"; check "template syntax error: exit 1 before any work" "$? $(grep -c 'broken.jinja:1:' "$T/err")" "1 1"
+check "help batch" "$("$JINN" help batch | head -1)" "usage: jinn batch TEMPLATE --providers sqlite:DB [options]"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
