@@ -228,6 +228,10 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
 
 value op_getattr(jrt *R, value obj, const char *name, size_t len)
 {
+    if (obj.t == JV_FUNC && obj.u.fn->kind == FN_CYCLER && len == 7 && !memcmp(name, "current", 7)) {
+        jlist *st = obj.u.fn->self.u.l;
+        return val_dup(st->items[0].u.l->items[st->items[1].u.i]);
+    }
     if (obj.t == JV_LIST && (obj.f & JV_GROUP) && obj.u.l->len == 2) {
         if (len == 7 && !memcmp(name, "grouper", 7)) return val_dup(obj.u.l->items[0]);
         if (len == 4 && !memcmp(name, "list", 4)) return val_dup(obj.u.l->items[1]);

@@ -4,7 +4,7 @@
  * jinja:   str() at the top level, Python repr() inside containers — {'a': 1, 'b': None},
  *          True/False/None, floats as Python's shortest round-trip repr (2.0, 1e-05, 1e+16).
  * jinjava: Java's toString — {a=1, b=null}, [a, b], true/false, none prints empty, doubles
- *          as Java prints them (2.0, 1.0E7, Infinity).
+ *          as Java prints them (2.0, 1.0E7, Infinity), decimals with their scale (3.00).
  * Self-containing values print "[...]" / "{...}" instead of recursing forever.
  */
 #include <math.h>
@@ -138,6 +138,24 @@ static bool print_java_double(jrt *R, jbuf *b, double d)
     return buf_put(R, b, out, (size_t)o);
 }
 
+/* A decimal (value.h, DECIMALS): exactly its scale's decimals, as Java's BigDecimal prints
+ * (no exponent: jinn's decimals have a scale >= 0). glibc's %f is exact, and the double is
+ * the nearest to the decimal, so the digits are the decimal's. BigDecimal has no -0. */
+static bool print_decimal(jrt *R, jbuf *b, value v)
+{
+    double d = v.u.d;
+    if (!isfinite(d)) return print_java_double(R, b, d);
+    int scale = v_dec_scale(v);
+    size_t at = b->len;
+    if (!buf_printf(R, b, "%.*f", scale, d)) return false;
+    if (b->p[at] == '-') {
+        bool zero = true;
+        for (size_t i = at + 1; i < b->len; i++) if (b->p[i] != '0' && b->p[i] != '.') zero = false;
+        if (zero) { memmove(b->p + at, b->p + at + 1, b->len - at - 1); b->p[--b->len] = 0; }
+    }
+    return true;
+}
+
 /* ======================================================================================
  * Strings
  * ====================================================================================== */
@@ -248,7 +266,9 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
     case JV_BOOL:
         return java ? buf_puts(R, b, v.u.b ? "true" : "false") : buf_puts(R, b, v.u.b ? "True" : "False");
     case JV_INT: return print_int(R, b, v.u.i);
-    case JV_FLOAT: return java ? print_java_double(R, b, v.u.d) : print_float(R, b, v.u.d);
+    case JV_FLOAT:
+        if (v.f & JV_DEC) return print_decimal(R, b, v);
+        return java ? print_java_double(R, b, v.u.d) : print_float(R, b, v.u.d);
     case JV_STR:
         if (top || java) return buf_put(R, b, v_sp(v), v_sl(v));
         return repr_string(R, b, v_sp(v), v_sl(v));
@@ -258,6 +278,8 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
     case JV_FUNC:
         if (v.u.fn->kind == FN_MACRO && v.u.fn->name)
             return buf_printf(R, b, "<Macro '%s'>", v.u.fn->name->s);
+        if (v.u.fn->kind == FN_CYCLER) return buf_puts(R, b, "<Cycler>");
+        if (v.u.fn->kind == FN_JOINER) return buf_puts(R, b, "<Joiner>");
         return buf_puts(R, b, "<function>");
     default:
         return buf_puts(R, b, "?");

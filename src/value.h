@@ -12,6 +12,15 @@
  * JV_SAFE set is already escaped (Jinja2's Markup). An undefined value may carry a message
  * string (`'x' is undefined`) for when it is used in a way that must fail.
  *
+ * DECIMALS (the jinjava profile only). Jinjava's round, sum, add, multiply and divide return
+ * Java BigDecimals, which print with exactly their scale (`3|round(2)` is `3.00`). jinn keeps
+ * such a number as a JV_FLOAT whose flags byte says so: JV_DEC (0x80) set, the scale (0..127
+ * decimals) in the low 7 bits. The flags of a float are otherwise unused, so a decimal is
+ * still a float to every operation that does not look (comparisons, filters, tests); the
+ * jinjava profile's printing (print.c) and arithmetic (ops.c) look. The value is the double
+ * nearest to the decimal, so digits past the 17th significant one of a long-scale decimal
+ * (`[0.1, 0.2]|sum`) differ from Java's exact BigDecimal. The jinja profile never makes one.
+ *
  * OWNERSHIP (read this before writing a builtin)
  * - A `value` held in a variable owns one reference. val_dup adds one, val_drop releases one.
  * - Functions BORROW their value arguments and RETURN OWNED values.
@@ -53,6 +62,8 @@ typedef enum {
 
 enum { JV_SAFE = 1, JV_TUPLE = 2, JV_NS = 4 /* a namespace() dict */,
        JV_GROUP = 8 /* a (grouper, list) tuple from |groupby: .grouper and .list read its items */ };
+/* JV_FLOAT only: a decimal with scale f & JV_DEC_SCALE (see DECIMALS above) */
+enum { JV_DEC = 0x80, JV_DEC_SCALE = 0x7f, JV_DEC_MAXSCALE = 127 };
 
 typedef struct jhdr {
     uint32_t rc;   /* >= JH_IMMORTAL: never counted */
@@ -73,7 +84,7 @@ struct jfunc;
 
 typedef struct value {
     uint8_t t;
-    uint8_t f;     /* JV_SAFE, JV_TUPLE, JV_NS */
+    uint8_t f;     /* JV_SAFE, JV_TUPLE, JV_NS, JV_GROUP; a float's JV_DEC and scale */
     union {          /* i first: `value v = {.t = ...}` zeroes all 8 bytes */
         int64_t i;
         bool b;
@@ -138,7 +149,9 @@ typedef struct jfunc {
     value extra;    /* macro: defaults / caller; unused otherwise */
     jstr *name;
 } jfunc;
-enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4 };
+/* FN_CYCLER / FN_JOINER: Jinja2's cycler(...) and joiner(sep); `self` holds their state,
+ * a list [items or separator, position] owned by the object (render-local, so mutable). */
+enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5 };
 
 struct jrt {
     jinn_alloc_fn alloc;
@@ -198,6 +211,16 @@ static inline value v_err(void) { value v = {.t = JV_ERROR}; return v; }
 static inline value v_bool(bool b) { value v = {.t = JV_BOOL}; v.u.b = b; return v; }
 static inline value v_int(int64_t i) { value v = {.t = JV_INT}; v.u.i = i; return v; }
 static inline value v_float(double d) { value v = {.t = JV_FLOAT}; v.u.d = d; return v; }
+/* a decimal (jinjava profile): d printed with scale decimals (clamped to 0..JV_DEC_MAXSCALE) */
+static inline value v_dec(double d, int scale)
+{
+    value v = {.t = JV_FLOAT};
+    v.f = (uint8_t)(JV_DEC | (scale < 0 ? 0 : scale > JV_DEC_MAXSCALE ? JV_DEC_MAXSCALE : scale));
+    v.u.d = d;
+    return v;
+}
+static inline bool v_is_dec(value v) { return v.t == JV_FLOAT && (v.f & JV_DEC); }
+static inline int v_dec_scale(value v) { return v.f & JV_DEC_SCALE; }
 
 value v_str(jrt *R, const char *s, size_t len);          /* copies */
 value v_cstr(jrt *R, const char *s);

@@ -224,6 +224,16 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
 
 bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
 {
+    if (fn.t == JV_FUNC && fn.u.fn->kind == FN_JOINER) {
+        /* joiner: "" the first time, the separator after */
+        jlist *st = fn.u.fn->self.u.l;
+        (void)pos; (void)npos; (void)kw;
+        if (!st->items[1].u.i) { st->items[1].u.i = 1; *out = v_str(R, "", 0); }
+        else *out = val_dup(st->items[0]);
+        return out->t != JV_ERROR;
+    }
+    if (fn.t == JV_FUNC && fn.u.fn->kind == FN_CYCLER)
+        return rt_error(R, JINN_ERR_TYPE, "a cycler is not callable: use .next()");
     if (fn.t == JV_FUNC) {
         if (fn.u.fn->kind == FN_MACRO) return call_macro(R->vm, fn.u.fn, pos, npos, kw, out);
         if (fn.u.fn->kind == FN_NATIVE) return bi_call(R, fn.u.fn->def, pos, npos, kw, out);
@@ -727,7 +737,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             undef_error(R, a);
             FAIL();
         }
-        if (a.t == JV_LIST && (a.f & JV_GROUP)) {
+        if ((a.t == JV_LIST && (a.f & JV_GROUP)) || (a.t == JV_FUNC && a.u.fn->kind == FN_CYCLER)) {
             r = op_getattr(R, a, name->s, name->len);
             if (r.t == JV_ERROR) FAIL();
             sp[-1] = r;
@@ -950,6 +960,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             const jbuiltin *m = ti >= 0 ? T->methods[ip->a].b[ti] : NULL;
             if (m) {
                 ok = bi_call_sig(R, m, &T->methods[ip->a].sig[ti], callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
+            } else if (callee->t == JV_FUNC && callee->u.fn->kind == FN_CYCLER &&
+                       ((name->len == 4 && !memcmp(name->s, "next", 4)) || (name->len == 5 && !memcmp(name->s, "reset", 5)))) {
+                /* cycler.next() returns the current item and moves on; cycler.reset() goes back */
+                jlist *st = callee->u.fn->self.u.l;
+                jlist *items = st->items[0].u.l;
+                if (name->len == 5) { st->items[1].u.i = 0; r = v_none(); }
+                else { r = val_dup(items->items[st->items[1].u.i]); st->items[1].u.i = (st->items[1].u.i + 1) % (int64_t)items->len; }
             } else if (callee->t == JV_UNDEF) {
                 ok = undef_error(R, *callee);
             } else {

@@ -82,7 +82,52 @@ BI_FN(fn_namespace)
  * The table
  * ====================================================================================== */
 
+/* cycler(*items) and joiner(sep=", "): objects with state (see value.h, FN_CYCLER) */
+static bool make_stateful(jrt *R, int kind, value first, value *out)
+{
+    value st = v_list(R, 2);
+    if (st.t == JV_ERROR) return false;
+    st.u.l->items[0] = val_dup(first);
+    st.u.l->items[1] = v_int(0);
+    st.u.l->len = 2;
+    jfunc *f = rt_alloc(R, NULL, 0, sizeof *f);
+    if (!f) { val_drop(R, st); return false; }
+    memset(f, 0, sizeof *f);
+    f->h.rc = 1;
+    f->h.type = JV_FUNC;
+    f->kind = (uint8_t)kind;
+    f->self = st;
+    f->extra = v_none();
+    out->t = JV_FUNC;
+    out->f = 0;
+    out->u.fn = f;
+    return true;
+}
+
+BI_FN(fn_cycler)
+{
+    if (!args[0].u.l->len) return rt_error(R, JINN_ERR_TYPE, "cycler() needs at least one item");
+    value items = args[0];
+    items.f |= JV_TUPLE;
+    return make_stateful(R, FN_CYCLER, items, out);
+}
+
+BI_FN(fn_joiner)
+{
+    value sep = ARG_GIVEN(0) ? args[0] : v_none();
+    if (sep.t == JV_NONE) {
+        value d = v_str(R, ", ", 2);
+        if (d.t == JV_ERROR) return false;
+        bool ok = make_stateful(R, FN_JOINER, d, out);
+        val_drop(R, d);
+        return ok;
+    }
+    return make_stateful(R, FN_JOINER, sep, out);
+}
+
 const jbuiltin bi_functions[] = {
+    {"cycler", fn_cycler, "*items", 0},
+    {"joiner", fn_joiner, "sep", 0},
     {"dict", fn_dict, "mapping **kwargs", 0},
     {"namespace", fn_namespace, "mapping **kwargs", 0},
     {"range", fn_range, "a b c", 1},
