@@ -125,7 +125,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
     jinn_config cfg;
     jinn_config_init(&cfg);
     uint64_t seed = 0;
-    char syn[6][64], lsp[256], lcp[256];
+    char syn[6][64], lsp[256], lcp[256], customer[256] = "";
     char name[256];
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -155,6 +155,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             }
             else if (!strncmp(line, "line_statement_prefix=", 22)) { snprintf(lsp, sizeof lsp, "%s", line + 22); cfg.line_statement_prefix = lsp; }
             else if (!strncmp(line, "line_comment_prefix=", 20)) { snprintf(lcp, sizeof lcp, "%s", line + 20); cfg.line_comment_prefix = lcp; }
+            else if (!strncmp(line, "customer=", 9)) snprintf(customer, sizeof customer, "%s", line + 9);
             else if (!strcmp(line, "undefined=strict")) cfg.undefined = JINN_UNDEFINED_STRICT;
             else if (!strcmp(line, "undefined=lenient")) cfg.undefined = JINN_UNDEFINED_LENIENT;
             else if (!strcmp(line, "profile=jinja")) cfg.profile = JINN_PROFILE_JINJA;
@@ -227,7 +228,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             jinn_env_free(env);
             return -1;
         }
-        jinn_render_opts o = {.context = c, .seed = seed};
+        jinn_render_opts o = {.context = c, .seed = seed, .customer_id = customer[0] ? customer : NULL};
         jinn_buf out = {0};
         if (jinn_render(t, &o, &out, &res) != JINN_OK) {
             *actual = strdup(res.message);

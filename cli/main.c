@@ -511,8 +511,8 @@ static int parse_render_args(int argc, char **argv, render_args *a)
     }
     if (!a->template_path) return usage_error("%s", "no template given");
     if (a->providers && !strcmp(a->providers, "-") && claim_stdin(a, "--providers -")) return 2;
-    if (a->customer && (!a->providers || strncmp(a->providers, "sqlite:", 7)))
-        return usage_error("%s", "--customer needs --providers sqlite:DB");
+    if (a->customer && !a->providers)
+        return usage_error("%s", "--customer needs --providers (sqlite:DB, or JSON fixtures with a \"customers\" section)");
     return 0;
 }
 
