@@ -91,7 +91,7 @@ d.execute("CREATE TABLE definitions(id TEXT PRIMARY KEY, kind TEXT, name TEXT, s
 d.execute("INSERT INTO definitions VALUES (?, ?, ?, ?)", ("x1", "formula", "n", "SELECT 1")); d.commit()' "$T/k.db"
 expect "an unknown kind" 2 "" "definition 'x1': kind 'formula' is not expression, metric or aggregate" "x" -- --providers "sqlite:$T/k.db"
 expect "unknown customer" 2 "" "no customer 'c99' in '$T/s.db'" "x" -- --providers "$DB" --customer c99
-expect "--customer needs sqlite" 2 "" "--customer needs --providers sqlite:DB" "x" -- --customer c01
+expect "--customer needs providers" 2 "" "--customer needs --providers" "x" -- --customer c01
 
 # ---- examples/embed: a service on the public API, with a C provider ---------------------------------------
 if make -s -C examples/embed >"$T/build" 2>&1; then
