@@ -134,11 +134,20 @@ static int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int de
     unit *u = c->u;
     if (u->ncode == u->capcode) {
         int cap = u->capcode ? u->capcode * 2 : 64;
-        instr *code = rt_alloc(c->R, u->code, (size_t)u->capcode * sizeof(instr), (size_t)cap * sizeof(instr));
-        if (!code) { nomem(c); return -1; }
+        instr *code = rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof(instr));
+        uint32_t *p = code ? rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof(uint32_t)) : NULL;
+        if (!code || !p) {
+            if (code) rt_alloc(c->R, code, (size_t)cap * sizeof(instr), 0);
+            nomem(c);
+            return -1;
+        }
+        if (u->ncode) {
+            memcpy(code, u->code, (size_t)u->ncode * sizeof(instr));
+            memcpy(p, u->pos, (size_t)u->ncode * sizeof(uint32_t));
+        }
+        if (u->code) rt_alloc(c->R, u->code, (size_t)u->capcode * sizeof(instr), 0);
+        if (u->pos) rt_alloc(c->R, u->pos, (size_t)u->capcode * sizeof(uint32_t), 0);
         u->code = code;
-        uint32_t *p = rt_alloc(c->R, u->pos, (size_t)u->capcode * sizeof(uint32_t), (size_t)cap * sizeof(uint32_t));
-        if (!p) { nomem(c); return -1; }
         u->pos = p;
         u->capcode = cap;
     }
@@ -194,7 +203,11 @@ static int add_name(comp *c, const char *s, size_t len)
     if (k.t == JV_ERROR) { nomem(c); return 0; }
     T->names[T->nnames] = k.u.s;
     k.u.s->h.rc++; /* one ref for the index */
-    if (!dict_set(c->R, c->name_index, k, v_int(T->nnames))) { nomem(c); return 0; }
+    if (!dict_set(c->R, c->name_index, k, v_int(T->nnames))) {
+        val_drop(c->R, k); /* dict_set released the index's ref; this is the table's */
+        nomem(c);
+        return 0;
+    }
     return T->nnames++;
 }
 
@@ -207,15 +220,28 @@ static int new_slot(comp *c, int parent, int name)
     unit *u = c->u;
     if (u->nslots >= 30000) { cfail(c, 0, "too many variables in one template"); return 0; }
     if (u->nslots == u->capslots) {
+        /* three parallel arrays: allocate all, then swap (a half-done growth would leave their
+         * sizes unknown) */
         int cap = u->capslots ? u->capslots * 2 : 16;
-        int16_t *p = rt_alloc(c->R, u->slot_parent, (size_t)u->capslots * 2, (size_t)cap * 2);
-        if (!p) { nomem(c); return 0; }
+        int16_t *p = rt_alloc(c->R, NULL, 0, (size_t)cap * 2);
+        int16_t *q = p ? rt_alloc(c->R, NULL, 0, (size_t)cap * 2) : NULL;
+        uint8_t *r = q ? rt_alloc(c->R, NULL, 0, (size_t)cap) : NULL;
+        if (!r) {
+            if (q) rt_alloc(c->R, q, (size_t)cap * 2, 0);
+            if (p) rt_alloc(c->R, p, (size_t)cap * 2, 0);
+            nomem(c);
+            return 0;
+        }
+        if (u->nslots) {
+            memcpy(p, u->slot_parent, (size_t)u->nslots * 2);
+            memcpy(q, u->slot_name, (size_t)u->nslots * 2);
+            memcpy(r, u->slot_root, (size_t)u->nslots);
+        }
+        if (u->slot_parent) rt_alloc(c->R, u->slot_parent, (size_t)u->capslots * 2, 0);
+        if (u->slot_name) rt_alloc(c->R, u->slot_name, (size_t)u->capslots * 2, 0);
+        if (u->slot_root) rt_alloc(c->R, u->slot_root, (size_t)u->capslots, 0);
         u->slot_parent = p;
-        int16_t *q = rt_alloc(c->R, u->slot_name, (size_t)u->capslots * 2, (size_t)cap * 2);
-        if (!q) { nomem(c); return 0; }
         u->slot_name = q;
-        uint8_t *r = rt_alloc(c->R, u->slot_root, (size_t)u->capslots, (size_t)cap);
-        if (!r) { nomem(c); return 0; }
         u->slot_root = r;
         u->capslots = cap;
     }
@@ -562,6 +588,10 @@ static void expr_inner(comp *c, node *n)
         int j = emitd(c, n->kind == N_AND ? OP_AND_JUMP : OP_OR_JUMP, 0, 0, 0, n->pos, -1);
         expr(c, n->b);
         patch_here(c, j);
+        if (n->kind == N_AND && c->E->cfg.profile == JINN_PROFILE_JINJAVA) { /* JUEL: `and` is a boolean */
+            emit(c, OP_NOT, 0, 0, 0, n->pos);
+            emit(c, OP_NOT, 0, 0, 0, n->pos);
+        }
         break;
     }
     case N_CMP: {
@@ -613,6 +643,14 @@ static void expr_inner(comp *c, node *n)
         break;
     case N_FILTER: {
         const jbuiltin *b = env_find_builtin(c->E, 0, n->s, n->slen);
+        if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
+            /* Jinjava: an unknown filter gives null (prints empty), no error; jinn check warns */
+            if (c->check)
+                diag_warn(c->D, n->pos, n->slen, "unknown filter '%.*s': the jinjava profile prints it empty, as Jinjava does",
+                          (int)n->slen, n->s);
+            emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
+            break;
+        }
         if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "filter", n->a, n, n->pos);
         emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, n->pos, 1 - ns);
@@ -1136,8 +1174,9 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     if (!loop) c->rec_unit = -1;
     scope s;
     push_scope(c, &s, 1);
+    int result = ui;
     value nm = v_str(c->R, name, nlen);
-    if (nm.t == JV_ERROR) { nomem(c); return -1; }
+    if (nm.t == JV_ERROR) { nomem(c); result = -1; goto restore; }
     val_make_immortal(nm);
     c->u->name = nm.u.s;
     int np = params ? count_list(params) : 0;
@@ -1148,15 +1187,17 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     int total = np + nextra + want[0] + want[1] + want[2];
     c->u->nparams = np + nextra;
     c->u->param_names = rt_alloc(c->R, NULL, 0, (size_t)(total ? total : 1) * sizeof(jstr *));
-    if (!c->u->param_names) { nomem(c); return -1; }
+    if (!c->u->param_names) { nomem(c); result = -1; goto restore; }
     int k = 0;
     for (node *p = params ? params->head : NULL; p; p = p->next, k++) {
         if (scope_find_local(c->sc, p->s, p->slen) >= 0) { cfail(c, p->pos, "duplicate parameter '%.*s'", (int)p->slen, p->s); break; }
         int slot = declare(c, p->s, p->slen);
+        if (c->failed) { result = -1; goto restore; }
         c->u->param_names[k] = c->T->names[c->u->slot_name[slot]];
     }
     for (int i = 0; i < nextra; i++, k++) {
         int slot = declare(c, extra[i], (uint32_t)strlen(extra[i]));
+        if (c->failed) { result = -1; goto restore; }
         c->u->param_names[k] = c->T->names[c->u->slot_name[slot]];
     }
     /* caller, varargs, kwargs: slots after the parameters, filled by the call */
@@ -1186,6 +1227,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     }
     emit(c, OP_RETURN, 0, 0, 0, pos);
     c->u->max_stack = c->max_depth;
+restore:
     pop_scope(c);
 
     c->u = &c->T->units[saved_uidx];
@@ -1197,7 +1239,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     c->in_macro = saved_in;
     c->rec_unit = saved_rec;
     c->rec_depth_slot = saved_rec_slot;
-    return ui;
+    return c->failed && !c->check ? -1 : result;
 }
 
 static void compile_macro(comp *c, node *n)
@@ -1234,6 +1276,7 @@ static void compile_callblock(comp *c, node *n)
 bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D, int check)
 {
     *out = NULL;
+    diag_init(D, R, name, src, len); /* first: the caller frees D whatever happens */
     template *T = rt_alloc(R, NULL, 0, sizeof *T);
     if (!T) return false;
     memset(T, 0, sizeof *T);
@@ -1242,10 +1285,11 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     T->autoescape = E->cfg.autoescape;
     size_t nlen = strlen(name);
     T->name = rt_alloc(R, NULL, 0, nlen + 1);
+    if (!T->name) { comp_free(R, T); return false; }
+    memcpy(T->name, name, nlen + 1); /* now: comp_free measures it */
     T->src = rt_alloc(R, NULL, 0, len + 1);
     T->srclen = len;
-    if (!T->name || !T->src) { comp_free(R, T); return false; }
-    memcpy(T->name, name, nlen + 1);
+    if (!T->src) { comp_free(R, T); return false; }
     /* Jinja2 normalises \r\n and \r to \n in everything it reads */
     size_t w = 0;
     if (!memchr(src, '\r', len)) { memcpy(T->src, src, len); w = len; }
@@ -1261,7 +1305,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     T->src[len] = 0; /* the lexer's sentinel */
     /* Jinja2 drops one trailing newline unless keep_trailing_newline */
     size_t effective = len;
-    if (!E->cfg.keep_trailing_newline && effective && T->src[effective - 1] == '\n') effective--;
+    if (!E->cfg.keep_trailing_newline && E->cfg.profile != JINN_PROFILE_JINJAVA && effective && T->src[effective - 1] == '\n') effective--;
     diag_init(D, R, T->name, T->src, len);
     D->json = check == 2;
 

@@ -3,10 +3,15 @@
  * iteration instructions, with Python's (Jinja2's) semantics; also used by the builtins.
  * Integers are int64: every operation that could overflow is checked and raises an error
  * (Python would grow a big integer — a documented divergence).
+ * The jinjava profile's arithmetic, comparisons and iteration (JUEL's) are at the end: the VM
+ * calls them instead of op_arith / val_equal / val_compare / op_to_list in that profile.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 
 #include "builtins.h"
 
@@ -116,6 +121,7 @@ static double py_fmod(double a, double b)
 
 bool op_arith(jrt *R, int op, value a, value b, value *out)
 {
+    if (R->profile == PROF_JINJAVA && op != OPB_CONCAT) return op_jv_arith(R, op, a, b, out);
     if (op == OPB_CONCAT) {
         value sa = val_to_str(R, a);
         if (sa.t == JV_ERROR) return false;
@@ -484,5 +490,444 @@ uint64_t rt_random(jrt *R, uint64_t n)
         R->rng = x;
         uint64_t r = x * 0x2545F4914F6CDD1DULL;
         if (r < limit) return r % n;
+    }
+}
+
+/* ======================================================================================
+ * The jinjava profile (reference/jinjava-dialect.md §5.3, §5.4): JUEL's arithmetic and
+ * comparisons, and decimals for Java's BigDecimal (value.h, DECIMALS)
+ * ====================================================================================== */
+
+/* the scale of new BigDecimal(d): the digits of d's exact binary expansion (0.5 → 1, 0.1 → 55) */
+int dec_double_scale(double d)
+{
+    if (!isfinite(d) || d == floor(d)) return 0;
+    int e;
+    double f = frexp(fabs(d), &e); /* |d| = f * 2^e, f in [0.5, 1) */
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int k = 53 - e; /* |d| = m / 2^k, and m / 2^k has k decimals when m is odd */
+    while (k > 0 && !(m & 1)) { m >>= 1; k--; }
+    return k > JV_DEC_MAXSCALE ? JV_DEC_MAXSCALE : k;
+}
+
+/* the scale of new BigDecimal(text): decimals minus the exponent ("2.50" 2, "1.0E-4" 5);
+ * -1 when text is not a decimal number. Negative scales count as 0 (jinn's decimals print
+ * plainly). */
+int dec_text_scale(const char *s, size_t n)
+{
+    size_t i = 0;
+    int frac = 0;
+    bool digits = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9') { i++; digits = true; }
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9') { i++; frac++; digits = true; }
+    }
+    if (!digits) return -1;
+    long ex = 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool neg = i < n && s[i] == '-';
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        if (i >= n) return -1;
+        while (i < n && s[i] >= '0' && s[i] <= '9') { if (ex < 100000) ex = ex * 10 + (s[i] - '0'); i++; }
+        if (neg) ex = -ex;
+    }
+    if (i != n) return -1;
+    long sc = frac - ex;
+    return sc < 0 ? 0 : sc > JV_DEC_MAXSCALE ? JV_DEC_MAXSCALE : (int)sc;
+}
+
+/* x rounded to scale decimals (negative: to tens, hundreds...), on x's shortest decimal text,
+ * as BigDecimal.setScale does on new BigDecimal(Double.toString(x)): DEC_HALF_UP rounds
+ * halves away from zero (2.675 → 2.68, where binary rounding gives 2.67). */
+double dec_round(double x, int scale, int mode)
+{
+    if (!isfinite(x) || x == 0) return x;
+    char e[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec - 1, x);
+        if (strtod(e, NULL) == x) break;
+    }
+    bool neg = e[0] == '-';
+    char digs[24];
+    int nd = 0;
+    const char *p = e + neg;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && nd < 20) digs[nd++] = *p;
+    int exp10 = atoi(p + 1); /* x = d0.d1d2... * 10^exp10 */
+    int keep = exp10 + 1 + scale; /* digits that stay */
+    if (keep >= nd) return x;
+    bool rest = false;
+    for (int i = keep < 0 ? 0 : keep; i < nd; i++) if (digs[i] != '0') rest = true;
+    bool up = mode == DEC_HALF_UP ? keep >= 0 && digs[keep] >= '5'
+            : mode == DEC_CEILING ? !neg && rest : neg && rest;
+    if (keep < 0) {
+        if (!up) return neg ? -0.0 : 0.0;
+        double u = pow(10.0, -scale);
+        return neg ? -u : u;
+    }
+    char out[48];
+    int o = 0;
+    if (neg) out[o++] = '-';
+    char kd[24];
+    memcpy(kd, digs, (size_t)keep);
+    int at = keep - 1;
+    if (up) {
+        while (at >= 0 && kd[at] == '9') kd[at--] = '0';
+        if (at >= 0) kd[at]++;
+        else out[o++] = '1';
+    }
+    memcpy(out + o, kd, (size_t)keep);
+    o += keep;
+    if (o == neg) out[o++] = '0';
+    snprintf(out + o, sizeof out - (size_t)o, "e%d", exp10 + 1 - keep);
+    return strtod(out, NULL);
+}
+
+/* new BigDecimal(v.toString()): *d and *scale of a number or numeric string. Returns 1, 0 for
+ * none/undefined (Jinjava's filters give null), or -1 after an error. */
+int dec_from(jrt *R, value v, double *d, int *scale, const char *what)
+{
+    switch (v.t) {
+    case JV_NONE:
+    case JV_UNDEF:
+        return 0;
+    case JV_INT:
+        *d = (double)v.u.i;
+        *scale = 0;
+        return 1;
+    case JV_FLOAT:
+        *d = v.u.d;
+        if (v.f & JV_DEC) { *scale = v_dec_scale(v); return 1; }
+        if (!isfinite(v.u.d)) break;
+        {
+            jbuf t = {0};
+            if (!print_str(R, &t, v)) { buf_free(R, &t); return -1; }
+            *scale = dec_text_scale(t.p, t.len);
+            buf_free(R, &t);
+        }
+        if (*scale < 0) *scale = 0;
+        return 1;
+    case JV_STR: {
+        const char *s = v_sp(v);
+        size_t n = v_sl(v);
+        while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+        int sc = dec_text_scale(s, n);
+        if (sc < 0 || n > 400) break;
+        char tmp[401];
+        memcpy(tmp, s, n);
+        tmp[n] = 0;
+        *d = strtod(tmp, NULL);
+        *scale = sc;
+        return 1;
+    }
+    default:
+        break;
+    }
+    jbuf t = {0};
+    print_str(R, &t, v);
+    rt_error(R, JINN_ERR_VALUE, "%s: '%s' is not a number", what, t.p ? t.p : "");
+    buf_free(R, &t);
+    return -1;
+}
+
+/* A number as JUEL coerces an operand: none and undefined are 0, strings are parsed (with a
+ * '.', 'e' or 'E' as a double), booleans and containers are not numbers. */
+enum { JN_NAN = -1, JN_LONG = 1, JN_DOUBLE = 2, JN_DEC = 3 };
+static int jv_num(value v, int64_t *i, double *d)
+{
+    switch (v.t) {
+    case JV_NONE:
+    case JV_UNDEF: *i = 0; return JN_LONG;
+    case JV_INT: *i = v.u.i; return JN_LONG;
+    case JV_FLOAT: *d = v.u.d; return (v.f & JV_DEC) ? JN_DEC : JN_DOUBLE;
+    case JV_STR: {
+        const char *s = v_sp(v);
+        size_t n = v_sl(v);
+        if (!n) { *i = 0; return JN_LONG; }
+        if (n > 400) return JN_NAN;
+        char tmp[401], *end;
+        memcpy(tmp, s, n);
+        tmp[n] = 0;
+        if (memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n)) {
+            if (dec_text_scale(s, n) < 0) return JN_NAN;
+            *d = strtod(tmp, &end);
+            return JN_DOUBLE;
+        }
+        errno = 0;
+        long long x = strtoll(tmp, &end, 10);
+        if (end == tmp || *end || errno) return JN_NAN;
+        *i = x;
+        return JN_LONG;
+    }
+    default: return JN_NAN;
+    }
+}
+
+static bool jv_not_number(jrt *R, value v, const char *op)
+{
+    jbuf t = {0};
+    print_str(R, &t, v);
+    rt_error(R, JINN_ERR_TYPE, "cannot use %s%s%s (%s) as a number in '%s'", v.t == JV_STR ? "'" : "",
+             t.p ? t.p : "", v.t == JV_STR ? "'" : "", val_type_name(v), op);
+    buf_free(R, &t);
+    return false;
+}
+
+/* Java's toString of an operand of string '+': none and undefined are "null" */
+static bool jv_str_part(jrt *R, jbuf *b, value v)
+{
+    if (v.t == JV_NONE || v.t == JV_UNDEF) return buf_put(R, b, "null", 4);
+    return print_str(R, b, v);
+}
+
+bool op_jv_arith(jrt *R, int op, value a, value b, value *out)
+{
+    if (op == OPB_CONCAT) return op_arith(R, op, a, b, out); /* '~': none prints empty */
+    if (op == OPB_ADD) {
+        if (a.t == JV_LIST) { /* list + list concatenates, list + x appends x */
+            size_t nb = b.t == JV_LIST ? b.u.l->len : 1;
+            value l = v_list(R, a.u.l->len + nb);
+            if (l.t == JV_ERROR) return false;
+            for (size_t i = 0; i < a.u.l->len; i++) l.u.l->items[l.u.l->len++] = val_dup(a.u.l->items[i]);
+            if (b.t == JV_LIST)
+                for (size_t i = 0; i < nb; i++) l.u.l->items[l.u.l->len++] = val_dup(b.u.l->items[i]);
+            else
+                l.u.l->items[l.u.l->len++] = val_dup(b);
+            *out = l;
+            return true;
+        }
+        if (a.t == JV_DICT && b.t == JV_DICT) { /* a merge */
+            value d = v_dict(R, a.u.m->len + b.u.m->len);
+            if (d.t == JV_ERROR) return false;
+            jentry *e;
+            for (int k = 0; k < 2; k++)
+                for (size_t i = 0; dict_next((k ? b : a).u.m, &i, &e);)
+                    if (!dict_set(R, d.u.m, val_dup(e->key), val_dup(e->val))) { val_drop(R, d); return false; }
+            *out = d;
+            return true;
+        }
+        if (a.t == JV_STR || b.t == JV_STR) { /* string concatenation of Java's toString */
+            jbuf t = {0};
+            if (!jv_str_part(R, &t, a) || !jv_str_part(R, &t, b)) { buf_free(R, &t); return false; }
+            *out = v_str_from_buf(R, &t);
+            return out->t != JV_ERROR;
+        }
+    }
+    int64_t x = 0, y = 0;
+    double dx = 0, dy = 0;
+    int ka = jv_num(a, &x, &dx), kb = jv_num(b, &y, &dy);
+    if (ka == JN_NAN) return jv_not_number(R, a, binop_sym[op]);
+    if (kb == JN_NAN) return jv_not_number(R, b, binop_sym[op]);
+    if (op == OPB_FLOORDIV && (a.t == JV_STR || b.t == JV_STR))
+        return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for //: '%s' and '%s'", val_type_name(a), val_type_name(b));
+    if ((ka == JN_DEC || kb == JN_DEC) && op <= OPB_DIV) {
+        /* BigDecimal arithmetic: the other side as new BigDecimal(double) */
+        int sa = ka == JN_DEC ? v_dec_scale(a) : ka == JN_LONG ? 0 : dec_double_scale(dx);
+        int sb = kb == JN_DEC ? v_dec_scale(b) : kb == JN_LONG ? 0 : dec_double_scale(dy);
+        if (ka == JN_LONG) dx = (double)x;
+        if (kb == JN_LONG) dy = (double)y;
+        switch (op) {
+        case OPB_ADD: *out = v_dec(dx + dy, sa > sb ? sa : sb); return true;
+        case OPB_SUB: *out = v_dec(dx - dy, sa > sb ? sa : sb); return true;
+        case OPB_MUL: *out = v_dec(dx * dy, sa + sb); return true;
+        default:
+            if (dy == 0) return rt_error(R, JINN_ERR_VALUE, "division by zero");
+            *out = v_dec(dec_round(dx / dy, sa, DEC_HALF_UP), sa); /* the dividend's scale, HALF_UP */
+            return true;
+        }
+    }
+    if (ka == JN_LONG && kb == JN_LONG) {
+        int64_t r;
+        switch (op) {
+        case OPB_ADD: if (__builtin_add_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
+        case OPB_SUB: if (__builtin_sub_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
+        case OPB_MUL: if (__builtin_mul_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
+        case OPB_DIV: *out = v_float((double)x / (double)y); return true; /* 1/0 is Infinity */
+        case OPB_FLOORDIV:
+        case OPB_MOD:
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, "/ by zero");
+            if (y == -1) { if (op == OPB_MOD) { *out = v_int(0); return true; } if (x == INT64_MIN) return rt_overflow(R); }
+            if (op == OPB_MOD) { *out = v_int(x % y); return true; } /* Java: the sign of the dividend */
+            r = x / y;
+            if ((x % y != 0) && ((x < 0) != (y < 0))) r--; /* Math.floorDiv */
+            *out = v_int(r);
+            return true;
+        case OPB_POW:
+            if (y >= 0) return int_pow(R, x, y, out);
+            { /* (long)Math.pow: 2 ** -1 is 0 */
+                double pw = pow((double)x, (double)y);
+                if (!(fabs(pw) < 9.2e18)) return rt_overflow(R);
+                *out = v_int((int64_t)pw);
+            }
+            return true;
+        }
+    }
+    if (ka == JN_LONG) dx = (double)x;
+    if (kb == JN_LONG) dy = (double)y;
+    switch (op) {
+    case OPB_ADD: *out = v_float(dx + dy); return true;
+    case OPB_SUB: *out = v_float(dx - dy); return true;
+    case OPB_MUL: *out = v_float(dx * dy); return true;
+    case OPB_DIV: *out = v_float(dx / dy); return true;
+    case OPB_FLOORDIV: *out = v_float(floor(dx / dy)); return true;
+    case OPB_MOD: *out = v_float(fmod(dx, dy)); return true;
+    default: *out = v_float(pow(dx, dy)); return true;
+    }
+}
+
+/* JUEL's ==: 1 equal, 0 not, -1 a conversion failed (nothing recorded) */
+static int jv_eq(jrt *R, value a, value b)
+{
+    bool an = a.t == JV_NONE || a.t == JV_UNDEF, bn = b.t == JV_NONE || b.t == JV_UNDEF;
+    if (an || bn) return an && bn;
+    int64_t x = 0, y = 0;
+    double dx = 0, dy = 0;
+    bool af = a.t == JV_FLOAT, bf = b.t == JV_FLOAT;
+    if (v_is_dec(a) || v_is_dec(b) || af || bf) {
+        /* BigDecimal.equals is scale-sensitive: 3|round(2) == 3 is false */
+        bool dec = v_is_dec(a) || v_is_dec(b);
+        int ka = jv_num(a, &x, &dx), kb = jv_num(b, &y, &dy);
+        if (ka == JN_NAN || kb == JN_NAN || a.t == JV_BOOL || b.t == JV_BOOL) return -1;
+        if (ka == JN_LONG) dx = (double)x;
+        if (kb == JN_LONG) dy = (double)y;
+        if (dx != dy) return 0;
+        if (!dec) return 1;
+        int sa = ka == JN_DEC ? v_dec_scale(a) : ka == JN_LONG ? 0 : dec_double_scale(dx);
+        int sb = kb == JN_DEC ? v_dec_scale(b) : kb == JN_LONG ? 0 : dec_double_scale(dy);
+        return sa == sb;
+    }
+    if (a.t == JV_INT || b.t == JV_INT) {
+        if (a.t == JV_BOOL || b.t == JV_BOOL) return -1;
+        if (jv_num(a, &x, &dx) != JN_LONG || jv_num(b, &y, &dy) != JN_LONG) return -1;
+        return x == y;
+    }
+    if (a.t == JV_BOOL || b.t == JV_BOOL) {
+        value o = a.t == JV_BOOL ? b : a;
+        bool ob;
+        if (o.t == JV_BOOL) ob = o.u.b;
+        else if (o.t == JV_STR) ob = v_sl(o) == 4 && !strncasecmp(v_sp(o), "true", 4);
+        else return -1;
+        return (a.t == JV_BOOL ? a.u.b : b.u.b) == ob;
+    }
+    if (a.t == JV_STR || b.t == JV_STR) {
+        jbuf ta = {0}, tb = {0};
+        bool ok = print_str(R, &ta, a) && print_str(R, &tb, b);
+        int r = ok && ta.len == tb.len && (!ta.len || !memcmp(ta.p, tb.p, ta.len));
+        buf_free(R, &ta);
+        buf_free(R, &tb);
+        return r;
+    }
+    return val_equal(a, b);
+}
+
+static bool jv_cmp_error(jrt *R, value a, value b, const char *op)
+{
+    return rt_error(R, JINN_ERR_TYPE, "cannot compare '%s' and '%s' with '%s'", val_type_name(a), val_type_name(b), op);
+}
+
+/* JUEL's ordering: *cmp -1/0/1, 2 unordered (NaN) */
+static bool jv_order(jrt *R, value a, value b, int *cmp, const char *op)
+{
+    int64_t x = 0, y = 0;
+    double dx = 0, dy = 0;
+    if (a.t == JV_FLOAT || b.t == JV_FLOAT) {
+        int ka = jv_num(a, &x, &dx), kb = jv_num(b, &y, &dy);
+        if (ka == JN_NAN || kb == JN_NAN || a.t == JV_BOOL || b.t == JV_BOOL) return jv_cmp_error(R, a, b, op);
+        if (ka == JN_LONG) dx = (double)x;
+        if (kb == JN_LONG) dy = (double)y;
+        *cmp = isnan(dx) || isnan(dy) ? 2 : dx < dy ? -1 : dx > dy;
+        return true;
+    }
+    if (a.t == JV_INT || b.t == JV_INT) {
+        if (a.t == JV_BOOL || b.t == JV_BOOL) return jv_cmp_error(R, a, b, op);
+        int ka = jv_num(a, &x, &dx), kb = jv_num(b, &y, &dy);
+        if (ka == JN_NAN || kb == JN_NAN) return jv_cmp_error(R, a, b, op);
+        if (ka == JN_DOUBLE || kb == JN_DOUBLE) { /* "0.35" > 0 */
+            if (ka == JN_LONG) dx = (double)x;
+            if (kb == JN_LONG) dy = (double)y;
+            *cmp = dx < dy ? -1 : dx > dy;
+            return true;
+        }
+        *cmp = x < y ? -1 : x > y;
+        return true;
+    }
+    if (a.t == JV_STR && b.t == JV_STR) return val_compare(R, a, b, cmp, op);
+    if (a.t == JV_BOOL && b.t == JV_BOOL) { *cmp = (int)a.u.b - (int)b.u.b; return true; }
+    return jv_cmp_error(R, a, b, op);
+}
+
+/* == != < <= > >= in, not in (op 0..7, as OP_COMPARE numbers them) in the jinjava profile */
+bool op_jv_compare(jrt *R, int op, value a, value b, bool *res)
+{
+    static const char *const sym[] = {"==", "!=", "<", "<=", ">", ">="};
+    if (op <= 1) {
+        int e = jv_eq(R, a, b);
+        if (e < 0) return jv_cmp_error(R, a, b, sym[op]);
+        *res = (e == 1) == (op == 0);
+        return true;
+    }
+    if (op >= 6) {
+        bool in = false;
+        if (b.t == JV_STR) {
+            jbuf t = {0};
+            if (!print_str(R, &t, a)) { buf_free(R, &t); return false; }
+            in = !t.len || (t.len <= v_sl(b) && memmem(v_sp(b), v_sl(b), t.p, t.len) != NULL);
+            buf_free(R, &t);
+        } else if (b.t == JV_LIST) {
+            for (size_t i = 0; !in && i < b.u.l->len; i++) in = jv_eq(R, a, b.u.l->items[i]) == 1;
+        } else if (b.t == JV_DICT) {
+            if (val_hashable(a)) in = dict_get(b.u.m, a) != NULL;
+            if (!in && a.t != JV_STR && a.t != JV_NONE && a.t != JV_UNDEF) { /* keys are strings: d[1] is d["1"] */
+                jbuf t = {0};
+                if (!print_str(R, &t, a)) { buf_free(R, &t); return false; }
+                in = dict_get_str(b.u.m, t.p ? t.p : "", t.len) != NULL;
+                buf_free(R, &t);
+            }
+        }
+        *res = in == (op == 6);
+        return true;
+    }
+    bool an = a.t == JV_NONE || a.t == JV_UNDEF, bn = b.t == JV_NONE || b.t == JV_UNDEF;
+    if (an || bn) { /* x > 0 with x undefined is false; >= and <= of two nulls are true */
+        *res = an && bn && (op == 3 || op == 5);
+        return true;
+    }
+    int cmp;
+    if (!jv_order(R, a, b, &cmp, sym[op])) return false;
+    switch (op) {
+    case 2: *res = cmp == -1; break;
+    case 3: *res = cmp == -1 || cmp == 0; break;
+    case 4: *res = cmp == 1; break;
+    default: *res = cmp == 1 || cmp == 0; break;
+    }
+    return true;
+}
+
+/* what a jinjava `for` iterates: a dict's values, nothing for none, a scalar (strings
+ * included) once, as itself */
+value op_jv_iter(jrt *R, value v)
+{
+    switch (v.t) {
+    case JV_LIST: return val_dup(v);
+    case JV_UNDEF:
+    case JV_NONE:
+    case JV_ABSENT: return v_list(R, 0);
+    case JV_DICT: {
+        value l = v_list(R, v.u.m->len);
+        if (l.t == JV_ERROR) return l;
+        jentry *e;
+        for (size_t i = 0; dict_next(v.u.m, &i, &e);) l.u.l->items[l.u.l->len++] = val_dup(e->val);
+        return l;
+    }
+    default: {
+        value l = v_list(R, 1);
+        if (l.t == JV_ERROR) return l;
+        l.u.l->items[l.u.l->len++] = val_dup(v);
+        return l;
+    }
     }
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "compile.h"
+#include "diag.h"
 #include "env.h"
 
 #if defined(__GNUC__) && !defined(JINN_SWITCH_DISPATCH) && !defined(JINN_TRACE)
@@ -65,6 +66,11 @@ typedef struct vm {
     uint32_t err_pos;
     const template *err_tmpl;
     bool err_set;
+    /* jinjava: the first error collected beside the output (collect_print_error) */
+    jinn_error_kind coll_kind;
+    uint32_t coll_pos;
+    const template *coll_tmpl;
+    jbuf coll_msg;
     /* the first frame chunk, output buffers and loop states live here, on the C stack, so a
      * small render allocates none of them */
     _Alignas(value) char chunk0[sizeof(chunk) + 192 * sizeof(value)];
@@ -619,6 +625,44 @@ static value *chain_lookup(vm *V, const jstr *name)
 /* how loop.changed / loop.cycle and friends find their loop */
 static loopstate *loop_at(vm *V, int depth) { return &V->loops[V->nloops - 1 - depth]; }
 
+/* The jinjava profile's error collection (reference §8): a type, value or undefined error
+ * (not a limit, provider or strict-undefined one) raised while evaluating the expression of a
+ * {{ }} makes that {{ }} print nothing, and the render goes on. The instruction that failed
+ * belongs to a {{ }} when the next PRINT of its unit starts before it in the source (a PRINT
+ * is placed at its '{{', its expression's instructions inside; a statement's come before the
+ * next PRINT in both orders). The error becomes a warning "name:line:col: kind error: text",
+ * the first one is kept and reported by vm_render when the render ends, with the output.
+ * Returns the PRINT's index (the operand stack is empty at a statement: the caller clears
+ * it), or -1 to fail. */
+static int collect_print_error(vm *V, const template *T, const unit *u, int at)
+{
+    jrt *R = V->R;
+    if (R->err_kind != JINN_ERR_TYPE && R->err_kind != JINN_ERR_VALUE &&
+        (R->err_kind != JINN_ERR_UNDEFINED || R->undef_mode == JINN_UNDEFINED_STRICT))
+        return -1;
+    int k = at + 1;
+    while (k < u->ncode && u->code[k].op != OP_PRINT) k++;
+    if (k >= u->ncode || u->pos[k] >= u->pos[at]) return -1;
+    static const char *const kinds[] = {"", "syntax", "undefined", "type", "value"};
+    const template *et = V->err_tmpl ? V->err_tmpl : T;
+    int line, col;
+    diag_position(et->src, et->srclen, V->err_pos, &line, &col);
+    const char *msg = R->err_msg.p ? R->err_msg.p : "error";
+    rt_warn(R, "%s:%d:%d: %s error: %s (printed empty, as Jinjava does)", et->name, line, col, kinds[R->err_kind], msg);
+    if (!V->coll_kind) {
+        V->coll_kind = R->err_kind;
+        V->coll_pos = V->err_pos;
+        V->coll_tmpl = et;
+        V->coll_msg.len = 0;
+        if (!buf_puts(R, &V->coll_msg, msg)) return -1;
+    }
+    R->err_kind = JINN_ERR_NONE;
+    R->err_msg.len = 0;
+    V->err_set = false;
+    V->err_tmpl = NULL;
+    return k;
+}
+
 static bool run(vm *V, const template *T, const unit *u, value *slots)
 {
     jrt *R = V->R;
@@ -628,7 +672,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     value *base = sp;
     int loop_base = V->nloops;
     value a, b, r;
-    const bool strict = R->undef_mode == JINN_UNDEFINED_STRICT, lenient = R->undef_mode == JINN_UNDEFINED_LENIENT;
+    const bool jinjava = R->profile == PROF_JINJAVA;
+    /* the jinjava profile's default undefined is chainable: Jinjava's x.y of a missing x is null */
+    const bool strict = R->undef_mode == JINN_UNDEFINED_STRICT,
+               lenient = R->undef_mode == JINN_UNDEFINED_LENIENT || (jinjava && R->undef_mode == JINN_UNDEFINED_DEFAULT);
+    const int out_base = V->nouts;
     int default_filter = 0;
     if (strict)
         for (int i = 0; bi_filters[i].name; i++)
@@ -800,7 +848,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         a = sp[-2];
         bool res;
         int op = ip->c;
-        if (op <= 1) {
+        if (R->profile == PROF_JINJAVA) { /* JUEL's loose equality and ordering (ops.c) */
+            STRICT_CHECK(a);
+            STRICT_CHECK(b);
+            if (!op_jv_compare(R, op, a, b, &res)) FAIL();
+        } else if (op <= 1) {
             STRICT_CHECK(a);
             STRICT_CHECK(b);
             res = val_equal(a, b) == (op == 0);
@@ -987,7 +1039,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(FOR_PREP) {
         a = resolve(V, *--sp);
         if (a.t == JV_UNDEF && strict) { undef_error(R, a); val_drop(R, a); FAIL(); }
-        r = op_to_list(R, a);
+        r = R->profile == PROF_JINJAVA ? op_jv_iter(R, a) : op_to_list(R, a); /* jinjava: a dict's values */
         val_drop(R, a);
         if (r.t == JV_ERROR) FAIL();
         if (V->nloops == V->caploops) {
@@ -1240,6 +1292,18 @@ fail:
         V->err_pos = u->pos[ip - code];
         V->err_tmpl = T;
     }
+    if (jinjava) {
+        /* Jinjava collects errors beside the output: a failing {{ }} prints nothing and the
+         * render goes on (collect_print_error); anything else fails the render, and a frame
+         * that fails gives back the output buffers it opened (a capture cut short) */
+        int k = collect_print_error(V, T, u, (int)(ip - code));
+        if (k >= 0) {
+            while (sp > base) val_drop(R, *--sp);
+            ip = code + k;
+            NEXT();
+        }
+        V->nouts = out_base;
+    }
     /* unwind this frame's operand stack and loops */
     while (sp > base) val_drop(R, *--sp);
     while (V->nloops > loop_base) {
@@ -1369,6 +1433,18 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     if (V.loops != V.loops0) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
     if (V.outs != V.outs0) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);
     R->vm = NULL;
+    if (ok && V.coll_kind) {
+        /* jinjava: the render went on past errors in {{ }}; it fails with the first of them
+         * (the others are warnings), and the caller keeps the output */
+        R->err_kind = V.coll_kind;
+        R->err_msg.len = 0;
+        buf_put(R, &R->err_msg, V.coll_msg.p ? V.coll_msg.p : "", V.coll_msg.len);
+        V.err_set = true;
+        V.err_pos = V.coll_pos;
+        V.err_tmpl = V.coll_tmpl;
+        ok = false;
+    }
+    buf_free(R, &V.coll_msg);
     if (!ok) {
         *err_pos = V.err_set ? V.err_pos : 0;
         *err_tmpl = V.err_tmpl ? V.err_tmpl : T;
