@@ -81,6 +81,18 @@ BI_FN(f_length)
 {
     value v = args[0];
     size_t n;
+    if (R->profile == PROF_JINJAVA && v.t != JV_LIST && v.t != JV_DICT) {
+        /* Jinjava: a string's length in UTF-16 units; any other value (numbers, none) is 0 */
+        n = 0;
+        if (v.t == JV_STR) {
+            size_t cps;
+            if (!lib_utf8_len(R, v_sp(v), v_sl(v), &cps)) return false;
+            n = cps;
+            for (size_t i = 0; i < v_sl(v); i++) if (((unsigned char)v_sp(v)[i] & 0xF8) == 0xF0) n++; /* surrogate pairs */
+        }
+        *out = v_int((int64_t)n);
+        return true;
+    }
     switch (v.t) {
     case JV_UNDEF: n = 0; break;
     case JV_STR: if (!lib_utf8_len(R, v_sp(v), v_sl(v), &n)) return false; break;
@@ -95,9 +107,34 @@ BI_FN(f_length)
 
 /* first(seq) — the first item; an undefined value ("No first item, sequence was empty.")
  * for an empty sequence. */
+/* Jinjava's first/last: a string is one item (itself), a dict's items are its values, a
+ * scalar is itself, empty gives none. */
+static bool jv_first_last(value v, value *out, bool last)
+{
+    switch (v.t) {
+    case JV_LIST:
+        *out = v.u.l->len ? val_dup(v.u.l->items[last ? v.u.l->len - 1 : 0]) : v_none();
+        return true;
+    case JV_DICT: {
+        jentry *e, *pick = NULL;
+        for (size_t i = 0; dict_next(v.u.m, &i, &e);) { pick = e; if (!last) break; }
+        *out = pick ? val_dup(pick->val) : v_none();
+        return true;
+    }
+    case JV_UNDEF:
+    case JV_NONE:
+        *out = v_none();
+        return true;
+    default:
+        *out = val_dup(v);
+        return true;
+    }
+}
+
 BI_FN(f_first)
 {
     value v = args[0];
+    if (R->profile == PROF_JINJAVA) return jv_first_last(v, out, false);
     switch (v.t) {
     case JV_STR:
         if (v_sl(v) == 0) break;
@@ -128,6 +165,7 @@ BI_FN(f_first)
 BI_FN(f_last)
 {
     value v = args[0];
+    if (R->profile == PROF_JINJAVA) return jv_first_last(v, out, true);
     switch (v.t) {
     case JV_STR: {
         size_t len = v_sl(v);
@@ -191,6 +229,18 @@ BI_FN(f_default)
 {
     bool boolean = arg_bool(R, args, 2, false);
     if (R->err_kind) return false;
+    if (R->profile == PROF_JINJAVA) {
+        /* Jinjava: none counts as missing too, and the default becomes a string unless it is a
+         * list, a dict or none: x|default(0) + 1 is "01" */
+        value v = args[0];
+        if (!(v.t == JV_UNDEF || v.t == JV_NONE || (boolean && !val_truthy(R, v)))) { *out = val_dup(v); return true; }
+        value d = ARG_GIVEN(1) ? args[1] : v_none();
+        if (d.t == JV_LIST || d.t == JV_DICT || d.t == JV_NONE || d.t == JV_UNDEF || d.t == JV_STR) {
+            *out = d.t == JV_UNDEF ? v_none() : val_dup(d);
+            return true;
+        }
+        return set_owned(out, val_to_str(R, d));
+    }
     if (args[0].t == JV_UNDEF || (boolean && !val_truthy(R, args[0]))) {
         if (ARG_GIVEN(1)) { *out = val_dup(args[1]); return true; }
         return set_str(R, out, "", 0, 0);
@@ -206,6 +256,13 @@ BI_FN(f_string) { return set_owned(out, lib_soft_str(R, args[0])); }
 BI_FN(f_list)
 {
     value l;
+    if (R->profile == PROF_JINJAVA && args[0].t != JV_LIST && args[0].t != JV_STR) {
+        /* Jinjava: a dict or a scalar becomes a one-item list of itself; none an empty list */
+        *out = v_list(R, 1);
+        if (out->t == JV_ERROR) return false;
+        if (args[0].t != JV_NONE && args[0].t != JV_UNDEF) out->u.l->items[out->u.l->len++] = val_dup(args[0]);
+        return true;
+    }
     if (!items_of(R, args[0], &l)) return false;
     *out = lib_list_of(R, l.u.l->items, l.u.l->len);
     val_drop(R, l);
@@ -485,6 +542,18 @@ BI_FN(f_round)
           : mlen == 5 && !memcmp(method, "floor", 5) ? 2 : -1;
     if (m < 0) return rt_error(R, JINN_ERR_VALUE, "method must be common, ceil or floor");
     value v = args[0];
+    if (R->profile == PROF_JINJAVA) {
+        /* Jinjava: a BigDecimal with exactly `precision` decimals, rounded HALF_UP (CEILING,
+         * FLOOR) from the number's decimal text: 2.5|round is 3, 3|round(2) is 3.00 */
+        double d;
+        int sc;
+        int k = dec_from(R, v, &d, &sc, "round");
+        if (k <= 0) { *out = v_none(); return k == 0; }
+        if (prec > JV_DEC_MAXSCALE) prec = JV_DEC_MAXSCALE;
+        if (prec < -400) prec = -400;
+        *out = v_dec(dec_round(d, (int)prec, m == 0 ? DEC_HALF_UP : m == 1 ? DEC_CEILING : DEC_FLOOR), (int)prec);
+        return true;
+    }
     if (v.t == JV_UNDEF && !op_check_defined(R, v)) return false;
     if (!val_is_number(v))
         return rt_error(R, JINN_ERR_TYPE, "type %s doesn't define __round__ method", val_type_name(v));
@@ -698,6 +767,16 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
         if (k.t == JV_ERROR) { ok = false; break; }
         keys[got] = k;
     }
+    if (ok && R->profile == PROF_JINJAVA) {
+        /* Jinjava 2.x cannot compare a Long with a Double (or a BigDecimal): the sort fails
+         * with a ClassCastException and gives null. jinn compares them as numbers, and says so. */
+        int kinds = 0;
+        for (size_t i = 0; i < n; i++)
+            kinds |= keys[i].t == JV_INT ? 1 : v_is_dec(keys[i]) ? 4 : keys[i].t == JV_FLOAT ? 2 : 0;
+        if (kinds & (kinds - 1))
+            rt_warn(R, "sort: integers and floats mixed: Jinjava 2.x fails here (ClassCastException, the result is null); "
+                       "jinn compares them as numbers");
+    }
     if (ok) ok = lib_sort(R, items, keys, n, reverse);
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
     rt_alloc(R, keys, n * sizeof *keys, 0);
@@ -850,8 +929,37 @@ BI_FN(f_max) { return min_max(R, args, out, true); }
 
 /* sum(iterable, attribute=None, start=0) — start + item + item ..., with the engine's '+'
  * (so int overflow is an error and floats add as Python's do). */
+/* Jinjava's sum: a BigDecimal built from each number's exact value (ints scale 0, floats
+ * their binary expansion, strings parsed); none items are skipped. [0.5, 0.25]|sum is 0.75. */
+static bool jv_sum(jrt *R, value *args, value *out)
+{
+    double acc = 0;
+    int scale = 0;
+    value l;
+    if (!items_of(R, args[0], &l)) return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i <= l.u.l->len; i++) {
+        value x;
+        if (i == l.u.l->len) { if (!ARG_GIVEN(2)) break; x = val_dup(args[2]); }
+        else x = lib_getattr(R, l.u.l->items[i], args[1]);
+        if (x.t == JV_ERROR) { ok = false; break; }
+        double d = 0;
+        int sc = 0;
+        if (x.t == JV_FLOAT && !v_is_dec(x)) { d = x.u.d; sc = dec_double_scale(d); }
+        else if (x.t != JV_NONE && x.t != JV_UNDEF) ok = dec_from(R, x, &d, &sc, "sum") > 0;
+        val_drop(R, x);
+        acc += d;
+        if (sc > scale) scale = sc;
+    }
+    val_drop(R, l);
+    if (!ok) return false;
+    *out = v_dec(acc, scale);
+    return true;
+}
+
 BI_FN(f_sum)
 {
+    if (R->profile == PROF_JINJAVA) return jv_sum(R, args, out);
     value acc = ARG_GIVEN(2) ? val_dup(args[2]) : v_int(0);
     if (acc.t == JV_STR) {
         val_drop(R, acc);

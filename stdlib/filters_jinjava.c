@@ -4,9 +4,9 @@
  *
  * Jinja2 has none of these, so there is no reference output to match; the semantics are
  * Jinjava's as the reference documents them, adapted to jinn's values where Java's differ:
- * there is no BigDecimal, so `add`/`multiply`/`divide` give int when both sides are ints
- * (divide rounds half-up to an int, as Jinjava rounds to the dividend's scale 0) and float
- * otherwise. Set operations keep first-seen order, as Jinjava's LinkedHashSets do.
+ * in the jinja profile there is no BigDecimal, so `add`/`multiply`/`divide` give int when
+ * both sides are ints (divide rounds half-up to an int, as Jinjava rounds to the dividend's
+ * scale 0) and float otherwise; the jinjava profile gives decimals (value.h), as Jinjava does. Set operations keep first-seen order, as Jinjava's LinkedHashSets do.
  *
  * Hashes come from OpenSSL's libcrypto (EVP), regular expressions from regex.c (PCRE2 with
  * bounded work).
@@ -92,14 +92,46 @@ static bool arith2(jrt *R, value *args, int op, const char *fn, value *out)
     return op_arith(R, op, a, b, out);
 }
 
+/* The jinjava profile's add/multiply/divide: Jinjava computes new BigDecimal(value.toString())
+ * op new BigDecimal(arg.toString()), a decimal (value.h): add keeps the larger scale,
+ * multiply adds the scales (10|multiply(.25) is 2.50), divide keeps the dividend's, rounding
+ * HALF_UP (9|divide(10) is 1). A none value gives none. */
+static bool jv_dec_filter(jrt *R, value *args, int op, const char *fn, value *out)
+{
+    double a, b;
+    int sa, sb;
+    int k = dec_from(R, args[0], &a, &sa, fn);
+    if (k <= 0) { *out = v_none(); return k == 0; }
+    k = dec_from(R, args[1], &b, &sb, fn);
+    if (k < 0) return false;
+    if (k == 0) return rt_error(R, JINN_ERR_VALUE, "%s: the argument is null", fn);
+    switch (op) {
+    case OPB_ADD: *out = v_dec(a + b, sa > sb ? sa : sb); return true;
+    case OPB_MUL: *out = v_dec(a * b, sa + sb); return true;
+    default:
+        if (b == 0) return rt_error(R, JINN_ERR_VALUE, "%s: division by zero", fn);
+        *out = v_dec(dec_round(a / b, sa, DEC_HALF_UP), sa);
+        return true;
+    }
+}
+
 /* add(addend), multiply(n) */
-BI_EXT(flt_add) { return arith2(R, args, OPB_ADD, "add", out); }
-BI_EXT(flt_multiply) { return arith2(R, args, OPB_MUL, "multiply", out); }
+BI_EXT(flt_add)
+{
+    if (R->profile == PROF_JINJAVA) return jv_dec_filter(R, args, OPB_ADD, "add", out);
+    return arith2(R, args, OPB_ADD, "add", out);
+}
+BI_EXT(flt_multiply)
+{
+    if (R->profile == PROF_JINJAVA) return jv_dec_filter(R, args, OPB_MUL, "multiply", out);
+    return arith2(R, args, OPB_MUL, "multiply", out);
+}
 
 /* divide(n) — an int dividend gives an int rounded half-up (away from zero), as Jinjava's
  * BigDecimal keeps the dividend's scale 0: 9|divide(10) is 1. Division by zero is an error. */
 BI_EXT(flt_divide)
 {
+    if (R->profile == PROF_JINJAVA) return jv_dec_filter(R, args, OPB_DIV, "divide", out);
     value a, b;
     if (!to_number(R, args[0], &a, "divide") || !to_number(R, args[1], &b, "divide")) return false;
     if ((b.t == JV_INT && b.u.i == 0) || (b.t == JV_FLOAT && b.u.d == 0))

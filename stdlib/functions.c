@@ -25,7 +25,14 @@ static bool index_arg(jrt *R, value v, int64_t *res)
                     val_type_name(v));
 }
 
-/* range(stop) / range(start, stop[, step]) — Python's semantics, as a list. */
+static bool set_owned_list(jrt *R, value *out, size_t cap)
+{
+    *out = v_list(R, cap);
+    return out->t != JV_ERROR;
+}
+
+/* range(stop) / range(start, stop[, step]) — Python's semantics, as a list. The jinjava
+ * profile: step 0 gives [], and at most 1000 items (Jinjava's rangeLimit), silently. */
 BI_FN(fn_range)
 {
     int64_t start = 0, stop, step = 1;
@@ -36,6 +43,8 @@ BI_FN(fn_range)
         if (!index_arg(R, args[0], &start) || !index_arg(R, args[1], &stop)) return false;
         if (ARG_GIVEN(2) && !index_arg(R, args[2], &step)) return false;
     }
+    bool jinjava = R->profile == PROF_JINJAVA;
+    if (step == 0 && jinjava) return set_owned_list(R, out, 0);
     if (step == 0) return rt_error(R, JINN_ERR_VALUE, "range() arg 3 must not be zero");
     /* the item count in unsigned arithmetic: stop - start can exceed INT64_MAX */
     uint64_t n = 0;
@@ -43,6 +52,7 @@ BI_FN(fn_range)
         n = ((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1;
     else if (step < 0 && start > stop)
         n = ((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step) + 1;
+    if (jinjava && n > 1000) n = 1000; /* Jinjava's rangeLimit: the first 1000 items, silently */
     if (n > R->lim->range_items)
         return rt_limit(R, "range_items", "range() of %llu items (limit %zu)", (unsigned long long)n, R->lim->range_items);
     *out = v_list(R, (size_t)n); /* reserves n items or fails on collection_items */

@@ -122,7 +122,7 @@ BI_FN(l_append)
 {
     if (!mutable_receiver(R, &args[0], "append")) return false;
     if (!list_push(R, args[0].u.l, val_dup(args[1]))) return false;
-    *out = v_none();
+    *out = R->profile == PROF_JINJAVA ? v_bool(true) : v_none(); /* Java's List.add is true */
     return true;
 }
 
@@ -140,7 +140,7 @@ BI_FN(l_extend)
     for (size_t i = 0; ok && i < n; i++) ok = list_push(R, l, val_dup(items.u.l->items[i]));
     val_drop(R, items);
     if (!ok) return false;
-    *out = v_none();
+    *out = R->profile == PROF_JINJAVA ? v_bool(true) : v_none();
     return true;
 }
 
@@ -654,9 +654,10 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
                 /* like 'g', but fixed-point output keeps a digit after the point and the switch
                  * to exponent happens at exp >= precision - 1 */
                 int pr = prec ? prec : 1;
-                char e[64];
+                char e[FMT_MAX_WIDTH + 64]; /* room for every digit precision allows */
                 snprintf(e, sizeof e, "%.*e", pr - 1, a);
-                int x = atoi(strchr(e, 'e') + 1);
+                const char *epos = strchr(e, 'e');
+                int x = epos ? atoi(epos + 1) : 0;
                 if (x >= -4 && x < pr - 1) {
                     n = (size_t)snprintf(digits, sizeof digits, "%.*f", pr - 1 - x, a);
                     if (!p->alt && memchr(digits, '.', n)) {
