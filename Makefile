@@ -133,10 +133,22 @@ tsan-test: deps
 valgrind-test: deps all
 	./tests/valgrind.sh
 
+# make install PREFIX=/usr/local [DESTDIR=...]: the library, the header, jinn.pc, the CLI, the man page
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^#define JINN_VERSION "\(.*\)"/\1/p' include/jinn.h)
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 libjinn.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 libjinn.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/jinn.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 bin/jinn $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/jinn.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' jinn.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/jinn.pc
+
 bench: all
 	bench/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz build-tsan bin libjinn.a libjinn.so
 
-.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean example-db tsan-test
+.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test

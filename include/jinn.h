@@ -225,6 +225,11 @@ typedef struct {
 jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out,
                         jinn_result *res);
 
+/* Render into the caller's buffer buf of cap bytes (NUL-terminated; *len gets the length).
+ * Output that does not fit is a limit error (nothing partial is left in buf). */
+jinn_status jinn_render_to(const jinn_template *t, const jinn_render_opts *opts, char *buf, size_t cap, size_t *len,
+                           jinn_result *res);
+
 void jinn_buf_free(jinn_env *env, jinn_buf *b);
 void jinn_result_clear(jinn_env *env, jinn_result *res);
 

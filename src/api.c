@@ -418,6 +418,34 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
     return st;
 }
 
+jinn_status jinn_render_to(const jinn_template *t, const jinn_render_opts *opts, char *buf, size_t cap, size_t *len,
+                           jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    if (!t || !buf || !cap) return JINN_USAGE;
+    jinn_buf out = {0};
+    jinn_status st = jinn_render(t, opts, &out, res);
+    if (st == JINN_OK && out.len + 1 > cap) {
+        jrt R;
+        rt_init(&R, &t->env->cfg);
+        char msg[160];
+        int n = snprintf(msg, sizeof msg, "limit 'output_bytes' exceeded: %zu bytes of output do not fit the caller's buffer of %zu",
+                         out.len, cap);
+        set_error(&R, res, JINN_ERR_LIMIT, t->name, NULL, 0, 0, msg, (size_t)n, NULL);
+        rt_fini(&R);
+        st = JINN_ERROR;
+    }
+    if (st == JINN_OK) {
+        memcpy(buf, out.data, out.len + 1);
+        if (len) *len = out.len;
+    } else {
+        buf[0] = 0;
+        if (len) *len = 0;
+    }
+    jinn_buf_free(t->env, &out);
+    return st;
+}
+
 void jinn_buf_free(jinn_env *E, jinn_buf *b)
 {
     if (!b || !b->data) return;
