@@ -150,6 +150,14 @@ static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_b
     return 1;
 }
 
+/* The trim effect of a {{ }} marker: '+' has none; in the jinjava profile '-' has none either
+ * (Jinjava 2.x reads and drops the dash of {{- -}} but trims only at {%- -%}). */
+static char var_marker(lexer *L, char m)
+{
+    if (m == '+' || (m == '-' && L->D && L->D->R && L->D->R->profile == PROF_JINJAVA)) return 0;
+    return m;
+}
+
 /* After a tag closes: '-' strips the following whitespace, trim_blocks drops one newline. */
 static void after_close(lexer *L, char marker, int is_block)
 {
@@ -341,7 +349,7 @@ static int lex_text_custom(lexer *L, token *t)
         }
         size_t olen = kind == 1 ? L->vsl : kind == 2 ? L->bsl : L->csl;
         char marker = (best + olen < L->end && (best[olen] == '-' || best[olen] == '+')) ? best[olen] : 0;
-        if (emit_text(L, t, best, kind == 1 && marker == '+' ? 0 : marker, kind != 1)) { L->cur = best; L->text0 = best; return 1; }
+        if (emit_text(L, t, best, kind == 1 ? var_marker(L, marker) : marker, kind != 1)) { L->cur = best; L->text0 = best; return 1; }
         L->tok = best;
         L->cur = best + olen + (marker ? 1 : 0);
         if (kind == 1) {
@@ -414,7 +422,7 @@ static int lex_close_custom(lexer *L, token *t)
         int was_var = L->cond == yycVAR;
         if (was_var && L->var_in_id) { L->var_in_id = 0; L->cond = yycTAG; L->text0 = L->cur; return 1; }
         L->cond = yycTEXT;
-        after_close(L, was_var && marker == '+' ? 0 : marker, !was_var);
+        after_close(L, was_var ? var_marker(L, marker) : marker, !was_var);
         L->id_next = 0;
         return 1;
     }
@@ -478,7 +486,7 @@ loop:
 
     <TEXT> "{{" [-+]? {
         marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
-        if (emit_text(L, t, L->tok, marker == '+' ? 0 : marker, 0)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        if (emit_text(L, t, L->tok, var_marker(L, marker), 0)) { L->cur = L->tok; L->text0 = L->tok; return; }
         L->cond = yycVAR;
         L->brace_depth = 0;
         tok(L, t, TK_VAR_BEGIN);
@@ -577,7 +585,7 @@ loop:
         tok(L, t, TK_VAR_END);
         if (L->var_in_id) { L->var_in_id = 0; L->cond = yycTAG; L->text0 = L->cur; return; }
         L->cond = yycTEXT;
-        after_close(L, marker == '+' ? 0 : marker, 0);
+        after_close(L, var_marker(L, marker), 0);
         return;
     }
 

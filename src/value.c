@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "value.h"
@@ -832,7 +833,7 @@ bool val_truthy(jrt *R, value v)
     case JV_INT: return v.u.i != 0;
     case JV_FLOAT: return v.u.d != 0;
     case JV_STR:
-        if (R->profile == PROF_JINJAVA && v.u.s->len == 5 && !memcmp(v.u.s->s, "false", 5)) return false;
+        if (R->profile == PROF_JINJAVA && v.u.s->len == 5 && !strncasecmp(v.u.s->s, "false", 5)) return false; /* any case */
         return v.u.s->len != 0;
     case JV_LIST: return v.u.l->len != 0;
     case JV_DICT: return (v.f & JV_NS) || v.u.m->len != 0;
