@@ -707,6 +707,10 @@ static int cmd_render(int argc, char **argv, bool disasm)
         jinn_status st = jinn_render(t, &opts, &out, &res);
         report_warnings(&a, name, res.warnings);
         if (st != JINN_OK) {
+            /* the jinjava profile collects errors beside the output, as Jinjava does: print
+             * the output it kept (stdout only; -o is never written from a failed render) */
+            if (a.cfg.profile == JINN_PROFILE_JINJAVA && out.len && !(a.out_path && strcmp(a.out_path, "-")))
+                fwrite(out.data, 1, out.len, stdout);
             report_result(&a, &res);
             status = 1;
         } else if (a.out_path && strcmp(a.out_path, "-")) {

@@ -659,6 +659,18 @@ loop:
     <TAG,VAR> "0" [bB] ("_"? [01])+ { tok(L, t, TK_INT); return; }
     <TAG,VAR> digits { tok(L, t, TK_INT); return; }
     <TAG,VAR> digits "." digits exp? { tok(L, t, TK_FLOAT); return; }
+    <TAG,VAR> "." digits exp? {
+        /* ".25": a float in Jinjava (JUEL); Jinja2 reads '.' then 25 (an error there). Not
+         * after a name or a closing bracket, where it is attribute access (x.0). */
+        const char *b = L->tok;
+        while (b > L->src && (b[-1] == ' ' || b[-1] == '\t')) b--;
+        int after_operand = b > L->src && (b[-1] == ')' || b[-1] == ']' || b[-1] == '_' ||
+                                           (b[-1] >= '0' && b[-1] <= '9') || ((b[-1] | 0x20) >= 'a' && (b[-1] | 0x20) <= 'z'));
+        if (L->D && L->D->R && L->D->R->profile == PROF_JINJAVA && !after_operand) { tok(L, t, TK_FLOAT); return; }
+        L->cur = L->tok + 1;
+        tok(L, t, TK_DOT);
+        return;
+    }
     <TAG,VAR> digits exp { tok(L, t, TK_FLOAT); return; }
     <TAG,VAR> dq | sq { tok(L, t, TK_STRING); return; }
     <TAG,VAR> ["'] { L->D->incomplete = 1; lex_fail(L, t, L->tok, "unterminated string literal%.*s", "", 0); return; }

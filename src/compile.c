@@ -757,7 +757,10 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
     store_targets(c, n->a);
     body(c, n->c);
-    if (n->d) emit(c, OP_LOOP_DONE, 0, 0, 0, n->pos); /* Jinja2: break/continue leave it unset */
+    /* Jinjava 2.x has no for-else: its `else` is ignored and what follows is part of the body */
+    bool jinjava_else = n->d && c->E->cfg.profile == JINN_PROFILE_JINJAVA;
+    if (jinjava_else) body(c, n->d);
+    else if (n->d) emit(c, OP_LOOP_DONE, 0, 0, 0, n->pos); /* Jinja2: break/continue leave it unset */
     emit(c, OP_JUMP, lc.iter_pc, 0, 0, n->pos);
     patch_here(c, lc.iter_pc);
     for (patch *p = lc.breaks; p; p = p->next) patch_here(c, p->at);
@@ -768,7 +771,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     c->u->code[clear].a = first_slot;
     c->u->code[clear].b = (uint16_t)nslots;
     pop_scope(c);
-    if (n->d) {
+    if (n->d && !jinjava_else) {
         emit(c, OP_NOT, 0, 0, 0, n->pos);
         int j = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
         body(c, n->d);

@@ -59,6 +59,7 @@ printf '{"a": 1' > "$T/trunc.json"
 expect 2 "" "the context is not valid JSON: " -- render "$T/hello.jinja" --context "$T/trunc.json"
 expect 2 "" "provider fixtures are not valid JSON" -- render "$T/hello.jinja" --providers "$T/hello.jinja"
 expect 2 "" "unknown command 'frobnicate'" -- frobnicate
+expect 1 "aInfinitybc" "cannot use 'x' (str) as a number" -- render - --profile jinjava <<<'a{{ 1/0 }}b{{ "x" - 1 }}c'
 expect 0 "jinn 0.1.0" "" -- --version
 printf '{%% for i in range(100000) %%}{%% for j in range(100000) %%}{%% endfor %%}{%% endfor %%}' > "$T/slow.jinja"
 expect 1 "" "limit 'interrupt' exceeded: the render was interrupted" -- render "$T/slow.jinja" --timeout 0.2 --limit fuel=100000000000
