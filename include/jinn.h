@@ -230,6 +230,13 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
 jinn_status jinn_render_to(const jinn_template *t, const jinn_render_opts *opts, char *buf, size_t cap, size_t *len,
                            jinn_result *res);
 
+/* Render streaming: the output is handed to write(user, data, len) in pieces (about 16 KB) as
+ * it is produced, and the rest at the end; a non-zero return from write stops the render with
+ * an io error. output_bytes counts everything written. */
+typedef int (*jinn_write_fn)(void *user, const char *data, size_t len);
+jinn_status jinn_render_stream(const jinn_template *t, const jinn_render_opts *opts, jinn_write_fn write, void *user,
+                               jinn_result *res);
+
 void jinn_buf_free(jinn_env *env, jinn_buf *b);
 void jinn_result_clear(jinn_env *env, jinn_result *res);
 

@@ -368,13 +368,24 @@ void jinn_context_free(jinn_context *c)
     rt_fini(&local);
 }
 
+static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res,
+                               jinn_write_fn write, void *write_user);
+
 jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res)
 {
     if (res) memset(res, 0, sizeof *res);
     if (!t || !out) return JINN_USAGE;
+    return render_impl(t, opts, out, res, NULL, NULL);
+}
+
+static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res,
+                               jinn_write_fn write, void *write_user)
+{
     env *E = t->env;
     jrt R;
     rt_init(&R, &E->cfg);
+    R.write = write;
+    R.write_user = write_user;
     R.env = E;
     R.mem_limit = E->cfg.limits.memory_bytes;
     R.interrupt = opts ? opts->interrupt : NULL;
@@ -415,6 +426,17 @@ jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, ji
         st = JINN_ERROR;
     }
     rt_fini(&R);
+    return st;
+}
+
+jinn_status jinn_render_stream(const jinn_template *t, const jinn_render_opts *opts, jinn_write_fn write, void *user,
+                               jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    if (!t || !write) return JINN_USAGE;
+    jinn_buf out = {0};
+    jinn_status st = render_impl(t, opts, &out, res, write, user);
+    jinn_buf_free(t->env, &out);
     return st;
 }
 

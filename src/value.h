@@ -178,6 +178,9 @@ struct jrt {
     void *progress_user;
     uint32_t provider_calls;
     const char *customer;    /* the render's customer id (for version 2 providers), or NULL */
+    jinn_write_fn write;     /* streaming: where the output goes, in pieces (or NULL) */
+    void *write_user;
+    size_t flushed;          /* bytes already handed to write */
     jgc live;                /* registry of live containers (a circular list; see jgc) */
 };
 

@@ -622,6 +622,20 @@ static value *chain_lookup(vm *V, const jstr *name)
     return NULL;
 }
 
+/* streaming: hand the render's output buffer to the write callback and empty it */
+#define STREAM_CHUNK 16384
+static bool flush_out(vm *V)
+{
+    jrt *R = V->R;
+    jbuf *b = &V->outs[0];
+    if (!b->len) return true;
+    if (R->write(R->write_user, b->p, b->len)) return rt_error(R, JINN_ERR_IO, "the output could not be written");
+    R->flushed += b->len;
+    b->len = 0;
+    b->p[0] = 0;
+    return true;
+}
+
 /* how loop.changed / loop.cycle and friends find their loop */
 static loopstate *loop_at(vm *V, int depth) { return &V->loops[V->nloops - 1 - depth]; }
 
@@ -708,8 +722,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 /* StrictUndefined: printing, testing, iterating or comparing an undefined value is an error */
 #define STRICT_CHECK(v) do { if ((v).t == JV_UNDEF && strict) { undef_error(R, (v)); FAIL(); } } while (0)
 /* after a write: the buffer being written may not pass output_bytes */
-#define CHECK_OUT() do { if (OUT->len > R->lim->output_bytes) { \
-        rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes); FAIL(); } } while (0)
+#define CHECK_OUT() do { if (OUT->len + (V->nouts == 1 ? R->flushed : 0) > R->lim->output_bytes) { \
+        rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes); FAIL(); } \
+        if (R->write && V->nouts == 1 && OUT->len >= STREAM_CHUNK && !flush_out(V)) FAIL(); } while (0)
     (void)op_names;
 
     DISPATCH()
@@ -1414,6 +1429,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
             val_drop(R, parctx[nparents]);
             frame_free(&V, psizes[nparents]);
         }
+        if (ok && R->write) ok = flush_out(&V);
         *out = V.outs[0];
         if (ok && exports) ok = export_slots(&V, T, slots, exports);
         /* capture buffers (pooled across captures) */

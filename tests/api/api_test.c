@@ -76,6 +76,53 @@ static void *render_many(void *p)
     return NULL;
 }
 
+/* ---- streaming ------------------------------------------------------------------------------ */
+typedef struct { size_t total, chunks, biggest; int fail_after; } sink;
+
+static int sink_write(void *user, const char *data, size_t len)
+{
+    sink *k = user;
+    (void)data;
+    if (k->fail_after >= 0 && (int)k->chunks >= k->fail_after) return 1;
+    k->total += len;
+    k->chunks++;
+    if (len > k->biggest) k->biggest = len;
+    return 0;
+}
+
+static void streaming_tests(jinn_env *env)
+{
+    const char *big = "{% for i in range(20000) %}line {{ i }}\n{% endfor %}";
+    jinn_template *t = NULL;
+    jinn_result res;
+    CHECK(jinn_compile(env, "big", big, strlen(big), &t, &res) == JINN_OK, "compile big");
+    jinn_buf whole = {0};
+    jinn_render_opts o = {0};
+    CHECK(jinn_render(t, &o, &whole, &res) == JINN_OK, "render big");
+    sink k = {0, 0, 0, -1};
+    CHECK(jinn_render_stream(t, &o, sink_write, &k, &res) == JINN_OK, "stream");
+    CHECK(k.total == whole.len, "streamed %zu bytes, rendered %zu", k.total, whole.len);
+    CHECK(k.chunks > 5 && k.biggest < 20000, "%zu chunks, biggest %zu", k.chunks, k.biggest);
+    sink f = {0, 0, 0, 2};
+    CHECK(jinn_render_stream(t, &o, sink_write, &f, &res) == JINN_ERROR && res.kind == JINN_ERR_IO, "a failing writer stops the render");
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+    jinn_buf_free(env, &whole);
+    /* output_bytes counts what was streamed */
+    jinn_config cfg;
+    jinn_config_init(&cfg);
+    cfg.limits.output_bytes = 50000;
+    jinn_env *small = jinn_env_new(&cfg);
+    CHECK(jinn_compile(small, "big", big, strlen(big), &t, &res) == JINN_OK, "compile big (small env)");
+    sink k2 = {0, 0, 0, -1};
+    CHECK(jinn_render_stream(t, &o, sink_write, &k2, &res) == JINN_ERROR && res.kind == JINN_ERR_LIMIT &&
+          strstr(res.text, "output_bytes"), "output_bytes with streaming: %s", res.text ? res.text : "");
+    CHECK(k2.total <= 50000, "streamed %zu bytes past the limit", k2.total);
+    jinn_result_clear(small, &res);
+    jinn_template_free(t);
+    jinn_env_free(small);
+}
+
 int main(void)
 {
     jinn_config cfg;
@@ -125,6 +172,8 @@ int main(void)
     CHECK(res.nwarnings == 1 && strstr(res.warnings, "nope"), "warning");
     jinn_result_clear(env, &res);
     jinn_template_free(t);
+
+    streaming_tests(env);
 
     /* one template, one shared context, four threads */
     CHECK(jinn_compile(env, "channel", channel, strlen(channel), &t, &res) == JINN_OK, "compile channel: %s", res.message);
