@@ -177,6 +177,47 @@ jinn_status jinn_env_use_json_provider(jinn_env *env, const char *json, size_t l
 /* The SQLite event-store provider (providers/sqlite.c; schema and semantics: docs/providers.md). */
 jinn_status jinn_env_use_sqlite_provider(jinn_env *env, const char *path, jinn_result *res);
 
+/* ---- your own filters, tests and functions ---------------------------------------------------
+ * A callback gets its call: the arguments as opaque, read-only values (borrowed for the call;
+ * for a filter or test, argument 0 is the value filtered or tested), and answers with one of
+ * the jinn_return_* calls (none if it sets nothing) or jinn_call_error. A registered name takes
+ * precedence over a builtin of the same name. Callbacks may run on many threads at once. */
+typedef struct jinn_value jinn_value;
+typedef struct jinn_call jinn_call;
+typedef enum {
+    JINN_T_UNDEFINED, JINN_T_NONE, JINN_T_BOOL, JINN_T_INT, JINN_T_FLOAT, JINN_T_STRING,
+    JINN_T_LIST, JINN_T_DICT, JINN_T_OTHER
+} jinn_type;
+typedef int (*jinn_native_fn)(void *user, jinn_call *call); /* JINN_OK, or JINN_ERROR */
+
+jinn_type jinn_value_type(const jinn_value *v);
+int jinn_value_truthy(const jinn_value *v);
+int64_t jinn_value_int(const jinn_value *v);       /* ints and bools; 0 otherwise */
+double jinn_value_float(const jinn_value *v);      /* any number; 0 otherwise */
+const char *jinn_value_string(const jinn_value *v, size_t *len); /* NULL unless a string */
+size_t jinn_value_len(const jinn_value *v);        /* list items, dict entries, string bytes */
+const jinn_value *jinn_value_item(const jinn_value *v, size_t i);               /* a list's */
+const jinn_value *jinn_value_get(const jinn_value *v, const char *key, size_t klen); /* a dict's */
+
+size_t jinn_call_nargs(const jinn_call *c);        /* positional arguments */
+const jinn_value *jinn_call_arg(const jinn_call *c, size_t i);          /* NULL past the end */
+const jinn_value *jinn_call_kwarg(const jinn_call *c, const char *name); /* NULL if not given */
+void jinn_return_none(jinn_call *c);
+void jinn_return_bool(jinn_call *c, int b);
+void jinn_return_int(jinn_call *c, int64_t i);
+void jinn_return_float(jinn_call *c, double d);
+void jinn_return_string(jinn_call *c, const char *s, size_t len);
+int jinn_return_json(jinn_call *c, const char *json, size_t len);   /* any value, as JSON text */
+void jinn_return_arg(jinn_call *c, const jinn_value *v);            /* one of the arguments */
+int jinn_call_error(jinn_call *c, const char *message);             /* returns JINN_ERROR */
+
+jinn_status jinn_env_register_filter(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
+                                     void (*destroy)(void *user));
+jinn_status jinn_env_register_test(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
+                                   void (*destroy)(void *user));
+jinn_status jinn_env_register_function(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
+                                       void (*destroy)(void *user));
+
 /* ---- loading templates by name -------------------------------------------------------------
  * {% include %}, {% import %} and {% from %} find templates by name: first among templates
  * added in memory, then in the search path's directories, in order. Names are relative paths:

@@ -452,6 +452,21 @@ static void call_args(comp *c, node *n, int *npos, int *nkw)
     if (*npos > 255 || *nkw > 255) cfail(c, n->pos, "too many arguments in one call");
 }
 
+/* the embedder's filter, test or function: positional arguments (a filter's or test's value
+ * first), keyword values, the names tuple */
+/* a call of the embedder's builtin idx; first (the value filtered or tested) is compiled
+ * first, or is already on the stack when onstack */
+static void compile_native(comp *c, int kind, int idx, node *first, bool onstack, node *argsnode, int negate,
+                           uint32_t pos)
+{
+    int npos = 0, nkw = 0;
+    if (first) expr(c, first);
+    if (argsnode) call_args(c, argsnode, &npos, &nkw);
+    if (first || onstack) npos++;
+    if (npos > 255 || nkw > 0x7fff) { cfail(c, pos, "too many arguments in one call"); return; }
+    emitd(c, OP_NATIVE, (kind << 24) | idx, nkw | (negate ? 0x8000 : 0), npos, pos, 1 - (npos + nkw + (nkw > 0)));
+}
+
 static void compile_call(comp *c, node *n)
 {
     node *f = n->a;
@@ -493,9 +508,11 @@ static void compile_call(comp *c, node *n)
         emit(c, OP_SELF_BLOCK, add_name(c, f->s, f->slen), 0, 0, n->pos);
         return;
     }
-    /* a builtin global function, unless a local variable shadows it */
+    /* an embedder's or a builtin global function, unless a local variable shadows it */
     if (f->kind == N_NAME && lookup_slot(c, f->s, f->slen) < 0 &&
         !(c->in_macro && scope_find_local(c->root, f->s, f->slen) >= 0)) {
+        int ni = env_find_native(c->E, 2, f->s, f->slen);
+        if (ni >= 0) { compile_native(c, 2, ni, NULL, false, n, 0, n->pos); return; }
         const jbuiltin *b = env_find_builtin(c->E, 2, f->s, f->slen);
         if (b) {
             int ns = bind_args(c, b, "function", NULL, n, n->pos);
@@ -642,6 +659,8 @@ static void expr_inner(comp *c, node *n)
         compile_call(c, n);
         break;
     case N_FILTER: {
+        int ni = env_find_native(c->E, 0, n->s, n->slen);
+        if (ni >= 0) { compile_native(c, 0, ni, n->a, false, n, 0, n->pos); break; }
         const jbuiltin *b = env_find_builtin(c->E, 0, n->s, n->slen);
         if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
             /* Jinjava: an unknown filter gives null (prints empty), no error; jinn check warns */
@@ -657,6 +676,8 @@ static void expr_inner(comp *c, node *n)
         break;
     }
     case N_TEST: {
+        int ni = env_find_native(c->E, 1, n->s, n->slen);
+        if (ni >= 0) { compile_native(c, 1, ni, n->a, false, n, n->flag, n->pos); break; }
         const jbuiltin *b = env_find_builtin(c->E, 1, n->s, n->slen);
         if (!b) { cfail(c, n->pos, "unknown test '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "test", n->a, n, n->pos);
@@ -815,6 +836,11 @@ static void compile_if(comp *c, node *n)
 static void apply_filters(comp *c, node *filters)
 {
     for (node *f = filters ? filters->head : NULL; f; f = f->next) {
+        int ni = env_find_native(c->E, 0, f->s, f->slen);
+        if (ni >= 0) {
+            compile_native(c, 0, ni, NULL, true, f, 0, f->pos);
+            continue;
+        }
         const jbuiltin *b = env_find_builtin(c->E, 0, f->s, f->slen);
         if (!b) { cfail(c, f->pos, "unknown filter '%.*s'", (int)f->slen, f->s); return; }
         /* slot 0 is the value, already on the stack: bind the rest after it */
@@ -1509,6 +1535,7 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
                 buf_printf(R, out, " %d", in->a); break;
             case OP_CLEAR: buf_printf(R, out, " %d..%d", in->a, in->a + in->b - 1); break;
             case OP_CALL: buf_printf(R, out, " pos %d kw %d", in->c, in->b); break;
+            case OP_NATIVE: buf_printf(R, out, " %s (the embedder's)  pos %d kw %d", T->env->natives[in->a >> 24][in->a & 0xffffff].name, in->c, in->b & 0x7fff); break;
             case OP_LOOP_ATTR: {
                 static const char *const f[LF__COUNT + 1] = {"loop.index", "loop.index0", "loop.revindex",
                     "loop.revindex0", "loop.first", "loop.last", "loop.length", "loop.previtem", "loop.nextitem",

@@ -22,7 +22,20 @@ struct jinn_env {
     int ncached, capcached;
     const char *loading[64]; /* the templates being compiled, outermost first (cycles) */
     int nloading;
+    /* the embedder's filters, tests and functions (index 0, 1, 2) */
+    struct native {
+        char *name;
+        jinn_native_fn fn;
+        void *user;
+        void (*destroy)(void *user);
+    } *natives[3];
+    int nnatives[3], capnatives[3];
 };
+
+/* the embedder's builtin of a kind (0 filter, 1 test, 2 function) named name: its index or -1 */
+int env_find_native(const env *E, int kind, const char *name, size_t len);
+/* call it (src/api.c): args[0..npos-1] positional, kw may be NULL */
+bool native_call(jrt *R, const struct native *n, value *args, int npos, jdict *kw, value *out);
 
 /* Load and compile the template `name` for an include/import at pos of the template being
  * compiled (diagnostics go to D). NULL when it is missing (missing set) or failed (reported). */

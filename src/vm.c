@@ -998,6 +998,33 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(NATIVE) {
+        TICK(1);
+        int npos = ip->c, nkw = ip->b & 0x7fff, kind = ip->a >> 24;
+        value *names = nkw ? sp - 1 : NULL;
+        value *kwv = sp - (nkw ? 1 : 0) - nkw;
+        value *posv = kwv - npos;
+        value kwd = v_none();
+        bool ok = true;
+        if (nkw) {
+            kwd = v_dict(R, (size_t)nkw);
+            ok = kwd.t != JV_ERROR;
+            for (int i = 0; ok && i < nkw; i++) ok = dict_set(R, kwd.u.m, val_dup(names->u.l->items[i]), val_dup(kwv[i]));
+        }
+        r = v_none();
+        if (ok) ok = native_call(R, &T->env->natives[kind][ip->a & 0xffffff], posv, npos, nkw ? kwd.u.m : NULL, &r);
+        if (kwd.t == JV_DICT) val_drop(R, kwd);
+        for (value *x = posv; x < sp; x++) val_drop(R, *x);
+        sp = posv;
+        if (!ok) FAIL();
+        if (kind == 1) {
+            bool t = val_truthy(R, r);
+            val_drop(R, r);
+            r = v_bool((ip->b & 0x8000) ? !t : t);
+        }
+        *sp++ = r;
+        NEXT();
+    }
     CASE(CALL)
     CASE(CALL_METHOD) {
         TICK(1);

@@ -5,6 +5,7 @@
 #include <utf8proc.h>
 
 #include "lib.h"
+#include "env.h"
 
 /* ======================================================================================
  * UTF-8
@@ -332,13 +333,19 @@ bool lib_call_named(jrt *R, const jbuiltin *table, const char *what, value name,
     if (name.t != JV_STR)
         return rt_error(R, JINN_ERR_TYPE, "%s name must be a string, not '%s'", what,
                         val_type_name(name));
-    const jbuiltin *b = bi_find(table, v_sp(name), v_sl(name));
-    if (!b) return rt_error(R, JINN_ERR_VALUE, "No %s named '%s'.", what, v_sp(name));
     if (nextra > BI_MAXPARAMS * 4)
         return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what, v_sp(name));
     value pos[BI_MAXPARAMS * 4 + 1];
     pos[0] = item;
     for (size_t i = 0; i < nextra; i++) pos[i + 1] = extra[i];
+    /* the embedder's filters and tests come first, as they do at compile time */
+    const env *E = R->env;
+    int kind = table == bi_tests ? 1 : 0;
+    int ni = E ? env_find_native(E, kind, v_sp(name), v_sl(name)) : -1;
+    if (ni >= 0)
+        return native_call(R, &E->natives[kind][ni], pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
+    const jbuiltin *b = bi_find(table, v_sp(name), v_sl(name));
+    if (!b) return rt_error(R, JINN_ERR_VALUE, "No %s named '%s'.", what, v_sp(name));
     return bi_call(R, b, pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
 }
 

@@ -76,6 +76,78 @@ static void *render_many(void *p)
     return NULL;
 }
 
+/* ---- the embedder's filters, tests and functions ------------------------------------------------ */
+static int destroyed;
+static void on_destroy(void *user) { (void)user; destroyed++; }
+
+static int shout(void *user, jinn_call *c)
+{
+    (void)user;
+    size_t n;
+    const char *s = jinn_value_string(jinn_call_arg(c, 0), &n);
+    if (!s) return jinn_call_error(c, "shout needs a string");
+    char buf[256];
+    size_t k = n < 200 ? n : 200;
+    for (size_t i = 0; i < k; i++) buf[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+    const jinn_value *mark = jinn_call_kwarg(c, "mark");
+    size_t ml = 1;
+    const char *m = mark ? jinn_value_string(mark, &ml) : "!";
+    memcpy(buf + k, m, ml < 50 ? ml : 50);
+    jinn_return_string(c, buf, k + (ml < 50 ? ml : 50));
+    return JINN_OK;
+}
+
+static int positive(void *user, jinn_call *c)
+{
+    (void)user;
+    jinn_return_bool(c, jinn_value_float(jinn_call_arg(c, 0)) > 0);
+    return JINN_OK;
+}
+
+static int scale(void *user, jinn_call *c)
+{
+    double f = *(double *)user;
+    if (jinn_call_nargs(c) != 1 || jinn_value_type(jinn_call_arg(c, 0)) == JINN_T_STRING) return jinn_call_error(c, "scale(number)");
+    char json[64];
+    int n = snprintf(json, sizeof json, "{\"value\": %g, \"n\": %zu}", jinn_value_float(jinn_call_arg(c, 0)) * f,
+                     jinn_value_len(jinn_call_arg(c, 0)));
+    return jinn_return_json(c, json, (size_t)n);
+}
+
+static void native_tests(void)
+{
+    jinn_env *env = jinn_env_new(NULL);
+    static double factor = 2.5;
+    destroyed = 0;
+    CHECK(jinn_env_register_filter(env, "shout", shout, NULL, on_destroy) == JINN_OK, "register filter");
+    CHECK(jinn_env_register_test(env, "positive", positive, NULL, on_destroy) == JINN_OK, "register test");
+    CHECK(jinn_env_register_function(env, "scale", scale, &factor, NULL) == JINN_OK, "register function");
+    CHECK(jinn_env_register_filter(env, "bad name", shout, NULL, NULL) == JINN_USAGE, "names are identifiers");
+    const char *src = "{{ 'hi'|shout }} {{ 'hi'|shout(mark='?') }} {{ 3 is positive }} {{ -1 is not positive }} "
+                      "{{ scale(4.5).value }} {{ [1, -2, 3]|select('positive')|list }} {{ ['a']|map('shout')|join }} "
+                      "{% filter shout(mark='.')|lower %}x{% endfilter %}";
+    jinn_template *t = NULL;
+    jinn_result res;
+    CHECK(jinn_compile(env, "n", src, strlen(src), &t, &res) == JINN_OK, "compile natives: %s", res.message ? res.message : "");
+    jinn_buf out = {0};
+    jinn_render_opts o = {0};
+    jinn_status st = jinn_render(t, &o, &out, &res);
+    CHECK(st == JINN_OK && !strcmp(out.data, "HI! HI? True True 11.25 [1, 3] A! x.") , "natives output '%s' %s", out.data ? out.data : "",
+          res.message ? res.message : "");
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+    const char *bad = "{{ 5|shout }}";
+    CHECK(jinn_compile(env, "b", bad, strlen(bad), &t, &res) == JINN_OK, "compile bad");
+    CHECK(jinn_render(t, &o, &out, &res) == JINN_ERROR && strstr(res.text, "shout needs a string") && res.line == 1,
+          "a callback's error: %s", res.text ? res.text : "");
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+    CHECK(jinn_env_register_filter(env, "shout", shout, NULL, on_destroy) == JINN_OK && destroyed == 1, "re-registering replaces");
+    jinn_buf_free(env, &out);
+    jinn_env_free(env);
+    CHECK(destroyed == 3, "destroy called for each registration (%d)", destroyed);
+}
+
 /* ---- streaming ------------------------------------------------------------------------------ */
 typedef struct { size_t total, chunks, biggest; int fail_after; } sink;
 
@@ -174,6 +246,7 @@ int main(void)
     jinn_template_free(t);
 
     streaming_tests(env);
+    native_tests();
 
     /* one template, one shared context, four threads */
     CHECK(jinn_compile(env, "channel", channel, strlen(channel), &t, &res) == JINN_OK, "compile channel: %s", res.message);
