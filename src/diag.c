@@ -45,15 +45,33 @@ static void json_line(diags *D, const char *severity, jinn_error_kind kind, uint
     val_drop(R, m);
 }
 
+/* a diagnostic's message into buf, cut to whole code points if it does not fit */
+static bool format_message(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, cap, fmt, ap);
+    if (n < 0) return false;
+    size_t m = (size_t)n < cap ? (size_t)n : cap - 1;
+    if ((size_t)n >= cap && m) {
+        /* vsnprintf cut it: drop the last code point if it lost bytes */
+        size_t j = m - 1;
+        while (j && ((unsigned char)buf[j] & 0xC0) == 0x80) j--;
+        unsigned char lead = (unsigned char)buf[j];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (j + need > m) m = j;
+    }
+    *len = m;
+    return true;
+}
+
 void diag_warn(diags *D, uint32_t pos, uint32_t len, const char *fmt, ...)
 {
     char small[512], full[530];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    size_t mlen;
+    bool ok = format_message(small, sizeof small, &mlen, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    size_t mlen = (size_t)n < sizeof small ? (size_t)n : sizeof small - 1;
+    if (!ok) return;
     D->nwarn++;
     int fl = snprintf(full, sizeof full, "warning: %.*s", (int)mlen, small);
     diag_format(D->R, &D->out, D->name, D->src, D->srclen, pos, full, (size_t)fl < sizeof full ? (size_t)fl : sizeof full - 1);
@@ -114,11 +132,10 @@ void diag_error(diags *D, jinn_error_kind kind, uint32_t pos, const char *fmt, .
     char small[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    size_t mlen;
+    bool ok = format_message(small, sizeof small, &mlen, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    size_t mlen = (size_t)n < sizeof small ? (size_t)n : sizeof small - 1;
-    while (mlen && (size_t)n >= sizeof small && ((unsigned char)small[mlen] & 0xC0) == 0x80) mlen--; /* whole code points */
+    if (!ok) return;
     if (D->count == 0) {
         D->kind = kind;
         D->pos = pos;

@@ -252,6 +252,20 @@ bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
  * Copy-on-write of the shared context
  * ====================================================================================== */
 
+/* the keyword arguments of a call as a dict (none when nkw is 0): nkw values at kwv, their
+ * names in the list *names. False on allocation failure; *kwd is then dropped by the caller
+ * only if it is a dict. */
+static bool call_kwargs(jrt *R, const value *names, const value *kwv, int nkw, value *kwd)
+{
+    *kwd = v_none();
+    if (!nkw) return true;
+    *kwd = v_dict(R, (size_t)nkw);
+    if (kwd->t == JV_ERROR) return false;
+    for (int i = 0; i < nkw; i++)
+        if (!dict_set(R, kwd->u.m, val_dup(names->u.l->items[i]), val_dup(kwv[i]))) return false;
+    return true;
+}
+
 static bool shared_container(value v)
 {
     return (v.t == JV_LIST || v.t == JV_DICT) && v.u.h->rc >= JH_IMMORTAL;
@@ -1004,13 +1018,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value *names = nkw ? sp - 1 : NULL;
         value *kwv = sp - (nkw ? 1 : 0) - nkw;
         value *posv = kwv - npos;
-        value kwd = v_none();
-        bool ok = true;
-        if (nkw) {
-            kwd = v_dict(R, (size_t)nkw);
-            ok = kwd.t != JV_ERROR;
-            for (int i = 0; ok && i < nkw; i++) ok = dict_set(R, kwd.u.m, val_dup(names->u.l->items[i]), val_dup(kwv[i]));
-        }
+        value kwd;
+        bool ok = call_kwargs(R, names, kwv, nkw, &kwd);
         r = v_none();
         if (ok) ok = native_call(R, &T->env->natives[kind][ip->a & 0xffffff], posv, npos, nkw ? kwd.u.m : NULL, &r);
         if (kwd.t == JV_DICT) val_drop(R, kwd);
@@ -1033,13 +1042,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value *kwv = sp - (nkw ? 1 : 0) - nkw;
         value *posv = kwv - npos;
         value *callee = posv - 1;
-        value kwd = v_none();
-        bool ok = true;
-        if (nkw) {
-            kwd = v_dict(R, (size_t)nkw);
-            ok = kwd.t != JV_ERROR;
-            for (int i = 0; ok && i < nkw; i++) ok = dict_set(R, kwd.u.m, val_dup(names->u.l->items[i]), val_dup(kwv[i]));
-        }
+        value kwd;
+        bool ok = call_kwargs(R, names, kwv, nkw, &kwd);
         r = v_none();
         bool printed = false;
         if (ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO && ip[1].op == OP_PRINT) {

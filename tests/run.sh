@@ -15,16 +15,23 @@ failed=0
 
 stage() { printf '\n== %s\n' "$1"; }
 
+# tally WHAT OUTPUT: add the counts of OUTPUT's last line "N passed, M failed" (one failure
+# if it has none: WHAT did not finish)
+tally() {
+    local line
+    line=$(echo "$2" | tail -n 1)
+    if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    else
+        echo "$1 did not finish"; failed=$((failed + 1))
+    fi
+}
+
 stage "golden tests (tests/golden)"
 out=$("$JINN" test tests/golden 2>&1)
 echo "$out" | grep -v '^[0-9]* passed, [0-9]* failed$' | grep -E '^(FAIL|UPDATED)|^[-+@ ]' | head -200
-line=$(echo "$out" | tail -n 1)
-echo "$line"
-if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-else
-    echo "golden runner did not finish"; failed=$((failed + 1))
-fi
+echo "$out" | tail -n 1
+tally "the golden runner" "$out"
 
 stage "reference diff against Jinja2 (tests/diff)"
 out=$(JINN="$JINN" python3 tests/diff/run.py 2>&1)
@@ -41,12 +48,7 @@ fi
 stage "command line (tests/cli)"
 out=$(JINN="$JINN" tests/cli/cli_test.sh 2>&1)
 echo "$out" | tail -n 20
-line=$(echo "$out" | tail -n 1)
-if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-else
-    failed=$((failed + 1))
-fi
+tally tests/cli "$out"
 
 # every other suite: tests/<name>/suite.sh, run with JINN set, ending with "N passed, M failed"
 for suite in tests/*/suite.sh; do
@@ -54,13 +56,8 @@ for suite in tests/*/suite.sh; do
     stage "$(dirname "$suite")"
     out=$(JINN="$JINN" "$suite" 2>&1)
     echo "$out" | grep -E '^FAIL|^  ' | head -40
-    line=$(echo "$out" | tail -n 1)
-    echo "$line"
-    if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-        passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-    else
-        echo "$suite did not finish"; failed=$((failed + 1))
-    fi
+    echo "$out" | tail -n 1
+    tally "$suite" "$out"
 done
 
 stage "embedding API (tests/api)"
@@ -68,12 +65,7 @@ API_BIN=${API_BIN:-build/tests/api_test}
 if make -s "$API_BIN" >/dev/null; then
     out=$("$API_BIN" 2>&1)
     echo "$out" | tail -n 20
-    line=$(echo "$out" | tail -n 1)
-    if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-        passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-    else
-        failed=$((failed + 1))
-    fi
+    tally "the API test" "$out"
 else
     echo "could not build the API test"; failed=$((failed + 1))
 fi

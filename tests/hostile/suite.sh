@@ -118,6 +118,15 @@ render long_line_err 1 "long_line_err.jinja:1:100006: division by zero" ""
 gen many_lines_err.jinja "'\\n' * $N + '{{ 1 // 0 }}'"
 render many_lines_err 1 "many_lines_err.jinja:100001:6: integer division by zero" ""
 
+# a message cut to fit its buffer is cut between code points (the name is quoted in full)
+gen long_utf8_msg.jinja "'{% include \"' + '\u00e9' * 400 + '\" %}'"
+render long_utf8_msg 1 "long_utf8_msg.jinja:1:" ""
+if python3 -c "import sys; sys.stdin.buffer.read().decode('utf-8')" < "$T/err" 2>/dev/null; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL long_utf8_msg: the message is not valid UTF-8"
+fi
+
 # ---- template size: a 100 MB template, and one just inside the 16 MiB default -----------
 python3 -c "
 import sys
