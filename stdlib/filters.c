@@ -35,20 +35,6 @@
  * Shared bits
  * ====================================================================================== */
 
-static bool not_iterable(jrt *R, value v)
-{
-    return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(v));
-}
-
-/* An owned list of v's items (read-only: for a list it may be v itself). */
-static bool items_of(jrt *R, value v, value *l)
-{
-    if (v.t == JV_UNDEF) { *l = v_list(R, 0); return l->t != JV_ERROR; }
-    if (!lib_iterable(v)) return not_iterable(R, v);
-    *l = op_to_list(R, v);
-    return l->t != JV_ERROR;
-}
-
 static bool set_str(jrt *R, value *out, const char *s, size_t n, uint8_t flags)
 {
     *out = v_str(R, s, n);
@@ -156,7 +142,7 @@ BI_FN(f_first)
         return true;
     }
     case JV_UNDEF: break;
-    default: return not_iterable(R, v);
+    default: return lib_not_iterable(R, v);
     }
     return set_owned(out, v_undef_msg(R, "No first item, sequence was empty."));
 }
@@ -263,7 +249,7 @@ BI_FN(f_list)
         if (args[0].t != JV_NONE && args[0].t != JV_UNDEF) out->u.l->items[out->u.l->len++] = val_dup(args[0]);
         return true;
     }
-    if (!items_of(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     *out = lib_list_of(R, l.u.l->items, l.u.l->len);
     val_drop(R, l);
     return out->t != JV_ERROR;
@@ -398,7 +384,7 @@ BI_FN(f_replace)
 BI_FN(f_join)
 {
     value l;
-    if (!items_of(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     size_t n = l.u.l->len;
     value *parts = NULL;
     if (n && !(parts = rt_alloc(R, NULL, 0, n * sizeof *parts))) { val_drop(R, l); return false; }
@@ -791,7 +777,7 @@ BI_FN(f_sort)
     bool cs = arg_bool(R, args, 2, false);
     if (R->err_kind) return false;
     value l;
-    if (!items_of(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     value r = lib_list_of(R, l.u.l->items, l.u.l->len);
     val_drop(R, l);
     if (r.t == JV_ERROR) return false;
@@ -851,7 +837,7 @@ BI_FN(f_unique)
     bool cs = arg_bool(R, args, 1, false);
     if (R->err_kind) return false;
     value l;
-    if (!items_of(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     value r = v_list(R, 0), seen = v_dict(R, 0);
     bool ok = r.t != JV_ERROR && seen.t != JV_ERROR, seen_undef = false;
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
@@ -893,7 +879,7 @@ static bool min_max(jrt *R, value *args, value *out, bool is_max)
     bool cs = arg_bool(R, args, 1, false);
     if (R->err_kind) return false;
     value l;
-    if (!items_of(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     if (!l.u.l->len) {
         val_drop(R, l);
         return set_owned(out, v_undef_msg(R, "No aggregated item, sequence was empty."));
@@ -936,7 +922,7 @@ static bool jv_sum(jrt *R, value *args, value *out)
     double acc = 0;
     int scale = 0;
     value l;
-    if (!items_of(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     bool ok = true;
     for (size_t i = 0; ok && i <= l.u.l->len; i++) {
         value x;
@@ -966,7 +952,7 @@ BI_FN(f_sum)
         return rt_error(R, JINN_ERR_TYPE, "sum() can't sum strings [use ''.join(seq) instead]");
     }
     value l;
-    if (!items_of(R, args[0], &l)) { val_drop(R, acc); return false; }
+    if (!lib_items(R, args[0], &l)) { val_drop(R, acc); return false; }
     bool ok = true;
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value x = lib_getattr(R, l.u.l->items[i], args[1]);
@@ -1021,7 +1007,7 @@ BI_FN(f_map)
         return fail_out(R, out);
     }
     value l;
-    if (!items_of(R, args[0], &l)) return fail_out(R, out);
+    if (!lib_items(R, args[0], &l)) return fail_out(R, out);
     bool ok = true;
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i], r;
@@ -1056,7 +1042,7 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
     }
     bool has_test = pos->len > off;
     value l;
-    if (!items_of(R, args[0], &l)) return fail_out(R, out);
+    if (!lib_items(R, args[0], &l)) return fail_out(R, out);
     bool ok = true;
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i];

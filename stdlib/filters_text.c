@@ -1066,14 +1066,6 @@ BI_EXT(flt_items)
  * batch, slice, groupby
  * ====================================================================================== */
 
-static bool items_list(jrt *R, value v, value *l)
-{
-    if (v.t == JV_UNDEF) { *l = v_list(R, 0); return l->t != JV_ERROR; }
-    if (!lib_iterable(v)) return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(v));
-    *l = op_to_list(R, v);
-    return l->t != JV_ERROR;
-}
-
 /* batch(value, linecount, fill_with=None) — lists of linecount items; the last one padded
  * with fill_with when given. */
 BI_EXT(flt_batch)
@@ -1084,7 +1076,7 @@ BI_EXT(flt_batch)
     else if (args[1].t == JV_UNDEF && !op_check_defined(R, args[1])) return false;
     bool fill = ARG_GIVEN(2) && args[2].t != JV_NONE;
     value l;
-    if (!items_list(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     *out = v_list(R, 0);
     value cur = v_list(R, 0);
     bool ok = out->t != JV_ERROR && cur.t != JV_ERROR;
@@ -1118,7 +1110,7 @@ BI_EXT(flt_slice)
     int64_t slices;
     if (!int_arg(R, args[1], &slices, "slice")) return false;
     value l;
-    if (!items_list(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     int64_t length = (int64_t)l.u.l->len;
     if (slices == 0) { val_drop(R, l); return rt_error(R, JINN_ERR_VALUE, "integer division or modulo by zero"); }
     if (slices > 1000000) { val_drop(R, l); return rt_error(R, JINN_ERR_LIMIT, "slice: too many slices (limit 1000000)"); }
@@ -1164,7 +1156,7 @@ BI_EXT(flt_groupby)
     bool cs = arg_bool(R, args, 3, false);
     if (R->err_kind) return false;
     value l;
-    if (!items_list(R, args[0], &l)) return false;
+    if (!lib_items(R, args[0], &l)) return false;
     value items = lib_list_of(R, l.u.l->items, l.u.l->len);
     val_drop(R, l);
     if (items.t == JV_ERROR) return false;

@@ -321,6 +321,19 @@ bool lib_iterable(value v)
     return v.t == JV_LIST || v.t == JV_DICT || v.t == JV_STR || v.t == JV_UNDEF;
 }
 
+bool lib_not_iterable(jrt *R, value v)
+{
+    return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(v));
+}
+
+bool lib_items(jrt *R, value v, value *l)
+{
+    if (v.t == JV_UNDEF) { *l = v_list(R, 0); return l->t != JV_ERROR; }
+    if (!lib_iterable(v)) return lib_not_iterable(R, v);
+    *l = op_to_list(R, v);
+    return l->t != JV_ERROR;
+}
+
 bool lib_repr_buf(jrt *R, jbuf *b, value v) { return print_repr(R, b, v); }
 
 /* ======================================================================================

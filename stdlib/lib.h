@@ -72,6 +72,11 @@ value lib_tuple2(jrt *R, value a, value b);  /* steals a and b */
 value lib_list_of(jrt *R, const value *items, size_t n);
 /* Is v usable as an iterable (list, dict, str, undefined)? */
 bool lib_iterable(value v);
+/* "'T' object is not iterable" (a type error); false */
+bool lib_not_iterable(jrt *R, value v);
+/* An owned list of v's items, none for undefined (read-only: for a list it may be v itself);
+ * false with a type error if v is not iterable. */
+bool lib_items(jrt *R, value v, value *l);
 /* Python's repr() of v as a C string in b (for error messages). */
 bool lib_repr_buf(jrt *R, jbuf *b, value v);
 

@@ -130,10 +130,8 @@ BI_FN(l_extend)
 {
     if (!mutable_receiver(R, &args[0], "extend")) return false;
     value src = args[1];
-    if (!lib_iterable(src))
-        return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(src));
-    value items = src.t == JV_UNDEF ? v_list(R, 0) : op_to_list(R, src);
-    if (items.t == JV_ERROR) return false;
+    value items;
+    if (!lib_items(R, src, &items)) return false;
     jlist *l = args[0].u.l;
     size_t n = items.u.l->len; /* fixed up front: l.extend(l) doubles l once */
     bool ok = l->len <= SIZE_MAX - n && list_reserve(R, l, l->len + n);
