@@ -23,23 +23,14 @@ Run with /usr/bin/python3 (Debian's jinja2 3.1.2) or any Jinja2 3.1:
     bin/jinn test tests/golden/errors tests/golden/inserts         # then bless new E() rows with --update
     /usr/bin/python3 tests/golden/gen_core.py --with-known-bugs    # also writes the KNOWN_BUGS cases
 """
-import json
 import os
 import sys
 
-import jinja2
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from genlib import E, O, blessed_error, case_path, generate, prints_python_object, render  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 GROUPS = ("syntax", "tags", "whitespace", "errors", "inserts")
 PLACEHOLDER = "PLACEHOLDER: run bin/jinn test tests/golden/{group} --update and review the diagnostic"
-
-
-class E(str):
-    """an error case; the text (optional) says why jinn errors where Jinja2 does not"""
-
-
-class O(str):
-    """an expected output written by hand"""
 
 
 L5 = {"l": [1, 2, 3, 4, 5]}
@@ -473,110 +464,23 @@ ROWS += [
 ]
 
 
-def jinja_env(options):
-    return jinja2.Environment(
-        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
-        autoescape="autoescape" in options,
-        trim_blocks="trim_blocks" in options,
-        lstrip_blocks="lstrip_blocks" in options,
-        keep_trailing_newline="keep_trailing_newline" in options,
-    )
-
-
-def render(template, context, options):
-    env = jinja_env(options)
-    return env.from_string(template).render(**(context or {}))
-
-
-def head_text(template, context, options, providers):
-    parts = ["--- template", template]
-    if context is not None:
-        parts += ["--- context", json.dumps(context, ensure_ascii=False)]
-    if providers is not None:
-        parts += ["--- providers", json.dumps(providers, ensure_ascii=False)]
-    if options:
-        parts += ["--- options"] + list(options)
-    return "\n".join(parts) + "\n"
-
-
-def blessed_error(path, head):
-    """the diagnostic already in `path` when its case text up to `--- error` is `head`"""
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            old = f.read()
-    except OSError:
-        return None
-    if not old.startswith(head + "--- error\n"):
-        return None
-    rest = old[len(head) + len("--- error\n"):]
-    cut = rest.find("\n--- warnings\n")
-    text = rest[:cut] if cut >= 0 else rest
-    if text.endswith("\n"):
-        text = text[:-1]
-    return None if text.startswith("PLACEHOLDER") else text
-
-
-def write_case(group, name, head, kind, text, warnings=None):
-    d = os.path.join(HERE, group)
-    os.makedirs(d, exist_ok=True)
-    body = head + "--- " + kind + "\n" + text + "\n"
-    if warnings is not None:
-        body += "--- warnings\n" + warnings + "\n"
-    with open(os.path.join(d, name + ".test"), "w", encoding="utf-8", newline="") as f:
-        f.write(body)
+def error_text(group, name, template, context, options, expected, head):
+    """Jinja2 must fail too (but for an E("why") row); the blessed diagnostic or a placeholder"""
+    if group != "inserts":
+        try:
+            out = render(template, context, options)
+            if not expected:
+                print(f"ERROR {group}/{name}: Jinja2 renders {out[:40]!r}; not an error case")
+                return None
+        except Exception:
+            if expected:
+                print(f"note: {group}/{name}: Jinja2 fails too, though the row says jinn differs ({expected})")
+    return blessed_error(case_path(group, name), head) or PLACEHOLDER.format(group=group)
 
 
 def main():
-    seen = set()
-    counts = {}
-    problems = 0
     rows = ROWS + (KNOWN_BUGS if "--with-known-bugs" in sys.argv[1:] else [])
-    for row in rows:
-        group, name, template = row[:3]
-        context = row[3] if len(row) > 3 else None
-        options = list(row[4] or []) if len(row) > 4 else []
-        expected = row[5] if len(row) > 5 else None
-        providers = row[6] if len(row) > 6 else None
-        warnings = row[7] if len(row) > 7 else None
-        if group not in GROUPS:
-            sys.exit(f"unknown group {group}")
-        if (group, name) in seen:
-            sys.exit(f"duplicate case {group}/{name}")
-        seen.add((group, name))
-        head = head_text(template, context, options, providers)
-        path = os.path.join(HERE, group, name + ".test")
-        if expected is None and group == "errors":
-            expected = E()
-        if isinstance(expected, E):
-            if group != "inserts":
-                try:
-                    out = render(template, context, options)
-                    if not expected:
-                        print(f"ERROR {group}/{name}: Jinja2 renders {out[:40]!r}; not an error case")
-                        problems += 1
-                        continue
-                except Exception:
-                    if expected:
-                        print(f"note: {group}/{name}: Jinja2 fails too, though the row says jinn differs ({expected})")
-            text = blessed_error(path, head) or PLACEHOLDER.format(group=group)
-            write_case(group, name, head, "error", text)
-        elif isinstance(expected, O):
-            write_case(group, name, head, "output", str(expected), warnings)
-        else:
-            try:
-                out = render(template, context, options)
-            except Exception as exc:  # a row that should have been marked E()
-                print(f"ERROR {group}/{name}: {type(exc).__name__}: {exc}")
-                problems += 1
-                continue
-            if "<generator object" in out or " object at 0x" in out:
-                print(f"ERROR {group}/{name}: prints a Python object: {out[:60]!r}")
-                problems += 1
-                continue
-            write_case(group, name, head, "output", out)
-        counts[group] = counts.get(group, 0) + 1
-    print(", ".join(f"{g}: {n}" for g, n in sorted(counts.items())), f"total: {sum(counts.values())}")
-    return 1 if problems else 0
+    return generate(rows, error_text, prints_python_object, groups=GROUPS, error_groups=("errors",))
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ from reference/jinjava-dialect.md §3-§4 and §7.2 and from the libraries' own 
 
     /usr/bin/python3 tests/golden/gen_library2.py
 """
+import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_library as G  # noqa: E402
+from genlib import HERE, E, O, unpack  # noqa: E402
 
-E, O = G.E, G.O
 UNI = G.UNI
 USERS = G.USERS
 T = 1700000000000  # 2023-11-14T22:13:20Z in epoch milliseconds
@@ -332,15 +333,11 @@ CORPUS_EXTRA = {
 
 def write_corpus():
     """tests/diff/corpus/filters2: the Jinja2-checked rows of the filters above, and extras"""
-    import json
-    d = os.path.join(os.path.dirname(G.HERE), "diff", "corpus", "filters2")
+    d = os.path.join(os.path.dirname(HERE), "diff", "corpus", "filters2")
     os.makedirs(d, exist_ok=True)
     n = 0
     for row in ROWS:
-        group, name, tpl = row[:3]
-        ctx = row[3] if len(row) > 3 else None
-        opts = row[4] if len(row) > 4 else None
-        exp = row[5] if len(row) > 5 else None
+        group, name, tpl, ctx, opts, exp = unpack(row)[:6]
         if opts or isinstance(exp, O) or not any(name.startswith(k + "_") for k in JINJA_FILTERS):
             continue
         with open(os.path.join(d, name + ".jinja"), "w", encoding="utf-8") as f:
@@ -357,7 +354,6 @@ def write_corpus():
 
 
 if __name__ == "__main__":
-    G.ROWS = ROWS
-    rc = G.main()
+    rc = G.main(ROWS)
     write_corpus()
     sys.exit(rc)
