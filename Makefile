@@ -26,7 +26,8 @@ DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev lib
 
 GEN     := $(BUILD)/lexer.c $(BUILD)/parser.c $(BUILD)/parser.h
 CORE    := $(wildcard src/*.c) $(wildcard stdlib/*.c) $(wildcard providers/*.c)
-CORE_O  := $(patsubst %.c,$(BUILD)/%.o,$(CORE)) $(BUILD)/lexer.o $(BUILD)/parser.o
+MODULES := $(sort $(shell find stdlib/modules -name '*.jinja'))
+CORE_O  := $(patsubst %.c,$(BUILD)/%.o,$(CORE)) $(BUILD)/lexer.o $(BUILD)/parser.o $(BUILD)/modules.o
 CLI_O   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c))
 
 all: libjinn.a libjinn.so bin/jinn
@@ -47,6 +48,17 @@ $(BUILD)/lexer.o: $(BUILD)/lexer.c
 # NDEBUG: lemon's tracing and asserts cost more than the parse itself
 $(BUILD)/parser.o: $(BUILD)/parser.c
 	$(CC) $(ALL_CFLAGS) -DNDEBUG -Wno-missing-prototypes -Wno-unused-variable -c $< -o $@
+
+# the stdlib modules written in the dialect, compiled in as strings (src/modules.h)
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/modules.c: $(MODULES) $(BUILD)/embed
+	$(BUILD)/embed $@ stdlib/modules $(MODULES)
+
+$(BUILD)/modules.o: $(BUILD)/modules.c src/modules.h
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # ---- core -------------------------------------------------------------------------------
 $(BUILD)/%.o: %.c $(BUILD)/parser.h $(wildcard src/*.h include/*.h stdlib/*.h)

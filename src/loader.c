@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "env.h"
+#include "modules.h"
 
 /* A template name is a relative path of plain components: no absolute paths, no "..", no
  * backslashes or NUL bytes, no hidden names. NULL if fine, else why not. */
@@ -96,6 +97,13 @@ static char *find_source(env *E, const char *name, size_t len, size_t *out_len, 
         buf_free(&E->R, &b);
         return s;
     }
+    /* last, the stdlib modules compiled into the library */
+    for (const struct stdlib_module *m = stdlib_modules; m->name; m++)
+        if (strlen(m->name) == len && !memcmp(m->name, name, len)) {
+            snprintf(where, wcap, "<stdlib>/%s", m->name);
+            *out_len = m->len;
+            return dup_mem(&E->R, m->src, m->len);
+        }
     return NULL;
 }
 

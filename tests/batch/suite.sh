@@ -51,6 +51,10 @@ check "dry-run output" "$(echo "$out" | sort)" "$(cat "$T/expect.tsv")"
 check "dry-run writes nothing" "$(sql "$T/d.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" 0
 check "dry-run makes no batch_runs" "$(sql "$T/d.db" "SELECT count(*) FROM sqlite_master WHERE name = 'batch_runs'")" 0
 
+# ---- the same decisions from the stdlib optimizer module (campaign/optimizer.jinja) ------------
+out=$("$JINN" batch tests/batch/pick_module.jinja --trim-blocks --lstrip-blocks --quiet --providers "sqlite:$T/d.db" --dry-run --jobs 2 2>"$T/err")
+check "optimizer module decides as pick.jinja" "$(echo "$out" | sort)" "$(cat "$T/expect.tsv")"
+
 # ---- stop and resume ------------------------------------------------------------------------------
 cp "$T/base.db" "$T/r.db"
 "$JINN" batch "${B[@]}" --providers "sqlite:$T/r.db" --jobs 2 --chunk 5 --stop-after 15 2>"$T/err"; rc=$?
