@@ -96,6 +96,11 @@ demo: deps all
 	  echo "== examples/channel/fixtures/$$f.json"; \
 	  ./bin/jinn render examples/channel/optimizer.jinja --providers examples/channel/fixtures/$$f.json --seed 7 --trim-blocks --lstrip-blocks || exit 1; echo; \
 	done
+	@$(MAKE) -s example-db
+	@echo "== examples/channel/crm.db: every customer scored, the decisions written back (build/demo.db)"
+	@cp examples/channel/crm.db build/demo.db && rm -f build/demo.db-wal build/demo.db-shm
+	@./bin/jinn batch examples/channel/optimizer.jinja --providers sqlite:build/demo.db --seed 1 --trim-blocks --lstrip-blocks --quiet
+	@sqlite3 -header -column build/demo.db "SELECT CASE WHEN json_extract(params, '$$.value') LIKE '%NEWSLETTER%' THEN 'NEWSLETTER' ELSE 'MOBILE_PUSH' END AS channel, count(*) AS customers FROM events WHERE action = 'optimal.channel' GROUP BY channel ORDER BY channel"
 
 test: deps all
 	@./tests/run.sh
