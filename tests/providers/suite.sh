@@ -93,6 +93,25 @@ expect "an unknown kind" 2 "" "definition 'x1': kind 'formula' is not expression
 expect "unknown customer" 2 "" "no customer 'c99' in '$T/s.db'" "x" -- --providers "$DB" --customer c99
 expect "--customer needs providers" 2 "" "--customer needs --providers" "x" -- --customer c01
 
+# ---- the chain module over the store: examples/campaign/chain_db.py, chain-store.jinja, chain-next.jinja ----
+same() { if [ "$2" = "$3" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; echo "  got:  $2" | head -12; echo "  want: $3" | head -12; fi; }
+python3 examples/campaign/chain_db.py "$T/chain.db" >/dev/null
+NOW=$(python3 -c "import json; print(json.load(open('examples/campaign/chain-context.json'))['now'])")
+store=$("$JINN" render examples/campaign/chain-store.jinja --providers "sqlite:$T/chain.db" -D "now:=$NOW" 2>&1)
+ctx=$("$JINN" render examples/campaign/chain.jinja --context examples/campaign/chain-context.json 2>&1)
+same "chain report over SQLite = over the JSON context" "$(echo "$store" | tail -n 3)" "$(echo "$ctx" | tail -n 3)"
+same "chain report over SQLite: per customer" "$(echo "$store" | head -n 8 | awk '{print $1, $2}' | tr '\n' ' ')" \
+    "ann not bob waiting cid due dan done eve done fay done gus due hal done "
+got=""
+for c in ann bob cid gus hal; do got="$got$c $("$JINN" render examples/campaign/chain-next.jinja --providers "sqlite:$T/chain.db" --customer "$c" -D "now:=$NOW" 2>&1); "; done
+same "chain next action per customer (--customer)" "$got" \
+    "ann not eligible not eligible - -; bob waiting send email 1767501800; cid due send email 1767496400; gus due send sms 1767488400; hal done done - -; "
+cp "$T/chain.db" "$T/chain2.db"
+out=$("$JINN" batch examples/campaign/chain-next.jinja --providers "sqlite:$T/chain2.db" --quiet 2>&1 >/dev/null)
+same "chain next action for every customer (jinn batch)" \
+    "$(python3 -c 'import sqlite3,sys; print(" ".join(r[0] + "=" + r[1].split()[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT customer_id, json_extract(params, \"$.value\") FROM events WHERE action = \"optimal.channel\" AND customer_id IN (\"ann\", \"hal\") ORDER BY customer_id")))' "$T/chain2.db")" \
+    "ann=not hal=done"
+
 # ---- examples/embed: a service on the public API, with a C provider ---------------------------------------
 if make -s -C examples/embed >"$T/build" 2>&1; then
     out=$(printf 'a 10 3 8 1\nb 2 1 9 4\n# junk line\nc 0 0 0 0\nd 20 1 10 9\n' | examples/embed/embed 2>"$T/err"); rc=$?
