@@ -101,11 +101,12 @@ static const command_help commands[] = {
      "unknown filters, tests and tags, lint warnings), not just the first. --format json prints\n"
      "one JSON object per diagnostic. Exit 0 with no errors (warnings allowed), 1 with any\n"
      "error, 2 on a usage error or an unreadable file.\n"},
-    {"builtins", "builtins [--json]             list the builtin filters, tests, functions",
+    {"builtins", "builtins [--json]             list the builtin filters, tests, functions, modules",
      "usage: jinn builtins [--json]\n"
      "\n"
-     "List every builtin filter, test and global function; with --json, also their parameters\n"
-     "and the dict, list and str methods, for editors and documentation.\n"},
+     "List every builtin filter, test and global function, and the stdlib modules to import\n"
+     "(docs/stdlib.md); with --json, also their parameters and the dict, list and str methods,\n"
+     "for editors and documentation.\n"},
     {"limits", "limits [--limit NAME=N]...     print the limits renders run with",
      "usage: jinn limits [--limit NAME=N]...\n"
      "\n"
@@ -760,8 +761,8 @@ static int cmd_builtins(int argc, char **argv)
         /* a compact listing: "filters: a b c", from the same JSON */
         json_error_t e;
         json_t *root = json_loadb(out.data, out.len, 0, &e);
-        const char *kinds[] = {"filters", "tests", "functions"};
-        for (int k = 0; root && k < 3; k++) {
+        const char *kinds[] = {"filters", "tests", "functions", "modules"};
+        for (int k = 0; root && k < 4; k++) {
             json_t *arr = json_object_get(root, kinds[k]);
             printf("%s (%zu):", kinds[k], json_array_size(arr));
             size_t i;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "env.h"
+#include "modules.h"
 
 static char *dupstr(jrt *R, const char *s, size_t n);
 
@@ -533,7 +534,11 @@ jinn_status jinn_builtins_json(jinn_env *E, jinn_buf *out)
               buf_puts(R, &b, ",\n\"functions\": ") && builtin_table_json(R, &b, bi_functions) &&
               buf_puts(R, &b, ",\n\"methods\": {\"dict\": ") && builtin_table_json(R, &b, bi_dict_methods) &&
               buf_puts(R, &b, ",\n\"list\": ") && builtin_table_json(R, &b, bi_list_methods) &&
-              buf_puts(R, &b, ",\n\"str\": ") && builtin_table_json(R, &b, bi_str_methods) && buf_puts(R, &b, "}}\n");
+              buf_puts(R, &b, ",\n\"str\": ") && builtin_table_json(R, &b, bi_str_methods) &&
+              buf_puts(R, &b, "},\n\"modules\": [");
+    for (const struct stdlib_module *m = stdlib_modules; ok && m->name; m++)
+        ok = buf_printf(R, &b, "%s{\"name\": \"%s\"}", m == stdlib_modules ? "" : ", ", m->name);
+    ok = ok && buf_puts(R, &b, "]}\n");
     out->data = b.p;
     out->len = b.len;
     out->cap = b.cap;

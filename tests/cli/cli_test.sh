@@ -69,6 +69,10 @@ expect 2 "" "--limit fuel: expected NAME=NUMBER" -- render "$T/hello.jinja" --li
 expect 2 "" "--timeout -1: expected a positive number of seconds" -- render "$T/hello.jinja" --timeout -1
 out=$("$JINN" builtins --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(sorted(f['name'] for f in d['filters'] if f['name'] in ('sort','groupby','regex_replace','tojson')), [f for f in d['filters'] if f['name']=='sort'][0]['params'])")
 if [ "$out" = "['groupby', 'regex_replace', 'sort', 'tojson'] ['value', 'reverse', 'case_sensitive', 'attribute']" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins --json: $out"; fi
+out=$("$JINN" builtins --json | python3 -c "import json,sys; print(' '.join(m['name'] for m in json.load(sys.stdin)['modules']))")
+if [ "$out" = "campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer.jinja" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins --json modules: $out"; fi
+out=$("$JINN" builtins | tail -n 1)
+if [ "$out" = "modules (3): campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer.jinja" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins modules: $out"; fi
 expect 2 "" "builtins: expected no argument or --json" -- builtins --yaml
 out=$("$JINN" limits --limit fuel=42)
 if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
