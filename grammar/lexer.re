@@ -139,7 +139,8 @@ static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_b
     } else if (is_block && marker != '+' && L->lstrip_blocks) {
         const char *q = b;
         while (q > a && (q[-1] == ' ' || q[-1] == '\t')) q--;
-        if (q == L->src || q[-1] == '\n') b = q;
+        /* Jinja2 strips only a line's indentation; Jinjava strips the blanks before any tag */
+        if (q == L->src || q[-1] == '\n' || (L->D && L->D->R && L->D->R->profile == PROF_JINJAVA)) b = q;
     }
     L->text0 = stop;
     if (a == b) return 0;
@@ -156,6 +157,13 @@ static char var_marker(lexer *L, char m)
 {
     if (m == '+' || (m == '-' && L->D && L->D->R && L->D->R->profile == PROF_JINJAVA)) return 0;
     return m;
+}
+
+/* The trim effect of a {# #} marker: as a tag's, but in the jinjava profile '-' has none (its
+ * comments still take trim_blocks and lstrip_blocks, as tags do) */
+static char comment_marker(lexer *L, char m)
+{
+    return m == '-' && L->D && L->D->R && L->D->R->profile == PROF_JINJAVA ? 0 : m;
 }
 
 /* After a tag closes: '-' strips the following whitespace, trim_blocks drops one newline. */
@@ -349,7 +357,8 @@ static int lex_text_custom(lexer *L, token *t)
         }
         size_t olen = kind == 1 ? L->vsl : kind == 2 ? L->bsl : L->csl;
         char marker = (best + olen < L->end && (best[olen] == '-' || best[olen] == '+')) ? best[olen] : 0;
-        if (emit_text(L, t, best, kind == 1 ? var_marker(L, marker) : marker, kind != 1)) { L->cur = best; L->text0 = best; return 1; }
+        char eff = kind == 1 ? var_marker(L, marker) : kind == 3 ? comment_marker(L, marker) : marker;
+        if (emit_text(L, t, best, eff, kind != 1)) { L->cur = best; L->text0 = best; return 1; }
         L->tok = best;
         L->cur = best + olen + (marker ? 1 : 0);
         if (kind == 1) {
@@ -372,7 +381,7 @@ static int lex_text_custom(lexer *L, token *t)
         }
         char close = (e > L->cur && (e[-1] == '-' || e[-1] == '+')) ? e[-1] : 0;
         L->cur = e + L->cel;
-        after_close(L, close, 1);
+        after_close(L, comment_marker(L, close), 1);
     }
 }
 
@@ -502,7 +511,7 @@ loop:
     <TEXT> "{#" [-+]? {
         marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
         const char *start = L->tok;
-        if (emit_text(L, t, L->tok, marker, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        if (emit_text(L, t, L->tok, comment_marker(L, marker), 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
         /* find the end "#}" */
         const char *p = L->cur;
         for (;;) {
@@ -513,7 +522,7 @@ loop:
         }
         char close = (p > L->cur && (p[-1] == '-' || p[-1] == '+')) ? p[-1] : 0;
         L->cur = p + 2;
-        after_close(L, close, 1);
+        after_close(L, comment_marker(L, close), 1);
         goto loop;
     }
     <TEXT> "{" [a-z] {
