@@ -11,6 +11,8 @@
  *     --- output          the expected render, or
  *     --- error           the expected diagnostic (what `jinn render` prints on stderr)
  *     --- warnings        the expected warnings (optional)
+ *     --- kept            with --- error: the output a render kept beside its error (the
+ *                         jinjava profile's collected errors) (optional)
  *     --- disasm          instead of rendering: the expected bytecode listing
  *     --- check           instead of rendering: what `jinn check` reports (--- check-json: as JSON)
  *     --- file NAME       another template, for include / import (repeatable)
@@ -115,11 +117,12 @@ static void show_diff(const char *path, const char *exp, size_t elen, const char
 }
 
 /* run one case; fills *actual (malloc'd) and whether it is an error */
-static int run_case(const char *path, sections *S, char **actual, size_t *alen, char **warnings, char **err)
+static int run_case(const char *path, sections *S, char **actual, size_t *alen, char **warnings, char **kept, char **err)
 {
     section *tpl = find(S, "template"), *ctx = find(S, "context"), *prov = find(S, "providers"), *opt = find(S, "options");
     *actual = NULL;
     *warnings = NULL;
+    *kept = NULL;
     *err = NULL;
     if (!tpl) { *err = strdup("no '--- template' section"); return -1; }
     jinn_config cfg;
@@ -232,6 +235,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
         jinn_buf out = {0};
         if (jinn_render(t, &o, &out, &res) != JINN_OK) {
             *actual = strdup(res.message);
+            *kept = strndup(out.data ? out.data : "", out.len);
             is_error = 1;
         } else {
             *actual = malloc(out.len + 1);
@@ -254,12 +258,12 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
 
 /* rewrite the expectation section(s) of a case file */
 static void update_file(const char *path, const char *text, size_t len, sections *S, int is_error,
-                        const char *actual, size_t alen, const char *warnings)
+                        const char *actual, size_t alen, const char *warnings, const char *kept)
 {
     /* keep everything before the first expectation header */
     const char *cut = text + len;
     for (int i = 0; i < S->n; i++)
-        if (!strcmp(S->s[i].name, "output") || !strcmp(S->s[i].name, "error") || !strcmp(S->s[i].name, "warnings") ||
+        if (!strcmp(S->s[i].name, "output") || !strcmp(S->s[i].name, "error") || !strcmp(S->s[i].name, "warnings") || !strcmp(S->s[i].name, "kept") ||
             !strcmp(S->s[i].name, "disasm") || !strcmp(S->s[i].name, "check") || !strcmp(S->s[i].name, "check-json"))
             if (S->s[i].hdr < cut) cut = S->s[i].hdr;
     FILE *f = fopen(path, "wb");
@@ -271,6 +275,7 @@ static void update_file(const char *path, const char *text, size_t len, sections
     fwrite(actual, 1, alen, f);
     fputc('\n', f);
     if (warnings) fprintf(f, "--- warnings\n%s\n", warnings);
+    if (kept) fprintf(f, "--- kept\n%s\n", kept);
     fclose(f);
 }
 
@@ -286,9 +291,9 @@ static void run_file(const char *path, stats *st)
     if (!text) { st->failed++; return; }
     sections S;
     split_sections(text, len, &S);
-    char *actual, *warnings, *err;
+    char *actual, *warnings, *kept, *err;
     size_t alen = 0;
-    int is_error = run_case(path, &S, &actual, &alen, &warnings, &err);
+    int is_error = run_case(path, &S, &actual, &alen, &warnings, &kept, &err);
     if (is_error < 0) {
         printf("FAIL %s: %s\n", path, err ? err : "bad test file");
         st->failed++;
@@ -300,16 +305,18 @@ static void run_file(const char *path, stats *st)
     const char *kind = kinds[is_error];
     section *want = find(&S, kind);
     section *other = find(&S, is_error ? "output" : "error");
-    section *ww = find(&S, "warnings");
+    section *ww = find(&S, "warnings"), *wk = find(&S, "kept");
     bool ok = want && alen == want->len && !memcmp(actual, want->text, alen);
     if (ok && ww) ok = warnings && strlen(warnings) == ww->len && !memcmp(warnings, ww->text, ww->len);
+    bool kept_ok = !wk || (kept && strlen(kept) == wk->len && !memcmp(kept, wk->text, wk->len));
+    ok = ok && kept_ok;
     if (ok) {
         st->passed++;
         char af[4096];
         snprintf(af, sizeof af, "%s.actual", path);
         unlink(af);
     } else if (st->update) {
-        update_file(path, text, len, &S, is_error, actual, alen, ww ? warnings : NULL);
+        update_file(path, text, len, &S, is_error, actual, alen, ww ? warnings : NULL, wk ? kept : NULL);
         printf("UPDATED %s\n", path);
         st->passed++;
     } else {
@@ -319,7 +326,10 @@ static void run_file(const char *path, stats *st)
             printf("  expected %s, got %s\n", is_error ? "output" : "an error", is_error ? "an error" : "output");
         const char *exp = want ? want->text : other ? other->text : "";
         size_t elen = want ? want->len : other ? other->len : 0;
-        if (want && ww && alen == want->len && !memcmp(actual, want->text, alen)) {
+        if (want && !kept_ok && alen == want->len && !memcmp(actual, want->text, alen)) {
+            printf("  kept output differs\n");
+            show_diff(path, wk->text, wk->len, kept ? kept : "", kept ? strlen(kept) : 0);
+        } else if (want && ww && alen == want->len && !memcmp(actual, want->text, alen)) {
             exp = ww->text;
             elen = ww->len;
             printf("  warnings differ\n");
@@ -330,6 +340,7 @@ static void run_file(const char *path, stats *st)
     }
     free(actual);
     free(warnings);
+    free(kept);
     free(text);
 }
 

@@ -24,7 +24,9 @@
 
 typedef struct loopstate {
     value items;      /* owned list */
-    size_t i, n;      /* i: items consumed so far (the current item's 1-based index) */
+    size_t i, n;      /* i: items consumed so far (the current item's 1-based index); n: the
+                       * length at the start (jinjava) or when loop.length was first asked */
+    bool n_known;     /* jinja: n is cached (the loop iterates the live list, as Python does) */
     bool done;        /* the body ran to its end at least once */
     int64_t depth;    /* loop.depth */
     value last;       /* loop.changed's previous arguments, JV_ABSENT at first */
@@ -653,6 +655,22 @@ static bool flush_out(vm *V)
 /* how loop.changed / loop.cycle and friends find their loop */
 static loopstate *loop_at(vm *V, int depth) { return &V->loops[V->nloops - 1 - depth]; }
 
+/* Record an error beside the output (the jinjava profile): a warning "name:line:col: kind
+ * error: msg[note]", and the first one is what the render fails with when it ends */
+static bool collect_as(vm *V, const template *et, uint32_t pos, jinn_error_kind kind, const char *msg, const char *note)
+{
+    static const char *const kinds[] = {"", "syntax", "undefined", "type", "value"};
+    int line, col;
+    diag_position(et->src, et->srclen, pos, &line, &col);
+    rt_warn(V->R, "%s:%d:%d: %s error: %s%s", et->name, line, col, kind <= JINN_ERR_VALUE ? kinds[kind] : "", msg, note);
+    if (V->coll_kind) return true;
+    V->coll_kind = kind;
+    V->coll_pos = pos;
+    V->coll_tmpl = et;
+    V->coll_msg.len = 0;
+    return buf_puts(V->R, &V->coll_msg, msg);
+}
+
 /* The jinjava profile's error collection (reference §8): a type, value or undefined error
  * (not a limit, provider or strict-undefined one) raised while evaluating the expression of a
  * {{ }} makes that {{ }} print nothing, and the render goes on. The instruction that failed
@@ -671,19 +689,9 @@ static int collect_print_error(vm *V, const template *T, const unit *u, int at)
     int k = at + 1;
     while (k < u->ncode && u->code[k].op != OP_PRINT) k++;
     if (k >= u->ncode || u->pos[k] >= u->pos[at]) return -1;
-    static const char *const kinds[] = {"", "syntax", "undefined", "type", "value"};
     const template *et = V->err_tmpl ? V->err_tmpl : T;
-    int line, col;
-    diag_position(et->src, et->srclen, V->err_pos, &line, &col);
-    const char *msg = R->err_msg.p ? R->err_msg.p : "error";
-    rt_warn(R, "%s:%d:%d: %s error: %s (printed empty, as Jinjava does)", et->name, line, col, kinds[R->err_kind], msg);
-    if (!V->coll_kind) {
-        V->coll_kind = R->err_kind;
-        V->coll_pos = V->err_pos;
-        V->coll_tmpl = et;
-        V->coll_msg.len = 0;
-        if (!buf_puts(R, &V->coll_msg, msg)) return -1;
-    }
+    if (!collect_as(V, et, V->err_pos, R->err_kind, R->err_msg.p ? R->err_msg.p : "error", " (printed empty, as Jinjava does)"))
+        return -1;
     R->err_kind = JINN_ERR_NONE;
     R->err_msg.len = 0;
     V->err_set = false;
@@ -1101,6 +1109,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         L->items = r;
         L->i = 0;
         L->n = r.u.l->len;
+        L->n_known = jinjava;
         L->last = v_absent();
         L->done = false;
         L->depth = ip->a >= 0 && slots[ip->a].t == JV_INT ? slots[ip->a].u.i : 1;
@@ -1109,7 +1118,16 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(FOR_ITER) {
         TICK(1);
         loopstate *L = &V->loops[V->nloops - 1];
-        if (L->i >= L->n || L->i >= L->items.u.l->len) JUMP(ip->a);
+        size_t len = L->items.u.l->len; /* the live length: the body may append or pop */
+        if (L->i >= len) JUMP(ip->a);
+        if (jinjava && len != L->n) {
+            /* Java's list iterator: a list changed inside its for loop stops the loop with
+             * an error, collected beside the output (reference §4, §10) */
+            if (!collect_as(V, T, u->pos[ip - code], JINN_ERR_VALUE,
+                            "Concurrent Modification Error: Cannot modify collection in 'for' loop", ""))
+                FAIL();
+            JUMP(ip->a);
+        }
         *sp++ = resolve(V, val_dup(L->items.u.l->items[L->i++]));
         NEXT();
     }
@@ -1126,17 +1144,25 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(LOOP_ATTR) {
         loopstate *L = loop_at(V, ip->a);
-        int64_t i = (int64_t)L->i, n = (int64_t)L->n;
+        /* Jinja2's loop.length is the list's length when first asked, then kept; last and
+         * nextitem look at the live list */
+        int64_t live = (int64_t)L->items.u.l->len;
+        if (!L->n_known && ip->c != LF_INDEX && ip->c != LF_INDEX0 && ip->c != LF_FIRST && ip->c != LF_LAST &&
+            ip->c != LF_PREVITEM && ip->c != LF_NEXTITEM && ip->c != LF_DEPTH && ip->c != LF_DEPTH0) {
+            L->n = (size_t)live;
+            L->n_known = true;
+        }
+        int64_t i = (int64_t)L->i, n = (int64_t)L->n, end = jinjava ? n : live;
         switch (ip->c) {
         case LF_INDEX: r = v_int(i); break;
         case LF_INDEX0: r = v_int(i - 1); break;
         case LF_REVINDEX: r = v_int(n - i + 1); break;
         case LF_REVINDEX0: r = v_int(n - i); break;
         case LF_FIRST: r = v_bool(i == 1); break;
-        case LF_LAST: r = v_bool(i == n); break;
+        case LF_LAST: r = v_bool(i >= end); break;
         case LF_LENGTH: r = v_int(n); break;
         case LF_PREVITEM: r = i >= 2 ? val_dup(L->items.u.l->items[i - 2]) : v_undef(); break;
-        case LF_NEXTITEM: r = i < n && (size_t)i < L->items.u.l->len ? val_dup(L->items.u.l->items[i]) : v_undef(); break;
+        case LF_NEXTITEM: r = i < end && i < live ? val_dup(L->items.u.l->items[i]) : v_undef(); break;
         case LF_DEPTH: r = v_int(L->depth); break;
         case LF_DEPTH0: r = v_int(L->depth - 1); break;
         default: {
@@ -1144,7 +1170,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             static const char *const names[] = {"index", "index0", "revindex", "revindex0", "first",
                                                 "last", "length", "depth", "depth0"};
             value vals[] = {v_int(i), v_int(i - 1), v_int(n - i + 1), v_int(n - i), v_bool(i == 1),
-                            v_bool(i == n), v_int(n), v_int(L->depth), v_int(L->depth - 1)};
+                            v_bool(i >= end), v_int(n), v_int(L->depth), v_int(L->depth - 1)};
             r = v_dict(R, 12);
             if (r.t == JV_ERROR) FAIL();
             for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
