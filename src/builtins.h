@@ -41,6 +41,8 @@ extern const jbuiltin bi_list_methods[];
 extern const jbuiltin bi_dict_methods[];
 
 const jbuiltin *bi_find(const jbuiltin *table, const char *name, size_t len);
+/* Is b |default (or its alias |d)? StrictUndefined lets only it see an undefined value. */
+bool bi_is_default_filter(const jbuiltin *b);
 
 /* ---- binding (src/builtins.c) ------------------------------------------------------------- */
 #define BI_MAXPARAMS 16

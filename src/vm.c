@@ -713,10 +713,6 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     const bool strict = R->undef_mode == JINN_UNDEFINED_STRICT,
                lenient = R->undef_mode == JINN_UNDEFINED_LENIENT || (jinjava && R->undef_mode == JINN_UNDEFINED_DEFAULT);
     const int out_base = V->nouts;
-    int default_filter = 0;
-    if (strict)
-        for (int i = 0; bi_filters[i].name; i++)
-            if (!strcmp(bi_filters[i].name, "default")) { default_filter = i; break; }
 
 #ifdef JINN_COMPUTED_GOTO
     static const void *const labels[] = {
@@ -1007,7 +1003,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         const jbuiltin *bt = ip->op == OP_FILTER ? &bi_filters[ip->a] : ip->op == OP_TEST ? &bi_tests[ip->a] : &bi_functions[ip->a];
         value *args = sp - n;
         /* StrictUndefined: a filter of an undefined value fails, but for |default */
-        if (strict && ip->op == OP_FILTER && n && args[0].t == JV_UNDEF && bt->fn != bi_filters[default_filter].fn) {
+        if (strict && ip->op == OP_FILTER && n && args[0].t == JV_UNDEF && !bi_is_default_filter(bt)) {
             undef_error(R, args[0]);
             FAIL();
         }

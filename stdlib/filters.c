@@ -235,6 +235,8 @@ BI_FN(f_default)
     return true;
 }
 
+bool bi_is_default_filter(const jbuiltin *b) { return b->fn == f_default; }
+
 /* string(value) — soft_str: a safe string stays safe. */
 BI_FN(f_string) { return set_owned(out, lib_soft_str(R, args[0])); }
 
