@@ -5,17 +5,7 @@
 # redoing or losing anything; --jobs 1 and --jobs 2 decide the same (|random included);
 # per-customer failures are counted and reported and never stop the batch; the segment query
 # of docs/providers.md. Ends with "N passed, M failed".
-set -u
-cd "$(dirname "$0")/../.."
-export LC_ALL=C
-JINN=${JINN:-bin/jinn}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0; failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; shift; for l in "$@"; do echo "  $l"; done; }
-# check NAME GOT WANT
-check() { if [ "$2" = "$3" ]; then ok; else bad "$1" "got:  $(echo "$2" | head -5 | tr '\n' '|')" "want: $(echo "$3" | head -5 | tr '\n' '|')"; fi; }
+. "$(dirname "$0")/../lib.sh"
 sql() { python3 -c 'import sqlite3,sys
 for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("\t".join("" if v is None else str(v) for v in r))' "$@"; }
 
@@ -138,5 +128,4 @@ printf '{%% if %%}' > "$T/broken.jinja"
 "$JINN" batch "$T/broken.jinja" --providers "sqlite:$T/base.db" 2>"$T/err"; check "template syntax error: exit 1 before any work" "$? $(grep -c 'broken.jinja:1:' "$T/err")" "1 1"
 check "help batch" "$("$JINN" help batch | head -1)" "usage: jinn batch TEMPLATE --providers sqlite:DB [options]"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -2,12 +2,7 @@
 # tests/cli/cli_test.sh — the jinn command line: exit statuses (0 ok, 1 template error,
 # 2 usage error), messages for bad flags and unreadable files, -D, --context merging, -o,
 # stdin. Ends with "N passed, M failed".
-set -u
-cd "$(dirname "$0")/../.."
-JINN=${JINN:-bin/jinn}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0; failed=0
+. "$(dirname "$0")/../lib.sh"
 
 # expect STATUS STDOUT STDERR_SUBSTRING -- ARGS...
 expect() {
@@ -81,5 +76,4 @@ if [ "$(cat "$T/out.txt" 2>/dev/null)" = "Hello file!" ]; then passed=$((passed 
 out=$("$JINN" disasm "$T/hello.jinja")
 if [[ "$out" == *"LOAD_GLOBAL    name"* && "$out" == *"PRINT"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: disasm: $out"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

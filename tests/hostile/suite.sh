@@ -8,13 +8,7 @@
 # describing the fault and the expected outcome); they are not run here: run one with
 # `bin/jinn test tests/hostile/pending/NAME.pending` once the engine is fixed, then move it up.
 # Ends with one line "N passed, M failed". JINN=path/to/binary tests another build.
-set -u
-cd "$(dirname "$0")/../.."
-export LC_ALL=C
-JINN=${JINN:-bin/jinn}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0; failed=0
+. "$(dirname "$0")/../lib.sh"
 TIMEOUT=${HOSTILE_TIMEOUT:-60}
 
 # gen NAME PYTHON-EXPR: write the bytes of a python expression (str or bytes) to $T/NAME
@@ -196,5 +190,4 @@ else
     echo "FAIL golden runner did not finish: $line"; failed=$((failed + 1))
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,13 +4,7 @@
 # ids (none + a warning; an error with --strict-providers), bad SQL named by its definition,
 # :now and :customer_id, `--customer` attributes, unusable databases; and examples/embed, the
 # service-style program on the public API, built and run. Ends with "N passed, M failed".
-set -u
-cd "$(dirname "$0")/../.."
-export LC_ALL=C
-JINN=${JINN:-bin/jinn}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0; failed=0
+. "$(dirname "$0")/../lib.sh"
 
 python3 tests/providers/small_db.py "$T/s.db"
 DB="sqlite:$T/s.db"
@@ -94,21 +88,20 @@ expect "unknown customer" 2 "" "no customer 'c99' in '$T/s.db'" "x" -- --provide
 expect "--customer needs providers" 2 "" "--customer needs --providers" "x" -- --customer c01
 
 # ---- the chain module over the store: examples/campaign/chain_db.py, chain-store.jinja, chain-next.jinja ----
-same() { if [ "$2" = "$3" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; echo "  got:  $2" | head -12; echo "  want: $3" | head -12; fi; }
 python3 examples/campaign/chain_db.py "$T/chain.db" >/dev/null
 NOW=$(python3 -c "import json; print(json.load(open('examples/campaign/chain-context.json'))['now'])")
 store=$("$JINN" render examples/campaign/chain-store.jinja --providers "sqlite:$T/chain.db" -D "now:=$NOW" 2>&1)
 ctx=$("$JINN" render examples/campaign/chain.jinja --context examples/campaign/chain-context.json 2>&1)
-same "chain report over SQLite = over the JSON context" "$(echo "$store" | tail -n 3)" "$(echo "$ctx" | tail -n 3)"
-same "chain report over SQLite: per customer" "$(echo "$store" | head -n 8 | awk '{print $1, $2}' | tr '\n' ' ')" \
+check "chain report over SQLite = over the JSON context" "$(echo "$store" | tail -n 3)" "$(echo "$ctx" | tail -n 3)"
+check "chain report over SQLite: per customer" "$(echo "$store" | head -n 8 | awk '{print $1, $2}' | tr '\n' ' ')" \
     "ann not bob waiting cid due dan done eve done fay done gus due hal done "
 got=""
 for c in ann bob cid gus hal; do got="$got$c $("$JINN" render examples/campaign/chain-next.jinja --providers "sqlite:$T/chain.db" --customer "$c" -D "now:=$NOW" 2>&1); "; done
-same "chain next action per customer (--customer)" "$got" \
+check "chain next action per customer (--customer)" "$got" \
     "ann not eligible not eligible - -; bob waiting send email 1767501800; cid due send email 1767496400; gus due send sms 1767488400; hal done done - -; "
 cp "$T/chain.db" "$T/chain2.db"
 out=$("$JINN" batch examples/campaign/chain-next.jinja --providers "sqlite:$T/chain2.db" --quiet 2>&1 >/dev/null)
-same "chain next action for every customer (jinn batch)" \
+check "chain next action for every customer (jinn batch)" \
     "$(python3 -c 'import sqlite3,sys; print(" ".join(r[0] + "=" + r[1].split()[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT customer_id, json_extract(params, \"$.value\") FROM events WHERE action = \"optimal.channel\" AND customer_id IN (\"ann\", \"hal\") ORDER BY customer_id")))' "$T/chain2.db")" \
     "ann=not hal=done"
 
@@ -127,5 +120,4 @@ else
     failed=$((failed + 1)); echo "FAIL: examples/embed does not build"; sed 's/^/  /' "$T/build" | head -20
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
