@@ -118,6 +118,9 @@ void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_b
     L->lstrip_blocks = lstrip_blocks;
 }
 
+/* is the template lexed for the jinjava profile? (its whitespace and literal rules differ) */
+static int is_jinjava(const lexer *L) { return L->D && L->D->R && L->D->R->profile == PROF_JINJAVA; }
+
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 /* ---- text tokens and whitespace control --------------------------------------------------
@@ -140,7 +143,7 @@ static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_b
         const char *q = b;
         while (q > a && (q[-1] == ' ' || q[-1] == '\t')) q--;
         /* Jinja2 strips only a line's indentation; Jinjava strips the blanks before any tag */
-        if (q == L->src || q[-1] == '\n' || (L->D && L->D->R && L->D->R->profile == PROF_JINJAVA)) b = q;
+        if (q == L->src || q[-1] == '\n' || is_jinjava(L)) b = q;
     }
     L->text0 = stop;
     if (a == b) return 0;
@@ -155,7 +158,7 @@ static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_b
  * (Jinjava 2.x reads and drops the dash of {{- -}} but trims only at {%- -%}). */
 static char var_marker(lexer *L, char m)
 {
-    if (m == '+' || (m == '-' && L->D && L->D->R && L->D->R->profile == PROF_JINJAVA)) return 0;
+    if (m == '+' || (m == '-' && is_jinjava(L))) return 0;
     return m;
 }
 
@@ -163,7 +166,7 @@ static char var_marker(lexer *L, char m)
  * comments still take trim_blocks and lstrip_blocks, as tags do) */
 static char comment_marker(lexer *L, char m)
 {
-    return m == '-' && L->D && L->D->R && L->D->R->profile == PROF_JINJAVA ? 0 : m;
+    return m == '-' && is_jinjava(L) ? 0 : m;
 }
 
 /* After a tag closes: '-' strips the following whitespace, trim_blocks drops one newline. */
@@ -675,7 +678,7 @@ loop:
         while (b > L->src && (b[-1] == ' ' || b[-1] == '\t')) b--;
         int after_operand = b > L->src && (b[-1] == ')' || b[-1] == ']' || b[-1] == '_' ||
                                            (b[-1] >= '0' && b[-1] <= '9') || ((b[-1] | 0x20) >= 'a' && (b[-1] | 0x20) <= 'z'));
-        if (L->D && L->D->R && L->D->R->profile == PROF_JINJAVA && !after_operand) { tok(L, t, TK_FLOAT); return; }
+        if (is_jinjava(L) && !after_operand) { tok(L, t, TK_FLOAT); return; }
         L->cur = L->tok + 1;
         tok(L, t, TK_DOT);
         return;
