@@ -1143,8 +1143,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         /* Jinja2's loop.length is the list's length when first asked, then kept; last and
          * nextitem look at the live list */
         int64_t live = (int64_t)L->items.u.l->len;
-        if (!L->n_known && ip->c != LF_INDEX && ip->c != LF_INDEX0 && ip->c != LF_FIRST && ip->c != LF_LAST &&
-            ip->c != LF_PREVITEM && ip->c != LF_NEXTITEM && ip->c != LF_DEPTH && ip->c != LF_DEPTH0) {
+        bool wants_length = ip->c == LF_REVINDEX || ip->c == LF_REVINDEX0 || ip->c == LF_LENGTH ||
+                            ip->c >= LF__COUNT; /* the loop object itself */
+        if (!L->n_known && wants_length) {
             L->n = (size_t)live;
             L->n_known = true;
         }
