@@ -642,6 +642,7 @@ int cli_batch(int argc, char **argv)
         status = 2;
         goto out;
     }
+    cli_add_template_dir(env, a.template_path);
     if (jinn_compile(env, a.template_path, src, srclen, &t, &res) != JINN_OK) {
         cli_print_diag(stderr, res.message ? res.message : "error\n");
         jinn_result_clear(env, &res);

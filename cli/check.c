@@ -31,26 +31,28 @@ int cli_check(int argc, char **argv)
         }
     }
     if (!nfiles) { fprintf(stderr, "jinn: check: give one or more template files\n"); return 2; }
-    jinn_env *env = jinn_env_new(NULL);
-    if (!env) { fprintf(stderr, "jinn: out of memory\n"); return 1; }
     int status = 0, total_e = 0, total_w = 0;
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1]) { if (!strcmp(argv[i], "--format")) i++; continue; }
         size_t len;
         char *src = cli_read_file(argv[i], &len);
         if (!src) { status = 2; continue; }
+        /* one environment a file: its includes and imports are found beside it, as render does */
+        jinn_env *env = jinn_env_new(NULL);
+        if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); return 1; }
+        cli_add_template_dir(env, argv[i]);
         jinn_buf out = {0};
         int e = 0, w = 0;
         const char *name = strcmp(argv[i], "-") ? argv[i] : "<stdin>";
         jinn_check(env, name, src, len, json, &out, &e, &w);
         if (out.len) fwrite(out.data, 1, out.len, json ? stdout : stderr);
         jinn_buf_free(env, &out);
+        jinn_env_free(env);
         free(src);
         total_e += e;
         total_w += w;
         if (e && status == 0) status = 1;
     }
     if (!json) fprintf(stderr, "%d error%s, %d warning%s\n", total_e, total_e == 1 ? "" : "s", total_w, total_w == 1 ? "" : "s");
-    jinn_env_free(env);
     return status;
 }

@@ -12,6 +12,9 @@
 
 /* read a whole file ("-" = stdin); NULL + message on stderr on failure */
 char *cli_read_file(const char *path, size_t *len);
+/* include/import from a template file find its siblings: add the file's folder to env's
+ * search path (nothing for "-", stdin) */
+void cli_add_template_dir(jinn_env *env, const char *template_path);
 int cli_test(int argc, char **argv); /* jinn test PATH... [--update] */
 int cli_repl(int argc, char **argv); /* jinn repl [options] (repl.c) */
 int cli_check(int argc, char **argv); /* jinn check FILE... (check.c) */

@@ -64,7 +64,8 @@ static const command_help commands[] = {
      "Render TEMPLATE for every customer of the event store DB on N threads, and write each\n"
      "trimmed output back as an event (action = the --emit name, params = {\"type\": \"CTR\",\n"
      "\"value\": output, \"batch\": run id}), one transaction per chunk. An interrupted run is\n"
-     "resumed by the same command. See docs/providers.md.\n"
+     "resumed by the same command. Includes and imports are found beside TEMPLATE. See\n"
+     "docs/providers.md.\n"
      "\n"
      "options:\n"
      "  --customers all|FILE    every customer (default), or the ids in FILE, one a line (- stdin)\n"
@@ -294,6 +295,15 @@ static char *read_file_msg(const char *path, size_t *len, char *err, size_t errs
     if (f != stdin) fclose(f);
     if (!buf) snprintf(err, errsize, "cannot read '%s': %s", path, strerror(e ? e : EIO));
     return buf;
+}
+
+void cli_add_template_dir(jinn_env *env, const char *template_path)
+{
+    if (!strcmp(template_path, "-")) return;
+    const char *slash = strrchr(template_path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - template_path) : 1, slash ? template_path : ".");
+    jinn_env_add_search_path(env, dir[0] ? dir : "/");
 }
 
 char *cli_read_file(const char *path, size_t *len)
@@ -627,12 +637,7 @@ static int cmd_render(int argc, char **argv, bool disasm)
     if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); free(a.ctx_parts.p); return 1; }
     /* include / import search: the -I directories, then the template's own directory */
     for (int i = 0; i < a.nincdirs; i++) jinn_env_add_search_path(env, a.incdirs[i]);
-    if (strcmp(a.template_path, "-")) {
-        const char *slash = strrchr(a.template_path, '/');
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - a.template_path) : 1, slash ? a.template_path : ".");
-        jinn_env_add_search_path(env, dir[0] ? dir : "/");
-    }
+    cli_add_template_dir(env, a.template_path);
     if (a.providers && !strncmp(a.providers, "sqlite:", 7)) {
         if (jinn_env_use_sqlite_provider(env, a.providers + 7, &res) != JINN_OK) {
             if (a.errors_json) print_json_error(a.providers + 7, 0, 0, "error", "provider", res.text);

@@ -76,4 +76,13 @@ if [ "$(cat "$T/out.txt" 2>/dev/null)" = "Hello file!" ]; then passed=$((passed 
 out=$("$JINN" disasm "$T/hello.jinja")
 if [[ "$out" == *"LOAD_GLOBAL    name"* && "$out" == *"PRINT"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: disasm: $out"; fi
 
+# check and render find a template's includes and imports beside it (render also after -I)
+mkdir -p "$T/sib"
+printf '{%% set greeting = "hi" %%}' > "$T/sib/defs.jinja"
+printf '{%% from "defs.jinja" import greeting %%}{{ greeting }}' > "$T/sib/main.jinja"
+expect 0 "hi" "" -- render "$T/sib/main.jinja"
+expect 0 "" "0 errors, 0 warnings" -- check "$T/sib/main.jinja"
+printf '{%% include "nope.jinja" %%}' > "$T/sib/missing.jinja"
+expect 1 "" "missing.jinja:1:12: template 'nope.jinja' not found" -- check "$T/sib/missing.jinja"
+
 finish
