@@ -172,6 +172,15 @@ typedef struct {
 /* Install the provider used by renders of templates of this env (one per env for now). */
 jinn_status jinn_env_set_provider(jinn_env *env, const jinn_provider *p, void *user);
 
+/* For providers and other extensions written on this header alone: the env's allocator (as
+ * jinn_config.alloc; *user receives alloc_user), and a way to report an error in a
+ * jinn_result as the library does — kind, the bare message, and "name: message" as the full
+ * diagnostic, every string allocated so that jinn_result_clear frees it. Returns JINN_ERROR
+ * (JINN_NOMEM if the strings could not be allocated, with kind and line still set). */
+jinn_alloc_fn jinn_env_allocator(const jinn_env *env, void **user);
+jinn_status jinn_result_error(jinn_env *env, jinn_result *res, jinn_error_kind kind, const char *name,
+                              const char *message);
+
 /* The JSON fixture provider: {"expressions": {ID: v}, "metrics": {ID: v}, "aggregates": {ID: [..]}}. */
 jinn_status jinn_env_use_json_provider(jinn_env *env, const char *json, size_t len, jinn_result *res);
 /* The SQLite event-store provider (providers/sqlite.c; schema and semantics: docs/providers.md). */

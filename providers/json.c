@@ -9,9 +9,12 @@
  * answers are kept as JSON text (jansson) and handed back as such.
  */
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "../src/env.h"
+#include "jinn.h"
 
 /* Answers are serialised once, at install time, into `answers` (section -> id -> JSON text
  * as a jansson string), so a lookup only reads: renders on many threads may share it. */
@@ -57,7 +60,7 @@ static void destroy(void *user)
 }
 
 /* every key must be a section (or, at the top level, "customers": an object of sections) */
-static bool check_sections(json_t *obj, int top, env *E, jbuf *err)
+static bool check_sections(json_t *obj, int top, char *err, size_t errcap)
 {
     const char *key;
     json_t *val;
@@ -68,14 +71,14 @@ static bool check_sections(json_t *obj, int top, env *E, jbuf *err)
             const char *cid;
             json_t *cv;
             json_object_foreach(val, cid, cv)
-                if (!json_is_object(cv) || !check_sections(cv, 0, E, err)) {
-                    if (!json_is_object(cv)) buf_printf(&E->R, err, "provider fixtures: customer '%s' is not an object of sections", cid);
+                if (!json_is_object(cv) || !check_sections(cv, 0, err, errcap)) {
+                    if (!json_is_object(cv)) snprintf(err, errcap, "provider fixtures: customer '%s' is not an object of sections", cid);
                     return false;
                 }
             continue;
         }
         if (!known || !json_is_object(val)) {
-            buf_printf(&E->R, err, "provider fixtures: '%s' is not one of expressions, metrics, aggregates, catalogs%s (an object of ID: value)",
+            snprintf(err, errcap, "provider fixtures: '%s' is not one of expressions, metrics, aggregates, catalogs%s (an object of ID: value)",
                        key, top ? ", customers" : "");
             return false;
         }
@@ -103,16 +106,25 @@ static json_t *serialise_sections(json_t *obj)
     return answers;
 }
 
-bool prov_json_install(env *E, const char *json, size_t len, jbuf *err)
+jinn_status jinn_env_use_json_provider(jinn_env *E, const char *json, size_t len, jinn_result *res)
 {
+    if (res) memset(res, 0, sizeof *res);
+    if (!E || (!json && len)) return JINN_USAGE;
+    char err[400];
     json_error_t e;
-    json_t *root = json_loadb(json, len, 0, &e);
-    if (!root) return buf_printf(&E->R, err, "provider fixtures are not valid JSON: %s at line %d, column %d", e.text, e.line, e.column) && false;
+    json_t *root = json_loadb(json ? json : "", len, 0, &e);
+    if (!root) {
+        snprintf(err, sizeof err, "provider fixtures are not valid JSON: %s at line %d, column %d", e.text, e.line, e.column);
+        return jinn_result_error(E, res, JINN_ERR_PROVIDER, "providers", err);
+    }
     if (!json_is_object(root)) {
         json_decref(root);
-        return buf_printf(&E->R, err, "provider fixtures must be a JSON object") && false;
+        return jinn_result_error(E, res, JINN_ERR_PROVIDER, "providers", "provider fixtures must be a JSON object");
     }
-    if (!check_sections(root, 1, E, err)) { json_decref(root); return false; }
+    if (!check_sections(root, 1, err, sizeof err)) {
+        json_decref(root);
+        return jinn_result_error(E, res, JINN_ERR_PROVIDER, "providers", err);
+    }
     json_t *answers = serialise_sections(root);
     json_t *customers = json_object_get(root, "customers");
     if (customers) {
@@ -123,11 +135,15 @@ bool prov_json_install(env *E, const char *json, size_t len, jbuf *err)
         json_object_set_new(answers, "customers", cs);
     }
     json_decref(root);
-    json_prov *p = E->cfg.alloc(E->cfg.alloc_user, NULL, 0, sizeof *p);
-    if (!p) { json_decref(answers); return buf_printf(&E->R, err, "out of memory") && false; }
+    void *au;
+    jinn_alloc_fn alloc = jinn_env_allocator(E, &au);
+    json_prov *p = alloc(au, NULL, 0, sizeof *p);
+    if (!p) { json_decref(answers); return jinn_result_error(E, res, JINN_ERR_PROVIDER, "providers", "out of memory"); }
     p->answers = answers;
-    p->alloc = E->cfg.alloc;
-    p->alloc_user = E->cfg.alloc_user;
+    p->alloc = alloc;
+    p->alloc_user = au;
     jinn_provider vt = {.version = 2, .lookup2 = lookup2, .destroy = destroy};
-    return jinn_env_set_provider(E, &vt, p) == JINN_OK;
+    jinn_status st = jinn_env_set_provider(E, &vt, p);
+    if (st != JINN_OK) destroy(p);
+    return st;
 }

@@ -42,9 +42,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Only for the allocator of the env: a jinn_result's strings must come from it, since
- * jinn_result_clear frees them with it, and the public header does not expose the hook. */
-#include "../src/env.h"
+#include "jinn.h"
 
 #define METRIC_TTL 60.0 /* seconds a metric's answer is reused across renders */
 
@@ -556,19 +554,9 @@ static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
     return 1;
 }
 
-static jinn_status install_error(env *E, jinn_result *res, const char *msg)
+static jinn_status install_error(jinn_env *E, jinn_result *res, const char *msg)
 {
-    if (!res) return JINN_ERROR;
-    size_t n = strlen(msg);
-    res->kind = JINN_ERR_PROVIDER;
-    res->text = rt_alloc(&E->R, NULL, 0, n + 1);
-    res->message = rt_alloc(&E->R, NULL, 0, n + 2);
-    res->name = rt_alloc(&E->R, NULL, 0, sizeof "providers");
-    if (res->text) memcpy(res->text, msg, n + 1);
-    if (res->message) { memcpy(res->message, msg, n); memcpy(res->message + n, "\n", 2); }
-    if (res->name) memcpy(res->name, "providers", sizeof "providers");
-    E->R.err_kind = JINN_ERR_NONE;
-    return JINN_ERROR;
+    return jinn_result_error(E, res, JINN_ERR_PROVIDER, "providers", msg);
 }
 
 jinn_status jinn_env_use_sqlite_provider(jinn_env *E, const char *path, jinn_result *res)
@@ -576,11 +564,13 @@ jinn_status jinn_env_use_sqlite_provider(jinn_env *E, const char *path, jinn_res
     if (res) memset(res, 0, sizeof *res);
     if (!E || !path) return JINN_USAGE;
     char err[600];
-    sprov *P = E->cfg.alloc(E->cfg.alloc_user, NULL, 0, sizeof *P);
+    void *au;
+    jinn_alloc_fn alloc = jinn_env_allocator(E, &au);
+    sprov *P = alloc(au, NULL, 0, sizeof *P);
     if (!P) return install_error(E, res, "out of memory");
     memset(P, 0, sizeof *P);
-    P->alloc = E->cfg.alloc;
-    P->alloc_user = E->cfg.alloc_user;
+    P->alloc = alloc;
+    P->alloc_user = au;
     P->path = pstrdup(P, path, strlen(path));
     if (!P->path || pthread_mutex_init(&P->mu, NULL) != 0) {
         pstrfree(P, P->path);

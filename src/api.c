@@ -498,16 +498,21 @@ jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out)
     return ok ? JINN_OK : JINN_NOMEM;
 }
 
-jinn_status jinn_env_use_json_provider(jinn_env *E, const char *json, size_t len, jinn_result *res)
+jinn_alloc_fn jinn_env_allocator(const jinn_env *E, void **user)
 {
-    if (res) memset(res, 0, sizeof *res);
-    jbuf err = {0};
-    if (!prov_json_install(E, json, len, &err)) {
-        set_error(&E->R, res, JINN_ERR_PROVIDER, "providers", NULL, 0, 0, err.p ? err.p : "error", err.p ? err.len : 5, NULL);
-        buf_free(&E->R, &err);
-        return JINN_ERROR;
-    }
-    return JINN_OK;
+    if (user) *user = E ? E->cfg.alloc_user : NULL;
+    return E ? E->cfg.alloc : default_alloc;
+}
+
+jinn_status jinn_result_error(jinn_env *E, jinn_result *res, jinn_error_kind kind, const char *name, const char *message)
+{
+    if (!res) return JINN_ERROR;
+    if (!E) return JINN_USAGE;
+    result_clear_fields(&E->R, res);
+    if (!name) name = "<jinn>";
+    if (!message) message = "error";
+    set_error(&E->R, res, kind, name, NULL, 0, 0, message, strlen(message), NULL);
+    return res->message && res->text && res->name ? JINN_ERROR : JINN_NOMEM;
 }
 
 static bool builtin_table_json(jrt *R, jbuf *b, const jbuiltin *table)

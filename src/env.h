@@ -55,7 +55,4 @@ struct jinn_context {
 bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl,
                jbuf *exports);
 
-/* the JSON fixture provider (providers/json.c) */
-bool prov_json_install(env *E, const char *json, size_t len, jbuf *err);
-
 #endif
