@@ -137,6 +137,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
         *strs[i] = copy;
     }
     E->R.fuel = INT64_MAX; /* compiling is bounded by template_bytes and parse_depth */
+    if (!reg_init(&E->R, &E->reg)) { jinn_env_free(E); return NULL; }
     return E;
 }
 
@@ -145,20 +146,11 @@ void jinn_env_free(jinn_env *E)
     if (!E) return;
     if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
     env_loader_free(E);
-    for (int k = 0; k < 3; k++) {
-        for (int i = 0; i < E->nnatives[k]; i++) {
-            struct native *n = &E->natives[k][i];
-            if (n->destroy) n->destroy(n->user);
-            rt_alloc(&E->R, n->name, strlen(n->name) + 1, 0);
-        }
-        if (E->natives[k]) rt_alloc(&E->R, E->natives[k], (size_t)E->capnatives[k] * sizeof *E->natives[k], 0);
-    }
+    reg_free(&E->R, &E->reg);
     const char *strs[8] = {E->cfg.block_start, E->cfg.block_end, E->cfg.variable_start, E->cfg.variable_end,
                            E->cfg.comment_start, E->cfg.comment_end, E->cfg.line_statement_prefix, E->cfg.line_comment_prefix};
     for (int i = 0; i < 8; i++)
         if (strs[i]) rt_alloc(&E->R, (void *)strs[i], strlen(strs[i]) + 1, 0);
-    for (int i = 0; i < 3; i++)
-        if (E->bi_index[i]) { value d = {.t = JV_DICT}; d.u.m = E->bi_index[i]; val_drop(&E->R, d); }
     rt_fini(&E->R);
     E->cfg.alloc(E->cfg.alloc_user, E, sizeof *E, 0);
 }
@@ -173,25 +165,6 @@ jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *use
     E->prov_user = user;
     E->has_prov = 1;
     return JINN_OK;
-}
-
-const jbuiltin *env_find_builtin(env *E, int table, const char *name, size_t len)
-{
-    static const jbuiltin *const tables[3] = {bi_filters, bi_tests, bi_functions};
-    if (!E->bi_index[table]) {
-        value d = v_dict(&E->R, 0);
-        if (d.t == JV_ERROR) return bi_find(tables[table], name, len);
-        for (const jbuiltin *b = tables[table]; b->name; b++) {
-            value k = v_cstr(&E->R, b->name);
-            if (k.t == JV_ERROR || !dict_set(&E->R, d.u.m, k, v_int(b - tables[table]))) {
-                val_drop(&E->R, d);
-                return bi_find(tables[table], name, len);
-            }
-        }
-        E->bi_index[table] = d.u.m;
-    }
-    value *i = dict_get_str(E->bi_index[table], name, len);
-    return i ? &tables[table][i->u.i] : NULL;
 }
 
 static char *dupstr(jrt *R, const char *s, size_t n)
@@ -515,16 +488,15 @@ jinn_status jinn_result_error(jinn_env *E, jinn_result *res, jinn_error_kind kin
     return res->message && res->text && res->name ? JINN_ERROR : JINN_NOMEM;
 }
 
-static bool builtin_table_json(jrt *R, jbuf *b, const jbuiltin *table)
+static bool builtin_table_json(jrt *R, jbuf *b, const struct reg_kind *k)
 {
     bool ok = buf_putc(R, b, '[');
-    for (const jbuiltin *x = table; ok && x->name; x++) {
-        bi_sig sig;
-        bi_parse_sig(x, &sig);
-        ok = buf_printf(R, b, "%s\n  {\"name\": \"%s\", \"params\": [", x == table ? "" : ",", x->name);
-        for (int i = 0; ok && i < sig.nslots; i++)
-            ok = buf_printf(R, b, "%s\"%.*s\"", i ? ", " : "", (int)sig.lens[i], sig.names[i]);
-        ok = ok && buf_printf(R, b, "], \"required\": %d}", x->nreq);
+    for (int r = 0; ok && r < k->n; r++) {
+        const reg_row *x = &k->rows[r];
+        ok = buf_printf(R, b, "%s\n  {\"name\": \"%s\", \"params\": [", r ? "," : "", x->b.name);
+        for (int i = 0; ok && i < x->sig.nslots; i++)
+            ok = buf_printf(R, b, "%s\"%.*s\"", i ? ", " : "", (int)x->sig.lens[i], x->sig.names[i]);
+        ok = ok && buf_printf(R, b, "], \"required\": %d}", x->b.nreq);
     }
     return ok && buf_puts(R, b, "]");
 }
@@ -534,13 +506,16 @@ jinn_status jinn_builtins_json(jinn_env *E, jinn_buf *out)
     if (!E || !out) return JINN_USAGE;
     jrt *R = &E->R;
     jbuf b = {out->data, out->len, out->cap};
-    bool ok = buf_puts(R, &b, "{\"filters\": ") && builtin_table_json(R, &b, bi_filters) &&
-              buf_puts(R, &b, ",\n\"tests\": ") && builtin_table_json(R, &b, bi_tests) &&
-              buf_puts(R, &b, ",\n\"functions\": ") && builtin_table_json(R, &b, bi_functions) &&
-              buf_puts(R, &b, ",\n\"methods\": {\"dict\": ") && builtin_table_json(R, &b, bi_dict_methods) &&
-              buf_puts(R, &b, ",\n\"list\": ") && builtin_table_json(R, &b, bi_list_methods) &&
-              buf_puts(R, &b, ",\n\"str\": ") && builtin_table_json(R, &b, bi_str_methods) &&
-              buf_puts(R, &b, "},\n\"modules\": [");
+    static const char *const keys[BI__KINDS] = {
+#define X(e, what, json) json,
+        BI_KINDS(X)
+#undef X
+    };
+    bool ok = buf_putc(R, &b, '{');
+    for (int k = 0; ok && k < BI__KINDS; k++)
+        ok = buf_printf(R, &b, "%s\"%s\": ", k == 0 ? "" : k == BI_NAMED_KINDS ? ",\n\"methods\": {" : ",\n", keys[k]) &&
+             builtin_table_json(R, &b, &E->reg.k[k]);
+    ok = ok && buf_puts(R, &b, "},\n\"modules\": [");
     for (const struct stdlib_module *m = stdlib_modules; ok && m->name; m++)
         ok = buf_printf(R, &b, "%s{\"name\": \"%s\"}", m == stdlib_modules ? "" : ", ", m->name);
     ok = ok && buf_puts(R, &b, "]}\n");
@@ -551,191 +526,28 @@ jinn_status jinn_builtins_json(jinn_env *E, jinn_buf *out)
 }
 
 /* ======================================================================================
- * The embedder's filters, tests and functions
+ * The embedder's filters, tests and functions (rows of the registry; calls in native.c)
  * ====================================================================================== */
 
-struct jinn_call {
-    jrt *R;
-    value *args;
-    int npos;
-    jdict *kw;
-    value result;
-    bool failed;
-};
-
-#define VAL(v) ((const value *)(v))
-
-jinn_type jinn_value_type(const jinn_value *jv)
-{
-    const value *v = VAL(jv);
-    switch (v ? v->t : JV_UNDEF) {
-    case JV_UNDEF: case JV_ABSENT: return JINN_T_UNDEFINED;
-    case JV_NONE: return JINN_T_NONE;
-    case JV_BOOL: return JINN_T_BOOL;
-    case JV_INT: return JINN_T_INT;
-    case JV_FLOAT: return JINN_T_FLOAT;
-    case JV_STR: return JINN_T_STRING;
-    case JV_LIST: return JINN_T_LIST;
-    case JV_DICT: return JINN_T_DICT;
-    default: return JINN_T_OTHER;
-    }
-}
-
-int jinn_value_truthy(const jinn_value *jv)
-{
-    const value *v = VAL(jv);
-    if (!v) return 0;
-    switch (v->t) {
-    case JV_BOOL: return v->u.b;
-    case JV_INT: return v->u.i != 0;
-    case JV_FLOAT: return v->u.d != 0;
-    case JV_STR: return v_sl(*v) != 0;
-    case JV_LIST: return v->u.l->len != 0;
-    case JV_DICT: return v->u.m->len != 0 || (v->f & JV_NS);
-    case JV_FUNC: return 1;
-    default: return 0;
-    }
-}
-
-int64_t jinn_value_int(const jinn_value *jv)
-{
-    const value *v = VAL(jv);
-    return !v ? 0 : v->t == JV_INT ? v->u.i : v->t == JV_BOOL ? v->u.b : 0;
-}
-
-double jinn_value_float(const jinn_value *jv)
-{
-    const value *v = VAL(jv);
-    return v && val_is_number(*v) ? val_to_double(*v) : 0;
-}
-
-const char *jinn_value_string(const jinn_value *jv, size_t *len)
-{
-    const value *v = VAL(jv);
-    if (!v || v->t != JV_STR) { if (len) *len = 0; return NULL; }
-    if (len) *len = v_sl(*v);
-    return v_sp(*v);
-}
-
-size_t jinn_value_len(const jinn_value *jv)
-{
-    const value *v = VAL(jv);
-    if (!v) return 0;
-    return v->t == JV_LIST ? v->u.l->len : v->t == JV_DICT ? v->u.m->len : v->t == JV_STR ? v_sl(*v) : 0;
-}
-
-const jinn_value *jinn_value_item(const jinn_value *jv, size_t i)
-{
-    const value *v = VAL(jv);
-    return v && v->t == JV_LIST && i < v->u.l->len ? (const jinn_value *)&v->u.l->items[i] : NULL;
-}
-
-const jinn_value *jinn_value_get(const jinn_value *jv, const char *key, size_t klen)
-{
-    const value *v = VAL(jv);
-    return v && v->t == JV_DICT ? (const jinn_value *)dict_get_str(v->u.m, key, klen) : NULL;
-}
-
-size_t jinn_call_nargs(const jinn_call *c) { return (size_t)c->npos; }
-
-const jinn_value *jinn_call_arg(const jinn_call *c, size_t i)
-{
-    return i < (size_t)c->npos ? (const jinn_value *)&c->args[i] : NULL;
-}
-
-const jinn_value *jinn_call_kwarg(const jinn_call *c, const char *name)
-{
-    return c->kw ? (const jinn_value *)dict_get_str(c->kw, name, strlen(name)) : NULL;
-}
-
-static void set_result(jinn_call *c, value v)
-{
-    val_drop(c->R, c->result);
-    c->result = v;
-    if (v.t == JV_ERROR) { c->result = v_none(); c->failed = true; }
-}
-
-void jinn_return_none(jinn_call *c) { set_result(c, v_none()); }
-void jinn_return_bool(jinn_call *c, int b) { set_result(c, v_bool(b != 0)); }
-void jinn_return_int(jinn_call *c, int64_t i) { set_result(c, v_int(i)); }
-void jinn_return_float(jinn_call *c, double d) { set_result(c, v_float(d)); }
-void jinn_return_string(jinn_call *c, const char *s, size_t len)
-{
-    const char *bad = s ? utf8_invalid(s, len) : NULL;
-    if (bad) { rt_error(c->R, JINN_ERR_VALUE, "a callback returned invalid UTF-8 (offset %zu)", (size_t)(bad - s)); c->failed = true; return; }
-    set_result(c, v_str(c->R, s ? s : "", s ? len : 0));
-}
-int jinn_return_json(jinn_call *c, const char *json, size_t len)
-{
-    value v = json_to_value(c->R, json, len, "a callback's result");
-    set_result(c, v);
-    return c->failed ? JINN_ERROR : JINN_OK;
-}
-void jinn_return_arg(jinn_call *c, const jinn_value *v) { if (v) set_result(c, val_dup(*VAL(v))); }
-int jinn_call_error(jinn_call *c, const char *message)
-{
-    rt_error(c->R, JINN_ERR_VALUE, "%s", message ? message : "error");
-    c->failed = true;
-    return JINN_ERROR;
-}
-
-bool native_call(jrt *R, const struct native *n, value *args, int npos, jdict *kw, value *out)
-{
-    jinn_call c = {R, args, npos, kw, v_none(), false};
-    int st = n->fn(n->user, &c);
-    if (c.failed || st != JINN_OK) {
-        val_drop(R, c.result);
-        if (!R->err_kind) rt_error(R, JINN_ERR_VALUE, "'%s' failed", n->name);
-        return false;
-    }
-    *out = c.result;
-    return true;
-}
-
-int env_find_native(const env *E, int kind, const char *name, size_t len)
-{
-    for (int i = 0; i < E->nnatives[kind]; i++)
-        if (strlen(E->natives[kind][i].name) == len && !memcmp(E->natives[kind][i].name, name, len)) return i;
-    return -1;
-}
-
-static jinn_status register_native(jinn_env *E, int kind, const char *name, jinn_native_fn fn, void *user,
+static jinn_status register_native(jinn_env *E, bi_kind kind, const char *name, jinn_native_fn fn, void *user,
                                    void (*destroy)(void *))
 {
     if (!E || !name || !*name || !fn) return JINN_USAGE;
     for (const char *p = name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')) return JINN_USAGE;
-    int i = env_find_native(E, kind, name, strlen(name));
-    if (i >= 0) { /* re-registering replaces */
-        struct native *n = &E->natives[kind][i];
-        if (n->destroy) n->destroy(n->user);
-        n->fn = fn;
-        n->user = user;
-        n->destroy = destroy;
-        return JINN_OK;
-    }
-    if (E->nnatives[kind] == E->capnatives[kind]) {
-        int cap = E->capnatives[kind] ? E->capnatives[kind] * 2 : 8;
-        struct native *p = rt_alloc(&E->R, E->natives[kind], (size_t)E->capnatives[kind] * sizeof *p, (size_t)cap * sizeof *p);
-        if (!p) return JINN_NOMEM;
-        E->natives[kind] = p;
-        E->capnatives[kind] = cap;
-    }
-    char *nm = dupstr(&E->R, name, strlen(name));
-    if (!nm) return JINN_NOMEM;
-    E->natives[kind][E->nnatives[kind]++] = (struct native){nm, fn, user, destroy};
-    return JINN_OK;
+    reg_native n = {fn, user, destroy};
+    return reg_add_native(&E->R, &E->reg, kind, name, &n);
 }
 
 jinn_status jinn_env_register_filter(jinn_env *E, const char *name, jinn_native_fn fn, void *user, void (*destroy)(void *))
 {
-    return register_native(E, 0, name, fn, user, destroy);
+    return register_native(E, BI_FILTER, name, fn, user, destroy);
 }
 jinn_status jinn_env_register_test(jinn_env *E, const char *name, jinn_native_fn fn, void *user, void (*destroy)(void *))
 {
-    return register_native(E, 1, name, fn, user, destroy);
+    return register_native(E, BI_TEST, name, fn, user, destroy);
 }
 jinn_status jinn_env_register_function(jinn_env *E, const char *name, jinn_native_fn fn, void *user, void (*destroy)(void *))
 {
-    return register_native(E, 2, name, fn, user, destroy);
+    return register_native(E, BI_FUNCTION, name, fn, user, destroy);
 }

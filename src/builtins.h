@@ -31,18 +31,28 @@ typedef struct jbuiltin {
     const char *params;
     uint8_t nreq;
 } jbuiltin;
+/* a row's flags (std_row_flags): BI_SEES_UNDEFINED, StrictUndefined lets this filter see an
+ * undefined value (|default) */
+enum { BI_SEES_UNDEFINED = 1 };
 
-/* The tables (the stdlib folder). Each ends with a row whose name is NULL. */
-extern const jbuiltin bi_filters[];
-extern const jbuiltin bi_tests[];
-extern const jbuiltin bi_functions[];   /* globals: range, namespace, dict, ... */
-extern const jbuiltin bi_str_methods[]; /* receiver in args[0] */
-extern const jbuiltin bi_list_methods[];
-extern const jbuiltin bi_dict_methods[];
-
-const jbuiltin *bi_find(const jbuiltin *table, const char *name, size_t len);
-/* Is b |default (or its alias |d)? StrictUndefined lets only it see an undefined value. */
-bool bi_is_default_filter(const jbuiltin *b);
+/* The kinds of builtin, THE list: the stdlib has one table per kind (stdlib/std.h), the
+ * environment's registry one row array per kind (src/registry.h).
+ *   X(ENUM, what — for messages, json — the key of jinn_builtins_json) */
+#define BI_KINDS(X)                                  \
+    X(FILTER, "filter", "filters")                   \
+    X(TEST, "test", "tests")                         \
+    X(FUNCTION, "function", "functions")             \
+    X(DICT_METHOD, "dict method", "dict")            \
+    X(LIST_METHOD, "list method", "list")            \
+    X(STR_METHOD, "str method", "str")
+typedef enum {
+#define X(e, what, json) BI_##e,
+    BI_KINDS(X)
+#undef X
+    BI__KINDS
+} bi_kind;
+/* the kinds a template names directly (the rest are methods, found by receiver type) */
+#define BI_NAMED_KINDS 3
 
 /* ---- binding (src/builtins.c) ------------------------------------------------------------- */
 #define BI_MAXPARAMS 16
@@ -69,7 +79,19 @@ bool arg_num(jrt *R, value *args, int i, double dflt, double *out, const char *w
 /* a string argument: borrowed pointer into args[i] or dflt */
 bool arg_str(jrt *R, value *args, int i, const char *dflt, const char **s, size_t *len, const char *what);
 
-/* ---- services the engine offers builtins (src/ops.c, src/vm.c) ----------------------------- */
+/* ---- the environment's registry, as builtins see it (src/registry.c) ------------------------ */
+/* Is there a builtin (the stdlib's or the embedder's) of this kind and name? */
+bool reg_exists(jrt *R, bi_kind kind, const char *name, size_t len);
+/* Call the builtin of this kind named name with positional arguments pos[0..npos-1] (a filter's
+ * or test's value first) and keyword arguments kw (or NULL); an error naming `what` ("filter",
+ * "test") when there is none (Jinja2's "No filter named 'x'."). */
+bool reg_call_named(jrt *R, bi_kind kind, const char *name, size_t len, value *pos, int npos, jdict *kw,
+                    value *out);
+
+/* The `%` operator on a string: the stdlib's format filter (not an embedder's of that name). */
+bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out);
+
+/* ---- services the engine offers builtins (src/ops.c; the VM's through the runtime) --------- */
 enum {
     OPB_ADD, OPB_SUB, OPB_MUL, OPB_DIV, OPB_FLOORDIV, OPB_MOD, OPB_POW, OPB_CONCAT
 };
@@ -86,14 +108,22 @@ value op_getpath(jrt *R, value obj, const char *path, size_t len);
  * a type error for non-iterables; undefined iterates as empty */
 value op_to_list(jrt *R, value v);
 bool op_contains(jrt *R, value container, value item, bool *out);
-/* call any callable value (macro, builtin function) */
-bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out);
+/* call any callable value (macro, builtin function): through the running VM (rt_services) */
+static inline bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
+{
+    if (!R->svc) return rt_error(R, JINN_ERR_TYPE, "'%s' object is not callable here", val_type_name(fn));
+    return R->svc->call(R, fn, pos, npos, kw, out);
+}
 /* the run-time generator for |random, |shuffle: uniform in [0, n) */
 uint64_t rt_random(jrt *R, uint64_t n);
 /* A mutating method got a receiver shared between renders (the context is immortal): give
  * this render its own copy. On success *v is a BORROWED reference to the render-local copy
  * (the render keeps it alive); false + error when v is not copyable (a compiled constant). */
-bool op_unshare(jrt *R, value *v, const char *method);
+static inline bool op_unshare(jrt *R, value *v, const char *method)
+{
+    if (!R->svc) return rt_error(R, JINN_ERR_TYPE, "cannot %s: the %s is a read-only constant", method, val_type_name(*v));
+    return R->svc->unshare(R, v, method);
+}
 /* undefined handling: an error if v is undefined (with its message), else true */
 bool op_check_defined(jrt *R, value v);
 

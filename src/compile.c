@@ -365,10 +365,10 @@ static void load_name(comp *c, node *n)
 /* Bind a call's arguments to a builtin's parameter slots and emit them in slot order.
  * `first` is the node that fills slot 0 (the filtered/tested value), or NULL for functions.
  * Returns the number of slots pushed. */
-static int bind_args(comp *c, const jbuiltin *b, const char *kind, node *first, node *args, uint32_t pos)
+static int bind_args(comp *c, const reg_row *row, const char *kind, node *first, node *args, uint32_t pos)
 {
-    bi_sig sig;
-    bi_parse_sig(b, &sig);
+    const jbuiltin *b = &row->b;
+    const bi_sig sig = row->sig;
     node *slot_arg[BI_MAXPARAMS] = {0};
     node *extra_pos[64];
     int nextra = 0;
@@ -452,20 +452,15 @@ static void call_args(comp *c, node *n, int *npos, int *nkw)
     if (*npos > 255 || *nkw > 255) cfail(c, n->pos, "too many arguments in one call");
 }
 
-/* the embedder's filter, test or function: positional arguments (a filter's or test's value
- * first), keyword values, the names tuple */
-/* a call of the embedder's builtin idx; first (the value filtered or tested) is compiled
- * first, or is already on the stack when onstack */
-static void compile_native(comp *c, int kind, int idx, node *first, bool onstack, node *argsnode, int negate,
-                           uint32_t pos)
+/* The registry row of a builtin of this kind named name (the embedder's first), or NULL. */
+static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len)
 {
-    int npos = 0, nkw = 0;
-    if (first) expr(c, first);
-    if (argsnode) call_args(c, argsnode, &npos, &nkw);
-    if (first || onstack) npos++;
-    if (npos > 255 || nkw > 0x7fff) { cfail(c, pos, "too many arguments in one call"); return; }
-    emitd(c, OP_NATIVE, (kind << 24) | idx, nkw | (negate ? 0x8000 : 0), npos, pos, 1 - (npos + nkw + (nkw > 0)));
+    int i = reg_find(&c->E->reg, kind, name, len);
+    return i < 0 ? NULL : &c->E->reg.k[kind].rows[i];
 }
+
+/* a registry row's index, as OP_FILTER / OP_TEST / OP_CALL_FN carry it */
+static int32_t row_index(comp *c, bi_kind kind, const reg_row *r) { return (int32_t)(r - c->E->reg.k[kind].rows); }
 
 static void compile_call(comp *c, node *n)
 {
@@ -511,12 +506,10 @@ static void compile_call(comp *c, node *n)
     /* an embedder's or a builtin global function, unless a local variable shadows it */
     if (f->kind == N_NAME && lookup_slot(c, f->s, f->slen) < 0 &&
         !(c->in_macro && scope_find_local(c->root, f->s, f->slen) >= 0)) {
-        int ni = env_find_native(c->E, 2, f->s, f->slen);
-        if (ni >= 0) { compile_native(c, 2, ni, NULL, false, n, 0, n->pos); return; }
-        const jbuiltin *b = env_find_builtin(c->E, 2, f->s, f->slen);
+        const reg_row *b = find_builtin(c, BI_FUNCTION, f->s, f->slen);
         if (b) {
             int ns = bind_args(c, b, "function", NULL, n, n->pos);
-            emitd(c, OP_CALL_FN, (int32_t)(b - bi_functions), 0, ns, n->pos, 1 - ns);
+            emitd(c, OP_CALL_FN, row_index(c, BI_FUNCTION, b), 0, ns, n->pos, 1 - ns);
             return;
         }
     }
@@ -659,9 +652,7 @@ static void expr_inner(comp *c, node *n)
         compile_call(c, n);
         break;
     case N_FILTER: {
-        int ni = env_find_native(c->E, 0, n->s, n->slen);
-        if (ni >= 0) { compile_native(c, 0, ni, n->a, false, n, 0, n->pos); break; }
-        const jbuiltin *b = env_find_builtin(c->E, 0, n->s, n->slen);
+        const reg_row *b = find_builtin(c, BI_FILTER, n->s, n->slen);
         if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
             /* Jinjava: an unknown filter gives null (prints empty), no error; jinn check warns */
             if (c->check)
@@ -672,16 +663,14 @@ static void expr_inner(comp *c, node *n)
         }
         if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "filter", n->a, n, n->pos);
-        emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, n->pos, 1 - ns);
+        emitd(c, OP_FILTER, row_index(c, BI_FILTER, b), 0, ns, n->pos, 1 - ns);
         break;
     }
     case N_TEST: {
-        int ni = env_find_native(c->E, 1, n->s, n->slen);
-        if (ni >= 0) { compile_native(c, 1, ni, n->a, false, n, n->flag, n->pos); break; }
-        const jbuiltin *b = env_find_builtin(c->E, 1, n->s, n->slen);
+        const reg_row *b = find_builtin(c, BI_TEST, n->s, n->slen);
         if (!b) { cfail(c, n->pos, "unknown test '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "test", n->a, n, n->pos);
-        emitd(c, OP_TEST, (int32_t)(b - bi_tests), n->flag, ns, n->pos, 1 - ns);
+        emitd(c, OP_TEST, row_index(c, BI_TEST, b), n->flag, ns, n->pos, 1 - ns);
         break;
     }
     case N_KWARG:
@@ -836,12 +825,7 @@ static void compile_if(comp *c, node *n)
 static void apply_filters(comp *c, node *filters)
 {
     for (node *f = filters ? filters->head : NULL; f; f = f->next) {
-        int ni = env_find_native(c->E, 0, f->s, f->slen);
-        if (ni >= 0) {
-            compile_native(c, 0, ni, NULL, true, f, 0, f->pos);
-            continue;
-        }
-        const jbuiltin *b = env_find_builtin(c->E, 0, f->s, f->slen);
+        const reg_row *b = find_builtin(c, BI_FILTER, f->s, f->slen);
         if (!b) { cfail(c, f->pos, "unknown filter '%.*s'", (int)f->slen, f->s); return; }
         /* slot 0 is the value, already on the stack: bind the rest after it */
         node dummy = {.kind = N_CONST};
@@ -855,7 +839,7 @@ static void apply_filters(comp *c, node *filters)
             c->u->ncode--;
             c->depth--;
         }
-        emitd(c, OP_FILTER, (int32_t)(b - bi_filters), 0, ns, f->pos, 1 - ns);
+        emitd(c, OP_FILTER, row_index(c, BI_FILTER, b), 0, ns, f->pos, 1 - ns);
     }
 }
 
@@ -1390,7 +1374,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
                 /* calls of names the template never defines: a JSON context holds no macros */
                 for (int i = 0; i < c.ncalls; i++) {
                     jstr *nm = T->names[c.calls[i].name];
-                    if (scope_find_local(c.root, nm->s, (uint32_t)nm->len) < 0 && !env_find_builtin(E, 2, nm->s, nm->len))
+                    if (scope_find_local(c.root, nm->s, (uint32_t)nm->len) < 0 && reg_find(&E->reg, BI_FUNCTION, nm->s, nm->len) < 0)
                         diag_error(D, JINN_ERR_UNDEFINED, c.calls[i].pos, "'%s' is called, but no macro '%s' is defined in this template", nm->s, nm->s);
                 }
                 for (int i = 0; i < c.nsets; i++) {
@@ -1422,11 +1406,10 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
         jentry *e;
         for (size_t k = 0; dict_next(c.method_names, &k, &e);) {
             int i = (int)e->key.u.i;
-            static const jbuiltin *const tables[3] = {bi_dict_methods, bi_list_methods, bi_str_methods};
+            static const bi_kind kinds[3] = {BI_DICT_METHOD, BI_LIST_METHOD, BI_STR_METHOD};
             for (int k2 = 0; k2 < 3; k2++) {
-                const jbuiltin *b = bi_find(tables[k2], T->names[i]->s, T->names[i]->len);
-                T->methods[i].b[k2] = b;
-                if (b) bi_parse_sig(b, &T->methods[i].sig[k2]);
+                int r = reg_find(&E->reg, kinds[k2], T->names[i]->s, T->names[i]->len);
+                T->methods[i].m[k2] = r < 0 ? NULL : &E->reg.k[kinds[k2]].rows[r];
             }
         }
     }
@@ -1515,9 +1498,9 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
                 buf_printf(R, out, " %s", T->names[in->a]->s); break;
             case OP_CALL_METHOD:
                 buf_printf(R, out, " .%s  pos %d kw %d", T->names[in->a]->s, in->c, in->b); break;
-            case OP_FILTER: buf_printf(R, out, " %s  slots %d", bi_filters[in->a].name, in->c); break;
-            case OP_TEST: buf_printf(R, out, " %s%s  slots %d", in->b ? "not " : "", bi_tests[in->a].name, in->c); break;
-            case OP_CALL_FN: buf_printf(R, out, " %s  slots %d", bi_functions[in->a].name, in->c); break;
+            case OP_FILTER: buf_printf(R, out, " %s  slots %d", T->env->reg.k[BI_FILTER].rows[in->a].b.name, in->c); break;
+            case OP_TEST: buf_printf(R, out, " %s%s  slots %d", in->b ? "not " : "", T->env->reg.k[BI_TEST].rows[in->a].b.name, in->c); break;
+            case OP_CALL_FN: buf_printf(R, out, " %s  slots %d", T->env->reg.k[BI_FUNCTION].rows[in->a].b.name, in->c); break;
             case OP_BINARY: {
                 static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "~"};
                 buf_printf(R, out, " %s", ops[in->c]); break;
@@ -1535,7 +1518,6 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
                 buf_printf(R, out, " %d", in->a); break;
             case OP_CLEAR: buf_printf(R, out, " %d..%d", in->a, in->a + in->b - 1); break;
             case OP_CALL: buf_printf(R, out, " pos %d kw %d", in->c, in->b); break;
-            case OP_NATIVE: buf_printf(R, out, " %s (the embedder's)  pos %d kw %d", T->env->natives[in->a >> 24][in->a & 0xffffff].name, in->c, in->b & 0x7fff); break;
             case OP_LOOP_ATTR: {
                 static const char *const f[LF__COUNT + 1] = {"loop.index", "loop.index0", "loop.revindex",
                     "loop.revindex0", "loop.first", "loop.last", "loop.length", "loop.previtem", "loop.nextitem",

@@ -60,8 +60,8 @@ typedef struct jinn_template {
     int ntexts, captexts;
     jstr **names;         /* attribute / variable names, immortal, hashed */
     struct tmethod {
-        const jbuiltin *b[3];     /* per name: the dict, list and str method of that name */
-        bi_sig sig[3];
+        /* per name: the dict, list and str method of that name (rows of the env's registry) */
+        const struct reg_row *m[3];
     } *methods;
     int nnames, capnames;
     int autoescape;

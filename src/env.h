@@ -5,6 +5,7 @@
 #define JINN_ENV_H
 
 #include "compile.h"
+#include "registry.h"
 
 struct jinn_env {
     jinn_config cfg;
@@ -12,7 +13,7 @@ struct jinn_env {
     jinn_provider prov;
     void *prov_user;
     int has_prov;
-    jdict *bi_index[3];    /* filters, tests, functions by name (built at the first compile) */
+    registry reg;          /* every builtin: the stdlib's rows, then the embedder's */
     /* the loader: search path, in-memory sources, the cache of compiled templates by name */
     char **paths;
     int npaths;
@@ -22,29 +23,13 @@ struct jinn_env {
     int ncached, capcached;
     const char *loading[64]; /* the templates being compiled, outermost first (cycles) */
     int nloading;
-    /* the embedder's filters, tests and functions (index 0, 1, 2) */
-    struct native {
-        char *name;
-        jinn_native_fn fn;
-        void *user;
-        void (*destroy)(void *user);
-    } *natives[3];
-    int nnatives[3], capnatives[3];
 };
-
-/* the embedder's builtin of a kind (0 filter, 1 test, 2 function) named name: its index or -1 */
-int env_find_native(const env *E, int kind, const char *name, size_t len);
-/* call it (src/api.c): args[0..npos-1] positional, kw may be NULL */
-bool native_call(jrt *R, const struct native *n, value *args, int npos, jdict *kw, value *out);
 
 /* Load and compile the template `name` for an include/import at pos of the template being
  * compiled (diagnostics go to D). NULL when it is missing (missing set) or failed (reported). */
 struct jinn_template *env_load(env *E, const char *name, size_t len, diags *D, uint32_t pos, bool *missing);
 void env_template_release(env *E, struct jinn_template *t);
 void env_loader_free(env *E);
-
-/* the builtin of a table (0 filters, 1 tests, 2 functions) named name, or NULL */
-const jbuiltin *env_find_builtin(env *E, int table, const char *name, size_t len);
 
 struct jinn_context {
     env *E;

@@ -53,16 +53,13 @@ OP(BUILD_LIST, "a=count", -1, 1)
 OP(BUILD_TUPLE, "a=count", -1, 1)
 /* pop 2a items (key, value, ...), push a dict */
 OP(BUILD_DICT, "a=count", -1, 1)
-/* apply builtin filter a to c stacked argument slots (slot 0 = the value); push the result */
+/* apply filter a (a row of the env's registry: the stdlib's or the embedder's) to c stacked
+ * argument slots (slot 0 = the value); push the result */
 OP(FILTER, "a=filter c=nslots", -1, 1)
 /* apply builtin test a to c slots; b=1 negates */
 OP(TEST, "a=test c=nslots b=negate", -1, 1)
 /* call builtin global function a with c slots */
 OP(CALL_FN, "a=function c=nslots", -1, 1)
-/* call the embedder's filter/test/function a (kind in the top byte, index below): stack
- * [c positional (a filter's value first), b&0x7fff keyword values, (names tuple)]; b&0x8000:
- * negate (a test) */
-OP(NATIVE, "a=kind<<24|index c=npos b=nkw|negate", -1, 1)
 /* call a callable value: stack [callee, c positional, b keyword values, (kw names tuple if b)] */
 OP(CALL, "c=npos b=nkw", -1, 1)
 /* call method a on a receiver: stack [obj, c positional, b keyword values, (names if b)] */

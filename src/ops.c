@@ -209,21 +209,18 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
         if ((b.t == JV_STR || b.t == JV_LIST) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
     }
     if (op == OPB_MOD && a.t == JV_STR) {
-        /* "%s and %s" % (a, b): printf-style formatting, done by the format filter */
-        const jbuiltin *fmt = bi_find(bi_filters, "format", 6);
-        if (fmt) {
-            value pos[BI_MAXPARAMS];
-            int n = 0;
-            pos[n++] = a;
-            if (b.t == JV_LIST && (b.f & JV_TUPLE)) {
-                for (size_t i = 0; i < b.u.l->len && n < BI_MAXPARAMS; i++) pos[n++] = b.u.l->items[i];
-            } else if (b.t == JV_DICT) {
-                return bi_call(R, fmt, pos, n, b.u.m, out);
-            } else {
-                pos[n++] = b;
-            }
-            return bi_call(R, fmt, pos, n, NULL, out);
+        /* "%s and %s" % (a, b): printf-style formatting, done by the stdlib's format filter */
+        value pos[BI_MAXPARAMS];
+        int n = 0;
+        pos[n++] = a;
+        if (b.t == JV_LIST && (b.f & JV_TUPLE)) {
+            for (size_t i = 0; i < b.u.l->len && n < BI_MAXPARAMS; i++) pos[n++] = b.u.l->items[i];
+        } else if (b.t == JV_DICT) {
+            return reg_percent(R, pos, n, b.u.m, out);
+        } else {
+            pos[n++] = b;
         }
+        return reg_percent(R, pos, n, NULL, out);
     }
     return type_error2(R, op, a, b);
 }

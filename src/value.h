@@ -153,6 +153,14 @@ typedef struct jfunc {
  * a list [items or separator, position] owned by the object (render-local, so mutable). */
 enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5 };
 
+/* What the running VM lends the layers below it (builtins, ops) for the length of a render:
+ * calling a callable value (a macro needs the VM), and giving a mutating method its own copy
+ * of a value shared with the immortal context (the VM keeps the copies). NULL outside a render. */
+typedef struct rt_services {
+    bool (*call)(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out);
+    bool (*unshare)(jrt *R, value *v, const char *method);
+} rt_services;
+
 struct jrt {
     jinn_alloc_fn alloc;
     void *alloc_user;
@@ -166,7 +174,8 @@ struct jrt {
     int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
     int undef_mode; /* jinn_undefined */
     uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */
-    void *vm;       /* the running VM, for builtins that call back (map with a filter, macros) */
+    void *vm;       /* the running VM (src/vm.c only) */
+    const rt_services *svc; /* the running VM's services to builtins, or NULL */
     void *env;      /* struct env * */
     /* limits (see jinn_limits) */
     const jinn_limits *lim;

@@ -230,7 +230,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     return ok;
 }
 
-bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
+static bool vm_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
 {
     if (fn.t == JV_FUNC && fn.u.fn->kind == FN_JOINER) {
         /* joiner: "" the first time, the separator after */
@@ -333,7 +333,7 @@ static value deep_copy(vm *V, value x, int depth)
     return val_dup(c);
 }
 
-bool op_unshare(jrt *R, value *v, const char *method)
+static bool vm_unshare(jrt *R, value *v, const char *method)
 {
     vm *V = R->vm;
     if (V && V->ctx && V->ctx_copy.t != JV_DICT) {
@@ -1000,41 +1000,19 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(CALL_FN) {
         TICK(1);
         int n = ip->c;
-        const jbuiltin *bt = ip->op == OP_FILTER ? &bi_filters[ip->a] : ip->op == OP_TEST ? &bi_tests[ip->a] : &bi_functions[ip->a];
+        const reg_row *bt = &T->env->reg.k[ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION].rows[ip->a];
         value *args = sp - n;
         /* StrictUndefined: a filter of an undefined value fails, but for |default */
-        if (strict && ip->op == OP_FILTER && n && args[0].t == JV_UNDEF && !bi_is_default_filter(bt)) {
+        if (strict && ip->op == OP_FILTER && n && args[0].t == JV_UNDEF && !(bt->flags & BI_SEES_UNDEFINED)) {
             undef_error(R, args[0]);
             FAIL();
         }
         r = v_none();
-        bool ok = bt->fn(R, args, n, &r);
+        bool ok = reg_call_slots(R, bt, args, n, &r);
         for (int i = 0; i < n; i++) val_drop(R, args[i]);
         sp = args;
         if (!ok) { sp = args; FAIL(); }
         if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));
-        *sp++ = r;
-        NEXT();
-    }
-    CASE(NATIVE) {
-        TICK(1);
-        int npos = ip->c, nkw = ip->b & 0x7fff, kind = ip->a >> 24;
-        value *names = nkw ? sp - 1 : NULL;
-        value *kwv = sp - (nkw ? 1 : 0) - nkw;
-        value *posv = kwv - npos;
-        value kwd;
-        bool ok = call_kwargs(R, names, kwv, nkw, &kwd);
-        r = v_none();
-        if (ok) ok = native_call(R, &T->env->natives[kind][ip->a & 0xffffff], posv, npos, nkw ? kwd.u.m : NULL, &r);
-        if (kwd.t == JV_DICT) val_drop(R, kwd);
-        for (value *x = posv; x < sp; x++) val_drop(R, *x);
-        sp = posv;
-        if (!ok) FAIL();
-        if (kind == 1) {
-            bool t = val_truthy(R, r);
-            val_drop(R, r);
-            r = v_bool((ip->b & 0x8000) ? !t : t);
-        }
         *sp++ = r;
         NEXT();
     }
@@ -1054,14 +1032,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, true);
             printed = true;
         } else if (ok && ip->op == OP_CALL) {
-            ok = op_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
+            ok = vm_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
         } else if (ok) {
             /* a method: the receiver's type picks the table; else an attribute that is callable */
             jstr *name = T->names[ip->a];
             int ti = callee->t == JV_DICT ? 0 : callee->t == JV_LIST ? 1 : callee->t == JV_STR ? 2 : -1;
-            const jbuiltin *m = ti >= 0 ? T->methods[ip->a].b[ti] : NULL;
+            const reg_row *m = ti >= 0 ? T->methods[ip->a].m[ti] : NULL;
             if (m) {
-                ok = bi_call_sig(R, m, &T->methods[ip->a].sig[ti], callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
+                ok = reg_call(R, m, callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
             } else if (callee->t == JV_FUNC && callee->u.fn->kind == FN_CYCLER &&
                        ((name->len == 4 && !memcmp(name->s, "next", 4)) || (name->len == 5 && !memcmp(name->s, "reset", 5)))) {
                 /* cycler.next() returns the current item and moves on; cycler.reset() goes back */
@@ -1440,6 +1418,8 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     V.ctx = ctx && ctx->t == JV_DICT ? ctx : NULL;
     V.ctx_copy = v_none();
     R->vm = &V;
+    static const rt_services services = {vm_call, vm_unshare};
+    R->svc = &services;
     const unit *u = &T->units[0];
     bool ok = push_out(&V);
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
@@ -1503,6 +1483,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     if (V.loops != V.loops0) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
     if (V.outs != V.outs0) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);
     R->vm = NULL;
+    R->svc = NULL;
     if (ok && V.coll_kind) {
         /* jinjava: the render went on past errors in {{ }}; it fails with the first of them
          * (the others are warnings), and the caller keeps the output */

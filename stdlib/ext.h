@@ -12,6 +12,10 @@
 
 #define BI_EXT(name) bool name(jrt *R, value *args, int nargs, value *out)
 
+/* ---- filters.c ---------------------------------------------------------------------------- */
+/* Is b |default (or its alias |d)? */
+bool flt_is_default(const jbuiltin *b);
+
 /* ---- filters_text.c: the Jinja2 text and sequence filters ------------------------------- */
 BI_EXT(flt_attr); BI_EXT(flt_batch); BI_EXT(flt_center); BI_EXT(flt_filesizeformat);
 BI_EXT(flt_forceescape); BI_EXT(flt_groupby); BI_EXT(flt_indent); BI_EXT(flt_items);
@@ -49,9 +53,5 @@ int re_match(jrt *R, re_prog *p, const char *s, size_t len, size_t start, bool a
              size_t *ovec, int novec);
 /* All of s with every match replaced by repl (PCRE2's $1 / ${name} syntax); owned string. */
 value re_replace_all(jrt *R, re_prog *p, const char *s, size_t len, const char *repl, size_t rlen);
-
-/* ---- splitlines, shared by indent and wordwrap --------------------------------------------- */
-/* str.splitlines(): the lines of s (without their ends) as an owned list of strings. */
-value lib_splitlines(jrt *R, const char *s, size_t len);
 
 #endif

@@ -235,7 +235,7 @@ BI_FN(f_default)
     return true;
 }
 
-bool bi_is_default_filter(const jbuiltin *b) { return b->fn == f_default; }
+bool flt_is_default(const jbuiltin *b) { return b->fn == f_default; }
 
 /* string(value) — soft_str: a safe string stays safe. */
 BI_FN(f_string) { return set_owned(out, lib_soft_str(R, args[0])); }
@@ -1018,7 +1018,7 @@ BI_FN(f_map)
             if (r.t == JV_UNDEF && dflt && dflt->t != JV_NONE) { val_drop(R, r); r = val_dup(*dflt); }
             if (r.t == JV_ERROR) ok = false;
         } else {
-            ok = lib_call_named(R, bi_filters, "filter", pos->items[0], it, pos->items + 1,
+            ok = lib_call_named(R, BI_FILTER, pos->items[0], it, pos->items + 1,
                                 pos->len - 1, kw, &r);
         }
         if (ok) ok = list_push(R, out->u.l, r);
@@ -1053,7 +1053,7 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
         bool t;
         if (has_test) {
             value r;
-            ok = lib_call_named(R, bi_tests, "test", pos->items[off], x, pos->items + off + 1,
+            ok = lib_call_named(R, BI_TEST, pos->items[off], x, pos->items + off + 1,
                                 pos->len - off - 1, kw, &r);
             t = ok && val_truthy(R, r);
             if (ok) val_drop(R, r);
@@ -1534,13 +1534,3 @@ const jbuiltin bi_filters[] = {
     {"unixtimestamp", flt_unixtimestamp, "value", 1},
     {NULL, NULL, NULL, 0}
 };
-
-/* Tables are short (tens of rows) and mostly looked up at compile time, so a linear scan is
- * the simple right choice; map/select do one scan per item, which is cheap next to the call. */
-const jbuiltin *bi_find(const jbuiltin *table, const char *name, size_t len)
-{
-    for (const jbuiltin *b = table; b->name; b++)
-        if (!strncmp(b->name, name, len) && b->name[len] == 0 && memchr(name, 0, len) == NULL)
-            return b;
-    return NULL;
-}

@@ -653,7 +653,7 @@ BI_EXT(flt_filesizeformat)
     if (val_is_number(v)) bytes = val_to_double(v);
     else if (v.t == JV_STR) {
         value f;
-        const jbuiltin *fl = bi_find(bi_filters, "float", 5);
+        const jbuiltin *fl = lib_find(bi_filters, "float", 5);
         value a[2] = {v, v_none()};
         if (!fl || !bi_call(R, fl, a, 2, NULL, &f)) return false;
         if (f.t != JV_FLOAT) return rt_error(R, JINN_ERR_VALUE, "could not convert string to float: '%s'", v_sp(v));

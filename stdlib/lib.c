@@ -5,7 +5,6 @@
 #include <utf8proc.h>
 
 #include "lib.h"
-#include "env.h"
 
 /* ======================================================================================
  * UTF-8
@@ -340,9 +339,10 @@ bool lib_repr_buf(jrt *R, jbuf *b, value v) { return print_repr(R, b, v); }
  * Dynamic calls (map('upper'), select('odd'))
  * ====================================================================================== */
 
-bool lib_call_named(jrt *R, const jbuiltin *table, const char *what, value name, value item,
-                    const value *extra, size_t nextra, jdict *kw, value *out)
+bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *extra, size_t nextra, jdict *kw,
+                    value *out)
 {
+    const char *what = kind == BI_TEST ? "test" : "filter";
     if (name.t != JV_STR)
         return rt_error(R, JINN_ERR_TYPE, "%s name must be a string, not '%s'", what,
                         val_type_name(name));
@@ -351,15 +351,17 @@ bool lib_call_named(jrt *R, const jbuiltin *table, const char *what, value name,
     value pos[BI_MAXPARAMS * 4 + 1];
     pos[0] = item;
     for (size_t i = 0; i < nextra; i++) pos[i + 1] = extra[i];
-    /* the embedder's filters and tests come first, as they do at compile time */
-    const env *E = R->env;
-    int kind = table == bi_tests ? 1 : 0;
-    int ni = E ? env_find_native(E, kind, v_sp(name), v_sl(name)) : -1;
-    if (ni >= 0)
-        return native_call(R, &E->natives[kind][ni], pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
-    const jbuiltin *b = bi_find(table, v_sp(name), v_sl(name));
-    if (!b) return rt_error(R, JINN_ERR_VALUE, "No %s named '%s'.", what, v_sp(name));
-    return bi_call(R, b, pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
+    return reg_call_named(R, kind, v_sp(name), v_sl(name), pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
+}
+
+/* Tables are short (tens of rows) and looked up only by the stdlib itself, so a linear scan is
+ * the simple right choice. */
+const jbuiltin *lib_find(const jbuiltin *table, const char *name, size_t len)
+{
+    for (const jbuiltin *b = table; b->name; b++)
+        if (!strncmp(b->name, name, len) && b->name[len] == 0 && memchr(name, 0, len) == NULL)
+            return b;
+    return NULL;
 }
 
 /* ======================================================================================
@@ -528,4 +530,34 @@ bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw)
         for (size_t i = 0; dict_next(kw, &i, &e);)
             if (!dict_set(R, d, val_dup(e->key), val_dup(e->val))) return false;
     return true;
+}
+
+/* ======================================================================================
+ * str.splitlines()
+ * ====================================================================================== */
+
+value lib_splitlines(jrt *R, const char *s, size_t len)
+{
+    value l = v_list(R, 0);
+    if (l.t == JV_ERROR) return l;
+    size_t i = 0, st = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t eol = 0; /* bytes of the line break at i */
+        if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) eol = 1;
+        else if (c == '\r') eol = i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+        else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85) eol = 2;
+        else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80
+                 && ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) eol = 3;
+        if (!eol) { i++; continue; }
+        value line = v_str(R, s + st, i - st);
+        if (line.t == JV_ERROR || !list_push(R, l.u.l, line)) { val_drop(R, l); return v_err(); }
+        i += eol;
+        st = i;
+    }
+    if (st < len) {
+        value line = v_str(R, s + st, len - st);
+        if (line.t == JV_ERROR || !list_push(R, l.u.l, line)) { val_drop(R, l); return v_err(); }
+    }
+    return l;
 }

@@ -13,6 +13,17 @@
 
 #include "builtins.h"
 
+/* ---- the tables (one per kind; stdlib.c hands them to the engine) ------------------------- */
+extern const jbuiltin bi_filters[];
+extern const jbuiltin bi_tests[];
+extern const jbuiltin bi_functions[];   /* globals: range, namespace, dict, ... */
+extern const jbuiltin bi_str_methods[]; /* receiver in args[0] */
+extern const jbuiltin bi_list_methods[];
+extern const jbuiltin bi_dict_methods[];
+/* the row of table named name, or NULL (for the stdlib's own use: the engine goes through its
+ * registry, which also holds the embedder's builtins) */
+const jbuiltin *lib_find(const jbuiltin *table, const char *name, size_t len);
+
 /* ---- UTF-8 ------------------------------------------------------------------------------ */
 /* Decode one code point at s[*i] (len bytes in all), advance *i; false + JINN_ERR_VALUE on
  * invalid UTF-8. */
@@ -86,8 +97,13 @@ bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw);
 bool lib_check_hashable(jrt *R, value v);
 
 /* ---- dynamic calls of other builtins (map, select) -------------------------------------- */
-/* Call filter or test `name` (a string value) on item with extra positional args and kw. */
-bool lib_call_named(jrt *R, const jbuiltin *table, const char *what, value name, value item,
-                    const value *extra, size_t nextra, jdict *kw, value *out);
+/* Call filter or test `name` (a string value) on item with extra positional args and kw,
+ * through the environment's registry (the embedder's builtins too). */
+bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *extra, size_t nextra, jdict *kw,
+                    value *out);
+
+/* ---- str.splitlines(), shared by indent and wordwrap ------------------------------------ */
+/* the lines of s (without their ends) as an owned list of strings */
+value lib_splitlines(jrt *R, const char *s, size_t len);
 
 #endif

@@ -164,32 +164,3 @@ value re_replace_all(jrt *R, re_prog *p, const char *s, size_t len, const char *
     return v_err();
 }
 
-/* ======================================================================================
- * str.splitlines()
- * ====================================================================================== */
-
-value lib_splitlines(jrt *R, const char *s, size_t len)
-{
-    value l = v_list(R, 0);
-    if (l.t == JV_ERROR) return l;
-    size_t i = 0, st = 0;
-    while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        size_t eol = 0; /* bytes of the line break at i */
-        if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) eol = 1;
-        else if (c == '\r') eol = i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
-        else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85) eol = 2;
-        else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80
-                 && ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) eol = 3;
-        if (!eol) { i++; continue; }
-        value line = v_str(R, s + st, i - st);
-        if (line.t == JV_ERROR || !list_push(R, l.u.l, line)) { val_drop(R, l); return v_err(); }
-        i += eol;
-        st = i;
-    }
-    if (st < len) {
-        value line = v_str(R, s + st, len - st);
-        if (line.t == JV_ERROR || !list_push(R, l.u.l, line)) { val_drop(R, l); return v_err(); }
-    }
-    return l;
-}

@@ -49,8 +49,8 @@ BI_FN(t_iterable)
 }
 
 /* `x is filter` / `x is test`: is there a filter/test of that name? */
-BI_FN(t_filter) { (void)R; RET(args[0].t == JV_STR && bi_find(bi_filters, v_sp(args[0]), v_sl(args[0]))); }
-BI_FN(t_test) { (void)R; RET(args[0].t == JV_STR && bi_find(bi_tests, v_sp(args[0]), v_sl(args[0]))); }
+BI_FN(t_filter) { RET(args[0].t == JV_STR && reg_exists(R, BI_FILTER, v_sp(args[0]), v_sl(args[0]))); }
+BI_FN(t_test) { RET(args[0].t == JV_STR && reg_exists(R, BI_TEST, v_sp(args[0]), v_sl(args[0]))); }
 
 /* sameas: Python's `is`. Immediates are interned in CPython in the cases a template can
  * produce (None, True, False, small ints), so compare type and value; heap values compare by

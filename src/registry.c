@@ -1,0 +1,140 @@
+/*
+ * registry.c — the environment's builtins (see registry.h): built from the stdlib's tables,
+ * extended by the embedder, looked up by name at compile time and by row at run time.
+ */
+#include <stdlib.h>
+
+#include "env.h"
+#include "../stdlib/std.h"
+
+static const char *const params_for_native[BI__KINDS] = {
+    [BI_FILTER] = "value *args **kwargs",
+    [BI_TEST] = "value *args **kwargs",
+    [BI_FUNCTION] = "*args **kwargs",
+};
+
+static bool push_row(jrt *R, struct reg_kind *k, const reg_row *row)
+{
+    if (k->n == k->cap) {
+        int cap = k->cap ? k->cap * 2 : 64;
+        reg_row *p = rt_alloc(R, k->rows, (size_t)k->cap * sizeof *p, (size_t)cap * sizeof *p);
+        if (!p) return false;
+        k->rows = p;
+        k->cap = cap;
+    }
+    k->rows[k->n] = *row;
+    bi_parse_sig(&k->rows[k->n].b, &k->rows[k->n].sig);
+    /* the index is the environment's, not a render's: no collection limit applies to it */
+    const jinn_limits *lim = R->lim;
+    R->lim = NULL;
+    value key = v_cstr(R, row->b.name);
+    bool ok = key.t != JV_ERROR && dict_set(R, k->index, key, v_int(k->n));
+    R->lim = lim;
+    if (!ok) return false;
+    k->n++;
+    return true;
+}
+
+bool reg_init(jrt *R, registry *g)
+{
+    memset(g, 0, sizeof *g);
+    for (int kind = 0; kind < BI__KINDS; kind++) {
+        struct reg_kind *k = &g->k[kind];
+        value d = v_dict(R, 0);
+        if (d.t == JV_ERROR) return false;
+        k->index = d.u.m;
+        for (const jbuiltin *b = std_table((bi_kind)kind); b->name; b++) {
+            reg_row row = {.b = *b, .flags = std_row_flags((bi_kind)kind, b), .kind = (bi_kind)kind};
+            if (!push_row(R, k, &row)) return false;
+        }
+    }
+    g->percent = reg_find(g, BI_FILTER, "format", 6);
+    return true;
+}
+
+void reg_free(jrt *R, registry *g)
+{
+    for (int kind = 0; kind < BI__KINDS; kind++) {
+        struct reg_kind *k = &g->k[kind];
+        for (int i = 0; i < k->n; i++) {
+            reg_row *r = &k->rows[i];
+            if (!r->native) continue;
+            if (r->native->destroy) r->native->destroy(r->native->user);
+            rt_alloc(R, r->native, sizeof *r->native, 0);
+            rt_alloc(R, r->owned_name, strlen(r->owned_name) + 1, 0);
+        }
+        if (k->rows) rt_alloc(R, k->rows, (size_t)k->cap * sizeof *k->rows, 0);
+        if (k->index) { value d = {.t = JV_DICT}; d.u.m = k->index; val_drop(R, d); }
+    }
+    memset(g, 0, sizeof *g);
+}
+
+int reg_find(const registry *g, bi_kind kind, const char *name, size_t len)
+{
+    if (!g->k[kind].index || memchr(name, 0, len)) return -1;
+    value *i = dict_get_str(g->k[kind].index, name, len);
+    return i ? (int)i->u.i : -1;
+}
+
+jinn_status reg_add_native(jrt *R, registry *g, bi_kind kind, const char *name, const reg_native *n)
+{
+    struct reg_kind *k = &g->k[kind];
+    int i = reg_find(g, kind, name, strlen(name));
+    if (i >= 0 && k->rows[i].native) { /* re-registering replaces the callback */
+        reg_native *old = k->rows[i].native;
+        if (old->destroy) old->destroy(old->user);
+        *old = *n;
+        return JINN_OK;
+    }
+    reg_native *nat = rt_alloc(R, NULL, 0, sizeof *nat);
+    char *nm = nat ? rt_alloc(R, NULL, 0, strlen(name) + 1) : NULL;
+    if (!nm) {
+        if (nat) rt_alloc(R, nat, sizeof *nat, 0);
+        return JINN_NOMEM;
+    }
+    memcpy(nm, name, strlen(name) + 1);
+    *nat = *n;
+    reg_row row = {.b = {nm, NULL, params_for_native[kind], 0}, .flags = BI_SEES_UNDEFINED, .native = nat,
+                   .owned_name = nm, .kind = kind};
+    int before = k->n;
+    if (!push_row(R, k, &row)) {
+        if (k->n == before) { rt_alloc(R, nat, sizeof *nat, 0); rt_alloc(R, nm, strlen(nm) + 1, 0); }
+        return JINN_NOMEM;
+    }
+    return JINN_OK;
+}
+
+bool reg_call(jrt *R, const reg_row *r, value *pos, int npos, jdict *kw, value *out)
+{
+    if (r->native) return native_call(R, r, pos, npos, kw, out);
+    return bi_call_sig(R, &r->b, &r->sig, pos, npos, kw, out);
+}
+
+/* ---- as builtins see it -------------------------------------------------------------------- */
+
+static const registry *registry_of(jrt *R)
+{
+    const env *E = R->env;
+    return E ? &E->reg : NULL;
+}
+
+bool reg_exists(jrt *R, bi_kind kind, const char *name, size_t len)
+{
+    const registry *g = registry_of(R);
+    return g && reg_find(g, kind, name, len) >= 0;
+}
+
+bool reg_call_named(jrt *R, bi_kind kind, const char *name, size_t len, value *pos, int npos, jdict *kw, value *out)
+{
+    const registry *g = registry_of(R);
+    int i = g ? reg_find(g, kind, name, len) : -1;
+    if (i < 0) return rt_error(R, JINN_ERR_VALUE, "No %s named '%.*s'.", kind == BI_TEST ? "test" : "filter", (int)len, name);
+    return reg_call(R, &g->k[kind].rows[i], pos, npos, kw, out);
+}
+
+bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out)
+{
+    const registry *g = registry_of(R);
+    if (!g || g->percent < 0) return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %%: 'str'");
+    return reg_call(R, &g->k[BI_FILTER].rows[g->percent], pos, npos, kw, out);
+}
