@@ -139,11 +139,17 @@ void jinn_env_free(jinn_env *env);
  * A provider answers the insert tags: "the value of expression X / metric Y / aggregate Z
  * for this render". It answers with JSON text (so no value layout is exposed); jinn parses it.
  * A versioned vtable with a user pointer, as sqlite3_module. */
+/* The lookup kinds, one list: X(NAME, what — in messages, section — the JSON fixture's key) */
+#define JINN_LOOKUP_KINDS(X)                  \
+    X(EXPRESSION, "expression", "expressions") \
+    X(METRIC, "metric", "metrics")             \
+    X(AGGREGATE, "aggregate", "aggregates")    \
+    X(CATALOG, "catalog", "catalogs")
 typedef enum {
-    JINN_LOOKUP_EXPRESSION = 0,
-    JINN_LOOKUP_METRIC = 1,
-    JINN_LOOKUP_AGGREGATE = 2,
-    JINN_LOOKUP_CATALOG = 3
+#define JINN_X(name, what, section) JINN_LOOKUP_##name,
+    JINN_LOOKUP_KINDS(JINN_X)
+#undef JINN_X
+    JINN_LOOKUP__COUNT
 } jinn_lookup_kind;
 
 /* What a lookup asks (version 2 providers): the id, and the customer the render is for. */

@@ -136,6 +136,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
                   rt_fini(&E->R); a(cfg->alloc_user, E, sizeof *E, 0); return NULL; }
         *strs[i] = copy;
     }
+    E->prov.strict = cfg->strict_providers;
     E->R.fuel = INT64_MAX; /* compiling is bounded by template_bytes and parse_depth */
     if (!reg_init(&E->R, &E->reg)) { jinn_env_free(E); return NULL; }
     return E;
@@ -144,7 +145,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
 void jinn_env_free(jinn_env *E)
 {
     if (!E) return;
-    if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
+    prov_clear(&E->prov);
     env_loader_free(E);
     reg_free(&E->R, &E->reg);
     const char *strs[8] = {E->cfg.block_start, E->cfg.block_end, E->cfg.variable_start, E->cfg.variable_end,
@@ -160,10 +161,7 @@ jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *use
     if (!E || !p || p->version < 1 || p->version > 2 || (p->version == 1 && !p->lookup) ||
         (p->version == 2 && !p->lookup2 && !p->lookup))
         return JINN_USAGE;
-    if (E->has_prov && E->prov.destroy) E->prov.destroy(E->prov_user);
-    E->prov = *p;
-    E->prov_user = user;
-    E->has_prov = 1;
+    prov_set(&E->prov, p, user);
     return JINN_OK;
 }
 

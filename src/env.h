@@ -5,14 +5,13 @@
 #define JINN_ENV_H
 
 #include "compile.h"
+#include "provider.h"
 #include "registry.h"
 
 struct jinn_env {
     jinn_config cfg;
     jrt R;                 /* for allocations made at compile time (single-threaded) */
-    jinn_provider prov;
-    void *prov_user;
-    int has_prov;
+    prov_slot prov;        /* the data provider (provider.h) */
     registry reg;          /* every builtin: the stdlib's rows, then the embedder's */
     /* the loader: search path, in-memory sources, the cache of compiled templates by name */
     char **paths;

@@ -58,7 +58,7 @@ typedef struct vm {
     struct { const template *t; int block, k; } bstack[64];
     int nbstack;
     const unit *root_unit;
-    jdict *memo;             /* provider answers of this render */
+    prov_memo memo;          /* provider answers of this render */
     /* copy-on-write of the shared (immortal) context: the first mutation copies it once;
      * ovl maps each shared container to its render-local copy */
     struct { const jhdr *from; value to; } *ovl;
@@ -359,94 +359,6 @@ static inline value resolve(vm *V, value x)
         if (c) return val_dup(*c);
     }
     return x;
-}
-
-/* ======================================================================================
- * Data providers (insert tags), memoized per render
- * ====================================================================================== */
-
-static const char *const insert_kind_names[] = {"expression", "metric", "aggregate", "catalog"};
-
-static bool insert_lookup(vm *V, int kind, value id, value *out)
-{
-    jrt *R = V->R;
-    const env *E = V->T->env;
-    bool trim = kind & 0x80;
-    kind &= 3;
-    value sid = val_to_str(R, id);
-    if (sid.t == JV_ERROR) return false;
-    const char *p = v_sp(sid);
-    size_t n = v_sl(sid);
-    if (trim) {
-        while (n && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++, n--;
-        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r')) n--;
-    }
-    if (n == 0) { val_drop(R, sid); return rt_error(R, JINN_ERR_PROVIDER, "empty %s id", insert_kind_names[kind]); }
-    /* memo key: "<kind>:<id>" */
-    jbuf k = {0};
-    bool ok = buf_putc(R, &k, (char)('0' + kind)) && buf_putc(R, &k, ':') && buf_put(R, &k, p, n);
-    if (!ok) { buf_free(R, &k); val_drop(R, sid); return false; }
-    if (!V->memo) {
-        value d = v_dict(R, 0);
-        if (d.t == JV_ERROR) { buf_free(R, &k); val_drop(R, sid); return false; }
-        V->memo = d.u.m;
-    }
-    value *hit = dict_get_str(V->memo, k.p, k.len);
-    if (hit) {
-        *out = val_dup(*hit);
-        buf_free(R, &k);
-        val_drop(R, sid);
-        return true;
-    }
-    value result = v_none();
-    if (!E->has_prov) {
-        ok = E->cfg.strict_providers
-                 ? rt_error(R, JINN_ERR_PROVIDER, "no data provider is configured to answer %s '%.*s'", insert_kind_names[kind], (int)n, p)
-                 : (rt_warn(R, "no data provider is configured: %s '%.*s' is none", insert_kind_names[kind], (int)n, p), true);
-    } else {
-        const char *json = NULL;
-        size_t jlen = 0;
-        if (++R->provider_calls > R->lim->provider_calls) {
-            buf_free(R, &k);
-            val_drop(R, sid);
-            return rt_limit(R, "provider_calls", "more than %u provider lookups in one render", R->lim->provider_calls);
-        }
-        int st;
-        if (E->prov.version >= 2 && E->prov.lookup2) {
-            jinn_lookup q = {(jinn_lookup_kind)kind, p, n, R->customer, R->customer ? strlen(R->customer) : 0};
-            st = E->prov.lookup2(E->prov_user, &q, &json, &jlen);
-        } else {
-            st = E->prov.lookup(E->prov_user, (jinn_lookup_kind)kind, p, n, &json, &jlen);
-        }
-        if (st == JINN_OK && json) {
-            result = json_to_value(R, json, jlen, "provider answer");
-            if (result.t == JV_ERROR) {
-                jbuf m = {0};
-                buf_put(R, &m, R->err_msg.p, R->err_msg.len);
-                R->err_kind = JINN_ERR_NONE;
-                ok = rt_error(R, JINN_ERR_PROVIDER, "the provider's answer for %s '%.*s' is not valid: %s",
-                              insert_kind_names[kind], (int)n, p, m.p ? m.p : "");
-                buf_free(R, &m);
-                result = v_none();
-            }
-        } else if (json) {
-            ok = rt_error(R, JINN_ERR_PROVIDER, "the provider failed on %s '%.*s': %.*s", insert_kind_names[kind],
-                          (int)n, p, (int)jlen, json);
-        } else if (E->cfg.strict_providers) {
-            ok = rt_error(R, JINN_ERR_PROVIDER, "the provider has no value for %s '%.*s'", insert_kind_names[kind], (int)n, p);
-        } else {
-            rt_warn(R, "the provider has no value for %s '%.*s': using none", insert_kind_names[kind], (int)n, p);
-        }
-    }
-    if (ok) {
-        value key = v_str(R, k.p, k.len);
-        ok = key.t != JV_ERROR && dict_set(R, V->memo, key, val_dup(result));
-    }
-    buf_free(R, &k);
-    val_drop(R, sid);
-    if (!ok) { val_drop(R, result); return false; }
-    *out = result;
-    return true;
 }
 
 /* ======================================================================================
@@ -1252,7 +1164,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     CASE(INSERT)
         a = sp[-1];
-        if (!insert_lookup(V, ip->c, a, &r)) FAIL();
+        if (!prov_lookup(R, &T->env->prov, &V->memo, ip->c & 3, ip->c & 0x80, a, &r)) FAIL();
         val_drop(R, a);
         sp[-1] = r;
         NEXT();
@@ -1473,7 +1385,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     } else {
         ok = false;
     }
-    if (V.memo) { value m = {.t = JV_DICT}; m.u.m = V.memo; val_drop(R, m); }
+    prov_memo_free(R, &V.memo);
     for (size_t i = 0; i < V.capovl; i++)
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
