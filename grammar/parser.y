@@ -23,7 +23,7 @@
  */
 
 /* ---- directives ---------------------------------------------------------------------------- */
-%name jinn_parse
+%name parse_lemon
 %token_prefix TK_
 %token_type {token}
 %default_type {node *}
@@ -355,7 +355,7 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
     P->src = src;
     lex_init(&L, src, len, P->D, trim_blocks, lstrip_blocks);
     if (P->syntax) lex_set_syntax(&L, P->syntax);
-    jinn_parseInit(parser);
+    parse_lemonInit(parser);
     do {
         lex_next(&L, &t);
         if (t.type < 0) { P->failed = 1; break; }
@@ -366,9 +366,9 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
             P->failed = 1;
             break;
         }
-        jinn_parse(parser, t.type, t, P);
+        parse_lemon(parser, t.type, t, P);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
-    jinn_parseFinalize(parser);
+    parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);
     if (P->failed || (P->D->count && !P->recover)) return NULL;
     return P->root;

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "env.h"
+#include "loader.h"
+#include "vm.h"
 #include "modules.h"
 
 static char *dupstr(jrt *R, const char *s, size_t n);
@@ -146,7 +147,7 @@ void jinn_env_free(jinn_env *E)
 {
     if (!E) return;
     prov_clear(&E->prov);
-    env_loader_free(E);
+    loader_free(E);
     reg_free(&E->R, &E->reg);
     const char *strs[8] = {E->cfg.block_start, E->cfg.block_end, E->cfg.variable_start, E->cfg.variable_end,
                            E->cfg.comment_start, E->cfg.comment_end, E->cfg.line_statement_prefix, E->cfg.line_comment_prefix};
@@ -306,7 +307,7 @@ jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t le
 void jinn_template_free(jinn_template *t)
 {
     if (!t) return;
-    env_template_release(t->env, t);
+    loader_release(t->env, t);
 }
 
 jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, jinn_context **out, jinn_result *res)

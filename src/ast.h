@@ -83,6 +83,10 @@ typedef struct arena_chunk {
 /* The parse context: the grammar's %extra_argument. */
 typedef struct pctx {
     jrt *R;
+    /* out of memory inside a grammar action: lemon cannot unwind, so ast_node hands back this
+     * dummy and marks the parse failed; nothing built after that is used (one per parse, so
+     * two compiles on two threads share nothing) */
+    struct node *oom;
     diags *D;
     arena_chunk *arena;
     node *consts;       /* every N_CONST, to release their values */

@@ -97,7 +97,7 @@ bool arg_int(jrt *R, value *args, int i, int64_t dflt, int64_t *out, const char 
     if (v.t == JV_ABSENT || v.t == JV_NONE) { *out = dflt; return true; }
     if (v.t == JV_INT) { *out = v.u.i; return true; }
     if (v.t == JV_BOOL) { *out = v.u.b; return true; }
-    if (v.t == JV_UNDEF) return undef_error(R, v);
+    if (v.t == JV_UNDEF) return val_undef_error(R, v);
     return rt_error(R, JINN_ERR_TYPE, "%s must be an integer, not '%s'", what, val_type_name(v));
 }
 
@@ -106,7 +106,7 @@ bool arg_num(jrt *R, value *args, int i, double dflt, double *out, const char *w
     value v = args[i];
     if (v.t == JV_ABSENT || v.t == JV_NONE) { *out = dflt; return true; }
     if (val_is_number(v)) { *out = val_to_double(v); return true; }
-    if (v.t == JV_UNDEF) return undef_error(R, v);
+    if (v.t == JV_UNDEF) return val_undef_error(R, v);
     return rt_error(R, JINN_ERR_TYPE, "%s must be a number, not '%s'", what, val_type_name(v));
 }
 
@@ -119,6 +119,6 @@ bool arg_str(jrt *R, value *args, int i, const char *dflt, const char **s, size_
         return true;
     }
     if (v.t == JV_STR) { *s = v_sp(v); *len = v_sl(v); return true; }
-    if (v.t == JV_UNDEF) return undef_error(R, v);
+    if (v.t == JV_UNDEF) return val_undef_error(R, v);
     return rt_error(R, JINN_ERR_TYPE, "%s must be a string, not '%s'", what, val_type_name(v));
 }

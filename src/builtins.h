@@ -23,6 +23,8 @@
 #ifndef JINN_BUILTINS_H
 #define JINN_BUILTINS_H
 
+#include "json.h"
+#include "print.h"
 #include "value.h"
 
 typedef struct jbuiltin {
@@ -126,5 +128,21 @@ static inline bool op_unshare(jrt *R, value *v, const char *method)
 }
 /* undefined handling: an error if v is undefined (with its message), else true */
 bool op_check_defined(jrt *R, value v);
+
+/* ---- the jinjava profile (src/ops.c) -------------------------------------------------------------- */
+/* decimals: the scale of new BigDecimal(double) (the exact binary expansion's digits), of
+ * new BigDecimal(text) (-1: not a number); rounding on the shortest decimal text; a decimal
+ * from a number or numeric string (1, 0 for none/undefined, -1 after an error) */
+enum { DEC_HALF_UP, DEC_CEILING, DEC_FLOOR };
+int dec_double_scale(double d);
+int dec_text_scale(const char *s, size_t n);
+double dec_round(double x, int scale, int mode);
+int dec_from(jrt *R, value v, double *d, int *scale, const char *what);
+/* JUEL's + - * / // % ** (op is an OPB_ code, builtins.h), == != < <= > >= in (op 0..7 as
+ * OP_COMPARE numbers them), and what `for` iterates (a dict's values, a scalar once) */
+bool op_jv_arith(jrt *R, int op, value a, value b, value *out);
+bool op_jv_compare(jrt *R, int op, value a, value b, bool *res);
+value op_jv_iter(jrt *R, value v);
+
 
 #endif

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "compile.h"
-#include "env.h"
+#include "loader.h"
 
 /* ======================================================================================
  * Compiler state
@@ -944,7 +944,7 @@ static int resolve_dep(comp *c, node *name, bool ignore_missing, bool *skipped)
         }
         bool missing;
         int before = c->D->count;
-        template *d = env_load(c->E, v_sp(x->v), v_sl(x->v), c->D, x->pos, &missing);
+        template *d = loader_load(c->E, v_sp(x->v), v_sl(x->v), c->D, x->pos, &missing);
         if (d) { buf_free(c->R, &tried); return add_dep(c, d); }
         if (!missing || c->D->count > before) { buf_free(c->R, &tried); if (!c->check) c->failed = 1; return -1; }
         buf_printf(c->R, &tried, "%s'%s'", tried.len ? ", " : "", v_sp(x->v));
@@ -1323,7 +1323,9 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     D->json = check == 2;
 
     pctx P;
+    node oom;
     memset(&P, 0, sizeof P);
+    P.oom = &oom;
     P.R = R;
     P.D = D;
     P.max_depth = E->cfg.limits.parse_depth;
@@ -1428,7 +1430,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
 void comp_free(jrt *R, template *T)
 {
     if (!T) return;
-    for (int i = 0; i < T->ndeps; i++) env_template_release(T->env, T->deps[i]);
+    for (int i = 0; i < T->ndeps; i++) loader_release(T->env, T->deps[i]);
     if (T->deps) rt_alloc(R, T->deps, (size_t)T->capdeps * sizeof *T->deps, 0);
     for (int i = 0; i < T->nunits; i++) {
         unit *u = &T->units[i];

@@ -9,6 +9,7 @@
 
 #include "ast.h"
 #include "builtins.h"
+#include "env.h"
 
 enum {
 #define OP(name, operands, pops, pushes) OP_##name,
@@ -76,7 +77,6 @@ typedef struct jinn_template {
     int ndeps, capdeps;
 } template;
 
-typedef struct jinn_env env;
 
 /* check: jinn check's mode — recover from syntax errors, go on after compile errors, and add
  * lint warnings; the template is not kept */

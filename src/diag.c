@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "json.h"
 
 void diag_init(diags *D, jrt *R, const char *name, const char *src, size_t len)
 {

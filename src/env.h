@@ -4,9 +4,10 @@
 #ifndef JINN_ENV_H
 #define JINN_ENV_H
 
-#include "compile.h"
 #include "provider.h"
 #include "registry.h"
+
+typedef struct jinn_env env;
 
 struct jinn_env {
     jinn_config cfg;
@@ -24,19 +25,9 @@ struct jinn_env {
     int nloading;
 };
 
-/* Load and compile the template `name` for an include/import at pos of the template being
- * compiled (diagnostics go to D). NULL when it is missing (missing set) or failed (reported). */
-struct jinn_template *env_load(env *E, const char *name, size_t len, diags *D, uint32_t pos, bool *missing);
-void env_template_release(env *E, struct jinn_template *t);
-void env_loader_free(env *E);
-
 struct jinn_context {
     env *E;
     value vars;            /* an immortal dict */
 };
-
-/* vm.c: run a compiled template */
-bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl,
-               jbuf *exports);
 
 #endif

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "json.h"
+#include "print.h"
 #include "value.h"
 
 /* ======================================================================================

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "env.h"
+#include "loader.h"
 #include "modules.h"
 
 /* A template name is a relative path of plain components: no absolute paths, no "..", no
@@ -128,7 +128,7 @@ static bool cache_put(env *E, template *T)
     return true;
 }
 
-template *env_load(env *E, const char *name, size_t len, diags *D, uint32_t pos, bool *missing)
+template *loader_load(env *E, const char *name, size_t len, diags *D, uint32_t pos, bool *missing)
 {
     *missing = false;
     const char *why = bad_name(name, len);
@@ -191,7 +191,7 @@ template *env_load(env *E, const char *name, size_t len, diags *D, uint32_t pos,
     return T;
 }
 
-void env_template_release(env *E, template *T)
+void loader_release(env *E, template *T)
 {
     if (T && --T->refs <= 0) comp_free(&E->R, T);
 }
@@ -203,7 +203,7 @@ jinn_status jinn_get_template(jinn_env *E, const char *name, jinn_template **out
     diags D;
     diag_init(&D, &E->R, name, "", 0);
     bool missing;
-    template *T = env_load(E, name, strlen(name), &D, 0, &missing);
+    template *T = loader_load(E, name, strlen(name), &D, 0, &missing);
     if (!T) {
         if (res) {
             jbuf m = {0};
@@ -225,9 +225,9 @@ jinn_status jinn_get_template(jinn_env *E, const char *name, jinn_template **out
 }
 
 /* release the loader's state (jinn_env_free) */
-void env_loader_free(env *E)
+void loader_free(env *E)
 {
-    for (int i = 0; i < E->ncached; i++) env_template_release(E, E->cached[i]);
+    for (int i = 0; i < E->ncached; i++) loader_release(E, E->cached[i]);
     if (E->cached) rt_alloc(&E->R, E->cached, (size_t)E->capcached * sizeof *E->cached, 0);
     if (E->cache) { value d = {.t = JV_DICT}; d.u.m = E->cache; val_drop(&E->R, d); }
     if (E->sources) { value d = {.t = JV_DICT}; d.u.m = E->sources; val_drop(&E->R, d); }

@@ -19,37 +19,9 @@
  * Undefined
  * ====================================================================================== */
 
-static const char *undef_type_name(int f)
-{
-    int t = (f >> 2) & 15;
-    if (f & 0x40) return "tuple";
-    switch (t) {
-    case JV_NONE: return "NoneType";
-    case JV_BOOL: return "bool";
-    case JV_INT: return "int";
-    case JV_FLOAT: return "float";
-    case JV_STR: return "str";
-    case JV_LIST: return "list";
-    case JV_DICT: return "dict";
-    case JV_FUNC: return "function";
-    default: return "object";
-    }
-}
-
-bool undef_error(jrt *R, value u)
-{
-    const char *s = u.u.s ? u.u.s->s : NULL;
-    switch (u.f & 3) {
-    case UK_NAME: return rt_error(R, JINN_ERR_UNDEFINED, "'%s' is undefined", s ? s : "?");
-    case UK_ATTR: return rt_error(R, JINN_ERR_UNDEFINED, "'%s object' has no attribute '%s'", undef_type_name(u.f), s ? s : "?");
-    case UK_ELEM: return rt_error(R, JINN_ERR_UNDEFINED, "%s object has no element %s", undef_type_name(u.f), s ? s : "?");
-    default: return rt_error(R, JINN_ERR_UNDEFINED, "%s", s ? s : "undefined value");
-    }
-}
-
 bool op_check_defined(jrt *R, value v)
 {
-    if (v.t == JV_UNDEF) return undef_error(R, v);
+    if (v.t == JV_UNDEF) return val_undef_error(R, v);
     return true;
 }
 
@@ -61,8 +33,8 @@ static const char *const binop_sym[] = {"+", "-", "*", "/", "//", "%", "**", "~"
 
 static bool type_error2(jrt *R, int op, value a, value b)
 {
-    if (a.t == JV_UNDEF) return undef_error(R, a);
-    if (b.t == JV_UNDEF) return undef_error(R, b);
+    if (a.t == JV_UNDEF) return val_undef_error(R, a);
+    if (b.t == JV_UNDEF) return val_undef_error(R, b);
     return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %s: '%s' and '%s'", binop_sym[op],
                     val_type_name(a), val_type_name(b));
 }
@@ -243,7 +215,7 @@ value op_getattr(jrt *R, value obj, const char *name, size_t len)
         value *v = dict_get_str(obj.u.m, name, len);
         if (v) return val_dup(*v);
     } else if (obj.t == JV_UNDEF) {
-        undef_error(R, obj);
+        val_undef_error(R, obj);
         return v_err();
     }
     value s = v_str(R, name, len);
@@ -263,7 +235,7 @@ value op_getitem(jrt *R, value obj, value key)
 {
     switch (obj.t) {
     case JV_UNDEF:
-        undef_error(R, obj);
+        val_undef_error(R, obj);
         return v_err();
     case JV_DICT:
         if (val_hashable(key)) {
@@ -306,7 +278,7 @@ value op_getitem(jrt *R, value obj, value key)
         break;
     }
     if (key.t == JV_STR) return op_getattr(R, obj, v_sp(key), v_sl(key));
-    if (key.t == JV_UNDEF) { undef_error(R, key); return v_err(); }
+    if (key.t == JV_UNDEF) { val_undef_error(R, key); return v_err(); }
     jbuf b = {0};
     if (!print_repr(R, &b, key)) { buf_free(R, &b); return v_err(); }
     value s = v_str_from_buf(R, &b);
@@ -359,7 +331,7 @@ value op_slice(jrt *R, value obj, value start, value stop, value step)
         rt_error(R, JINN_ERR_TYPE, "slice indices must be integers or None");
         return v_err();
     }
-    if (obj.t == JV_UNDEF) { undef_error(R, obj); return v_err(); }
+    if (obj.t == JV_UNDEF) { val_undef_error(R, obj); return v_err(); }
     int64_t len;
     if (obj.t == JV_LIST) len = (int64_t)obj.u.l->len;
     else if (obj.t == JV_STR) len = (int64_t)utf8_count(v_sp(obj), v_sl(obj));
@@ -411,7 +383,7 @@ bool op_contains(jrt *R, value container, value item, bool *out)
     switch (container.t) {
     case JV_STR:
         if (item.t != JV_STR) {
-            if (item.t == JV_UNDEF) return undef_error(R, item);
+            if (item.t == JV_UNDEF) return val_undef_error(R, item);
             return rt_error(R, JINN_ERR_TYPE, "'in <string>' requires string as left operand, not %s", val_type_name(item));
         }
         if (v_sl(item) == 0) { *out = true; return true; }

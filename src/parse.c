@@ -43,14 +43,10 @@ void ast_free(pctx *P)
     }
 }
 
-/* Out of memory inside a grammar action: lemon cannot unwind, so we hand back a static
- * dummy node and mark the parse failed; nothing built after that is used. */
-static node oom_node;
-
 node *ast_node(pctx *P, int kind, uint32_t pos)
 {
     node *n = ast_alloc(P, sizeof *n);
-    if (!n) { P->failed = 1; memset(&oom_node, 0, sizeof oom_node); return &oom_node; }
+    if (!n) { P->failed = 1; memset(P->oom, 0, sizeof *P->oom); return P->oom; }
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
     n->pos = pos;

@@ -4,6 +4,8 @@
  * answer, and the per-render memo (each id is asked once per render, whatever the template
  * does with it).
  */
+#include "json.h"
+#include "print.h"
 #include "provider.h"
 
 void prov_set(prov_slot *P, const jinn_provider *vt, void *user)

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "json.h"
+#include "print.h"
 #include "value.h"
 
 /* ======================================================================================
@@ -819,8 +821,8 @@ static bool compare_at(jrt *R, value a, value b, int *cmp, const char *op, int d
         *cmp = a.u.l->len < b.u.l->len ? -1 : a.u.l->len > b.u.l->len;
         return true;
     }
-    if (a.t == JV_UNDEF) return undef_error(R, a);
-    if (b.t == JV_UNDEF) return undef_error(R, b);
+    if (a.t == JV_UNDEF) return val_undef_error(R, a);
+    if (b.t == JV_UNDEF) return val_undef_error(R, b);
     return rt_error(R, JINN_ERR_TYPE, "'%s' not supported between instances of '%s' and '%s'", op,
                     val_type_name(a), val_type_name(b));
 }
@@ -838,5 +840,37 @@ bool val_truthy(jrt *R, value v)
     case JV_LIST: return v.u.l->len != 0;
     case JV_DICT: return (v.f & JV_NS) || v.u.m->len != 0;
     default: return true;
+    }
+}
+
+/* ======================================================================================
+ * Using an undefined value: the error Jinja2's Undefined raises
+ * ====================================================================================== */
+
+static const char *undef_type_name(int f)
+{
+    int t = (f >> 2) & 15;
+    if (f & 0x40) return "tuple";
+    switch (t) {
+    case JV_NONE: return "NoneType";
+    case JV_BOOL: return "bool";
+    case JV_INT: return "int";
+    case JV_FLOAT: return "float";
+    case JV_STR: return "str";
+    case JV_LIST: return "list";
+    case JV_DICT: return "dict";
+    case JV_FUNC: return "function";
+    default: return "object";
+    }
+}
+
+bool val_undef_error(jrt *R, value u)
+{
+    const char *s = u.u.s ? u.u.s->s : NULL;
+    switch (u.f & 3) {
+    case UK_NAME: return rt_error(R, JINN_ERR_UNDEFINED, "'%s' is undefined", s ? s : "?");
+    case UK_ATTR: return rt_error(R, JINN_ERR_UNDEFINED, "'%s object' has no attribute '%s'", undef_type_name(u.f), s ? s : "?");
+    case UK_ELEM: return rt_error(R, JINN_ERR_UNDEFINED, "%s object has no element %s", undef_type_name(u.f), s ? s : "?");
+    default: return rt_error(R, JINN_ERR_UNDEFINED, "%s", s ? s : "undefined value");
     }
 }

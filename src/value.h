@@ -257,7 +257,7 @@ static inline value v_undef_why(int kind, const value *obj, jstr *s)
     return v;
 }
 /* raise the UndefinedError that using u means (always returns false) */
-bool undef_error(jrt *R, value u);
+bool val_undef_error(jrt *R, value u);
 
 /* ---- reference counting ---------------------------------------------------------------- */
 static inline bool v_heap(value v) { return v.t >= JV_STR && v.t <= JV_FUNC; }
@@ -360,32 +360,5 @@ static inline bool buf_putc(jrt *R, jbuf *b, char c)
 static inline bool buf_puts(jrt *R, jbuf *b, const char *s) { return buf_put(R, b, s, strlen(s)); }
 bool buf_printf(jrt *R, jbuf *b, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void buf_free(jrt *R, jbuf *b);
-
-/* ---- printing (print.c) ------------------------------------------------------------------ */
-/* str(v) as {{ v }} prints it in the profile; repr(v) as inside containers. */
-bool print_str(jrt *R, jbuf *b, value v);
-bool print_repr(jrt *R, jbuf *b, value v);
-bool print_float(jrt *R, jbuf *b, double d);             /* Python repr of a float */
-bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n); /* HTML escape */
-value val_to_str(jrt *R, value v);                       /* owned str value (str(v)) */
-
-/* ---- the jinjava profile (ops.c) -------------------------------------------------------------- */
-/* decimals: the scale of new BigDecimal(double) (the exact binary expansion's digits), of
- * new BigDecimal(text) (-1: not a number); rounding on the shortest decimal text; a decimal
- * from a number or numeric string (1, 0 for none/undefined, -1 after an error) */
-enum { DEC_HALF_UP, DEC_CEILING, DEC_FLOOR };
-int dec_double_scale(double d);
-int dec_text_scale(const char *s, size_t n);
-double dec_round(double x, int scale, int mode);
-int dec_from(jrt *R, value v, double *d, int *scale, const char *what);
-/* JUEL's + - * / // % ** (op is an OPB_ code, builtins.h), == != < <= > >= in (op 0..7 as
- * OP_COMPARE numbers them), and what `for` iterates (a dict's values, a scalar once) */
-bool op_jv_arith(jrt *R, int op, value a, value b, value *out);
-bool op_jv_compare(jrt *R, int op, value a, value b, bool *res);
-value op_jv_iter(jrt *R, value v);
-
-/* ---- JSON (json.c) ------------------------------------------------------------------------ */
-value json_to_value(jrt *R, const char *text, size_t len, const char *what);
-bool value_to_json(jrt *R, jbuf *b, value v, int indent, bool html_safe);
 
 #endif

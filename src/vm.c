@@ -16,7 +16,8 @@
 
 #include "compile.h"
 #include "diag.h"
-#include "env.h"
+#include "loader.h"
+#include "vm.h"
 
 #if defined(__GNUC__) && !defined(JINN_SWITCH_DISPATCH) && !defined(JINN_TRACE)
 #define JINN_COMPUTED_GOTO 1
@@ -246,7 +247,7 @@ static bool vm_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *ou
         if (fn.u.fn->kind == FN_MACRO) return call_macro(R->vm, fn.u.fn, pos, npos, kw, out);
         if (fn.u.fn->kind == FN_NATIVE) return bi_call(R, fn.u.fn->def, pos, npos, kw, out);
     }
-    if (fn.t == JV_UNDEF) return undef_error(R, fn);
+    if (fn.t == JV_UNDEF) return val_undef_error(R, fn);
     return rt_error(R, JINN_ERR_TYPE, "'%s' object is not callable", val_type_name(fn));
 }
 
@@ -650,7 +651,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 #define OUT (&V->outs[V->nouts - 1])
 #define TICK(n) do { if (!rt_tick(R, (n))) FAIL(); } while (0)
 /* StrictUndefined: printing, testing, iterating or comparing an undefined value is an error */
-#define STRICT_CHECK(v) do { if ((v).t == JV_UNDEF && strict) { undef_error(R, (v)); FAIL(); } } while (0)
+#define STRICT_CHECK(v) do { if ((v).t == JV_UNDEF && strict) { val_undef_error(R, (v)); FAIL(); } } while (0)
 /* after a write: the buffer being written may not pass output_bytes */
 #define CHECK_OUT() do { if (OUT->len + (V->nouts == 1 ? R->flushed : 0) > R->lim->output_bytes) { \
         rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes); FAIL(); } \
@@ -667,7 +668,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(PRINT)
         TICK(1);
         a = *--sp;
-        if (a.t == JV_UNDEF && strict) { undef_error(R, a); val_drop(R, a); FAIL(); }
+        if (a.t == JV_UNDEF && strict) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         if (!write_value(R, OUT, a, ip->c)) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
         CHECK_OUT();
@@ -727,7 +728,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         }
         if (a.t == JV_UNDEF) {
             if (lenient) NEXT(); /* ChainableUndefined: x.a.b stays undefined */
-            undef_error(R, a);
+            val_undef_error(R, a);
             FAIL();
         }
         if ((a.t == JV_LIST && (a.f & JV_GROUP)) || (a.t == JV_FUNC && a.u.fn->kind == FN_CYCLER)) {
@@ -844,7 +845,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             NEXT();
         }
         if (a.t == JV_FLOAT) { sp[-1] = v_float(ip->op == OP_NEG ? -a.u.d : a.u.d); NEXT(); }
-        if (a.t == JV_UNDEF) { undef_error(R, a); FAIL(); }
+        if (a.t == JV_UNDEF) { val_undef_error(R, a); FAIL(); }
         rt_error(R, JINN_ERR_TYPE, "bad operand type for unary %c: '%s'", ip->op == OP_NEG ? '-' : '+', val_type_name(a));
         FAIL();
     CASE(NOT)
@@ -857,7 +858,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         JUMP(ip->a);
     CASE(JUMP_IF_FALSE) {
         a = *--sp;
-        if (a.t == JV_UNDEF && strict) { undef_error(R, a); val_drop(R, a); FAIL(); }
+        if (a.t == JV_UNDEF && strict) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         bool t = val_truthy(R, a);
         val_drop(R, a);
         if (!t) JUMP(ip->a);
@@ -916,7 +917,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value *args = sp - n;
         /* StrictUndefined: a filter of an undefined value fails, but for |default */
         if (strict && ip->op == OP_FILTER && n && args[0].t == JV_UNDEF && !(bt->flags & BI_SEES_UNDEFINED)) {
-            undef_error(R, args[0]);
+            val_undef_error(R, args[0]);
             FAIL();
         }
         r = v_none();
@@ -960,11 +961,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                 if (name->len == 5) { st->items[1].u.i = 0; r = v_none(); }
                 else { r = val_dup(items->items[st->items[1].u.i]); st->items[1].u.i = (st->items[1].u.i + 1) % (int64_t)items->len; }
             } else if (callee->t == JV_UNDEF) {
-                ok = undef_error(R, *callee);
+                ok = val_undef_error(R, *callee);
             } else {
                 value f = op_getattr(R, *callee, name->s, name->len);
                 if (f.t == JV_ERROR) ok = false;
-                else if (f.t == JV_UNDEF) { ok = undef_error(R, f); val_drop(R, f); }
+                else if (f.t == JV_UNDEF) { ok = val_undef_error(R, f); val_drop(R, f); }
                 else { ok = op_call(R, f, posv, npos, nkw ? kwd.u.m : NULL, &r); val_drop(R, f); }
             }
         }
@@ -978,7 +979,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(FOR_PREP) {
         a = resolve(V, *--sp);
-        if (a.t == JV_UNDEF && strict) { undef_error(R, a); val_drop(R, a); FAIL(); }
+        if (a.t == JV_UNDEF && strict) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         r = R->profile == PROF_JINJAVA ? op_jv_iter(R, a) : op_to_list(R, a); /* jinjava: a dict's values */
         val_drop(R, a);
         if (r.t == JV_ERROR) FAIL();

@@ -1,0 +1,16 @@
+/*
+ * print.h — values as text: str() and repr() in the two printing profiles (src/print.c).
+ */
+#ifndef JINN_PRINT_H
+#define JINN_PRINT_H
+
+#include "value.h"
+
+/* str(v) as {{ v }} prints it in the profile; repr(v) as inside containers. */
+bool print_str(jrt *R, jbuf *b, value v);
+bool print_repr(jrt *R, jbuf *b, value v);
+bool print_float(jrt *R, jbuf *b, double d);             /* Python repr of a float */
+bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n); /* HTML escape */
+value val_to_str(jrt *R, value v);                       /* owned str value (str(v)) */
+
+#endif
