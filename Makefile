@@ -17,9 +17,12 @@ WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) libedit 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
-CLI_LIBS := $(shell pkg-config --libs libedit 2>/dev/null)
+# Recursive (=), not simple (:=): pkg-config is asked when a recipe runs, after `deps` has
+# installed the -dev packages on a fresh machine, never when the Makefile is first read.
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+CLI_LIBS = $(shell pkg-config --libs libedit 2>/dev/null)
 BUILD   ?= build
+VERSION := $(shell sed -n 's/^\#define JINN_VERSION "\(.*\)"/\1/p' include/jinn.h)
 
 DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 \
                tzdata python3 python3-jinja2 valgrind diffutils tmux clang libclang-rt-14-dev
@@ -44,10 +47,10 @@ $(BUILD)/lexer.c: grammar/lexer.re $(BUILD)/parser.h
 	re2c -c -W --no-generation-date -o $@ grammar/lexer.re
 
 $(BUILD)/lexer.o: $(BUILD)/lexer.c
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -Wno-missing-prototypes -c $< -o $@
 # NDEBUG: lemon's tracing and asserts cost more than the parse itself
 $(BUILD)/parser.o: $(BUILD)/parser.c
-	$(CC) $(ALL_CFLAGS) -DNDEBUG -Wno-missing-prototypes -Wno-unused-variable -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -DNDEBUG -Wno-missing-prototypes -Wno-unused-variable -c $< -o $@
 
 # the stdlib modules written in the dialect, compiled in as strings (src/modules.h)
 $(BUILD)/embed: tools/embed.c
@@ -58,12 +61,13 @@ $(BUILD)/modules.c: $(MODULES) $(BUILD)/embed
 	$(BUILD)/embed $@ stdlib/modules $(MODULES)
 
 $(BUILD)/modules.o: $(BUILD)/modules.c src/modules.h
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
 
 # ---- core -------------------------------------------------------------------------------
-$(BUILD)/%.o: %.c $(BUILD)/parser.h $(wildcard src/*.h include/*.h stdlib/*.h)
+# -fvisibility=hidden: libjinn.so exports the JINN_API functions of include/jinn.h and nothing else
+$(BUILD)/%.o: %.c $(BUILD)/parser.h $(wildcard src/*.h include/*.h stdlib/*.h providers/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
 
 LIBA     ?= libjinn.a
 JINN_BIN ?= bin/jinn
@@ -72,8 +76,14 @@ $(LIBA): $(CORE_O)
 	rm -f $@
 	ar rcs $@ $^
 
+# The shared library has a SONAME (libjinn.so.MAJOR) and a versioned file name; libjinn.so and
+# libjinn.so.MAJOR are links to it.
+SOMAJOR  = $(firstword $(subst ., ,$(VERSION)))
+SONAME   = libjinn.so.$(SOMAJOR)
 libjinn.so: $(CORE_O)
-	$(CC) -shared -o $@ $^ $(LDLIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o libjinn.so.$(VERSION) $^ $(LDLIBS)
+	ln -sf libjinn.so.$(VERSION) $(SONAME)
+	ln -sf libjinn.so.$(VERSION) $@
 
 lib: $(LIBA)
 
@@ -91,7 +101,11 @@ deps:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  (apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null || { echo "could not install:$$missing (run as root)"; exit 1; }; fi
 
-demo: deps all
+# demo and test run `deps` first and then a fresh make: on a fresh machine the libraries that
+# deps installs are then found (pkg-config, lemon, re2c), and nothing is built before they are.
+demo:
+	@$(MAKE) -s deps
+	@$(MAKE) all
 	@for f in one-wins both-win none-wins; do \
 	  echo "== examples/channel/fixtures/$$f.json"; \
 	  ./bin/jinn render examples/channel/optimizer.jinja --providers examples/channel/fixtures/$$f.json --seed 7 --trim-blocks --lstrip-blocks || exit 1; echo; \
@@ -102,7 +116,9 @@ demo: deps all
 	@./bin/jinn batch examples/channel/optimizer.jinja --providers sqlite:build/demo.db --seed 1 --trim-blocks --lstrip-blocks --quiet
 	@sqlite3 -header -column build/demo.db "SELECT CASE WHEN json_extract(params, '$$.value') LIKE '%NEWSLETTER%' THEN 'NEWSLETTER' ELSE 'MOBILE_PUSH' END AS channel, count(*) AS customers FROM events WHERE action = 'optimal.channel' GROUP BY channel ORDER BY channel"
 
-test: deps all
+test:
+	@$(MAKE) -s deps
+	@$(MAKE) all
 	@./tests/run.sh
 
 # The sanitizer build lives apart (build-asan/, bin/jinn-asan) and runs the whole suite.
@@ -152,11 +168,12 @@ valgrind-test: deps all
 
 # make install PREFIX=/usr/local [DESTDIR=...]: the library, the header, jinn.pc, the CLI, the man page
 PREFIX ?= /usr/local
-VERSION := $(shell sed -n 's/^#define JINN_VERSION "\(.*\)"/\1/p' include/jinn.h)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 libjinn.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 libjinn.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 libjinn.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libjinn.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf libjinn.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libjinn.so
 	install -m 644 include/jinn.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 bin/jinn $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 docs/jinn.1 $(DESTDIR)$(PREFIX)/share/man/man1/
@@ -166,6 +183,9 @@ bench: all
 	bench/run.sh
 
 clean:
-	rm -rf build build-asan build-fuzz build-tsan bin libjinn.a libjinn.so
+	rm -rf build build-asan build-fuzz build-tsan bin libjinn.a libjinn.so libjinn.so.*
+
+# a recipe that fails leaves no half-built target behind for the next run
+.DELETE_ON_ERROR:
 
 .PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test

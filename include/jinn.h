@@ -33,6 +33,14 @@ extern "C" {
 
 #define JINN_VERSION "0.1.0"
 
+/* Every function of this header is marked JINN_API: libjinn.so is built with hidden visibility,
+ * so it exports exactly these (and nothing of its insides). */
+#if defined(__GNUC__) && !defined(JINN_STATIC_ONLY)
+#define JINN_API __attribute__((visibility("default")))
+#else
+#define JINN_API
+#endif
+
 /* ---- status codes and error kinds ------------------------------------------------------ */
 typedef enum {
     JINN_OK = 0,
@@ -98,11 +106,11 @@ typedef struct {
 } jinn_limits;
 
 /* The defaults, and the names used by `--limit name=value` and `jinn limits`. */
-void jinn_limits_init(jinn_limits *l);
+JINN_API void jinn_limits_init(jinn_limits *l);
 /* Set one limit by name ("fuel", "output_bytes", ...). JINN_USAGE for an unknown name. */
-jinn_status jinn_limits_set(jinn_limits *l, const char *name, uint64_t value);
+JINN_API jinn_status jinn_limits_set(jinn_limits *l, const char *name, uint64_t value);
 /* Print all limits as "name value\n" lines into out (for the CLI and REPL). */
-jinn_status jinn_limits_describe(const jinn_limits *l, char *out, size_t cap);
+JINN_API jinn_status jinn_limits_describe(const jinn_limits *l, char *out, size_t cap);
 
 /* A progress callback, called every 4096 units of fuel: return non-zero to stop the render
  * (it then fails with a limit error "interrupted"). */
@@ -127,13 +135,13 @@ typedef struct {
     void *progress_user;
 } jinn_config;
 
-void jinn_config_init(jinn_config *cfg);
+JINN_API void jinn_config_init(jinn_config *cfg);
 
 typedef struct jinn_env jinn_env;
 typedef struct jinn_template jinn_template;
 
-jinn_env *jinn_env_new(const jinn_config *cfg);
-void jinn_env_free(jinn_env *env);
+JINN_API jinn_env *jinn_env_new(const jinn_config *cfg);
+JINN_API void jinn_env_free(jinn_env *env);
 
 /* ---- data providers ---------------------------------------------------------------------
  * A provider answers the insert tags: "the value of expression X / metric Y / aggregate Z
@@ -176,21 +184,21 @@ typedef struct {
 } jinn_provider;
 
 /* Install the provider used by renders of templates of this env (one per env for now). */
-jinn_status jinn_env_set_provider(jinn_env *env, const jinn_provider *p, void *user);
+JINN_API jinn_status jinn_env_set_provider(jinn_env *env, const jinn_provider *p, void *user);
 
 /* For providers and other extensions written on this header alone: the env's allocator (as
  * jinn_config.alloc; *user receives alloc_user), and a way to report an error in a
  * jinn_result as the library does — kind, the bare message, and "name: message" as the full
  * diagnostic, every string allocated so that jinn_result_clear frees it. Returns JINN_ERROR
  * (JINN_NOMEM if the strings could not be allocated, with kind and line still set). */
-jinn_alloc_fn jinn_env_allocator(const jinn_env *env, void **user);
-jinn_status jinn_result_error(jinn_env *env, jinn_result *res, jinn_error_kind kind, const char *name,
+JINN_API jinn_alloc_fn jinn_env_allocator(const jinn_env *env, void **user);
+JINN_API jinn_status jinn_result_error(jinn_env *env, jinn_result *res, jinn_error_kind kind, const char *name,
                               const char *message);
 
 /* The JSON fixture provider: {"expressions": {ID: v}, "metrics": {ID: v}, "aggregates": {ID: [..]}}. */
-jinn_status jinn_env_use_json_provider(jinn_env *env, const char *json, size_t len, jinn_result *res);
+JINN_API jinn_status jinn_env_use_json_provider(jinn_env *env, const char *json, size_t len, jinn_result *res);
 /* The SQLite event-store provider (providers/sqlite.c; schema and semantics: docs/providers.md). */
-jinn_status jinn_env_use_sqlite_provider(jinn_env *env, const char *path, jinn_result *res);
+JINN_API jinn_status jinn_env_use_sqlite_provider(jinn_env *env, const char *path, jinn_result *res);
 
 /* ---- your own filters, tests and functions ---------------------------------------------------
  * A callback gets its call: the arguments as opaque, read-only values (borrowed for the call;
@@ -205,32 +213,32 @@ typedef enum {
 } jinn_type;
 typedef int (*jinn_native_fn)(void *user, jinn_call *call); /* JINN_OK, or JINN_ERROR */
 
-jinn_type jinn_value_type(const jinn_value *v);
-int jinn_value_truthy(const jinn_value *v);
-int64_t jinn_value_int(const jinn_value *v);       /* ints and bools; 0 otherwise */
-double jinn_value_float(const jinn_value *v);      /* any number; 0 otherwise */
-const char *jinn_value_string(const jinn_value *v, size_t *len); /* NULL unless a string */
-size_t jinn_value_len(const jinn_value *v);        /* list items, dict entries, string bytes */
-const jinn_value *jinn_value_item(const jinn_value *v, size_t i);               /* a list's */
-const jinn_value *jinn_value_get(const jinn_value *v, const char *key, size_t klen); /* a dict's */
+JINN_API jinn_type jinn_value_type(const jinn_value *v);
+JINN_API int jinn_value_truthy(const jinn_value *v);
+JINN_API int64_t jinn_value_int(const jinn_value *v);       /* ints and bools; 0 otherwise */
+JINN_API double jinn_value_float(const jinn_value *v);      /* any number; 0 otherwise */
+JINN_API const char *jinn_value_string(const jinn_value *v, size_t *len); /* NULL unless a string */
+JINN_API size_t jinn_value_len(const jinn_value *v);        /* list items, dict entries, string bytes */
+JINN_API const jinn_value *jinn_value_item(const jinn_value *v, size_t i);               /* a list's */
+JINN_API const jinn_value *jinn_value_get(const jinn_value *v, const char *key, size_t klen); /* a dict's */
 
-size_t jinn_call_nargs(const jinn_call *c);        /* positional arguments */
-const jinn_value *jinn_call_arg(const jinn_call *c, size_t i);          /* NULL past the end */
-const jinn_value *jinn_call_kwarg(const jinn_call *c, const char *name); /* NULL if not given */
-void jinn_return_none(jinn_call *c);
-void jinn_return_bool(jinn_call *c, int b);
-void jinn_return_int(jinn_call *c, int64_t i);
-void jinn_return_float(jinn_call *c, double d);
-void jinn_return_string(jinn_call *c, const char *s, size_t len);
-int jinn_return_json(jinn_call *c, const char *json, size_t len);   /* any value, as JSON text */
-void jinn_return_arg(jinn_call *c, const jinn_value *v);            /* one of the arguments */
-int jinn_call_error(jinn_call *c, const char *message);             /* returns JINN_ERROR */
+JINN_API size_t jinn_call_nargs(const jinn_call *c);        /* positional arguments */
+JINN_API const jinn_value *jinn_call_arg(const jinn_call *c, size_t i);          /* NULL past the end */
+JINN_API const jinn_value *jinn_call_kwarg(const jinn_call *c, const char *name); /* NULL if not given */
+JINN_API void jinn_return_none(jinn_call *c);
+JINN_API void jinn_return_bool(jinn_call *c, int b);
+JINN_API void jinn_return_int(jinn_call *c, int64_t i);
+JINN_API void jinn_return_float(jinn_call *c, double d);
+JINN_API void jinn_return_string(jinn_call *c, const char *s, size_t len);
+JINN_API int jinn_return_json(jinn_call *c, const char *json, size_t len);   /* any value, as JSON text */
+JINN_API void jinn_return_arg(jinn_call *c, const jinn_value *v);            /* one of the arguments */
+JINN_API int jinn_call_error(jinn_call *c, const char *message);             /* returns JINN_ERROR */
 
-jinn_status jinn_env_register_filter(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
+JINN_API jinn_status jinn_env_register_filter(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
                                      void (*destroy)(void *user));
-jinn_status jinn_env_register_test(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
+JINN_API jinn_status jinn_env_register_test(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
                                    void (*destroy)(void *user));
-jinn_status jinn_env_register_function(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
+JINN_API jinn_status jinn_env_register_function(jinn_env *env, const char *name, jinn_native_fn fn, void *user,
                                        void (*destroy)(void *user));
 
 /* ---- loading templates by name -------------------------------------------------------------
@@ -238,15 +246,15 @@ jinn_status jinn_env_register_function(jinn_env *env, const char *name, jinn_nat
  * added in memory, then in the search path's directories, in order. Names are relative paths:
  * absolute paths, "..", backslashes, NUL bytes and hidden (dot) names are refused. Templates are
  * compiled once and cached by name; include and import cycles are errors naming the chain. */
-jinn_status jinn_env_add_search_path(jinn_env *env, const char *dir);
-jinn_status jinn_env_add_template(jinn_env *env, const char *name, const char *src, size_t len);
+JINN_API jinn_status jinn_env_add_search_path(jinn_env *env, const char *dir);
+JINN_API jinn_status jinn_env_add_template(jinn_env *env, const char *name, const char *src, size_t len);
 /* The template of that name, compiled (cached); free it with jinn_template_free as usual. */
-jinn_status jinn_get_template(jinn_env *env, const char *name, jinn_template **out, jinn_result *res);
+JINN_API jinn_status jinn_get_template(jinn_env *env, const char *name, jinn_template **out, jinn_result *res);
 
 /* ---- compile ----------------------------------------------------------------------------- */
-jinn_status jinn_compile(jinn_env *env, const char *name, const char *src, size_t len,
+JINN_API jinn_status jinn_compile(jinn_env *env, const char *name, const char *src, size_t len,
                          jinn_template **out, jinn_result *res);
-void jinn_template_free(jinn_template *t);
+JINN_API void jinn_template_free(jinn_template *t);
 
 
 
@@ -259,9 +267,9 @@ typedef struct {
 /* A context: the variables of a render, built once from JSON and then immutable, so it can
  * be shared by any number of renders and threads (build it per customer, or once for all). */
 typedef struct jinn_context jinn_context;
-jinn_status jinn_context_from_json(jinn_env *env, const char *json, size_t len,
+JINN_API jinn_status jinn_context_from_json(jinn_env *env, const char *json, size_t len,
                                    jinn_context **out, jinn_result *res);
-void jinn_context_free(jinn_context *ctx);
+JINN_API void jinn_context_free(jinn_context *ctx);
 
 typedef struct {
     const jinn_context *context; /* may be NULL: no variables */
@@ -278,23 +286,23 @@ typedef struct {
 
 /* Render into out (grown as needed; reuse it across renders to avoid allocation).
  * On a template error, out holds the output produced before the error. */
-jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out,
+JINN_API jinn_status jinn_render(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out,
                         jinn_result *res);
 
 /* Render into the caller's buffer buf of cap bytes (NUL-terminated; *len gets the length).
  * Output that does not fit is a limit error (nothing partial is left in buf). */
-jinn_status jinn_render_to(const jinn_template *t, const jinn_render_opts *opts, char *buf, size_t cap, size_t *len,
+JINN_API jinn_status jinn_render_to(const jinn_template *t, const jinn_render_opts *opts, char *buf, size_t cap, size_t *len,
                            jinn_result *res);
 
 /* Render streaming: the output is handed to write(user, data, len) in pieces (about 16 KB) as
  * it is produced, and the rest at the end; a non-zero return from write stops the render with
  * an io error. output_bytes counts everything written. */
 typedef int (*jinn_write_fn)(void *user, const char *data, size_t len);
-jinn_status jinn_render_stream(const jinn_template *t, const jinn_render_opts *opts, jinn_write_fn write, void *user,
+JINN_API jinn_status jinn_render_stream(const jinn_template *t, const jinn_render_opts *opts, jinn_write_fn write, void *user,
                                jinn_result *res);
 
-void jinn_buf_free(jinn_env *env, jinn_buf *b);
-void jinn_result_clear(jinn_env *env, jinn_result *res);
+JINN_API void jinn_buf_free(jinn_env *env, jinn_buf *b);
+JINN_API void jinn_result_clear(jinn_env *env, jinn_result *res);
 
 /* Check a template without rendering it (`jinn check`): every syntax error (the parser
  * recovers and goes on), unknown filters and tests, calls of macros the template does not
@@ -303,16 +311,16 @@ void jinn_result_clear(jinn_env *env, jinn_result *res);
  * Diagnostics are appended to out as text (json = 0; "name:line:col: [warning: ]message", the
  * line, a caret) or as one JSON object per line (json = 1: file, line, column, end_column,
  * severity, kind, message). Returns JINN_ERROR when there is at least one error. */
-jinn_status jinn_check(jinn_env *env, const char *name, const char *src, size_t len, int json, jinn_buf *out,
+JINN_API jinn_status jinn_check(jinn_env *env, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings);
 
 /* Every builtin filter, test, function and method with its parameters, as JSON:
  * {"filters": [{"name": "sort", "params": ["value", "reverse", ...], "required": 1}, ...],
  *  "tests": [...], "functions": [...], "methods": {"dict": [...], "list": [...], "str": [...]}} */
-jinn_status jinn_builtins_json(jinn_env *env, jinn_buf *out);
+JINN_API jinn_status jinn_builtins_json(jinn_env *env, jinn_buf *out);
 
 /* A disassembly of the template's bytecode, as `jinn disasm` prints it. */
-jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out);
+JINN_API jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out);
 
 #ifdef __cplusplus
 }
