@@ -250,22 +250,22 @@ expr(A) ::= oexpr(T) IF oexpr(C) ELSE expr(E). { A = ast_cond(P, T, C, E); }
 oexpr(A) ::= oexpr(L) OR oexpr(R).           { A = ast_bin(P, N_OR, 0, L, R); }
 oexpr(A) ::= oexpr(L) AND oexpr(R).          { A = ast_bin(P, N_AND, 0, L, R); }
 oexpr(A) ::= NOT(T) oexpr(E).                { A = ast_unary(P, N_NOT, T, E); }
-oexpr(A) ::= oexpr(L) EQ(T) oexpr(R).        { A = ast_compare(P, L, C_EQ, R, T); }
-oexpr(A) ::= oexpr(L) NE(T) oexpr(R).        { A = ast_compare(P, L, C_NE, R, T); }
-oexpr(A) ::= oexpr(L) LT(T) oexpr(R).        { A = ast_compare(P, L, C_LT, R, T); }
-oexpr(A) ::= oexpr(L) LE(T) oexpr(R).        { A = ast_compare(P, L, C_LE, R, T); }
-oexpr(A) ::= oexpr(L) GT(T) oexpr(R).        { A = ast_compare(P, L, C_GT, R, T); }
-oexpr(A) ::= oexpr(L) GE(T) oexpr(R).        { A = ast_compare(P, L, C_GE, R, T); }
-oexpr(A) ::= oexpr(L) IN(T) oexpr(R).        { A = ast_compare(P, L, C_IN, R, T); }
-oexpr(A) ::= oexpr(L) NOT(T) IN oexpr(R). [EQ] { A = ast_compare(P, L, C_NOTIN, R, T); }
-oexpr(A) ::= oexpr(L) PLUS(T) oexpr(R).      { A = ast_binop(P, B_ADD, L, R, T); }
-oexpr(A) ::= oexpr(L) MINUS(T) oexpr(R).     { A = ast_binop(P, B_SUB, L, R, T); }
-oexpr(A) ::= oexpr(L) TILDE(T) oexpr(R).     { A = ast_binop(P, B_CONCAT, L, R, T); }
-oexpr(A) ::= oexpr(L) MUL(T) oexpr(R).       { A = ast_binop(P, B_MUL, L, R, T); }
-oexpr(A) ::= oexpr(L) DIV(T) oexpr(R).       { A = ast_binop(P, B_DIV, L, R, T); }
-oexpr(A) ::= oexpr(L) FLOORDIV(T) oexpr(R).  { A = ast_binop(P, B_FLOORDIV, L, R, T); }
-oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, B_MOD, L, R, T); }
-oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, B_POW, L, R, T); }
+oexpr(A) ::= oexpr(L) EQ(T) oexpr(R).        { A = ast_compare(P, L, OPC_EQ, R, T); }
+oexpr(A) ::= oexpr(L) NE(T) oexpr(R).        { A = ast_compare(P, L, OPC_NE, R, T); }
+oexpr(A) ::= oexpr(L) LT(T) oexpr(R).        { A = ast_compare(P, L, OPC_LT, R, T); }
+oexpr(A) ::= oexpr(L) LE(T) oexpr(R).        { A = ast_compare(P, L, OPC_LE, R, T); }
+oexpr(A) ::= oexpr(L) GT(T) oexpr(R).        { A = ast_compare(P, L, OPC_GT, R, T); }
+oexpr(A) ::= oexpr(L) GE(T) oexpr(R).        { A = ast_compare(P, L, OPC_GE, R, T); }
+oexpr(A) ::= oexpr(L) IN(T) oexpr(R).        { A = ast_compare(P, L, OPC_IN, R, T); }
+oexpr(A) ::= oexpr(L) NOT(T) IN oexpr(R). [EQ] { A = ast_compare(P, L, OPC_NOTIN, R, T); }
+oexpr(A) ::= oexpr(L) PLUS(T) oexpr(R).      { A = ast_binop(P, OPB_ADD, L, R, T); }
+oexpr(A) ::= oexpr(L) MINUS(T) oexpr(R).     { A = ast_binop(P, OPB_SUB, L, R, T); }
+oexpr(A) ::= oexpr(L) TILDE(T) oexpr(R).     { A = ast_binop(P, OPB_CONCAT, L, R, T); }
+oexpr(A) ::= oexpr(L) MUL(T) oexpr(R).       { A = ast_binop(P, OPB_MUL, L, R, T); }
+oexpr(A) ::= oexpr(L) DIV(T) oexpr(R).       { A = ast_binop(P, OPB_DIV, L, R, T); }
+oexpr(A) ::= oexpr(L) FLOORDIV(T) oexpr(R).  { A = ast_binop(P, OPB_FLOORDIV, L, R, T); }
+oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, OPB_MOD, L, R, T); }
+oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, OPB_POW, L, R, T); }
 /* filters and tests bind looser than unary minus: -1|abs is abs(-1), as in Jinja2 */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
 oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }

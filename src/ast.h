@@ -10,6 +10,7 @@
 #define JINN_AST_H
 
 #include "diag.h"
+#include "operators.h"
 #include "lex.h"
 
 typedef enum {
@@ -55,8 +56,6 @@ typedef enum {
 } nkind;
 
 /* binary operators (N_BIN op) and comparison operators (N_CMPOP op) */
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_FLOORDIV, B_MOD, B_POW, B_CONCAT };
-enum { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_IN, C_NOTIN };
 /* insert kinds (N_INSERT op) — values match jinn_lookup_kind */
 enum { I_EXPRESSION = 0, I_METRIC = 1, I_AGGREGATE = 2 };
 /* include / import flags */

@@ -24,6 +24,7 @@
 #define JINN_BUILTINS_H
 
 #include "json.h"
+#include "operators.h"
 #include "print.h"
 #include "value.h"
 
@@ -94,9 +95,6 @@ bool reg_call_named(jrt *R, bi_kind kind, const char *name, size_t len, value *p
 bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out);
 
 /* ---- services the engine offers builtins (src/ops.c; the VM's through the runtime) --------- */
-enum {
-    OPB_ADD, OPB_SUB, OPB_MUL, OPB_DIV, OPB_FLOORDIV, OPB_MOD, OPB_POW, OPB_CONCAT
-};
 bool op_arith(jrt *R, int op, value a, value b, value *out);
 /* obj.name (Jinja2's getattr: for dicts the item); an owned value, undefined when missing */
 value op_getattr(jrt *R, value obj, const char *name, size_t len);

@@ -74,8 +74,8 @@ typedef struct comp {
     int failed;
 } comp;
 
-static const struct { const char *name; int pops, pushes; } op_info[] = {
-#define OP(name, operands, pops, pushes) {#name, pops, pushes},
+static const struct { const char *name, *operands; int pops, pushes; } op_info[] = {
+#define OP(name, operands, pops, pushes) {#name, operands, pops, pushes},
 #include "opcodes.h"
 #undef OP
 };
@@ -328,10 +328,8 @@ static bool is_name(node *n, const char *s)
 /* loop.<field>: the innermost loop's variable */
 static int loop_field(node *attr)
 {
-    static const char *const fields[LF__COUNT] = {"index", "index0", "revindex", "revindex0", "first",
-                                                  "last", "length", "previtem", "nextitem", "depth", "depth0"};
     for (int i = 0; i < LF__COUNT; i++)
-        if (attr->slen == strlen(fields[i]) && !memcmp(attr->s, fields[i], attr->slen)) return i;
+        if (attr->slen == strlen(loop_field_names[i]) && !memcmp(attr->s, loop_field_names[i], attr->slen)) return i;
     return -1;
 }
 
@@ -488,7 +486,7 @@ static void compile_call(comp *c, node *n)
         expr(c, n->head);
         emit(c, OP_LOAD, c->rec_depth_slot, c->u->slot_name[c->rec_depth_slot], 0, n->pos);
         emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
-        emit(c, OP_BINARY, 0, 0, B_ADD, n->pos);
+        emit(c, OP_BINARY, 0, 0, OPB_ADD, n->pos);
         emitd(c, OP_CALL, 0, 0, 2, n->pos, -2);
         return;
     }
@@ -1467,6 +1465,58 @@ void comp_free(jrt *R, template *T)
  * Disassembler
  * ====================================================================================== */
 
+/* One instruction's operands, as its row of opcodes.h says to print them (see there). */
+static void disasm_operands(jrt *R, jbuf *out, const template *T, const unit *u, const instr *in)
+{
+    static const char *const insert_kinds[] = {
+#define X(name, what, section) what,
+        JINN_LOOKUP_KINDS(X)
+#undef X
+    };
+    const registry *g = &T->env->reg;
+    for (const char *f = op_info[in->op].operands; *f; f++) {
+        if (*f != '%') { buf_putc(R, out, *f); continue; }
+        char kind = *++f;
+        if (kind == 'a' || kind == 'b' || kind == 'c') {
+            buf_printf(R, out, "%d", kind == 'a' ? in->a : kind == 'b' ? in->b : in->c);
+            continue;
+        }
+        if (kind == 'R') { buf_printf(R, out, "%d..%d", in->a, in->a + in->b - 1); continue; }
+        char field = *++f;
+        int32_t x = field == 'a' ? in->a : field == 'b' ? in->b : in->c;
+        switch (kind) {
+        case '?': if (!x) return; break;
+        case 'N': buf_puts(R, out, T->names[x]->s); break;
+        case 'S': buf_puts(R, out, T->names[u->slot_name[x]]->s); break;
+        case 'T': case 'K': {
+            jbuf tmp = {0};
+            if (kind == 'T') {
+                value t = v_str(R, T->src + T->texts[x].off, T->texts[x].len);
+                if (t.t == JV_STR) { print_repr(R, &tmp, t); val_drop(R, t); }
+            } else {
+                print_repr(R, &tmp, T->consts[x]);
+            }
+            if (tmp.len > 40) { tmp.len = 37; buf_put(R, &tmp, "...", 3); }
+            buf_puts(R, out, tmp.p ? tmp.p : "");
+            buf_free(R, &tmp);
+            break;
+        }
+        case 'F': buf_puts(R, out, g->k[BI_FILTER].rows[x].b.name); break;
+        case 'E': buf_printf(R, out, "%s%s", in->b ? "not " : "", g->k[BI_TEST].rows[x].b.name); break;
+        case 'U': buf_puts(R, out, g->k[BI_FUNCTION].rows[x].b.name); break;
+        case 'O': buf_puts(R, out, opb_symbol(x)); break;
+        case 'C': buf_puts(R, out, opc_symbol(x)); break;
+        case 'L':
+            if (x < LF__COUNT) buf_printf(R, out, "loop.%s", loop_field_names[x]);
+            else buf_puts(R, out, "loop (as a value)");
+            break;
+        case 'I': buf_puts(R, out, insert_kinds[x & 3]); break;
+        case 'D': buf_puts(R, out, T->deps[x]->name); break;
+        case 'B': buf_puts(R, out, T->blocks[x].name->s); break;
+        }
+    }
+}
+
 bool comp_disasm(jrt *R, const template *T, jbuf *out)
 {
     for (int ui = 0; ui < T->nunits; ui++) {
@@ -1478,66 +1528,7 @@ bool comp_disasm(jrt *R, const template *T, jbuf *out)
             int line, col;
             diag_position(T->src, T->srclen, u->pos[i], &line, &col);
             buf_printf(R, out, "%5d  %4d:%-3d %-14s", i, line, col, op_info[in->op].name);
-            switch (in->op) {
-            case OP_TEXT: case OP_CONST: {
-                jbuf tmp = {0};
-                if (in->op == OP_TEXT) {
-                    value t = v_str(R, T->src + T->texts[in->a].off, T->texts[in->a].len);
-                    if (t.t == JV_STR) { print_repr(R, &tmp, t); val_drop(R, t); }
-                } else {
-                    print_repr(R, &tmp, T->consts[in->a]);
-                }
-                if (tmp.len > 40) { tmp.len = 37; buf_put(R, &tmp, "...", 3); }
-                buf_printf(R, out, " %d  %s", in->a, tmp.p ? tmp.p : "");
-                buf_free(R, &tmp);
-                break;
-            }
-            case OP_LOAD: case OP_LOAD_ROOT:
-                buf_printf(R, out, " %d  %s", in->a, T->names[in->b]->s); break;
-            case OP_STORE: case OP_LIST_APPEND:
-                buf_printf(R, out, " %d  %s", in->a, T->names[u->slot_name[in->a]]->s); break;
-            case OP_LOAD_GLOBAL: case OP_GETATTR: case OP_SETATTR:
-                buf_printf(R, out, " %s", T->names[in->a]->s); break;
-            case OP_CALL_METHOD:
-                buf_printf(R, out, " .%s  pos %d kw %d", T->names[in->a]->s, in->c, in->b); break;
-            case OP_FILTER: buf_printf(R, out, " %s  slots %d", T->env->reg.k[BI_FILTER].rows[in->a].b.name, in->c); break;
-            case OP_TEST: buf_printf(R, out, " %s%s  slots %d", in->b ? "not " : "", T->env->reg.k[BI_TEST].rows[in->a].b.name, in->c); break;
-            case OP_CALL_FN: buf_printf(R, out, " %s  slots %d", T->env->reg.k[BI_FUNCTION].rows[in->a].b.name, in->c); break;
-            case OP_BINARY: {
-                static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "~"};
-                buf_printf(R, out, " %s", ops[in->c]); break;
-            }
-            case OP_COMPARE: case OP_COMPARE_CHAIN: {
-                static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"};
-                buf_printf(R, out, " %s", ops[in->c]);
-                if (in->op == OP_COMPARE_CHAIN) buf_printf(R, out, "  -> %d", in->a);
-                break;
-            }
-            case OP_JUMP: case OP_JUMP_IF_FALSE: case OP_OR_JUMP: case OP_AND_JUMP: case OP_FOR_ITER:
-                buf_printf(R, out, " -> %d", in->a); break;
-            case OP_JUMP_IF_SET: buf_printf(R, out, " slot %d -> %d", in->b, in->a); break;
-            case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_DICT: case OP_UNPACK:
-                buf_printf(R, out, " %d", in->a); break;
-            case OP_CLEAR: buf_printf(R, out, " %d..%d", in->a, in->a + in->b - 1); break;
-            case OP_CALL: buf_printf(R, out, " pos %d kw %d", in->c, in->b); break;
-            case OP_LOOP_ATTR: {
-                static const char *const f[LF__COUNT + 1] = {"loop.index", "loop.index0", "loop.revindex",
-                    "loop.revindex0", "loop.first", "loop.last", "loop.length", "loop.previtem", "loop.nextitem",
-                    "loop.depth", "loop.depth0", "loop (as a value)"};
-                buf_printf(R, out, " %s", in->c <= LF__COUNT ? f[in->c] : "?"); break;
-            }
-            case OP_LOOP_CYCLE: case OP_LOOP_CHANGED: buf_printf(R, out, " args %d", in->c); break;
-            case OP_MACRO: buf_printf(R, out, " unit %d", in->a); break;
-            case OP_INCLUDE: case OP_IMPORT: case OP_EXTENDS: buf_printf(R, out, " %s", T->deps[in->a]->name); break;
-            case OP_BLOCK: case OP_SUPER: buf_printf(R, out, " %s%s", T->blocks[in->a].name->s, in->c ? " scoped" : ""); break;
-            case OP_SELF_BLOCK: buf_printf(R, out, " self.%s", T->names[in->a]->s); break;
-            case OP_INSERT: {
-                static const char *const k[] = {"expression", "metric", "aggregate"};
-                buf_printf(R, out, " %s", k[in->c & 3]); break;
-            }
-            case OP_PRINT: if (in->c) buf_puts(R, out, " escape"); break;
-            case OP_CAPTURE_END: if (in->c) buf_puts(R, out, " safe"); break;
-            }
+            disasm_operands(R, out, T, u, in);
             buf_putc(R, out, '\n');
         }
     }

@@ -25,9 +25,30 @@ typedef struct instr {
     int32_t a;
 } instr;
 
-/* loop.<field> */
-enum { LF_INDEX, LF_INDEX0, LF_REVINDEX, LF_REVINDEX0, LF_FIRST, LF_LAST, LF_LENGTH,
-       LF_PREVITEM, LF_NEXTITEM, LF_DEPTH, LF_DEPTH0, LF__COUNT };
+/* loop.<field>, THE list: X(NAME, "name", in the snapshot that `loop` as a value gives) */
+#define LOOP_FIELDS(X)              \
+    X(INDEX, "index", 1)            \
+    X(INDEX0, "index0", 1)          \
+    X(REVINDEX, "revindex", 1)      \
+    X(REVINDEX0, "revindex0", 1)    \
+    X(FIRST, "first", 1)            \
+    X(LAST, "last", 1)              \
+    X(LENGTH, "length", 1)          \
+    X(PREVITEM, "previtem", 0)      \
+    X(NEXTITEM, "nextitem", 0)      \
+    X(DEPTH, "depth", 1)            \
+    X(DEPTH0, "depth0", 1)
+enum {
+#define X(name, str, snap) LF_##name,
+    LOOP_FIELDS(X)
+#undef X
+    LF__COUNT              /* OP_LOOP_ATTR's field LF__COUNT: `loop` itself, as a snapshot dict */
+};
+static const char *const loop_field_names[LF__COUNT] = {
+#define X(name, str, snap) str,
+    LOOP_FIELDS(X)
+#undef X
+};
 
 /* One function body: the template's top level, or a macro. */
 typedef struct unit {

@@ -29,13 +29,12 @@ bool op_check_defined(jrt *R, value v)
  * Arithmetic
  * ====================================================================================== */
 
-static const char *const binop_sym[] = {"+", "-", "*", "/", "//", "%", "**", "~"};
 
 static bool type_error2(jrt *R, int op, value a, value b)
 {
     if (a.t == JV_UNDEF) return val_undef_error(R, a);
     if (b.t == JV_UNDEF) return val_undef_error(R, b);
-    return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %s: '%s' and '%s'", binop_sym[op],
+    return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %s: '%s' and '%s'", opb_symbol(op),
                     val_type_name(a), val_type_name(b));
 }
 
@@ -689,8 +688,8 @@ bool op_jv_arith(jrt *R, int op, value a, value b, value *out)
     int64_t x = 0, y = 0;
     double dx = 0, dy = 0;
     int ka = jv_num(a, &x, &dx), kb = jv_num(b, &y, &dy);
-    if (ka == JN_NAN) return jv_not_number(R, a, binop_sym[op]);
-    if (kb == JN_NAN) return jv_not_number(R, b, binop_sym[op]);
+    if (ka == JN_NAN) return jv_not_number(R, a, opb_symbol(op));
+    if (kb == JN_NAN) return jv_not_number(R, b, opb_symbol(op));
     if (op == OPB_FLOORDIV && (a.t == JV_STR || b.t == JV_STR))
         return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for //: '%s' and '%s'", val_type_name(a), val_type_name(b));
     if ((ka == JN_DEC || kb == JN_DEC) && op <= OPB_DIV) {
@@ -829,17 +828,16 @@ static bool jv_order(jrt *R, value a, value b, int *cmp, const char *op)
     return jv_cmp_error(R, a, b, op);
 }
 
-/* == != < <= > >= in, not in (op 0..7, as OP_COMPARE numbers them) in the jinjava profile */
+/* an OPC_ comparison (operators.h) in the jinjava profile */
 bool op_jv_compare(jrt *R, int op, value a, value b, bool *res)
 {
-    static const char *const sym[] = {"==", "!=", "<", "<=", ">", ">="};
-    if (op <= 1) {
+    if (op == OPC_EQ || op == OPC_NE) {
         int e = jv_eq(R, a, b);
-        if (e < 0) return jv_cmp_error(R, a, b, sym[op]);
-        *res = (e == 1) == (op == 0);
+        if (e < 0) return jv_cmp_error(R, a, b, opc_symbol(op));
+        *res = (e == 1) == (op == OPC_EQ);
         return true;
     }
-    if (op >= 6) {
+    if (op == OPC_IN || op == OPC_NOTIN) {
         bool in = false;
         if (b.t == JV_STR) {
             jbuf t = {0};
@@ -857,20 +855,20 @@ bool op_jv_compare(jrt *R, int op, value a, value b, bool *res)
                 buf_free(R, &t);
             }
         }
-        *res = in == (op == 6);
+        *res = in == (op == OPC_IN);
         return true;
     }
     bool an = a.t == JV_NONE || a.t == JV_UNDEF, bn = b.t == JV_NONE || b.t == JV_UNDEF;
     if (an || bn) { /* x > 0 with x undefined is false; >= and <= of two nulls are true */
-        *res = an && bn && (op == 3 || op == 5);
+        *res = an && bn && (op == OPC_LE || op == OPC_GE);
         return true;
     }
     int cmp;
-    if (!jv_order(R, a, b, &cmp, sym[op])) return false;
+    if (!jv_order(R, a, b, &cmp, opc_symbol(op))) return false;
     switch (op) {
-    case 2: *res = cmp == -1; break;
-    case 3: *res = cmp == -1 || cmp == 0; break;
-    case 4: *res = cmp == 1; break;
+    case OPC_LT: *res = cmp == -1; break;
+    case OPC_LE: *res = cmp == -1 || cmp == 0; break;
+    case OPC_GT: *res = cmp == 1; break;
     default: *res = cmp == 1 || cmp == 0; break;
     }
     return true;

@@ -362,6 +362,25 @@ static inline value resolve(vm *V, value x)
     return x;
 }
 
+/* loop.<field> of L at iteration i (1-based) of n items (end: where `last` is; live: the
+ * list's length now) */
+static value loop_field_value(const loopstate *L, int field, int64_t i, int64_t n, int64_t end, int64_t live)
+{
+    switch (field) {
+    case LF_INDEX: return v_int(i);
+    case LF_INDEX0: return v_int(i - 1);
+    case LF_REVINDEX: return v_int(n - i + 1);
+    case LF_REVINDEX0: return v_int(n - i);
+    case LF_FIRST: return v_bool(i == 1);
+    case LF_LAST: return v_bool(i >= end);
+    case LF_LENGTH: return v_int(n);
+    case LF_PREVITEM: return i >= 2 ? val_dup(L->items.u.l->items[i - 2]) : v_undef();
+    case LF_NEXTITEM: return i < end && i < live ? val_dup(L->items.u.l->items[i]) : v_undef();
+    case LF_DEPTH: return v_int(L->depth);
+    default: return v_int(L->depth - 1);
+    }
+}
+
 /* ======================================================================================
  * The interpreter loop
  * ====================================================================================== */
@@ -798,22 +817,21 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             STRICT_CHECK(a);
             STRICT_CHECK(b);
             if (!op_jv_compare(R, op, a, b, &res)) FAIL();
-        } else if (op <= 1) {
+        } else if (op == OPC_EQ || op == OPC_NE) {
             STRICT_CHECK(a);
             STRICT_CHECK(b);
-            res = val_equal(a, b) == (op == 0);
-        } else if (op >= 6) {
+            res = val_equal(a, b) == (op == OPC_EQ);
+        } else if (op == OPC_IN || op == OPC_NOTIN) {
             if (!op_contains(R, b, a, &res)) FAIL();
-            if (op == 7) res = !res;
+            if (op == OPC_NOTIN) res = !res;
         } else {
-            static const char *const sym[] = {"==", "!=", "<", "<=", ">", ">="};
             int cmp;
             if (a.t == JV_INT && b.t == JV_INT) cmp = a.u.i < b.u.i ? -1 : a.u.i > b.u.i;
-            else if (!val_compare(R, a, b, &cmp, sym[op])) FAIL();
+            else if (!val_compare(R, a, b, &cmp, opc_symbol(op))) FAIL();
             switch (op) {
-            case 2: res = cmp == -1; break;
-            case 3: res = cmp == -1 || cmp == 0; break;
-            case 4: res = cmp == 1; break;
+            case OPC_LT: res = cmp == -1; break;
+            case OPC_LE: res = cmp == -1 || cmp == 0; break;
+            case OPC_GT: res = cmp == 1; break;
             default: res = cmp == 1 || cmp == 0; break;
             }
         }
@@ -1041,32 +1059,25 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             L->n_known = true;
         }
         int64_t i = (int64_t)L->i, n = (int64_t)L->n, end = jinjava ? n : live;
-        switch (ip->c) {
-        case LF_INDEX: r = v_int(i); break;
-        case LF_INDEX0: r = v_int(i - 1); break;
-        case LF_REVINDEX: r = v_int(n - i + 1); break;
-        case LF_REVINDEX0: r = v_int(n - i); break;
-        case LF_FIRST: r = v_bool(i == 1); break;
-        case LF_LAST: r = v_bool(i >= end); break;
-        case LF_LENGTH: r = v_int(n); break;
-        case LF_PREVITEM: r = i >= 2 ? val_dup(L->items.u.l->items[i - 2]) : v_undef(); break;
-        case LF_NEXTITEM: r = i < end && i < live ? val_dup(L->items.u.l->items[i]) : v_undef(); break;
-        case LF_DEPTH: r = v_int(L->depth); break;
-        case LF_DEPTH0: r = v_int(L->depth - 1); break;
-        default: {
+        if (ip->c < LF__COUNT) {
+            r = loop_field_value(L, ip->c, i, n, end, live);
+        } else {
             /* the loop object itself: a dict of its variables at this iteration */
-            static const char *const names[] = {"index", "index0", "revindex", "revindex0", "first",
-                                                "last", "length", "depth", "depth0"};
-            value vals[] = {v_int(i), v_int(i - 1), v_int(n - i + 1), v_int(n - i), v_bool(i == 1),
-                            v_bool(i >= end), v_int(n), v_int(L->depth), v_int(L->depth - 1)};
             r = v_dict(R, 12);
             if (r.t == JV_ERROR) FAIL();
-            for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-                value key = v_cstr(R, names[k]);
-                if (key.t == JV_ERROR || !dict_set(R, r.u.m, key, vals[k])) { val_drop(R, r); FAIL(); }
+            static const bool in_snapshot[LF__COUNT] = {
+#define X(name, str, snap) snap,
+                LOOP_FIELDS(X)
+#undef X
+            };
+            for (int k = 0; k < LF__COUNT; k++) {
+                if (!in_snapshot[k]) continue;
+                value key = v_cstr(R, loop_field_names[k]);
+                if (key.t == JV_ERROR || !dict_set(R, r.u.m, key, loop_field_value(L, k, i, n, end, live))) {
+                    val_drop(R, r);
+                    FAIL();
+                }
             }
-            break;
-        }
         }
         *sp++ = r;
         NEXT();
