@@ -177,7 +177,15 @@ install: all
 	install -m 644 include/jinn.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 bin/jinn $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 docs/jinn.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 completion/jinn.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jinn
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' jinn.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/jinn.pc
+
+# the man page's COMMANDS and OPTIONS sections and the bash completion, from the command table
+# (cli/commands.c, cli/options.h); tests/cli fails when they are out of step
+gen: all
+	@python3 -c 'import re,subprocess,sys; p="docs/jinn.1"; s=open(p).read(); g=subprocess.run(["bin/jinn","help","--man"],capture_output=True,text=True,check=True).stdout; s=re.sub(r"(?s)\.\\\" BEGIN GENERATED.*?\.\\\" END GENERATED\n", lambda m: g, s); open(p,"w").write(s)'
+	bin/jinn help --bash-completion > completion/jinn.bash
 
 bench: all
 	bench/run.sh
@@ -188,4 +196,4 @@ clean:
 # a recipe that fails leaves no half-built target behind for the next run
 .DELETE_ON_ERROR:
 
-.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test
+.PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test

@@ -1,5 +1,5 @@
 /*
- * check.c — `jinn check FILE... [--format text|json]`: parse and compile without rendering,
+ * check.c — `jinn check FILE... [--format text|json] [engine options]`: parse and compile without rendering,
  * report every diagnostic (the parser recovers after a syntax error and goes on), lint
  * warnings included. Exit 0 when there is no error (warnings allowed), 1 when any file has
  * an error, 2 on a usage error or an unreadable file.
@@ -9,41 +9,54 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
-int cli_check(int argc, char **argv); /* dispatched from main.c */
-int cli_check(int argc, char **argv)
+typedef struct {
+    const cli_command *cmd;
+    opt_engine eng;
+    int json;
+    const char *files[1024];
+    int nfiles;
+} check_args;
+
+static int check_option(void *ctx, int id, const char *arg)
 {
-    int json = 0, nfiles = 0;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            if (!strcmp(argv[i + 1], "json")) json = 1;
-            else if (!strcmp(argv[i + 1], "text")) json = 0;
-            else { fprintf(stderr, "jinn: check: --format %s: expected text or json\n", argv[i + 1]); return 2; }
-            i++;
-        } else if (!strncmp(argv[i], "--format=", 9)) {
-            json = !strcmp(argv[i] + 9, "json");
-            if (!json && strcmp(argv[i] + 9, "text")) { fprintf(stderr, "jinn: check: %s: expected text or json\n", argv[i]); return 2; }
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "jinn: check: unknown option '%s'\n(run 'jinn help check' for usage)\n", argv[i]);
-            return 2;
-        } else {
-            nfiles++;
-        }
+    check_args *a = ctx;
+    switch (id) {
+    case OPT_FORMAT:
+        if (!strcmp(arg, "json")) a->json = 1;
+        else if (!strcmp(arg, "text")) a->json = 0;
+        else return opt_usage(a->cmd, "--format %s: expected text or json", arg);
+        return 0;
+    case OPT_ARG:
+        if (a->nfiles == 1024) return opt_usage(a->cmd, "%s", "too many files (1024 at most)");
+        a->files[a->nfiles++] = arg;
+        return 0;
     }
-    if (!nfiles) { fprintf(stderr, "jinn: check: give one or more template files\n"); return 2; }
+    return opt_engine_apply(&a->eng, a->cmd, id, arg);
+}
+
+int cli_check(const cli_command *cmd, int argc, char **argv)
+{
+    check_args a = {.cmd = cmd};
+    opt_engine_init(&a.eng);
+    int r = opt_parse(cmd, argc, argv, check_option, &a);
+    if (r) return r;
+    if (!a.nfiles) return opt_usage(cmd, "%s", "give one or more template files");
+    int json = a.json;
     int status = 0, total_e = 0, total_w = 0;
-    for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1]) { if (!strcmp(argv[i], "--format")) i++; continue; }
+    for (int i = 0; i < a.nfiles; i++) {
+        const char *path = a.files[i];
         size_t len;
-        char *src = cli_read_file(argv[i], &len);
+        char *src = cli_read_file(path, &len);
         if (!src) { status = 2; continue; }
         /* one environment a file: its includes and imports are found beside it, as render does */
-        jinn_env *env = jinn_env_new(NULL);
+        jinn_env *env = jinn_env_new(&a.eng.cfg);
         if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); return 1; }
-        cli_add_template_dir(env, argv[i]);
+        cli_add_template_dir(env, path);
         jinn_buf out = {0};
         int e = 0, w = 0;
-        const char *name = strcmp(argv[i], "-") ? argv[i] : "<stdin>";
+        const char *name = strcmp(path, "-") ? path : "<stdin>";
         jinn_check(env, name, src, len, json, &out, &e, &w);
         if (out.len) fwrite(out.data, 1, out.len, json ? stdout : stderr);
         jinn_buf_free(env, &out);

@@ -15,9 +15,17 @@ char *cli_read_file(const char *path, size_t *len);
 /* include/import from a template file find its siblings: add the file's folder to env's
  * search path (nothing for "-", stdin) */
 void cli_add_template_dir(jinn_env *env, const char *template_path);
-int cli_test(int argc, char **argv); /* jinn test PATH... [--update] */
-int cli_repl(int argc, char **argv); /* jinn repl [options] (repl.c) */
-int cli_check(int argc, char **argv); /* jinn check FILE... (check.c) */
+/* the commands (a row of the command table each, cli/commands.c; argv: what follows the name) */
+struct cli_command;
+int cli_render(const struct cli_command *cmd, int argc, char **argv);   /* main.c */
+int cli_disasm(const struct cli_command *cmd, int argc, char **argv);   /* main.c */
+int cli_builtins(const struct cli_command *cmd, int argc, char **argv); /* main.c */
+int cli_limits(const struct cli_command *cmd, int argc, char **argv);   /* main.c */
+int cli_test(const struct cli_command *cmd, int argc, char **argv);     /* golden.c */
+int cli_repl(const struct cli_command *cmd, int argc, char **argv);     /* repl.c */
+int cli_check(const struct cli_command *cmd, int argc, char **argv);    /* check.c */
+int cli_version(const struct cli_command *cmd, int argc, char **argv);  /* commands.c */
+int cli_help(const struct cli_command *cmd, int argc, char **argv);     /* commands.c */
 int cli_batch(int argc, char **argv); /* jinn batch TEMPLATE --providers sqlite:PATH ... (batch.c) */
 /* the attributes (JSON text, malloc'd) of customer id in the SQLite event store at path; NULL
  * and a message in err when it cannot be read or there is no such customer (batch.c) */

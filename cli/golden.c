@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 
 typedef struct {
     char name[64];
@@ -377,17 +378,28 @@ static void run_path(const char *path, stats *st)
     free(names);
 }
 
-int cli_test(int argc, char **argv)
+typedef struct {
+    stats st;
+    char **paths;
+    int npaths;
+} test_args;
+
+static int test_option(void *ctx, int id, const char *arg)
 {
-    stats st = {0, 0, false};
-    int npaths = 0;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--update")) st.update = true;
-        else npaths++;
-    }
-    if (!npaths) { fprintf(stderr, "jinn: test: give one or more files or folders\n"); return 2; }
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--update")) run_path(argv[i], &st);
-    printf("%d passed, %d failed\n", st.passed, st.failed);
-    return st.failed ? 1 : 0;
+    test_args *a = ctx;
+    if (id == OPT_UPDATE) a->st.update = true;
+    else a->paths[a->npaths++] = (char *)arg; /* OPT_ARG */
+    return 0;
+}
+
+int cli_test(const cli_command *cmd, int argc, char **argv)
+{
+    char *paths[argc + 1];
+    test_args a = {{0, 0, false}, paths, 0};
+    int r = opt_parse(cmd, argc, argv, test_option, &a);
+    if (r) return r;
+    if (!a.npaths) return opt_usage(cmd, "%s", "give one or more files or folders");
+    for (int i = 0; i < a.npaths; i++) run_path(a.paths[i], &a.st);
+    printf("%d passed, %d failed\n", a.st.passed, a.st.failed);
+    return a.st.failed ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 /*
- * main.c — the `jinn` command: render, disasm, test, repl, version, help.
+ * main.c — the `jinn` command: the dispatcher over the command table (commands.c), and
+ * render, disasm, builtins and limits.
  *
  * Exit status: 0 success, 1 a template error (diagnostic on stderr), 2 a usage error.
  * Diagnostics are coloured only on a terminal and never when NO_COLOR is set; their plain
@@ -18,144 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-/* ---- help: one table, one row per command (jinn help COMMAND prints the row's text) -------- */
-
-typedef struct {
-    const char *name;
-    const char *summary; /* one line for the overview */
-    const char *text;    /* the whole per-command help */
-} command_help;
-
-#define RENDER_OPTIONS \
-    "  --context FILE.json     variables (repeatable; later files override earlier keys; - reads stdin)\n" \
-    "  -D name=value           a string variable;  -D name:=json  a JSON variable\n" \
-    "  --providers FILE.json   insert-tag fixtures {\"expressions\":{..},\"metrics\":{..},\"aggregates\":{..}}\n" \
-    "  --providers sqlite:DB   answer insert tags from a SQLite event store (docs/providers.md)\n" \
-    "  --customer ID           render for customer ID of the sqlite store: its attributes are `customer`\n" \
-    "  --strict-providers      a missing provider value is an error (default: none + warning)\n" \
-    "  --seed N                seed for |random (default 0)\n" \
-    "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --autoescape\n" \
-    "  --profile jinja|jinjava printing style and truthiness (default jinja)\n" \
-    "  --limit NAME=N          change a limit (repeatable; see 'jinn limits')\n" \
-    "  --undefined MODE        default, lenient (chainable) or strict undefined values\n" \
-    "  --syntax \"BS BE VS VE CS CE\"  other delimiters, e.g. \"<% %> ${ } <%# %>\"\n" \
-    "  --line-statement-prefix P  --line-comment-prefix P   line statements / comments\n" \
-    "  -I DIR                  where include/import find templates (repeatable; then the template's folder)\n" \
-    "  --timeout SECONDS       stop the render after this long (Ctrl-C stops it too)\n"
-
-static const command_help commands[] = {
-    {"render", "render TEMPLATE|- [options]   render a template to stdout",
-     "usage: jinn render TEMPLATE|- [options]\n"
-     "\n"
-     "Render TEMPLATE (- reads it from stdin) and print the output.\n"
-     "\n"
-     "options:\n" RENDER_OPTIONS
-     "  -o FILE                 write the output to FILE (atomically: a temporary file in the same\n"
-     "                          folder, renamed over FILE once the render succeeded)\n"
-     "  --errors text|json      how to print an error on stderr: the diagnostic with its caret\n"
-     "                          (default), or one JSON object {\"file\",\"line\",\"column\",\"severity\",\n"
-     "                          \"kind\",\"message\"} per line\n"
-     "\n"
-     "exit status: 0 rendered, 1 a template error, 2 a usage error or an unreadable file\n"},
-    {"batch", "batch TEMPLATE --providers sqlite:DB [options]  score every customer, write results back",
-     "usage: jinn batch TEMPLATE --providers sqlite:DB [options]\n"
-     "\n"
-     "Render TEMPLATE for every customer of the event store DB on N threads, and write each\n"
-     "trimmed output back as an event (action = the --emit name, params = {\"type\": \"CTR\",\n"
-     "\"value\": output, \"batch\": run id}), one transaction per chunk. An interrupted run is\n"
-     "resumed by the same command. Includes and imports are found beside TEMPLATE. See\n"
-     "docs/providers.md.\n"
-     "\n"
-     "options:\n"
-     "  --customers all|FILE    every customer (default), or the ids in FILE, one a line (- stdin)\n"
-     "  --jobs N                rendering threads (default: the CPUs, at most 8)\n"
-     "  --emit NAME             the events' action (default optimal.channel)\n"
-     "  --dry-run               write nothing: print \"ID<TAB>output\" lines instead\n"
-     "  --seed N                seeds |random (per customer: N and the customer id)\n"
-     "  --chunk N               customers per transaction (default 256)\n"
-     "  --stop-after N          score at most N customers, then stop (resumable)\n"
-     "  --new-run               do not resume an unfinished run: start a new one\n"
-     "  --quiet                 no progress bar (there is none when stderr is not a terminal)\n"
-     "  --trim-blocks  --lstrip-blocks  --keep-trailing-newline  --strict-providers\n"
-     "  --profile jinja|jinjava  --limit NAME=N\n"
-     "\n"
-     "exit status: 0 all scored, 1 some customers failed (counted, the first reported), 2 a usage\n"
-     "or database error, 130 interrupted (Ctrl-C: the chunks under way are finished and kept)\n"},
-    {"disasm", "disasm TEMPLATE [options]     print the template's bytecode",
-     "usage: jinn disasm TEMPLATE|- [options]\n"
-     "\n"
-     "Compile TEMPLATE and print its bytecode, one instruction a line. Accepts the render\n"
-     "options that change compilation (--trim-blocks, --lstrip-blocks, --profile, ...).\n"},
-    {"test", "test PATH... [--update]       run golden tests (*.test files, folders recursively)",
-     "usage: jinn test PATH... [--update]\n"
-     "\n"
-     "Run the golden tests in PATH (*.test files; folders are searched recursively). A case is\n"
-     "one file of sections: --- template, --- context, --- providers, --- options, then the\n"
-     "expectation: --- output, --- error, --- warnings or --- disasm. A failing case prints a\n"
-     "unified diff and leaves FILE.actual; --update rewrites the expectations instead.\n"
-     "Ends with \"N passed, M failed\"; exits 1 if anything failed.\n"},
-    {"check", "check FILE... [--format F]    report every error and lint warning, no render",
-     "usage: jinn check FILE... [--format text|json]\n"
-     "\n"
-     "Parse and compile each FILE without rendering it; report every diagnostic (syntax errors,\n"
-     "unknown filters, tests and tags, lint warnings), not just the first. --format json prints\n"
-     "one JSON object per diagnostic. Exit 0 with no errors (warnings allowed), 1 with any\n"
-     "error, 2 on a usage error or an unreadable file.\n"},
-    {"builtins", "builtins [--json]             list the builtin filters, tests, functions, modules",
-     "usage: jinn builtins [--json]\n"
-     "\n"
-     "List every builtin filter, test and global function, and the stdlib modules to import\n"
-     "(docs/stdlib.md); with --json, also their parameters and the dict, list and str methods,\n"
-     "for editors and documentation.\n"},
-    {"limits", "limits [--limit NAME=N]...     print the limits renders run with",
-     "usage: jinn limits [--limit NAME=N]...\n"
-     "\n"
-     "Print every limit (name, value, what it bounds): the defaults, changed by --limit as\n"
-     "render and repl would change them. See docs/limits.md.\n"},
-    {"repl", "repl [options]                explore templates interactively",
-     "usage: jinn repl [--context FILE.json]... [-D name=value] [--providers FILE.json] [--seed N]\n"
-     "                 [--profile jinja|jinjava] [--trim-blocks] [--lstrip-blocks] [--strict-providers]\n"
-     "\n"
-     "A read-eval-print loop. Type an expression (1 + 2, x|sort) to see its value, or template\n"
-     "text with tags ({% set x = [3,1,2] %}, {{ x|sort }}) to see its render; variables and\n"
-     "macros persist from one input to the next. An unfinished input (an open {% for %}, bracket\n"
-     "or string) gets a continuation prompt. Dot-commands (.help lists them) load context,\n"
-     "install providers, time and disassemble. History is kept in ~/.jinn_history; Tab completes\n"
-     "variables, filters, tests and dot-commands; Ctrl-C cancels the input, Ctrl-D quits.\n"
-     "When stdin is not a terminal there are no prompts: the REPL reads a script.\n"},
-    {"version", "version                       print the version (also --version)",
-     "usage: jinn version   (or jinn --version)\n\nPrint \"jinn VERSION\".\n"},
-    {"help", "help [COMMAND]                this text, or one command's help",
-     "usage: jinn help [COMMAND]\n\nPrint the overview, or the help of COMMAND.\n"},
-    {NULL, NULL, NULL},
-};
-
-static void print_overview(FILE *f)
-{
-    fputs("usage: jinn COMMAND [ARGS]\n\ncommands:\n", f);
-    for (const command_help *c = commands; c->name; c++) fprintf(f, "  %s\n", c->summary);
-    fputs("\nrender options:\n" RENDER_OPTIONS
-          "  -o FILE                 write the output to FILE instead of stdout (atomically)\n"
-          "  --errors text|json      print errors as diagnostics (default) or JSON objects\n"
-          "\n'jinn help COMMAND' tells more; 'man jinn' (docs/jinn.1) has it all.\n",
-          f);
-}
-
-static const command_help *find_command(const char *name)
-{
-    for (const command_help *c = commands; c->name; c++)
-        if (!strcmp(c->name, name)) return c;
-    return NULL;
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "jinn: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(run 'jinn help' for usage)\n");
-    return 2;
-}
+#include "options.h"
 
 /* ---- small shared helpers (cli.h) ---------------------------------------------------------- */
 
@@ -324,20 +188,18 @@ typedef struct {
     const char *customer; /* --customer ID (with --providers sqlite:DB) */
     const char *out_path;
     const char *stdin_user; /* the option that reads stdin, to refuse a second one */
-    uint64_t seed;
     bool errors_json;
-    jinn_config cfg;
+    opt_engine eng;      /* config, seed, syntax */
     double timeout;      /* --timeout SECONDS, 0: none */
     const char *incdirs[32]; /* -I DIR: where include / import look */
-    char syntax[6][64];  /* --syntax "BS BE VS VE CS CE" */
     int nincdirs;
+    const cli_command *cmd;
 } render_args;
 
 static int claim_stdin(render_args *a, const char *who)
 {
     if (a->stdin_user) {
-        fprintf(stderr, "jinn: %s: stdin is already read by %s\n(run 'jinn help' for usage)\n", who, a->stdin_user);
-        return 2;
+        return opt_usage(a->cmd, "%s: stdin is already read by %s", who, a->stdin_user);
     }
     a->stdin_user = who;
     return 0;
@@ -359,7 +221,7 @@ static int add_context_file(render_args *a, const char *path)
         snprintf(msg, sizeof msg, "--context %s: the context is not valid JSON: %s at line %d, column %d", path, jerr.text,
                  jerr.line, jerr.column);
         free(text);
-        return usage_error("%s", msg);
+        return opt_usage(a->cmd, "%s", msg);
     }
     bool is_object = json_is_object(parsed);
     json_decref(parsed);
@@ -369,7 +231,7 @@ static int add_context_file(render_args *a, const char *path)
     while (j > i && (text[j - 1] == ' ' || text[j - 1] == '\n' || text[j - 1] == '\t' || text[j - 1] == '\r')) j--;
     if (!is_object || i >= j || text[i] != '{' || text[j - 1] != '}') {
         free(text);
-        return usage_error("--context %s: the file must hold a JSON object", path);
+        return opt_usage(a->cmd, "--context %s: the file must hold a JSON object", path);
     }
     /* the inside of the object */
     size_t k = i + 1, e = j - 1;
@@ -385,10 +247,10 @@ static int add_context_file(render_args *a, const char *path)
 static int add_define(render_args *a, const char *def)
 {
     const char *eq = strchr(def, '=');
-    if (!eq || eq == def) return usage_error("-D %s: expected name=value or name:=json", def);
+    if (!eq || eq == def) return opt_usage(a->cmd, "-D %s: expected name=value or name:=json", def);
     bool json = eq > def && eq[-1] == ':';
     const char *name_end = json ? eq - 1 : eq;
-    if (name_end == def) return usage_error("-D %s: expected name=value or name:=json", def);
+    if (name_end <= def) return opt_usage(a->cmd, "-D %s: expected name=value or name:=json", def);
     if (a->nparts++) cli_puts(&a->ctx_parts, ",");
     char *name = strndup(def, (size_t)(name_end - def));
     cli_json_string(&a->ctx_parts, name);
@@ -427,103 +289,54 @@ static void arm_interrupt(double timeout)
     }
 }
 
-static int parse_render_args(int argc, char **argv, render_args *a)
+static int render_option(void *ctx, int id, const char *arg)
+{
+    render_args *a = ctx;
+    const cli_command *cmd = a->cmd;
+    switch (id) {
+    case OPT_CONTEXT: return add_context_file(a, arg);
+    case OPT_DEFINE: return add_define(a, arg);
+    case OPT_PROVIDERS: a->providers = arg; return 0;
+    case OPT_CUSTOMER: a->customer = arg; return 0;
+    case OPT_OUTPUT: a->out_path = arg; return 0;
+    case OPT_ERRORS:
+        if (!strcmp(arg, "json")) a->errors_json = true;
+        else if (!strcmp(arg, "text")) a->errors_json = false;
+        else return opt_usage(cmd, "--errors %s: expected text or json", arg);
+        return 0;
+    case OPT_INCLUDE_DIR:
+        if (a->nincdirs == 32) return opt_usage(cmd, "%s", "too many -I directories (32 at most)");
+        a->incdirs[a->nincdirs++] = arg;
+        return 0;
+    case OPT_TIMEOUT: {
+        char *end;
+        errno = 0;
+        double secs = strtod(arg, &end);
+        if (errno || *end || !(secs > 0) || secs > 86400 * 365)
+            return opt_usage(cmd, "--timeout %s: expected a positive number of seconds", arg);
+        a->timeout = secs;
+        return 0;
+    }
+    case OPT_ARG:
+        if (a->template_path) return opt_usage(cmd, "unexpected argument '%s' (one template at a time)", arg);
+        if (!strcmp(arg, "-") && claim_stdin(a, "the template -")) return 2;
+        a->template_path = arg;
+        return 0;
+    }
+    return opt_engine_apply(&a->eng, cmd, id, arg);
+}
+
+static int parse_render_args(const cli_command *cmd, int argc, char **argv, render_args *a)
 {
     memset(a, 0, sizeof *a);
-    jinn_config_init(&a->cfg);
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_ARG() do { if (!next) return usage_error("%s needs an argument", s); i++; } while (0)
-        if (!strcmp(s, "--context")) { NEED_ARG(); int r = add_context_file(a, next); if (r) return r; }
-        else if (!strcmp(s, "-D")) { NEED_ARG(); int r = add_define(a, next); if (r) return r; }
-        else if (!strncmp(s, "-D", 2) && s[2]) { int r = add_define(a, s + 2); if (r) return r; }
-        else if (!strcmp(s, "--providers")) { NEED_ARG(); a->providers = next; }
-        else if (!strcmp(s, "--customer")) { NEED_ARG(); a->customer = next; }
-        else if (!strcmp(s, "--seed")) {
-            NEED_ARG();
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(next, &end, 10);
-            if (errno || *end || !*next || next[0] == '-') return usage_error("--seed %s: expected a non-negative integer", next);
-            a->seed = v;
-        }
-        else if (!strcmp(s, "-o")) { NEED_ARG(); a->out_path = next; }
-        else if (!strcmp(s, "--errors")) {
-            NEED_ARG();
-            if (!strcmp(next, "json")) a->errors_json = true;
-            else if (!strcmp(next, "text")) a->errors_json = false;
-            else return usage_error("--errors %s: expected text or json", next);
-        }
-        else if (!strcmp(s, "--trim-blocks")) a->cfg.trim_blocks = 1;
-        else if (!strcmp(s, "--lstrip-blocks")) a->cfg.lstrip_blocks = 1;
-        else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
-        else if (!strcmp(s, "--autoescape")) a->cfg.autoescape = 1;
-        else if (!strcmp(s, "--strict-providers")) a->cfg.strict_providers = 1;
-        else if (!strcmp(s, "--syntax")) {
-            NEED_ARG();
-            int k = sscanf(next, "%63s %63s %63s %63s %63s %63s", a->syntax[0], a->syntax[1], a->syntax[2], a->syntax[3],
-                           a->syntax[4], a->syntax[5]);
-            if (k != 6) return usage_error("--syntax '%s': expected six delimiters: BLOCK_START BLOCK_END VARIABLE_START VARIABLE_END COMMENT_START COMMENT_END", next);
-            a->cfg.block_start = a->syntax[0]; a->cfg.block_end = a->syntax[1];
-            a->cfg.variable_start = a->syntax[2]; a->cfg.variable_end = a->syntax[3];
-            a->cfg.comment_start = a->syntax[4]; a->cfg.comment_end = a->syntax[5];
-        }
-        else if (!strcmp(s, "--line-statement-prefix")) { NEED_ARG(); a->cfg.line_statement_prefix = next; }
-        else if (!strcmp(s, "--line-comment-prefix")) { NEED_ARG(); a->cfg.line_comment_prefix = next; }
-        else if (!strcmp(s, "--undefined")) {
-            NEED_ARG();
-            if (!strcmp(next, "default")) a->cfg.undefined = JINN_UNDEFINED_DEFAULT;
-            else if (!strcmp(next, "lenient")) a->cfg.undefined = JINN_UNDEFINED_LENIENT;
-            else if (!strcmp(next, "strict")) a->cfg.undefined = JINN_UNDEFINED_STRICT;
-            else return usage_error("--undefined %s: expected default, lenient or strict", next);
-        }
-        else if (!strcmp(s, "-I") || (!strncmp(s, "-I", 2) && s[2])) {
-            const char *dir = s[2] ? s + 2 : next;
-            if (!s[2]) NEED_ARG();
-            if (a->nincdirs == 32) return usage_error("%s", "too many -I directories (32 at most)");
-            a->incdirs[a->nincdirs++] = dir;
-        }
-        else if (!strcmp(s, "--limit")) {
-            NEED_ARG();
-            const char *eq = strchr(next, '=');
-            char *end;
-            errno = 0;
-            unsigned long long v = eq ? strtoull(eq + 1, &end, 10) : 0;
-            if (!eq || errno || *end || !eq[1] || eq[1] == '-')
-                return usage_error("--limit %s: expected NAME=NUMBER (see 'jinn limits')", next);
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
-            if (jinn_limits_set(&a->cfg.limits, name, v) != JINN_OK)
-                return usage_error("--limit: unknown limit '%s' (see 'jinn limits')", name);
-        }
-        else if (!strcmp(s, "--timeout")) {
-            NEED_ARG();
-            char *end;
-            errno = 0;
-            double secs = strtod(next, &end);
-            if (errno || *end || !(secs > 0) || secs > 86400 * 365)
-                return usage_error("--timeout %s: expected a positive number of seconds", next);
-            a->timeout = secs;
-        }
-        else if (!strcmp(s, "--profile")) {
-            NEED_ARG();
-            if (!strcmp(next, "jinja")) a->cfg.profile = JINN_PROFILE_JINJA;
-            else if (!strcmp(next, "jinjava")) a->cfg.profile = JINN_PROFILE_JINJAVA;
-            else return usage_error("--profile %s: expected jinja or jinjava", next);
-        }
-        else if (s[0] == '-' && s[1]) return usage_error("unknown option '%s'", s);
-        else if (!a->template_path) {
-            if (!strcmp(s, "-") && claim_stdin(a, "the template -")) return 2;
-            a->template_path = s;
-        }
-        else return usage_error("unexpected argument '%s' (one template at a time)", s);
-#undef NEED_ARG
-    }
-    if (!a->template_path) return usage_error("%s", "no template given");
+    a->cmd = cmd;
+    opt_engine_init(&a->eng);
+    int r = opt_parse(cmd, argc, argv, render_option, a);
+    if (r) return r;
+    if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
     if (a->providers && !strcmp(a->providers, "-") && claim_stdin(a, "--providers -")) return 2;
     if (a->customer && !a->providers)
-        return usage_error("%s", "--customer needs --providers (sqlite:DB, or JSON fixtures with a \"customers\" section)");
+        return opt_usage(cmd, "%s", "--customer needs --providers (sqlite:DB, or JSON fixtures with a \"customers\" section)");
     return 0;
 }
 
@@ -614,10 +427,10 @@ static int write_atomic(const char *path, const char *data, size_t len)
 
 /* ---- render and disasm ----------------------------------------------------------------------- */
 
-static int cmd_render(int argc, char **argv, bool disasm)
+static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool disasm)
 {
     render_args a;
-    int r = parse_render_args(argc, argv, &a);
+    int r = parse_render_args(cmd, argc, argv, &a);
     if (r) { free(a.ctx_parts.p); return r; }
     size_t len;
     char err[512];
@@ -629,7 +442,7 @@ static int cmd_render(int argc, char **argv, bool disasm)
         return 2;
     }
     const char *name = strcmp(a.template_path, "-") ? a.template_path : "<stdin>";
-    jinn_env *env = jinn_env_new(&a.cfg);
+    jinn_env *env = jinn_env_new(&a.eng.cfg);
     jinn_result res;
     jinn_template *t = NULL;
     jinn_context *ctx = NULL;
@@ -708,14 +521,14 @@ static int cmd_render(int argc, char **argv, bool disasm)
     }
     {
         arm_interrupt(a.timeout);
-        jinn_render_opts opts = {.context = ctx, .seed = a.seed, .interrupt = &g_interrupt, .customer_id = a.customer};
+        jinn_render_opts opts = {.context = ctx, .seed = a.eng.seed, .interrupt = &g_interrupt, .customer_id = a.customer};
         jinn_buf out = {0};
         jinn_status st = jinn_render(t, &opts, &out, &res);
         report_warnings(&a, name, res.warnings);
         if (st != JINN_OK) {
             /* the jinjava profile collects errors beside the output, as Jinjava does: print
              * the output it kept (stdout only; -o is never written from a failed render) */
-            if (a.cfg.profile == JINN_PROFILE_JINJAVA && out.len && !(a.out_path && strcmp(a.out_path, "-")))
+            if (a.eng.cfg.profile == JINN_PROFILE_JINJAVA && out.len && !(a.out_path && strcmp(a.out_path, "-")))
                 fwrite(out.data, 1, out.len, stdout);
             report_result(&a, &res);
             status = 1;
@@ -736,31 +549,34 @@ done:
     return status;
 }
 
-/* ---- the dispatcher -------------------------------------------------------------------------- */
+int cli_render(const cli_command *cmd, int argc, char **argv) { return render_or_disasm(cmd, argc, argv, false); }
+int cli_disasm(const cli_command *cmd, int argc, char **argv) { return render_or_disasm(cmd, argc, argv, true); }
 
-static int cmd_help(int argc, char **argv)
+/* jinn builtins [--json] [--profile P]: the builtin filters, tests, functions and methods */
+typedef struct {
+    const cli_command *cmd;
+    opt_engine eng;
+    bool json;
+} builtins_args;
+
+static int builtins_option(void *ctx, int id, const char *arg)
 {
-    if (argc == 0) { print_overview(stdout); return 0; }
-    const command_help *c = find_command(argv[0]);
-    if (!c) return usage_error("help: unknown command '%s'", argv[0]);
-    fputs(c->text, stdout);
-    return 0;
+    builtins_args *a = ctx;
+    if (id == OPT_JSON) { a->json = true; return 0; }
+    if (id == OPT_ARG) return opt_usage(a->cmd, "unexpected argument '%s'", arg);
+    return opt_engine_apply(&a->eng, a->cmd, id, arg);
 }
 
-static bool wants_help(int argc, char **argv)
+int cli_builtins(const cli_command *cmd, int argc, char **argv)
 {
-    return argc > 0 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
-}
-
-/* jinn builtins [--json]: the builtin filters, tests, functions and methods */
-static int cmd_builtins(int argc, char **argv)
-{
-    bool json = argc == 1 && !strcmp(argv[0], "--json");
-    if (argc > 1 || (argc == 1 && !json)) return usage_error("builtins: expected no argument or --json, not '%s'", argv[0]);
-    jinn_env *env = jinn_env_new(NULL);
+    builtins_args a = {.cmd = cmd};
+    opt_engine_init(&a.eng);
+    int r = opt_parse(cmd, argc, argv, builtins_option, &a);
+    if (r) return r;
+    jinn_env *env = jinn_env_new(&a.eng.cfg);
     jinn_buf out = {0};
     if (!env || jinn_builtins_json(env, &out) != JINN_OK) { fprintf(stderr, "jinn: out of memory\n"); return 1; }
-    if (json) {
+    if (a.json) {
         fwrite(out.data, 1, out.len, stdout);
     } else {
         /* a compact listing: "filters: a b c", from the same JSON */
@@ -783,49 +599,37 @@ static int cmd_builtins(int argc, char **argv)
 }
 
 /* jinn limits [--limit NAME=N]...: the limits a render runs with */
-static int cmd_limits(int argc, char **argv)
+static int limits_option(void *ctx, int id, const char *arg)
 {
-    render_args a;
-    memset(&a, 0, sizeof a);
-    jinn_config_init(&a.cfg);
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
-            const char *next = argv[++i], *eq = strchr(next, '=');
-            char name[64], *end;
-            if (!eq) return usage_error("--limit %s: expected NAME=NUMBER", next);
-            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
-            unsigned long long v = strtoull(eq + 1, &end, 10);
-            if (*end || !eq[1] || jinn_limits_set(&a.cfg.limits, name, v) != JINN_OK)
-                return usage_error("--limit %s: unknown limit or bad number", next);
-        } else {
-            return usage_error("limits: unexpected argument '%s'", argv[i]);
-        }
-    }
+    builtins_args *a = ctx;
+    if (id == OPT_ARG) return opt_usage(a->cmd, "unexpected argument '%s'", arg);
+    return opt_engine_apply(&a->eng, a->cmd, id, arg);
+}
+
+int cli_limits(const cli_command *cmd, int argc, char **argv)
+{
+    builtins_args a = {.cmd = cmd};
+    opt_engine_init(&a.eng);
+    int r = opt_parse(cmd, argc, argv, limits_option, &a);
+    if (r) return r;
     char text[2048];
-    jinn_limits_describe(&a.cfg.limits, text, sizeof text);
+    jinn_limits_describe(&a.eng.cfg.limits, text, sizeof text);
     fputs(text, stdout);
     return 0;
 }
 
+/* ---- the dispatcher -------------------------------------------------------------------------- */
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) { print_overview(stderr); return 2; }
-    const char *cmd = argv[1];
-    int n = argc - 2;
-    char **args = argv + 2;
-    if (find_command(cmd) && wants_help(n, args)) { fputs(find_command(cmd)->text, stdout); return 0; }
-    if (!strcmp(cmd, "render")) return cmd_render(n, args, false);
-    if (!strcmp(cmd, "disasm")) return cmd_render(n, args, true);
-    if (!strcmp(cmd, "test")) return cli_test(n, args);
-    if (!strcmp(cmd, "repl")) return cli_repl(n, args);
-    if (!strcmp(cmd, "check")) return cli_check(n, args);
-    if (!strcmp(cmd, "batch")) return cli_batch(n, args);
-    if (!strcmp(cmd, "limits")) return cmd_limits(n, args);
-    if (!strcmp(cmd, "builtins")) return cmd_builtins(n, args);
-    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-        printf("jinn %s\n", JINN_VERSION);
-        return 0;
+    if (argc < 2) { cli_print_help(stderr, NULL); return 2; }
+    const char *name = argv[1];
+    if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
+    if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
+    const cli_command *cmd = cli_find_command(name);
+    if (!cmd) {
+        fprintf(stderr, "jinn: unknown command '%s'\n(run 'jinn help' for usage)\n", name);
+        return 2;
     }
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return cmd_help(n, args);
-    return usage_error("unknown command '%s'", cmd);
+    return cmd->run(cmd, argc - 2, argv + 2);
 }

@@ -42,6 +42,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "options.h"
 
 /* Ctrl-C: cancels the input being typed, or stops a render through the engine's interrupt
  * flag (renders get a pointer to it). A program-level flag: the library keeps no state. */
@@ -54,6 +55,8 @@ static void on_sigint(int sig) { (void)sig; interrupted = 1; }
 
 typedef struct {
     jinn_config cfg;
+    opt_engine eng;   /* the command line's engine options (cfg starts as eng.cfg) */
+    const cli_command *cmd;
     jinn_env *env;
     json_t *ctx;      /* the context from --context and -D: a JSON object */
     json_t *vars;     /* the variables after the last input (context + exports), for .vars,
@@ -1127,83 +1130,61 @@ static char *read_line(repl *R, bool *cancelled)
  * jinn repl [options]
  * ====================================================================================== */
 
-static int usage(const char *fmt, const char *arg)
+static int repl_option(void *ctx, int id, const char *arg)
 {
-    fprintf(stderr, "jinn repl: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(run 'jinn help repl' for usage)\n");
-    return 2;
+    repl *R = ctx;
+    const cli_command *cmd = R->cmd;
+    switch (id) {
+    case OPT_CONTEXT: {
+        json_error_t err;
+        json_t *j = !strcmp(arg, "-") ? json_loadf(stdin, 0, &err) : json_load_file(arg, 0, &err);
+        if (!j) return opt_usage(cmd, "--context %s: cannot read it as JSON", arg);
+        if (!json_is_object(j)) { json_decref(j); return opt_usage(cmd, "--context %s: the file must hold a JSON object", arg); }
+        json_object_update(R->ctx, j);
+        json_decref(j);
+        return 0;
+    }
+    case OPT_DEFINE: {
+        const char *eq = strchr(arg, '=');
+        if (!eq || eq == arg || (eq[-1] == ':' && eq - 1 == arg)) return opt_usage(cmd, "-D %s: expected name=value or name:=json", arg);
+        bool json = eq[-1] == ':';
+        char *name = strndup(arg, (size_t)((json ? eq - 1 : eq) - arg));
+        json_t *v = json ? json_loads(eq + 1, JSON_DECODE_ANY, NULL) : json_string(eq + 1);
+        if (!v) { free(name); return opt_usage(cmd, "-D %s: not valid JSON", arg); }
+        json_object_set_new(R->ctx, name, v);
+        free(name);
+        return 0;
+    }
+    case OPT_PROVIDERS: {
+        size_t len;
+        char *text = cli_read_file(arg, &len);
+        if (!text) return 2;
+        free(R->prov_text);
+        free(R->prov_path);
+        R->prov_text = text;
+        R->prov_len = len;
+        R->prov_path = strdup(arg);
+        return 0;
+    }
+    case OPT_ARG: return opt_usage(cmd, "unexpected argument '%s'", arg);
+    }
+    return opt_engine_apply(&R->eng, cmd, id, arg);
 }
 
 static int parse_args(repl *R, int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_ARG() do { if (!next) return usage("%s needs an argument", s); i++; } while (0)
-        if (!strcmp(s, "--context")) {
-            NEED_ARG();
-            json_error_t err;
-            json_t *j = !strcmp(next, "-") ? json_loadf(stdin, 0, &err) : json_load_file(next, 0, &err);
-            if (!j) return usage("--context %s: cannot read it as JSON", next);
-            if (!json_is_object(j)) { json_decref(j); return usage("--context %s: the file must hold a JSON object", next); }
-            json_object_update(R->ctx, j);
-            json_decref(j);
-        } else if (!strcmp(s, "-D") || (!strncmp(s, "-D", 2) && s[2])) {
-            const char *def = s[2] ? s + 2 : next;
-            if (!s[2]) NEED_ARG();
-            const char *eq = strchr(def, '=');
-            if (!eq || eq == def || (eq[-1] == ':' && eq - 1 == def)) return usage("-D %s: expected name=value or name:=json", def);
-            bool json = eq[-1] == ':';
-            char *name = strndup(def, (size_t)((json ? eq - 1 : eq) - def));
-            json_t *v = json ? json_loads(eq + 1, JSON_DECODE_ANY, NULL) : json_string(eq + 1);
-            if (!v) { free(name); return usage("-D %s: not valid JSON", def); }
-            json_object_set_new(R->ctx, name, v);
-            free(name);
-        } else if (!strcmp(s, "--providers")) {
-            NEED_ARG();
-            size_t len;
-            char *text = cli_read_file(next, &len);
-            if (!text) return 2;
-            R->prov_text = text;
-            R->prov_len = len;
-            R->prov_path = strdup(next);
-        } else if (!strcmp(s, "--seed")) {
-            NEED_ARG();
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(next, &end, 10);
-            if (errno || *end || !*next || next[0] == '-') return usage("--seed %s: expected a non-negative integer", next);
-            R->seed = v;
-        } else if (!strcmp(s, "--profile")) {
-            NEED_ARG();
-            if (!strcmp(next, "jinja")) R->cfg.profile = JINN_PROFILE_JINJA;
-            else if (!strcmp(next, "jinjava")) R->cfg.profile = JINN_PROFILE_JINJAVA;
-            else return usage("--profile %s: expected jinja or jinjava", next);
-        } else if (!strcmp(s, "--trim-blocks")) R->cfg.trim_blocks = 1;
-        else if (!strcmp(s, "--lstrip-blocks")) R->cfg.lstrip_blocks = 1;
-        else if (!strcmp(s, "--keep-trailing-newline")) R->cfg.keep_trailing_newline = 1;
-        else if (!strcmp(s, "--autoescape")) R->cfg.autoescape = 1;
-        else if (!strcmp(s, "--strict-providers")) R->cfg.strict_providers = 1;
-        else if (!strcmp(s, "--limit")) {
-            NEED_ARG();
-            const char *eq = strchr(next, '=');
-            char name[64], *end;
-            unsigned long long v = eq ? strtoull(eq + 1, &end, 10) : 0;
-            if (!eq || !eq[1] || *end) return usage("--limit %s: expected NAME=NUMBER (see 'jinn limits')", next);
-            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
-            if (jinn_limits_set(&R->cfg.limits, name, v) != JINN_OK) return usage("--limit: unknown limit '%s'", name);
-        }
-        else if (s[0] == '-') return usage("unknown option '%s'", s);
-        else return usage("unexpected argument '%s'", s);
-#undef NEED_ARG
-    }
-    return 0;
+    opt_engine_init(&R->eng);
+    int r = opt_parse(R->cmd, argc, argv, repl_option, R);
+    R->cfg = R->eng.cfg;
+    R->seed = R->eng.seed;
+    return r;
 }
 
-int cli_repl(int argc, char **argv)
+int cli_repl(const cli_command *cmd, int argc, char **argv)
 {
     repl R;
     memset(&R, 0, sizeof R);
+    R.cmd = cmd;
     jinn_config_init(&R.cfg);
     R.ctx = json_object();
     R.vars = json_object();

@@ -21,6 +21,9 @@ expect() {
 }
 
 printf 'Hello {{ name }}!' > "$T/hello.jinja"
+printf 'Hi {{ name }}' > "$T/hello2.jinja"
+printf '{"name": "Bob"}' > "$T/bob.json"
+printf '{{ nope }}' > "$T/nope.jinja"
 printf '{"name": "World", "n": 1}' > "$T/a.json"
 printf '{"n": 2}' > "$T/b.json"
 printf '{{ n }}' > "$T/n.jinja"
@@ -68,7 +71,7 @@ out=$("$JINN" builtins --json | python3 -c "import json,sys; print(' '.join(m['n
 if [ "$out" = "campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer.jinja" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins --json modules: $out"; fi
 out=$("$JINN" builtins | tail -n 1)
 if [ "$out" = "modules (3): campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer.jinja" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins modules: $out"; fi
-expect 2 "" "builtins: expected no argument or --json" -- builtins --yaml
+expect 2 "" "builtins: unknown option '--yaml'" -- builtins --yaml
 out=$("$JINN" limits --limit fuel=42)
 if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
 expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
@@ -84,5 +87,21 @@ expect 0 "hi" "" -- render "$T/sib/main.jinja"
 expect 0 "" "0 errors, 0 warnings" -- check "$T/sib/main.jinja"
 printf '{%% include "nope.jinja" %%}' > "$T/sib/missing.jinja"
 expect 1 "" "missing.jinja:1:12: template 'nope.jinja' not found" -- check "$T/sib/missing.jinja"
+
+# ---- one option parser for every command; help, man page and completion from the command table
+expect 0 "Hi Bob" "" -- render "$T/hello2.jinja" --context="$T/bob.json"
+expect 0 "Hi Bob" "" -- render "$T/hello2.jinja" -Dname=Bob
+expect 2 "" "--seed needs an argument" -- render "$T/hello2.jinja" --seed
+expect 2 "" "-D needs an argument" -- repl -D
+expect 2 "" "unknown option '--bogus'" -- check --bogus x.jinja
+expect 1 "" "'nope' is undefined" -- render "$T/nope.jinja" --undefined=strict
+expect 2 "" "--undefined maybe: expected default, lenient or strict" -- check --undefined maybe "$T/nope.jinja"
+# the man page's generated part and the bash completion are what the command table makes
+man_gen=$(sed -n '/^\.\\" BEGIN GENERATED/,/^\.\\" END GENERATED/p' docs/jinn.1)
+check "docs/jinn.1 in step with the command table (make gen)" "$man_gen" "$("$JINN" help --man)"
+check "completion/jinn.bash in step with the command table (make gen)" "$(cat completion/jinn.bash)" "$("$JINN" help --bash-completion)"
+for c in $("$JINN" help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
+    check "jinn help lists $c, and it has a help" "$("$JINN" help "$c" | head -c 11)" "usage: jinn"
+done
 
 finish
