@@ -29,6 +29,8 @@
  * no prompts, so a script can be piped in and the output compared (tests/repl/).
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -57,6 +59,7 @@ typedef struct {
     jinn_config cfg;
     opt_engine eng;   /* the command line's engine options (cfg starts as eng.cfg) */
     const cli_command *cmd;
+    json_t *builtins; /* jinn_builtins_json of env, for completion (read on first use) */
     jinn_env *env;
     json_t *ctx;      /* the context from --context and -D: a JSON object */
     json_t *vars;     /* the variables after the last input (context + exports), for .vars,
@@ -550,6 +553,8 @@ static bool install_provider(repl *R, const char *text, size_t len, const char *
 
 static bool new_env(repl *R)
 {
+    json_decref(R->builtins); /* the profile may have changed what there is */
+    R->builtins = NULL;
     jinn_env *env = jinn_env_new(&R->cfg);
     if (!env) { report(R, "jinn: out of memory"); return false; }
     if (R->env) jinn_env_free(R->env);
@@ -973,18 +978,19 @@ static char *prompt_fn(EditLine *el)
     return (char *)((repl *)p)->prompt;
 }
 
-/* Names hard-coded from the tables in stdlib/ (the CLI sees only the public API). */
-static const char *const filter_names[] = {
-    "abs", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first", "float", "format",
-    "int", "join", "last", "length", "list", "lower", "map", "max", "min", "random", "reject",
-    "rejectattr", "replace", "round", "safe", "select", "selectattr", "sort", "string", "sum", "title",
-    "tojson", "trim", "unique", "upper", NULL};
-static const char *const test_names[] = {
-    "boolean", "callable", "defined", "divisibleby", "eq", "equalto", "escaped", "even", "false", "filter",
-    "float", "ge", "greaterthan", "gt", "in", "integer", "iterable", "le", "lessthan", "lower", "lt",
-    "mapping", "ne", "none", "number", "odd", "sameas", "sequence", "string", "test", "true", "undefined",
-    "upper", NULL};
-static const char *const global_names[] = {"range", "dict", "namespace", "true", "false", "none", NULL};
+/* The builtins' names come from the environment's registry (jinn_builtins_json: every filter,
+ * test, function and method, and the stdlib modules), read once when completion starts. */
+static const char *const keywords[] = {"true", "false", "none", "and", "or", "not", "in", "is", "if", "else", NULL};
+
+static json_t *builtins_of(repl *R)
+{
+    if (!R->builtins) {
+        jinn_buf out = {0};
+        if (R->env && jinn_builtins_json(R->env, &out) == JINN_OK) R->builtins = json_loadb(out.data, out.len, 0, NULL);
+        jinn_buf_free(R->env, &out);
+    }
+    return R->builtins;
+}
 
 typedef struct { const char **v; size_t n, cap; } names;
 
@@ -1002,6 +1008,52 @@ static void add_name(names *m, const char *s, const char *prefix, size_t plen)
     m->v[m->n++] = s;
 }
 
+/* every "name" of the array key (or, for "methods", of its dict, list and str arrays) */
+static void add_builtins(names *m, json_t *bi, const char *key, const char *word, size_t wlen)
+{
+    json_t *arr = json_object_get(bi, key);
+    if (json_is_object(arr)) {
+        const char *k;
+        json_t *sub;
+        json_object_foreach(arr, k, sub) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(sub, i, x) add_name(m, json_string_value(json_object_get(x, "name")), word, wlen);
+        }
+        return;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) add_name(m, json_string_value(json_object_get(x, "name")), word, wlen);
+}
+
+/* file names (and folders, with a slash) that start with word: for .render, .load, .providers */
+static void add_files(names *m, const char *word, size_t wlen, cli_buf *store)
+{
+    const char *slash = strrchr(word, '/');
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - word + 1) : 1, slash ? word : ".");
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    size_t offs[512];
+    int n = 0;
+    while ((e = readdir(d)) && n < 512) {
+        if (e->d_name[0] == '.' && (!slash ? wlen == 0 || word[0] != '.' : slash[1] != '.')) continue;
+        char full[1400];
+        snprintf(full, sizeof full, "%s%s", slash ? dir : "", e->d_name);
+        struct stat st;
+        bool isdir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+        if (strncmp(full, word, wlen)) continue;
+        offs[n++] = store->len;
+        cli_puts(store, full);
+        if (isdir) cli_puts(store, "/");
+        cli_put(store, "", 1); /* keep the NUL: names point into store */
+    }
+    closedir(d);
+    for (int i = 0; i < n; i++) add_name(m, store->p + offs[i], word, wlen);
+}
+
 static unsigned char complete(EditLine *el, int ch)
 {
     (void)ch;
@@ -1009,13 +1061,33 @@ static unsigned char complete(EditLine *el, int ch)
     el_get(el, EL_CLIENTDATA, &p);
     repl *R = p;
     const LineInfo *li = el_line(el);
-    const char *start = li->cursor;
-    while (start > li->buffer && (isalnum((unsigned char)start[-1]) || start[-1] == '_')) start--;
-    bool dot = start == li->buffer + 1 && li->buffer[0] == '.';
-    if (dot) start--;
-    size_t wlen = (size_t)(li->cursor - start);
-    char *word = strndup(start, wlen);
+    json_t *bi = builtins_of(R);
     names m = {0};
+    cli_buf files = {0};
+    char *word;
+    size_t wlen;
+    bool dot = false;
+    const char *start = li->cursor;
+    /* .render FILE, .load FILE, .providers FILE: a file name */
+    static const char *const file_commands[] = {".render ", ".load ", ".providers ", NULL};
+    int fc = -1;
+    for (int i = 0; file_commands[i] && fc < 0; i++)
+        if (!strncmp(li->buffer, file_commands[i], strlen(file_commands[i]))) fc = i;
+    if (fc >= 0 && li->cursor >= li->buffer + strlen(file_commands[fc])) {
+        while (start > li->buffer && start[-1] != ' ') start--;
+        wlen = (size_t)(li->cursor - start);
+        word = strndup(start, wlen);
+        add_files(&m, word, wlen, &files);
+        /* add_name keeps pointers: store may have moved while growing, so add again */
+        m.n = 0;
+        for (size_t off = 0; off < files.len; off += strlen(files.p + off) + 1) add_name(&m, files.p + off, word, wlen);
+        goto done_names;
+    }
+    while (start > li->buffer && (isalnum((unsigned char)start[-1]) || start[-1] == '_')) start--;
+    dot = start == li->buffer + 1 && li->buffer[0] == '.';
+    if (dot) start--;
+    wlen = (size_t)(li->cursor - start);
+    word = strndup(start, wlen);
     /* what comes before the word decides what it can be */
     const char *q = start;
     while (q > li->buffer && (q[-1] == ' ' || q[-1] == '\t')) q--;
@@ -1028,19 +1100,28 @@ static unsigned char complete(EditLine *el, int ch)
         while (r > li->buffer && r[-1] == ' ') r--;
         after_is = r - li->buffer >= 2 && !strncmp(r - 2, "is", 2);
     }
+    bool attr = !dot && start > li->buffer && start[-1] == '.' && start - 1 > li->buffer &&
+                (isalnum((unsigned char)start[-2]) || start[-2] == '_' || start[-2] == ')' || start[-2] == ']' ||
+                 start[-2] == '"' || start[-2] == '\'');
     if (dot) {
         for (int i = 0; dot_commands[i]; i++) add_name(&m, dot_commands[i], word, wlen);
     } else if (wend > li->buffer && wend[-1] == '|') {
-        for (int i = 0; filter_names[i]; i++) add_name(&m, filter_names[i], word, wlen);
+        add_builtins(&m, bi, "filters", word, wlen);
     } else if (after_is) {
-        for (int i = 0; test_names[i]; i++) add_name(&m, test_names[i], word, wlen);
+        add_builtins(&m, bi, "tests", word, wlen);
+    } else if (attr) {
+        add_builtins(&m, bi, "methods", word, wlen);
+    } else if (wend > li->buffer && (wend[-1] == '"' || wend[-1] == '\'') && strstr(li->buffer, "import")) {
+        add_builtins(&m, bi, "modules", word, wlen);
     } else {
         const char *k;
         json_t *v;
         json_object_foreach(R->vars, k, v) add_name(&m, k, word, wlen);
         json_object_foreach(R->macros, k, v) if (is_ident(k)) add_name(&m, k, word, wlen);
-        for (int i = 0; global_names[i]; i++) add_name(&m, global_names[i], word, wlen);
+        add_builtins(&m, bi, "functions", word, wlen);
+        for (int i = 0; keywords[i]; i++) add_name(&m, keywords[i], word, wlen);
     }
+done_names:;
     unsigned char ret = CC_ERROR;
     if (m.n) {
         size_t common = strlen(m.v[0]);
@@ -1065,6 +1146,7 @@ static unsigned char complete(EditLine *el, int ch)
     }
     free(m.v);
     free(word);
+    free(files.p);
     return ret;
 }
 
@@ -1252,6 +1334,7 @@ done:
     free(R.hist_out.p);
     free(R.prov_text);
     free(R.prov_path);
+    json_decref(R.builtins);
     free(R.customer);
     fflush(stdout);
     return status;

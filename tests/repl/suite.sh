@@ -131,6 +131,23 @@ else
     step "Tab completes a filter" "'ab'|upper"
     tm send-keys -t repl Enter
     prompt "jinn>"
+    # completion comes from the registry: every filter, test and method, and file names
+    tm send-keys -t repl "'ab'|wordw" Tab
+    step "Tab completes any filter of the registry" "'ab'|wordwrap"
+    tm send-keys -t repl C-c
+    prompt "jinn>"
+    tm send-keys -t repl "3 is divisib" Tab
+    step "Tab completes a test" "3 is divisibleby"
+    tm send-keys -t repl C-c
+    prompt "jinn>"
+    tm send-keys -t repl "'ab'.startsw" Tab
+    step "Tab completes a method" "'ab'.startswith"
+    tm send-keys -t repl C-c
+    prompt "jinn>"
+    tm send-keys -t repl ".render tests/repl/da" Tab
+    step "Tab completes a file name after .render" ".render tests/repl/data/"
+    tm send-keys -t repl C-c
+    prompt "jinn>"
     tm send-keys -t repl C-d
     step "Ctrl-D exits" "REPL-EXITED"
     screen=$(tm capture-pane -p -t repl -S -100)
