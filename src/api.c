@@ -169,16 +169,28 @@ jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *use
 static char *dupstr(jrt *R, const char *s, size_t n)
 {
     char *p = R->alloc(R->alloc_user, NULL, 0, n + 1);
-    if (p) { memcpy(p, s, n); p[n] = 0; }
+    if (p) { if (n) memcpy(p, s, n); p[n] = 0; }
     return p;
+}
+
+/* What a jinn_result holds when its strings could not be allocated: never NULL after an error.
+ * These are not the allocator's, and jinn_result_clear knows them. */
+static char reserved_message[] = "out of memory (the error's own message could not be kept)\n";
+static char reserved_text[] = "out of memory";
+static char reserved_name[] = "<jinn>";
+
+static void release(jrt *R, char *s)
+{
+    if (s && s != reserved_message && s != reserved_text && s != reserved_name)
+        R->alloc(R->alloc_user, s, strlen(s) + 1, 0);
 }
 
 static void result_clear_fields(jrt *R, jinn_result *res)
 {
-    if (res->message) R->alloc(R->alloc_user, res->message, strlen(res->message) + 1, 0);
-    if (res->text) R->alloc(R->alloc_user, res->text, strlen(res->text) + 1, 0);
-    if (res->name) R->alloc(R->alloc_user, res->name, strlen(res->name) + 1, 0);
-    if (res->warnings) R->alloc(R->alloc_user, res->warnings, strlen(res->warnings) + 1, 0);
+    release(R, res->message);
+    release(R, res->text);
+    release(R, res->name);
+    release(R, res->warnings);
     memset(res, 0, sizeof *res);
 }
 
@@ -209,6 +221,9 @@ static void set_error(jrt *R, jinn_result *res, jinn_error_kind kind, const char
         res->message = dupstr(R, b.p ? b.p : "", b.len);
         buf_free(R, &b);
     }
+    if (!res->message || !*res->message) { release(R, res->message); res->message = reserved_message; }
+    if (!res->text) res->text = reserved_text;
+    if (!res->name) res->name = reserved_name;
 }
 
 static void set_warnings(jrt *R, jinn_result *res, jrt *from)
@@ -242,19 +257,24 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     diags D;
     template *T = NULL;
     E->R.err_kind = JINN_ERR_NONE;
+    E->R.oom = false;
     /* the template itself is the first link of any include chain */
     bool pushed = E->nloading < (int)(sizeof E->loading / sizeof E->loading[0]);
     if (pushed) E->loading[E->nloading++] = name;
     bool ok = comp_template(&E->R, E, name, src ? src : "", len, &T, &D, 0);
     if (pushed) E->nloading--;
     if (!ok) {
-        if (D.count) set_error(&E->R, res, D.kind, name, src, len, D.pos, D.text.p, D.text.len, D.out.p);
+        if (D.count && D.text.len)
+            set_error(&E->R, res, D.kind, name, src, len, D.pos, D.text.p, D.text.len, D.out.p);
+        else
+            set_error(&E->R, res, E->R.err_kind ? E->R.err_kind : JINN_ERR_LIMIT, name, NULL, 0, 0,
+                      E->R.err_msg.len ? E->R.err_msg.p : "out of memory", E->R.err_msg.len ? E->R.err_msg.len : 13, NULL);
         if (res) res->incomplete = D.incomplete;
-        else set_error(&E->R, res, E->R.err_kind ? E->R.err_kind : JINN_ERR_LIMIT, name, NULL, 0, 0,
-                       E->R.err_msg.p ? E->R.err_msg.p : "out of memory", E->R.err_msg.p ? E->R.err_msg.len : 13, NULL);
         diag_free(&D);
         E->R.err_kind = JINN_ERR_NONE;
-        return JINN_ERROR;
+        bool oom = E->R.oom;
+        E->R.oom = false;
+        return oom ? JINN_NOMEM : JINN_ERROR;
     }
     diag_free(&D);
     *out = T;
@@ -325,12 +345,19 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
         v = v_err();
     }
     if (v.t == JV_ERROR) {
-        set_error(R, res, R->err_kind, "context", NULL, 0, 0, R->err_msg.p, R->err_msg.len, NULL);
+        set_error(R, res, R->err_kind, "context", NULL, 0, 0, R->err_msg.len ? R->err_msg.p : "out of memory",
+                  R->err_msg.len ? R->err_msg.len : 13, NULL);
+        bool oom = R->oom;
         rt_fini(R);
-        return JINN_ERROR;
+        return oom ? JINN_NOMEM : JINN_ERROR;
     }
     jinn_context *c = rt_alloc(R, NULL, 0, sizeof *c);
-    if (!c) { val_drop(R, v); rt_fini(R); return JINN_NOMEM; }
+    if (!c) {
+        val_drop(R, v);
+        set_error(R, res, JINN_ERR_LIMIT, "context", NULL, 0, 0, "out of memory", 13, NULL);
+        rt_fini(R);
+        return JINN_NOMEM;
+    }
     val_make_immortal(v);
     c->E = E;
     c->vars = v;
@@ -398,13 +425,15 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         out->cap = b.cap;
         if (b.p) b.p[0] = 0;
     }
+    R.mem_limit = 0; /* the result's strings are not the render's: a memory limit error keeps its message */
     set_warnings(&R, res, &R);
     jinn_status st = JINN_OK;
     if (!ok) {
         if (!et) et = t;
-        set_error(&R, res, R.err_kind ? R.err_kind : JINN_ERR_TYPE, et->name, et->src, et->srclen, pos,
-                  R.err_msg.p ? R.err_msg.p : "error", R.err_msg.p ? R.err_msg.len : 5, NULL);
-        st = JINN_ERROR;
+        const char *msg = R.err_msg.len ? R.err_msg.p : R.oom ? "out of memory" : "the render failed (its message was lost)";
+        set_error(&R, res, R.err_kind ? R.err_kind : JINN_ERR_LIMIT, et->name, et->src, et->srclen, pos, msg,
+                  R.err_msg.len ? R.err_msg.len : strlen(msg), NULL);
+        st = R.oom ? JINN_NOMEM : JINN_ERROR;
     }
     rt_fini(&R);
     return st;

@@ -72,6 +72,7 @@ typedef struct comp {
     struct { int name; uint32_t pos; } *calls;   /* check: calls of names that are not local */
     int ncalls, capcalls;
     int failed;
+    instr scratch;           /* where writes to an instruction that could not be emitted go */
 } comp;
 
 static const struct { const char *name, *operands; int pops, pushes; } op_info[] = {
@@ -167,10 +168,12 @@ static int emit(comp *c, int op, int32_t a, int b, int cc, uint32_t pos)
     return emitd(c, op, a, b, cc, pos, op_info[op].pushes - op_info[op].pops);
 }
 
-static void patch_here(comp *c, int at)
-{
-    if (at >= 0) c->u->code[at].a = c->u->ncode;
-}
+/* The instruction emit returned pc for, to fill in its operands later. emit returns -1 when it
+ * could not allocate (the compile has failed and nothing it makes is kept): the write then
+ * goes to a scratch instruction instead of before the code array. */
+static instr *at(comp *c, int pc) { return pc >= 0 ? &c->u->code[pc] : &c->scratch; }
+
+static void patch_here(comp *c, int pc) { at(c, pc)->a = c->u->ncode; }
 
 static int add_const(comp *c, value v)
 {
@@ -776,8 +779,8 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     c->loops--;
     emit(c, OP_FOR_END, 0, 0, 0, n->pos);
     int nslots = c->u->nslots - first_slot;
-    c->u->code[clear].a = first_slot;
-    c->u->code[clear].b = (uint16_t)nslots;
+    at(c, clear)->a = first_slot;
+    at(c, clear)->b = (uint16_t)nslots;
     pop_scope(c);
     if (n->d && !jinjava_else) {
         emit(c, OP_NOT, 0, 0, 0, n->pos);
@@ -899,8 +902,8 @@ static void compile_insert(comp *c, node *n)
     const char *rn = result_names[n->op];
     emit(c, OP_STORE, declare(c, rn, (uint32_t)strlen(rn)), 0, 0, n->pos);
     body(c, n->b);
-    c->u->code[clear].a = first_slot;
-    c->u->code[clear].b = (uint16_t)(c->u->nslots - first_slot);
+    at(c, clear)->a = first_slot;
+    at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
     pop_scope(c);
 }
 
@@ -1058,8 +1061,8 @@ static void stmt(comp *c, node *n)
         for (node *a = n->b->head; a && m < 256; a = a->next) as[m++] = a;
         for (int i = m - 1; i >= 0; i--) store_targets(c, as[i]->a);
         body(c, n->a);
-        c->u->code[clear].a = first_slot;
-        c->u->code[clear].b = (uint16_t)(c->u->nslots - first_slot);
+        at(c, clear)->a = first_slot;
+        at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
         pop_scope(c);
         break;
     }
@@ -1363,7 +1366,9 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             c.root = &s;
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
-            for (int i = 0; i < c.nlate; i++) {
+            /* a failed compile keeps nothing: its late names may point at instructions that
+             * were never emitted */
+            for (int i = 0; i < c.nlate && !c.failed; i++) {
                 instr *in = &T->units[c.late[i].unit].code[c.late[i].pc];
                 jstr *nm = T->names[in->b];
                 int rs = scope_find_local(c.root, nm->s, (uint32_t)nm->len);

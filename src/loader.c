@@ -42,12 +42,13 @@ static char *dup_mem(jrt *R, const char *s, size_t n)
 jinn_status jinn_env_add_search_path(jinn_env *E, const char *dir)
 {
     if (!E || !dir || !*dir) return JINN_USAGE;
+    /* the copy first: the array's size must always be npaths entries (freed with that size) */
+    char *copy = dup_mem(&E->R, dir, strlen(dir));
+    if (!copy) return JINN_NOMEM;
     char **p = rt_alloc(&E->R, E->paths, (size_t)E->npaths * sizeof(char *), (size_t)(E->npaths + 1) * sizeof(char *));
-    if (!p) return JINN_NOMEM;
+    if (!p) { rt_alloc(&E->R, copy, strlen(dir) + 1, 0); return JINN_NOMEM; }
     E->paths = p;
-    E->paths[E->npaths] = dup_mem(&E->R, dir, strlen(dir));
-    if (!E->paths[E->npaths]) return JINN_NOMEM;
-    E->npaths++;
+    E->paths[E->npaths++] = copy;
     return JINN_OK;
 }
 

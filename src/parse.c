@@ -67,6 +67,7 @@ static node *const_node(pctx *P, uint32_t pos, value v)
 {
     node *n = ast_node(P, N_CONST, pos);
     if (v.t == JV_ERROR) { P->failed = 1; return n; }
+    if (n == P->oom) { val_drop(P->R, v); return n; } /* the parse has failed: keep nothing */
     n->v = v;
     if (v_heap(v)) { n->e = P->consts; P->consts = n; }
     return n;
@@ -225,7 +226,8 @@ node *ast_string_raw(pctx *P, token t) { return const_node(P, t.pos, v_str(P->R,
 node *ast_string_cat(pctx *P, node *a, token t)
 {
     value b = decode_string(P, t);
-    if (b.t == JV_ERROR || a->v.t != JV_STR) return a;
+    if (b.t == JV_ERROR) return a;
+    if (a->v.t != JV_STR) { val_drop(P->R, b); return a; }
     value c = str_concat(P->R, v_sp(a->v), v_sl(a->v), v_sp(b), v_sl(b));
     val_drop(P->R, b);
     if (c.t == JV_ERROR) { P->failed = 1; return a; }

@@ -26,6 +26,7 @@ void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
     }
     void *q = R->alloc(R->alloc_user, p, old, n);
     if (n && !q) {
+        R->oom = true;
         if (!R->err_kind) {
             R->err_kind = JINN_ERR_LIMIT;
             R->err_msg.len = 0;
@@ -154,10 +155,14 @@ bool rt_error(jrt *R, jinn_error_kind kind, const char *fmt, ...)
     if (R->err_kind) return false; /* keep the first error */
     R->err_kind = kind;
     R->err_msg.len = 0;
+    /* the message must survive the limit it reports: memory_bytes does not apply to it */
+    size_t limit = R->mem_limit;
+    R->mem_limit = 0;
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(R, &R->err_msg, fmt, ap);
     va_end(ap);
+    R->mem_limit = limit;
     return false;
 }
 

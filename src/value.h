@@ -168,6 +168,7 @@ struct jrt {
     /* the error being raised (kind 0 = none) */
     jinn_error_kind err_kind;
     jbuf err_msg;
+    bool oom;       /* the allocator failed: the API answers JINN_NOMEM */
     /* warnings (newline separated) */
     jbuf warnings;
     int nwarnings;
