@@ -162,6 +162,9 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             else if (!strncmp(line, "customer=", 9)) snprintf(customer, sizeof customer, "%s", line + 9);
             else if (!strcmp(line, "undefined=strict")) cfg.undefined = JINN_UNDEFINED_STRICT;
             else if (!strcmp(line, "undefined=lenient")) cfg.undefined = JINN_UNDEFINED_LENIENT;
+            else if (!strcmp(line, "undefined=chainable")) cfg.undefined = JINN_UNDEFINED_CHAINABLE;
+            else if (!strcmp(line, "undefined=debug")) cfg.undefined = JINN_UNDEFINED_DEBUG;
+            else if (!strcmp(line, "undefined=default")) cfg.undefined = JINN_UNDEFINED_DEFAULT;
             else if (!strcmp(line, "profile=jinja")) cfg.profile = JINN_PROFILE_JINJA;
             else if (!strncmp(line, "name=", 5)) snprintf(name, sizeof name, "%s", line + 5);
             else if (!strncmp(line, "limit.", 6) && strchr(line, '=')) {

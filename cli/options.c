@@ -119,7 +119,9 @@ int opt_engine_apply(opt_engine *e, const cli_command *cmd, int id, const char *
         if (!strcmp(arg, "default")) cfg->undefined = JINN_UNDEFINED_DEFAULT;
         else if (!strcmp(arg, "lenient")) cfg->undefined = JINN_UNDEFINED_LENIENT;
         else if (!strcmp(arg, "strict")) cfg->undefined = JINN_UNDEFINED_STRICT;
-        else return opt_usage(cmd, "--undefined %s: expected default, lenient or strict", arg);
+        else if (!strcmp(arg, "chainable")) cfg->undefined = JINN_UNDEFINED_CHAINABLE;
+        else if (!strcmp(arg, "debug")) cfg->undefined = JINN_UNDEFINED_DEBUG;
+        else return opt_usage(cmd, "--undefined %s: expected default, chainable, debug, strict or lenient", arg);
         return 0;
     case OPT_LIMIT: {
         const char *eq = strchr(arg, '=');

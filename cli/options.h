@@ -31,7 +31,7 @@
     X(KEEP_TRAILING_NEWLINE, "--keep-trailing-newline", 0, NULL, NULL, "keep the template's final newline")     \
     X(AUTOESCAPE, "--autoescape", 0, NULL, NULL, "HTML-escape what {{ }} prints")                               \
     X(PROFILE, "--profile", 0, "jinja|jinjava", "jinja jinjava", "the dialect: printing, truthiness, operators (default jinja)") \
-    X(UNDEFINED, "--undefined", 0, "MODE", "default lenient strict", "undefined values: default, lenient (chainable) or strict") \
+    X(UNDEFINED, "--undefined", 0, "MODE", "default chainable debug strict lenient", "undefined values as Jinja2's: default, chainable, debug or strict (lenient: chainable)") \
     X(LIMIT, "--limit", 0, "NAME=N", NULL, "change a limit (repeatable; see 'jinn limits')")                    \
     X(SYNTAX, "--syntax", 0, "\"BS BE VS VE CS CE\"", NULL, "other delimiters, e.g. \"<% %> ${ } <%# %>\"")      \
     X(LINE_STATEMENT_PREFIX, "--line-statement-prefix", 0, "P", NULL, "line statements: P for ... on a line of its own") \

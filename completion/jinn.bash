@@ -19,7 +19,7 @@ _jinn()
         --customer) COMPREPLY=(); return ;;
         --seed) COMPREPLY=(); return ;;
         --profile) COMPREPLY=($(compgen -W "jinja jinjava" -- "$cur")); return ;;
-        --undefined) COMPREPLY=($(compgen -W "default lenient strict" -- "$cur")); return ;;
+        --undefined) COMPREPLY=($(compgen -W "default chainable debug strict lenient" -- "$cur")); return ;;
         --limit) COMPREPLY=(); return ;;
         --syntax) COMPREPLY=(); return ;;
         --line-statement-prefix) COMPREPLY=(); return ;;

@@ -153,12 +153,15 @@ stmt(A) ::= error BLOCK_END(T).              { A = ast_list(P, N_BODY, T.pos); }
 stmt(A) ::= error VAR_END(T).                { A = ast_list(P, N_BODY, T.pos); }
 
 /* ---- if / elif / else ------------------------------------------------------------------- */
-if_stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elif_tail(E) TAG_ENDIF BLOCK_END.
-                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
-elif_tail(A) ::= .                           { A = NULL; }
-elif_tail(A) ::= TAG_ELSE BLOCK_END body(B). { A = B; }
-elif_tail(A) ::= TAG_ELIF(T) expr(C) BLOCK_END body(B) elif_tail(E).
-                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
+/* elif is left-recursive: a chain of any length takes no parser stack (ast_if_chain links
+ * the elifs as nested ifs afterwards, and the compiler walks that chain in a loop) */
+if_stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_if_chain(P, ast_stmt(P, N_IF, T, C, B, NULL), L, E); }
+elifs(A) ::= .                               { A = NULL; }
+elifs(A) ::= elifs(L) TAG_ELIF(T) expr(C) BLOCK_END body(B).
+                                             { A = ast_add(L ? L : ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
+if_else(A) ::= .                             { A = NULL; }
+if_else(A) ::= TAG_ELSE BLOCK_END body(B).   { A = B; }
 
 /* ---- for ------------------------------------------------------------------------------------ */
 for_stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
@@ -283,12 +286,18 @@ call_args(A) ::= LPAREN args(L) RPAREN.      { A = L; }
 test_args(A) ::= .                           { A = NULL; }
 test_args(A) ::= LPAREN args(L) RPAREN.      { A = L; }
 test_args(A) ::= test_arg(E).                { A = ast_add(ast_list(P, N_LIST, E->pos), E); }
+/* a bare argument is a primary with its postfix, as Jinja2's parse_test: `is eq other.value`,
+ * `is sameas items[0]`; a parenthesis right after the name is the call's argument list */
 test_arg(A) ::= NAME(N).                     { A = ast_name(P, N); }
 test_arg(A) ::= INT(T).                      { A = ast_int(P, T); }
 test_arg(A) ::= FLOAT(T).                    { A = ast_float(P, T); }
 test_arg(A) ::= strings(S).                  { A = S; }
 test_arg(A) ::= LBRACKET(T) list_items(L) RBRACKET.  { A = ast_seq(P, N_LIST, T, L); }
 test_arg(A) ::= LBRACE(T) dict_items(L) RBRACE.      { A = ast_seq(P, N_DICT, T, L); }
+test_arg(A) ::= test_arg(O) DOT NAME(N).     { A = ast_attr(P, O, N); }
+test_arg(A) ::= test_arg(O) DOT INT(N).      { A = ast_attr_int(P, O, N); }
+test_arg(A) ::= test_arg(O) LBRACKET(T) tuple(K) RBRACKET. { A = ast_item(P, O, K, T); }
+test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, L, T); }
 
 postfix(A) ::= primary(E).                   { A = E; }
 postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }

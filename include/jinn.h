@@ -82,11 +82,20 @@ typedef void *(*jinn_alloc_fn)(void *user, void *ptr, size_t old_size, size_t ne
 /* ---- profiles and options -------------------------------------------------------------- */
 typedef enum { JINN_PROFILE_JINJA = 0, JINN_PROFILE_JINJAVA = 1 } jinn_profile;
 
-/* What an undefined value does, as Jinja2's Undefined classes: DEFAULT prints empty, is false
- * and iterates as empty, and using an attribute of it is an error; LENIENT (ChainableUndefined)
- * also lets x.a.b of an undefined x be undefined; STRICT (StrictUndefined) makes every use but
- * `is defined` / `|default` an error. */
-typedef enum { JINN_UNDEFINED_DEFAULT = 0, JINN_UNDEFINED_LENIENT = 1, JINN_UNDEFINED_STRICT = 2 } jinn_undefined;
+/* What an undefined value does, as Jinja2's Undefined classes: DEFAULT (Undefined) prints empty,
+ * is false and iterates as empty, and using an attribute of it is an error; CHAINABLE
+ * (ChainableUndefined) also lets x.a.b and x[0] of an undefined x be undefined; DEBUG
+ * (DebugUndefined) is DEFAULT but prints itself, `{{ missing }}` as "{{ missing }}"; STRICT
+ * (StrictUndefined) makes every use but `is defined` / `|default` an error. LENIENT is jinn's
+ * name for CHAINABLE from before it had Jinja2's (they behave the same). The undefined of an
+ * inline if without else (`"x" if false`) is always a DEFAULT one, as in Jinja2. */
+typedef enum {
+    JINN_UNDEFINED_DEFAULT = 0,
+    JINN_UNDEFINED_LENIENT = 1,
+    JINN_UNDEFINED_STRICT = 2,
+    JINN_UNDEFINED_CHAINABLE = 3,
+    JINN_UNDEFINED_DEBUG = 4
+} jinn_undefined;
 
 /* ---- limits ------------------------------------------------------------------------------
  * On by default: templates are untrusted. Exceeding one is an error of kind JINN_ERR_LIMIT

@@ -130,6 +130,7 @@ node *ast_test(pctx *P, node *value, token name, node *args, int negate);
 node *ast_tuple_add(pctx *P, node *tuple_or_expr, node *item);
 node *ast_text(pctx *P, token t);
 node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c);
+node *ast_if_chain(pctx *P, node *head, node *elifs, node *els); /* if + elifs (a list) + else */
 node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els);
 node *ast_target(pctx *P, node *targets, token name, token *attr);
 node *ast_macro(pctx *P, token at, token name, node *params, node *body);

@@ -51,6 +51,11 @@ typedef struct comp {
     scope *sc;
     scope *root;                 /* the top-level scope (for macros reading template variables) */
     int in_macro;
+    /* Jinja2's soft frame: inside an if (test, body, elif, else) or an inline if, not inside a
+     * for, with, macro or block below it. There an unknown filter or test is an error only when
+     * it runs (soft_pos: where the if starts, for jinn check's warning). */
+    int soft;
+    uint32_t soft_pos;
     int loops;                   /* loops open in this unit */
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
@@ -453,6 +458,32 @@ static void call_args(comp *c, node *n, int *npos, int *nkw)
     if (*npos > 255 || *nkw > 255) cfail(c, n->pos, "too many arguments in one call");
 }
 
+/* Enter (on) or leave (!on) a soft frame (see comp.soft); returns the state to restore. */
+static int soft_frame(comp *c, int on, uint32_t pos)
+{
+    int old = c->soft;
+    if (on && !c->soft) c->soft_pos = pos;
+    c->soft = on;
+    return old;
+}
+
+/* An unknown filter or test in a soft frame: an instruction that fails when it runs (the value
+ * filtered or tested, already on the stack, is popped), and a warning from jinn check. */
+static void compile_lazy_unknown(comp *c, const char *what, const char *name, size_t len, uint32_t pos)
+{
+    if (c->check) {
+        int line, col;
+        diag_position(c->T->src, c->T->srclen, c->soft_pos, &line, &col);
+        diag_warn(c->D, pos, (uint32_t)len, "unknown %s '%.*s': the branch of the if at %d:%d fails when it runs", what,
+                  (int)len, name, line, col);
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg, "unknown %s '%.*s'", what, (int)(len > 200 ? 200 : len), name);
+    value m = v_cstr(c->R, msg);
+    if (m.t == JV_ERROR) { nomem(c); return; }
+    emit(c, OP_FAIL, add_const(c, m), 0, 0, pos);
+}
+
 /* The registry row of a builtin of this kind named name (the embedder's first), or NULL. */
 static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len)
 {
@@ -625,15 +656,22 @@ static void expr_inner(comp *c, node *n)
         break;
     }
     case N_COND: {
+        int soft = soft_frame(c, 1, n->pos);
         expr(c, n->b);
         int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
         expr(c, n->a);
         int je = emit(c, OP_JUMP, 0, 0, 0, n->pos);
         c->depth--;
         patch_here(c, jf);
-        if (n->c) expr(c, n->c);
-        else emit(c, OP_CONST, add_const(c, v_undef()), 0, 0, n->pos);
+        if (n->c) {
+            expr(c, n->c);
+        } else {
+            value u = v_undef(); /* Jinja2's cond_expr_undefined: a default Undefined in every mode */
+            u.f |= UK_SOFT;
+            emit(c, OP_CONST, add_const(c, u), 0, 0, n->pos);
+        }
         patch_here(c, je);
+        soft_frame(c, soft, 0);
         break;
     }
     case N_LIST:
@@ -662,6 +700,11 @@ static void expr_inner(comp *c, node *n)
             emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
             break;
         }
+        if (!b && c->soft) {
+            expr(c, n->a);
+            compile_lazy_unknown(c, "filter", n->s, n->slen, n->pos);
+            break;
+        }
         if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "filter", n->a, n, n->pos);
         emitd(c, OP_FILTER, row_index(c, BI_FILTER, b), 0, ns, n->pos, 1 - ns);
@@ -669,6 +712,11 @@ static void expr_inner(comp *c, node *n)
     }
     case N_TEST: {
         const reg_row *b = find_builtin(c, BI_TEST, n->s, n->slen);
+        if (!b && c->soft) {
+            expr(c, n->a);
+            compile_lazy_unknown(c, "test", n->s, n->slen, n->pos);
+            break;
+        }
         if (!b) { cfail(c, n->pos, "unknown test '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "test", n->a, n, n->pos);
         emitd(c, OP_TEST, row_index(c, BI_TEST, b), n->flag, ns, n->pos, 1 - ns);
@@ -792,9 +840,17 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     }
 }
 
+static void compile_for_rec(comp *c, node *n);
 static void compile_for(comp *c, node *n)
 {
-    if (!n->flag) { compile_for_loop(c, n, -1, -1); return; }
+    int soft = soft_frame(c, 0, 0); /* a loop is a frame of its own (Jinja2's frame.inner()) */
+    if (!n->flag) compile_for_loop(c, n, -1, -1);
+    else compile_for_rec(c, n);
+    soft_frame(c, soft, 0);
+}
+
+static void compile_for_rec(comp *c, node *n)
+{
     /* `for ... recursive`: the loop is a unit taking (items, depth); loop(x) calls it again */
     static const char *const hidden[2] = {"(items)", "(depth)"};
     int ui = compile_unit(c, "loop", 4, NULL, NULL, n->pos, hidden, 2, n);
@@ -806,20 +862,30 @@ static void compile_for(comp *c, node *n)
     emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
 }
 
+/* if / elif / else. An elif chain (the else of an N_IF that is itself an N_IF) is compiled in a
+ * loop, not by recursion, so a chain of any length costs no C stack; the jumps to the end are
+ * linked through their operands and patched when the end is known. */
 static void compile_if(comp *c, node *n)
 {
-    expr(c, n->a);
-    int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
-    body(c, n->b);
-    if (n->c) {
-        int je = emit(c, OP_JUMP, 0, 0, 0, n->pos);
+    int ends = -1;
+    int soft = soft_frame(c, 1, n->pos);
+    for (;;) {
+        expr(c, n->a);
+        int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+        body(c, n->b);
+        if (!n->c) { patch_here(c, jf); break; }
+        int je = emit(c, OP_JUMP, ends, 0, 0, n->pos);
+        if (je >= 0) ends = je;
         patch_here(c, jf);
-        if (n->c->kind == N_IF) compile_if(c, n->c);
-        else body(c, n->c);
-        patch_here(c, je);
-    } else {
-        patch_here(c, jf);
+        if (n->c->kind != N_IF) { body(c, n->c); break; }
+        n = n->c;
     }
+    while (ends >= 0) {
+        int next = at(c, ends)->a;
+        patch_here(c, ends);
+        ends = next;
+    }
+    soft_frame(c, soft, 0);
 }
 
 /* apply a list of N_FILTER (value slot already on the stack) */
@@ -827,6 +893,7 @@ static void apply_filters(comp *c, node *filters)
 {
     for (node *f = filters ? filters->head : NULL; f; f = f->next) {
         const reg_row *b = find_builtin(c, BI_FILTER, f->s, f->slen);
+        if (!b && c->soft) { compile_lazy_unknown(c, "filter", f->s, f->slen, f->pos); continue; }
         if (!b) { cfail(c, f->pos, "unknown filter '%.*s'", (int)f->slen, f->s); return; }
         /* slot 0 is the value, already on the stack: bind the rest after it */
         node dummy = {.kind = N_CONST};
@@ -1060,7 +1127,9 @@ static void stmt(comp *c, node *n)
         int m = 0;
         for (node *a = n->b->head; a && m < 256; a = a->next) as[m++] = a;
         for (int i = m - 1; i >= 0; i--) store_targets(c, as[i]->a);
+        int soft = soft_frame(c, 0, 0); /* Jinja2's with_frame = frame.inner() */
         body(c, n->a);
+        soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
         pop_scope(c);
@@ -1176,6 +1245,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     if (ui < 0) return -1;
     scope *saved_sc = c->sc;
     int saved_loops = c->loops, saved_depth = c->depth, saved_max = c->max_depth, saved_in = c->in_macro;
+    int saved_soft = soft_frame(c, 0, 0); /* a macro, block or call block: a frame of its own */
     int saved_rec = c->rec_unit, saved_rec_slot = c->rec_depth_slot;
     loopctx *saved_loop = c->loop;
 
@@ -1251,6 +1321,7 @@ restore:
     c->depth = saved_depth;
     c->max_depth = saved_max;
     c->in_macro = saved_in;
+    soft_frame(c, saved_soft, 0);
     c->rec_unit = saved_rec;
     c->rec_depth_slot = saved_rec_slot;
     return c->failed && !c->check ? -1 : result;

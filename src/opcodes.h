@@ -121,5 +121,8 @@ OP(BLOCK, " %Ba%?c scoped", 0, 0)
 OP(SUPER, " %Ba%?c scoped", 0, 1)
 /* push the output of block named a, most derived definition (self.name()) */
 OP(SELF_BLOCK, " self.%Na", 0, 1)
+/* fail with the message in constant a: an unknown filter or test reached at run time (Jinja2
+ * compiles those in an if's branches and raises when they run); pops the value it was for */
+OP(FAIL, " %Ka", 1, 1)
 /* end of the code unit */
 OP(RETURN, "", 0, 0)

@@ -426,6 +426,17 @@ node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c)
     return n;
 }
 
+node *ast_if_chain(pctx *P, node *head, node *elifs, node *els)
+{
+    node *last = head;
+    for (node *e = elifs ? elifs->head : NULL; e; e = e->next) {
+        last->c = e;
+        last = e;
+    }
+    last->c = els;
+    return head;
+}
+
 node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els)
 {
     node *n = ast_node(P, N_FOR, at.pos);

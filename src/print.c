@@ -261,6 +261,8 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
     bool java = R->profile == PROF_JINJAVA;
     switch (v.t) {
     case JV_UNDEF:
+        if (top && R->undef_mode == JINN_UNDEFINED_DEBUG && !(v.f & UK_SOFT)) return val_undef_debug(R, b, v);
+        /* fall through */
     case JV_ABSENT:
         return top ? true : buf_puts(R, b, java ? "null" : "Undefined");
     case JV_NONE:
@@ -294,7 +296,7 @@ bool print_repr(jrt *R, jbuf *b, value v) { return print_value(R, b, v, false, 0
 value val_to_str(jrt *R, value v)
 {
     if (v.t == JV_STR) return val_dup(v);
-    if (v.t == JV_UNDEF && R->undef_mode == JINN_UNDEFINED_STRICT) { val_undef_error(R, v); return v_err(); }
+    if (v_strict_undef(v) && R->undef_mode == JINN_UNDEFINED_STRICT) { val_undef_error(R, v); return v_err(); }
     jbuf b = {0};
     if (!print_str(R, &b, v)) { buf_free(R, &b); return v_err(); }
     return v_str_from_buf(R, &b);

@@ -879,3 +879,18 @@ bool val_undef_error(jrt *R, value u)
     default: return rt_error(R, JINN_ERR_UNDEFINED, "%s", s ? s : "undefined value");
     }
 }
+
+bool val_undef_debug(jrt *R, jbuf *b, value u)
+{
+    const char *s = u.u.s ? u.u.s->s : NULL;
+    int t = (u.f >> 2) & 15;
+    switch (u.f & 3) {
+    case UK_NAME: return buf_printf(R, b, "{{ %s }}", s ? s : "None");
+    case UK_ATTR:
+        if (t == JV_NONE && !(u.f & 0x40)) return buf_printf(R, b, "{{ no such element: None['%s'] }}", s ? s : "");
+        return buf_printf(R, b, "{{ no such element: %s object['%s'] }}", undef_type_name(u.f), s ? s : "");
+    case UK_ELEM:
+        return buf_printf(R, b, "{{ no such element: %s object[%s] }}", undef_type_name(u.f), s ? s : "");
+    default: return s ? buf_printf(R, b, "{{ undefined value printed: %s }}", s) : buf_puts(R, b, "{{ None }}");
+    }
+}

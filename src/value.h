@@ -249,6 +249,11 @@ const char *utf8_invalid(const char *s, size_t len);
  * is needed: f holds the kind in its low 2 bits and, for UK_ATTR/UK_ELEM, the type of the
  * object that lacked the attribute above them; u.s is the name, attribute or element text. */
 enum { UK_MSG = 0, UK_NAME = 1, UK_ATTR = 2, UK_ELEM = 3 };
+/* f bit 0x80: the undefined of an inline if without else, which is a default Undefined in every
+ * mode (Jinja2's cond_expr_undefined): never an error under strict, prints empty under debug */
+enum { UK_SOFT = 0x80 };
+/* Is v an undefined that StrictUndefined makes an error? */
+static inline bool v_strict_undef(value v) { return v.t == JV_UNDEF && !(v.f & UK_SOFT); }
 static inline value v_undef_why(int kind, const value *obj, jstr *s)
 {
     value v = {.t = JV_UNDEF};
@@ -259,6 +264,8 @@ static inline value v_undef_why(int kind, const value *obj, jstr *s)
 }
 /* raise the UndefinedError that using u means (always returns false) */
 bool val_undef_error(jrt *R, value u);
+/* DebugUndefined's text for u: "{{ name }}", "{{ no such element: dict object['k'] }}" */
+bool val_undef_debug(jrt *R, jbuf *b, value u);
 
 /* ---- reference counting ---------------------------------------------------------------- */
 static inline bool v_heap(value v) { return v.t >= JV_STR && v.t <= JV_FUNC; }

@@ -643,7 +643,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     const bool jinjava = R->profile == PROF_JINJAVA;
     /* the jinjava profile's default undefined is chainable: Jinjava's x.y of a missing x is null */
     const bool strict = R->undef_mode == JINN_UNDEFINED_STRICT,
-               lenient = R->undef_mode == JINN_UNDEFINED_LENIENT || (jinjava && R->undef_mode == JINN_UNDEFINED_DEFAULT);
+               lenient = R->undef_mode == JINN_UNDEFINED_LENIENT || R->undef_mode == JINN_UNDEFINED_CHAINABLE ||
+                         (jinjava && R->undef_mode == JINN_UNDEFINED_DEFAULT);
     const int out_base = V->nouts;
 
 #ifdef JINN_COMPUTED_GOTO
@@ -670,7 +671,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 #define OUT (&V->outs[V->nouts - 1])
 #define TICK(n) do { if (!rt_tick(R, (n))) FAIL(); } while (0)
 /* StrictUndefined: printing, testing, iterating or comparing an undefined value is an error */
-#define STRICT_CHECK(v) do { if ((v).t == JV_UNDEF && strict) { val_undef_error(R, (v)); FAIL(); } } while (0)
+#define STRICT_CHECK(v) do { if (strict && v_strict_undef(v)) { val_undef_error(R, (v)); FAIL(); } } while (0)
 /* after a write: the buffer being written may not pass output_bytes */
 #define CHECK_OUT() do { if (OUT->len + (V->nouts == 1 ? R->flushed : 0) > R->lim->output_bytes) { \
         rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes); FAIL(); } \
@@ -687,7 +688,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(PRINT)
         TICK(1);
         a = *--sp;
-        if (a.t == JV_UNDEF && strict) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
+        if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         if (!write_value(R, OUT, a, ip->c)) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
         CHECK_OUT();
@@ -876,7 +877,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         JUMP(ip->a);
     CASE(JUMP_IF_FALSE) {
         a = *--sp;
-        if (a.t == JV_UNDEF && strict) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
+        if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         bool t = val_truthy(R, a);
         val_drop(R, a);
         if (!t) JUMP(ip->a);
@@ -934,7 +935,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         const reg_row *bt = &T->env->reg.k[ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION].rows[ip->a];
         value *args = sp - n;
         /* StrictUndefined: a filter of an undefined value fails, but for |default */
-        if (strict && ip->op == OP_FILTER && n && args[0].t == JV_UNDEF && !(bt->flags & BI_SEES_UNDEFINED)) {
+        if (strict && ip->op == OP_FILTER && n && v_strict_undef(args[0]) && !(bt->flags & BI_SEES_UNDEFINED)) {
             val_undef_error(R, args[0]);
             FAIL();
         }
@@ -997,7 +998,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(FOR_PREP) {
         a = resolve(V, *--sp);
-        if (a.t == JV_UNDEF && strict) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
+        if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         r = R->profile == PROF_JINJAVA ? op_jv_iter(R, a) : op_to_list(R, a); /* jinjava: a dict's values */
         val_drop(R, a);
         if (r.t == JV_ERROR) FAIL();
@@ -1174,6 +1175,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(JUMP_IF_SET)
         if (slots[ip->b].t != JV_ABSENT) JUMP(ip->a);
         NEXT();
+    CASE(FAIL)
+        rt_error(R, JINN_ERR_UNDEFINED, "%s", v_sp(consts[ip->a]));
+        FAIL();
     CASE(INSERT)
         a = sp[-1];
         if (!prov_lookup(R, &T->env->prov, &V->memo, ip->c & 3, ip->c & 0x80, a, &r)) FAIL();

@@ -95,7 +95,7 @@ expect 2 "" "--seed needs an argument" -- render "$T/hello2.jinja" --seed
 expect 2 "" "-D needs an argument" -- repl -D
 expect 2 "" "unknown option '--bogus'" -- check --bogus x.jinja
 expect 1 "" "'nope' is undefined" -- render "$T/nope.jinja" --undefined=strict
-expect 2 "" "--undefined maybe: expected default, lenient or strict" -- check --undefined maybe "$T/nope.jinja"
+expect 2 "" "--undefined maybe: expected default, chainable, debug, strict or lenient" -- check --undefined maybe "$T/nope.jinja"
 # the man page's generated part and the bash completion are what the command table makes
 man_gen=$(sed -n '/^\.\\" BEGIN GENERATED/,/^\.\\" END GENERATED/p' docs/jinn.1)
 check "docs/jinn.1 in step with the command table (make gen)" "$man_gen" "$("$JINN" help --man)"

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""tests/golden/gen_fidelity.py — golden cases for the Jinja2 fidelity classes of issue 14
+(tests/golden/fidelity/), each checked against Jinja2 3.1 itself.
+
+A row is (name, template, context, options, files): options are golden-runner option lines
+(`undefined=strict`, `trim_blocks`, ...), files the other templates by name (include, import,
+extends). The expected output is what Jinja2 renders with the same options, undefined class and
+templates (a DictLoader). When Jinja2 raises, the case expects an error: jinn must fail too,
+and the case keeps jinn's diagnostic (filled in by `jinn test --update`); a row where jinn
+renders what Jinja2 refuses, or the reverse, is reported and the generator fails.
+
+    python3 tests/golden/gen_fidelity.py        (needs bin/jinn built)
+"""
+import json
+import os
+import subprocess
+import sys
+
+import jinja2
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GROUP = os.path.join(HERE, "fidelity")
+JINN = os.environ.get("JINN", os.path.join(ROOT, "bin", "jinn"))
+
+UNDEFINED = {
+    "undefined=default": jinja2.Undefined,
+    "undefined=chainable": jinja2.ChainableUndefined,
+    "undefined=debug": jinja2.DebugUndefined,
+    "undefined=strict": jinja2.StrictUndefined,
+}
+
+ROWS = []
+
+
+def row(name, template, context=None, options=(), files=None):
+    ROWS.append((name, template, context, list(options), files or {}))
+
+
+# ---- 4. the undefined family: the same uses under each of Jinja2's four classes --------------
+UNDEF_USES = [
+    ("print", "[{{ missing }}]"),
+    ("attr", "[{{ missing.a }}]"),
+    ("attr_chain", "[{{ missing.a.b }}]"),
+    ("item", "[{{ missing[0] }}]"),
+    ("dict_attr", "[{{ d.nope }}]"),
+    ("dict_item", "[{{ d['nope'] }}]"),
+    ("list_elem", "[{{ l[5] }}]"),
+    ("none_attr", "[{{ n.a }}]"),
+    ("default", "[{{ missing|default(1) }}]"),
+    ("defined", "[{{ missing is defined }}]"),
+    ("for", "{% for i in missing %}{{ i }}{% endfor %}ok"),
+    ("concat", "[{{ missing ~ 'a' }}]"),
+    ("add", "[{{ missing + 1 }}]"),
+    ("call", "[{{ missing() }}]"),
+    ("if", "{% if missing %}t{% else %}f{% endif %}"),
+    ("length", "[{{ missing|length }}]"),
+    ("list", "[{{ missing|list }}]"),
+    ("in_list", "[{{ [missing] }}]"),
+    ("eq_none", "[{{ missing == none }}]"),
+    ("cond_no_else", "[{{ 'x' if false }}]"),
+    ("cond_no_else_concat", "[{{ ('x' if false) ~ 'y' }}]"),
+    ("cond_no_else_defined", "[{{ ('x' if false) is defined }}]"),
+    ("cond_no_else_set", "{% set v = 'x' if false %}[{{ v }}]"),
+]
+for mode in ("default", "chainable", "debug", "strict"):
+    for use, tpl in UNDEF_USES:
+        row(f"undefined_{mode}_{use}", tpl, {"d": {}, "l": [1], "n": None}, [f"undefined={mode}"])
+
+# ---- 6. unknown filters and tests fail only when they run inside an if (a soft frame) ------
+row("lazy_filter_in_if", "{% if x is defined %}{{ x|nosuch }}{% endif %}ok")
+row("lazy_test_in_if", "{% if x is defined %}{{ x is nosuch }}{% endif %}ok")
+row("lazy_filter_in_else", "{% if true %}yes{% else %}{{ 1|nosuch }}{% endif %}")
+row("lazy_filter_in_elif", "{% if true %}yes{% elif x %}{{ 1|nosuch(2) }}{% endif %}")
+row("lazy_filter_in_cond", "[{{ 1|nosuch if x }}]")
+row("lazy_filter_runs", "{% if true %}{{ 1|nosuch }}{% endif %}")
+row("lazy_test_runs", "{% if true %}{{ 1 is nosuch }}{% endif %}")
+row("lazy_filter_in_for_in_if", "{% if x %}{% for i in y %}{{ i|nosuch }}{% endfor %}{% endif %}ok")
+row("lazy_filter_in_macro", "{% macro m() %}{{ 1|nosuch }}{% endmacro %}ok")
+row("lazy_filter_top", "{{ 1|nosuch }}")
+row("lazy_filter_in_if_test", "{% if x|nosuch %}a{% endif %}ok", {"x": 1})
+
+# ---- 7. syntax corners ---------------------------------------------------------------------
+row("elif_chain_1000", "{% if x == 0 %}0" + "".join("{%% elif x == %d %%}%d" % (i, i) for i in range(1, 1000))
+    + "{% else %}none{% endif %}", {"x": 999})
+row("elif_chain_else", "{% if x == 0 %}0{% elif x == 1 %}1{% elif x == 2 %}2{% else %}else{% endif %}", {"x": 7})
+row("test_arg_dotted", "{{ 3 is eq other.value }} {{ 3 is ne other.value }}", {"other": {"value": 3}})
+row("test_arg_item", "{{ 2 is sameas items[1] }} {{ 'b' is in lists.x }}", {"items": [1, 2], "lists": {"x": ["a", "b"]}})
+row("test_arg_call", "{{ 3 is divisibleby n.get('k') }}", {"n": {"k": 3}})
+
+
+def jinja2_result(template, context, options, files):
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(files),
+        undefined=next((c for o, c in UNDEFINED.items() if o in options), jinja2.Undefined),
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
+        trim_blocks="trim_blocks" in options,
+        lstrip_blocks="lstrip_blocks" in options,
+        keep_trailing_newline="keep_trailing_newline" in options,
+        autoescape="autoescape" in options,
+    )
+    try:
+        return True, env.from_string(template).render(**(context or {}))
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def case_text(template, context, options, files, kind, text):
+    parts = ["--- template", template]
+    if context is not None:
+        parts += ["--- context", json.dumps(context, ensure_ascii=False)]
+    if options:
+        parts += ["--- options"] + options
+    for name, src in files.items():
+        parts += ["--- file " + name, src]
+    parts += ["--- " + kind, text]
+    return "\n".join(parts) + "\n"
+
+
+def main():
+    os.makedirs(GROUP, exist_ok=True)
+    problems = 0
+    for name, template, context, options, files in ROWS:
+        ok, result = jinja2_result(template, context, options, files)
+        path = os.path.join(GROUP, name + ".test")
+        if ok:
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(case_text(template, context, options, files, "output", result))
+            continue
+        # Jinja2 refused: the case expects jinn's diagnostic, which jinn must give
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(case_text(template, context, options, files, "error", "PLACEHOLDER"))
+        subprocess.run([JINN, "test", "--update", path], capture_output=True, text=True)
+        with open(path, encoding="utf-8") as f:
+            body = f.read()
+        if "--- error\nPLACEHOLDER" in body or "--- error\n" not in body:
+            problems += 1
+            print(f"DIVERGES {name}: Jinja2 raises {result!r}; jinn renders it")
+            os.remove(path)
+    print(f"{len(ROWS)} cases, {problems} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
