@@ -169,3 +169,4 @@ clean:
 	rm -rf build build-asan build-fuzz build-tsan bin libjinn.a libjinn.so
 
 .PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test
+include ext/ext.mk
