@@ -115,6 +115,7 @@ jinn_status jx_options_parse(const char *json, size_t len, jx_options *o, char *
             ok = want_bool(v, key, &o->cfg.keep_trailing_newline, err, errcap);
         else if (!strcmp(key, "autoescape")) ok = want_bool(v, key, &o->cfg.autoescape, err, errcap);
         else if (!strcmp(key, "strict_providers")) ok = want_bool(v, key, &o->cfg.strict_providers, err, errcap);
+        else if (!strcmp(key, "trim")) ok = want_bool(v, key, &o->trim, err, errcap);
         else if (!strcmp(key, "seed_per_customer")) ok = want_bool(v, key, &o->seed_per_customer, err, errcap);
         else if (!strcmp(key, "seed")) ok = want_u64(v, "option 'seed'", &o->seed, err, errcap);
         else if (!strcmp(key, "undefined")) {
@@ -151,7 +152,7 @@ jinn_status jx_options_parse(const char *json, size_t len, jx_options *o, char *
         } else {
             ok = !opt_fail(err, errcap,
                            "unknown option '%s' (profile, trim_blocks, lstrip_blocks, keep_trailing_newline, "
-                           "autoescape, undefined, strict_providers, seed, seed_per_customer, customer_id, warnings, limits)",
+                           "autoescape, undefined, strict_providers, seed, seed_per_customer, customer_id, trim, warnings, limits)",
                            key);
         }
         if (!ok) break;
@@ -448,8 +449,14 @@ jinn_status jx_render(jx_cache *c, size_t cap, const jx_options *o, const char *
             oc->interrupted = res.kind == JINN_ERR_LIMIT && res.text && strstr(res.text, "progress callback");
         } else {
             if (res.warnings) oc->warnings = dup_s(res.warnings);
-            *out = c->out.data ? c->out.data : "";
-            *out_len = c->out.len;
+            const char *p = c->out.data ? c->out.data : "";
+            size_t n = c->out.len;
+            if (o->trim) { /* the characters `jinn batch` trims */
+                while (n && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++, n--;
+                while (n && (p[n - 1] == ' ' || p[n - 1] == '\n' || p[n - 1] == '\t' || p[n - 1] == '\r')) n--;
+            }
+            *out = p;
+            *out_len = n;
         }
         jinn_result_clear(e->env, &res);
     }

@@ -28,6 +28,7 @@ typedef struct {
     int seed_per_customer; /* seed ^ FNV-1a(customer_id), as `jinn batch` seeds each customer */
     char *customer_id;     /* malloc'd, or NULL */
     jx_warn_mode warnings;
+    int trim;              /* strip the output's surrounding whitespace, as `jinn batch` does */
 } jx_options;
 
 /* The outcome of a failed call (status != JINN_OK) or a render's warnings. */

@@ -8,12 +8,16 @@
 -- server's `extensions`) run it anywhere. The one exception is a template that reads the clock
 -- (today(), unixtimestamp without an argument): such a template is as time-dependent as
 -- clock_timestamp(), and a query that wants that should not rely on the declaration.
-CREATE FUNCTION jinn_render(template text, context jsonb, options jsonb DEFAULT '{}')
+--
+-- The template is declared "any" and must be text, varchar or an untyped literal: a literal
+-- then stays untyped, not collatable, and postgres_fdw ships only calls whose collatable
+-- inputs come from the remote tables — a text template would keep the call on the coordinator.
+CREATE FUNCTION jinn_render(template "any", context jsonb, options jsonb DEFAULT '{}')
 RETURNS text
 AS 'MODULE_PATHNAME', 'jinn_render_pg'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE COST 1000;
 
-COMMENT ON FUNCTION jinn_render(text, jsonb, jsonb) IS
+COMMENT ON FUNCTION jinn_render("any", jsonb, jsonb) IS
 'Render a jinn template with a JSON context; provider answers from the context''s expressions/metrics/aggregates/catalogs keys';
 
 CREATE FUNCTION jinn_check_json(template text, options jsonb DEFAULT '{}')
@@ -49,3 +53,13 @@ LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION jinn_cache_stats(OUT templates int, OUT compiles bigint)
 AS 'MODULE_PATHNAME', 'jinn_cache_stats_pg'
 LANGUAGE C VOLATILE PARALLEL SAFE;
+
+-- jsonb_build_object declared IMMUTABLE, to build render contexts. The built-in is STABLE only
+-- because some types print according to settings (timestamptz and TimeZone, ...); given text,
+-- numbers, booleans and jsonb — what a context is made of — it is immutable, and postgres_fdw
+-- ships only immutable calls: with it, a whole scoring query runs on the shards
+-- (docs/sharding.md). Convert timestamps to epoch numbers or text yourself before passing them.
+CREATE FUNCTION jinn_object(VARIADIC "any")
+RETURNS jsonb
+AS 'jsonb_build_object'
+LANGUAGE internal IMMUTABLE PARALLEL SAFE;

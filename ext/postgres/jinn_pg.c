@@ -1,7 +1,7 @@
 /*
  * ext/postgres/jinn_pg.c — the PostgreSQL face of jinn (docs/postgres.md):
  *
- *   jinn_render(template text, context jsonb [, options jsonb]) returns text
+ *   jinn_render(template, context jsonb [, options jsonb]) returns text   (template: text or a literal)
  *   jinn_check_json(template text [, options jsonb]) returns text   (jinn_check() reads it as rows)
  *   jinn_real(float8) returns jsonb        a float as JSON that jinn reads back as a float
  *   jinn_json_value(text) returns jsonb    a render's output as `jinn batch` stores it in params
@@ -30,6 +30,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/json.h"
@@ -145,11 +146,32 @@ static void parse_options(Jsonb *jb, jx_options *o)
 
 /* ---- jinn_render ---------------------------------------------------------------------------------- */
 
+/* The template argument is declared "any": an untyped literal then stays `unknown` (a C
+ * string), which is not collatable, and postgres_fdw ships a call only when its collatable
+ * inputs come from the remote tables (docs/sharding.md). text and varchar arrive as text. */
+static void template_arg(FunctionCallInfo fcinfo, const char **src, size_t *len)
+{
+    Oid type = get_fn_expr_argtype(fcinfo->flinfo, 0);
+    if (type == UNKNOWNOID || type == CSTRINGOID) {
+        *src = PG_GETARG_CSTRING(0);
+        *len = strlen(*src);
+    } else if (type == TEXTOID || type == VARCHAROID || type == InvalidOid) {
+        text *t = PG_GETARG_TEXT_PP(0);
+        *src = VARDATA_ANY(t);
+        *len = VARSIZE_ANY_EXHDR(t);
+    } else {
+        ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                        errmsg("jinn_render: the template must be text, not %s", format_type_be(type))));
+    }
+}
+
 PG_FUNCTION_INFO_V1(jinn_render_pg);
 Datum jinn_render_pg(PG_FUNCTION_ARGS)
 {
     require_utf8();
-    text *tpl = PG_GETARG_TEXT_PP(0);
+    const char *src;
+    size_t srclen;
+    template_arg(fcinfo, &src, &srclen);
     Jsonb *ctx = PG_GETARG_JSONB_P(1);
     Jsonb *opt = PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_JSONB_P(2) : NULL;
     /* PostgreSQL allocations first: nothing of jinn's is held while they may fail */
@@ -162,7 +184,7 @@ Datum jinn_render_pg(PG_FUNCTION_ARGS)
     size_t outlen;
     jx_outcome oc;
     stopped_by_pg = false;
-    jinn_status st = jx_render(c, (size_t)cache_size, &o, VARDATA_ANY(tpl), VARSIZE_ANY_EXHDR(tpl), ctext,
+    jinn_status st = jx_render(c, (size_t)cache_size, &o, src, srclen, ctext,
                                strlen(ctext), &out, &outlen, &oc);
     jx_warn_mode wmode = o.warnings;
     jx_options_clear(&o);

@@ -40,8 +40,10 @@ check "undefined strict" "$(q "SELECT jinn_render('{{ nope }}', '{}', '{\"undefi
 check "undefined lenient" "$(q "SELECT '[' || jinn_render('{{ a.b.c }}', '{}', '{\"undefined\": \"lenient\"}') || ']'")" "[]"
 check "limits by name" "$(q "SELECT jinn_render('{% for i in range(100) %}{{ i }}{% endfor %}', '{}', '{\"limits\": {\"fuel\": 50}}')" | head -1)" \
     "Error: stepping, template:1:26: limit 'fuel' exceeded: more than 50 units of work (loop iterations, calls, filters, outputs) in one render"
-check "unknown option" "$(q "SELECT jinn_render('x', '{}', '{\"trim\": true}')")" \
-    "Error: stepping, jinn: unknown option 'trim' (profile, trim_blocks, lstrip_blocks, keep_trailing_newline, autoescape, undefined, strict_providers, seed, seed_per_customer, customer_id, warnings, limits)"
+check "trim: as jinn batch trims" "$(q "SELECT '[' || jinn_render('  {{ 1 }}
+	', '{}', '{\"trim\": true}') || ']'")" "[1]"
+check "unknown option" "$(q "SELECT jinn_render('x', '{}', '{\"trim_output\": true}')")" \
+    "Error: stepping, jinn: unknown option 'trim_output' (profile, trim_blocks, lstrip_blocks, keep_trailing_newline, autoescape, undefined, strict_providers, seed, seed_per_customer, customer_id, trim, warnings, limits)"
 check "unknown limit" "$(q "SELECT jinn_render('x', '{}', '{\"limits\": {\"fuel_units\": 1}}')")" \
     "Error: stepping, jinn: unknown limit 'fuel_units' (the names of \`jinn limits\`)"
 check "bad option value" "$(q "SELECT jinn_render('x', '{}', '{\"profile\": \"jinja3\"}')")" \
