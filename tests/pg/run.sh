@@ -14,54 +14,20 @@
 #   3. the decisions of the three — one node, two shards, and `jinn batch` on the SQLite store
 #      (and the SQLite extension) — are the same, customer by customer.
 #
-# Needs the extension installed (make pg-install, as root) and examples/channel/crm.db.
-# Servers run as the user `postgres` when this runs as root (initdb refuses root).
+# Needs the extension installed (make pg-install, as root) and examples/channel/crm.db; the
+# servers and the loading are tests/pg/servers.sh's.
 # Ends with "N passed, M failed".
 . "$(dirname "$0")/../lib.sh"
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-BASE=${PG_TEST_PORT:-56432}
-S=$PWD/build/pg-test
 DB=examples/channel/crm.db
-TPL=examples/channel/optimizer.jinja
+. tests/pg/servers.sh
 [ -f "$DB" ] || make -s example-db >/dev/null
-
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-stop_all() {
-    for i in 0 1 2; do
-        [ -f "$S/n$i/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$S/n$i" -m immediate stop >/dev/null 2>&1
-    done
-}
 # PG_TEST_KEEP=1 leaves the servers running (to look around); run again, or stop them by hand
 trap '[ -n "${PG_TEST_KEEP:-}" ] || stop_all; rm -rf "$T"' EXIT
 
 # ---- three servers -----------------------------------------------------------------------------
-stop_all
-rm -rf "$S"
-mkdir -p "$S"
-[ "$(id -u)" = 0 ] && chown postgres "$S"
-for i in 0 1 2; do
-    port=$((BASE + i))
-    if as_pg "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$port"; then
-        echo "port $port is taken: set PG_TEST_PORT"; bad "servers start"; finish; exit 1
-    fi
-    as_pg "$PGBIN/initdb" -D "$S/n$i" -E UTF8 --locale=C -A trust -U postgres >"$S/initdb$i.log" 2>&1 ||
-        { bad "initdb $i" "$(tail -3 "$S/initdb$i.log")"; finish; exit 1; }
-    as_pg "$PGBIN/pg_ctl" -D "$S/n$i" -w -l "$S/n$i.log" \
-        -o "-p $port -k $S -c listen_addresses=127.0.0.1 -c max_worker_processes=8 -c max_parallel_workers=4 -c fsync=off -c shared_buffers=64MB -c track_functions=all" \
-        start >/dev/null || { bad "server $i starts" "$(tail -5 "$S/n$i.log")"; finish; exit 1; }
-done
-ok
+if msg=$(pg_up 2>&1); then ok; else bad "three servers start" "$msg"; finish; exit 1; fi
 
-# psql PORT DB [args]: quiet, unaligned, stop at the first error
-psq() { local p=$1 d=$2; shift 2; psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$((BASE + p))" -U postgres -d "$d" "$@"; }
-# tq PORT DB SQL...: statements read from stdin, so that :'tpl' (the template's text) is interpolated
-tq() { local p=$1 d=$2; shift 2; printf '%s\n' "$@" | psq "$p" "$d" -v tpl="$(cat "$TPL")"; }
-# err PORT DB SQL: the SQLSTATE and message of the error SQL raises (VERBOSITY verbose)
 err() { psq "$1" "$2" -v VERBOSITY=verbose -c "$3" 2>&1 | sed -n 's/^psql:[^E]*ERROR:  //p; s/^ERROR:  //p' | head -1; }
-
-for i in 0 1 2; do psq "$i" postgres -c "CREATE DATABASE crm" || bad "create crm on $i"; done
-psq 0 postgres -c "CREATE DATABASE single"
-for d in single crm; do psq 0 "$d" -c "CREATE EXTENSION jinn" || bad "CREATE EXTENSION jinn ($d)"; done
 
 # ---- 1. single node: the function ---------------------------------------------------------------
 check "render" "$(psq 0 single -c "SELECT jinn_render('Hello {{ name }}!', '{\"name\": \"Ada\"}')")" "Hello Ada!"
@@ -126,17 +92,9 @@ check "jinn_check as rows" "$(psq 0 single -c "SELECT line, \"column\", severity
 check "declared IMMUTABLE PARALLEL SAFE" "$(psq 0 single -c "SELECT provolatile, proparallel FROM pg_proc WHERE proname = 'jinn_render'")" "i|s"
 
 # ---- the example store, one node ------------------------------------------------------------------
-sqlite3 -csv "$DB" "SELECT id, attributes FROM customers" >"$T/customers.csv"
-sqlite3 -csv "$DB" "SELECT customer_id, action, params, timestamp FROM events" >"$T/events.csv"
-sqlite3 -csv "$DB" "SELECT id, kind, name, sql FROM definitions" >"$T/definitions.csv"
+export_store "$DB" "$T"
 NC=$(sqlite3 "$DB" "SELECT count(*) FROM customers")
-load() { # PORT DB: the schema and the data of the SQLite store
-    psq "$1" "$2" -f ext/postgres/examples/channel_schema.sql &&
-    psq "$1" "$2" -c "\\copy customers FROM '$T/customers.csv' CSV" -c "\\copy events FROM '$T/events.csv' CSV" \
-        -c "\\copy definitions FROM '$T/definitions.csv' CSV" -c "ANALYZE"
-}
-load 0 single || bad "loading the store (single)"
-psq 0 single -f ext/postgres/examples/score_channel.sql || bad "score_channel.sql (single)"
+load_store 0 single "$T" || bad "loading the store (single)"
 
 # the reference: jinn batch on the SQLite store
 cp "$DB" "$T/batch.db"
@@ -163,19 +121,10 @@ tq 0 single "$PAR" "SELECT 'SELECT * FROM (' || channel_decisions_sql(:'tpl', 1)
 if cmp -s "$T/parallel.txt" "$T/batch.txt"; then ok; else bad "parallel workers decide as jinn batch" "$(diff "$T/parallel.txt" "$T/batch.txt" | head -4)"; fi
 
 # ---- 2. sharded: a coordinator and two shards ----------------------------------------------------------
-for i in 1 2; do
-    psq "$i" crm -c "CREATE EXTENSION jinn" -f ext/postgres/examples/channel_schema.sql || bad "schema on shard $i"
-done
-psq 0 crm -v p1=$((BASE + 1)) -v p2=$((BASE + 2)) -f tests/pg/coordinator.sql >/dev/null || bad "coordinator set-up"
-# the data, routed to the shards by the partitioning
-psq 0 crm -c "\\copy customers FROM '$T/customers.csv' CSV" -c "\\copy events FROM '$T/events.csv' CSV" \
-    -c "\\copy definitions FROM '$T/definitions.csv' CSV" || bad "loading through the coordinator"
-for i in 1 2; do psq "$i" crm -c "ANALYZE"; done
-psq 0 crm -c "ANALYZE customers, events, customers_s1, customers_s2, events_s1, events_s2"
+shard_store "$T" >/dev/null || bad "the sharded store"
 n1=$(psq 1 crm -c "SELECT count(*) FROM customers"); n2=$(psq 2 crm -c "SELECT count(*) FROM customers")
 check "customers split over the shards" "$((n1 + n2)) $([ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && echo both)" "$NC both"
 check "a customer's events live on its shard" "$(psq 1 crm -c "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = e.customer_id)")" 0
-psq 0 crm -f ext/postgres/examples/score_channel.sql || bad "score_channel.sql (coordinator)"
 
 plan=$(tq 0 crm "SELECT 'EXPLAIN VERBOSE ' || channel_decisions_sql(:'tpl', 1) \\gexec")
 echo "$plan" >"$S/explain.txt"
