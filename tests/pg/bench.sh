@@ -60,7 +60,7 @@ DB_RO=$T/ro.db
 pg_up >/dev/null || exit 1
 export_store "$DB" "$T" || exit 1
 t0=$(now); load_store 0 single "$T" >/dev/null || exit 1; t_single=$(( ($(now) - t0) / 1000000 ))
-t0=$(now); shard_store "$T" >/dev/null || exit 1; t_shard=$(( ($(now) - t0) / 1000000 ))
+t0=$(now); shard_store "$T" direct >/dev/null || exit 1; t_shard=$(( ($(now) - t0) / 1000000 ))
 
 echo "jinn scoring, examples/channel/optimizer.jinja on $NC customers ($NE events), $(nproc) cores, best of $RUNS"
 printf '%-58s %12s\n' "how" "customers/s"
@@ -74,4 +74,5 @@ printf '%-58s %12s\n' "PostgreSQL one node: SELECT, 2 parallel workers" "$(best 
 printf '%-58s %12s\n' "PostgreSQL one node: INSERT … SELECT (never parallel)" "$(best pg_write 0 single "$PAR0")"
 printf '%-58s %12s\n' "PostgreSQL 2 shards (postgres_fdw): SELECT" "$(best pg_select 0 crm "")"
 printf '%-58s %12s\n' "PostgreSQL 2 shards (postgres_fdw): INSERT … SELECT" "$(best pg_write 0 crm "")"
-echo "(loading: one node ${t_single} ms, sharded through the coordinator ${t_shard} ms)"
+echo "(loading: one node ${t_single} ms, two shards ${t_shard} ms; jinn_render in the Remote SQL of" \
+     "$(tq 0 crm "SELECT 'EXPLAIN VERBOSE ' || channel_decisions_sql(:'tpl', 1) \\gexec" | grep 'Remote SQL:' | grep -c 'jinn_render(') shards)"

@@ -57,16 +57,30 @@ load_store() {
     psq "$1" "$2" -f ext/postgres/examples/score_channel.sql
 }
 
-# shard_store DIR: the shards' tables, the coordinator (tests/pg/coordinator.sql), and the data
-# COPYed through the coordinator, which routes every row to its customer's shard
+# shard_store DIR [direct]: the shards' tables, the coordinator (tests/pg/coordinator.sql), and
+# the data COPYed through the coordinator, which routes every row to its customer's shard; with
+# `direct` (big stores: routing goes row by row), the coordinator only sorts the rows by
+# partition (satisfies_hash_partition) and each shard's share is COPYed straight into it
 shard_store() {
     local i
     for i in 1 2; do
         psq "$i" crm -c "CREATE EXTENSION jinn" -f ext/postgres/examples/channel_schema.sql || return 1
     done
     psq 0 crm -v p1=$((BASE + 1)) -v p2=$((BASE + 2)) -f tests/pg/coordinator.sql 2>&1 | grep -v 'already exists, skipping'
-    psq 0 crm -c "\\copy customers FROM '$1/customers.csv' CSV" -c "\\copy events FROM '$1/events.csv' CSV" \
-        -c "\\copy definitions FROM '$1/definitions.csv' CSV" || return 1
+    psq 0 crm -c "\\copy definitions FROM '$1/definitions.csv' CSV" || return 1
+    if [ "${2:-}" = direct ]; then
+        psq 0 crm -c "CREATE TEMP TABLE c AS SELECT * FROM customers LIMIT 0" -c "CREATE TEMP TABLE e AS SELECT * FROM events LIMIT 0" \
+            -c "\\copy c FROM '$1/customers.csv' CSV" -c "\\copy e FROM '$1/events.csv' CSV" \
+            -c "\\copy (SELECT * FROM c WHERE satisfies_hash_partition('customers'::regclass, 2, 0, id)) TO '$1/c1.csv' CSV" \
+            -c "\\copy (SELECT * FROM c WHERE satisfies_hash_partition('customers'::regclass, 2, 1, id)) TO '$1/c2.csv' CSV" \
+            -c "\\copy (SELECT * FROM e WHERE satisfies_hash_partition('events'::regclass, 2, 0, customer_id)) TO '$1/e1.csv' CSV" \
+            -c "\\copy (SELECT * FROM e WHERE satisfies_hash_partition('events'::regclass, 2, 1, customer_id)) TO '$1/e2.csv' CSV" || return 1
+        for i in 1 2; do
+            psq "$i" crm -c "\\copy customers FROM '$1/c$i.csv' CSV" -c "\\copy events FROM '$1/e$i.csv' CSV" || return 1
+        done
+    else
+        psq 0 crm -c "\\copy customers FROM '$1/customers.csv' CSV" -c "\\copy events FROM '$1/events.csv' CSV" || return 1
+    fi
     for i in 1 2; do psq "$i" crm -c "ANALYZE" || return 1; done
     # the coordinator's statistics of the foreign partitions (and of their parents) price the
     # plans that push the join and the grouping down
