@@ -27,3 +27,9 @@ pg-test: all pg-install examples/channel/crm.db
 	tests/pg/run.sh
 
 .PHONY: sqlite-ext pg-ext pg-install pg-test
+
+# `make clean` also removes the PGXS build's files in ext/postgres
+ext-clean:
+	-$(MAKE) -s -C ext/postgres PG_CONFIG=$(PG_CONFIG) clean
+clean: ext-clean
+.PHONY: ext-clean

@@ -35,6 +35,8 @@ echo '{{ [1, 2, 3, 4, 5, 6, 7, 8]|random }} {{ [1, 2, 3]|shuffle }}' > "$T/r.jin
 check "seed as the CLI's --seed" "$(psq 0 single -c "SELECT jinn_render('$(cat "$T/r.jinja")', '{}', '{\"seed\": 42}')")" \
     "$("$JINN" render "$T/r.jinja" --seed 42)"
 check "options" "$(psq 0 single -c "SELECT jinn_render('{{ [1, none] }}', '{}', '{\"profile\": \"jinjava\"}') || ' ' || jinn_render(E'  {% if 1 %}\nx\n{% endif %}', '{}', '{\"trim_blocks\": true, \"lstrip_blocks\": true}')")" "[1, null] x"
+check "templates from text and varchar columns" "$(psq 0 single -c "SELECT string_agg(jinn_render(t, '{}'), ',') FROM (VALUES ('{{ 1 }}'::text), ('{{ 2 }}'::varchar)) v(t)")" "1,2"
+check "a template of another type: 42804" "$(err 0 single "SELECT jinn_render(42, '{}')")" "42804: jinn_render: the template must be text, not integer"
 check "provider answers from the context" "$(psq 0 single -c "SELECT jinn_render('{% expressionvar e1 %}{{ expression_result }}{% endexpressionvar %}', jsonb_build_object('expressions', jsonb_build_object('e1', jinn_real(0.5))))")" "0.5"
 check "a warning is a NOTICE" "$(psq 0 single -c "SELECT jinn_render('{% expressionvar e1 %}{{ expression_result }}{% endexpressionvar %}', '{}')" 2>&1)" \
     "NOTICE:  the provider has no value for expression 'e1': using none
