@@ -197,3 +197,4 @@ clean:
 .DELETE_ON_ERROR:
 
 .PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test
+include ext/ext.mk

@@ -51,6 +51,7 @@ echo "$out" | tail -n 20
 tally tests/cli "$out"
 
 # every other suite: tests/<name>/suite.sh, run with JINN set, ending with "N passed, M failed"
+make -s sqlite-ext >/dev/null || echo "could not build the SQLite extension (tests/sqlite_ext)"
 for suite in tests/*/suite.sh; do
     [ -x "$suite" ] || continue
     stage "$(dirname "$suite")"
