@@ -111,14 +111,14 @@ stmt(A) ::= TAG_IFCHANGED(T) expr_list(L) BLOCK_END body(B) TAG_ENDIFCHANGED BLO
 stmt(A) ::= TAG_CYCLE(T) expr_list(L) BLOCK_END.   { A = ast_stmt(P, N_CYCLE, T, L, NULL, NULL); }
 stmt(A) ::= TAG_PRINT(T) tuple(E) BLOCK_END.      { A = ast_stmt(P, N_PRINT, T, E, NULL, NULL); }
 /* include / import / from: flags are IMP_IGNORE_MISSING and IMP_CONTEXT / IMP_NO_CONTEXT */
-stmt(A) ::= TAG_INCLUDE(T) oexpr(E) ignore_missing(I) context_opt(C) BLOCK_END.
+stmt(A) ::= TAG_INCLUDE(T) expr(E) ignore_missing(I) context_opt(C) BLOCK_END.
                                              { A = ast_import(P, N_INCLUDE, T, E, NULL, I | C); }
-stmt(A) ::= TAG_IMPORT(T) oexpr(E) KW_AS NAME(N) context_opt(C) BLOCK_END.
+stmt(A) ::= TAG_IMPORT(T) expr(E) KW_AS NAME(N) context_opt(C) BLOCK_END.
                                              { A = ast_import(P, N_IMPORT, T, E, ast_import_name(P, N, NULL), C); }
-stmt(A) ::= TAG_FROM(T) oexpr(E) KW_IMPORT import_names(L) context_opt(C) BLOCK_END.
+stmt(A) ::= TAG_FROM(T) expr(E) KW_IMPORT import_names(L) context_opt(C) BLOCK_END.
                                              { A = ast_import(P, N_FROMIMPORT, T, E, L, C); }
 /* template inheritance */
-stmt(A) ::= TAG_EXTENDS(T) oexpr(E) BLOCK_END. { A = ast_stmt(P, N_EXTENDS, T, E, NULL, NULL); }
+stmt(A) ::= TAG_EXTENDS(T) expr(E) BLOCK_END. { A = ast_stmt(P, N_EXTENDS, T, E, NULL, NULL); }
 stmt(A) ::= TAG_BLOCK(T) NAME(N) block_flags(F) BLOCK_END body(B) TAG_ENDBLOCK endblock_name(E) BLOCK_END.
                                              { A = ast_block(P, T, N, F, B, E); }
 %type block_flags {int}

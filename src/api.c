@@ -122,6 +122,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
     env *E = a(cfg->alloc_user, NULL, 0, sizeof *E);
     if (!E) return NULL;
     memset(E, 0, sizeof *E);
+    pthread_mutex_init(&E->loader_mu, NULL);
     E->cfg = *cfg;
     E->cfg.alloc = a;
     rt_init(&E->R, &E->cfg);
@@ -134,7 +135,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
         if (!**strs[i] && i < 6) { *strs[i] = NULL; continue; } /* an empty delimiter: the default */
         char *copy = dupstr(&E->R, *strs[i], strlen(*strs[i]));
         if (!copy) { for (int k = 0; k < i; k++) if (*strs[k]) rt_alloc(&E->R, (void *)*strs[k], strlen(*strs[k]) + 1, 0);
-                  rt_fini(&E->R); a(cfg->alloc_user, E, sizeof *E, 0); return NULL; }
+                  rt_fini(&E->R); pthread_mutex_destroy(&E->loader_mu); a(cfg->alloc_user, E, sizeof *E, 0); return NULL; }
         *strs[i] = copy;
     }
     E->prov.strict = cfg->strict_providers;
@@ -154,6 +155,7 @@ void jinn_env_free(jinn_env *E)
     for (int i = 0; i < 8; i++)
         if (strs[i]) rt_alloc(&E->R, (void *)strs[i], strlen(strs[i]) + 1, 0);
     rt_fini(&E->R);
+    pthread_mutex_destroy(&E->loader_mu);
     E->cfg.alloc(E->cfg.alloc_user, E, sizeof *E, 0);
 }
 
@@ -233,8 +235,23 @@ static void set_warnings(jrt *R, jinn_result *res, jrt *from)
     res->nwarnings = from->nwarnings;
 }
 
+static jinn_status compile_locked(jinn_env *E, const char *name, const char *src, size_t len, jinn_template **out,
+                                  jinn_result *res);
+
+/* Compiles take the env's loader lock: a render may be loading a template (a name computed at
+ * run time) on another thread. */
 jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t len, jinn_template **out,
                          jinn_result *res)
+{
+    if (!E) return JINN_USAGE;
+    pthread_mutex_lock(&E->loader_mu);
+    jinn_status st = compile_locked(E, name, src, len, out, res);
+    pthread_mutex_unlock(&E->loader_mu);
+    return st;
+}
+
+static jinn_status compile_locked(jinn_env *E, const char *name, const char *src, size_t len, jinn_template **out,
+                                  jinn_result *res)
 {
     if (res) memset(res, 0, sizeof *res);
     if (!E || !out || (!src && len)) return JINN_USAGE;
@@ -281,8 +298,21 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     return JINN_OK;
 }
 
+static jinn_status check_locked(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
+                                int *errors, int *warnings);
+
 jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings)
+{
+    if (!E) return JINN_USAGE;
+    pthread_mutex_lock(&E->loader_mu);
+    jinn_status st = check_locked(E, name, src, len, json, out, errors, warnings);
+    pthread_mutex_unlock(&E->loader_mu);
+    return st;
+}
+
+static jinn_status check_locked(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
+                                int *errors, int *warnings)
 {
     if (!E || !out || (!src && len)) return JINN_USAGE;
     if (!name) name = "<template>";

@@ -59,7 +59,8 @@ typedef enum {
 /* insert kinds (N_INSERT op) — values match jinn_lookup_kind */
 enum { I_EXPRESSION = 0, I_METRIC = 1, I_AGGREGATE = 2 };
 /* include / import flags */
-enum { IMP_IGNORE_MISSING = 1, IMP_CONTEXT = 2, IMP_NO_CONTEXT = 4 };
+/* IMP_DYNAMIC (set by the compiler): the name is computed at run time, on the stack */
+enum { IMP_IGNORE_MISSING = 1, IMP_CONTEXT = 2, IMP_NO_CONTEXT = 4, IMP_DYNAMIC = 8 };
 
 typedef struct node {
     uint8_t kind, op, flag, paren;

@@ -1025,16 +1025,35 @@ static int resolve_dep(comp *c, node *name, bool ignore_missing, bool *skipped)
     return -1;
 }
 
+/* Is a template name known now: a string constant, or a list or tuple of them? Otherwise it is
+ * an expression, and the template is found when the render gets there (IMP_DYNAMIC). */
+static bool constant_name(node *name)
+{
+    if (name->kind == N_CONST) return name->v.t == JV_STR;
+    if (name->kind != N_LIST && name->kind != N_TUPLE) return false;
+    for (node *x = name->head; x; x = x->next)
+        if (x->kind != N_CONST || x->v.t != JV_STR) return false;
+    return true;
+}
+
 static void compile_import(comp *c, node *n)
 {
-    bool skipped;
-    int di = resolve_dep(c, n->a, n->kind == N_INCLUDE && (n->flag & IMP_IGNORE_MISSING), &skipped);
-    if (di < 0) return;
+    int di = -1, flags = n->flag;
+    if (constant_name(n->a)) {
+        bool skipped;
+        di = resolve_dep(c, n->a, n->kind == N_INCLUDE && (n->flag & IMP_IGNORE_MISSING), &skipped);
+        if (di < 0) return;
+    } else {
+        expr(c, n->a);
+        flags |= IMP_DYNAMIC;
+    }
+    /* a name computed at run time: its errors (undefined, not found) point at the name */
+    uint32_t pos = flags & IMP_DYNAMIC ? n->a->pos : n->pos;
     if (n->kind == N_INCLUDE) {
-        emit(c, OP_INCLUDE, di, 0, n->flag, n->pos);
+        emitd(c, OP_INCLUDE, di, 0, flags, pos, flags & IMP_DYNAMIC ? -1 : 0);
         return;
     }
-    emit(c, OP_IMPORT, di, 0, n->flag, n->pos);
+    emitd(c, OP_IMPORT, di, 0, flags, pos, flags & IMP_DYNAMIC ? 0 : 1);
     if (n->kind == N_IMPORT) {
         emit(c, OP_STORE, declare(c, n->b->s, n->b->slen), 0, 0, n->b->pos);
         return;
@@ -1153,6 +1172,11 @@ static void stmt(comp *c, node *n)
     case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT: compile_import(c, n); break;
     case N_EXTENDS: {
         if (c->in_macro || c->loops) { cfail(c, n->pos, "'extends' must be at the top level of a template"); return; }
+        if (!constant_name(n->a)) {
+            expr(c, n->a);
+            emitd(c, OP_EXTENDS, -1, 0, IMP_DYNAMIC, n->a->pos, -1);
+            break;
+        }
         bool skipped;
         int di = resolve_dep(c, n->a, false, &skipped);
         if (di >= 0) emit(c, OP_EXTENDS, di, 0, 0, n->pos);
@@ -1587,7 +1611,7 @@ static void disasm_operands(jrt *R, jbuf *out, const template *T, const unit *u,
             else buf_puts(R, out, "loop (as a value)");
             break;
         case 'I': buf_puts(R, out, insert_kinds[x & 3]); break;
-        case 'D': buf_puts(R, out, T->deps[x]->name); break;
+        case 'D': buf_puts(R, out, x >= 0 ? T->deps[x]->name : "(the name on the stack)"); break;
         case 'B': buf_puts(R, out, T->blocks[x].name->s); break;
         }
     }

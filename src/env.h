@@ -4,6 +4,8 @@
 #ifndef JINN_ENV_H
 #define JINN_ENV_H
 
+#include <pthread.h>
+
 #include "provider.h"
 #include "registry.h"
 
@@ -23,6 +25,9 @@ struct jinn_env {
     int ncached, capcached;
     const char *loading[64]; /* the templates being compiled, outermost first (cycles) */
     int nloading;
+    /* Held by every compile through the API and by loads at render time (a template name
+     * computed by the template): renders on many threads may then compile and cache. */
+    pthread_mutex_t loader_mu;
 };
 
 struct jinn_context {

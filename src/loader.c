@@ -5,6 +5,7 @@
  * rendering.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -192,15 +193,64 @@ template *loader_load(env *E, const char *name, size_t len, diags *D, uint32_t p
     return T;
 }
 
+const template *loader_runtime(env *E, jrt *R, value name, bool ignore_missing, bool *skipped)
+{
+    *skipped = false;
+    if (name.t == JV_UNDEF) { val_undef_error(R, name); return NULL; }
+    const value *items = &name;
+    size_t n = 1;
+    if (name.t == JV_LIST) { items = name.u.l->items; n = name.u.l->len; }
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].t == JV_UNDEF) { val_undef_error(R, items[i]); return NULL; }
+        if (items[i].t != JV_STR) {
+            rt_error(R, JINN_ERR_TYPE, "a template name must be a string, not '%s'", val_type_name(items[i]));
+            return NULL;
+        }
+    }
+    jbuf tried = {0};
+    pthread_mutex_lock(&E->loader_mu);
+    for (size_t i = 0; i < n; i++) {
+        diags D;
+        diag_init(&D, &E->R, "<include>", "", 0);
+        bool missing;
+        template *T = loader_load(E, v_sp(items[i]), v_sl(items[i]), &D, 0, &missing);
+        E->R.err_kind = JINN_ERR_NONE;
+        if (T || !missing) {
+            pthread_mutex_unlock(&E->loader_mu);
+            if (!T) rt_error(R, D.kind ? D.kind : JINN_ERR_SYNTAX, "%s", D.text.len ? D.text.p : "the template could not be loaded");
+            diag_free(&D);
+            buf_free(R, &tried);
+            return T;
+        }
+        diag_free(&D);
+        if (!buf_printf(R, &tried, "%s'%s'", tried.len ? ", " : "", v_sp(items[i]))) break;
+    }
+    pthread_mutex_unlock(&E->loader_mu);
+    if (ignore_missing) *skipped = true;
+    else rt_error(R, JINN_ERR_IO, "template %s not found", tried.p ? tried.p : "(none given)");
+    buf_free(R, &tried);
+    return NULL;
+}
+
 void loader_release(env *E, template *T)
 {
     if (T && --T->refs <= 0) comp_free(&E->R, T);
 }
 
+static jinn_status get_template_locked(jinn_env *E, const char *name, jinn_template **out, jinn_result *res);
+
 jinn_status jinn_get_template(jinn_env *E, const char *name, jinn_template **out, jinn_result *res)
 {
     if (res) memset(res, 0, sizeof *res);
     if (!E || !name || !out) return JINN_USAGE;
+    pthread_mutex_lock(&E->loader_mu);
+    jinn_status st = get_template_locked(E, name, out, res);
+    pthread_mutex_unlock(&E->loader_mu);
+    return st;
+}
+
+static jinn_status get_template_locked(jinn_env *E, const char *name, jinn_template **out, jinn_result *res)
+{
     diags D;
     diag_init(&D, &E->R, name, "", 0);
     bool missing;

@@ -106,7 +106,8 @@ OP(JUMP_IF_SET, " slot %b -> %a", 0, 0)
 /* pop an id, ask the data provider for the insert value of kind c, push it */
 OP(INSERT, " %Ic", 1, 1)
 /* render dependency template a here (c: IMP_* flags): with the current context and the visible
- * variables, or without context */
+ * variables, or without context. With IMP_DYNAMIC (INCLUDE, IMPORT, EXTENDS) there is no a: the
+ * name (a string, or a list of them) is popped and the template found now (loader_runtime). */
 OP(INCLUDE, " %Da", 0, 0)
 /* run dependency template a as a module and push its exports (macros and top-level variables)
  * as a dict; c: IMP_* flags */

@@ -1185,19 +1185,36 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         sp[-1] = r;
         NEXT();
     CASE(INCLUDE) {
+        const template *D = T->deps ? T->deps[ip->a < 0 ? 0 : ip->a] : NULL;
+        if (ip->c & IMP_DYNAMIC) {
+            bool skipped;
+            a = *--sp;
+            D = loader_runtime(T->env, R, a, ip->c & IMP_IGNORE_MISSING, &skipped);
+            val_drop(R, a);
+            if (skipped) NEXT();
+            if (!D) FAIL();
+        }
         value ctxd = v_none();
         if (!(ip->c & IMP_NO_CONTEXT)) {
             V->cur_names = T->names;
             ctxd = include_context(V, u, slots);
             if (ctxd.t == JV_ERROR) FAIL();
         }
-        bool ok = run_dependency(V, T->deps[ip->a], ctxd.t == JV_DICT ? &ctxd : NULL, NULL);
+        bool ok = run_dependency(V, D, ctxd.t == JV_DICT ? &ctxd : NULL, NULL);
         val_drop(R, ctxd);
         if (!ok) FAIL();
         CHECK_OUT();
         NEXT();
     }
     CASE(IMPORT) {
+        const template *D = T->deps ? T->deps[ip->a < 0 ? 0 : ip->a] : NULL;
+        if (ip->c & IMP_DYNAMIC) {
+            bool skipped;
+            a = *--sp;
+            D = loader_runtime(T->env, R, a, false, &skipped);
+            val_drop(R, a);
+            if (!D) FAIL();
+        }
         value ctxd = v_none();
         if (ip->c & IMP_CONTEXT) {
             V->cur_names = T->names;
@@ -1205,18 +1222,27 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             if (ctxd.t == JV_ERROR) FAIL();
         }
         r = v_none();
-        bool ok = run_dependency(V, T->deps[ip->a], ctxd.t == JV_DICT ? &ctxd : NULL, &r);
+        bool ok = run_dependency(V, D, ctxd.t == JV_DICT ? &ctxd : NULL, &r);
         val_drop(R, ctxd);
         if (!ok) FAIL();
         *sp++ = r;
         NEXT();
     }
-    CASE(EXTENDS)
+    CASE(EXTENDS) {
+        const template *D = T->deps ? T->deps[ip->a < 0 ? 0 : ip->a] : NULL;
+        if (ip->c & IMP_DYNAMIC) {
+            bool skipped;
+            a = *--sp;
+            D = loader_runtime(T->env, R, a, false, &skipped);
+            val_drop(R, a);
+            if (!D) FAIL();
+        }
         if (V->pending_parent) { rt_error(R, JINN_ERR_SYNTAX, "'extends' used twice in one template"); FAIL(); }
         if (V->nchain >= 16) { rt_limit(R, "call_depth", "templates extended more than 16 deep"); FAIL(); }
-        V->pending_parent = T->deps[ip->a];
+        V->pending_parent = D;
         if (!push_out(V)) FAIL(); /* the rest of this top level prints nothing */
         NEXT();
+    }
     CASE(BLOCK) {
         if (V->pending_parent) NEXT(); /* an extending template's blocks render in its parent */
         int k = -1, blk = find_block(V, T->blocks[ip->a].name, 0, &k);

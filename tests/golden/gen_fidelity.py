@@ -89,6 +89,31 @@ row("test_arg_item", "{{ 2 is sameas items[1] }} {{ 'b' is in lists.x }}", {"ite
 row("test_arg_call", "{{ 3 is divisibleby n.get('k') }}", {"n": {"k": 3}})
 
 
+# ---- 1. template names from expressions ---------------------------------------------------
+LAYOUTS = {"base.html": "[{% block c %}base{% endblock %}]", "a.html": "A{% block c %}{% endblock %}",
+           "b.html": "B{% block c %}{% endblock %}", "m.html": "{% macro f(x) %}F{{ x }}{% endmacro %}{% set v = 7 %}",
+           "i.html": "<{{ x }}>", "fallback.html": "FB"}
+row("name_include_var", "{% include tpl %}", {"tpl": "i.html", "x": 1}, files=LAYOUTS)
+row("name_include_concat", "{% include 'i' ~ '.html' %}", {"x": 2}, files=LAYOUTS)
+row("name_include_list_var", "{% include [primary, 'fallback.html'] %}", {"primary": "nope.html"}, files=LAYOUTS)
+row("name_include_list_ignore", "{% include [primary, 'gone.html'] ignore missing %}ok", {"primary": "nope.html"}, files=LAYOUTS)
+row("name_include_missing", "{% include tpl %}", {"tpl": "nope.html"}, files=LAYOUTS)
+row("name_include_undefined", "{% include tpl %}", files=LAYOUTS)
+row("name_include_not_string", "{% include 42 + 1 %}", files=LAYOUTS)
+row("name_include_in_loop", "{% for t in ['i.html', 'fallback.html'] %}{% include t %}{% endfor %}", {"x": 3}, files=LAYOUTS)
+row("name_extends_var", "{% extends layout %}{% block c %}child{% endblock %}", {"layout": "base.html"}, files=LAYOUTS)
+row("name_extends_cond_expr", "{% extends 'a.html' if compact else 'b.html' %}{% block c %}x{% endblock %}",
+    {"compact": False}, files=LAYOUTS)
+row("name_extends_in_if", "{% if compact %}{% extends 'a.html' %}{% else %}{% extends 'b.html' %}{% endif %}"
+    "{% block c %}x{% endblock %}", {"compact": True}, files=LAYOUTS)
+row("name_import_var", "{% import theme as m %}{{ m.f(1) }}{{ m.v }}", {"theme": "m.html"}, files=LAYOUTS)
+row("name_from_import_var", "{% from theme import f as g, v %}{{ g(2) }}{{ v }}", {"theme": "m.html"}, files=LAYOUTS)
+row("name_required_through_intermediate", "{% extends 'mid.html' %}{% block c %}filled{% endblock %}",
+    files={"top.html": "[{% block c required %}{% endblock %}]", "mid.html": "{% extends 'top.html' %}"})
+row("name_required_unfilled", "{% extends 'mid.html' %}",
+    files={"top.html": "[{% block c required %}{% endblock %}]", "mid.html": "{% extends 'top.html' %}"})
+
+
 def jinja2_result(template, context, options, files):
     env = jinja2.Environment(
         loader=jinja2.DictLoader(files),
