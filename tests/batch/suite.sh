@@ -126,6 +126,7 @@ check "--customers FILE: the listed ones" "$(sql "$T/f.db" "SELECT customer_id F
 "$JINN" batch tests/batch/pick.jinja --providers "sqlite:$T/base.db" --jobs 0 2>"$T/err"; check "--jobs 0" "$?" 2
 printf '{%% if %%}' > "$T/broken.jinja"
 "$JINN" batch "$T/broken.jinja" --providers "sqlite:$T/base.db" 2>"$T/err"; check "template syntax error: exit 1 before any work" "$? $(grep -c 'broken.jinja:1:' "$T/err")" "1 1"
+check "cli/batch.c speaks no SQL (the store does: providers/store.h)" "$(grep -c -E 'sqlite3|SELECT |INSERT |UPDATE |CREATE ' cli/batch.c)" 0
 check "help batch" "$("$JINN" help batch | head -1)" "usage: jinn batch TEMPLATE --providers sqlite:DB [options]"
 
 finish
