@@ -6,11 +6,21 @@
  *              [--emit optimal.channel] [--dry-run] [--seed N] [--chunk N] [--stop-after N]
  *              [--new-run] [--quiet] [--trim-blocks] [--lstrip-blocks] [--strict-providers] ...
  *
- * The shape: the main thread reads customers (id, attributes) in chunks and queues them;
- * workers take a chunk, render it customer by customer (the context is {"customer": the
- * attributes}, the render's customer id is the customer's), and write the chunk's results in
+ * The shape: a reader, N renderers, one writer, and two bounded queues between them. The
+ * reader (the main thread) reads customers (id, attributes) in chunks and has the store
+ * prefetch the chunk's answers — every definition the template can ask for: the constant
+ * insert ids (jinn_template_inserts) and the ones renders asked for before (ids computed at
+ * run time) — in a few set-form statements, then queues the chunk. The renderers take a
+ * chunk and render it customer by customer from memory (the context is {"customer": the
+ * attributes}, the render's customer id is the customer's; a definition that was not
+ * prefetched is asked of the store per customer). The writer writes each rendered chunk in
  * one transaction: an event per scored customer (action = --emit, params = {"type": "CTR",
- * "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs.
+ * "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs. So the
+ * reads, the renders and the writes overlap, and no renderer waits on a connection.
+ *
+ * Memory. At most 3 * jobs + 2 chunks are alive at once (one being read, jobs queued for
+ * the renderers, jobs being rendered, jobs queued for the writer, one being written): memory
+ * is bounded by --chunk and --jobs, never by the number of customers (docs/providers.md).
  *
  * Resuming. Every run has a row in batch_runs, keyed by a fingerprint of what decides the
  * results (the emit name, the template text, the seed, the whitespace options, the customer
@@ -95,7 +105,7 @@ char *cli_customer_attributes(const char *path, const char *id, char *err, size_
 {
     const store_module *S = &store_sqlite;
     void *st;
-    if (S->open(path, NULL, NULL, &st, err, errcap) != JINN_OK) return NULL;
+    if (S->open(path, 0, NULL, NULL, &st, err, errcap) != JINN_OK) return NULL;
     one_customer o = {NULL};
     if (S->get(st, &id, 1, take_attrs, &o, err, errcap) == JINN_OK && !o.attrs)
         snprintf(err, errcap, "no customer '%s' in '%s'", id, path);
@@ -165,8 +175,18 @@ typedef struct {
 typedef struct chunk {
     item *items;
     int n;
+    store_answers *answers; /* prefetched by the reader, or NULL */
+    char *warning;          /* the chunk's first render warning */
     struct chunk *next;
 } chunk;
+
+/* A bounded queue of chunks: push waits while it is full, pop while it is empty and open. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t nonempty, nonfull;
+    chunk *head, *tail;
+    int n, cap, closed;
+} cqueue;
 
 typedef struct {
     /* set up once, read by all */
@@ -178,11 +198,8 @@ typedef struct {
     int64_t run_id;
     const store_module *S; /* the event store (its writing calls under write_mu) */
     void *st;
-    /* the queue */
-    pthread_mutex_t q_mu;
-    pthread_cond_t q_nonempty, q_nonfull;
-    chunk *head, *tail;
-    int queued, q_cap, closed;
+    /* reader -> renderers -> writer */
+    cqueue render_q, write_q;
     /* serialised env calls */
     pthread_mutex_t env_mu;
     /* results (write_mu) */
@@ -204,44 +221,61 @@ static void on_sigint(int sig)
     __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
 }
 
-static void queue_push(batch *B, chunk *c)
+static void queue_init(cqueue *q, int cap)
 {
-    pthread_mutex_lock(&B->q_mu);
-    while (B->queued >= B->q_cap) pthread_cond_wait(&B->q_nonfull, &B->q_mu);
-    c->next = NULL;
-    if (B->tail) B->tail->next = c;
-    else B->head = c;
-    B->tail = c;
-    B->queued++;
-    pthread_cond_signal(&B->q_nonempty);
-    pthread_mutex_unlock(&B->q_mu);
+    memset(q, 0, sizeof *q);
+    q->cap = cap;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->nonempty, NULL);
+    pthread_cond_init(&q->nonfull, NULL);
 }
 
-static chunk *queue_pop(batch *B)
+static void queue_destroy(cqueue *q)
 {
-    pthread_mutex_lock(&B->q_mu);
-    while (!B->head && !B->closed) pthread_cond_wait(&B->q_nonempty, &B->q_mu);
-    chunk *c = B->head;
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->nonempty);
+    pthread_cond_destroy(&q->nonfull);
+}
+
+static void queue_push(cqueue *q, chunk *c)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->n >= q->cap) pthread_cond_wait(&q->nonfull, &q->mu);
+    c->next = NULL;
+    if (q->tail) q->tail->next = c;
+    else q->head = c;
+    q->tail = c;
+    q->n++;
+    pthread_cond_signal(&q->nonempty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static chunk *queue_pop(cqueue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (!q->head && !q->closed) pthread_cond_wait(&q->nonempty, &q->mu);
+    chunk *c = q->head;
     if (c) {
-        B->head = c->next;
-        if (!B->head) B->tail = NULL;
-        B->queued--;
-        pthread_cond_signal(&B->q_nonfull);
+        q->head = c->next;
+        if (!q->head) q->tail = NULL;
+        q->n--;
+        pthread_cond_signal(&q->nonfull);
     }
-    pthread_mutex_unlock(&B->q_mu);
+    pthread_mutex_unlock(&q->mu);
     return c;
 }
 
-static void queue_close(batch *B)
+static void queue_close(cqueue *q)
 {
-    pthread_mutex_lock(&B->q_mu);
-    B->closed = 1;
-    pthread_cond_broadcast(&B->q_nonempty);
-    pthread_mutex_unlock(&B->q_mu);
+    pthread_mutex_lock(&q->mu);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->nonempty);
+    pthread_mutex_unlock(&q->mu);
 }
 
 static void chunk_free(chunk *c)
 {
+    free(c->warning);
     for (int i = 0; i < c->n; i++) {
         free(c->items[i].id);
         free(c->items[i].attrs);
@@ -372,19 +406,36 @@ static void write_chunk(batch *B, chunk *c, const char *warning)
     pthread_mutex_unlock(&B->write_mu);
 }
 
-static void *worker(void *arg)
+/* A renderer: chunks from the reader, rendered from their prefetched answers, to the writer.
+ * (Items the reader already scored, its probe, are left as they are.) */
+static void *renderer(void *arg)
 {
     batch *B = arg;
     jinn_buf out = {0};
     chunk *c;
-    while ((c = queue_pop(B))) {
-        char *warning = NULL;
-        for (int i = 0; i < c->n; i++) score(B, &c->items[i], &out, &warning);
-        write_chunk(B, c, warning);
-        free(warning);
-        chunk_free(c);
+    while ((c = queue_pop(&B->render_q))) {
+        for (int i = 0; i < c->n; i++) {
+            if (c->items[i].value || c->items[i].error) continue;
+            if (c->answers) B->S->bind(B->st, c->answers, i);
+            score(B, &c->items[i], &out, &c->warning);
+        }
+        B->S->bind(B->st, NULL, 0);
+        queue_push(&B->write_q, c);
     }
     jinn_buf_free(B->env, &out);
+    return NULL;
+}
+
+/* The writer: each rendered chunk written back (or printed, --dry-run) and freed. */
+static void *writer(void *arg)
+{
+    batch *B = arg;
+    chunk *c;
+    while ((c = queue_pop(&B->write_q))) {
+        write_chunk(B, c, c->warning);
+        B->S->answers_free(B->st, c->answers);
+        chunk_free(c);
+    }
     return NULL;
 }
 
@@ -530,6 +581,25 @@ static int add_customer(void *cb, const char *id, size_t id_len, const char *att
     return --f->max <= 0;
 }
 
+/* The template's constant insert ids (jinn_template_inserts), NUL-terminated, for prefetch. */
+typedef struct {
+    char **ids;
+    int n, cap;
+} idlist;
+
+static void add_insert_id(void *user, jinn_lookup_kind kind, const char *id, size_t id_len)
+{
+    (void)kind;
+    idlist *l = user;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        char **n = realloc(l->ids, (size_t)l->cap * sizeof *n);
+        if (!n) { fputs("jinn: out of memory\n", stderr); exit(2); }
+        l->ids = n;
+    }
+    l->ids[l->n++] = xstrndup(id, id_len);
+}
+
 int cli_batch(int argc, char **argv)
 {
     batch_args a;
@@ -547,19 +617,19 @@ int cli_batch(int argc, char **argv)
     B.seed = a.seed;
     B.dry_run = a.dry_run;
     B.progress = !a.quiet && isatty(2);
-    B.q_cap = 2 * a.jobs;
     B.S = S;
     int status = 0;
     jinn_template *t = NULL;
     FILE *idfile = NULL;
     strset done = {0};
+    idlist defs = {0};
     jinn_result res;
     char err[600];
 
     jinn_env *env = jinn_env_new(&a.cfg);
     if (!env) { free(src); fputs("jinn: out of memory\n", stderr); return 2; }
     B.env = env;
-    if (S->open(a.db_path, NULL, NULL, &B.st, err, sizeof err) != JINN_OK ||
+    if (S->open(a.db_path, STORE_BOUNDED, NULL, NULL, &B.st, err, sizeof err) != JINN_OK ||
         S->install(B.st, env, 0, err, sizeof err) != JINN_OK) {
         status = store_fail(err);
         goto out;
@@ -572,6 +642,8 @@ int cli_batch(int argc, char **argv)
         goto out;
     }
     B.t = t;
+    /* what to prefetch: the constant ids now; the ones computed at run time, once renders ask */
+    int dynamic = jinn_template_inserts(t, add_insert_id, &defs);
 
     /* unless --dry-run, the run: a new one, or the unfinished one this command resumes */
     if (!a.dry_run) {
@@ -610,11 +682,10 @@ int cli_batch(int argc, char **argv)
     }
     if (a.stop_after >= 0 && (B.todo < 0 || B.todo > a.stop_after)) B.todo = a.stop_after;
 
-    pthread_mutex_init(&B.q_mu, NULL);
+    queue_init(&B.render_q, a.jobs);
+    queue_init(&B.write_q, a.jobs);
     pthread_mutex_init(&B.env_mu, NULL);
     pthread_mutex_init(&B.write_mu, NULL);
-    pthread_cond_init(&B.q_nonempty, NULL);
-    pthread_cond_init(&B.q_nonfull, NULL);
     struct sigaction sa, old_sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -622,16 +693,19 @@ int cli_batch(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_sa);
 
     B.t0 = now_mono();
-    pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th);
-    int nth = 0;
-    for (; nth < a.jobs; nth++)
-        if (pthread_create(&th[nth], NULL, worker, &B) != 0) break;
+    pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th), wth;
+    int nth = 0, have_writer = pthread_create(&wth, NULL, writer, &B) == 0;
+    if (have_writer)
+        for (; nth < a.jobs; nth++)
+            if (pthread_create(&th[nth], NULL, renderer, &B) != 0) break;
     if (!nth) {
         fputs("jinn: batch: cannot start a thread\n", stderr);
         status = 2;
     }
 
-    /* the producer: chunks of customers not yet scored by this run */
+    /* the reader: chunks of customers not yet scored by this run, with their answers */
+    jinn_buf probe_out = {0};
+    int prefetch_failed = 0;
     long queued = 0;
     int read_failed = 0, stopped = 0;
     char *line = NULL;
@@ -642,6 +716,8 @@ int cli_batch(int argc, char **argv)
         chunk *c = xmalloc(sizeof *c);
         c->items = xmalloc((size_t)a.chunk * sizeof *c->items);
         c->n = 0;
+        c->answers = NULL;
+        c->warning = NULL;
         f.c = c;
         int eof = 0;
         while (c->n < a.chunk && !(a.stop_after >= 0 && queued + c->n >= a.stop_after)) {
@@ -677,7 +753,22 @@ int cli_batch(int argc, char **argv)
             chunk_free(c);
             break;
         }
-        if (c->n) queue_push(&B, c);
+        if (c->n && dynamic && queued == c->n) {
+            /* the probe: the first customer, rendered here per customer, shows the renders'
+             * run-time ids to the store, which then prefetches them with the first chunk */
+            score(&B, &c->items[0], &probe_out, &c->warning);
+        }
+        if (c->n && !prefetch_failed) {
+            const char **cids = xmalloc((size_t)c->n * sizeof *cids);
+            for (int i = 0; i < c->n; i++) cids[i] = c->items[i].id;
+            if (S->prefetch(B.st, cids, c->n, (const char *const *)defs.ids, defs.n, &c->answers, err, sizeof err) !=
+                JINN_OK) {
+                fprintf(stderr, "jinn: batch: %s; answering per customer from now on\n", err);
+                prefetch_failed = 1;
+            }
+            free(cids);
+        }
+        if (c->n) queue_push(&B.render_q, c);
         else chunk_free(c);
         if (eof) break;
         if (a.stop_after >= 0 && queued >= a.stop_after) { stopped = 1; break; }
@@ -685,8 +776,11 @@ int cli_batch(int argc, char **argv)
     free(ids);
     free(f.last);
     free(line);
-    queue_close(&B);
+    jinn_buf_free(env, &probe_out);
+    queue_close(&B.render_q);
     for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
+    queue_close(&B.write_q);
+    if (have_writer) pthread_join(wth, NULL);
     free(th);
     sigaction(SIGINT, &old_sa, NULL);
     double secs = now_mono() - B.t0;
@@ -713,13 +807,14 @@ int cli_batch(int argc, char **argv)
         else if (B.errors) status = 1;
     }
     free(B.first_warning);
-    pthread_mutex_destroy(&B.q_mu);
+    queue_destroy(&B.render_q);
+    queue_destroy(&B.write_q);
     pthread_mutex_destroy(&B.env_mu);
     pthread_mutex_destroy(&B.write_mu);
-    pthread_cond_destroy(&B.q_nonempty);
-    pthread_cond_destroy(&B.q_nonfull);
 out:
     if (idfile && idfile != stdin) fclose(idfile);
+    for (int i = 0; i < defs.n; i++) free(defs.ids[i]);
+    free(defs.ids);
     set_free(&done);
     jinn_template_free(t);
     jinn_env_free(env);

@@ -101,8 +101,10 @@ struct sprov {
     sqlite3_stmt *st_scan, *st_scan_from, *st_get, *st_count, *st_tmp_clear, *st_tmp_add;
     sqlite3_stmt **set_stmts;   /* ndefs entries, the set forms on the reader, NULL until used */
     char **once;                /* ndefs entries: metrics answered once per open store (prefetch) */
+    unsigned char *asked;       /* ndefs entries: the provider was asked for it (atomic; prefetch learns) */
     size_t *once_len;
     int tmp_ready;              /* chunk_customers exists on the reader */
+    int flags;                  /* STORE_* of open */
     sqlite3 *wdb;               /* the writer; opened by run_begin */
     sqlite3_stmt *st_ins, *st_upd;
 };
@@ -255,8 +257,14 @@ static sconn *conn_open(sprov *P, char *err, size_t errcap)
     }
     sqlite3_busy_timeout(c->db, 10000);
     /* Read through a memory map and keep more pages: without them, most of a render's time is
-     * spent copying pages in pread (measured on the example database: 64% in the kernel). */
-    sqlite3_exec(c->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384", NULL, NULL, NULL);
+     * spent copying pages in pread (measured on the example database: 64% in the kernel). But a
+     * map's pages count in the process's memory up to the size of the base: a bounded store
+     * (the batch, whose reads are set-form statements over a chunk) reads without one, its
+     * memory then bounded by the 16 MB page cache of each connection. */
+    sqlite3_exec(c->db,
+                 P->flags & STORE_BOUNDED ? "PRAGMA cache_size = -16384"
+                                          : "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384",
+                 NULL, NULL, NULL);
     if (P->ndefs) {
         c->stmts = pmem(P, NULL, 0, P->ndefs * sizeof *c->stmts);
         if (!c->stmts) {
@@ -488,6 +496,8 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
     if (!d) return JINN_ERROR;
     int st;
     if (d->kind == kind_of_lookup[q->kind] && bound_answer(P, d, q, json, json_len, &st)) return st;
+    unsigned char *asked = &P->asked[d - P->defs];
+    if (!__atomic_load_n(asked, __ATOMIC_RELAXED)) __atomic_store_n(asked, 1, __ATOMIC_RELAXED);
     sconn *c = conn_get(P, errbuf, sizeof errbuf);
     if (!c) { *json = errbuf; *json_len = strlen(errbuf); return JINN_ERROR; }
     if (d->kind != kind_of_lookup[q->kind]) {
@@ -622,7 +632,9 @@ static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
         P->set_stmts = pmem(P, NULL, 0, P->ndefs * sizeof *P->set_stmts);
         P->once = pmem(P, NULL, 0, P->ndefs * sizeof *P->once);
         P->once_len = pmem(P, NULL, 0, P->ndefs * sizeof *P->once_len);
-        if (!P->set_stmts || !P->once || !P->once_len) { snprintf(err, errcap, "out of memory"); return 0; }
+        P->asked = pmem(P, NULL, 0, P->ndefs);
+        if (!P->set_stmts || !P->once || !P->once_len || !P->asked) { snprintf(err, errcap, "out of memory"); return 0; }
+        memset(P->asked, 0, P->ndefs);
         memset(P->set_stmts, 0, P->ndefs * sizeof *P->set_stmts);
         memset(P->once, 0, P->ndefs * sizeof *P->once);
         memset(P->once_len, 0, P->ndefs * sizeof *P->once_len);
@@ -667,13 +679,14 @@ static void store_close(void *user)
     if (P->set_stmts) pmem(P, P->set_stmts, P->ndefs * sizeof *P->set_stmts, 0);
     if (P->once) pmem(P, P->once, P->ndefs * sizeof *P->once, 0);
     if (P->once_len) pmem(P, P->once_len, P->ndefs * sizeof *P->once_len, 0);
+    if (P->asked) pmem(P, P->asked, P->ndefs, 0);
     pthread_mutex_destroy(&P->mu);
     pstrfree(P, P->path);
     pmem(P, P, sizeof *P, 0);
 }
 
-static jinn_status store_open(const char *path, jinn_alloc_fn alloc, void *alloc_user, void **user, char *err,
-                              size_t errcap)
+static jinn_status store_open(const char *path, int flags, jinn_alloc_fn alloc, void *alloc_user, void **user,
+                              char *err, size_t errcap)
 {
     *user = NULL;
     if (!alloc) alloc = default_alloc, alloc_user = NULL;
@@ -682,6 +695,7 @@ static jinn_status store_open(const char *path, jinn_alloc_fn alloc, void *alloc
     memset(P, 0, sizeof *P);
     P->alloc = alloc;
     P->alloc_user = alloc_user;
+    P->flags = flags;
     P->path = pstrdup(P, path, strlen(path));
     if (!P->path || pthread_mutex_init(&P->mu, NULL) != 0) {
         pstrfree(P, P->path);
@@ -1052,7 +1066,15 @@ static int prefetch_metric(sprov *P, store_answers *a, int k, const sdef *d)
     sconn *c = P->reader;
     size_t di = (size_t)(d - P->defs);
     if (!P->once[di]) {
-        if (!def_run(c, d, NULL, 0)) return c->ans ? slot_all(P, a, k, c->ans, c->ans_len, 1) : 0;
+        smetric *m = &P->metrics[di];
+        int hit = 0;
+        pthread_mutex_lock(&P->mu); /* a fresh answer of the provider's cache is the run's answer */
+        if (m->json && m->expires > now_seconds()) {
+            c->ans_len = 0;
+            hit = ans_put(c, m->json, m->len);
+        }
+        pthread_mutex_unlock(&P->mu);
+        if (!hit && !def_run(c, d, NULL, 0)) return c->ans ? slot_all(P, a, k, c->ans, c->ans_len, 1) : 0;
         char *copy = pmem(P, NULL, 0, c->ans_len + 1);
         if (!copy) return 0;
         memcpy(copy, c->ans, c->ans_len);
@@ -1068,11 +1090,16 @@ static jinn_status store_prefetch(void *user, const char *const *customers, int 
 {
     sprov *P = user;
     *out = NULL;
+    /* the definitions asked for: the ids given, and those the provider was asked for since open
+     * (ids computed at run time, learned from the renders of earlier chunks) */
     int nslots = 0, sets = 0;
     for (int j = 0; j < nids; j++) {
         const sdef *d = def_find(P, ids[j], strlen(ids[j]));
         if (d && (d->kind == DEF_METRIC || d->set_sql)) nslots++, sets += d->kind != DEF_METRIC;
     }
+    for (size_t i = 0; i < P->ndefs; i++)
+        if (__atomic_load_n(&P->asked[i], __ATOMIC_RELAXED) && (P->defs[i].kind == DEF_METRIC || P->defs[i].set_sql))
+            nslots++, sets += P->defs[i].kind != DEF_METRIC;
     if (!nslots || n <= 0) return JINN_OK;
     if (!reader_get(P, err, errcap)) return JINN_ERROR;
     store_answers *a = pmem(P, NULL, 0, sizeof *a);
@@ -1113,9 +1140,11 @@ static jinn_status store_prefetch(void *user, const char *const *customers, int 
         qsort(ix, (size_t)n, sizeof *ix, sidx_cmp);
     }
     int k = 0, ok = 1;
-    for (int j = 0; ok && j < nids; j++) {
-        const sdef *d = def_find(P, ids[j], strlen(ids[j]));
+    for (int j = 0; ok && j < nids + (int)P->ndefs && k < nslots; j++) {
+        const sdef *d = j < nids ? def_find(P, ids[j], strlen(ids[j])) : &P->defs[j - nids];
+        if (j >= nids && !__atomic_load_n(&P->asked[j - nids], __ATOMIC_RELAXED)) continue;
         if (!d || !(d->kind == DEF_METRIC || d->set_sql) || a->slot[d - P->defs] >= 0) continue;
+        if (d->kind != DEF_METRIC && !ix) continue; /* asked for since the count: the next chunk */
         a->slot[d - P->defs] = k;
         ok = d->kind == DEF_METRIC ? prefetch_metric(P, a, k, d) : prefetch_set(P, a, k, d, ix);
         k++;
@@ -1347,7 +1376,7 @@ jinn_status jinn_env_use_sqlite_provider(jinn_env *E, const char *path, jinn_res
     char err[600];
     void *au, *P;
     jinn_alloc_fn alloc = jinn_env_allocator(E, &au);
-    if (store_open(path, alloc, au, &P, err, sizeof err) != JINN_OK ||
+    if (store_open(path, 0, alloc, au, &P, err, sizeof err) != JINN_OK ||
         (store_install(P, E, 1, err, sizeof err) != JINN_OK && (store_close(P), 1)))
         return jinn_result_error(E, res, JINN_ERR_PROVIDER, "providers", err);
     return JINN_OK;

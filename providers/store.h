@@ -43,6 +43,10 @@ typedef struct {
     const char *value;
 } store_decision;
 
+/* open flags */
+#define STORE_BOUNDED 1 /* memory bounded by the store's caches, whatever the size of the base
+                           (SQLite: no memory map, only each connection's page cache) */
+
 /* A chunk's prefetched answers (owned by the store; see prefetch). */
 typedef struct store_answers store_answers;
 
@@ -54,10 +58,10 @@ typedef struct store_module {
      * before anything else in the process uses the store's library (SQLite: memory statistics
      * off, their global mutex would serialise the threads). May be NULL. */
     void (*init)(void);
-    /* Open the store at target (for SQLite: a path or a file: URI). alloc may be NULL (the C
-     * library's realloc/free). Nothing is written until run_begin. */
-    jinn_status (*open)(const char *target, jinn_alloc_fn alloc, void *alloc_user, void **user, char *err,
-                        size_t errcap);
+    /* Open the store at target (for SQLite: a path or a file: URI) with STORE_* flags. alloc
+     * may be NULL (the C library's realloc/free). Nothing is written until run_begin. */
+    jinn_status (*open)(const char *target, int flags, jinn_alloc_fn alloc, void *alloc_user, void **user,
+                        char *err, size_t errcap);
     /* Free everything; the renders using an installed provider must have ended. */
     void (*close)(void *user);
 
