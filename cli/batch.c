@@ -7,20 +7,22 @@
  *              [--new-run] [--quiet] [--trim-blocks] [--lstrip-blocks] [--strict-providers] ...
  *
  * The shape: a reader, N renderers, one writer, and two bounded queues between them. The
- * reader (the main thread) reads customers (id, attributes) in chunks and has the store
- * prefetch the chunk's answers — every definition the template can ask for: the constant
- * insert ids (jinn_template_inserts) and the ones renders asked for before (ids computed at
- * run time) — in a few set-form statements, then queues the chunk. The renderers take a
- * chunk and render it customer by customer from memory (the context is {"customer": the
- * attributes}, the render's customer id is the customer's; a definition that was not
- * prefetched is asked of the store per customer). The writer writes each rendered chunk in
- * one transaction: an event per scored customer (action = --emit, params = {"type": "CTR",
- * "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs. So the
- * reads, the renders and the writes overlap, and no renderer waits on a connection.
+ * reader (the main thread) reads customers (id, attributes) in chunks and queues them. A
+ * renderer takes a chunk, has the store prefetch its answers on the renderer's own connection
+ * — every definition the template can ask for: the constant insert ids (jinn_template_inserts)
+ * and the ones renders asked for before (ids computed at run time) — in one set-form
+ * statement each, then renders the chunk customer by customer from memory (the context is
+ * {"customer": the attributes}, the render's customer id is the customer's; a definition that
+ * was not prefetched is asked of the store per customer). The writer writes each rendered
+ * chunk in one transaction: an event per scored customer (action = --emit, params = {"type":
+ * "CTR", "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs.
+ * So the reads, the renders and the writes overlap, the store's reads scale with the
+ * renderers, and no thread waits on another's connection.
  *
  * Memory. At most 3 * jobs + 2 chunks are alive at once (one being read, jobs queued for
- * the renderers, jobs being rendered, jobs queued for the writer, one being written): memory
- * is bounded by --chunk and --jobs, never by the number of customers (docs/providers.md).
+ * the renderers, jobs being prefetched or rendered, jobs queued for the writer, one being
+ * written): memory is bounded by --chunk and --jobs, never by the number of customers
+ * (docs/providers.md).
  *
  * Resuming. Every run has a row in batch_runs, keyed by a fingerprint of what decides the
  * results (the emit name, the template text, the seed, the whitespace options, the customer
@@ -180,6 +182,12 @@ typedef struct chunk {
     struct chunk *next;
 } chunk;
 
+/* The template's constant insert ids (jinn_template_inserts), NUL-terminated, for prefetch. */
+typedef struct idlist {
+    char **ids;
+    int n, cap;
+} idlist;
+
 /* A bounded queue of chunks: push waits while it is full, pop while it is empty and open. */
 typedef struct {
     pthread_mutex_t mu;
@@ -198,6 +206,8 @@ typedef struct {
     int64_t run_id;
     const store_module *S; /* the event store (its writing calls under write_mu) */
     void *st;
+    const idlist *defs;  /* what to prefetch (read-only once the threads run) */
+    int prefetch_failed;       /* atomic: the store could not prefetch; per customer from then on */
     /* reader -> renderers -> writer */
     cqueue render_q, write_q;
     /* serialised env calls */
@@ -406,14 +416,24 @@ static void write_chunk(batch *B, chunk *c, const char *warning)
     pthread_mutex_unlock(&B->write_mu);
 }
 
-/* A renderer: chunks from the reader, rendered from their prefetched answers, to the writer.
- * (Items the reader already scored, its probe, are left as they are.) */
+/* A renderer: chunks from the reader, their answers prefetched, rendered from them, to the
+ * writer. (Items the reader already scored, its probe, are left as they are.) */
 static void *renderer(void *arg)
 {
     batch *B = arg;
     jinn_buf out = {0};
     chunk *c;
     while ((c = queue_pop(&B->render_q))) {
+        if (!__atomic_load_n(&B->prefetch_failed, __ATOMIC_RELAXED)) {
+            const char **cids = xmalloc((size_t)c->n * sizeof *cids);
+            char err[600];
+            for (int i = 0; i < c->n; i++) cids[i] = c->items[i].id;
+            if (B->S->prefetch(B->st, cids, c->n, (const char *const *)B->defs->ids, B->defs->n, &c->answers, err,
+                               sizeof err) != JINN_OK &&
+                !__atomic_exchange_n(&B->prefetch_failed, 1, __ATOMIC_RELAXED))
+                fprintf(stderr, "jinn: batch: %s; answering per customer from now on\n", err);
+            free(cids);
+        }
         for (int i = 0; i < c->n; i++) {
             if (c->items[i].value || c->items[i].error) continue;
             if (c->answers) B->S->bind(B->st, c->answers, i);
@@ -581,11 +601,6 @@ static int add_customer(void *cb, const char *id, size_t id_len, const char *att
     return --f->max <= 0;
 }
 
-/* The template's constant insert ids (jinn_template_inserts), NUL-terminated, for prefetch. */
-typedef struct {
-    char **ids;
-    int n, cap;
-} idlist;
 
 static void add_insert_id(void *user, jinn_lookup_kind kind, const char *id, size_t id_len)
 {
@@ -644,6 +659,7 @@ int cli_batch(int argc, char **argv)
     B.t = t;
     /* what to prefetch: the constant ids now; the ones computed at run time, once renders ask */
     int dynamic = jinn_template_inserts(t, add_insert_id, &defs);
+    B.defs = &defs;
 
     /* unless --dry-run, the run: a new one, or the unfinished one this command resumes */
     if (!a.dry_run) {
@@ -705,7 +721,6 @@ int cli_batch(int argc, char **argv)
 
     /* the reader: chunks of customers not yet scored by this run, with their answers */
     jinn_buf probe_out = {0};
-    int prefetch_failed = 0;
     long queued = 0;
     int read_failed = 0, stopped = 0;
     char *line = NULL;
@@ -757,16 +772,6 @@ int cli_batch(int argc, char **argv)
             /* the probe: the first customer, rendered here per customer, shows the renders'
              * run-time ids to the store, which then prefetches them with the first chunk */
             score(&B, &c->items[0], &probe_out, &c->warning);
-        }
-        if (c->n && !prefetch_failed) {
-            const char **cids = xmalloc((size_t)c->n * sizeof *cids);
-            for (int i = 0; i < c->n; i++) cids[i] = c->items[i].id;
-            if (S->prefetch(B.st, cids, c->n, (const char *const *)defs.ids, defs.n, &c->answers, err, sizeof err) !=
-                JINN_OK) {
-                fprintf(stderr, "jinn: batch: %s; answering per customer from now on\n", err);
-                prefetch_failed = 1;
-            }
-            free(cids);
         }
         if (c->n) queue_push(&B.render_q, c);
         else chunk_free(c);

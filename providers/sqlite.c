@@ -71,7 +71,10 @@ typedef struct sprov sprov;
 typedef struct sconn {
     sprov *P;
     sqlite3 *db;
-    sqlite3_stmt **stmts; /* P->ndefs entries, NULL until first used */
+    sqlite3_stmt **stmts; /* 2 * P->ndefs entries, NULL until first used: the definitions'
+                             per-customer statements, then their set forms */
+    sqlite3_stmt *tmp_clear, *tmp_add; /* chunk_customers, made at the first prefetch */
+    int tmp_ready;
     char *ans;            /* the last answer (or error message) of this thread */
     size_t ans_len, ans_cap;
     int in_use;
@@ -98,12 +101,10 @@ struct sprov {
     smetric *metrics; /* ndefs entries */
     /* the store's own connections (store.h: one thread at a time each) */
     sconn *reader;              /* customers and prefetch; opened at first use */
-    sqlite3_stmt *st_scan, *st_scan_from, *st_get, *st_count, *st_tmp_clear, *st_tmp_add;
-    sqlite3_stmt **set_stmts;   /* ndefs entries, the set forms on the reader, NULL until used */
+    sqlite3_stmt *st_scan, *st_scan_from, *st_get, *st_count;
     char **once;                /* ndefs entries: metrics answered once per open store (prefetch) */
     unsigned char *asked;       /* ndefs entries: the provider was asked for it (atomic; prefetch learns) */
     size_t *once_len;
-    int tmp_ready;              /* chunk_customers exists on the reader */
     int flags;                  /* STORE_* of open */
     sqlite3 *wdb;               /* the writer; opened by run_begin */
     sqlite3_stmt *st_ins, *st_upd;
@@ -223,9 +224,11 @@ static void conn_close(sconn *c)
 {
     sprov *P = c->P;
     if (c->stmts) {
-        for (size_t i = 0; i < P->ndefs; i++) sqlite3_finalize(c->stmts[i]);
-        pmem(P, c->stmts, P->ndefs * sizeof *c->stmts, 0);
+        for (size_t i = 0; i < 2 * P->ndefs; i++) sqlite3_finalize(c->stmts[i]);
+        pmem(P, c->stmts, 2 * P->ndefs * sizeof *c->stmts, 0);
     }
+    sqlite3_finalize(c->tmp_clear);
+    sqlite3_finalize(c->tmp_add);
     sqlite3_close(c->db);
     if (c->ans) pmem(P, c->ans, c->ans_cap, 0);
     pmem(P, c, sizeof *c, 0);
@@ -266,14 +269,14 @@ static sconn *conn_open(sprov *P, char *err, size_t errcap)
                                           : "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384",
                  NULL, NULL, NULL);
     if (P->ndefs) {
-        c->stmts = pmem(P, NULL, 0, P->ndefs * sizeof *c->stmts);
+        c->stmts = pmem(P, NULL, 0, 2 * P->ndefs * sizeof *c->stmts);
         if (!c->stmts) {
             snprintf(err, errcap, "out of memory");
             sqlite3_close(c->db);
             pmem(P, c, sizeof *c, 0);
             return NULL;
         }
-        memset(c->stmts, 0, P->ndefs * sizeof *c->stmts);
+        memset(c->stmts, 0, 2 * P->ndefs * sizeof *c->stmts);
     }
     return c;
 }
@@ -629,13 +632,11 @@ static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
         P->metrics = pmem(P, NULL, 0, P->ndefs * sizeof *P->metrics);
         if (!P->metrics) { snprintf(err, errcap, "out of memory"); return 0; }
         memset(P->metrics, 0, P->ndefs * sizeof *P->metrics);
-        P->set_stmts = pmem(P, NULL, 0, P->ndefs * sizeof *P->set_stmts);
         P->once = pmem(P, NULL, 0, P->ndefs * sizeof *P->once);
         P->once_len = pmem(P, NULL, 0, P->ndefs * sizeof *P->once_len);
         P->asked = pmem(P, NULL, 0, P->ndefs);
-        if (!P->set_stmts || !P->once || !P->once_len || !P->asked) { snprintf(err, errcap, "out of memory"); return 0; }
+        if (!P->once || !P->once_len || !P->asked) { snprintf(err, errcap, "out of memory"); return 0; }
         memset(P->asked, 0, P->ndefs);
-        memset(P->set_stmts, 0, P->ndefs * sizeof *P->set_stmts);
         memset(P->once, 0, P->ndefs * sizeof *P->once);
         memset(P->once_len, 0, P->ndefs * sizeof *P->once_len);
     }
@@ -659,9 +660,6 @@ static void store_close(void *user)
     sqlite3_finalize(P->st_scan_from);
     sqlite3_finalize(P->st_get);
     sqlite3_finalize(P->st_count);
-    sqlite3_finalize(P->st_tmp_clear);
-    sqlite3_finalize(P->st_tmp_add);
-    for (size_t i = 0; P->set_stmts && i < P->ndefs; i++) sqlite3_finalize(P->set_stmts[i]);
     if (P->reader) conn_close(P->reader);
     sqlite3_finalize(P->st_ins);
     sqlite3_finalize(P->st_upd);
@@ -676,7 +674,6 @@ static void store_close(void *user)
     }
     if (P->defs) pmem(P, P->defs, P->ndefs * sizeof *P->defs, 0);
     if (P->metrics) pmem(P, P->metrics, P->ndefs * sizeof *P->metrics, 0);
-    if (P->set_stmts) pmem(P, P->set_stmts, P->ndefs * sizeof *P->set_stmts, 0);
     if (P->once) pmem(P, P->once, P->ndefs * sizeof *P->once, 0);
     if (P->once_len) pmem(P, P->once_len, P->ndefs * sizeof *P->once_len, 0);
     if (P->asked) pmem(P, P->asked, P->ndefs, 0);
@@ -930,47 +927,43 @@ static int srow_cmp(const void *x, const void *y)
     return a->cust != b->cust ? (a->cust > b->cust) - (a->cust < b->cust) : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Fill chunk_customers with the chunk's ids (a temporary table of the reader's). */
-static int fill_chunk_table(sprov *P, const char *const *customers, int n, char *err, size_t errcap)
+/* Fill chunk_customers with the chunk's ids (a temporary table of connection c's). */
+static int fill_chunk_table(sconn *c, const char *const *customers, int n, char *err, size_t errcap)
 {
-    sqlite3 *db = P->reader->db;
-    if (!P->tmp_ready) {
-        if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS chunk_customers(customer_id TEXT PRIMARY KEY)", NULL,
-                         NULL, NULL) != SQLITE_OK) {
-            snprintf(err, errcap, "creating chunk_customers: %s", sqlite3_errmsg(db));
-            return 0;
-        }
-        P->tmp_ready = 1;
+    sqlite3 *db = c->db;
+    int ok = 1;
+    if (!c->tmp_ready) {
+        ok = sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS chunk_customers(customer_id TEXT PRIMARY KEY)", NULL,
+                          NULL, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v3(db, "DELETE FROM temp.chunk_customers", -1, SQLITE_PREPARE_PERSISTENT, &c->tmp_clear,
+                                NULL) == SQLITE_OK &&
+             sqlite3_prepare_v3(db, "INSERT OR IGNORE INTO temp.chunk_customers VALUES(?1)", -1,
+                                SQLITE_PREPARE_PERSISTENT, &c->tmp_add, NULL) == SQLITE_OK;
+        c->tmp_ready = ok;
     }
-    if (!reader_prepare(P, &P->st_tmp_clear, "DELETE FROM temp.chunk_customers", "filling chunk_customers", err,
-                        errcap) ||
-        !reader_prepare(P, &P->st_tmp_add, "INSERT OR IGNORE INTO temp.chunk_customers VALUES(?1)",
-                        "filling chunk_customers", err, errcap))
-        return 0;
-    int ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-    ok = ok && sqlite3_step(P->st_tmp_clear) == SQLITE_DONE;
-    sqlite3_reset(P->st_tmp_clear);
+    ok = ok && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    ok = ok && sqlite3_step(c->tmp_clear) == SQLITE_DONE;
+    if (c->tmp_clear) sqlite3_reset(c->tmp_clear);
     for (int i = 0; ok && i < n; i++) {
-        sqlite3_bind_text(P->st_tmp_add, 1, customers[i], -1, SQLITE_STATIC);
-        ok = sqlite3_step(P->st_tmp_add) == SQLITE_DONE;
-        sqlite3_reset(P->st_tmp_add);
+        sqlite3_bind_text(c->tmp_add, 1, customers[i], -1, SQLITE_STATIC);
+        ok = sqlite3_step(c->tmp_add) == SQLITE_DONE;
+        sqlite3_reset(c->tmp_add);
     }
-    sqlite3_clear_bindings(P->st_tmp_add);
+    if (c->tmp_add) sqlite3_clear_bindings(c->tmp_add);
     ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok) {
         snprintf(err, errcap, "filling chunk_customers: %s", sqlite3_errmsg(db));
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
     return ok;
 }
 
 /* The set form of expression or aggregate d into slot k, for the chunk (sorted ids in ix). 1,
  * or 0 when out of memory; a statement that fails fails the slot, with its message. */
-static int prefetch_set(sprov *P, store_answers *a, int k, const sdef *d, const sidx *ix)
+static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef *d, const sidx *ix)
 {
-    sconn *c = P->reader;
     size_t di = (size_t)(d - P->defs);
-    sqlite3_stmt *st = def_prepare(c, d, d->set_sql, &P->set_stmts[di]);
+    sqlite3_stmt *st = def_prepare(c, d, d->set_sql, &c->stmts[P->ndefs + di]);
     if (!st) return slot_all(P, a, k, c->ans, c->ans_len, 1);
     int ncol = sqlite3_column_count(st), idcol = -1;
     for (int col = 0; col < ncol && idcol < 0; col++) {
@@ -1060,12 +1053,15 @@ static int prefetch_set(sprov *P, store_answers *a, int k, const sdef *d, const 
     return ok;
 }
 
-/* A metric into slot k: computed once per open store (:customer_id NULL), then copied. */
-static int prefetch_metric(sprov *P, store_answers *a, int k, const sdef *d)
+/* A metric into slot k: computed once per open store (:customer_id NULL), then copied. Two
+ * threads may compute it at once at the start; the first answer kept is the run's. */
+static int prefetch_metric(sprov *P, sconn *c, store_answers *a, int k, const sdef *d)
 {
-    sconn *c = P->reader;
     size_t di = (size_t)(d - P->defs);
-    if (!P->once[di]) {
+    pthread_mutex_lock(&P->mu);
+    int have = P->once[di] != NULL;
+    pthread_mutex_unlock(&P->mu);
+    if (!have) {
         smetric *m = &P->metrics[di];
         int hit = 0;
         pthread_mutex_lock(&P->mu); /* a fresh answer of the provider's cache is the run's answer */
@@ -1079,9 +1075,16 @@ static int prefetch_metric(sprov *P, store_answers *a, int k, const sdef *d)
         if (!copy) return 0;
         memcpy(copy, c->ans, c->ans_len);
         copy[c->ans_len] = 0;
-        P->once[di] = copy;
-        P->once_len[di] = c->ans_len;
+        pthread_mutex_lock(&P->mu);
+        if (!P->once[di]) {
+            P->once[di] = copy;
+            P->once_len[di] = c->ans_len;
+            copy = NULL;
+        }
+        pthread_mutex_unlock(&P->mu);
+        if (copy) pmem(P, copy, c->ans_len + 1, 0);
     }
+    /* once set, once[di] never changes until close: read without the lock */
     return slot_all(P, a, k, P->once[di], P->once_len[di], 0);
 }
 
@@ -1101,7 +1104,8 @@ static jinn_status store_prefetch(void *user, const char *const *customers, int 
         if (__atomic_load_n(&P->asked[i], __ATOMIC_RELAXED) && (P->defs[i].kind == DEF_METRIC || P->defs[i].set_sql))
             nslots++, sets += P->defs[i].kind != DEF_METRIC;
     if (!nslots || n <= 0) return JINN_OK;
-    if (!reader_get(P, err, errcap)) return JINN_ERROR;
+    sconn *c = conn_get(P, err, errcap); /* the calling thread's: prefetches run on many threads */
+    if (!c) return JINN_ERROR;
     store_answers *a = pmem(P, NULL, 0, sizeof *a);
     if (!a) goto oom;
     memset(a, 0, sizeof *a);
@@ -1130,7 +1134,7 @@ static jinn_status store_prefetch(void *user, const char *const *customers, int 
     }
     sidx *ix = NULL;
     if (sets) {
-        if (!fill_chunk_table(P, customers, n, err, errcap)) {
+        if (!fill_chunk_table(c, customers, n, err, errcap)) {
             store_answers_free(P, a);
             return JINN_ERROR;
         }
@@ -1146,7 +1150,7 @@ static jinn_status store_prefetch(void *user, const char *const *customers, int 
         if (!d || !(d->kind == DEF_METRIC || d->set_sql) || a->slot[d - P->defs] >= 0) continue;
         if (d->kind != DEF_METRIC && !ix) continue; /* asked for since the count: the next chunk */
         a->slot[d - P->defs] = k;
-        ok = d->kind == DEF_METRIC ? prefetch_metric(P, a, k, d) : prefetch_set(P, a, k, d, ix);
+        ok = d->kind == DEF_METRIC ? prefetch_metric(P, c, a, k, d) : prefetch_set(P, c, a, k, d, ix);
         k++;
     }
     /* a customer listed twice answers as its first listing (the one the set form's rows found) */

@@ -8,11 +8,12 @@
  * batch names no table and speaks no SQL: it reads customers in chunks, prefetches the chunk's
  * answers, renders through the provider the store installs, and hands the decisions back.
  *
- * Threads. The calls fall in three groups, each used by one thread at a time:
- *   - reading: count, scan, get, prefetch (the batch's reader thread);
- *   - writing: run_begin, run_scored, write, run_finish (the batch's writer thread);
- *   - rendering: the provider install puts in the env, and bind — any number of threads.
- * answers_free may be called from any thread. open and close are called alone.
+ * Threads. The calls fall in three groups:
+ *   - reading customers: count, scan, get — one thread at a time (the batch's reader);
+ *   - writing: run_begin, run_scored, write, run_finish — one thread at a time (the writer);
+ *   - answering: the provider install puts in the env, prefetch, bind, answers_free — any
+ *     number of threads at once (each uses a connection of its own).
+ * open and close are called alone.
  *
  * Errors. Calls return JINN_OK, or JINN_ERROR with a message (no trailing newline, naming what
  * failed) in err[0..errcap).
