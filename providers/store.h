@@ -82,10 +82,12 @@ typedef struct store_module {
     /* Install the store's provider in env (jinn_env_set_provider). With owned, jinn_env_free
      * closes the store; otherwise the caller closes it after the env is freed. */
     jinn_status (*install)(void *user, jinn_env *env, int owned, char *err, size_t errcap);
-    /* Answer the definitions ids[0..nids) (NUL-terminated; unknown ones are skipped) for the
-     * customers[0..n) in as few statements as the store can (a set form over the whole chunk;
-     * otherwise one query per customer), and the metrics among them once per open store. The
-     * answers live until answers_free. *out NULL with JINN_OK: nothing to prefetch. */
+    /* Answer the definitions ids[0..nids) (NUL-terminated; unknown ones are skipped), and those
+     * the provider was asked for since open (ids computed at run time: the store learns them),
+     * for the customers[0..n), one statement per definition over the whole chunk where the
+     * definition has a set form (the others stay for the provider to ask per customer), and
+     * the metrics among them once per open store. The answers live until answers_free. *out
+     * NULL with JINN_OK: nothing to prefetch. */
     jinn_status (*prefetch)(void *user, const char *const *customers, int n, const char *const *ids, int nids,
                             store_answers **out, char *err, size_t errcap);
     void (*answers_free)(void *user, store_answers *a);
