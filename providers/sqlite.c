@@ -1238,6 +1238,9 @@ static void checkpointer_start(sprov *P)
         return;
     }
     sqlite3_busy_timeout(P->cdb, 10000);
+    /* a connection that has not read the database does not know it is in WAL mode (its
+     * checkpoints would do nothing) */
+    if (sqlite3_exec(P->cdb, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) goto fail;
     if (pthread_mutex_init(&P->ckpt_mu, NULL) != 0) goto fail;
     if (pthread_cond_init(&P->ckpt_cv, NULL) != 0) {
         pthread_mutex_destroy(&P->ckpt_mu);
