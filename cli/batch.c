@@ -719,7 +719,7 @@ int cli_batch(int argc, char **argv)
         status = 2;
     }
 
-    /* the reader: chunks of customers not yet scored by this run, with their answers */
+    /* the reader: chunks of customers not yet scored by this run, to the renderers */
     jinn_buf probe_out = {0};
     long queued = 0;
     int read_failed = 0, stopped = 0;
