@@ -6,17 +6,32 @@
  *              [--emit optimal.channel] [--dry-run] [--seed N] [--chunk N] [--stop-after N]
  *              [--new-run] [--quiet] [--trim-blocks] [--lstrip-blocks] [--strict-providers] ...
  *
- * The shape: the main thread reads customers (id, attributes) in chunks and queues them;
- * workers take a chunk, render it customer by customer (the context is {"customer": the
- * attributes}, the render's customer id is the customer's), and write the chunk's results in
- * one transaction: an event per scored customer (action = --emit, params = {"type": "CTR",
- * "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs.
+ * The shape: a reader, N renderers, one writer, and two bounded queues between them. The
+ * reader (the main thread) reads customers (id, attributes) in chunks and queues them. A
+ * renderer takes a chunk, has the store prefetch its answers on the renderer's own connection
+ * — every definition the template can ask for: the constant insert ids (jinn_template_inserts)
+ * and the ones renders asked for before (ids computed at run time) — in one set-form
+ * statement each, then renders the chunk customer by customer from memory (the context is
+ * {"customer": the attributes}, the render's customer id is the customer's; a definition that
+ * was not prefetched is asked of the store per customer). The writer writes each rendered
+ * chunk in one transaction: an event per scored customer (action = --emit, params = {"type":
+ * "CTR", "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs.
+ * So the reads, the renders and the writes overlap, the store's reads scale with the
+ * renderers, and no thread waits on another's connection.
+ *
+ * Memory. At most 3 * jobs + 2 chunks are alive at once (one being read, jobs queued for
+ * the renderers, jobs being prefetched or rendered, jobs queued for the writer, one being
+ * written): memory is bounded by --chunk and --jobs, never by the number of customers
+ * (docs/providers.md).
  *
  * Resuming. Every run has a row in batch_runs, keyed by a fingerprint of what decides the
  * results (the emit name, the template text, the seed, the whitespace options, the customer
  * selection). A run that did not finish (Ctrl-C, a crash, --stop-after) is picked up by the
  * next identical command: the customers that already have an event of this action from this
  * run are skipped, so nothing committed is redone and nothing is lost. --new-run starts over.
+ *
+ * The store is reached through its interface only (providers/store.h: reading customers,
+ * the provider, runs and write-back); this file holds no SQL and no schema.
  *
  * What goes through the engine is the public API only; the engine's env is not thread-safe
  * for jinn_context_from_json / jinn_context_free / jinn_result_clear (they use the env's own
@@ -27,10 +42,8 @@
  * 1 some customers failed, 2 a usage error or the database could not be used, 130 Ctrl-C.
  */
 #include <errno.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +52,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../providers/store.h"
 
 #define MAX_REPORTED 5 /* per-customer error messages printed */
 
@@ -76,34 +90,29 @@ static double now_mono(void)
 
 /* ---- one customer's attributes (also for `jinn render --customer ID`) --------------------- */
 
+typedef struct {
+    char *attrs;
+} one_customer;
+
+static int take_attrs(void *cb, const char *id, size_t id_len, const char *attrs, size_t attrs_len)
+{
+    (void)id;
+    (void)id_len;
+    one_customer *o = cb;
+    if (attrs) o->attrs = xstrndup(attrs, attrs_len);
+    return 1;
+}
+
 char *cli_customer_attributes(const char *path, const char *id, char *err, size_t errcap)
 {
-    sqlite3 *db = NULL;
-    char *out = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-        snprintf(err, errcap, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 10000);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT attributes FROM customers WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
-        snprintf(err, errcap, "'%s': %s", path, sqlite3_errmsg(db));
-    } else {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            const char *a = (const char *)sqlite3_column_text(st, 0);
-            out = a ? xstrndup(a, (size_t)sqlite3_column_bytes(st, 0)) : xstrndup("{}", 2);
-        } else if (rc == SQLITE_DONE) {
-            snprintf(err, errcap, "no customer '%s' in '%s'", id, path);
-        } else {
-            snprintf(err, errcap, "'%s': %s", path, sqlite3_errmsg(db));
-        }
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return out;
+    const store_module *S = &store_sqlite;
+    void *st;
+    if (S->open(path, 0, NULL, NULL, &st, err, errcap) != JINN_OK) return NULL;
+    one_customer o = {NULL};
+    if (S->get(st, &id, 1, take_attrs, &o, err, errcap) == JINN_OK && !o.attrs)
+        snprintf(err, errcap, "no customer '%s' in '%s'", id, path);
+    S->close(st);
+    return o.attrs;
 }
 
 /* ---- a set of strings (the customers a resumed run already scored) -------------------------- */
@@ -168,8 +177,24 @@ typedef struct {
 typedef struct chunk {
     item *items;
     int n;
+    store_answers *answers; /* prefetched by the reader, or NULL */
+    char *warning;          /* the chunk's first render warning */
     struct chunk *next;
 } chunk;
+
+/* The template's constant insert ids (jinn_template_inserts), NUL-terminated, for prefetch. */
+typedef struct idlist {
+    char **ids;
+    int n, cap;
+} idlist;
+
+/* A bounded queue of chunks: push waits while it is full, pop while it is empty and open. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t nonempty, nonfull;
+    chunk *head, *tail;
+    int n, cap, closed;
+} cqueue;
 
 typedef struct {
     /* set up once, read by all */
@@ -179,13 +204,12 @@ typedef struct {
     uint64_t seed;
     int dry_run, progress;
     int64_t run_id;
-    sqlite3 *wdb; /* the writer connection (guarded by write_mu) */
-    sqlite3_stmt *ins, *upd;
-    /* the queue */
-    pthread_mutex_t q_mu;
-    pthread_cond_t q_nonempty, q_nonfull;
-    chunk *head, *tail;
-    int queued, q_cap, closed;
+    const store_module *S; /* the event store (its writing calls under write_mu) */
+    void *st;
+    const idlist *defs;  /* what to prefetch (read-only once the threads run) */
+    int prefetch_failed;       /* atomic: the store could not prefetch; per customer from then on */
+    /* reader -> renderers -> writer */
+    cqueue render_q, write_q;
     /* serialised env calls */
     pthread_mutex_t env_mu;
     /* results (write_mu) */
@@ -207,44 +231,61 @@ static void on_sigint(int sig)
     __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
 }
 
-static void queue_push(batch *B, chunk *c)
+static void queue_init(cqueue *q, int cap)
 {
-    pthread_mutex_lock(&B->q_mu);
-    while (B->queued >= B->q_cap) pthread_cond_wait(&B->q_nonfull, &B->q_mu);
-    c->next = NULL;
-    if (B->tail) B->tail->next = c;
-    else B->head = c;
-    B->tail = c;
-    B->queued++;
-    pthread_cond_signal(&B->q_nonempty);
-    pthread_mutex_unlock(&B->q_mu);
+    memset(q, 0, sizeof *q);
+    q->cap = cap;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->nonempty, NULL);
+    pthread_cond_init(&q->nonfull, NULL);
 }
 
-static chunk *queue_pop(batch *B)
+static void queue_destroy(cqueue *q)
 {
-    pthread_mutex_lock(&B->q_mu);
-    while (!B->head && !B->closed) pthread_cond_wait(&B->q_nonempty, &B->q_mu);
-    chunk *c = B->head;
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->nonempty);
+    pthread_cond_destroy(&q->nonfull);
+}
+
+static void queue_push(cqueue *q, chunk *c)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->n >= q->cap) pthread_cond_wait(&q->nonfull, &q->mu);
+    c->next = NULL;
+    if (q->tail) q->tail->next = c;
+    else q->head = c;
+    q->tail = c;
+    q->n++;
+    pthread_cond_signal(&q->nonempty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static chunk *queue_pop(cqueue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (!q->head && !q->closed) pthread_cond_wait(&q->nonempty, &q->mu);
+    chunk *c = q->head;
     if (c) {
-        B->head = c->next;
-        if (!B->head) B->tail = NULL;
-        B->queued--;
-        pthread_cond_signal(&B->q_nonfull);
+        q->head = c->next;
+        if (!q->head) q->tail = NULL;
+        q->n--;
+        pthread_cond_signal(&q->nonfull);
     }
-    pthread_mutex_unlock(&B->q_mu);
+    pthread_mutex_unlock(&q->mu);
     return c;
 }
 
-static void queue_close(batch *B)
+static void queue_close(cqueue *q)
 {
-    pthread_mutex_lock(&B->q_mu);
-    B->closed = 1;
-    pthread_cond_broadcast(&B->q_nonempty);
-    pthread_mutex_unlock(&B->q_mu);
+    pthread_mutex_lock(&q->mu);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->nonempty);
+    pthread_mutex_unlock(&q->mu);
 }
 
 static void chunk_free(chunk *c)
 {
+    free(c->warning);
     for (int i = 0; i < c->n; i++) {
         free(c->items[i].id);
         free(c->items[i].attrs);
@@ -311,23 +352,6 @@ static void score(batch *B, item *it, jinn_buf *out, char **warning)
 
 /* ---- writing a chunk back --------------------------------------------------------------------- */
 
-/* params: {"type": "CTR", "value": V, "batch": ID}; V is the output when it is JSON, else a
- * JSON string of it */
-static void params_json(cli_buf *b, const char *value, int64_t run_id)
-{
-    b->len = 0;
-    if (b->p) b->p[0] = 0;
-    cli_puts(b, "{\"type\": \"CTR\", \"value\": ");
-    json_error_t e;
-    json_t *j = *value ? json_loads(value, JSON_DECODE_ANY, &e) : NULL;
-    if (j) cli_puts(b, value);
-    else cli_json_string(b, value);
-    json_decref(j);
-    char tail[48];
-    snprintf(tail, sizeof tail, ", \"batch\": %lld}", (long long)run_id);
-    cli_puts(b, tail);
-}
-
 static void draw_progress(batch *B, int final)
 {
     double now = now_mono();
@@ -370,32 +394,16 @@ static void write_chunk(batch *B, chunk *c, const char *warning)
         for (int i = 0; i < c->n; i++)
             if (c->items[i].value) printf("%s\t%s\n", c->items[i].id, c->items[i].value);
     } else if (!B->write_failed) {
-        int rc = sqlite3_exec(B->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        cli_buf params = {0};
-        sqlite3_int64 ts = (sqlite3_int64)time(NULL);
-        for (int i = 0; rc == SQLITE_OK && i < c->n; i++) {
-            if (!c->items[i].value) continue;
-            params_json(&params, c->items[i].value, B->run_id);
-            sqlite3_bind_text(B->ins, 1, c->items[i].id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(B->ins, 2, B->emit, -1, SQLITE_STATIC);
-            sqlite3_bind_text(B->ins, 3, params.p, (int)params.len, SQLITE_STATIC);
-            sqlite3_bind_int64(B->ins, 4, ts);
-            rc = sqlite3_step(B->ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-            sqlite3_reset(B->ins);
-        }
-        free(params.p);
-        if (rc == SQLITE_OK) {
-            sqlite3_bind_int64(B->upd, 1, ok);
-            sqlite3_bind_int64(B->upd, 2, bad);
-            sqlite3_bind_int64(B->upd, 3, B->run_id);
-            rc = sqlite3_step(B->upd) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-            sqlite3_reset(B->upd);
-        }
-        if (rc == SQLITE_OK) rc = sqlite3_exec(B->wdb, "COMMIT", NULL, NULL, NULL);
-        if (rc != SQLITE_OK) {
-            fprintf(stderr, "%sjinn: batch: writing the results failed: %s; stopping (committed chunks are kept)\n",
-                    B->progress ? "\r\033[K" : "", sqlite3_errmsg(B->wdb));
-            sqlite3_exec(B->wdb, "ROLLBACK", NULL, NULL, NULL);
+        store_decision *d = xmalloc((size_t)c->n * sizeof *d);
+        size_t nd = 0;
+        for (int i = 0; i < c->n; i++)
+            if (c->items[i].value) d[nd++] = (store_decision){c->items[i].id, c->items[i].value};
+        char err[600];
+        jinn_status st = B->S->write(B->st, B->run_id, B->emit, d, nd, bad, err, sizeof err);
+        free(d);
+        if (st != JINN_OK) {
+            fprintf(stderr, "%sjinn: batch: %s; stopping (committed chunks are kept)\n", B->progress ? "\r\033[K" : "",
+                    err);
             B->write_failed = 1;
             __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
             ok = 0;
@@ -408,19 +416,46 @@ static void write_chunk(batch *B, chunk *c, const char *warning)
     pthread_mutex_unlock(&B->write_mu);
 }
 
-static void *worker(void *arg)
+/* A renderer: chunks from the reader, their answers prefetched, rendered from them, to the
+ * writer. (Items the reader already scored, its probe, are left as they are.) */
+static void *renderer(void *arg)
 {
     batch *B = arg;
     jinn_buf out = {0};
     chunk *c;
-    while ((c = queue_pop(B))) {
-        char *warning = NULL;
-        for (int i = 0; i < c->n; i++) score(B, &c->items[i], &out, &warning);
-        write_chunk(B, c, warning);
-        free(warning);
-        chunk_free(c);
+    while ((c = queue_pop(&B->render_q))) {
+        if (!__atomic_load_n(&B->prefetch_failed, __ATOMIC_RELAXED)) {
+            const char **cids = xmalloc((size_t)c->n * sizeof *cids);
+            char err[600];
+            for (int i = 0; i < c->n; i++) cids[i] = c->items[i].id;
+            if (B->S->prefetch(B->st, cids, c->n, (const char *const *)B->defs->ids, B->defs->n, &c->answers, err,
+                               sizeof err) != JINN_OK &&
+                !__atomic_exchange_n(&B->prefetch_failed, 1, __ATOMIC_RELAXED))
+                fprintf(stderr, "jinn: batch: %s; answering per customer from now on\n", err);
+            free(cids);
+        }
+        for (int i = 0; i < c->n; i++) {
+            if (c->items[i].value || c->items[i].error) continue;
+            if (c->answers) B->S->bind(B->st, c->answers, i);
+            score(B, &c->items[i], &out, &c->warning);
+        }
+        B->S->bind(B->st, NULL, 0);
+        queue_push(&B->write_q, c);
     }
     jinn_buf_free(B->env, &out);
+    return NULL;
+}
+
+/* The writer: each rendered chunk written back (or printed, --dry-run) and freed. */
+static void *writer(void *arg)
+{
+    batch *B = arg;
+    chunk *c;
+    while ((c = queue_pop(&B->write_q))) {
+        write_chunk(B, c, c->warning);
+        B->S->answers_free(B->st, c->answers);
+        chunk_free(c);
+    }
     return NULL;
 }
 
@@ -530,80 +565,54 @@ static int parse_args(int argc, char **argv, batch_args *a)
 
 /* ---- the run ------------------------------------------------------------------------------------ */
 
-static int db_fail(sqlite3 *db, const char *what)
+static int store_fail(const char *err)
 {
-    fprintf(stderr, "jinn: batch: %s: %s\n", what, sqlite3_errmsg(db));
+    fprintf(stderr, "jinn: batch: %s\n", err);
     return 2;
 }
 
-/* Find the unfinished run with this fingerprint, or start one. Sets B->run_id; *resumed. */
-static int start_run(batch *B, const batch_args *a, const char *fingerprint, int *resumed)
+static int add_done(void *cb, const char *id, size_t id_len, const char *attrs, size_t attrs_len)
 {
-    sqlite3 *db = B->wdb;
-    if (sqlite3_exec(db,
-                     "CREATE TABLE IF NOT EXISTS batch_runs(\n"
-                     "  id INTEGER PRIMARY KEY,      -- recorded in each event's params as \"batch\"\n"
-                     "  action TEXT NOT NULL,        -- the --emit name\n"
-                     "  template TEXT NOT NULL,      -- the template's path, for people\n"
-                     "  fingerprint TEXT NOT NULL,   -- what decides the results: an identical command resumes\n"
-                     "  started INTEGER NOT NULL, finished INTEGER,  -- unix seconds; finished NULL: resumable\n"
-                     "  scored INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0)",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(db, "creating batch_runs");
-    sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS events_by_action ON events(action, customer_id)", NULL, NULL, NULL);
-    sqlite3_stmt *st;
-    *resumed = 0;
-    if (!a->new_run) {
-        if (sqlite3_prepare_v2(db,
-                               "SELECT id FROM batch_runs WHERE action = ?1 AND fingerprint = ?2 AND finished IS NULL "
-                               "ORDER BY id DESC LIMIT 1",
-                               -1, &st, NULL) != SQLITE_OK)
-            return db_fail(db, "reading batch_runs");
-        sqlite3_bind_text(st, 1, a->emit, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, fingerprint, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            B->run_id = sqlite3_column_int64(st, 0);
-            *resumed = 1;
-        }
-        sqlite3_finalize(st);
-    }
-    if (*resumed) {
-        /* failed customers are retried: the error count starts again */
-        char sql[96];
-        snprintf(sql, sizeof sql, "UPDATE batch_runs SET errors = 0 WHERE id = %lld", (long long)B->run_id);
-        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_fail(db, "updating batch_runs");
-        return 0;
-    }
-    if (sqlite3_prepare_v2(db, "INSERT INTO batch_runs(action, template, fingerprint, started) VALUES(?1, ?2, ?3, ?4)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, "writing batch_runs");
-    sqlite3_bind_text(st, 1, a->emit, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->template_path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return db_fail(db, "writing batch_runs");
-    B->run_id = sqlite3_last_insert_rowid(db);
+    (void)id_len;
+    (void)attrs;
+    (void)attrs_len;
+    set_add(cb, id);
     return 0;
 }
 
-/* The customers a resumed run already scored. */
-static int load_done(batch *B, const char *emit, strset *done)
+/* The producer's chunk being filled: customers not yet scored by this run, up to a limit. */
+typedef struct {
+    chunk *c;
+    const strset *done;
+    int max;       /* room left in c */
+    char *last;    /* the last id read (the next scan starts after it) */
+} filling;
+
+static int add_customer(void *cb, const char *id, size_t id_len, const char *attrs, size_t attrs_len)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(B->wdb,
-                           "SELECT customer_id FROM events WHERE action = ?1 AND json_extract(params, '$.batch') = ?2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_fail(B->wdb, "reading the events of the run");
-    sqlite3_bind_text(st, 1, emit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, B->run_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        if (id) set_add(done, id);
+    filling *f = cb;
+    free(f->last);
+    f->last = xstrndup(id, id_len);
+    if (set_has(f->done, id)) return 0;
+    item *it = &f->c->items[f->c->n++];
+    memset(it, 0, sizeof *it);
+    it->id = xstrndup(id, id_len);
+    it->attrs = attrs ? xstrndup(attrs, attrs_len) : NULL;
+    return --f->max <= 0;
+}
+
+
+static void add_insert_id(void *user, jinn_lookup_kind kind, const char *id, size_t id_len)
+{
+    (void)kind;
+    idlist *l = user;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        char **n = realloc(l->ids, (size_t)l->cap * sizeof *n);
+        if (!n) { fputs("jinn: out of memory\n", stderr); exit(2); }
+        l->ids = n;
     }
-    sqlite3_finalize(st);
-    return 0;
+    l->ids[l->n++] = xstrndup(id, id_len);
 }
 
 int cli_batch(int argc, char **argv)
@@ -611,9 +620,8 @@ int cli_batch(int argc, char **argv)
     batch_args a;
     int r = parse_args(argc, argv, &a);
     if (r) return r;
-    /* SQLite's memory statistics take a global mutex on every allocation: threads would queue
-     * on it. Must come before SQLite is first used in the process (a no-op error otherwise). */
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    const store_module *S = &store_sqlite;
+    if (S->init) S->init();
     size_t srclen;
     char *src = cli_read_file(a.template_path, &srclen);
     if (!src) return 2;
@@ -624,22 +632,21 @@ int cli_batch(int argc, char **argv)
     B.seed = a.seed;
     B.dry_run = a.dry_run;
     B.progress = !a.quiet && isatty(2);
-    B.q_cap = 2 * a.jobs;
+    B.S = S;
     int status = 0;
     jinn_template *t = NULL;
-    sqlite3 *rdb = NULL;
-    sqlite3_stmt *sel = NULL;
     FILE *idfile = NULL;
     strset done = {0};
+    idlist defs = {0};
     jinn_result res;
+    char err[600];
 
     jinn_env *env = jinn_env_new(&a.cfg);
     if (!env) { free(src); fputs("jinn: out of memory\n", stderr); return 2; }
     B.env = env;
-    if (jinn_env_use_sqlite_provider(env, a.db_path, &res) != JINN_OK) {
-        fprintf(stderr, "jinn: batch: %s\n", res.text ? res.text : "cannot install the provider");
-        jinn_result_clear(env, &res);
-        status = 2;
+    if (S->open(a.db_path, STORE_BOUNDED, NULL, NULL, &B.st, err, sizeof err) != JINN_OK ||
+        S->install(B.st, env, 0, err, sizeof err) != JINN_OK) {
+        status = store_fail(err);
         goto out;
     }
     cli_add_template_dir(env, a.template_path);
@@ -650,57 +657,36 @@ int cli_batch(int argc, char **argv)
         goto out;
     }
     B.t = t;
+    /* what to prefetch: the constant ids now; the ones computed at run time, once renders ask */
+    int dynamic = jinn_template_inserts(t, add_insert_id, &defs);
+    B.defs = &defs;
 
-    /* the reading connection (customers) and, unless --dry-run, the writing one */
-    if (sqlite3_open_v2(a.db_path, &rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-        status = db_fail(rdb, a.db_path);
-        goto out;
-    }
-    sqlite3_busy_timeout(rdb, 10000);
+    /* unless --dry-run, the run: a new one, or the unfinished one this command resumes */
     if (!a.dry_run) {
-        if (sqlite3_open_v2(a.db_path, &B.wdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-            status = db_fail(B.wdb, a.db_path);
-            goto out;
-        }
-        sqlite3_busy_timeout(B.wdb, 10000);
-        /* WAL: the providers' readers never wait for the batch's writes, nor it for them */
-        sqlite3_exec(B.wdb, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-        /* in WAL mode, NORMAL still survives a crash of the process (a commit is in the WAL
-         * before COMMIT returns); only a power loss may drop the last chunks, which a resume
-         * then scores again */
-        sqlite3_exec(B.wdb, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
         char fp[200];
         uint64_t h = fnv1a(FNV_INIT, src, srclen);
         snprintf(fp, sizeof fp, "%016llx seed=%llu trim=%d lstrip=%d keepnl=%d strict=%d profile=%d customers=%s",
                  (unsigned long long)h, (unsigned long long)a.seed, a.cfg.trim_blocks, a.cfg.lstrip_blocks,
                  a.cfg.keep_trailing_newline, a.cfg.strict_providers, (int)a.cfg.profile, a.customers);
+        store_run run = {a.emit, a.template_path, fp};
         int resumed;
-        if ((status = start_run(&B, &a, fp, &resumed))) goto out;
-        if (resumed && (status = load_done(&B, a.emit, &done))) goto out;
-        if (resumed)
-            fprintf(stderr, "jinn: batch: resuming run %lld: %zu customers already scored\n", (long long)B.run_id, done.n);
-        if (sqlite3_prepare_v2(B.wdb, "INSERT INTO events(customer_id, action, params, timestamp) VALUES(?1, ?2, ?3, ?4)",
-                               -1, &B.ins, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(B.wdb, "UPDATE batch_runs SET scored = scored + ?1, errors = errors + ?2 WHERE id = ?3", -1,
-                               &B.upd, NULL) != SQLITE_OK) {
-            status = db_fail(B.wdb, "preparing the writes");
+        if (S->run_begin(B.st, &run, a.new_run, &B.run_id, &resumed, err, sizeof err) != JINN_OK ||
+            (resumed && S->run_scored(B.st, B.run_id, a.emit, add_done, &done, err, sizeof err) != JINN_OK)) {
+            status = store_fail(err);
             goto out;
         }
+        if (resumed)
+            fprintf(stderr, "jinn: batch: resuming run %lld: %zu customers already scored\n", (long long)B.run_id, done.n);
     }
 
     int all = !strcmp(a.customers, "all");
     if (all) {
-        sqlite3_stmt *cnt;
-        if (sqlite3_prepare_v2(rdb, "SELECT count(*) FROM customers", -1, &cnt, NULL) != SQLITE_OK) {
-            status = db_fail(rdb, "counting the customers");
+        long n;
+        if (S->count(B.st, &n, err, sizeof err) != JINN_OK) {
+            status = store_fail(err);
             goto out;
         }
-        if (sqlite3_step(cnt) == SQLITE_ROW) B.todo = sqlite3_column_int64(cnt, 0) - (long)done.n;
-        sqlite3_finalize(cnt);
-        if (sqlite3_prepare_v2(rdb, "SELECT id, attributes FROM customers ORDER BY id", -1, &sel, NULL) != SQLITE_OK) {
-            status = db_fail(rdb, "reading the customers");
-            goto out;
-        }
+        B.todo = n - (long)done.n;
     } else {
         idfile = strcmp(a.customers, "-") ? fopen(a.customers, "r") : stdin;
         if (!idfile) {
@@ -708,19 +694,14 @@ int cli_batch(int argc, char **argv)
             status = 2;
             goto out;
         }
-        if (sqlite3_prepare_v2(rdb, "SELECT id, attributes FROM customers WHERE id = ?1", -1, &sel, NULL) != SQLITE_OK) {
-            status = db_fail(rdb, "reading the customers");
-            goto out;
-        }
         B.todo = -1; /* unknown: no ETA */
     }
     if (a.stop_after >= 0 && (B.todo < 0 || B.todo > a.stop_after)) B.todo = a.stop_after;
 
-    pthread_mutex_init(&B.q_mu, NULL);
+    queue_init(&B.render_q, a.jobs);
+    queue_init(&B.write_q, a.jobs);
     pthread_mutex_init(&B.env_mu, NULL);
     pthread_mutex_init(&B.write_mu, NULL);
-    pthread_cond_init(&B.q_nonempty, NULL);
-    pthread_cond_init(&B.q_nonfull, NULL);
     struct sigaction sa, old_sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -728,71 +709,83 @@ int cli_batch(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_sa);
 
     B.t0 = now_mono();
-    pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th);
-    int nth = 0;
-    for (; nth < a.jobs; nth++)
-        if (pthread_create(&th[nth], NULL, worker, &B) != 0) break;
+    pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th), wth;
+    int nth = 0, have_writer = pthread_create(&wth, NULL, writer, &B) == 0;
+    if (have_writer)
+        for (; nth < a.jobs; nth++)
+            if (pthread_create(&th[nth], NULL, renderer, &B) != 0) break;
     if (!nth) {
         fputs("jinn: batch: cannot start a thread\n", stderr);
         status = 2;
     }
 
-    /* the producer: chunks of customers not yet scored by this run */
+    /* the reader: chunks of customers not yet scored by this run, to the renderers */
+    jinn_buf probe_out = {0};
     long queued = 0;
     int read_failed = 0, stopped = 0;
     char *line = NULL;
     size_t linecap = 0;
+    filling f = {.done = &done};
+    char **ids = xmalloc((size_t)a.chunk * sizeof *ids);
     while (nth) {
         chunk *c = xmalloc(sizeof *c);
         c->items = xmalloc((size_t)a.chunk * sizeof *c->items);
         c->n = 0;
+        c->answers = NULL;
+        c->warning = NULL;
+        f.c = c;
         int eof = 0;
-        while (c->n < a.chunk && !(a.stop_after >= 0 && queued >= a.stop_after)) {
-            const char *id = NULL, *attrs = NULL;
+        while (c->n < a.chunk && !(a.stop_after >= 0 && queued + c->n >= a.stop_after)) {
+            int want = a.chunk - c->n;
+            if (a.stop_after >= 0 && a.stop_after - queued - c->n < want) want = (int)(a.stop_after - queued - c->n);
+            f.max = want;
             if (all) {
-                int rc = sqlite3_step(sel);
-                if (rc != SQLITE_ROW) {
-                    if (rc != SQLITE_DONE) { db_fail(rdb, "reading the customers"); read_failed = 1; }
-                    eof = 1;
+                int nread;
+                if (S->scan(B.st, f.last, want, add_customer, &f, &nread, err, sizeof err) != JINN_OK) {
+                    store_fail(err);
+                    read_failed = eof = 1;
                     break;
                 }
-                id = (const char *)sqlite3_column_text(sel, 0);
-                attrs = (const char *)sqlite3_column_text(sel, 1);
-                if (!id) continue;
-                if (!attrs) attrs = "{}";
+                if (nread < want && f.max > 0) { eof = 1; break; }
             } else {
-                ssize_t n = getline(&line, &linecap, idfile);
-                if (n < 0) { eof = 1; break; }
-                while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
-                if (!n || line[0] == '#') continue;
-                id = line;
-                sqlite3_reset(sel);
-                sqlite3_bind_text(sel, 1, id, -1, SQLITE_TRANSIENT);
-                if (sqlite3_step(sel) == SQLITE_ROW) {
-                    attrs = (const char *)sqlite3_column_text(sel, 1);
-                    if (!attrs) attrs = "{}";
+                int nids = 0;
+                while (nids < want) {
+                    ssize_t n = getline(&line, &linecap, idfile);
+                    if (n < 0) { eof = 1; break; }
+                    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
+                    if (!n || line[0] == '#' || set_has(&done, line)) continue;
+                    ids[nids++] = xstrndup(line, (size_t)n);
                 }
+                int ok = S->get(B.st, (const char *const *)ids, nids, add_customer, &f, err, sizeof err) == JINN_OK;
+                for (int i = 0; i < nids; i++) free(ids[i]);
+                if (!ok) { store_fail(err); read_failed = eof = 1; break; }
+                if (eof) break;
             }
-            if (set_has(&done, id)) continue;
-            item *it = &c->items[c->n++];
-            memset(it, 0, sizeof *it);
-            it->id = xstrndup(id, strlen(id));
-            it->attrs = attrs ? xstrndup(attrs, strlen(attrs)) : NULL;
-            queued++;
         }
+        queued += c->n;
         if (__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) {
             stopped = 1;
             chunk_free(c);
             break;
         }
-        if (c->n) queue_push(&B, c);
+        if (c->n && dynamic && queued == c->n) {
+            /* the probe: the first customer, rendered here per customer, shows the renders'
+             * run-time ids to the store, which then prefetches them with the first chunk */
+            score(&B, &c->items[0], &probe_out, &c->warning);
+        }
+        if (c->n) queue_push(&B.render_q, c);
         else chunk_free(c);
         if (eof) break;
         if (a.stop_after >= 0 && queued >= a.stop_after) { stopped = 1; break; }
     }
+    free(ids);
+    free(f.last);
     free(line);
-    queue_close(&B);
+    jinn_buf_free(env, &probe_out);
+    queue_close(&B.render_q);
     for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
+    queue_close(&B.write_q);
+    if (have_writer) pthread_join(wth, NULL);
     free(th);
     sigaction(SIGINT, &old_sa, NULL);
     double secs = now_mono() - B.t0;
@@ -800,12 +793,9 @@ int cli_batch(int argc, char **argv)
     int interrupted = __atomic_load_n(&g_stop, __ATOMIC_RELAXED) && !B.write_failed;
     if (interrupted) stopped = 1;
 
-    if (!a.dry_run && nth && !stopped && !read_failed && !B.write_failed) {
-        char sql[96];
-        snprintf(sql, sizeof sql, "UPDATE batch_runs SET finished = %lld WHERE id = %lld", (long long)time(NULL),
-                 (long long)B.run_id);
-        if (sqlite3_exec(B.wdb, sql, NULL, NULL, NULL) != SQLITE_OK) status = db_fail(B.wdb, "finishing the run");
-    }
+    if (!a.dry_run && nth && !stopped && !read_failed && !B.write_failed &&
+        S->run_finish(B.st, B.run_id, err, sizeof err) != JINN_OK)
+        status = store_fail(err);
     if (B.errors > B.reported) fprintf(stderr, "... and %ld more failed customers\n", B.errors - B.reported);
     if (B.warned)
         fprintf(stderr, "%ld customers had warnings, the first: %s\n", B.warned,
@@ -822,21 +812,18 @@ int cli_batch(int argc, char **argv)
         else if (B.errors) status = 1;
     }
     free(B.first_warning);
-    pthread_mutex_destroy(&B.q_mu);
+    queue_destroy(&B.render_q);
+    queue_destroy(&B.write_q);
     pthread_mutex_destroy(&B.env_mu);
     pthread_mutex_destroy(&B.write_mu);
-    pthread_cond_destroy(&B.q_nonempty);
-    pthread_cond_destroy(&B.q_nonfull);
 out:
     if (idfile && idfile != stdin) fclose(idfile);
-    sqlite3_finalize(sel);
-    sqlite3_finalize(B.ins);
-    sqlite3_finalize(B.upd);
-    sqlite3_close(rdb);
-    sqlite3_close(B.wdb);
+    for (int i = 0; i < defs.n; i++) free(defs.ids[i]);
+    free(defs.ids);
     set_free(&done);
     jinn_template_free(t);
     jinn_env_free(env);
+    if (B.st) S->close(B.st);
     free(src);
     return status;
 }

@@ -331,6 +331,13 @@ JINN_API jinn_status jinn_builtins_json(jinn_env *env, jinn_buf *out);
 /* A disassembly of the template's bytecode, as `jinn disasm` prints it. */
 JINN_API jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out);
 
+/* The insert-tag ids a template can ask its provider for that are constants in its source (and
+ * in the templates it includes, imports or extends): fn(user, kind, id, id_len) once per tag,
+ * id trimmed as the lookup trims it (so a batch can prefetch them). Returns the number of
+ * insert tags whose id is computed at run time, which only rendering tells. */
+typedef void (*jinn_insert_fn)(void *user, jinn_lookup_kind kind, const char *id, size_t id_len);
+int jinn_template_inserts(const jinn_template *t, jinn_insert_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif

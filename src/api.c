@@ -529,6 +529,40 @@ jinn_status jinn_disasm(const jinn_template *t, jinn_buf *out)
     return ok ? JINN_OK : JINN_NOMEM;
 }
 
+/* The ids of OP_INSERT that a constant feeds: a CONST string just before it (the *var tags),
+ * or the lone TEXT of a captured body (the print tags, 0x80: trimmed). */
+static int template_inserts(const jinn_template *t, jinn_insert_fn fn, void *user, int depth)
+{
+    int dynamic = 0;
+    for (int u = 0; u < t->nunits; u++) {
+        const instr *code = t->units[u].code;
+        for (int k = 0; k < t->units[u].ncode; k++) {
+            if (code[k].op != OP_INSERT) continue;
+            const char *p = NULL;
+            size_t n = 0;
+            if (k >= 1 && code[k - 1].op == OP_CONST && t->consts[code[k - 1].a].t == JV_STR) {
+                p = v_sp(t->consts[code[k - 1].a]);
+                n = v_sl(t->consts[code[k - 1].a]);
+            } else if ((code[k].c & 0x80) && k >= 3 && code[k - 1].op == OP_CAPTURE_END && code[k - 2].op == OP_TEXT &&
+                       code[k - 3].op == OP_CAPTURE) {
+                p = t->src + t->texts[code[k - 2].a].off;
+                n = t->texts[code[k - 2].a].len;
+            }
+            while ((code[k].c & 0x80) && n && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++, n--;
+            while ((code[k].c & 0x80) && n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r')) n--;
+            if (p && n) fn(user, (jinn_lookup_kind)(code[k].c & 3), p, n);
+            else dynamic++;
+        }
+    }
+    for (int d = 0; d < t->ndeps && depth < 64; d++) dynamic += template_inserts(t->deps[d], fn, user, depth + 1);
+    return dynamic;
+}
+
+int jinn_template_inserts(const jinn_template *t, jinn_insert_fn fn, void *user)
+{
+    return t && fn ? template_inserts(t, fn, user, 0) : 0;
+}
+
 jinn_alloc_fn jinn_env_allocator(const jinn_env *E, void **user)
 {
     if (user) *user = E ? E->cfg.alloc_user : NULL;

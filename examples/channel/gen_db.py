@@ -13,6 +13,11 @@ examples/channel/optimizer.jinja asks for:
   - per channel, a *metric*: the global click-through rate of the channel;
   - an *aggregate*: the customer's activity per action (count, last time).
 
+Each expression and the aggregate also has its *set form* (definitions.set_sql): the same
+answers for a whole chunk of customers in one statement, over the temporary table
+chunk_customers(customer_id) that `jinn batch` fills (docs/providers.md); the per-customer
+query stays for `jinn render --customer` and any other single lookup.
+
 Each customer has a hidden affinity per channel, so some beat the channel's baseline on one
 channel, some on several, some on none — the three cases of the optimizer.
 """
@@ -41,9 +46,10 @@ CREATE TABLE customers(id TEXT PRIMARY KEY, attributes TEXT);            -- attr
 CREATE TABLE events(customer_id TEXT, action TEXT, params TEXT, timestamp INTEGER);  -- params: JSON
 CREATE TABLE definitions(id TEXT PRIMARY KEY,
                          kind TEXT CHECK(kind IN ('expression', 'metric', 'aggregate')),
-                         name TEXT, sql TEXT);
+                         name TEXT, sql TEXT,
+                         set_sql TEXT);                          -- the set form, or NULL
 CREATE INDEX events_by_customer ON events(customer_id, action, timestamp);
-CREATE INDEX events_by_action ON events(action, customer_id);
+CREATE INDEX events_by_action ON events(action, customer_id, timestamp);  -- covers the metrics
 """
 
 FIRST = ["Ada", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Greta", "Hiro", "Inès", "Jonas", "Kemal", "Lena",
@@ -60,6 +66,19 @@ def expression_sql(prefix):
     WHERE customer_id = :customer_id AND action = '{prefix}.click' AND timestamp <= :now)"""
 
 
+def expression_set_sql(prefix):
+    # one row per customer of the chunk, its counts read through events_by_customer as the
+    # per-customer query reads them (so a customer without events answers 0 there and here,
+    # and the types agree: 0 stays an integer, a ratio a real)
+    return f"""SELECT customer_id, CASE WHEN sends >= 5 THEN CAST(clicks AS REAL) / sends ELSE 0 END FROM
+  (SELECT c.customer_id AS customer_id,
+     (SELECT count(*) FROM events AS e WHERE e.customer_id = c.customer_id
+        AND e.action = '{prefix}.send' AND e.timestamp <= :now) AS sends,
+     (SELECT count(*) FROM events AS e WHERE e.customer_id = c.customer_id
+        AND e.action = '{prefix}.click' AND e.timestamp <= :now) AS clicks
+   FROM chunk_customers AS c)"""
+
+
 def metric_sql(prefix):
     return f"""SELECT CAST(clicks AS REAL) / max(sends, 1) FROM
   (SELECT count(*) AS sends FROM events WHERE action = '{prefix}.send' AND timestamp <= :now),
@@ -68,6 +87,10 @@ def metric_sql(prefix):
 
 ACTIVITY_SQL = """SELECT action, count(*) AS n, max(timestamp) AS last FROM events
   WHERE customer_id = :customer_id AND timestamp <= :now GROUP BY action ORDER BY action"""
+
+ACTIVITY_SET_SQL = """SELECT customer_id, action, count(*) AS n, max(timestamp) AS last FROM events
+  WHERE customer_id IN (SELECT customer_id FROM chunk_customers) AND timestamp <= :now
+  GROUP BY customer_id, action ORDER BY customer_id, action"""
 
 
 def main(argv):
@@ -128,10 +151,11 @@ def main(argv):
     db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", events)
     defs = []
     for name, prefix, _, _, expr_id, metric_id in CHANNELS:
-        defs.append((expr_id, "expression", f"{name} CTR (customers sent at least 5 campaigns)", expression_sql(prefix)))
-        defs.append((metric_id, "metric", f"{name} global CTR", metric_sql(prefix)))
-    defs.append((ACTIVITY_AGGREGATE, "aggregate", "activity per action", ACTIVITY_SQL))
-    db.executemany("INSERT INTO definitions VALUES (?, ?, ?, ?)", defs)
+        defs.append((expr_id, "expression", f"{name} CTR (customers sent at least 5 campaigns)", expression_sql(prefix),
+                     expression_set_sql(prefix)))
+        defs.append((metric_id, "metric", f"{name} global CTR", metric_sql(prefix), None))
+    defs.append((ACTIVITY_AGGREGATE, "aggregate", "activity per action", ACTIVITY_SQL, ACTIVITY_SET_SQL))
+    db.executemany("INSERT INTO definitions VALUES (?, ?, ?, ?, ?)", defs)
     db.commit()
     db.execute("ANALYZE")
     db.commit()

@@ -195,6 +195,17 @@ static void streaming_tests(jinn_env *env)
     jinn_env_free(small);
 }
 
+typedef struct {
+    char s[256];
+} collected;
+
+static void collect_id(void *user, jinn_lookup_kind kind, const char *id, size_t len)
+{
+    collected *c = user;
+    size_t n = strlen(c->s);
+    snprintf(c->s + n, sizeof c->s - n, "%d:%.*s ", (int)kind, (int)len, id);
+}
+
 int main(void)
 {
     jinn_config cfg;
@@ -225,6 +236,18 @@ int main(void)
     CHECK(jinn_render(t, &o, &out, &res) == JINN_OK, "render");
     CHECK(out.data && !strcmp(out.data, "42 0.42/0.3"), "output '%s'", out.data ? out.data : "");
     jinn_result_clear(env, &res);
+    /* the constant insert ids, for a batch's prefetch */
+    collected ids = {0};
+    CHECK(jinn_template_inserts(t, collect_id, &ids) == 0 && !strcmp(ids.s, "0:ctr 1:base "), "inserts '%s'", ids.s);
+    jinn_template_free(t);
+    const char *dyn = "{% expression %} e-1\n{% endexpression %}{% aggregatevar {{ n }} %}{% endaggregatevar %}"
+                      "{% set k = 'x' %}{% metricsvar metric_id:{{ k }} %}{% endmetricsvar %}{% import 'm' as m %}";
+    const char *m = "{% macro f() %}{% expressionvar e-2 %}{% endexpressionvar %}{% endmacro %}";
+    CHECK(jinn_env_add_template(env, "m", m, strlen(m)) == JINN_OK, "add m");
+    CHECK(jinn_compile(env, "dyn", dyn, strlen(dyn), &t, &res) == JINN_OK, "compile dyn");
+    ids.s[0] = 0;
+    int ndyn = jinn_template_inserts(t, collect_id, &ids);
+    CHECK(ndyn == 2 && !strcmp(ids.s, "0:e-1 0:e-2 "), "inserts %d '%s'", ndyn, ids.s);
     jinn_template_free(t);
     jinn_context_free(ctx);
     o.context = NULL;

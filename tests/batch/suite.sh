@@ -82,6 +82,57 @@ else
     bad "Ctrl-C: exit status $rc with $n events" "$(cat "$T/err")"
 fi
 
+# ---- kill -9: what was committed stays, the resumed run scores each customer exactly once ----------------
+cp "$T/base.db" "$T/k.db"
+"$JINN" batch "$T/slow.jinja" --quiet --providers "sqlite:$T/k.db" --jobs 2 --chunk 2 2>"$T/err" &
+pid=$!
+sleep 0.4; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+n=$(sql "$T/k.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")
+check "kill -9: committed = counted" "$(sql "$T/k.db" "SELECT scored FROM batch_runs")" "$n"
+"$JINN" batch "$T/slow.jinja" --quiet --providers "sqlite:$T/k.db" --jobs 2 --chunk 3 2>"$T/err"
+check "kill -9: resumed (or finished) to the end, each customer once" "$(sql "$T/k.db" "SELECT count(*), count(DISTINCT customer_id), (SELECT group_concat(scored || '/' || (finished IS NOT NULL)) FROM batch_runs) FROM events WHERE action = 'optimal.channel'")" "40	40	40/1"
+
+# ---- set forms: the same answers as the per-customer queries -------------------------------------------
+# base.db has set forms for e-email, e-sms and a-activity; p.db is the same store without them
+cp "$T/base.db" "$T/p.db"
+sql "$T/p.db" "SELECT 1" >/dev/null
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE definitions SET set_sql = NULL"); d.commit()' "$T/p.db"
+printf '{%% expression %%}e-email{%% endexpression %%} {%% expression %%}e-sms{%% endexpression %%} {%% aggregatevar a-activity %%}{{ aggregate_result }}{%% endaggregatevar %%} {%% metrics %%}m-email{%% endmetrics %%}' > "$T/all.jinja"
+set_out=$("$JINN" batch "$T/all.jinja" --quiet --providers "sqlite:$T/base.db" --dry-run --jobs 2 --chunk 7 2>"$T/err" | sort)
+per_out=$("$JINN" batch "$T/all.jinja" --quiet --providers "sqlite:$T/p.db" --dry-run --jobs 2 --chunk 7 2>/dev/null | sort)
+check "set form = per customer: expressions and aggregates" "$set_out" "$per_out"
+check "set form: 40 customers, aggregates filled" "$(echo "$set_out" | wc -l) $(echo "$set_out" | grep -c "'action': 'email.send'")" "40 36"
+printf 'c07\nc03\nc07\nc99\nc40\n' > "$T/ids2"
+set_out=$("$JINN" batch "$T/all.jinja" --quiet --providers "sqlite:$T/base.db" --dry-run --customers "$T/ids2" 2>/dev/null)
+per_out=$("$JINN" batch "$T/all.jinja" --quiet --providers "sqlite:$T/p.db" --dry-run --customers "$T/ids2" 2>/dev/null)
+check "set form = per customer: listed ids, twice, unknown" "$set_out" "$per_out"
+check "set form: listed ids in order" "$(echo "$set_out" | cut -f1 | tr '\n' ' ')" "c07 c03 c07 c40 "
+out=$("$JINN" batch tests/batch/pick_module.jinja --trim-blocks --lstrip-blocks --quiet --providers "sqlite:$T/base.db" --dry-run --jobs 2 --chunk 5 2>/dev/null | sort)
+check "ids computed at run time (the optimizer module) are prefetched, same decisions" "$out" "$(cat "$T/expect.tsv")"
+printf '{%% expression %%}e-badset{%% endexpression %%}' > "$T/badset.jinja"
+"$JINN" batch "$T/badset.jinja" --quiet --providers "sqlite:$T/base.db" --dry-run 2>"$T/err"; rc=$?
+check "bad set form: every customer fails, named" "$rc $(grep -c "^customer c..: .*definition 'e-badset' (broken set form): bad SQL in the set form: near \"SELEC\": syntax error" "$T/err")" "1 5"
+printf '{%% expression %%}e-noid{%% endexpression %%}' > "$T/noid.jinja"
+"$JINN" batch "$T/noid.jinja" --quiet --providers "sqlite:$T/base.db" --dry-run 2>"$T/err"
+check "set form without customer_id" "$(grep -c "definition 'e-noid' (set form without customer_id): bad SQL in the set form: no customer_id column" "$T/err")" 5
+check "a bad set form fails only the batch: render answers per customer" "$(printf '{%% expression %%}e-badset{%% endexpression %%}' > "$T/t1.jinja"; "$JINN" render "$T/t1.jinja" --providers "sqlite:$T/base.db" --customer c01)" 1
+
+# the example store (examples/channel/gen_db.py, 3,000 customers): its set forms decide as the
+# per-customer queries, customer by customer, with the same per-customer seeds
+python3 examples/channel/gen_db.py "$T/crm.db" >/dev/null
+cp "$T/crm.db" "$T/crm-per.db"
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE definitions SET set_sql = NULL"); d.commit()' "$T/crm-per.db"
+check "example store: set forms on the expressions and the aggregate" "$(sql "$T/crm.db" "SELECT kind, count(set_sql) FROM definitions GROUP BY kind ORDER BY kind" | tr '\t\n' ': ')" "aggregate:1 expression:4 metric:0 "
+O=(examples/channel/optimizer.jinja --trim-blocks --lstrip-blocks --quiet --seed 1 --dry-run --jobs 2)
+"$JINN" batch "${O[@]}" --providers "sqlite:$T/crm.db" 2>/dev/null | sort > "$T/set.tsv"
+"$JINN" batch "${O[@]}" --providers "sqlite:$T/crm-per.db" 2>/dev/null | sort > "$T/per.tsv"
+check "example: 3000 decisions, set form = per customer" "$(wc -l < "$T/set.tsv") $(cmp -s "$T/set.tsv" "$T/per.tsv" && echo same)" "3000 same"
+check "example: the random fallback is taken, seeded per customer" "$(grep -c "'expression': 0, 'metric'" "$T/set.tsv" | awk '{print ($1 > 100)}')" 1
+printf '{%% for id in ["37368423-6210-4ee4-bd67-5e2143544576", "2b8e0c4a-9f1d-4d6e-8a3b-5c7e9f1a2b3c", "6f2c4e8a-0d3b-4f5c-a7e9-1b3d5f7a9c0e", "6e3206d9-708a-4fc5-bfe4-88fea18da90f"] %%}{%% expressionvar {{ id }} %%}{{ expression_result }} {%% endexpressionvar %%}{%% endfor %%}{%% aggregatevar 9c1e3a5f-7b2d-4c6e-8f0a-2b4d6f8a0c1e %%}{{ aggregate_result }}{%% endaggregatevar %%}' > "$T/every.jinja"
+"$JINN" batch "$T/every.jinja" --quiet --dry-run --jobs 2 --providers "sqlite:$T/crm.db" 2>/dev/null | sort > "$T/set.tsv"
+"$JINN" batch "$T/every.jinja" --quiet --dry-run --jobs 2 --providers "sqlite:$T/crm-per.db" 2>/dev/null | sort > "$T/per.tsv"
+check "example: every expression and the aggregate, set form = per customer" "$(wc -l < "$T/set.tsv") $(cmp -s "$T/set.tsv" "$T/per.tsv" && echo same)" "3000 same"
+
 # ---- --jobs 1 and --jobs 2 decide the same, |random included -------------------------------------------
 cp "$T/base.db" "$T/j1.db"; cp "$T/base.db" "$T/j2.db"
 R=(tests/batch/pick_random.jinja --trim-blocks --lstrip-blocks --quiet --seed 11)
@@ -126,6 +177,7 @@ check "--customers FILE: the listed ones" "$(sql "$T/f.db" "SELECT customer_id F
 "$JINN" batch tests/batch/pick.jinja --providers "sqlite:$T/base.db" --jobs 0 2>"$T/err"; check "--jobs 0" "$?" 2
 printf '{%% if %%}' > "$T/broken.jinja"
 "$JINN" batch "$T/broken.jinja" --providers "sqlite:$T/base.db" 2>"$T/err"; check "template syntax error: exit 1 before any work" "$? $(grep -c 'broken.jinja:1:' "$T/err")" "1 1"
+check "cli/batch.c speaks no SQL (the store does: providers/store.h)" "$(grep -c -E 'sqlite3|SELECT |INSERT |UPDATE |CREATE ' cli/batch.c)" 0
 check "help batch" "$("$JINN" help batch | head -1)" "usage: jinn batch TEMPLATE --providers sqlite:DB [options]"
 
 finish

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/batch/tsan.sh — `make tsan-test`: the batch on 4 threads under ThreadSanitizer, on the
 # small database of tests/providers/small_db.py (writes and --dry-run, |random, warnings and
-# failures included, so every shared path runs). Any ThreadSanitizer report is a failure.
+# failures, prefetched set forms and ids learned at run time included, so every shared path runs). Any ThreadSanitizer report is a failure.
 # JINN = a -fsanitize=thread build (bin/jinn-tsan). Ends with "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -24,6 +24,7 @@ cp "$T/base.db" "$T/a.db"
 run "channel pick, written back" 0 tests/batch/pick_random.jinja --trim-blocks --lstrip-blocks --seed 5 --providers "sqlite:$T/a.db"
 run "again (a new run over the first one's events)" 0 tests/batch/pick.jinja --trim-blocks --lstrip-blocks --providers "sqlite:$T/a.db"
 run "dry run" 0 tests/batch/pick.jinja --trim-blocks --lstrip-blocks --providers "sqlite:$T/a.db" --dry-run
+run "ids learned at run time (the optimizer module), set forms" 0 tests/batch/pick_module.jinja --trim-blocks --lstrip-blocks --providers "sqlite:$T/a.db" --dry-run
 cp "$T/base.db" "$T/m.db"
 run "warnings and failures" 1 "$T/mixed.jinja" --providers "sqlite:$T/m.db"
 cp "$T/base.db" "$T/r.db"

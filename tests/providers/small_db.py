@@ -5,7 +5,8 @@
     small_db.py --expect          print "customer<TAB>decision" as tests/batch/pick.jinja decides
 
 40 customers c01..c40 with sends and clicks on two channels computed from their number, so the
-expected values can be recomputed here; the definitions include broken ones on purpose.
+expected values can be recomputed here; the definitions include broken ones on purpose. Some
+have a set form (set_sql, for `jinn batch`), which must answer as the per-customer query does.
 """
 import json
 import sqlite3
@@ -53,7 +54,29 @@ DEFS = [
     ("e-null", "expression", "null", "SELECT NULL"),
     ("e-all", "expression", "all events, :now bounded", "SELECT count(*) FROM events WHERE customer_id = :customer_id AND timestamp <= :now"),
     ("e-who", "expression", "the customer", "SELECT :customer_id"),
+    ("e-badset", "expression", "broken set form", "SELECT 1"),
+    ("e-noid", "expression", "set form without customer_id", "SELECT 2"),
 ]
+
+
+def ctr_set_sql(ch):
+    return ("SELECT customer_id, CASE WHEN s >= 5 THEN CAST(c AS REAL) / s ELSE 0 END FROM "
+            "(SELECT k.customer_id AS customer_id, "
+            f"(SELECT count(*) FROM events AS e WHERE e.customer_id = k.customer_id AND e.action = '{ch}.send' AND e.timestamp <= :now) AS s, "
+            f"(SELECT count(*) FROM events AS e WHERE e.customer_id = k.customer_id AND e.action = '{ch}.click' AND e.timestamp <= :now) AS c "
+            "FROM chunk_customers AS k)")
+
+
+# the set forms (definitions.set_sql): the same answers for a whole chunk at once
+SETS = {
+    "e-email": ctr_set_sql("email"),
+    "e-sms": ctr_set_sql("sms"),
+    "a-activity": "SELECT customer_id, action, count(*) AS n FROM events "
+                  "WHERE customer_id IN (SELECT customer_id FROM chunk_customers) AND timestamp <= :now "
+                  "GROUP BY customer_id, action ORDER BY customer_id, action",
+    "e-badset": "SELEC customer_id FROM chunk_customers",
+    "e-noid": "SELECT 2 AS x FROM chunk_customers",
+}
 
 
 def build(path):
@@ -63,7 +86,7 @@ def build(path):
         CREATE TABLE customers(id TEXT PRIMARY KEY, attributes TEXT);
         CREATE TABLE events(customer_id TEXT, action TEXT, params TEXT, timestamp INTEGER);
         CREATE TABLE definitions(id TEXT PRIMARY KEY, kind TEXT CHECK(kind IN ('expression','metric','aggregate')),
-                                 name TEXT, sql TEXT);
+                                 name TEXT, sql TEXT, set_sql TEXT);
         CREATE INDEX events_by_customer ON events(customer_id, action, timestamp);
     """)
     t = T0
@@ -79,7 +102,7 @@ def build(path):
                 t += 1
                 db.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (cid, f"{ch}.click", json.dumps({"campaign": k}), t))
         db.execute("INSERT INTO events VALUES (?, 'email.send', '{}', ?)", (cid, FUTURE))  # never counted
-    db.executemany("INSERT INTO definitions VALUES (?, ?, ?, ?)", DEFS)
+    db.executemany("INSERT INTO definitions VALUES (?, ?, ?, ?, ?)", [d + (SETS.get(d[0]),) for d in DEFS])
     db.commit()
     db.close()
 
