@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "../providers/store.h"
 
 #define MAX_REPORTED 5 /* per-customer error messages printed */
@@ -465,17 +466,9 @@ typedef struct {
     const char *template_path, *db_path, *customers, *emit;
     int jobs, chunk, dry_run, new_run, quiet;
     long stop_after;
-    uint64_t seed;
-    jinn_config cfg;
+    opt_engine eng;       /* config and seed, parsed as every command parses them */
+    const cli_command *cmd;
 } batch_args;
-
-static int usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "jinn: batch: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(run 'jinn help batch' for usage)\n");
-    return 2;
-}
 
 static int parse_num(const char *s, long min, long *out)
 {
@@ -487,79 +480,59 @@ static int parse_num(const char *s, long min, long *out)
     return 1;
 }
 
-static int parse_args(int argc, char **argv, batch_args *a)
+static int batch_option(void *ctx, int id, const char *arg)
+{
+    batch_args *a = ctx;
+    const cli_command *cmd = a->cmd;
+    long v;
+    switch (id) {
+    case OPT_PROVIDERS:
+        if (strncmp(arg, "sqlite:", 7) || !arg[7]) return opt_usage(cmd, "--providers %s: expected sqlite:PATH", arg);
+        a->db_path = arg + 7;
+        return 0;
+    case OPT_CUSTOMERS: a->customers = arg; return 0;
+    case OPT_EMIT:
+        if (!*arg) return opt_usage(cmd, "%s", "--emit needs a name");
+        a->emit = arg;
+        return 0;
+    case OPT_JOBS:
+        if (!parse_num(arg, 1, &v) || v > 256) return opt_usage(cmd, "--jobs %s: expected a number from 1 to 256", arg);
+        a->jobs = (int)v;
+        return 0;
+    case OPT_CHUNK:
+        if (!parse_num(arg, 1, &v) || v > 100000) return opt_usage(cmd, "--chunk %s: expected a number from 1 to 100000", arg);
+        a->chunk = (int)v;
+        return 0;
+    case OPT_STOP_AFTER:
+        if (!parse_num(arg, 0, &v)) return opt_usage(cmd, "--stop-after %s: expected a number", arg);
+        a->stop_after = v;
+        return 0;
+    case OPT_DRY_RUN: a->dry_run = 1; return 0;
+    case OPT_NEW_RUN: a->new_run = 1; return 0;
+    case OPT_QUIET: a->quiet = 1; return 0;
+    case OPT_ARG:
+        if (a->template_path) return opt_usage(cmd, "unexpected argument '%s' (one template at a time)", arg);
+        a->template_path = arg;
+        return 0;
+    }
+    return opt_engine_apply(&a->eng, cmd, id, arg);
+}
+
+static int parse_args(const cli_command *cmd, int argc, char **argv, batch_args *a)
 {
     memset(a, 0, sizeof *a);
-    jinn_config_init(&a->cfg);
+    a->cmd = cmd;
+    opt_engine_init(&a->eng);
     a->customers = "all";
     a->emit = "optimal.channel";
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     a->jobs = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
     a->chunk = 256;
     a->stop_after = -1;
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        long v;
-#define NEED_ARG() do { if (!next) return usage("%s needs an argument", s); i++; } while (0)
-        if (!strcmp(s, "--providers")) {
-            NEED_ARG();
-            if (strncmp(next, "sqlite:", 7) || !next[7]) return usage("--providers %s: expected sqlite:PATH", next);
-            a->db_path = next + 7;
-        }
-        else if (!strcmp(s, "--customers")) { NEED_ARG(); a->customers = next; }
-        else if (!strcmp(s, "--emit")) { NEED_ARG(); if (!*next) return usage("%s", "--emit needs a name"); a->emit = next; }
-        else if (!strcmp(s, "--jobs") || !strcmp(s, "-j")) {
-            NEED_ARG();
-            if (!parse_num(next, 1, &v) || v > 256) return usage("--jobs %s: expected a number from 1 to 256", next);
-            a->jobs = (int)v;
-        }
-        else if (!strcmp(s, "--chunk")) {
-            NEED_ARG();
-            if (!parse_num(next, 1, &v) || v > 100000) return usage("--chunk %s: expected a number from 1 to 100000", next);
-            a->chunk = (int)v;
-        }
-        else if (!strcmp(s, "--stop-after")) {
-            NEED_ARG();
-            if (!parse_num(next, 0, &v)) return usage("--stop-after %s: expected a number", next);
-            a->stop_after = v;
-        }
-        else if (!strcmp(s, "--seed")) {
-            NEED_ARG();
-            char *end;
-            errno = 0;
-            unsigned long long sv = strtoull(next, &end, 10);
-            if (errno || *end || !*next || next[0] == '-') return usage("--seed %s: expected a non-negative integer", next);
-            a->seed = sv;
-        }
-        else if (!strcmp(s, "--limit")) {
-            NEED_ARG();
-            const char *eq = strchr(next, '=');
-            char name[64];
-            if (!eq || !parse_num(eq + 1, 0, &v)) return usage("--limit %s: expected NAME=NUMBER", next);
-            snprintf(name, sizeof name, "%.*s", (int)(eq - next), next);
-            if (jinn_limits_set(&a->cfg.limits, name, (uint64_t)v) != JINN_OK) return usage("--limit: unknown limit '%s'", name);
-        }
-        else if (!strcmp(s, "--profile")) {
-            NEED_ARG();
-            if (!strcmp(next, "jinja")) a->cfg.profile = JINN_PROFILE_JINJA;
-            else if (!strcmp(next, "jinjava")) a->cfg.profile = JINN_PROFILE_JINJAVA;
-            else return usage("--profile %s: expected jinja or jinjava", next);
-        }
-        else if (!strcmp(s, "--dry-run")) a->dry_run = 1;
-        else if (!strcmp(s, "--new-run")) a->new_run = 1;
-        else if (!strcmp(s, "--quiet") || !strcmp(s, "-q")) a->quiet = 1;
-        else if (!strcmp(s, "--trim-blocks")) a->cfg.trim_blocks = 1;
-        else if (!strcmp(s, "--lstrip-blocks")) a->cfg.lstrip_blocks = 1;
-        else if (!strcmp(s, "--keep-trailing-newline")) a->cfg.keep_trailing_newline = 1;
-        else if (!strcmp(s, "--strict-providers")) a->cfg.strict_providers = 1;
-        else if (s[0] == '-' && s[1]) return usage("unknown option '%s'", s);
-        else if (!a->template_path) a->template_path = s;
-        else return usage("unexpected argument '%s' (one template at a time)", s);
-#undef NEED_ARG
-    }
-    if (!a->template_path) return usage("%s", "no template given");
-    if (!a->db_path) return usage("%s", "--providers sqlite:PATH is required");
+    int r = opt_parse(cmd, argc, argv, batch_option, a);
+    if (r) return r;
+    if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
+    if (!a->db_path) return opt_usage(cmd, "%s", "--providers sqlite:PATH is required");
     return 0;
 }
 
@@ -615,10 +588,10 @@ static void add_insert_id(void *user, jinn_lookup_kind kind, const char *id, siz
     l->ids[l->n++] = xstrndup(id, id_len);
 }
 
-int cli_batch(int argc, char **argv)
+int cli_batch(const cli_command *cmd, int argc, char **argv)
 {
     batch_args a;
-    int r = parse_args(argc, argv, &a);
+    int r = parse_args(cmd, argc, argv, &a);
     if (r) return r;
     const store_module *S = &store_sqlite;
     if (S->init) S->init();
@@ -629,7 +602,7 @@ int cli_batch(int argc, char **argv)
     batch B;
     memset(&B, 0, sizeof B);
     B.emit = a.emit;
-    B.seed = a.seed;
+    B.seed = a.eng.seed;
     B.dry_run = a.dry_run;
     B.progress = !a.quiet && isatty(2);
     B.S = S;
@@ -641,7 +614,7 @@ int cli_batch(int argc, char **argv)
     jinn_result res;
     char err[600];
 
-    jinn_env *env = jinn_env_new(&a.cfg);
+    jinn_env *env = jinn_env_new(&a.eng.cfg);
     if (!env) { free(src); fputs("jinn: out of memory\n", stderr); return 2; }
     B.env = env;
     if (S->open(a.db_path, STORE_BOUNDED, NULL, NULL, &B.st, err, sizeof err) != JINN_OK ||
@@ -666,8 +639,8 @@ int cli_batch(int argc, char **argv)
         char fp[200];
         uint64_t h = fnv1a(FNV_INIT, src, srclen);
         snprintf(fp, sizeof fp, "%016llx seed=%llu trim=%d lstrip=%d keepnl=%d strict=%d profile=%d customers=%s",
-                 (unsigned long long)h, (unsigned long long)a.seed, a.cfg.trim_blocks, a.cfg.lstrip_blocks,
-                 a.cfg.keep_trailing_newline, a.cfg.strict_providers, (int)a.cfg.profile, a.customers);
+                 (unsigned long long)h, (unsigned long long)a.eng.seed, a.eng.cfg.trim_blocks, a.eng.cfg.lstrip_blocks,
+                 a.eng.cfg.keep_trailing_newline, a.eng.cfg.strict_providers, (int)a.eng.cfg.profile, a.customers);
         store_run run = {a.emit, a.template_path, fp};
         int resumed;
         if (S->run_begin(B.st, &run, a.new_run, &B.run_id, &resumed, err, sizeof err) != JINN_OK ||

@@ -26,7 +26,7 @@ int cli_repl(const struct cli_command *cmd, int argc, char **argv);     /* repl.
 int cli_check(const struct cli_command *cmd, int argc, char **argv);    /* check.c */
 int cli_version(const struct cli_command *cmd, int argc, char **argv);  /* commands.c */
 int cli_help(const struct cli_command *cmd, int argc, char **argv);     /* commands.c */
-int cli_batch(int argc, char **argv); /* jinn batch TEMPLATE --providers sqlite:PATH ... (batch.c) */
+int cli_batch(const struct cli_command *cmd, int argc, char **argv);    /* batch.c */
 /* the attributes (JSON text, malloc'd) of customer id in the SQLite event store at path; NULL
  * and a message in err when it cannot be read or there is no such customer (batch.c) */
 char *cli_customer_attributes(const char *path, const char *id, char *err, size_t errcap);

@@ -15,19 +15,12 @@
     (OPTS_ENGINE | OPTM(CONTEXT) | OPTM(DEFINE) | OPTM(PROVIDERS) | OPTM(CUSTOMER) | OPTM(SEED) |      \
      OPTM(INCLUDE_DIR) | OPTM(TIMEOUT) | OPTM(HELP))
 
-/* batch.c keeps its own entry point (it parses with opt_parse too) */
-static int run_batch(const cli_command *cmd, int argc, char **argv)
-{
-    (void)cmd;
-    return cli_batch(argc, argv);
-}
-
 const cli_command cli_commands[] = {
     {"render", cli_render, OPTS_RENDER | OPTM(OUTPUT) | OPTM(ERRORS), "TEMPLATE|-", "render a template to stdout",
      "Render TEMPLATE (- reads it from stdin) and print the output.\n"
      "\n"
      "exit status: 0 rendered, 1 a template error, 2 a usage error or an unreadable file\n"},
-    {"batch", run_batch, OPTS_ENGINE | OPTM(PROVIDERS) | OPTM(CUSTOMERS) | OPTM(JOBS) | OPTM(EMIT) | OPTM(DRY_RUN) |
+    {"batch", cli_batch, OPTS_ENGINE | OPTM(PROVIDERS) | OPTM(CUSTOMERS) | OPTM(JOBS) | OPTM(EMIT) | OPTM(DRY_RUN) |
          OPTM(SEED) | OPTM(CHUNK) | OPTM(STOP_AFTER) | OPTM(NEW_RUN) | OPTM(QUIET) | OPTM(HELP),
      "TEMPLATE --providers sqlite:DB", "score every customer of an event store, write results back",
      "Render TEMPLATE for every customer of the event store DB on N threads, and write each\n"

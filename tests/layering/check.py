@@ -133,6 +133,9 @@ for top in ("src", "stdlib", "providers", "cli"):
                    if os.path.basename(i) not in own and i != "jinn.h" and not i.startswith("../providers/")
                    and os.path.basename(i) not in ("store.h",)]
             ok(not bad, "%s includes %s (the CLI is written on jinn.h)" % (path, " ".join(bad)))
+        if path == "cli/batch.c":
+            ok("sqlite3" not in text and not re.search(r"\b(SELECT|INSERT|UPDATE|CREATE TABLE)\b", text),
+               "cli/batch.c speaks SQL (the event store's module owns the schema: providers/store.h)")
 
 # ---- the shared library's face ---------------------------------------------------------------
 so = os.path.join(ROOT, "libjinn.so")
