@@ -174,11 +174,12 @@ for_rec(A) ::= RECURSIVE.                    { A = 1; }
 for_else(A) ::= .                            { A = NULL; }
 for_else(A) ::= TAG_ELSE BLOCK_END body(B).  { A = B; }
 
-/* ---- assignment targets: a, b   ns.attr ------------------------------------------------------ */
-targets(A) ::= NAME(N).                      { A = ast_target(P, NULL, N, NULL); }
-targets(A) ::= NAME(N) DOT NAME(M).          { A = ast_target(P, NULL, N, &M); }
-targets(A) ::= LPAREN targets(T) RPAREN.     { A = T; }
-targets(A) ::= targets(T) COMMA NAME(N).     { A = ast_target(P, T, N, NULL); }
+/* ---- assignment targets: a, b   ns.attr   key, (low, high) ------------------------------------- */
+targets(A) ::= target(T).                    { A = ast_targets(P, NULL, T); }
+targets(A) ::= targets(L) COMMA target(T).   { A = ast_targets(P, L, T); }
+target(A) ::= NAME(N).                       { A = ast_target(P, N, NULL); }
+target(A) ::= NAME(N) DOT NAME(M).           { A = ast_target(P, N, &M); }
+target(A) ::= LPAREN targets(T) RPAREN.      { A = ast_target_group(T); }
 
 /* ---- set ------------------------------------------------------------------------------------ */
 set_stmt(A) ::= TAG_SET(T) targets(V) ASSIGN tuple(E) BLOCK_END.
@@ -196,7 +197,7 @@ with_assigns(A) ::= .                        { A = ast_list(P, N_LIST, 0); }
 with_assigns(A) ::= with_assign(S).          { A = ast_add(ast_list(P, N_LIST, S->pos), S); }
 with_assigns(A) ::= with_assigns(L) COMMA with_assign(S).
                                              { A = ast_add(L, S); }
-with_assign(A) ::= NAME(N) ASSIGN expr(E).   { A = ast_stmt(P, N_SET, N, ast_target(P, NULL, N, NULL), E, NULL); }
+with_assign(A) ::= target(T) ASSIGN expr(E). { A = ast_with_assign(P, ast_targets(P, NULL, T), E); }
 
 /* ---- macro ---------------------------------------------------------------------------------- */
 macro_stmt(A) ::= TAG_MACRO(T) NAME(N) LPAREN params(L) RPAREN BLOCK_END body(B) TAG_ENDMACRO BLOCK_END.

@@ -133,7 +133,10 @@ node *ast_text(pctx *P, token t);
 node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c);
 node *ast_if_chain(pctx *P, node *head, node *elifs, node *els); /* if + elifs (a list) + else */
 node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els);
-node *ast_target(pctx *P, node *targets, token name, token *attr);
+node *ast_target(pctx *P, token name, token *attr);           /* name, or name.attr */
+node *ast_targets(pctx *P, node *targets, node *t);          /* append t to a target list (NULL: new) */
+node *ast_target_group(node *targets);                       /* (a, b): a nested list; (a): a */
+node *ast_with_assign(pctx *P, node *targets, node *value);  /* with's `target = value` */
 node *ast_macro(pctx *P, token at, token name, node *params, node *body);
 node *ast_param(pctx *P, token name, node *dflt);
 node *ast_insert(pctx *P, int kind, token at, node *id, node *body);

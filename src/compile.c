@@ -746,6 +746,10 @@ static void store_targets_as(comp *c, node *targets, int is_set)
     int n = count_list(targets);
     if (n > 1) emitd(c, OP_UNPACK, n, 0, 0, targets->pos, n - 1);
     for (node *t = targets->head; t; t = t->next) {
+        if (t->kind == N_TARGETS) { /* a nested (a, b): unpack the item in turn */
+            store_targets_as(c, t, is_set);
+            continue;
+        }
         if (t->kind == N_ATTR) {
             expr(c, t->a);
             emit(c, OP_SETATTR, add_name(c, t->s, t->slen), 0, 0, t->pos);

@@ -448,14 +448,13 @@ node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *
     return n;
 }
 
-node *ast_target(pctx *P, node *targets, token name, token *attr)
+node *ast_target(pctx *P, token name, token *attr)
 {
-    if (!targets) targets = ast_list(P, N_TARGETS, name.pos);
     node *t = ast_name(P, name);
     if (t->kind != N_NAME) {
         diag_error(P->D, JINN_ERR_SYNTAX, name.pos, "cannot assign to '%.*s'", (int)name.len, name.p);
         P->failed = 1;
-        return targets;
+        return t;
     }
     if (attr) {
         node *a = ast_node(P, N_ATTR, attr->pos);
@@ -464,7 +463,24 @@ node *ast_target(pctx *P, node *targets, token name, token *attr)
         a->slen = attr->len;
         t = a;
     }
+    return t;
+}
+
+node *ast_targets(pctx *P, node *targets, node *t)
+{
+    if (!targets) targets = ast_list(P, N_TARGETS, t->pos);
     return ast_add(targets, t);
+}
+
+/* (a, b) is a nested target list; (a) is just a */
+node *ast_target_group(node *targets) { return targets->head && !targets->head->next ? targets->head : targets; }
+
+node *ast_with_assign(pctx *P, node *targets, node *val)
+{
+    node *n = ast_node(P, N_SET, targets->pos);
+    n->a = targets;
+    n->b = val;
+    return n;
 }
 
 node *ast_macro(pctx *P, token at, token name, node *params, node *body)

@@ -114,6 +114,23 @@ row("name_required_unfilled", "{% extends 'mid.html' %}",
     files={"top.html": "[{% block c required %}{% endblock %}]", "mid.html": "{% extends 'top.html' %}"})
 
 
+# ---- 2. unpacking in every target ------------------------------------------------------------
+row("unpack_for_nested", "{% for key, (low, high) in ranges|dictsort %}{{ key }}:{{ low }}-{{ high }};{% endfor %}",
+    {"ranges": {"a": [1, 2], "b": [3, 4]}})
+row("unpack_for_deep", "{% for (a, (b, c)), d in items %}{{ a }}{{ b }}{{ c }}{{ d }};{% endfor %}",
+    {"items": [[[1, [2, 3]], 4], [[5, [6, 7]], 8]]})
+row("unpack_for_paren_single", "{% for (x) in [1, 2] %}{{ x }}{% endfor %}")
+row("unpack_with_pair", "{% with (a, b) = pair %}{{ a }}{{ b }}{% endwith %}", {"pair": [1, 2]})
+row("unpack_with_two", "{% with a = 1, (b, c) = [2, 3] %}{{ a }}{{ b }}{{ c }}{% endwith %}")
+row("unpack_set_swap", "{% set a, b = 1, 2 %}{% set a, b = b, a %}{{ a }}{{ b }}")
+row("unpack_set_nested", "{% set (a, b), c = [1, 2], 3 %}{{ a }}{{ b }}{{ c }}")
+row("unpack_set_ns", "{% set ns = namespace() %}{% set ns.low, ns.high = 1, 2 %}{{ ns.low }}{{ ns.high }}")
+row("unpack_set_ns_mixed", "{% set ns = namespace() %}{% set x, ns.y = 1, 2 %}{{ x }}{{ ns.y }}")
+row("unpack_too_many", "{% set a, b = [1, 2, 3] %}")
+row("unpack_too_few", "{% for a, (b, c) in [[1, [2]]] %}{% endfor %}")
+row("unpack_not_iterable", "{% set a, b = 5 %}")
+
+
 def jinja2_result(template, context, options, files):
     env = jinja2.Environment(
         loader=jinja2.DictLoader(files),
