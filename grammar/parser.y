@@ -272,6 +272,9 @@ oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, OPB_MOD, L, R, T
 oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, OPB_POW, L, R, T); }
 /* filters and tests bind looser than unary minus: -1|abs is abs(-1), as in Jinja2 */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
+/* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
+oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
 oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }
 oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
 oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0); }
@@ -321,6 +324,8 @@ arg_list(A) ::= arg(X).                      { A = ast_add(ast_list(P, N_LIST, X
 arg_list(A) ::= arg_list(L) COMMA arg(X).    { A = ast_add(L, X); }
 arg(A) ::= expr(E).                          { A = E; }
 arg(A) ::= NAME(N) ASSIGN expr(E).           { A = ast_kwarg(P, N, E); }
+arg(A) ::= MUL(T) expr(E).                   { A = ast_star(P, N_STAR, T, E); }
+arg(A) ::= POW(T) expr(E).                   { A = ast_star(P, N_STARSTAR, T, E); }
 
 primary(A) ::= NAME(N).                      { A = ast_name(P, N); }
 primary(A) ::= INT(T).                       { A = ast_int(P, T); }

@@ -22,6 +22,8 @@ typedef enum {
     N_LIST, N_TUPLE, N_DICT, N_PAIR,
     N_CALL,     /* a: callee; list of args (plain or N_KWARG) */
     N_KWARG,    /* s: name, a: value */
+    N_STAR,     /* *a in a call's arguments: its items are more positional arguments */
+    N_STARSTAR, /* **a in a call's arguments: its items are more keyword arguments */
     N_FILTER,   /* a: value, s: name; list of args */
     N_TEST,     /* a: value, s: name; list of args; flag: negated */
     /* statements */
@@ -125,6 +127,7 @@ node *ast_compare(pctx *P, node *left, int op, node *right, token at);
 node *ast_binop(pctx *P, int op, node *a, node *b, token at); /* reported at the operator */
 node *ast_cond(pctx *P, node *then, node *cond, node *els);
 node *ast_call(pctx *P, node *callee, node *args, token at);
+node *ast_star(pctx *P, int kind, token at, node *val); /* N_STAR or N_STARSTAR */
 node *ast_kwarg(pctx *P, token name, node *value);
 node *ast_filter(pctx *P, node *value, token name, node *args);
 node *ast_test(pctx *P, node *value, token name, node *args, int negate);

@@ -91,6 +91,9 @@ bool reg_exists(jrt *R, bi_kind kind, const char *name, size_t len);
 bool reg_call_named(jrt *R, bi_kind kind, const char *name, size_t len, value *pos, int npos, jdict *kw,
                     value *out);
 
+/* recv.name as a value: the dict, list or str method of that name bound to recv (Jinja2's
+ * getattr, as |attr does it), or undefined when there is none */
+value reg_method(jrt *R, value recv, const char *name, size_t len);
 /* The `%` operator on a string: the stdlib's format filter (not an embedder's of that name). */
 bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out);
 

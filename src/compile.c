@@ -494,9 +494,85 @@ static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size
 /* a registry row's index, as OP_FILTER / OP_TEST / OP_CALL_FN carry it */
 static int32_t row_index(comp *c, bi_kind kind, const reg_row *r) { return (int32_t)(r - c->E->reg.k[kind].rows); }
 
+/* Does a call's argument list hold *args or **kwargs? */
+static bool has_star(node *args)
+{
+    for (node *a = args ? args->head : NULL; a; a = a->next)
+        if (a->kind == N_STAR || a->kind == N_STARSTAR) return true;
+    return false;
+}
+
+/* The arguments of a call known only at run time, for CALL_EX: a list of the positional ones
+ * (first, when given, then the plain ones, then each *args), a dict of the keyword ones (then
+ * each **kwargs). Python's order: positional arguments may not follow keyword ones. */
+static void dynamic_args(comp *c, node *first, node *args, uint32_t pos)
+{
+    int npos = 0, nkw = 0;
+    if (first) { expr(c, first); npos++; }
+    for (node *a = args ? args->head : NULL; a; a = a->next)
+        if (a->kind != N_KWARG && a->kind != N_STAR && a->kind != N_STARSTAR) { expr(c, a); npos++; }
+    emitd(c, OP_BUILD_LIST, npos, 0, 0, pos, 1 - npos);
+    for (node *a = args ? args->head : NULL; a; a = a->next)
+        if (a->kind == N_STAR) { expr(c, a->a); emit(c, OP_LIST_EXTEND, 0, 0, 0, a->pos); }
+    for (node *a = args ? args->head : NULL; a; a = a->next)
+        if (a->kind == N_KWARG) {
+            value key = v_str(c->R, a->s, a->slen);
+            if (key.t == JV_ERROR) { nomem(c); return; }
+            emit(c, OP_CONST, add_const(c, key), 0, 0, a->pos);
+            expr(c, a->a);
+            nkw++;
+        }
+    emitd(c, OP_BUILD_DICT, nkw, 0, 0, pos, 1 - 2 * nkw);
+    for (node *a = args ? args->head : NULL; a; a = a->next)
+        if (a->kind == N_STARSTAR) { expr(c, a->a); emit(c, OP_DICT_MERGE, 0, 0, 0, a->pos); }
+}
+
+/* a registry row as a callable constant (a builtin called with *args, or used as a value) */
+static void emit_row_value(comp *c, const reg_row *r, uint32_t pos)
+{
+    value name = v_cstr(c->R, r->b.name);
+    value f = name.t == JV_ERROR ? name : v_func(c->R, FN_NATIVE, r, name.u.s);
+    val_drop(c->R, name);
+    if (f.t == JV_ERROR) { nomem(c); return; }
+    emit(c, OP_CONST, add_const(c, f), 0, 0, pos);
+}
+
+/* A filter or test whose arguments hold *args / **kwargs: the row called at run time. */
+static void compile_dynamic_builtin(comp *c, const reg_row *b, node *n, int negate)
+{
+    emit_row_value(c, b, n->pos);
+    dynamic_args(c, n->a, n, n->pos);
+    emit(c, OP_CALL_EX, 0, 0, 0, n->pos);
+    if (negate) emit(c, OP_NOT, 0, 0, 0, n->pos);
+}
+
 static void compile_call(comp *c, node *n)
 {
     node *f = n->a;
+    if (has_star(n)) {
+        /* loop.cycle(*items): the arguments as one list */
+        if (f->kind == N_ATTR && is_name(f->a, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0 &&
+            f->slen == 5 && !memcmp(f->s, "cycle", 5)) {
+            dynamic_args(c, NULL, n, n->pos);
+            emit(c, OP_POP, 0, 0, 0, n->pos); /* the keyword dict: cycle takes none */
+            emit(c, OP_LOOP_CYCLE, 0, 1, 0, n->pos);
+            return;
+        }
+        if (f->kind == N_ATTR) { /* obj.method(*args) */
+            expr(c, f->a);
+            dynamic_args(c, NULL, n, n->pos);
+            int ni = add_name(c, f->s, f->slen);
+            if (c->method_names) dict_set(c->R, c->method_names, v_int(ni), v_bool(true));
+            emit(c, OP_CALL_EX, ni, 0, 1, f->pos);
+            return;
+        }
+        const reg_row *b = f->kind == N_NAME && lookup_slot(c, f->s, f->slen) < 0 ? find_builtin(c, BI_FUNCTION, f->s, f->slen) : NULL;
+        if (b) emit_row_value(c, b, f->pos);
+        else expr(c, f);
+        dynamic_args(c, NULL, n, n->pos);
+        emit(c, OP_CALL_EX, 0, 0, 0, n->pos);
+        return;
+    }
     /* loop.cycle(...) / loop.changed(...) */
     if (f->kind == N_ATTR && is_name(f->a, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
         int cyc = f->slen == 5 && !memcmp(f->s, "cycle", 5);
@@ -706,6 +782,7 @@ static void expr_inner(comp *c, node *n)
             break;
         }
         if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
+        if (has_star(n)) { compile_dynamic_builtin(c, b, n, 0); break; }
         int ns = bind_args(c, b, "filter", n->a, n, n->pos);
         emitd(c, OP_FILTER, row_index(c, BI_FILTER, b), 0, ns, n->pos, 1 - ns);
         break;
@@ -718,6 +795,7 @@ static void expr_inner(comp *c, node *n)
             break;
         }
         if (!b) { cfail(c, n->pos, "unknown test '%.*s'", (int)n->slen, n->s); return; }
+        if (has_star(n)) { compile_dynamic_builtin(c, b, n, n->flag); break; }
         int ns = bind_args(c, b, "test", n->a, n, n->pos);
         emitd(c, OP_TEST, row_index(c, BI_TEST, b), n->flag, ns, n->pos, 1 - ns);
         break;
@@ -899,6 +977,7 @@ static void apply_filters(comp *c, node *filters)
         const reg_row *b = find_builtin(c, BI_FILTER, f->s, f->slen);
         if (!b && c->soft) { compile_lazy_unknown(c, "filter", f->s, f->slen, f->pos); continue; }
         if (!b) { cfail(c, f->pos, "unknown filter '%.*s'", (int)f->slen, f->s); return; }
+        if (has_star(f)) { cfail(c, f->pos, "*args and **kwargs are not supported in a block filter"); return; }
         /* slot 0 is the value, already on the stack: bind the rest after it */
         node dummy = {.kind = N_CONST};
         dummy.v = v_absent();

@@ -69,6 +69,13 @@ OP(FILTER, " %Fa  slots %c", -1, 1)
 OP(TEST, " %Ea  slots %c", -1, 1)
 /* call builtin global function a with c slots */
 OP(CALL_FN, " %Ua  slots %c", -1, 1)
+/* pop an iterable and append its items to the list below it (a call's *args) */
+OP(LIST_EXTEND, "", 1, 0)
+/* pop a mapping and set its items in the dict below it (a call's **kwargs) */
+OP(DICT_MERGE, "", 1, 0)
+/* a call whose arguments are only known at run time (*args, **kwargs): stack [callee or
+ * receiver, positional list, keyword dict]; c=1: call method a on the receiver */
+OP(CALL_EX, "%?c .%Na", 3, 1)
 /* call a callable value: stack [callee, c positional, b keyword values, (kw names tuple if b)] */
 OP(CALL, " pos %c kw %b", -1, 1)
 /* call method a on a receiver: stack [obj, c positional, b keyword values, (names if b)] */

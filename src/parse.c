@@ -311,6 +311,13 @@ node *ast_call(pctx *P, node *callee, node *args, token at)
     return n;
 }
 
+node *ast_star(pctx *P, int kind, token at, node *val)
+{
+    node *n = ast_node(P, kind, at.pos);
+    n->a = val;
+    return n;
+}
+
 node *ast_kwarg(pctx *P, token name, node *val)
 {
     node *n = ast_node(P, N_KWARG, name.pos);

@@ -138,3 +138,14 @@ bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out)
     if (!g || g->percent < 0) return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %%: 'str'");
     return reg_call(R, &g->k[BI_FILTER].rows[g->percent], pos, npos, kw, out);
 }
+
+value reg_method(jrt *R, value recv, const char *name, size_t len)
+{
+    const registry *g = registry_of(R);
+    bi_kind kind = recv.t == JV_DICT ? BI_DICT_METHOD : recv.t == JV_LIST ? BI_LIST_METHOD : BI_STR_METHOD;
+    int i = g && (recv.t == JV_DICT || recv.t == JV_LIST || recv.t == JV_STR) ? reg_find(g, kind, name, len) : -1;
+    if (i < 0) return v_undef();
+    value f = v_func(R, FN_METHOD, &g->k[kind].rows[i], NULL);
+    if (f.t != JV_ERROR) f.u.fn->self = val_dup(recv);
+    return f;
+}

@@ -894,3 +894,21 @@ bool val_undef_debug(jrt *R, jbuf *b, value u)
     default: return s ? buf_printf(R, b, "{{ undefined value printed: %s }}", s) : buf_puts(R, b, "{{ None }}");
     }
 }
+
+value v_func(jrt *R, int kind, const void *def, jstr *name)
+{
+    jfunc *f = rt_alloc(R, NULL, 0, sizeof *f);
+    if (!f) return v_err();
+    memset(f, 0, sizeof *f);
+    f->h.rc = 1;
+    f->h.type = JV_FUNC;
+    f->kind = (uint8_t)kind;
+    f->def = def;
+    f->name = name;
+    if (name && name->h.rc < JH_IMMORTAL) name->h.rc++;
+    f->self = v_none();
+    f->extra = v_none();
+    value v = {.t = JV_FUNC};
+    v.u.fn = f;
+    return v;
+}

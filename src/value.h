@@ -262,6 +262,9 @@ static inline value v_undef_why(int kind, const value *obj, jstr *s)
     if (s && s->h.rc < JH_IMMORTAL) s->h.rc++;
     return v;
 }
+/* A callable value: kind FN_*, def what it calls (a macro's unit, a builtin's registry row),
+ * name for printing; owned (or made immortal by the compiler). */
+value v_func(jrt *R, int kind, const void *def, jstr *name);
 /* raise the UndefinedError that using u means (always returns false) */
 bool val_undef_error(jrt *R, value u);
 /* DebugUndefined's text for u: "{{ name }}", "{{ no such element: dict object['k'] }}" */

@@ -245,7 +245,16 @@ static bool vm_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *ou
         return rt_error(R, JINN_ERR_TYPE, "a cycler is not callable: use .next()");
     if (fn.t == JV_FUNC) {
         if (fn.u.fn->kind == FN_MACRO) return call_macro(R->vm, fn.u.fn, pos, npos, kw, out);
-        if (fn.u.fn->kind == FN_NATIVE) return bi_call(R, fn.u.fn->def, pos, npos, kw, out);
+        if (fn.u.fn->kind == FN_NATIVE) return reg_call(R, fn.u.fn->def, pos, npos, kw, out);
+        if (fn.u.fn->kind == FN_METHOD) { /* a bound method (|attr): the receiver goes first */
+            value small[8], *all = npos < 8 ? small : rt_alloc(R, NULL, 0, ((size_t)npos + 1) * sizeof *all);
+            if (!all) return false;
+            all[0] = fn.u.fn->self;
+            if (npos) memcpy(all + 1, pos, (size_t)npos * sizeof *all);
+            bool ok = reg_call(R, fn.u.fn->def, all, npos + 1, kw, out);
+            if (all != small) rt_alloc(R, all, ((size_t)npos + 1) * sizeof *all, 0);
+            return ok;
+        }
     }
     if (fn.t == JV_UNDEF) return val_undef_error(R, fn);
     return rt_error(R, JINN_ERR_TYPE, "'%s' object is not callable", val_type_name(fn));
@@ -360,6 +369,54 @@ static inline value resolve(vm *V, value x)
         if (c) return val_dup(*c);
     }
     return x;
+}
+
+/* A name that neither a variable nor the context holds: a global function of the registry as
+ * a value (Jinja2's globals: {% set f = range %}{{ f(3) }}), else undefined. */
+static value global_function(jrt *R, const template *T, jstr *name)
+{
+    const registry *g = &T->env->reg;
+    int i = reg_find(g, BI_FUNCTION, name->s, name->len);
+    if (i < 0) return v_undef_why(UK_NAME, NULL, name);
+    return v_func(R, FN_NATIVE, &g->k[BI_FUNCTION].rows[i], name);
+}
+
+/* recv.name(pos..., **kw): the receiver's type picks the method (dict, list, str); else an
+ * attribute that is callable (a cycler's next, a dict's callable value, a macro of a module) */
+static bool call_method(vm *V, const template *T, int name_idx, value *recv, value *posv, int npos, jdict *kw,
+                        value *out)
+{
+    jrt *R = V->R;
+    jstr *name = T->names[name_idx];
+    int ti = recv->t == JV_DICT ? 0 : recv->t == JV_LIST ? 1 : recv->t == JV_STR ? 2 : -1;
+    const reg_row *m = ti >= 0 ? T->methods[name_idx].m[ti] : NULL;
+    if (m && posv == recv + 1) return reg_call(R, m, recv, npos + 1, kw, out); /* contiguous on the stack */
+    if (m) { /* the arguments came in a list (CALL_EX): the receiver goes first */
+        value small[8], *all = npos < 8 ? small : rt_alloc(R, NULL, 0, ((size_t)npos + 1) * sizeof *all);
+        if (!all) return false;
+        all[0] = *recv;
+        if (npos) memcpy(all + 1, posv, (size_t)npos * sizeof *all);
+        bool ok = reg_call(R, m, all, npos + 1, kw, out);
+        if (all != small) rt_alloc(R, all, ((size_t)npos + 1) * sizeof *all, 0);
+        return ok;
+    }
+    if (recv->t == JV_FUNC && recv->u.fn->kind == FN_CYCLER &&
+        ((name->len == 4 && !memcmp(name->s, "next", 4)) || (name->len == 5 && !memcmp(name->s, "reset", 5)))) {
+        /* cycler.next() returns the current item and moves on; cycler.reset() goes back */
+        jlist *st = recv->u.fn->self.u.l;
+        jlist *items = st->items[0].u.l;
+        if (name->len == 5) { st->items[1].u.i = 0; *out = v_none(); }
+        else { *out = val_dup(items->items[st->items[1].u.i]); st->items[1].u.i = (st->items[1].u.i + 1) % (int64_t)items->len; }
+        return true;
+    }
+    if (recv->t == JV_UNDEF) return val_undef_error(R, *recv);
+    value f = op_getattr(R, *recv, name->s, name->len);
+    if (f.t == JV_ERROR) return false;
+    bool ok;
+    if (f.t == JV_UNDEF) ok = val_undef_error(R, f);
+    else ok = vm_call(R, f, posv, npos, kw, out);
+    val_drop(R, f);
+    return ok;
 }
 
 /* loop.<field> of L at iteration i (1-based) of n items (end: where `last` is; live: the
@@ -723,7 +780,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         jstr *name = T->names[ip->b];
         value *v = V->ctx ? dict_get_jstr(V->ctx->u.m, name) : NULL;
         if (!v && V->nchain > 1) v = chain_lookup(V, name);
-        *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
+        if (v) { *sp++ = val_dup(*v); NEXT(); }
+        if ((r = global_function(R, T, name)).t == JV_ERROR) FAIL();
+        *sp++ = r;
         NEXT();
     }
     CASE(STORE)
@@ -734,7 +793,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         jstr *name = T->names[ip->a];
         value *v = V->ctx ? dict_get_jstr(V->ctx->u.m, name) : NULL;
         if (!v && V->nchain > 1) v = chain_lookup(V, name);
-        *sp++ = v ? val_dup(*v) : v_undef_why(UK_NAME, NULL, name);
+        if (v) { *sp++ = val_dup(*v); NEXT(); }
+        if ((r = global_function(R, T, name)).t == JV_ERROR) FAIL();
+        *sp++ = r;
         NEXT();
     }
     CASE(GETATTR) {
@@ -966,33 +1027,53 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         } else if (ok && ip->op == OP_CALL) {
             ok = vm_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
         } else if (ok) {
-            /* a method: the receiver's type picks the table; else an attribute that is callable */
-            jstr *name = T->names[ip->a];
-            int ti = callee->t == JV_DICT ? 0 : callee->t == JV_LIST ? 1 : callee->t == JV_STR ? 2 : -1;
-            const reg_row *m = ti >= 0 ? T->methods[ip->a].m[ti] : NULL;
-            if (m) {
-                ok = reg_call(R, m, callee, npos + 1, nkw ? kwd.u.m : NULL, &r);
-            } else if (callee->t == JV_FUNC && callee->u.fn->kind == FN_CYCLER &&
-                       ((name->len == 4 && !memcmp(name->s, "next", 4)) || (name->len == 5 && !memcmp(name->s, "reset", 5)))) {
-                /* cycler.next() returns the current item and moves on; cycler.reset() goes back */
-                jlist *st = callee->u.fn->self.u.l;
-                jlist *items = st->items[0].u.l;
-                if (name->len == 5) { st->items[1].u.i = 0; r = v_none(); }
-                else { r = val_dup(items->items[st->items[1].u.i]); st->items[1].u.i = (st->items[1].u.i + 1) % (int64_t)items->len; }
-            } else if (callee->t == JV_UNDEF) {
-                ok = val_undef_error(R, *callee);
-            } else {
-                value f = op_getattr(R, *callee, name->s, name->len);
-                if (f.t == JV_ERROR) ok = false;
-                else if (f.t == JV_UNDEF) { ok = val_undef_error(R, f); val_drop(R, f); }
-                else { ok = op_call(R, f, posv, npos, nkw ? kwd.u.m : NULL, &r); val_drop(R, f); }
-            }
+            ok = call_method(V, T, ip->a, callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
         }
         if (kwd.t == JV_DICT) val_drop(R, kwd);
         for (value *x = callee; x < sp; x++) val_drop(R, *x);
         sp = callee;
         if (!ok) FAIL();
         if (printed) { ip++; CHECK_OUT(); NEXT(); } /* the PRINT that follows is done */
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(LIST_EXTEND) {
+        a = *--sp;
+        b = a.t == JV_UNDEF ? v_list(R, 0) : op_to_list(R, a);
+        val_drop(R, a);
+        if (b.t == JV_ERROR) FAIL();
+        jlist *l = sp[-1].u.l;
+        bool ok = true;
+        for (size_t i = 0; ok && i < b.u.l->len; i++) ok = list_push(R, l, val_dup(b.u.l->items[i]));
+        val_drop(R, b);
+        if (!ok) FAIL();
+        NEXT();
+    }
+    CASE(DICT_MERGE) {
+        a = *--sp;
+        if (a.t != JV_DICT) {
+            rt_error(R, JINN_ERR_TYPE, "argument after ** must be a mapping, not '%s'", val_type_name(a));
+            val_drop(R, a);
+            FAIL();
+        }
+        jentry *e;
+        bool ok = true;
+        for (size_t i = 0; ok && dict_next(a.u.m, &i, &e);) ok = dict_set(R, sp[-1].u.m, val_dup(e->key), val_dup(e->val));
+        val_drop(R, a);
+        if (!ok) FAIL();
+        NEXT();
+    }
+    CASE(CALL_EX) {
+        TICK(1);
+        value *callee = sp - 3;
+        jlist *l = sp[-2].u.l;
+        jdict *kw = sp[-1].u.m->len ? sp[-1].u.m : NULL;
+        r = v_none();
+        bool ok = ip->c ? call_method(V, T, ip->a, callee, l->items, (int)l->len, kw, &r)
+                        : vm_call(R, *callee, l->items, (int)l->len, kw, &r);
+        for (value *x = callee; x < sp; x++) val_drop(R, *x);
+        sp = callee;
+        if (!ok) FAIL();
         *sp++ = r;
         NEXT();
     }
@@ -1085,6 +1166,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(LOOP_CYCLE) {
         loopstate *L = loop_at(V, ip->a);
+        if (ip->b) { /* loop.cycle(*items): one list of the arguments */
+            a = *--sp;
+            if (!a.u.l->len) { val_drop(R, a); rt_error(R, JINN_ERR_TYPE, "no items for cycling given"); FAIL(); }
+            r = val_dup(a.u.l->items[(L->i ? L->i - 1 : 0) % a.u.l->len]);
+            val_drop(R, a);
+            *sp++ = r;
+            NEXT();
+        }
         int n = ip->c;
         value *args = sp - n;
         r = val_dup(args[(L->i ? L->i - 1 : 0) % (size_t)n]);

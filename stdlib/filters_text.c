@@ -1001,14 +1001,16 @@ BI_EXT(flt_pprint)
  * attr, reverse, items
  * ====================================================================================== */
 
-/* attr(obj, name) — an attribute, never an item: a namespace's attributes are its keys;
- * jinn's other values have no attributes a template can read, so the answer is undefined. */
+/* attr(obj, name) — an attribute, never an item: a namespace's attributes are its keys, a
+ * dict's, list's or str's methods are bound methods; anything else is undefined. */
 BI_EXT(flt_attr)
 {
     value o = args[0], n = args[1];
     if (n.t != JV_STR) return rt_error(R, JINN_ERR_TYPE, "attribute name must be string, not '%s'", val_type_name(n));
     if (o.t == JV_UNDEF && !op_check_defined(R, o)) return false;
     if (o.t == JV_DICT && (o.f & JV_NS)) { *out = op_getattr(R, o, v_sp(n), v_sl(n)); return out->t != JV_ERROR; }
+    value m = reg_method(R, o, v_sp(n), v_sl(n)); /* a method, bound: obj|attr("items")() */
+    if (m.t != JV_UNDEF) { *out = m; return m.t != JV_ERROR; }
     *out = v_undef_why(UK_ATTR, &o, n.u.s);
     return true;
 }

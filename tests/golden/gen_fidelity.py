@@ -131,6 +131,27 @@ row("unpack_too_few", "{% for a, (b, c) in [[1, [2]]] %}{% endfor %}")
 row("unpack_not_iterable", "{% set a, b = 5 %}")
 
 
+# ---- 3. callables as values, calls on any expression, *args and **kwargs ---------------------
+row("call_range_value", "{% set f = range %}{{ f(3)|list }} {{ (range)(2, 5)|list }}")
+row("call_dict_value", "{% set mk = dict %}{{ mk(a=1)|dictsort }}")
+row("call_context_shadows_global", "{{ range }}", {"range": "mine"})
+row("call_macro_in_dict", "{% macro m(x) %}<{{ x }}>{% endmacro %}{% set d = {'k': m} %}{{ d.k(1) }}{% set g = m %}{{ g(2) }}")
+row("call_macro_in_list", "{% macro m(x) %}[{{ x }}]{% endmacro %}{% for f in [m, m] %}{{ f(loop.index) }}{% endfor %}")
+row("call_star_args", "{% macro m(a, b, c=3) %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ m(*args) }} {{ m(1, *[2]) }}",
+    {"args": [1, 2]})
+row("call_star_kwargs", "{% macro m(a, b, c=3) %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ m(*args, **kw) }} {{ m(1, b=2, **{'c': 5}) }}",
+    {"args": [1, 2], "kw": {"c": 9}})
+row("call_star_builtin", "{{ range(*bounds)|list }} {{ dict(**d)|dictsort }}", {"bounds": [1, 4], "d": {"x": 1}})
+row("call_star_filter", "{{ 'a-b-c'|replace(*pair) }} {{ [3, 1, 2]|sort(**opts) }}", {"pair": ["-", "+"], "opts": {"reverse": True}})
+row("call_star_method", "{{ 'a,b,c'.split(*sep) }} {{ '{} {}'.format(*xs) }}", {"sep": [","], "xs": [1, 2]})
+row("call_star_test", "{{ 6 is divisibleby(*n) }} {{ 6 is not divisibleby(*m) }}", {"n": [3], "m": [4]})
+row("call_loop_cycle_star", "{% for i in range(5) %}{{ loop.cycle(*colours) }}{% endfor %}", {"colours": ["r", "g"]})
+row("call_filter_result", "{{ obj|attr('items')()|list }} {{ 'ab'|attr('upper')() }}", {"obj": {"a": 1}})
+row("call_attr_missing", "[{{ obj|attr('nope') }}]", {"obj": {"nope": 1}})
+row("call_star_not_mapping", "{% macro m() %}{% endmacro %}{{ m(**5) }}")
+row("call_not_callable", "{{ x() }}", {"x": 1})
+
+
 def jinja2_result(template, context, options, files):
     env = jinja2.Environment(
         loader=jinja2.DictLoader(files),
