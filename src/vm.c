@@ -343,6 +343,36 @@ static value deep_copy(vm *V, value x, int depth)
     return val_dup(c);
 }
 
+/* Python's reference semantics, once the context has its copy: every list and dict of this
+ * render that holds an object of the context (appended before any mutation) now holds that
+ * object's copy, so the mutation that follows shows through every alias. One pass over the
+ * render's live containers (the cycle registry), once per render. */
+static void swizzle_aliases(vm *V)
+{
+    jrt *R = V->R;
+    for (jgc *g = R->live.next; g && g != &R->live; g = g->next) {
+        jhdr *h = (jhdr *)((char *)g - offsetof(jlist, gc)); /* jdict has its gc at the same place */
+        if (h->type == JV_LIST) {
+            jlist *l = (jlist *)h;
+            for (size_t i = 0; i < l->len; i++) {
+                value *c = shared_container(l->items[i]) ? ovl_find(V, l->items[i].u.h) : NULL;
+                if (c) l->items[i] = val_dup(*c); /* the original is immortal: nothing to drop */
+            }
+        } else if (h->type == JV_DICT) {
+            jdict *d = (jdict *)h;
+            for (size_t i = 0; i < d->used; i++) {
+                value *c = shared_container(d->entries[i].val) ? ovl_find(V, d->entries[i].val.u.h) : NULL;
+                if (c) d->entries[i].val = val_dup(*c);
+            }
+        }
+    }
+    /* a loop over a context list iterates the copy from now on (it sees what is appended) */
+    for (int i = 0; i < V->nloops; i++) {
+        value *c = shared_container(V->loops[i].items) ? ovl_find(V, V->loops[i].items.u.h) : NULL;
+        if (c) V->loops[i].items = val_dup(*c);
+    }
+}
+
 static bool vm_unshare(jrt *R, value *v, const char *method)
 {
     vm *V = R->vm;
@@ -351,6 +381,7 @@ static bool vm_unshare(jrt *R, value *v, const char *method)
         if (c.t == JV_ERROR) return false;
         V->ctx_copy = c;
         V->ctx = &V->ctx_copy;
+        swizzle_aliases(V);
     }
     value *copy = V ? ovl_find(V, v->u.h) : NULL;
     if (!copy)

@@ -11,6 +11,7 @@ renders what Jinja2 refuses, or the reverse, is reported and the generator fails
 
     python3 tests/golden/gen_fidelity.py        (needs bin/jinn built)
 """
+import copy
 import json
 import os
 import subprocess
@@ -152,6 +153,18 @@ row("call_star_not_mapping", "{% macro m() %}{% endmacro %}{{ m(**5) }}")
 row("call_not_callable", "{{ x() }}", {"x": 1})
 
 
+# ---- 9. Python's reference semantics for values from the context ----------------------------
+CH = {"channels": [{"n": 1}, {"n": 2}], "l": [1, 2], "d": {"a": [1]}}
+row("ref_append_then_update", "{% set keep = [] %}{% for c in channels %}{% do keep.append(c) %}"
+    "{% do c.update({'score': 1}) %}{% endfor %}{{ keep }} {{ channels }}", CH)
+row("ref_alias_list", "{% set ll = l %}{% do ll.append(7) %}{{ l }} {{ ll }}", CH)
+row("ref_alias_in_dict", "{% set box = {'x': l} %}{% do l.append(3) %}{{ box.x }}", CH)
+row("ref_nested_alias", "{% set inner = d.a %}{% do d.a.append(2) %}{{ inner }} {{ d }}", CH)
+row("ref_iterate_while_appending", "{% for x in l %}{{ x }}{% if loop.index < 3 %}{% do l.append(x * 10) %}{% endif %},"
+    "{% endfor %}|{{ l }}", CH)
+row("ref_two_names_one_dict", "{% set a = channels[0] %}{% set b = channels[0] %}{% do a.update({'z': 1}) %}{{ b }}", CH)
+
+
 def jinja2_result(template, context, options, files):
     env = jinja2.Environment(
         loader=jinja2.DictLoader(files),
@@ -162,8 +175,8 @@ def jinja2_result(template, context, options, files):
         keep_trailing_newline="keep_trailing_newline" in options,
         autoescape="autoescape" in options,
     )
-    try:
-        return True, env.from_string(template).render(**(context or {}))
+    try:  # a copy: Jinja2 mutates the context's objects, and rows share them
+        return True, env.from_string(template).render(**copy.deepcopy(context or {}))
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"
 
