@@ -82,9 +82,9 @@ $(JINN_BIN): $(CLI_O) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_O) $(LIBA) $(LDLIBS) $(CLI_LIBS)
 
-$(BUILD)/tests/dtoa_test: tests/dtoa/dtoa_test.c $(BUILD)/src/dtoa.o
+$(BUILD)/tests/dtoa_%: tests/dtoa/dtoa_%.c $(BUILD)/src/dtoa.o
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/src/dtoa.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/src/dtoa.o -lm
 
 $(BUILD)/tests/api_test: tests/api/api_test.c $(LIBA) include/jinn.h
 	@mkdir -p $(dir $@)

@@ -5,7 +5,7 @@
 
 One line per double: "r HEXBITS REPR JAVA", REPR being Python's repr() and JAVA the layout
 jinn's jinjava profile gives the same digits (Double.toString's: plain for 1e-3 <= |d| < 1e7,
-else d.dddE±x). Then one line per decimal text: "s TEXT" (dtoa_test compares dtoa_strtod with
+else d.dddE±x; JDK17 below for 19 subnormals). Then one line per decimal text: "s TEXT" (dtoa_test compares dtoa_strtod with
 glibc's strtod on it, bit for bit, and the end pointer). Edges first (subnormals, min/max,
 every power of 2 and 10 and their neighbours, the repr layout boundaries 1e-4/1e-5 and
 1e15/1e16, integers near 2**53, zeros, inf, nan), then N random doubles by bit pattern and N
@@ -25,11 +25,36 @@ def from_bits(b):
     return struct.unpack("<d", struct.pack("<Q", b))[0]
 
 
+JDK17 = {  # src/dtoa.c's jdk_subnormals: what JDK 17 prints for these subnormals
+    0x0000000000000001: "4.9E-324",
+    0x000000000000000a: "4.9E-323",
+    0x000000000000000c: "5.9E-323",
+    0x000000000000000e: "6.9E-323",
+    0x0000000000000010: "7.9E-323",
+    0x0000000000000012: "8.9E-323",
+    0x0000000000000020: "1.58E-322",
+    0x0000000000000080: "6.32E-322",
+    0x0000000000000800: "1.0118E-320",
+    0x0000000000004000: "8.0948E-320",
+    0x0000000000020000: "6.47582E-319",
+    0x0000000000200000: "1.0361308E-317",
+    0x0000000004000000: "3.31561842E-316",
+    0x0000000020000000: "2.652494739E-315",
+    0x0000000400000000: "8.4879831639E-314",
+    0x0000004000000000: "1.358077306218E-312",
+    0x0000020000000000: "1.0864618449742E-311",
+    0x0000100000000000: "8.6916947597938E-311",
+    0x0002000000000000: "2.781342323134002E-309",
+}
+
+
 def java(d):
     if math.isnan(d):
         return "NaN"
     if math.isinf(d):
         return "Infinity" if d > 0 else "-Infinity"
+    if bits(abs(d)) in JDK17:
+        return ("-" if d < 0 else "") + JDK17[bits(abs(d))]
     if d == 0 or 1e-3 <= abs(d) < 1e7:
         return repr(d)
     t = decimal.Decimal(repr(d)).normalize().as_tuple()
