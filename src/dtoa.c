@@ -128,6 +128,19 @@ static inline uint32_t pow5_factor(uint64_t v)
 static inline bool multiple_of_pow5(uint64_t v, uint32_t p) { return pow5_factor(v) >= p; }
 static inline bool multiple_of_pow2(uint64_t v, uint32_t p) { return (v & ((1ull << p) - 1)) == 0; }
 
+/* drop n = log10(p10) digits from vr, vp, vm while the interval still holds a shorter number;
+ * inlined with a constant p10, so that the divisions are multiplications */
+static inline void drop_digits(uint64_t p10, int n, uint64_t *vr, uint64_t *vp, uint64_t *vm,
+                               int32_t *removed, bool *round_up)
+{
+    while (*vp / p10 > *vm / p10) {
+        uint64_t q = *vr / p10;
+        *round_up = *vr - p10 * q >= p10 / 2;
+        *vr = q; *vp /= p10; *vm /= p10;
+        *removed += n;
+    }
+}
+
 /* ======================================================================================
  * Ryu: the shortest digits (the structure of ryu/d2s.c's d2d, variable names kept)
  * ====================================================================================== */
@@ -140,6 +153,17 @@ dtoa_dec dtoa_shortest(double d)
     uint64_t ieee_m = bits & ((1ull << 52) - 1);
     uint32_t ieee_e = (uint32_t)(bits >> 52) & 0x7ff;
     if (ieee_e == 0 && ieee_m == 0) return r;
+    /* integers below 2^53 are their own shortest digits (Ryu's d2d_small_int) */
+    int32_t e = (int32_t)ieee_e - 1075;
+    if (e <= 0 && e >= -52) {
+        uint64_t m = (1ull << 52) | ieee_m;
+        if ((m & ((1ull << -e) - 1)) == 0) {
+            m >>= -e;
+            while (m % 10 == 0) { m /= 10; r.exp++; }
+            r.digits = m;
+            return r;
+        }
+    }
 
     /* d = m2 × 2^e2, with two extra bits so that the interval's ends are integers too */
     int32_t e2;
@@ -224,15 +248,12 @@ dtoa_dec dtoa_shortest(double d)
         if (vr_trailing_zeros && last_removed == 5 && vr % 2 == 0) last_removed = 4; /* tie: to even */
         output = vr + ((vr == vm && (!accept_bounds || !vm_trailing_zeros)) || last_removed >= 5);
     } else {
-        /* common: no exact ends, so rounding looks only at the last removed digit */
+        /* common: no exact ends, so rounding looks only at the last removed digit, and digits
+         * can go 8, 4, 2 at a time (vp/10^k > vm/10^k implies it for every smaller k) */
         bool round_up = false;
-        uint64_t vp100 = vp / 100, vm100 = vm / 100;
-        if (vp100 > vm100) {
-            uint64_t vr100 = vr / 100;
-            round_up = vr - 100 * vr100 >= 50;
-            vr = vr100; vp = vp100; vm = vm100;
-            removed += 2;
-        }
+        drop_digits(100000000, 8, &vr, &vp, &vm, &removed, &round_up);
+        drop_digits(10000, 4, &vr, &vp, &vm, &removed, &round_up);
+        drop_digits(100, 2, &vr, &vp, &vm, &removed, &round_up);
         for (;;) {
             uint64_t vp10 = vp / 10, vm10 = vm / 10;
             if (vp10 <= vm10) break;
@@ -254,14 +275,23 @@ dtoa_dec dtoa_shortest(double d)
  * Layouts
  * ====================================================================================== */
 
-/* the decimal digits of v into d (no NUL); returns how many */
-static int utoa(uint64_t v, char *d)
+static const char two_digits[200] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/* the decimal digits of v, two at a time, at the end of buf[20]; returns the first */
+static char *utoa(uint64_t v, char *buf)
 {
-    char tmp[20];
-    int n = 0;
-    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    for (int i = 0; i < n; i++) d[i] = tmp[n - 1 - i];
-    return n;
+    char *p = buf + 20;
+    while (v >= 100) {
+        uint64_t q = v / 100;
+        p -= 2;
+        memcpy(p, two_digits + 2 * (v - 100 * q), 2);
+        v = q;
+    }
+    if (v >= 10) { p -= 2; memcpy(p, two_digits + 2 * v, 2); }
+    else *--p = (char)('0' + v);
+    return p;
 }
 
 /* digs (nd of them) × 10^(x - nd + 1), as "ddd.ddd" / "0.000ddd", at least one digit after
@@ -310,8 +340,8 @@ size_t dtoa_repr(double d, char *out)
     if (d == 1.0 / 0.0 || d == -1.0 / 0.0) { memcpy(out + o, "inf", 3); return o + 3; }
     if (d == 0) { memcpy(out + o, "0.0", 3); return o + 3; }
     dtoa_dec r = dtoa_shortest(d);
-    char digs[20];
-    int nd = utoa(r.digits, digs);
+    char buf[20], *digs = utoa(r.digits, buf);
+    int nd = (int)(buf + sizeof buf - digs);
     int x = r.exp + nd - 1;
     /* repr's rule (float_repr_style 'r'): scientific below 1e-4 and from 1e16 */
     if (x >= -4 && x < 16) return o + fixed(digs, nd, x, out + o);
@@ -319,8 +349,9 @@ size_t dtoa_repr(double d, char *out)
     out[o++] = 'e';
     out[o++] = x < 0 ? '-' : '+';
     int ax = x < 0 ? -x : x;
-    if (ax < 10) out[o++] = '0';
-    return o + (size_t)utoa((uint64_t)ax, out + o);
+    if (ax >= 100) out[o++] = (char)('0' + ax / 100);
+    memcpy(out + o, two_digits + 2 * (ax % 100), 2);
+    return o + 2;
 }
 
 /* Subnormals that JDK 17's Double.toString (jdk.internal.math.FloatingDecimal) prints with more
@@ -367,8 +398,8 @@ size_t dtoa_java(double d, char *out)
                 return o + n;
             }
     dtoa_dec r = dtoa_shortest(d);
-    char digs[20];
-    int nd = utoa(r.digits, digs);
+    char buf[20], *digs = utoa(r.digits, buf);
+    int nd = (int)(buf + sizeof buf - digs);
     int x = r.exp + nd - 1;
     /* Double.toString: plain from 10^-3 up to 10^7, "computerized scientific" outside */
     double ad = d < 0 ? -d : d;
@@ -376,7 +407,9 @@ size_t dtoa_java(double d, char *out)
     o += mantissa(digs, nd, true, out + o);
     out[o++] = 'E';
     if (x < 0) out[o++] = '-';
-    return o + (size_t)utoa((uint64_t)(x < 0 ? -x : x), out + o);
+    char ebuf[20], *e = utoa((uint64_t)(x < 0 ? -x : x), ebuf);
+    memcpy(out + o, e, (size_t)(ebuf + sizeof ebuf - e));
+    return o + (size_t)(ebuf + sizeof ebuf - e);
 }
 
 /* ======================================================================================

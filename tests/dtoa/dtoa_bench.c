@@ -6,6 +6,8 @@
  *                                            ratios: k/100, k/1000, sums of tenths) or "bits"
  *                                            (random bit patterns)
  *   dtoa_bench java new|old N MIX           the same with the jinjava layout
+ *   dtoa_bench parse new|old|null N MIX     read N decimals (the MIX's numbers printed with
+ *                                            "%.*g", 1-17 digits) with dtoa_strtod / strtod
  *   dtoa_bench diff N [SEED]                lines "HEXBITS OLD NEW" where the two jinjava
  *                                            layouts differ, on N doubles near powers of two and
  *                                            random ones
@@ -144,7 +146,7 @@ static double make(uint64_t *rs, int bits)
     }
     /* what scoring templates print: prices, ratios, averages, scores */
     switch (r % 4) {
-    case 0: return (double)(r >> 8 % 100000) / 100;
+    case 0: return (double)((r >> 8) % 100000) / 100;
     case 1: return (double)((r >> 8) % 1000) / 1000;
     case 2: return (double)((r >> 8) % 10) * 0.1 + (double)((r >> 16) % 10) * 0.01;
     default: return (double)((r >> 8) % 1000) / 7;
@@ -181,8 +183,25 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 5) {
-        fprintf(stderr, "usage: dtoa_bench print|java new|old|null N short|bits | diff N [SEED]\n");
+        fprintf(stderr, "usage: dtoa_bench print|java|parse new|old|null N short|bits | diff|list N [SEED]\n");
         return 2;
+    }
+    if (!strcmp(argv[1], "parse")) {
+        /* the texts are made before the loop, so that only the reading differs */
+        long n = atol(argv[3]);
+        char *texts = malloc((size_t)n * 32);
+        if (!texts) return 1;
+        for (long i = 0; i < n; i++) {
+            double d = make(&rs, !strcmp(argv[4], "bits"));
+            snprintf(texts + i * 32, 32, "%.*g", 1 + (int)(next(&rs) % 17), d);
+        }
+        double sum = 0;
+        int mode = !strcmp(argv[2], "new") ? 1 : !strcmp(argv[2], "old") ? 2 : 0;
+        for (long i = 0; i < n; i++)
+            sum += mode == 1 ? dtoa_strtod(texts + i * 32, NULL) : mode == 2 ? strtod(texts + i * 32, NULL) : 0;
+        printf("%g\n", sum);
+        free(texts);
+        return 0;
     }
     int java = !strcmp(argv[1], "java"), neu = !strcmp(argv[2], "new"), null = !strcmp(argv[2], "null");
     long n = atol(argv[3]);
