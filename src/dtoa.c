@@ -164,6 +164,23 @@ dtoa_dec dtoa_shortest(double d)
             return r;
         }
     }
+    /* Short decimals (prices, ratios, rounded results): for 1e-4 <= |d| < 1e9 the rounding
+     * interval is narrower than 0.22 × 10^-6, so it holds at most one decimal with k <= 6
+     * places; if round(|d| × 10^k) / 10^k reads back as |d| (an exactly rounded division of
+     * exact numbers), that decimal is in it and, for the least such k, it is Ryu's answer. */
+    double ad = r.neg ? -d : d;
+    if (ad >= 1e-4 && ad < 1e9) {
+        static const double p10[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+        for (int k = 0; k < 6; k++) {
+            uint64_t n = (uint64_t)(ad * p10[k] + 0.5);
+            if ((double)n / p10[k] == ad) {
+                r.exp = -k - 1;
+                while (n % 10 == 0) { n /= 10; r.exp++; }
+                r.digits = n;
+                return r;
+            }
+        }
+    }
 
     /* d = m2 × 2^e2, with two extra bits so that the interval's ends are integers too */
     int32_t e2;
@@ -279,7 +296,12 @@ static const char two_digits[200] =
     "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
-/* the decimal digits of v, two at a time, at the end of buf[20]; returns the first */
+/* The layouts copy digits with fixed-size memcpy (a few moves, no call): they read up to 17
+ * bytes from a digit string (which lives in a 40-byte buffer) and write up to 36 bytes at
+ * `out`, hence DTOA_BUFSIZE. */
+
+/* the decimal digits of v, two at a time, ending at buf + 20 (buf has 40 bytes); returns the
+ * first */
 static char *utoa(uint64_t v, char *buf)
 {
     char *p = buf + 20;
@@ -294,54 +316,69 @@ static char *utoa(uint64_t v, char *buf)
     return p;
 }
 
-/* digs (nd of them) × 10^(x - nd + 1), as "ddd.ddd" / "0.000ddd", at least one digit after
- * the point; x is the scientific exponent */
+/* digs (nd <= 17 of them) × 10^(x - nd + 1) as "ddd.ddd" / "0.000ddd", at least one digit
+ * after the point; x is the scientific exponent, -4 <= x < 16 */
 static size_t fixed(const char *digs, int nd, int x, char *out)
 {
-    size_t o = 0;
     if (x < 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (int i = 0; i < -x - 1; i++) out[o++] = '0';
-        memcpy(out + o, digs, (size_t)nd);
-        return o + (size_t)nd;
+        memcpy(out, "0.000", 5);
+        memcpy(out + 1 - x, digs, 17);
+        return (size_t)(1 - x + nd);
     }
-    for (int i = 0; i <= x; i++) out[o++] = i < nd ? digs[i] : '0';
-    out[o++] = '.';
+    memcpy(out, digs, 17);
     if (nd > x + 1) {
-        memcpy(out + o, digs + x + 1, (size_t)(nd - x - 1));
-        o += (size_t)(nd - x - 1);
-    } else {
-        out[o++] = '0';
+        out[x + 1] = '.';
+        memcpy(out + x + 2, digs + x + 1, 16);
+        return (size_t)nd + 1;
     }
-    return o;
+    memcpy(out + nd, "000000000000000000", 16);
+    memcpy(out + x + 1, ".0", 2);
+    return (size_t)x + 3;
 }
 
 /* "d.ddd" (Python: "d" alone when there is one digit, Java: "d.0") */
 static size_t mantissa(const char *digs, int nd, bool java, char *out)
 {
-    size_t o = 0;
-    out[o++] = digs[0];
-    if (nd > 1 || java) out[o++] = '.';
+    out[0] = digs[0];
     if (nd > 1) {
-        memcpy(out + o, digs + 1, (size_t)(nd - 1));
-        o += (size_t)(nd - 1);
-    } else if (java) {
-        out[o++] = '0';
+        out[1] = '.';
+        memcpy(out + 2, digs + 1, 16);
+        return (size_t)nd + 1;
     }
-    return o;
+    if (!java) return 1;
+    memcpy(out + 1, ".0", 2);
+    return 3;
+}
+
+/* the sign, and "nan", "inf" or "0.0" for the numbers without digits; 0 for the others */
+static size_t special(uint64_t bits, bool java, char *out, size_t *o)
+{
+    *o = 0;
+    if (((bits >> 52) & 0x7ff) == 0x7ff && (bits << 12)) {
+        memcpy(out, java ? "NaN" : "nan", 3);
+        return 3;
+    }
+    if (bits >> 63) out[(*o)++] = '-';
+    if (((bits >> 52) & 0x7ff) == 0x7ff) {
+        memcpy(out + *o, java ? "Infinity" : "inf", java ? 8 : 3);
+        return *o + (java ? 8 : 3);
+    }
+    if ((bits << 1) == 0) {
+        memcpy(out + *o, "0.0", 3);
+        return *o + 3;
+    }
+    return 0;
 }
 
 size_t dtoa_repr(double d, char *out)
 {
-    if (d != d) { memcpy(out, "nan", 3); return 3; }
-    size_t o = 0;
-    if (d < 0 || (d == 0 && 1 / d < 0)) out[o++] = '-';
-    if (d == 1.0 / 0.0 || d == -1.0 / 0.0) { memcpy(out + o, "inf", 3); return o + 3; }
-    if (d == 0) { memcpy(out + o, "0.0", 3); return o + 3; }
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    size_t o, n = special(bits, false, out, &o);
+    if (n) return n;
     dtoa_dec r = dtoa_shortest(d);
-    char buf[20], *digs = utoa(r.digits, buf);
-    int nd = (int)(buf + sizeof buf - digs);
+    char buf[40], *digs = utoa(r.digits, buf);
+    int nd = (int)(buf + 20 - digs);
     int x = r.exp + nd - 1;
     /* repr's rule (float_repr_style 'r'): scientific below 1e-4 and from 1e16 */
     if (x >= -4 && x < 16) return o + fixed(digs, nd, x, out + o);
@@ -382,34 +419,32 @@ static const struct { uint64_t bits; const char *text; } jdk_subnormals[] = {
 
 size_t dtoa_java(double d, char *out)
 {
-    if (d != d) { memcpy(out, "NaN", 3); return 3; }
-    size_t o = 0;
-    if (d < 0 || (d == 0 && 1 / d < 0)) out[o++] = '-';
-    if (d == 1.0 / 0.0 || d == -1.0 / 0.0) { memcpy(out + o, "Infinity", 8); return o + 8; }
-    if (d == 0) { memcpy(out + o, "0.0", 3); return o + 3; }
     uint64_t bits;
     memcpy(&bits, &d, sizeof bits);
-    bits &= ~(1ull << 63);
-    if (bits < (1ull << 52))
+    size_t o, n = special(bits, true, out, &o);
+    if (n) return n;
+    uint64_t abits = bits & ~(1ull << 63);
+    if (abits < (1ull << 52))
         for (size_t i = 0; i < sizeof jdk_subnormals / sizeof *jdk_subnormals; i++)
-            if (jdk_subnormals[i].bits == bits) {
-                size_t n = strlen(jdk_subnormals[i].text);
+            if (jdk_subnormals[i].bits == abits) {
+                n = strlen(jdk_subnormals[i].text);
                 memcpy(out + o, jdk_subnormals[i].text, n);
                 return o + n;
             }
     dtoa_dec r = dtoa_shortest(d);
-    char buf[20], *digs = utoa(r.digits, buf);
-    int nd = (int)(buf + sizeof buf - digs);
+    char buf[40], *digs = utoa(r.digits, buf);
+    int nd = (int)(buf + 20 - digs);
     int x = r.exp + nd - 1;
     /* Double.toString: plain from 10^-3 up to 10^7, "computerized scientific" outside */
-    double ad = d < 0 ? -d : d;
-    if (ad >= 1e-3 && ad < 1e7) return o + fixed(digs, nd, x, out + o);
+    if (x >= -3 && x < 7) return o + fixed(digs, nd, x, out + o);
     o += mantissa(digs, nd, true, out + o);
     out[o++] = 'E';
     if (x < 0) out[o++] = '-';
-    char ebuf[20], *e = utoa((uint64_t)(x < 0 ? -x : x), ebuf);
-    memcpy(out + o, e, (size_t)(ebuf + sizeof ebuf - e));
-    return o + (size_t)(ebuf + sizeof ebuf - e);
+    int ax = x < 0 ? -x : x;
+    if (ax >= 100) out[o++] = (char)('0' + ax / 100);
+    if (ax >= 10) { memcpy(out + o, two_digits + 2 * (ax % 100), 2); return o + 2; }
+    out[o++] = (char)('0' + ax);
+    return o;
 }
 
 /* ======================================================================================

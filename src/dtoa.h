@@ -20,8 +20,9 @@ typedef struct {
     bool neg;
 } dtoa_dec;
 
-/* room for any text the formatters below write (no NUL is written) */
-#define DTOA_BUFSIZE 32
+/* the size of the buffer the formatters below need: the text is shorter, but they write
+ * whole blocks past its end (no NUL is written) */
+#define DTOA_BUFSIZE 40
 
 dtoa_dec dtoa_shortest(double d);
 /* Python's repr(d): 2.0, 1e-05, 1e+16, 0.0001, -0.0, inf, nan. Returns the length. */
