@@ -8,6 +8,7 @@
 #   make valgrind-test  the golden suite under valgrind (leaks and errors are failures)
 #   make fuzz         the libFuzzer harnesses, FUZZ_SECONDS each (tests/fuzz)
 #   make bench        the side-by-side benchmark (bench/run.sh)
+#   make dtoa-long    the float printer and parser on millions of random numbers (tests/dtoa)
 #   make example-db   build examples/channel/crm.db, the example event store (docs/providers.md)
 #   make tsan-test    the batch on 4 threads under ThreadSanitizer (build-tsan/)
 
@@ -91,6 +92,10 @@ $(JINN_BIN): $(CLI_O) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_O) $(LIBA) $(LDLIBS) $(CLI_LIBS)
 
+$(BUILD)/tests/dtoa_%: tests/dtoa/dtoa_%.c $(BUILD)/src/dtoa.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/src/dtoa.o -lm
+
 $(BUILD)/tests/api_test: tests/api/api_test.c $(LIBA) include/jinn.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lpthread
@@ -163,6 +168,13 @@ tsan-test: deps
 	  LDFLAGS="-fsanitize=thread" bin/jinn-tsan
 	JINN=bin/jinn-tsan ./tests/batch/tsan.sh
 
+# src/dtoa.c on DTOA_N random doubles against Python's repr and as many decimals against strtod
+DTOA_N ?= 5000000
+dtoa-long: $(BUILD)/tests/dtoa_test
+	python3 tests/dtoa/gen.py --random $(DTOA_N) --seed 2 --no-edges | $(BUILD)/tests/dtoa_test
+	$(BUILD)/tests/dtoa_test --random-strtod $(DTOA_N) 2
+	$(BUILD)/tests/dtoa_test --roundtrip $(DTOA_N) 2
+
 valgrind-test: deps all
 	./tests/valgrind.sh
 
@@ -196,5 +208,5 @@ clean:
 # a recipe that fails leaves no half-built target behind for the next run
 .DELETE_ON_ERROR:
 
-.PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test
+.PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test dtoa-long
 include ext/ext.mk

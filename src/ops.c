@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "builtins.h"
+#include "dtoa.h"
 
 /* ======================================================================================
  * Undefined
@@ -513,18 +514,14 @@ int dec_text_scale(const char *s, size_t n)
 double dec_round(double x, int scale, int mode)
 {
     if (!isfinite(x) || x == 0) return x;
-    char e[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(e, sizeof e, "%.*e", prec - 1, x);
-        if (strtod(e, NULL) == x) break;
-    }
-    bool neg = e[0] == '-';
+    dtoa_dec s = dtoa_shortest(x);
+    bool neg = s.neg;
     char digs[24];
     int nd = 0;
-    const char *p = e + neg;
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9' && nd < 20) digs[nd++] = *p;
-    int exp10 = atoi(p + 1); /* x = d0.d1d2... * 10^exp10 */
+    for (uint64_t m = s.digits; m; m /= 10) nd++;
+    uint64_t m = s.digits;
+    for (int i = nd - 1; i >= 0; i--, m /= 10) digs[i] = (char)('0' + m % 10);
+    int exp10 = s.exp + nd - 1; /* x = d0.d1d2... * 10^exp10 */
     int keep = exp10 + 1 + scale; /* digits that stay */
     if (keep >= nd) return x;
     bool rest = false;
@@ -551,7 +548,7 @@ double dec_round(double x, int scale, int mode)
     o += keep;
     if (o == neg) out[o++] = '0';
     snprintf(out + o, sizeof out - (size_t)o, "e%d", exp10 + 1 - keep);
-    return strtod(out, NULL);
+    return dtoa_strtod(out, NULL);
 }
 
 /* new BigDecimal(v.toString()): *d and *scale of a number or numeric string. Returns 1, 0 for
@@ -588,7 +585,7 @@ int dec_from(jrt *R, value v, double *d, int *scale, const char *what)
         char tmp[401];
         memcpy(tmp, s, n);
         tmp[n] = 0;
-        *d = strtod(tmp, NULL);
+        *d = dtoa_strtod(tmp, NULL);
         *scale = sc;
         return 1;
     }
@@ -622,7 +619,7 @@ static int jv_num(value v, int64_t *i, double *d)
         tmp[n] = 0;
         if (memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n)) {
             if (dec_text_scale(s, n) < 0) return JN_NAN;
-            *d = strtod(tmp, &end);
+            *d = dtoa_strtod(tmp, &end);
             return JN_DOUBLE;
         }
         errno = 0;

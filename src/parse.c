@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "ast.h"
+#include "dtoa.h"
 #include "parser.h"
 
 /* ======================================================================================
@@ -143,7 +144,7 @@ node *ast_float(pctx *P, token t)
     for (uint32_t i = 0; i < t.len && n < sizeof buf - 1; i++)
         if (t.p[i] != '_') buf[n++] = t.p[i];
     buf[n] = 0;
-    double d = strtod(buf, NULL);
+    double d = dtoa_strtod(buf, NULL);
     return const_node(P, t.pos, v_float(d));
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dtoa.h"
 #include "json.h"
 #include "print.h"
 #include "value.h"
@@ -28,116 +29,18 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
     return buf_put(R, b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-static const double pow10_tab[] = {1, 10, 100, 1000, 1e4, 1e5, 1e6};
-
-/* Python's repr(float): the shortest string that reads back as the same double. */
+/* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
 bool print_float(jrt *R, jbuf *b, double d)
 {
-    if (isnan(d)) return buf_put(R, b, "nan", 3);
-    if (isinf(d)) return d > 0 ? buf_put(R, b, "inf", 3) : buf_put(R, b, "-inf", 4);
-    if (d == 0) return signbit(d) ? buf_put(R, b, "-0.0", 4) : buf_put(R, b, "0.0", 3);
-    /* Fast path: values with at most 6 decimals and 15 significant digits, the common case
-     * for prices and ratios. Decimal k digits that round-trip exactly are the shortest
-     * representation; llround picks the closest candidate, as Python's algorithm does. */
-    double ad = fabs(d);
-    if (ad < 1e9 && ad >= 1e-4) {
-        for (int k = 0; k <= 6; k++) {
-            double m = d * pow10_tab[k];
-            long long r = llround(m);
-            if ((double)r / pow10_tab[k] == d) {
-                char tmp[40];
-                unsigned long long u = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
-                char *p = tmp + sizeof tmp;
-                int digits = 0;
-                if (k == 0) { *--p = '0'; *--p = '.'; }
-                do {
-                    *--p = (char)('0' + u % 10);
-                    u /= 10;
-                    if (++digits == k) *--p = '.';
-                } while (u || digits < k);
-                if (digits == k) *--p = '0';
-                if (r < 0) *--p = '-';
-                return buf_put(R, b, p, (size_t)(tmp + sizeof tmp - p));
-            }
-        }
-    }
-    /* General path: the shortest of 15, 16, 17 significant digits that round-trips,
-     * laid out as Python does (scientific when the exponent is < -4 or >= 16). */
-    char e[40];
-    int prec;
-    for (prec = 15; prec <= 17; prec++) {
-        snprintf(e, sizeof e, "%.*e", prec - 1, d);
-        if (strtod(e, NULL) == d) break;
-    }
-    /* e looks like "-1.2345000e+05": collect the digits and the exponent */
-    char digs[24];
-    int nd = 0, neg = 0;
-    const char *p = e;
-    if (*p == '-') { neg = 1; p++; }
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9') digs[nd++] = *p;
-    int exp10 = atoi(p + 1);
-    while (nd > 1 && digs[nd - 1] == '0') nd--;
-    char out[64];
-    int o = 0;
-    if (neg) out[o++] = '-';
-    if (exp10 < -4 || exp10 >= 16) {
-        out[o++] = digs[0];
-        if (nd > 1) {
-            out[o++] = '.';
-            for (int i = 1; i < nd; i++) out[o++] = digs[i];
-        }
-        o += snprintf(out + o, sizeof out - (size_t)o, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
-    } else if (exp10 < 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (int i = 0; i < -exp10 - 1; i++) out[o++] = '0';
-        for (int i = 0; i < nd; i++) out[o++] = digs[i];
-    } else {
-        for (int i = 0; i <= exp10; i++) out[o++] = i < nd ? digs[i] : '0';
-        out[o++] = '.';
-        if (nd > exp10 + 1) for (int i = exp10 + 1; i < nd; i++) out[o++] = digs[i];
-        else out[o++] = '0';
-    }
-    return buf_put(R, b, out, (size_t)o);
+    char out[DTOA_BUFSIZE];
+    return buf_put(R, b, out, dtoa_repr(d, out));
 }
 
 /* Java's Double.toString: like Python's repr between 1e-3 and 1e7, "1.0E7" style outside. */
 static bool print_java_double(jrt *R, jbuf *b, double d)
 {
-    if (isnan(d)) return buf_puts(R, b, "NaN");
-    if (isinf(d)) return buf_puts(R, b, d > 0 ? "Infinity" : "-Infinity");
-    double ad = fabs(d);
-    if (d == 0 || (ad >= 1e-3 && ad < 1e7)) return print_float(R, b, d);
-    jbuf t = {0};
-    if (!print_float(R, &t, d)) return false;
-    /* rebuild from the repr's digits and exponent: m.mmmE±x */
-    char digs[32];
-    int nd = 0, exp10 = 0, seen_dot = 0, lead = 1;
-    const char *p = t.p;
-    bool neg = *p == '-';
-    if (neg) p++;
-    int intdigits = 0;
-    for (; *p && *p != 'e'; p++) {
-        if (*p == '.') { seen_dot = 1; continue; }
-        if (lead && *p == '0') { if (seen_dot) exp10--; continue; }
-        lead = 0;
-        if (nd < 31) digs[nd++] = *p;
-        if (!seen_dot) intdigits++;
-    }
-    if (*p == 'e') exp10 += atoi(p + 1);
-    exp10 += intdigits ? intdigits - 1 : -1;
-    buf_free(R, &t);
-    while (nd > 1 && digs[nd - 1] == '0') nd--;
-    char out[64];
-    int o = 0;
-    if (neg) out[o++] = '-';
-    out[o++] = nd ? digs[0] : '0';
-    out[o++] = '.';
-    if (nd > 1) for (int i = 1; i < nd; i++) out[o++] = digs[i];
-    else out[o++] = '0';
-    o += snprintf(out + o, sizeof out - (size_t)o, "E%d", exp10);
-    return buf_put(R, b, out, (size_t)o);
+    char out[DTOA_BUFSIZE];
+    return buf_put(R, b, out, dtoa_java(d, out));
 }
 
 /* A decimal (value.h, DECIMALS): exactly its scale's decimals, as Java's BigDecimal prints

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "dtoa.h"
 #include "ext.h"
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
@@ -660,7 +661,7 @@ static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
     if (!digits) return false;
     tmp[k] = 0;
     (void)R;
-    *res = strtod(tmp, NULL);
+    *res = dtoa_strtod(tmp, NULL);
     return true;
 }
 

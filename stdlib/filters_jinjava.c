@@ -21,6 +21,7 @@
 
 #include <openssl/evp.h>
 
+#include "dtoa.h"
 #include "ext.h"
 
 /* ======================================================================================
@@ -51,7 +52,7 @@ static bool to_number(jrt *R, value v, value *num, const char *fn)
             while (*e == ' ' || *e == '\t') e++;
             if (!*e && (size_t)(e - v_sp(v)) == v_sl(v)) { *num = v_int(i); return true; }
         }
-        double d = strtod(s, &end);
+        double d = dtoa_strtod(s, &end);
         if (end != s) {
             while (*end == ' ' || *end == '\t') end++;
             if (!*end && (size_t)(end - v_sp(v)) == v_sl(v)) { *num = v_float(d); return true; }

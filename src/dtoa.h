@@ -1,0 +1,36 @@
+/*
+ * dtoa.h — doubles to shortest decimal text and short decimal text to doubles.
+ *
+ * dtoa_shortest is Ryu (Ulf Adams, PLDI 2018): the shortest digit string that reads back as
+ * the same double, and of several such the one nearest to it — what Python's repr() and
+ * Java 19+'s Double.toString print. dtoa_strtod is strtod with an exact fast path for the
+ * short decimals templates are full of. Pure functions, no state, thread-safe.
+ */
+#ifndef JINN_DTOA_H
+#define JINN_DTOA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A finite double d as ±digits × 10^exp, digits without trailing zeros (0 for ±0.0). */
+typedef struct {
+    uint64_t digits;
+    int exp;
+    bool neg;
+} dtoa_dec;
+
+/* the size of the buffer the formatters below need: the text is shorter, but they write
+ * whole blocks past its end (no NUL is written) */
+#define DTOA_BUFSIZE 40
+
+dtoa_dec dtoa_shortest(double d);
+/* Python's repr(d): 2.0, 1e-05, 1e+16, 0.0001, -0.0, inf, nan. Returns the length. */
+size_t dtoa_repr(double d, char *out);
+/* Java's Double.toString layout of the shortest digits: 2.0, 1.0E7, 1.0E-4, -0.0, Infinity, NaN. */
+size_t dtoa_java(double d, char *out);
+/* strtod(s, end), exactly; decimal text of at most 19 significant digits whose value
+ * (digits × 10^e) is exactly a product or quotient of two doubles is converted without it. */
+double dtoa_strtod(const char *s, char **end);
+
+#endif
