@@ -1060,7 +1060,13 @@ static void stmt(comp *c, node *n)
         break;
     case N_SETBLOCK: compile_setblock(c, n); break;
     case N_DO:
-        expr(c, n->a);
+        if (!n->a) { /* {% do %}...{% enddo %}: run the body, drop its output */
+            emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+            body(c, n->b);
+            emit(c, OP_CAPTURE_END, 0, 0, 0, n->pos);
+        } else {
+            expr(c, n->a);
+        }
         emit(c, OP_POP, 0, 0, 0, n->pos);
         break;
     case N_WITH: {
