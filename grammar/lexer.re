@@ -672,6 +672,13 @@ loop:
         if (n <= 5 && is_jinjava(L) && !after_dot(L))
             for (size_t i = 0; i < sizeof word_ops / sizeof word_ops[0]; i++)
                 if (word_ops[i].len == n && !memcmp(word_ops[i].name, L->tok, n)) { tok(L, t, word_ops[i].tok); return; }
+        /* the jinjava profile's namespaced functions fn:list(...), fn:immutable_list(...)
+         * (lib/fn/FunctionLibrary.java registers them under the prefix "fn") */
+        if (n == 2 && L->tok[0] == 'f' && L->tok[1] == 'n' && L->cur + 1 < L->end && L->cur[0] == ':' &&
+            ((L->cur[1] | 0x20) >= 'a' && (L->cur[1] | 0x20) <= 'z') && is_jinjava(L)) {
+            L->cur++;
+            goto loop;
+        }
         if (L->cur_tag == TK_TAG_FOR && n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
         if (L->cur_tag == TK_TAG_BLOCK && n == 6 && !memcmp(L->tok, "scoped", 6)) { tok(L, t, TK_KW_SCOPED); return; }
         if (L->cur_tag == TK_TAG_BLOCK && n == 8 && !memcmp(L->tok, "required", 8)) { tok(L, t, TK_KW_REQUIRED); return; }

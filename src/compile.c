@@ -651,7 +651,16 @@ static void expr_inner(comp *c, node *n)
     }
     case N_DICT: {
         int k = 0;
-        for (node *x = n->head; x; x = x->next, k++) { expr(c, x->a); expr(c, x->b); }
+        for (node *x = n->head; x; x = x->next, k++) {
+            /* Jinjava 2.x: a bare name as a key is that name (el/ext/AstDict.java) */
+            if (x->a->kind == N_NAME && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
+                value key = v_str(c->R, x->a->s, x->a->slen);
+                if (key.t == JV_ERROR) { nomem(c); return; }
+                emit(c, OP_CONST, add_const(c, key), 0, 0, x->a->pos);
+            } else
+                expr(c, x->a);
+            expr(c, x->b);
+        }
         emitd(c, OP_BUILD_DICT, k, 0, 0, n->pos, 1 - 2 * k);
         break;
     }
@@ -862,8 +871,17 @@ static void apply_filters(comp *c, node *filters)
 /* {% set x | f %}...{% endset %}: capture, apply the filters, store */
 static void compile_setblock(comp *c, node *n)
 {
+    /* the body runs in a child scope, in Jinja2 (a new frame) and Jinjava
+     * (lib/tag/SetTag.java renders it in interpreter.enterScope()) alike */
+    scope s;
     emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+    push_scope(c, &s, 0);
+    int first_slot = c->u->nslots;
+    int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
     body(c, n->b);
+    c->u->code[clear].a = first_slot;
+    c->u->code[clear].b = (uint16_t)(c->u->nslots - first_slot);
+    pop_scope(c);
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
     store_targets_as(c, n->a, 1);

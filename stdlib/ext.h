@@ -36,6 +36,12 @@ BI_EXT(flt_between_times); BI_EXT(flt_plus_time); BI_EXT(flt_minus_time);
 BI_EXT(flt_iso8601_to_time); BI_EXT(flt_timestamp_to_time); BI_EXT(fn_today);
 BI_EXT(fn_datetimeformat); BI_EXT(fn_unixtimestamp); BI_EXT(fn_strtotime);
 
+/* ---- jinjava_compat.c: the jinjava profile's versions of shared filters, small extras ---- */
+bool jv_truncate(jrt *R, value *args, value *out);
+bool jv_slice(jrt *R, value *args, value *out);
+bool jv_filesizeformat(jrt *R, value *args, value *out);
+BI_EXT(flt_closehtml); BI_EXT(flt_allow_snake_case); BI_EXT(fn_list); BI_EXT(fn_immutable_list);
+
 /* ---- regex.c: PCRE2 with bounded work ------------------------------------------------------ */
 typedef struct re_prog re_prog;
 /* Compile pattern (UTF-8, Unicode classes); flags are PCRE2 compile options added to

@@ -213,7 +213,10 @@ BI_FN(f_random)
 /* default(value, default_value='', boolean=False) */
 BI_FN(f_default)
 {
-    bool boolean = arg_bool(R, args, 2, false);
+    /* truthy= is Jinjava's name for boolean (lib/filter/DefaultFilter.java) */
+    if (ARG_GIVEN(3) && R->profile != PROF_JINJAVA)
+        return rt_error(R, JINN_ERR_TYPE, "filter 'default' got an unexpected keyword argument 'truthy'");
+    bool boolean = arg_bool(R, args, ARG_GIVEN(3) ? 3 : 2, false);
     if (R->err_kind) return false;
     if (R->profile == PROF_JINJAVA) {
         /* Jinjava: none counts as missing too, and the default becomes a string unless it is a
@@ -1435,8 +1438,8 @@ const jbuiltin bi_filters[] = {
     {"title", f_title, "s", 1},
     {"abs", f_abs, "value", 1},
     {"count", f_length, "value", 1},
-    {"d", f_default, "value default_value boolean", 1},
-    {"default", f_default, "value default_value boolean", 1},
+    {"d", f_default, "value default_value boolean truthy", 1},
+    {"default", f_default, "value default_value boolean truthy", 1},
     {"dictsort", f_dictsort, "value case_sensitive by reverse", 1},
     {"e", f_escape, "value", 1},
     {"escape", f_escape, "value", 1},
@@ -1474,7 +1477,7 @@ const jbuiltin bi_filters[] = {
     {"filesizeformat", flt_filesizeformat, "value binary", 1},
     {"forceescape", flt_forceescape, "value", 1},
     {"groupby", flt_groupby, "value attribute default case_sensitive", 2},
-    {"indent", flt_indent, "s width first blank", 1},
+    {"indent", flt_indent, "s width first blank indentfirst", 1},
     {"items", flt_items, "value", 1},
     {"pprint", flt_pprint, "value", 1},
     {"reverse", flt_reverse, "value", 1},
@@ -1531,6 +1534,8 @@ const jbuiltin bi_filters[] = {
     {"strtodate", flt_strtotime, "value format timezone", 1},
     {"strtotime", flt_strtotime, "value format timezone", 1},
     {"timestamp_to_time", flt_timestamp_to_time, "value", 1},
+    {"closehtml", flt_closehtml, "value", 1},
+    {"allow_snake_case", flt_allow_snake_case, "value", 1},
     {"unixtimestamp", flt_unixtimestamp, "value", 1},
     {NULL, NULL, NULL, 0}
 };
