@@ -18,6 +18,9 @@ void cli_add_template_dir(jinn_env *env, const char *template_path);
 int cli_test(int argc, char **argv); /* jinn test PATH... [--update] */
 int cli_repl(int argc, char **argv); /* jinn repl [options] (repl.c) */
 int cli_check(int argc, char **argv); /* jinn check FILE... (check.c) */
+/* jinn builtins --profile jinjava: Jinjava 2.8's registries against jinn's builtins (the
+ * jinn_builtins_json text); returns how many jinn lacks, -1 on bad JSON (jinjava_names.c) */
+int cli_builtins_jinjava(const char *json, size_t len, bool as_json);
 int cli_batch(int argc, char **argv); /* jinn batch TEMPLATE --providers sqlite:PATH ... (batch.c) */
 /* the attributes (JSON text, malloc'd) of customer id in the SQLite event store at path; NULL
  * and a message in err when it cannot be read or there is no such customer (batch.c) */

@@ -96,14 +96,14 @@ static const command_help commands[] = {
      "unified diff and leaves FILE.actual; --update rewrites the expectations instead.\n"
      "Ends with \"N passed, M failed\"; exits 1 if anything failed.\n"},
     {"check", "check FILE... [--format F]    report every error and lint warning, no render",
-     "usage: jinn check FILE... [--format text|json]\n"
+     "usage: jinn check FILE... [--format text|json] [--profile jinja|jinjava]\n"
      "\n"
      "Parse and compile each FILE without rendering it; report every diagnostic (syntax errors,\n"
      "unknown filters, tests and tags, lint warnings), not just the first. --format json prints\n"
      "one JSON object per diagnostic. Exit 0 with no errors (warnings allowed), 1 with any\n"
      "error, 2 on a usage error or an unreadable file.\n"},
-    {"builtins", "builtins [--json]             list the builtin filters, tests, functions, modules",
-     "usage: jinn builtins [--json]\n"
+    {"builtins", "builtins [--json] [--profile P] list the builtin filters, tests, functions, modules",
+     "usage: jinn builtins [--json] [--profile jinja|jinjava]\n"
      "\n"
      "List every builtin filter, test and global function, and the stdlib modules to import\n"
      "(docs/stdlib.md); with --json, also their parameters and the dict, list and str methods,\n"
@@ -755,12 +755,19 @@ static bool wants_help(int argc, char **argv)
 /* jinn builtins [--json]: the builtin filters, tests, functions and methods */
 static int cmd_builtins(int argc, char **argv)
 {
-    bool json = argc == 1 && !strcmp(argv[0], "--json");
-    if (argc > 1 || (argc == 1 && !json)) return usage_error("builtins: expected no argument or --json, not '%s'", argv[0]);
+    bool json = false, jinjava = false;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = true;
+        else if (!strcmp(argv[i], "--profile") && i + 1 < argc && (!strcmp(argv[i + 1], "jinjava") || !strcmp(argv[i + 1], "jinja")))
+            jinjava = !strcmp(argv[++i], "jinjava");
+        else return usage_error("builtins: expected --json or --profile jinja|jinjava, not '%s'", argv[i]);
+    }
     jinn_env *env = jinn_env_new(NULL);
     jinn_buf out = {0};
     if (!env || jinn_builtins_json(env, &out) != JINN_OK) { fprintf(stderr, "jinn: out of memory\n"); return 1; }
-    if (json) {
+    if (jinjava) { /* Jinjava 2.8's registries, each marked implemented or not */
+        cli_builtins_jinjava(out.data, out.len, json);
+    } else if (json) {
         fwrite(out.data, 1, out.len, stdout);
     } else {
         /* a compact listing: "filters: a b c", from the same JSON */

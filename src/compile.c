@@ -676,7 +676,7 @@ static void expr_inner(comp *c, node *n)
             if (c->check)
                 diag_warn(c->D, n->pos, n->slen, "unknown filter '%.*s': the jinjava profile prints it empty, as Jinjava does",
                           (int)n->slen, n->s);
-            emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
+            emit(c, OP_NO_FILTER, add_name(c, n->s, n->slen), 0, 0, n->pos);
             break;
         }
         if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }

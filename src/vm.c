@@ -763,6 +763,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(CONST)
         *sp++ = val_dup(consts[ip->a]);
         NEXT();
+    CASE(NO_FILTER) {
+        int line, col;
+        diag_position(T->src, T->srclen, u->pos[ip - code], &line, &col);
+        rt_warn(R, "%s:%d:%d: unknown filter '%s': the jinjava profile prints it empty, as Jinjava does", T->name, line, col,
+                T->names[ip->a]->s);
+        *sp++ = v_none();
+        NEXT();
+    }
     CASE(ABSENT)
         *sp++ = v_absent();
         NEXT();

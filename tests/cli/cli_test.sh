@@ -68,7 +68,7 @@ out=$("$JINN" builtins --json | python3 -c "import json,sys; print(' '.join(m['n
 if [ "$out" = "campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer.jinja" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins --json modules: $out"; fi
 out=$("$JINN" builtins | tail -n 1)
 if [ "$out" = "modules (3): campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer.jinja" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins modules: $out"; fi
-expect 2 "" "builtins: expected no argument or --json" -- builtins --yaml
+expect 2 "" "builtins: expected --json or --profile jinja|jinjava" -- builtins --yaml
 out=$("$JINN" limits --limit fuel=42)
 if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
 expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
