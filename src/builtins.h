@@ -94,6 +94,8 @@ uint64_t rt_random(jrt *R, uint64_t n);
  * this render its own copy. On success *v is a BORROWED reference to the render-local copy
  * (the render keeps it alive); false + error when v is not copyable (a compiled constant). */
 bool op_unshare(jrt *R, value *v, const char *method);
+/* |render: compile src and render it with the caller's variables; *out its output */
+bool vm_render_string(jrt *R, const char *src, size_t len, value *out);
 /* undefined handling: an error if v is undefined (with its message), else true */
 bool op_check_defined(jrt *R, value v);
 

@@ -40,7 +40,7 @@ BI_EXT(fn_datetimeformat); BI_EXT(fn_unixtimestamp); BI_EXT(fn_strtotime);
 bool jv_truncate(jrt *R, value *args, value *out);
 bool jv_slice(jrt *R, value *args, value *out);
 bool jv_filesizeformat(jrt *R, value *args, value *out);
-BI_EXT(flt_closehtml); BI_EXT(flt_allow_snake_case); BI_EXT(fn_list); BI_EXT(fn_immutable_list);
+BI_EXT(flt_closehtml); BI_EXT(flt_allow_snake_case); BI_EXT(flt_render); BI_EXT(fn_list); BI_EXT(fn_immutable_list);
 
 /* ---- locale.c: ICU number formatting, locale arguments -------------------------------- */
 BI_EXT(flt_format_number);

@@ -1535,6 +1535,7 @@ const jbuiltin bi_filters[] = {
     {"strtotime", flt_strtotime, "value format timezone", 1},
     {"timestamp_to_time", flt_timestamp_to_time, "value", 1},
     {"closehtml", flt_closehtml, "value", 1},
+    {"render", flt_render, "value", 1},
     {"format_number", flt_format_number, "value locale max_decimal_precision", 1},
     {"fromyaml", flt_fromyaml, "value", 1},
     {"toyaml", flt_toyaml, "value", 1},

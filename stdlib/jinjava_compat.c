@@ -236,6 +236,15 @@ BI_EXT(flt_closehtml)
     return true;
 }
 
+/* render — lib/filter/RenderFilter.java (interpreter.renderFlat(string)): the string rendered
+ * as a template now, with the variables the caller sees; other values come back as they are */
+BI_EXT(flt_render)
+{
+    value s = args[0];
+    if (s.t != JV_STR) { *out = s.t == JV_UNDEF ? v_none() : val_dup(s); return true; }
+    return vm_render_string(R, v_sp(s), v_sl(s), out);
+}
+
 /* allow_snake_case — lib/filter/AllowSnakeCaseFilter.java: wraps a map so that Java bean
  * properties can be read in snake_case. jinn's dicts are read by their own keys already, so
  * the value comes back as it is. */
