@@ -8,14 +8,17 @@
  * sorts, and survives tojson. A time zone is an argument of the functions that format or
  * take calendar fields (default "UTC", as Jinjava's).
  *
- * TIME ZONES. "UTC"/"GMT"/"Z", fixed offsets ("+02:00", "-0530", "UTC+2"), and IANA names
- * read from the system's tz database (/usr/share/zoneinfo, TZif v2+: the 64-bit transition
- * table, then the POSIX TZ rule of its footer for times past the table — slim TZif files
- * rely on it). Everything is computed here from the file: no setenv("TZ"), no tzset(), no
- * localtime — those are process-global state, and templates render on many threads.
+ * TIME ZONES. "UTC"/"GMT"/"Z" and fixed offsets ("+02:00", "-0530", "UTC+2") are computed
+ * here; IANA names are ICU's (ucal: its tz data, transitions and rules). The short zone
+ * name (%Z, pattern 'z') is the one java.time prints in English (tz_abbr). No setenv("TZ"),
+ * tzset() or localtime — those are process-global state, and templates render on many
+ * threads; every ICU object is opened and closed inside one call.
  *
- * Calendar arithmetic is proleptic Gregorian (Howard Hinnant's days_from_civil), names are
- * English (Jinjava's default locale, en_US).
+ * PATTERNS. Java patterns (format_date/_time/_datetime, strtotime) and the styles short,
+ * medium, long, full are formatted and parsed by ICU's udat in the requested locale (CLDR,
+ * the data java.time formats with); strftime (datetimeformat) is done here, its names in
+ * English or, for another locale, from ICU. Calendar arithmetic is proleptic Gregorian
+ * (Howard Hinnant's days_from_civil).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -647,111 +650,55 @@ BI_EXT(flt_timestamp_to_time)
 
 /* ---- strtotime: parse with a Java pattern ------------------------------------------------ */
 
-static int name_index(const char *s, size_t n, size_t *i, const char *const *names, int count)
-{
-    for (int k = 0; k < count; k++) {
-        size_t full = strlen(names[k]);
-        if (*i + full <= n && !strncasecmp(s + *i, names[k], full)) { *i += full; return k; }
-    }
-    for (int k = 0; k < count; k++)
-        if (*i + 3 <= n && !strncasecmp(s + *i, names[k], 3)) { *i += 3; return k; }
-    return -1;
-}
-
+/* s parsed with Java pattern f by ICU (udat_parse, strict, as java.time's ResolverStyle
+ * parses: the whole text, fields in range), in zone unless the text carries its own offset;
+ * fields the pattern lacks are 1970-01-01 00:00:00.000. A two-digit year is 2000-2099, as
+ * java.time's "yy" reads it. */
 static bool parse_java(jrt *R, const char *s, size_t n, const char *f, size_t fl, value zone, int64_t *ms)
 {
-    int64_t y = 1970;
-    int mo = 1, d = 1, h = 0, mi = 0, se = 0, frac = 0, pm = -1;
-    bool have_off = false;
-    int32_t off = 0;
-    size_t i = 0;
-    for (size_t k = 0; k < fl;) {
-        char c = f[k];
-        if (c == '\'') {
-            size_t j = k + 1;
-            if (j < fl && f[j] == '\'') { if (i >= n || s[i] != '\'') goto bad; i++; k += 2; continue; }
-            while (j < fl && f[j] != '\'') { if (i >= n || s[i] != f[j]) goto bad; i++; j++; }
-            k = j + 1;
-            continue;
-        }
-        if (!isalpha((unsigned char)c)) { if (i >= n || s[i] != c) goto bad; i++; k++; continue; }
-        size_t j = k;
-        while (j < fl && f[j] == c) j++;
-        int cnt = (int)(j - k);
-        k = j;
-        /* a number of up to cnt digits when the next pattern item is a number too, else any */
-        bool adjacent = k < fl && isalpha((unsigned char)f[k]);
-        int maxd = adjacent ? cnt : (c == 'y' || c == 'u' ? 9 : c == 'S' ? 9 : 2);
-        if (cnt > maxd) maxd = cnt;
-        int64_t num = 0;
-        int nd = 0;
-        switch (c) {
-        case 'y': case 'u': case 'd': case 'H': case 'h': case 'k': case 'K': case 'm': case 's': case 'S': case 'D':
-            if (i < n && s[i] == '-' && (c == 'y' || c == 'u')) goto bad;
-            while (i < n && isdigit((unsigned char)s[i]) && nd < maxd) { num = num * 10 + (s[i++] - '0'); nd++; }
-            if (!nd) goto bad;
-            if ((c == 'y' || c == 'u') && num > 999999) goto bad;
-            if (c == 'y' || c == 'u') y = cnt == 2 && nd == 2 ? 2000 + num : num;
-            else if (c == 'd') d = (int)num;
-            else if (c == 'H' || c == 'K') h = num > 99 ? 99 : (int)num;
-            else if (c == 'k') h = num == 24 ? 0 : num > 99 ? 99 : (int)num;
-            else if (c == 'h') { if (num < 1 || num > 12) goto bad; h = (int)(num % 12); }
-            else if (c == 'm') mi = (int)num;
-            else if (c == 's') se = (int)num;
-            else if (c == 'S') { while (nd > 3) { num /= 10; nd--; } while (nd < 3) { num *= 10; nd++; } frac = (int)num; }
-            break;
-        case 'M': case 'L':
-            if (cnt >= 3) { mo = name_index(s, n, &i, MON, 12) + 1; if (mo <= 0) goto bad; }
-            else {
-                while (i < n && isdigit((unsigned char)s[i]) && nd < maxd) { num = num * 10 + (s[i++] - '0'); nd++; }
-                if (!nd) goto bad;
-                mo = (int)num;
-            }
-            break;
-        case 'E': if (name_index(s, n, &i, WDAY, 7) < 0) goto bad; break;
-        case 'a':
-            if (i + 2 <= n && !strncasecmp(s + i, "AM", 2)) pm = 0;
-            else if (i + 2 <= n && !strncasecmp(s + i, "PM", 2)) pm = 1;
-            else goto bad;
-            i += 2;
-            break;
-        case 'Z': case 'X': case 'x': case 'z': case 'V': {
-            if (i < n && (s[i] == 'Z' || s[i] == 'z') && c != 'z' && c != 'V') { i++; have_off = true; off = 0; break; }
-            size_t st = i;
-            if (c == 'z' || c == 'V') { /* a zone name: letters, '/', '_' */
-                while (i < n && (isalpha((unsigned char)s[i]) || s[i] == '/' || s[i] == '_')) i++;
-                if (i == st) goto bad;
-                if ((i - st == 3 && (!strncasecmp(s + st, "UTC", 3) || !strncasecmp(s + st, "GMT", 3)))) { have_off = true; off = 0; }
-                else goto bad_zone;
-                break;
-            }
-            if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-            while (i < n && (isdigit((unsigned char)s[i]) || s[i] == ':')) i++;
-            if (!parse_offset(s + st, i - st, &off)) goto bad;
-            have_off = true;
-            break;
-        }
-        default:
-            return rt_error(R, JINN_ERR_VALUE, "unsupported pattern letter '%c' in date format", c);
-        }
+    if (!java_pattern_ok(R, f, fl)) return false;
+    tzinfo z;
+    if (!tz_open(R, zone, &z)) return false;
+    UChar pat[256], text[256], zid[64];
+    int32_t pl = 0, tl = 0, zl;
+    UErrorCode st = U_ZERO_ERROR;
+    if (fl >= 256 || n >= 256) { tz_free(R, &z); goto bad; }
+    u_strFromUTF8(pat, 256, &pl, f, (int32_t)fl, &st);
+    u_strFromUTF8(text, 256, &tl, s, (int32_t)n, &st);
+    if (U_FAILURE(st)) { tz_free(R, &z); goto bad; }
+    if (z.fixed) {
+        char id[16];
+        int a = z.fixoff < 0 ? -z.fixoff : z.fixoff;
+        if (z.fixoff == 0) snprintf(id, sizeof id, "UTC");
+        else snprintf(id, sizeof id, "GMT%c%02d:%02d", z.fixoff < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+        zl = (int32_t)strlen(id);
+        u_charsToUChars(id, zid, zl + 1);
+    } else {
+        memcpy(zid, z.zid, sizeof zid);
+        zl = z.zidlen;
     }
-    if (i != n) goto bad;
-    if (pm == 1) h += 12;
-    if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || se > 59) goto bad;
-    int64_t sod = ((int64_t)h * 3600 + mi * 60 + se) * 1000 + frac;
-    if (have_off) *ms = days_from_civil(y, mo, d) * 86400000 + sod - (int64_t)off * 1000;
-    else {
-        tzinfo z;
-        if (!tz_open(R, zone, &z)) return false;
-        *ms = from_local(&z, y, mo, d, sod);
-        tz_free(R, &z);
+    tz_free(R, &z);
+    UDateFormat *df = udat_open(UDAT_PATTERN, UDAT_PATTERN, "en_US", zid, zl, pat, pl, &st);
+    if (U_FAILURE(st)) return rt_error(R, JINN_ERR_VALUE, "invalid date format (%s)", u_errorName(st));
+    udat_setLenient(df, false);
+    UCalendar *cal = ucal_clone(udat_getCalendar(df), &st);
+    if (U_SUCCESS(st)) {
+        ucal_setGregorianChange(cal, -8.64e15, &st);
+        ucal_setMillis(cal, 946684800000.0, &st); /* two-digit years from 2000 */
+        udat_setCalendar(df, cal);
+        udat_set2DigitYearStart(df, 946684800000.0, &st);
+        ucal_close(cal);
     }
+    int32_t pos = 0;
+    st = U_ZERO_ERROR;
+    UDate d = udat_parse(df, text, tl, &pos, &st);
+    udat_close(df);
+    if (U_FAILURE(st) || pos != tl) goto bad;
+    *ms = (int64_t)d;
     return true;
 bad:
     return rt_error(R, JINN_ERR_VALUE, "strtotime: '%.*s' does not match the format '%.*s'", (int)(n > 60 ? 60 : n), s,
                     (int)(fl > 60 ? 60 : fl), f);
-bad_zone:
-    return rt_error(R, JINN_ERR_VALUE, "strtotime: unsupported zone name in '%.*s'", (int)(n > 60 ? 60 : n), s);
 }
 
 /* strtotime(value, format, timezone='UTC') — a string parsed with a Java pattern
