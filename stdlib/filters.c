@@ -1010,6 +1010,9 @@ BI_FN(f_map)
     } else if (!pos->len) {
         rt_error(R, JINN_ERR_VALUE, "map requires a filter argument");
         return fail_out(R, out);
+    } else if (R->profile == PROF_JINJAVA && pos->items[0].t == JV_STR && !lib_has_filter(R, pos->items[0])) {
+        /* Jinjava: a name that is no filter is an attribute (lib/filter/MapFilter.java) */
+        attr = &pos->items[0];
     }
     value l;
     if (!lib_items(R, args[0], &l)) return fail_out(R, out);

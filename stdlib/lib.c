@@ -340,6 +340,13 @@ bool lib_repr_buf(jrt *R, jbuf *b, value v) { return print_repr(R, b, v); }
  * Dynamic calls (map('upper'), select('odd'))
  * ====================================================================================== */
 
+bool lib_has_filter(jrt *R, value name)
+{
+    if (name.t != JV_STR) return false;
+    const env *E = R->env;
+    return bi_find(bi_filters, v_sp(name), v_sl(name)) || (E && env_find_native(E, 0, v_sp(name), v_sl(name)) >= 0);
+}
+
 bool lib_call_named(jrt *R, const jbuiltin *table, const char *what, value name, value item,
                     const value *extra, size_t nextra, jdict *kw, value *out)
 {
