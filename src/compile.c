@@ -688,6 +688,15 @@ static void expr_inner(comp *c, node *n)
         int ni = env_find_native(c->E, 1, n->s, n->slen);
         if (ni >= 0) { compile_native(c, 1, ni, n->a, false, n, n->flag, n->pos); break; }
         const jbuiltin *b = env_find_builtin(c->E, 1, n->s, n->slen);
+        if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
+            /* Jinjava: an unknown test gives null, which is false (reference §4.1); jinn check warns */
+            if (c->check)
+                diag_warn(c->D, n->pos, n->slen, "unknown test '%.*s': the jinjava profile gives none (false), as Jinjava does",
+                          (int)n->slen, n->s);
+            emit(c, OP_NO_FILTER, add_name(c, n->s, n->slen), 0, 1, n->pos);
+            if (n->flag) emit(c, OP_NOT, 0, 0, 0, n->pos);
+            break;
+        }
         if (!b) { cfail(c, n->pos, "unknown test '%.*s'", (int)n->slen, n->s); return; }
         int ns = bind_args(c, b, "test", n->a, n, n->pos);
         emitd(c, OP_TEST, (int32_t)(b - bi_tests), n->flag, ns, n->pos, 1 - ns);

@@ -55,9 +55,9 @@ OP(BUILD_TUPLE, "a=count", -1, 1)
 OP(BUILD_DICT, "a=count", -1, 1)
 /* apply builtin filter a to c stacked argument slots (slot 0 = the value); push the result */
 OP(FILTER, "a=filter c=nslots", -1, 1)
-/* the jinjava profile's unknown filter a (a name): push none, as Jinjava's null, and warn
- * "name:line:col: unknown filter ..." so that the miss is never silent */
-OP(NO_FILTER, "a=name", 0, 1)
+/* the jinjava profile's unknown filter (c=0) or test (c=1) a (a name): push none, as
+ * Jinjava's null, and warn "name:line:col: unknown filter ..." so that the miss is never silent */
+OP(NO_FILTER, "a=name c=test", 0, 1)
 /* apply builtin test a to c slots; b=1 negates */
 OP(TEST, "a=test c=nslots b=negate", -1, 1)
 /* call builtin global function a with c slots */

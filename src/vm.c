@@ -811,8 +811,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(NO_FILTER) {
         int line, col;
         diag_position(T->src, T->srclen, u->pos[ip - code], &line, &col);
-        rt_warn(R, "%s:%d:%d: unknown filter '%s': the jinjava profile prints it empty, as Jinjava does", T->name, line, col,
-                T->names[ip->a]->s);
+        if (ip->c)
+            rt_warn(R, "%s:%d:%d: unknown test '%s': none (false), as Jinjava's null", T->name, line, col, T->names[ip->a]->s);
+        else
+            rt_warn(R, "%s:%d:%d: unknown filter '%s': the jinjava profile prints it empty, as Jinjava does", T->name, line, col,
+                    T->names[ip->a]->s);
         *sp++ = v_none();
         NEXT();
     }
