@@ -207,13 +207,14 @@ static void tz_at(tzinfo *z, int64_t t, int32_t *off, const char **abbr)
     if (abbr) { tz_abbr(z, dst != 0); *abbr = z->abbr; }
 }
 
-/* local time of a UTC instant in ms */
-static void to_local(tzinfo *z, int64_t ms, dtm *t)
+/* local time of a UTC instant in ms; the zone's short name only when want_abbr (asking ICU
+ * for names costs more than the rest) */
+static void to_local(tzinfo *z, int64_t ms, dtm *t, bool want_abbr)
 {
     int64_t secs = floordiv(ms, 1000);
     t->ms = (int)(ms - secs * 1000);
-    const char *abbr;
-    tz_at(z, secs, &t->off, &abbr);
+    const char *abbr = "";
+    tz_at(z, secs, &t->off, want_abbr ? &abbr : NULL);
     snprintf(t->abbr, sizeof t->abbr, "%s", abbr);
     int64_t ls = secs + t->off;
     int64_t days = floordiv(ls, 86400), sod = ls - days * 86400;
@@ -459,9 +460,15 @@ static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UChar *u
         upat = src;
     }
     int32_t zl;
-    const char *abbr;
+    const char *abbr = "";
     int32_t off;
-    tz_at(z, floordiv(ms, 1000), &off, &abbr);
+    bool has_z = false, q = false; /* an unquoted 'z' run shorter than 4: the name is needed */
+    for (int32_t i = 0; i < ulen; i++) {
+        if (upat[i] == '\'') q = !q;
+        else if (!q && upat[i] == 'z' && !(i + 3 < ulen && upat[i + 1] == 'z' && upat[i + 2] == 'z' && upat[i + 3] == 'z')) has_z = true;
+        else if (!q && upat[i] == 'z') i += 3;
+    }
+    tz_at(z, floordiv(ms, 1000), &off, has_z ? &abbr : NULL);
     if (z->fixed) { /* ICU's ids for fixed offsets */
         char id[16];
         int a = off < 0 ? -off : off;
@@ -538,7 +545,7 @@ static bool do_datetimeformat(jrt *R, value *args, value *out)
     tzinfo z;
     if (!tz_open(R, ARG_GIVEN(4) ? args[4] : args[2], &z)) return false;
     dtm t;
-    to_local(&z, ms, &t);
+    to_local(&z, ms, &t, fl >= 2 && lib_memmem(f, fl, "%Z", 2) != NULL);
     names_in nl = {loc, &z, ms};
     jbuf b = {0};
     bool ok = strftime_dt(R, &b, f, fl, &t, &nl);
@@ -813,7 +820,7 @@ BI_EXT(fn_today)
     tzinfo z;
     if (!tz_open(R, ARG_GIVEN(0) ? args[0] : v_none(), &z)) return false;
     dtm t;
-    to_local(&z, now_ms(), &t);
+    to_local(&z, now_ms(), &t, false);
     *out = v_int(from_local(&z, t.year, t.mon, t.day, 0));
     tz_free(R, &z);
     return true;
