@@ -134,8 +134,7 @@ static bool tz_open_icu(jrt *R, const char *name, size_t n, tzinfo *z)
     if (U_FAILURE(st) || !sys) return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.*s'", (int)(n > 60 ? 60 : n), name);
     z->cal = ucal_open(z->zid, z->zidlen, "en_US", UCAL_GREGORIAN, &st);
     if (U_FAILURE(st)) { z->cal = NULL; return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.*s'", (int)(n > 60 ? 60 : n), name); }
-    ucal_setGregorianChange(z->cal, -8.64e15, &st); /* proleptic Gregorian */
-    z->fixed = false;
+    z->fixed = false; /* (offsets do not depend on the Julian cutover: no setGregorianChange) */
     return true;
 }
 
@@ -243,6 +242,7 @@ static int64_t from_local(tzinfo *z, int64_t year, int mon, int day, int64_t sod
  * ====================================================================================== */
 
 #define MS_LIMIT 253402300799999LL /* 9999-12-31T23:59:59.999Z: beyond that is not a date */
+#define GREGORIAN_START_MS (-12219292800000.0) /* 1582-10-15T00:00Z, ICU's default cutover */
 
 static int64_t now_ms(void)
 {
@@ -359,7 +359,7 @@ typedef struct {
     int64_t ms;
 } names_in;
 
-static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UChar *upat, int32_t ulen, tzinfo *z,
+static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UDateFormatStyle *styles, tzinfo *z,
                        const char *zone_text, const char *loc, int64_t ms);
 static bool loc_english(const char *loc);
 
@@ -378,7 +378,7 @@ static bool strftime_dt(jrt *R, jbuf *b, const char *f, size_t n, const dtm *t, 
         int h12 = t->hour % 12 ? t->hour % 12 : 12;
         if (local && strchr("aAbBhp", c)) {
             const char *jp = c == 'a' ? "EEE" : c == 'A' ? "EEEE" : c == 'B' ? "MMMM" : c == 'p' ? "a" : "MMM";
-            ok = icu_format(R, b, jp, strlen(jp), NULL, 0, nl->z, "", nl->loc, nl->ms);
+            ok = icu_format(R, b, jp, strlen(jp), NULL, nl->z, "", nl->loc, nl->ms);
             continue;
         }
         switch (c) {
@@ -446,29 +446,26 @@ static int32_t put_quoted_u(UChar *p, int32_t at, int32_t cap, const char *s)
     return at;
 }
 
-/* format instant ms with Java pattern f (UTF-8) or the ICU pattern upat, in zone z, locale loc */
-static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UChar *upat, int32_t ulen, tzinfo *z,
+/* format instant ms with Java pattern f (UTF-8), or with the locale's pattern for styles
+ * (time, date), in zone z, locale loc. One ICU formatter per call: a style's is opened, its
+ * pattern rewritten as above and applied back. */
+static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UDateFormatStyle *styles, tzinfo *z,
                        const char *zone_text, const char *loc, int64_t ms)
 {
     UChar src[256], pat[512], zid[64];
+    int32_t ulen = 0;
+    const UChar *upat = src;
     if (f) {
         if (fl >= 256) return rt_error(R, JINN_ERR_VALUE, "date format too long (limit 255 bytes)");
         if (!java_pattern_ok(R, f, fl)) return false;
         UErrorCode st = U_ZERO_ERROR;
         u_strFromUTF8(src, 256, &ulen, f, (int32_t)fl, &st);
         if (U_FAILURE(st)) return rt_error(R, JINN_ERR_VALUE, "invalid date format");
-        upat = src;
     }
     int32_t zl;
     const char *abbr = "";
     int32_t off;
-    bool has_z = false, q = false; /* an unquoted 'z' run shorter than 4: the name is needed */
-    for (int32_t i = 0; i < ulen; i++) {
-        if (upat[i] == '\'') q = !q;
-        else if (!q && upat[i] == 'z' && !(i + 3 < ulen && upat[i + 1] == 'z' && upat[i + 2] == 'z' && upat[i + 3] == 'z')) has_z = true;
-        else if (!q && upat[i] == 'z') i += 3;
-    }
-    tz_at(z, floordiv(ms, 1000), &off, has_z ? &abbr : NULL);
+    tz_at(z, floordiv(ms, 1000), &off, NULL);
     if (z->fixed) { /* ICU's ids for fixed offsets */
         char id[16];
         int a = off < 0 ? -off : off;
@@ -480,6 +477,20 @@ static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UChar *u
         memcpy(zid, z->zid, sizeof zid);
         zl = z->zidlen;
     }
+    UErrorCode st = U_ZERO_ERROR;
+    UDateFormat *df = NULL;
+    if (styles) {
+        df = udat_open(styles[0], styles[1], loc, zid, zl, NULL, 0, &st);
+        if (U_SUCCESS(st)) ulen = udat_toPattern(df, false, src, 256, &st);
+        if (U_FAILURE(st)) { if (df) udat_close(df); return rt_error(R, JINN_ERR_VALUE, "no date format for locale '%s'", loc); }
+    }
+    bool has_z = false, q = false; /* an unquoted 'z' run shorter than 4: the name is needed */
+    for (int32_t i = 0; i < ulen; i++) {
+        if (upat[i] == '\'') q = !q;
+        else if (!q && upat[i] == 'z' && !(i + 3 < ulen && upat[i + 1] == 'z' && upat[i + 2] == 'z' && upat[i + 3] == 'z')) has_z = true;
+        else if (!q && upat[i] == 'z') i += 3;
+    }
+    if (has_z) tz_at(z, floordiv(ms, 1000), &off, &abbr);
     int32_t n = 0;
     bool quoted = false;
     for (int32_t i = 0; i < ulen && n < 500;) {
@@ -492,14 +503,16 @@ static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UChar *u
         n = put_quoted_u(pat, n, 500, c == 'z' ? abbr : zone_text);
         i = j;
     }
-    UErrorCode st = U_ZERO_ERROR;
-    UDateFormat *df = udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, zid, zl, pat, n, &st);
+    if (df) udat_applyPattern(df, false, pat, n);
+    else df = udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, zid, zl, pat, n, &st);
     if (U_FAILURE(st)) return rt_error(R, JINN_ERR_VALUE, "invalid date format (%s)", u_errorName(st));
-    UCalendar *cal = ucal_clone(udat_getCalendar(df), &st);
-    if (U_SUCCESS(st)) {
-        ucal_setGregorianChange(cal, -8.64e15, &st); /* proleptic Gregorian, as java.time */
-        udat_setCalendar(df, cal);
-        ucal_close(cal);
+    if (ms < GREGORIAN_START_MS) { /* proleptic Gregorian, as java.time (ICU switches to Julian) */
+        UCalendar *cal = ucal_clone(udat_getCalendar(df), &st);
+        if (U_SUCCESS(st)) {
+            ucal_setGregorianChange(cal, -8.64e15, &st);
+            udat_setCalendar(df, cal);
+            ucal_close(cal);
+        }
     }
     UChar out[512];
     st = U_ZERO_ERROR;
@@ -582,16 +595,11 @@ static bool format_style(jrt *R, value *args, int which, value *out)
     for (int i = 0; i < 4; i++) if (fl == strlen(styles[i]) && !strncasecmp(f, styles[i], fl)) st = i;
     jbuf b = {0};
     bool ok;
-    if (st >= 0) { /* the locale's pattern for the style, then as a pattern */
-        UErrorCode e = U_ZERO_ERROR;
-        UDateFormat *df = udat_open(which == 0 ? UDAT_NONE : ust[st], which == 1 ? UDAT_NONE : ust[st], loc, NULL, 0, NULL, 0, &e);
-        UChar pat[256];
-        int32_t pl = U_SUCCESS(e) ? udat_toPattern(df, false, pat, 256, &e) : 0;
-        if (df) udat_close(df);
-        ok = U_SUCCESS(e) ? icu_format(R, &b, NULL, 0, pat, pl, &z, id, loc, ms)
-                          : rt_error(R, JINN_ERR_VALUE, "%s: no date format for locale '%s'", fn, loc);
+    if (st >= 0) { /* the locale's pattern for the style (time, date) */
+        UDateFormatStyle sty[2] = {which == 0 ? UDAT_NONE : ust[st], which == 1 ? UDAT_NONE : ust[st]};
+        ok = icu_format(R, &b, NULL, 0, sty, &z, id, loc, ms);
     } else {
-        ok = icu_format(R, &b, f, fl, NULL, 0, &z, id, loc, ms);
+        ok = icu_format(R, &b, f, fl, NULL, &z, id, loc, ms);
     }
     tz_free(R, &z);
     if (!ok) { buf_free(R, &b); return false; }
