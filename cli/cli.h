@@ -27,6 +27,9 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv);    /* check
 int cli_version(const struct cli_command *cmd, int argc, char **argv);  /* commands.c */
 int cli_help(const struct cli_command *cmd, int argc, char **argv);     /* commands.c */
 int cli_batch(const struct cli_command *cmd, int argc, char **argv);    /* batch.c */
+/* jinn builtins --profile jinjava: Jinjava 2.8's registries against jinn's builtins (the
+ * jinn_builtins_json text); returns how many jinn lacks, -1 on bad JSON (jinjava_names.c) */
+int cli_builtins_jinjava(const char *json, size_t len, bool as_json);
 /* the attributes (JSON text, malloc'd) of customer id in the SQLite event store at path; NULL
  * and a message in err when it cannot be read or there is no such customer (batch.c) */
 char *cli_customer_attributes(const char *path, const char *id, char *err, size_t errcap);

@@ -16,7 +16,8 @@
  *     --- disasm          instead of rendering: the expected bytecode listing
  *     --- check           instead of rendering: what `jinn check` reports (--- check-json: as JSON)
  *     --- file NAME       another template, for include / import (repeatable)
- * A section's text runs to the next header; its final newline is not part of it.
+ * A section's text runs to the next header; its final newline is not part of it. Lines before the
+ * first header are a comment (the jinjava cases name the Jinjava source they follow there).
  * On a mismatch the runner prints a unified diff, keeps the actual text in FILE.actual, and
  * with --update rewrites the expectation. It ends with "N passed, M failed".
  */

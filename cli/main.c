@@ -576,7 +576,9 @@ int cli_builtins(const cli_command *cmd, int argc, char **argv)
     jinn_env *env = jinn_env_new(&a.eng.cfg);
     jinn_buf out = {0};
     if (!env || jinn_builtins_json(env, &out) != JINN_OK) { fprintf(stderr, "jinn: out of memory\n"); return 1; }
-    if (a.json) {
+    if (a.eng.cfg.profile == JINN_PROFILE_JINJAVA) { /* Jinjava 2.8's registries, each marked implemented or not */
+        cli_builtins_jinjava(out.data, out.len, a.json);
+    } else if (a.json) {
         fwrite(out.data, 1, out.len, stdout);
     } else {
         /* a compact listing: "filters: a b c", from the same JSON */

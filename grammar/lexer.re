@@ -39,7 +39,7 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("autoescape", TK_TAG_AUTOESCAPE), NAMED("endautoescape", TK_TAG_ENDAUTOESCAPE),
     NAMED("unless", TK_TAG_UNLESS), NAMED("endunless", TK_TAG_ENDUNLESS),
     NAMED("ifchanged", TK_TAG_IFCHANGED), NAMED("endifchanged", TK_TAG_ENDIFCHANGED),
-    NAMED("cycle", TK_TAG_CYCLE), NAMED("print", TK_TAG_PRINT),
+    NAMED("cycle", TK_TAG_CYCLE), NAMED("print", TK_TAG_PRINT), NAMED("enddo", TK_TAG_ENDDO),
     NAMED("include", TK_TAG_INCLUDE), NAMED("import", TK_TAG_IMPORT), NAMED("from", TK_TAG_FROM),
     NAMED("extends", TK_TAG_EXTENDS), NAMED("block", TK_TAG_BLOCK), NAMED("endblock", TK_TAG_ENDBLOCK),
     NAMED("raw", -2), NAMED("endraw", -3),
@@ -64,6 +64,14 @@ static int is_insert_tag(int tok)
 static const struct { const char *name; size_t len; int tok; } keywords[] = {
     NAMED("if", TK_IF), NAMED("else", TK_ELSE), NAMED("and", TK_AND), NAMED("or", TK_OR),
     NAMED("not", TK_NOT), NAMED("in", TK_IN), NAMED("is", TK_IS),
+};
+
+/* The jinjava profile's word operators (JUEL's reserved words, reference §2.2 and §5.2;
+ * JUEL's Scanner.java): `a ne b`, `a div b`, `empty x`. Not after a '.', where they are
+ * attribute names. */
+static const struct { const char *name; size_t len; int tok; } word_ops[] = {
+    NAMED("eq", TK_EQ), NAMED("ne", TK_NE), NAMED("lt", TK_LT), NAMED("gt", TK_GT), NAMED("le", TK_LE),
+    NAMED("ge", TK_GE), NAMED("div", TK_DIV), NAMED("mod", TK_MOD), NAMED("empty", TK_EMPTY),
 };
 
 const char *lex_token_name(int type)
@@ -99,6 +107,7 @@ const char *lex_token_name(int type)
     case TK_KW_SCOPED: return "scoped";
     case TK_KW_REQUIRED: return "required";
     case TK_CALL_LPAREN: return "'('";
+    case TK_EMPTY: return "empty";
     }
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
         if (keywords[i].tok == type) return keywords[i].name;
@@ -122,6 +131,14 @@ void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_b
 static int is_jinjava(const lexer *L) { return L->D && L->D->R && L->D->R->profile == PROF_JINJAVA; }
 
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/* does the token just started follow a '.' (an attribute name: x.div is not an operator)? */
+static int after_dot(const lexer *L)
+{
+    const char *b = L->tok;
+    while (b > L->src && is_ws(b[-1])) b--;
+    return b > L->src && b[-1] == '.';
+}
 
 /* ---- text tokens and whitespace control --------------------------------------------------
  * Cut the text run [text0, stop) into t. `opener` is the tag that ends the run: its trim
@@ -652,6 +669,16 @@ loop:
                     tok(L, t, keywords[i].tok);
                     return;
                 }
+        if (n <= 5 && is_jinjava(L) && !after_dot(L))
+            for (size_t i = 0; i < sizeof word_ops / sizeof word_ops[0]; i++)
+                if (word_ops[i].len == n && !memcmp(word_ops[i].name, L->tok, n)) { tok(L, t, word_ops[i].tok); return; }
+        /* the jinjava profile's namespaced functions fn:list(...), fn:immutable_list(...)
+         * (lib/fn/FunctionLibrary.java registers them under the prefix "fn") */
+        if (n == 2 && L->tok[0] == 'f' && L->tok[1] == 'n' && L->cur + 1 < L->end && L->cur[0] == ':' &&
+            ((L->cur[1] | 0x20) >= 'a' && (L->cur[1] | 0x20) <= 'z') && is_jinjava(L)) {
+            L->cur++;
+            goto loop;
+        }
         if (L->cur_tag == TK_TAG_FOR && n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
         if (L->cur_tag == TK_TAG_BLOCK && n == 6 && !memcmp(L->tok, "scoped", 6)) { tok(L, t, TK_KW_SCOPED); return; }
         if (L->cur_tag == TK_TAG_BLOCK && n == 8 && !memcmp(L->tok, "required", 8)) { tok(L, t, TK_KW_REQUIRED); return; }
@@ -710,6 +737,16 @@ loop:
     <TAG,VAR> ")"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RPAREN); return; }
     <TAG,VAR> "["  { L->brace_depth++; tok(L, t, TK_LBRACKET); return; }
     <TAG,VAR> "]"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACKET); return; }
+    <TAG> "{{" | "}}" {
+        /* the jinjava profile's {% cycle {{a}},{{b}} %}: Jinjava renders each item as a template
+         * (lib/tag/CycleTag.java, resolveString), which for {{a}} prints a: the braces go */
+        if (L->cur_tag == TK_TAG_CYCLE && is_jinjava(L) && L->brace_depth == 0) goto loop;
+        L->cur = L->tok + 1;
+        if (L->tok[0] == '}') { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACE); return; }
+        L->brace_depth++;
+        tok(L, t, TK_LBRACE);
+        return;
+    }
     <TAG,VAR> "{"  { L->brace_depth++; tok(L, t, TK_LBRACE); return; }
     <TAG,VAR> "}"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACE); return; }
     <TAG,VAR> ","  { tok(L, t, TK_COMMA); return; }

@@ -53,11 +53,11 @@
 %token TAG_AGGREGATEVAR TAG_ENDAGGREGATEVAR TAG_AGGREGATE TAG_ENDAGGREGATE.
 %token TAG_EXPRESSION TAG_ENDEXPRESSION TAG_METRICS TAG_ENDMETRICS.
 %token TAG_FILTER TAG_ENDFILTER TAG_CALL TAG_ENDCALL TAG_AUTOESCAPE TAG_ENDAUTOESCAPE.
-%token TAG_UNLESS TAG_ENDUNLESS TAG_IFCHANGED TAG_ENDIFCHANGED TAG_CYCLE TAG_PRINT.
+%token TAG_UNLESS TAG_ENDUNLESS TAG_IFCHANGED TAG_ENDIFCHANGED TAG_CYCLE TAG_ENDDO TAG_PRINT.
 %token RECURSIVE CALL_LPAREN.
 %token TAG_INCLUDE TAG_IMPORT TAG_FROM KW_IGNORE KW_MISSING KW_WITH KW_WITHOUT KW_CONTEXT KW_AS KW_IMPORT.
 %token TAG_EXTENDS TAG_BLOCK TAG_ENDBLOCK KW_SCOPED KW_REQUIRED.
-%token IF ELSE AND OR NOT IN IS.
+%token IF ELSE AND OR NOT IN IS EMPTY.
 %token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
 %token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
 
@@ -93,6 +93,8 @@ stmt(A) ::= if_stmt(S).                      { A = S; }
 stmt(A) ::= for_stmt(S).                     { A = S; }
 stmt(A) ::= set_stmt(S).                     { A = S; }
 stmt(A) ::= TAG_DO(T) tuple(E) BLOCK_END.    { A = ast_stmt(P, N_DO, T, E, NULL, NULL); }
+stmt(A) ::= TAG_DO(T) BLOCK_END body(B) TAG_ENDDO BLOCK_END.
+                                             { A = ast_stmt(P, N_DO, T, NULL, B, NULL); }
 stmt(A) ::= TAG_BREAK(T) BLOCK_END.          { A = ast_stmt(P, N_BREAK, T, NULL, NULL, NULL); }
 stmt(A) ::= TAG_CONTINUE(T) BLOCK_END.       { A = ast_stmt(P, N_CONTINUE, T, NULL, NULL, NULL); }
 stmt(A) ::= with_stmt(S).                    { A = S; }
@@ -279,6 +281,18 @@ oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0)
 oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
 oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0); }
 oexpr(A) ::= oexpr(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1); }
+/* the jinjava profile: `x is == 4`, `x is lt 4` (symbolic and word test names; ast_test
+ * refuses them in the jinja profile) and JUEL's `empty x` */
+oexpr(A) ::= oexpr(V) IS cmp_op(N) test_args(G).   { A = ast_test(P, V, N, G, 0); }
+oexpr(A) ::= oexpr(V) IS NOT cmp_op(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
+oexpr(A) ::= EMPTY(T) oexpr(E). [UMINUS]     { A = ast_test(P, E, T, NULL, 0); }
+%type cmp_op {token}
+cmp_op(A) ::= EQ(T).                         { A = T; }
+cmp_op(A) ::= NE(T).                         { A = T; }
+cmp_op(A) ::= LT(T).                         { A = T; }
+cmp_op(A) ::= LE(T).                         { A = T; }
+cmp_op(A) ::= GT(T).                         { A = T; }
+cmp_op(A) ::= GE(T).                         { A = T; }
 oexpr(A) ::= MINUS(T) oexpr(E). [UMINUS]     { A = ast_unary(P, N_NEG, T, E); }
 oexpr(A) ::= PLUS(T) oexpr(E). [UMINUS]      { A = ast_unary(P, N_POS, T, E); }
 oexpr(A) ::= postfix(E).                     { A = E; }

@@ -127,6 +127,12 @@ static inline bool op_unshare(jrt *R, value *v, const char *method)
     if (!R->svc) return rt_error(R, JINN_ERR_TYPE, "cannot %s: the %s is a read-only constant", method, val_type_name(*v));
     return R->svc->unshare(R, v, method);
 }
+/* |render: compile src and render it with the caller's variables, through the running VM */
+static inline bool op_render_string(jrt *R, const char *src, size_t len, value *out)
+{
+    if (!R->svc) return rt_error(R, JINN_ERR_VALUE, "render: not inside a render");
+    return R->svc->render_string(R, src, len, out);
+}
 /* undefined handling: an error if v is undefined (with its message), else true */
 bool op_check_defined(jrt *R, value v);
 

@@ -759,7 +759,16 @@ static void expr_inner(comp *c, node *n)
     }
     case N_DICT: {
         int k = 0;
-        for (node *x = n->head; x; x = x->next, k++) { expr(c, x->a); expr(c, x->b); }
+        for (node *x = n->head; x; x = x->next, k++) {
+            /* Jinjava 2.x: a bare name as a key is that name (el/ext/AstDict.java) */
+            if (x->a->kind == N_NAME && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
+                value key = v_str(c->R, x->a->s, x->a->slen);
+                if (key.t == JV_ERROR) { nomem(c); return; }
+                emit(c, OP_CONST, add_const(c, key), 0, 0, x->a->pos);
+            } else
+                expr(c, x->a);
+            expr(c, x->b);
+        }
         emitd(c, OP_BUILD_DICT, k, 0, 0, n->pos, 1 - 2 * k);
         break;
     }
@@ -773,7 +782,7 @@ static void expr_inner(comp *c, node *n)
             if (c->check)
                 diag_warn(c->D, n->pos, n->slen, "unknown filter '%.*s': the jinjava profile prints it empty, as Jinjava does",
                           (int)n->slen, n->s);
-            emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
+            emit(c, OP_NO_FILTER, add_name(c, n->s, n->slen), 0, 0, n->pos);
             break;
         }
         if (!b && c->soft) {
@@ -789,6 +798,15 @@ static void expr_inner(comp *c, node *n)
     }
     case N_TEST: {
         const reg_row *b = find_builtin(c, BI_TEST, n->s, n->slen);
+        if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
+            /* Jinjava: an unknown test gives null, which is false (reference §4.1); jinn check warns */
+            if (c->check)
+                diag_warn(c->D, n->pos, n->slen, "unknown test '%.*s': the jinjava profile gives none (false), as Jinjava does",
+                          (int)n->slen, n->s);
+            emit(c, OP_NO_FILTER, add_name(c, n->s, n->slen), 0, 1, n->pos);
+            if (n->flag) emit(c, OP_NOT, 0, 0, 0, n->pos);
+            break;
+        }
         if (!b && c->soft) {
             expr(c, n->a);
             compile_lazy_unknown(c, "test", n->s, n->slen, n->pos);
@@ -997,8 +1015,17 @@ static void apply_filters(comp *c, node *filters)
 /* {% set x | f %}...{% endset %}: capture, apply the filters, store */
 static void compile_setblock(comp *c, node *n)
 {
+    /* the body runs in a child scope, in Jinja2 (a new frame) and Jinjava
+     * (lib/tag/SetTag.java renders it in interpreter.enterScope()) alike */
+    scope s;
     emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+    push_scope(c, &s, 0);
+    int first_slot = c->u->nslots;
+    int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
     body(c, n->b);
+    at(c, clear)->a = first_slot;
+    at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
+    pop_scope(c);
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
     store_targets_as(c, n->a, 1);
@@ -1214,7 +1241,13 @@ static void stmt(comp *c, node *n)
         break;
     case N_SETBLOCK: compile_setblock(c, n); break;
     case N_DO:
-        expr(c, n->a);
+        if (!n->a) { /* {% do %}...{% enddo %}: run the body, drop its output */
+            emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+            body(c, n->b);
+            emit(c, OP_CAPTURE_END, 0, 0, 0, n->pos);
+        } else {
+            expr(c, n->a);
+        }
         emit(c, OP_POP, 0, 0, 0, n->pos);
         break;
     case N_WITH: {

@@ -65,6 +65,9 @@ OP(BUILD_DICT, " %a", -1, 1)
 /* apply filter a (a row of the env's registry: the stdlib's or the embedder's) to c stacked
  * argument slots (slot 0 = the value); push the result */
 OP(FILTER, " %Fa  slots %c", -1, 1)
+/* the jinjava profile's unknown filter (c=0) or test (c=1) a (a name): push none, as
+ * Jinjava's null, and warn "name:line:col: unknown filter ..." so that the miss is never silent */
+OP(NO_FILTER, " %Na%?c (a test)", 0, 1)
 /* apply builtin test a to c slots; b=1 negates */
 OP(TEST, " %Ea  slots %c", -1, 1)
 /* call builtin global function a with c slots */

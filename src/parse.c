@@ -340,6 +340,11 @@ node *ast_filter(pctx *P, node *val, token name, node *args)
 
 node *ast_test(pctx *P, node *val, token name, node *args, int negate)
 {
+    /* `x is == 4`, `x is lt 4`, `empty x`: the jinjava profile's spellings only (the lexer
+     * makes word operators only there); Jinja2 has no test named by an operator */
+    if (name.type != TK_NAME && name.type != TK_IN && P->R->profile != PROF_JINJAVA)
+        diag_error(P->D, JINN_ERR_SYNTAX, name.pos, "unexpected '%.*s' after 'is': a test name is expected (the jinjava profile "
+                   "allows an operator here)", (int)name.len, name.p);
     node *n = ast_filter(P, val, name, args);
     n->kind = N_TEST;
     n->flag = (uint8_t)negate;
@@ -530,6 +535,7 @@ static int opener_of(int end)
     case TK_TAG_ENDIF: case TK_TAG_ELIF: return TK_TAG_IF;
     case TK_TAG_ENDFOR: return TK_TAG_FOR;
     case TK_TAG_ENDSET: return TK_TAG_SET;
+    case TK_TAG_ENDDO: return TK_TAG_DO;
     case TK_TAG_ENDWITH: return TK_TAG_WITH;
     case TK_TAG_ENDMACRO: return TK_TAG_MACRO;
     case TK_TAG_ENDEXPRESSIONVAR: return TK_TAG_EXPRESSIONVAR;
@@ -580,6 +586,7 @@ static const char *end_name(int opener)
     case TK_TAG_UNLESS: return "endunless";
     case TK_TAG_IFCHANGED: return "endifchanged";
     case TK_TAG_BLOCK: return "endblock";
+    case TK_TAG_DO: return "enddo";
     default: return "end";
     }
 }
@@ -588,12 +595,13 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
 {
     int tk = t->type;
     P->last_pos = t->pos;
-    if (tk == TK_TAG_SET) { *set_pending = 1; *set_pos = t->pos; return; }
+    if (tk == TK_TAG_SET || tk == TK_TAG_DO) { *set_pending = tk; *set_pos = t->pos; return; }
     if (*set_pending) {
-        if (tk == TK_ASSIGN) *set_pending = 0;
+        /* {% set x %} and {% do %} open a block; {% set x = ... %} and {% do expr %} do not */
+        if (tk == TK_ASSIGN || (*set_pending == TK_TAG_DO && tk != TK_BLOCK_END)) *set_pending = 0;
         else if (tk == TK_BLOCK_END) {
+            if (P->nopen < 256) { P->open[P->nopen].tok = *set_pending; P->open[P->nopen].pos = *set_pos; }
             *set_pending = 0;
-            if (P->nopen < 256) { P->open[P->nopen].tok = TK_TAG_SET; P->open[P->nopen].pos = *set_pos; }
             P->nopen++;
         }
     }

@@ -154,11 +154,13 @@ typedef struct jfunc {
 enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5 };
 
 /* What the running VM lends the layers below it (builtins, ops) for the length of a render:
- * calling a callable value (a macro needs the VM), and giving a mutating method its own copy
- * of a value shared with the immortal context (the VM keeps the copies). NULL outside a render. */
+ * calling a callable value (a macro needs the VM), giving a mutating method its own copy of a
+ * value shared with the immortal context (the VM keeps the copies), and rendering a string
+ * with the caller's variables (|render). NULL outside a render. */
 typedef struct rt_services {
     bool (*call)(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out);
     bool (*unshare)(jrt *R, value *v, const char *method);
+    bool (*render_string)(jrt *R, const char *src, size_t len, value *out); /* |render */
 } rt_services;
 
 struct jrt {

@@ -50,6 +50,11 @@ typedef struct vm {
     int nouts, capouts;
     value *root_slots;       /* the top-level frame's slots (macros read template variables) */
     jstr **cur_names;        /* the names table of the template whose code runs */
+    /* the frame of the builtin being called (for |render, which sees the caller's variables) */
+    const template *bi_T;
+    const unit *bi_u;
+    value *bi_slots;
+    uint32_t bi_pos;
     /* template inheritance: the chain from the template rendered to its last ancestor, each
      * with its top-level frame; the parent an `extends` asked for; the blocks being rendered */
     const template *chain[16];
@@ -581,6 +586,50 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
     return ok;
 }
 
+/* |render (Jinjava's RenderFilter, interpreter.renderFlat): compile src now and run it with
+ * the variables the calling code sees (the context, and the locals of the frame that called
+ * the filter); its output is the result. The compiled template lives for this call only.
+ * (The environment's lazily built builtin index is only read: the template being rendered
+ * was compiled first and built it.) */
+static bool vm_render_string(jrt *R, const char *src, size_t len, value *out)
+{
+    vm *V = R->vm;
+    if (!V || !V->bi_u) return rt_error(R, JINN_ERR_VALUE, "render: not inside a render");
+    const template *CT = V->bi_T;
+    const unit *cu = V->bi_u;
+    value *cslots = V->bi_slots;
+    diags D;
+    template *T = NULL;
+    env *E = R->env;
+    pthread_mutex_lock(&E->loader_mu); /* it may load templates it includes into the env's cache */
+    bool compiled = comp_template(R, E, "<render>", src, len, &T, &D, 0);
+    pthread_mutex_unlock(&E->loader_mu);
+    if (!compiled) {
+        rt_error(R, D.kind ? D.kind : JINN_ERR_SYNTAX, "render: %s", D.text.p ? D.text.p : "the template does not compile");
+        diag_free(&D);
+        return false;
+    }
+    diag_free(&D);
+    jstr **saved_names = V->cur_names;
+    V->cur_names = CT->names;
+    value ctx = include_context(V, cu, cslots);
+    V->cur_names = saved_names;
+    uint32_t pos = V->bi_pos;
+    bool ok = ctx.t != JV_ERROR && push_out(V);
+    if (ok) {
+        ok = run_dependency(V, T, &ctx, NULL);
+        value s = pop_out(V, false);
+        if (ok && s.t != JV_ERROR) *out = s;
+        else { if (s.t != JV_ERROR) val_drop(R, s); ok = false; }
+    }
+    if (ctx.t != JV_ERROR) val_drop(R, ctx);
+    /* T goes now: an error in it is reported at the |render that ran it */
+    if (!ok && V->err_set && V->err_tmpl == T) { V->err_set = false; V->err_tmpl = NULL; }
+    if (V->coll_tmpl == T) { V->coll_tmpl = CT; V->coll_pos = pos; }
+    comp_free(R, T);
+    return ok;
+}
+
 /* the most derived definition of block `name`, searching the chain from level `from`; sets *k
  * to its level, or returns -1 */
 static int find_block(vm *V, const jstr *name, int from, int *k)
@@ -784,6 +833,17 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(CONST)
         *sp++ = val_dup(consts[ip->a]);
         NEXT();
+    CASE(NO_FILTER) {
+        int line, col;
+        diag_position(T->src, T->srclen, u->pos[ip - code], &line, &col);
+        if (ip->c)
+            rt_warn(R, "%s:%d:%d: unknown test '%s': none (false), as Jinjava's null", T->name, line, col, T->names[ip->a]->s);
+        else
+            rt_warn(R, "%s:%d:%d: unknown filter '%s': the jinjava profile prints it empty, as Jinjava does", T->name, line, col,
+                    T->names[ip->a]->s);
+        *sp++ = v_none();
+        NEXT();
+    }
     CASE(ABSENT)
         *sp++ = v_absent();
         NEXT();
@@ -1032,7 +1092,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             FAIL();
         }
         r = v_none();
+        V->bi_T = T, V->bi_u = u, V->bi_slots = slots, V->bi_pos = u->pos[ip - code];
         bool ok = reg_call_slots(R, bt, args, n, &r);
+        V->bi_u = NULL;
         for (int i = 0; i < n; i++) val_drop(R, args[i]);
         sp = args;
         if (!ok) { sp = args; FAIL(); }
@@ -1492,7 +1554,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     V.ctx = ctx && ctx->t == JV_DICT ? ctx : NULL;
     V.ctx_copy = v_none();
     R->vm = &V;
-    static const rt_services services = {vm_call, vm_unshare};
+    static const rt_services services = {vm_call, vm_unshare, vm_render_string};
     R->svc = &services;
     const unit *u = &T->units[0];
     bool ok = push_out(&V);

@@ -8,14 +8,17 @@
  * sorts, and survives tojson. A time zone is an argument of the functions that format or
  * take calendar fields (default "UTC", as Jinjava's).
  *
- * TIME ZONES. "UTC"/"GMT"/"Z", fixed offsets ("+02:00", "-0530", "UTC+2"), and IANA names
- * read from the system's tz database (/usr/share/zoneinfo, TZif v2+: the 64-bit transition
- * table, then the POSIX TZ rule of its footer for times past the table — slim TZif files
- * rely on it). Everything is computed here from the file: no setenv("TZ"), no tzset(), no
- * localtime — those are process-global state, and templates render on many threads.
+ * TIME ZONES. "UTC"/"GMT"/"Z" and fixed offsets ("+02:00", "-0530", "UTC+2") are computed
+ * here; IANA names are ICU's (ucal: its tz data, transitions and rules). The short zone
+ * name (%Z, pattern 'z') is the one java.time prints in English (tz_abbr). No setenv("TZ"),
+ * tzset() or localtime — those are process-global state, and templates render on many
+ * threads; every ICU object is opened and closed inside one call.
  *
- * Calendar arithmetic is proleptic Gregorian (Howard Hinnant's days_from_civil), names are
- * English (Jinjava's default locale, en_US).
+ * PATTERNS. Java patterns (format_date/_time/_datetime, strtotime) and the styles short,
+ * medium, long, full are formatted and parsed by ICU's udat in the requested locale (CLDR,
+ * the data java.time formats with); strftime (datetimeformat) is done here, its names in
+ * English or, for another locale, from ICU. Calendar arithmetic is proleptic Gregorian
+ * (Howard Hinnant's days_from_civil).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,6 +27,10 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <time.h>
+
+#include <unicode/ucal.h>
+#include <unicode/udat.h>
+#include <unicode/ustring.h>
 
 #include "ext.h"
 
@@ -77,44 +84,23 @@ typedef struct {
  * Time zones
  * ====================================================================================== */
 
-/* A POSIX TZ rule: std offset, optional dst with its start/end rules */
-typedef struct {
-    int kind;        /* 0 Mm.w.d, 1 Jn (1..365, no Feb 29), 2 n (0..365) */
-    int m, w, d, n;
-    int32_t time;    /* seconds after local midnight */
-} tzdate;
-
-typedef struct {
-    int32_t stdoff, dstoff;  /* seconds east of UTC */
-    char stdname[16], dstname[16];
-    bool has_dst;
-    tzdate start, end;
-} tzrule;
-
-typedef struct {
-    int32_t off;
-    bool isdst;
-    char abbr[16];
-} ttype;
-
+/* A zone: UTC or a fixed offset computed here, or an IANA zone as an ICU calendar (ICU's
+ * own tz data: offsets, transitions and rules past the table are ICU's business). */
 typedef struct {
     bool fixed;
     int32_t fixoff;
     char fixname[16];
-    /* TZif */
-    size_t ntrans, ntypes;
-    int64_t *trans;
-    uint8_t *idx;
-    ttype *types;
-    bool has_rule;
-    tzrule rule;
+    UCalendar *cal;   /* an IANA zone: proleptic Gregorian (no Julian cutover, as java.time) */
+    UChar zid[64];    /* its id, for the formatters */
+    int32_t zidlen;
+    char abbr[32];    /* the last short name computed (tz_at's *abbr points here) */
 } tzinfo;
 
 static void tz_free(jrt *R, tzinfo *z)
 {
-    if (z->trans) rt_alloc(R, z->trans, z->ntrans * sizeof *z->trans, 0);
-    if (z->idx) rt_alloc(R, z->idx, z->ntrans, 0);
-    if (z->types) rt_alloc(R, z->types, z->ntypes * sizeof *z->types, 0);
+    (void)R;
+    if (z->cal) ucal_close(z->cal);
+    z->cal = NULL;
 }
 
 /* "+02:00", "-0530", "+2": false when s is not an offset */
@@ -134,191 +120,46 @@ static bool parse_offset(const char *s, size_t n, int32_t *off)
     return true;
 }
 
-/* POSIX TZ: a name (<...> or letters) */
-static const char *rule_name(const char *p, char *out)
+/* Open IANA zone name[0..n-1] through ICU; an id ICU does not know is an error (ICU would
+ * silently use GMT). */
+static bool tz_open_icu(jrt *R, const char *name, size_t n, tzinfo *z)
 {
-    size_t k = 0;
-    if (*p == '<') {
-        p++;
-        while (*p && *p != '>') { if (k < 15) out[k++] = *p; p++; }
-        if (*p != '>') return NULL;
-        p++;
-    } else {
-        while (isalpha((unsigned char)*p)) { if (k < 15) out[k++] = *p; p++; }
+    if (n >= sizeof z->zid / sizeof z->zid[0]) return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.60s'", name);
+    u_charsToUChars(name, z->zid, (int32_t)n);
+    z->zidlen = (int32_t)n;
+    UChar canon[64];
+    UBool sys = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    ucal_getCanonicalTimeZoneID(z->zid, z->zidlen, canon, 64, &sys, &st);
+    if (U_FAILURE(st) || !sys) return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.*s'", (int)(n > 60 ? 60 : n), name);
+    z->cal = ucal_open(z->zid, z->zidlen, "en_US", UCAL_GREGORIAN, &st);
+    if (U_FAILURE(st)) { z->cal = NULL; return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.*s'", (int)(n > 60 ? 60 : n), name); }
+    z->fixed = false; /* (offsets do not depend on the Julian cutover: no setGregorianChange) */
+    return true;
+}
+
+/* The short name of zone z (its standard or daylight name, as dst says), as Java prints
+ * pattern letter 'z' in English: java.time asks the zone's std/dst short name (not a
+ * historical one: Warsaw in 1906 is "CET" there), CLDR's when it has one for the locale and
+ * otherwise the legacy abbreviation (CET, JST, AEST: JDK-8181157). ICU gives CLDR's name or
+ * "GMT+1"; the English locales whose CLDR data has the abbreviation are tried in turn, then
+ * ICU's GMT form. The calendar must be set to the instant. */
+static void tz_abbr(tzinfo *z, bool dst)
+{
+    static const char *const locs[] = {"en_US", "en_GB", "en_AU", "en_IN", "en_CA", "en_NZ", "en_IE", "en_ZA"};
+    char first[32] = "";
+    for (size_t i = 0; i < sizeof locs / sizeof locs[0]; i++) {
+        UErrorCode st = U_ZERO_ERROR;
+        UChar out[32];
+        int32_t len = ucal_getTimeZoneDisplayName(z->cal, dst ? UCAL_SHORT_DST : UCAL_SHORT_STANDARD, locs[i], out, 32, &st);
+        if (U_FAILURE(st) || len >= 32) continue;
+        char a[32];
+        u_UCharsToChars(out, a, len);
+        a[len] = 0;
+        if (!first[0]) memcpy(first, a, (size_t)len + 1);
+        if (strncmp(a, "GMT", 3) || !strcmp(a, "GMT")) { memcpy(z->abbr, a, (size_t)len + 1); return; }
     }
-    out[k] = 0;
-    return k >= 1 ? p : NULL;
-}
-
-/* [+-]hh[:mm[:ss]] as seconds */
-static const char *rule_time(const char *p, int32_t *secs)
-{
-    int sign = 1;
-    if (*p == '+' || *p == '-') sign = *p++ == '-' ? -1 : 1;
-    if (!isdigit((unsigned char)*p)) return NULL;
-    int32_t h = 0, m = 0, s = 0;
-    while (isdigit((unsigned char)*p)) h = h * 10 + (*p++ - '0');
-    if (*p == ':') { p++; while (isdigit((unsigned char)*p)) m = m * 10 + (*p++ - '0'); }
-    if (*p == ':') { p++; while (isdigit((unsigned char)*p)) s = s * 10 + (*p++ - '0'); }
-    if (h > 167) return NULL;
-    *secs = sign * (h * 3600 + m * 60 + s);
-    return p;
-}
-
-static const char *rule_date(const char *p, tzdate *d)
-{
-    d->time = 7200;
-    if (*p == 'M') {
-        d->kind = 0;
-        if (sscanf(p + 1, "%d.%d.%d", &d->m, &d->w, &d->d) != 3) return NULL;
-        if (d->m < 1 || d->m > 12 || d->w < 1 || d->w > 5 || d->d < 0 || d->d > 6) return NULL;
-        p++;
-        while (isdigit((unsigned char)*p) || *p == '.') p++;
-    } else if (*p == 'J') {
-        d->kind = 1;
-        p++;
-        d->n = 0;
-        while (isdigit((unsigned char)*p)) d->n = d->n * 10 + (*p++ - '0');
-    } else if (isdigit((unsigned char)*p)) {
-        d->kind = 2;
-        d->n = 0;
-        while (isdigit((unsigned char)*p)) d->n = d->n * 10 + (*p++ - '0');
-    } else return NULL;
-    if (*p == '/') { p = rule_time(p + 1, &d->time); if (!p) return NULL; }
-    return p;
-}
-
-static bool parse_rule(const char *s, tzrule *r)
-{
-    const char *p = rule_name(s, r->stdname);
-    int32_t off;
-    if (!p || !(p = rule_time(p, &off))) return false;
-    r->stdoff = -off; /* POSIX offsets are west of UTC */
-    r->has_dst = false;
-    if (!*p) return true;
-    if (!(p = rule_name(p, r->dstname))) return false;
-    r->dstoff = r->stdoff + 3600;
-    if (*p && *p != ',') { if (!(p = rule_time(p, &off))) return false; r->dstoff = -off; }
-    if (*p != ',') return false;
-    if (!(p = rule_date(p + 1, &r->start)) || *p != ',' || !(p = rule_date(p + 1, &r->end))) return false;
-    r->has_dst = true;
-    return *p == 0;
-}
-
-/* the local-time second of year y at which rule date d happens (local midnight based) */
-static int64_t rule_when(int64_t y, const tzdate *d)
-{
-    int64_t day;
-    if (d->kind == 1) {
-        int n = d->n;
-        day = days_from_civil(y, 1, 1) + n - 1 + (leap(y) && n >= 60 ? 1 : 0);
-    } else if (d->kind == 2) {
-        day = days_from_civil(y, 1, 1) + d->n;
-    } else {
-        int64_t first = days_from_civil(y, d->m, 1);
-        int wd = (int)((first % 7 + 11) % 7); /* 1970-01-01 was a Thursday (4) */
-        int64_t dd = (d->d - wd + 7) % 7;
-        dd += 7 * (d->w - 1);
-        while (dd >= month_days(y, d->m)) dd -= 7;
-        day = first + dd;
-    }
-    return day * 86400 + d->time;
-}
-
-static void rule_offset(const tzrule *r, int64_t t, int32_t *off, bool *dst, const char **abbr)
-{
-    *off = r->stdoff;
-    *dst = false;
-    *abbr = r->stdname;
-    if (!r->has_dst) return;
-    int64_t y;
-    int m, d;
-    civil_from_days(floordiv(t + r->stdoff, 86400), &y, &m, &d);
-    /* start is given in standard local time, end in daylight local time */
-    int64_t st = rule_when(y, &r->start) - r->stdoff, en = rule_when(y, &r->end) - r->dstoff;
-    bool in = st < en ? (t >= st && t < en) : !(t >= en && t < st);
-    if (in) { *off = r->dstoff; *dst = true; *abbr = r->dstname; }
-}
-
-static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-static int64_t be64(const unsigned char *p) { return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4)); }
-
-#define TZ_MAX_FILE (1 << 20)
-
-static bool load_tzif(jrt *R, const char *name, size_t nl, tzinfo *z)
-{
-    char path[300];
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%.*s", (int)nl, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.*s'", (int)nl, name);
-    /* the file's own size (a few KB), capped: zoneinfo files are small */
-    long fsz = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (fsz <= 0 || fsz > TZ_MAX_FILE || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f); /* a directory ("Europe") or an empty file */
-        return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.*s'", (int)nl, name);
-    }
-    size_t cap = (size_t)fsz;
-    unsigned char *buf = rt_alloc(R, NULL, 0, cap);
-    if (!buf) { fclose(f); return false; }
-    size_t n = fread(buf, 1, cap, f);
-    fclose(f);
-    bool ok = false;
-    const unsigned char *p = buf;
-    if (n < 44 || memcmp(p, "TZif", 4) || p[4] < '2') goto bad;
-    {
-        /* skip the v1 block */
-        uint32_t c[6];
-        for (int i = 0; i < 6; i++) c[i] = be32(p + 20 + 4 * i);
-        size_t v1 = 44 + (size_t)c[3] * 5 + (size_t)c[4] * 6 + c[5] + (size_t)c[2] * 8 + c[1] + c[0];
-        if (v1 + 44 > n) goto bad;
-        p = buf + v1;
-        if (memcmp(p, "TZif", 4)) goto bad;
-        for (int i = 0; i < 6; i++) c[i] = be32(p + 20 + 4 * i);
-        uint32_t isutcnt = c[0], isstdcnt = c[1], leapcnt = c[2], timecnt = c[3], typecnt = c[4], charcnt = c[5];
-        size_t need = 44 + (size_t)timecnt * 9 + (size_t)typecnt * 6 + charcnt + (size_t)leapcnt * 12 + isstdcnt + isutcnt;
-        if (typecnt == 0 || (size_t)(p - buf) + need > n) goto bad;
-        const unsigned char *q = p + 44;
-        z->ntrans = timecnt;
-        z->ntypes = typecnt;
-        z->trans = timecnt ? rt_alloc(R, NULL, 0, timecnt * sizeof *z->trans) : NULL;
-        z->idx = timecnt ? rt_alloc(R, NULL, 0, timecnt) : NULL;
-        z->types = rt_alloc(R, NULL, 0, typecnt * sizeof *z->types);
-        if ((timecnt && (!z->trans || !z->idx)) || !z->types) goto fail;
-        for (uint32_t i = 0; i < timecnt; i++) z->trans[i] = be64(q + 8 * i);
-        q += 8 * (size_t)timecnt;
-        for (uint32_t i = 0; i < timecnt; i++) { z->idx[i] = q[i]; if (q[i] >= typecnt) goto bad; }
-        q += timecnt;
-        const unsigned char *chars = q + 6 * (size_t)typecnt;
-        for (uint32_t i = 0; i < typecnt; i++) {
-            z->types[i].off = (int32_t)be32(q + 6 * i);
-            z->types[i].isdst = q[6 * i + 4];
-            unsigned ai = q[6 * i + 5];
-            size_t k = 0;
-            while (ai + k < charcnt && chars[ai + k] && k < 15) { z->types[i].abbr[k] = (char)chars[ai + k]; k++; }
-            z->types[i].abbr[k] = 0;
-        }
-        /* the footer: "\nRULE\n" */
-        const unsigned char *ft = p + need;
-        z->has_rule = false;
-        if ((size_t)(ft - buf) < n && *ft == '\n') {
-            const unsigned char *fe = memchr(ft + 1, '\n', n - (size_t)(ft + 1 - buf));
-            if (fe && fe - ft - 1 < 120 && fe > ft + 1) {
-                char rs[128];
-                memcpy(rs, ft + 1, (size_t)(fe - ft - 1));
-                rs[fe - ft - 1] = 0;
-                z->has_rule = parse_rule(rs, &z->rule);
-            }
-        }
-        ok = true;
-        goto done;
-    }
-bad:
-    rt_error(R, JINN_ERR_VALUE, "time zone '%.*s': not a TZif file", (int)nl, name);
-fail:
-    tz_free(R, z);
-done:
-    rt_alloc(R, buf, cap, 0);
-    return ok;
+    memcpy(z->abbr, first, sizeof first);
 }
 
 /* Resolve a zone argument: absent/none → UTC */
@@ -349,51 +190,30 @@ static bool tz_open(jrt *R, value v, tzinfo *z)
         okname = isalnum((unsigned char)c) || c == '_' || c == '-' || c == '+' || (c == '/' && s[i + 1] != '/' && s[i + 1] != '.');
     }
     if (!okname) return rt_error(R, JINN_ERR_VALUE, "unknown time zone '%.*s'", (int)(n > 60 ? 60 : n), s);
-    z->fixed = false;
-    return load_tzif(R, s, n, z);
+    return tz_open_icu(R, s, n, z);
 }
 
-/* the offset of UTC instant t (seconds) */
-static void tz_at(const tzinfo *z, int64_t t, int32_t *off, const char **abbr)
+/* the offset of UTC instant t (seconds), and the zone's short name then */
+static void tz_at(tzinfo *z, int64_t t, int32_t *off, const char **abbr)
 {
-    if (z->fixed) { *off = z->fixoff; *abbr = z->fixname; return; }
-    bool dst;
-    if (z->ntrans == 0 || t >= z->trans[z->ntrans - 1]) {
-        if (z->has_rule && (z->ntrans == 0 || t >= z->trans[z->ntrans - 1])) {
-            rule_offset(&z->rule, t, off, &dst, abbr);
-            return;
-        }
-        const ttype *ty = &z->types[z->ntrans ? z->idx[z->ntrans - 1] : 0];
-        *off = ty->off;
-        *abbr = ty->abbr;
-        return;
-    }
-    if (t < z->trans[0]) {
-        /* before the first transition: the first standard-time type */
-        size_t k = 0;
-        while (k < z->ntypes && z->types[k].isdst) k++;
-        const ttype *ty = &z->types[k < z->ntypes ? k : 0];
-        *off = ty->off;
-        *abbr = ty->abbr;
-        return;
-    }
-    size_t lo = 0, hi = z->ntrans; /* last transition <= t */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (z->trans[mid] <= t) lo = mid; else hi = mid;
-    }
-    const ttype *ty = &z->types[z->idx[lo]];
-    *off = ty->off;
-    *abbr = ty->abbr;
+    if (z->fixed) { *off = z->fixoff; if (abbr) *abbr = z->fixname; return; }
+    UErrorCode st = U_ZERO_ERROR;
+    ucal_setMillis(z->cal, (double)t * 1000.0, &st);
+    int32_t dst = ucal_get(z->cal, UCAL_DST_OFFSET, &st);
+    int32_t o = ucal_get(z->cal, UCAL_ZONE_OFFSET, &st) + dst;
+    *off = U_SUCCESS(st) ? o / 1000 : 0;
+    z->abbr[0] = 0;
+    if (abbr) { tz_abbr(z, dst != 0); *abbr = z->abbr; }
 }
 
-/* local time of a UTC instant in ms */
-static void to_local(const tzinfo *z, int64_t ms, dtm *t)
+/* local time of a UTC instant in ms; the zone's short name only when want_abbr (asking ICU
+ * for names costs more than the rest) */
+static void to_local(tzinfo *z, int64_t ms, dtm *t, bool want_abbr)
 {
     int64_t secs = floordiv(ms, 1000);
     t->ms = (int)(ms - secs * 1000);
-    const char *abbr;
-    tz_at(z, secs, &t->off, &abbr);
+    const char *abbr = "";
+    tz_at(z, secs, &t->off, want_abbr ? &abbr : NULL);
     snprintf(t->abbr, sizeof t->abbr, "%s", abbr);
     int64_t ls = secs + t->off;
     int64_t days = floordiv(ls, 86400), sod = ls - days * 86400;
@@ -406,15 +226,14 @@ static void to_local(const tzinfo *z, int64_t ms, dtm *t)
 }
 
 /* UTC ms of a local wall time in zone z (the earlier offset when ambiguous) */
-static int64_t from_local(const tzinfo *z, int64_t year, int mon, int day, int64_t sod_ms)
+static int64_t from_local(tzinfo *z, int64_t year, int mon, int day, int64_t sod_ms)
 {
     int64_t local = days_from_civil(year, mon, day) * 86400000 + sod_ms;
     int32_t off;
-    const char *ab;
-    tz_at(z, floordiv(local, 1000), &off, &ab);
+    tz_at(z, floordiv(local, 1000), &off, NULL);
     int64_t guess = local - (int64_t)off * 1000;
     int32_t off2;
-    tz_at(z, floordiv(guess, 1000), &off2, &ab);
+    tz_at(z, floordiv(guess, 1000), &off2, NULL);
     return local - (int64_t)off2 * 1000;
 }
 
@@ -423,6 +242,7 @@ static int64_t from_local(const tzinfo *z, int64_t year, int mon, int day, int64
  * ====================================================================================== */
 
 #define MS_LIMIT 253402300799999LL /* 9999-12-31T23:59:59.999Z: beyond that is not a date */
+#define GREGORIAN_START_MS (-12219292800000.0) /* 1582-10-15T00:00Z, ICU's default cutover */
 
 static int64_t now_ms(void)
 {
@@ -532,15 +352,35 @@ static int week_no(const dtm *t, bool monday)
     return (t->yday + 7 - wd) / 7;
 }
 
-static bool strftime_dt(jrt *R, jbuf *b, const char *f, size_t n, const dtm *t)
+/* where strftime_dt finds names in another language than English */
+typedef struct {
+    const char *loc; /* ICU locale id */
+    tzinfo *z;
+    int64_t ms;
+} names_in;
+
+static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UDateFormatStyle *styles, tzinfo *z,
+                       const char *zone_text, const char *loc, int64_t ms);
+static bool loc_english(const char *loc);
+
+/* Python's strftime conversions. Day and month names and AM/PM are English unless nl gives
+ * another locale (Jinjava's StrftimeFormatter turns the format into a DateTimeFormatter
+ * pattern formatted in the locale). */
+static bool strftime_dt(jrt *R, jbuf *b, const char *f, size_t n, const dtm *t, const names_in *nl)
 {
     bool ok = true;
+    bool local = nl && !loc_english(nl->loc);
     for (size_t i = 0; ok && i < n; i++) {
         if (f[i] != '%' || i + 1 >= n) { ok = buf_putc(R, b, f[i]); continue; }
         char c = f[++i];
         bool pad = true;
         if (c == '-' && i + 1 < n) { pad = false; c = f[++i]; }
         int h12 = t->hour % 12 ? t->hour % 12 : 12;
+        if (local && strchr("aAbBhp", c)) {
+            const char *jp = c == 'a' ? "EEE" : c == 'A' ? "EEEE" : c == 'B' ? "MMMM" : c == 'p' ? "a" : "MMM";
+            ok = icu_format(R, b, jp, strlen(jp), NULL, nl->z, "", nl->loc, nl->ms);
+            continue;
+        }
         switch (c) {
         case 'a': ok = buf_put(R, b, WDAY[t->wday], 3); break;
         case 'A': ok = buf_puts(R, b, WDAY[t->wday]); break;
@@ -579,73 +419,118 @@ static bool strftime_dt(jrt *R, jbuf *b, const char *f, size_t n, const dtm *t)
     return ok;
 }
 
-/* Java DateTimeFormatter patterns (the common letters) */
-static bool java_format(jrt *R, jbuf *b, const char *f, size_t n, const dtm *t, const char *zone_id)
+/* Java DateTimeFormatter patterns, formatted by ICU's udat (same letters, same CLDR data,
+ * the locale's names). Two things are done before ICU sees the pattern, so that the text is
+ * Java's: 'z' (short zone name) becomes the quoted name tz_abbr found, and 'V' (zone id) the
+ * quoted id as the template wrote it. Letters java.time does not know are an error. */
+static bool java_pattern_ok(jrt *R, const char *f, size_t n)
 {
-    bool ok = true;
-    for (size_t i = 0; ok && i < n;) {
-        char c = f[i];
-        if (c == '\'') {
-            size_t j = i + 1;
-            if (j < n && f[j] == '\'') { ok = buf_putc(R, b, '\''); i += 2; continue; }
-            while (j < n) {
-                if (f[j] == '\'' && j + 1 < n && f[j + 1] == '\'') { ok = buf_putc(R, b, '\''); j += 2; continue; }
-                if (f[j] == '\'') break;
-                ok = buf_putc(R, b, f[j++]);
-            }
-            i = j + 1;
-            continue;
-        }
-        if (!isalpha((unsigned char)c)) { ok = buf_putc(R, b, c); i++; continue; }
-        size_t j = i;
-        while (j < n && f[j] == c) j++;
-        int cnt = (int)(j - i);
+    bool quoted = false;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i] == '\'') { quoted = !quoted; continue; }
+        if (!quoted && isalpha((unsigned char)f[i]) && !strchr("GuyDMLdQqYwWEecFahKkHmsSAVzOXxZ", f[i]))
+            return rt_error(R, JINN_ERR_VALUE, "unsupported pattern letter '%c' in date format", f[i]);
+    }
+    return true;
+}
+
+/* append UTF-8 s to the UTF-16 pattern p as a quoted literal */
+static int32_t put_quoted_u(UChar *p, int32_t at, int32_t cap, const char *s)
+{
+    if (at < cap) p[at++] = '\'';
+    for (; *s && at < cap - 2; s++) {
+        if (*s == '\'') p[at++] = '\'';
+        p[at++] = (UChar)(unsigned char)*s;
+    }
+    if (at < cap) p[at++] = '\'';
+    return at;
+}
+
+/* format instant ms with Java pattern f (UTF-8), or with the locale's pattern for styles
+ * (time, date), in zone z, locale loc. One ICU formatter per call: a style's is opened, its
+ * pattern rewritten as above and applied back. */
+static bool icu_format(jrt *R, jbuf *b, const char *f, size_t fl, const UDateFormatStyle *styles, tzinfo *z,
+                       const char *zone_text, const char *loc, int64_t ms)
+{
+    UChar src[256], pat[512], zid[64];
+    int32_t ulen = 0;
+    const UChar *upat = src;
+    if (f) {
+        if (fl >= 256) return rt_error(R, JINN_ERR_VALUE, "date format too long (limit 255 bytes)");
+        if (!java_pattern_ok(R, f, fl)) return false;
+        UErrorCode st = U_ZERO_ERROR;
+        u_strFromUTF8(src, 256, &ulen, f, (int32_t)fl, &st);
+        if (U_FAILURE(st)) return rt_error(R, JINN_ERR_VALUE, "invalid date format");
+    }
+    int32_t zl;
+    const char *abbr = "";
+    int32_t off;
+    tz_at(z, floordiv(ms, 1000), &off, NULL);
+    if (z->fixed) { /* ICU's ids for fixed offsets */
+        char id[16];
+        int a = off < 0 ? -off : off;
+        if (off == 0) snprintf(id, sizeof id, "UTC");
+        else snprintf(id, sizeof id, "GMT%c%02d:%02d", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+        zl = (int32_t)strlen(id);
+        u_charsToUChars(id, zid, zl + 1);
+    } else {
+        memcpy(zid, z->zid, sizeof zid);
+        zl = z->zidlen;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    UDateFormat *df = NULL;
+    if (styles) {
+        df = udat_open(styles[0], styles[1], loc, zid, zl, NULL, 0, &st);
+        if (U_SUCCESS(st)) ulen = udat_toPattern(df, false, src, 256, &st);
+        if (U_FAILURE(st)) { if (df) udat_close(df); return rt_error(R, JINN_ERR_VALUE, "no date format for locale '%s'", loc); }
+    }
+    bool has_z = false, q = false; /* an unquoted 'z' run shorter than 4: the name is needed */
+    for (int32_t i = 0; i < ulen; i++) {
+        if (upat[i] == '\'') q = !q;
+        else if (!q && upat[i] == 'z' && !(i + 3 < ulen && upat[i + 1] == 'z' && upat[i + 2] == 'z' && upat[i + 3] == 'z')) has_z = true;
+        else if (!q && upat[i] == 'z') i += 3;
+    }
+    if (has_z) tz_at(z, floordiv(ms, 1000), &off, &abbr);
+    int32_t n = 0;
+    bool quoted = false;
+    for (int32_t i = 0; i < ulen && n < 500;) {
+        UChar c = upat[i];
+        if (c == '\'') { quoted = !quoted; pat[n++] = c; i++; continue; }
+        if (quoted || (c != 'z' && c != 'V')) { pat[n++] = c; i++; continue; }
+        int32_t j = i;
+        while (j < ulen && upat[j] == c) j++;
+        if (c == 'z' && j - i >= 4) { while (i < j && n < 500) pat[n++] = upat[i++]; continue; }
+        n = put_quoted_u(pat, n, 500, c == 'z' ? abbr : zone_text);
         i = j;
-        int h12 = t->hour % 12 ? t->hour % 12 : 12;
-        switch (c) {
-        case 'y': case 'u':
-            ok = cnt == 2 ? put_num(R, b, ((t->year % 100) + 100) % 100, 2, true) : put_num(R, b, t->year, cnt, true);
-            break;
-        case 'M': case 'L':
-            if (cnt >= 4) ok = buf_puts(R, b, MON[t->mon - 1]);
-            else if (cnt == 3) ok = buf_put(R, b, MON[t->mon - 1], 3);
-            else ok = put_num(R, b, t->mon, cnt, true);
-            break;
-        case 'd': ok = put_num(R, b, t->day, cnt, true); break;
-        case 'D': ok = put_num(R, b, t->yday + 1, cnt, true); break;
-        case 'E': ok = cnt >= 4 ? buf_puts(R, b, WDAY[t->wday]) : buf_put(R, b, WDAY[t->wday], 3); break;
-        case 'e': ok = put_num(R, b, t->wday + 1, cnt, true); break;
-        case 'a': ok = buf_puts(R, b, t->hour < 12 ? "AM" : "PM"); break;
-        case 'H': ok = put_num(R, b, t->hour, cnt, true); break;
-        case 'k': ok = put_num(R, b, t->hour ? t->hour : 24, cnt, true); break;
-        case 'h': ok = put_num(R, b, h12, cnt, true); break;
-        case 'K': ok = put_num(R, b, t->hour % 12, cnt, true); break;
-        case 'm': ok = put_num(R, b, t->min, cnt, true); break;
-        case 's': ok = put_num(R, b, t->sec, cnt, true); break;
-        case 'S': {
-            char fr[10];
-            snprintf(fr, sizeof fr, "%03d000000", t->ms);
-            ok = buf_put(R, b, fr, (size_t)(cnt > 9 ? 9 : cnt));
-            break;
-        }
-        case 'z': ok = buf_puts(R, b, t->abbr); break;
-        case 'V': ok = buf_puts(R, b, zone_id); break;
-        case 'Z':
-            if (cnt == 5) ok = t->off == 0 ? buf_putc(R, b, 'Z') : put_off(R, b, t->off, true);
-            else if (cnt == 4) ok = buf_puts(R, b, "GMT") && (t->off == 0 || put_off(R, b, t->off, true));
-            else ok = put_off(R, b, t->off, false);
-            break;
-        case 'X': case 'x':
-            if (c == 'X' && t->off == 0) { ok = buf_putc(R, b, 'Z'); break; }
-            if (cnt == 1 && t->off % 3600 == 0) ok = buf_printf(R, b, "%c%02d", t->off < 0 ? '-' : '+', abs(t->off) / 3600);
-            else ok = put_off(R, b, t->off, cnt == 3 || cnt == 5);
-            break;
-        default:
-            return rt_error(R, JINN_ERR_VALUE, "unsupported pattern letter '%c' in date format", c);
+    }
+    if (df) udat_applyPattern(df, false, pat, n);
+    else df = udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, zid, zl, pat, n, &st);
+    if (U_FAILURE(st)) return rt_error(R, JINN_ERR_VALUE, "invalid date format (%s)", u_errorName(st));
+    if (ms < GREGORIAN_START_MS) { /* proleptic Gregorian, as java.time (ICU switches to Julian) */
+        UCalendar *cal = ucal_clone(udat_getCalendar(df), &st);
+        if (U_SUCCESS(st)) {
+            ucal_setGregorianChange(cal, -8.64e15, &st);
+            udat_setCalendar(df, cal);
+            ucal_close(cal);
         }
     }
+    UChar out[512];
+    st = U_ZERO_ERROR;
+    int32_t len = udat_format(df, (double)ms, out, 512, NULL, &st);
+    udat_close(df);
+    if (U_FAILURE(st)) return rt_error(R, JINN_ERR_VALUE, "date format failed (%s)", u_errorName(st));
+    /* CLDR 42 (ICU 72) puts U+202F before AM/PM; the Java releases Jinjava 2.x runs on
+     * (8 to 19) print a plain space there */
+    for (int32_t i = 0; i < len; i++) if (out[i] == 0x202F) out[i] = ' ';
+    value v;
+    if (!loc_utf16_out(R, out, len, &v)) return false;
+    bool ok = buf_put(R, b, v_sp(v), v_sl(v));
+    val_drop(R, v);
     return ok;
 }
+
+/* a locale name for the English defaults: is loc English (names built into strftime_dt)? */
+static bool loc_english(const char *loc) { return !strncmp(loc, "en", 2) && (!loc[2] || loc[2] == '_'); }
 
 /* ======================================================================================
  * The filters and functions
@@ -658,14 +543,6 @@ static bool zone_id(value v, char *id, size_t n)
     return true;
 }
 
-static bool locale_ok(jrt *R, value v)
-{
-    if (v.t == JV_ABSENT || v.t == JV_NONE) return true;
-    if (v.t == JV_STR && (v_sl(v) == 0 || !strncasecmp(v_sp(v), "en", 2)) && (v_sl(v) <= 2 || v_sp(v)[2] == '_' || v_sp(v)[2] == '-'))
-        return true;
-    return rt_error(R, JINN_ERR_VALUE, "unsupported locale (only English names are built in)");
-}
-
 /* datetimeformat(value, format='%H:%M / %d-%m-%Y', timezone='UTC', locale=None, tz=None):
  * tz= is the vendor's spelling of timezone= */
 static bool do_datetimeformat(jrt *R, value *args, value *out)
@@ -674,15 +551,19 @@ static bool do_datetimeformat(jrt *R, value *args, value *out)
     const char *f;
     size_t fl;
     if (!dt_arg(R, args[0], &ms, "datetimeformat", true)) return false;
-    if (!arg_str(R, args, 1, "%H:%M / %d-%m-%Y", &f, &fl, "format") || !locale_ok(R, args[3])) return false;
+    char loc[ULOC_FULLNAME_CAPACITY];
+    if (!arg_str(R, args, 1, "%H:%M / %d-%m-%Y", &f, &fl, "format") ||
+        !loc_from_arg(R, args[3], "en_US", loc, sizeof loc, "datetimeformat")) return false;
     if (ARG_GIVEN(2) && ARG_GIVEN(4)) return rt_error(R, JINN_ERR_TYPE, "datetimeformat: both timezone and tz given");
     tzinfo z;
     if (!tz_open(R, ARG_GIVEN(4) ? args[4] : args[2], &z)) return false;
     dtm t;
-    to_local(&z, ms, &t);
-    tz_free(R, &z);
+    to_local(&z, ms, &t, fl >= 2 && lib_memmem(f, fl, "%Z", 2) != NULL);
+    names_in nl = {loc, &z, ms};
     jbuf b = {0};
-    if (!strftime_dt(R, &b, f, fl, &t)) { buf_free(R, &b); return false; }
+    bool ok = strftime_dt(R, &b, f, fl, &t, &nl);
+    tz_free(R, &z);
+    if (!ok) { buf_free(R, &b); return false; }
     if (!b.p && !buf_puts(R, &b, "")) return false;
     *out = v_str_from_buf(R, &b);
     return out->t != JV_ERROR;
@@ -692,36 +573,36 @@ BI_EXT(flt_datetimeformat) { return do_datetimeformat(R, args, out); }
 BI_EXT(fn_datetimeformat) { return do_datetimeformat(R, args, out); }
 
 /* format_date / format_time / format_datetime(value, format='medium', timeZone='UTC',
- * locale=None): a style (short medium long full, en_US) or a Java pattern */
+ * locale='en'): a style (short medium long full) or a Java pattern, in the locale's words
+ * (lib/filter/time/FormatDateFilter.java and friends: DateTimeFormatter.ofLocalizedDate /
+ * ofPattern with the locale; Jinjava's default locale is JinjavaConfig's, English) */
 static bool format_style(jrt *R, value *args, int which, value *out)
 {
-    static const char *const dates[] = {"M/d/yy", "MMM d, y", "MMMM d, y", "EEEE, MMMM d, y"};
-    static const char *const times[] = {"h:mm a", "h:mm:ss a", "h:mm:ss a z", "h:mm:ss a z"};
     static const char *const styles[] = {"short", "medium", "long", "full"};
+    static const UDateFormatStyle ust[] = {UDAT_SHORT, UDAT_MEDIUM, UDAT_LONG, UDAT_FULL};
     int64_t ms;
     const char *f;
     size_t fl;
-    if (!dt_arg(R, args[0], &ms, which == 0 ? "format_date" : which == 1 ? "format_time" : "format_datetime", true)) return false;
-    if (!arg_str(R, args, 1, "medium", &f, &fl, "format") || !locale_ok(R, args[3])) return false;
+    char loc[ULOC_FULLNAME_CAPACITY];
+    const char *fn = which == 0 ? "format_date" : which == 1 ? "format_time" : "format_datetime";
+    if (!dt_arg(R, args[0], &ms, fn, true)) return false;
+    if (!arg_str(R, args, 1, "medium", &f, &fl, "format") || !loc_from_arg(R, args[3], "en_US", loc, sizeof loc, fn)) return false;
     tzinfo z;
     if (!tz_open(R, args[2], &z)) return false;
-    dtm t;
-    to_local(&z, ms, &t);
-    tz_free(R, &z);
     char id[64];
     zone_id(args[2], id, sizeof id);
-    char pat[80];
     int st = -1;
     for (int i = 0; i < 4; i++) if (fl == strlen(styles[i]) && !strncasecmp(f, styles[i], fl)) st = i;
-    if (st >= 0) {
-        if (which == 0) snprintf(pat, sizeof pat, "%s", dates[st]);
-        else if (which == 1) snprintf(pat, sizeof pat, "%s", times[st]);
-        else snprintf(pat, sizeof pat, "%s%s%s", dates[st], st >= 2 ? " 'at' " : ", ", times[st]);
-        f = pat;
-        fl = strlen(pat);
-    }
     jbuf b = {0};
-    if (!java_format(R, &b, f, fl, &t, id)) { buf_free(R, &b); return false; }
+    bool ok;
+    if (st >= 0) { /* the locale's pattern for the style (time, date) */
+        UDateFormatStyle sty[2] = {which == 0 ? UDAT_NONE : ust[st], which == 1 ? UDAT_NONE : ust[st]};
+        ok = icu_format(R, &b, NULL, 0, sty, &z, id, loc, ms);
+    } else {
+        ok = icu_format(R, &b, f, fl, NULL, &z, id, loc, ms);
+    }
+    tz_free(R, &z);
+    if (!ok) { buf_free(R, &b); return false; }
     if (!b.p && !buf_puts(R, &b, "")) return false;
     *out = v_str_from_buf(R, &b);
     return out->t != JV_ERROR;
@@ -784,111 +665,55 @@ BI_EXT(flt_timestamp_to_time)
 
 /* ---- strtotime: parse with a Java pattern ------------------------------------------------ */
 
-static int name_index(const char *s, size_t n, size_t *i, const char *const *names, int count)
-{
-    for (int k = 0; k < count; k++) {
-        size_t full = strlen(names[k]);
-        if (*i + full <= n && !strncasecmp(s + *i, names[k], full)) { *i += full; return k; }
-    }
-    for (int k = 0; k < count; k++)
-        if (*i + 3 <= n && !strncasecmp(s + *i, names[k], 3)) { *i += 3; return k; }
-    return -1;
-}
-
+/* s parsed with Java pattern f by ICU (udat_parse, strict, as java.time's ResolverStyle
+ * parses: the whole text, fields in range), in zone unless the text carries its own offset;
+ * fields the pattern lacks are 1970-01-01 00:00:00.000. A two-digit year is 2000-2099, as
+ * java.time's "yy" reads it. */
 static bool parse_java(jrt *R, const char *s, size_t n, const char *f, size_t fl, value zone, int64_t *ms)
 {
-    int64_t y = 1970;
-    int mo = 1, d = 1, h = 0, mi = 0, se = 0, frac = 0, pm = -1;
-    bool have_off = false;
-    int32_t off = 0;
-    size_t i = 0;
-    for (size_t k = 0; k < fl;) {
-        char c = f[k];
-        if (c == '\'') {
-            size_t j = k + 1;
-            if (j < fl && f[j] == '\'') { if (i >= n || s[i] != '\'') goto bad; i++; k += 2; continue; }
-            while (j < fl && f[j] != '\'') { if (i >= n || s[i] != f[j]) goto bad; i++; j++; }
-            k = j + 1;
-            continue;
-        }
-        if (!isalpha((unsigned char)c)) { if (i >= n || s[i] != c) goto bad; i++; k++; continue; }
-        size_t j = k;
-        while (j < fl && f[j] == c) j++;
-        int cnt = (int)(j - k);
-        k = j;
-        /* a number of up to cnt digits when the next pattern item is a number too, else any */
-        bool adjacent = k < fl && isalpha((unsigned char)f[k]);
-        int maxd = adjacent ? cnt : (c == 'y' || c == 'u' ? 9 : c == 'S' ? 9 : 2);
-        if (cnt > maxd) maxd = cnt;
-        int64_t num = 0;
-        int nd = 0;
-        switch (c) {
-        case 'y': case 'u': case 'd': case 'H': case 'h': case 'k': case 'K': case 'm': case 's': case 'S': case 'D':
-            if (i < n && s[i] == '-' && (c == 'y' || c == 'u')) goto bad;
-            while (i < n && isdigit((unsigned char)s[i]) && nd < maxd) { num = num * 10 + (s[i++] - '0'); nd++; }
-            if (!nd) goto bad;
-            if ((c == 'y' || c == 'u') && num > 999999) goto bad;
-            if (c == 'y' || c == 'u') y = cnt == 2 && nd == 2 ? 2000 + num : num;
-            else if (c == 'd') d = (int)num;
-            else if (c == 'H' || c == 'K') h = num > 99 ? 99 : (int)num;
-            else if (c == 'k') h = num == 24 ? 0 : num > 99 ? 99 : (int)num;
-            else if (c == 'h') { if (num < 1 || num > 12) goto bad; h = (int)(num % 12); }
-            else if (c == 'm') mi = (int)num;
-            else if (c == 's') se = (int)num;
-            else if (c == 'S') { while (nd > 3) { num /= 10; nd--; } while (nd < 3) { num *= 10; nd++; } frac = (int)num; }
-            break;
-        case 'M': case 'L':
-            if (cnt >= 3) { mo = name_index(s, n, &i, MON, 12) + 1; if (mo <= 0) goto bad; }
-            else {
-                while (i < n && isdigit((unsigned char)s[i]) && nd < maxd) { num = num * 10 + (s[i++] - '0'); nd++; }
-                if (!nd) goto bad;
-                mo = (int)num;
-            }
-            break;
-        case 'E': if (name_index(s, n, &i, WDAY, 7) < 0) goto bad; break;
-        case 'a':
-            if (i + 2 <= n && !strncasecmp(s + i, "AM", 2)) pm = 0;
-            else if (i + 2 <= n && !strncasecmp(s + i, "PM", 2)) pm = 1;
-            else goto bad;
-            i += 2;
-            break;
-        case 'Z': case 'X': case 'x': case 'z': case 'V': {
-            if (i < n && (s[i] == 'Z' || s[i] == 'z') && c != 'z' && c != 'V') { i++; have_off = true; off = 0; break; }
-            size_t st = i;
-            if (c == 'z' || c == 'V') { /* a zone name: letters, '/', '_' */
-                while (i < n && (isalpha((unsigned char)s[i]) || s[i] == '/' || s[i] == '_')) i++;
-                if (i == st) goto bad;
-                if ((i - st == 3 && (!strncasecmp(s + st, "UTC", 3) || !strncasecmp(s + st, "GMT", 3)))) { have_off = true; off = 0; }
-                else goto bad_zone;
-                break;
-            }
-            if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-            while (i < n && (isdigit((unsigned char)s[i]) || s[i] == ':')) i++;
-            if (!parse_offset(s + st, i - st, &off)) goto bad;
-            have_off = true;
-            break;
-        }
-        default:
-            return rt_error(R, JINN_ERR_VALUE, "unsupported pattern letter '%c' in date format", c);
-        }
+    if (!java_pattern_ok(R, f, fl)) return false;
+    tzinfo z;
+    if (!tz_open(R, zone, &z)) return false;
+    UChar pat[256], text[256], zid[64];
+    int32_t pl = 0, tl = 0, zl;
+    UErrorCode st = U_ZERO_ERROR;
+    if (fl >= 256 || n >= 256) { tz_free(R, &z); goto bad; }
+    u_strFromUTF8(pat, 256, &pl, f, (int32_t)fl, &st);
+    u_strFromUTF8(text, 256, &tl, s, (int32_t)n, &st);
+    if (U_FAILURE(st)) { tz_free(R, &z); goto bad; }
+    if (z.fixed) {
+        char id[16];
+        int a = z.fixoff < 0 ? -z.fixoff : z.fixoff;
+        if (z.fixoff == 0) snprintf(id, sizeof id, "UTC");
+        else snprintf(id, sizeof id, "GMT%c%02d:%02d", z.fixoff < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+        zl = (int32_t)strlen(id);
+        u_charsToUChars(id, zid, zl + 1);
+    } else {
+        memcpy(zid, z.zid, sizeof zid);
+        zl = z.zidlen;
     }
-    if (i != n) goto bad;
-    if (pm == 1) h += 12;
-    if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || se > 59) goto bad;
-    int64_t sod = ((int64_t)h * 3600 + mi * 60 + se) * 1000 + frac;
-    if (have_off) *ms = days_from_civil(y, mo, d) * 86400000 + sod - (int64_t)off * 1000;
-    else {
-        tzinfo z;
-        if (!tz_open(R, zone, &z)) return false;
-        *ms = from_local(&z, y, mo, d, sod);
-        tz_free(R, &z);
+    tz_free(R, &z);
+    UDateFormat *df = udat_open(UDAT_PATTERN, UDAT_PATTERN, "en_US", zid, zl, pat, pl, &st);
+    if (U_FAILURE(st)) return rt_error(R, JINN_ERR_VALUE, "invalid date format (%s)", u_errorName(st));
+    udat_setLenient(df, false);
+    UCalendar *cal = ucal_clone(udat_getCalendar(df), &st);
+    if (U_SUCCESS(st)) {
+        ucal_setGregorianChange(cal, -8.64e15, &st);
+        ucal_setMillis(cal, 946684800000.0, &st); /* two-digit years from 2000 */
+        udat_setCalendar(df, cal);
+        udat_set2DigitYearStart(df, 946684800000.0, &st);
+        ucal_close(cal);
     }
+    int32_t pos = 0;
+    st = U_ZERO_ERROR;
+    UDate d = udat_parse(df, text, tl, &pos, &st);
+    udat_close(df);
+    if (U_FAILURE(st) || pos != tl) goto bad;
+    *ms = (int64_t)d;
     return true;
 bad:
     return rt_error(R, JINN_ERR_VALUE, "strtotime: '%.*s' does not match the format '%.*s'", (int)(n > 60 ? 60 : n), s,
                     (int)(fl > 60 ? 60 : fl), f);
-bad_zone:
-    return rt_error(R, JINN_ERR_VALUE, "strtotime: unsupported zone name in '%.*s'", (int)(n > 60 ? 60 : n), s);
 }
 
 /* strtotime(value, format, timezone='UTC') — a string parsed with a Java pattern
@@ -1003,7 +828,7 @@ BI_EXT(fn_today)
     tzinfo z;
     if (!tz_open(R, ARG_GIVEN(0) ? args[0] : v_none(), &z)) return false;
     dtm t;
-    to_local(&z, now_ms(), &t);
+    to_local(&z, now_ms(), &t, false);
     *out = v_int(from_local(&z, t.year, t.mon, t.day, 0));
     tz_free(R, &z);
     return true;

@@ -40,6 +40,22 @@ BI_EXT(flt_between_times); BI_EXT(flt_plus_time); BI_EXT(flt_minus_time);
 BI_EXT(flt_iso8601_to_time); BI_EXT(flt_timestamp_to_time); BI_EXT(fn_today);
 BI_EXT(fn_datetimeformat); BI_EXT(fn_unixtimestamp); BI_EXT(fn_strtotime);
 
+/* ---- jinjava_compat.c: the jinjava profile's versions of shared filters, small extras ---- */
+bool jv_truncate(jrt *R, value *args, value *out);
+bool jv_slice(jrt *R, value *args, value *out);
+bool jv_filesizeformat(jrt *R, value *args, value *out);
+BI_EXT(flt_closehtml); BI_EXT(flt_allow_snake_case); BI_EXT(flt_render); BI_EXT(fn_list); BI_EXT(fn_immutable_list);
+
+/* ---- locale.c: ICU number formatting, locale arguments -------------------------------- */
+BI_EXT(flt_format_number);
+/* a Java language tag argument ("en-US") as an ICU locale id; dflt when absent or empty */
+bool loc_from_arg(jrt *R, value v, const char *dflt, char *id, size_t n, const char *fn);
+/* ICU's UTF-16 text as a string value */
+bool loc_utf16_out(jrt *R, const uint16_t *u, int32_t ulen, value *out);
+
+/* ---- yaml.c: libyaml ---------------------------------------------------------------------- */
+BI_EXT(flt_fromyaml); BI_EXT(flt_toyaml);
+
 /* ---- regex.c: PCRE2 with bounded work ------------------------------------------------------ */
 typedef struct re_prog re_prog;
 /* Compile pattern (UTF-8, Unicode classes); flags are PCRE2 compile options added to

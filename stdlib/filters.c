@@ -214,7 +214,10 @@ BI_FN(f_random)
 /* default(value, default_value='', boolean=False) */
 BI_FN(f_default)
 {
-    bool boolean = arg_bool(R, args, 2, false);
+    /* truthy= is Jinjava's name for boolean (lib/filter/DefaultFilter.java) */
+    if (ARG_GIVEN(3) && R->profile != PROF_JINJAVA)
+        return rt_error(R, JINN_ERR_TYPE, "filter 'default' got an unexpected keyword argument 'truthy'");
+    bool boolean = arg_bool(R, args, ARG_GIVEN(3) ? 3 : 2, false);
     if (R->err_kind) return false;
     if (R->profile == PROF_JINJAVA) {
         /* Jinjava: none counts as missing too, and the default becomes a string unless it is a
@@ -1008,6 +1011,9 @@ BI_FN(f_map)
     } else if (!pos->len) {
         rt_error(R, JINN_ERR_VALUE, "map requires a filter argument");
         return fail_out(R, out);
+    } else if (R->profile == PROF_JINJAVA && pos->items[0].t == JV_STR && !lib_has_filter(R, pos->items[0])) {
+        /* Jinjava: a name that is no filter is an attribute (lib/filter/MapFilter.java) */
+        attr = &pos->items[0];
     }
     value l;
     if (!lib_items(R, args[0], &l)) return fail_out(R, out);
@@ -1436,8 +1442,8 @@ const jbuiltin bi_filters[] = {
     {"title", f_title, "s", 1},
     {"abs", f_abs, "value", 1},
     {"count", f_length, "value", 1},
-    {"d", f_default, "value default_value boolean", 1},
-    {"default", f_default, "value default_value boolean", 1},
+    {"d", f_default, "value default_value boolean truthy", 1},
+    {"default", f_default, "value default_value boolean truthy", 1},
     {"dictsort", f_dictsort, "value case_sensitive by reverse", 1},
     {"e", f_escape, "value", 1},
     {"escape", f_escape, "value", 1},
@@ -1475,7 +1481,7 @@ const jbuiltin bi_filters[] = {
     {"filesizeformat", flt_filesizeformat, "value binary", 1},
     {"forceescape", flt_forceescape, "value", 1},
     {"groupby", flt_groupby, "value attribute default case_sensitive", 2},
-    {"indent", flt_indent, "s width first blank", 1},
+    {"indent", flt_indent, "s width first blank indentfirst", 1},
     {"items", flt_items, "value", 1},
     {"pprint", flt_pprint, "value", 1},
     {"reverse", flt_reverse, "value", 1},
@@ -1532,6 +1538,12 @@ const jbuiltin bi_filters[] = {
     {"strtodate", flt_strtotime, "value format timezone", 1},
     {"strtotime", flt_strtotime, "value format timezone", 1},
     {"timestamp_to_time", flt_timestamp_to_time, "value", 1},
+    {"closehtml", flt_closehtml, "value", 1},
+    {"render", flt_render, "value", 1},
+    {"format_number", flt_format_number, "value locale max_decimal_precision", 1},
+    {"fromyaml", flt_fromyaml, "value", 1},
+    {"toyaml", flt_toyaml, "value", 1},
+    {"allow_snake_case", flt_allow_snake_case, "value", 1},
     {"unixtimestamp", flt_unixtimestamp, "value", 1},
     {NULL, NULL, NULL, 0}
 };

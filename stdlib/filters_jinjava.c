@@ -382,7 +382,19 @@ static bool check_encoding(jrt *R, value *args, int i, const char *fn)
 BI_EXT(flt_b64encode)
 {
     if (!check_encoding(R, args, 1, "b64encode")) return false;
-    value s = lib_soft_str(R, args[0]);
+    value s;
+    if (R->profile == PROF_JINJAVA && (args[0].t == JV_LIST || args[0].t == JV_DICT)) {
+        /* Jinjava encodes PyishObjectMapper.getAsUnquotedPyishString(var): Python-style
+         * {'a': 1}, [1, 'b'] (lib/filter/Base64EncodeFilter.java) */
+        jbuf r = {0};
+        R->profile = PROF_JINJA; /* the Python-style printer, for this call only */
+        bool ok = lib_repr_buf(R, &r, args[0]);
+        R->profile = PROF_JINJAVA;
+        if (!ok) { buf_free(R, &r); return false; }
+        s = v_str_from_buf(R, &r);
+    } else {
+        s = lib_soft_str(R, args[0]);
+    }
     if (s.t == JV_ERROR) return false;
     static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     const unsigned char *p = (const unsigned char *)v_sp(s);
@@ -467,46 +479,80 @@ BI_EXT(flt_fromjson)
     return out->t != JV_ERROR;
 }
 
-/* Does l[0..n-1] hold an item equal to x? Hashable items go through the index dict. */
-static bool set_has(value idx, const value *items, size_t n, value x)
+/* Java's equals() between a Long, a Double, a BigDecimal and a Boolean is false even where
+ * Python's == holds (1 == 1.0 == True): the jinjava profile's sets keep them apart */
+static bool same_kind(value a, value b)
 {
-    if (val_hashable(x)) return dict_get(idx.u.m, x) != NULL;
-    for (size_t i = 0; i < n; i++) if (val_equal(items[i], x)) return true;
+    return a.t == b.t && (a.t != JV_FLOAT || (a.f & JV_DEC) == (b.f & JV_DEC));
+}
+
+/* Does l[0..n-1] hold an item equal to x? Hashable items go through the index dict (which
+ * maps each item to the first one equal to it); strict: Java's equals (same_kind too). */
+static bool set_has(value idx, const value *items, size_t n, value x, bool strict)
+{
+    if (val_hashable(x)) {
+        value *hit = dict_get(idx.u.m, x);
+        if (!hit) return false;
+        if (!strict || same_kind(*hit, x)) return true;
+    }
+    for (size_t i = 0; i < n; i++) if (val_equal(items[i], x) && (!strict || same_kind(items[i], x))) return true;
     return false;
 }
 
-static bool set_add(jrt *R, value res, value idx, value x)
+static bool index_add(jrt *R, value idx, value x)
 {
-    if (set_has(idx, res.u.l->items, res.u.l->len, x)) return true;
-    if (val_hashable(x) && !dict_set(R, idx.u.m, val_dup(x), v_none())) return false;
+    if (!val_hashable(x) || dict_get(idx.u.m, x)) return true;
+    return dict_set(R, idx.u.m, val_dup(x), val_dup(x));
+}
+
+static bool set_add(jrt *R, value res, value idx, value x, bool strict)
+{
+    if (set_has(idx, res.u.l->items, res.u.l->len, x, strict)) return true;
+    if (!index_add(R, idx, x)) return false;
     return list_push(R, res.u.l, val_dup(x));
 }
 
-/* op: 0 union, 1 intersect, 2 difference, 3 symmetric difference */
+/* op: 0 union, 1 intersect, 2 difference, 3 symmetric difference. The jinjava profile
+ * (lib/filter/AbstractSetFilter.java): both sides iterate as a for loop does (a dict's
+ * values, a scalar once), items are equal as Java's equals() says, and when the first items
+ * of the two sides have different types() a warning says so, in Jinjava's words. */
 static bool set_op(jrt *R, value *args, int op, value *out)
 {
+    bool jv = R->profile == PROF_JINJAVA;
     value a = v_none(), b = v_none(), res = v_list(R, 0), ia = v_dict(R, 0), ib = v_dict(R, 0), idx = v_dict(R, 0);
     bool ok = res.t != JV_ERROR && ia.t != JV_ERROR && ib.t != JV_ERROR && idx.t != JV_ERROR;
     for (int k = 0; ok && k < 2; k++) {
         value v = args[k], *dst = k ? &b : &a;
         if (v.t == JV_UNDEF || v.t == JV_NONE) *dst = v_list(R, 0);
+        else if (jv) *dst = op_jv_iter(R, v);
         else if (v.t == JV_LIST || v.t == JV_DICT) *dst = op_to_list(R, v);
         else { *dst = v_list(R, 1); if (dst->t != JV_ERROR) list_push(R, dst->u.l, val_dup(v)); }
         if (dst->t == JV_ERROR) ok = false;
     }
+    if (ok && jv && a.u.l->len && b.u.l->len) {
+        value ta, tb, x = a.u.l->items[0], y = b.u.l->items[0];
+        if (fn_type(R, &x, 1, &ta)) {
+            if (fn_type(R, &y, 1, &tb)) {
+                if (strcmp(v_sp(ta), v_sp(tb)))
+                    rt_warn(R, "Mismatched Types: input set has elements of type '%s' but arg set has elements of type '%s'. "
+                               "Use |map filter to convert sets to the same type for filter to work correctly.", v_sp(ta), v_sp(tb));
+                val_drop(R, tb);
+            }
+            val_drop(R, ta);
+        }
+        ok = !R->err_kind;
+    }
     /* membership indexes of both sides */
-    for (size_t i = 0; ok && i < a.u.l->len; i++)
-        if (val_hashable(a.u.l->items[i])) ok = dict_set(R, ia.u.m, val_dup(a.u.l->items[i]), v_none());
-    for (size_t i = 0; ok && i < b.u.l->len; i++)
-        if (val_hashable(b.u.l->items[i])) ok = dict_set(R, ib.u.m, val_dup(b.u.l->items[i]), v_none());
+    for (size_t i = 0; ok && i < a.u.l->len; i++) ok = index_add(R, ia, a.u.l->items[i]);
+    for (size_t i = 0; ok && i < b.u.l->len; i++) ok = index_add(R, ib, b.u.l->items[i]);
     for (size_t i = 0; ok && i < a.u.l->len; i++) {
         value x = a.u.l->items[i];
-        bool inb = set_has(ib, b.u.l->items, b.u.l->len, x);
-        if (op == 0 || (op == 1 && inb) || (op >= 2 && !inb)) ok = set_add(R, res, idx, x);
+        bool inb = set_has(ib, b.u.l->items, b.u.l->len, x, jv);
+        if (op == 0 || (op == 1 && inb) || (op >= 2 && !inb)) ok = set_add(R, res, idx, x, jv);
     }
     for (size_t i = 0; ok && (op == 0 || op == 3) && i < b.u.l->len; i++) {
         value x = b.u.l->items[i];
-        if (op == 0 || !set_has(ia, a.u.l->items, a.u.l->len, x)) ok = set_add(R, res, idx, x);
+        if (op == 0 || !set_has(ia, a.u.l->items, a.u.l->len, x, jv)) ok = set_add(R, res, idx, x, jv);
     }
     if (a.t != JV_ERROR) val_drop(R, a);
     if (b.t != JV_ERROR) val_drop(R, b);

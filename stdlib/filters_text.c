@@ -98,7 +98,10 @@ BI_EXT(flt_indent)
     if (s.t == JV_UNDEF && !op_check_defined(R, s)) return false;
     if (s.t != JV_STR)
         return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for +=: '%s' and 'str'", val_type_name(s));
-    bool first = arg_bool(R, args, 2, false), blank = arg_bool(R, args, 3, false);
+    /* indentfirst= is Jinjava's name (lib/filter/IndentFilter.java) and Jinja2 2.x's */
+    if (ARG_GIVEN(4) && R->profile != PROF_JINJAVA)
+        return rt_error(R, JINN_ERR_TYPE, "filter 'indent' got an unexpected keyword argument 'indentfirst'");
+    bool first = arg_bool(R, args, ARG_GIVEN(4) ? 4 : 2, false), blank = arg_bool(R, args, 3, false);
     if (R->err_kind) return false;
     bool markup = s.f & JV_SAFE;
     jbuf ind = {0};
@@ -156,6 +159,7 @@ BI_EXT(flt_indent)
 /* truncate(s, length=255, killwords=False, end='...', leeway=None→5) */
 BI_EXT(flt_truncate)
 {
+    if (R->profile == PROF_JINJAVA) return jv_truncate(R, args, out);
     int64_t length = 255, leeway = 5;
     if (ARG_GIVEN(1) && !int_arg(R, args[1], &length, "truncate")) return false;
     bool killwords = arg_bool(R, args, 2, false);
@@ -646,6 +650,7 @@ BI_EXT(flt_xmlattr)
 /* filesizeformat(value, binary=False) */
 BI_EXT(flt_filesizeformat)
 {
+    if (R->profile == PROF_JINJAVA) return jv_filesizeformat(R, args, out);
     value v = args[0];
     bool binary = arg_bool(R, args, 1, false);
     if (R->err_kind) return false;
@@ -1109,6 +1114,7 @@ BI_EXT(flt_batch)
  * the shorter ones padded with fill_with when given. */
 BI_EXT(flt_slice)
 {
+    if (R->profile == PROF_JINJAVA) return jv_slice(R, args, out);
     int64_t slices;
     if (!int_arg(R, args[1], &slices, "slice")) return false;
     value l;

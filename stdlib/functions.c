@@ -153,5 +153,8 @@ const jbuiltin bi_functions[] = {
     {"truncate", flt_truncate, "s length killwords end leeway", 1},
     {"type", fn_type, "value", 1},
     {"unixtimestamp", fn_unixtimestamp, "value", 0},
+    /* jinjava_compat.c */
+    {"list", fn_list, "*items", 0},
+    {"immutable_list", fn_immutable_list, "*items", 0},
     {NULL, NULL, NULL, 0}
 };

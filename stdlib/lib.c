@@ -339,6 +339,11 @@ bool lib_repr_buf(jrt *R, jbuf *b, value v) { return print_repr(R, b, v); }
  * Dynamic calls (map('upper'), select('odd'))
  * ====================================================================================== */
 
+bool lib_has_filter(jrt *R, value name)
+{
+    return name.t == JV_STR && reg_exists(R, BI_FILTER, v_sp(name), v_sl(name));
+}
+
 bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *extra, size_t nextra, jdict *kw,
                     value *out)
 {

@@ -97,6 +97,8 @@ bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw);
 bool lib_check_hashable(jrt *R, value v);
 
 /* ---- dynamic calls of other builtins (map, select) -------------------------------------- */
+/* Is there a filter named name (a string value): a builtin or the embedder's? */
+bool lib_has_filter(jrt *R, value name);
 /* Call filter or test `name` (a string value) on item with extra positional args and kw,
  * through the environment's registry (the embedder's builtins too). */
 bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *extra, size_t nextra, jdict *kw,

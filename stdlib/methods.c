@@ -203,10 +203,23 @@ BI_FN(l_index)
     if (!arg_int(R, args, 2, 0, &s, "start") || !arg_int(R, args, 3, INT64_MAX, &e, "end")) return false;
     for (size_t i = norm_index(s, l->len), end = norm_index(e, l->len); i < end; i++)
         if (val_equal(l->items[i], args[1])) { *out = v_int((int64_t)i); return true; }
+    /* Jinjava: -1 when absent (objects/collections/PyList.java index()) */
+    if (R->profile == PROF_JINJAVA) { *out = v_int(-1); return true; }
     jbuf b = {0};
     rt_error(R, JINN_ERR_VALUE, "%s is not in list", repr_of(R, &b, args[1]));
     buf_free(R, &b);
     return false;
+}
+
+/* clear() — Java's List.clear() / Map.clear() (the jinjava profile's PyList and PyMap, and
+ * Python's list.clear() / dict.clear()): empties the receiver, returns none */
+BI_FN(l_clear)
+{
+    if (!mutable_receiver(R, &args[0], "clear")) return false;
+    jlist *l = args[0].u.l;
+    while (l->len) val_drop(R, l->items[--l->len]);
+    *out = v_none();
+    return true;
 }
 
 BI_FN(l_count)
@@ -903,6 +916,7 @@ const jbuiltin bi_dict_methods[] = {
 
 const jbuiltin bi_list_methods[] = {
     {"append", l_append, "self item", 2},
+    {"clear", l_clear, "self", 1},
     {"copy", l_copy, "self", 1},
     {"count", l_count, "self item", 2},
     {"extend", l_extend, "self iterable", 2},

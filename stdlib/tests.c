@@ -25,8 +25,18 @@ BI_FN(t_boolean) { (void)R; RET(args[0].t == JV_BOOL); }
 BI_FN(t_true) { (void)R; RET(args[0].t == JV_BOOL && args[0].u.b); }
 BI_FN(t_false) { (void)R; RET(args[0].t == JV_BOOL && !args[0].u.b); }
 BI_FN(t_number) { (void)R; RET(val_is_number(args[0])); }
-BI_FN(t_integer) { (void)R; RET(args[0].t == JV_INT); }
-BI_FN(t_float) { (void)R; RET(args[0].t == JV_FLOAT); }
+/* the jinjava profile: a decimal (add, round, ...) of scale 0 is an integer, not a float
+ * (lib/exptest/IsIntegerExpTest.java, IsFloatExpTest.java: BigDecimal by its scale) */
+BI_FN(t_integer)
+{
+    value v = args[0];
+    RET(v.t == JV_INT || (R->profile == PROF_JINJAVA && v_is_dec(v) && v_dec_scale(v) == 0));
+}
+BI_FN(t_float)
+{
+    value v = args[0];
+    RET(v.t == JV_FLOAT && !(R->profile == PROF_JINJAVA && v_is_dec(v) && v_dec_scale(v) == 0));
+}
 BI_FN(t_string) { (void)R; RET(args[0].t == JV_STR); }
 BI_FN(t_mapping) { (void)R; RET(args[0].t == JV_DICT && !(args[0].f & JV_NS)); }
 BI_FN(t_callable) { (void)R; RET(args[0].t == JV_FUNC || args[0].t == JV_UNDEF); }
@@ -40,12 +50,23 @@ BI_FN(t_sequence)
     RET(v.t == JV_STR || v.t == JV_LIST || v.t == JV_UNDEF || (v.t == JV_DICT && !(v.f & JV_NS)));
 }
 
-/* iterable: iter() succeeds */
+/* iterable: iter() succeeds. The jinjava profile: a Java Iterable or array, so only a list
+ * (lib/exptest/IsIterableExpTest.java: null, strings and maps are not) */
 BI_FN(t_iterable)
+{
+    value v = args[0];
+    if (R->profile == PROF_JINJAVA) RET(v.t == JV_LIST);
+    RET(lib_iterable(v) && !(v.t == JV_DICT && (v.f & JV_NS)));
+}
+
+/* JUEL's `empty x` (the jinjava profile's prefix operator, compiled as this test): null,
+ * undefined, "", an empty list or dict (JUEL BooleanOperations.empty) */
+BI_FN(t_empty)
 {
     (void)R;
     value v = args[0];
-    RET(lib_iterable(v) && !(v.t == JV_DICT && (v.f & JV_NS)));
+    RET(v.t == JV_NONE || v.t == JV_UNDEF || (v.t == JV_STR && !v_sl(v)) || (v.t == JV_LIST && !v.u.l->len) ||
+        (v.t == JV_DICT && !v.u.m->len));
 }
 
 /* `x is filter` / `x is test`: is there a filter/test of that name? */
@@ -91,11 +112,21 @@ BI_FN(t_odd) { return mod_is(R, args[0], v_int(2), 1, out); }
  * Comparisons: eq ne lt le gt ge in
  * ====================================================================================== */
 
-BI_FN(t_eq) { (void)R; RET(val_equal(args[0], args[1])); }
-BI_FN(t_ne) { (void)R; RET(!val_equal(args[0], args[1])); }
+/* The jinjava profile compares as its operators do, loosely (`4 is equalto "4"`:
+ * lib/exptest/IsEqualToExpTest.java calls JUEL's BooleanOperations.eq) */
+static bool jv_test(jrt *R, int op, value *args, value *out)
+{
+    bool r;
+    if (!op_jv_compare(R, op, args[0], args[1], &r)) return false;
+    RET(r);
+}
+
+BI_FN(t_eq) { if (R->profile == PROF_JINJAVA) return jv_test(R, 0, args, out); RET(val_equal(args[0], args[1])); }
+BI_FN(t_ne) { if (R->profile == PROF_JINJAVA) return jv_test(R, 1, args, out); RET(!val_equal(args[0], args[1])); }
 
 static bool order(jrt *R, value *args, value *out, const char *op)
 {
+    if (R->profile == PROF_JINJAVA) return jv_test(R, op[0] == '<' ? (op[1] ? 3 : 2) : (op[1] ? 5 : 4), args, out);
     int c;
     if (args[0].t == JV_UNDEF && !op_check_defined(R, args[0])) return false;
     if (args[1].t == JV_UNDEF && !op_check_defined(R, args[1])) return false;
@@ -211,6 +242,7 @@ const jbuiltin bi_tests[] = {
     {"callable", t_callable, "value", 1},
     {"defined", t_defined, "value", 1},
     {"divisibleby", t_divisibleby, "value num", 2},
+    {"empty", t_empty, "value", 1},
     {"eq", t_eq, "value other", 2},
     {"equalto", t_eq, "value other", 2},
     {"escaped", t_escaped, "value", 1},

@@ -72,6 +72,16 @@ if [ "$out" = "campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer
 out=$("$JINN" builtins | tail -n 1)
 if [ "$out" = "modules (3): campaign/chain.jinja campaign/evaluation.jinja campaign/optimizer.jinja" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins modules: $out"; fi
 expect 2 "" "builtins: unknown option '--yaml'" -- builtins --yaml
+# Jinjava 2.8's registries against jinn's (jinjava_names.c): every one is implemented
+out=$("$JINN" builtins --profile jinjava | tail -n 1)
+if [ "$out" = "not implemented (0):" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins --profile jinjava: $out"; fi
+out=$("$JINN" builtins --profile jinjava --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d['filters']), len(d['tests']), len(d['functions']), len(d['tags']))")
+if [ "$out" = "96 42 15 21" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: builtins --profile jinjava --json: $out"; fi
+# check --profile jinjava: an unknown filter is a warning there, an error in the jinja profile
+printf '{{ x|nosuchfilter }}\n' > "$T/unknown.jinja"
+expect 0 "" "warning: unknown filter 'nosuchfilter': the jinjava profile prints it empty" -- check "$T/unknown.jinja" --profile jinjava
+expect 1 "" "unknown filter 'nosuchfilter'" -- check "$T/unknown.jinja"
+expect 2 "" "check: --profile django: expected jinja or jinjava" -- check "$T/unknown.jinja" --profile django
 out=$("$JINN" limits --limit fuel=42)
 if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
 expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
