@@ -474,7 +474,17 @@ static int open_tag(lexer *L, token *t)
 }
 
 
+static void lex_token(lexer *L, token *t);
+
+/* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
+ * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
 void lex_next(lexer *L, token *t)
+{
+    lex_token(L, t);
+    if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) L->cur_tag = 0;
+}
+
+static void lex_token(lexer *L, token *t)
 {
     char marker;
     if (L->raw_pending) {

@@ -165,6 +165,19 @@ row("ref_iterate_while_appending", "{% for x in l %}{{ x }}{% if loop.index < 3 
 row("ref_two_names_one_dict", "{% set a = channels[0] %}{% set b = channels[0] %}{% do a.update({'z': 1}) %}{{ b }}", CH)
 
 
+# ---- found by the differential fuzzer (tests/difffuzz/KNOWN.md): small corners -------------
+row("fz_missing_after_import", "{% import 'm.html' as p %}{{ [missing] }}", files=LAYOUTS)
+row("fz_operator_words_as_attrs", "{{ d.in }}|{{ d.is }}|{{ d.not }}|{{ d.if }}|{{ d.else }}|{{ x.or }}",
+    {"d": {"in": 1, "is": 2, "not": 3, "if": 4, "else": 5}, "x": {}})
+row("fz_slice_of_int", "[{{ (5)[1:] }}][{{ (5)[1] }}][{{ none[1:] }}]")
+row("fz_undefined_in_dict", "{{ 'a'|attr('y') in {} }}")
+row("fz_safe_slice", "{{ ('<a>'|safe)[0:2] }}{{ ('<a>'|safe)[0] }}{{ ('<a>'|safe)[::-1] }}", options=["autoescape"])
+row("fz_safe_concat_autoescape", "{{ (h|safe) ~ (h|safe) }}|{{ h ~ (h|safe) }}|{{ h ~ h }}", {"h": "a & b"}, ["autoescape"])
+row("fz_safe_concat_plain", "{{ (h|safe) ~ (h|safe) }}|{{ h ~ (h|safe) }}", {"h": "a & b"})
+row("fz_str_plus_markup", "{{ 'a<' + ('b'|safe) }}|{{ ('b'|safe) + '<' }}|{{ ('b'|safe) + ('<'|safe) }}")
+row("fz_str_plus_markup_autoescape", "{{ 'a<' + ('b'|safe) }}|{{ 'a<' + 'b' }}", options=["autoescape"])
+
+
 def jinja2_result(template, context, options, files):
     env = jinja2.Environment(
         loader=jinja2.DictLoader(files),
