@@ -443,6 +443,9 @@ static int lex_close_custom(lexer *L, token *t)
     char marker = 0;
     const char *q = p;
     if (q < L->end && (*q == '-' || *q == '+')) { marker = *q; q++; }
+    /* a closer that itself starts with the marker ('-->'): Jinja2 tries '-' + closer first,
+     * then the closer alone */
+    if (marker && !((size_t)(L->end - q) >= cll && !memcmp(q, cl, cll))) { marker = 0; q = p; }
     if (L->brace_depth == 0 && (size_t)(L->end - q) >= cll && !memcmp(q, cl, cll)) {
         L->tok = p;
         L->cur = q + cll;

@@ -178,8 +178,35 @@ row("fz_str_plus_markup", "{{ 'a<' + ('b'|safe) }}|{{ ('b'|safe) + '<' }}|{{ ('b
 row("fz_str_plus_markup_autoescape", "{{ 'a<' + ('b'|safe) }}|{{ 'a<' + 'b' }}", options=["autoescape"])
 
 
+# ---- 7. delimiters that contain '-', line statements and comments ---------------------------
+HTML = "syntax=<!-- --> << >> <# #>"
+row("delims_html_comment", "a\n  <!-- if x -->\n  X\n  <!--- endif --->\n<< 1 >>\n", {"x": 1}, [HTML])
+row("delims_html_trim_both", "a <!--- if x ---> b <!-- endif -->c", {"x": 1}, [HTML])
+row("delims_html_for", "<!-- for i in [1, 2] -->[<< i >>]<!--- endfor -->  .", None, [HTML])
+row("delims_html_lstrip_trim", "<ul>\n  <!-- for i in [1, 2] -->\n  <li><< i >></li>\n  <!-- endfor -->\n</ul>", None,
+    [HTML, "trim_blocks", "lstrip_blocks"])
+row("delims_minus_var", "<< 1 - 1 >>|<<- 2 ->>|", None, ["syntax=<% %> <<- ->> <# #>"])
+row("line_statement_basic", "# for i in [1, 2]\n[{{ i }}]\n# endfor\n", None, ["line_statement_prefix=#"])
+row("line_comment_basic", "a ## a comment\nb\n", None, ["line_comment_prefix=##"])
+row("line_statement_and_comment", "# for i in [1, 2] ## loop\n{{ i }}\n# endfor\n## the end\nz", None,
+    ["line_statement_prefix=#", "line_comment_prefix=##"])
+row("line_statement_indented", "  # if true\n  yes\n  # endif\n", None, ["line_statement_prefix=#"])
+row("line_comment_in_tag_line", "{% if true %} ## why\nyes{% endif %}", None, ["line_comment_prefix=##"])
+
+
 def jinja2_result(template, context, options, files):
+    extra = {}
+    for o in options:
+        if o.startswith("syntax="):
+            d = o[7:].split()
+            extra.update(block_start_string=d[0], block_end_string=d[1], variable_start_string=d[2],
+                         variable_end_string=d[3], comment_start_string=d[4], comment_end_string=d[5])
+        elif o.startswith("line_statement_prefix="):
+            extra["line_statement_prefix"] = o.split("=", 1)[1]
+        elif o.startswith("line_comment_prefix="):
+            extra["line_comment_prefix"] = o.split("=", 1)[1]
     env = jinja2.Environment(
+        **extra,
         loader=jinja2.DictLoader(files),
         undefined=next((c for o, c in UNDEFINED.items() if o in options), jinja2.Undefined),
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
