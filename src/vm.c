@@ -200,8 +200,9 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
             if (k < u->nparams) {
                 if (slots[k].t != JV_ABSENT) ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' got multiple values for argument '%s'", u->name->s, e->key.u.s->s);
                 else slots[k] = val_dup(e->val);
-            } else if (e->key.u.s->len == 6 && !memcmp(e->key.u.s->s, "caller", 6)) {
-                if (u->caller_slot >= 0) { val_drop(R, slots[u->caller_slot]); slots[u->caller_slot] = val_dup(e->val); }
+            } else if (e->key.u.s->len == 6 && !memcmp(e->key.u.s->s, "caller", 6) && u->caller_slot >= 0) {
+                val_drop(R, slots[u->caller_slot]);
+                slots[u->caller_slot] = val_dup(e->val);
             } else if (u->kwargs_slot >= 0) {
                 ok = dict_set(R, slots[u->kwargs_slot].u.m, val_dup(e->key), val_dup(e->val));
             } else {

@@ -194,6 +194,13 @@ row("line_statement_indented", "  # if true\n  yes\n  # endif\n", None, ["line_s
 row("line_comment_in_tag_line", "{% if true %} ## why\nyes{% endif %}", None, ["line_comment_prefix=##"])
 
 
+row("fz_keyword_repeated", "{{ dict(name=1, name=2) }}")
+row("fz_positional_after_keyword", "{% macro kw(a, b) %}{% endmacro %}{{ kw(b=1, 2) }}")
+row("fz_positional_after_keyword_filter", "{{ range(1)|join(x=1, 2) }}")
+row("fz_call_block_without_caller", "{% macro nocaller(a) %}{% endmacro %}{% call nocaller(1) %}{% endcall %}")
+row("fz_call_block_with_kwargs", "{% macro m(a) %}{{ kwargs|length }}{{ caller() }}{% endmacro %}{% call m(1) %}C{% endcall %}")
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:
