@@ -12,7 +12,7 @@
 #   make tsan-test    the batch on 4 threads under ThreadSanitizer (build-tsan/)
 
 CC      ?= gcc
-PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3
+PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
@@ -21,7 +21,7 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 CLI_LIBS := $(shell pkg-config --libs libedit 2>/dev/null)
 BUILD   ?= build
 
-DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 \
+DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libicu-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 \
                tzdata python3 python3-jinja2 valgrind diffutils tmux clang libclang-rt-14-dev
 
 GEN     := $(BUILD)/lexer.c $(BUILD)/parser.c $(BUILD)/parser.h
