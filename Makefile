@@ -10,6 +10,8 @@
 #   make bench        the side-by-side benchmark (bench/run.sh)
 #   make example-db   build examples/channel/crm.db, the example event store (docs/providers.md)
 #   make tsan-test    the batch on 4 threads under ThreadSanitizer (build-tsan/)
+#   make difffuzz-long  the differential fuzzer against Jinja2 on a random seed, DIFFFUZZ_N cases;
+#                     each divergence shrunk into a golden case in DIFFFUZZ_OUT (tests/difffuzz)
 
 CC      ?= gcc
 PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc
@@ -147,6 +149,13 @@ tsan-test: deps
 	  LDFLAGS="-fsanitize=thread" bin/jinn-tsan
 	JINN=bin/jinn-tsan ./tests/batch/tsan.sh
 
+# DIFFFUZZ_CLASSES=all also turns on the classes jinn does not support yet (tests/difffuzz/KNOWN.md)
+DIFFFUZZ_N ?= 100000
+DIFFFUZZ_OUT ?= build/difffuzz
+DIFFFUZZ_CLASSES ?= supported
+difffuzz-long: all
+	python3 tests/difffuzz/run.py -n $(DIFFFUZZ_N) --classes $(DIFFFUZZ_CLASSES) --out $(DIFFFUZZ_OUT) --shrink -q
+
 valgrind-test: deps all
 	./tests/valgrind.sh
 
@@ -168,4 +177,4 @@ bench: all
 clean:
 	rm -rf build build-asan build-fuzz build-tsan bin libjinn.a libjinn.so
 
-.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test
+.PHONY: all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test difffuzz-long

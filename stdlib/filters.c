@@ -575,7 +575,8 @@ BI_FN(f_round)
         if (isnan(x)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float NaN to integer");
         return rt_error(R, JINN_ERR_VALUE, "cannot convert float infinity to integer");
     }
-    *out = v_float((m == 1 ? ceil(x) : floor(x)) / p);
+    /* math.ceil/floor return an int, which has no negative zero: + 0.0 drops the sign */
+    *out = v_float(((m == 1 ? ceil(x) : floor(x)) + 0.0) / p);
     return true;
 }
 
