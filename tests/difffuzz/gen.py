@@ -536,6 +536,7 @@ class Gen:
                 self.out("d.in") + self.out("d.is") + self.out("d.not"),                   # operator words as attribute names
                 self.out("(5)[1:]") + self.out("none[0]"),                                # subscript of a non-sequence
                 self.out("s|attr('x') in d"),                                              # Undefined as a dict key
+                self.tag("set h = 'a & b'") + self.tag("autoescape true") + self.out("(h|safe)[0:3]") + self.tag("endautoescape"),
                 self.tag("autoescape true") + self.out("(html|safe) ~ (html|safe)") + self.tag("endautoescape"),  # ~ of safe strings escapes them
                 self.tag("autoescape true") + self.out("('<a>'|safe)[0:2] ~ ('<i>'|safe)[1]") + self.tag("endautoescape"),  # a slice of safe text
             ]), {"m.html": ""}, []

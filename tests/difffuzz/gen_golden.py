@@ -20,6 +20,9 @@ ROWS = [
     ("syntax", "op_float_mod_python",
      "{{ 0.25 % 0.05 }} {{ 1 % 0.1 }} {{ -1 % 0.1 }} {{ 5.0 % -3 }} {{ 0.0 % -3 }} {{ -0.0 % 3 }}"
      " {{ 6 % -3.0 }} {{ -1 % 1e400 }} {{ 3 % 1e400 }} {{ 1e400 % 3 }}", None),
+    ("filters", "round_ceil_floor_no_negative_zero",
+     "{{ -0.125|round(0, 'ceil') }} {{ x|round(2, method='floor') }} {{ (2.75 / -3)|round(0, 'ceil') / -3 }} {{ -0.5|round }}",
+     {"x": -0.0}),
     ("filters", "upper_full_mapping",
      "{{ s|upper }}", {"s": "\ufb01ne \ufb02y stra\u00dfe \u0149 \u01f0 \u0390 \u1f80 \u0587 \u00b5"}),
     ("filters", "lower_dotted_capital_i",
