@@ -71,7 +71,7 @@ def reclassify(case, kind, jinja_out):
     cls = case.klass()
     if cls != "core" and cls != "files":
         return cls
-    if jinja_out is not None and re.search(r"Markup\(|range\(|[0-9]j\)", jinja_out):
+    if jinja_out is not None and re.search(r"Markup\(|range\(|[0-9]j\)", jinja_out, re.I):
         return "pyobjects"
     if kind and "integer overflow" in kind:
         return "bigints"
