@@ -55,12 +55,14 @@ FILTERS_STR = [
     "batch(2)|list", "slice(2)|list", "map('upper')|join('-')", "select('lower')|list",
     "reject('eq', 'a')|list", "join('|')", "min", "max", "sum(start='')" if False else "length",
     "capitalize|lower", "urlize", "urlize(10, true)", "urlize(target='_blank', rel='me')",
-    "urlize(trim_url_limit=5, nofollow=true)",
+    "urlize(trim_url_limit=5, nofollow=true)", "replace('a', 'X', count=1)", "default('d', boolean=true)",
+    "indent(2, blank=true)", "indent(width='> ')", "wordwrap(3, wrapstring='|')", "truncate(3, leeway=1)",
+    "center(width=3)", "int(default=-1, base=2)", "float(default=0.5)",
 ]
 FILTERS_NUM = [
     "abs", "int", "float", "round", "round(1)", "round(2, 'floor')", "round(precision=1, method='ceil')",
     "string", "filesizeformat", "filesizeformat(true)", "default(0)", "format" if False else "string",
-    "pprint", "float|round(3)", "int|abs",
+    "pprint", "float|round(3)", "int|abs", "filesizeformat(binary=true)", "round(precision=2)", "default(1, true)",
 ]
 FILTERS_LIST = [
     "length", "first", "last", "list", "reverse|list", "sort", "sort(reverse=true)", "unique|list",
@@ -69,13 +71,15 @@ FILTERS_LIST = [
     "map('string')|list", "map('abs')|list", "select('odd')|list", "select('gt', 1)|list",
     "reject('even')|list", "selectattr('real')|list" if False else "select|list", "reject|list",
     "pprint", "string", "count", "random" if False else "first", "map('int')|sum",
-    "select('divisibleby', 3)|list", "select('in', [1, 2, 3])|list", "dictsort" if False else "length",
+    "select('divisibleby', 3)|list", "batch(linecount=2, fill_with=0)|list", "slice(slices=2)|list",
+    "join(attribute='real')" if False else "unique|join", "sum(start=-1)", "min(case_sensitive=true)", "select('in', [1, 2, 3])|list", "dictsort" if False else "length",
 ]
 FILTERS_STRLIST = [
     "join(',')", "sort", "sort(case_sensitive=true)", "unique(case_sensitive=true)|list", "unique|list",
     "map('upper')|list", "map('length')|list", "select('upper')|list", "reject('lower')|list",
     "min", "max(case_sensitive=true)", "first|upper", "last", "length", "sort(reverse=true)|join('-')",
-    "select('string')|list", "map('trim')|join", "batch(2, 'z')|list",
+    "select('string')|list", "map('trim')|join", "batch(2, 'z')|list", "unique(case_sensitive=false)|list",
+    "min(case_sensitive=false)", "sort(case_sensitive=false)|list", "map('replace', 'a', 'b')|list", "map('truncate', 2, true, '')|list",
 ]
 FILTERS_DICTS = [  # over a list of user dicts
     "map(attribute='name')|list", "map(attribute='age')|sum", "selectattr('age', 'gt', 30)|list|length",
@@ -84,13 +88,16 @@ FILTERS_DICTS = [  # over a list of user dicts
     "groupby(attribute='city', default='?')|map(attribute='grouper')|list", "sum(attribute='age')",
     "min(attribute='age')", "max(attribute='age')|attr('name')" if False else "max(attribute='name')",
     "unique(attribute='city')|list", "map(attribute='city', default='none')|list",
+    "groupby('city', default='?', case_sensitive=true)|map(attribute='list')|map('length')|list",
+    "unique(attribute='city', case_sensitive=true)|map(attribute='name')|list", "join(',', attribute='name')",
+    "min(attribute='name', case_sensitive=true)", "rejectattr('age', 'odd')|map(attribute='age')|list",
     "selectattr('city', 'equalto', 'Oslo')|list", "map(attribute='tags')|map('length')|list",
     "sum(attribute='score', start=0.5)", "length", "first", "map(attribute='tags.0', default='-')|list",
 ]
 FILTERS_DICT = [
     "dictsort", "dictsort(reverse=true)", "dictsort(by='value')" if False else "dictsort(true)",
     "length", "list", "pprint", "items|list", "string", "first", "sort|join",
-    "xmlattr", "dictsort(false, 'key')",
+    "xmlattr", "dictsort(false, 'key')", "xmlattr(autospace=false)", "dictsort(case_sensitive=true, by='key', reverse=true)",
 ]
 TESTS_ANY = [
     "defined", "undefined", "none", "string", "number", "integer", "float", "boolean", "true", "false",

@@ -16,6 +16,7 @@ as a golden case, shrunk (--shrink) to a minimal template first. The last line i
 """
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -256,6 +257,14 @@ def show(jinn, case, do_shrink):
     return 0
 
 
+def prepare(job):
+    """one case and Jinja2's verdict on it (in a worker process)"""
+    cseed, classes = job
+    case = gen.Gen(cseed, classes).case()
+    out, err = jinja_render(case)
+    return case, out, err
+
+
 # ---- the run ----------------------------------------------------------------------------
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -268,6 +277,7 @@ def main():
     ap.add_argument("--max-shrink", type=int, default=10, help="divergences shrunk per class (the rest are written as found)")
     ap.add_argument("--batch", type=int, default=5000, help="cases per jinn run")
     ap.add_argument("-q", action="store_true", help="only the summary")
+    ap.add_argument("-j", type=int, default=2, help="processes rendering with Jinja2 (default 2)")
     ap.add_argument("--show", type=int, metavar="SEED", help="print one case (shrunk with --shrink) and both results")
     args = ap.parse_args()
     jinn = os.environ.get("JINN", "bin/jinn")
@@ -288,6 +298,7 @@ def main():
     diverged = {}
     same = skipped = errors_both = 0
     t0 = time.time()
+    pool = multiprocessing.Pool(args.j) if args.j > 1 else None
     try:
         done = 0
         while done < args.n:
@@ -295,9 +306,9 @@ def main():
             folder = os.path.join(scratch, "b%d" % done)
             os.mkdir(folder)
             cases, outs = {}, {}
-            for i in range(done, done + k):
-                case = gen.Gen(seed + i, classes).case()
-                out, err = jinja_render(case)
+            jobs = [(seed + i, classes) for i in range(done, done + k)]
+            results = pool.imap(prepare, jobs, chunksize=25) if pool else map(prepare, jobs)
+            for i, (case, out, err) in zip(range(done, done + k), results):
                 if out is not None and not usable(out):
                     skipped += 1
                     continue
@@ -345,6 +356,8 @@ def main():
                     with open(path, "w", encoding="utf-8") as f:
                         f.write(gen.golden_text(case, out, err))
     finally:
+        if pool:
+            pool.terminate()
         shutil.rmtree(scratch, ignore_errors=True)
     took = time.time() - t0
     print("per class (cases, divergences):")
