@@ -363,7 +363,28 @@ class Gen:
         if k == 14:
             return self.tag("for node in tree recursive") + self.out("loop.depth ~ node.name") + \
                 self.tag("if node.children") + "[" + self.out("loop(node.children)") + "]" + self.tag("endif") + self.tag("endfor")
+        if k == 15 and self.p(0.5):
+            return self.trap()
         return self.tag("set v3 = %s" % self.e_any(2)) + self.tag("if v3") + self.out("v3") + self.tag("else") + self.out("v3 is defined") + self.tag("endif")
+
+    def trap(self):
+        """flat unpacking and the scoping rules jinn has (the rest are the unpacking and scoping
+        classes)"""
+        return self.pick([
+            self.tag("for k, v in d|dictsort") + self.out("k ~ '=' ~ v") + self.tag("endfor"),
+            self.tag("for k, v in d.items()") + self.out("k") + self.tag("endfor"),
+            self.tag("for p, q in pairs") + self.out("p ~ q") + self.tag("else") + "none" + self.tag("endfor"),
+            self.tag("for (p, q) in pairs|sort") + self.out("q") + self.tag("endfor"),
+            self.tag("set p, q = %s, %s" % (self.e_int(1), self.e_str(1))) + self.tag("set p, q = q, p") + self.out("p ~ q"),
+            self.tag("for p, q in [[1, 2], 'xy', %s]" % self.pick(["[3]", "[4, 5]", "'ab'"])) + self.out("p ~ q") + self.tag("endfor"),
+            self.tag("for i in l") + self.tag("set inner = i") + self.tag("endfor") + self.out("inner is defined"),
+            self.tag("set v4 = 1") + self.tag("for i in l") + self.tag("set v4 = i") + self.out("v4") + self.tag("endfor") + self.out("v4"),
+            self.tag("set v4 = 1") + self.tag("if flag") + self.tag("set v4 = 2") + self.tag("endif") + self.out("v4"),
+            self.tag("with") + self.tag("set v5 = 1") + self.tag("endwith") + self.out("v5 is defined"),
+            self.tag("macro m9()") + self.tag("set v6 = 1") + self.tag("endmacro") + self.out("m9()") + self.out("v6 is defined"),
+            self.tag("for i in l") + self.out("loop.index") + self.tag("for j in ls") + self.out("loop.index ~ loop.length") + self.tag("endfor") + self.tag("endfor"),
+            self.tag("set v8 = 99") + self.out("v8") + self.tag("for v8 in l") + self.out("v8") + self.tag("endfor") + self.out("v8"),
+        ])
 
     def macro(self, d):
         r = self.r
@@ -497,6 +518,8 @@ class Gen:
                 self.tag("block b") + self.tag("set inner = 1") + self.tag("endblock") + self.out("inner is defined"),
                 self.tag("macro m(caller)") + self.out("caller()") + self.tag("endmacro") + self.tag("call m()") + "x" + self.tag("endcall"),
                 self.tag("set v1 = 1") + self.tag("for i in l") + self.tag("set v1 = i") + self.tag("endfor") + self.out("v1"),
+                self.tag("set a = 99") + self.out("a") + self.tag("for a in l") + self.out("a") + self.tag("endfor") + self.out("a"),
+                self.tag("with") + self.tag("macro m9()") + self.out("v7") + self.tag("endmacro") + self.tag("set v7 = 7") + self.out("m9()") + self.tag("endwith"),
                 self.tag("macro outer()") + self.tag("set q = 5") + self.tag("macro inner()") + self.out("q") + self.tag("endmacro") + self.out("inner()") + self.tag("endmacro") + self.out("outer()"),
             ]), files, []
         if cls == "lazy_errors":
