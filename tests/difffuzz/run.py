@@ -275,6 +275,7 @@ def main():
     ap.add_argument("--out", help="write each divergence here as a golden case")
     ap.add_argument("--shrink", action="store_true", help="shrink each divergence written with --out")
     ap.add_argument("--max-shrink", type=int, default=10, help="divergences shrunk per class (the rest are written as found)")
+    ap.add_argument("--shrink-budget", type=int, default=1500, help="runs of both engines per shrink")
     ap.add_argument("--batch", type=int, default=5000, help="cases per jinn run")
     ap.add_argument("-q", action="store_true", help="only the summary")
     ap.add_argument("-j", type=int, default=2, help="processes rendering with Jinja2 (default 2)")
@@ -350,7 +351,7 @@ def main():
             for cls, items in sorted(diverged.items()):
                 for j, (cseed, kind, case) in enumerate(items):
                     if args.shrink and j < args.max_shrink:
-                        case = shrink(jinn, case, run_one(jinn, case, scratch), scratch)
+                        case = shrink(jinn, case, run_one(jinn, case, scratch), scratch, args.shrink_budget)
                     out, err = jinja_render(case)
                     path = os.path.join(args.out, "%s_%d.test" % (cls, cseed))
                     with open(path, "w", encoding="utf-8") as f:
