@@ -80,7 +80,7 @@ bool lib_iscased(int32_t c)
  * "i̇", "ß".title() is "Ss". ICU's root locale supplies those mappings; the string-level rules
  * (str.title's "after a cased character", Final_Sigma) are Python's own and are spelled out
  * below, so each code point goes to ICU alone and the context is decided here. */
-static bool put_mapped(jrt *R, jbuf *b, UChar32 c, int how)
+static bool put_mapped(jrt *R, jbuf *b, UChar32 c, int how, UCaseMap **title_map)
 {
     UChar src[2], dst[8];
     int32_t n = 0, m;
@@ -93,10 +93,10 @@ static bool put_mapped(jrt *R, jbuf *b, UChar32 c, int how)
     } else if (how == LIB_LOWER) {
         m = u_strToLower(dst, 8, src, n, "", &e);
     } else {
-        /* the title-case mapping of c itself: no word breaking, no skipping to a letter */
-        UCaseMap *cm = ucasemap_open("", U_TITLECASE_WHOLE_STRING | U_TITLECASE_NO_BREAK_ADJUSTMENT, &e);
-        m = U_SUCCESS(e) ? ucasemap_toTitle(cm, dst, 8, src, n, &e) : 0;
-        ucasemap_close(cm);
+        /* the title-case mapping of c itself: no word breaking, no skipping to a letter (the
+         * map is opened on the first title-cased code point and kept for the string) */
+        if (!*title_map) *title_map = ucasemap_open("", U_TITLECASE_WHOLE_STRING | U_TITLECASE_NO_BREAK_ADJUSTMENT, &e);
+        m = U_SUCCESS(e) ? ucasemap_toTitle(*title_map, dst, 8, src, n, &e) : 0;
     }
     if (U_FAILURE(e) || m > 8) return rt_error(R, JINN_ERR_VALUE, "case mapping of U+%04X failed", (unsigned)c);
     for (int32_t i = 0; i < m;) {
@@ -148,6 +148,7 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
     for (size_t i = 0; i < len;)
         if (!lib_utf8_next(R, s, len, &i, &cp[n++])) { rt_alloc(R, cp, (len + 1) * sizeof *cp, 0); return v_err(); }
     jbuf b = {0};
+    UCaseMap *title_map = NULL;
     bool ok = buf_grow(R, &b, len + 1), prev_cased = false;
     for (size_t i = 0; ok && i < n; i++) {
         int32_t c = cp[i];
@@ -168,8 +169,9 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
         if (how == LIB_LOWER && c == 0x3A3)
             ok = lib_put_cp(R, &b, final_sigma(cp, n, i) ? 0x3C2 : 0x3C3);
         else
-            ok = put_mapped(R, &b, c, how);
+            ok = put_mapped(R, &b, c, how, &title_map);
     }
+    ucasemap_close(title_map);
     rt_alloc(R, cp, (len + 1) * sizeof *cp, 0);
     if (!ok) { buf_free(R, &b); return v_err(); }
     return v_str_from_buf(R, &b);
