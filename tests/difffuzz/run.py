@@ -66,16 +66,20 @@ def usable(out):
     return not re.search(r" at 0x[0-9a-f]+|<bound method|<built-in|<function |<class |<jinja2\.|<Macro |Undefined", out)
 
 
-def reclassify(case, kind, jinja_out):
-    """the class a case is charged to: its generated class, unless what it printed or how jinn
-    failed names a class of KNOWN.md (Python objects in the output, integers beyond int64)"""
+def reclassify(case, kind, jinja_out, jinja_err=None):
+    """the class a case is charged to: its generated class, unless what Jinja2 printed or how
+    an engine failed names a class of KNOWN.md (Python objects, integers beyond int64, a bug)"""
     cls = case.klass()
     if cls != "core" and cls != "files":
         return cls
     if jinja_out is not None and re.search(r"Markup\(|range\(|[0-9]j\)", jinja_out, re.I):
         return "pyobjects"
+    if jinja_err is not None and re.search(r"iterator'|generator'", jinja_err):
+        return "pyobjects"
     if kind and "integer overflow" in kind:
         return "bigints"
+    if kind and "unhashable type: 'Undefined'" in kind:
+        return "bugs"
     return cls
 
 
@@ -129,7 +133,7 @@ def run_one(jinn, case, folder):
     if fails is None:
         return "jinn crashed"
     kind = divergent(fails, "one.test", err)
-    return kind and "%s [%s]" % (kind, reclassify(case, kind, out))
+    return kind and "%s [%s]" % (kind, reclassify(case, kind, out, err))
 
 
 # ---- shrinking ----------------------------------------------------------------------------
@@ -330,7 +334,7 @@ def main():
                         fails.update(f1)
             for name, (case, err, cseed) in sorted(cases.items()):
                 kind = divergent(fails, name, err)
-                cls = reclassify(case, kind, outs.get(name))
+                cls = reclassify(case, kind, outs.get(name), err)
                 if cls not in classes:
                     skipped += 1
                     continue
