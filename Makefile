@@ -11,6 +11,8 @@
 #   make dtoa-long    the float printer and parser on millions of random numbers (tests/dtoa)
 #   make example-db   build examples/channel/crm.db, the example event store (docs/providers.md)
 #   make tsan-test    the batch on 4 threads under ThreadSanitizer (build-tsan/)
+#   make difffuzz-long  the differential fuzzer against Jinja2 on a random seed, DIFFFUZZ_N cases;
+#                     each divergence shrunk into a golden case in DIFFFUZZ_OUT (tests/difffuzz)
 
 CC      ?= gcc
 PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1
@@ -175,6 +177,13 @@ dtoa-long: $(BUILD)/tests/dtoa_test
 	$(BUILD)/tests/dtoa_test --random-strtod $(DTOA_N) 2
 	$(BUILD)/tests/dtoa_test --roundtrip $(DTOA_N) 2
 
+# DIFFFUZZ_CLASSES=all also turns on the classes jinn does not support yet (tests/difffuzz/KNOWN.md)
+DIFFFUZZ_N ?= 100000
+DIFFFUZZ_OUT ?= build/difffuzz
+DIFFFUZZ_CLASSES ?= supported
+difffuzz-long: all
+	python3 tests/difffuzz/run.py -n $(DIFFFUZZ_N) --classes $(DIFFFUZZ_CLASSES) --out $(DIFFFUZZ_OUT) --shrink -q
+
 valgrind-test: deps all
 	./tests/valgrind.sh
 
@@ -208,5 +217,5 @@ clean:
 # a recipe that fails leaves no half-built target behind for the next run
 .DELETE_ON_ERROR:
 
-.PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test dtoa-long
+.PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test dtoa-long difffuzz-long
 include ext/ext.mk

@@ -84,10 +84,15 @@ static bool int_pow(jrt *R, int64_t base, int64_t exp, value *out)
     return true;
 }
 
+/* float % as CPython's float_rem: the remainder takes the divisor's sign, a zero one too */
 static double py_fmod(double a, double b)
 {
     double m = fmod(a, b);
-    if (m != 0 && ((b < 0) != (m < 0))) m += b;
+    if (m != 0) {
+        if ((b < 0) != (m < 0)) m += b;
+    } else {
+        m = copysign(0.0, b);
+    }
     return m;
 }
 
@@ -103,6 +108,20 @@ static bool join_markup(jrt *R, value sa, value sb, value *out)
     if (out->t == JV_ERROR) return false;
     out->f |= JV_SAFE;
     return true;
+}
+
+/* float // as CPython's _float_div_mod: the quotient of a - fmod(a, b), which is exactly a
+ * multiple of b, snapped to the nearest integer — not floor(a / b), whose rounded division
+ * is off by one near integers (0.25 // 0.05 is 4.0, floor(0.25 / 0.05) is 5.0). */
+static double py_floordiv(double a, double b)
+{
+    double mod = fmod(a, b);
+    double div = (a - mod) / b;
+    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1.0;
+    if (div == 0) return copysign(0.0, a / b);
+    double fl = floor(div);
+    if (div - fl > 0.5) fl += 1.0;
+    return fl;
 }
 
 bool op_arith(jrt *R, int op, value a, value b, value *out)
@@ -163,9 +182,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             return true;
         case OPB_FLOORDIV:
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float floor division by zero");
-            /* Python: divmod-based, so inf // y is nan */
-            *out = v_float(isfinite(x) || !isfinite(y) ? floor(x / y) : NAN);
-            if (isfinite(x) && isinf(y)) out->u.d = (x == 0 || (x > 0) == (y > 0)) ? 0.0 : -1.0;
+            *out = v_float(py_floordiv(x, y)); /* divmod-based, so inf // y is nan */
             return true;
         case OPB_MOD:
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float modulo by zero");
