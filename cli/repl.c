@@ -32,6 +32,8 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1279,6 +1281,11 @@ int cli_repl(const cli_command *cmd, int argc, char **argv)
 
     R.interactive = isatty(STDIN_FILENO);
     if (R.interactive) {
+        /* libedit reads through the C library's multibyte conversion: in the "C" locale it
+         * drops every byte above 127. Only LC_CTYPE (numbers keep printing with a '.'); when
+         * the user's locale is not UTF-8, C.UTF-8 (the templates are UTF-8 whatever it says). */
+        const char *loc = setlocale(LC_CTYPE, "");
+        if (!loc || strcmp(nl_langinfo(CODESET), "UTF-8")) setlocale(LC_CTYPE, "C.UTF-8");
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_sigint; /* no SA_RESTART: the read in el_gets returns EINTR */

@@ -148,6 +148,14 @@ else
     step "Tab completes a file name after .render" ".render tests/repl/data/"
     tm send-keys -t repl C-c
     prompt "jinn>"
+    # any UTF-8 text: the REPL sets the locale so that libedit keeps multibyte characters
+    # (the session runs with LC_ALL=C)
+    tm send-keys -t repl '"ü日本"|length' Enter
+    step "UTF-8 typed" '"ü日本"|length'
+    prompt "jinn>"
+    tm send-keys -t repl "'ü日本'|upper" Enter
+    step "UTF-8 through a filter" "'Ü日本'"
+    prompt "jinn>"
     tm send-keys -t repl C-d
     step "Ctrl-D exits" "REPL-EXITED"
     screen=$(tm capture-pane -p -t repl -S -100)
@@ -160,6 +168,7 @@ else
         if [[ "$screen" == *$'jinn> x + 1\n5\njinn> x * 10\n40\n'* ]]; then pass
         else fail "interactive: Up Up Up did not recall 'x * 10'" "$screen"; fi
         if [[ "$screen" == *"jinn> 'ab'|upper"* ]]; then pass; else fail "interactive: Tab completion" "$screen"; fi
+        if [[ "$screen" == *$'jinn> "ü日本"|length\n3\n'* ]]; then pass; else fail "interactive: UTF-8 input" "$screen"; fi
         hist=$(cat "$T/tty/.jinn_history" 2>/dev/null)
         if [[ "$hist" == *'x\040*\04010'* && "$hist" != *CANCEL* ]]; then pass
         else fail "interactive: ~/.jinn_history" "$hist"; fi
