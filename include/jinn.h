@@ -32,6 +32,7 @@ extern "C" {
 #endif
 
 #define JINN_VERSION "0.1.0"
+#define JINN_VERSION_NUMBER 100 /* major * 10000 + minor * 100 + patch */
 
 /* Every function of this header is marked JINN_API: libjinn.so is built with hidden visibility,
  * so it exports exactly these (and nothing of its insides). */
@@ -40,6 +41,11 @@ extern "C" {
 #else
 #define JINN_API
 #endif
+
+/* The library's version at run time (the header's may differ from the library's a program
+ * is linked with): "0.1.0", and 100 (major * 10000 + minor * 100 + patch). */
+JINN_API const char *jinn_version(void);
+JINN_API int jinn_version_number(void);
 
 /* ---- status codes and error kinds ------------------------------------------------------ */
 typedef enum {
@@ -60,6 +66,18 @@ typedef enum {
     JINN_ERR_IO         /* a file could not be read */
 } jinn_error_kind;
 
+/* One diagnostic as a record (docs/diagnostics.md gives its JSON shape): what, where, how bad.
+ * Lines and columns are 1-based (columns count code points); 0 when unknown; end_column is
+ * the column after the construct, or 0. */
+typedef enum { JINN_SEVERITY_ERROR = 1, JINN_SEVERITY_WARNING = 2 } jinn_severity; /* LSP's numbers */
+typedef struct {
+    jinn_severity severity;
+    jinn_error_kind kind;  /* for a warning: the kind of trouble it warns of, or JINN_ERR_NONE */
+    const char *name;      /* the template (or context file) it is about */
+    int line, column, end_column;
+    const char *message;   /* the bare message */
+} jinn_diagnostic;
+
 /* The outcome of a compile or render. message is "name:line:col: text" followed by the
  * source line and a caret line (all of it ready to print); text is the bare message. */
 typedef struct {
@@ -72,6 +90,8 @@ typedef struct {
     int nwarnings;
     int incomplete; /* a syntax error because the text ended inside a tag, block, string or
                        comment: more input could complete it (a REPL's continuation prompt) */
+    jinn_diagnostic *warning_list; /* the nwarnings warnings as records, or NULL; freed with
+                                      the result by jinn_result_clear */
 } jinn_result;
 
 /* ---- allocation ------------------------------------------------------------------------ */
@@ -169,18 +189,27 @@ typedef struct {
     size_t customer_len;
 } jinn_lookup;
 
+/* Ownership of answers: jinn copies every answer (it parses the JSON into its own values and
+ * keeps them in the render's memo) before it goes on, so an answer need only be valid until
+ * the lookup call returns to jinn — a static string, or a buffer the provider reuses. A version
+ * 3 provider may also give release: jinn then calls it with every answer and error message it
+ * was handed (*json not NULL), once it has copied it, so the provider can hand out memory it
+ * allocated per call. */
 typedef struct {
-    int version; /* 1 or 2 */
+    int version; /* 1, 2 or 3 */
     /* Version 1: look up id (id_len bytes) of the given kind. On success set *json and *json_len
-     * to the answer (a JSON text that stays valid until the render ends) and return JINN_OK.
+     * to the answer (a JSON text) and return JINN_OK.
      * Return JINN_ERROR with *json NULL when the id is unknown, or JINN_ERROR with *json set to an
      * error message when the provider failed. */
     int (*lookup)(void *user, jinn_lookup_kind kind, const char *id, size_t id_len,
                   const char **json, size_t *json_len);
     void (*destroy)(void *user); /* called by jinn_env_free; may be NULL */
-    /* Version 2: the same, with the customer of the render (lookup may then be NULL). Answers
-     * must stay valid until the render ends; a provider shared by threads must be thread-safe. */
+    /* Version 2: the same, with the customer of the render (lookup may then be NULL). A provider
+     * shared by threads must be thread-safe. */
     int (*lookup2)(void *user, const jinn_lookup *q, const char **json, size_t *json_len);
+    /* Version 3: lookup2 (required), and release (may be NULL: the answers are the provider's
+     * to keep, as in versions 1 and 2): called with each answer once jinn has copied it. */
+    void (*release)(void *user, const char *json, size_t json_len);
 } jinn_provider;
 
 /* Install the provider used by renders of templates of this env (one per env for now). */
@@ -221,6 +250,18 @@ JINN_API const char *jinn_value_string(const jinn_value *v, size_t *len); /* NUL
 JINN_API size_t jinn_value_len(const jinn_value *v);        /* list items, dict entries, string bytes */
 JINN_API const jinn_value *jinn_value_item(const jinn_value *v, size_t i);               /* a list's */
 JINN_API const jinn_value *jinn_value_get(const jinn_value *v, const char *key, size_t klen); /* a dict's */
+/* Typed getters that say whether the type matched, as lua_tointegerx: *ok (if not NULL) is 1
+ * when v is of that type (an int or a bool for _intx; any number for _floatx; a bool for
+ * _boolx), else 0 and the result is 0. */
+JINN_API int64_t jinn_value_intx(const jinn_value *v, int *ok);
+JINN_API double jinn_value_floatx(const jinn_value *v, int *ok);
+JINN_API int jinn_value_boolx(const jinn_value *v, int *ok);
+/* A dict's entries in insertion order: start with *iter = 0; each call that returns 1 sets
+ * *key and *val (borrowed, as v) and advances *iter; 0 at the end or when v is not a dict.
+ *   size_t it = 0; const jinn_value *k, *x;
+ *   while (jinn_value_next(d, &it, &k, &x)) { ... jinn_value_string(k, &n) ... }
+ * Keys are usually strings; a template may build a dict with other keys (ints, ...). */
+JINN_API int jinn_value_next(const jinn_value *v, size_t *iter, const jinn_value **key, const jinn_value **val);
 
 JINN_API size_t jinn_call_nargs(const jinn_call *c);        /* positional arguments */
 JINN_API const jinn_value *jinn_call_arg(const jinn_call *c, size_t i);          /* NULL past the end */
@@ -270,6 +311,33 @@ typedef struct jinn_context jinn_context;
 JINN_API jinn_status jinn_context_from_json(jinn_env *env, const char *json, size_t len,
                                    jinn_context **out, jinn_result *res);
 JINN_API void jinn_context_free(jinn_context *ctx);
+
+/* A context built without JSON: the same immutable context as jinn_context_from_json.
+ * The builder starts inside the context's top-level dict. Every value call takes the key it is
+ * set under when the container being built is a dict (NUL-terminated, UTF-8), and key NULL
+ * when it is a list (the value is appended); begin_dict / begin_list open a nested container
+ * there, end closes it.
+ *   jinn_builder *b = jinn_builder_new(env);
+ *   jinn_build_string(b, "name", "Ada", 3);
+ *   jinn_build_begin_list(b, "scores"); jinn_build_int(b, NULL, 3); jinn_build_end(b);
+ *   jinn_builder_finish(b, &ctx, &res);   // and jinn_builder_free(b) in every case
+ * A misuse (a key in a list, none in a dict, end at the top, invalid UTF-8, a limit) returns
+ * JINN_USAGE or JINN_ERROR and the builder keeps the first error: finish reports it in res.
+ * A key set twice keeps the last value. finish may be called once, with every nested
+ * container closed. */
+typedef struct jinn_builder jinn_builder;
+JINN_API jinn_builder *jinn_builder_new(jinn_env *env); /* NULL when out of memory */
+JINN_API jinn_status jinn_build_none(jinn_builder *b, const char *key);
+JINN_API jinn_status jinn_build_bool(jinn_builder *b, const char *key, int v);
+JINN_API jinn_status jinn_build_int(jinn_builder *b, const char *key, int64_t v);
+JINN_API jinn_status jinn_build_float(jinn_builder *b, const char *key, double v);
+JINN_API jinn_status jinn_build_string(jinn_builder *b, const char *key, const char *s, size_t len);
+JINN_API jinn_status jinn_build_json(jinn_builder *b, const char *key, const char *json, size_t len); /* any value */
+JINN_API jinn_status jinn_build_begin_dict(jinn_builder *b, const char *key);
+JINN_API jinn_status jinn_build_begin_list(jinn_builder *b, const char *key);
+JINN_API jinn_status jinn_build_end(jinn_builder *b);
+JINN_API jinn_status jinn_builder_finish(jinn_builder *b, jinn_context **out, jinn_result *res);
+JINN_API void jinn_builder_free(jinn_builder *b);
 
 typedef struct {
     const jinn_context *context; /* may be NULL: no variables */

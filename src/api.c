@@ -11,6 +11,9 @@
 
 static char *dupstr(jrt *R, const char *s, size_t n);
 
+const char *jinn_version(void) { return JINN_VERSION; }
+int jinn_version_number(void) { return JINN_VERSION_NUMBER; }
+
 static void *default_alloc(void *user, void *ptr, size_t old, size_t n)
 {
     (void)user;
@@ -159,8 +162,8 @@ void jinn_env_free(jinn_env *E)
 
 jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *user)
 {
-    if (!E || !p || p->version < 1 || p->version > 2 || (p->version == 1 && !p->lookup) ||
-        (p->version == 2 && !p->lookup2 && !p->lookup))
+    if (!E || !p || p->version < 1 || p->version > 3 || (p->version == 1 && !p->lookup) ||
+        (p->version == 2 && !p->lookup2 && !p->lookup) || (p->version == 3 && !p->lookup2))
         return JINN_USAGE;
     prov_set(&E->prov, p, user);
     return JINN_OK;
@@ -185,8 +188,19 @@ static void release(jrt *R, char *s)
         R->alloc(R->alloc_user, s, strlen(s) + 1, 0);
 }
 
+/* warning_list is one block: its size, the records, then their messages and name */
+static void release_warning_list(jrt *R, jinn_diagnostic *list)
+{
+    if (!list) return;
+    char *block = (char *)list - sizeof(size_t);
+    size_t size;
+    memcpy(&size, block, sizeof size);
+    R->alloc(R->alloc_user, block, size, 0);
+}
+
 static void result_clear_fields(jrt *R, jinn_result *res)
 {
+    release_warning_list(R, res->warning_list);
     release(R, res->message);
     release(R, res->text);
     release(R, res->name);
@@ -226,11 +240,30 @@ static void set_error(jrt *R, jinn_result *res, jinn_error_kind kind, const char
     if (!res->name) res->name = reserved_name;
 }
 
-static void set_warnings(jrt *R, jinn_result *res, jrt *from)
+/* The warnings as text (one a line) and as records (warning_list: one allocation). */
+static void set_warnings(jrt *R, jinn_result *res, jrt *from, const char *name)
 {
     if (!res || !from->nwarnings) return;
     res->warnings = dupstr(R, from->warnings.p, from->warnings.len);
     res->nwarnings = from->nwarnings;
+    size_t n = (size_t)from->nwarnings, nlen = strlen(name);
+    size_t size = sizeof(size_t) + n * sizeof(jinn_diagnostic) + from->warnings.len + 1 + nlen + 1;
+    char *block = R->alloc(R->alloc_user, NULL, 0, size);
+    if (!block) return; /* the text is still there */
+    memcpy(block, &size, sizeof size);
+    jinn_diagnostic *list = (jinn_diagnostic *)(block + sizeof(size_t));
+    char *text = (char *)(list + n), *nm = text + from->warnings.len + 1;
+    memcpy(text, from->warnings.p ? from->warnings.p : "", from->warnings.len);
+    text[from->warnings.len] = 0;
+    memcpy(nm, name, nlen + 1);
+    char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        list[i] = (jinn_diagnostic){JINN_SEVERITY_WARNING, JINN_ERR_NONE, nm, 0, 0, 0, p};
+        char *nl = strchr(p, '\n');
+        if (nl) { *nl = 0; p = nl + 1; }
+        else p += strlen(p);
+    }
+    res->warning_list = list;
 }
 
 jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t len, jinn_template **out,
@@ -338,15 +371,18 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
     jrt local;
     rt_init(&local, &E->cfg);
     jrt *R = &local;
-    value v = json_to_value(R, json, len, "the context");
+    int line = 0, col = 0;
+    value v = json_to_value_at(R, json, len, "the context", &line, &col);
     if (v.t != JV_ERROR && v.t != JV_DICT) {
         val_drop(R, v);
         rt_error(R, JINN_ERR_TYPE, "the context must be a JSON object");
         v = v_err();
     }
     if (v.t == JV_ERROR) {
-        set_error(R, res, R->err_kind, "context", NULL, 0, 0, R->err_msg.len ? R->err_msg.p : "out of memory",
-                  R->err_msg.len ? R->err_msg.len : 13, NULL);
+        /* text that is not JSON: a syntax error at its position in the text */
+        set_error(R, res, line ? JINN_ERR_SYNTAX : R->err_kind, "context", NULL, 0, 0,
+                  R->err_msg.len ? R->err_msg.p : "out of memory", R->err_msg.len ? R->err_msg.len : 13, NULL);
+        if (res && line) { res->line = line; res->column = col; }
         bool oom = R->oom;
         rt_fini(R);
         return oom ? JINN_NOMEM : JINN_ERROR;
@@ -374,6 +410,169 @@ void jinn_context_free(jinn_context *c)
     val_free_immortal(&local, c->vars);
     rt_alloc(&local, c, sizeof *c, 0);
     rt_fini(&local);
+}
+
+/* ---- the context builder ------------------------------------------------------------------
+ * A runtime of its own (contexts may be built on many threads), a stack of the containers
+ * being built (the root dict at the bottom), and the first error. finish makes the root
+ * immortal, as jinn_context_from_json does. */
+#define BUILD_DEPTH 256
+
+struct jinn_builder {
+    env *E;
+    jrt R;
+    value stack[BUILD_DEPTH];
+    int depth;               /* containers open, the root included */
+    jinn_error_kind err;     /* the first error's kind (JINN_ERR_NONE: none) */
+    char msg[200];           /* and its message */
+    jinn_status err_status;
+    bool finished;
+};
+
+jinn_builder *jinn_builder_new(jinn_env *E)
+{
+    if (!E) return NULL;
+    jinn_builder *b = E->cfg.alloc(E->cfg.alloc_user, NULL, 0, sizeof *b);
+    if (!b) return NULL;
+    memset(b, 0, sizeof *b);
+    b->E = E;
+    rt_init(&b->R, &E->cfg);
+    b->stack[0] = v_dict(&b->R, 0);
+    if (b->stack[0].t == JV_ERROR) { rt_fini(&b->R); E->cfg.alloc(E->cfg.alloc_user, b, sizeof *b, 0); return NULL; }
+    b->depth = 1;
+    return b;
+}
+
+static jinn_status build_fail(jinn_builder *b, jinn_status st, jinn_error_kind kind, const char *fmt, const char *arg)
+{
+    if (!b->err) {
+        b->err = kind;
+        b->err_status = st;
+        snprintf(b->msg, sizeof b->msg, fmt, arg ? arg : "");
+    }
+    return st;
+}
+
+/* Put v (owned) under key in the open container. */
+static jinn_status build_put(jinn_builder *b, const char *key, value v)
+{
+    jrt *R = &b->R;
+    if (b->err || b->finished) { val_drop(R, v); return b->err ? b->err_status : JINN_USAGE; }
+    if (v.t == JV_ERROR) {
+        bool oom = R->oom;
+        jinn_status st = build_fail(b, oom ? JINN_NOMEM : JINN_ERROR, R->err_kind ? R->err_kind : JINN_ERR_LIMIT, "%s",
+                                    R->err_msg.len ? R->err_msg.p : "out of memory");
+        R->err_kind = JINN_ERR_NONE;
+        return st;
+    }
+    value *top = &b->stack[b->depth - 1];
+    bool ok;
+    if (top->t == JV_LIST) {
+        if (key) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "a key ('%s') given for an item of a list", key); }
+        ok = top->u.l->len < b->R.lim->collection_items
+                 ? list_push(R, top->u.l, v)
+                 : (val_drop(R, v), rt_limit(R, "collection_items", "a list of the context has more than %zu items", b->R.lim->collection_items));
+    } else {
+        if (!key) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa value of a dict given without a key", ""); }
+        size_t kl = strlen(key);
+        if (utf8_invalid(key, kl)) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa key is not valid UTF-8", ""); }
+        if (!dict_get_str(top->u.m, key, kl) && top->u.m->len >= b->R.lim->collection_items) {
+            val_drop(R, v);
+            ok = rt_limit(R, "collection_items", "a dict of the context has more than %zu items", b->R.lim->collection_items);
+        } else {
+            value k = v_str(R, key, kl);
+            ok = k.t != JV_ERROR ? dict_set(R, top->u.m, k, v) : (val_drop(R, v), false);
+        }
+    }
+    if (ok) return JINN_OK;
+    bool oom = R->oom;
+    jinn_status st = build_fail(b, oom ? JINN_NOMEM : JINN_ERROR, R->err_kind ? R->err_kind : JINN_ERR_LIMIT, "%s",
+                                R->err_msg.len ? R->err_msg.p : "out of memory");
+    R->err_kind = JINN_ERR_NONE;
+    return st;
+}
+
+jinn_status jinn_build_none(jinn_builder *b, const char *key) { return b ? build_put(b, key, v_none()) : JINN_USAGE; }
+jinn_status jinn_build_bool(jinn_builder *b, const char *key, int v) { return b ? build_put(b, key, v_bool(v != 0)) : JINN_USAGE; }
+jinn_status jinn_build_int(jinn_builder *b, const char *key, int64_t v) { return b ? build_put(b, key, v_int(v)) : JINN_USAGE; }
+jinn_status jinn_build_float(jinn_builder *b, const char *key, double v) { return b ? build_put(b, key, v_float(v)) : JINN_USAGE; }
+
+jinn_status jinn_build_string(jinn_builder *b, const char *key, const char *str, size_t len)
+{
+    if (!b) return JINN_USAGE;
+    if (!str && len) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa NULL string with a length", "");
+    if (str && utf8_invalid(str, len)) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa string is not valid UTF-8", "");
+    if (len > b->R.lim->string_bytes) {
+        rt_limit(&b->R, "string_bytes", "a string of the context is longer than %zu bytes", b->R.lim->string_bytes);
+        return build_put(b, key, v_err());
+    }
+    return build_put(b, key, v_str(&b->R, str ? str : "", len));
+}
+
+jinn_status jinn_build_json(jinn_builder *b, const char *key, const char *json, size_t len)
+{
+    if (!b) return JINN_USAGE;
+    if (!json) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sjinn_build_json without JSON text", "");
+    return build_put(b, key, json_to_value(&b->R, json, len, "a value of the context"));
+}
+
+static jinn_status build_begin(jinn_builder *b, const char *key, bool list)
+{
+    if (!b) return JINN_USAGE;
+    if (b->depth == BUILD_DEPTH) return build_fail(b, JINN_ERROR, JINN_ERR_LIMIT, "%scontainers nested more than 256 deep", "");
+    value c = list ? v_list(&b->R, 0) : v_dict(&b->R, 0);
+    /* the container goes in now (a reference), and stays open on the stack */
+    value keep = c.t == JV_ERROR ? c : val_dup(c);
+    jinn_status st = build_put(b, key, c);
+    if (st != JINN_OK) { if (keep.t != JV_ERROR) val_drop(&b->R, keep); return st; }
+    b->stack[b->depth++] = keep;
+    return JINN_OK;
+}
+
+jinn_status jinn_build_begin_dict(jinn_builder *b, const char *key) { return build_begin(b, key, false); }
+jinn_status jinn_build_begin_list(jinn_builder *b, const char *key) { return build_begin(b, key, true); }
+
+jinn_status jinn_build_end(jinn_builder *b)
+{
+    if (!b) return JINN_USAGE;
+    if (b->err) return b->err_status;
+    if (b->depth <= 1) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sjinn_build_end with no container open", "");
+    val_drop(&b->R, b->stack[--b->depth]);
+    return JINN_OK;
+}
+
+jinn_status jinn_builder_finish(jinn_builder *b, jinn_context **out, jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    if (!b || !out) return JINN_USAGE;
+    jrt *R = &b->R;
+    if (!b->err && b->finished) build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sjinn_builder_finish called twice", "");
+    if (!b->err && b->depth != 1) build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa nested container was not closed (jinn_build_end)", "");
+    if (b->err) {
+        set_error(R, res, b->err, "context", NULL, 0, 0, b->msg, strlen(b->msg), NULL);
+        return b->err_status;
+    }
+    jinn_context *c = rt_alloc(R, NULL, 0, sizeof *c);
+    if (!c) {
+        set_error(R, res, JINN_ERR_LIMIT, "context", NULL, 0, 0, "out of memory", 13, NULL);
+        return JINN_NOMEM;
+    }
+    b->finished = true;
+    val_make_immortal(b->stack[0]);
+    c->E = b->E;
+    c->vars = b->stack[0];
+    b->stack[0] = v_none();
+    b->depth = 0;
+    *out = c;
+    return JINN_OK;
+}
+
+void jinn_builder_free(jinn_builder *b)
+{
+    if (!b) return;
+    for (int i = b->depth - 1; i >= 0; i--) val_drop(&b->R, b->stack[i]);
+    rt_fini(&b->R);
+    b->E->cfg.alloc(b->E->cfg.alloc_user, b, sizeof *b, 0);
 }
 
 static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res,
@@ -426,7 +625,7 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         if (b.p) b.p[0] = 0;
     }
     R.mem_limit = 0; /* the result's strings are not the render's: a memory limit error keeps its message */
-    set_warnings(&R, res, &R);
+    set_warnings(&R, res, &R, t->name);
     jinn_status st = JINN_OK;
     if (!ok) {
         if (!et) et = t;
