@@ -16,15 +16,17 @@ PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) libedit 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) $(CLI_PKGS) 2>/dev/null)
 # Recursive (=), not simple (:=): pkg-config is asked when a recipe runs, after `deps` has
 # installed the -dev packages on a fresh machine, never when the Makefile is first read.
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
-CLI_LIBS = $(shell pkg-config --libs libedit 2>/dev/null)
+# the CLI's own: line editing (the REPL), YAML contexts (cli/context.c)
+CLI_PKGS := libedit yaml-0.1
+CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 BUILD   ?= build
 VERSION := $(shell sed -n 's/^\#define JINN_VERSION "\(.*\)"/\1/p' include/jinn.h)
 
-DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 \
+DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev libyaml-dev sqlite3 \
                tzdata python3 python3-jinja2 valgrind diffutils tmux clang libclang-rt-14-dev
 
 GEN     := $(BUILD)/lexer.c $(BUILD)/parser.c $(BUILD)/parser.h

@@ -13,7 +13,7 @@
 
 #define OPTS_RENDER                                                                                    \
     (OPTS_ENGINE | OPTM(CONTEXT) | OPTM(DEFINE) | OPTM(PROVIDERS) | OPTM(CUSTOMER) | OPTM(SEED) |      \
-     OPTM(INCLUDE_DIR) | OPTM(TIMEOUT) | OPTM(HELP))
+     OPTM(INCLUDE_DIR) | OPTM(TIMEOUT) | OPTM(FORMAT) | OPTM(HELP))
 
 /* batch.c keeps its own entry point (it parses with opt_parse too) */
 static int run_batch(const cli_command *cmd, int argc, char **argv)

@@ -1219,25 +1219,14 @@ static int repl_option(void *ctx, int id, const char *arg)
     repl *R = ctx;
     const cli_command *cmd = R->cmd;
     switch (id) {
-    case OPT_CONTEXT: {
-        json_error_t err;
-        json_t *j = !strcmp(arg, "-") ? json_loadf(stdin, 0, &err) : json_load_file(arg, 0, &err);
-        if (!j) return opt_usage(cmd, "--context %s: cannot read it as JSON", arg);
-        if (!json_is_object(j)) { json_decref(j); return opt_usage(cmd, "--context %s: the file must hold a JSON object", arg); }
-        json_object_update(R->ctx, j);
-        json_decref(j);
-        return 0;
-    }
+    case OPT_CONTEXT:
     case OPT_DEFINE: {
-        const char *eq = strchr(arg, '=');
-        if (!eq || eq == arg || (eq[-1] == ':' && eq - 1 == arg)) return opt_usage(cmd, "-D %s: expected name=value or name:=json", arg);
-        bool json = eq[-1] == ':';
-        char *name = strndup(arg, (size_t)((json ? eq - 1 : eq) - arg));
-        json_t *v = json ? json_loads(eq + 1, JSON_DECODE_ANY, NULL) : json_string(eq + 1);
-        if (!v) { free(name); return opt_usage(cmd, "-D %s: not valid JSON", arg); }
-        json_object_set_new(R->ctx, name, v);
-        free(name);
-        return 0;
+        /* as render reads them (context.c): JSON or YAML by extension, -D name=value / name:=json */
+        cli_ctx_error err;
+        if (!(id == OPT_DEFINE ? cli_context_define(R->ctx, arg, &err) : cli_context_file(R->ctx, arg, NULL, &err))) return 0;
+        if (err.io || id == OPT_DEFINE) return opt_usage(cmd, "%s", err.message);
+        if (err.line) return opt_usage(cmd, "--context %s: %s at line %d, column %d", arg, err.message, err.line, err.column);
+        return opt_usage(cmd, "--context %s: %s", arg, err.message);
     }
     case OPT_PROVIDERS: {
         size_t len;

@@ -63,7 +63,8 @@ typedef enum {
     JINN_ERR_VALUE,     /* right type, wrong value: overflow, division by zero, bad argument */
     JINN_ERR_LIMIT,     /* a configured limit was exceeded */
     JINN_ERR_PROVIDER,  /* a data provider failed */
-    JINN_ERR_IO         /* a file could not be read */
+    JINN_ERR_IO,        /* a file could not be read */
+    JINN_ERR_LINT       /* (warnings only) jinn check's lint: legal, but probably not meant */
 } jinn_error_kind;
 
 /* One diagnostic as a record (docs/diagnostics.md gives its JSON shape): what, where, how bad.
@@ -376,11 +377,18 @@ JINN_API void jinn_result_clear(jinn_env *env, jinn_result *res);
  * recovers and goes on), unknown filters and tests, calls of macros the template does not
  * define, and lint warnings (a `set` in a `for` that will not leave the loop, variables set and
  * never used, insert-tag ids that are not UUIDs, constructs Jinjava 2.x treats differently).
- * Diagnostics are appended to out as text (json = 0; "name:line:col: [warning: ]message", the
- * line, a caret) or as one JSON object per line (json = 1: file, line, column, end_column,
- * severity, kind, message). Returns JINN_ERROR when there is at least one error. */
+ * After a syntax error the parser recovers, and the statements that were not valid are blanked
+ * out and the rest checked again, so unknown filters, tests and macros are reported with the
+ * syntax errors. Diagnostics are sorted by position and appended to out as text (json = 0;
+ * "name:line:col: [warning: ]message", the line, a caret) or as one JSON object per line
+ * (json = 1: jinn_diagnostic_json). Returns JINN_ERROR when there is at least one error. */
 JINN_API jinn_status jinn_check(jinn_env *env, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings);
+
+/* Append d to out as one line of JSON, the shape of docs/diagnostics.md (the Language Server
+ * Protocol's Diagnostic: range, severity, code, source, message; plus file, line, column,
+ * endColumn): what `jinn check --format json` and `jinn render --errors json` print. */
+JINN_API jinn_status jinn_diagnostic_json(jinn_env *env, const jinn_diagnostic *d, jinn_buf *out);
 
 /* Every builtin filter, test, function and method with its parameters, as JSON:
  * {"filters": [{"name": "sort", "params": ["value", "reverse", ...], "required": 1}, ...],

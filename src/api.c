@@ -240,6 +240,46 @@ static void set_error(jrt *R, jinn_result *res, jinn_error_kind kind, const char
     if (!res->name) res->name = reserved_name;
 }
 
+/* What a warning's text says of it. The jinjava profile's errors collected beside the output
+ * (vm.c, collect_as) read "NAME:LINE:COL: KIND error: message": the record gets that template,
+ * position and kind, and the message after the position. A provider's missing answer
+ * (provider.c) is of kind provider. */
+static void warning_fields(jinn_diagnostic *d)
+{
+    static const char *const kinds[] = {"", "syntax", "undefined", "type", "value"};
+    const char *m = d->message;
+    if (!strncmp(m, "no data provider is configured", 30) || !strncmp(m, "the provider has no value", 25)) {
+        d->kind = JINN_ERR_PROVIDER;
+        return;
+    }
+    /* NAME:LINE:COL: — the name may hold colons: the position is the last ":N:N: " before " error: " */
+    const char *err = strstr(m, " error: ");
+    if (!err) return;
+    const char *q = err;
+    while (q > m && q[-1] != ' ') q--; /* the kind word */
+    for (int k = 1; k <= 4; k++) {
+        size_t kl = strlen(kinds[k]);
+        if ((size_t)(err - q) != kl || strncmp(q, kinds[k], kl)) continue;
+        /* q - 2 is the ": " before the kind; walk back over ":COL" and ":LINE" */
+        if (q - m < 6 || q[-1] != ' ' || q[-2] != ':') return;
+        const char *c = q - 2;
+        const char *c0 = c;
+        while (c0 > m && c0[-1] >= '0' && c0[-1] <= '9') c0--;
+        if (c0 == c || c0 == m || c0[-1] != ':') return;
+        const char *l1 = c0 - 1, *l0 = l1;
+        while (l0 > m && l0[-1] >= '0' && l0[-1] <= '9') l0--;
+        if (l0 == l1 || l0 == m || l0[-1] != ':') return;
+        d->line = atoi(l0);
+        d->column = atoi(c0);
+        d->kind = (jinn_error_kind)k;
+        d->message = q; /* "type error: ..." */
+        /* the name: the record's own when it is the same, else this template's */
+        size_t nl = (size_t)(l0 - 1 - m);
+        if (strlen(d->name) != nl || strncmp(d->name, m, nl)) { d->line = 0; d->column = 0; d->message = m; }
+        return;
+    }
+}
+
 /* The warnings as text (one a line) and as records (warning_list: one allocation). */
 static void set_warnings(jrt *R, jinn_result *res, jrt *from, const char *name)
 {
@@ -262,6 +302,7 @@ static void set_warnings(jrt *R, jinn_result *res, jrt *from, const char *name)
         char *nl = strchr(p, '\n');
         if (nl) { *nl = 0; p = nl + 1; }
         else p += strlen(p);
+        warning_fields(&list[i]);
     }
     res->warning_list = list;
 }
@@ -314,6 +355,130 @@ jinn_status jinn_compile(jinn_env *E, const char *name, const char *src, size_t 
     return JINN_OK;
 }
 
+/* ---- jinn check: every diagnostic, syntax and semantic, sorted ---------------------------- */
+
+/* a diagnostic kept by jinn_check (its message a copy) */
+typedef struct {
+    diag_rec r;
+    char *msg;
+} check_diag;
+
+typedef struct {
+    check_diag *v;
+    int n, cap;
+    bool failed;
+} check_list;
+
+static void check_add(jrt *R, check_list *L, const diag_rec *r, const char *msg)
+{
+    for (int i = 0; i < L->n; i++) /* a later pass may find what an earlier one did */
+        if (L->v[i].r.pos == r->pos && L->v[i].r.kind == r->kind && L->v[i].r.msg_len == r->msg_len &&
+            !memcmp(L->v[i].msg, msg, r->msg_len))
+            return;
+    if (L->n == L->cap) {
+        int cap = L->cap ? L->cap * 2 : 16;
+        check_diag *n = rt_alloc(R, L->v, (size_t)L->cap * sizeof *n, (size_t)cap * sizeof *n);
+        if (!n) { L->failed = true; return; }
+        L->v = n;
+        L->cap = cap;
+    }
+    char *m = dupstr(R, msg, r->msg_len);
+    if (!m) { L->failed = true; return; }
+    L->v[L->n].r = *r;
+    L->v[L->n++].msg = m;
+}
+
+static void check_free(jrt *R, check_list *L)
+{
+    for (int i = 0; i < L->n; i++) release(R, L->v[i].msg);
+    if (L->v) rt_alloc(R, L->v, (size_t)L->cap * sizeof *L->v, 0);
+}
+
+/* first occurrence of needle in s[from, len), or len */
+static size_t find_from(const char *s, size_t len, size_t from, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = from; i + nl <= len; i++)
+        if (!memcmp(s + i, needle, nl)) return i;
+    return len;
+}
+
+/* Blank (spaces, newlines kept: positions do not move) the tag or {{ }} that holds pos, so the
+ * next pass of the checker sees the rest of the template without it. An error at the end (an
+ * unclosed block) blanks the tag that opened the block ("opened at L:C" in its message). */
+static void blank_at(const jinn_config *cf, char *s, size_t len, uint32_t pos, const char *msg, size_t mlen)
+{
+    const char *bs = cf->block_start ? cf->block_start : "{%", *be = cf->block_end ? cf->block_end : "%}";
+    const char *vs = cf->variable_start ? cf->variable_start : "{{", *ve = cf->variable_end ? cf->variable_end : "}}";
+    size_t p = pos;
+    if (p >= len) {
+        const char *at = NULL;
+        for (size_t i = 0; i + 10 <= mlen; i++)
+            if (!memcmp(msg + i, "opened at ", 10)) { at = msg + i + 10; break; }
+        int line = 0, col = 0;
+        if (!at || sscanf(at, "%d:%d", &line, &col) != 2) return;
+        p = 0;
+        for (int l = 1; l < line && p < len; p++)
+            if (s[p] == '\n') l++;
+        for (int c = 1; c < col && p < len; p++)
+            if (((unsigned char)s[p] & 0xC0) != 0x80) c++;
+        while (p < len && ((unsigned char)s[p] & 0xC0) == 0x80) p++;
+    }
+    /* the nearest opener at or before p, and its closer after p */
+    size_t open = len, bl = strlen(bs), vl = strlen(vs);
+    const char *close = NULL;
+    for (size_t i = p + 1; i-- > 0;) {
+        if (i + bl <= len && !memcmp(s + i, bs, bl)) { open = i; close = be; break; }
+        if (i + vl <= len && !memcmp(s + i, vs, vl)) { open = i; close = ve; break; }
+    }
+    if (open == len) return;
+    size_t c = find_from(s, len, p > open + 2 ? p : open + 2, close);
+    size_t end = c < len ? c + strlen(close) : len;
+    if (c == len) { /* no closer: up to the end of the line */
+        end = open;
+        while (end < len && s[end] != '\n') end++;
+    }
+    for (size_t i = open; i < end; i++)
+        if (s[i] != '\n') s[i] = ' ';
+}
+
+/* stable: by position, errors before warnings at the same place */
+static void check_sort(check_list *L)
+{
+    for (int i = 1; i < L->n; i++) {
+        check_diag x = L->v[i];
+        int j = i;
+        while (j > 0 && (L->v[j - 1].r.pos > x.r.pos || (L->v[j - 1].r.pos == x.r.pos && L->v[j - 1].r.severity > x.r.severity))) {
+            L->v[j] = L->v[j - 1];
+            j--;
+        }
+        L->v[j] = x;
+    }
+}
+
+/* One pass of the checker over text: its diagnostics into L (keep_syntax: the syntax errors
+ * too; a later pass's are artefacts of the blanking), the syntax errors blanked in text.
+ * Returns the number of syntax errors it found. */
+static int check_pass(env *E, const char *name, char *text, size_t len, check_list *L, bool keep_syntax)
+{
+    jrt *R = &E->R;
+    diags D;
+    template *T = NULL;
+    R->err_kind = JINN_ERR_NONE;
+    bool ok = comp_template(R, E, name, text, len, &T, &D, 1);
+    if (ok) comp_free(R, T);
+    /* the parser's errors come first (parse_recs of them); the compiler's after */
+    int nsyntax = D.parse_recs;
+    for (int i = keep_syntax ? 0 : D.parse_recs; i < D.nrecs; i++)
+        check_add(R, L, &D.recs[i], D.rec_text.p + D.recs[i].msg_off);
+    if (D.nrecs < D.count + D.nwarn) L->failed = true; /* a record was lost (no memory) */
+    for (int i = 0; i < D.parse_recs; i++)
+        blank_at(&E->cfg, text, len, D.recs[i].pos, D.rec_text.p + D.recs[i].msg_off, D.recs[i].msg_len);
+    diag_free(&D);
+    R->err_kind = JINN_ERR_NONE;
+    return nsyntax;
+}
+
 jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings)
 {
@@ -323,38 +488,87 @@ jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t le
     jbuf o = {out->data, out->len, out->cap};
     int nerr = 0, nwarn = 0;
     const char *bad = src ? utf8_invalid(src, len) : NULL;
-    if (len > E->cfg.limits.template_bytes || bad) {
-        diags D;
-        diag_init(&D, R, name, src, len);
-        D.json = json;
-        if (bad) diag_error(&D, JINN_ERR_SYNTAX, (uint32_t)(bad - src), "the template is not valid UTF-8 (byte 0x%02x at offset %zu)",
-                            (unsigned char)*bad, (size_t)(bad - src));
-        else diag_error(&D, JINN_ERR_LIMIT, 0, "limit 'template_bytes' exceeded: a template of %zu bytes (limit %zu)", len,
-                        E->cfg.limits.template_bytes);
-        jbuf *src_b = json ? &D.json_out : &D.out;
-        buf_put(R, &o, src_b->p ? src_b->p : "", src_b->len);
-        nerr = D.count;
-        diag_free(&D);
-    } else {
-        diags D;
-        template *T = NULL;
-        R->err_kind = JINN_ERR_NONE;
-        D.json = json; /* comp_template re-initialises D: the flag is passed through check */
-        bool ok = comp_template(R, E, name, src ? src : "", len, &T, &D, json ? 2 : 1);
-        if (ok) comp_free(R, T);
-        jbuf *src_b = json ? &D.json_out : &D.out;
-        buf_put(R, &o, src_b->p ? src_b->p : "", src_b->len);
-        nerr = D.count;
-        nwarn = D.nwarn;
-        diag_free(&D);
-        R->err_kind = JINN_ERR_NONE;
+    check_list L = {0};
+    /* the text as the compiler sees it (\r\n and \r are \n): positions are into it */
+    char *text = rt_alloc(R, NULL, 0, len + 1);
+    size_t tlen = 0;
+    if (text) {
+        for (size_t i = 0; i < len; i++) {
+            if (src[i] == '\r') { text[tlen++] = '\n'; if (i + 1 < len && src[i + 1] == '\n') i++; }
+            else text[tlen++] = src[i];
+        }
+        text[tlen] = 0;
     }
+    if (!text) {
+        L.failed = true;
+    } else if (len > E->cfg.limits.template_bytes || bad) {
+        char m[200];
+        int n = bad ? snprintf(m, sizeof m, "the template is not valid UTF-8 (byte 0x%02x at offset %zu)", (unsigned char)*bad,
+                               (size_t)(bad - src))
+                    : snprintf(m, sizeof m, "limit 'template_bytes' exceeded: a template of %zu bytes (limit %zu)", len,
+                               E->cfg.limits.template_bytes);
+        diag_rec r = {bad ? (uint32_t)(bad - src) : 0, 0, JINN_SEVERITY_ERROR, bad ? JINN_ERR_SYNTAX : JINN_ERR_LIMIT, 0, (size_t)n};
+        check_add(R, &L, &r, m);
+        if (bad) tlen = 0; /* the position is into src; a line and column of the valid part */
+    } else {
+        /* the first pass reports everything it finds; then, while there were syntax errors,
+         * check again with them blanked out, for what they hid (unknown filters, macros...) */
+        char *pristine = dupstr(R, text, tlen);
+        int nsyntax = check_pass(E, name, text, tlen, &L, true);
+        for (int pass = 0; nsyntax && pass < 8; pass++) nsyntax = check_pass(E, name, text, tlen, &L, false);
+        if (pristine) { memcpy(text, pristine, tlen); release(R, pristine); }
+        else L.failed = true;
+    }
+    check_sort(&L);
+    const char *fmt_src = bad ? src : text ? text : "";
+    size_t fmt_len = bad ? len : tlen;
+    for (int i = 0; i < L.n; i++) {
+        const check_diag *d = &L.v[i];
+        bool warn = d->r.severity == JINN_SEVERITY_WARNING;
+        if (warn) nwarn++;
+        else nerr++;
+        if (json) {
+            int line, col, eline, ecol;
+            diag_position(fmt_src, fmt_len, d->r.pos, &line, &col);
+            diag_position(fmt_src, fmt_len, d->r.pos + (d->r.len ? d->r.len : 1), &eline, &ecol);
+            if (eline != line) ecol = col + 1;
+            jinn_diagnostic jd = {d->r.severity, d->r.kind, name, line, col, ecol, d->msg};
+            diag_json(R, &o, &jd);
+        } else {
+            jbuf m = {0};
+            if (warn) buf_puts(R, &m, "warning: ");
+            buf_put(R, &m, d->msg, d->r.msg_len);
+            diag_format(R, &o, name, fmt_src, fmt_len, d->r.pos, m.p ? m.p : "", m.len);
+            buf_free(R, &m);
+        }
+    }
+    if (L.failed && !nerr) nerr = 1; /* out of memory: not a clean bill of health */
+    check_free(R, &L);
+    if (text) rt_alloc(R, text, len + 1, 0);
+    R->err_kind = JINN_ERR_NONE;
     out->data = o.p;
     out->len = o.len;
     out->cap = o.cap;
     if (errors) *errors = nerr;
     if (warnings) *warnings = nwarn;
     return nerr ? JINN_ERROR : JINN_OK;
+}
+
+jinn_status jinn_diagnostic_json(jinn_env *E, const jinn_diagnostic *d, jinn_buf *out)
+{
+    if (!d || !out) return JINN_USAGE;
+    /* env may be NULL (an error before there is one): the default allocator, as jinn_buf_free */
+    jinn_config cfg;
+    jinn_config_init(&cfg);
+    jrt R;
+    rt_init(&R, E ? &E->cfg : &cfg);
+    jbuf o = {out->data, out->len, out->cap};
+    bool ok = diag_json(&R, &o, d);
+    rt_fini(&R);
+    out->data = o.p;
+    out->len = o.len;
+    out->cap = o.cap;
+    return ok ? JINN_OK : JINN_NOMEM;
 }
 
 void jinn_template_free(jinn_template *t)
