@@ -50,7 +50,8 @@ typedef struct {
     bool io;            /* the file could not be read */
 } cli_ctx_error;
 struct json_t;
-/* format: "json", "yaml", or NULL (by extension: .yaml and .yml are YAML). 0, or 2 and err. */
+/* .json, .yaml and .yml files are what their extension says; others (and stdin) are format:
+ * "json", "yaml", or NULL (JSON). 0, or 2 and err. */
 int cli_context_file(struct json_t *into, const char *path, const char *format, cli_ctx_error *err);
 /* -D name=value (a string) or -D name:=json. 0, or 2 and err. */
 int cli_context_define(struct json_t *into, const char *def, cli_ctx_error *err);

@@ -1,6 +1,6 @@
 /*
  * context.c — the variables of a render as the command line gives them: --context files in
- * JSON or YAML (by extension — .yaml, .yml — or --format), stdin, -D definitions, merged in
+ * JSON or YAML (by extension — .json, .yaml, .yml — else --format), stdin, -D definitions, merged in
  * command-line order into one JSON object with jansson (a later key wins), which the caller
  * turns into a jinn_context. YAML is read with libyaml's document API and mapped onto JSON
  * values (YAML 1.2's core schema for plain scalars). Every error carries the file and, for
@@ -162,7 +162,10 @@ static bool ends_with(const char *s, const char *suffix)
 int cli_context_file(json_t *into, const char *path, const char *format, cli_ctx_error *err)
 {
     memset(err, 0, sizeof *err);
-    bool yaml = format ? !strcmp(format, "yaml") : ends_with(path, ".yaml") || ends_with(path, ".yml");
+    /* the extension decides (.json, .yaml, .yml); --format, for other names and stdin */
+    bool yaml = ends_with(path, ".yaml") || ends_with(path, ".yml") ? true
+                : ends_with(path, ".json")                          ? false
+                                                                     : format && !strcmp(format, "yaml");
     size_t n;
     char msg[512];
     char *text = cli_read_text(path, &n, msg, sizeof msg);

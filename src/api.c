@@ -115,6 +115,7 @@ static void rt_fini(jrt *R)
 {
     buf_free(R, &R->err_msg);
     buf_free(R, &R->warnings);
+    buf_free(R, &R->warn_at);
 }
 
 jinn_env *jinn_env_new(const jinn_config *cfg)
@@ -302,6 +303,15 @@ static void set_warnings(jrt *R, jinn_result *res, jrt *from, const char *name)
         char *nl = strchr(p, '\n');
         if (nl) { *nl = 0; p = nl + 1; }
         else p += strlen(p);
+        /* the position the VM gave, when the warning is about this template */
+        if (from->warn_at.len >= (i + 1) * sizeof(warn_site)) {
+            warn_site w;
+            memcpy(&w, from->warn_at.p + i * sizeof w, sizeof w);
+            const template *wt = w.tmpl;
+            if (wt && !strcmp(wt->name, name)) {
+                diag_position(wt->src, wt->srclen, w.pos, &list[i].line, &list[i].column);
+            }
+        }
         warning_fields(&list[i]);
     }
     res->warning_list = list;

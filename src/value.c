@@ -173,6 +173,8 @@ void rt_warn(jrt *R, const char *fmt, ...)
     if (R->warnings.len) buf_putc(R, &R->warnings, '\n');
     buf_vprintf(R, &R->warnings, fmt, ap);
     va_end(ap);
+    warn_site w = {R->at_tmpl, R->at_pos};
+    if (R->warn_at.len == (size_t)R->nwarnings * sizeof w) buf_put(R, &R->warn_at, (const char *)&w, sizeof w);
     R->nwarnings++;
 }
 

@@ -156,6 +156,11 @@ enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5 
 /* What the running VM lends the layers below it (builtins, ops) for the length of a render:
  * calling a callable value (a macro needs the VM), and giving a mutating method its own copy
  * of a value shared with the immortal context (the VM keeps the copies). NULL outside a render. */
+typedef struct warn_site {
+    const void *tmpl; /* the template (struct template *), or NULL: no position */
+    uint32_t pos;
+} warn_site;
+
 typedef struct rt_services {
     bool (*call)(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out);
     bool (*unshare)(jrt *R, value *v, const char *method);
@@ -172,6 +177,11 @@ struct jrt {
     /* warnings (newline separated) */
     jbuf warnings;
     int nwarnings;
+    /* where each warning was raised (a warn_site per warning, in warn_at), from where the VM
+     * says it is: it sets at_tmpl/at_pos before an instruction that may warn (NULL: unknown) */
+    const void *at_tmpl;
+    uint32_t at_pos;
+    jbuf warn_at;
     int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
     int undef_mode; /* jinn_undefined */
     uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */

@@ -930,6 +930,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(TEST)
     CASE(CALL_FN) {
         TICK(1);
+        R->at_tmpl = T; /* where a builtin's warning is */
+        R->at_pos = u->pos[ip - code];
         int n = ip->c;
         const reg_row *bt = &T->env->reg.k[ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION].rows[ip->a];
         value *args = sp - n;
@@ -1176,6 +1178,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     CASE(INSERT)
         a = sp[-1];
+        R->at_tmpl = T; /* a missing answer warns here */
+        R->at_pos = u->pos[ip - code];
         if (!prov_lookup(R, &T->env->prov, &V->memo, ip->c & 3, ip->c & 0x80, a, &r)) FAIL();
         val_drop(R, a);
         sp[-1] = r;

@@ -370,6 +370,25 @@ static void test_embedding(jinn_env *env)
     CHECK(res.warning_list == NULL && res.nwarnings == 0, "cleared");
     free(d);
 
+    /* one JSON shape for every diagnostic (docs/diagnostics.md) */
+    {
+        jinn_diagnostic w = {JINN_SEVERITY_WARNING, JINN_ERR_PROVIDER, "p.jinja", 2, 3, 0, "no \"value\" \xc3\xbc"};
+        jinn_buf j = {0};
+        CHECK(jinn_diagnostic_json(env, &w, &j) == JINN_OK && j.data &&
+                  !strcmp(j.data, "{\"file\":\"p.jinja\",\"range\":{\"start\":{\"line\":1,\"character\":2},\"end\":{\"line\":1,"
+                                  "\"character\":3}},\"severity\":2,\"code\":\"provider\",\"source\":\"jinn\",\"message\":\"no "
+                                  "\\\"value\\\" \xc3\xbc\",\"line\":2,\"column\":3,\"endColumn\":0}\n"),
+              "diagnostic JSON: %s", j.data ? j.data : "");
+        jinn_diagnostic e = {JINN_SEVERITY_ERROR, JINN_ERR_SYNTAX, "q", 0, 0, 0, "x"};
+        CHECK(jinn_diagnostic_json(env, &e, &j) == JINN_OK && strstr(j.data, "\n{\"file\":\"q\",\"range\":{\"start\":{\"line\":0,"
+                                                                      "\"character\":0},\"end\":{\"line\":0,\"character\":0}},\"severity\":1,\"code\":\"syntax\""),
+              "appended, no position: %s", j.data);
+        jinn_buf_free(env, &j);
+        /* without an env (an error before there is one): the default allocator */
+        CHECK(jinn_diagnostic_json(NULL, &e, &j) == JINN_OK && !strncmp(j.data, "{\"file\":\"q\"", 10), "no env: %s", j.data);
+        jinn_buf_free(NULL, &j);
+    }
+
     /* a context that is not JSON: a syntax error at its position */
     CHECK(jinn_context_from_json(env, "{\n  \"a\": 1,\n  oops}", 19, &cj, &res) == JINN_ERROR, "bad context");
     CHECK(res.kind == JINN_ERR_SYNTAX && res.line == 3 && res.column > 0, "context error at %d:%d kind %d", res.line, res.column,
