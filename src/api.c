@@ -1,6 +1,7 @@
 /*
  * api.c — include/jinn.h on top of the compiler, the VM and the value layer.
  */
+#include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -939,37 +940,46 @@ jinn_status jinn_result_error(jinn_env *E, jinn_result *res, jinn_error_kind kin
     return res->message && res->text && res->name ? JINN_ERROR : JINN_NOMEM;
 }
 
-static bool builtin_table_json(jrt *R, jbuf *b, const struct reg_kind *k)
+/* The builtins as JSON, built with jansson (the library's own |tojson printer is for what
+ * templates print; this is data for tools). */
+static json_t *builtin_table_json(const struct reg_kind *k)
 {
-    bool ok = buf_putc(R, b, '[');
-    for (int r = 0; ok && r < k->n; r++) {
+    json_t *a = json_array();
+    for (int r = 0; a && r < k->n; r++) {
         const reg_row *x = &k->rows[r];
-        ok = buf_printf(R, b, "%s\n  {\"name\": \"%s\", \"params\": [", r ? "," : "", x->b.name);
-        for (int i = 0; ok && i < x->sig.nslots; i++)
-            ok = buf_printf(R, b, "%s\"%.*s\"", i ? ", " : "", (int)x->sig.lens[i], x->sig.names[i]);
-        ok = ok && buf_printf(R, b, "], \"required\": %d}", x->b.nreq);
+        json_t *params = json_array();
+        for (int i = 0; params && i < x->sig.nslots; i++)
+            if (json_array_append_new(params, json_stringn(x->sig.names[i], x->sig.lens[i]))) { json_decref(params); params = NULL; }
+        json_t *row = params ? json_pack("{s:s, s:o, s:i}", "name", x->b.name, "params", params, "required", x->b.nreq) : NULL;
+        if (!row || json_array_append_new(a, row)) { json_decref(a); a = NULL; }
     }
-    return ok && buf_puts(R, b, "]");
+    return a;
 }
 
 jinn_status jinn_builtins_json(jinn_env *E, jinn_buf *out)
 {
     if (!E || !out) return JINN_USAGE;
     jrt *R = &E->R;
-    jbuf b = {out->data, out->len, out->cap};
     static const char *const keys[BI__KINDS] = {
 #define X(e, what, json) json,
         BI_KINDS(X)
 #undef X
     };
-    bool ok = buf_putc(R, &b, '{');
+    json_t *top = json_object(), *methods = json_object(), *modules = json_array();
+    bool ok = top && methods && modules;
     for (int k = 0; ok && k < BI__KINDS; k++)
-        ok = buf_printf(R, &b, "%s\"%s\": ", k == 0 ? "" : k == BI_NAMED_KINDS ? ",\n\"methods\": {" : ",\n", keys[k]) &&
-             builtin_table_json(R, &b, &E->reg.k[k]);
-    ok = ok && buf_puts(R, &b, "},\n\"modules\": [");
+        ok = !json_object_set_new(k < BI_NAMED_KINDS ? top : methods, keys[k], builtin_table_json(&E->reg.k[k]));
     for (const struct stdlib_module *m = stdlib_modules; ok && m->name; m++)
-        ok = buf_printf(R, &b, "%s{\"name\": \"%s\"}", m == stdlib_modules ? "" : ", ", m->name);
-    ok = ok && buf_puts(R, &b, "]}\n");
+        ok = !json_array_append_new(modules, json_pack("{s:s}", "name", m->name));
+    ok = ok && !json_object_set(top, "methods", methods) && !json_object_set(top, "modules", modules);
+    char *text = ok ? json_dumps(top, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(top);
+    json_decref(methods);
+    json_decref(modules);
+    jbuf b = {out->data, out->len, out->cap};
+    ok = text && buf_puts(R, &b, text) && buf_putc(R, &b, '\n');
+    free(text);
+    R->err_kind = JINN_ERR_NONE;
     out->data = b.p;
     out->len = b.len;
     out->cap = b.cap;
