@@ -350,8 +350,27 @@ typedef struct {
                                     is polled at the same place fuel is charged */
     jinn_buf *exports;           /* if not NULL: receives the template's top-level variables
                                     (those JSON can represent) as a JSON object, after a
-                                    successful render — a REPL carries them to the next input */
+                                    successful render */
+    struct jinn_session *session; /* if not NULL: the render runs against the session's
+                                    variables instead of context (see jinn_session) */
 } jinn_render_opts;
+
+/* A session: variables that live from one render to the next, as a REPL keeps them. A render
+ * with opts.session sees the session's variables (live values: no JSON in between, so objects
+ * shared by two variables stay shared and namespaces stay namespaces), mutates them in place
+ * (`x.append(1)`, `{% set ns.n = 2 %}`, also when the render then fails, as Python's REPL),
+ * and, when it succeeds, leaves its top-level variables in the session (macros are not kept:
+ * compile their definitions with the next input). Each render costs what its own template
+ * costs, whatever came before. A session belongs to one thread at a time; its templates may
+ * be freed after each render. memory_bytes bounds what one render adds. */
+typedef struct jinn_session jinn_session;
+/* initial: variables to start from (copied), or NULL */
+JINN_API jinn_session *jinn_session_new(jinn_env *env, const jinn_context *initial);
+JINN_API void jinn_session_free(jinn_session *s);
+/* the session's variables as a JSON object (those JSON can represent), appended to out */
+JINN_API jinn_status jinn_session_json(jinn_session *s, jinn_buf *out);
+/* forget one variable (JINN_ERROR: there is none of that name) */
+JINN_API jinn_status jinn_session_unset(jinn_session *s, const char *name);
 
 /* Render into out (grown as needed; reuse it across renders to avoid allocation).
  * On a template error, out holds the output produced before the error. */

@@ -800,6 +800,86 @@ void jinn_builder_free(jinn_builder *b)
     b->E->cfg.alloc(b->E->cfg.alloc_user, b, sizeof *b, 0);
 }
 
+/* ---- sessions ---------------------------------------------------------------------------
+ * A runtime of the session's own holds the list of its containers (every render's that are
+ * still alive when it ends joins it: vm.c) and its variables, an ordinary (not immortal)
+ * dict, which a render sees as its context. */
+struct jinn_session {
+    env *E;
+    jrt R;
+    value vars;
+    template **kept;  /* the templates rendered with it: their constants may be its values */
+    size_t nkept, capkept;
+};
+
+jinn_session *jinn_session_new(jinn_env *E, const jinn_context *initial)
+{
+    if (!E) return NULL;
+    jinn_session *S = E->cfg.alloc(E->cfg.alloc_user, NULL, 0, sizeof *S);
+    if (!S) return NULL;
+    memset(S, 0, sizeof *S);
+    S->E = E;
+    rt_init(&S->R, &E->cfg);
+    S->vars = v_dict(&S->R, 0);
+    if (S->vars.t == JV_DICT && initial && initial->vars.t == JV_DICT) {
+        /* a copy of the context's (immortal) values, through JSON: the session's own */
+        jbuf j = {0};
+        value c = value_to_json(&S->R, &j, initial->vars, -1, false) ? json_to_value(&S->R, j.p, j.len, "the context") : v_err();
+        buf_free(&S->R, &j);
+        val_drop(&S->R, S->vars);
+        S->vars = c.t == JV_DICT ? c : (val_drop(&S->R, c), v_err());
+    }
+    if (S->vars.t != JV_DICT) { jinn_session_free(S); return NULL; }
+    return S;
+}
+
+void jinn_session_free(jinn_session *S)
+{
+    if (!S) return;
+    if (S->vars.t == JV_DICT) val_drop(&S->R, S->vars);
+    rt_collect(&S->R); /* what only cycles kept */
+    for (size_t i = 0; i < S->nkept; i++) loader_release(S->E, S->kept[i]);
+    if (S->kept) rt_alloc(&S->R, S->kept, S->capkept * sizeof *S->kept, 0);
+    rt_fini(&S->R);
+    S->E->cfg.alloc(S->E->cfg.alloc_user, S, sizeof *S, 0);
+}
+
+jinn_status jinn_session_unset(jinn_session *S, const char *name)
+{
+    if (!S || !name) return JINN_USAGE;
+    value k = v_str(&S->R, name, strlen(name)), old;
+    if (k.t == JV_ERROR) return JINN_NOMEM;
+    bool had = dict_del(&S->R, S->vars.u.m, k, &old);
+    val_drop(&S->R, k);
+    if (!had) { S->R.err_kind = JINN_ERR_NONE; return JINN_ERROR; }
+    val_drop(&S->R, old);
+    return JINN_OK;
+}
+
+jinn_status jinn_session_json(jinn_session *S, jinn_buf *out)
+{
+    if (!S || !out) return JINN_USAGE;
+    jrt *R = &S->R;
+    jbuf b = {out->data, out->len, out->cap};
+    bool ok = buf_putc(R, &b, '{');
+    bool first = true;
+    jentry *e;
+    for (size_t i = 0; ok && dict_next(S->vars.u.m, &i, &e);) {
+        jbuf one = {0};
+        if (!value_to_json(R, &one, e->val, -1, false)) { R->err_kind = JINN_ERR_NONE; buf_free(R, &one); continue; }
+        ok = (first || buf_put(R, &b, ", ", 2)) && value_to_json(R, &b, e->key, -1, false) && buf_put(R, &b, ": ", 2) &&
+             buf_put(R, &b, one.p, one.len);
+        first = false;
+        buf_free(R, &one);
+    }
+    ok = ok && buf_putc(R, &b, '}');
+    R->err_kind = JINN_ERR_NONE;
+    out->data = b.p;
+    out->len = b.len;
+    out->cap = b.cap;
+    return ok ? JINN_OK : JINN_NOMEM;
+}
+
 static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res,
                                jinn_write_fn write, void *write_user);
 
@@ -833,7 +913,31 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         ex.cap = opts->exports->cap;
         exp = &ex;
     }
-    bool ok = vm_render(&R, t, opts && opts->context ? &opts->context->vars : NULL, &b, &pos, &et, exp);
+    const value *ctx = opts && opts->context ? &opts->context->vars : NULL;
+    jinn_session *S = opts ? opts->session : NULL;
+    if (S && S->nkept == S->capkept) {
+        size_t cap = S->capkept ? S->capkept * 2 : 16;
+        template **k = rt_alloc(&S->R, S->kept, S->capkept * sizeof *k, cap * sizeof *k);
+        if (!k) {
+            rt_fini(&R);
+            jinn_result_error(E, res, JINN_ERR_LIMIT, t->name, "out of memory");
+            return JINN_NOMEM;
+        }
+        S->kept = k;
+        S->capkept = cap;
+    }
+    if (S) {
+        /* the session keeps the template: values it leaves may be the template's constants */
+        ((template *)t)->refs++;
+        S->kept[S->nkept++] = (template *)t;
+        ctx = &S->vars;
+        R.session_vars = &S->vars;
+        R.session_live = &S->R.live;
+        /* the render may free the session's older objects: memory_bytes counts what it adds */
+        if (R.mem_limit) { R.mem = (size_t)1 << 62; R.mem_limit += (size_t)1 << 62; }
+    }
+    bool ok = vm_render(&R, t, ctx, &b, &pos, &et, exp);
+    if (S) R.mem_limit = 0;
     if (exp) {
         opts->exports->data = ex.p;
         opts->exports->len = ex.len;

@@ -138,6 +138,18 @@ void rt_collect(jrt *R)
     while (R->live.next != &R->live) free_container_memory(R, GC_HDR(R->live.next));
 }
 
+void rt_live_move(jrt *R, jgc *to)
+{
+    if (!R->live.next || R->live.next == &R->live) return;
+    jgc *first = R->live.next, *last = R->live.prev;
+    if (!to->next) to->prev = to->next = to;
+    first->prev = to; /* splice R's whole list in after `to` */
+    last->next = to->next;
+    to->next->prev = last;
+    to->next = first;
+    R->live.prev = R->live.next = &R->live;
+}
+
 static bool buf_vprintf(jrt *R, jbuf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

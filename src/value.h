@@ -182,6 +182,11 @@ struct jrt {
     const void *at_tmpl;
     uint32_t at_pos;
     jbuf warn_at;
+    /* a session's render (jinn_session): the top-level variables a render leaves are set in
+     * *session_vars, and the containers still alive at its end join the session's list
+     * instead of being collected (NULL: an ordinary render) */
+    value *session_vars;
+    jgc *session_live;
     int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
     int undef_mode; /* jinn_undefined */
     uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */
@@ -217,7 +222,9 @@ static inline bool rt_tick(jrt *R, int64_t units)
 /* "limit 'NAME' exceeded: ..." */
 bool rt_limit(jrt *R, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void rt_live_init(jrt *R);
-void rt_collect(jrt *R); /* free containers still alive (cycles) at the end of a render */
+void rt_collect(jrt *R);
+/* Move every container linked to R to the list `to` (a session's): they live on after R. */
+void rt_live_move(jrt *R, jgc *to); /* free containers still alive (cycles) at the end of a render */
 
 /* ---- the allocator, and errors ---------------------------------------------------------- */
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n); /* n==0 frees; NULL + error on failure */

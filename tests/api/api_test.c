@@ -6,7 +6,7 @@
  *   - one compiled template rendered from several threads at once gives identical output
  *     (no global mutable state; context values are shared read-only and copied on write);
  *   - the context builder, dict iteration, typed getters, warnings as records, the version,
- *     a version 3 provider whose answers are released once copied.
+ *     a version 3 provider whose answers are released once copied, sessions.
  * Prints "N passed, M failed".
  */
 #include <pthread.h>
@@ -394,6 +394,41 @@ static void test_embedding(jinn_env *env)
     CHECK(res.kind == JINN_ERR_SYNTAX && res.line == 3 && res.column > 0, "context error at %d:%d kind %d", res.line, res.column,
           res.kind);
     jinn_result_clear(env, &res);
+
+    /* a session: each render runs against the variables the renders before left, live */
+    {
+        jinn_context *c0 = NULL;
+        CHECK(jinn_context_from_json(env, "{\"c\": [1]}", 10, &c0, &res) == JINN_OK, "session context");
+        jinn_session *s = jinn_session_new(env, c0);
+        jinn_context_free(c0); /* the session has its own copy */
+        CHECK(s != NULL, "session");
+        static const char *const steps[][2] = {
+            {"{% set d = {'a': 1} %}{% set holder = [d] %}{% set ns = namespace(n=0) %}", ""},
+            {"{% do d.update({'b': 2}) %}{% set ns.n = ns.n + 1 %}{{ holder }} {{ ns.n }}", "[{'a': 1, 'b': 2}] 1"},
+            {"{% do c.append(2) %}{% set x = 5 %}{{ 1 // 0 }}", NULL},
+            {"{{ c }} {{ x is defined }}", "[1, 2] False"},
+            {"{% set l = [] %}{% do l.append(l) %}{{ l|length }}", "1"},
+        };
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            jinn_template *t = NULL;
+            jinn_buf sb = {0};
+            CHECK(jinn_compile(env, "s", steps[i][0], strlen(steps[i][0]), &t, &res) == JINN_OK, "session compile %zu", i);
+            jinn_result_clear(env, &res);
+            jinn_render_opts so = {.session = s};
+            jinn_status sst = jinn_render(t, &so, &sb, &res);
+            jinn_template_free(t); /* the session keeps what it needs */
+            if (steps[i][1]) CHECK(sst == JINN_OK && !strcmp(sb.data, steps[i][1]), "session step %zu: '%s'", i, sb.data);
+            else CHECK(sst == JINN_ERROR, "session step %zu fails", i);
+            jinn_result_clear(env, &res);
+            jinn_buf_free(env, &sb);
+        }
+        jinn_buf j = {0};
+        CHECK(jinn_session_json(s, &j) == JINN_OK && strstr(j.data, "\"holder\": [{\"a\": 1, \"b\": 2}]") &&
+                  strstr(j.data, "\"c\": [1, 2]") && !strstr(j.data, "\"x\""), "session json: %s", j.data);
+        jinn_buf_free(env, &j);
+        CHECK(jinn_session_unset(s, "d") == JINN_OK && jinn_session_unset(s, "d") == JINN_ERROR, "session unset");
+        jinn_session_free(s);
+    }
 
     /* a version 3 provider: every answer (and error message) released once copied */
     jinn_provider p3 = {.version = 3, .lookup2 = heap_lookup, .release = heap_release};
