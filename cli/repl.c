@@ -469,7 +469,16 @@ static bool render_input(repl *R, const compiled *c)
     jinn_status st = jinn_render(c->t, &opts, &out, &res);
     if (res.warning_list) {
         fflush(stdout);
-        for (int i = 0; i < res.nwarnings; i++) cli_print_warning(stderr, &res.warning_list[i]);
+        for (int i = 0; i < res.nwarnings; i++) {
+            /* at the user's own line and column, as print_error does for errors */
+            jinn_diagnostic d = res.warning_list[i];
+            if (d.line > 0 && !strcmp(d.name, NAME)) {
+                d.line -= c->pre_lines;
+                if (d.line == 1) d.column -= c->first_col;
+                if (d.line < 1 || d.column < 1) d.line = d.column = 0;
+            }
+            cli_print_warning(stderr, &d);
+        }
     } else if (res.warnings) {
         fflush(stdout);
         cli_print_warnings(stderr, c->name, res.warnings);
