@@ -19,11 +19,13 @@ PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) libedit 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) $(CLI_PKGS) 2>/dev/null)
 # Recursive (=), not simple (:=): pkg-config is asked when a recipe runs, after `deps` has
 # installed the -dev packages on a fresh machine, never when the Makefile is first read.
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
-CLI_LIBS = $(shell pkg-config --libs libedit 2>/dev/null)
+# the CLI's own: line editing (the REPL), YAML contexts (cli/context.c)
+CLI_PKGS := libedit yaml-0.1
+CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 BUILD   ?= build
 VERSION := $(shell sed -n 's/^\#define JINN_VERSION "\(.*\)"/\1/p' include/jinn.h)
 

@@ -13,7 +13,7 @@
 
 #define OPTS_RENDER                                                                                    \
     (OPTS_ENGINE | OPTM(CONTEXT) | OPTM(DEFINE) | OPTM(PROVIDERS) | OPTM(CUSTOMER) | OPTM(SEED) |      \
-     OPTM(INCLUDE_DIR) | OPTM(TIMEOUT) | OPTM(HELP))
+     OPTM(INCLUDE_DIR) | OPTM(TIMEOUT) | OPTM(FORMAT) | OPTM(HELP))
 
 const cli_command cli_commands[] = {
     {"render", cli_render, OPTS_RENDER | OPTM(OUTPUT) | OPTM(ERRORS), "TEMPLATE|-", "render a template to stdout",

@@ -1671,6 +1671,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     T->src[effective] = 0;
     node *root = parse_template(&P, T->src, effective, E->cfg.trim_blocks, E->cfg.lstrip_blocks);
     T->src[effective] = saved;
+    D->parse_recs = D->nrecs; /* jinn check tells the parser's errors from the compiler's */
 
     comp c;
     memset(&c, 0, sizeof c);

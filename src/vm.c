@@ -1094,6 +1094,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(TEST)
     CASE(CALL_FN) {
         TICK(1);
+        R->at_tmpl = T; /* where a builtin's warning is */
+        R->at_pos = u->pos[ip - code];
         int n = ip->c;
         const reg_row *bt = &T->env->reg.k[ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION].rows[ip->a];
         value *args = sp - n;
@@ -1380,6 +1382,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         FAIL();
     CASE(INSERT)
         a = sp[-1];
+        R->at_tmpl = T; /* a missing answer warns here */
+        R->at_pos = u->pos[ip - code];
         if (!prov_lookup(R, &T->env->prov, &V->memo, ip->c & 3, ip->c & 0x80, a, &r)) FAIL();
         val_drop(R, a);
         sp[-1] = r;
@@ -1552,6 +1556,23 @@ static bool export_slots(vm *V, const template *T, value *slots, jbuf *ex)
     return ok && buf_putc(R, ex, '}');
 }
 
+/* A session's render (jinn_session): the top-level variables it set become the session's,
+ * as live values (shared objects stay shared; macros are not kept). */
+static bool session_keep(vm *V, const template *T, value *slots)
+{
+    jrt *R = V->R;
+    const unit *u = &T->units[0];
+    for (int i = 0; i < u->nslots; i++) {
+        value v = slots[i];
+        if (!u->slot_root[i] || v.t == JV_ABSENT || v.t == JV_UNDEF || v.t == JV_FUNC) continue;
+        jstr *name = T->names[u->slot_name[i]];
+        if (name->s[0] == '(') continue; /* hidden compiler slots */
+        value k = v_str(R, name->s, name->len);
+        if (k.t == JV_ERROR || !dict_set(R, R->session_vars->u.m, k, resolve(V, val_dup(v)))) return false;
+    }
+    return true;
+}
+
 bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl,
                jbuf *exports)
 {
@@ -1620,6 +1641,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (ok && R->write) ok = flush_out(&V);
         *out = V.outs[0];
         if (ok && exports) ok = export_slots(&V, T, slots, exports);
+        if (ok && R->session_vars) ok = session_keep(&V, T, slots);
         /* capture buffers (pooled across captures) */
         for (int i = 1; i < V.capouts; i++) buf_free(R, &V.outs[i]);
         for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
@@ -1632,7 +1654,8 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     val_drop(R, V.ctx_copy);
-    rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
+    if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
+    else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
     while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
     if (V.loops != V.loops0) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
     if (V.outs != V.outs0) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);
