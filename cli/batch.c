@@ -464,6 +464,7 @@ static void *writer(void *arg)
 
 typedef struct {
     const char *template_path, *db_path, *customers, *emit;
+    const store_module *store; /* the store of --providers: sqlite:PATH or postgres:CONNINFO */
     int jobs, chunk, dry_run, new_run, quiet;
     long stop_after;
     opt_engine eng;       /* config and seed, parsed as every command parses them */
@@ -487,7 +488,14 @@ static int batch_option(void *ctx, int id, const char *arg)
     long v;
     switch (id) {
     case OPT_PROVIDERS:
-        if (strncmp(arg, "sqlite:", 7) || !arg[7]) return opt_usage(cmd, "--providers %s: expected sqlite:PATH", arg);
+        if (!strncmp(arg, "postgres:", 9) && arg[9]) {
+            a->store = &store_postgres;
+            a->db_path = arg + 9;
+            return 0;
+        }
+        if (strncmp(arg, "sqlite:", 7) || !arg[7])
+            return opt_usage(cmd, "--providers %s: expected sqlite:PATH or postgres:CONNINFO", arg);
+        a->store = &store_sqlite;
         a->db_path = arg + 7;
         return 0;
     case OPT_CUSTOMERS: a->customers = arg; return 0;
@@ -593,7 +601,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     batch_args a;
     int r = parse_args(cmd, argc, argv, &a);
     if (r) return r;
-    const store_module *S = &store_sqlite;
+    const store_module *S = a.store;
     if (S->init) S->init();
     size_t srclen;
     char *src = cli_read_file(a.template_path, &srclen);
