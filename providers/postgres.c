@@ -76,7 +76,6 @@ typedef struct pconn {
     PGconn *db;
     unsigned char *prepared; /* 2 * P->ndefs: 1 prepared, 2 failed (message in bad[]) */
     char **bad;              /* 2 * P->ndefs: the message of a statement that failed to prepare */
-    int tmp_ready;
     char *ans; /* the last answer (or error message) of this thread */
     size_t ans_len, ans_cap;
     int in_use;
@@ -248,6 +247,13 @@ static void conn_release(void *p)
     pthread_mutex_unlock(&c->P->mu);
 }
 
+/* libpq prints the server's notices on stderr ("already exists, skipping"): not here */
+static void no_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 /* A new connection; read_only for the answering ones. */
 static pconn *conn_open(pprov *P, int read_only, char *err, size_t errcap)
 {
@@ -262,7 +268,12 @@ static pconn *conn_open(pprov *P, int read_only, char *err, size_t errcap)
         conn_close(c);
         return NULL;
     }
-    PGresult *r = PQexec(c->db, read_only ? "SET default_transaction_read_only = on; SET client_encoding = 'UTF8'"
+    PQsetNoticeProcessor(c->db, no_notice, NULL);
+    /* chunk_customers is made before the connection turns read-only (then its rows may still
+     * change: a temporary table is writable in a read-only transaction) */
+    PGresult *r = PQexec(c->db, read_only ? "SET client_encoding = 'UTF8'; "
+                                            "CREATE TEMP TABLE chunk_customers(customer_id text PRIMARY KEY); "
+                                            "SET default_transaction_read_only = on"
                                           : "SET client_encoding = 'UTF8'");
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
@@ -853,20 +864,11 @@ static int array_literal(pconn *c, const char *const *s, int n, size_t stride)
     return ok && ans_put(c, "}", 1);
 }
 
-/* Fill chunk_customers (a temporary table of c's) with the chunk's ids. */
+/* Fill chunk_customers (c's temporary table, made by conn_open) with the chunk's ids. */
 static int fill_chunk_table(pconn *c, const char *const *customers, int n, char *err, size_t errcap)
 {
     char msg[400];
     PGresult *r;
-    if (!c->tmp_ready) {
-        r = PQexec(c->db, "CREATE TEMP TABLE IF NOT EXISTS chunk_customers(customer_id text PRIMARY KEY)");
-        c->tmp_ready = PQresultStatus(r) == PGRES_COMMAND_OK;
-        PQclear(r);
-        if (!c->tmp_ready) {
-            snprintf(err, errcap, "making chunk_customers: %s", pg_msg(c->db, msg, sizeof msg));
-            return 0;
-        }
-    }
     if (!array_literal(c, customers, n, sizeof *customers)) { snprintf(err, errcap, "out of memory"); return 0; }
     const char *vals[1] = {c->ans};
     r = PQexec(c->db, "DELETE FROM chunk_customers");

@@ -36,7 +36,7 @@ if msg=$(up 2>&1); then ok; else bad "the server starts" "$msg"; finish; exit 1;
 export_store "$DB" "$T"
 psq 0 crm -f ext/postgres/examples/channel_schema.sql \
     -c "\\copy customers FROM '$T/customers.csv' CSV" -c "\\copy events FROM '$T/events.csv' CSV" \
-    -f ext/postgres/examples/channel_definitions.sql -c "ANALYZE" >/dev/null || bad "loading the store"
+    -f ext/postgres/examples/channel_definitions.sql -c "VACUUM ANALYZE" >/dev/null || bad "loading the store"
 NC=$(sqlite3 "$DB" "SELECT count(*) FROM customers")
 check "the store is loaded" "$(psq 0 crm -c "SELECT count(*) FROM customers" -c "SELECT count(*) FROM definitions WHERE set_sql IS NOT NULL")" "$NC
 5"
@@ -54,7 +54,7 @@ check "the SQLite batch scored them all" "$(wc -l <"$T/batch.txt")" "$NC"
 # ---- the PostgreSQL batch decides as the SQLite one --------------------------------------------------
 "$JINN" batch "${B[@]}" --providers "$PG" --jobs 2 2>"$T/pg.err"; rc=$?
 check "PostgreSQL batch exit status" "$rc" 0
-check "PostgreSQL batch summary" "$(grep -c "^finished run 1: $NC customers scored, 0 errors" "$T/pg.err")" 1
+check "PostgreSQL batch summary, nothing else" "$(grep -c "^finished run 1: $NC customers scored, 0 errors" "$T/pg.err") $(wc -l <"$T/pg.err")" "1 1"
 psq 0 crm -c "$DECISIONS" >"$T/pg.txt"
 check "every customer scored once" "$(psq 0 crm -c "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'optimal.channel'")" "$NC|$NC"
 if cmp -s "$T/pg.txt" "$T/batch.txt"; then ok; else bad "PostgreSQL decides as SQLite" "$(diff "$T/pg.txt" "$T/batch.txt" | head -4)"; fi
@@ -105,6 +105,9 @@ check "a database that is not a store" "$rc $(head -1 "$T/err")" "2 jinn: batch:
 psq 0 crm -c "UPDATE definitions SET sql = 'SELEC 1', set_sql = NULL WHERE id = '6e3206d9-708a-4fc5-bfe4-88fea18da90f'"
 "$JINN" batch "${B[@]}" --providers "$PG" --dry-run --jobs 1 --stop-after 3 >/dev/null 2>"$T/err"; rc=$?
 check "bad definition SQL: the customers fail" "$rc $(grep -c "definition '6e3206d9-708a-4fc5-bfe4-88fea18da90f' (MOBILE_PUSH CTR (customers sent at least 5 campaigns)): bad SQL: syntax error at or near \"SELEC\"" "$T/err")" "1 3"
+psq 0 crm -c "UPDATE definitions SET set_sql = 'SELECT \$2 AS n' WHERE id = '37368423-6210-4ee4-bd67-5e2143544576'"
+"$JINN" batch "${B[@]}" --providers "$PG" --dry-run --jobs 1 --stop-after 2 >/dev/null 2>"$T/err"
+check "the set forms answer: one without customer_id fails" "$(grep -c "definition '37368423-6210-4ee4-bd67-5e2143544576' (NEWSLETTER CTR (customers sent at least 5 campaigns)): bad SQL in the set form: no customer_id column" "$T/err" | sed 's/^[1-9][0-9]*$/some/')" some
 psq 0 crm -c "UPDATE definitions SET sql = 'DELETE FROM events RETURNING 1' WHERE id = '6e3206d9-708a-4fc5-bfe4-88fea18da90f'"
 "$JINN" batch "${B[@]}" --providers "$PG" --dry-run --jobs 1 --stop-after 1 >/dev/null 2>"$T/err"
 check "a definition that would write fails (read-only)" "$(grep -c 'cannot execute DELETE in a read-only transaction' "$T/err") $(psq 0 crm -c "SELECT count(*) > 0 FROM events")" "1 t"
