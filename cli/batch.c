@@ -1,5 +1,6 @@
 /*
- * batch.c — `jinn batch`: score every customer of a SQLite event store with one template,
+ * batch.c — `jinn batch`: score every customer of an event store (SQLite, or PostgreSQL with
+ * --providers postgres:CONNINFO) with one template,
  * on N threads sharing one compiled template, and write each decision back as an event.
  *
  *   jinn batch TEMPLATE --providers sqlite:crm.db [--customers all|FILE] [--jobs N]
@@ -488,9 +489,9 @@ static int batch_option(void *ctx, int id, const char *arg)
     long v;
     switch (id) {
     case OPT_PROVIDERS:
-        if (!strncmp(arg, "postgres:", 9) && arg[9]) {
-            a->store = &store_postgres;
-            a->db_path = arg + 9;
+        if ((!strncmp(arg, "postgres:", 9) && arg[9]) || !strncmp(arg, "postgresql://", 13)) {
+            a->store = &store_postgres; /* a libpq conninfo, or a postgres[ql]:// URI as it is */
+            a->db_path = strncmp(arg, "postgres://", 11) && strncmp(arg, "postgresql://", 13) ? arg + 9 : arg;
             return 0;
         }
         if (strncmp(arg, "sqlite:", 7) || !arg[7])
@@ -540,7 +541,7 @@ static int parse_args(const cli_command *cmd, int argc, char **argv, batch_args 
     int r = opt_parse(cmd, argc, argv, batch_option, a);
     if (r) return r;
     if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
-    if (!a->db_path) return opt_usage(cmd, "%s", "--providers sqlite:PATH is required");
+    if (!a->db_path) return opt_usage(cmd, "%s", "--providers sqlite:PATH or postgres:CONNINFO is required");
     return 0;
 }
 

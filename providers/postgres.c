@@ -264,7 +264,8 @@ static pconn *conn_open(pprov *P, int read_only, char *err, size_t errcap)
     c->db = PQconnectdb(P->conninfo);
     char msg[400];
     if (!c->db || PQstatus(c->db) != CONNECTION_OK) {
-        snprintf(err, errcap, "cannot connect to the event store '%s': %s", P->conninfo, pg_msg(c->db, msg, sizeof msg));
+        /* not the conninfo: it may hold a password (libpq's message names the server) */
+        snprintf(err, errcap, "cannot connect to the event store: %s", pg_msg(c->db, msg, sizeof msg));
         conn_close(c);
         return NULL;
     }
@@ -563,7 +564,7 @@ static int load_definitions(pprov *P, PGconn *db, char *err, size_t errcap)
         r = PQexec(db, "SELECT id, kind, name, sql, NULL FROM definitions WHERE id IS NOT NULL");
     }
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        snprintf(err, errcap, "'%s' is not a jinn event store: %s (see docs/providers.md)", P->conninfo,
+        snprintf(err, errcap, "database '%s' is not a jinn event store: %s (see docs/providers.md)", PQdb(db),
                  pg_msg(db, msg, sizeof msg));
         PQclear(r);
         return 0;

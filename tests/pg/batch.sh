@@ -101,7 +101,7 @@ if cmp -s "$T/killed.txt" "$T/batch.txt"; then ok; else bad "killed and resumed 
 
 # ---- errors ------------------------------------------------------------------------------------------------
 "$JINN" batch "${B[@]}" --providers "postgres:host=127.0.0.1 port=$BASE user=postgres dbname=postgres" 2>"$T/err"; rc=$?
-check "a database that is not a store" "$rc $(head -1 "$T/err")" "2 jinn: batch: 'host=127.0.0.1 port=$BASE user=postgres dbname=postgres' is not a jinn event store: relation \"definitions\" does not exist (see docs/providers.md)"
+check "a database that is not a store" "$rc $(head -1 "$T/err")" "2 jinn: batch: database 'postgres' is not a jinn event store: relation \"definitions\" does not exist (see docs/providers.md)"
 psq 0 crm -c "UPDATE definitions SET sql = 'SELEC 1', set_sql = NULL WHERE id = '6e3206d9-708a-4fc5-bfe4-88fea18da90f'"
 "$JINN" batch "${B[@]}" --providers "$PG" --dry-run --jobs 1 --stop-after 3 >/dev/null 2>"$T/err"; rc=$?
 check "bad definition SQL: the customers fail" "$rc $(grep -c "definition '6e3206d9-708a-4fc5-bfe4-88fea18da90f' (MOBILE_PUSH CTR (customers sent at least 5 campaigns)): bad SQL: syntax error at or near \"SELEC\"" "$T/err")" "1 3"
