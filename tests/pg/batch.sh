@@ -7,7 +7,8 @@
 # channel_definitions.sql, the definitions in PostgreSQL SQL with set forms), then:
 #   - the PostgreSQL batch decides exactly as the SQLite batch, customer by customer (same
 #     --seed), with set forms and without them (per-customer statements);
-#   - the run's bookkeeping: params, batch_runs, an identical finished command starts a new run;
+#   - --customers FILE as on SQLite; the run's bookkeeping: params, batch_runs, an identical
+#     finished command starts a new run;
 #   - kill -9 in the middle of a run, then the same command resumes it: every customer is
 #     scored exactly once, with the same decisions;
 #   - errors: no server, a database that is not a store, bad definition SQL.
@@ -71,6 +72,14 @@ if cmp -s "$T/dry_set.txt" "$T/batch.tsv"; then ok; else bad "dry-run with set f
 if cmp -s "$T/dry_one.txt" "$T/batch.tsv"; then ok; else bad "per-customer statements decide as SQLite" "$(diff "$T/dry_one.txt" "$T/batch.tsv" | head -4)"; fi
 check "dry-run writes nothing" "$(psq 0 crm -c "SELECT count(*) FROM events WHERE action = 'optimal.channel'" -c "SELECT count(*) FROM batch_runs")" "$NC
 1"
+
+# --customers FILE (the store's get): the same as on SQLite, an unknown id included
+printf 'cust-00042\ncust-00007\nnobody\ncust-02999\n' >"$T/ids"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/batch.db" --dry-run --customers "$T/ids" >"$T/ids_sqlite.out" 2>"$T/ids_sqlite.err"; r1=$?
+"$JINN" batch "${B[@]}" --providers "$PG" --dry-run --customers "$T/ids" >"$T/ids_pg.out" 2>"$T/ids_pg.err"; r2=$?
+check "--customers FILE: as on SQLite" "$r2 $(sort "$T/ids_pg.out") $(grep -v 'customers/s' "$T/ids_pg.err")" \
+    "$r1 $(sort "$T/ids_sqlite.out") $(grep -v 'customers/s' "$T/ids_sqlite.err")"
+check "--customers FILE: three scored" "$(wc -l <"$T/ids_pg.out")" 3
 
 # an identical command after a finished run starts a new one
 "$JINN" batch "${B[@]}" --providers "$PG" --stop-after 10 2>/dev/null
