@@ -30,6 +30,7 @@
  * Answer lifetime: as in providers/sqlite.c (the thread's connection buffer until its next
  * lookup; prefetched answers until answers_free).
  */
+#include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <pthread.h>
@@ -1202,31 +1203,46 @@ static const char *js_ws(const char *s)
 
 static const char *js_value(const char *s, int depth);
 
+/* the 4 hex digits at s, or -1 */
+static long js_hex4(const char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char h = s[i];
+        int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
 static const char *js_string(const char *s)
 {
     for (s++;; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch == '"') return s + 1;
         if (ch < 0x20) return NULL;
-        if (ch == '\\') {
-            s++;
-            if (*s == 'u') {
-                unsigned v = 0;
-                for (int i = 1; i <= 4; i++) {
-                    char h = s[i];
-                    int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-                    if (d < 0) return NULL;
-                    v = v * 16 + (unsigned)d;
-                }
-                if (!v) return NULL; /* \u0000: refused, as jansson does */
-                s += 4;
-            } else if (!strchr("\"\\/bfnrt", *s) || !*s) return NULL;
+        if (ch != '\\') continue;
+        s++;
+        if (*s != 'u') {
+            if (!*s || !strchr("\"\\/bfnrt", *s)) return NULL;
+            continue;
+        }
+        long v = js_hex4(s + 1);
+        /* \u0000 and lone surrogates: refused, as jansson (and jsonb) do */
+        if (v <= 0 || (v >= 0xDC00 && v <= 0xDFFF)) return NULL;
+        s += 4;
+        if (v >= 0xD800 && v <= 0xDBFF) { /* a high surrogate needs its low one */
+            long lo = s[1] == '\\' && s[2] == 'u' ? js_hex4(s + 3) : -1;
+            if (lo < 0xDC00 || lo > 0xDFFF) return NULL;
+            s += 6;
         }
     }
 }
 
 static const char *js_number(const char *s)
 {
+    const char *start = s;
     if (*s == '-') s++;
     if (*s == '0') s++;
     else if (*s >= '1' && *s <= '9') while (*s >= '0' && *s <= '9') s++;
@@ -1242,7 +1258,17 @@ static const char *js_number(const char *s)
         if (!(*s >= '0' && *s <= '9')) return NULL;
         while (*s >= '0' && *s <= '9') s++;
     }
-    return s;
+    /* what jansson cannot hold is not JSON to it: an integer beyond 64 bits, a real that
+     * overflows (the SQLite store then writes the output as a string; so does this one) */
+    char num[400];
+    size_t n = (size_t)(s - start);
+    if (n >= sizeof num) return NULL;
+    memcpy(num, start, n);
+    num[n] = 0;
+    errno = 0;
+    if (!strpbrk(num, ".eE")) (void)strtoll(num, NULL, 10);
+    else if (!isfinite(strtod(num, NULL))) return NULL;
+    return errno == ERANGE && !strpbrk(num, ".eE") ? NULL : s;
 }
 
 static const char *js_value(const char *s, int depth)

@@ -11,6 +11,7 @@
 #     finished command starts a new run;
 #   - kill -9 in the middle of a run, then the same command resumes it: every customer is
 #     scored exactly once, with the same decisions;
+#   - decisions written as JSON or as strings exactly as the SQLite store writes them;
 #   - errors: no server, a database that is not a store, bad definition SQL.
 # Ends with "N passed, M failed".
 . "$(dirname "$0")/../lib.sh"
@@ -84,6 +85,49 @@ check "--customers FILE: three scored" "$(wc -l <"$T/ids_pg.out")" 3
 # an identical command after a finished run starts a new one
 "$JINN" batch "${B[@]}" --providers "$PG" --stop-after 10 2>/dev/null
 check "a finished run is not resumed" "$(psq 0 crm -c "SELECT id, scored, finished IS NULL FROM batch_runs WHERE id = 2")" "2|10|t"
+
+# a decision is written as JSON when it is JSON to the SQLite store (jansson), else as a string:
+# the same values land in both stores, the edge cases included
+echo cust-00001 >"$T/one"
+i=0
+while IFS= read -r v; do
+    i=$((i + 1))
+    printf '%s' "$v" >"$T/shape.jinja"
+    "$JINN" batch "$T/shape.jinja" --providers "sqlite:$T/batch.db" --customers "$T/one" --emit "shape.$i" --quiet 2>/dev/null
+    "$JINN" batch "$T/shape.jinja" --providers "$PG" --customers "$T/one" --emit "shape.$i" --quiet 2>/dev/null
+done <<'EOF_SHAPES'
+plain text
+ 42 
+1.5
+1e400
+123456789012345678901234
+-9223372036854775808
+[1, "a", {"b": null}]
+{"a": 1, "a": 2}
+"\ud83d\ude00"
+"\ud800"
+"\udc00x"
+"\u0000"
+tru
+{"a": 1,}
+"tab\tquote\"
+EOF_SHAPES
+sqlite3 -separator '|' "$T/batch.db" "SELECT action, json_extract(params, '\$.value'), json_type(params, '\$.value') FROM events WHERE action LIKE 'shape.%' ORDER BY CAST(substr(action, 7) AS INTEGER)" >"$T/shapes_sqlite.txt"
+psq 0 crm -c "SELECT action, CASE jsonb_typeof(params->'value') WHEN 'string' THEN params->>'value' ELSE (params->'value')::text END, jsonb_typeof(params->'value') FROM events WHERE action LIKE 'shape.%' ORDER BY substr(action, 7)::int" >"$T/shapes_pg.txt"
+python3 - "$T/shapes_sqlite.txt" "$T/shapes_pg.txt" >"$T/shapes.diff" <<'EOF_PY'
+import json, sys
+def rows(p):
+    out = []
+    for line in open(p, encoding="utf-8"):
+        action, rest = line.rstrip("\n").split("|", 1)
+        value, typ = rest.rsplit("|", 1)
+        kind = "string" if typ in ("text", "string") else "json"
+        out.append((action, kind, value if kind == "string" else json.dumps(json.loads(value), sort_keys=True)))
+    return out
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+print(len(a), len(b), "same" if a == b else [x for x in zip(a, b) if x[0] != x[1]][:3])
+EOF_PY
+check "decisions as JSON or strings: as the SQLite store writes them" "$(cat "$T/shapes.diff")" "15 15 same"
 
 # ---- kill -9 in the middle, then resume: each customer exactly once ------------------------------------
 psq 0 crm -c "DELETE FROM events WHERE action = 'optimal.channel'" -c "TRUNCATE batch_runs RESTART IDENTITY"
