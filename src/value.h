@@ -143,6 +143,7 @@ typedef bool (*jnative_fn)(jrt *R, value *args, int nargs, value *out);
 typedef struct jfunc {
     jhdr h;
     uint8_t kind;   /* FN_MACRO, FN_NATIVE, FN_METHOD */
+    uint8_t flags;  /* FNF_NO_CONTEXT: a macro of a module imported without context */
     const void *def;/* macro: struct unit*; native: const struct jbuiltin* */
     const void *owner; /* macro: the template the unit belongs to */
     value self;     /* bound receiver (method) or closure data */
@@ -152,6 +153,7 @@ typedef struct jfunc {
 /* FN_CYCLER / FN_JOINER: Jinja2's cycler(...) and joiner(sep); `self` holds their state,
  * a list [items or separator, position] owned by the object (render-local, so mutable). */
 enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5 };
+enum { FNF_NO_CONTEXT = 1 };
 
 /* What the running VM lends the layers below it (builtins, ops) for the length of a render:
  * calling a callable value (a macro needs the VM), giving a mutating method its own copy of a

@@ -189,6 +189,12 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         ok = d.t != JV_ERROR;
         if (ok) slots[u->kwargs_slot] = d;
     }
+    /* a closure's variables (a list in f->self, pushed by OP_MACRO) */
+    if (f->self.t == JV_LIST)
+        for (int i = 0; i < u->ncapt && (size_t)i < f->self.u.l->len; i++) {
+            val_drop(R, slots[u->capt_inner[i]]);
+            slots[u->capt_inner[i]] = val_dup(f->self.u.l->items[i]);
+        }
     if (ok && u->caller_slot >= 0) slots[u->caller_slot] = v_undef_msg(R, "no caller: macro '%s' was not called from a call block", u->name->s);
     if (ok && slots[u->caller_slot >= 0 ? u->caller_slot : 0].t == JV_ERROR) ok = false;
     if (ok && kw) {
@@ -213,10 +219,12 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     /* a macro of an imported module reads that module's top-level variables */
     value *saved_root = V->root_slots;
     const unit *saved_unit = V->root_unit;
+    const value *saved_ctx = V->ctx;
     if (f->extra.t == JV_LIST) {
         V->root_slots = f->extra.u.l->items;
         V->root_unit = &T->units[0];
     }
+    if (f->flags & FNF_NO_CONTEXT) V->ctx = NULL; /* imported without context: it sees none */
     if (ok && direct) {
         V->depth++;
         ok = run(V, T, u, slots);
@@ -232,6 +240,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     }
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
+    V->ctx = saved_ctx;
     for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
     frame_free(V, n);
     return ok;
@@ -567,6 +576,7 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
                 if (v.t == JV_FUNC && v.u.fn->kind == FN_MACRO && v.u.fn->owner == D) {
                     val_drop(R, v.u.fn->extra);
                     v.u.fn->extra = val_dup(modslots);
+                    if (!ctx) v.u.fn->flags |= FNF_NO_CONTEXT;
                 }
                 value k = {.t = JV_STR};
                 k.u.s = name;
@@ -1352,6 +1362,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         r.t = JV_FUNC;
         r.f = 0;
         r.u.fn = f;
+        if (ip->b) { /* the closure's values, as the definition saw them */
+            value cl = v_list(R, (size_t)ip->b);
+            if (cl.t == JV_ERROR) { val_drop(R, r); FAIL(); }
+            sp -= ip->b;
+            for (int i = 0; i < ip->b; i++) cl.u.l->items[cl.u.l->len++] = sp[i];
+            f->self = cl;
+        }
         *sp++ = r;
         NEXT();
     }

@@ -210,6 +210,28 @@ row("autoescape_expr_in_env", "{% autoescape flag %}{{ '<b>' }}|{{ v }}{% endaut
 row("autoescape_const_string", "{% autoescape 'yes' %}{{ v }}{% endautoescape %}", {"v": "<i>"})
 
 
+# ---- 5. scoping: a macro sees the scopes it is defined in ------------------------------------
+row("scope_macro_in_for", "{% for i in range(2) %}{% macro m() %}[{{ i }}]{% endmacro %}{{ m() }}{% endfor %}")
+row("scope_callblock_in_with", "{% with w = 1 %}{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{{ w }}{% endcall %}{% endwith %}")
+row("scope_callblock_in_for", "{% for i in range(2) %}{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{{ i }}{% endcall %}{% endfor %}")
+row("scope_macro_in_with", "{% with w = 5 %}{% macro m() %}{{ w }}{% endmacro %}{{ m() }}{% endwith %}")
+row("scope_macro_in_macro", "{% macro outer(x) %}{% macro inner() %}<{{ x }}>{% endmacro %}{{ inner() }}{% endmacro %}{{ outer(7) }}")
+row("scope_macro_sees_loop_set", "{% for i in range(2) %}{% set j = i * 10 %}{% macro m() %}{{ j }}{% endmacro %}{{ m() }},{% endfor %}")
+row("scope_callblock_sees_loop_item", "{% macro row() %}<{{ caller() }}>{% endmacro %}{% for u in users %}{% call row() %}{{ u.name }}"
+    "{% endcall %}{% endfor %}", {"users": [{"name": "a"}, {"name": "b"}]})
+row("scope_recursive_loop_sees_with", "{% with sep = '/' %}{% for n in tree recursive %}{{ sep }}{{ n.name }}"
+    "{% if n.kids %}{{ loop(n.kids) }}{% endif %}{% endfor %}{% endwith %}",
+    {"tree": [{"name": "a", "kids": [{"name": "b"}]}, {"name": "c"}]})
+row("scope_block_does_not_see_loop", "{% for i in range(2) %}{% block b %}[{{ i }}]{% endblock %}{% endfor %}")
+row("scope_block_scoped_sees_loop", "{% for i in range(2) %}{% block b scoped %}[{{ i }}]{% endblock %}{% endfor %}")
+row("scope_set_in_block_no_leak", "{% set x = 1 %}{% block b %}{% set x = 2 %}{{ x }}{% endblock %}{{ x }}")
+row("scope_include_in_loop", "{% for i in range(3) %}{% include 'i.html' %}{% endfor %}", files={"i.html": "<{{ i }}>"})
+row("scope_import_with_context", "{% import 'm.html' as m with context %}{{ m.f() }}", {"g": "G"},
+    files={"m.html": "{% macro f() %}{{ g }}{% endmacro %}"})
+row("scope_from_import_without_context", "{% from 'm.html' import f %}[{{ f() }}]", {"g": "G"},
+    files={"m.html": "{% macro f() %}{{ g }}{% endmacro %}"})
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:
