@@ -323,6 +323,14 @@ JINN_API void jinn_result_clear(jinn_env *env, jinn_result *res);
 JINN_API jinn_status jinn_check(jinn_env *env, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings);
 
+/* jinn_check plus the migration lint (`jinn check --migrate FROM:TO`): a warning, with a rule
+ * code ("[MIG01] ..."), both behaviours and a rewrite that behaves the same in both, at every
+ * construct whose result differs between the jinja and jinjava profiles (docs/language.md,
+ * "Migrating between the dialects"). The template is read in the env's profile (the dialect it
+ * was written for); to is the dialect it moves to (it words some rewrites). */
+JINN_API jinn_status jinn_check_migrate(jinn_env *env, const char *name, const char *src, size_t len, jinn_profile to,
+                                        int json, jinn_buf *out, int *errors, int *warnings);
+
 /* Every builtin filter, test, function and method with its parameters, as JSON:
  * {"filters": [{"name": "sort", "params": ["value", "reverse", ...], "required": 1}, ...],
  *  "tests": [...], "functions": [...], "methods": {"dict": [...], "list": [...], "str": [...]}} */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "loader.h"
+#include "migrate.h"
 #include "vm.h"
 #include "modules.h"
 
@@ -299,20 +300,31 @@ static jinn_status compile_locked(jinn_env *E, const char *name, const char *src
 }
 
 static jinn_status check_locked(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
-                                int *errors, int *warnings);
+                                int *errors, int *warnings, int migrate);
 
 jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings)
 {
     if (!E) return JINN_USAGE;
     pthread_mutex_lock(&E->loader_mu);
-    jinn_status st = check_locked(E, name, src, len, json, out, errors, warnings);
+    jinn_status st = check_locked(E, name, src, len, json, out, errors, warnings, 0);
+    pthread_mutex_unlock(&E->loader_mu);
+    return st;
+}
+
+jinn_status jinn_check_migrate(jinn_env *E, const char *name, const char *src, size_t len, jinn_profile to, int json,
+                               jinn_buf *out, int *errors, int *warnings)
+{
+    if (!E || (to != JINN_PROFILE_JINJA && to != JINN_PROFILE_JINJAVA)) return JINN_USAGE;
+    pthread_mutex_lock(&E->loader_mu);
+    jinn_status st = check_locked(E, name, src, len, json, out, errors, warnings,
+                                  to == JINN_PROFILE_JINJA ? MIG_TO_JINJA : MIG_TO_JINJAVA);
     pthread_mutex_unlock(&E->loader_mu);
     return st;
 }
 
 static jinn_status check_locked(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
-                                int *errors, int *warnings)
+                                int *errors, int *warnings, int migrate)
 {
     if (!E || !out || (!src && len)) return JINN_USAGE;
     if (!name) name = "<template>";
@@ -337,7 +349,7 @@ static jinn_status check_locked(jinn_env *E, const char *name, const char *src, 
         template *T = NULL;
         R->err_kind = JINN_ERR_NONE;
         D.json = json; /* comp_template re-initialises D: the flag is passed through check */
-        bool ok = comp_template(R, E, name, src ? src : "", len, &T, &D, json ? 2 : 1);
+        bool ok = comp_template(R, E, name, src ? src : "", len, &T, &D, (json ? 2 : 1) | migrate << 2);
         if (ok) comp_free(R, T);
         jbuf *src_b = json ? &D.json_out : &D.out;
         buf_put(R, &o, src_b->p ? src_b->p : "", src_b->len);
