@@ -82,6 +82,12 @@ printf '{{ x|nosuchfilter }}\n' > "$T/unknown.jinja"
 expect 0 "" "warning: unknown filter 'nosuchfilter': the jinjava profile prints it empty" -- check "$T/unknown.jinja" --profile jinjava
 expect 1 "" "unknown filter 'nosuchfilter'" -- check "$T/unknown.jinja"
 expect 2 "" "check: --profile django: expected jinja or jinjava" -- check "$T/unknown.jinja" --profile django
+# check --migrate: the migration lint's warnings beside the check's; a direction it does not know is a usage error
+printf '{{ 3|round(2) }}' > "$T/round.jinja"
+expect 0 "" "round.jinja:1:6: warning: [MIG02] round: jinja returns a float" -- check "$T/round.jinja" --migrate jinjava:jinja
+expect 0 '{"file": "'"$T"'/round.jinja", "line": 1, "column": 6, "end_column": 11, "severity": "warning", "kind": "lint", "message": "[MIG02] round: jinja returns a float rounded half to even (2.5|round is 2.0, 3|round(2) is 3), jinjava a decimal rounded half up with the precision'"'"'s digits (3, 3.00); rewrite: '"'"'%.2f'"'"'|format(x) for round(2), '"'"'%.0f'"'"'|format(x) for round()"}' "" -- check "$T/round.jinja" --migrate jinja:jinjava --format json
+expect 0 "" "0 errors, 0 warnings" -- check "$T/round.jinja"
+expect 2 "" "check: --migrate jinja:django: expected jinjava:jinja or jinja:jinjava" -- check "$T/round.jinja" --migrate jinja:django
 out=$("$JINN" limits --limit fuel=42)
 if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
 expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
