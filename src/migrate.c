@@ -394,9 +394,16 @@ static void scan_text(mig *m, const char *src, size_t len, const jinn_config *cf
     const char *ce = cfg->comment_end ? cfg->comment_end : "#}";
     size_t vsl = strlen(vs), vel = strlen(ve), csl = strlen(cs), cel = strlen(ce);
     for (size_t i = 0; i < len; i++) {
-        if (csl && i + csl <= len && !memcmp(src + i, cs, csl)) { /* a comment: skip it */
+        if (csl && i + csl <= len && !memcmp(src + i, cs, csl)) {
+            /* a comment: its dashes trim in jinja, nothing in Jinjava 2.x; skip its text */
             size_t j = i + csl;
             while (j + cel <= len && memcmp(src + j, ce, cel)) j++;
+            if (i + csl < len && src[i + csl] == '-')
+                warn(m, (uint32_t)i, (uint32_t)csl + 1, "MIG09", "'%s-' trims the whitespace before it in jinja, "
+                     "jinjava trims nothing; rewrite: remove the whitespace from the source", cs);
+            if (j + cel <= len && j > i + csl && src[j - 1] == '-')
+                warn(m, (uint32_t)(j - 1), (uint32_t)cel + 1, "MIG09", "'-%s' trims the whitespace after it in jinja, "
+                     "jinjava trims nothing; rewrite: remove the whitespace from the source", ce);
             i = j + cel - 1;
             continue;
         }
