@@ -57,6 +57,8 @@ typedef struct comp {
      * it runs (soft_pos: where the if starts, for jinn check's warning). */
     int soft;
     uint32_t soft_pos;
+    /* inside {% autoescape EXPR %}: constants print with the autoescape around it (ae_outer) */
+    int ae_volatile, ae_outer;
     int loops;                   /* loops open in this unit */
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
@@ -1232,7 +1234,9 @@ static void stmt(comp *c, node *n)
             diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
                                           "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
         expr(c, n->a);
-        emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+        /* under an autoescape whose value is an expression, Jinja2 finalizes a constant's output
+         * when it compiles, with the autoescape around the block (its eval context is volatile) */
+        emit(c, OP_PRINT, 0, 0, c->ae_volatile && n->a->kind == N_CONST ? c->ae_outer : c->autoescape, n->pos);
         break;
     case N_IF: compile_if(c, n); break;
     case N_FOR: compile_for(c, n); break;
@@ -1302,14 +1306,30 @@ static void stmt(comp *c, node *n)
     case N_BLOCK: compile_block(c, n); break;
     case N_CALLBLOCK: compile_callblock(c, n); break;
     case N_AUTOESCAPE: {
-        if (n->a->kind != N_CONST || (n->a->v.t != JV_BOOL && n->a->v.t != JV_NONE)) {
-            cfail(c, n->a->pos, "autoescape takes true or false");
-            return;
-        }
         int saved = c->autoescape;
-        c->autoescape = n->a->v.t == JV_BOOL && n->a->v.u.b;
+        if (n->a->kind == N_CONST) {
+            c->autoescape = val_truthy(c->R, n->a->v);
+            body(c, n->b);
+            c->autoescape = saved;
+            break;
+        }
+        /* an expression: known only when the render gets there, so the body is compiled twice,
+         * escaping and not, and the value picks one (printing escapes or not per instruction) */
+        int saved_volatile = c->ae_volatile, saved_outer = c->ae_outer;
+        if (!c->ae_volatile) c->ae_outer = saved;
+        c->ae_volatile = 1;
+        expr(c, n->a);
+        int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+        c->autoescape = 1;
         body(c, n->b);
+        int je = emit(c, OP_JUMP, 0, 0, 0, n->pos);
+        patch_here(c, jf);
+        c->autoescape = 0;
+        body(c, n->b);
+        patch_here(c, je);
         c->autoescape = saved;
+        c->ae_volatile = saved_volatile;
+        c->ae_outer = saved_outer;
         break;
     }
     case N_IFCHANGED: {

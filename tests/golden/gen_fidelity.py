@@ -201,6 +201,15 @@ row("fz_call_block_without_caller", "{% macro nocaller(a) %}{% endmacro %}{% cal
 row("fz_call_block_with_kwargs", "{% macro m(a) %}{{ kwargs|length }}{{ caller() }}{% endmacro %}{% call m(1) %}C{% endcall %}")
 
 
+row("autoescape_expr_true", "{% autoescape flag %}{{ '<b>' }}|{{ v }}|{{ '<' ~ v }}{% endautoescape %}", {"flag": True, "v": "<i>"})
+row("autoescape_expr_false", "{% autoescape flag %}{{ '<b>' }}|{{ v }}|{{ '<' ~ v }}{% endautoescape %}", {"flag": False, "v": "<i>"})
+row("autoescape_expr_nested", "{% autoescape a %}{{ v }}{% autoescape b %}{{ v }}{% endautoescape %}{% endautoescape %}",
+    {"a": True, "b": False, "v": "<i>"})
+row("autoescape_expr_in_env", "{% autoescape flag %}{{ '<b>' }}|{{ v }}{% endautoescape %}", {"flag": False, "v": "<i>"},
+    ["autoescape"])
+row("autoescape_const_string", "{% autoescape 'yes' %}{{ v }}{% endautoescape %}", {"v": "<i>"})
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:
