@@ -54,9 +54,11 @@ static const char *const jinjava_only_tests[] = {"containing", "containingall", 
 
 /* a rewrite for some of them (name, rewrite) */
 static const char *const one_side_rewrites[][2] = {
-    {"add", "`x + y`"}, {"multiply", "`x * y`"}, {"divide", "`x / y`"}, {"items", "`d.items()`"},
-    {"max", "`(x|sort)|last`"}, {"min", "`(x|sort)|first`"}, {"bool", "`x in [true, 'true', 1]`"},
-    {"split", "`x.split(sep)`"}, {"truthy", "`if x`"}, {"containing", "`y in x`"}, {NULL, NULL}};
+    {"add", "x + y (doubles where add made decimals)"},
+    {"multiply", "x * y (doubles: 0.1|multiply(3) is 0.3, 0.1 * 3 is 0.30000000000000004)"},
+    {"divide", "x / y (a float: 7|divide(2) is 4, the dividend's scale; 7 / 2 is 3.5)"}, {"items", "d.items()"},
+    {"max", "(x|sort)|last"}, {"min", "(x|sort)|first"}, {"bool", "x in [true, 'true', 1]"},
+    {"split", "x.split(sep)"}, {"truthy", "if x"}, {"containing", "y in x"}, {NULL, NULL}};
 
 static bool in_list(const char *const *l, const char *s, uint32_t len)
 {
