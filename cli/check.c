@@ -15,6 +15,7 @@ typedef struct {
     const cli_command *cmd;
     opt_engine eng;
     int json;
+    int migrate;            /* 0, or 1 + the profile migrated to */
     const char *files[1024];
     int nfiles;
 } check_args;
@@ -27,6 +28,12 @@ static int check_option(void *ctx, int id, const char *arg)
         if (!strcmp(arg, "json")) a->json = 1;
         else if (!strcmp(arg, "text")) a->json = 0;
         else return opt_usage(a->cmd, "--format %s: expected text or json", arg);
+        return 0;
+    case OPT_MIGRATE:
+        /* the template is read in the dialect it comes from */
+        if (!strcmp(arg, "jinjava:jinja")) { a->migrate = 1 + JINN_PROFILE_JINJA; a->eng.cfg.profile = JINN_PROFILE_JINJAVA; }
+        else if (!strcmp(arg, "jinja:jinjava")) { a->migrate = 1 + JINN_PROFILE_JINJAVA; a->eng.cfg.profile = JINN_PROFILE_JINJA; }
+        else return opt_usage(a->cmd, "--migrate %s: expected jinjava:jinja or jinja:jinjava", arg);
         return 0;
     case OPT_ARG:
         if (a->nfiles == 1024) return opt_usage(a->cmd, "%s", "too many files (1024 at most)");
@@ -57,7 +64,8 @@ int cli_check(const cli_command *cmd, int argc, char **argv)
         jinn_buf out = {0};
         int e = 0, w = 0;
         const char *name = strcmp(path, "-") ? path : "<stdin>";
-        jinn_check(env, name, src, len, json, &out, &e, &w);
+        if (a.migrate) jinn_check_migrate(env, name, src, len, (jinn_profile)(a.migrate - 1), json, &out, &e, &w);
+        else jinn_check(env, name, src, len, json, &out, &e, &w);
         if (out.len) fwrite(out.data, 1, out.len, json ? stdout : stderr);
         jinn_buf_free(env, &out);
         jinn_env_free(env);

@@ -42,7 +42,7 @@ const cli_command cli_commands[] = {
      "expectation: --- output, --- error, --- warnings or --- disasm. A failing case prints a\n"
      "unified diff and leaves FILE.actual; --update rewrites the expectations instead.\n"
      "Ends with \"N passed, M failed\"; exits 1 if anything failed.\n"},
-    {"check", cli_check, OPTS_ENGINE | OPTM(FORMAT) | OPTM(HELP), "FILE...", "report every error and lint warning, no render",
+    {"check", cli_check, OPTS_ENGINE | OPTM(FORMAT) | OPTM(MIGRATE) | OPTM(HELP), "FILE...", "report every error and lint warning, no render",
      "Parse and compile each FILE without rendering it; report every diagnostic (syntax errors,\n"
      "unknown filters, tests and tags, lint warnings), not just the first. Exit 0 with no errors\n"
      "(warnings allowed), 1 with any error, 2 on a usage error or an unreadable file.\n"},

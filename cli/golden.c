@@ -7,7 +7,8 @@
  *     --- providers       JSON provider fixtures (optional)
  *     --- options         one per line: seed=N trim_blocks lstrip_blocks keep_trailing_newline
  *                         autoescape strict_providers profile=jinja|jinjava name=NAME
- *                         limit.NAME=VALUE (e.g. limit.fuel=1000) (optional)
+ *                         limit.NAME=VALUE (e.g. limit.fuel=1000)
+ *                         migrate=jinjava:jinja|jinja:jinjava (a check: the migration lint too) (optional)
  *     --- output          the expected render, or
  *     --- error           the expected diagnostic (what `jinn render` prints on stderr)
  *     --- warnings        the expected warnings (optional)
@@ -130,6 +131,7 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
     jinn_config cfg;
     jinn_config_init(&cfg);
     uint64_t seed = 0;
+    int migrate = 0; /* 0, or 1 + the profile migrated to */
     char syn[6][64], lsp[256], lcp[256], customer[256] = "";
     char name[256];
     const char *base = strrchr(path, '/');
@@ -167,6 +169,8 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             else if (!strcmp(line, "undefined=debug")) cfg.undefined = JINN_UNDEFINED_DEBUG;
             else if (!strcmp(line, "undefined=default")) cfg.undefined = JINN_UNDEFINED_DEFAULT;
             else if (!strcmp(line, "profile=jinja")) cfg.profile = JINN_PROFILE_JINJA;
+            else if (!strcmp(line, "migrate=jinjava:jinja")) { migrate = 1 + JINN_PROFILE_JINJA; cfg.profile = JINN_PROFILE_JINJAVA; }
+            else if (!strcmp(line, "migrate=jinja:jinjava")) { migrate = 1 + JINN_PROFILE_JINJAVA; cfg.profile = JINN_PROFILE_JINJA; }
             else if (!strncmp(line, "name=", 5)) snprintf(name, sizeof name, "%s", line + 5);
             else if (!strncmp(line, "limit.", 6) && strchr(line, '=')) {
                 char *eq = strchr(line, '=');
@@ -204,7 +208,8 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
     if (find(S, "check") || find(S, "check-json")) {
         jinn_buf out = {0};
         int e, w;
-        jinn_check(env, name, tpl->text, tpl->len, find(S, "check-json") != NULL, &out, &e, &w);
+        if (migrate) jinn_check_migrate(env, name, tpl->text, tpl->len, (jinn_profile)(migrate - 1), find(S, "check-json") != NULL, &out, &e, &w);
+        else jinn_check(env, name, tpl->text, tpl->len, find(S, "check-json") != NULL, &out, &e, &w);
         char tail[64];
         snprintf(tail, sizeof tail, "%d errors, %d warnings", e, w);
         size_t n = out.len + strlen(tail);

@@ -48,6 +48,7 @@
     X(STOP_AFTER, "--stop-after", 0, "N", NULL, "score at most N customers, then stop (resumable)")             \
     X(NEW_RUN, "--new-run", 0, NULL, NULL, "do not resume an unfinished run: start a new one")                  \
     X(QUIET, "--quiet", 'q', NULL, NULL, "no progress bar (there is none when stderr is not a terminal)")       \
+    X(MIGRATE, "--migrate", 0, "FROM:TO", "jinjava:jinja jinja:jinjava", "also list what behaves differently in the other dialect (jinjava:jinja or jinja:jinjava)") \
     X(FORMAT, "--format", 0, "FORMAT", "text json yaml", "check: diagnostics as text, or json (one object a line); render: the --context files not named .json, .yaml or .yml (and stdin) are json (default) or yaml") \
     X(UPDATE, "--update", 0, NULL, NULL, "rewrite the expectations instead of comparing")                       \
     X(JSON, "--json", 0, NULL, NULL, "everything, parameters and methods too, as JSON")                         \

@@ -33,6 +33,7 @@ _jinn()
         --emit) COMPREPLY=(); return ;;
         --chunk) COMPREPLY=(); return ;;
         --stop-after) COMPREPLY=(); return ;;
+        --migrate) COMPREPLY=($(compgen -W "jinjava:jinja jinja:jinjava" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "text json yaml" -- "$cur")); return ;;
     esac
     case $cmd in
@@ -50,7 +51,7 @@ _jinn()
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--update --help" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         check)
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--strict-providers --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix --format --help" -- "$cur"))
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--strict-providers --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix --migrate --format --help" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         builtins)
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--profile --json --help" -- "$cur"))

@@ -417,6 +417,13 @@ JINN_API jinn_status jinn_check(jinn_env *env, const char *name, const char *src
  * Protocol's Diagnostic: range, severity, code, source, message; plus file, line, column,
  * endColumn): what `jinn check --format json` and `jinn render --errors json` print. */
 JINN_API jinn_status jinn_diagnostic_json(jinn_env *env, const jinn_diagnostic *d, jinn_buf *out);
+/* jinn_check plus the migration lint (`jinn check --migrate FROM:TO`): a warning, with a rule
+ * code ("[MIG01] ..."), both behaviours and a rewrite that behaves the same in both, at every
+ * construct whose result differs between the jinja and jinjava profiles (docs/language.md,
+ * "Migrating between the dialects"). The template is read in the env's profile (the dialect it
+ * was written for); to is the dialect it moves to (it words some rewrites). */
+JINN_API jinn_status jinn_check_migrate(jinn_env *env, const char *name, const char *src, size_t len, jinn_profile to,
+                                        int json, jinn_buf *out, int *errors, int *warnings);
 
 /* Every builtin filter, test, function and method with its parameters, as JSON:
  * {"filters": [{"name": "sort", "params": ["value", "reverse", ...], "required": 1}, ...],

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "loader.h"
+#include "migrate.h"
 #include "vm.h"
 #include "modules.h"
 
@@ -384,7 +385,7 @@ static jinn_status compile_locked(jinn_env *E, const char *name, const char *src
 }
 
 static jinn_status check_locked(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
-                                int *errors, int *warnings);
+                                int *errors, int *warnings, int migrate);
 
 /* ---- jinn check: every diagnostic, syntax and semantic, sorted ---------------------------- */
 
@@ -490,13 +491,13 @@ static void check_sort(check_list *L)
 /* One pass of the checker over text: its diagnostics into L (keep_syntax: the syntax errors
  * too; a later pass's are artefacts of the blanking), the syntax errors blanked in text.
  * Returns the number of syntax errors it found. */
-static int check_pass(env *E, const char *name, char *text, size_t len, check_list *L, bool keep_syntax)
+static int check_pass(env *E, const char *name, char *text, size_t len, check_list *L, bool keep_syntax, int migrate)
 {
     jrt *R = &E->R;
     diags D;
     template *T = NULL;
     R->err_kind = JINN_ERR_NONE;
-    bool ok = comp_template(R, E, name, text, len, &T, &D, 1);
+    bool ok = comp_template(R, E, name, text, len, &T, &D, 1 | migrate << 2);
     if (ok) comp_free(R, T);
     /* the parser's errors come first (parse_recs of them); the compiler's after */
     int nsyntax = D.parse_recs;
@@ -515,13 +516,24 @@ jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t le
 {
     if (!E) return JINN_USAGE;
     pthread_mutex_lock(&E->loader_mu);
-    jinn_status st = check_locked(E, name, src, len, json, out, errors, warnings);
+    jinn_status st = check_locked(E, name, src, len, json, out, errors, warnings, 0);
+    pthread_mutex_unlock(&E->loader_mu);
+    return st;
+}
+
+jinn_status jinn_check_migrate(jinn_env *E, const char *name, const char *src, size_t len, jinn_profile to, int json,
+                               jinn_buf *out, int *errors, int *warnings)
+{
+    if (!E || (to != JINN_PROFILE_JINJA && to != JINN_PROFILE_JINJAVA)) return JINN_USAGE;
+    pthread_mutex_lock(&E->loader_mu);
+    jinn_status st = check_locked(E, name, src, len, json, out, errors, warnings,
+                                  to == JINN_PROFILE_JINJA ? MIG_TO_JINJA : MIG_TO_JINJAVA);
     pthread_mutex_unlock(&E->loader_mu);
     return st;
 }
 
 static jinn_status check_locked(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
-                                int *errors, int *warnings)
+                                int *errors, int *warnings, int migrate)
 {
     if (!E || !out || (!src && len)) return JINN_USAGE;
     if (!name) name = "<template>";
@@ -555,8 +567,9 @@ static jinn_status check_locked(jinn_env *E, const char *name, const char *src, 
         /* the first pass reports everything it finds; then, while there were syntax errors,
          * check again with them blanked out, for what they hid (unknown filters, macros...) */
         char *pristine = dupstr(R, text, tlen);
-        int nsyntax = check_pass(E, name, text, tlen, &L, true);
-        for (int pass = 0; nsyntax && pass < 8; pass++) nsyntax = check_pass(E, name, text, tlen, &L, false);
+        /* the migration lint reads the first pass's tree only: blanked text is not what moves */
+        int nsyntax = check_pass(E, name, text, tlen, &L, true, migrate);
+        for (int pass = 0; nsyntax && pass < 8; pass++) nsyntax = check_pass(E, name, text, tlen, &L, false, 0);
         if (pristine) { memcpy(text, pristine, tlen); release(R, pristine); }
         else L.failed = true;
     }

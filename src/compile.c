@@ -15,6 +15,7 @@
 
 #include "compile.h"
 #include "loader.h"
+#include "migrate.h"
 
 /* ======================================================================================
  * Compiler state
@@ -1652,7 +1653,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     size_t effective = len;
     if (!E->cfg.keep_trailing_newline && E->cfg.profile != JINN_PROFILE_JINJAVA && effective && T->src[effective - 1] == '\n') effective--;
     diag_init(D, R, T->name, T->src, len);
-    D->json = check == 2;
+    D->json = (check & 3) == 2;
 
     pctx P;
     node oom;
@@ -1728,6 +1729,8 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
         }
         ok = !c.failed && !D->count && !check;
     }
+    /* jinn check --migrate: the migration lint reads the tree before the arena goes */
+    if (root && (check >> 2) && !mig_lint(R, D, root, T->src, len, &E->cfg, check >> 2)) ok = false;
     if (idx.t != JV_ERROR) val_drop(R, idx);
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     if (c.root_read) rt_alloc(R, c.root_read, (size_t)c.cap_root_read, 0);

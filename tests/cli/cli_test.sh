@@ -82,6 +82,13 @@ printf '{{ x|nosuchfilter }}\n' > "$T/unknown.jinja"
 expect 0 "" "warning: unknown filter 'nosuchfilter': the jinjava profile prints it empty" -- check "$T/unknown.jinja" --profile jinjava
 expect 1 "" "unknown filter 'nosuchfilter'" -- check "$T/unknown.jinja"
 expect 2 "" "check: --profile django: expected jinja or jinjava" -- check "$T/unknown.jinja" --profile django
+# check --migrate: the migration lint's warnings beside the check's; a direction it does not know is a usage error
+printf '{{ 3|round(2) }}' > "$T/round.jinja"
+expect 0 "" "round.jinja:1:6: warning: [MIG02] round: jinja returns a float" -- check "$T/round.jinja" --migrate jinjava:jinja
+out=$("$JINN" check "$T/round.jinja" --migrate jinja:jinjava --format json)
+check "check --migrate --format json: the LSP-shaped record of MIG02" "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["line"], d["column"], d["endColumn"], d["severity"], d["code"], d["message"][:7])')" "1 6 11 2 lint [MIG02]"
+expect 0 "" "0 errors, 0 warnings" -- check "$T/round.jinja"
+expect 2 "" "check: --migrate jinja:django: expected jinjava:jinja or jinja:jinjava" -- check "$T/round.jinja" --migrate jinja:django
 out=$("$JINN" limits --limit fuel=42)
 if [[ "$out" == *"fuel              42"* && "$out" == *"range_items"* ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: jinn limits: $out"; fi
 expect 0 "" "" -- render "$T/hello.jinja" -D name=file -o "$T/out.txt"
