@@ -45,6 +45,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -542,6 +543,10 @@ static int parse_args(const cli_command *cmd, int argc, char **argv, batch_args 
     if (r) return r;
     if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
     if (!a->db_path) return opt_usage(cmd, "%s", "--providers sqlite:PATH or postgres:CONNINFO is required");
+    /* --customers FILE is read only after the run is recorded: refuse what cannot be a list now */
+    struct stat st;
+    if (strcmp(a->customers, "all") && strcmp(a->customers, "-") && stat(a->customers, &st) == 0 && S_ISDIR(st.st_mode))
+        return opt_usage(cmd, "--customers %s: is a directory, not a file of customer ids", a->customers);
     return 0;
 }
 
@@ -619,6 +624,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     jinn_template *t = NULL;
     FILE *idfile = NULL;
     strset done = {0};
+    strset listed = {0}; /* the ids of --customers FILE read so far */
     idlist defs = {0};
     jinn_result res;
     char err[600];
@@ -671,6 +677,12 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
         B.todo = n - (long)done.n;
     } else {
         idfile = strcmp(a.customers, "-") ? fopen(a.customers, "r") : stdin;
+        struct stat st;
+        if (idfile && fstat(fileno(idfile), &st) == 0 && S_ISDIR(st.st_mode)) {
+            fclose(idfile);
+            idfile = NULL;
+            errno = EISDIR;
+        }
         if (!idfile) {
             fprintf(stderr, "jinn: batch: cannot read '%s': %s\n", a.customers, strerror(errno));
             status = 2;
@@ -689,6 +701,8 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
+    /* a file size limit (ulimit -f) makes a write fail (EFBIG), reported, not kill the batch */
+    signal(SIGXFSZ, SIG_IGN);
 
     B.t0 = now_mono();
     pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th), wth;
@@ -707,6 +721,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     int read_failed = 0, stopped = 0;
     char *line = NULL;
     size_t linecap = 0;
+    int dup_warned = 0;
     filling f = {.done = &done};
     char **ids = xmalloc((size_t)a.chunk * sizeof *ids);
     while (nth) {
@@ -736,6 +751,12 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
                     if (n < 0) { eof = 1; break; }
                     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
                     if (!n || line[0] == '#' || set_has(&done, line)) continue;
+                    /* an id listed twice is scored once in the run: exactly once is the rule */
+                    if (set_has(&listed, line)) {
+                        if (!dup_warned++) fprintf(stderr, "jinn: batch: '%s' is listed more than once in %s: scored once\n", line, a.customers);
+                        continue;
+                    }
+                    set_add(&listed, line);
                     ids[nids++] = xstrndup(line, (size_t)n);
                 }
                 int ok = S->get(B.st, (const char *const *)ids, nids, add_customer, &f, err, sizeof err) == JINN_OK;
@@ -803,6 +824,7 @@ out:
     for (int i = 0; i < defs.n; i++) free(defs.ids[i]);
     free(defs.ids);
     set_free(&done);
+    set_free(&listed);
     jinn_template_free(t);
     jinn_env_free(env);
     if (B.st) S->close(B.st);

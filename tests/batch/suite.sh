@@ -106,7 +106,7 @@ printf 'c07\nc03\nc07\nc99\nc40\n' > "$T/ids2"
 set_out=$("$JINN" batch "$T/all.jinja" --quiet --providers "sqlite:$T/base.db" --dry-run --customers "$T/ids2" 2>/dev/null)
 per_out=$("$JINN" batch "$T/all.jinja" --quiet --providers "sqlite:$T/p.db" --dry-run --customers "$T/ids2" 2>/dev/null)
 check "set form = per customer: listed ids, twice, unknown" "$set_out" "$per_out"
-check "set form: listed ids in order" "$(echo "$set_out" | cut -f1 | tr '\n' ' ')" "c07 c03 c07 c40 "
+check "set form: listed ids in order, each once (exactly once per run)" "$(echo "$set_out" | cut -f1 | tr '\n' ' ')" "c07 c03 c40 "
 out=$("$JINN" batch tests/batch/pick_module.jinja --trim-blocks --lstrip-blocks --quiet --providers "sqlite:$T/base.db" --dry-run --jobs 2 --chunk 5 2>/dev/null | sort)
 check "ids computed at run time (the optimizer module) are prefetched, same decisions" "$out" "$(cat "$T/expect.tsv")"
 printf '{%% expression %%}e-badset{%% endexpression %%}' > "$T/badset.jinja"
@@ -186,6 +186,19 @@ check "postgres: with nothing after" "$? $(head -1 "$T/err")" '2 jinn batch: --p
 printf '{%% if %%}' > "$T/broken.jinja"
 "$JINN" batch "$T/broken.jinja" --providers "sqlite:$T/base.db" 2>"$T/err"; check "template syntax error: exit 1 before any work" "$? $(grep -c 'broken.jinja:1:' "$T/err")" "1 1"
 check "cli/batch.c speaks no SQL (the store does: providers/store.h)" "$(grep -c -E 'sqlite3|SELECT |INSERT |UPDATE |CREATE ' cli/batch.c)" 0
+# ---- exactly once per run: an id listed twice is scored once; a directory is no list -------
+cp "$T/base.db" "$T/dup.db"
+ids=$(sql "$T/dup.db" "SELECT id FROM customers ORDER BY id LIMIT 3")
+{ echo "$ids"; echo "$ids" | head -1; } > "$T/dup.ids"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/dup.db" --customers "$T/dup.ids" 2>"$T/err"; rc=$?
+check "an id listed twice: one decision each, a warning" "$rc $(sql "$T/dup.db" "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'optimal.channel'") $(grep -c 'listed more than once' "$T/err")" "0 3	3 1"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/dup.db" --customers "$T" 2>"$T/err"; rc=$?
+check "a directory as --customers: a usage error, no run recorded" "$rc $(grep -c 'is a directory' "$T/err") $(sql "$T/dup.db" "SELECT count(*) FROM batch_runs")" "2 1 1"
+# a file size limit (ulimit -f) ends the batch with an error, not SIGXFSZ
+cp "$T/base.db" "$T/fsz.db"
+( ulimit -f 64; "$JINN" batch "${B[@]}" --providers "sqlite:$T/fsz.db" --chunk 1 >/dev/null 2>"$T/err" ); rc=$?
+check "ulimit -f: an error exit, not a signal" "$([ "$rc" -lt 128 ] && [ "$rc" -ne 0 ] && echo ok || echo "rc=$rc")" "ok"
+
 check "help batch" "$("$JINN" help batch | head -1)" "usage: jinn batch TEMPLATE --providers sqlite:DB [options]"
 
 finish
