@@ -11,21 +11,25 @@
 #   make dtoa-long    the float printer and parser on millions of random numbers (tests/dtoa)
 #   make example-db   build examples/channel/crm.db, the example event store (docs/providers.md)
 #   make tsan-test    the batch on 4 threads under ThreadSanitizer (build-tsan/)
+#   make difffuzz-long  the differential fuzzer against Jinja2 on a random seed, DIFFFUZZ_N cases;
+#                     each divergence shrunk into a golden case in DIFFFUZZ_OUT (tests/difffuzz)
 
 CC      ?= gcc
-PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1
+PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1 libpq
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) libedit 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) $(CLI_PKGS) 2>/dev/null)
 # Recursive (=), not simple (:=): pkg-config is asked when a recipe runs, after `deps` has
 # installed the -dev packages on a fresh machine, never when the Makefile is first read.
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
-CLI_LIBS = $(shell pkg-config --libs libedit 2>/dev/null)
+# the CLI's own: line editing (the REPL), YAML contexts (cli/context.c)
+CLI_PKGS := libedit yaml-0.1
+CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 BUILD   ?= build
 VERSION := $(shell sed -n 's/^\#define JINN_VERSION "\(.*\)"/\1/p' include/jinn.h)
 
-DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 libicu-dev libyaml-dev \
+DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 libicu-dev libyaml-dev libpq-dev \
                tzdata python3 python3-jinja2 valgrind diffutils tmux clang libclang-rt-14-dev
 
 GEN     := $(BUILD)/lexer.c $(BUILD)/parser.c $(BUILD)/parser.h
@@ -175,6 +179,13 @@ dtoa-long: $(BUILD)/tests/dtoa_test
 	$(BUILD)/tests/dtoa_test --random-strtod $(DTOA_N) 2
 	$(BUILD)/tests/dtoa_test --roundtrip $(DTOA_N) 2
 
+# DIFFFUZZ_CLASSES=all also turns on the classes jinn does not support yet (tests/difffuzz/KNOWN.md)
+DIFFFUZZ_N ?= 100000
+DIFFFUZZ_OUT ?= build/difffuzz
+DIFFFUZZ_CLASSES ?= supported
+difffuzz-long: all
+	python3 tests/difffuzz/run.py -n $(DIFFFUZZ_N) --classes $(DIFFFUZZ_CLASSES) --out $(DIFFFUZZ_OUT) --shrink -q
+
 valgrind-test: deps all
 	./tests/valgrind.sh
 
@@ -208,5 +219,5 @@ clean:
 # a recipe that fails leaves no half-built target behind for the next run
 .DELETE_ON_ERROR:
 
-.PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test dtoa-long
+.PHONY: gen all lib deps demo test asan-test bin-asan valgrind-test fuzz bench clean install example-db tsan-test dtoa-long difffuzz-long
 include ext/ext.mk

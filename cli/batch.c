@@ -1,5 +1,6 @@
 /*
- * batch.c — `jinn batch`: score every customer of a SQLite event store with one template,
+ * batch.c — `jinn batch`: score every customer of an event store (SQLite, or PostgreSQL with
+ * --providers postgres:CONNINFO) with one template,
  * on N threads sharing one compiled template, and write each decision back as an event.
  *
  *   jinn batch TEMPLATE --providers sqlite:crm.db [--customers all|FILE] [--jobs N]
@@ -464,6 +465,7 @@ static void *writer(void *arg)
 
 typedef struct {
     const char *template_path, *db_path, *customers, *emit;
+    const store_module *store; /* the store of --providers: sqlite:PATH or postgres:CONNINFO */
     int jobs, chunk, dry_run, new_run, quiet;
     long stop_after;
     opt_engine eng;       /* config and seed, parsed as every command parses them */
@@ -487,7 +489,14 @@ static int batch_option(void *ctx, int id, const char *arg)
     long v;
     switch (id) {
     case OPT_PROVIDERS:
-        if (strncmp(arg, "sqlite:", 7) || !arg[7]) return opt_usage(cmd, "--providers %s: expected sqlite:PATH", arg);
+        if ((!strncmp(arg, "postgres:", 9) && arg[9]) || !strncmp(arg, "postgresql://", 13)) {
+            a->store = &store_postgres; /* a libpq conninfo, or a postgres[ql]:// URI as it is */
+            a->db_path = strncmp(arg, "postgres://", 11) && strncmp(arg, "postgresql://", 13) ? arg + 9 : arg;
+            return 0;
+        }
+        if (strncmp(arg, "sqlite:", 7) || !arg[7])
+            return opt_usage(cmd, "--providers %s: expected sqlite:PATH or postgres:CONNINFO", arg);
+        a->store = &store_sqlite;
         a->db_path = arg + 7;
         return 0;
     case OPT_CUSTOMERS: a->customers = arg; return 0;
@@ -532,7 +541,7 @@ static int parse_args(const cli_command *cmd, int argc, char **argv, batch_args 
     int r = opt_parse(cmd, argc, argv, batch_option, a);
     if (r) return r;
     if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
-    if (!a->db_path) return opt_usage(cmd, "%s", "--providers sqlite:PATH is required");
+    if (!a->db_path) return opt_usage(cmd, "%s", "--providers sqlite:PATH or postgres:CONNINFO is required");
     return 0;
 }
 
@@ -593,7 +602,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     batch_args a;
     int r = parse_args(cmd, argc, argv, &a);
     if (r) return r;
-    const store_module *S = &store_sqlite;
+    const store_module *S = a.store;
     if (S->init) S->init();
     size_t srclen;
     char *src = cli_read_file(a.template_path, &srclen);

@@ -41,6 +41,26 @@ void cli_put(cli_buf *b, const char *s, size_t n);
 void cli_puts(cli_buf *b, const char *s);
 void cli_json_string(cli_buf *b, const char *s); /* s as a quoted, escaped JSON string */
 
+/* read a whole file ("-" = stdin); NULL and the failure in err (for --errors json) */
+char *cli_read_text(const char *path, size_t *len, char *err, size_t errsize);
+
+/* The context from the command line (context.c): --context files, JSON or YAML, and -D
+ * definitions merged into one JSON object (a jansson json_t), a later key winning. */
+typedef struct {
+    char file[512];
+    int line, column;   /* in that file, 1-based; 0: no position */
+    char message[600];
+    bool io;            /* the file could not be read */
+} cli_ctx_error;
+struct json_t;
+/* .json, .yaml and .yml files are what their extension says; others (and stdin) are format:
+ * "json", "yaml", or NULL (JSON). 0, or 2 and err. */
+int cli_context_file(struct json_t *into, const char *path, const char *format, cli_ctx_error *err);
+/* -D name=value (a string) or -D name:=json. 0, or 2 and err. */
+int cli_context_define(struct json_t *into, const char *def, cli_ctx_error *err);
+/* a diagnostic as the one JSON line of docs/diagnostics.md, on f (main.c) */
+void cli_print_json_diag(FILE *f, const jinn_diagnostic *d);
+
 /* Colours for diagnostics: only when f is a terminal and NO_COLOR is unset or empty
  * (https://no-color.org). The plain text is the same either way. */
 bool cli_color(FILE *f);
@@ -48,6 +68,9 @@ bool cli_color(FILE *f);
  * groups) to f, colouring the location bold and the caret red when cli_color(f). */
 void cli_print_diag(FILE *f, const char *msg);
 /* Print "NAME: warning: TEXT" for each line of a newline-separated warnings text. */
+/* Print one warning record: "NAME:LINE:COL: warning: TEXT" ("NAME: warning: TEXT" without a
+ * position). */
+void cli_print_warning(FILE *f, const jinn_diagnostic *d);
 void cli_print_warnings(FILE *f, const char *name, const char *warnings);
 
 #endif

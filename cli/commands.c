@@ -13,7 +13,7 @@
 
 #define OPTS_RENDER                                                                                    \
     (OPTS_ENGINE | OPTM(CONTEXT) | OPTM(DEFINE) | OPTM(PROVIDERS) | OPTM(CUSTOMER) | OPTM(SEED) |      \
-     OPTM(INCLUDE_DIR) | OPTM(TIMEOUT) | OPTM(HELP))
+     OPTM(INCLUDE_DIR) | OPTM(TIMEOUT) | OPTM(FORMAT) | OPTM(HELP))
 
 const cli_command cli_commands[] = {
     {"render", cli_render, OPTS_RENDER | OPTM(OUTPUT) | OPTM(ERRORS), "TEMPLATE|-", "render a template to stdout",
@@ -28,6 +28,8 @@ const cli_command cli_commands[] = {
      "\"value\": output, \"batch\": run id}), one transaction per chunk. An interrupted run is\n"
      "resumed by the same command. Includes and imports are found beside TEMPLATE. See\n"
      "docs/providers.md. --seed seeds |random per customer (N and the customer id).\n"
+     "--providers postgres:CONNINFO (a libpq conninfo or postgresql:// URI) scores a store in\n"
+     "PostgreSQL instead (docs/providers.md, \"The PostgreSQL store\").\n"
      "\n"
      "exit status: 0 all scored, 1 some customers failed (counted, the first reported), 2 a usage\n"
      "or database error, 130 interrupted (Ctrl-C: the chunks under way are finished and kept)\n"},

@@ -41,16 +41,13 @@ void cli_puts(cli_buf *b, const char *s) { cli_put(b, s, strlen(s)); }
 
 void cli_json_string(cli_buf *b, const char *s)
 {
-    cli_puts(b, "\"");
-    for (; *s; s++) {
-        char tmp[8];
-        if (*s == '"' || *s == '\\') { tmp[0] = '\\'; tmp[1] = *s; cli_put(b, tmp, 2); }
-        else if (*s == '\n') cli_puts(b, "\\n");
-        else if (*s == '\t') cli_puts(b, "\\t");
-        else if ((unsigned char)*s < 0x20) { snprintf(tmp, sizeof tmp, "\\u%04x", *s); cli_puts(b, tmp); }
-        else cli_put(b, s, 1);
-    }
-    cli_puts(b, "\"");
+    /* jansson writes the string (escapes, and \uFFFD for what is not UTF-8 never happens:
+     * a string that is not UTF-8 is written as null) */
+    json_t *j = json_string(s);
+    char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    cli_puts(b, t ? t : "null");
+    free(t);
+    json_decref(j);
 }
 
 bool cli_color(FILE *f)
@@ -103,6 +100,16 @@ void cli_print_diag(FILE *f, const char *msg)
         fputc('\n', f);
         p = nl + 1;
     }
+}
+
+void cli_print_warning(FILE *f, const jinn_diagnostic *d)
+{
+    bool color = cli_color(f);
+    char where[600];
+    if (d->line > 0) snprintf(where, sizeof where, "%s:%d:%d:", d->name, d->line, d->column);
+    else snprintf(where, sizeof where, "%s:", d->name);
+    if (color) fprintf(f, BOLD "%s" RESET " " YELLOW "warning:" RESET " %s\n", where, d->message);
+    else fprintf(f, "%s warning: %s\n", where, d->message);
 }
 
 void cli_print_warnings(FILE *f, const char *name, const char *warnings)
@@ -170,6 +177,11 @@ void cli_add_template_dir(jinn_env *env, const char *template_path)
     jinn_env_add_search_path(env, dir[0] ? dir : "/");
 }
 
+char *cli_read_text(const char *path, size_t *len, char *err, size_t errsize)
+{
+    return read_file_msg(path, len, err, errsize);
+}
+
 char *cli_read_file(const char *path, size_t *len)
 {
     char err[512];
@@ -182,8 +194,9 @@ char *cli_read_file(const char *path, size_t *len)
 
 typedef struct {
     const char *template_path;
-    cli_buf ctx_parts;   /* JSON object members, merged by a tiny {"a":..}+{"b":..} concatenation */
-    int nparts;
+    struct { bool define; const char *arg; } ctx_src[256]; /* --context and -D, in order */
+    int nctx;
+    const char *ctx_format;  /* --format json|yaml for the --context files; NULL: by extension */
     const char *providers;
     const char *customer; /* --customer ID (with --providers sqlite:DB) */
     const char *out_path;
@@ -205,59 +218,15 @@ static int claim_stdin(render_args *a, const char *who)
     return 0;
 }
 
-/* Merge JSON objects by textual concatenation of their members: {"a":1} {"b":2} -> {"a":1,"b":2}.
- * Later duplicate keys win, as jansson keeps the last value of a key. */
-static int add_context_file(render_args *a, const char *path)
+/* --context and -D are kept in order and merged after the options are read (context.c), so
+ * that --format and --errors apply whatever their place on the command line */
+static int add_context_source(render_args *a, bool define, const char *arg)
 {
-    if (!strcmp(path, "-") && claim_stdin(a, "--context -")) return 2;
-    size_t n;
-    char *text = cli_read_file(path, &n);
-    if (!text) return 2;
-    /* validate with jansson first, so a broken file gets jansson's line and column */
-    json_error_t jerr;
-    json_t *parsed = json_loadb(text, n, JSON_ALLOW_NUL, &jerr);
-    if (!parsed) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "--context %s: the context is not valid JSON: %s at line %d, column %d", path, jerr.text,
-                 jerr.line, jerr.column);
-        free(text);
-        return opt_usage(a->cmd, "%s", msg);
-    }
-    bool is_object = json_is_object(parsed);
-    json_decref(parsed);
-    size_t i = 0;
-    while (i < n && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) i++;
-    size_t j = n;
-    while (j > i && (text[j - 1] == ' ' || text[j - 1] == '\n' || text[j - 1] == '\t' || text[j - 1] == '\r')) j--;
-    if (!is_object || i >= j || text[i] != '{' || text[j - 1] != '}') {
-        free(text);
-        return opt_usage(a->cmd, "--context %s: the file must hold a JSON object", path);
-    }
-    /* the inside of the object */
-    size_t k = i + 1, e = j - 1;
-    while (k < e && (text[k] == ' ' || text[k] == '\n' || text[k] == '\t' || text[k] == '\r')) k++;
-    if (k < e) {
-        if (a->nparts++) cli_puts(&a->ctx_parts, ",");
-        cli_put(&a->ctx_parts, text + k, e - k);
-    }
-    free(text);
-    return 0;
-}
-
-static int add_define(render_args *a, const char *def)
-{
-    const char *eq = strchr(def, '=');
-    if (!eq || eq == def) return opt_usage(a->cmd, "-D %s: expected name=value or name:=json", def);
-    bool json = eq > def && eq[-1] == ':';
-    const char *name_end = json ? eq - 1 : eq;
-    if (name_end <= def) return opt_usage(a->cmd, "-D %s: expected name=value or name:=json", def);
-    if (a->nparts++) cli_puts(&a->ctx_parts, ",");
-    char *name = strndup(def, (size_t)(name_end - def));
-    cli_json_string(&a->ctx_parts, name);
-    free(name);
-    cli_puts(&a->ctx_parts, ":");
-    if (json) cli_puts(&a->ctx_parts, eq + 1);
-    else cli_json_string(&a->ctx_parts, eq + 1);
+    if (!define && !strcmp(arg, "-") && claim_stdin(a, "--context -")) return 2;
+    if (a->nctx == (int)(sizeof a->ctx_src / sizeof a->ctx_src[0]))
+        return opt_usage(a->cmd, "%s", "too many --context and -D options (256 at most)");
+    a->ctx_src[a->nctx].define = define;
+    a->ctx_src[a->nctx++].arg = arg;
     return 0;
 }
 
@@ -294,8 +263,12 @@ static int render_option(void *ctx, int id, const char *arg)
     render_args *a = ctx;
     const cli_command *cmd = a->cmd;
     switch (id) {
-    case OPT_CONTEXT: return add_context_file(a, arg);
-    case OPT_DEFINE: return add_define(a, arg);
+    case OPT_CONTEXT: return add_context_source(a, false, arg);
+    case OPT_DEFINE: return add_context_source(a, true, arg);
+    case OPT_FORMAT:
+        if (strcmp(arg, "json") && strcmp(arg, "yaml")) return opt_usage(cmd, "--format %s: expected json or yaml (the --context files)", arg);
+        a->ctx_format = arg;
+        return 0;
     case OPT_PROVIDERS: a->providers = arg; return 0;
     case OPT_CUSTOMER: a->customer = arg; return 0;
     case OPT_OUTPUT: a->out_path = arg; return 0;
@@ -342,51 +315,80 @@ static int parse_render_args(const cli_command *cmd, int argc, char **argv, rend
 
 /* ---- errors as JSON ------------------------------------------------------------------------ */
 
-static const char *const kind_names[] = {
-    [JINN_ERR_NONE] = "value", [JINN_ERR_SYNTAX] = "syntax", [JINN_ERR_UNDEFINED] = "undefined",
-    [JINN_ERR_TYPE] = "type", [JINN_ERR_VALUE] = "value", [JINN_ERR_LIMIT] = "limit",
-    [JINN_ERR_PROVIDER] = "provider", [JINN_ERR_IO] = "io",
-};
-
-static void print_json_error(const char *file, int line, int col, const char *severity, const char *kind,
-                             const char *msg)
+void cli_print_json_diag(FILE *f, const jinn_diagnostic *d)
 {
-    cli_buf b = {0};
-    cli_puts(&b, "{\"file\":");
-    cli_json_string(&b, file ? file : "");
-    char num[64];
-    snprintf(num, sizeof num, ",\"line\":%d,\"column\":%d,\"severity\":", line, col);
-    cli_puts(&b, num);
-    cli_json_string(&b, severity);
-    cli_puts(&b, ",\"kind\":");
-    cli_json_string(&b, kind);
-    cli_puts(&b, ",\"message\":");
-    cli_json_string(&b, msg ? msg : "error");
-    cli_puts(&b, "}\n");
-    fputs(b.p, stderr);
-    free(b.p);
+    jinn_buf b = {0};
+    if (jinn_diagnostic_json(NULL, d, &b) == JINN_OK) fputs(b.data, f);
+    else fputs("{\"severity\":1,\"code\":\"limit\",\"source\":\"jinn\",\"message\":\"out of memory\"}\n", f);
+    jinn_buf_free(NULL, &b);
+}
+
+static void print_json_error(const char *file, int line, int col, jinn_error_kind kind, const char *msg)
+{
+    jinn_diagnostic d = {JINN_SEVERITY_ERROR, kind, file ? file : "", line, col, 0, msg ? msg : "error"};
+    cli_print_json_diag(stderr, &d);
 }
 
 static void report_result(const render_args *a, const jinn_result *res)
 {
     if (!a->errors_json) { cli_print_diag(stderr, res->message ? res->message : "error\n"); return; }
-    unsigned k = (unsigned)res->kind < sizeof kind_names / sizeof *kind_names ? (unsigned)res->kind : 0;
-    print_json_error(res->name, res->line, res->column, "error", kind_names[k], res->text);
+    print_json_error(res->name, res->line, res->column, res->kind, res->text);
 }
 
-static void report_warnings(const render_args *a, const char *name, const char *warnings)
+static void report_warnings(const render_args *a, const char *name, const jinn_result *res)
 {
-    if (!warnings) return;
-    if (!a->errors_json) { cli_print_warnings(stderr, name, warnings); return; }
-    const char *p = warnings;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        char *one = strndup(p, nl ? (size_t)(nl - p) : strlen(p));
-        print_json_error(name, 0, 0, "warning", "provider", one);
-        free(one);
-        if (!nl) break;
-        p = nl + 1;
+    if (!res->warnings) return;
+    if (!res->warning_list) { cli_print_warnings(stderr, name, res->warnings); return; } /* no memory for the records */
+    for (int i = 0; i < res->nwarnings; i++) {
+        if (a->errors_json) cli_print_json_diag(stderr, &res->warning_list[i]);
+        else cli_print_warning(stderr, &res->warning_list[i]);
     }
+}
+
+/* The context of the render: the --context files and -D definitions merged (context.c), then
+ * the customer's attributes as `customer`. 0, or 2 with the error reported. */
+static int build_context(render_args *a, jinn_env *env, const char *customer_attrs, jinn_context **out)
+{
+    json_t *obj = json_object();
+    if (!obj) { fprintf(stderr, "jinn: out of memory\n"); return 2; }
+    cli_ctx_error err;
+    int r = 0;
+    for (int i = 0; !r && i < a->nctx; i++) {
+        r = a->ctx_src[i].define ? cli_context_define(obj, a->ctx_src[i].arg, &err)
+                                 : cli_context_file(obj, a->ctx_src[i].arg, a->ctx_format, &err);
+        if (!r) continue;
+        if (a->errors_json) {
+            jinn_diagnostic d = {JINN_SEVERITY_ERROR, err.io ? JINN_ERR_IO : JINN_ERR_SYNTAX, err.file, err.line, err.column, 0,
+                                 err.message};
+            cli_print_json_diag(stderr, &d);
+        } else if (err.io) {
+            fprintf(stderr, "jinn: %s\n", err.message);
+        } else if (a->ctx_src[i].define) {
+            opt_usage(a->cmd, "%s", err.message);
+        } else if (err.line) {
+            opt_usage(a->cmd, "--context %s: %s at line %d, column %d", err.file, err.message, err.line, err.column);
+        } else {
+            opt_usage(a->cmd, "--context %s: %s", err.file, err.message);
+        }
+    }
+    if (!r && customer_attrs) {
+        json_error_t jerr;
+        json_t *c = json_loads(customer_attrs, 0, &jerr);
+        if (c) json_object_set_new(obj, "customer", c);
+    }
+    char *text = r ? NULL : json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(obj);
+    if (r) return r;
+    if (!text) { fprintf(stderr, "jinn: out of memory\n"); return 2; }
+    jinn_result res;
+    if (jinn_context_from_json(env, text, strlen(text), out, &res) != JINN_OK) {
+        if (a->errors_json) print_json_error("context", res.line, res.column, res.kind, res.text);
+        else fprintf(stderr, "jinn: context: %s\n", res.text);
+        jinn_result_clear(env, &res);
+        r = 2;
+    }
+    free(text);
+    return r;
 }
 
 /* ---- -o: write atomically -------------------------------------------------------------------
@@ -431,14 +433,13 @@ static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool 
 {
     render_args a;
     int r = parse_render_args(cmd, argc, argv, &a);
-    if (r) { free(a.ctx_parts.p); return r; }
+    if (r) return r;
     size_t len;
     char err[512];
     char *src = read_file_msg(a.template_path, &len, err, sizeof err);
     if (!src) {
-        if (a.errors_json) print_json_error(a.template_path, 0, 0, "error", "io", err);
+        if (a.errors_json) print_json_error(a.template_path, 0, 0, JINN_ERR_IO, err);
         else fprintf(stderr, "jinn: %s\n", err);
-        free(a.ctx_parts.p);
         return 2;
     }
     const char *name = strcmp(a.template_path, "-") ? a.template_path : "<stdin>";
@@ -447,42 +448,52 @@ static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool 
     jinn_template *t = NULL;
     jinn_context *ctx = NULL;
     int status = 0;
-    if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); free(a.ctx_parts.p); return 1; }
+    char *customer_attrs = NULL;
+    if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); return 1; }
     /* include / import search: the -I directories, then the template's own directory */
     for (int i = 0; i < a.nincdirs; i++) jinn_env_add_search_path(env, a.incdirs[i]);
     cli_add_template_dir(env, a.template_path);
     if (a.providers && !strncmp(a.providers, "sqlite:", 7)) {
         if (jinn_env_use_sqlite_provider(env, a.providers + 7, &res) != JINN_OK) {
-            if (a.errors_json) print_json_error(a.providers + 7, 0, 0, "error", "provider", res.text);
+            if (a.errors_json) print_json_error(a.providers + 7, 0, 0, JINN_ERR_PROVIDER, res.text);
             else fprintf(stderr, "jinn: %s\n", res.text);
             jinn_result_clear(env, &res);
             status = 2;
             goto done;
         }
         if (a.customer) { /* the customer's attributes are the variable `customer` */
-            char *attrs = cli_customer_attributes(a.providers + 7, a.customer, err, sizeof err);
-            if (!attrs) {
-                if (a.errors_json) print_json_error(a.providers + 7, 0, 0, "error", "provider", err);
+            customer_attrs = cli_customer_attributes(a.providers + 7, a.customer, err, sizeof err);
+            if (!customer_attrs) {
+                if (a.errors_json) print_json_error(a.providers + 7, 0, 0, JINN_ERR_PROVIDER, err);
                 else fprintf(stderr, "jinn: %s\n", err);
                 status = 2;
                 goto done;
             }
-            if (a.nparts++) cli_puts(&a.ctx_parts, ",");
-            cli_puts(&a.ctx_parts, "\"customer\": ");
-            cli_puts(&a.ctx_parts, attrs);
-            free(attrs);
         }
     } else if (a.providers) {
         size_t plen;
         char *ptext = read_file_msg(a.providers, &plen, err, sizeof err);
         if (!ptext) {
-            if (a.errors_json) print_json_error(a.providers, 0, 0, "error", "io", err);
+            if (a.errors_json) print_json_error(a.providers, 0, 0, JINN_ERR_IO, err);
             else fprintf(stderr, "jinn: %s\n", err);
             status = 2;
             goto done;
         }
+        /* a fixture that is not JSON: the error at its line and column in that file */
+        json_error_t jerr;
+        json_t *pj = json_loadb(ptext, plen, JSON_ALLOW_NUL, &jerr);
+        json_decref(pj);
+        if (!pj) {
+            char m[400];
+            snprintf(m, sizeof m, "provider fixtures are not valid JSON: %s", jerr.text);
+            if (a.errors_json) print_json_error(a.providers, jerr.line, jerr.column, JINN_ERR_SYNTAX, m);
+            else fprintf(stderr, "jinn: %s:%d:%d: %s\n", a.providers, jerr.line, jerr.column, m);
+            free(ptext);
+            status = 2;
+            goto done;
+        }
         if (jinn_env_use_json_provider(env, ptext, plen, &res) != JINN_OK) {
-            if (a.errors_json) print_json_error(a.providers, res.line, res.column, "error", "provider", res.text);
+            if (a.errors_json) print_json_error(a.providers, res.line, res.column, JINN_ERR_PROVIDER, res.text);
             else fprintf(stderr, "jinn: %s: %s\n", a.providers, res.text);
             jinn_result_clear(env, &res);
             free(ptext);
@@ -504,27 +515,14 @@ static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool 
         jinn_buf_free(env, &out);
         goto done;
     }
-    {
-        cli_buf ctxjson = {0};
-        cli_puts(&ctxjson, "{");
-        if (a.ctx_parts.p) cli_puts(&ctxjson, a.ctx_parts.p);
-        cli_puts(&ctxjson, "}");
-        if (jinn_context_from_json(env, ctxjson.p, ctxjson.len, &ctx, &res) != JINN_OK) {
-            if (a.errors_json) print_json_error("context", res.line, res.column, "error", "value", res.text);
-            else fprintf(stderr, "jinn: context: %s\n", res.text);
-            jinn_result_clear(env, &res);
-            free(ctxjson.p);
-            status = 2;
-            goto done;
-        }
-        free(ctxjson.p);
-    }
+    status = build_context(&a, env, customer_attrs, &ctx);
+    if (status) goto done;
     {
         arm_interrupt(a.timeout);
         jinn_render_opts opts = {.context = ctx, .seed = a.eng.seed, .interrupt = &g_interrupt, .customer_id = a.customer};
         jinn_buf out = {0};
         jinn_status st = jinn_render(t, &opts, &out, &res);
-        report_warnings(&a, name, res.warnings);
+        report_warnings(&a, name, &res);
         if (st != JINN_OK) {
             /* the jinjava profile collects errors beside the output, as Jinjava does: print
              * the output it kept (stdout only; -o is never written from a failed render) */
@@ -545,7 +543,7 @@ done:
     jinn_template_free(t);
     jinn_env_free(env);
     free(src);
-    free(a.ctx_parts.p);
+    free(customer_attrs);
     return status;
 }
 

@@ -20,7 +20,7 @@
  *   0, argument name or NULL for a flag, completion
  *   of the argument ("file", "dir", a word list "jinja jinjava", or NULL), help) */
 #define CLI_OPTIONS(X)                                                                                         \
-    X(CONTEXT, "--context", 0, "FILE", "file", "variables from a JSON object (repeatable; later files override earlier keys; - reads stdin)") \
+    X(CONTEXT, "--context", 0, "FILE", "file", "variables from a JSON object or a YAML mapping (.yaml, .yml; repeatable; later files override earlier keys; - reads stdin)") \
     X(DEFINE, "-D", 'D', "name=value", NULL, "a string variable; -D name:=json a JSON variable")              \
     X(PROVIDERS, "--providers", 0, "SPEC", "file", "insert-tag answers: FILE.json fixtures, or sqlite:DB (an event store, docs/providers.md)") \
     X(CUSTOMER, "--customer", 0, "ID", NULL, "render for customer ID of the sqlite store: its attributes are `customer`") \
@@ -48,7 +48,7 @@
     X(STOP_AFTER, "--stop-after", 0, "N", NULL, "score at most N customers, then stop (resumable)")             \
     X(NEW_RUN, "--new-run", 0, NULL, NULL, "do not resume an unfinished run: start a new one")                  \
     X(QUIET, "--quiet", 'q', NULL, NULL, "no progress bar (there is none when stderr is not a terminal)")       \
-    X(FORMAT, "--format", 0, "text|json", "text json", "diagnostics as text, or one JSON object a line")        \
+    X(FORMAT, "--format", 0, "FORMAT", "text json yaml", "check: diagnostics as text, or json (one object a line); render: the --context files not named .json, .yaml or .yml (and stdin) are json (default) or yaml") \
     X(UPDATE, "--update", 0, NULL, NULL, "rewrite the expectations instead of comparing")                       \
     X(JSON, "--json", 0, NULL, NULL, "everything, parameters and methods too, as JSON")                         \
     X(HELP, "--help", 'h', NULL, NULL, "this help")

@@ -7,16 +7,16 @@
  * Python's repr, what Jinja2 users expect), or template text, which is rendered and printed.
  * `NAME = EXPR` is read as `{% set NAME = EXPR %}`.
  *
- * State. The API keeps nothing between renders, so the REPL keeps it as text: every input that
- * succeeded is kept, and each new input is compiled after all of them (the history's own
- * output, computed once per state, is cut off the front of the render). So variables keep
- * sharing objects as they do in one template (`CANDIDATES = [NEWSLETTER, ...]` sees a later
- * `NEWSLETTER.update(..)`), and macros, namespaces and in-place mutations persist — what a JSON
- * round trip through jinn_render_opts.exports would lose. The exports still serve: they are
- * the variable list (.vars, Tab) and the context .time renders with, so it times the input
- * alone. --context/-D give the jinn_context every render gets; .set and .load become
- * `{% set %}` inputs. The input starts on a line of its own after the history, and
- * diagnostics are mapped back to the input's own lines and columns.
+ * State. The variables live in a jinn_session: each input is compiled on its own and rendered
+ * against the variables earlier inputs left, as live values (no JSON in between), and leaves
+ * its own there. So variables keep sharing objects as they do in one template
+ * (`CANDIDATES = [NEWSLETTER, ...]` sees a later `NEWSLETTER.update(..)`), namespaces and
+ * in-place mutations persist, a warning belongs to the input that caused it, and an input
+ * costs what it costs, whether it is the first or the thousandth. Macros, imports and
+ * `from` imports are kept as their definitions' text and compiled before each input (a
+ * macro is code, not a value the session keeps). --context/-D give the session's first
+ * variables; .set and .load become `{% set %}` inputs; .vars lists the session's variables.
+ * Diagnostics are mapped back to the input's own lines and columns.
  *
  * Unfinished input. A template whose compile fails with jinn_result.incomplete (the text ended
  * inside a tag, block, string or comment) gets the continuation prompt, as Lua's REPL does
@@ -32,6 +32,8 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,12 +64,11 @@ typedef struct {
     json_t *builtins; /* jinn_builtins_json of env, for completion (read on first use) */
     jinn_env *env;
     json_t *ctx;      /* the context from --context and -D: a JSON object */
-    json_t *vars;     /* the variables after the last input (context + exports), for .vars,
+    json_t *vars;     /* the session's variables after the last input (as JSON), for .vars,
                          completion and .time */
     json_t *macros;   /* name -> definition text, in definition order (imports: "import N") */
-    cli_buf hist;     /* every successful input so far, joined by SEP + newline */
-    cli_buf hist_out; /* what hist prints (then the separator's newline) */
-    bool hist_out_valid;
+    jinn_session *sess; /* the variables, live (made on first use, from ctx and vars) */
+    bool vars_stale;    /* vars lags behind the session: sync_vars before reading it */
     char *prov_text;  /* the provider fixture in use, to reinstall when the env is recreated */
     size_t prov_len;
     char *prov_path;
@@ -268,12 +269,11 @@ static void report(repl *R, const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-/* What goes before an input: the whole history (FULL), only the kept macro definitions with
- * the variables as a context (LIGHT: what .time measures), or nothing. */
-typedef enum { PRE_FULL, PRE_LIGHT, PRE_NONE } prelude_kind;
+/* What goes before an input: the kept macro definitions (LIGHT), or nothing. */
+typedef enum { PRE_LIGHT, PRE_NONE } prelude_kind;
 
-/* the history's separator: an expression tag, so no whitespace control or trim/lstrip option
- * reaches across it, then a newline so the next input starts a line of its own */
+/* the separator after the macro definitions: an expression tag, so no whitespace control or
+ * trim/lstrip option reaches across it */
 #define SEP "{{ '' }}"
 
 /* A compiled input and what maps its diagnostics back to what the user typed. */
@@ -285,7 +285,6 @@ typedef struct {
     int first_col;     /* code points before the input on its first line */
     bool expr;         /* a bare expression wrapped in {{ [ ... ] }} */
     prelude_kind pre;
-    const char *hist_entry_pre, *hist_entry_post; /* how the input is kept in the history */
 } compiled;
 
 /* a message, with the positions it quotes ("opened at 4:1") mapped to the user's lines */
@@ -357,10 +356,7 @@ typedef enum { DONE, MORE } outcome;
 
 static void put_prelude(repl *R, prelude_kind kind, cli_buf *src)
 {
-    if (kind == PRE_FULL && R->hist.len) {
-        cli_put(src, R->hist.p, R->hist.len);
-        cli_puts(src, SEP "\n");
-    } else if (kind == PRE_LIGHT && json_object_size(R->macros)) {
+    if (kind == PRE_LIGHT && json_object_size(R->macros)) {
         const char *k;
         json_t *v;
         json_object_foreach(R->macros, k, v) cli_puts(src, json_string_value(v));
@@ -381,8 +377,8 @@ static outcome compile_input(repl *R, const char *input, bool final, bool force_
     const char *pre = "", *post = "";
     if (expr) {
         if (expr_unfinished(input) && !final) return MORE;
-        if (assignment_name(input)) { pre = "{% set "; post = " %}"; c->hist_entry_pre = pre; c->hist_entry_post = post; }
-        else { pre = "{{ ["; post = "] }}"; c->expr = true; c->hist_entry_pre = "{% do "; c->hist_entry_post = " %}"; }
+        if (assignment_name(input)) { pre = "{% set "; post = " %}"; }
+        else { pre = "{{ ["; post = "] }}"; c->expr = true; }
     }
     cli_buf src = {0};
     put_prelude(R, kind, &src);
@@ -423,63 +419,76 @@ static jinn_context *make_context(repl *R, json_t *vars)
     return ctx;
 }
 
-/* The history's own output, computed once per state: the output of an input rendered after
- * the history starts with it, and that part is not shown. */
-static void ensure_hist_output(repl *R)
+/* The session, made on first use (and again after .reset or .profile) from the variables
+ * there are: the context's, then those of the session before (through JSON). */
+static jinn_session *session(repl *R)
 {
-    if (R->hist_out_valid) return;
-    R->hist_out.len = 0;
-    if (R->hist.len) {
-        cli_buf src = {0};
-        cli_put(&src, R->hist.p, R->hist.len);
-        cli_puts(&src, SEP);
-        jinn_template *t = NULL;
-        jinn_result res;
-        if (jinn_compile(R->env, NAME, src.p, src.len, &t, &res) == JINN_OK) {
-            jinn_context *ctx = make_context(R, R->ctx);
-            jinn_buf out = {0};
-            interrupted = 0;
-            jinn_render_opts opts = {.context = ctx, .seed = R->seed, .interrupt = (const int *)&interrupted};
-            jinn_result_clear(R->env, &res);
-            if (ctx && jinn_render(t, &opts, &out, &res) == JINN_OK) {
-                cli_put(&R->hist_out, out.data, out.len);
-                cli_puts(&R->hist_out, "\n"); /* the separator's newline */
-            }
-            jinn_buf_free(R->env, &out);
-            jinn_context_free(ctx);
-            jinn_template_free(t);
-        }
-        jinn_result_clear(R->env, &res);
-        free(src.p);
-    }
-    R->hist_out_valid = true;
+    if (R->sess) return R->sess;
+    json_t *all = json_deep_copy(R->ctx);
+    if (all) json_object_update(all, R->vars);
+    jinn_context *ctx = all ? make_context(R, all) : NULL;
+    json_decref(all);
+    if (ctx) R->sess = jinn_session_new(R->env, ctx);
+    jinn_context_free(ctx);
+    if (!R->sess) report(R, "jinn: out of memory");
+    return R->sess;
 }
 
-static void forget_hist_output(repl *R) { R->hist_out_valid = false; }
+static void drop_session(repl *R)
+{
+    jinn_session_free(R->sess);
+    R->sess = NULL;
+}
+
+/* the session's variables as JSON, for .vars, completion and .time: asked for only when one
+ * of them needs it (a JSON dump of every variable after each input would make an input's
+ * cost grow with the session) */
+static void sync_vars(repl *R)
+{
+    if (!R->vars_stale) return;
+    R->vars_stale = false;
+    jinn_buf j = {0};
+    if (R->sess && jinn_session_json(R->sess, &j) == JINN_OK) {
+        json_t *v = json_loadb(j.data, j.len, 0, NULL);
+        if (json_is_object(v)) { json_object_clear(R->vars); json_object_update(R->vars, v); }
+        json_decref(v);
+    }
+    jinn_buf_free(R->env, &j);
+}
 
 /* Render a compiled input, print the output (an expression's value, or the text), keep the
  * input in the history and the variables it leaves. Returns true on success. */
 static bool render_input(repl *R, const compiled *c)
 {
-    if (c->pre == PRE_FULL) ensure_hist_output(R);
-    jinn_context *ctx = make_context(R, c->pre == PRE_FULL ? R->ctx : R->vars);
-    if (!ctx) return false;
-    jinn_buf out = {0}, ex = {0};
+    jinn_session *S = session(R);
+    if (!S) return false;
+    jinn_buf out = {0};
     interrupted = 0;
-    jinn_render_opts opts = {.context = ctx, .seed = R->seed, .interrupt = (const int *)&interrupted, .exports = &ex};
+    jinn_render_opts opts = {.seed = R->seed, .interrupt = (const int *)&interrupted, .session = S};
     jinn_result res;
     jinn_status st = jinn_render(c->t, &opts, &out, &res);
-    if (res.warnings) { fflush(stdout); cli_print_warnings(stderr, c->name, res.warnings); }
+    if (res.warning_list) {
+        fflush(stdout);
+        for (int i = 0; i < res.nwarnings; i++) {
+            /* at the user's own line and column, as print_error does for errors */
+            jinn_diagnostic d = res.warning_list[i];
+            if (d.line > 0 && !strcmp(d.name, NAME)) {
+                d.line -= c->pre_lines;
+                if (d.line == 1) d.column -= c->first_col;
+                if (d.line < 1 || d.column < 1) d.line = d.column = 0;
+            }
+            cli_print_warning(stderr, &d);
+        }
+    } else if (res.warnings) {
+        fflush(stdout);
+        cli_print_warnings(stderr, c->name, res.warnings);
+    }
     bool ok = st == JINN_OK;
     if (!ok) {
         print_error(R, c, &res);
     } else {
-        size_t skip = 0;
-        if (c->pre == PRE_FULL && R->hist.len && out.len >= R->hist_out.len &&
-            !memcmp(out.data, R->hist_out.p, R->hist_out.len))
-            skip = R->hist_out.len;
-        const char *o = out.data + skip;
-        size_t n = out.len - skip;
+        const char *o = out.data;
+        size_t n = out.len;
         if (c->expr) {
             /* "[repr]" -> "repr" */
             if (n >= 2) fwrite(o + 1, 1, n - 2, stdout);
@@ -488,19 +497,11 @@ static bool render_input(repl *R, const compiled *c)
             fwrite(o, 1, n, stdout);
             if (o[n - 1] != '\n') fputc('\n', stdout);
         }
-        /* the variables now: the context's, overridden by the template's */
-        json_error_t jerr;
-        json_t *vars = ex.data ? json_loadb(ex.data, ex.len, 0, &jerr) : NULL;
-        json_object_clear(R->vars);
-        json_object_update(R->vars, R->ctx);
-        if (vars && json_is_object(vars)) json_object_update(R->vars, vars);
-        json_decref(vars);
     }
+    R->vars_stale = true; /* a failed input's in-place mutations stay too, as in Python's REPL */
     fflush(stdout);
     jinn_result_clear(R->env, &res);
     jinn_buf_free(R->env, &out);
-    jinn_buf_free(R->env, &ex);
-    jinn_context_free(ctx);
     return ok;
 }
 
@@ -512,19 +513,11 @@ static outcome eval_input_as(repl *R, const char *text, bool final, bool force_t
     /* template text keeps its own whitespace; an expression is trimmed */
     const char *input = force_template || has_template_syntax(t) ? text : t;
     compiled c;
-    outcome o = compile_input(R, input, final, force_template, PRE_FULL, &c);
+    outcome o = compile_input(R, input, final, force_template, PRE_LIGHT, &c);
     if (name) c.name = name;
     if (o == DONE && c.t) {
-        if (render_input(R, &c)) {
-            /* keep it: later inputs run after it, so its variables, macros and side effects
-             * (and the objects its variables share) are theirs too */
-            if (R->hist.len) cli_puts(&R->hist, SEP "\n");
-            if (c.hist_entry_pre) cli_puts(&R->hist, c.hist_entry_pre);
-            cli_puts(&R->hist, input);
-            if (c.hist_entry_post) cli_puts(&R->hist, c.hist_entry_post);
-            forget_hist_output(R);
-            if (!c.expr) keep_definitions(R, input);
-        }
+        /* its variables stay in the session; its macro definitions are kept as text */
+        if (render_input(R, &c) && !c.expr) keep_definitions(R, input);
         jinn_template_free(c.t);
     }
     free(t);
@@ -557,9 +550,10 @@ static bool new_env(repl *R)
     R->builtins = NULL;
     jinn_env *env = jinn_env_new(&R->cfg);
     if (!env) { report(R, "jinn: out of memory"); return false; }
+    sync_vars(R);
+    drop_session(R); /* its variables carry over through R->vars (JSON) */
     if (R->env) jinn_env_free(R->env);
     R->env = env;
-    forget_hist_output(R);
     return true;
 }
 
@@ -584,7 +578,6 @@ static void load_providers(repl *R, const char *spec)
     R->prov_text = text;
     R->prov_len = len;
     R->prov_path = strdup(spec);
-    forget_hist_output(R);
     json_t *j = json_loadb(text, len, 0, NULL);
     size_t ne = json_object_size(json_object_get(j, "expressions")),
            nm = json_object_size(json_object_get(j, "metrics")),
@@ -687,6 +680,7 @@ static void set_from_json(repl *R, json_t *obj)
 
 static void cmd_vars(repl *R)
 {
+    sync_vars(R);
     size_t n = json_object_size(R->vars), k = 0;
     if (!n && !json_object_size(R->macros)) { printf("(no variables)\n"); return; }
     const char **names = malloc((n ? n : 1) * sizeof *names);
@@ -706,18 +700,14 @@ static void cmd_vars(repl *R)
     }
     char *reprs = NULL;
     compiled c;
-    if (n && compile_input(R, in.p, true, true, PRE_FULL, &c) == DONE && c.t) {
-        ensure_hist_output(R);
-        jinn_context *ctx = make_context(R, R->ctx);
+    if (n && session(R) && compile_input(R, in.p, true, true, PRE_NONE, &c) == DONE && c.t) {
         jinn_buf out = {0};
         interrupted = 0;
-            jinn_render_opts opts = {.context = ctx, .seed = R->seed, .interrupt = (const int *)&interrupted};
+        jinn_render_opts opts = {.seed = R->seed, .interrupt = (const int *)&interrupted, .session = R->sess};
         jinn_result res;
-        if (ctx && jinn_render(c.t, &opts, &out, &res) == JINN_OK && out.len >= R->hist_out.len)
-            reprs = strdup(out.data + (R->hist.len ? R->hist_out.len : 0));
+        if (jinn_render(c.t, &opts, &out, &res) == JINN_OK) reprs = strdup(out.data);
         jinn_result_clear(R->env, &res);
         jinn_buf_free(R->env, &out);
-        jinn_context_free(ctx);
         jinn_template_free(c.t);
     }
     char *p = reprs;
@@ -764,6 +754,7 @@ static void cmd_time(repl *R, const char *arg)
         c.name = arg;
     } else compile_input(R, arg, true, false, PRE_LIGHT, &c);
     if (!c.t) { free(file); return; }
+    sync_vars(R);
     jinn_context *ctx = make_context(R, R->vars);
     jinn_buf out = {0};
     interrupted = 0;
@@ -883,21 +874,14 @@ static void cmd_set(repl *R, const char *a)
 static void cmd_unset(repl *R, const char *name)
 {
     bool in_ctx = json_object_get(R->ctx, name) != NULL;
+    sync_vars(R);
     bool in_vars = json_object_get(R->vars, name) != NULL;
     bool is_macro = json_object_get(R->macros, name) != NULL;
     if (!in_ctx && !in_vars && !is_macro) { report(R, ".unset %s: no such variable", name); return; }
-    if (in_ctx) { json_object_del(R->ctx, name); forget_hist_output(R); }
+    if (in_ctx) json_object_del(R->ctx, name);
     json_object_del(R->macros, name);
     json_object_del(R->vars, name);
-    if (is_ident(name) && !is_keyword(name) && (is_macro || (in_vars && !in_ctx))) {
-        /* the history set it: from now on it is an undefined name's value, i.e. undefined */
-        cli_buf b = {0};
-        cli_puts(&b, "{% set ");
-        cli_puts(&b, name);
-        cli_puts(&b, " = jinn_repl_unset__ %}");
-        eval_input_as(R, b.p, true, true, NAME);
-        free(b.p);
-    }
+    if (R->sess) jinn_session_unset(R->sess, name);
 }
 
 static void dot_command(repl *R, const char *line)
@@ -920,8 +904,7 @@ static void dot_command(repl *R, const char *line)
         json_object_clear(R->vars);
         json_object_clear(R->ctx);
         json_object_clear(R->macros);
-        R->hist.len = 0;
-        forget_hist_output(R);
+        drop_session(R);
         printf("variables and macros forgotten\n");
     } else if (!strcmp(cmd, ".limits")) {
         char text[2048];
@@ -954,7 +937,7 @@ static void dot_command(repl *R, const char *line)
         errno = 0;
         unsigned long long v = strtoull(a, &end, 10);
         if (errno || *end || a[0] == '-') report(R, ".seed %s: expected a non-negative integer", a);
-        else { R->seed = v; forget_hist_output(R); }
+        else R->seed = v;
     } else if (!strcmp(cmd, ".render")) cmd_render(R, a);
     else if (!strcmp(cmd, ".disasm")) cmd_disasm(R, a);
     else if (!strcmp(cmd, ".time")) cmd_time(R, a);
@@ -1116,6 +1099,7 @@ static unsigned char complete(EditLine *el, int ch)
     } else {
         const char *k;
         json_t *v;
+        sync_vars(R);
         json_object_foreach(R->vars, k, v) add_name(&m, k, word, wlen);
         json_object_foreach(R->macros, k, v) if (is_ident(k)) add_name(&m, k, word, wlen);
         add_builtins(&m, bi, "functions", word, wlen);
@@ -1217,25 +1201,14 @@ static int repl_option(void *ctx, int id, const char *arg)
     repl *R = ctx;
     const cli_command *cmd = R->cmd;
     switch (id) {
-    case OPT_CONTEXT: {
-        json_error_t err;
-        json_t *j = !strcmp(arg, "-") ? json_loadf(stdin, 0, &err) : json_load_file(arg, 0, &err);
-        if (!j) return opt_usage(cmd, "--context %s: cannot read it as JSON", arg);
-        if (!json_is_object(j)) { json_decref(j); return opt_usage(cmd, "--context %s: the file must hold a JSON object", arg); }
-        json_object_update(R->ctx, j);
-        json_decref(j);
-        return 0;
-    }
+    case OPT_CONTEXT:
     case OPT_DEFINE: {
-        const char *eq = strchr(arg, '=');
-        if (!eq || eq == arg || (eq[-1] == ':' && eq - 1 == arg)) return opt_usage(cmd, "-D %s: expected name=value or name:=json", arg);
-        bool json = eq[-1] == ':';
-        char *name = strndup(arg, (size_t)((json ? eq - 1 : eq) - arg));
-        json_t *v = json ? json_loads(eq + 1, JSON_DECODE_ANY, NULL) : json_string(eq + 1);
-        if (!v) { free(name); return opt_usage(cmd, "-D %s: not valid JSON", arg); }
-        json_object_set_new(R->ctx, name, v);
-        free(name);
-        return 0;
+        /* as render reads them (context.c): JSON or YAML by extension, -D name=value / name:=json */
+        cli_ctx_error err;
+        if (!(id == OPT_DEFINE ? cli_context_define(R->ctx, arg, &err) : cli_context_file(R->ctx, arg, NULL, &err))) return 0;
+        if (err.io || id == OPT_DEFINE) return opt_usage(cmd, "%s", err.message);
+        if (err.line) return opt_usage(cmd, "--context %s: %s at line %d, column %d", arg, err.message, err.line, err.column);
+        return opt_usage(cmd, "--context %s: %s", arg, err.message);
     }
     case OPT_PROVIDERS: {
         size_t len;
@@ -1279,6 +1252,11 @@ int cli_repl(const cli_command *cmd, int argc, char **argv)
 
     R.interactive = isatty(STDIN_FILENO);
     if (R.interactive) {
+        /* libedit reads through the C library's multibyte conversion: in the "C" locale it
+         * drops every byte above 127. Only LC_CTYPE (numbers keep printing with a '.'); when
+         * the user's locale is not UTF-8, C.UTF-8 (the templates are UTF-8 whatever it says). */
+        const char *loc = setlocale(LC_CTYPE, "");
+        if (!loc || strcmp(nl_langinfo(CODESET), "UTF-8")) setlocale(LC_CTYPE, "C.UTF-8");
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_sigint; /* no SA_RESTART: the read in el_gets returns EINTR */
@@ -1326,12 +1304,11 @@ done:
     if (R.el) el_end(R.el);
     if (R.histed) history_end(R.histed);
     free(R.hist_path);
+    drop_session(&R); /* before its env */
     if (R.env) jinn_env_free(R.env);
     json_decref(R.ctx);
     json_decref(R.vars);
     json_decref(R.macros);
-    free(R.hist.p);
-    free(R.hist_out.p);
     free(R.prov_text);
     free(R.prov_path);
     json_decref(R.builtins);

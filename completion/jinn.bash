@@ -33,18 +33,18 @@ _jinn()
         --emit) COMPREPLY=(); return ;;
         --chunk) COMPREPLY=(); return ;;
         --stop-after) COMPREPLY=(); return ;;
-        --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "text json yaml" -- "$cur")); return ;;
     esac
     case $cmd in
         help) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
         render)
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--context -D --providers --customer --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix -I --timeout -o --errors --help" -- "$cur"))
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--context -D --providers --customer --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix -I --timeout -o --errors --format --help" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         batch)
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--providers --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix --customers --jobs --emit --dry-run --chunk --stop-after --new-run --quiet --help" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         disasm)
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--context -D --providers --customer --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix -I --timeout --help" -- "$cur"))
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--context -D --providers --customer --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix -I --timeout --format --help" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         test)
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--update --help" -- "$cur"))

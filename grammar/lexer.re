@@ -443,6 +443,9 @@ static int lex_close_custom(lexer *L, token *t)
     char marker = 0;
     const char *q = p;
     if (q < L->end && (*q == '-' || *q == '+')) { marker = *q; q++; }
+    /* a closer that itself starts with the marker ('-->'): Jinja2 tries '-' + closer first,
+     * then the closer alone */
+    if (marker && !((size_t)(L->end - q) >= cll && !memcmp(q, cl, cll))) { marker = 0; q = p; }
     if (L->brace_depth == 0 && (size_t)(L->end - q) >= cll && !memcmp(q, cl, cll)) {
         L->tok = p;
         L->cur = q + cll;
@@ -474,7 +477,17 @@ static int open_tag(lexer *L, token *t)
 }
 
 
+static void lex_token(lexer *L, token *t);
+
+/* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
+ * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
 void lex_next(lexer *L, token *t)
+{
+    lex_token(L, t);
+    if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) L->cur_tag = 0;
+}
+
+static void lex_token(lexer *L, token *t)
 {
     char marker;
     if (L->raw_pending) {

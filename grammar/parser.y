@@ -318,7 +318,17 @@ test_arg(A) ::= test_arg(O) LBRACKET(T) tuple(K) RBRACKET. { A = ast_item(P, O, 
 test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, L, T); }
 
 postfix(A) ::= primary(E).                   { A = E; }
-postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }
+postfix(A) ::= postfix(O) DOT attr_name(N).  { A = ast_attr(P, O, N); }
+/* an attribute may be named by an operator word: d.in, x.is, row.not (Jinja2 lexes them as names) */
+%type attr_name {token}
+attr_name(A) ::= NAME(N).                    { A = N; }
+attr_name(A) ::= IN(N).                      { A = N; }
+attr_name(A) ::= IS(N).                      { A = N; }
+attr_name(A) ::= NOT(N).                     { A = N; }
+attr_name(A) ::= AND(N).                     { A = N; }
+attr_name(A) ::= OR(N).                      { A = N; }
+attr_name(A) ::= IF(N).                      { A = N; }
+attr_name(A) ::= ELSE(N).                    { A = N; }
 postfix(A) ::= postfix(O) DOT INT(N).        { A = ast_attr_int(P, O, N); }
 postfix(A) ::= postfix(O) LBRACKET(T) tuple(K) RBRACKET.
                                              { A = ast_item(P, O, K, T); }

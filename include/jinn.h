@@ -32,6 +32,7 @@ extern "C" {
 #endif
 
 #define JINN_VERSION "0.1.0"
+#define JINN_VERSION_NUMBER 100 /* major * 10000 + minor * 100 + patch */
 
 /* Every function of this header is marked JINN_API: libjinn.so is built with hidden visibility,
  * so it exports exactly these (and nothing of its insides). */
@@ -40,6 +41,11 @@ extern "C" {
 #else
 #define JINN_API
 #endif
+
+/* The library's version at run time (the header's may differ from the library's a program
+ * is linked with): "0.1.0", and 100 (major * 10000 + minor * 100 + patch). */
+JINN_API const char *jinn_version(void);
+JINN_API int jinn_version_number(void);
 
 /* ---- status codes and error kinds ------------------------------------------------------ */
 typedef enum {
@@ -57,8 +63,21 @@ typedef enum {
     JINN_ERR_VALUE,     /* right type, wrong value: overflow, division by zero, bad argument */
     JINN_ERR_LIMIT,     /* a configured limit was exceeded */
     JINN_ERR_PROVIDER,  /* a data provider failed */
-    JINN_ERR_IO         /* a file could not be read */
+    JINN_ERR_IO,        /* a file could not be read */
+    JINN_ERR_LINT       /* (warnings only) jinn check's lint: legal, but probably not meant */
 } jinn_error_kind;
+
+/* One diagnostic as a record (docs/diagnostics.md gives its JSON shape): what, where, how bad.
+ * Lines and columns are 1-based (columns count code points); 0 when unknown; end_column is
+ * the column after the construct, or 0. */
+typedef enum { JINN_SEVERITY_ERROR = 1, JINN_SEVERITY_WARNING = 2 } jinn_severity; /* LSP's numbers */
+typedef struct {
+    jinn_severity severity;
+    jinn_error_kind kind;  /* for a warning: the kind of trouble it warns of, or JINN_ERR_NONE */
+    const char *name;      /* the template (or context file) it is about */
+    int line, column, end_column;
+    const char *message;   /* the bare message */
+} jinn_diagnostic;
 
 /* The outcome of a compile or render. message is "name:line:col: text" followed by the
  * source line and a caret line (all of it ready to print); text is the bare message. */
@@ -72,6 +91,8 @@ typedef struct {
     int nwarnings;
     int incomplete; /* a syntax error because the text ended inside a tag, block, string or
                        comment: more input could complete it (a REPL's continuation prompt) */
+    jinn_diagnostic *warning_list; /* the nwarnings warnings as records, or NULL; freed with
+                                      the result by jinn_result_clear */
 } jinn_result;
 
 /* ---- allocation ------------------------------------------------------------------------ */
@@ -178,18 +199,27 @@ typedef struct {
     size_t customer_len;
 } jinn_lookup;
 
+/* Ownership of answers: jinn copies every answer (it parses the JSON into its own values and
+ * keeps them in the render's memo) before it goes on, so an answer need only be valid until
+ * the lookup call returns to jinn — a static string, or a buffer the provider reuses. A version
+ * 3 provider may also give release: jinn then calls it with every answer and error message it
+ * was handed (*json not NULL), once it has copied it, so the provider can hand out memory it
+ * allocated per call. */
 typedef struct {
-    int version; /* 1 or 2 */
+    int version; /* 1, 2 or 3 */
     /* Version 1: look up id (id_len bytes) of the given kind. On success set *json and *json_len
-     * to the answer (a JSON text that stays valid until the render ends) and return JINN_OK.
+     * to the answer (a JSON text) and return JINN_OK.
      * Return JINN_ERROR with *json NULL when the id is unknown, or JINN_ERROR with *json set to an
      * error message when the provider failed. */
     int (*lookup)(void *user, jinn_lookup_kind kind, const char *id, size_t id_len,
                   const char **json, size_t *json_len);
     void (*destroy)(void *user); /* called by jinn_env_free; may be NULL */
-    /* Version 2: the same, with the customer of the render (lookup may then be NULL). Answers
-     * must stay valid until the render ends; a provider shared by threads must be thread-safe. */
+    /* Version 2: the same, with the customer of the render (lookup may then be NULL). A provider
+     * shared by threads must be thread-safe. */
     int (*lookup2)(void *user, const jinn_lookup *q, const char **json, size_t *json_len);
+    /* Version 3: lookup2 (required), and release (may be NULL: the answers are the provider's
+     * to keep, as in versions 1 and 2): called with each answer once jinn has copied it. */
+    void (*release)(void *user, const char *json, size_t json_len);
 } jinn_provider;
 
 /* Install the provider used by renders of templates of this env (one per env for now). */
@@ -230,6 +260,18 @@ JINN_API const char *jinn_value_string(const jinn_value *v, size_t *len); /* NUL
 JINN_API size_t jinn_value_len(const jinn_value *v);        /* list items, dict entries, string bytes */
 JINN_API const jinn_value *jinn_value_item(const jinn_value *v, size_t i);               /* a list's */
 JINN_API const jinn_value *jinn_value_get(const jinn_value *v, const char *key, size_t klen); /* a dict's */
+/* Typed getters that say whether the type matched, as lua_tointegerx: *ok (if not NULL) is 1
+ * when v is of that type (an int or a bool for _intx; any number for _floatx; a bool for
+ * _boolx), else 0 and the result is 0. */
+JINN_API int64_t jinn_value_intx(const jinn_value *v, int *ok);
+JINN_API double jinn_value_floatx(const jinn_value *v, int *ok);
+JINN_API int jinn_value_boolx(const jinn_value *v, int *ok);
+/* A dict's entries in insertion order: start with *iter = 0; each call that returns 1 sets
+ * *key and *val (borrowed, as v) and advances *iter; 0 at the end or when v is not a dict.
+ *   size_t it = 0; const jinn_value *k, *x;
+ *   while (jinn_value_next(d, &it, &k, &x)) { ... jinn_value_string(k, &n) ... }
+ * Keys are usually strings; a template may build a dict with other keys (ints, ...). */
+JINN_API int jinn_value_next(const jinn_value *v, size_t *iter, const jinn_value **key, const jinn_value **val);
 
 JINN_API size_t jinn_call_nargs(const jinn_call *c);        /* positional arguments */
 JINN_API const jinn_value *jinn_call_arg(const jinn_call *c, size_t i);          /* NULL past the end */
@@ -280,6 +322,33 @@ JINN_API jinn_status jinn_context_from_json(jinn_env *env, const char *json, siz
                                    jinn_context **out, jinn_result *res);
 JINN_API void jinn_context_free(jinn_context *ctx);
 
+/* A context built without JSON: the same immutable context as jinn_context_from_json.
+ * The builder starts inside the context's top-level dict. Every value call takes the key it is
+ * set under when the container being built is a dict (NUL-terminated, UTF-8), and key NULL
+ * when it is a list (the value is appended); begin_dict / begin_list open a nested container
+ * there, end closes it.
+ *   jinn_builder *b = jinn_builder_new(env);
+ *   jinn_build_string(b, "name", "Ada", 3);
+ *   jinn_build_begin_list(b, "scores"); jinn_build_int(b, NULL, 3); jinn_build_end(b);
+ *   jinn_builder_finish(b, &ctx, &res);   // and jinn_builder_free(b) in every case
+ * A misuse (a key in a list, none in a dict, end at the top, invalid UTF-8, a limit) returns
+ * JINN_USAGE or JINN_ERROR and the builder keeps the first error: finish reports it in res.
+ * A key set twice keeps the last value. finish may be called once, with every nested
+ * container closed. */
+typedef struct jinn_builder jinn_builder;
+JINN_API jinn_builder *jinn_builder_new(jinn_env *env); /* NULL when out of memory */
+JINN_API jinn_status jinn_build_none(jinn_builder *b, const char *key);
+JINN_API jinn_status jinn_build_bool(jinn_builder *b, const char *key, int v);
+JINN_API jinn_status jinn_build_int(jinn_builder *b, const char *key, int64_t v);
+JINN_API jinn_status jinn_build_float(jinn_builder *b, const char *key, double v);
+JINN_API jinn_status jinn_build_string(jinn_builder *b, const char *key, const char *s, size_t len);
+JINN_API jinn_status jinn_build_json(jinn_builder *b, const char *key, const char *json, size_t len); /* any value */
+JINN_API jinn_status jinn_build_begin_dict(jinn_builder *b, const char *key);
+JINN_API jinn_status jinn_build_begin_list(jinn_builder *b, const char *key);
+JINN_API jinn_status jinn_build_end(jinn_builder *b);
+JINN_API jinn_status jinn_builder_finish(jinn_builder *b, jinn_context **out, jinn_result *res);
+JINN_API void jinn_builder_free(jinn_builder *b);
+
 typedef struct {
     const jinn_context *context; /* may be NULL: no variables */
     uint64_t seed;               /* seeds |random; same seed, same output */
@@ -290,8 +359,27 @@ typedef struct {
                                     is polled at the same place fuel is charged */
     jinn_buf *exports;           /* if not NULL: receives the template's top-level variables
                                     (those JSON can represent) as a JSON object, after a
-                                    successful render — a REPL carries them to the next input */
+                                    successful render */
+    struct jinn_session *session; /* if not NULL: the render runs against the session's
+                                    variables instead of context (see jinn_session) */
 } jinn_render_opts;
+
+/* A session: variables that live from one render to the next, as a REPL keeps them. A render
+ * with opts.session sees the session's variables (live values: no JSON in between, so objects
+ * shared by two variables stay shared and namespaces stay namespaces), mutates them in place
+ * (`x.append(1)`, `{% set ns.n = 2 %}`, also when the render then fails, as Python's REPL),
+ * and, when it succeeds, leaves its top-level variables in the session (macros are not kept:
+ * compile their definitions with the next input). Each render costs what its own template
+ * costs, whatever came before. A session belongs to one thread at a time; its templates may
+ * be freed after each render. memory_bytes bounds what one render adds. */
+typedef struct jinn_session jinn_session;
+/* initial: variables to start from (copied), or NULL */
+JINN_API jinn_session *jinn_session_new(jinn_env *env, const jinn_context *initial);
+JINN_API void jinn_session_free(jinn_session *s);
+/* the session's variables as a JSON object (those JSON can represent), appended to out */
+JINN_API jinn_status jinn_session_json(jinn_session *s, jinn_buf *out);
+/* forget one variable (JINN_ERROR: there is none of that name) */
+JINN_API jinn_status jinn_session_unset(jinn_session *s, const char *name);
 
 /* Render into out (grown as needed; reuse it across renders to avoid allocation).
  * On a template error, out holds the output produced before the error. */
@@ -317,11 +405,18 @@ JINN_API void jinn_result_clear(jinn_env *env, jinn_result *res);
  * recovers and goes on), unknown filters and tests, calls of macros the template does not
  * define, and lint warnings (a `set` in a `for` that will not leave the loop, variables set and
  * never used, insert-tag ids that are not UUIDs, constructs Jinjava 2.x treats differently).
- * Diagnostics are appended to out as text (json = 0; "name:line:col: [warning: ]message", the
- * line, a caret) or as one JSON object per line (json = 1: file, line, column, end_column,
- * severity, kind, message). Returns JINN_ERROR when there is at least one error. */
+ * After a syntax error the parser recovers, and the statements that were not valid are blanked
+ * out and the rest checked again, so unknown filters, tests and macros are reported with the
+ * syntax errors. Diagnostics are sorted by position and appended to out as text (json = 0;
+ * "name:line:col: [warning: ]message", the line, a caret) or as one JSON object per line
+ * (json = 1: jinn_diagnostic_json). Returns JINN_ERROR when there is at least one error. */
 JINN_API jinn_status jinn_check(jinn_env *env, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings);
+
+/* Append d to out as one line of JSON, the shape of docs/diagnostics.md (the Language Server
+ * Protocol's Diagnostic: range, severity, code, source, message; plus file, line, column,
+ * endColumn): what `jinn check --format json` and `jinn render --errors json` print. */
+JINN_API jinn_status jinn_diagnostic_json(jinn_env *env, const jinn_diagnostic *d, jinn_buf *out);
 
 /* Every builtin filter, test, function and method with its parameters, as JSON:
  * {"filters": [{"name": "sort", "params": ["value", "reverse", ...], "required": 1}, ...],

@@ -113,5 +113,7 @@ typedef struct store_module {
 
 /* The SQLite event store (providers/sqlite.c; the schema: docs/providers.md). */
 extern const store_module store_sqlite;
+/* The PostgreSQL event store (providers/postgres.c, libpq; --providers postgres:CONNINFO). */
+extern const store_module store_postgres;
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * api.c — include/jinn.h on top of the compiler, the VM and the value layer.
  */
+#include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@
 #include "modules.h"
 
 static char *dupstr(jrt *R, const char *s, size_t n);
+
+const char *jinn_version(void) { return JINN_VERSION; }
+int jinn_version_number(void) { return JINN_VERSION_NUMBER; }
 
 static void *default_alloc(void *user, void *ptr, size_t old, size_t n)
 {
@@ -112,6 +116,7 @@ static void rt_fini(jrt *R)
 {
     buf_free(R, &R->err_msg);
     buf_free(R, &R->warnings);
+    buf_free(R, &R->warn_at);
 }
 
 jinn_env *jinn_env_new(const jinn_config *cfg)
@@ -161,8 +166,8 @@ void jinn_env_free(jinn_env *E)
 
 jinn_status jinn_env_set_provider(jinn_env *E, const jinn_provider *p, void *user)
 {
-    if (!E || !p || p->version < 1 || p->version > 2 || (p->version == 1 && !p->lookup) ||
-        (p->version == 2 && !p->lookup2 && !p->lookup))
+    if (!E || !p || p->version < 1 || p->version > 3 || (p->version == 1 && !p->lookup) ||
+        (p->version == 2 && !p->lookup2 && !p->lookup) || (p->version == 3 && !p->lookup2))
         return JINN_USAGE;
     prov_set(&E->prov, p, user);
     return JINN_OK;
@@ -187,8 +192,19 @@ static void release(jrt *R, char *s)
         R->alloc(R->alloc_user, s, strlen(s) + 1, 0);
 }
 
+/* warning_list is one block: its size, the records, then their messages and name */
+static void release_warning_list(jrt *R, jinn_diagnostic *list)
+{
+    if (!list) return;
+    char *block = (char *)list - sizeof(size_t);
+    size_t size;
+    memcpy(&size, block, sizeof size);
+    R->alloc(R->alloc_user, block, size, 0);
+}
+
 static void result_clear_fields(jrt *R, jinn_result *res)
 {
+    release_warning_list(R, res->warning_list);
     release(R, res->message);
     release(R, res->text);
     release(R, res->name);
@@ -228,11 +244,80 @@ static void set_error(jrt *R, jinn_result *res, jinn_error_kind kind, const char
     if (!res->name) res->name = reserved_name;
 }
 
-static void set_warnings(jrt *R, jinn_result *res, jrt *from)
+/* What a warning's text says of it. The jinjava profile's errors collected beside the output
+ * (vm.c, collect_as) read "NAME:LINE:COL: KIND error: message": the record gets that template,
+ * position and kind, and the message after the position. A provider's missing answer
+ * (provider.c) is of kind provider. */
+static void warning_fields(jinn_diagnostic *d)
+{
+    static const char *const kinds[] = {"", "syntax", "undefined", "type", "value"};
+    const char *m = d->message;
+    if (!strncmp(m, "no data provider is configured", 30) || !strncmp(m, "the provider has no value", 25)) {
+        d->kind = JINN_ERR_PROVIDER;
+        return;
+    }
+    /* NAME:LINE:COL: — the name may hold colons: the position is the last ":N:N: " before " error: " */
+    const char *err = strstr(m, " error: ");
+    if (!err) return;
+    const char *q = err;
+    while (q > m && q[-1] != ' ') q--; /* the kind word */
+    for (int k = 1; k <= 4; k++) {
+        size_t kl = strlen(kinds[k]);
+        if ((size_t)(err - q) != kl || strncmp(q, kinds[k], kl)) continue;
+        /* q - 2 is the ": " before the kind; walk back over ":COL" and ":LINE" */
+        if (q - m < 6 || q[-1] != ' ' || q[-2] != ':') return;
+        const char *c = q - 2;
+        const char *c0 = c;
+        while (c0 > m && c0[-1] >= '0' && c0[-1] <= '9') c0--;
+        if (c0 == c || c0 == m || c0[-1] != ':') return;
+        const char *l1 = c0 - 1, *l0 = l1;
+        while (l0 > m && l0[-1] >= '0' && l0[-1] <= '9') l0--;
+        if (l0 == l1 || l0 == m || l0[-1] != ':') return;
+        d->line = atoi(l0);
+        d->column = atoi(c0);
+        d->kind = (jinn_error_kind)k;
+        d->message = q; /* "type error: ..." */
+        /* the name: the record's own when it is the same, else this template's */
+        size_t nl = (size_t)(l0 - 1 - m);
+        if (strlen(d->name) != nl || strncmp(d->name, m, nl)) { d->line = 0; d->column = 0; d->message = m; }
+        return;
+    }
+}
+
+/* The warnings as text (one a line) and as records (warning_list: one allocation). */
+static void set_warnings(jrt *R, jinn_result *res, jrt *from, const char *name)
 {
     if (!res || !from->nwarnings) return;
     res->warnings = dupstr(R, from->warnings.p, from->warnings.len);
     res->nwarnings = from->nwarnings;
+    size_t n = (size_t)from->nwarnings, nlen = strlen(name);
+    size_t size = sizeof(size_t) + n * sizeof(jinn_diagnostic) + from->warnings.len + 1 + nlen + 1;
+    char *block = R->alloc(R->alloc_user, NULL, 0, size);
+    if (!block) return; /* the text is still there */
+    memcpy(block, &size, sizeof size);
+    jinn_diagnostic *list = (jinn_diagnostic *)(block + sizeof(size_t));
+    char *text = (char *)(list + n), *nm = text + from->warnings.len + 1;
+    memcpy(text, from->warnings.p ? from->warnings.p : "", from->warnings.len);
+    text[from->warnings.len] = 0;
+    memcpy(nm, name, nlen + 1);
+    char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        list[i] = (jinn_diagnostic){JINN_SEVERITY_WARNING, JINN_ERR_NONE, nm, 0, 0, 0, p};
+        char *nl = strchr(p, '\n');
+        if (nl) { *nl = 0; p = nl + 1; }
+        else p += strlen(p);
+        /* the position the VM gave, when the warning is about this template */
+        if (from->warn_at.len >= (i + 1) * sizeof(warn_site)) {
+            warn_site w;
+            memcpy(&w, from->warn_at.p + i * sizeof w, sizeof w);
+            const template *wt = w.tmpl;
+            if (wt && !strcmp(wt->name, name)) {
+                diag_position(wt->src, wt->srclen, w.pos, &list[i].line, &list[i].column);
+            }
+        }
+        warning_fields(&list[i]);
+    }
+    res->warning_list = list;
 }
 
 static jinn_status compile_locked(jinn_env *E, const char *name, const char *src, size_t len, jinn_template **out,
@@ -301,6 +386,130 @@ static jinn_status compile_locked(jinn_env *E, const char *name, const char *src
 static jinn_status check_locked(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                                 int *errors, int *warnings);
 
+/* ---- jinn check: every diagnostic, syntax and semantic, sorted ---------------------------- */
+
+/* a diagnostic kept by jinn_check (its message a copy) */
+typedef struct {
+    diag_rec r;
+    char *msg;
+} check_diag;
+
+typedef struct {
+    check_diag *v;
+    int n, cap;
+    bool failed;
+} check_list;
+
+static void check_add(jrt *R, check_list *L, const diag_rec *r, const char *msg)
+{
+    for (int i = 0; i < L->n; i++) /* a later pass may find what an earlier one did */
+        if (L->v[i].r.pos == r->pos && L->v[i].r.kind == r->kind && L->v[i].r.msg_len == r->msg_len &&
+            !memcmp(L->v[i].msg, msg, r->msg_len))
+            return;
+    if (L->n == L->cap) {
+        int cap = L->cap ? L->cap * 2 : 16;
+        check_diag *n = rt_alloc(R, L->v, (size_t)L->cap * sizeof *n, (size_t)cap * sizeof *n);
+        if (!n) { L->failed = true; return; }
+        L->v = n;
+        L->cap = cap;
+    }
+    char *m = dupstr(R, msg, r->msg_len);
+    if (!m) { L->failed = true; return; }
+    L->v[L->n].r = *r;
+    L->v[L->n++].msg = m;
+}
+
+static void check_free(jrt *R, check_list *L)
+{
+    for (int i = 0; i < L->n; i++) release(R, L->v[i].msg);
+    if (L->v) rt_alloc(R, L->v, (size_t)L->cap * sizeof *L->v, 0);
+}
+
+/* first occurrence of needle in s[from, len), or len */
+static size_t find_from(const char *s, size_t len, size_t from, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = from; i + nl <= len; i++)
+        if (!memcmp(s + i, needle, nl)) return i;
+    return len;
+}
+
+/* Blank (spaces, newlines kept: positions do not move) the tag or {{ }} that holds pos, so the
+ * next pass of the checker sees the rest of the template without it. An error at the end (an
+ * unclosed block) blanks the tag that opened the block ("opened at L:C" in its message). */
+static void blank_at(const jinn_config *cf, char *s, size_t len, uint32_t pos, const char *msg, size_t mlen)
+{
+    const char *bs = cf->block_start ? cf->block_start : "{%", *be = cf->block_end ? cf->block_end : "%}";
+    const char *vs = cf->variable_start ? cf->variable_start : "{{", *ve = cf->variable_end ? cf->variable_end : "}}";
+    size_t p = pos;
+    if (p >= len) {
+        const char *at = NULL;
+        for (size_t i = 0; i + 10 <= mlen; i++)
+            if (!memcmp(msg + i, "opened at ", 10)) { at = msg + i + 10; break; }
+        int line = 0, col = 0;
+        if (!at || sscanf(at, "%d:%d", &line, &col) != 2) return;
+        p = 0;
+        for (int l = 1; l < line && p < len; p++)
+            if (s[p] == '\n') l++;
+        for (int c = 1; c < col && p < len; p++)
+            if (((unsigned char)s[p] & 0xC0) != 0x80) c++;
+        while (p < len && ((unsigned char)s[p] & 0xC0) == 0x80) p++;
+    }
+    /* the nearest opener at or before p, and its closer after p */
+    size_t open = len, bl = strlen(bs), vl = strlen(vs);
+    const char *close = NULL;
+    for (size_t i = p + 1; i-- > 0;) {
+        if (i + bl <= len && !memcmp(s + i, bs, bl)) { open = i; close = be; break; }
+        if (i + vl <= len && !memcmp(s + i, vs, vl)) { open = i; close = ve; break; }
+    }
+    if (open == len) return;
+    size_t c = find_from(s, len, p > open + 2 ? p : open + 2, close);
+    size_t end = c < len ? c + strlen(close) : len;
+    if (c == len) { /* no closer: up to the end of the line */
+        end = open;
+        while (end < len && s[end] != '\n') end++;
+    }
+    for (size_t i = open; i < end; i++)
+        if (s[i] != '\n') s[i] = ' ';
+}
+
+/* stable: by position, errors before warnings at the same place */
+static void check_sort(check_list *L)
+{
+    for (int i = 1; i < L->n; i++) {
+        check_diag x = L->v[i];
+        int j = i;
+        while (j > 0 && (L->v[j - 1].r.pos > x.r.pos || (L->v[j - 1].r.pos == x.r.pos && L->v[j - 1].r.severity > x.r.severity))) {
+            L->v[j] = L->v[j - 1];
+            j--;
+        }
+        L->v[j] = x;
+    }
+}
+
+/* One pass of the checker over text: its diagnostics into L (keep_syntax: the syntax errors
+ * too; a later pass's are artefacts of the blanking), the syntax errors blanked in text.
+ * Returns the number of syntax errors it found. */
+static int check_pass(env *E, const char *name, char *text, size_t len, check_list *L, bool keep_syntax)
+{
+    jrt *R = &E->R;
+    diags D;
+    template *T = NULL;
+    R->err_kind = JINN_ERR_NONE;
+    bool ok = comp_template(R, E, name, text, len, &T, &D, 1);
+    if (ok) comp_free(R, T);
+    /* the parser's errors come first (parse_recs of them); the compiler's after */
+    int nsyntax = D.parse_recs;
+    for (int i = keep_syntax ? 0 : D.parse_recs; i < D.nrecs; i++)
+        check_add(R, L, &D.recs[i], D.rec_text.p + D.recs[i].msg_off);
+    if (D.nrecs < D.count + D.nwarn) L->failed = true; /* a record was lost (no memory) */
+    for (int i = 0; i < D.parse_recs; i++)
+        blank_at(&E->cfg, text, len, D.recs[i].pos, D.rec_text.p + D.recs[i].msg_off, D.recs[i].msg_len);
+    diag_free(&D);
+    R->err_kind = JINN_ERR_NONE;
+    return nsyntax;
+}
+
 jinn_status jinn_check(jinn_env *E, const char *name, const char *src, size_t len, int json, jinn_buf *out,
                        int *errors, int *warnings)
 {
@@ -320,38 +529,87 @@ static jinn_status check_locked(jinn_env *E, const char *name, const char *src, 
     jbuf o = {out->data, out->len, out->cap};
     int nerr = 0, nwarn = 0;
     const char *bad = src ? utf8_invalid(src, len) : NULL;
-    if (len > E->cfg.limits.template_bytes || bad) {
-        diags D;
-        diag_init(&D, R, name, src, len);
-        D.json = json;
-        if (bad) diag_error(&D, JINN_ERR_SYNTAX, (uint32_t)(bad - src), "the template is not valid UTF-8 (byte 0x%02x at offset %zu)",
-                            (unsigned char)*bad, (size_t)(bad - src));
-        else diag_error(&D, JINN_ERR_LIMIT, 0, "limit 'template_bytes' exceeded: a template of %zu bytes (limit %zu)", len,
-                        E->cfg.limits.template_bytes);
-        jbuf *src_b = json ? &D.json_out : &D.out;
-        buf_put(R, &o, src_b->p ? src_b->p : "", src_b->len);
-        nerr = D.count;
-        diag_free(&D);
-    } else {
-        diags D;
-        template *T = NULL;
-        R->err_kind = JINN_ERR_NONE;
-        D.json = json; /* comp_template re-initialises D: the flag is passed through check */
-        bool ok = comp_template(R, E, name, src ? src : "", len, &T, &D, json ? 2 : 1);
-        if (ok) comp_free(R, T);
-        jbuf *src_b = json ? &D.json_out : &D.out;
-        buf_put(R, &o, src_b->p ? src_b->p : "", src_b->len);
-        nerr = D.count;
-        nwarn = D.nwarn;
-        diag_free(&D);
-        R->err_kind = JINN_ERR_NONE;
+    check_list L = {0};
+    /* the text as the compiler sees it (\r\n and \r are \n): positions are into it */
+    char *text = rt_alloc(R, NULL, 0, len + 1);
+    size_t tlen = 0;
+    if (text) {
+        for (size_t i = 0; i < len; i++) {
+            if (src[i] == '\r') { text[tlen++] = '\n'; if (i + 1 < len && src[i + 1] == '\n') i++; }
+            else text[tlen++] = src[i];
+        }
+        text[tlen] = 0;
     }
+    if (!text) {
+        L.failed = true;
+    } else if (len > E->cfg.limits.template_bytes || bad) {
+        char m[200];
+        int n = bad ? snprintf(m, sizeof m, "the template is not valid UTF-8 (byte 0x%02x at offset %zu)", (unsigned char)*bad,
+                               (size_t)(bad - src))
+                    : snprintf(m, sizeof m, "limit 'template_bytes' exceeded: a template of %zu bytes (limit %zu)", len,
+                               E->cfg.limits.template_bytes);
+        diag_rec r = {bad ? (uint32_t)(bad - src) : 0, 0, JINN_SEVERITY_ERROR, bad ? JINN_ERR_SYNTAX : JINN_ERR_LIMIT, 0, (size_t)n};
+        check_add(R, &L, &r, m);
+        if (bad) tlen = 0; /* the position is into src; a line and column of the valid part */
+    } else {
+        /* the first pass reports everything it finds; then, while there were syntax errors,
+         * check again with them blanked out, for what they hid (unknown filters, macros...) */
+        char *pristine = dupstr(R, text, tlen);
+        int nsyntax = check_pass(E, name, text, tlen, &L, true);
+        for (int pass = 0; nsyntax && pass < 8; pass++) nsyntax = check_pass(E, name, text, tlen, &L, false);
+        if (pristine) { memcpy(text, pristine, tlen); release(R, pristine); }
+        else L.failed = true;
+    }
+    check_sort(&L);
+    const char *fmt_src = bad ? src : text ? text : "";
+    size_t fmt_len = bad ? len : tlen;
+    for (int i = 0; i < L.n; i++) {
+        const check_diag *d = &L.v[i];
+        bool warn = d->r.severity == JINN_SEVERITY_WARNING;
+        if (warn) nwarn++;
+        else nerr++;
+        if (json) {
+            int line, col, eline, ecol;
+            diag_position(fmt_src, fmt_len, d->r.pos, &line, &col);
+            diag_position(fmt_src, fmt_len, d->r.pos + (d->r.len ? d->r.len : 1), &eline, &ecol);
+            if (eline != line) ecol = col + 1;
+            jinn_diagnostic jd = {d->r.severity, d->r.kind, name, line, col, ecol, d->msg};
+            diag_json(R, &o, &jd);
+        } else {
+            jbuf m = {0};
+            if (warn) buf_puts(R, &m, "warning: ");
+            buf_put(R, &m, d->msg, d->r.msg_len);
+            diag_format(R, &o, name, fmt_src, fmt_len, d->r.pos, m.p ? m.p : "", m.len);
+            buf_free(R, &m);
+        }
+    }
+    if (L.failed && !nerr) nerr = 1; /* out of memory: not a clean bill of health */
+    check_free(R, &L);
+    if (text) rt_alloc(R, text, len + 1, 0);
+    R->err_kind = JINN_ERR_NONE;
     out->data = o.p;
     out->len = o.len;
     out->cap = o.cap;
     if (errors) *errors = nerr;
     if (warnings) *warnings = nwarn;
     return nerr ? JINN_ERROR : JINN_OK;
+}
+
+jinn_status jinn_diagnostic_json(jinn_env *E, const jinn_diagnostic *d, jinn_buf *out)
+{
+    if (!d || !out) return JINN_USAGE;
+    /* env may be NULL (an error before there is one): the default allocator, as jinn_buf_free */
+    jinn_config cfg;
+    jinn_config_init(&cfg);
+    jrt R;
+    rt_init(&R, E ? &E->cfg : &cfg);
+    jbuf o = {out->data, out->len, out->cap};
+    bool ok = diag_json(&R, &o, d);
+    rt_fini(&R);
+    out->data = o.p;
+    out->len = o.len;
+    out->cap = o.cap;
+    return ok ? JINN_OK : JINN_NOMEM;
 }
 
 void jinn_template_free(jinn_template *t)
@@ -368,15 +626,18 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
     jrt local;
     rt_init(&local, &E->cfg);
     jrt *R = &local;
-    value v = json_to_value(R, json, len, "the context");
+    int line = 0, col = 0;
+    value v = json_to_value_at(R, json, len, "the context", &line, &col);
     if (v.t != JV_ERROR && v.t != JV_DICT) {
         val_drop(R, v);
         rt_error(R, JINN_ERR_TYPE, "the context must be a JSON object");
         v = v_err();
     }
     if (v.t == JV_ERROR) {
-        set_error(R, res, R->err_kind, "context", NULL, 0, 0, R->err_msg.len ? R->err_msg.p : "out of memory",
-                  R->err_msg.len ? R->err_msg.len : 13, NULL);
+        /* text that is not JSON: a syntax error at its position in the text */
+        set_error(R, res, line ? JINN_ERR_SYNTAX : R->err_kind, "context", NULL, 0, 0,
+                  R->err_msg.len ? R->err_msg.p : "out of memory", R->err_msg.len ? R->err_msg.len : 13, NULL);
+        if (res && line) { res->line = line; res->column = col; }
         bool oom = R->oom;
         rt_fini(R);
         return oom ? JINN_NOMEM : JINN_ERROR;
@@ -404,6 +665,249 @@ void jinn_context_free(jinn_context *c)
     val_free_immortal(&local, c->vars);
     rt_alloc(&local, c, sizeof *c, 0);
     rt_fini(&local);
+}
+
+/* ---- the context builder ------------------------------------------------------------------
+ * A runtime of its own (contexts may be built on many threads), a stack of the containers
+ * being built (the root dict at the bottom), and the first error. finish makes the root
+ * immortal, as jinn_context_from_json does. */
+#define BUILD_DEPTH 256
+
+struct jinn_builder {
+    env *E;
+    jrt R;
+    value stack[BUILD_DEPTH];
+    int depth;               /* containers open, the root included */
+    jinn_error_kind err;     /* the first error's kind (JINN_ERR_NONE: none) */
+    char msg[200];           /* and its message */
+    jinn_status err_status;
+    bool finished;
+};
+
+jinn_builder *jinn_builder_new(jinn_env *E)
+{
+    if (!E) return NULL;
+    jinn_builder *b = E->cfg.alloc(E->cfg.alloc_user, NULL, 0, sizeof *b);
+    if (!b) return NULL;
+    memset(b, 0, sizeof *b);
+    b->E = E;
+    rt_init(&b->R, &E->cfg);
+    b->stack[0] = v_dict(&b->R, 0);
+    if (b->stack[0].t == JV_ERROR) { rt_fini(&b->R); E->cfg.alloc(E->cfg.alloc_user, b, sizeof *b, 0); return NULL; }
+    b->depth = 1;
+    return b;
+}
+
+static jinn_status build_fail(jinn_builder *b, jinn_status st, jinn_error_kind kind, const char *fmt, const char *arg)
+{
+    if (!b->err) {
+        b->err = kind;
+        b->err_status = st;
+        snprintf(b->msg, sizeof b->msg, fmt, arg ? arg : "");
+    }
+    return st;
+}
+
+/* Put v (owned) under key in the open container. */
+static jinn_status build_put(jinn_builder *b, const char *key, value v)
+{
+    jrt *R = &b->R;
+    if (b->err || b->finished) { val_drop(R, v); return b->err ? b->err_status : JINN_USAGE; }
+    if (v.t == JV_ERROR) {
+        bool oom = R->oom;
+        jinn_status st = build_fail(b, oom ? JINN_NOMEM : JINN_ERROR, R->err_kind ? R->err_kind : JINN_ERR_LIMIT, "%s",
+                                    R->err_msg.len ? R->err_msg.p : "out of memory");
+        R->err_kind = JINN_ERR_NONE;
+        return st;
+    }
+    value *top = &b->stack[b->depth - 1];
+    bool ok;
+    if (top->t == JV_LIST) {
+        if (key) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "a key ('%s') given for an item of a list", key); }
+        ok = top->u.l->len < b->R.lim->collection_items
+                 ? list_push(R, top->u.l, v)
+                 : (val_drop(R, v), rt_limit(R, "collection_items", "a list of the context has more than %zu items", b->R.lim->collection_items));
+    } else {
+        if (!key) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa value of a dict given without a key", ""); }
+        size_t kl = strlen(key);
+        if (utf8_invalid(key, kl)) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa key is not valid UTF-8", ""); }
+        if (!dict_get_str(top->u.m, key, kl) && top->u.m->len >= b->R.lim->collection_items) {
+            val_drop(R, v);
+            ok = rt_limit(R, "collection_items", "a dict of the context has more than %zu items", b->R.lim->collection_items);
+        } else {
+            value k = v_str(R, key, kl);
+            ok = k.t != JV_ERROR ? dict_set(R, top->u.m, k, v) : (val_drop(R, v), false);
+        }
+    }
+    if (ok) return JINN_OK;
+    bool oom = R->oom;
+    jinn_status st = build_fail(b, oom ? JINN_NOMEM : JINN_ERROR, R->err_kind ? R->err_kind : JINN_ERR_LIMIT, "%s",
+                                R->err_msg.len ? R->err_msg.p : "out of memory");
+    R->err_kind = JINN_ERR_NONE;
+    return st;
+}
+
+jinn_status jinn_build_none(jinn_builder *b, const char *key) { return b ? build_put(b, key, v_none()) : JINN_USAGE; }
+jinn_status jinn_build_bool(jinn_builder *b, const char *key, int v) { return b ? build_put(b, key, v_bool(v != 0)) : JINN_USAGE; }
+jinn_status jinn_build_int(jinn_builder *b, const char *key, int64_t v) { return b ? build_put(b, key, v_int(v)) : JINN_USAGE; }
+jinn_status jinn_build_float(jinn_builder *b, const char *key, double v) { return b ? build_put(b, key, v_float(v)) : JINN_USAGE; }
+
+jinn_status jinn_build_string(jinn_builder *b, const char *key, const char *str, size_t len)
+{
+    if (!b) return JINN_USAGE;
+    if (!str && len) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa NULL string with a length", "");
+    if (str && utf8_invalid(str, len)) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa string is not valid UTF-8", "");
+    if (len > b->R.lim->string_bytes) {
+        rt_limit(&b->R, "string_bytes", "a string of the context is longer than %zu bytes", b->R.lim->string_bytes);
+        return build_put(b, key, v_err());
+    }
+    return build_put(b, key, v_str(&b->R, str ? str : "", len));
+}
+
+jinn_status jinn_build_json(jinn_builder *b, const char *key, const char *json, size_t len)
+{
+    if (!b) return JINN_USAGE;
+    if (!json) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sjinn_build_json without JSON text", "");
+    return build_put(b, key, json_to_value(&b->R, json, len, "a value of the context"));
+}
+
+static jinn_status build_begin(jinn_builder *b, const char *key, bool list)
+{
+    if (!b) return JINN_USAGE;
+    if (b->depth == BUILD_DEPTH) return build_fail(b, JINN_ERROR, JINN_ERR_LIMIT, "%scontainers nested more than 256 deep", "");
+    value c = list ? v_list(&b->R, 0) : v_dict(&b->R, 0);
+    /* the container goes in now (a reference), and stays open on the stack */
+    value keep = c.t == JV_ERROR ? c : val_dup(c);
+    jinn_status st = build_put(b, key, c);
+    if (st != JINN_OK) { if (keep.t != JV_ERROR) val_drop(&b->R, keep); return st; }
+    b->stack[b->depth++] = keep;
+    return JINN_OK;
+}
+
+jinn_status jinn_build_begin_dict(jinn_builder *b, const char *key) { return build_begin(b, key, false); }
+jinn_status jinn_build_begin_list(jinn_builder *b, const char *key) { return build_begin(b, key, true); }
+
+jinn_status jinn_build_end(jinn_builder *b)
+{
+    if (!b) return JINN_USAGE;
+    if (b->err) return b->err_status;
+    if (b->depth <= 1) return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sjinn_build_end with no container open", "");
+    val_drop(&b->R, b->stack[--b->depth]);
+    return JINN_OK;
+}
+
+jinn_status jinn_builder_finish(jinn_builder *b, jinn_context **out, jinn_result *res)
+{
+    if (res) memset(res, 0, sizeof *res);
+    if (!b || !out) return JINN_USAGE;
+    jrt *R = &b->R;
+    if (!b->err && b->finished) build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sjinn_builder_finish called twice", "");
+    if (!b->err && b->depth != 1) build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa nested container was not closed (jinn_build_end)", "");
+    if (b->err) {
+        set_error(R, res, b->err, "context", NULL, 0, 0, b->msg, strlen(b->msg), NULL);
+        return b->err_status;
+    }
+    jinn_context *c = rt_alloc(R, NULL, 0, sizeof *c);
+    if (!c) {
+        set_error(R, res, JINN_ERR_LIMIT, "context", NULL, 0, 0, "out of memory", 13, NULL);
+        return JINN_NOMEM;
+    }
+    b->finished = true;
+    val_make_immortal(b->stack[0]);
+    c->E = b->E;
+    c->vars = b->stack[0];
+    b->stack[0] = v_none();
+    b->depth = 0;
+    *out = c;
+    return JINN_OK;
+}
+
+void jinn_builder_free(jinn_builder *b)
+{
+    if (!b) return;
+    for (int i = b->depth - 1; i >= 0; i--) val_drop(&b->R, b->stack[i]);
+    rt_fini(&b->R);
+    b->E->cfg.alloc(b->E->cfg.alloc_user, b, sizeof *b, 0);
+}
+
+/* ---- sessions ---------------------------------------------------------------------------
+ * A runtime of the session's own holds the list of its containers (every render's that are
+ * still alive when it ends joins it: vm.c) and its variables, an ordinary (not immortal)
+ * dict, which a render sees as its context. */
+struct jinn_session {
+    env *E;
+    jrt R;
+    value vars;
+    template **kept;  /* the templates rendered with it: their constants may be its values */
+    size_t nkept, capkept;
+};
+
+jinn_session *jinn_session_new(jinn_env *E, const jinn_context *initial)
+{
+    if (!E) return NULL;
+    jinn_session *S = E->cfg.alloc(E->cfg.alloc_user, NULL, 0, sizeof *S);
+    if (!S) return NULL;
+    memset(S, 0, sizeof *S);
+    S->E = E;
+    rt_init(&S->R, &E->cfg);
+    S->vars = v_dict(&S->R, 0);
+    if (S->vars.t == JV_DICT && initial && initial->vars.t == JV_DICT) {
+        /* a copy of the context's (immortal) values, through JSON: the session's own */
+        jbuf j = {0};
+        value c = value_to_json(&S->R, &j, initial->vars, -1, false) ? json_to_value(&S->R, j.p, j.len, "the context") : v_err();
+        buf_free(&S->R, &j);
+        val_drop(&S->R, S->vars);
+        S->vars = c.t == JV_DICT ? c : (val_drop(&S->R, c), v_err());
+    }
+    if (S->vars.t != JV_DICT) { jinn_session_free(S); return NULL; }
+    return S;
+}
+
+void jinn_session_free(jinn_session *S)
+{
+    if (!S) return;
+    if (S->vars.t == JV_DICT) val_drop(&S->R, S->vars);
+    rt_collect(&S->R); /* what only cycles kept */
+    for (size_t i = 0; i < S->nkept; i++) loader_release(S->E, S->kept[i]);
+    if (S->kept) rt_alloc(&S->R, S->kept, S->capkept * sizeof *S->kept, 0);
+    rt_fini(&S->R);
+    S->E->cfg.alloc(S->E->cfg.alloc_user, S, sizeof *S, 0);
+}
+
+jinn_status jinn_session_unset(jinn_session *S, const char *name)
+{
+    if (!S || !name) return JINN_USAGE;
+    value k = v_str(&S->R, name, strlen(name)), old;
+    if (k.t == JV_ERROR) return JINN_NOMEM;
+    bool had = dict_del(&S->R, S->vars.u.m, k, &old);
+    val_drop(&S->R, k);
+    if (!had) { S->R.err_kind = JINN_ERR_NONE; return JINN_ERROR; }
+    val_drop(&S->R, old);
+    return JINN_OK;
+}
+
+jinn_status jinn_session_json(jinn_session *S, jinn_buf *out)
+{
+    if (!S || !out) return JINN_USAGE;
+    jrt *R = &S->R;
+    jbuf b = {out->data, out->len, out->cap};
+    bool ok = buf_putc(R, &b, '{');
+    bool first = true;
+    jentry *e;
+    for (size_t i = 0; ok && dict_next(S->vars.u.m, &i, &e);) {
+        jbuf one = {0};
+        if (!value_to_json(R, &one, e->val, -1, false)) { R->err_kind = JINN_ERR_NONE; buf_free(R, &one); continue; }
+        ok = (first || buf_put(R, &b, ", ", 2)) && value_to_json(R, &b, e->key, -1, false) && buf_put(R, &b, ": ", 2) &&
+             buf_put(R, &b, one.p, one.len);
+        first = false;
+        buf_free(R, &one);
+    }
+    ok = ok && buf_putc(R, &b, '}');
+    R->err_kind = JINN_ERR_NONE;
+    out->data = b.p;
+    out->len = b.len;
+    out->cap = b.cap;
+    return ok ? JINN_OK : JINN_NOMEM;
 }
 
 static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *opts, jinn_buf *out, jinn_result *res,
@@ -439,7 +943,31 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         ex.cap = opts->exports->cap;
         exp = &ex;
     }
-    bool ok = vm_render(&R, t, opts && opts->context ? &opts->context->vars : NULL, &b, &pos, &et, exp);
+    const value *ctx = opts && opts->context ? &opts->context->vars : NULL;
+    jinn_session *S = opts ? opts->session : NULL;
+    if (S && S->nkept == S->capkept) {
+        size_t cap = S->capkept ? S->capkept * 2 : 16;
+        template **k = rt_alloc(&S->R, S->kept, S->capkept * sizeof *k, cap * sizeof *k);
+        if (!k) {
+            rt_fini(&R);
+            jinn_result_error(E, res, JINN_ERR_LIMIT, t->name, "out of memory");
+            return JINN_NOMEM;
+        }
+        S->kept = k;
+        S->capkept = cap;
+    }
+    if (S) {
+        /* the session keeps the template: values it leaves may be the template's constants */
+        ((template *)t)->refs++;
+        S->kept[S->nkept++] = (template *)t;
+        ctx = &S->vars;
+        R.session_vars = &S->vars;
+        R.session_live = &S->R.live;
+        /* the render may free the session's older objects: memory_bytes counts what it adds */
+        if (R.mem_limit) { R.mem = (size_t)1 << 62; R.mem_limit += (size_t)1 << 62; }
+    }
+    bool ok = vm_render(&R, t, ctx, &b, &pos, &et, exp);
+    if (S) R.mem_limit = 0;
     if (exp) {
         opts->exports->data = ex.p;
         opts->exports->len = ex.len;
@@ -456,7 +984,7 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         if (b.p) b.p[0] = 0;
     }
     R.mem_limit = 0; /* the result's strings are not the render's: a memory limit error keeps its message */
-    set_warnings(&R, res, &R);
+    set_warnings(&R, res, &R, t->name);
     jinn_status st = JINN_OK;
     if (!ok) {
         if (!et) et = t;
@@ -580,37 +1108,46 @@ jinn_status jinn_result_error(jinn_env *E, jinn_result *res, jinn_error_kind kin
     return res->message && res->text && res->name ? JINN_ERROR : JINN_NOMEM;
 }
 
-static bool builtin_table_json(jrt *R, jbuf *b, const struct reg_kind *k)
+/* The builtins as JSON, built with jansson (the library's own |tojson printer is for what
+ * templates print; this is data for tools). */
+static json_t *builtin_table_json(const struct reg_kind *k)
 {
-    bool ok = buf_putc(R, b, '[');
-    for (int r = 0; ok && r < k->n; r++) {
+    json_t *a = json_array();
+    for (int r = 0; a && r < k->n; r++) {
         const reg_row *x = &k->rows[r];
-        ok = buf_printf(R, b, "%s\n  {\"name\": \"%s\", \"params\": [", r ? "," : "", x->b.name);
-        for (int i = 0; ok && i < x->sig.nslots; i++)
-            ok = buf_printf(R, b, "%s\"%.*s\"", i ? ", " : "", (int)x->sig.lens[i], x->sig.names[i]);
-        ok = ok && buf_printf(R, b, "], \"required\": %d}", x->b.nreq);
+        json_t *params = json_array();
+        for (int i = 0; params && i < x->sig.nslots; i++)
+            if (json_array_append_new(params, json_stringn(x->sig.names[i], x->sig.lens[i]))) { json_decref(params); params = NULL; }
+        json_t *row = params ? json_pack("{s:s, s:o, s:i}", "name", x->b.name, "params", params, "required", x->b.nreq) : NULL;
+        if (!row || json_array_append_new(a, row)) { json_decref(a); a = NULL; }
     }
-    return ok && buf_puts(R, b, "]");
+    return a;
 }
 
 jinn_status jinn_builtins_json(jinn_env *E, jinn_buf *out)
 {
     if (!E || !out) return JINN_USAGE;
     jrt *R = &E->R;
-    jbuf b = {out->data, out->len, out->cap};
     static const char *const keys[BI__KINDS] = {
 #define X(e, what, json) json,
         BI_KINDS(X)
 #undef X
     };
-    bool ok = buf_putc(R, &b, '{');
+    json_t *top = json_object(), *methods = json_object(), *modules = json_array();
+    bool ok = top && methods && modules;
     for (int k = 0; ok && k < BI__KINDS; k++)
-        ok = buf_printf(R, &b, "%s\"%s\": ", k == 0 ? "" : k == BI_NAMED_KINDS ? ",\n\"methods\": {" : ",\n", keys[k]) &&
-             builtin_table_json(R, &b, &E->reg.k[k]);
-    ok = ok && buf_puts(R, &b, "},\n\"modules\": [");
+        ok = !json_object_set_new(k < BI_NAMED_KINDS ? top : methods, keys[k], builtin_table_json(&E->reg.k[k]));
     for (const struct stdlib_module *m = stdlib_modules; ok && m->name; m++)
-        ok = buf_printf(R, &b, "%s{\"name\": \"%s\"}", m == stdlib_modules ? "" : ", ", m->name);
-    ok = ok && buf_puts(R, &b, "]}\n");
+        ok = !json_array_append_new(modules, json_pack("{s:s}", "name", m->name));
+    ok = ok && !json_object_set(top, "methods", methods) && !json_object_set(top, "modules", modules);
+    char *text = ok ? json_dumps(top, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(top);
+    json_decref(methods);
+    json_decref(modules);
+    jbuf b = {out->data, out->len, out->cap};
+    ok = text && buf_puts(R, &b, text) && buf_putc(R, &b, '\n');
+    free(text);
+    R->err_kind = JINN_ERR_NONE;
     out->data = b.p;
     out->len = b.len;
     out->cap = b.cap;

@@ -56,6 +56,14 @@ typedef struct comp {
      * it runs (soft_pos: where the if starts, for jinn check's warning). */
     int soft;
     uint32_t soft_pos;
+    /* the unit being compiled may capture the variables of the scopes it is defined in (a
+     * macro, call block or recursive loop; not a block): outer_sc is the defining unit's scope
+     * at the definition, outer_root_top whether that unit is the template's top level */
+    scope *outer_sc;
+    int can_capture, outer_unit;
+    int compiling_block;     /* set by compile_block for the unit it asks for: no closure */
+    /* inside {% autoescape EXPR %}: constants print with the autoescape around it (ae_outer) */
+    int ae_volatile, ae_outer;
     int loops;                   /* loops open in this unit */
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
@@ -321,6 +329,57 @@ static int declare(comp *c, const char *name, uint32_t len)
     return slot;
 }
 
+/* A name the unit being compiled does not have, found in the scopes around its definition
+ * (not the template's top level: macros read those at call time through LOAD_ROOT): a
+ * variable of the closure. It gets a slot in the unit's outermost scope, filled at each call
+ * with the value it had when the macro was defined. The slot, or -1. */
+static int capture(comp *c, const char *name, uint32_t len)
+{
+    const unit *ou = &c->T->units[c->outer_unit];
+    int outer = -1;
+    for (scope *s = c->outer_sc; s; s = s->up) {
+        if (s->unit_root && c->outer_unit == 0) break; /* the top level: late-bound */
+        if ((outer = scope_find_local(s, name, len)) >= 0) break;
+        if (s->unit_root) break;
+    }
+    if (outer < 0 || outer >= ou->nslots) return -1;
+    scope *root = c->sc;
+    while (!root->unit_root) root = root->up;
+    scope *saved = c->sc;
+    c->sc = root;
+    int inner = declare(c, name, len);
+    c->sc = saved;
+    if (c->failed) return -1;
+    unit *u = c->u;
+    int *o = rt_alloc(c->R, u->capt_outer, (size_t)u->ncapt * sizeof *o, (size_t)(u->ncapt + 1) * sizeof *o);
+    if (!o) { nomem(c); return -1; }
+    u->capt_outer = o;
+    int *in = rt_alloc(c->R, u->capt_inner, (size_t)u->ncapt * sizeof *in, (size_t)(u->ncapt + 1) * sizeof *in);
+    if (!in) { nomem(c); return -1; }
+    u->capt_inner = in;
+    u->capt_outer[u->ncapt] = outer;
+    u->capt_inner[u->ncapt++] = inner;
+    return inner;
+}
+
+/* OP_MACRO for unit ui, with the values of its closure pushed first: from the defining unit's
+ * slots where it is defined, from its own slots where it calls itself (a recursive loop);
+ * elsewhere (a macro value named in another unit) none, as before closures. */
+static void emit_macro(comp *c, int ui, uint32_t pos)
+{
+    const unit *u = &c->T->units[ui];
+    int cur = (int)(c->u - c->T->units);
+    int n = 0;
+    if (u->ncapt && (cur == u->defined_in || cur == ui)) {
+        for (int i = 0; i < u->ncapt; i++) {
+            int s = cur == ui ? u->capt_inner[i] : u->capt_outer[i];
+            emit(c, OP_LOAD, s, c->u->slot_name[s], 0, pos);
+        }
+        n = u->ncapt;
+    }
+    emitd(c, OP_MACRO, ui, n, 0, pos, 1 - n);
+}
+
 /* ======================================================================================
  * Expressions
  * ====================================================================================== */
@@ -352,6 +411,10 @@ static void load_name(comp *c, node *n)
 {
     int slot = lookup_slot(c, n->s, n->slen);
     if (slot >= 0) { mark_read(c, slot); emit(c, OP_LOAD, slot, c->u->slot_name[slot], 0, n->pos); return; }
+    if (c->in_macro && c->can_capture && (slot = capture(c, n->s, n->slen)) >= 0) {
+        emit(c, OP_LOAD, slot, c->u->slot_name[slot], 0, n->pos);
+        return;
+    }
     if (c->in_macro) {
         if (c->nlate == c->caplate) {
             int cap = c->caplate ? c->caplate * 2 : 16;
@@ -603,7 +666,7 @@ static void compile_call(comp *c, node *n)
     /* loop(items) inside a recursive for: render the loop's body again, one level deeper */
     if (is_name(f, "loop") && c->rec_unit >= 0 && lookup_slot(c, "loop", 4) < 0) {
         if (count_list(n) != 1 || n->head->kind == N_KWARG) { cfail(c, n->pos, "loop() takes one iterable"); return; }
-        emit(c, OP_MACRO, c->rec_unit, 0, 0, n->pos);
+        emit_macro(c, c->rec_unit, n->pos);
         expr(c, n->head);
         emit(c, OP_LOAD, c->rec_depth_slot, c->u->slot_name[c->rec_depth_slot], 0, n->pos);
         emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
@@ -673,9 +736,18 @@ static void expr(comp *c, node *n)
 static void expr_inner(comp *c, node *n)
 {
     switch (n->kind) {
-    case N_CONST:
+    case N_CONST: {
+        /* a body compiled twice ({% autoescape EXPR %}) meets its constants twice: one entry each,
+         * since constants are made immortal and freed one by one */
+        if (c->ae_volatile && v_heap(n->v))
+            for (int i = 0; i < c->T->nconsts; i++)
+                if (v_heap(c->T->consts[i]) && c->T->consts[i].u.h == n->v.u.h) {
+                    emit(c, OP_CONST, i, 0, 0, n->pos);
+                    return;
+                }
         emit(c, OP_CONST, add_const(c, val_dup(n->v)), 0, 0, n->pos);
         break;
+    }
     case N_NAME:
         if (is_name(n, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
             emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos); /* `loop` as a value: a snapshot */
@@ -833,7 +905,7 @@ static void expr_inner(comp *c, node *n)
         cfail(c, n->pos, "keyword argument outside a call");
         break;
     case N_MACROVAL:
-        emit(c, OP_MACRO, (int32_t)n->slen, 0, 0, n->pos);
+        emit_macro(c, (int)n->slen, n->pos);
         break;
     default:
         cfail(c, n->pos, "internal error: unexpected node %d in an expression", n->kind);
@@ -966,7 +1038,7 @@ static void compile_for_rec(comp *c, node *n)
     static const char *const hidden[2] = {"(items)", "(depth)"};
     int ui = compile_unit(c, "loop", 4, NULL, NULL, n->pos, hidden, 2, n);
     if (ui < 0) return;
-    emit(c, OP_MACRO, ui, 0, 0, n->pos);
+    emit_macro(c, ui, n->pos);
     expr(c, n->b);
     emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
     emitd(c, OP_CALL, 0, 0, 2, n->pos, -2);
@@ -1212,6 +1284,7 @@ static void compile_block(comp *c, node *n)
     T->blocks[bi].unit = -1;
     int saved = c->cur_block;
     c->cur_block = bi;
+    c->compiling_block = 1;
     int ui = compile_unit(c, n->s, n->slen, NULL, n->a, n->pos, NULL, 0, NULL);
     c->cur_block = saved;
     if (ui < 0) return;
@@ -1242,7 +1315,9 @@ static void stmt(comp *c, node *n)
             diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
                                           "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
         expr(c, n->a);
-        emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+        /* under an autoescape whose value is an expression, Jinja2 finalizes a constant's output
+         * when it compiles, with the autoescape around the block (its eval context is volatile) */
+        emit(c, OP_PRINT, 0, 0, c->ae_volatile && n->a->kind == N_CONST ? c->ae_outer : c->autoescape, n->pos);
         break;
     case N_IF: compile_if(c, n); break;
     case N_FOR: compile_for(c, n); break;
@@ -1312,14 +1387,30 @@ static void stmt(comp *c, node *n)
     case N_BLOCK: compile_block(c, n); break;
     case N_CALLBLOCK: compile_callblock(c, n); break;
     case N_AUTOESCAPE: {
-        if (n->a->kind != N_CONST || (n->a->v.t != JV_BOOL && n->a->v.t != JV_NONE)) {
-            cfail(c, n->a->pos, "autoescape takes true or false");
-            return;
-        }
         int saved = c->autoescape;
-        c->autoescape = n->a->v.t == JV_BOOL && n->a->v.u.b;
+        if (n->a->kind == N_CONST) {
+            c->autoescape = val_truthy(c->R, n->a->v);
+            body(c, n->b);
+            c->autoescape = saved;
+            break;
+        }
+        /* an expression: known only when the render gets there, so the body is compiled twice,
+         * escaping and not, and the value picks one (printing escapes or not per instruction) */
+        int saved_volatile = c->ae_volatile, saved_outer = c->ae_outer;
+        if (!c->ae_volatile) c->ae_outer = saved;
+        c->ae_volatile = 1;
+        expr(c, n->a);
+        int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+        c->autoescape = 1;
         body(c, n->b);
+        int je = emit(c, OP_JUMP, 0, 0, 0, n->pos);
+        patch_here(c, jf);
+        c->autoescape = 0;
+        body(c, n->b);
+        patch_here(c, je);
         c->autoescape = saved;
+        c->ae_volatile = saved_volatile;
+        c->ae_outer = saved_outer;
         break;
     }
     case N_IFCHANGED: {
@@ -1385,6 +1476,21 @@ static bool uses_name(node *n, const char *name)
     return false;
 }
 
+/* Capture, before the body is compiled, every name the subtree reads that the scopes around
+ * the definition hold (capture() decides): the closure's slots come right after the
+ * parameters, outside every scope the body opens and clears (a loop clears its slots). */
+static void capture_free_names(comp *c, node *n, int depth)
+{
+    if (!n || depth > 200 || c->failed) return;
+    if (n->kind == N_NAME && lookup_slot(c, n->s, n->slen) < 0) capture(c, n->s, n->slen);
+    capture_free_names(c, n->a, depth + 1);
+    capture_free_names(c, n->b, depth + 1);
+    capture_free_names(c, n->c, depth + 1);
+    capture_free_names(c, n->d, depth + 1);
+    capture_free_names(c, n->e, depth + 1);
+    for (node *x = n->head; x; x = x->next) capture_free_names(c, x, depth + 1);
+}
+
 /* Compile a macro body (or a call block's caller, or a recursive loop) as its own code unit.
  * params: a list of N_PARAM (or NULL); extra: hidden parameter names appended after them. */
 static int compile_unit(comp *c, const char *name, size_t nlen, node *params, node *code, uint32_t pos,
@@ -1399,8 +1505,15 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     int saved_soft = soft_frame(c, 0, 0); /* a macro, block or call block: a frame of its own */
     int saved_rec = c->rec_unit, saved_rec_slot = c->rec_depth_slot;
     loopctx *saved_loop = c->loop;
+    scope *saved_outer_sc = c->outer_sc;
+    int saved_can = c->can_capture, saved_outer_unit = c->outer_unit;
+    c->outer_sc = saved_sc;
+    c->outer_unit = saved_uidx;
+    c->can_capture = !c->compiling_block;
+    c->compiling_block = 0;
 
     c->u = &c->T->units[ui];
+    c->u->defined_in = saved_uidx;
     c->loops = 0;
     c->loop = NULL;
     c->depth = c->max_depth = 0;
@@ -1419,7 +1532,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     static const char *const specials[3] = {"caller", "varargs", "kwargs"};
     if (code && !loop)
         for (int k = 0; k < 3; k++) want[k] = uses_name(code, specials[k]);
-    int total = np + nextra + want[0] + want[1] + want[2];
+    int total = np + nextra; /* caller, varargs and kwargs have slots, not parameter names */
     c->u->nparams = np + nextra;
     c->u->param_names = rt_alloc(c->R, NULL, 0, (size_t)(total ? total : 1) * sizeof(jstr *));
     if (!c->u->param_names) { nomem(c); result = -1; goto restore; }
@@ -1443,6 +1556,10 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     for (node *p = params ? params->head : NULL; p && !c->failed; p = p->next) {
         if (p->a) seen_default = 1;
         else if (seen_default) cfail(c, p->pos, "parameter '%.*s' without a default follows a parameter with one", (int)p->slen, p->s);
+    }
+    if (c->can_capture) {
+        capture_free_names(c, code, 0);
+        if (loop) { capture_free_names(c, loop->c, 0); capture_free_names(c, loop->e, 0); capture_free_names(c, loop->d, 0); }
     }
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
@@ -1475,6 +1592,9 @@ restore:
     soft_frame(c, saved_soft, 0);
     c->rec_unit = saved_rec;
     c->rec_depth_slot = saved_rec_slot;
+    c->outer_sc = saved_outer_sc;
+    c->can_capture = saved_can;
+    c->outer_unit = saved_outer_unit;
     return c->failed && !c->check ? -1 : result;
 }
 
@@ -1486,7 +1606,7 @@ static void compile_macro(comp *c, node *n)
     int ui = compile_unit(c, n->s, n->slen, &params, n->a, n->pos, NULL, 0, NULL);
     if (ui < 0) return;
     /* bind the macro to its name in the enclosing scope */
-    emit(c, OP_MACRO, ui, 0, 0, n->pos);
+    emit_macro(c, ui, n->pos);
     emit(c, OP_STORE, declare(c, n->s, n->slen), 0, 0, n->pos);
 }
 
@@ -1562,6 +1682,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     T->src[effective] = 0;
     node *root = parse_template(&P, T->src, effective, E->cfg.trim_blocks, E->cfg.lstrip_blocks);
     T->src[effective] = saved;
+    D->parse_recs = D->nrecs; /* jinn check tells the parser's errors from the compiler's */
 
     comp c;
     memset(&c, 0, sizeof c);
@@ -1665,6 +1786,8 @@ void comp_free(jrt *R, template *T)
         rt_alloc(R, u->slot_name, (size_t)u->capslots * 2, 0);
         rt_alloc(R, u->slot_root, (size_t)u->capslots, 0);
         if (u->param_names) rt_alloc(R, u->param_names, (size_t)(u->nparams ? u->nparams : 1) * sizeof(jstr *), 0);
+        if (u->capt_outer) rt_alloc(R, u->capt_outer, (size_t)u->ncapt * sizeof(int), 0);
+        if (u->capt_inner) rt_alloc(R, u->capt_inner, (size_t)u->ncapt * sizeof(int), 0);
         if (u->name) { value v = {.t = JV_STR}; v.u.s = u->name; val_free_immortal(R, v); }
     }
     if (T->units) rt_alloc(R, T->units, (size_t)T->capunits * sizeof(unit), 0);

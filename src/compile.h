@@ -67,6 +67,11 @@ typedef struct unit {
     int nparams;          /* parameters occupy slots 0..nparams-1 */
     jstr **param_names;
     int caller_slot, varargs_slot, kwargs_slot; /* -1 when unused */
+    /* a closure: variables of the scopes around the definition (a for's, a with's, an enclosing
+     * macro's) that the body reads; OP_MACRO pushes their values, the call puts them in these
+     * slots (capt_inner) of the frame; capt_outer are their slots in unit `defined_in` */
+    int ncapt, defined_in;
+    int *capt_outer, *capt_inner;
 } unit;
 
 typedef struct jinn_template {

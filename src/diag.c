@@ -1,8 +1,11 @@
 /*
- * diag.c — formatting diagnostics with the offending source line and a caret under it.
+ * diag.c — formatting diagnostics with the offending source line and a caret under it, and
+ * as records and one JSON shape (docs/diagnostics.md).
  */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "diag.h"
 #include "json.h"
@@ -18,6 +21,9 @@ void diag_init(diags *D, jrt *R, const char *name, const char *src, size_t len)
 
 void diag_free(diags *D)
 {
+    if (D->recs) rt_alloc(D->R, D->recs, (size_t)D->caprecs * sizeof *D->recs, 0);
+    D->recs = NULL;
+    buf_free(D->R, &D->rec_text);
     buf_free(D->R, &D->out);
     buf_free(D->R, &D->text);
     buf_free(D->R, &D->json_out);
@@ -25,8 +31,55 @@ void diag_free(diags *D)
 
 static const char *const kind_names[] = {"none", "syntax", "undefined", "type", "value", "limit", "provider", "io", "lint"};
 
-/* {"file":..,"line":..,"column":..,"end_column":..,"severity":..,"kind":..,"message":..} */
-static void json_line(diags *D, const char *severity, jinn_error_kind kind, uint32_t pos, uint32_t len,
+const char *diag_kind_name(jinn_error_kind kind, jinn_severity sev)
+{
+    if (kind == JINN_ERR_NONE) return sev == JINN_SEVERITY_WARNING ? "warning" : "error";
+    return (unsigned)kind < sizeof kind_names / sizeof *kind_names ? kind_names[kind] : "error";
+}
+
+/* {"file":..,"range":{"start":{"line":L-1,"character":C-1},"end":{..}},"severity":1|2,
+ *  "code":kind,"source":"jinn","message":..,"line":L,"column":C,"endColumn":E}
+ * LSP counts lines and characters from 0; line, column and endColumn are the same position
+ * counted from 1 as the text diagnostics do (0: unknown, then the range is 0:0-0:0). */
+bool diag_json(jrt *R, jbuf *out, const jinn_diagnostic *d)
+{
+    int l0 = d->line > 0 ? d->line - 1 : 0, c0 = d->column > 0 ? d->column - 1 : 0;
+    int e0 = d->end_column > 0 ? d->end_column - 1 : d->column > 0 ? c0 + 1 : 0;
+    json_t *o = json_pack("{s:s, s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:i, s:s, s:s, s:s%, s:i, s:i, s:i}",
+                          "file", d->name ? d->name : "",
+                          "range", "start", "line", l0, "character", c0, "end", "line", l0, "character", e0,
+                          "severity", (int)d->severity,
+                          "code", diag_kind_name(d->kind, d->severity),
+                          "source", "jinn",
+                          "message", d->message ? d->message : "", d->message ? strlen(d->message) : (size_t)0,
+                          "line", d->line > 0 ? d->line : 0, "column", d->column > 0 ? d->column : 0,
+                          "endColumn", d->end_column > 0 ? d->end_column : 0);
+    if (!o) return rt_error(R, JINN_ERR_LIMIT, "out of memory");
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!text) return rt_error(R, JINN_ERR_LIMIT, "out of memory");
+    bool ok = buf_puts(R, out, text) && buf_putc(R, out, '\n');
+    free(text);
+    return ok;
+}
+
+static void record(diags *D, jinn_severity sev, jinn_error_kind kind, uint32_t pos, uint32_t len, const char *msg, size_t mlen)
+{
+    jrt *R = D->R;
+    if (D->nrecs == D->caprecs) {
+        int cap = D->caprecs ? D->caprecs * 2 : 8;
+        diag_rec *n = rt_alloc(R, D->recs, (size_t)D->caprecs * sizeof *n, (size_t)cap * sizeof *n);
+        if (!n) return;
+        D->recs = n;
+        D->caprecs = cap;
+    }
+    size_t off = D->rec_text.len;
+    if (!buf_put(R, &D->rec_text, msg, mlen)) return;
+    D->recs[D->nrecs++] = (diag_rec){pos, len, sev, kind, off, mlen};
+}
+
+/* one JSON line for a diagnostic at pos (len bytes) of the source */
+static void json_line(diags *D, jinn_severity severity, jinn_error_kind kind, uint32_t pos, uint32_t len,
                       const char *msg, size_t mlen)
 {
     jrt *R = D->R;
@@ -34,16 +87,13 @@ static void json_line(diags *D, const char *severity, jinn_error_kind kind, uint
     diag_position(D->src, D->srclen, pos, &line, &col);
     diag_position(D->src, D->srclen, pos + (len ? len : 1), &eline, &ecol);
     if (eline != line) ecol = col + 1;
-    value f = v_cstr(R, D->name), m = v_str(R, msg, mlen);
-    if (f.t == JV_ERROR || m.t == JV_ERROR) { val_drop(R, f); val_drop(R, m); return; }
-    buf_puts(R, &D->json_out, "{\"file\": ");
-    value_to_json(R, &D->json_out, f, -1, false);
-    buf_printf(R, &D->json_out, ", \"line\": %d, \"column\": %d, \"end_column\": %d, \"severity\": \"%s\", \"kind\": \"%s\", \"message\": ",
-               line, col, ecol, severity, kind_names[kind < 9 ? kind : 0]);
-    value_to_json(R, &D->json_out, m, -1, false);
-    buf_puts(R, &D->json_out, "}\n");
-    val_drop(R, f);
-    val_drop(R, m);
+    char *m = rt_alloc(R, NULL, 0, mlen + 1);
+    if (!m) return;
+    memcpy(m, msg, mlen);
+    m[mlen] = 0;
+    jinn_diagnostic d = {severity, kind, D->name, line, col, ecol, m};
+    diag_json(R, &D->json_out, &d);
+    rt_alloc(R, m, mlen + 1, 0);
 }
 
 /* a diagnostic's message into buf, cut to whole code points if it does not fit */
@@ -76,7 +126,8 @@ void diag_warn(diags *D, uint32_t pos, uint32_t len, const char *fmt, ...)
     D->nwarn++;
     int fl = snprintf(full, sizeof full, "warning: %.*s", (int)mlen, small);
     diag_format(D->R, &D->out, D->name, D->src, D->srclen, pos, full, (size_t)fl < sizeof full ? (size_t)fl : sizeof full - 1);
-    if (D->json) json_line(D, "warning", (jinn_error_kind)8, pos, len, small, mlen);
+    record(D, JINN_SEVERITY_WARNING, JINN_ERR_LINT, pos, len, small, mlen);
+    if (D->json) json_line(D, JINN_SEVERITY_WARNING, JINN_ERR_LINT, pos, len, small, mlen);
 }
 
 void diag_position(const char *src, size_t len, uint32_t pos, int *line, int *col)
@@ -144,5 +195,6 @@ void diag_error(diags *D, jinn_error_kind kind, uint32_t pos, const char *fmt, .
     }
     D->count++;
     diag_format(D->R, &D->out, D->name, D->src, D->srclen, pos, small, mlen);
-    if (D->json) json_line(D, "error", kind, pos, 0, small, mlen);
+    record(D, JINN_SEVERITY_ERROR, kind, pos, 0, small, mlen);
+    if (D->json) json_line(D, JINN_SEVERITY_ERROR, kind, pos, 0, small, mlen);
 }

@@ -21,7 +21,23 @@ typedef struct diags {
     int nwarn;                /* warnings (jinn check's lint) */
     int json;                 /* also write each diagnostic as a JSON line into json_out */
     jbuf json_out;
+    struct diag_rec *recs;    /* every diagnostic as a record, in order (jinn check sorts them) */
+    int nrecs, caprecs;
+    int parse_recs;           /* how many of them the parser made (the rest: the compiler) */
+    jbuf rec_text;            /* their messages */
 } diags;
+
+typedef struct diag_rec {
+    uint32_t pos, len;        /* byte offset and length (0: unknown) in the source */
+    jinn_severity severity;
+    jinn_error_kind kind;
+    size_t msg_off, msg_len;  /* in rec_text */
+} diag_rec;
+
+/* d as one JSON line (docs/diagnostics.md), built with jansson, appended to out */
+bool diag_json(jrt *R, jbuf *out, const jinn_diagnostic *d);
+/* the name of a kind in the JSON's "code" ("syntax", ...; a warning of no kind: "warning") */
+const char *diag_kind_name(jinn_error_kind kind, jinn_severity sev);
 
 void diag_init(diags *D, jrt *R, const char *name, const char *src, size_t len);
 void diag_free(diags *D);

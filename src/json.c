@@ -58,10 +58,17 @@ static value from_json(jrt *R, json_t *j, int depth)
 
 value json_to_value(jrt *R, const char *text, size_t len, const char *what)
 {
+    return json_to_value_at(R, text, len, what, NULL, NULL);
+}
+
+value json_to_value_at(jrt *R, const char *text, size_t len, const char *what, int *line, int *col)
+{
     json_error_t err;
     json_t *j = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
     if (!j) {
         rt_error(R, JINN_ERR_TYPE, "%s is not valid JSON: %s at line %d, column %d", what, err.text, err.line, err.column);
+        if (line) *line = err.line;
+        if (col) *col = err.column;
         return v_err();
     }
     value v = from_json(R, j, 0);

@@ -88,6 +88,40 @@ const jinn_value *jinn_value_get(const jinn_value *jv, const char *key, size_t k
     return v && v->t == JV_DICT ? (const jinn_value *)dict_get_str(v->u.m, key, klen) : NULL;
 }
 
+int64_t jinn_value_intx(const jinn_value *jv, int *ok)
+{
+    const value *v = VAL(jv);
+    bool is = v && (v->t == JV_INT || v->t == JV_BOOL);
+    if (ok) *ok = is;
+    return !is ? 0 : v->t == JV_INT ? v->u.i : v->u.b;
+}
+
+double jinn_value_floatx(const jinn_value *jv, int *ok)
+{
+    const value *v = VAL(jv);
+    bool is = v && val_is_number(*v);
+    if (ok) *ok = is;
+    return is ? val_to_double(*v) : 0;
+}
+
+int jinn_value_boolx(const jinn_value *jv, int *ok)
+{
+    const value *v = VAL(jv);
+    bool is = v && v->t == JV_BOOL;
+    if (ok) *ok = is;
+    return is ? v->u.b : 0;
+}
+
+int jinn_value_next(const jinn_value *jv, size_t *iter, const jinn_value **key, const jinn_value **val)
+{
+    const value *v = VAL(jv);
+    jentry *e;
+    if (!v || v->t != JV_DICT || !iter || !dict_next(v->u.m, iter, &e)) return 0;
+    if (key) *key = (const jinn_value *)&e->key;
+    if (val) *val = (const jinn_value *)&e->val;
+    return 1;
+}
+
 size_t jinn_call_nargs(const jinn_call *c) { return (size_t)c->npos; }
 
 const jinn_value *jinn_call_arg(const jinn_call *c, size_t i)

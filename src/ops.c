@@ -84,11 +84,44 @@ static bool int_pow(jrt *R, int64_t base, int64_t exp, value *out)
     return true;
 }
 
+/* float % as CPython's float_rem: the remainder takes the divisor's sign, a zero one too */
 static double py_fmod(double a, double b)
 {
     double m = fmod(a, b);
-    if (m != 0 && ((b < 0) != (m < 0))) m += b;
+    if (m != 0) {
+        if ((b < 0) != (m < 0)) m += b;
+    } else {
+        m = copysign(0.0, b);
+    }
     return m;
+}
+
+/* Two strings joined where one is safe (Markup): the other is HTML-escaped and the result is
+ * safe, as markupsafe's Markup.__add__ / __radd__ and Jinja2's markup_join do. */
+static bool join_markup(jrt *R, value sa, value sb, value *out)
+{
+    jbuf b = {0};
+    bool ok = (sa.f & JV_SAFE) ? buf_put(R, &b, v_sp(sa), v_sl(sa)) : print_escaped(R, &b, v_sp(sa), v_sl(sa));
+    ok = ok && ((sb.f & JV_SAFE) ? buf_put(R, &b, v_sp(sb), v_sl(sb)) : print_escaped(R, &b, v_sp(sb), v_sl(sb)));
+    if (!ok) { buf_free(R, &b); return false; }
+    *out = v_str_from_buf(R, &b);
+    if (out->t == JV_ERROR) return false;
+    out->f |= JV_SAFE;
+    return true;
+}
+
+/* float // as CPython's _float_div_mod: the quotient of a - fmod(a, b), which is exactly a
+ * multiple of b, snapped to the nearest integer — not floor(a / b), whose rounded division
+ * is off by one near integers (0.25 // 0.05 is 4.0, floor(0.25 / 0.05) is 5.0). */
+static double py_floordiv(double a, double b)
+{
+    double mod = fmod(a, b);
+    double div = (a - mod) / b;
+    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1.0;
+    if (div == 0) return copysign(0.0, a / b);
+    double fl = floor(div);
+    if (div - fl > 0.5) fl += 1.0;
+    return fl;
 }
 
 bool op_arith(jrt *R, int op, value a, value b, value *out)
@@ -99,10 +132,17 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
         if (sa.t == JV_ERROR) return false;
         value sb = val_to_str(R, b);
         if (sb.t == JV_ERROR) { val_drop(R, sa); return false; }
-        *out = str_concat(R, v_sp(sa), v_sl(sa), v_sp(sb), v_sl(sb));
+        bool ok;
+        /* `~` under autoescape is markup_join: a safe operand keeps the result safe */
+        if (R->autoescape && R->profile == PROF_JINJA && ((sa.f | sb.f) & JV_SAFE)) {
+            ok = join_markup(R, sa, sb, out);
+        } else {
+            *out = str_concat(R, v_sp(sa), v_sl(sa), v_sp(sb), v_sl(sb));
+            ok = out->t != JV_ERROR;
+        }
         val_drop(R, sa);
         val_drop(R, sb);
-        return out->t != JV_ERROR;
+        return ok;
     }
     if (is_intlike(a) && is_intlike(b)) {
         int64_t x = ival(a), y = ival(b), r;
@@ -142,9 +182,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             return true;
         case OPB_FLOORDIV:
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float floor division by zero");
-            /* Python: divmod-based, so inf // y is nan */
-            *out = v_float(isfinite(x) || !isfinite(y) ? floor(x / y) : NAN);
-            if (isfinite(x) && isinf(y)) out->u.d = (x == 0 || (x > 0) == (y > 0)) ? 0.0 : -1.0;
+            *out = v_float(py_floordiv(x, y)); /* divmod-based, so inf // y is nan */
             return true;
         case OPB_MOD:
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float modulo by zero");
@@ -160,6 +198,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
     }
     if (op == OPB_ADD) {
         if (a.t == JV_STR && b.t == JV_STR) {
+            if ((a.f ^ b.f) & JV_SAFE) return join_markup(R, a, b, out); /* str + Markup: escaped */
             *out = str_concat(R, v_sp(a), v_sl(a), v_sp(b), v_sl(b));
             if (out->t == JV_ERROR) return false;
             out->f = a.f & b.f & JV_SAFE;
@@ -263,7 +302,9 @@ value op_getitem(jrt *R, value obj, value key)
             if (norm_index(&i, n)) {
                 size_t a = utf8_offset(v_sp(obj), v_sl(obj), (size_t)i);
                 size_t b = utf8_offset(v_sp(obj), v_sl(obj), (size_t)i + 1);
-                return v_str(R, v_sp(obj) + a, b - a);
+                value ch = v_str(R, v_sp(obj) + a, b - a);
+                if (ch.t == JV_STR) ch.f |= obj.f & JV_SAFE; /* an item of Markup is Markup */
+                return ch;
             }
             char num[32];
             snprintf(num, sizeof num, "%lld", (long long)ival(key));
@@ -335,7 +376,7 @@ value op_slice(jrt *R, value obj, value start, value stop, value step)
     int64_t len;
     if (obj.t == JV_LIST) len = (int64_t)obj.u.l->len;
     else if (obj.t == JV_STR) len = (int64_t)utf8_count(v_sp(obj), v_sl(obj));
-    else { rt_error(R, JINN_ERR_TYPE, "'%s' object is not subscriptable", val_type_name(obj)); return v_err(); }
+    else return v_undef(); /* Jinja2's getitem: a value with no items gives undefined */
     int64_t a, b;
     if (st > 0) {
         a = start.t == JV_NONE || start.t == JV_UNDEF ? 0 : ival(start);
@@ -365,17 +406,20 @@ value op_slice(jrt *R, value obj, value start, value stop, value step)
     /* strings: a contiguous forward slice is one copy; otherwise gather code points */
     const char *s = v_sp(obj);
     size_t sl = v_sl(obj);
+    value r;
     if (st == 1) {
-        if (b <= a) return v_str(R, "", 0);
-        size_t x = utf8_offset(s, sl, (size_t)a), y = utf8_offset(s, sl, (size_t)b);
-        return v_str(R, s + x, y - x);
+        size_t x = b <= a ? 0 : utf8_offset(s, sl, (size_t)a), y = b <= a ? 0 : utf8_offset(s, sl, (size_t)b);
+        r = v_str(R, s + x, y - x);
+    } else {
+        jbuf out = {0};
+        for (int64_t i = a; st > 0 ? i < b : i > b; i += st) {
+            size_t x = utf8_offset(s, sl, (size_t)i), y = utf8_offset(s, sl, (size_t)i + 1);
+            if (!buf_put(R, &out, s + x, y - x)) { buf_free(R, &out); return v_err(); }
+        }
+        r = v_str_from_buf(R, &out);
     }
-    jbuf out = {0};
-    for (int64_t i = a; st > 0 ? i < b : i > b; i += st) {
-        size_t x = utf8_offset(s, sl, (size_t)i), y = utf8_offset(s, sl, (size_t)i + 1);
-        if (!buf_put(R, &out, s + x, y - x)) { buf_free(R, &out); return v_err(); }
-    }
-    return v_str_from_buf(R, &out);
+    if (r.t == JV_STR) r.f |= obj.f & JV_SAFE; /* a slice of Markup is Markup */
+    return r;
 }
 
 bool op_contains(jrt *R, value container, value item, bool *out)
@@ -396,6 +440,7 @@ bool op_contains(jrt *R, value container, value item, bool *out)
         *out = false;
         return true;
     case JV_DICT:
+        if (item.t == JV_UNDEF) { *out = false; return true; } /* Undefined hashes, and is no key */
         if (!val_hashable(item)) return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
         *out = dict_get(container.u.m, item) != NULL;
         return true;

@@ -302,9 +302,32 @@ node *ast_cond(pctx *P, node *then, node *cond, node *els)
     return n;
 }
 
+/* A call's arguments as Python orders them: positional ones (and *args) before keyword ones
+ * (and **kwargs), each keyword once. A syntax error otherwise, as Jinja2 reports it. */
+static void check_call_args(pctx *P, node *args)
+{
+    bool kw = false;
+    for (node *a = args ? args->head : NULL; a; a = a->next) {
+        if (a->kind == N_KWARG || a->kind == N_STARSTAR) kw = true;
+        else if (kw && a->kind != N_STAR) {
+            diag_error(P->D, JINN_ERR_SYNTAX, a->pos, "invalid syntax for function call expression: a positional argument follows a keyword argument");
+            P->failed = 1;
+            return;
+        }
+        if (a->kind == N_KWARG)
+            for (node *b = a->next; b; b = b->next)
+                if (b->kind == N_KWARG && b->slen == a->slen && !memcmp(a->s, b->s, a->slen)) {
+                    diag_error(P->D, JINN_ERR_SYNTAX, b->pos, "keyword argument repeated: %.*s", (int)b->slen, b->s);
+                    P->failed = 1;
+                    return;
+                }
+    }
+}
+
 node *ast_call(pctx *P, node *callee, node *args, token at)
 {
     (void)at;
+    check_call_args(P, args);
     node *n = ast_node(P, N_CALL, callee->pos);
     n->a = callee;
     n->head = args->head;
@@ -330,6 +353,7 @@ node *ast_kwarg(pctx *P, token name, node *val)
 
 node *ast_filter(pctx *P, node *val, token name, node *args)
 {
+    check_call_args(P, args);
     node *n = ast_node(P, N_FILTER, name.pos);
     n->a = val;
     n->s = name.p;
@@ -340,6 +364,7 @@ node *ast_filter(pctx *P, node *val, token name, node *args)
 
 node *ast_test(pctx *P, node *val, token name, node *args, int negate)
 {
+    check_call_args(P, args);
     /* `x is == 4`, `x is lt 4`, `empty x`: the jinjava profile's spellings only (the lexer
      * makes word operators only there); Jinja2 has no test named by an operator */
     if (name.type != TK_NAME && name.type != TK_IN && P->R->profile != PROF_JINJAVA)

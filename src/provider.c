@@ -82,6 +82,10 @@ bool prov_lookup(jrt *R, const prov_slot *P, prov_memo *M, int kind, bool trim, 
         } else {
             st = P->vt.lookup(P->user, (jinn_lookup_kind)kind, p, n, &json, &jlen);
         }
+        /* jinn copies the answer (parsed here, or quoted in the error) before it goes on; a
+         * version 3 provider's release then gets it back (see jinn_provider) */
+        const char *answer = json;
+        size_t answer_len = jlen;
         if (st == JINN_OK && json) {
             result = json_to_value(R, json, jlen, "provider answer");
             if (result.t == JV_ERROR) {
@@ -101,6 +105,7 @@ bool prov_lookup(jrt *R, const prov_slot *P, prov_memo *M, int kind, bool trim, 
         } else {
             rt_warn(R, "the provider has no value for %s '%.*s': using none", insert_kind_names[kind], (int)n, p);
         }
+        if (answer && P->vt.version >= 3 && P->vt.release) P->vt.release(P->user, answer, answer_len);
     }
     if (ok) {
         value key = v_str(R, k.p, k.len);

@@ -138,6 +138,18 @@ void rt_collect(jrt *R)
     while (R->live.next != &R->live) free_container_memory(R, GC_HDR(R->live.next));
 }
 
+void rt_live_move(jrt *R, jgc *to)
+{
+    if (!R->live.next || R->live.next == &R->live) return;
+    jgc *first = R->live.next, *last = R->live.prev;
+    if (!to->next) to->prev = to->next = to;
+    first->prev = to; /* splice R's whole list in after `to` */
+    last->next = to->next;
+    to->next->prev = last;
+    to->next = first;
+    R->live.prev = R->live.next = &R->live;
+}
+
 static bool buf_vprintf(jrt *R, jbuf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -173,6 +185,8 @@ void rt_warn(jrt *R, const char *fmt, ...)
     if (R->warnings.len) buf_putc(R, &R->warnings, '\n');
     buf_vprintf(R, &R->warnings, fmt, ap);
     va_end(ap);
+    warn_site w = {R->at_tmpl, R->at_pos};
+    if (R->warn_at.len == (size_t)R->nwarnings * sizeof w) buf_put(R, &R->warn_at, (const char *)&w, sizeof w);
     R->nwarnings++;
 }
 

@@ -143,6 +143,7 @@ typedef bool (*jnative_fn)(jrt *R, value *args, int nargs, value *out);
 typedef struct jfunc {
     jhdr h;
     uint8_t kind;   /* FN_MACRO, FN_NATIVE, FN_METHOD */
+    uint8_t flags;  /* FNF_NO_CONTEXT: a macro of a module imported without context */
     const void *def;/* macro: struct unit*; native: const struct jbuiltin* */
     const void *owner; /* macro: the template the unit belongs to */
     value self;     /* bound receiver (method) or closure data */
@@ -152,11 +153,17 @@ typedef struct jfunc {
 /* FN_CYCLER / FN_JOINER: Jinja2's cycler(...) and joiner(sep); `self` holds their state,
  * a list [items or separator, position] owned by the object (render-local, so mutable). */
 enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5 };
+enum { FNF_NO_CONTEXT = 1 };
 
 /* What the running VM lends the layers below it (builtins, ops) for the length of a render:
  * calling a callable value (a macro needs the VM), giving a mutating method its own copy of a
  * value shared with the immortal context (the VM keeps the copies), and rendering a string
  * with the caller's variables (|render). NULL outside a render. */
+typedef struct warn_site {
+    const void *tmpl; /* the template (struct template *), or NULL: no position */
+    uint32_t pos;
+} warn_site;
+
 typedef struct rt_services {
     bool (*call)(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out);
     bool (*unshare)(jrt *R, value *v, const char *method);
@@ -174,6 +181,16 @@ struct jrt {
     /* warnings (newline separated) */
     jbuf warnings;
     int nwarnings;
+    /* where each warning was raised (a warn_site per warning, in warn_at), from where the VM
+     * says it is: it sets at_tmpl/at_pos before an instruction that may warn (NULL: unknown) */
+    const void *at_tmpl;
+    uint32_t at_pos;
+    jbuf warn_at;
+    /* a session's render (jinn_session): the top-level variables a render leaves are set in
+     * *session_vars, and the containers still alive at its end join the session's list
+     * instead of being collected (NULL: an ordinary render) */
+    value *session_vars;
+    jgc *session_live;
     int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
     int undef_mode; /* jinn_undefined */
     uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */
@@ -209,7 +226,9 @@ static inline bool rt_tick(jrt *R, int64_t units)
 /* "limit 'NAME' exceeded: ..." */
 bool rt_limit(jrt *R, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void rt_live_init(jrt *R);
-void rt_collect(jrt *R); /* free containers still alive (cycles) at the end of a render */
+void rt_collect(jrt *R);
+/* Move every container linked to R to the list `to` (a session's): they live on after R. */
+void rt_live_move(jrt *R, jgc *to); /* free containers still alive (cycles) at the end of a render */
 
 /* ---- the allocator, and errors ---------------------------------------------------------- */
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n); /* n==0 frees; NULL + error on failure */

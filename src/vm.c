@@ -193,6 +193,12 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         ok = d.t != JV_ERROR;
         if (ok) slots[u->kwargs_slot] = d;
     }
+    /* a closure's variables (a list in f->self, pushed by OP_MACRO) */
+    if (f->self.t == JV_LIST)
+        for (int i = 0; i < u->ncapt && (size_t)i < f->self.u.l->len; i++) {
+            val_drop(R, slots[u->capt_inner[i]]);
+            slots[u->capt_inner[i]] = val_dup(f->self.u.l->items[i]);
+        }
     if (ok && u->caller_slot >= 0) slots[u->caller_slot] = v_undef_msg(R, "no caller: macro '%s' was not called from a call block", u->name->s);
     if (ok && u->caller_slot >= 0 && slots[u->caller_slot].t == JV_ERROR) ok = false;
     if (ok && kw) {
@@ -204,8 +210,9 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
             if (k < u->nparams) {
                 if (slots[k].t != JV_ABSENT) ok = rt_error(R, JINN_ERR_TYPE, "macro '%s' got multiple values for argument '%s'", u->name->s, e->key.u.s->s);
                 else slots[k] = val_dup(e->val);
-            } else if (e->key.u.s->len == 6 && !memcmp(e->key.u.s->s, "caller", 6)) {
-                if (u->caller_slot >= 0) { val_drop(R, slots[u->caller_slot]); slots[u->caller_slot] = val_dup(e->val); }
+            } else if (e->key.u.s->len == 6 && !memcmp(e->key.u.s->s, "caller", 6) && u->caller_slot >= 0) {
+                val_drop(R, slots[u->caller_slot]);
+                slots[u->caller_slot] = val_dup(e->val);
             } else if (u->kwargs_slot >= 0) {
                 ok = dict_set(R, slots[u->kwargs_slot].u.m, val_dup(e->key), val_dup(e->val));
             } else {
@@ -216,10 +223,12 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     /* a macro of an imported module reads that module's top-level variables */
     value *saved_root = V->root_slots;
     const unit *saved_unit = V->root_unit;
+    const value *saved_ctx = V->ctx;
     if (f->extra.t == JV_LIST) {
         V->root_slots = f->extra.u.l->items;
         V->root_unit = &T->units[0];
     }
+    if (f->flags & FNF_NO_CONTEXT) V->ctx = NULL; /* imported without context: it sees none */
     if (ok && direct) {
         V->depth++;
         ok = run(V, T, u, slots);
@@ -235,6 +244,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     }
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
+    V->ctx = saved_ctx;
     for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
     frame_free(V, n);
     return ok;
@@ -570,6 +580,7 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
                 if (v.t == JV_FUNC && v.u.fn->kind == FN_MACRO && v.u.fn->owner == D) {
                     val_drop(R, v.u.fn->extra);
                     v.u.fn->extra = val_dup(modslots);
+                    if (!ctx) v.u.fn->flags |= FNF_NO_CONTEXT;
                 }
                 value k = {.t = JV_STR};
                 k.u.s = name;
@@ -1087,6 +1098,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(TEST)
     CASE(CALL_FN) {
         TICK(1);
+        R->at_tmpl = T; /* where a builtin's warning is */
+        R->at_pos = u->pos[ip - code];
         int n = ip->c;
         const reg_row *bt = &T->env->reg.k[ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION].rows[ip->a];
         value *args = sp - n;
@@ -1355,6 +1368,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         r.t = JV_FUNC;
         r.f = 0;
         r.u.fn = f;
+        if (ip->b) { /* the closure's values, as the definition saw them */
+            value cl = v_list(R, (size_t)ip->b);
+            if (cl.t == JV_ERROR) { val_drop(R, r); FAIL(); }
+            sp -= ip->b;
+            for (int i = 0; i < ip->b; i++) cl.u.l->items[cl.u.l->len++] = sp[i];
+            f->self = cl;
+        }
         *sp++ = r;
         NEXT();
     }
@@ -1366,6 +1386,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         FAIL();
     CASE(INSERT)
         a = sp[-1];
+        R->at_tmpl = T; /* a missing answer warns here */
+        R->at_pos = u->pos[ip - code];
         if (!prov_lookup(R, &T->env->prov, &V->memo, ip->c & 3, ip->c & 0x80, a, &r)) FAIL();
         val_drop(R, a);
         sp[-1] = r;
@@ -1538,6 +1560,23 @@ static bool export_slots(vm *V, const template *T, value *slots, jbuf *ex)
     return ok && buf_putc(R, ex, '}');
 }
 
+/* A session's render (jinn_session): the top-level variables it set become the session's,
+ * as live values (shared objects stay shared; macros are not kept). */
+static bool session_keep(vm *V, const template *T, value *slots)
+{
+    jrt *R = V->R;
+    const unit *u = &T->units[0];
+    for (int i = 0; i < u->nslots; i++) {
+        value v = slots[i];
+        if (!u->slot_root[i] || v.t == JV_ABSENT || v.t == JV_UNDEF || v.t == JV_FUNC) continue;
+        jstr *name = T->names[u->slot_name[i]];
+        if (name->s[0] == '(') continue; /* hidden compiler slots */
+        value k = v_str(R, name->s, name->len);
+        if (k.t == JV_ERROR || !dict_set(R, R->session_vars->u.m, k, resolve(V, val_dup(v)))) return false;
+    }
+    return true;
+}
+
 bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t *err_pos, const template **err_tmpl,
                jbuf *exports)
 {
@@ -1606,6 +1645,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (ok && R->write) ok = flush_out(&V);
         *out = V.outs[0];
         if (ok && exports) ok = export_slots(&V, T, slots, exports);
+        if (ok && R->session_vars) ok = session_keep(&V, T, slots);
         /* capture buffers (pooled across captures) */
         for (int i = 1; i < V.capouts; i++) buf_free(R, &V.outs[i]);
         for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
@@ -1618,7 +1658,8 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     val_drop(R, V.ctx_copy);
-    rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
+    if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
+    else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
     while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
     if (V.loops != V.loops0) rt_alloc(R, V.loops, (size_t)V.caploops * sizeof(loopstate), 0);
     if (V.outs != V.outs0) rt_alloc(R, V.outs, (size_t)V.capouts * sizeof(jbuf), 0);

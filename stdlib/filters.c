@@ -299,6 +299,17 @@ BI_FN(f_upper) { return case_filter(R, args[0], LIB_UPPER, out); }
 BI_FN(f_lower) { return case_filter(R, args[0], LIB_LOWER, out); }
 BI_FN(f_capitalize) { return case_filter(R, args[0], LIB_CAPITALIZE, out); }
 
+/* the byte length of the code point at p[i] when it separates words for |title (the regex
+ * [-\s({\[<]: str.isspace() or one of -({[<), else 0 */
+static size_t title_sep(const char *p, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)p[i];
+    if (c < 0x80) return c && (strchr("-({[<", c) || lib_isspace(c)) ? 1 : 0;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t w = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i > 4 ? 4 : n - i), &cp);
+    return w > 0 && lib_isspace(cp) ? (size_t)w : 0;
+}
+
 /* title(s) — Jinja2's, not str.title(): the text is split after runs of whitespace and
  * -({[< and each piece gets its first character upper-cased and the rest lower-cased
  * (so "o'neil" stays "O'neil"). */
@@ -312,11 +323,11 @@ BI_FN(f_title)
     bool ok = true;
     while (ok && i < n) {
         size_t j = i;
-        while (j < n && (strchr("-({[<", p[j]) || p[j] == ' ' || (p[j] >= '\t' && p[j] <= '\r'))) j++;
+        for (size_t w; j < n && (w = title_sep(p, n, j)); j += w) {}
         ok = buf_put(R, &b, p + i, j - i);
         if (!ok || j >= n) { i = j; break; }
         size_t k = j;
-        while (k < n && !(strchr("-({[<", p[k]) || p[k] == ' ' || (p[k] >= '\t' && p[k] <= '\r'))) k++;
+        while (k < n && !title_sep(p, n, k)) k++;
         /* the piece [j, k): its first code point upper, the rest lower */
         size_t first = j, cp_end = j;
         int32_t cp;
@@ -568,7 +579,8 @@ BI_FN(f_round)
         if (isnan(x)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float NaN to integer");
         return rt_error(R, JINN_ERR_VALUE, "cannot convert float infinity to integer");
     }
-    *out = v_float((m == 1 ? ceil(x) : floor(x)) / p);
+    /* math.ceil/floor return an int, which has no negative zero: + 0.0 drops the sign */
+    *out = v_float(((m == 1 ? ceil(x) : floor(x)) + 0.0) / p);
     return true;
 }
 

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,7 +379,8 @@ static bool check_encoding(jrt *R, value *args, int i, const char *fn)
     return rt_error(R, JINN_ERR_VALUE, "%s: unsupported encoding '%.*s' (only UTF-8)", fn, (int)el, e);
 }
 
-/* b64encode(encoding='UTF-8') / base64Encode — standard alphabet, padded */
+/* b64encode(encoding='UTF-8') / base64Encode — standard alphabet, padded (libcrypto's
+ * EVP_EncodeBlock) */
 BI_EXT(flt_b64encode)
 {
     if (!check_encoding(R, args, 1, "b64encode")) return false;
@@ -396,49 +398,51 @@ BI_EXT(flt_b64encode)
         s = lib_soft_str(R, args[0]);
     }
     if (s.t == JV_ERROR) return false;
-    static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *p = (const unsigned char *)v_sp(s);
     size_t n = v_sl(s);
+    if (n > INT_MAX / 4 * 3 - 3) { val_drop(R, s); return rt_error(R, JINN_ERR_VALUE, "b64encode: the value is too long"); }
     jbuf b = {0};
     bool ok = buf_grow(R, &b, (n + 2) / 3 * 4 + 1);
-    for (size_t i = 0; ok && i < n; i += 3) {
-        uint32_t x = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-        char q[4] = {al[x >> 18], al[(x >> 12) & 63], i + 1 < n ? al[(x >> 6) & 63] : '=', i + 2 < n ? al[x & 63] : '='};
-        ok = buf_put(R, &b, q, 4);
-    }
+    if (ok) b.len = (size_t)EVP_EncodeBlock((unsigned char *)b.p, (const unsigned char *)v_sp(s), (int)n);
     val_drop(R, s);
     return str_out(R, out, &b, ok);
 }
 
-/* b64decode(encoding='UTF-8') / base64Decode — padding optional, whitespace ignored; the
- * bytes must be UTF-8 */
+/* b64decode(encoding='UTF-8') / base64Decode — padding optional, whitespace ignored, the
+ * URL-safe alphabet (- _) accepted; the bytes must be UTF-8. The text is checked and
+ * normalised here (positions for the messages), decoded by libcrypto's EVP_DecodeBlock. */
 BI_EXT(flt_b64decode)
 {
     if (!check_encoding(R, args, 1, "b64decode")) return false;
     value s = args[0];
     if (s.t == JV_UNDEF && !op_check_defined(R, s)) return false;
     if (s.t != JV_STR) return rt_error(R, JINN_ERR_TYPE, "b64decode: expected a string, not '%s'", val_type_name(s));
-    jbuf b = {0};
-    uint32_t acc = 0;
-    int bits = 0, pad = 0;
-    bool ok = true;
+    if (v_sl(s) > INT_MAX - 4) return rt_error(R, JINN_ERR_VALUE, "b64decode: the value is too long");
+    jbuf in = {0}, b = {0};
+    int pad = 0;
+    bool ok = buf_grow(R, &in, v_sl(s) + 4);
     for (size_t i = 0; ok && i < v_sl(s); i++) {
-        unsigned char c = (unsigned char)v_sp(s)[i];
-        int d;
-        if (c >= 'A' && c <= 'Z') d = c - 'A';
-        else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') d = c - '0' + 52;
-        else if (c == '+' || c == '-') d = 62;
-        else if (c == '/' || c == '_') d = 63;
-        else if (c == '=') { pad++; continue; }
-        else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-        else { ok = rt_error(R, JINN_ERR_VALUE, "b64decode: invalid base64 character at %zu", i); break; }
+        char c = v_sp(s)[i];
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+        if (c == '=') { pad++; continue; }
         if (pad) { ok = rt_error(R, JINN_ERR_VALUE, "b64decode: data after padding"); break; }
-        acc = acc << 6 | (uint32_t)d;
-        bits += 6;
-        if (bits >= 8) { bits -= 8; ok = buf_putc(R, &b, (char)((acc >> bits) & 0xFF)); }
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+        else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/')) {
+            ok = rt_error(R, JINN_ERR_VALUE, "b64decode: invalid base64 character at %zu", i);
+            break;
+        }
+        in.p[in.len++] = c;
     }
-    if (ok && bits >= 6) ok = rt_error(R, JINN_ERR_VALUE, "b64decode: truncated base64 input");
+    size_t digits = in.len;
+    if (ok && digits % 4 == 1) ok = rt_error(R, JINN_ERR_VALUE, "b64decode: truncated base64 input");
+    while (ok && in.len % 4) in.p[in.len++] = '='; /* EVP_DecodeBlock wants whole quanta */
+    if (ok) ok = buf_grow(R, &b, in.len / 4 * 3 + 1);
+    if (ok && in.len) {
+        int n = EVP_DecodeBlock((unsigned char *)b.p, (const unsigned char *)in.p, (int)in.len);
+        if (n < 0) ok = rt_error(R, JINN_ERR_VALUE, "b64decode: invalid base64 input");
+        else b.len = (size_t)n - (in.len - digits); /* it counts the padding as zero bytes */
+    }
+    buf_free(R, &in);
     size_t n;
     if (ok) ok = lib_utf8_len(R, b.p ? b.p : "", b.len, &n);
     return str_out(R, out, &b, ok);

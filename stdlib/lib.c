@@ -1,7 +1,11 @@
 /*
- * lib.c — helpers shared by the stdlib tables: UTF-8, Python's case mapping, the stable
+ * lib.c — helpers shared by the stdlib tables: UTF-8, Python's case mapping (from ICU), the stable
  * sort, attribute paths, and dynamic calls of other builtins. See lib.h.
  */
+#include <unicode/ucasemap.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 #include <utf8proc.h>
 
 #include "lib.h"
@@ -71,32 +75,54 @@ bool lib_iscased(int32_t c)
         || utf8proc_islower(c) || utf8proc_isupper(c);
 }
 
-/* Python uses the full (multi-character) mappings; utf8proc gives the simple ones. The one
- * full mapping that people actually meet is German sharp s, so it is special-cased. */
-static bool put_mapped(jrt *R, jbuf *b, int32_t c, int how)
+/* Python's case mapping is the full (SpecialCasing) one: "ﬁ".upper() is "FI", "İ".lower() is
+ * "i̇", "ß".title() is "Ss". ICU's root locale supplies those mappings; the string-level rules
+ * (str.title's "after a cased character", Final_Sigma) are Python's own and are spelled out
+ * below, so each code point goes to ICU alone and the context is decided here. */
+static bool put_mapped(jrt *R, jbuf *b, UChar32 c, int how, UCaseMap **title_map)
 {
-    if (c == 0xDF && how != LIB_LOWER) return buf_puts(R, b, how == LIB_UPPER ? "SS" : "Ss");
-    int32_t m = how == LIB_UPPER ? utf8proc_toupper(c)
-              : how == LIB_LOWER ? utf8proc_tolower(c) : utf8proc_totitle(c);
-    return lib_put_cp(R, b, m);
+    UChar src[2], dst[8];
+    int32_t n = 0, m;
+    UBool bad = false;
+    U16_APPEND(src, n, 2, c, bad);
+    if (bad) return rt_error(R, JINN_ERR_VALUE, "invalid code point U+%04X", (unsigned)c);
+    UErrorCode e = U_ZERO_ERROR;
+    if (how == LIB_UPPER) {
+        m = u_strToUpper(dst, 8, src, n, "", &e);
+    } else if (how == LIB_LOWER) {
+        m = u_strToLower(dst, 8, src, n, "", &e);
+    } else {
+        /* the title-case mapping of c itself: no word breaking, no skipping to a letter (the
+         * map is opened on the first title-cased code point and kept for the string) */
+        if (!*title_map) *title_map = ucasemap_open("", U_TITLECASE_WHOLE_STRING | U_TITLECASE_NO_BREAK_ADJUSTMENT, &e);
+        m = U_SUCCESS(e) ? ucasemap_toTitle(*title_map, dst, 8, src, n, &e) : 0;
+    }
+    if (U_FAILURE(e) || m > 8) return rt_error(R, JINN_ERR_VALUE, "case mapping of U+%04X failed", (unsigned)c);
+    for (int32_t i = 0; i < m;) {
+        UChar32 o;
+        U16_NEXT(dst, i, m, o);
+        if (!lib_put_cp(R, b, o)) return false;
+    }
+    return true;
 }
 
-/* Python lowers capital sigma to final sigma (ς) at the end of a word: after a cased letter
- * and not before one. (Case-ignorable characters in between are not skipped, a
- * simplification of Unicode's Final_Sigma that only matters for apostrophes and marks.) */
-static bool final_sigma(const char *s, size_t len, size_t next, bool prev_letter)
+static bool is_cased(UChar32 c) { return u_hasBinaryProperty(c, UCHAR_CASED); }
+static bool is_case_ignorable(UChar32 c) { return u_hasBinaryProperty(c, UCHAR_CASE_IGNORABLE); }
+
+/* Python's handle_capital_sigma: cp[i] (a capital sigma) lowers to final sigma when a cased
+ * code point precedes it and none follows it, case-ignorable ones skipped on both sides. */
+static bool final_sigma(const int32_t *cp, size_t n, size_t i)
 {
-    if (!prev_letter) return false;
-    if (next >= len) return true;
-    utf8proc_int32_t c;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + next,
-                                          (utf8proc_ssize_t)(len - next > 4 ? 4 : len - next), &c);
-    return n <= 0 || !lib_iscased(c);
+    size_t j = i;
+    while (j > 0 && is_case_ignorable(cp[j - 1])) j--;
+    if (j == 0 || !is_cased(cp[j - 1])) return false;
+    for (j = i + 1; j < n && is_case_ignorable(cp[j]); j++) {}
+    return j == n || !is_cased(cp[j]);
 }
 
 value lib_case(jrt *R, const char *s, size_t len, int mode)
 {
-    /* ASCII fast path for upper/lower: no code point needs utf8proc */
+    /* ASCII fast path for upper/lower: no code point needs ICU */
     if (mode == LIB_UPPER || mode == LIB_LOWER) {
         size_t k = 0;
         while (k < len && (unsigned char)s[k] < 0x80) k++;
@@ -114,36 +140,39 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
             return v;
         }
     }
+    /* decoded first: Final_Sigma looks at the code points on both sides */
+    size_t n = 0;
+    int32_t *cp = rt_alloc(R, NULL, 0, (len + 1) * sizeof *cp);
+    if (!cp) return v_err();
+    for (size_t i = 0; i < len;)
+        if (!lib_utf8_next(R, s, len, &i, &cp[n++])) { rt_alloc(R, cp, (len + 1) * sizeof *cp, 0); return v_err(); }
     jbuf b = {0};
-    if (!buf_grow(R, &b, len + 1)) return v_err();
-    size_t i = 0;
-    bool prev_cased = false, first = true, prev_letter = false;
-    while (i < len) {
-        int32_t c = 0;
-        if (!lib_utf8_next(R, s, len, &i, &c)) { buf_free(R, &b); return v_err(); }
+    UCaseMap *title_map = NULL;
+    bool ok = buf_grow(R, &b, len + 1), prev_cased = false;
+    for (size_t i = 0; ok && i < n; i++) {
+        int32_t c = cp[i];
         int how;
         switch (mode) {
         case LIB_UPPER: how = LIB_UPPER; break;
         case LIB_LOWER: how = LIB_LOWER; break;
         case LIB_TITLE:
-            /* str.title(): a cased character after a cased one is lowered, any other is
+            /* str.title(): a code point after a cased one is lowered, any other is
              * title-cased; digits and apostrophes are not cased ("they're" → "They'Re"). */
             how = prev_cased ? LIB_LOWER : LIB_TITLE;
-            prev_cased = lib_iscased(c);
+            prev_cased = is_cased(c);
             break;
-        default: /* capitalize: first character title-cased (Python 3.8+), the rest lowered */
-            how = first ? LIB_TITLE : LIB_LOWER;
+        default: /* capitalize: first code point title-cased (Python 3.8+), the rest lowered */
+            how = i == 0 ? LIB_TITLE : LIB_LOWER;
             break;
         }
-        first = false;
-        if (how == LIB_LOWER && c == 0x3A3 && final_sigma(s, len, i, prev_letter)) {
-            if (!lib_put_cp(R, &b, 0x3C2)) { buf_free(R, &b); return v_err(); }
-        } else if (!put_mapped(R, &b, c, how)) {
-            buf_free(R, &b);
-            return v_err();
-        }
-        prev_letter = lib_iscased(c);
+        if (how == LIB_LOWER && c == 0x3A3)
+            ok = lib_put_cp(R, &b, final_sigma(cp, n, i) ? 0x3C2 : 0x3C3);
+        else
+            ok = put_mapped(R, &b, c, how, &title_map);
     }
+    ucasemap_close(title_map);
+    rt_alloc(R, cp, (len + 1) * sizeof *cp, 0);
+    if (!ok) { buf_free(R, &b); return v_err(); }
     return v_str_from_buf(R, &b);
 }
 

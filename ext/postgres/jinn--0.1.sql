@@ -25,12 +25,14 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'jinn_check_json_pg'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 
--- The diagnostics of `jinn check --json`, as rows.
+-- The diagnostics of `jinn check --format json` (docs/diagnostics.md: LSP's shape), as rows.
 CREATE FUNCTION jinn_check(template text, options jsonb DEFAULT '{}')
 RETURNS TABLE(line int, "column" int, end_column int, severity text, kind text, message text)
 LANGUAGE sql STRICT IMMUTABLE PARALLEL SAFE
 AS $$
-  SELECT (d->>'line')::int, (d->>'column')::int, (d->>'end_column')::int, d->>'severity', d->>'kind', d->>'message'
+  SELECT (d->>'line')::int, (d->>'column')::int, (d->>'endColumn')::int,
+         CASE d->>'severity' WHEN '1' THEN 'error' WHEN '2' THEN 'warning' WHEN '3' THEN 'information' ELSE 'hint' END,
+         d->>'code', d->>'message'
   FROM regexp_split_to_table(jinn_check_json(template, options), E'\n') AS l, LATERAL (SELECT l::jsonb AS d) AS j
   WHERE l <> ''
 $$;

@@ -4,7 +4,9 @@
  *   - a C provider answers the insert tags;
  *   - every allocation goes through the allocator hook, and all of it is given back;
  *   - one compiled template rendered from several threads at once gives identical output
- *     (no global mutable state; context values are shared read-only and copied on write).
+ *     (no global mutable state; context values are shared read-only and copied on write);
+ *   - the context builder, dict iteration, typed getters, warnings as records, the version,
+ *     a version 3 provider whose answers are released once copied, sessions.
  * Prints "N passed, M failed".
  */
 #include <pthread.h>
@@ -206,6 +208,260 @@ static void collect_id(void *user, jinn_lookup_kind kind, const char *id, size_t
     snprintf(c->s + n, sizeof c->s - n, "%d:%.*s ", (int)kind, (int)len, id);
 }
 
+/* ---- the embedder's API without JSON detours (issue 11, item 5) ------------------------------ */
+
+/* a filter that walks a dict with jinn_value_next and the typed getters: "k=int;k=str;..." */
+static int describe(void *user, jinn_call *c)
+{
+    (void)user;
+    const jinn_value *d = jinn_call_arg(c, 0), *k, *v;
+    char out[256] = "";
+    size_t it = 0, n;
+    while (jinn_value_next(d, &it, &k, &v)) {
+        int ok_i, ok_f, ok_b;
+        int64_t i = jinn_value_intx(v, &ok_i);
+        double f = jinn_value_floatx(v, &ok_f);
+        int b = jinn_value_boolx(v, &ok_b);
+        const char *ks = jinn_value_string(k, &n);
+        char item[64];
+        if (ok_b) snprintf(item, sizeof item, "%.*s=bool:%d;", (int)n, ks, b);
+        else if (ok_i) snprintf(item, sizeof item, "%.*s=int:%lld;", (int)n, ks, (long long)i);
+        else if (ok_f) snprintf(item, sizeof item, "%.*s=float:%g;", (int)n, ks, f);
+        else snprintf(item, sizeof item, "%.*s=%s;", (int)n, ks, ok_i || ok_f || i || f != 0 ? "?" : "other");
+        strncat(out, item, sizeof out - strlen(out) - 1);
+    }
+    jinn_return_string(c, out, strlen(out));
+    return JINN_OK;
+}
+
+/* a version 3 provider: answers allocated per call, given back through release */
+static int answers_out, answers_released;
+static int heap_lookup(void *user, const jinn_lookup *q, const char **json, size_t *jlen)
+{
+    (void)user;
+    char *a = malloc(32);
+    if (!a) return JINN_ERROR;
+    if (q->kind == JINN_LOOKUP_EXPRESSION) snprintf(a, 32, "{\"v\": %d}", (int)q->id_len);
+    else snprintf(a, 32, "no such %s", "metric");
+    *json = a;
+    *jlen = strlen(a);
+    answers_out++;
+    return q->kind == JINN_LOOKUP_EXPRESSION ? JINN_OK : JINN_ERROR;
+}
+static void heap_release(void *user, const char *json, size_t len)
+{
+    (void)user;
+    (void)len;
+    answers_released++;
+    free((void *)json);
+}
+
+static char *render_with(jinn_env *env, const char *src, const jinn_context *ctx, jinn_result *res)
+{
+    jinn_template *t = NULL;
+    if (jinn_compile(env, "t", src, strlen(src), &t, res) != JINN_OK) return NULL;
+    jinn_result_clear(env, res);
+    jinn_buf out = {0};
+    jinn_render_opts o = {.context = ctx};
+    jinn_status st = jinn_render(t, &o, &out, res);
+    jinn_template_free(t);
+    char *r = st == JINN_OK ? strdup(out.data) : NULL;
+    jinn_buf_free(env, &out);
+    return r;
+}
+
+static void test_embedding(jinn_env *env)
+{
+    jinn_result res;
+    /* the version at run time is the header's */
+    CHECK(!strcmp(jinn_version(), JINN_VERSION) && jinn_version_number() == JINN_VERSION_NUMBER, "version %s %d",
+          jinn_version(), jinn_version_number());
+
+    /* the builder gives what the same JSON gives */
+    const char *json = "{\"name\": \"Ada\", \"n\": 3, \"x\": 1.5, \"ok\": true, \"none\": null, "
+                       "\"tags\": [\"a\", [1, 2], {\"k\": \"v\"}], \"nested\": {\"deep\": {\"z\": 0}}, \"j\": [1, {\"a\": null}]}";
+    jinn_context *cj = NULL, *cb = NULL;
+    CHECK(jinn_context_from_json(env, json, strlen(json), &cj, &res) == JINN_OK, "json context");
+    jinn_builder *b = jinn_builder_new(env);
+    CHECK(b != NULL, "builder");
+    jinn_status st = jinn_build_string(b, "name", "Ada", 3);
+    st |= jinn_build_int(b, "n", 3);
+    st |= jinn_build_float(b, "x", 1.5);
+    st |= jinn_build_bool(b, "ok", 1);
+    st |= jinn_build_none(b, "none");
+    st |= jinn_build_begin_list(b, "tags");
+    st |= jinn_build_string(b, NULL, "a", 1);
+    st |= jinn_build_begin_list(b, NULL);
+    st |= jinn_build_int(b, NULL, 1);
+    st |= jinn_build_int(b, NULL, 2);
+    st |= jinn_build_end(b);
+    st |= jinn_build_begin_dict(b, NULL);
+    st |= jinn_build_string(b, "k", "v", 1);
+    st |= jinn_build_end(b);
+    st |= jinn_build_end(b);
+    st |= jinn_build_begin_dict(b, "nested");
+    st |= jinn_build_begin_dict(b, "deep");
+    st |= jinn_build_int(b, "z", 0);
+    st |= jinn_build_end(b);
+    st |= jinn_build_end(b);
+    st |= jinn_build_json(b, "j", "[1, {\"a\": null}]", 16);
+    CHECK(st == JINN_OK, "builder calls");
+    CHECK(jinn_builder_finish(b, &cb, &res) == JINN_OK, "finish: %s", res.text ? res.text : "");
+    jinn_builder_free(b);
+    const char *show = "{{ name }} {{ n + 1 }} {{ x }} {{ ok }} {{ none }} {{ tags }} {{ nested.deep.z }} {{ j }} {{ tags|tojson }}";
+    char *a = render_with(env, show, cj, &res);
+    jinn_result_clear(env, &res);
+    char *bb = render_with(env, show, cb, &res);
+    jinn_result_clear(env, &res);
+    CHECK(a && bb && !strcmp(a, bb), "builder and JSON agree: '%s' vs '%s'", a ? a : "", bb ? bb : "");
+    CHECK(bb && !strcmp(bb, "Ada 4 1.5 True None ['a', [1, 2], {'k': 'v'}] 0 [1, {'a': None}] [\"a\", [1, 2], {\"k\": \"v\"}]"),
+          "builder output '%s'", bb ? bb : "");
+    free(a);
+    free(bb);
+    /* the built context is immutable and shared: a render's mutation is its own */
+    a = render_with(env, "{% do tags.append(9) %}{{ tags|length }}", cb, &res);
+    jinn_result_clear(env, &res);
+    bb = render_with(env, "{{ tags|length }}", cb, &res);
+    jinn_result_clear(env, &res);
+    CHECK(a && bb && !strcmp(a, "4") && !strcmp(bb, "3"), "copy on write of a built context: %s %s", a ? a : "", bb ? bb : "");
+    free(a);
+    free(bb);
+    jinn_context_free(cj);
+    jinn_context_free(cb);
+
+    /* misuse: the first error is kept and finish reports it */
+    b = jinn_builder_new(env);
+    CHECK(jinn_build_int(b, NULL, 1) == JINN_USAGE, "a dict item needs a key");
+    CHECK(jinn_build_int(b, "later", 1) == JINN_USAGE, "the builder stays failed");
+    CHECK(jinn_builder_finish(b, &cb, &res) == JINN_USAGE && res.text && strstr(res.text, "without a key"), "finish reports: %s",
+          res.text ? res.text : "");
+    jinn_result_clear(env, &res);
+    jinn_builder_free(b);
+    b = jinn_builder_new(env);
+    jinn_build_begin_list(b, "l");
+    CHECK(jinn_build_int(b, "k", 1) == JINN_USAGE, "a list item takes no key");
+    jinn_builder_free(b);
+    b = jinn_builder_new(env);
+    CHECK(jinn_build_end(b) == JINN_USAGE, "end at the top");
+    jinn_builder_free(b);
+    b = jinn_builder_new(env);
+    jinn_build_begin_dict(b, "open");
+    CHECK(jinn_builder_finish(b, &cb, &res) == JINN_USAGE && strstr(res.text, "not closed"), "unclosed: %s", res.text);
+    jinn_result_clear(env, &res);
+    jinn_builder_free(b);
+    b = jinn_builder_new(env);
+    CHECK(jinn_build_string(b, "s", "\xff", 1) == JINN_USAGE, "invalid UTF-8");
+    jinn_builder_free(b);
+    b = jinn_builder_new(env);
+    CHECK(jinn_build_json(b, "j", "[1,", 3) == JINN_ERROR, "bad JSON value");
+    jinn_builder_free(b);
+
+    /* iteration and typed getters in a callback */
+    CHECK(jinn_env_register_filter(env, "describe", describe, NULL, NULL) == JINN_OK, "register describe");
+    char *d = render_with(env, "{{ {'i': 7, 'f': 2.5, 'b': false, 's': 'x', 'n': none}|describe }}", NULL, &res);
+    jinn_result_clear(env, &res);
+    CHECK(d && !strcmp(d, "i=int:7;f=float:2.5;b=bool:0;s=other;n=other;"), "iteration: '%s'", d ? d : "");
+    free(d);
+    d = render_with(env, "{{ [1]|describe }}|", NULL, &res);
+    jinn_result_clear(env, &res);
+    CHECK(d && !strcmp(d, "|"), "a list is not iterated as a dict: '%s'", d ? d : "");
+    free(d);
+
+    /* warnings as records */
+    d = render_with(env, "{% expressionvar e1 %}{% endexpressionvar %}{% metricsvar metric_id:m1 %}{% endmetricsvar %}", NULL,
+                    &res);
+    CHECK(d && res.nwarnings == 2 && res.warning_list, "two warnings: %d", res.nwarnings);
+    if (res.warning_list && res.nwarnings == 2) {
+        CHECK(res.warning_list[0].severity == JINN_SEVERITY_WARNING && !strcmp(res.warning_list[0].name, "t") &&
+                  strstr(res.warning_list[0].message, "expression 'e1'") && !strchr(res.warning_list[0].message, '\n'),
+              "warning 0: %s", res.warning_list[0].message);
+        CHECK(strstr(res.warning_list[1].message, "metric 'm1'") != NULL, "warning 1: %s", res.warning_list[1].message);
+    }
+    jinn_result_clear(env, &res);
+    CHECK(res.warning_list == NULL && res.nwarnings == 0, "cleared");
+    free(d);
+
+    /* one JSON shape for every diagnostic (docs/diagnostics.md) */
+    {
+        jinn_diagnostic w = {JINN_SEVERITY_WARNING, JINN_ERR_PROVIDER, "p.jinja", 2, 3, 0, "no \"value\" \xc3\xbc"};
+        jinn_buf j = {0};
+        CHECK(jinn_diagnostic_json(env, &w, &j) == JINN_OK && j.data &&
+                  !strcmp(j.data, "{\"file\":\"p.jinja\",\"range\":{\"start\":{\"line\":1,\"character\":2},\"end\":{\"line\":1,"
+                                  "\"character\":3}},\"severity\":2,\"code\":\"provider\",\"source\":\"jinn\",\"message\":\"no "
+                                  "\\\"value\\\" \xc3\xbc\",\"line\":2,\"column\":3,\"endColumn\":0}\n"),
+              "diagnostic JSON: %s", j.data ? j.data : "");
+        jinn_diagnostic e = {JINN_SEVERITY_ERROR, JINN_ERR_SYNTAX, "q", 0, 0, 0, "x"};
+        CHECK(jinn_diagnostic_json(env, &e, &j) == JINN_OK && strstr(j.data, "\n{\"file\":\"q\",\"range\":{\"start\":{\"line\":0,"
+                                                                      "\"character\":0},\"end\":{\"line\":0,\"character\":0}},\"severity\":1,\"code\":\"syntax\""),
+              "appended, no position: %s", j.data);
+        jinn_buf_free(env, &j);
+        /* without an env (an error before there is one): the default allocator */
+        CHECK(jinn_diagnostic_json(NULL, &e, &j) == JINN_OK && !strncmp(j.data, "{\"file\":\"q\"", 10), "no env: %s", j.data);
+        jinn_buf_free(NULL, &j);
+    }
+
+    /* a context that is not JSON: a syntax error at its position */
+    CHECK(jinn_context_from_json(env, "{\n  \"a\": 1,\n  oops}", 19, &cj, &res) == JINN_ERROR, "bad context");
+    CHECK(res.kind == JINN_ERR_SYNTAX && res.line == 3 && res.column > 0, "context error at %d:%d kind %d", res.line, res.column,
+          res.kind);
+    jinn_result_clear(env, &res);
+
+    /* a session: each render runs against the variables the renders before left, live */
+    {
+        jinn_context *c0 = NULL;
+        CHECK(jinn_context_from_json(env, "{\"c\": [1]}", 10, &c0, &res) == JINN_OK, "session context");
+        jinn_session *s = jinn_session_new(env, c0);
+        jinn_context_free(c0); /* the session has its own copy */
+        CHECK(s != NULL, "session");
+        static const char *const steps[][2] = {
+            {"{% set d = {'a': 1} %}{% set holder = [d] %}{% set ns = namespace(n=0) %}", ""},
+            {"{% do d.update({'b': 2}) %}{% set ns.n = ns.n + 1 %}{{ holder }} {{ ns.n }}", "[{'a': 1, 'b': 2}] 1"},
+            {"{% do c.append(2) %}{% set x = 5 %}{{ 1 // 0 }}", NULL},
+            {"{{ c }} {{ x is defined }}", "[1, 2] False"},
+            {"{% set l = [] %}{% do l.append(l) %}{{ l|length }}", "1"},
+        };
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            jinn_template *t = NULL;
+            jinn_buf sb = {0};
+            CHECK(jinn_compile(env, "s", steps[i][0], strlen(steps[i][0]), &t, &res) == JINN_OK, "session compile %zu", i);
+            jinn_result_clear(env, &res);
+            jinn_render_opts so = {.session = s};
+            jinn_status sst = jinn_render(t, &so, &sb, &res);
+            jinn_template_free(t); /* the session keeps what it needs */
+            if (steps[i][1]) CHECK(sst == JINN_OK && !strcmp(sb.data, steps[i][1]), "session step %zu: '%s'", i, sb.data);
+            else CHECK(sst == JINN_ERROR, "session step %zu fails", i);
+            jinn_result_clear(env, &res);
+            jinn_buf_free(env, &sb);
+        }
+        jinn_buf j = {0};
+        CHECK(jinn_session_json(s, &j) == JINN_OK && strstr(j.data, "\"holder\": [{\"a\": 1, \"b\": 2}]") &&
+                  strstr(j.data, "\"c\": [1, 2]") && !strstr(j.data, "\"x\""), "session json: %s", j.data);
+        jinn_buf_free(env, &j);
+        CHECK(jinn_session_unset(s, "d") == JINN_OK && jinn_session_unset(s, "d") == JINN_ERROR, "session unset");
+        jinn_session_free(s);
+    }
+
+    /* a version 3 provider: every answer (and error message) released once copied */
+    jinn_provider p3 = {.version = 3, .lookup2 = heap_lookup, .release = heap_release};
+    CHECK(jinn_env_set_provider(env, &p3, NULL) == JINN_OK, "set a version 3 provider");
+    jinn_provider p3bad = {.version = 3, .lookup = my_lookup};
+    CHECK(jinn_env_set_provider(env, &p3bad, NULL) == JINN_USAGE, "version 3 needs lookup2");
+    jinn_provider p4 = {.version = 4, .lookup2 = heap_lookup};
+    CHECK(jinn_env_set_provider(env, &p4, NULL) == JINN_USAGE, "no version 4");
+    d = render_with(env, "{% expressionvar abc %}{{ expression_result.v }}{% endexpressionvar %}"
+                         "{% expressionvar abc %}{{ expression_result.v }}{% endexpressionvar %}"
+                         "{% expressionvar abcd %}{{ expression_result.v }}{% endexpressionvar %}", NULL, &res);
+    jinn_result_clear(env, &res);
+    CHECK(d && !strcmp(d, "334"), "version 3 answers: '%s'", d ? d : "");
+    free(d);
+    d = render_with(env, "{% metricsvar metric_id:m %}{% endmetricsvar %}", NULL, &res);
+    CHECK(!d && res.text && strstr(res.text, "no such metric"), "version 3 error: %s", res.text ? res.text : "");
+    jinn_result_clear(env, &res);
+    CHECK(answers_out == 3 && answers_released == 3, "asked %d, released %d", answers_out, answers_released);
+    jinn_provider p1 = {.version = 1, .lookup = my_lookup};
+    jinn_env_set_provider(env, &p1, NULL);
+}
+
 int main(void)
 {
     jinn_config cfg;
@@ -300,6 +556,7 @@ int main(void)
     jinn_template_free(t);
     jinn_context_free(ctx);
     jinn_buf_free(env, &out);
+    test_embedding(env);
     jinn_env_free(env);
     CHECK(atomic_load(&live_bytes) == 0, "%ld bytes still allocated through the hook", atomic_load(&live_bytes));
     CHECK(atomic_load(&nallocs) > 0, "the hook was used");

@@ -171,8 +171,16 @@ check "--customers FILE: unknown id is an error" "$rc $(grep -c '^customer c99: 
 check "--customers FILE: the listed ones" "$(sql "$T/f.db" "SELECT customer_id FROM events WHERE action = 'optimal.channel' ORDER BY 1" | tr '\n' ' ')" "c03 c09 "
 
 # ---- usage ---------------------------------------------------------------------------------------------------------
-"$JINN" batch tests/batch/pick.jinja 2>"$T/err"; check "no --providers: usage" "$? $(grep -c 'sqlite:PATH is required' "$T/err")" "2 1"
-"$JINN" batch tests/batch/pick.jinja --providers x.json 2>"$T/err"; check "json provider refused" "$? $(grep -c 'expected sqlite:PATH' "$T/err")" "2 1"
+"$JINN" batch tests/batch/pick.jinja 2>"$T/err"; check "no --providers: usage" "$? $(grep -c 'sqlite:PATH or postgres:CONNINFO is required' "$T/err")" "2 1"
+"$JINN" batch tests/batch/pick.jinja --providers x.json 2>"$T/err"; check "json provider refused" "$? $(grep -c 'expected sqlite:PATH or postgres:CONNINFO' "$T/err")" "2 1"
+"$JINN" batch tests/batch/pick.jinja --providers "postgres:host=127.0.0.1 port=1 password=secret" 2>"$T/err"
+check "no PostgreSQL server: the message, no password" "$? $(cat "$T/err")" '2 jinn: batch: cannot connect to the event store: connection to server at "127.0.0.1", port 1 failed: Connection refused'
+"$JINN" batch tests/batch/pick.jinja --providers "postgres:nonsense" 2>"$T/err"
+check "a bad conninfo" "$? $(cat "$T/err")" '2 jinn: batch: cannot connect to the event store: missing "=" after "nonsense" in connection info string'
+"$JINN" batch tests/batch/pick.jinja --providers "postgresql://127.0.0.1:1/crm" 2>"$T/err"
+check "a postgresql:// URI" "$? $(cat "$T/err")" '2 jinn: batch: cannot connect to the event store: connection to server at "127.0.0.1", port 1 failed: Connection refused'
+"$JINN" batch tests/batch/pick.jinja --providers "postgres:" 2>"$T/err"
+check "postgres: with nothing after" "$? $(head -1 "$T/err")" '2 jinn batch: --providers postgres:: expected sqlite:PATH or postgres:CONNINFO'
 "$JINN" batch tests/batch/pick.jinja --providers "sqlite:$T/none.db" 2>"$T/err"; check "missing db" "$? $(grep -c 'cannot open' "$T/err")" "2 1"
 "$JINN" batch tests/batch/pick.jinja --providers "sqlite:$T/base.db" --jobs 0 2>"$T/err"; check "--jobs 0" "$?" 2
 printf '{%% if %%}' > "$T/broken.jinja"

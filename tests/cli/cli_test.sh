@@ -106,6 +106,80 @@ expect 2 "" "-D needs an argument" -- repl -D
 expect 2 "" "unknown option '--bogus'" -- check --bogus x.jinja
 expect 1 "" "'nope' is undefined" -- render "$T/nope.jinja" --undefined=strict
 expect 2 "" "--undefined maybe: expected default, chainable, debug, strict or lenient" -- check --undefined maybe "$T/nope.jinja"
+# ---- contexts in YAML (libyaml), JSON or both, merged with -D in command-line order ----------------
+printf 'name: Ada\nn: 3\nx: 1.5\nok: true\nnothing: ~\nq: "3"\ntags: [a, 2, {k: v}]\nbase: &b {z: 1}\nref: *b\nhex: 0x1F\nword: yes\n' > "$T/c.yaml"
+printf '{{ name }} {{ n + 1 }} {{ x }} {{ ok }} {{ nothing }} {{ q ~ 1 }} {{ tags }} {{ ref.z }} {{ hex }} {{ word }}' > "$T/all.jinja"
+expect 0 "Ada 4 1.5 True None 31 ['a', 2, {'k': 'v'}] 1 31 yes" "" -- render "$T/all.jinja" --context "$T/c.yaml"
+cp "$T/c.yaml" "$T/c.yml"
+expect 0 "Ada 4 1.5 True None 31 ['a', 2, {'k': 'v'}] 1 31 yes" "" -- render "$T/all.jinja" --context "$T/c.yml"
+cp "$T/c.yaml" "$T/c.txt"
+expect 0 "Ada 4 1.5 True None 31 ['a', 2, {'k': 'v'}] 1 31 yes" "" -- render "$T/all.jinja" --context "$T/c.txt" --format yaml
+expect 0 "3" "" -- render "$T/n.jinja" --context "$T/c.yaml" -D n=3 --context "$T/bob.json" --format=json -Dx=1
+# the extension (.json, .yaml, .yml) decides; --format decides for other names and stdin
+cp "$T/b.json" "$T/b.ctx"
+expect 0 "3" "" -- render "$T/n.jinja" --context "$T/b.ctx" --format yaml --context "$T/c.txt"
+expect 0 "2" "" -- render "$T/n.jinja" --context "$T/c.yaml" --context "$T/b.ctx"
+expect 2 "" "the context is not valid JSON" -- render "$T/n.jinja" --context "$T/c.txt"
+printf '{{ name }} {{ n }}' > "$T/nn.jinja"
+expect 0 "Bob 2" "" -- render "$T/nn.jinja" --context "$T/c.yaml" --context "$T/b.json" -D name=Bob
+out=$("$JINN" render "$T/nn.jinja" --context - --format yaml < "$T/c.yaml" 2>&1)
+check "--context - --format yaml reads stdin" "$out" "Ada 3"
+printf 'a: [1, 2\nb: 3\n' > "$T/bad.yaml"
+expect 2 "" "--context $T/bad.yaml: the context is not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence) at line 2, column 2" \
+    -- render "$T/n.jinja" --context "$T/bad.yaml"
+printf -- '- 1\n' > "$T/list.yaml"
+expect 2 "" "the file must hold a YAML mapping" -- render "$T/n.jinja" --context "$T/list.yaml"
+printf '{1: 2}: x\n' > "$T/key.yaml"
+expect 2 "" "a YAML key must be a scalar" -- render "$T/n.jinja" --context "$T/key.yaml"
+printf 'a: &a [*a]\n' > "$T/self.yaml"
+expect 2 "" "the YAML is nested too deeply" -- render "$T/n.jinja" --context "$T/self.yaml"
+expect 2 "" "--format toml: expected json or yaml" -- render "$T/n.jinja" --format toml
+expect 2 "" "--format yaml: expected text or json" -- check --format yaml "$T/n.jinja"
+
+# ---- diagnostics as data: every producer's JSON against docs/diagnostics.schema.json -------------
+schema() { # schema DESCRIPTION MIN_LINES -- ARGS... : the JSON lines of stdout+stderr are valid
+    local what=$1 need=$2; shift 3
+    local out
+    out=$("$JINN" "$@" 2>&1 | grep '^{')
+    if msg=$(printf '%s\n' "$out" | python3 tests/cli/schema_check.py docs/diagnostics.schema.json "$need"); then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL: schema: $what: $msg"; printf '%s\n' "$out" | head -5
+    fi
+}
+printf '{%% set unused = 1 %%}{{ x|nosuch }}\n{{ 1 + }}{{ "ü" is nosuchtest }}\n{%% if a %%}' > "$T/many.jinja"
+schema "check --format json" 5 -- check --format json "$T/many.jinja"
+schema "render --errors json: an error" 1 -- render "$T/div.jinja" --errors json
+schema "render --errors json: a syntax error" 1 -- render "$T/unclosed.jinja" --errors json
+schema "render --errors json: a warning" 1 -- render "$T/ins.jinja" --errors json
+schema "render --errors json: an unreadable file" 1 -- render "$T/none.jinja" --errors json
+schema "render --errors json: a YAML context" 1 -- render "$T/n.jinja" --context "$T/bad.yaml" --errors json
+printf '{"a": 1,\n "b": }' > "$T/bad.json"
+schema "render --errors json: a JSON context" 1 -- render "$T/n.jinja" --errors json --context "$T/bad.json"
+schema "render --errors json: a provider fixture" 1 -- render "$T/ins.jinja" --providers "$T/bad.json" --errors json
+schema "render --errors json: -D" 1 -- render "$T/n.jinja" --errors json -D 'x:=[1,'
+printf 'a\n{{ "a" * "b" }}|{{ [1, 2.5]|sort }}' > "$T/jj.jinja"
+schema "render --errors json: jinjava's collected errors" 3 -- render "$T/jj.jinja" --profile jinjava --errors json
+# what they say, not only their shape
+expect 2 "" '{"file":"'"$T"'/bad.json","range":{"start":{"line":1,"character":6},"end":{"line":1,"character":7}},"severity":1,"code":"syntax","source":"jinn","message":"the context is not valid JSON: unexpected token near '"'}'"'","line":2,"column":7,"endColumn":0}' \
+    -- render "$T/n.jinja" --errors json --context "$T/bad.json"
+expect 2 "" '"file":"'"$T"'/bad.yaml","range":{"start":{"line":1,"character":1}' -- render "$T/n.jinja" --context "$T/bad.yaml" --errors=json
+expect 2 "" '"file":"'"$T"'/bad.json","range":{"start":{"line":1,"character":6},"end":{"line":1,"character":7}},"severity":1,"code":"syntax","source":"jinn","message":"provider fixtures are not valid JSON' \
+    -- render "$T/ins.jinja" --providers "$T/bad.json" --errors json
+expect 1 "a
+|[1, 2.5]" '"severity":2,"code":"type","source":"jinn","message":"type error: cannot use '"'a'"' (str) as a number in '"'*'"' (printed empty, as Jinjava does)","line":2,"column":8' \
+    -- render "$T/jj.jinja" --profile jinjava --errors json
+printf 'x\n{{ 1 }}{%% expressionvar e1 %%}{%% endexpressionvar %%}' > "$T/ins2.jinja"
+expect 0 "x
+1" "ins2.jinja:2:8: warning: no data provider is configured: expression 'e1' is none" -- render "$T/ins2.jinja"
+expect 0 "x
+1" '"severity":2,"code":"provider","source":"jinn","message":"no data provider is configured: expression '"'e1'"' is none","line":2,"column":8' \
+    -- render "$T/ins2.jinja" --errors json
+# check takes the engine options
+printf '{{ -x|abs }}{%% set unused = 1 %%}' > "$T/lint.jinja"
+expect 0 "" "0 errors, 1 warning" -- check --profile jinjava "$T/lint.jinja"
+expect 2 "" "--profile x: expected jinja or jinjava" -- check --profile x "$T/lint.jinja"
+
 # the man page's generated part and the bash completion are what the command table makes
 man_gen=$(sed -n '/^\.\\" BEGIN GENERATED/,/^\.\\" END GENERATED/p' docs/jinn.1)
 check "docs/jinn.1 in step with the command table (make gen)" "$man_gen" "$("$JINN" help --man)"

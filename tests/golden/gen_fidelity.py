@@ -165,8 +165,86 @@ row("ref_iterate_while_appending", "{% for x in l %}{{ x }}{% if loop.index < 3 
 row("ref_two_names_one_dict", "{% set a = channels[0] %}{% set b = channels[0] %}{% do a.update({'z': 1}) %}{{ b }}", CH)
 
 
+# ---- found by the differential fuzzer (tests/difffuzz/KNOWN.md): small corners -------------
+row("fz_missing_after_import", "{% import 'm.html' as p %}{{ [missing] }}", files=LAYOUTS)
+row("fz_operator_words_as_attrs", "{{ d.in }}|{{ d.is }}|{{ d.not }}|{{ d.if }}|{{ d.else }}|{{ x.or }}",
+    {"d": {"in": 1, "is": 2, "not": 3, "if": 4, "else": 5}, "x": {}})
+row("fz_slice_of_int", "[{{ (5)[1:] }}][{{ (5)[1] }}][{{ none[1:] }}]")
+row("fz_undefined_in_dict", "{{ 'a'|attr('y') in {} }}")
+row("fz_safe_slice", "{{ ('<a>'|safe)[0:2] }}{{ ('<a>'|safe)[0] }}{{ ('<a>'|safe)[::-1] }}", options=["autoescape"])
+row("fz_safe_concat_autoescape", "{{ (h|safe) ~ (h|safe) }}|{{ h ~ (h|safe) }}|{{ h ~ h }}", {"h": "a & b"}, ["autoescape"])
+row("fz_safe_concat_plain", "{{ (h|safe) ~ (h|safe) }}|{{ h ~ (h|safe) }}", {"h": "a & b"})
+row("fz_str_plus_markup", "{{ 'a<' + ('b'|safe) }}|{{ ('b'|safe) + '<' }}|{{ ('b'|safe) + ('<'|safe) }}")
+row("fz_str_plus_markup_autoescape", "{{ 'a<' + ('b'|safe) }}|{{ 'a<' + 'b' }}", options=["autoescape"])
+
+
+# ---- 7. delimiters that contain '-', line statements and comments ---------------------------
+HTML = "syntax=<!-- --> << >> <# #>"
+row("delims_html_comment", "a\n  <!-- if x -->\n  X\n  <!--- endif --->\n<< 1 >>\n", {"x": 1}, [HTML])
+row("delims_html_trim_both", "a <!--- if x ---> b <!-- endif -->c", {"x": 1}, [HTML])
+row("delims_html_for", "<!-- for i in [1, 2] -->[<< i >>]<!--- endfor -->  .", None, [HTML])
+row("delims_html_lstrip_trim", "<ul>\n  <!-- for i in [1, 2] -->\n  <li><< i >></li>\n  <!-- endfor -->\n</ul>", None,
+    [HTML, "trim_blocks", "lstrip_blocks"])
+row("delims_minus_var", "<< 1 - 1 >>|<<- 2 ->>|", None, ["syntax=<% %> <<- ->> <# #>"])
+row("line_statement_basic", "# for i in [1, 2]\n[{{ i }}]\n# endfor\n", None, ["line_statement_prefix=#"])
+row("line_comment_basic", "a ## a comment\nb\n", None, ["line_comment_prefix=##"])
+row("line_statement_and_comment", "# for i in [1, 2] ## loop\n{{ i }}\n# endfor\n## the end\nz", None,
+    ["line_statement_prefix=#", "line_comment_prefix=##"])
+row("line_statement_indented", "  # if true\n  yes\n  # endif\n", None, ["line_statement_prefix=#"])
+row("line_comment_in_tag_line", "{% if true %} ## why\nyes{% endif %}", None, ["line_comment_prefix=##"])
+
+
+row("fz_keyword_repeated", "{{ dict(name=1, name=2) }}")
+row("fz_positional_after_keyword", "{% macro kw(a, b) %}{% endmacro %}{{ kw(b=1, 2) }}")
+row("fz_positional_after_keyword_filter", "{{ range(1)|join(x=1, 2) }}")
+row("fz_call_block_without_caller", "{% macro nocaller(a) %}{% endmacro %}{% call nocaller(1) %}{% endcall %}")
+row("fz_call_block_with_kwargs", "{% macro m(a) %}{{ kwargs|length }}{{ caller() }}{% endmacro %}{% call m(1) %}C{% endcall %}")
+
+
+row("autoescape_expr_true", "{% autoescape flag %}{{ '<b>' }}|{{ v }}|{{ '<' ~ v }}{% endautoescape %}", {"flag": True, "v": "<i>"})
+row("autoescape_expr_false", "{% autoescape flag %}{{ '<b>' }}|{{ v }}|{{ '<' ~ v }}{% endautoescape %}", {"flag": False, "v": "<i>"})
+row("autoescape_expr_nested", "{% autoescape a %}{{ v }}{% autoescape b %}{{ v }}{% endautoescape %}{% endautoescape %}",
+    {"a": True, "b": False, "v": "<i>"})
+row("autoescape_expr_in_env", "{% autoescape flag %}{{ '<b>' }}|{{ v }}{% endautoescape %}", {"flag": False, "v": "<i>"},
+    ["autoescape"])
+row("autoescape_const_string", "{% autoescape 'yes' %}{{ v }}{% endautoescape %}", {"v": "<i>"})
+
+
+# ---- 5. scoping: a macro sees the scopes it is defined in ------------------------------------
+row("scope_macro_in_for", "{% for i in range(2) %}{% macro m() %}[{{ i }}]{% endmacro %}{{ m() }}{% endfor %}")
+row("scope_callblock_in_with", "{% with w = 1 %}{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{{ w }}{% endcall %}{% endwith %}")
+row("scope_callblock_in_for", "{% for i in range(2) %}{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{{ i }}{% endcall %}{% endfor %}")
+row("scope_macro_in_with", "{% with w = 5 %}{% macro m() %}{{ w }}{% endmacro %}{{ m() }}{% endwith %}")
+row("scope_macro_in_macro", "{% macro outer(x) %}{% macro inner() %}<{{ x }}>{% endmacro %}{{ inner() }}{% endmacro %}{{ outer(7) }}")
+row("scope_macro_sees_loop_set", "{% for i in range(2) %}{% set j = i * 10 %}{% macro m() %}{{ j }}{% endmacro %}{{ m() }},{% endfor %}")
+row("scope_callblock_sees_loop_item", "{% macro row() %}<{{ caller() }}>{% endmacro %}{% for u in users %}{% call row() %}{{ u.name }}"
+    "{% endcall %}{% endfor %}", {"users": [{"name": "a"}, {"name": "b"}]})
+row("scope_recursive_loop_sees_with", "{% with sep = '/' %}{% for n in tree recursive %}{{ sep }}{{ n.name }}"
+    "{% if n.kids %}{{ loop(n.kids) }}{% endif %}{% endfor %}{% endwith %}",
+    {"tree": [{"name": "a", "kids": [{"name": "b"}]}, {"name": "c"}]})
+row("scope_block_does_not_see_loop", "{% for i in range(2) %}{% block b %}[{{ i }}]{% endblock %}{% endfor %}")
+row("scope_block_scoped_sees_loop", "{% for i in range(2) %}{% block b scoped %}[{{ i }}]{% endblock %}{% endfor %}")
+row("scope_set_in_block_no_leak", "{% set x = 1 %}{% block b %}{% set x = 2 %}{{ x }}{% endblock %}{{ x }}")
+row("scope_include_in_loop", "{% for i in range(3) %}{% include 'i.html' %}{% endfor %}", files={"i.html": "<{{ i }}>"})
+row("scope_import_with_context", "{% import 'm.html' as m with context %}{{ m.f() }}", {"g": "G"},
+    files={"m.html": "{% macro f() %}{{ g }}{% endmacro %}"})
+row("scope_from_import_without_context", "{% from 'm.html' import f %}[{{ f() }}]", {"g": "G"},
+    files={"m.html": "{% macro f() %}{{ g }}{% endmacro %}"})
+
+
 def jinja2_result(template, context, options, files):
+    extra = {}
+    for o in options:
+        if o.startswith("syntax="):
+            d = o[7:].split()
+            extra.update(block_start_string=d[0], block_end_string=d[1], variable_start_string=d[2],
+                         variable_end_string=d[3], comment_start_string=d[4], comment_end_string=d[5])
+        elif o.startswith("line_statement_prefix="):
+            extra["line_statement_prefix"] = o.split("=", 1)[1]
+        elif o.startswith("line_comment_prefix="):
+            extra["line_comment_prefix"] = o.split("=", 1)[1]
     env = jinja2.Environment(
+        **extra,
         loader=jinja2.DictLoader(files),
         undefined=next((c for o, c in UNDEFINED.items() if o in options), jinja2.Undefined),
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],

@@ -69,7 +69,7 @@ expect "bad SQL: two statements" 1 "" "definition 'e-multi' (two statements): ba
 expect "bad SQL: a write" 1 "" "definition 'e-write' (writer): bad SQL: the SQL must be a query" "$(E e-write)" -- --providers "$DB"
 expect "bad SQL: an unbound parameter" 1 "" "parameter ?1 is not bound: only :customer_id and :now are" "$(E e-param)" -- --providers "$DB"
 expect "the kind must match" 1 "" "definition 'm-email' (email global CTR) is a metric, not an expression" "$(E m-email)" -- --providers "$DB"
-expect "bad SQL, --errors json" 1 "" '"kind":"provider","message":"the provider failed on expression '"'"'e-bad'"'"': definition' \
+expect "bad SQL, --errors json" 1 "" '"code":"provider","source":"jinn","message":"the provider failed on expression '"'"'e-bad'"'"': definition' \
     "$(E e-bad)" -- --providers "$DB" --errors json
 
 # ---- unusable databases and options -----------------------------------------------------------------

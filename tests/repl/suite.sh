@@ -148,6 +148,14 @@ else
     step "Tab completes a file name after .render" ".render tests/repl/data/"
     tm send-keys -t repl C-c
     prompt "jinn>"
+    # any UTF-8 text: the REPL sets the locale so that libedit keeps multibyte characters
+    # (the session runs with LC_ALL=C)
+    tm send-keys -t repl '"ü日本"|length' Enter
+    step "UTF-8 typed" '"ü日本"|length'
+    prompt "jinn>"
+    tm send-keys -t repl "'ü日本'|upper" Enter
+    step "UTF-8 through a filter" "'Ü日本'"
+    prompt "jinn>"
     tm send-keys -t repl C-d
     step "Ctrl-D exits" "REPL-EXITED"
     screen=$(tm capture-pane -p -t repl -S -100)
@@ -160,6 +168,7 @@ else
         if [[ "$screen" == *$'jinn> x + 1\n5\njinn> x * 10\n40\n'* ]]; then pass
         else fail "interactive: Up Up Up did not recall 'x * 10'" "$screen"; fi
         if [[ "$screen" == *"jinn> 'ab'|upper"* ]]; then pass; else fail "interactive: Tab completion" "$screen"; fi
+        if [[ "$screen" == *$'jinn> "ü日本"|length\n3\n'* ]]; then pass; else fail "interactive: UTF-8 input" "$screen"; fi
         hist=$(cat "$T/tty/.jinn_history" 2>/dev/null)
         if [[ "$hist" == *'x\040*\04010'* && "$hist" != *CANCEL* ]]; then pass
         else fail "interactive: ~/.jinn_history" "$hist"; fi
@@ -203,12 +212,12 @@ expect 2 "" "--profile x: expected jinja or jinjava" -- repl --profile x
 expect 2 "" "cannot read '$T/nope.json'" -- repl --providers "$T/nope.json"
 
 # --errors json: one object on stderr, the exit status unchanged
-expect 1 "" '{"file":"'"$T"'/div.jinja","line":1,"column":6,"severity":"error","kind":"value","message":"division by zero"}' \
+expect 1 "" '{"file":"'"$T"'/div.jinja","range":{"start":{"line":0,"character":5},"end":{"line":0,"character":6}},"severity":1,"code":"value","source":"jinn","message":"division by zero","line":1,"column":6,"endColumn":0}' \
     -- render "$T/div.jinja" --errors json
-expect 1 "" '{"file":"'"$T"'/syntax.jinja","line":2,"column":6,"severity":"error","kind":"syntax","message":"unknown filter '"'bogus'"'"}' \
+expect 1 "" '{"file":"'"$T"'/syntax.jinja","range":{"start":{"line":1,"character":5},"end":{"line":1,"character":6}},"severity":1,"code":"syntax","source":"jinn","message":"unknown filter '"'bogus'"'","line":2,"column":6,"endColumn":0}' \
     -- render "$T/syntax.jinja" --errors json
-expect 2 "" '"severity":"error","kind":"io","message":"cannot read' -- render "$T/missing.jinja" --errors json
-expect 0 "None" '{"file":"'"$T"'/ins.jinja","line":0,"column":0,"severity":"warning","kind":"provider"' \
+expect 2 "" '"severity":1,"code":"io","source":"jinn","message":"cannot read' -- render "$T/missing.jinja" --errors json
+expect 0 "None" '"severity":2,"code":"provider","source":"jinn","message":"no data provider is configured' \
     -- render "$T/ins.jinja" --errors json
 expect 2 "" "--errors yaml: expected text or json" -- render "$T/div.jinja" --errors yaml
 out=$("$JINN" render "$T/div.jinja" --errors json 2>&1 >/dev/null)

@@ -89,8 +89,8 @@ check "jinn_cache_size(0) keeps nothing" "$(q "SELECT jinn_cache_size(0)" "SELEC
 
 # ---- check, JSON helpers -----------------------------------------------------------------------------
 check "jinn_check as rows" "$(q "SELECT json_extract(value, '\$.line'), json_extract(value, '\$.column'), json_extract(value, '\$.severity'), json_extract(value, '\$.message') FROM json_each(jinn_check('{{ x|nofilter }}
-{% if %}'))")" "2|7|error|unexpected '%}': the expression is incomplete
-1|6|error|unknown filter 'nofilter'"
+{% if %}'))")" "1|6|1|unknown filter 'nofilter'
+2|7|1|unexpected '%}': the expression is incomplete"
 check "jinn_check: clean" "$(q "SELECT jinn_check('{{ 1 }}')")" "[]"
 check "jinn_real" "$(q "SELECT jinn_real(1), jinn_real(0.1 + 0.2), jinn_real(2.5e-7), jinn_real(1e300 * 1e300), json_object('x', jinn_real(0))")" \
     '1.0|0.30000000000000004|2.5e-07|null|{"x":0.0}'

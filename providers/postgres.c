@@ -1,0 +1,1405 @@
+/*
+ * providers/postgres.c — the PostgreSQL event store: the second implementation of the store
+ * interface (providers/store.h), on libpq, for `jinn batch --providers postgres:CONNINFO`.
+ * Same tables as the SQLite store (providers/sqlite.c, docs/providers.md), in PostgreSQL types:
+ *
+ *   customers(id text PRIMARY KEY, attributes jsonb)
+ *   events(customer_id text, action text, params jsonb, timestamp bigint)
+ *   definitions(id text PRIMARY KEY, kind text, name text, sql text, set_sql text)  -- set_sql optional
+ *   batch_runs(id bigserial PRIMARY KEY, action, template, fingerprint, started, finished, scored, errors)
+ *
+ * Definitions hold PostgreSQL SQL. Where the SQLite store binds :customer_id and :now, a
+ * PostgreSQL definition says $1 (text: the customer id; NULL for metrics asked without one and
+ * in set forms) and $2 (bigint: unix seconds now); both are always bound, neither need appear.
+ * A set form reads the chunk's ids from the temporary table chunk_customers(customer_id text),
+ * one per connection, filled before the set forms of each chunk run. Answers are JSON by the
+ * column's type: integers and numeric as numbers, float4/float8 as floats (non-finite: null),
+ * boolean as true/false, json/jsonb as they are, NULL as null, anything else as a string.
+ * The answering connections are read-only (default_transaction_read_only): a definition that
+ * would write fails; libpq refuses more than one statement in a prepared one.
+ *
+ * Threads. As the SQLite store: each answering thread has its own connection (a pthread key
+ * maps the thread to a connection from a pool; an exiting thread gives it back), with its own
+ * prepared statements ("d<i>" per definition, "s<i>" its set form, prepared at first use). The
+ * reader (customers) and the writer (runs, decisions) have a connection each. The definitions
+ * are read once, at open. The metric cache (METRIC_TTL) is behind a mutex.
+ *
+ * Runs. A chunk's decisions and the run's counters are one statement (a data-modifying WITH),
+ * so they commit together or not at all: a resumed run skips exactly the committed customers.
+ *
+ * Answer lifetime: as in providers/sqlite.c (the thread's connection buffer until its next
+ * lookup; prefetched answers until answers_free).
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jinn.h"
+#include "store.h"
+
+#define METRIC_TTL 60.0 /* seconds a metric's answer is reused across renders */
+
+/* PostgreSQL type oids (pg_type.dat; stable across versions) */
+#define OID_BOOL 16
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_OID 26
+#define OID_JSON 114
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_NUMERIC 1700
+#define OID_JSONB 3802
+
+enum { DEF_EXPRESSION, DEF_METRIC, DEF_AGGREGATE };
+static const char *const def_kinds[] = {"expression", "metric", "aggregate"};
+
+typedef struct {
+    char *id, *name, *sql; /* NUL-terminated copies */
+    char *set_sql;         /* the set form, or NULL */
+    size_t id_len;
+    int kind;
+} pdef;
+
+typedef struct pprov pprov;
+
+/* One connection, used by one thread at a time. */
+typedef struct pconn {
+    pprov *P;
+    PGconn *db;
+    unsigned char *prepared; /* 2 * P->ndefs: 1 prepared, 2 failed (message in bad[]) */
+    char **bad;              /* 2 * P->ndefs: the message of a statement that failed to prepare */
+    char *ans; /* the last answer (or error message) of this thread */
+    size_t ans_len, ans_cap;
+    int in_use;
+    struct pconn *next;
+} pconn;
+
+typedef struct {
+    char *json;
+    size_t len;
+    double expires;
+} pmetric;
+
+struct pprov {
+    jinn_alloc_fn alloc;
+    void *alloc_user;
+    char *conninfo;
+    pdef *defs; /* sorted by id */
+    size_t ndefs;
+    pthread_mutex_t mu; /* guards conns, in_use flags, metrics and once */
+    pthread_key_t key;
+    pthread_key_t bound;
+    pconn *conns;
+    pmetric *metrics;
+    char **once;
+    size_t *once_len;
+    unsigned char *asked;
+    pconn *reader; /* customers */
+    pconn *writer; /* runs and decisions */
+    int writer_ready;
+};
+
+/* ---- memory ------------------------------------------------------------------------------ */
+
+static void *pmem(pprov *P, void *p, size_t old, size_t n) { return P->alloc(P->alloc_user, p, old, n); }
+
+static void *default_alloc(void *user, void *p, size_t old, size_t n)
+{
+    (void)user;
+    (void)old;
+    if (!n) { free(p); return NULL; }
+    return realloc(p, n);
+}
+
+static char *pstrdup(pprov *P, const char *s, size_t n)
+{
+    char *d = pmem(P, NULL, 0, n + 1);
+    if (d) { memcpy(d, s, n); d[n] = 0; }
+    return d;
+}
+
+static void pstrfree(pprov *P, char *s)
+{
+    if (s) pmem(P, s, strlen(s) + 1, 0);
+}
+
+/* ---- a connection's buffer ------------------------------------------------------------------ */
+
+static int ans_put(pconn *c, const char *s, size_t n)
+{
+    if (c->ans_len + n + 1 > c->ans_cap) {
+        size_t cap = c->ans_cap ? c->ans_cap : 256;
+        while (cap < c->ans_len + n + 1) cap *= 2;
+        char *p = pmem(c->P, c->ans, c->ans_cap, cap);
+        if (!p) return 0;
+        c->ans = p;
+        c->ans_cap = cap;
+    }
+    memcpy(c->ans + c->ans_len, s, n);
+    c->ans_len += n;
+    c->ans[c->ans_len] = 0;
+    return 1;
+}
+
+static int ans_puts(pconn *c, const char *s) { return ans_put(c, s, strlen(s)); }
+
+static int ans_printf(pconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int ans_printf(pconn *c, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return 0;
+    return ans_put(c, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static int ans_json_string(pconn *c, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    int ok = ans_put(c, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
+        ok = ans_put(c, s + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 0};
+        if (ch == '"' || ch == '\\') esc[1] = (char)ch, ok = ok && ans_put(c, esc, 2);
+        else if (ch == '\n') ok = ok && ans_put(c, "\\n", 2);
+        else if (ch == '\t') ok = ok && ans_put(c, "\\t", 2);
+        else if (ch == '\r') ok = ok && ans_put(c, "\\r", 2);
+        else {
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[ch >> 4];
+            esc[5] = hex[ch & 15];
+            ok = ok && ans_put(c, esc, 6);
+        }
+    }
+    return ok && ans_put(c, s + run, n - run) && ans_put(c, "\"", 1);
+}
+
+/* One field of a result as JSON, by the column's type (the file's comment). */
+static int ans_field(pconn *c, const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col)) return ans_puts(c, "null");
+    const char *v = PQgetvalue(r, row, col);
+    size_t n = (size_t)PQgetlength(r, row, col);
+    switch (PQftype(r, col)) {
+    case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID: return ans_put(c, v, n);
+    case OID_NUMERIC: return strcmp(v, "NaN") ? ans_put(c, v, n) : ans_puts(c, "null");
+    case OID_BOOL: return ans_puts(c, *v == 't' ? "true" : "false");
+    case OID_JSON: case OID_JSONB: return ans_put(c, v, n);
+    case OID_FLOAT4: case OID_FLOAT8: {
+        double d = strtod(v, NULL);
+        if (!isfinite(d)) return ans_puts(c, "null");
+        char num[40];
+        snprintf(num, sizeof num, "%.15g", d); /* the shortest of %.15g / %.17g that round-trips */
+        if (strtod(num, NULL) != d) snprintf(num, sizeof num, "%.17g", d);
+        if (!strpbrk(num, ".eE")) strcat(num, ".0"); /* stays a float */
+        return ans_puts(c, num);
+    }
+    default: return ans_json_string(c, v, n);
+    }
+}
+
+/* The first line of libpq's last message on db, without its "ERROR:  " (the primary message:
+ * the LINE/caret and HINT lines that follow would break the one-line reports of the batch). */
+static const char *pg_msg(PGconn *db, char *buf, size_t cap)
+{
+    const char *m = db ? PQerrorMessage(db) : "out of memory";
+    for (const char *pfx = "ERROR:  \0FATAL:  \0"; *pfx; pfx += strlen(pfx) + 1)
+        if (!strncmp(m, pfx, strlen(pfx))) m += strlen(pfx);
+    size_t n = strcspn(m, "\n");
+    snprintf(buf, cap, "%.*s", (int)n, m);
+    return buf;
+}
+
+/* ---- connections ------------------------------------------------------------------------------ */
+
+static void conn_close(pconn *c)
+{
+    pprov *P = c->P;
+    if (c->bad) {
+        for (size_t i = 0; i < 2 * P->ndefs; i++) pstrfree(P, c->bad[i]);
+        pmem(P, c->bad, 2 * P->ndefs * sizeof *c->bad, 0);
+    }
+    if (c->prepared) pmem(P, c->prepared, 2 * P->ndefs, 0);
+    PQfinish(c->db);
+    if (c->ans) pmem(P, c->ans, c->ans_cap, 0);
+    pmem(P, c, sizeof *c, 0);
+}
+
+static void conn_release(void *p)
+{
+    pconn *c = p;
+    pthread_mutex_lock(&c->P->mu);
+    c->in_use = 0;
+    pthread_mutex_unlock(&c->P->mu);
+}
+
+/* libpq prints the server's notices on stderr ("already exists, skipping"): not here */
+static void no_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* A new connection; read_only for the answering ones. */
+static pconn *conn_open(pprov *P, int read_only, char *err, size_t errcap)
+{
+    pconn *c = pmem(P, NULL, 0, sizeof *c);
+    if (!c) { snprintf(err, errcap, "out of memory"); return NULL; }
+    memset(c, 0, sizeof *c);
+    c->P = P;
+    c->db = PQconnectdb(P->conninfo);
+    char msg[400];
+    if (!c->db || PQstatus(c->db) != CONNECTION_OK) {
+        /* not the conninfo: it may hold a password (libpq's message names the server) */
+        snprintf(err, errcap, "cannot connect to the event store: %s", pg_msg(c->db, msg, sizeof msg));
+        conn_close(c);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c->db, no_notice, NULL);
+    /* chunk_customers is made before the connection turns read-only (then its rows may still
+     * change: a temporary table is writable in a read-only transaction) */
+    PGresult *r = PQexec(c->db, read_only ? "SET client_encoding = 'UTF8'; "
+                                            "CREATE TEMP TABLE chunk_customers(customer_id text PRIMARY KEY); "
+                                            "SET default_transaction_read_only = on"
+                                          : "SET client_encoding = 'UTF8'");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        snprintf(err, errcap, "setting up the connection: %s", pg_msg(c->db, msg, sizeof msg));
+        conn_close(c);
+        return NULL;
+    }
+    if (P->ndefs) {
+        c->prepared = pmem(P, NULL, 0, 2 * P->ndefs);
+        c->bad = pmem(P, NULL, 0, 2 * P->ndefs * sizeof *c->bad);
+        if (!c->prepared || !c->bad) {
+            snprintf(err, errcap, "out of memory");
+            if (!c->bad) { pmem(P, c->prepared, c->prepared ? 2 * P->ndefs : 0, 0); c->prepared = NULL; }
+            else memset(c->bad, 0, 2 * P->ndefs * sizeof *c->bad);
+            conn_close(c);
+            return NULL;
+        }
+        memset(c->prepared, 0, 2 * P->ndefs);
+        memset(c->bad, 0, 2 * P->ndefs * sizeof *c->bad);
+    }
+    return c;
+}
+
+static pconn *conn_get(pprov *P, char *err, size_t errcap)
+{
+    pconn *c = pthread_getspecific(P->key);
+    if (c) return c;
+    pthread_mutex_lock(&P->mu);
+    for (c = P->conns; c && c->in_use; c = c->next) {}
+    if (c) c->in_use = 1;
+    pthread_mutex_unlock(&P->mu);
+    if (!c) {
+        c = conn_open(P, 1, err, errcap);
+        if (!c) return NULL;
+        c->in_use = 1;
+        pthread_mutex_lock(&P->mu);
+        c->next = P->conns;
+        P->conns = c;
+        pthread_mutex_unlock(&P->mu);
+    }
+    if (pthread_setspecific(P->key, c) != 0) {
+        conn_release(c);
+        snprintf(err, errcap, "cannot attach a connection to this thread");
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- definitions ------------------------------------------------------------------------------ */
+
+static int def_cmp(const char *id, size_t n, const pdef *d)
+{
+    int r = memcmp(id, d->id, n < d->id_len ? n : d->id_len);
+    return r ? r : (n < d->id_len ? -1 : n > d->id_len);
+}
+
+static const pdef *def_find(const pprov *P, const char *id, size_t n)
+{
+    size_t lo = 0, hi = P->ndefs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = def_cmp(id, n, &P->defs[mid]);
+        if (!r) return &P->defs[mid];
+        if (r < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return NULL;
+}
+
+static int def_sort(const void *a, const void *b)
+{
+    const pdef *x = a, *y = b;
+    return def_cmp(x->id, x->id_len, y);
+}
+
+static int ans_def(pconn *c, const pdef *d)
+{
+    return ans_puts(c, "definition '") && ans_put(c, d->id, d->id_len) && ans_puts(c, "'") &&
+           (!d->name || !*d->name || (ans_puts(c, " (") && ans_puts(c, d->name) && ans_puts(c, ")")));
+}
+
+/* Prepare definition d's sql (set: its set form) on c as "d<i>"/"s<i>", once. 1, or 0 with the
+ * message in c->ans (kept for the next asks). */
+static int def_prepare(pconn *c, const pdef *d, int set, char *name, size_t namecap)
+{
+    pprov *P = c->P;
+    size_t di = (size_t)(d - P->defs), slot = set ? P->ndefs + di : di;
+    snprintf(name, namecap, "%c%zu", set ? 's' : 'd', di);
+    if (c->prepared[slot] == 1) return 1;
+    c->ans_len = 0;
+    if (c->prepared[slot] == 2) {
+        if (!ans_puts(c, c->bad[slot])) ans_puts(c, "out of memory");
+        return 0;
+    }
+    static const unsigned int types[2] = {OID_TEXT, OID_INT8};
+    PGresult *r = PQprepare(c->db, name, set ? d->set_sql : d->sql, 2, types);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (ok) {
+        c->prepared[slot] = 1;
+        return 1;
+    }
+    char msg[400];
+    if (ans_def(c, d) && ans_puts(c, set ? ": bad SQL in the set form: " : ": bad SQL: ") &&
+        ans_puts(c, pg_msg(c->db, msg, sizeof msg))) {
+        c->bad[slot] = pstrdup(P, c->ans, c->ans_len);
+        if (c->bad[slot]) c->prepared[slot] = 2;
+    }
+    return 0;
+}
+
+static void now_text(char *buf, size_t cap) { snprintf(buf, cap, "%lld", (long long)time(NULL)); }
+
+/* Run definition d for customer (may be NULL) into c->ans. 1: an answer; 0: an error message. */
+static int def_run(pconn *c, const pdef *d, const char *customer, size_t customer_len)
+{
+    char name[32], now[24], *cust = NULL;
+    if (!def_prepare(c, d, 0, name, sizeof name)) return 0;
+    if (customer) {
+        cust = pstrdup(c->P, customer, customer_len);
+        if (!cust) { c->ans_len = 0; ans_puts(c, "out of memory"); return 0; }
+    }
+    now_text(now, sizeof now);
+    const char *vals[2] = {cust, now};
+    PGresult *r = PQexecPrepared(c->db, name, 2, vals, NULL, NULL, 0);
+    pstrfree(c->P, cust);
+    c->ans_len = 0;
+    int ok;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char msg[400];
+        ok = 0;
+        if (!(ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, pg_msg(c->db, msg, sizeof msg)))) {
+            c->ans_len = 0;
+            ans_puts(c, "out of memory");
+        }
+        PQclear(r);
+        return 0;
+    }
+    int nrows = PQntuples(r), ncol = PQnfields(r);
+    if (d->kind == DEF_AGGREGATE) {
+        ok = ans_put(c, "[", 1);
+        for (int row = 0; ok && row < nrows; row++) {
+            ok = ans_puts(c, row ? ", {" : "{");
+            for (int col = 0; ok && col < ncol; col++) {
+                const char *cn = PQfname(r, col);
+                ok = (!col || ans_puts(c, ", ")) && ans_json_string(c, cn ? cn : "", cn ? strlen(cn) : 0) &&
+                     ans_puts(c, ": ") && ans_field(c, r, row, col);
+            }
+            ok = ok && ans_puts(c, "}");
+        }
+        ok = ok && ans_puts(c, "]");
+    } else {
+        ok = nrows && ncol ? ans_field(c, r, 0, 0) : ans_puts(c, "null");
+    }
+    PQclear(r);
+    if (!ok) {
+        c->ans_len = 0;
+        ans_puts(c, "out of memory");
+    }
+    return ok;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- the provider ------------------------------------------------------------------------------- */
+
+static const int kind_of_lookup[] = {DEF_EXPRESSION, DEF_METRIC, DEF_AGGREGATE};
+
+typedef struct {
+    const store_answers *a;
+    int i;
+} pcust;
+
+/* A chunk's prefetched answers, as in providers/sqlite.c. */
+struct store_answers {
+    int n;
+    char **ids;
+    char *idtext;
+    size_t idtext_len;
+    size_t ndefs;
+    int *slot;
+    int nslots;
+    unsigned char *failed;
+    size_t *off, *len;
+    char *text;
+    size_t text_len, text_cap;
+    pcust *refs;
+};
+
+static int bound_answer(pprov *P, const pdef *d, const jinn_lookup *q, const char **json, size_t *json_len, int *st)
+{
+    const pcust *b = pthread_getspecific(P->bound);
+    if (!b || !q->customer) return 0;
+    const store_answers *a = b->a;
+    int k = a->slot[d - P->defs];
+    const char *id = a->ids[b->i];
+    if (k < 0 || strlen(id) != q->customer_len || memcmp(id, q->customer, q->customer_len)) return 0;
+    size_t x = (size_t)k * (size_t)a->n + (size_t)b->i;
+    *json = a->text + a->off[x];
+    *json_len = a->len[x];
+    *st = a->failed[k] ? JINN_ERROR : JINN_OK;
+    return 1;
+}
+
+static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *json_len)
+{
+    pprov *P = user;
+    static __thread char errbuf[512];
+    *json = NULL;
+    *json_len = 0;
+    if ((unsigned)q->kind > JINN_LOOKUP_AGGREGATE) return JINN_ERROR;
+    const pdef *d = def_find(P, q->id, q->id_len);
+    if (!d) return JINN_ERROR;
+    int st;
+    if (d->kind == kind_of_lookup[q->kind] && bound_answer(P, d, q, json, json_len, &st)) return st;
+    unsigned char *asked = &P->asked[d - P->defs];
+    if (!__atomic_load_n(asked, __ATOMIC_RELAXED)) __atomic_store_n(asked, 1, __ATOMIC_RELAXED);
+    pconn *c = conn_get(P, errbuf, sizeof errbuf);
+    if (!c) { *json = errbuf; *json_len = strlen(errbuf); return JINN_ERROR; }
+    if (d->kind != kind_of_lookup[q->kind]) {
+        c->ans_len = 0;
+        if (!(ans_def(c, d) && ans_printf(c, " is a%s %s, not a%s %s", d->kind == DEF_EXPRESSION ? "n" : "",
+                                          def_kinds[d->kind], q->kind == JINN_LOOKUP_EXPRESSION ? "n" : "",
+                                          def_kinds[kind_of_lookup[q->kind]]))) {
+            *json = "out of memory";
+            *json_len = 13;
+            return JINN_ERROR;
+        }
+        *json = c->ans;
+        *json_len = c->ans_len;
+        return JINN_ERROR;
+    }
+    pmetric *m = d->kind == DEF_METRIC ? &P->metrics[d - P->defs] : NULL;
+    if (m) {
+        int hit = 0, ok = 1;
+        pthread_mutex_lock(&P->mu);
+        if (m->json && m->expires > now_seconds()) {
+            hit = 1;
+            c->ans_len = 0;
+            ok = ans_put(c, m->json, m->len);
+        }
+        pthread_mutex_unlock(&P->mu);
+        if (hit) {
+            if (!ok) { *json = "out of memory"; *json_len = 13; return JINN_ERROR; }
+            *json = c->ans;
+            *json_len = c->ans_len;
+            return JINN_OK;
+        }
+    }
+    int ok = def_run(c, d, q->customer, q->customer_len);
+    *json = c->ans ? c->ans : "out of memory";
+    *json_len = c->ans ? c->ans_len : 13;
+    if (!ok) return JINN_ERROR;
+    if (m) {
+        char *copy = pstrdup(P, c->ans, c->ans_len);
+        if (copy) {
+            pthread_mutex_lock(&P->mu);
+            pstrfree(P, m->json);
+            m->json = copy;
+            m->len = c->ans_len;
+            m->expires = now_seconds() + METRIC_TTL;
+            pthread_mutex_unlock(&P->mu);
+        }
+    }
+    return JINN_OK;
+}
+
+static void store_close(void *user);
+
+static void destroy(void *user) { store_close(user); }
+
+/* ---- open and close ------------------------------------------------------------------------------ */
+
+static int load_definitions(pprov *P, PGconn *db, char *err, size_t errcap)
+{
+    char msg[400];
+    /* set_sql, the set form, is optional */
+    PGresult *r = PQexec(db, "SELECT id, kind, name, sql, set_sql FROM definitions WHERE id IS NOT NULL");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        PQclear(r);
+        r = PQexec(db, "SELECT id, kind, name, sql, NULL FROM definitions WHERE id IS NOT NULL");
+    }
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(err, errcap, "database '%s' is not a jinn event store: %s (see docs/providers.md)", PQdb(db),
+                 pg_msg(db, msg, sizeof msg));
+        PQclear(r);
+        return 0;
+    }
+    size_t n = (size_t)PQntuples(r);
+    if (n) {
+        P->defs = pmem(P, NULL, 0, n * sizeof *P->defs);
+        if (!P->defs) { PQclear(r); snprintf(err, errcap, "out of memory"); return 0; }
+        memset(P->defs, 0, n * sizeof *P->defs);
+    }
+    P->ndefs = n;
+    int ok = 1;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *kind = PQgetisnull(r, (int)i, 1) ? NULL : PQgetvalue(r, (int)i, 1);
+        const char *id = PQgetvalue(r, (int)i, 0);
+        int k = -1;
+        for (int j = 0; kind && j < 3; j++)
+            if (!strcmp(kind, def_kinds[j])) k = j;
+        if (k < 0) {
+            snprintf(err, errcap, "definition '%s': kind '%s' is not expression, metric or aggregate", id,
+                     kind ? kind : "NULL");
+            ok = 0;
+            break;
+        }
+        pdef *d = &P->defs[i];
+        const char *name = PQgetvalue(r, (int)i, 2), *sql = PQgetvalue(r, (int)i, 3), *set = PQgetvalue(r, (int)i, 4);
+        d->kind = k;
+        d->id_len = strlen(id);
+        d->id = pstrdup(P, id, d->id_len);
+        d->name = pstrdup(P, name, strlen(name));
+        d->sql = pstrdup(P, sql, strlen(sql));
+        int has_set = *set && k != DEF_METRIC;
+        d->set_sql = has_set ? pstrdup(P, set, strlen(set)) : NULL;
+        if (!d->id || !d->name || !d->sql || (has_set && !d->set_sql)) { snprintf(err, errcap, "out of memory"); ok = 0; }
+    }
+    PQclear(r);
+    if (!ok) return 0;
+    qsort(P->defs, P->ndefs, sizeof *P->defs, def_sort);
+    if (P->ndefs) {
+        P->metrics = pmem(P, NULL, 0, P->ndefs * sizeof *P->metrics);
+        P->once = pmem(P, NULL, 0, P->ndefs * sizeof *P->once);
+        P->once_len = pmem(P, NULL, 0, P->ndefs * sizeof *P->once_len);
+        P->asked = pmem(P, NULL, 0, P->ndefs);
+        if (!P->metrics || !P->once || !P->once_len || !P->asked) { snprintf(err, errcap, "out of memory"); return 0; }
+        memset(P->metrics, 0, P->ndefs * sizeof *P->metrics);
+        memset(P->once, 0, P->ndefs * sizeof *P->once);
+        memset(P->once_len, 0, P->ndefs * sizeof *P->once_len);
+        memset(P->asked, 0, P->ndefs);
+    }
+    return 1;
+}
+
+static void store_close(void *user)
+{
+    pprov *P = user;
+    if (!P) return;
+    pthread_key_delete(P->key);
+    pthread_key_delete(P->bound);
+    for (pconn *c = P->conns, *next; c; c = next) {
+        next = c->next;
+        conn_close(c);
+    }
+    if (P->reader) conn_close(P->reader);
+    if (P->writer) conn_close(P->writer);
+    for (size_t i = 0; i < P->ndefs && P->defs; i++) {
+        pstrfree(P, P->defs[i].id);
+        pstrfree(P, P->defs[i].name);
+        pstrfree(P, P->defs[i].sql);
+        pstrfree(P, P->defs[i].set_sql);
+        if (P->metrics) pstrfree(P, P->metrics[i].json);
+        if (P->once && P->once[i]) pmem(P, P->once[i], P->once_len[i] + 1, 0);
+    }
+    if (P->defs) pmem(P, P->defs, P->ndefs * sizeof *P->defs, 0);
+    if (P->metrics) pmem(P, P->metrics, P->ndefs * sizeof *P->metrics, 0);
+    if (P->once) pmem(P, P->once, P->ndefs * sizeof *P->once, 0);
+    if (P->once_len) pmem(P, P->once_len, P->ndefs * sizeof *P->once_len, 0);
+    if (P->asked) pmem(P, P->asked, P->ndefs, 0);
+    pthread_mutex_destroy(&P->mu);
+    pstrfree(P, P->conninfo);
+    pmem(P, P, sizeof *P, 0);
+}
+
+static jinn_status store_open(const char *conninfo, int flags, jinn_alloc_fn alloc, void *alloc_user, void **user,
+                              char *err, size_t errcap)
+{
+    (void)flags; /* memory is bounded by the chunk: libpq holds one result at a time */
+    *user = NULL;
+    if (!alloc) alloc = default_alloc, alloc_user = NULL;
+    pprov *P = alloc(alloc_user, NULL, 0, sizeof *P);
+    if (!P) { snprintf(err, errcap, "out of memory"); return JINN_ERROR; }
+    memset(P, 0, sizeof *P);
+    P->alloc = alloc;
+    P->alloc_user = alloc_user;
+    P->conninfo = pstrdup(P, conninfo, strlen(conninfo));
+    if (!P->conninfo || pthread_mutex_init(&P->mu, NULL) != 0) {
+        pstrfree(P, P->conninfo);
+        pmem(P, P, sizeof *P, 0);
+        snprintf(err, errcap, "out of memory");
+        return JINN_ERROR;
+    }
+    if (pthread_key_create(&P->key, conn_release) != 0) {
+        pthread_mutex_destroy(&P->mu);
+        pstrfree(P, P->conninfo);
+        pmem(P, P, sizeof *P, 0);
+        snprintf(err, errcap, "cannot create a thread key");
+        return JINN_ERROR;
+    }
+    if (pthread_key_create(&P->bound, NULL) != 0) {
+        pthread_key_delete(P->key);
+        pthread_mutex_destroy(&P->mu);
+        pstrfree(P, P->conninfo);
+        pmem(P, P, sizeof *P, 0);
+        snprintf(err, errcap, "cannot create a thread key");
+        return JINN_ERROR;
+    }
+    /* the reader's connection reads the definitions (opened before them: no statement slots) */
+    pconn *first = conn_open(P, 1, err, errcap);
+    if (!first) { store_close(P); return JINN_ERROR; }
+    int ok = load_definitions(P, first->db, err, errcap);
+    conn_close(first);
+    if (!ok) { store_close(P); return JINN_ERROR; }
+    *user = P;
+    return JINN_OK;
+}
+
+/* ---- reading customers (the reader connection) ----------------------------------------------------- */
+
+static pconn *reader_get(pprov *P, char *err, size_t errcap)
+{
+    if (!P->reader) P->reader = conn_open(P, 1, err, errcap);
+    return P->reader;
+}
+
+/* run sql with params on the reader; the result, or NULL with the message in err */
+static PGresult *reader_query(pprov *P, const char *sql, int n, const char *const *vals, const char *what, char *err,
+                              size_t errcap)
+{
+    if (!reader_get(P, err, errcap)) return NULL;
+    PGresult *r = PQexecParams(P->reader->db, sql, n, NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) return r;
+    char msg[400];
+    snprintf(err, errcap, "%s: %s", what, pg_msg(P->reader->db, msg, sizeof msg));
+    PQclear(r);
+    return NULL;
+}
+
+static jinn_status store_count(void *user, long *n, char *err, size_t errcap)
+{
+    pprov *P = user;
+    *n = 0;
+    PGresult *r = reader_query(P, "SELECT count(*) FROM customers", 0, NULL, "counting the customers", err, errcap);
+    if (!r) return JINN_ERROR;
+    *n = atol(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return JINN_OK;
+}
+
+static int customer_row(const PGresult *r, int row, const char *id, store_row_fn fn, void *cb)
+{
+    if (!id) id = PQgetvalue(r, row, 0);
+    int null = PQgetisnull(r, row, 1);
+    const char *attrs = null ? "{}" : PQgetvalue(r, row, 1);
+    return fn(cb, id, strlen(id), attrs, null ? 2 : (size_t)PQgetlength(r, row, 1));
+}
+
+static jinn_status store_scan(void *user, const char *after, int max, store_row_fn row, void *cb, int *nread,
+                              char *err, size_t errcap)
+{
+    pprov *P = user;
+    *nread = 0;
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", max);
+    const char *vals[2] = {lim, after};
+    PGresult *r = reader_query(P,
+                               after ? "SELECT id, attributes::text FROM customers WHERE id > $2 ORDER BY id LIMIT $1::int"
+                                     : "SELECT id, attributes::text FROM customers WHERE id IS NOT NULL ORDER BY id LIMIT $1::int",
+                               after ? 2 : 1, vals, "reading the customers", err, errcap);
+    if (!r) return JINN_ERROR;
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++) {
+        ++*nread;
+        if (customer_row(r, i, NULL, row, cb)) break;
+    }
+    PQclear(r);
+    return JINN_OK;
+}
+
+static jinn_status store_get(void *user, const char *const *ids, int n, store_row_fn row, void *cb, char *err,
+                             size_t errcap)
+{
+    pprov *P = user;
+    for (int i = 0; i < n; i++) {
+        PGresult *r = reader_query(P, "SELECT id, attributes::text FROM customers WHERE id = $1", 1, &ids[i],
+                                   "reading the customers", err, errcap);
+        if (!r) return JINN_ERROR;
+        int stop = PQntuples(r) ? customer_row(r, 0, ids[i], row, cb) : row(cb, ids[i], strlen(ids[i]), NULL, 0);
+        PQclear(r);
+        if (stop) break;
+    }
+    return JINN_OK;
+}
+
+/* ---- install, bind, prefetch ------------------------------------------------------------------------- */
+
+static jinn_status store_install(void *user, jinn_env *env, int owned, char *err, size_t errcap)
+{
+    jinn_provider vt = {.version = 2, .lookup2 = lookup2, .destroy = owned ? destroy : NULL};
+    if (jinn_env_set_provider(env, &vt, user) != JINN_OK) {
+        snprintf(err, errcap, "cannot install the provider");
+        return JINN_ERROR;
+    }
+    return JINN_OK;
+}
+
+static void store_bind(void *user, const store_answers *a, int i)
+{
+    pprov *P = user;
+    pthread_setspecific(P->bound, a ? &a->refs[i] : NULL);
+}
+
+static void store_answers_free(void *user, store_answers *a)
+{
+    pprov *P = user;
+    if (!a) return;
+    if (a->ids) pmem(P, a->ids, (size_t)a->n * sizeof *a->ids, 0);
+    if (a->idtext) pmem(P, a->idtext, a->idtext_len, 0);
+    if (a->slot) pmem(P, a->slot, a->ndefs * sizeof *a->slot, 0);
+    if (a->failed) pmem(P, a->failed, (size_t)a->nslots, 0);
+    if (a->off) pmem(P, a->off, (size_t)a->nslots * (size_t)a->n * sizeof *a->off, 0);
+    if (a->len) pmem(P, a->len, (size_t)a->nslots * (size_t)a->n * sizeof *a->len, 0);
+    if (a->text) pmem(P, a->text, a->text_cap, 0);
+    if (a->refs) pmem(P, a->refs, (size_t)a->n * sizeof *a->refs, 0);
+    pmem(P, a, sizeof *a, 0);
+}
+
+static int text_put(pprov *P, store_answers *a, const char *s, size_t n, size_t *off)
+{
+    if (a->text_len + n > a->text_cap) {
+        size_t cap = a->text_cap ? a->text_cap : 4096;
+        while (cap < a->text_len + n) cap *= 2;
+        char *t = pmem(P, a->text, a->text_cap, cap);
+        if (!t) return 0;
+        a->text = t;
+        a->text_cap = cap;
+    }
+    memcpy(a->text + a->text_len, s, n);
+    if (off) *off = a->text_len;
+    a->text_len += n;
+    return 1;
+}
+
+static int slot_all(pprov *P, store_answers *a, int k, const char *s, size_t n, int failed)
+{
+    size_t off;
+    if (!text_put(P, a, s, n, &off)) return 0;
+    for (int i = 0; i < a->n; i++) {
+        a->off[(size_t)k * (size_t)a->n + (size_t)i] = off;
+        a->len[(size_t)k * (size_t)a->n + (size_t)i] = n;
+    }
+    a->failed[k] = (unsigned char)failed;
+    return 1;
+}
+
+typedef struct {
+    const char *id;
+    int i;
+} pidx;
+
+static int pidx_cmp(const void *x, const void *y)
+{
+    const pidx *a = x, *b = y;
+    int r = strcmp(a->id, b->id);
+    return r ? r : (a->i > b->i) - (a->i < b->i);
+}
+
+static int pidx_find(const pidx *s, int n, const char *id)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(s[mid].id, id) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && !strcmp(s[lo].id, id) ? s[lo].i : -1;
+}
+
+/* A text[] literal of the strings s[0..n): {"a","b\"c"} (in c's buffer). */
+static int array_literal(pconn *c, const char *const *s, int n, size_t stride)
+{
+    c->ans_len = 0;
+    int ok = ans_put(c, "{", 1);
+    for (int i = 0; ok && i < n; i++) {
+        const char *v = *(const char *const *)((const char *)s + (size_t)i * stride);
+        ok = (!i || ans_put(c, ",", 1)) && ans_put(c, "\"", 1);
+        for (; ok && *v; v++) ok = (*v == '"' || *v == '\\' ? ans_put(c, "\\", 1) : 1) && ans_put(c, v, 1);
+        ok = ok && ans_put(c, "\"", 1);
+    }
+    return ok && ans_put(c, "}", 1);
+}
+
+/* Fill chunk_customers (c's temporary table, made by conn_open) with the chunk's ids. */
+static int fill_chunk_table(pconn *c, const char *const *customers, int n, char *err, size_t errcap)
+{
+    char msg[400];
+    PGresult *r;
+    if (!array_literal(c, customers, n, sizeof *customers)) { snprintf(err, errcap, "out of memory"); return 0; }
+    const char *vals[1] = {c->ans};
+    r = PQexec(c->db, "DELETE FROM chunk_customers");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (ok) {
+        r = PQexecParams(c->db, "INSERT INTO chunk_customers SELECT DISTINCT unnest($1::text[])", 1, NULL, vals, NULL,
+                         NULL, 0);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    if (!ok) snprintf(err, errcap, "filling chunk_customers: %s", pg_msg(c->db, msg, sizeof msg));
+    return ok;
+}
+
+typedef struct {
+    int cust, seq;
+    size_t off, len;
+} prow;
+
+static int prow_cmp(const void *x, const void *y)
+{
+    const prow *a = x, *b = y;
+    return a->cust != b->cust ? (a->cust > b->cust) - (a->cust < b->cust) : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* The set form of expression or aggregate d into slot k, for the chunk (sorted ids in ix). 1,
+ * or 0 when out of memory; a statement that fails fails the slot, with its message. */
+static int prefetch_set(pprov *P, pconn *c, store_answers *a, int k, const pdef *d, const pidx *ix)
+{
+    char name[32], now[24], msg[400];
+    if (!def_prepare(c, d, 1, name, sizeof name)) return slot_all(P, a, k, c->ans, c->ans_len, 1);
+    now_text(now, sizeof now);
+    const char *vals[2] = {NULL, now};
+    PGresult *r = PQexecPrepared(c->db, name, 2, vals, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        c->ans_len = 0;
+        int ok = ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, pg_msg(c->db, msg, sizeof msg)) &&
+                 slot_all(P, a, k, c->ans, c->ans_len, 1);
+        PQclear(r);
+        return ok;
+    }
+    int ncol = PQnfields(r), idcol = PQfnumber(r, "customer_id");
+    if (idcol < 0) {
+        PQclear(r);
+        c->ans_len = 0;
+        int ok = ans_def(c, d) && ans_puts(c, ": bad SQL in the set form: no customer_id column");
+        return ok && slot_all(P, a, k, c->ans, c->ans_len, 1);
+    }
+    const char *none = d->kind == DEF_AGGREGATE ? "[]" : "null";
+    if (!slot_all(P, a, k, none, strlen(none), 0)) { PQclear(r); return 0; }
+    size_t base = (size_t)k * (size_t)a->n;
+    int nrows_r = PQntuples(r);
+    unsigned char *seen = pmem(P, NULL, 0, (size_t)a->n);
+    if (!seen) { PQclear(r); return 0; }
+    memset(seen, 0, (size_t)a->n);
+    prow *rows = NULL;
+    size_t nrows = 0, rows_cap = 0;
+    int ok = 1;
+    for (int row = 0; ok && row < nrows_r; row++) {
+        int i = PQgetisnull(r, row, idcol) ? -1 : pidx_find(ix, a->n, PQgetvalue(r, row, idcol));
+        if (i < 0) continue;
+        c->ans_len = 0;
+        if (d->kind == DEF_EXPRESSION) {
+            if (seen[i]) continue;
+            int vcol = idcol == 0 ? 1 : 0;
+            ok = (vcol < ncol ? ans_field(c, r, row, vcol) : ans_puts(c, "null")) &&
+                 text_put(P, a, c->ans, c->ans_len, &a->off[base + (size_t)i]);
+            a->len[base + (size_t)i] = c->ans_len;
+            seen[i] = 1;
+            continue;
+        }
+        ok = ans_puts(c, "{");
+        for (int col = 0, first = 1; ok && col < ncol; col++) {
+            if (col == idcol) continue;
+            const char *cn = PQfname(r, col);
+            ok = (first || ans_puts(c, ", ")) && ans_json_string(c, cn ? cn : "", cn ? strlen(cn) : 0) &&
+                 ans_puts(c, ": ") && ans_field(c, r, row, col);
+            first = 0;
+        }
+        ok = ok && ans_puts(c, "}");
+        if (ok && nrows == rows_cap) {
+            size_t ncap = rows_cap ? rows_cap * 2 : 256;
+            prow *nr = pmem(P, rows, rows_cap * sizeof *rows, ncap * sizeof *rows);
+            if (!nr) ok = 0;
+            else rows = nr, rows_cap = ncap;
+        }
+        if (ok) {
+            rows[nrows] = (prow){i, (int)nrows, 0, c->ans_len};
+            ok = text_put(P, a, c->ans, c->ans_len, &rows[nrows].off);
+            nrows++;
+        }
+    }
+    PQclear(r);
+    if (ok && d->kind == DEF_AGGREGATE && nrows) {
+        qsort(rows, nrows, sizeof *rows, prow_cmp);
+        for (size_t q0 = 0; ok && q0 < nrows;) {
+            int i = rows[q0].cust;
+            size_t off;
+            ok = text_put(P, a, "[", 1, &off);
+            for (size_t q = q0; ok && q < nrows && rows[q].cust == i; q++) {
+                c->ans_len = 0; /* through c->ans: text_put may move a->text */
+                ok = ans_put(c, a->text + rows[q].off, rows[q].len) && (q == q0 || text_put(P, a, ", ", 2, NULL)) &&
+                     text_put(P, a, c->ans, c->ans_len, NULL);
+            }
+            ok = ok && text_put(P, a, "]", 1, NULL);
+            a->off[base + (size_t)i] = off;
+            a->len[base + (size_t)i] = a->text_len - off;
+            while (q0 < nrows && rows[q0].cust == i) q0++;
+        }
+    }
+    if (rows) pmem(P, rows, rows_cap * sizeof *rows, 0);
+    pmem(P, seen, (size_t)a->n, 0);
+    return ok;
+}
+
+/* A metric into slot k: computed once per open store ($1 NULL), then copied. */
+static int prefetch_metric(pprov *P, pconn *c, store_answers *a, int k, const pdef *d)
+{
+    size_t di = (size_t)(d - P->defs);
+    pthread_mutex_lock(&P->mu);
+    int have = P->once[di] != NULL;
+    pthread_mutex_unlock(&P->mu);
+    if (!have) {
+        pmetric *m = &P->metrics[di];
+        int hit = 0;
+        pthread_mutex_lock(&P->mu);
+        if (m->json && m->expires > now_seconds()) {
+            c->ans_len = 0;
+            hit = ans_put(c, m->json, m->len);
+        }
+        pthread_mutex_unlock(&P->mu);
+        if (!hit && !def_run(c, d, NULL, 0)) return c->ans ? slot_all(P, a, k, c->ans, c->ans_len, 1) : 0;
+        char *copy = pstrdup(P, c->ans, c->ans_len);
+        if (!copy) return 0;
+        pthread_mutex_lock(&P->mu);
+        if (!P->once[di]) {
+            P->once[di] = copy;
+            P->once_len[di] = c->ans_len;
+            copy = NULL;
+        }
+        pthread_mutex_unlock(&P->mu);
+        if (copy) pmem(P, copy, c->ans_len + 1, 0);
+    }
+    return slot_all(P, a, k, P->once[di], P->once_len[di], 0);
+}
+
+static jinn_status store_prefetch(void *user, const char *const *customers, int n, const char *const *ids, int nids,
+                                  store_answers **out, char *err, size_t errcap)
+{
+    pprov *P = user;
+    *out = NULL;
+    int nslots = 0, sets = 0;
+    for (int j = 0; j < nids; j++) {
+        const pdef *d = def_find(P, ids[j], strlen(ids[j]));
+        if (d && (d->kind == DEF_METRIC || d->set_sql)) nslots++, sets += d->kind != DEF_METRIC;
+    }
+    for (size_t i = 0; i < P->ndefs; i++)
+        if (__atomic_load_n(&P->asked[i], __ATOMIC_RELAXED) && (P->defs[i].kind == DEF_METRIC || P->defs[i].set_sql))
+            nslots++, sets += P->defs[i].kind != DEF_METRIC;
+    if (!nslots || n <= 0) return JINN_OK;
+    pconn *c = conn_get(P, err, errcap);
+    if (!c) return JINN_ERROR;
+    store_answers *a = pmem(P, NULL, 0, sizeof *a);
+    if (!a) goto oom;
+    memset(a, 0, sizeof *a);
+    a->n = n;
+    a->ndefs = P->ndefs;
+    a->nslots = nslots;
+    size_t cells = (size_t)nslots * (size_t)n;
+    for (int i = 0; i < n; i++) a->idtext_len += strlen(customers[i]) + 1;
+    a->ids = pmem(P, NULL, 0, (size_t)n * sizeof *a->ids);
+    a->idtext = pmem(P, NULL, 0, a->idtext_len);
+    a->slot = pmem(P, NULL, 0, P->ndefs * sizeof *a->slot);
+    a->failed = pmem(P, NULL, 0, (size_t)nslots);
+    a->off = pmem(P, NULL, 0, cells * sizeof *a->off);
+    a->len = pmem(P, NULL, 0, cells * sizeof *a->len);
+    a->refs = pmem(P, NULL, 0, (size_t)n * sizeof *a->refs);
+    if (!a->ids || !a->idtext || !a->slot || !a->failed || !a->off || !a->len || !a->refs) goto oom;
+    for (size_t i = 0; i < P->ndefs; i++) a->slot[i] = -1;
+    memset(a->failed, 0, (size_t)nslots);
+    char *p = a->idtext;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(customers[i]);
+        memcpy(p, customers[i], l + 1);
+        a->ids[i] = p;
+        p += l + 1;
+        a->refs[i] = (pcust){a, i};
+    }
+    pidx *ix = NULL;
+    if (sets) {
+        if (!fill_chunk_table(c, customers, n, err, errcap)) {
+            store_answers_free(P, a);
+            return JINN_ERROR;
+        }
+        ix = pmem(P, NULL, 0, (size_t)n * sizeof *ix);
+        if (!ix) goto oom;
+        for (int i = 0; i < n; i++) ix[i] = (pidx){a->ids[i], i};
+        qsort(ix, (size_t)n, sizeof *ix, pidx_cmp);
+    }
+    int k = 0, ok = 1;
+    for (int j = 0; ok && j < nids + (int)P->ndefs && k < nslots; j++) {
+        const pdef *d = j < nids ? def_find(P, ids[j], strlen(ids[j])) : &P->defs[j - nids];
+        if (j >= nids && !__atomic_load_n(&P->asked[j - nids], __ATOMIC_RELAXED)) continue;
+        if (!d || !(d->kind == DEF_METRIC || d->set_sql) || a->slot[d - P->defs] >= 0) continue;
+        if (d->kind != DEF_METRIC && !ix) continue;
+        a->slot[d - P->defs] = k;
+        ok = d->kind == DEF_METRIC ? prefetch_metric(P, c, a, k, d) : prefetch_set(P, c, a, k, d, ix);
+        k++;
+    }
+    /* a customer listed twice answers as its first listing */
+    for (int s = 1, f = 0; ok && ix && s < n; s++) {
+        if (strcmp(ix[s].id, ix[f].id)) { f = s; continue; }
+        for (int q = 0; q < k; q++) {
+            a->off[(size_t)q * (size_t)n + (size_t)ix[s].i] = a->off[(size_t)q * (size_t)n + (size_t)ix[f].i];
+            a->len[(size_t)q * (size_t)n + (size_t)ix[s].i] = a->len[(size_t)q * (size_t)n + (size_t)ix[f].i];
+        }
+    }
+    if (ix) pmem(P, ix, (size_t)n * sizeof *ix, 0);
+    if (!ok) goto oom;
+    *out = a;
+    return JINN_OK;
+oom:
+    snprintf(err, errcap, "prefetching answers: out of memory");
+    store_answers_free(P, a);
+    return JINN_ERROR;
+}
+
+/* ---- runs and write-back (the writer connection) ------------------------------------------------- */
+
+static jinn_status wexec(pprov *P, const char *sql, int n, const char *const *vals, PGresult **out, const char *what,
+                         char *err, size_t errcap)
+{
+    PGresult *r = PQexecParams(P->writer->db, sql, n, NULL, vals, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (out) *out = r;
+        else PQclear(r);
+        return JINN_OK;
+    }
+    char msg[400];
+    snprintf(err, errcap, "%s: %s", what, pg_msg(P->writer->db, msg, sizeof msg));
+    PQclear(r);
+    return JINN_ERROR;
+}
+
+/* The writer, the run table and the index the resume reads (as the SQLite store makes them). */
+static jinn_status writer_open(pprov *P, char *err, size_t errcap)
+{
+    if (P->writer_ready) return JINN_OK;
+    if (!P->writer && !(P->writer = conn_open(P, 0, err, errcap))) return JINN_ERROR;
+    if (wexec(P,
+              "CREATE TABLE IF NOT EXISTS batch_runs(id bigserial PRIMARY KEY, action text NOT NULL, "
+              "template text NOT NULL, fingerprint text NOT NULL, started bigint NOT NULL, finished bigint, "
+              "scored bigint NOT NULL DEFAULT 0, errors bigint NOT NULL DEFAULT 0)",
+              0, NULL, NULL, "creating batch_runs", err, errcap) != JINN_OK ||
+        wexec(P, "CREATE INDEX IF NOT EXISTS events_by_action ON events(action, customer_id)", 0, NULL, NULL,
+              "creating events_by_action", err, errcap) != JINN_OK)
+        return JINN_ERROR;
+    P->writer_ready = 1;
+    return JINN_OK;
+}
+
+static jinn_status store_run_begin(void *user, const store_run *r, int new_run, int64_t *id, int *resumed, char *err,
+                                   size_t errcap)
+{
+    pprov *P = user;
+    *id = 0;
+    *resumed = 0;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    PGresult *res;
+    if (!new_run) {
+        const char *vals[2] = {r->action, r->fingerprint};
+        if (wexec(P,
+                  "SELECT id FROM batch_runs WHERE action = $1 AND fingerprint = $2 AND finished IS NULL "
+                  "ORDER BY id DESC LIMIT 1",
+                  2, vals, &res, "reading batch_runs", err, errcap) != JINN_OK)
+            return JINN_ERROR;
+        if (PQntuples(res)) {
+            *id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+            *resumed = 1;
+        }
+        PQclear(res);
+    }
+    char idt[24], now[24];
+    if (*resumed) { /* failed customers are retried: the error count starts again */
+        snprintf(idt, sizeof idt, "%lld", (long long)*id);
+        const char *vals[1] = {idt};
+        return wexec(P, "UPDATE batch_runs SET errors = 0 WHERE id = $1", 1, vals, NULL, "updating batch_runs", err,
+                     errcap);
+    }
+    now_text(now, sizeof now);
+    const char *vals[4] = {r->action, r->template_name, r->fingerprint, now};
+    if (wexec(P, "INSERT INTO batch_runs(action, template, fingerprint, started) VALUES($1, $2, $3, $4) RETURNING id", 4,
+              vals, &res, "writing batch_runs", err, errcap) != JINN_OK)
+        return JINN_ERROR;
+    *id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return JINN_OK;
+}
+
+static jinn_status store_run_scored(void *user, int64_t id, const char *action, store_row_fn row, void *cb, char *err,
+                                    size_t errcap)
+{
+    pprov *P = user;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    char idt[24];
+    snprintf(idt, sizeof idt, "%lld", (long long)id);
+    const char *vals[2] = {action, idt};
+    PGresult *r;
+    if (wexec(P, "SELECT customer_id FROM events WHERE action = $1 AND params->'batch' = to_jsonb($2::bigint)", 2, vals,
+              &r, "reading the events of the run", err, errcap) != JINN_OK)
+        return JINN_ERROR;
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        if (PQgetisnull(r, i, 0)) continue;
+        const char *cid = PQgetvalue(r, i, 0);
+        if (row(cb, cid, strlen(cid), NULL, 0)) break;
+    }
+    PQclear(r);
+    return JINN_OK;
+}
+
+/* ---- is a text one JSON value (as the SQLite store's json_loads(JSON_DECODE_ANY) says) ---- */
+
+static const char *js_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    return s;
+}
+
+static const char *js_value(const char *s, int depth);
+
+/* the 4 hex digits at s, or -1 */
+static long js_hex4(const char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char h = s[i];
+        int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+static const char *js_string(const char *s)
+{
+    for (s++;; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"') return s + 1;
+        if (ch < 0x20) return NULL;
+        if (ch != '\\') continue;
+        s++;
+        if (*s != 'u') {
+            if (!*s || !strchr("\"\\/bfnrt", *s)) return NULL;
+            continue;
+        }
+        long v = js_hex4(s + 1);
+        /* \u0000 and lone surrogates: refused, as jansson (and jsonb) do */
+        if (v <= 0 || (v >= 0xDC00 && v <= 0xDFFF)) return NULL;
+        s += 4;
+        if (v >= 0xD800 && v <= 0xDBFF) { /* a high surrogate needs its low one */
+            long lo = s[1] == '\\' && s[2] == 'u' ? js_hex4(s + 3) : -1;
+            if (lo < 0xDC00 || lo > 0xDFFF) return NULL;
+            s += 6;
+        }
+    }
+}
+
+static const char *js_number(const char *s)
+{
+    const char *start = s;
+    if (*s == '-') s++;
+    if (*s == '0') s++;
+    else if (*s >= '1' && *s <= '9') while (*s >= '0' && *s <= '9') s++;
+    else return NULL;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9')) return NULL;
+        while (*s >= '0' && *s <= '9') s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-') s++;
+        if (!(*s >= '0' && *s <= '9')) return NULL;
+        while (*s >= '0' && *s <= '9') s++;
+    }
+    /* what jansson cannot hold is not JSON to it: an integer beyond 64 bits, a real that
+     * overflows (the SQLite store then writes the output as a string; so does this one) */
+    char num[400];
+    size_t n = (size_t)(s - start);
+    if (n >= sizeof num) return NULL;
+    memcpy(num, start, n);
+    num[n] = 0;
+    errno = 0;
+    if (!strpbrk(num, ".eE")) (void)strtoll(num, NULL, 10);
+    else if (!isfinite(strtod(num, NULL))) return NULL;
+    return errno == ERANGE && !strpbrk(num, ".eE") ? NULL : s;
+}
+
+static const char *js_value(const char *s, int depth)
+{
+    if (depth > 2048) return NULL;
+    s = js_ws(s);
+    switch (*s) {
+    case '"': return js_string(s);
+    case 't': return strncmp(s, "true", 4) ? NULL : s + 4;
+    case 'f': return strncmp(s, "false", 5) ? NULL : s + 5;
+    case 'n': return strncmp(s, "null", 4) ? NULL : s + 4;
+    case '[': case '{': {
+        char close = *s == '[' ? ']' : '}';
+        s = js_ws(s + 1);
+        if (*s == close) return s + 1;
+        for (;;) {
+            if (close == '}') {
+                s = js_ws(s);
+                if (*s != '"' || !(s = js_string(s))) return NULL;
+                s = js_ws(s);
+                if (*s++ != ':') return NULL;
+            }
+            if (!(s = js_value(s, depth + 1))) return NULL;
+            s = js_ws(s);
+            if (*s == close) return s + 1;
+            if (*s++ != ',') return NULL;
+        }
+    }
+    default: return js_number(s);
+    }
+}
+
+static int is_json(const char *s)
+{
+    const char *e = *s ? js_value(s, 0) : NULL;
+    return e && !*js_ws(e);
+}
+
+/* A decision's params: {"type": "CTR", "value": V, "batch": ID}, V the output when it is JSON,
+ * else a JSON string of it (as the SQLite store writes them; in c's buffer). */
+static int params_json(pconn *c, const char *value, int64_t run_id)
+{
+    c->ans_len = 0;
+    int ok = ans_puts(c, "{\"type\": \"CTR\", \"value\": ");
+    if (is_json(value)) ok = ok && ans_puts(c, value);
+    else {
+        ok = ok && ans_put(c, "\"", 1);
+        for (const char *s = value; ok && *s; s++) {
+            if (*s == '"' || *s == '\\') ok = ans_put(c, "\\", 1) && ans_put(c, s, 1);
+            else if (*s == '\n') ok = ans_puts(c, "\\n");
+            else if (*s == '\t') ok = ans_puts(c, "\\t");
+            else if ((unsigned char)*s < 0x20) ok = ans_printf(c, "\\u%04x", *s);
+            else ok = ans_put(c, s, 1);
+        }
+        ok = ok && ans_put(c, "\"", 1);
+    }
+    return ok && ans_printf(c, ", \"batch\": %lld}", (long long)run_id);
+}
+
+static jinn_status store_write(void *user, int64_t id, const char *action, const store_decision *d, size_t n,
+                               long errors, char *err, size_t errcap)
+{
+    pprov *P = user;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    pconn buf = {.P = P}; /* two buffers: the ids' array, then the params' */
+    char **params = n ? pmem(P, NULL, 0, n * sizeof *params) : NULL;
+    int ok = !n || params;
+    size_t made = 0;
+    for (; ok && made < n; made++) {
+        ok = params_json(&buf, d[made].value, id);
+        if (ok) ok = (params[made] = pstrdup(P, buf.ans, buf.ans_len)) != NULL;
+        if (!ok) break;
+    }
+    char *ids_lit = NULL, *params_lit = NULL;
+    if (ok && array_literal(&buf, n ? (const char *const *)&d->customer : NULL, (int)n, sizeof *d))
+        ok = (ids_lit = pstrdup(P, buf.ans, buf.ans_len)) != NULL;
+    else ok = 0;
+    if (ok && array_literal(&buf, (const char *const *)params, (int)n, sizeof *params))
+        ok = (params_lit = pstrdup(P, buf.ans, buf.ans_len)) != NULL;
+    else ok = 0;
+    for (size_t i = 0; i < made; i++) pstrfree(P, params[i]);
+    if (params) pmem(P, params, n * sizeof *params, 0);
+    if (buf.ans) pmem(P, buf.ans, buf.ans_cap, 0);
+    jinn_status st = JINN_ERROR;
+    if (!ok) snprintf(err, errcap, "writing the results failed: out of memory");
+    else {
+        char idt[24], now[24], nt[24], et[24];
+        snprintf(idt, sizeof idt, "%lld", (long long)id);
+        snprintf(nt, sizeof nt, "%zu", n);
+        snprintf(et, sizeof et, "%ld", errors);
+        now_text(now, sizeof now);
+        const char *vals[7] = {ids_lit, action, params_lit, now, nt, et, idt};
+        /* one statement: the events and the run's counters commit together */
+        st = wexec(P,
+                   "WITH ins AS (INSERT INTO events(customer_id, action, params, timestamp) "
+                   "SELECT u.c, $2, u.p::jsonb, $4::bigint FROM unnest($1::text[], $3::text[]) AS u(c, p)) "
+                   "UPDATE batch_runs SET scored = scored + $5::bigint, errors = errors + $6::bigint WHERE id = $7::bigint",
+                   7, vals, NULL, "writing the results failed", err, errcap);
+    }
+    pstrfree(P, ids_lit);
+    pstrfree(P, params_lit);
+    return st;
+}
+
+static jinn_status store_run_finish(void *user, int64_t id, char *err, size_t errcap)
+{
+    pprov *P = user;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    char idt[24], now[24];
+    snprintf(idt, sizeof idt, "%lld", (long long)id);
+    now_text(now, sizeof now);
+    const char *vals[2] = {now, idt};
+    return wexec(P, "UPDATE batch_runs SET finished = $1::bigint WHERE id = $2::bigint", 2, vals, NULL,
+                 "finishing the run", err, errcap);
+}
+
+const store_module store_postgres = {
+    .version = 1,
+    .scheme = "postgres",
+    .init = NULL,
+    .open = store_open,
+    .close = store_close,
+    .count = store_count,
+    .scan = store_scan,
+    .get = store_get,
+    .install = store_install,
+    .prefetch = store_prefetch,
+    .answers_free = store_answers_free,
+    .bind = store_bind,
+    .run_begin = store_run_begin,
+    .run_scored = store_run_scored,
+    .write = store_write,
+    .run_finish = store_run_finish,
+};
