@@ -156,7 +156,7 @@ static void bench(const char *w, void (*fn)(job *), job *j, size_t out_bytes) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: jinn_bench [--iters N] WORKLOADS_DIR OUT_DIR [W1 W2 W3 ...]\n");
+    fprintf(stderr, "usage: jinn_bench [--iters N] WORKLOADS_DIR OUT_DIR [W1 W2 W3 W4 W5 W6 ...]\n");
     exit(2);
 }
 
