@@ -9,6 +9,8 @@
 # --no-build  use the existing bench/jinn_bench (else: bench/run.sh --build-only first)
 # --peers     afterwards also run ../shared/bench/callgrind_peers.sh (default peers: limit
 #             limit-dyn jinja2; tera needs a writable shared folder) for a side-by-side table
+# W4 W5 W6 (jinn's own, bench/workloads; not in the default set): N_W4 (2000), N_W5 (2000),
+# N_W6 (200); with --peers, Jinja2 is counted on W4 and W6 too (bench/jinja2_extra.py).
 # Env: N_W1 (20000), N_W2 (20), N_W3 (20) iterations; SHARED (default ../shared beside the repo).
 # Note: valgrind 3.19 cannot run AVX-512 code, so build libjinn without -march=native for this.
 set -euo pipefail
@@ -25,8 +27,8 @@ for a in "$@"; do
   case "$a" in
     --no-build) BUILD=0 ;;
     --peers) WANT_PEERS=1 ;;
-    W1|W2|W3) WS+=("$a") ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    W1|W2|W3|W4|W5|W6) WS+=("$a") ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) if [ "$WANT_PEERS" = 1 ]; then PEERS+=("$a"); else echo "unknown argument $a" >&2; exit 2; fi ;;
   esac
 done
@@ -44,9 +46,10 @@ trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/out"
 
 ir() { # ir N W -> total instructions executed by the driver
-  local n="$1" w="$2"
+  local n="$1" w="$2" wl="$WL"
+  case "$w" in W4|W5|W6) wl="$BENCH/workloads" ;; esac
   valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" \
-    "$DRIVER" --iters "$n" "$WL" "$TMP/out" "$w" >/dev/null 2>"$TMP/cg.err" \
+    "$DRIVER" --iters "$n" "$wl" "$TMP/out" "$w" >/dev/null 2>"$TMP/cg.err" \
     || { grep -v "^==[0-9]*==" "$TMP/cg.err" >&2; return 1; }
   grep -m1 -oE 'Collected : [0-9]+' "$TMP/cg.err" | grep -oE '[0-9]+'
 }
@@ -58,6 +61,9 @@ for w in "${WS[@]}"; do
     W1) n="${N_W1:-20000}"; unit=render ;;
     W2) n="${N_W2:-20}"; unit=render ;;
     W3) n="${N_W3:-20}"; unit=compile ;;
+    W4) n="${N_W4:-2000}"; unit=render ;;
+    W5) n="${N_W5:-2000}"; unit=render ;;
+    W6) n="${N_W6:-200}"; unit=render ;;
   esac
   if ! a="$(ir "$n" "$w")" || ! b="$(ir 0 "$w")"; then
     printf "%-12s %-4s %14s\n" jinn "$w" "FAILED"; status=1; continue
@@ -68,5 +74,20 @@ done
 
 if [ "$WANT_PEERS" = 1 ]; then
   "$SHARED/bench/callgrind_peers.sh" "${PEERS[@]}" | grep -v '^#'
+  for w in "${WS[@]}"; do # Jinja2 on jinn's own workloads (W5 has no Jinja2 form)
+    case "$w" in W4|W6) ;; *) continue ;; esac
+    for p in "${PEERS[@]}"; do
+      [ "$p" = jinja2 ] || continue
+      n=50; [ "$w" = W6 ] && n=5
+      cg() { BENCH_FIXED_ITERS="$1" SHARED="$SHARED" valgrind --tool=callgrind \
+        --callgrind-out-file="$TMP/cg.out" "${PYTHON:-/usr/bin/python3}" "$BENCH/jinja2_extra.py" \
+        "$BENCH/workloads" "$TMP/out" "$w" >/dev/null 2>"$TMP/cg.err" || return 1
+        grep -m1 -oE 'Collected : [0-9]+' "$TMP/cg.err" | grep -oE '[0-9]+'; }
+      if a="$(cg "$n")" && b="$(cg 0)"; then
+        printf "%-12s %-4s %14s instructions/render   (N=%s)\n" jinja2 "$w" \
+          "$(python3 -c "print(f'{($a - $b) / $n:,.0f}')")" "$n"
+      else printf "%-12s %-4s %14s\n" jinja2 "$w" FAILED; fi
+    done
+  done
 fi
 exit "$status"

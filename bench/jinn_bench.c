@@ -9,6 +9,9 @@
  *   W3  compile W3.jinja from source on every iteration (and free it), on the
  *       autoescape env as Jinja2's driver does; the output written for W3 is one
  *       render of that template with W3.json.
+ *   W4  (bench/workloads) the 12-channel score W4.jinja / W4.json, autoescape off.
+ *   W5  the same W4.jinja / W4.json under the jinjava profile (autoescape off).
+ *   W6  (bench/workloads) W6.jinja / W6.json: the campaign modules, autoescape off.
  * Timing: calibrate (double a batch until it takes >= 50 ms), then BENCH_REPS (11)
  * batches of BENCH_REP_SEC (0.25) seconds; prints
  *   RESULT\t<engine>\t<W>\t<median_ns>\t<min_ns>\t<reps>\t<iters>\t<out_bytes>
@@ -153,7 +156,7 @@ static void bench(const char *w, void (*fn)(job *), job *j, size_t out_bytes) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: jinn_bench [--iters N] WORKLOADS_DIR OUT_DIR [W1 W2 W3 ...]\n");
+    fprintf(stderr, "usage: jinn_bench [--iters N] WORKLOADS_DIR OUT_DIR [W1 W2 W3 W4 W5 W6 ...]\n");
     exit(2);
 }
 
@@ -198,7 +201,11 @@ int main(int argc, char **argv) {
     jinn_config_init(&cfg);
     cfg.autoescape = 1;
     jinn_env *html_env = jinn_env_new(&cfg);
-    if (!txt_env || !html_env) die("%s", "jinn_env_new failed");
+    jinn_config_init(&cfg);
+    cfg.autoescape = 0;
+    cfg.profile = JINN_PROFILE_JINJAVA;
+    jinn_env *jj_env = jinn_env_new(&cfg); /* W5 */
+    if (!txt_env || !html_env || !jj_env) die("%s", "jinn_env_new failed");
 
     printf("# %s: jinn %s (%s)\n", g_engine, JINN_VERSION,
            fixed >= 0 ? "fixed iterations" : "timed");
@@ -207,12 +214,16 @@ int main(int argc, char **argv) {
     for (int k = 0; k < nwhich; k++) {
         const char *w = which[k];
         int is_w3 = strcmp(w, "W3") == 0;
-        if (!is_w3 && strcmp(w, "W1") != 0 && strcmp(w, "W2") != 0) die("unknown workload %s", w);
-        jinn_env *env = strcmp(w, "W1") == 0 ? txt_env : html_env;
+        int is_w5 = strcmp(w, "W5") == 0;
+        if (!is_w3 && !is_w5 && strcmp(w, "W1") != 0 && strcmp(w, "W2") != 0 &&
+            strcmp(w, "W4") != 0 && strcmp(w, "W6") != 0)
+            die("unknown workload %s", w);
+        jinn_env *env = is_w5 ? jj_env : strcmp(w, "W2") == 0 || is_w3 ? html_env : txt_env;
 
         char tname[16], cname[16];
-        snprintf(tname, sizeof tname, "%s.jinja", w);
-        snprintf(cname, sizeof cname, "%s.json", w);
+        const char *file = is_w5 ? "W4" : w; /* W5 is W4's script under the jinjava profile */
+        snprintf(tname, sizeof tname, "%s.jinja", file);
+        snprintf(cname, sizeof cname, "%s.json", file);
         size_t src_len, json_len;
         char *src = read_file(wdir, tname, &src_len);
         char *json = read_file(wdir, cname, &json_len);
@@ -260,5 +271,6 @@ int main(int argc, char **argv) {
     }
     jinn_env_free(txt_env);
     jinn_env_free(html_env);
+    jinn_env_free(jj_env);
     return 0;
 }

@@ -13,6 +13,11 @@
 # Env: SHARED (default: ../shared beside the repo), CC (cc), CFLAGS_EXTRA (e.g. -march=native),
 #      BENCH_REPS / BENCH_REP_SEC / PYTHON (passed through to run_peers.sh).
 # Results: bench/results/<UTC stamp>/{raw.tsv,table.txt,table.md,out/} (git-ignored).
+# After the peers, jinn's own scoring workloads (bench/workloads: W4 12-channel score, W5 the same
+# under --profile jinjava, W6 the campaign modules) run in the same results folder: jinn, then
+# Jinja2 (bench/jinja2_extra.py, W4 W6) when jinja2 is among the engines; the table is re-made
+# with every workload, and jinn's W5 output is compared with bench/workloads/W5.golden.txt.
+# NO_EXTRA=1 skips them.
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
@@ -60,4 +65,29 @@ done
 [ "$placed" = 1 ] || ENGINES=("jinn=$DRIVER" "${ENGINES[@]}")
 mkdir -p "$BENCH/results"
 export RESULTS_DIR="$BENCH/results"
-exec "$PEERS" "${ARGS[@]}" "${ENGINES[@]}"
+before="$(ls "$BENCH/results" | sort | tail -n1)"
+"$PEERS" "${ARGS[@]}" "${ENGINES[@]}"
+[ "${NO_EXTRA:-0}" = 1 ] && exit 0
+
+# ---- jinn's own workloads W4-W6, in the same results folder
+RES="$BENCH/results/$(ls "$BENCH/results" | sort | tail -n1)"
+[ "$RES" != "$BENCH/results/$before" ] || { echo "run.sh: no new results folder" >&2; exit 1; }
+for a in "${ARGS[@]}"; do [ "$a" = --quick ] && export BENCH_REPS=3 BENCH_REP_SEC=0.05; done
+PY="${PYTHON:-/usr/bin/python3}"
+echo ">> jinn W4 W5 W6" >&2
+"$DRIVER" "$BENCH/workloads" "$RES/out" W4 W5 W6 | tee -a "$RES/raw.tsv" | grep -v '^RESULT' >&2
+for e in "${ENGINES[@]}"; do
+  if [ "$e" = jinja2 ]; then
+    echo ">> jinja2 W4 W6" >&2
+    SHARED="$SHARED" "$PY" "$BENCH/jinja2_extra.py" "$BENCH/workloads" "$RES/out" W4 W6 \
+      | tee -a "$RES/raw.tsv" | grep -v '^RESULT' >&2 || true
+  fi
+done
+echo
+python3 "$SHARED/bench/report.py" "$RES/raw.tsv" --out "$RES/out" | tee "$RES/table.txt"
+python3 "$SHARED/bench/report.py" "$RES/raw.tsv" --out "$RES/out" --md > "$RES/table.md"
+if cmp -s "$RES/out/jinn.W5.txt" "$BENCH/workloads/W5.golden.txt"; then
+  echo "W5 (jinjava profile): jinn output ok (bench/workloads/W5.golden.txt)" | tee -a "$RES/table.txt"
+else
+  echo "W5 (jinjava profile): jinn output DIFF from bench/workloads/W5.golden.txt" | tee -a "$RES/table.txt"
+fi

@@ -34,23 +34,23 @@ bool bi_call(jrt *R, const jbuiltin *b, value *pos, int npos, jdict *kw, value *
 
 bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sigp, value *pos, int npos, jdict *kw, value *out)
 {
-    const bi_sig sig = *sigp;
+    const bi_sig *sig = sigp; /* not a copy: it is 272 bytes, and this runs once per item of map('upper') */
     value args[BI_MAXPARAMS];
     /* the common case: positional arguments only, no *args / **kwargs */
-    if (!kw && sig.varargs < 0 && sig.kwargs < 0 && npos <= sig.nslots && npos >= b->nreq) {
+    if (!kw && sig->varargs < 0 && sig->kwargs < 0 && npos <= sig->nslots && npos >= b->nreq) {
         for (int i = 0; i < npos; i++) args[i] = pos[i];
-        for (int i = npos; i < sig.nslots; i++) args[i] = v_absent();
-        return b->fn(R, args, sig.nslots, out);
+        for (int i = npos; i < sig->nslots; i++) args[i] = v_absent();
+        return b->fn(R, args, sig->nslots, out);
     }
-    int fixed = sig.varargs >= 0 ? sig.varargs : sig.kwargs >= 0 ? sig.kwargs : sig.nslots;
-    for (int i = 0; i < sig.nslots; i++) args[i] = v_absent();
+    int fixed = sig->varargs >= 0 ? sig->varargs : sig->kwargs >= 0 ? sig->kwargs : sig->nslots;
+    for (int i = 0; i < sig->nslots; i++) args[i] = v_absent();
     value extra = v_none(), extrakw = v_none();
     bool ok = true;
-    if (sig.varargs >= 0) { extra = v_list(R, 0); ok = extra.t != JV_ERROR; }
-    if (ok && sig.kwargs >= 0) { extrakw = v_dict(R, 0); ok = extrakw.t != JV_ERROR; }
+    if (sig->varargs >= 0) { extra = v_list(R, 0); ok = extra.t != JV_ERROR; }
+    if (ok && sig->kwargs >= 0) { extrakw = v_dict(R, 0); ok = extrakw.t != JV_ERROR; }
     for (int i = 0; ok && i < npos; i++) {
         if (i < fixed) args[i] = pos[i];
-        else if (sig.varargs >= 0) ok = list_push(R, extra.u.l, val_dup(pos[i]));
+        else if (sig->varargs >= 0) ok = list_push(R, extra.u.l, val_dup(pos[i]));
         else ok = rt_error(R, JINN_ERR_TYPE, "'%s' takes at most %d argument%s (%d given)", b->name, fixed - 1,
                            fixed == 2 ? "" : "s", npos - 1);
     }
@@ -59,11 +59,11 @@ bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sigp, value *pos, int 
         for (size_t i = 0; ok && dict_next(kw, &i, &e);) {
             int k;
             for (k = 1; k < fixed; k++)
-                if (sig.lens[k] == v_sl(e->key) && !memcmp(sig.names[k], v_sp(e->key), sig.lens[k])) break;
+                if (sig->lens[k] == v_sl(e->key) && !memcmp(sig->names[k], v_sp(e->key), sig->lens[k])) break;
             if (k < fixed) {
                 if (args[k].t != JV_ABSENT) ok = rt_error(R, JINN_ERR_TYPE, "'%s' got multiple values for argument '%s'", b->name, v_sp(e->key));
                 else args[k] = e->val;
-            } else if (sig.kwargs >= 0) {
+            } else if (sig->kwargs >= 0) {
                 ok = dict_set(R, extrakw.u.m, val_dup(e->key), val_dup(e->val));
             } else {
                 ok = rt_error(R, JINN_ERR_TYPE, "'%s' got an unexpected keyword argument '%s'", b->name, v_sp(e->key));
@@ -72,10 +72,10 @@ bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sigp, value *pos, int 
     }
     for (int k = 0; ok && k < b->nreq && k < fixed; k++)
         if (args[k].t == JV_ABSENT)
-            ok = rt_error(R, JINN_ERR_TYPE, "'%s' is missing its required argument '%.*s'", b->name, (int)sig.lens[k], sig.names[k]);
-    if (sig.varargs >= 0) args[sig.varargs] = extra;
-    if (sig.kwargs >= 0) args[sig.kwargs] = extrakw;
-    if (ok) ok = b->fn(R, args, sig.nslots, out);
+            ok = rt_error(R, JINN_ERR_TYPE, "'%s' is missing its required argument '%.*s'", b->name, (int)sig->lens[k], sig->names[k]);
+    if (sig->varargs >= 0) args[sig->varargs] = extra;
+    if (sig->kwargs >= 0) args[sig->kwargs] = extrakw;
+    if (ok) ok = b->fn(R, args, sig->nslots, out);
     val_drop(R, extra);
     val_drop(R, extrakw);
     return ok;

@@ -35,8 +35,12 @@ typedef struct jbuiltin {
     uint8_t nreq;
 } jbuiltin;
 /* a row's flags (std_row_flags): BI_SEES_UNDEFINED, StrictUndefined lets this filter see an
- * undefined value (|default) */
-enum { BI_SEES_UNDEFINED = 1 };
+ * undefined value (|default); BI_ARG_FILTER / BI_ARG_TEST, an item of the row's *args names a
+ * filter / test (map('upper'), select('odd')): the first, or the second with BI_ARG_SECOND
+ * (selectattr('x', 'gt', 0)). When that item is a constant string naming a builtin, the
+ * compiler passes the builtin's row instead, as a callable constant (see reg_call_row), so
+ * the name is looked up once, when the template is compiled. */
+enum { BI_SEES_UNDEFINED = 1, BI_ARG_FILTER = 2, BI_ARG_TEST = 4, BI_ARG_SECOND = 8 };
 
 /* The kinds of builtin, THE list: the stdlib has one table per kind (stdlib/std.h), the
  * environment's registry one row array per kind (src/registry.h).
@@ -90,6 +94,11 @@ bool reg_exists(jrt *R, bi_kind kind, const char *name, size_t len);
  * "test") when there is none (Jinja2's "No filter named 'x'."). */
 bool reg_call_named(jrt *R, bi_kind kind, const char *name, size_t len, value *pos, int npos, jdict *kw,
                     value *out);
+
+/* Is f a builtin of this kind as a callable value (the compiler's pre-resolved name, see
+ * BI_ARG_FILTER)? Then reg_call_row calls it, as reg_call_named would call it by name. */
+bool reg_is_row(value f, bi_kind kind);
+bool reg_call_row(jrt *R, value f, value *pos, int npos, jdict *kw, value *out);
 
 /* recv.name as a value: the dict, list or str method of that name bound to recv (Jinja2's
  * getattr, as |attr does it), or undefined when there is none */

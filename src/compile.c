@@ -432,6 +432,9 @@ static void load_name(comp *c, node *n)
     emit(c, OP_LOAD_GLOBAL, add_name(c, n->s, n->slen), 0, 0, n->pos);
 }
 
+static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len);
+static void emit_row_value(comp *c, const reg_row *r, uint32_t pos);
+
 /* Bind a call's arguments to a builtin's parameter slots and emit them in slot order.
  * `first` is the node that fills slot 0 (the filtered/tested value), or NULL for functions.
  * Returns the number of slots pushed. */
@@ -480,7 +483,15 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
         }
     for (int k = 0; k < sig.nslots; k++) {
         if (k == sig.varargs) {
-            for (int i = 0; i < nextra; i++) expr(c, extra_pos[i]);
+            /* map('upper'), selectattr('x', 'gt', 0): a constant name resolved now (BI_ARG_FILTER) */
+            int named = row->flags & (BI_ARG_FILTER | BI_ARG_TEST) ? (row->flags & BI_ARG_SECOND ? 1 : 0) : -1;
+            for (int i = 0; i < nextra; i++) {
+                node *a = extra_pos[i];
+                const reg_row *r = i == named && a->kind == N_CONST && a->v.t == JV_STR
+                    ? find_builtin(c, row->flags & BI_ARG_TEST ? BI_TEST : BI_FILTER, v_sp(a->v), v_sl(a->v)) : NULL;
+                if (r) emit_row_value(c, r, a->pos);
+                else expr(c, a);
+            }
             emitd(c, OP_BUILD_LIST, nextra, 0, 0, pos, 1 - nextra);
         } else if (k == sig.kwargs) {
             for (int i = 0; i < nextrakw; i++) {

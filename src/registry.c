@@ -132,6 +132,16 @@ bool reg_call_named(jrt *R, bi_kind kind, const char *name, size_t len, value *p
     return reg_call(R, &g->k[kind].rows[i], pos, npos, kw, out);
 }
 
+bool reg_is_row(value f, bi_kind kind)
+{
+    return f.t == JV_FUNC && f.u.fn->kind == FN_NATIVE && ((const reg_row *)f.u.fn->def)->kind == kind;
+}
+
+bool reg_call_row(jrt *R, value f, value *pos, int npos, jdict *kw, value *out)
+{
+    return reg_call(R, f.u.fn->def, pos, npos, kw, out);
+}
+
 bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out)
 {
     const registry *g = registry_of(R);

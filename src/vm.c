@@ -90,7 +90,9 @@ typedef struct vm {
  * Frames, loops and output buffers
  * ====================================================================================== */
 
-static value *frame_alloc(vm *V, size_t n)
+/* n values on the frame stack, the first nclear of them absent (a frame's slots: its operand
+ * stack above them is written before it is read, and unwound down to its base) */
+static value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
 {
     chunk *c = V->stk;
     if (!c || c->used + n > c->cap) {
@@ -104,9 +106,11 @@ static value *frame_alloc(vm *V, size_t n)
     }
     value *p = c->v + c->used;
     c->used += n;
-    for (size_t i = 0; i < n; i++) p[i] = v_absent();
+    for (size_t i = 0; i < nclear; i++) p[i] = v_absent();
     return p;
 }
+
+static value *frame_alloc(vm *V, size_t n) { return frame_alloc_cleared(V, n, n); }
 
 static void frame_free(vm *V, size_t n)
 {
@@ -169,7 +173,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     if (npos > u->nparams && u->varargs_slot < 0)
         return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = frame_alloc(V, n);
+    value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
     if (!slots) return false;
     bool ok = true;
     for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = val_dup(pos[i]);
@@ -196,7 +200,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
             slots[u->capt_inner[i]] = val_dup(f->self.u.l->items[i]);
         }
     if (ok && u->caller_slot >= 0) slots[u->caller_slot] = v_undef_msg(R, "no caller: macro '%s' was not called from a call block", u->name->s);
-    if (ok && slots[u->caller_slot >= 0 ? u->caller_slot : 0].t == JV_ERROR) ok = false;
+    if (ok && u->caller_slot >= 0 && slots[u->caller_slot].t == JV_ERROR) ok = false;
     if (ok && kw) {
         jentry *e;
         for (size_t i = 0; ok && dict_next(kw, &i, &e);) {

@@ -15,6 +15,8 @@
 /* ---- filters.c ---------------------------------------------------------------------------- */
 /* Is b |default (or its alias |d)? */
 bool flt_is_default(const jbuiltin *b);
+/* BI_ARG_FILTER / BI_ARG_TEST / BI_ARG_SECOND for map, select, reject, selectattr, rejectattr */
+unsigned flt_arg_names(const jbuiltin *b);
 
 /* ---- filters_text.c: the Jinja2 text and sequence filters ------------------------------- */
 BI_EXT(flt_attr); BI_EXT(flt_batch); BI_EXT(flt_center); BI_EXT(flt_filesizeformat);

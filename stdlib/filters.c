@@ -1091,6 +1091,15 @@ BI_FN(f_reject) { return select_reject(R, args, out, true, false); }
 BI_FN(f_selectattr) { return select_reject(R, args, out, false, true); }
 BI_FN(f_rejectattr) { return select_reject(R, args, out, true, true); }
 
+/* map / select / reject / selectattr / rejectattr: which *args item names a filter or test */
+unsigned flt_arg_names(const jbuiltin *b)
+{
+    if (b->fn == f_map) return BI_ARG_FILTER;
+    if (b->fn == f_select || b->fn == f_reject) return BI_ARG_TEST;
+    if (b->fn == f_selectattr || b->fn == f_rejectattr) return BI_ARG_TEST | BI_ARG_SECOND;
+    return 0;
+}
+
 /* ======================================================================================
  * tojson
  * ====================================================================================== */

@@ -377,14 +377,17 @@ bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *e
                     value *out)
 {
     const char *what = kind == BI_TEST ? "test" : "filter";
-    if (name.t != JV_STR)
+    bool row = reg_is_row(name, kind); /* the name, resolved when the template was compiled */
+    if (!row && name.t != JV_STR)
         return rt_error(R, JINN_ERR_TYPE, "%s name must be a string, not '%s'", what,
                         val_type_name(name));
     if (nextra > BI_MAXPARAMS * 4)
-        return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what, v_sp(name));
+        return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what,
+                        row ? name.u.fn->name->s : v_sp(name));
     value pos[BI_MAXPARAMS * 4 + 1];
     pos[0] = item;
     for (size_t i = 0; i < nextra; i++) pos[i + 1] = extra[i];
+    if (row) return reg_call_row(R, name, pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
     return reg_call_named(R, kind, v_sp(name), v_sl(name), pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
 }
 
