@@ -1127,7 +1127,7 @@ static json_t *builtin_table_json(const struct reg_kind *k)
 {
     json_t *a = json_array();
     for (int r = 0; a && r < k->n; r++) {
-        const reg_row *x = &k->rows[r];
+        const reg_row *x = r < k->nbase ? &k->base[r] : k->extra[r - k->nbase];
         json_t *params = json_array();
         for (int i = 0; params && i < x->sig.nslots; i++)
             if (json_array_append_new(params, json_stringn(x->sig.names[i], x->sig.lens[i]))) { json_decref(params); params = NULL; }

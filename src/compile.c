@@ -563,11 +563,11 @@ static void compile_lazy_unknown(comp *c, const char *what, const char *name, si
 static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len)
 {
     int i = reg_find(&c->E->reg, kind, name, len);
-    return i < 0 ? NULL : &c->E->reg.k[kind].rows[i];
+    return i < 0 ? NULL : reg_row_at(&c->E->reg, kind, i);
 }
 
 /* a registry row's index, as OP_FILTER / OP_TEST / OP_CALL_FN carry it */
-static int32_t row_index(comp *c, bi_kind kind, const reg_row *r) { return (int32_t)(r - c->E->reg.k[kind].rows); }
+static int32_t row_index(comp *c, bi_kind kind, const reg_row *r) { (void)c; (void)kind; return r->index; }
 
 /* Does a call's argument list hold *args or **kwargs? */
 static bool has_star(node *args)
@@ -1760,7 +1760,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             static const bi_kind kinds[3] = {BI_DICT_METHOD, BI_LIST_METHOD, BI_STR_METHOD};
             for (int k2 = 0; k2 < 3; k2++) {
                 int r = reg_find(&E->reg, kinds[k2], T->names[i]->s, T->names[i]->len);
-                T->methods[i].m[k2] = r < 0 ? NULL : &E->reg.k[kinds[k2]].rows[r];
+                T->methods[i].m[k2] = r < 0 ? NULL : reg_row_at(&E->reg, kinds[k2], r);
             }
         }
     }
@@ -1854,9 +1854,9 @@ static void disasm_operands(jrt *R, jbuf *out, const template *T, const unit *u,
             buf_free(R, &tmp);
             break;
         }
-        case 'F': buf_puts(R, out, g->k[BI_FILTER].rows[x].b.name); break;
-        case 'E': buf_printf(R, out, "%s%s", in->b ? "not " : "", g->k[BI_TEST].rows[x].b.name); break;
-        case 'U': buf_puts(R, out, g->k[BI_FUNCTION].rows[x].b.name); break;
+        case 'F': buf_puts(R, out, reg_row_at(g, BI_FILTER, x)->b.name); break;
+        case 'E': buf_printf(R, out, "%s%s", in->b ? "not " : "", reg_row_at(g, BI_TEST, x)->b.name); break;
+        case 'U': buf_puts(R, out, reg_row_at(g, BI_FUNCTION, x)->b.name); break;
         case 'O': buf_puts(R, out, opb_symbol(x)); break;
         case 'C': buf_puts(R, out, opc_symbol(x)); break;
         case 'L':

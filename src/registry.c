@@ -13,21 +13,14 @@ static const char *const params_for_native[BI__KINDS] = {
     [BI_FUNCTION] = "*args **kwargs",
 };
 
-static bool push_row(jrt *R, struct reg_kind *k, const reg_row *row)
+/* the name index entry of row k->n, just stored */
+static bool index_row(jrt *R, struct reg_kind *k, reg_row *r)
 {
-    if (k->n == k->cap) {
-        int cap = k->cap ? k->cap * 2 : 64;
-        reg_row *p = rt_alloc(R, k->rows, (size_t)k->cap * sizeof *p, (size_t)cap * sizeof *p);
-        if (!p) return false;
-        k->rows = p;
-        k->cap = cap;
-    }
-    k->rows[k->n] = *row;
-    bi_parse_sig(&k->rows[k->n].b, &k->rows[k->n].sig);
+    bi_parse_sig(&r->b, &r->sig);
     /* the index is the environment's, not a render's: no collection limit applies to it */
     const jinn_limits *lim = R->lim;
     R->lim = NULL;
-    value key = v_cstr(R, row->b.name);
+    value key = v_cstr(R, r->b.name);
     bool ok = key.t != JV_ERROR && dict_set(R, k->index, key, v_int(k->n));
     R->lim = lim;
     if (!ok) return false;
@@ -43,9 +36,15 @@ bool reg_init(jrt *R, registry *g)
         value d = v_dict(R, 0);
         if (d.t == JV_ERROR) return false;
         k->index = d.u.m;
+        int n = 0;
+        for (const jbuiltin *b = std_table((bi_kind)kind); b->name; b++) n++;
+        k->base = rt_alloc(R, NULL, 0, (size_t)(n ? n : 1) * sizeof *k->base);
+        if (!k->base) return false;
+        k->nbase = n;
         for (const jbuiltin *b = std_table((bi_kind)kind); b->name; b++) {
-            reg_row row = {.b = *b, .flags = std_row_flags((bi_kind)kind, b), .kind = (bi_kind)kind};
-            if (!push_row(R, k, &row)) return false;
+            reg_row *r = &k->base[k->n];
+            *r = (reg_row){.b = *b, .flags = std_row_flags((bi_kind)kind, b), .kind = (bi_kind)kind, .index = k->n};
+            if (!index_row(R, k, r)) return false;
         }
     }
     g->percent = reg_find(g, BI_FILTER, "format", 6);
@@ -56,14 +55,15 @@ void reg_free(jrt *R, registry *g)
 {
     for (int kind = 0; kind < BI__KINDS; kind++) {
         struct reg_kind *k = &g->k[kind];
-        for (int i = 0; i < k->n; i++) {
-            reg_row *r = &k->rows[i];
-            if (!r->native) continue;
+        for (int i = 0; i < k->n - k->nbase; i++) {
+            reg_row *r = k->extra[i];
             if (r->native->destroy) r->native->destroy(r->native->user);
             rt_alloc(R, r->native, sizeof *r->native, 0);
             rt_alloc(R, r->owned_name, strlen(r->owned_name) + 1, 0);
+            rt_alloc(R, r, sizeof *r, 0);
         }
-        if (k->rows) rt_alloc(R, k->rows, (size_t)k->cap * sizeof *k->rows, 0);
+        if (k->extra) rt_alloc(R, k->extra, (size_t)k->capextra * sizeof *k->extra, 0);
+        if (k->base) rt_alloc(R, k->base, (size_t)(k->nbase ? k->nbase : 1) * sizeof *k->base, 0);
         if (k->index) { value d = {.t = JV_DICT}; d.u.m = k->index; val_drop(R, d); }
     }
     memset(g, 0, sizeof *g);
@@ -80,25 +80,36 @@ jinn_status reg_add_native(jrt *R, registry *g, bi_kind kind, const char *name, 
 {
     struct reg_kind *k = &g->k[kind];
     int i = reg_find(g, kind, name, strlen(name));
-    if (i >= 0 && k->rows[i].native) { /* re-registering replaces the callback */
-        reg_native *old = k->rows[i].native;
+    if (i >= 0 && reg_row_at(g, kind, i)->native) { /* re-registering replaces the callback */
+        reg_native *old = reg_row_at(g, kind, i)->native;
         if (old->destroy) old->destroy(old->user);
         *old = *n;
         return JINN_OK;
     }
-    reg_native *nat = rt_alloc(R, NULL, 0, sizeof *nat);
+    if (k->n - k->nbase == k->capextra) {
+        int cap = k->capextra ? k->capextra * 2 : 8;
+        reg_row **p = rt_alloc(R, k->extra, (size_t)k->capextra * sizeof *p, (size_t)cap * sizeof *p);
+        if (!p) return JINN_NOMEM;
+        k->extra = p;
+        k->capextra = cap;
+    }
+    reg_row *r = rt_alloc(R, NULL, 0, sizeof *r);
+    reg_native *nat = r ? rt_alloc(R, NULL, 0, sizeof *nat) : NULL;
     char *nm = nat ? rt_alloc(R, NULL, 0, strlen(name) + 1) : NULL;
     if (!nm) {
         if (nat) rt_alloc(R, nat, sizeof *nat, 0);
+        if (r) rt_alloc(R, r, sizeof *r, 0);
         return JINN_NOMEM;
     }
     memcpy(nm, name, strlen(name) + 1);
     *nat = *n;
-    reg_row row = {.b = {nm, NULL, params_for_native[kind], 0}, .flags = BI_SEES_UNDEFINED, .native = nat,
-                   .owned_name = nm, .kind = kind};
-    int before = k->n;
-    if (!push_row(R, k, &row)) {
-        if (k->n == before) { rt_alloc(R, nat, sizeof *nat, 0); rt_alloc(R, nm, strlen(nm) + 1, 0); }
+    *r = (reg_row){.b = {nm, NULL, params_for_native[kind], 0}, .flags = BI_SEES_UNDEFINED, .native = nat,
+                   .owned_name = nm, .kind = kind, .index = k->n};
+    k->extra[k->n - k->nbase] = r;
+    if (!index_row(R, k, r)) { /* not counted: give it back */
+        rt_alloc(R, nm, strlen(nm) + 1, 0);
+        rt_alloc(R, nat, sizeof *nat, 0);
+        rt_alloc(R, r, sizeof *r, 0);
         return JINN_NOMEM;
     }
     return JINN_OK;
@@ -129,7 +140,7 @@ bool reg_call_named(jrt *R, bi_kind kind, const char *name, size_t len, value *p
     const registry *g = registry_of(R);
     int i = g ? reg_find(g, kind, name, len) : -1;
     if (i < 0) return rt_error(R, JINN_ERR_VALUE, "No %s named '%.*s'.", kind == BI_TEST ? "test" : "filter", (int)len, name);
-    return reg_call(R, &g->k[kind].rows[i], pos, npos, kw, out);
+    return reg_call(R, reg_row_at(g, kind, i), pos, npos, kw, out);
 }
 
 bool reg_is_row(value f, bi_kind kind)
@@ -146,7 +157,7 @@ bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out)
 {
     const registry *g = registry_of(R);
     if (!g || g->percent < 0) return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %%: 'str'");
-    return reg_call(R, &g->k[BI_FILTER].rows[g->percent], pos, npos, kw, out);
+    return reg_call(R, reg_row_at(g, BI_FILTER, g->percent), pos, npos, kw, out);
 }
 
 value reg_method(jrt *R, value recv, const char *name, size_t len)
@@ -155,7 +166,7 @@ value reg_method(jrt *R, value recv, const char *name, size_t len)
     bi_kind kind = recv.t == JV_DICT ? BI_DICT_METHOD : recv.t == JV_LIST ? BI_LIST_METHOD : BI_STR_METHOD;
     int i = g && (recv.t == JV_DICT || recv.t == JV_LIST || recv.t == JV_STR) ? reg_find(g, kind, name, len) : -1;
     if (i < 0) return v_undef();
-    value f = v_func(R, FN_METHOD, &g->k[kind].rows[i], NULL);
+    value f = v_func(R, FN_METHOD, reg_row_at(g, kind, i), NULL);
     if (f.t != JV_ERROR) f.u.fn->self = val_dup(recv);
     return f;
 }

@@ -10,8 +10,9 @@
  * `value *args **kwargs` (functions: `*args **kwargs`) and reg_call_slots unpacks that into
  * the jinn_call the callback sees (src/native.c).
  *
- * Rows are appended, never moved out from under a template: jinn_env_register_* must not race
- * with renders (register first, as the API says), and a template holds indexes, not pointers.
+ * Rows are appended and never move (a compiled template may hold a row's address); the row
+ * array of the embedder's grows, so jinn_env_register_* must not race with compiles or
+ * renders (register first, as the API says).
  */
 #ifndef JINN_REGISTRY_H
 #define JINN_REGISTRY_H
@@ -32,12 +33,18 @@ typedef struct reg_row {
     reg_native *native;/* the embedder's callback, or NULL */
     char *owned_name;  /* the embedder's name (b.name points here) */
     bi_kind kind;
+    int index;         /* its index in its kind (what OP_FILTER and friends carry) */
 } reg_row;
 
 typedef struct registry {
     struct reg_kind {
-        reg_row *rows;
-        int n, cap;
+        /* Rows never move once made (templates keep pointers to them: a method's row, a row
+         * as a constant): the stdlib's in one array sized at jinn_env_new, each of the
+         * embedder's allocated alone; reg_row_at finds row i. */
+        reg_row *base;
+        int nbase;
+        reg_row **extra;
+        int n, capextra;   /* n: every row, base and extra */
         jdict *index;  /* name -> row index (the last row of that name wins) */
     } k[BI__KINDS];
     int percent;       /* the stdlib's format filter, which `%` on a string is (-1: none) */
@@ -50,6 +57,13 @@ void reg_free(jrt *R, registry *g);
 int reg_find(const registry *g, bi_kind kind, const char *name, size_t len);
 /* Add (or replace) the embedder's callback for name: JINN_OK, JINN_NOMEM. */
 jinn_status reg_add_native(jrt *R, registry *g, bi_kind kind, const char *name, const reg_native *n);
+
+/* row i of a kind */
+static inline const reg_row *reg_row_at(const registry *g, bi_kind kind, int i)
+{
+    const struct reg_kind *k = &g->k[kind];
+    return i < k->nbase ? &k->base[i] : k->extra[i - k->nbase];
+}
 
 /* Call row r with its parameter slots bound (args[0..nslots-1]): the VM's path. */
 static inline bool reg_call_slots(jrt *R, const reg_row *r, value *args, int nslots, value *out);

@@ -428,7 +428,7 @@ static value global_function(jrt *R, const template *T, jstr *name)
     const registry *g = &T->env->reg;
     int i = reg_find(g, BI_FUNCTION, name->s, name->len);
     if (i < 0) return v_undef_why(UK_NAME, NULL, name);
-    return v_func(R, FN_NATIVE, &g->k[BI_FUNCTION].rows[i], name);
+    return v_func(R, FN_NATIVE, reg_row_at(g, BI_FUNCTION, i), name);
 }
 
 /* recv.name(pos..., **kw): the receiver's type picks the method (dict, list, str); else an
@@ -1101,7 +1101,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         R->at_tmpl = T; /* where a builtin's warning is */
         R->at_pos = u->pos[ip - code];
         int n = ip->c;
-        const reg_row *bt = &T->env->reg.k[ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION].rows[ip->a];
+        const reg_row *bt = reg_row_at(&T->env->reg, ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION, ip->a);
         value *args = sp - n;
         /* StrictUndefined: a filter of an undefined value fails, but for |default */
         if (strict && ip->op == OP_FILTER && n && v_strict_undef(args[0]) && !(bt->flags & BI_SEES_UNDEFINED)) {

@@ -137,6 +137,17 @@ static void native_tests(void)
     CHECK(st == JINN_OK && !strcmp(out.data, "HI! HI? True True 11.25 [1, 3] A! x.") , "natives output '%s' %s", out.data ? out.data : "",
           res.message ? res.message : "");
     jinn_result_clear(env, &res);
+    /* rows never move: registering many more after the compile leaves the template's rows
+     * (the method's, map('shout')'s bound row) where they were */
+    for (int i = 0; i < 40; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "more%d", i);
+        jinn_env_register_filter(env, nm, shout, NULL, NULL);
+    }
+    st = jinn_render(t, &o, &out, &res);
+    CHECK(st == JINN_OK && !strcmp(out.data, "HI! HI? True True 11.25 [1, 3] A! x."), "natives after more registrations '%s'",
+          out.data ? out.data : "");
+    jinn_result_clear(env, &res);
     jinn_template_free(t);
     const char *bad = "{{ 5|shout }}";
     CHECK(jinn_compile(env, "b", bad, strlen(bad), &t, &res) == JINN_OK, "compile bad");
