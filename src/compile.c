@@ -751,6 +751,14 @@ static void expr_inner(comp *c, node *n)
     }
     case N_NAME:
         if (is_name(n, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
+            if (c->rec_unit >= 0 && c->loops == 1) {
+                /* a recursive loop's `loop` as a value is also callable ({% set parent = loop %}
+                 * ... parent(children)): the snapshot with the loop's unit */
+                emit_macro(c, c->rec_unit, n->pos);
+                emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos);
+                emit(c, OP_LOOP_VALUE, 0, 0, 0, n->pos);
+                break;
+            }
             emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos); /* `loop` as a value: a snapshot */
             break;
         }

@@ -94,6 +94,8 @@ OP(LOOP_DONE, "", 0, 0)
 OP(FOR_END, "", 0, 1)
 /* push loop.<field c> of the loop a levels out (0 = innermost) */
 OP(LOOP_ATTR, " %Lc", 0, 1)
+/* pop a recursive loop's snapshot and its unit's macro, push the loop as a callable value */
+OP(LOOP_VALUE, "", 2, 1)
 /* loop.cycle(c args) / loop.changed(c args) of the loop a levels out */
 OP(LOOP_CYCLE, " args %c", -1, 1)
 OP(LOOP_CHANGED, " args %c", -1, 1)

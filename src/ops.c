@@ -242,6 +242,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
 
 value op_getattr(jrt *R, value obj, const char *name, size_t len)
 {
+    if (obj.t == JV_FUNC && obj.u.fn->kind == FN_LOOP) return op_getattr(R, obj.u.fn->self, name, len);
     if (obj.t == JV_FUNC && obj.u.fn->kind == FN_CYCLER && len == 7 && !memcmp(name, "current", 7)) {
         jlist *st = obj.u.fn->self.u.l;
         return val_dup(st->items[0].u.l->items[st->items[1].u.i]);

@@ -152,7 +152,9 @@ typedef struct jfunc {
 } jfunc;
 /* FN_CYCLER / FN_JOINER: Jinja2's cycler(...) and joiner(sep); `self` holds their state,
  * a list [items or separator, position] owned by the object (render-local, so mutable). */
-enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5 };
+enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5,
+       FN_LOOP = 6 /* a recursive loop as a value: self its snapshot dict (loop.index, ...),
+                    * extra the macro of the loop's unit; calling it renders one level deeper */ };
 enum { FNF_NO_CONTEXT = 1 };
 
 /* What the running VM lends the layers below it (builtins, ops) for the length of a render:

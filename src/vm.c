@@ -265,6 +265,12 @@ static bool vm_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *ou
     if (fn.t == JV_FUNC) {
         if (fn.u.fn->kind == FN_MACRO) return call_macro(R->vm, fn.u.fn, pos, npos, kw, out);
         if (fn.u.fn->kind == FN_NATIVE) return reg_call(R, fn.u.fn->def, pos, npos, kw, out);
+        if (fn.u.fn->kind == FN_LOOP) { /* parent(items): the loop again, one level deeper */
+            if (npos != 1 || kw) return rt_error(R, JINN_ERR_TYPE, "loop() takes one iterable");
+            value *d = dict_get_str(fn.u.fn->self.u.m, "depth", 5);
+            value args[2] = {pos[0], v_int(d && d->t == JV_INT ? d->u.i + 1 : 2)};
+            return call_macro(R->vm, fn.u.fn->extra.u.fn, args, 2, NULL, out);
+        }
         if (fn.u.fn->kind == FN_METHOD) { /* a bound method (|attr): the receiver goes first */
             value small[8], *all = npos < 8 ? small : rt_alloc(R, NULL, 0, ((size_t)npos + 1) * sizeof *all);
             if (!all) return false;
@@ -918,7 +924,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             val_undef_error(R, a);
             FAIL();
         }
-        if ((a.t == JV_LIST && (a.f & JV_GROUP)) || (a.t == JV_FUNC && a.u.fn->kind == FN_CYCLER)) {
+        if ((a.t == JV_LIST && (a.f & JV_GROUP)) || (a.t == JV_FUNC && (a.u.fn->kind == FN_CYCLER || a.u.fn->kind == FN_LOOP))) {
             r = op_getattr(R, a, name->s, name->len);
             if (r.t == JV_ERROR) FAIL();
             sp[-1] = r;
@@ -1271,6 +1277,22 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                 }
             }
         }
+        *sp++ = r;
+        NEXT();
+    }
+    CASE(LOOP_VALUE) {
+        jfunc *f = rt_alloc(R, NULL, 0, sizeof *f);
+        if (!f) FAIL();
+        memset(f, 0, sizeof *f);
+        f->h.rc = 1;
+        f->h.type = JV_FUNC;
+        f->kind = FN_LOOP;
+        f->self = *--sp;  /* the snapshot */
+        f->extra = *--sp; /* the macro */
+        f->name = NULL;
+        r.t = JV_FUNC;
+        r.f = 0;
+        r.u.fn = f;
         *sp++ = r;
         NEXT();
     }

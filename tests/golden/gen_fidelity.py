@@ -232,6 +232,13 @@ row("scope_from_import_without_context", "{% from 'm.html' import f %}[{{ f() }}
     files={"m.html": "{% macro f() %}{{ g }}{% endmacro %}"})
 
 
+TREE = {"tree": [{"name": "r0", "children": [{"name": "c00", "children": []}]}, {"name": "r1", "children": []}]}
+row("call_loop_alias", "{% for node in tree recursive %}{% set parent = loop %}<{{ node.name }}:{{ parent.depth }}"
+    "{{ parent(node.children) }}>{% endfor %}", TREE)
+row("call_loop_alias_index", "{% for node in tree recursive %}{% set l = loop %}{{ l.index }}/{{ l.length }}"
+    "{% if node.children %}[{{ l(node.children) }}]{% endif %}{% endfor %}", TREE)
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:
