@@ -475,6 +475,29 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
     return ok;
 }
 
+/* A macro's attributes, as Jinja2's Macro object has them: name, arguments (its parameters'
+ * names), catch_kwargs, catch_varargs, caller (does it use them). JV_ABSENT: no such one. */
+static value macro_attr(jrt *R, const jfunc *f, const jstr *name)
+{
+    const unit *u = f->def;
+    if (name->len == 4 && !memcmp(name->s, "name", 4)) return v_str(R, u->name->s, u->name->len);
+    if (name->len == 9 && !memcmp(name->s, "arguments", 9)) {
+        value t = v_list(R, (size_t)u->nparams);
+        if (t.t == JV_ERROR) return t;
+        t.f |= JV_TUPLE;
+        for (int i = 0; i < u->nparams; i++) {
+            value s = {.t = JV_STR};
+            s.u.s = u->param_names[i];
+            t.u.l->items[t.u.l->len++] = val_dup(s);
+        }
+        return t;
+    }
+    if (name->len == 12 && !memcmp(name->s, "catch_kwargs", 12)) return v_bool(u->kwargs_slot >= 0);
+    if (name->len == 13 && !memcmp(name->s, "catch_varargs", 13)) return v_bool(u->varargs_slot >= 0);
+    if (name->len == 6 && !memcmp(name->s, "caller", 6)) return v_bool(u->caller_slot >= 0);
+    return v_absent();
+}
+
 /* loop.<field> of L at iteration i (1-based) of n items (end: where `last` is; live: the
  * list's length now) */
 static value loop_field_value(const loopstate *L, int field, int64_t i, int64_t n, int64_t end, int64_t live)
@@ -923,6 +946,12 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             if (lenient) NEXT(); /* ChainableUndefined: x.a.b stays undefined */
             val_undef_error(R, a);
             FAIL();
+        }
+        if (a.t == JV_FUNC && a.u.fn->kind == FN_MACRO && (r = macro_attr(R, a.u.fn, name)).t != JV_ABSENT) {
+            if (r.t == JV_ERROR) FAIL();
+            sp[-1] = r;
+            val_drop(R, a);
+            NEXT();
         }
         if ((a.t == JV_LIST && (a.f & JV_GROUP)) || (a.t == JV_FUNC && (a.u.fn->kind == FN_CYCLER || a.u.fn->kind == FN_LOOP))) {
             r = op_getattr(R, a, name->s, name->len);

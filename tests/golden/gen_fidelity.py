@@ -239,6 +239,11 @@ row("call_loop_alias_index", "{% for node in tree recursive %}{% set l = loop %}
     "{% if node.children %}[{{ l(node.children) }}]{% endif %}{% endfor %}", TREE)
 
 
+row("call_macro_attributes", "{% macro mm(a, b=1) %}{{ varargs }}{{ caller }}{% endmacro %}{{ mm.name }}|{{ mm.arguments }}|"
+    "{{ mm.catch_kwargs }}|{{ mm.catch_varargs }}|{{ mm.caller }}|{{ mm.nope }}")
+row("call_macro_attributes_kwargs", "{% macro k() %}{{ kwargs }}{% endmacro %}{{ k.arguments }}|{{ k.catch_kwargs }}")
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:
