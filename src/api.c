@@ -139,6 +139,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
     }
     E->prov.strict = cfg->strict_providers;
     E->R.fuel = INT64_MAX; /* compiling is bounded by template_bytes and parse_depth */
+    E->R.progress = NULL;  /* the progress callback watches renders, not compiles */
     if (!reg_init(&E->R, &E->reg)) { jinn_env_free(E); return NULL; }
     return E;
 }

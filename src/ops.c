@@ -386,12 +386,16 @@ bool op_contains(jrt *R, value container, value item, bool *out)
             return rt_error(R, JINN_ERR_TYPE, "'in <string>' requires string as left operand, not %s", val_type_name(item));
         }
         if (v_sl(item) == 0) { *out = true; return true; }
+        if (!rt_charge_bytes(R, v_sl(container))) return false;
         *out = v_sl(item) <= v_sl(container) &&
                memmem(v_sp(container), v_sl(container), v_sp(item), v_sl(item)) != NULL;
         return true;
     case JV_LIST:
-        for (size_t i = 0; i < container.u.l->len; i++)
-            if (val_equal(container.u.l->items[i], item)) { *out = true; return true; }
+        for (size_t i = 0; i < container.u.l->len; i++) {
+            bool eq;
+            if (!val_equal_rt(R, container.u.l->items[i], item, &eq)) return false;
+            if (eq) { *out = true; return true; }
+        }
         *out = false;
         return true;
     case JV_DICT:

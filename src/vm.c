@@ -820,7 +820,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         } else if (op == OPC_EQ || op == OPC_NE) {
             STRICT_CHECK(a);
             STRICT_CHECK(b);
-            res = val_equal(a, b) == (op == OPC_EQ);
+            if (!val_equal_rt(R, a, b, &res)) FAIL();
+            res = res == (op == OPC_EQ);
         } else if (op == OPC_IN || op == OPC_NOTIN) {
             if (!op_contains(R, b, a, &res)) FAIL();
             if (op == OPC_NOTIN) res = !res;
@@ -1101,7 +1102,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (n) memcpy(r.u.l->items, args, (size_t)n * sizeof(value));
         r.u.l->len = (size_t)n;
         sp = args;
-        bool changed = L->last.t == JV_ABSENT || !val_equal(L->last, r);
+        bool changed = true;
+        if (L->last.t != JV_ABSENT && !val_equal_rt(R, L->last, r, &changed)) { val_drop(R, r); FAIL(); }
+        if (L->last.t != JV_ABSENT) changed = !changed;
         val_drop(R, L->last);
         L->last = r;
         *sp++ = v_bool(changed);

@@ -913,6 +913,10 @@ static value sorted_repr_copy(jrt *R, value v, int depth)
         for (size_t j = i; j > 0; j--) {
             int c;
             if (!val_compare(R, keys[j], keys[j - 1], &c, "<")) {
+                if (R->err_kind == JINN_ERR_LIMIT) { /* the fuel ran out: not a key that does not compare */
+                    rt_alloc(R, keys, (2 * n + 1) * sizeof *keys, 0);
+                    return v_err();
+                }
                 R->err_kind = 0;
                 R->err_msg.len = 0;
                 c = strcmp(val_type_name(keys[j]), val_type_name(keys[j - 1]));

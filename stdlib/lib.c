@@ -2,6 +2,7 @@
  * lib.c — helpers shared by the stdlib tables: UTF-8, Python's case mapping, the stable
  * sort, attribute paths, and dynamic calls of other builtins. See lib.h.
  */
+#define _GNU_SOURCE /* memmem */
 #include <utf8proc.h>
 
 #include "lib.h"
@@ -370,10 +371,11 @@ const jbuiltin *lib_find(const jbuiltin *table, const char *name, size_t len)
 
 const char *lib_memmem(const char *h, size_t hl, const char *n, size_t nl)
 {
-    /* memchr to each candidate first byte: fast enough for template strings, and portable
-     * (memmem is a GNU extension) */
+    /* memchr to each candidate first byte for short needles; a long needle goes to the C
+     * library's memmem (two-way: linear, where trying each candidate costs hl * nl) */
     if (nl == 0) return h;
     if (nl > hl) return NULL;
+    if (nl > 8) return memmem(h, hl, n, nl);
     const char *end = h + (hl - nl) + 1;
     for (const char *p = h; p < end;) {
         p = memchr(p, (unsigned char)n[0], (size_t)(end - p));
@@ -442,8 +444,12 @@ value lib_replace(jrt *R, const char *s, size_t len, const char *old, size_t ole
             if (!hit) break;
             k++;
             i = (size_t)(hit - s) + olen;
+            /* every hit is work (found, then copied): charged as it goes, so that the
+             * interrupt flag is polled inside a long replace */
+            if (!(k & 0xffff) && !rt_charge(R, 2 * 0x10000)) return v_err();
         }
     }
+    if (!rt_charge_bytes(R, len) || !rt_charge(R, 2 * (int64_t)(k & 0xffff))) return v_err();
     if (count >= 0 && (uint64_t)count < k) k = (size_t)count;
     if (k == 0) return v_str(R, s, len);
     size_t removed = olen * k; /* cannot overflow: k * olen <= len */

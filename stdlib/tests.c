@@ -91,8 +91,8 @@ BI_FN(t_odd) { return mod_is(R, args[0], v_int(2), 1, out); }
  * Comparisons: eq ne lt le gt ge in
  * ====================================================================================== */
 
-BI_FN(t_eq) { (void)R; RET(val_equal(args[0], args[1])); }
-BI_FN(t_ne) { (void)R; RET(!val_equal(args[0], args[1])); }
+BI_FN(t_eq) { bool eq; if (!val_equal_rt(R, args[0], args[1], &eq)) return false; RET(eq); }
+BI_FN(t_ne) { bool eq; if (!val_equal_rt(R, args[0], args[1], &eq)) return false; RET(!eq); }
 
 static bool order(jrt *R, value *args, value *out, const char *op)
 {
