@@ -18,9 +18,23 @@
  * Allocation and errors
  * ====================================================================================== */
 
+/* What a block of n bytes really holds: a C allocator adds a header and rounds up (glibc:
+ * 8 bytes, 16-byte steps, 32 at least; a big block is mapped whole pages). memory_bytes
+ * counts this, not n, so that the process's memory stays within the limit (docs/limits.md). */
+static size_t mem_cost(size_t n)
+{
+    if (!n) return 0;
+    if (n > SIZE_MAX - 8192) return SIZE_MAX;
+    if (n >= (128u << 10)) return (n + 16 + 4095) & ~(size_t)4095;
+    size_t c = (n + 8 + 15) & ~(size_t)15;
+    return c < 32 ? 32 : c;
+}
+
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
 {
-    if (n > old && R->mem_limit && (n - old > R->mem_limit || R->mem + (n - old) > R->mem_limit)) {
+    size_t cn = mem_cost(n), co = mem_cost(old);
+    /* a block that grows may be copied: old and new are both held for a moment */
+    if (cn > co && R->mem_limit && (cn > R->mem_limit || R->mem + cn > R->mem_limit)) {
         rt_limit(R, "memory_bytes", "a render may hold at most %zu bytes", R->mem_limit);
         return NULL;
     }
@@ -34,7 +48,7 @@ void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
             static const char oom[] = "out of memory";
             void *m = R->alloc(R->alloc_user, R->err_msg.p, R->err_msg.cap, sizeof oom);
             if (m) {
-                R->mem += sizeof oom - R->err_msg.cap;
+                R->mem += mem_cost(sizeof oom) - mem_cost(R->err_msg.cap);
                 R->err_msg.p = m;
                 R->err_msg.cap = sizeof oom;
                 memcpy(m, oom, sizeof oom);
@@ -43,7 +57,7 @@ void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
         }
         return NULL;
     }
-    R->mem += n - old; /* wraps correctly when shrinking */
+    R->mem += cn - co; /* wraps correctly when shrinking */
     return q;
 }
 
