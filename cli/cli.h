@@ -12,6 +12,8 @@
 
 /* read a whole file ("-" = stdin); NULL + message on stderr on failure */
 char *cli_read_file(const char *path, size_t *len);
+/* the same, capped at max bytes: more is an error naming the limit (context_bytes, ...) */
+char *cli_read_file_max(const char *path, size_t *len, size_t max, const char *limit);
 /* include/import from a template file find its siblings: add the file's folder to env's
  * search path (nothing for "-", stdin) */
 void cli_add_template_dir(jinn_env *env, const char *template_path);

@@ -122,18 +122,29 @@ void cli_print_warnings(FILE *f, const char *name, const char *warnings)
 
 /* ---- reading files -------------------------------------------------------------------------- */
 
-/* Read all of f; NULL on failure (errno set). */
-static char *slurp(FILE *f, size_t *len)
+/* Read all of f, but never more than max bytes: NULL on failure (errno set; EFBIG when f
+ * holds more than max). A file that has a size is refused on its size, before a byte is
+ * read; a pipe or a device (/dev/zero) is read up to max + 1 bytes, never further. */
+static char *slurp(FILE *f, size_t *len, size_t max)
 {
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+        errno = EFBIG;
+        return NULL;
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        size_t want = cap - n - 1;
+        if (want > max + 1 - n) want = max + 1 - n;
+        size_t got = fread(buf + n, 1, want, f);
         n += got;
-        if (n + 1 < cap) {
+        if (n > max) { free(buf); buf = NULL; errno = EFBIG; break; }
+        if (got < want) {
             if (ferror(f)) { int e = errno; free(buf); buf = NULL; errno = e ? e : EIO; }
             break;
         }
+        if (n + 1 < cap) continue;
         char *nb = realloc(buf, cap * 2);
         if (!nb) { free(buf); buf = NULL; errno = ENOMEM; break; }
         buf = nb;
@@ -145,8 +156,9 @@ static char *slurp(FILE *f, size_t *len)
     return buf;
 }
 
-/* read_file with the failure as text instead of on stderr (for --errors json) */
-static char *read_file_msg(const char *path, size_t *len, char *err, size_t errsize)
+/* read_file with the failure as text instead of on stderr (for --errors json); at most max
+ * bytes, the cap named by the limit `limit` (template_bytes, context_bytes) */
+static char *read_file_max(const char *path, size_t *len, size_t max, const char *limit, char *err, size_t errsize)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
@@ -154,11 +166,21 @@ static char *read_file_msg(const char *path, size_t *len, char *err, size_t errs
         return NULL;
     }
     errno = 0;
-    char *buf = slurp(f, len);
+    char *buf = slurp(f, len, max);
     int e = errno;
     if (f != stdin) fclose(f);
-    if (!buf) snprintf(err, errsize, "cannot read '%s': %s", path, strerror(e ? e : EIO));
+    if (!buf && e == EFBIG)
+        snprintf(err, errsize, "cannot read '%s': limit '%s' exceeded: more than %zu bytes", path, limit, max);
+    else if (!buf) snprintf(err, errsize, "cannot read '%s': %s", path, strerror(e ? e : EIO));
     return buf;
+}
+
+/* a template, capped by the template_bytes limit of cfg */
+static char *read_file_msg(const char *path, size_t *len, char *err, size_t errsize)
+{
+    jinn_limits l;
+    jinn_limits_init(&l);
+    return read_file_max(path, len, l.template_bytes, "template_bytes", err, errsize);
 }
 
 void cli_add_template_dir(jinn_env *env, const char *template_path)
@@ -178,6 +200,14 @@ char *cli_read_file(const char *path, size_t *len)
     return buf;
 }
 
+char *cli_read_file_max(const char *path, size_t *len, size_t max, const char *limit)
+{
+    char err[512];
+    char *buf = read_file_max(path, len, max, limit, err, sizeof err);
+    if (!buf) fprintf(stderr, "jinn: %s\n", err);
+    return buf;
+}
+
 /* ---- building the context JSON from --context files and -D definitions ----------------- */
 
 typedef struct {
@@ -192,6 +222,10 @@ typedef struct {
     opt_engine eng;      /* config, seed, syntax */
     double timeout;      /* --timeout SECONDS, 0: none */
     const char *incdirs[32]; /* -I DIR: where include / import look */
+    /* --context and -D in their order, applied once all options (--limit context_bytes) are read */
+    int *ctx_ids;
+    const char **ctx_args;
+    int nctx;
     int nincdirs;
     const cli_command *cmd;
 } render_args;
@@ -211,7 +245,7 @@ static int add_context_file(render_args *a, const char *path)
 {
     if (!strcmp(path, "-") && claim_stdin(a, "--context -")) return 2;
     size_t n;
-    char *text = cli_read_file(path, &n);
+    char *text = cli_read_file_max(path, &n, a->eng.cfg.limits.context_bytes, "context_bytes");
     if (!text) return 2;
     /* validate with jansson first, so a broken file gets jansson's line and column */
     json_error_t jerr;
@@ -294,8 +328,11 @@ static int render_option(void *ctx, int id, const char *arg)
     render_args *a = ctx;
     const cli_command *cmd = a->cmd;
     switch (id) {
-    case OPT_CONTEXT: return add_context_file(a, arg);
-    case OPT_DEFINE: return add_define(a, arg);
+    case OPT_CONTEXT:
+    case OPT_DEFINE:
+        a->ctx_ids[a->nctx] = id;
+        a->ctx_args[a->nctx++] = arg;
+        return 0;
     case OPT_PROVIDERS: a->providers = arg; return 0;
     case OPT_CUSTOMER: a->customer = arg; return 0;
     case OPT_OUTPUT: a->out_path = arg; return 0;
@@ -331,7 +368,16 @@ static int parse_render_args(const cli_command *cmd, int argc, char **argv, rend
     memset(a, 0, sizeof *a);
     a->cmd = cmd;
     opt_engine_init(&a->eng);
+    a->ctx_ids = malloc(((size_t)argc + 1) * sizeof *a->ctx_ids);
+    a->ctx_args = malloc(((size_t)argc + 1) * sizeof *a->ctx_args);
+    if (!a->ctx_ids || !a->ctx_args) { free(a->ctx_ids); free(a->ctx_args); fprintf(stderr, "jinn: out of memory\n"); return 1; }
     int r = opt_parse(cmd, argc, argv, render_option, a);
+    for (int i = 0; !r && i < a->nctx; i++)
+        r = a->ctx_ids[i] == OPT_CONTEXT ? add_context_file(a, a->ctx_args[i]) : add_define(a, a->ctx_args[i]);
+    free(a->ctx_ids);
+    free(a->ctx_args);
+    a->ctx_ids = NULL;
+    a->ctx_args = NULL;
     if (r) return r;
     if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
     if (a->providers && !strcmp(a->providers, "-") && claim_stdin(a, "--providers -")) return 2;
@@ -434,7 +480,7 @@ static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool 
     if (r) { free(a.ctx_parts.p); return r; }
     size_t len;
     char err[512];
-    char *src = read_file_msg(a.template_path, &len, err, sizeof err);
+    char *src = read_file_max(a.template_path, &len, a.eng.cfg.limits.template_bytes, "template_bytes", err, sizeof err);
     if (!src) {
         if (a.errors_json) print_json_error(a.template_path, 0, 0, "error", "io", err);
         else fprintf(stderr, "jinn: %s\n", err);
@@ -474,7 +520,7 @@ static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool 
         }
     } else if (a.providers) {
         size_t plen;
-        char *ptext = read_file_msg(a.providers, &plen, err, sizeof err);
+        char *ptext = read_file_max(a.providers, &plen, a.eng.cfg.limits.context_bytes, "context_bytes", err, sizeof err);
         if (!ptext) {
             if (a.errors_json) print_json_error(a.providers, 0, 0, "error", "io", err);
             else fprintf(stderr, "jinn: %s\n", err);

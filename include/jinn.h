@@ -96,13 +96,17 @@ typedef struct {
     uint32_t parse_depth;    /* nesting of brackets, blocks and operators (default 256) */
     uint32_t call_depth;     /* nested macro calls (default 100) */
     uint64_t fuel;           /* work units per render: loop iterations, calls, filters,
-                                outputs (default 100,000,000) */
+                                outputs, and the bytes, items and nodes operations handle
+                                (docs/limits.md; default 100,000,000) */
     size_t output_bytes;     /* rendered output (default 64 MiB) */
     size_t string_bytes;     /* one string value (default 16 MiB) */
     size_t collection_items; /* items of one list or dict (default 1,000,000) */
     size_t range_items;      /* items one range() may produce (default 100,000) */
     uint32_t provider_calls; /* data-provider lookups per render (default 10,000) */
-    size_t memory_bytes;     /* bytes allocated by one render at any time (default 512 MiB) */
+    size_t memory_bytes;     /* bytes allocated by one render at any time, as the allocator
+                                holds them (default 512 MiB) */
+    size_t context_bytes;    /* JSON text of a context (jinn_context_from_json) or provider
+                                fixtures, and what the CLI reads for them (default 64 MiB) */
 } jinn_limits;
 
 /* The defaults, and the names used by `--limit name=value` and `jinn limits`. */

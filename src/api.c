@@ -37,6 +37,7 @@ static const struct {
     L(range_items, 100000, "items from one range()"),
     L(provider_calls, 10000, "provider lookups per render"),
     L(memory_bytes, 512u << 20, "bytes allocated by one render"),
+    L(context_bytes, 64u << 20, "bytes of context or provider JSON"),
 #undef L
 };
 #define NLIMITS (sizeof limit_table / sizeof limit_table[0])
@@ -339,7 +340,12 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
     jrt local;
     rt_init(&local, &E->cfg);
     jrt *R = &local;
-    value v = json_to_value(R, json, len, "the context");
+    local.fuel = INT64_MAX; /* bounded by context_bytes, not by a render's fuel */
+    local.progress = NULL;
+    value v = v_err();
+    if (E->cfg.limits.context_bytes && len > E->cfg.limits.context_bytes)
+        rt_limit(R, "context_bytes", "a context of %zu bytes (limit %zu)", len, E->cfg.limits.context_bytes);
+    else v = json_to_value(R, json, len, "the context");
     if (v.t != JV_ERROR && v.t != JV_DICT) {
         val_drop(R, v);
         rt_error(R, JINN_ERR_TYPE, "the context must be a JSON object");
@@ -515,7 +521,7 @@ jinn_status jinn_result_error(jinn_env *E, jinn_result *res, jinn_error_kind kin
     if (!E) return JINN_USAGE;
     result_clear_fields(&E->R, res);
     if (!name) name = "<jinn>";
-    if (!message) message = "error";
+    if (!message) message = "failed (no message was given)";
     set_error(&E->R, res, kind, name, NULL, 0, 0, message, strlen(message), NULL);
     return res->message && res->text && res->name ? JINN_ERROR : JINN_NOMEM;
 }

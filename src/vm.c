@@ -622,7 +622,7 @@ static int collect_print_error(vm *V, const template *T, const unit *u, int at)
     while (k < u->ncode && u->code[k].op != OP_PRINT) k++;
     if (k >= u->ncode || u->pos[k] >= u->pos[at]) return -1;
     const template *et = V->err_tmpl ? V->err_tmpl : T;
-    if (!collect_as(V, et, V->err_pos, R->err_kind, R->err_msg.p ? R->err_msg.p : "error", " (printed empty, as Jinjava does)"))
+    if (!collect_as(V, et, V->err_pos, R->err_kind, R->err_msg.p ? R->err_msg.p : "the expression failed (no message)", " (printed empty, as Jinjava does)"))
         return -1;
     R->err_kind = JINN_ERR_NONE;
     R->err_msg.len = 0;

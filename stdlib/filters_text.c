@@ -564,11 +564,12 @@ static bool url_quote(jrt *R, jbuf *b, value v, bool for_qs)
     bool ok = true;
     for (size_t i = 0; ok && i < v_sl(s); i++) {
         unsigned char c = (unsigned char)v_sp(s)[i];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("_.-~", c) || (c == '/' && !for_qs))
-            ok = c && buf_putc(R, b, (char)c);
+        /* (strchr finds the terminating NUL: a NUL byte is quoted as %00 like any other) */
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c && strchr("_.-~", c))
+            || (c == '/' && !for_qs))
+            ok = buf_putc(R, b, (char)c);
         else if (c == ' ' && for_qs) ok = buf_putc(R, b, '+');
         else ok = buf_printf(R, b, "%%%02X", c);
-        if (!c && ok) ok = buf_puts(R, b, "%00");
     }
     val_drop(R, s);
     return ok;
