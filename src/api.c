@@ -418,8 +418,10 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
     }
     /* the interrupt flag and the progress callback are polled before the first instruction
      * and after the last, so a render too small to reach a poll still sees them */
-    bool ok = rt_tick_slow(&R) && vm_render(&R, t, opts && opts->context ? &opts->context->vars : NULL, &b, &pos, &et, exp)
-              && rt_tick_slow(&R);
+    bool polled = R.interrupt || R.progress;
+    bool ok = (!polled || rt_tick_slow(&R))
+              && vm_render(&R, t, opts && opts->context ? &opts->context->vars : NULL, &b, &pos, &et, exp)
+              && (!polled || rt_tick_slow(&R));
     if (exp) {
         opts->exports->data = ex.p;
         opts->exports->len = ex.len;

@@ -19,15 +19,13 @@
  * ====================================================================================== */
 
 /* What a block of n bytes really holds: a C allocator adds a header and rounds up (glibc:
- * 8 bytes, 16-byte steps, 32 at least; a big block is mapped whole pages). memory_bytes
- * counts this, not n, so that the process's memory stays within the limit (docs/limits.md). */
-static size_t mem_cost(size_t n)
+ * an 8-byte header, 16-byte steps, so n + 8 to n + 23 bytes; a big block is mapped whole
+ * pages, a small overhead beside its size). memory_bytes counts n + 16, the mean, not n, so
+ * that the process's memory stays within the limit (docs/limits.md). Cheap: every allocation
+ * of a render comes here. */
+static inline size_t mem_cost(size_t n)
 {
-    if (!n) return 0;
-    if (n > SIZE_MAX - 8192) return SIZE_MAX;
-    if (n >= (128u << 10)) return (n + 16 + 4095) & ~(size_t)4095;
-    size_t c = (n + 8 + 15) & ~(size_t)15;
-    return c < 32 ? 32 : c;
+    return n ? (n < SIZE_MAX - 16 ? n + 16 : SIZE_MAX) : 0;
 }
 
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
@@ -437,7 +435,12 @@ value v_dict(jrt *R, size_t cap)
  * unhashable rather than walked for ever. */
 #define HASH_NODES 65536
 static bool hashable_at(value v, int depth, int64_t *budget);
-bool val_hashable(value v) { int64_t budget = HASH_NODES; return hashable_at(v, 0, &budget); }
+bool val_hashable(value v)
+{
+    if (v.t != JV_LIST) return v.t == JV_NONE || v.t == JV_BOOL || v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_STR;
+    int64_t budget = HASH_NODES;
+    return hashable_at(v, 0, &budget);
+}
 
 static bool hashable_at(value v, int depth, int64_t *budget)
 {
@@ -462,7 +465,12 @@ static uint32_t mix64(uint64_t x)
 }
 
 static uint32_t hash_at(value v, int depth, int64_t *budget);
-uint32_t val_hash(value v) { int64_t budget = HASH_NODES; return hash_at(v, 0, &budget); }
+uint32_t val_hash(value v)
+{
+    if (v.t == JV_STR) return str_hash(v.u.s);
+    int64_t budget = HASH_NODES;
+    return hash_at(v, 0, &budget);
+}
 
 static uint32_t hash_at(value v, int depth, int64_t *budget)
 {
@@ -892,8 +900,7 @@ static bool compare_at(eqc *c, value a, value b, int *cmp, const char *op, int d
 
 bool val_compare(jrt *R, value a, value b, int *cmp, const char *op)
 {
-    if (!rt_charge(R, 1)) return false; /* sorts, min and max pay per comparison */
-    eqc c;
+    eqc c; /* (sorts charge their comparisons per pass: lib_sort) */
     c.R = R;
     c.containers = 0;
     return compare_at(&c, a, b, cmp, op, 0);

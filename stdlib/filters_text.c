@@ -922,6 +922,10 @@ static value sorted_repr_copy(jrt *R, value v, int depth)
     /* insertion sort with pprint's _safe_key: keys that do not compare order by their
      * type's name, and otherwise keep their order (CPython would use their ids) */
     for (size_t i = 1; i < n; i++) {
+        if (!rt_charge(R, (int64_t)i)) { /* at most i comparisons for this key */
+            rt_alloc(R, keys, (2 * n + 1) * sizeof *keys, 0);
+            return v_err();
+        }
         for (size_t j = i; j > 0; j--) {
             int c;
             if (!val_compare(R, keys[j], keys[j - 1], &c, "<")) {

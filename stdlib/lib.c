@@ -153,7 +153,7 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
  * few nanoseconds a byte: a unit per 4 bytes (rt_charge_bytes' copying rate is 16). */
 value lib_soft_str(jrt *R, value v)
 {
-    if (v.t == JV_STR) return rt_charge(R, (int64_t)(v_sl(v) / 4)) ? val_dup(v) : v_err();
+    if (v.t == JV_STR) return v_sl(v) < 64 || rt_charge(R, (int64_t)(v_sl(v) / 4)) ? val_dup(v) : v_err();
     return val_to_str(R, v);
 }
 
@@ -216,6 +216,8 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     bool ok = true;
     /* bottom-up merge sort: runs of width 1, 2, 4, ... merged from a into tmp and back */
     for (size_t w = 1; w < n && ok; w *= 2) {
+        /* a pass makes at most n comparisons: charged (and the interrupt polled) per pass */
+        if (!rt_charge(R, (int64_t)n)) { ok = false; break; }
         for (size_t lo = 0; lo < n && ok; lo += 2 * w) {
             size_t mid = lo + w < n ? lo + w : n;
             size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
