@@ -116,8 +116,9 @@ JINN_API jinn_status jinn_limits_set(jinn_limits *l, const char *name, uint64_t 
 /* Print all limits as "name value\n" lines into out (for the CLI and REPL). */
 JINN_API jinn_status jinn_limits_describe(const jinn_limits *l, char *out, size_t cap);
 
-/* A progress callback, called every 4096 units of fuel: return non-zero to stop the render
- * (it then fails with a limit error "interrupted"). */
+/* A progress callback, called every 4096 units of fuel (a long operation charges as it goes,
+ * so it is called inside it too), and before and after the render: return non-zero to stop
+ * the render (it then fails with a limit error "interrupted"). */
 typedef int (*jinn_progress_fn)(void *user);
 
 typedef struct {
@@ -282,7 +283,8 @@ typedef struct {
                                     passed to version 2 providers with every lookup */
     const int *interrupt;        /* if not NULL: a flag another thread (or a signal handler) sets
                                     to non-zero, with an atomic store, to stop this render; it
-                                    is polled at the same place fuel is charged */
+                                    is polled where fuel is charged, and before the first
+                                    instruction and after the last */
     jinn_buf *exports;           /* if not NULL: receives the template's top-level variables
                                     (those JSON can represent) as a JSON object, after a
                                     successful render — a REPL carries them to the next input */

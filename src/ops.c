@@ -166,6 +166,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
         }
         if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE)) {
             size_t n = a.u.l->len + b.u.l->len;
+            if (!rt_charge(R, (int64_t)n)) return false; /* every item copied (and counted) */
             value l = v_list(R, n);
             if (l.t == JV_ERROR) return false;
             l.f = a.f & JV_TUPLE;

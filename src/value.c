@@ -390,7 +390,7 @@ bool list_reserve(jrt *R, jlist *l, size_t n)
     if (R->lim && n > R->lim->collection_items)
         return rt_limit(R, "collection_items", "a list of more than %zu items", R->lim->collection_items);
     if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
-    if (!rt_charge(R, (int64_t)((n - l->cap) / 16))) return false; /* a unit per 16 item slots made */
+    if (!rt_charge(R, (int64_t)((n - l->cap) / 4))) return false; /* a unit per 4 item slots made (and filled) */
     value *p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
     if (!p) return false;
     l->items = p;

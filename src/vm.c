@@ -163,6 +163,8 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
     if (npos > u->nparams && u->varargs_slot < 0)
         return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
+    /* a macro call sets up a frame and its output: worth several loop iterations */
+    if (!rt_charge(R, 8)) return false;
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
     value *slots = frame_alloc(V, n);
     if (!slots) return false;
