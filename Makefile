@@ -148,7 +148,7 @@ fuzz: deps
 	  echo "== fuzz_$$f for $(FUZZ_SECONDS)s"; \
 	  build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/jinn.dict -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=1024 \
 	    -print_final_stats=1 -artifact_prefix=build-fuzz/crashes_$$f/ build-fuzz/corpus_$$f build-fuzz/seeds 2>&1 \
-	    | grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|ERROR|SUMMARY" | tail -3; \
+	    | grep -E "^#[0-9]+ .*cov:|stat::number_of_executed_units|ERROR|SUMMARY" | tail -3; \
 	  if ls build-fuzz/crashes_$$f | grep -q .; then echo "fuzz_$$f found a crash: build-fuzz/crashes_$$f"; fail=$$((fail + 1)); \
 	  else pass=$$((pass + 1)); fi; \
 	done; echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
