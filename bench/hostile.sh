@@ -91,6 +91,7 @@ for f in "$T"/cases/*.jinja; do
   echo "$wall $cpu $rss $name ${how// /_}" >> "$T/results"
 done
 
+set +o pipefail # head closes the pipe of sort early
 n=$(wc -l < "$T/results")
 echo "hostile corpus: $n cases, default limits, $JINN"
 echo "-- slowest (wall s, cpu s, peak RSS MB, case, outcome)"
