@@ -12,6 +12,8 @@
 
 /* read a whole file ("-" = stdin); NULL + message on stderr on failure */
 char *cli_read_file(const char *path, size_t *len);
+/* the same, capped at max bytes: more is an error naming the limit (context_bytes, ...) */
+char *cli_read_file_max(const char *path, size_t *len, size_t max, const char *limit);
 /* include/import from a template file find its siblings: add the file's folder to env's
  * search path (nothing for "-", stdin) */
 void cli_add_template_dir(jinn_env *env, const char *template_path);
@@ -42,7 +44,7 @@ void cli_puts(cli_buf *b, const char *s);
 void cli_json_string(cli_buf *b, const char *s); /* s as a quoted, escaped JSON string */
 
 /* read a whole file ("-" = stdin); NULL and the failure in err (for --errors json) */
-char *cli_read_text(const char *path, size_t *len, char *err, size_t errsize);
+char *cli_read_text(const char *path, size_t *len, size_t max, const char *limit, char *err, size_t errsize);
 
 /* The context from the command line (context.c): --context files, JSON or YAML, and -D
  * definitions merged into one JSON object (a jansson json_t), a later key winning. */
@@ -55,7 +57,7 @@ typedef struct {
 struct json_t;
 /* .json, .yaml and .yml files are what their extension says; others (and stdin) are format:
  * "json", "yaml", or NULL (JSON). 0, or 2 and err. */
-int cli_context_file(struct json_t *into, const char *path, const char *format, cli_ctx_error *err);
+int cli_context_file(struct json_t *into, const char *path, const char *format, size_t max, cli_ctx_error *err);
 /* -D name=value (a string) or -D name:=json. 0, or 2 and err. */
 int cli_context_define(struct json_t *into, const char *def, cli_ctx_error *err);
 /* a diagnostic as the one JSON line of docs/diagnostics.md, on f (main.c) */

@@ -159,7 +159,7 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && !strcasecmp(s + n - k, suffix);
 }
 
-int cli_context_file(json_t *into, const char *path, const char *format, cli_ctx_error *err)
+int cli_context_file(json_t *into, const char *path, const char *format, size_t max, cli_ctx_error *err)
 {
     memset(err, 0, sizeof *err);
     /* the extension decides (.json, .yaml, .yml); --format, for other names and stdin */
@@ -168,7 +168,7 @@ int cli_context_file(json_t *into, const char *path, const char *format, cli_ctx
                                                                      : format && !strcmp(format, "yaml");
     size_t n;
     char msg[512];
-    char *text = cli_read_text(path, &n, msg, sizeof msg);
+    char *text = cli_read_text(path, &n, max, "context_bytes", msg, sizeof msg);
     if (!text) { set_err(err, path, 0, 0, "%s%s", msg, NULL); err->io = true; return 2; }
     json_t *v;
     if (yaml) {

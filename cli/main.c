@@ -129,18 +129,29 @@ void cli_print_warnings(FILE *f, const char *name, const char *warnings)
 
 /* ---- reading files -------------------------------------------------------------------------- */
 
-/* Read all of f; NULL on failure (errno set). */
-static char *slurp(FILE *f, size_t *len)
+/* Read all of f, but never more than max bytes: NULL on failure (errno set; EFBIG when f
+ * holds more than max). A file that has a size is refused on its size, before a byte is
+ * read; a pipe or a device (/dev/zero) is read up to max + 1 bytes, never further. */
+static char *slurp(FILE *f, size_t *len, size_t max)
 {
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+        errno = EFBIG;
+        return NULL;
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        size_t want = cap - n - 1;
+        if (want > max + 1 - n) want = max + 1 - n;
+        size_t got = fread(buf + n, 1, want, f);
         n += got;
-        if (n + 1 < cap) {
+        if (n > max) { free(buf); buf = NULL; errno = EFBIG; break; }
+        if (got < want) {
             if (ferror(f)) { int e = errno; free(buf); buf = NULL; errno = e ? e : EIO; }
             break;
         }
+        if (n + 1 < cap) continue;
         char *nb = realloc(buf, cap * 2);
         if (!nb) { free(buf); buf = NULL; errno = ENOMEM; break; }
         buf = nb;
@@ -152,8 +163,9 @@ static char *slurp(FILE *f, size_t *len)
     return buf;
 }
 
-/* read_file with the failure as text instead of on stderr (for --errors json) */
-static char *read_file_msg(const char *path, size_t *len, char *err, size_t errsize)
+/* read_file with the failure as text instead of on stderr (for --errors json); at most max
+ * bytes, the cap named by the limit `limit` (template_bytes, context_bytes) */
+static char *read_file_max(const char *path, size_t *len, size_t max, const char *limit, char *err, size_t errsize)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
@@ -161,11 +173,21 @@ static char *read_file_msg(const char *path, size_t *len, char *err, size_t errs
         return NULL;
     }
     errno = 0;
-    char *buf = slurp(f, len);
+    char *buf = slurp(f, len, max);
     int e = errno;
     if (f != stdin) fclose(f);
-    if (!buf) snprintf(err, errsize, "cannot read '%s': %s", path, strerror(e ? e : EIO));
+    if (!buf && e == EFBIG)
+        snprintf(err, errsize, "cannot read '%s': limit '%s' exceeded: more than %zu bytes", path, limit, max);
+    else if (!buf) snprintf(err, errsize, "cannot read '%s': %s", path, strerror(e ? e : EIO));
     return buf;
+}
+
+/* a template, capped by the default template_bytes limit */
+static char *read_file_msg(const char *path, size_t *len, char *err, size_t errsize)
+{
+    jinn_limits l;
+    jinn_limits_init(&l);
+    return read_file_max(path, len, l.template_bytes, "template_bytes", err, errsize);
 }
 
 void cli_add_template_dir(jinn_env *env, const char *template_path)
@@ -177,9 +199,17 @@ void cli_add_template_dir(jinn_env *env, const char *template_path)
     jinn_env_add_search_path(env, dir[0] ? dir : "/");
 }
 
-char *cli_read_text(const char *path, size_t *len, char *err, size_t errsize)
+char *cli_read_text(const char *path, size_t *len, size_t max, const char *limit, char *err, size_t errsize)
 {
-    return read_file_msg(path, len, err, errsize);
+    return read_file_max(path, len, max, limit, err, errsize);
+}
+
+char *cli_read_file_max(const char *path, size_t *len, size_t max, const char *limit)
+{
+    char err[512];
+    char *buf = read_file_max(path, len, max, limit, err, sizeof err);
+    if (!buf) fprintf(stderr, "jinn: %s\n", err);
+    return buf;
 }
 
 char *cli_read_file(const char *path, size_t *len)
@@ -355,7 +385,7 @@ static int build_context(render_args *a, jinn_env *env, const char *customer_att
     int r = 0;
     for (int i = 0; !r && i < a->nctx; i++) {
         r = a->ctx_src[i].define ? cli_context_define(obj, a->ctx_src[i].arg, &err)
-                                 : cli_context_file(obj, a->ctx_src[i].arg, a->ctx_format, &err);
+                                 : cli_context_file(obj, a->ctx_src[i].arg, a->ctx_format, a->eng.cfg.limits.context_bytes, &err);
         if (!r) continue;
         if (a->errors_json) {
             jinn_diagnostic d = {JINN_SEVERITY_ERROR, err.io ? JINN_ERR_IO : JINN_ERR_SYNTAX, err.file, err.line, err.column, 0,
@@ -436,7 +466,7 @@ static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool 
     if (r) return r;
     size_t len;
     char err[512];
-    char *src = read_file_msg(a.template_path, &len, err, sizeof err);
+    char *src = read_file_max(a.template_path, &len, a.eng.cfg.limits.template_bytes, "template_bytes", err, sizeof err);
     if (!src) {
         if (a.errors_json) print_json_error(a.template_path, 0, 0, JINN_ERR_IO, err);
         else fprintf(stderr, "jinn: %s\n", err);
@@ -472,7 +502,7 @@ static int render_or_disasm(const cli_command *cmd, int argc, char **argv, bool 
         }
     } else if (a.providers) {
         size_t plen;
-        char *ptext = read_file_msg(a.providers, &plen, err, sizeof err);
+        char *ptext = read_file_max(a.providers, &plen, a.eng.cfg.limits.context_bytes, "context_bytes", err, sizeof err);
         if (!ptext) {
             if (a.errors_json) print_json_error(a.providers, 0, 0, JINN_ERR_IO, err);
             else fprintf(stderr, "jinn: %s\n", err);

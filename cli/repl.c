@@ -565,7 +565,7 @@ static void load_providers(repl *R, const char *spec)
         return;
     }
     size_t len;
-    char *text = cli_read_file(spec, &len);
+    char *text = cli_read_file_max(spec, &len, R->cfg.limits.context_bytes, "context_bytes");
     if (!text) return;
     if (!install_provider(R, text, len, spec)) {
         free(text);
@@ -811,7 +811,7 @@ static void cmd_disasm(repl *R, const char *arg)
 static void cmd_render(repl *R, const char *path)
 {
     size_t len;
-    char *src = cli_read_file(path, &len);
+    char *src = cli_read_file_max(path, &len, R->cfg.limits.template_bytes, "template_bytes");
     if (!src) return;
     jinn_template *t = NULL;
     jinn_result res;
@@ -830,7 +830,7 @@ static void cmd_render(repl *R, const char *path)
 static void cmd_load(repl *R, const char *path)
 {
     size_t len;
-    char *text = cli_read_file(path, &len);
+    char *text = cli_read_file_max(path, &len, R->cfg.limits.context_bytes, "context_bytes");
     if (!text) return;
     json_error_t err;
     json_t *j = json_loadb(text, len, 0, &err);
@@ -1205,14 +1205,14 @@ static int repl_option(void *ctx, int id, const char *arg)
     case OPT_DEFINE: {
         /* as render reads them (context.c): JSON or YAML by extension, -D name=value / name:=json */
         cli_ctx_error err;
-        if (!(id == OPT_DEFINE ? cli_context_define(R->ctx, arg, &err) : cli_context_file(R->ctx, arg, NULL, &err))) return 0;
+        if (!(id == OPT_DEFINE ? cli_context_define(R->ctx, arg, &err) : cli_context_file(R->ctx, arg, NULL, R->cfg.limits.context_bytes, &err))) return 0;
         if (err.io || id == OPT_DEFINE) return opt_usage(cmd, "%s", err.message);
         if (err.line) return opt_usage(cmd, "--context %s: %s at line %d, column %d", arg, err.message, err.line, err.column);
         return opt_usage(cmd, "--context %s: %s", arg, err.message);
     }
     case OPT_PROVIDERS: {
         size_t len;
-        char *text = cli_read_file(arg, &len);
+        char *text = cli_read_file_max(arg, &len, R->cfg.limits.context_bytes, "context_bytes");
         if (!text) return 2;
         free(R->prov_text);
         free(R->prov_path);

@@ -126,13 +126,17 @@ typedef struct {
     uint32_t parse_depth;    /* nesting of brackets, blocks and operators (default 256) */
     uint32_t call_depth;     /* nested macro calls (default 100) */
     uint64_t fuel;           /* work units per render: loop iterations, calls, filters,
-                                outputs (default 100,000,000) */
+                                outputs, and the bytes, items and nodes operations handle
+                                (docs/limits.md; default 100,000,000) */
     size_t output_bytes;     /* rendered output (default 64 MiB) */
     size_t string_bytes;     /* one string value (default 16 MiB) */
     size_t collection_items; /* items of one list or dict (default 1,000,000) */
     size_t range_items;      /* items one range() may produce (default 100,000) */
     uint32_t provider_calls; /* data-provider lookups per render (default 10,000) */
-    size_t memory_bytes;     /* bytes allocated by one render at any time (default 512 MiB) */
+    size_t memory_bytes;     /* bytes allocated by one render at any time, as the allocator
+                                holds them (default 512 MiB) */
+    size_t context_bytes;    /* JSON text of a context (jinn_context_from_json) or provider
+                                fixtures, and what the CLI reads for them (default 64 MiB) */
 } jinn_limits;
 
 /* The defaults, and the names used by `--limit name=value` and `jinn limits`. */
@@ -142,8 +146,9 @@ JINN_API jinn_status jinn_limits_set(jinn_limits *l, const char *name, uint64_t 
 /* Print all limits as "name value\n" lines into out (for the CLI and REPL). */
 JINN_API jinn_status jinn_limits_describe(const jinn_limits *l, char *out, size_t cap);
 
-/* A progress callback, called every 4096 units of fuel: return non-zero to stop the render
- * (it then fails with a limit error "interrupted"). */
+/* A progress callback, called every 4096 units of fuel (a long operation charges as it goes,
+ * so it is called inside it too), and before and after the render: return non-zero to stop
+ * the render (it then fails with a limit error "interrupted"). */
 typedef int (*jinn_progress_fn)(void *user);
 
 typedef struct {
@@ -356,7 +361,8 @@ typedef struct {
                                     passed to version 2 providers with every lookup */
     const int *interrupt;        /* if not NULL: a flag another thread (or a signal handler) sets
                                     to non-zero, with an atomic store, to stop this render; it
-                                    is polled at the same place fuel is charged */
+                                    is polled where fuel is charged, and before the first
+                                    instruction and after the last */
     jinn_buf *exports;           /* if not NULL: receives the template's top-level variables
                                     (those JSON can represent) as a JSON object, after a
                                     successful render */

@@ -42,6 +42,7 @@ static const struct {
     L(range_items, 100000, "items from one range()"),
     L(provider_calls, 10000, "provider lookups per render"),
     L(memory_bytes, 512u << 20, "bytes allocated by one render"),
+    L(context_bytes, 64u << 20, "bytes of context or provider JSON"),
 #undef L
 };
 #define NLIMITS (sizeof limit_table / sizeof limit_table[0])
@@ -146,6 +147,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
     }
     E->prov.strict = cfg->strict_providers;
     E->R.fuel = INT64_MAX; /* compiling is bounded by template_bytes and parse_depth */
+    E->R.progress = NULL;  /* the progress callback watches renders, not compiles */
     if (!reg_init(&E->R, &E->reg)) { jinn_env_free(E); return NULL; }
     return E;
 }
@@ -639,8 +641,13 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
     jrt local;
     rt_init(&local, &E->cfg);
     jrt *R = &local;
+    local.fuel = INT64_MAX; /* bounded by context_bytes, not by a render's fuel */
+    local.progress = NULL;
     int line = 0, col = 0;
-    value v = json_to_value_at(R, json, len, "the context", &line, &col);
+    value v = v_err();
+    if (E->cfg.limits.context_bytes && len > E->cfg.limits.context_bytes)
+        rt_limit(R, "context_bytes", "a context of %zu bytes (limit %zu)", len, E->cfg.limits.context_bytes);
+    else v = json_to_value_at(R, json, len, "the context", &line, &col);
     if (v.t != JV_ERROR && v.t != JV_DICT) {
         val_drop(R, v);
         rt_error(R, JINN_ERR_TYPE, "the context must be a JSON object");
@@ -979,7 +986,10 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         /* the render may free the session's older objects: memory_bytes counts what it adds */
         if (R.mem_limit) { R.mem = (size_t)1 << 62; R.mem_limit += (size_t)1 << 62; }
     }
-    bool ok = vm_render(&R, t, ctx, &b, &pos, &et, exp);
+    /* the interrupt flag and the progress callback are polled before the first instruction
+     * and after the last, so a render too small to reach a poll still sees them */
+    bool polled = R.interrupt || R.progress;
+    bool ok = (!polled || rt_tick_slow(&R)) && vm_render(&R, t, ctx, &b, &pos, &et, exp) && (!polled || rt_tick_slow(&R));
     if (S) R.mem_limit = 0;
     if (exp) {
         opts->exports->data = ex.p;
@@ -1116,7 +1126,7 @@ jinn_status jinn_result_error(jinn_env *E, jinn_result *res, jinn_error_kind kin
     if (!E) return JINN_USAGE;
     result_clear_fields(&E->R, res);
     if (!name) name = "<jinn>";
-    if (!message) message = "error";
+    if (!message) message = "failed (no message was given)";
     set_error(&E->R, res, kind, name, NULL, 0, 0, message, strlen(message), NULL);
     return res->message && res->text && res->name ? JINN_ERROR : JINN_NOMEM;
 }

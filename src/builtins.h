@@ -78,6 +78,12 @@ bool bi_call(jrt *R, const jbuiltin *b, value *pos, int npos, jdict *kw, value *
 /* the same with the signature already parsed (callers that call one builtin often) */
 bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sig, value *pos, int npos, jdict *kw, value *out);
 
+/* ---- charging the work (value.h) --------------------------------------------------------------
+ * A builtin whose work grows with its input charges it: rt_charge(R, units) (items, nodes,
+ * comparisons), rt_charge_bytes(R, n) (a unit per RT_UNIT_BYTES bytes); both return false with
+ * the fuel limit's error, and poll the interrupt flag, so a long loop that charges as it goes
+ * can be stopped (docs/limits.md). Strings made through str_new / v_str are charged already. */
+
 /* ---- argument helpers for builtin bodies -------------------------------------------------- */
 #define ARG_GIVEN(i) (args[i].t != JV_ABSENT)
 bool arg_bool(jrt *R, value *args, int i, bool dflt);

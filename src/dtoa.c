@@ -491,7 +491,9 @@ double dtoa_strtod(const char *s, char **end)
         bool eneg = *q == '-';
         if (*q == '-' || *q == '+') q++;
         int ex = 0, n = 0;
-        for (; (unsigned)((unsigned char)*q - '0') <= 9; q++, n++) ex = ex * 10 + (*q - '0');
+        /* more than 4 exponent digits is strtod's: stop counting before the int can overflow */
+        for (; (unsigned)((unsigned char)*q - '0') <= 9; q++, n++)
+            if (n < 5) ex = ex * 10 + (*q - '0');
         if (n == 0 || n > 4) return strtod(s, end);
         e10 += eneg ? -ex : ex;
         p = q;

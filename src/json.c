@@ -130,9 +130,21 @@ static bool newline_indent(jrt *R, jbuf *b, int indent, int level)
     return true;
 }
 
+/* serialised text is a string too: stop when it passes string_bytes (values that share
+ * sublists serialise exponentially large text), and charge a unit per node */
+static bool json_too_long(jrt *R, jbuf *b)
+{
+    if (R->lim && b->len > R->lim->string_bytes)
+        return !rt_limit(R, "string_bytes", "serialising a value to more than %zu bytes of JSON", R->lim->string_bytes);
+    return false;
+}
+
 static bool to_json(jrt *R, jbuf *b, value v, int indent, bool html, int level)
 {
     if (level > 256) return rt_error(R, JINN_ERR_VALUE, "value nested too deeply (or contains itself) for JSON");
+    if ((v.t == JV_LIST || v.t == JV_DICT)
+        && (json_too_long(R, b) || !rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len))))
+        return false;
     switch (v.t) {
     case JV_NONE: case JV_UNDEF: return buf_puts(R, b, "null");
     case JV_BOOL: return buf_puts(R, b, v.u.b ? "true" : "false");
@@ -147,7 +159,8 @@ static bool to_json(jrt *R, jbuf *b, value v, int indent, bool html, int level)
         if (!buf_putc(R, b, '[')) return false;
         for (size_t i = 0; i < v.u.l->len; i++) {
             if (i && !buf_puts(R, b, indent < 0 ? ", " : ",")) return false;
-            if (!newline_indent(R, b, indent, level + 1) || !to_json(R, b, v.u.l->items[i], indent, html, level + 1)) return false;
+            if (!newline_indent(R, b, indent, level + 1) || !to_json(R, b, v.u.l->items[i], indent, html, level + 1)
+                || json_too_long(R, b)) return false;
         }
         return newline_indent(R, b, indent, level) && buf_putc(R, b, ']');
     }
@@ -169,7 +182,8 @@ static bool to_json(jrt *R, jbuf *b, value v, int indent, bool html, int level)
                 ok = to_json(R, &t, k, -1, html, level + 1) && buf_putc(R, b, '"') && buf_put(R, b, t.p, t.len) && buf_putc(R, b, '"');
                 buf_free(R, &t);
             }
-            if (!ok || !buf_puts(R, b, ": ") || !to_json(R, b, e->val, indent, html, level + 1)) return false;
+            if (!ok || !buf_puts(R, b, ": ") || !to_json(R, b, e->val, indent, html, level + 1) || json_too_long(R, b))
+                return false;
         }
         return newline_indent(R, b, indent, level) && buf_putc(R, b, '}');
     }

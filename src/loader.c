@@ -179,7 +179,7 @@ template *loader_load(env *E, const char *name, size_t len, diags *D, uint32_t p
         else {
             /* the included template's own diagnostics, after ours */
             diag_error(D, D2.kind ? D2.kind : JINN_ERR_SYNTAX, pos, "in template '%s' (%s): %s", nm, where,
-                       D2.text.p ? D2.text.p : "error");
+                       D2.text.p ? D2.text.p : "it failed to compile (no message)");
             if (D2.out.p) buf_put(D->R, &D->out, D2.out.p, D2.out.len);
             diag_free(&D2);
         }
@@ -259,7 +259,8 @@ static jinn_status get_template_locked(jinn_env *E, const char *name, jinn_templ
         if (res) {
             jbuf m = {0};
             if (missing) buf_printf(&E->R, &m, "template '%s' not found", name);
-            else buf_put(&E->R, &m, D.out.p ? D.out.p : "error", D.out.p ? D.out.len : 5);
+            else if (D.out.p) buf_put(&E->R, &m, D.out.p, D.out.len);
+            else buf_printf(&E->R, &m, "template '%s' failed to compile (no message)", name);
             res->kind = missing ? JINN_ERR_IO : D.kind;
             res->message = dup_mem(&E->R, m.p ? m.p : "", m.len);
             res->text = dup_mem(&E->R, missing ? m.p : (D.text.p ? D.text.p : ""), missing ? m.len : D.text.len);

@@ -160,7 +160,7 @@ int jinn_return_json(jinn_call *c, const char *json, size_t len)
 void jinn_return_arg(jinn_call *c, const jinn_value *v) { if (v) set_result(c, val_dup(*VAL(v))); }
 int jinn_call_error(jinn_call *c, const char *message)
 {
-    rt_error(c->R, JINN_ERR_VALUE, "%s", message ? message : "error");
+    rt_error(c->R, JINN_ERR_VALUE, "%s", message ? message : "the callback failed without a message");
     c->failed = true;
     return JINN_ERROR;
 }

@@ -206,6 +206,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
         }
         if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE)) {
             size_t n = a.u.l->len + b.u.l->len;
+            if (!rt_charge(R, (int64_t)n)) return false; /* every item copied (and counted) */
             value l = v_list(R, n);
             if (l.t == JV_ERROR) return false;
             l.f = a.f & JV_TUPLE;
@@ -432,12 +433,16 @@ bool op_contains(jrt *R, value container, value item, bool *out)
             return rt_error(R, JINN_ERR_TYPE, "'in <string>' requires string as left operand, not %s", val_type_name(item));
         }
         if (v_sl(item) == 0) { *out = true; return true; }
+        if (!rt_charge_bytes(R, v_sl(container))) return false;
         *out = v_sl(item) <= v_sl(container) &&
                memmem(v_sp(container), v_sl(container), v_sp(item), v_sl(item)) != NULL;
         return true;
     case JV_LIST:
-        for (size_t i = 0; i < container.u.l->len; i++)
-            if (val_equal(container.u.l->items[i], item)) { *out = true; return true; }
+        for (size_t i = 0; i < container.u.l->len; i++) {
+            bool eq;
+            if (!val_equal_rt(R, container.u.l->items[i], item, &eq)) return false;
+            if (eq) { *out = true; return true; }
+        }
         *out = false;
         return true;
     case JV_DICT:

@@ -128,6 +128,7 @@ static bool print_items(jrt *R, jbuf *b, value v, int depth)
 {
     bool java = R->profile == PROF_JINJAVA;
     if (too_long(R, b)) return false;
+    if (!rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len))) return false; /* a unit per node */
     if (depth > MAX_PRINT_DEPTH) return buf_puts(R, b, v.t == JV_DICT ? "{...}" : "[...]");
     if (v.t == JV_LIST) {
         bool tuple = (v.f & JV_TUPLE) && !java;

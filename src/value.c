@@ -18,9 +18,21 @@
  * Allocation and errors
  * ====================================================================================== */
 
+/* What a block of n bytes really holds: a C allocator adds a header and rounds up (glibc:
+ * an 8-byte header, 16-byte steps, so n + 8 to n + 23 bytes; a big block is mapped whole
+ * pages, a small overhead beside its size). memory_bytes counts n + 16, the mean, not n, so
+ * that the process's memory stays within the limit (docs/limits.md). Cheap: every allocation
+ * of a render comes here. */
+static inline size_t mem_cost(size_t n)
+{
+    return n ? (n < SIZE_MAX - 16 ? n + 16 : SIZE_MAX) : 0;
+}
+
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
 {
-    if (n > old && R->mem_limit && (n - old > R->mem_limit || R->mem + (n - old) > R->mem_limit)) {
+    size_t cn = mem_cost(n), co = mem_cost(old);
+    /* a block that grows may be copied: old and new are both held for a moment */
+    if (cn > co && R->mem_limit && (cn > R->mem_limit || R->mem + cn > R->mem_limit)) {
         rt_limit(R, "memory_bytes", "a render may hold at most %zu bytes", R->mem_limit);
         return NULL;
     }
@@ -34,7 +46,7 @@ void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
             static const char oom[] = "out of memory";
             void *m = R->alloc(R->alloc_user, R->err_msg.p, R->err_msg.cap, sizeof oom);
             if (m) {
-                R->mem += sizeof oom - R->err_msg.cap;
+                R->mem += mem_cost(sizeof oom) - mem_cost(R->err_msg.cap);
                 R->err_msg.p = m;
                 R->err_msg.cap = sizeof oom;
                 memcpy(m, oom, sizeof oom);
@@ -43,7 +55,7 @@ void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
         }
         return NULL;
     }
-    R->mem += n - old; /* wraps correctly when shrinking */
+    R->mem += cn - co; /* wraps correctly when shrinking */
     return q;
 }
 
@@ -60,6 +72,8 @@ bool rt_limit(jrt *R, const char *name, const char *fmt, ...)
 
 bool rt_tick_slow(jrt *R)
 {
+    /* an error is being reported (its message, the diagnostic's strings): that is not work */
+    if (R->err_kind) { R->tick = 4096; return true; }
     if (R->fuel < 0)
         return rt_limit(R, "fuel", "more than %llu units of work (loop iterations, calls, filters, outputs) in one render",
                         (unsigned long long)(R->lim ? R->lim->fuel : 0));
@@ -206,6 +220,9 @@ bool buf_grow(jrt *R, jbuf *b, size_t extra)
         if (cap > SIZE_MAX / 2) { cap = need; break; }
         cap *= 2;
     }
+    /* bytes produced into a buffer (join, format, printing, serialising, the output) are work;
+     * an error or warning message is not charged, so it survives the fuel limit it reports */
+    if (b != &R->warnings && !rt_charge_bytes(R, cap - b->cap)) return false;
     char *p = rt_alloc(R, b->p, b->cap, cap);
     if (!p) return false;
     b->p = p;
@@ -241,6 +258,7 @@ jstr *str_new(jrt *R, size_t len)
         rt_limit(R, "string_bytes", "a string of %zu bytes (limit %zu)", len, R->lim->string_bytes);
         return NULL;
     }
+    if (!rt_charge_bytes(R, len)) return NULL; /* every string made is work in its size */
     jstr *s = rt_alloc(R, NULL, 0, sizeof(jstr) + len + 1);
     if (!s) return NULL;
     s->h.rc = 1;
@@ -386,6 +404,7 @@ bool list_reserve(jrt *R, jlist *l, size_t n)
     if (R->lim && n > R->lim->collection_items)
         return rt_limit(R, "collection_items", "a list of more than %zu items", R->lim->collection_items);
     if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
+    if (!rt_charge(R, (int64_t)((n - l->cap) / 4))) return false; /* a unit per 4 item slots made (and filled) */
     value *p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
     if (!p) return false;
     l->items = p;
@@ -424,18 +443,28 @@ value v_dict(jrt *R, size_t cap)
     return v;
 }
 
-static bool hashable_at(value v, int depth);
-bool val_hashable(value v) { return hashable_at(v, 0); }
-
-static bool hashable_at(value v, int depth)
+/* Tuples that share items ((t, t) nested n deep) have 2^n paths: hashing visits at most
+ * HASH_NODES nodes, in an order fixed by the value's shape, so equal values still hash equal
+ * (the nodes past the budget count as a constant); a key needing more is refused as
+ * unhashable rather than walked for ever. */
+#define HASH_NODES 65536
+static bool hashable_at(value v, int depth, int64_t *budget);
+bool val_hashable(value v)
 {
-    if (depth > 64) return false;
+    if (v.t != JV_LIST) return v.t == JV_NONE || v.t == JV_BOOL || v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_STR;
+    int64_t budget = HASH_NODES;
+    return hashable_at(v, 0, &budget);
+}
+
+static bool hashable_at(value v, int depth, int64_t *budget)
+{
+    if (depth > 64 || --*budget < 0) return false;
     switch (v.t) {
     case JV_NONE: case JV_BOOL: case JV_INT: case JV_FLOAT: case JV_STR: return true;
     case JV_LIST:
         if (!(v.f & JV_TUPLE)) return false;
         for (size_t i = 0; i < v.u.l->len; i++)
-            if (!hashable_at(v.u.l->items[i], depth + 1)) return false;
+            if (!hashable_at(v.u.l->items[i], depth + 1, budget)) return false;
         return true;
     default: return false;
     }
@@ -449,12 +478,17 @@ static uint32_t mix64(uint64_t x)
     return (uint32_t)x | 1;
 }
 
-static uint32_t hash_at(value v, int depth);
-uint32_t val_hash(value v) { return hash_at(v, 0); }
-
-static uint32_t hash_at(value v, int depth)
+static uint32_t hash_at(value v, int depth, int64_t *budget);
+uint32_t val_hash(value v)
 {
-    if (depth > 64) return 7;
+    if (v.t == JV_STR) return str_hash(v.u.s);
+    int64_t budget = HASH_NODES;
+    return hash_at(v, 0, &budget);
+}
+
+static uint32_t hash_at(value v, int depth, int64_t *budget)
+{
+    if (depth > 64 || --*budget < 0) return 7;
     switch (v.t) {
     case JV_STR: return str_hash(v.u.s);
     case JV_BOOL: return mix64((uint64_t)v.u.b);
@@ -465,7 +499,7 @@ static uint32_t hash_at(value v, int depth)
         { uint64_t bits; memcpy(&bits, &v.u.d, 8); return mix64(bits); }
     case JV_LIST: {
         uint32_t h = 0x345678;
-        for (size_t i = 0; i < v.u.l->len; i++) h = (h * 1000003u) ^ hash_at(v.u.l->items[i], depth + 1);
+        for (size_t i = 0; i < v.u.l->len; i++) h = (h * 1000003u) ^ hash_at(v.u.l->items[i], depth + 1, budget);
         return h | 1;
     }
     default: return 7;
@@ -548,6 +582,7 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
         d->cap = cap;
     }
     if (d->cap > 8) {
+        if (!rt_charge(R, (int64_t)d->used)) return false; /* a unit per entry re-indexed */
         size_t isz = 16;
         while (isz < d->cap * 2) isz *= 2;
         if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
@@ -760,37 +795,102 @@ static int num_cmp(value a, value b)
  * false (ordering fails with an error). */
 #define MAX_COMPARE_DEPTH 200
 
-static bool equal_at(value a, value b, int depth);
+/* One comparison's state. R: the runtime charged for the work (a unit per item visited, one
+ * per RT_UNIT_BYTES of strings compared), or NULL (dict keys: hashable, so bounded). The memo
+ * remembers container pairs already found equal, so values that share sublists
+ * (ns.a = [ns.a, ns.a]) compare in time linear in their distinct nodes instead of exponential
+ * (CPython's own recursion only short-cuts identical objects); it is switched on, and zeroed,
+ * only once a comparison has visited EQ_MEMO_AFTER containers. */
+#define EQ_MEMO 512
+#define EQ_MEMO_AFTER 64
+typedef struct eqc {
+    jrt *R;
+    int containers;
+    const void *memo[EQ_MEMO][2];
+} eqc;
 
-bool val_equal(value a, value b) { return equal_at(a, b, 0); }
-
-static bool equal_at(value a, value b, int depth)
+static size_t memo_slot(const void *a, const void *b)
 {
-    if (depth > MAX_COMPARE_DEPTH) return false;
+    uint64_t x = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)b;
+    return (size_t)(x >> 7) & (EQ_MEMO - 1);
+}
+
+/* 1 equal, 0 not, -1 an error (the fuel ran out) */
+static int equal_at(eqc *c, value a, value b, int depth);
+
+bool val_equal(value a, value b)
+{
+    eqc c;
+    c.R = NULL;
+    c.containers = 0;
+    return equal_at(&c, a, b, 0) == 1;
+}
+
+bool val_equal_rt(jrt *R, value a, value b, bool *eq)
+{
+    eqc c;
+    c.R = R;
+    c.containers = 0;
+    int r = equal_at(&c, a, b, 0);
+    *eq = r == 1;
+    return r >= 0;
+}
+
+/* a container pair: charge its items, look it up in the memo (1: known equal) */
+static int pair_begin(eqc *c, const void *a, const void *b, size_t items)
+{
+    if (c->R && !rt_charge(c->R, (int64_t)items + 1)) return -1;
+    if (++c->containers < EQ_MEMO_AFTER) return 0;
+    if (c->containers == EQ_MEMO_AFTER) memset(c->memo, 0, sizeof c->memo);
+    size_t k = memo_slot(a, b);
+    return c->memo[k][0] == a && c->memo[k][1] == b;
+}
+
+static void pair_equal(eqc *c, const void *a, const void *b)
+{
+    if (c->containers < EQ_MEMO_AFTER) return;
+    size_t k = memo_slot(a, b);
+    c->memo[k][0] = a;
+    c->memo[k][1] = b;
+}
+
+static int equal_at(eqc *c, value a, value b, int depth)
+{
+    if (depth > MAX_COMPARE_DEPTH) return 0;
     if (val_is_number(a) && val_is_number(b)) return num_cmp(a, b) == 0;
-    if (a.t != b.t) return false;
+    if (a.t != b.t) return 0;
     switch (a.t) {
-    case JV_NONE: case JV_UNDEF: return true;
-    case JV_STR: return str_eq(a.u.s, b.u.s);
-    case JV_LIST:
-        if ((a.f & JV_TUPLE) != (b.f & JV_TUPLE)) return false;
-        if (a.u.l == b.u.l) return true;
-        if (a.u.l->len != b.u.l->len) return false;
+    case JV_NONE: case JV_UNDEF: return 1;
+    case JV_STR:
+        if (c->R && a.u.s != b.u.s && a.u.s->len == b.u.s->len && !rt_charge_bytes(c->R, a.u.s->len)) return -1;
+        return str_eq(a.u.s, b.u.s);
+    case JV_LIST: {
+        if ((a.f & JV_TUPLE) != (b.f & JV_TUPLE)) return 0;
+        if (a.u.l == b.u.l) return 1;
+        if (a.u.l->len != b.u.l->len) return 0;
+        int r = pair_begin(c, a.u.l, b.u.l, a.u.l->len);
+        if (r) return r;
         for (size_t i = 0; i < a.u.l->len; i++)
-            if (!equal_at(a.u.l->items[i], b.u.l->items[i], depth + 1)) return false;
-        return true;
+            if ((r = equal_at(c, a.u.l->items[i], b.u.l->items[i], depth + 1)) != 1) return r;
+        pair_equal(c, a.u.l, b.u.l);
+        return 1;
+    }
     case JV_DICT: {
-        if (a.u.m == b.u.m) return true;
-        if (a.u.m->len != b.u.m->len) return false;
+        if (a.u.m == b.u.m) return 1;
+        if (a.u.m->len != b.u.m->len) return 0;
+        int r = pair_begin(c, a.u.m, b.u.m, a.u.m->len);
+        if (r) return r;
         jentry *e;
         for (size_t i = 0; dict_next(a.u.m, &i, &e);) {
             value *o = dict_get(b.u.m, e->key);
-            if (!o || !equal_at(e->val, *o, depth + 1)) return false;
+            if (!o) return 0;
+            if ((r = equal_at(c, e->val, *o, depth + 1)) != 1) return r;
         }
-        return true;
+        pair_equal(c, a.u.m, b.u.m);
+        return 1;
     }
     case JV_FUNC: return a.u.fn == b.u.fn;
-    default: return false;
+    default: return 0;
     }
 }
 
@@ -810,32 +910,42 @@ const char *val_type_name(value v)
     }
 }
 
-static bool compare_at(jrt *R, value a, value b, int *cmp, const char *op, int depth);
+static bool compare_at(eqc *c, value a, value b, int *cmp, const char *op, int depth);
 
-bool val_compare(jrt *R, value a, value b, int *cmp, const char *op) { return compare_at(R, a, b, cmp, op, 0); }
-
-static bool compare_at(jrt *R, value a, value b, int *cmp, const char *op, int depth)
+bool val_compare(jrt *R, value a, value b, int *cmp, const char *op)
 {
+    eqc c; /* (sorts charge their comparisons per pass: lib_sort) */
+    c.R = R;
+    c.containers = 0;
+    return compare_at(&c, a, b, cmp, op, 0);
+}
+
+static bool compare_at(eqc *c, value a, value b, int *cmp, const char *op, int depth)
+{
+    jrt *R = c->R;
     if (depth > MAX_COMPARE_DEPTH)
         return rt_error(R, JINN_ERR_VALUE, "'%s' on values nested more than %d deep (or containing themselves)", op, MAX_COMPARE_DEPTH);
     if (val_is_number(a) && val_is_number(b)) {
-        int c = num_cmp(a, b);
-        if (c == 2) { *cmp = 2; return true; } /* NaN: every ordering is false */
-        *cmp = c;
+        int nc = num_cmp(a, b);
+        if (nc == 2) { *cmp = 2; return true; } /* NaN: every ordering is false */
+        *cmp = nc;
         return true;
     }
     if (a.t == JV_STR && b.t == JV_STR) {
         size_t n = a.u.s->len < b.u.s->len ? a.u.s->len : b.u.s->len;
-        int c = memcmp(a.u.s->s, b.u.s->s, n);
-        *cmp = c ? (c < 0 ? -1 : 1) : (a.u.s->len < b.u.s->len ? -1 : a.u.s->len > b.u.s->len);
+        if (!rt_charge_bytes(R, n)) return false;
+        int d = memcmp(a.u.s->s, b.u.s->s, n);
+        *cmp = d ? (d < 0 ? -1 : 1) : (a.u.s->len < b.u.s->len ? -1 : a.u.s->len > b.u.s->len);
         return true;
     }
     if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE)) {
         size_t n = a.u.l->len < b.u.l->len ? a.u.l->len : b.u.l->len;
         for (size_t i = 0; i < n; i++) {
             value x = a.u.l->items[i], y = b.u.l->items[i];
-            if (equal_at(x, y, depth + 1)) continue;
-            return compare_at(R, x, y, cmp, op, depth + 1);
+            int r = equal_at(c, x, y, depth + 1);
+            if (r < 0) return false;
+            if (r) continue;
+            return compare_at(c, x, y, cmp, op, depth + 1);
         }
         *cmp = a.u.l->len < b.u.l->len ? -1 : a.u.l->len > b.u.l->len;
         return true;

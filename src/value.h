@@ -216,7 +216,8 @@ struct jrt {
 };
 
 /* Charge units of work; every 4096 units poll the interrupt flag and progress callback.
- * The one place fuel is charged: loop iterations, calls, filters, output writes. */
+ * The VM charges loop iterations, calls, filters and output writes here; what a step does in
+ * proportion to its size is charged through rt_charge / rt_charge_bytes (below). */
 bool rt_tick_slow(jrt *R);
 static inline bool rt_tick(jrt *R, int64_t units)
 {
@@ -224,6 +225,16 @@ static inline bool rt_tick(jrt *R, int64_t units)
     R->tick -= units;
     if (R->fuel < 0 || R->tick <= 0) return rt_tick_slow(R);
     return true;
+}
+/* Work in proportion to its size (docs/limits.md, "What a unit is"): rt_charge(R, n) charges n
+ * units (n container nodes visited, n comparisons made, ...); rt_charge_bytes one unit per
+ * RT_UNIT_BYTES bytes a string operation produces, copies or scans. Both poll the interrupt
+ * flag when the tick runs out, so a long C loop that charges as it goes can be stopped. */
+#define RT_UNIT_BYTES 16
+static inline bool rt_charge(jrt *R, int64_t units) { return rt_tick(R, units); }
+static inline bool rt_charge_bytes(jrt *R, size_t n)
+{
+    return n < RT_UNIT_BYTES || rt_tick(R, (int64_t)(n / RT_UNIT_BYTES));
 }
 /* "limit 'NAME' exceeded: ..." */
 bool rt_limit(jrt *R, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -367,6 +378,8 @@ static inline bool dict_next(const jdict *d, size_t *i, jentry **e)
 /* ---- generic operations ---------------------------------------------------------------- */
 bool val_truthy(jrt *R, value v);
 bool val_equal(value a, value b);                        /* Python ==, deep */
+/* the same, charging R's fuel for the nodes and bytes it visits: false + error when it runs out */
+bool val_equal_rt(jrt *R, value a, value b, bool *eq);
 /* Python ordering: *cmp <0/0/>0; false + TypeError when not orderable. */
 bool val_compare(jrt *R, value a, value b, int *cmp, const char *op);
 const char *val_type_name(value v);                      /* Python's: 'int', 'str', 'dict', ... */

@@ -172,6 +172,8 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
     if (npos > u->nparams && u->varargs_slot < 0)
         return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
+    /* a macro call sets up a frame and its output: worth several loop iterations */
+    if (!rt_charge(R, 8)) return false;
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
     value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
     if (!slots) return false;
@@ -803,7 +805,7 @@ static int collect_print_error(vm *V, const template *T, const unit *u, int at)
     while (k < u->ncode && u->code[k].op != OP_PRINT) k++;
     if (k >= u->ncode || u->pos[k] >= u->pos[at]) return -1;
     const template *et = V->err_tmpl ? V->err_tmpl : T;
-    if (!collect_as(V, et, V->err_pos, R->err_kind, R->err_msg.p ? R->err_msg.p : "error", " (printed empty, as Jinjava does)"))
+    if (!collect_as(V, et, V->err_pos, R->err_kind, R->err_msg.p ? R->err_msg.p : "the expression failed (no message)", " (printed empty, as Jinjava does)"))
         return -1;
     R->err_kind = JINN_ERR_NONE;
     R->err_msg.len = 0;
@@ -1023,7 +1025,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         } else if (op == OPC_EQ || op == OPC_NE) {
             STRICT_CHECK(a);
             STRICT_CHECK(b);
-            res = val_equal(a, b) == (op == OPC_EQ);
+            if (!val_equal_rt(R, a, b, &res)) FAIL();
+            res = res == (op == OPC_EQ);
         } else if (op == OPC_IN || op == OPC_NOTIN) {
             if (!op_contains(R, b, a, &res)) FAIL();
             if (op == OPC_NOTIN) res = !res;
@@ -1352,7 +1355,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (n) memcpy(r.u.l->items, args, (size_t)n * sizeof(value));
         r.u.l->len = (size_t)n;
         sp = args;
-        bool changed = L->last.t == JV_ABSENT || !val_equal(L->last, r);
+        bool changed = true;
+        if (L->last.t != JV_ABSENT && !val_equal_rt(R, L->last, r, &changed)) { val_drop(R, r); FAIL(); }
+        if (L->last.t != JV_ABSENT) changed = !changed;
         val_drop(R, L->last);
         L->last = r;
         *sp++ = v_bool(changed);

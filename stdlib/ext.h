@@ -66,7 +66,9 @@ re_prog *re_compile(jrt *R, const char *pat, size_t len, uint32_t flags);
 void re_free(jrt *R, re_prog *p);
 /* Match at or after byte offset start: 1 found (ovec[0..2*ngroups] byte offsets, unset
  * groups as SIZE_MAX), 0 not found, -1 error (limit exceeded: JINN_ERR_LIMIT). anchored
- * requires the match to start at start. */
+ * requires the match to start at start. A match from start > 0 skips PCRE2's UTF-8 check:
+ * the caller matched the same subject from 0 before (which checked it). Charges the bytes
+ * scanned. */
 int re_match(jrt *R, re_prog *p, const char *s, size_t len, size_t start, bool anchored,
              size_t *ovec, int novec);
 /* All of s with every match replaced by repl (PCRE2's $1 / ${name} syntax); owned string. */

@@ -1108,16 +1108,26 @@ unsigned flt_arg_names(const jbuiltin *b)
 static value sorted_copy(jrt *R, value v, int depth)
 {
     if (depth > 1000) { rt_error(R, JINN_ERR_LIMIT, "tojson: value nested too deeply"); return v_err(); }
+    if ((v.t == JV_LIST || v.t == JV_DICT) && !rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len)))
+        return v_err(); /* a unit per node visited */
     if (v.t == JV_LIST) {
-        value r = v_list(R, v.u.l->len);
-        if (r.t == JV_ERROR) return r;
-        r.f = v.f;
+        /* copied only from the first item that changed (a dict inside): a list that holds no
+         * dict is shared, so a list that shares its sublists is not expanded into a tree */
+        value r = v_none();
         for (size_t i = 0; i < v.u.l->len; i++) {
-            value c = sorted_copy(R, v.u.l->items[i], depth + 1);
+            value it = v.u.l->items[i];
+            value c = sorted_copy(R, it, depth + 1);
             if (c.t == JV_ERROR) { val_drop(R, r); return c; }
+            if (r.t == JV_NONE) {
+                if (c.t == it.t && c.u.i == it.u.i) { val_drop(R, c); continue; }
+                r = v_list(R, v.u.l->len);
+                if (r.t == JV_ERROR) { val_drop(R, c); return r; }
+                r.f = v.f;
+                for (size_t j = 0; j < i; j++) list_push(R, r.u.l, val_dup(v.u.l->items[j]));
+            }
             list_push(R, r.u.l, c);
         }
-        return r;
+        return r.t == JV_NONE ? val_dup(v) : r;
     }
     if (v.t != JV_DICT) return val_dup(v);
     size_t n = v.u.m->len;

@@ -568,11 +568,12 @@ static bool url_quote(jrt *R, jbuf *b, value v, bool for_qs)
     bool ok = true;
     for (size_t i = 0; ok && i < v_sl(s); i++) {
         unsigned char c = (unsigned char)v_sp(s)[i];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("_.-~", c) || (c == '/' && !for_qs))
-            ok = c && buf_putc(R, b, (char)c);
+        /* (strchr finds the terminating NUL: a NUL byte is quoted as %00 like any other) */
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c && strchr("_.-~", c))
+            || (c == '/' && !for_qs))
+            ok = buf_putc(R, b, (char)c);
         else if (c == ' ' && for_qs) ok = buf_putc(R, b, '+');
         else ok = buf_printf(R, b, "%%%02X", c);
-        if (!c && ok) ok = buf_puts(R, b, "%00");
     }
     val_drop(R, s);
     return ok;
@@ -891,15 +892,26 @@ static bool pf_repr(jrt *R, jbuf *b, value v)
 static value sorted_repr_copy(jrt *R, value v, int depth)
 {
     if (depth > 500) { rt_error(R, JINN_ERR_LIMIT, "pprint: value nested too deeply"); return v_err(); }
+    if ((v.t == JV_LIST || v.t == JV_DICT) && !rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len)))
+        return v_err(); /* a unit per node visited */
     if (v.t == JV_LIST) {
-        value r = v_list(R, v.u.l->len);
-        if (r.t == JV_ERROR) return r;
-        r.f = v.f;
+        /* copied only from the first item that changed (a dict inside): a list that shares
+         * its sublists is not expanded into a tree */
+        value r = v_none();
         for (size_t i = 0; i < v.u.l->len; i++) {
-            value c = sorted_repr_copy(R, v.u.l->items[i], depth + 1);
-            if (c.t == JV_ERROR || !list_push(R, r.u.l, c)) { val_drop(R, r); return v_err(); }
+            value it = v.u.l->items[i];
+            value c = sorted_repr_copy(R, it, depth + 1);
+            if (c.t == JV_ERROR) { val_drop(R, r); return v_err(); }
+            if (r.t == JV_NONE) {
+                if (c.t == it.t && c.u.i == it.u.i) { val_drop(R, c); continue; }
+                r = v_list(R, v.u.l->len);
+                if (r.t == JV_ERROR) { val_drop(R, c); return v_err(); }
+                r.f = v.f;
+                for (size_t j = 0; j < i; j++) list_push(R, r.u.l, val_dup(v.u.l->items[j]));
+            }
+            if (!list_push(R, r.u.l, c)) { val_drop(R, r); return v_err(); }
         }
-        return r;
+        return r.t == JV_NONE ? val_dup(v) : r;
     }
     if (v.t != JV_DICT) return val_dup(v);
     size_t n = v.u.m->len;
@@ -915,9 +927,17 @@ static value sorted_repr_copy(jrt *R, value v, int depth)
     /* insertion sort with pprint's _safe_key: keys that do not compare order by their
      * type's name, and otherwise keep their order (CPython would use their ids) */
     for (size_t i = 1; i < n; i++) {
+        if (!rt_charge(R, (int64_t)i)) { /* at most i comparisons for this key */
+            rt_alloc(R, keys, (2 * n + 1) * sizeof *keys, 0);
+            return v_err();
+        }
         for (size_t j = i; j > 0; j--) {
             int c;
             if (!val_compare(R, keys[j], keys[j - 1], &c, "<")) {
+                if (R->err_kind == JINN_ERR_LIMIT) { /* the fuel ran out: not a key that does not compare */
+                    rt_alloc(R, keys, (2 * n + 1) * sizeof *keys, 0);
+                    return v_err();
+                }
                 R->err_kind = 0;
                 R->err_msg.len = 0;
                 c = strcmp(val_type_name(keys[j]), val_type_name(keys[j - 1]));

@@ -2,6 +2,7 @@
  * lib.c — helpers shared by the stdlib tables: UTF-8, Python's case mapping (from ICU), the stable
  * sort, attribute paths, and dynamic calls of other builtins. See lib.h.
  */
+#define _GNU_SOURCE /* memmem */
 #include <unicode/ucasemap.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
@@ -30,6 +31,7 @@ bool lib_utf8_next(jrt *R, const char *s, size_t len, size_t *i, int32_t *cp)
 
 bool lib_utf8_len(jrt *R, const char *s, size_t len, size_t *n)
 {
+    if (!rt_charge_bytes(R, len)) return false; /* the bytes scanned */
     size_t i = 0, k = 0;
     int32_t cp;
     while (i < len) {
@@ -176,9 +178,11 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
     return v_str_from_buf(R, &b);
 }
 
+/* A string filter takes its input here and then walks it code point by code point, at a
+ * few nanoseconds a byte: a unit per 4 bytes (rt_charge_bytes' copying rate is 16). */
 value lib_soft_str(jrt *R, value v)
 {
-    if (v.t == JV_STR) return val_dup(v);
+    if (v.t == JV_STR) return v_sl(v) < 64 || rt_charge(R, (int64_t)(v_sl(v) / 4)) ? val_dup(v) : v_err();
     return val_to_str(R, v);
 }
 
@@ -241,6 +245,8 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     bool ok = true;
     /* bottom-up merge sort: runs of width 1, 2, 4, ... merged from a into tmp and back */
     for (size_t w = 1; w < n && ok; w *= 2) {
+        /* a pass makes at most n comparisons: charged (and the interrupt polled) per pass */
+        if (!rt_charge(R, (int64_t)n)) { ok = false; break; }
         for (size_t lo = 0; lo < n && ok; lo += 2 * w) {
             size_t mid = lo + w < n ? lo + w : n;
             size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
@@ -407,10 +413,11 @@ const jbuiltin *lib_find(const jbuiltin *table, const char *name, size_t len)
 
 const char *lib_memmem(const char *h, size_t hl, const char *n, size_t nl)
 {
-    /* memchr to each candidate first byte: fast enough for template strings, and portable
-     * (memmem is a GNU extension) */
+    /* memchr to each candidate first byte for short needles; a long needle goes to the C
+     * library's memmem (two-way: linear, where trying each candidate costs hl * nl) */
     if (nl == 0) return h;
     if (nl > hl) return NULL;
+    if (nl > 8) return memmem(h, hl, n, nl);
     const char *end = h + (hl - nl) + 1;
     for (const char *p = h; p < end;) {
         p = memchr(p, (unsigned char)n[0], (size_t)(end - p));
@@ -479,8 +486,12 @@ value lib_replace(jrt *R, const char *s, size_t len, const char *old, size_t ole
             if (!hit) break;
             k++;
             i = (size_t)(hit - s) + olen;
+            /* every hit is work (found, then copied): charged as it goes, so that the
+             * interrupt flag is polled inside a long replace */
+            if (!(k & 0xffff) && !rt_charge(R, 2 * 0x10000)) return v_err();
         }
     }
+    if (!rt_charge_bytes(R, len) || !rt_charge(R, 2 * (int64_t)(k & 0xffff))) return v_err();
     if (count >= 0 && (uint64_t)count < k) k = (size_t)count;
     if (k == 0) return v_str(R, s, len);
     size_t removed = olen * k; /* cannot overflow: k * olen <= len */

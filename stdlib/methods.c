@@ -185,7 +185,9 @@ BI_FN(l_remove)
     if (!mutable_receiver(R, &args[0], "remove")) return false;
     jlist *l = args[0].u.l;
     for (size_t i = 0; i < l->len; i++) {
-        if (!val_equal(l->items[i], args[1])) continue;
+        bool eq;
+        if (!val_equal_rt(R, l->items[i], args[1], &eq)) return false;
+        if (!eq) continue;
         value x = l->items[i];
         memmove(l->items + i, l->items + i + 1, (l->len - i - 1) * sizeof(value));
         l->len--;
@@ -201,8 +203,11 @@ BI_FN(l_index)
     jlist *l = args[0].u.l;
     int64_t s, e;
     if (!arg_int(R, args, 2, 0, &s, "start") || !arg_int(R, args, 3, INT64_MAX, &e, "end")) return false;
-    for (size_t i = norm_index(s, l->len), end = norm_index(e, l->len); i < end; i++)
-        if (val_equal(l->items[i], args[1])) { *out = v_int((int64_t)i); return true; }
+    for (size_t i = norm_index(s, l->len), end = norm_index(e, l->len); i < end; i++) {
+        bool eq;
+        if (!val_equal_rt(R, l->items[i], args[1], &eq)) return false;
+        if (eq) { *out = v_int((int64_t)i); return true; }
+    }
     /* Jinjava: -1 when absent (objects/collections/PyList.java index()) */
     if (R->profile == PROF_JINJAVA) { *out = v_int(-1); return true; }
     jbuf b = {0};
@@ -224,10 +229,13 @@ BI_FN(l_clear)
 
 BI_FN(l_count)
 {
-    (void)R;
     jlist *l = args[0].u.l;
     int64_t n = 0;
-    for (size_t i = 0; i < l->len; i++) n += val_equal(l->items[i], args[1]);
+    for (size_t i = 0; i < l->len; i++) {
+        bool eq;
+        if (!val_equal_rt(R, l->items[i], args[1], &eq)) return false;
+        n += eq;
+    }
     *out = v_int(n);
     return true;
 }

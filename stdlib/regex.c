@@ -114,9 +114,16 @@ int re_match(jrt *R, re_prog *p, const char *s, size_t len, size_t start, bool a
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->code, p->gctx);
     if (!md) { too_expensive(R); return -1; }
-    int rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, start, anchored ? PCRE2_ANCHORED : 0, md, p->mctx);
+    /* PCRE2 checks the UTF-8 of the subject from start to its end on every call: a caller
+     * that walks a subject match by match would check it again and again (quadratic). A
+     * match from start > 0 continues over a subject already checked from 0 (ext.h). */
+    uint32_t opts = (anchored ? PCRE2_ANCHORED : 0) | (start > 0 ? PCRE2_NO_UTF_CHECK : 0);
+    int rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, start, opts, md, p->mctx);
     int res;
-    if (rc == PCRE2_ERROR_NOMATCH) res = 0;
+    /* the bytes scanned are work: to the match's end, or the subject's */
+    size_t upto = rc > 0 ? (size_t)pcre2_get_ovector_pointer(md)[1] : len;
+    if (rc >= PCRE2_ERROR_NOMATCH && !rt_charge_bytes(R, upto > start ? upto - start : 0)) res = -1;
+    else if (rc == PCRE2_ERROR_NOMATCH) res = 0;
     else if (rc < 0) res = match_error(R, rc);
     else {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -132,6 +139,7 @@ int re_match(jrt *R, re_prog *p, const char *s, size_t len, size_t start, bool a
 value re_replace_all(jrt *R, re_prog *p, const char *s, size_t len, const char *repl, size_t rlen)
 {
     PCRE2_SIZE cap = len + len / 2 + rlen + 64;
+    if (!rt_charge_bytes(R, len)) return v_err(); /* the subject is scanned whole */
     for (int attempt = 0; attempt < 2; attempt++) {
         jstr *o = str_new(R, cap);
         if (!o) return v_err();

@@ -121,8 +121,20 @@ static bool jv_test(jrt *R, int op, value *args, value *out)
     RET(r);
 }
 
-BI_FN(t_eq) { if (R->profile == PROF_JINJAVA) return jv_test(R, 0, args, out); RET(val_equal(args[0], args[1])); }
-BI_FN(t_ne) { if (R->profile == PROF_JINJAVA) return jv_test(R, 1, args, out); RET(!val_equal(args[0], args[1])); }
+BI_FN(t_eq)
+{
+    if (R->profile == PROF_JINJAVA) return jv_test(R, OPC_EQ, args, out);
+    bool eq;
+    if (!val_equal_rt(R, args[0], args[1], &eq)) return false;
+    RET(eq);
+}
+BI_FN(t_ne)
+{
+    if (R->profile == PROF_JINJAVA) return jv_test(R, OPC_NE, args, out);
+    bool eq;
+    if (!val_equal_rt(R, args[0], args[1], &eq)) return false;
+    RET(!eq);
+}
 
 static bool order(jrt *R, value *args, value *out, const char *op)
 {

@@ -473,6 +473,61 @@ static void test_embedding(jinn_env *env)
     jinn_env_set_provider(env, &p1, NULL);
 }
 
+/* ---- interrupts and the work limits (issue 17.4, 17.6) -------------------------------------- */
+static int stop_at(void *user)
+{
+    int *calls = user;
+    return ++calls[0] >= calls[1];
+}
+
+static void test_interrupts(void)
+{
+    jinn_config cfg;
+    jinn_config_init(&cfg);
+    int calls[2] = {0, 3}; /* stop on the third poll */
+    cfg.progress = stop_at;
+    cfg.progress_user = calls;
+    jinn_env *env = jinn_env_new(&cfg);
+    jinn_result res;
+    jinn_template *t = NULL;
+    jinn_buf out = {0};
+    /* a render too small to reach a tick still sees a flag set before it starts */
+    const char *tiny = "hello";
+    CHECK(jinn_compile(env, "tiny", tiny, strlen(tiny), &t, &res) == JINN_OK, "compile tiny");
+    int flag = 1;
+    jinn_render_opts o = {.interrupt = &flag};
+    CHECK(jinn_render(t, &o, &out, &res) == JINN_ERROR && res.kind == JINN_ERR_LIMIT && strstr(res.text, "limit 'interrupt'"),
+          "a set flag stops a tiny render: %s", res.text ? res.text : "(ok)");
+    jinn_result_clear(env, &res);
+    flag = 0;
+    calls[0] = 0;
+    calls[1] = 1000;
+    CHECK(jinn_render(t, &o, &out, &res) == JINN_OK && calls[0] == 2, "progress polled at start and end: %d", calls[0]);
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+    /* a 16 MB replace polls as it charges: the third poll stops the loop at its first replaces */
+    const char *big = "{% set s = 'a' * 16000000 %}{% for i in range(1000) %}{% set x = s|replace('a', 'b') %}{% endfor %}";
+    CHECK(jinn_compile(env, "big", big, strlen(big), &t, &res) == JINN_OK, "compile big");
+    calls[0] = 0;
+    calls[1] = 3;
+    CHECK(jinn_render(t, &o, &out, &res) == JINN_ERROR && strstr(res.text, "stopped by the progress callback") && calls[0] == 3,
+          "progress stops a replace loop: %d calls, %s", calls[0], res.text ? res.text : "(ok)");
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+    jinn_buf_free(env, &out);
+    jinn_env_free(env);
+    /* context_bytes */
+    jinn_config_init(&cfg);
+    CHECK(jinn_limits_set(&cfg.limits, "context_bytes", 5) == JINN_OK, "context_bytes is a limit");
+    env = jinn_env_new(&cfg);
+    jinn_context *ctx = NULL;
+    CHECK(jinn_context_from_json(env, "{\"a\": 1}", 8, &ctx, &res) == JINN_ERROR && res.kind == JINN_ERR_LIMIT
+          && strstr(res.text, "limit 'context_bytes' exceeded: a context of 8 bytes (limit 5)"), "context_bytes: %s", res.text ? res.text : "(ok)");
+    jinn_result_clear(env, &res);
+    jinn_context_free(ctx);
+    jinn_env_free(env);
+}
+
 int main(void)
 {
     jinn_config cfg;
@@ -571,6 +626,7 @@ int main(void)
     jinn_env_free(env);
     CHECK(atomic_load(&live_bytes) == 0, "%ld bytes still allocated through the hook", atomic_load(&live_bytes));
     CHECK(atomic_load(&nallocs) > 0, "the hook was used");
+    test_interrupts();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

@@ -16,7 +16,7 @@ static jinn_env *fuzz_env(int variant)
 {
     jinn_config cfg;
     jinn_config_init(&cfg);
-    cfg.limits.fuel = 20000;
+    cfg.limits.fuel = 10000;
     cfg.limits.output_bytes = 1 << 20;
     cfg.limits.string_bytes = 1 << 20;
     cfg.limits.collection_items = 10000;

@@ -244,6 +244,11 @@ row("call_macro_attributes", "{% macro mm(a, b=1) %}{{ varargs }}{{ caller }}{% 
 row("call_macro_attributes_kwargs", "{% macro k() %}{{ kwargs }}{% endmacro %}{{ k.arguments }}|{{ k.catch_kwargs }}")
 
 
+# a float literal whose exponent has more digits than an int holds (the fuzzer found the
+# overflow in the fast strtod path)
+row("float_literal_long_exponent", "{{ 12345678901231e308456789012345678901234567890 }}|{{ 1e-308456789012345678901 }}|{{ 1e0400 }}")
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:

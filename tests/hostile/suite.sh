@@ -128,11 +128,29 @@ chunk = b'x' * (1 << 20)
 with open('$T/huge100mb.jinja', 'wb') as f:
     for _ in range(100): f.write(chunk)
 "
-render huge100mb 1 "limit 'template_bytes' exceeded: a template of 104857600 bytes (limit 16777216)" ""
+render huge100mb 2 "limit 'template_bytes' exceeded: more than 16777216 bytes" ""
 gen big15mb.jinja "'{{ 1 }}' * (15 * 1024 * 1024 // 7)"
 expect big15mb 0 "" "-" -- render "$T/big15mb.jinja" -o "$T/big15mb.out"
 if [ "$(stat -c %s "$T/big15mb.out" 2>/dev/null)" = "$((15 * 1024 * 1024 / 7))" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL big15mb output size"; fi
 rm -f "$T/huge100mb.jinja" "$T/big15mb.jinja" "$T/big15mb.out"
+
+# ---- inputs without an end (issue 17.6): read up to the limit + 1 byte, never further --------
+echo '{{ 1 }}' > "$T/one.jinja"
+TB="limit 'template_bytes' exceeded: more than 16777216 bytes"
+CB="limit 'context_bytes' exceeded: more than 67108864 bytes"
+expect zero_template 2 "cannot read '/dev/zero': $TB" "" -- render /dev/zero
+expect zero_check 2 "cannot read '/dev/zero': $TB" "-" -- check /dev/zero
+expect zero_context 2 "cannot read '/dev/zero': $CB" "" -- render --context /dev/zero "$T/one.jinja"
+expect zero_providers 2 "cannot read '/dev/zero': $CB" "" -- render --providers /dev/zero "$T/one.jinja"
+expect zero_context_small 2 "limit 'context_bytes' exceeded: more than 100 bytes" "" -- render --context /dev/zero --limit context_bytes=100 "$T/one.jinja"
+expect template_small 2 "cannot read '$T/one.jinja': limit 'template_bytes' exceeded: more than 3 bytes" "" -- render --limit template_bytes=3 "$T/one.jinja"
+printf '{"a": 1}' > "$T/ctx8.json"
+expect context_file_small 2 "limit 'context_bytes' exceeded: more than 7 bytes" "" -- render --limit context_bytes=7 --context "$T/ctx8.json" "$T/one.jinja"
+expect context_file_fits 0 "" "1" -- render --limit context_bytes=8 --context "$T/ctx8.json" "$T/one.jinja"
+
+# ---- a timeout stops a loop of 16 MB replaces (each charged and polled as it goes) ------------
+gen replace_loop.jinja "'{% set s = \"a\" * 16000000 %}{% for i in range(1000) %}{% set x = s|replace(\"a\", \"b\") %}{% endfor %}'"
+expect replace_timeout 1 "limit 'interrupt' exceeded: the render was interrupted" "" -- render --timeout 0.2 "$T/replace_loop.jinja"
 
 # ---- runaway work with default limits (bounded in time) ---------------------------------
 gen fuel_default.jinja  "'{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}'"

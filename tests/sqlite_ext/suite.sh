@@ -39,7 +39,7 @@ check "undefined strict" "$(q "SELECT jinn_render('{{ nope }}', '{}', '{\"undefi
 ^"
 check "undefined lenient" "$(q "SELECT '[' || jinn_render('{{ a.b.c }}', '{}', '{\"undefined\": \"lenient\"}') || ']'")" "[]"
 check "limits by name" "$(q "SELECT jinn_render('{% for i in range(100) %}{{ i }}{% endfor %}', '{}', '{\"limits\": {\"fuel\": 50}}')" | head -1)" \
-    "Error: stepping, template:1:26: limit 'fuel' exceeded: more than 50 units of work (loop iterations, calls, filters, outputs) in one render"
+    "Error: stepping, template:1:1: limit 'fuel' exceeded: more than 50 units of work (loop iterations, calls, filters, outputs) in one render"
 check "trim: as jinn batch trims" "$(q "SELECT '[' || jinn_render('  {{ 1 }}
 	', '{}', '{\"trim\": true}') || ']'")" "[1]"
 check "unknown option" "$(q "SELECT jinn_render('x', '{}', '{\"trim_output\": true}')")" \
