@@ -51,12 +51,12 @@ int cli_check(const cli_command *cmd, int argc, char **argv)
     if (r) return r;
     if (!a.nfiles) return opt_usage(cmd, "%s", "give one or more template files");
     int json = a.json;
-    int status = 0, total_e = 0, total_w = 0;
+    int status = 0, total_e = 0, total_w = 0, unread = 0;
     for (int i = 0; i < a.nfiles; i++) {
         const char *path = a.files[i];
         size_t len;
         char *src = cli_read_file(path, &len);
-        if (!src) { status = 2; continue; }
+        if (!src) { status = 2; unread++; continue; }
         /* one environment a file: its includes and imports are found beside it, as render does */
         jinn_env *env = jinn_env_new(&a.eng.cfg);
         if (!env) { fprintf(stderr, "jinn: out of memory\n"); free(src); return 1; }
@@ -74,6 +74,8 @@ int cli_check(const cli_command *cmd, int argc, char **argv)
         total_w += w;
         if (e && status == 0) status = 1;
     }
-    if (!json) fprintf(stderr, "%d error%s, %d warning%s\n", total_e, total_e == 1 ? "" : "s", total_w, total_w == 1 ? "" : "s");
+    /* a file that could not be read is not a clean one: no "0 errors" line for it alone */
+    if (!json && unread < a.nfiles)
+        fprintf(stderr, "%d error%s, %d warning%s\n", total_e, total_e == 1 ? "" : "s", total_w, total_w == 1 ? "" : "s");
     return status;
 }

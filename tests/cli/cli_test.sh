@@ -195,4 +195,8 @@ for c in $("$JINN" help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
     check "jinn help lists $c, and it has a help" "$("$JINN" help "$c" | head -c 11)" "usage: jinn"
 done
 
+# a file check cannot read is not reported as clean
+out=$("$JINN" check /dev/zero 2>&1); rc=$?
+check "check /dev/zero: the limit, exit 2, no '0 errors' line" "$rc $(echo "$out" | grep -c "limit 'template_bytes' exceeded") $(echo "$out" | grep -c '0 errors')" "2 1 0"
+
 finish
