@@ -42,6 +42,7 @@
 #include <time.h>
 
 #include "jinn.h"
+#include "buf.h"
 #include "store.h"
 
 #define METRIC_TTL 60.0 /* seconds a metric's answer is reused across renders */
@@ -77,8 +78,7 @@ typedef struct pconn {
     PGconn *db;
     unsigned char *prepared; /* 2 * P->ndefs: 1 prepared, 2 failed (message in bad[]) */
     char **bad;              /* 2 * P->ndefs: the message of a statement that failed to prepare */
-    char *ans; /* the last answer (or error message) of this thread */
-    size_t ans_len, ans_cap;
+    pbuf ans; /* the last answer (or error message) of this thread */
     int in_use;
     struct pconn *next;
 } pconn;
@@ -112,81 +112,17 @@ struct pprov {
 
 static void *pmem(pprov *P, void *p, size_t old, size_t n) { return P->alloc(P->alloc_user, p, old, n); }
 
-static void *default_alloc(void *user, void *p, size_t old, size_t n)
-{
-    (void)user;
-    (void)old;
-    if (!n) { free(p); return NULL; }
-    return realloc(p, n);
-}
+static char *pstrdup(pprov *P, const char *s, size_t n) { return pbuf_strdup(P->alloc, P->alloc_user, s, n); }
+static void pstrfree(pprov *P, char *s) { pbuf_strfree(P->alloc, P->alloc_user, s); }
 
-static char *pstrdup(pprov *P, const char *s, size_t n)
-{
-    char *d = pmem(P, NULL, 0, n + 1);
-    if (d) { memcpy(d, s, n); d[n] = 0; }
-    return d;
-}
+/* ---- a connection's answer buffer (buf.h) --------------------------------------------------- */
 
-static void pstrfree(pprov *P, char *s)
-{
-    if (s) pmem(P, s, strlen(s) + 1, 0);
-}
-
-/* ---- a connection's buffer ------------------------------------------------------------------ */
-
-static int ans_put(pconn *c, const char *s, size_t n)
-{
-    if (c->ans_len + n + 1 > c->ans_cap) {
-        size_t cap = c->ans_cap ? c->ans_cap : 256;
-        while (cap < c->ans_len + n + 1) cap *= 2;
-        char *p = pmem(c->P, c->ans, c->ans_cap, cap);
-        if (!p) return 0;
-        c->ans = p;
-        c->ans_cap = cap;
-    }
-    memcpy(c->ans + c->ans_len, s, n);
-    c->ans_len += n;
-    c->ans[c->ans_len] = 0;
-    return 1;
-}
-
+static int ans_put(pconn *c, const char *s, size_t n) { return pbuf_put(&c->ans, c->P->alloc, c->P->alloc_user, s, n); }
 static int ans_puts(pconn *c, const char *s) { return ans_put(c, s, strlen(s)); }
-
-static int ans_printf(pconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int ans_printf(pconn *c, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return 0;
-    return ans_put(c, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
+#define ans_printf(c, ...) pbuf_printf(&(c)->ans, (c)->P->alloc, (c)->P->alloc_user, __VA_ARGS__)
 static int ans_json_string(pconn *c, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    int ok = ans_put(c, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; ok && i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
-        ok = ans_put(c, s + run, i - run);
-        run = i + 1;
-        char esc[7] = {'\\', 0};
-        if (ch == '"' || ch == '\\') esc[1] = (char)ch, ok = ok && ans_put(c, esc, 2);
-        else if (ch == '\n') ok = ok && ans_put(c, "\\n", 2);
-        else if (ch == '\t') ok = ok && ans_put(c, "\\t", 2);
-        else if (ch == '\r') ok = ok && ans_put(c, "\\r", 2);
-        else {
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 15];
-            ok = ok && ans_put(c, esc, 6);
-        }
-    }
-    return ok && ans_put(c, s + run, n - run) && ans_put(c, "\"", 1);
+    return pbuf_json_string(&c->ans, c->P->alloc, c->P->alloc_user, s, n);
 }
 
 /* One field of a result as JSON, by the column's type (the file's comment). */
@@ -236,7 +172,7 @@ static void conn_close(pconn *c)
     }
     if (c->prepared) pmem(P, c->prepared, 2 * P->ndefs, 0);
     PQfinish(c->db);
-    if (c->ans) pmem(P, c->ans, c->ans_cap, 0);
+    if (c->ans.s) pmem(P, c->ans.s, c->ans.cap, 0);
     pmem(P, c, sizeof *c, 0);
 }
 
@@ -359,14 +295,14 @@ static int ans_def(pconn *c, const pdef *d)
 }
 
 /* Prepare definition d's sql (set: its set form) on c as "d<i>"/"s<i>", once. 1, or 0 with the
- * message in c->ans (kept for the next asks). */
+ * message in c->ans.s (kept for the next asks). */
 static int def_prepare(pconn *c, const pdef *d, int set, char *name, size_t namecap)
 {
     pprov *P = c->P;
     size_t di = (size_t)(d - P->defs), slot = set ? P->ndefs + di : di;
     snprintf(name, namecap, "%c%zu", set ? 's' : 'd', di);
     if (c->prepared[slot] == 1) return 1;
-    c->ans_len = 0;
+    c->ans.len = 0;
     if (c->prepared[slot] == 2) {
         if (!ans_puts(c, c->bad[slot])) ans_puts(c, "out of memory");
         return 0;
@@ -382,7 +318,7 @@ static int def_prepare(pconn *c, const pdef *d, int set, char *name, size_t name
     char msg[400];
     if (ans_def(c, d) && ans_puts(c, set ? ": bad SQL in the set form: " : ": bad SQL: ") &&
         ans_puts(c, pg_msg(c->db, msg, sizeof msg))) {
-        c->bad[slot] = pstrdup(P, c->ans, c->ans_len);
+        c->bad[slot] = pstrdup(P, c->ans.s, c->ans.len);
         if (c->bad[slot]) c->prepared[slot] = 2;
     }
     return 0;
@@ -397,19 +333,19 @@ static int def_run(pconn *c, const pdef *d, const char *customer, size_t custome
     if (!def_prepare(c, d, 0, name, sizeof name)) return 0;
     if (customer) {
         cust = pstrdup(c->P, customer, customer_len);
-        if (!cust) { c->ans_len = 0; ans_puts(c, "out of memory"); return 0; }
+        if (!cust) { c->ans.len = 0; ans_puts(c, "out of memory"); return 0; }
     }
     now_text(now, sizeof now);
     const char *vals[2] = {cust, now};
     PGresult *r = PQexecPrepared(c->db, name, 2, vals, NULL, NULL, 0);
     pstrfree(c->P, cust);
-    c->ans_len = 0;
+    c->ans.len = 0;
     int ok;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         char msg[400];
         ok = 0;
         if (!(ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, pg_msg(c->db, msg, sizeof msg)))) {
-            c->ans_len = 0;
+            c->ans.len = 0;
             ans_puts(c, "out of memory");
         }
         PQclear(r);
@@ -433,7 +369,7 @@ static int def_run(pconn *c, const pdef *d, const char *customer, size_t custome
     }
     PQclear(r);
     if (!ok) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         ans_puts(c, "out of memory");
     }
     return ok;
@@ -502,7 +438,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
     pconn *c = conn_get(P, errbuf, sizeof errbuf);
     if (!c) { *json = errbuf; *json_len = strlen(errbuf); return JINN_ERROR; }
     if (d->kind != kind_of_lookup[q->kind]) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         if (!(ans_def(c, d) && ans_printf(c, " is a%s %s, not a%s %s", d->kind == DEF_EXPRESSION ? "n" : "",
                                           def_kinds[d->kind], q->kind == JINN_LOOKUP_EXPRESSION ? "n" : "",
                                           def_kinds[kind_of_lookup[q->kind]]))) {
@@ -510,8 +446,8 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
             *json_len = 13;
             return JINN_ERROR;
         }
-        *json = c->ans;
-        *json_len = c->ans_len;
+        *json = c->ans.s;
+        *json_len = c->ans.len;
         return JINN_ERROR;
     }
     pmetric *m = d->kind == DEF_METRIC ? &P->metrics[d - P->defs] : NULL;
@@ -520,28 +456,28 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
         pthread_mutex_lock(&P->mu);
         if (m->json && m->expires > now_seconds()) {
             hit = 1;
-            c->ans_len = 0;
+            c->ans.len = 0;
             ok = ans_put(c, m->json, m->len);
         }
         pthread_mutex_unlock(&P->mu);
         if (hit) {
             if (!ok) { *json = "out of memory"; *json_len = 13; return JINN_ERROR; }
-            *json = c->ans;
-            *json_len = c->ans_len;
+            *json = c->ans.s;
+            *json_len = c->ans.len;
             return JINN_OK;
         }
     }
     int ok = def_run(c, d, q->customer, q->customer_len);
-    *json = c->ans ? c->ans : "out of memory";
-    *json_len = c->ans ? c->ans_len : 13;
+    *json = c->ans.s ? c->ans.s : "out of memory";
+    *json_len = c->ans.s ? c->ans.len : 13;
     if (!ok) return JINN_ERROR;
     if (m) {
-        char *copy = pstrdup(P, c->ans, c->ans_len);
+        char *copy = pstrdup(P, c->ans.s, c->ans.len);
         if (copy) {
             pthread_mutex_lock(&P->mu);
             pstrfree(P, m->json);
             m->json = copy;
-            m->len = c->ans_len;
+            m->len = c->ans.len;
             m->expires = now_seconds() + METRIC_TTL;
             pthread_mutex_unlock(&P->mu);
         }
@@ -653,7 +589,7 @@ static jinn_status store_open(const char *conninfo, int flags, jinn_alloc_fn all
 {
     (void)flags; /* memory is bounded by the chunk: libpq holds one result at a time */
     *user = NULL;
-    if (!alloc) alloc = default_alloc, alloc_user = NULL;
+    if (!alloc) alloc = pbuf_default_alloc, alloc_user = NULL;
     pprov *P = alloc(alloc_user, NULL, 0, sizeof *P);
     if (!P) { snprintf(err, errcap, "out of memory"); return JINN_ERROR; }
     memset(P, 0, sizeof *P);
@@ -855,7 +791,7 @@ static int pidx_find(const pidx *s, int n, const char *id)
 /* A text[] literal of the strings s[0..n): {"a","b\"c"} (in c's buffer). */
 static int array_literal(pconn *c, const char *const *s, int n, size_t stride)
 {
-    c->ans_len = 0;
+    c->ans.len = 0;
     int ok = ans_put(c, "{", 1);
     for (int i = 0; ok && i < n; i++) {
         const char *v = *(const char *const *)((const char *)s + (size_t)i * stride);
@@ -872,7 +808,7 @@ static int fill_chunk_table(pconn *c, const char *const *customers, int n, char 
     char msg[400];
     PGresult *r;
     if (!array_literal(c, customers, n, sizeof *customers)) { snprintf(err, errcap, "out of memory"); return 0; }
-    const char *vals[1] = {c->ans};
+    const char *vals[1] = {c->ans.s};
     r = PQexec(c->db, "DELETE FROM chunk_customers");
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
@@ -902,23 +838,23 @@ static int prow_cmp(const void *x, const void *y)
 static int prefetch_set(pprov *P, pconn *c, store_answers *a, int k, const pdef *d, const pidx *ix)
 {
     char name[32], now[24], msg[400];
-    if (!def_prepare(c, d, 1, name, sizeof name)) return slot_all(P, a, k, c->ans, c->ans_len, 1);
+    if (!def_prepare(c, d, 1, name, sizeof name)) return slot_all(P, a, k, c->ans.s, c->ans.len, 1);
     now_text(now, sizeof now);
     const char *vals[2] = {NULL, now};
     PGresult *r = PQexecPrepared(c->db, name, 2, vals, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         int ok = ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, pg_msg(c->db, msg, sizeof msg)) &&
-                 slot_all(P, a, k, c->ans, c->ans_len, 1);
+                 slot_all(P, a, k, c->ans.s, c->ans.len, 1);
         PQclear(r);
         return ok;
     }
     int ncol = PQnfields(r), idcol = PQfnumber(r, "customer_id");
     if (idcol < 0) {
         PQclear(r);
-        c->ans_len = 0;
+        c->ans.len = 0;
         int ok = ans_def(c, d) && ans_puts(c, ": bad SQL in the set form: no customer_id column");
-        return ok && slot_all(P, a, k, c->ans, c->ans_len, 1);
+        return ok && slot_all(P, a, k, c->ans.s, c->ans.len, 1);
     }
     const char *none = d->kind == DEF_AGGREGATE ? "[]" : "null";
     if (!slot_all(P, a, k, none, strlen(none), 0)) { PQclear(r); return 0; }
@@ -933,13 +869,13 @@ static int prefetch_set(pprov *P, pconn *c, store_answers *a, int k, const pdef 
     for (int row = 0; ok && row < nrows_r; row++) {
         int i = PQgetisnull(r, row, idcol) ? -1 : pidx_find(ix, a->n, PQgetvalue(r, row, idcol));
         if (i < 0) continue;
-        c->ans_len = 0;
+        c->ans.len = 0;
         if (d->kind == DEF_EXPRESSION) {
             if (seen[i]) continue;
             int vcol = idcol == 0 ? 1 : 0;
             ok = (vcol < ncol ? ans_field(c, r, row, vcol) : ans_puts(c, "null")) &&
-                 text_put(P, a, c->ans, c->ans_len, &a->off[base + (size_t)i]);
-            a->len[base + (size_t)i] = c->ans_len;
+                 text_put(P, a, c->ans.s, c->ans.len, &a->off[base + (size_t)i]);
+            a->len[base + (size_t)i] = c->ans.len;
             seen[i] = 1;
             continue;
         }
@@ -959,8 +895,8 @@ static int prefetch_set(pprov *P, pconn *c, store_answers *a, int k, const pdef 
             else rows = nr, rows_cap = ncap;
         }
         if (ok) {
-            rows[nrows] = (prow){i, (int)nrows, 0, c->ans_len};
-            ok = text_put(P, a, c->ans, c->ans_len, &rows[nrows].off);
+            rows[nrows] = (prow){i, (int)nrows, 0, c->ans.len};
+            ok = text_put(P, a, c->ans.s, c->ans.len, &rows[nrows].off);
             nrows++;
         }
     }
@@ -972,9 +908,9 @@ static int prefetch_set(pprov *P, pconn *c, store_answers *a, int k, const pdef 
             size_t off;
             ok = text_put(P, a, "[", 1, &off);
             for (size_t q = q0; ok && q < nrows && rows[q].cust == i; q++) {
-                c->ans_len = 0; /* through c->ans: text_put may move a->text */
+                c->ans.len = 0; /* through c->ans: text_put may move a->text */
                 ok = ans_put(c, a->text + rows[q].off, rows[q].len) && (q == q0 || text_put(P, a, ", ", 2, NULL)) &&
-                     text_put(P, a, c->ans, c->ans_len, NULL);
+                     text_put(P, a, c->ans.s, c->ans.len, NULL);
             }
             ok = ok && text_put(P, a, "]", 1, NULL);
             a->off[base + (size_t)i] = off;
@@ -999,21 +935,21 @@ static int prefetch_metric(pprov *P, pconn *c, store_answers *a, int k, const pd
         int hit = 0;
         pthread_mutex_lock(&P->mu);
         if (m->json && m->expires > now_seconds()) {
-            c->ans_len = 0;
+            c->ans.len = 0;
             hit = ans_put(c, m->json, m->len);
         }
         pthread_mutex_unlock(&P->mu);
-        if (!hit && !def_run(c, d, NULL, 0)) return c->ans ? slot_all(P, a, k, c->ans, c->ans_len, 1) : 0;
-        char *copy = pstrdup(P, c->ans, c->ans_len);
+        if (!hit && !def_run(c, d, NULL, 0)) return c->ans.s ? slot_all(P, a, k, c->ans.s, c->ans.len, 1) : 0;
+        char *copy = pstrdup(P, c->ans.s, c->ans.len);
         if (!copy) return 0;
         pthread_mutex_lock(&P->mu);
         if (!P->once[di]) {
             P->once[di] = copy;
-            P->once_len[di] = c->ans_len;
+            P->once_len[di] = c->ans.len;
             copy = NULL;
         }
         pthread_mutex_unlock(&P->mu);
-        if (copy) pmem(P, copy, c->ans_len + 1, 0);
+        if (copy) pmem(P, copy, c->ans.len + 1, 0);
     }
     return slot_all(P, a, k, P->once[di], P->once_len[di], 0);
 }
@@ -1311,7 +1247,7 @@ static int is_json(const char *s)
  * else a JSON string of it (as the SQLite store writes them; in c's buffer). */
 static int params_json(pconn *c, const char *value, int64_t run_id)
 {
-    c->ans_len = 0;
+    c->ans.len = 0;
     int ok = ans_puts(c, "{\"type\": \"CTR\", \"value\": ");
     if (is_json(value)) ok = ok && ans_puts(c, value);
     else {
@@ -1339,19 +1275,19 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
     size_t made = 0;
     for (; ok && made < n; made++) {
         ok = params_json(&buf, d[made].value, id);
-        if (ok) ok = (params[made] = pstrdup(P, buf.ans, buf.ans_len)) != NULL;
+        if (ok) ok = (params[made] = pstrdup(P, buf.ans.s, buf.ans.len)) != NULL;
         if (!ok) break;
     }
     char *ids_lit = NULL, *params_lit = NULL;
     if (ok && array_literal(&buf, n ? (const char *const *)&d->customer : NULL, (int)n, sizeof *d))
-        ok = (ids_lit = pstrdup(P, buf.ans, buf.ans_len)) != NULL;
+        ok = (ids_lit = pstrdup(P, buf.ans.s, buf.ans.len)) != NULL;
     else ok = 0;
     if (ok && array_literal(&buf, (const char *const *)params, (int)n, sizeof *params))
-        ok = (params_lit = pstrdup(P, buf.ans, buf.ans_len)) != NULL;
+        ok = (params_lit = pstrdup(P, buf.ans.s, buf.ans.len)) != NULL;
     else ok = 0;
     for (size_t i = 0; i < made; i++) pstrfree(P, params[i]);
     if (params) pmem(P, params, n * sizeof *params, 0);
-    if (buf.ans) pmem(P, buf.ans, buf.ans_cap, 0);
+    if (buf.ans.s) pmem(P, buf.ans.s, buf.ans.cap, 0);
     jinn_status st = JINN_ERROR;
     if (!ok) snprintf(err, errcap, "writing the results failed: out of memory");
     else {

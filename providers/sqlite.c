@@ -51,6 +51,7 @@
 #include <time.h>
 
 #include "jinn.h"
+#include "buf.h"
 #include "store.h"
 
 #define METRIC_TTL 60.0 /* seconds a metric's answer is reused across renders */
@@ -75,8 +76,7 @@ typedef struct sconn {
                              per-customer statements, then their set forms */
     sqlite3_stmt *tmp_clear, *tmp_add; /* chunk_customers, made at the first prefetch */
     int tmp_ready;
-    char *ans;            /* the last answer (or error message) of this thread */
-    size_t ans_len, ans_cap;
+    pbuf ans;            /* the last answer (or error message) of this thread */
     int in_use;
     struct sconn *next;
 } sconn;
@@ -123,82 +123,18 @@ static void *pmem(sprov *P, void *p, size_t old, size_t n)
     return P->alloc(P->alloc_user, p, old, n);
 }
 
-/* the allocator of a store opened without one (store.h: open) */
-static void *default_alloc(void *user, void *p, size_t old, size_t n)
-{
-    (void)user;
-    (void)old;
-    if (!n) { free(p); return NULL; }
-    return realloc(p, n);
-}
 
-static char *pstrdup(sprov *P, const char *s, size_t n)
-{
-    char *d = pmem(P, NULL, 0, n + 1);
-    if (d) { memcpy(d, s, n); d[n] = 0; }
-    return d;
-}
+static char *pstrdup(sprov *P, const char *s, size_t n) { return pbuf_strdup(P->alloc, P->alloc_user, s, n); }
+static void pstrfree(sprov *P, char *s) { pbuf_strfree(P->alloc, P->alloc_user, s); }
 
-static void pstrfree(sprov *P, char *s)
-{
-    if (s) pmem(P, s, strlen(s) + 1, 0);
-}
+/* ---- a connection's answer buffer (buf.h) --------------------------------------------------- */
 
-/* ---- the answer buffer of a connection ---------------------------------------------------- */
-
-static int ans_put(sconn *c, const char *s, size_t n)
-{
-    if (c->ans_len + n + 1 > c->ans_cap) {
-        size_t cap = c->ans_cap ? c->ans_cap : 256;
-        while (cap < c->ans_len + n + 1) cap *= 2;
-        char *p = pmem(c->P, c->ans, c->ans_cap, cap);
-        if (!p) return 0;
-        c->ans = p;
-        c->ans_cap = cap;
-    }
-    memcpy(c->ans + c->ans_len, s, n);
-    c->ans_len += n;
-    c->ans[c->ans_len] = 0;
-    return 1;
-}
-
+static int ans_put(sconn *c, const char *s, size_t n) { return pbuf_put(&c->ans, c->P->alloc, c->P->alloc_user, s, n); }
 static int ans_puts(sconn *c, const char *s) { return ans_put(c, s, strlen(s)); }
-
-static int ans_printf(sconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int ans_printf(sconn *c, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return 0;
-    return ans_put(c, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
+#define ans_printf(c, ...) pbuf_printf(&(c)->ans, (c)->P->alloc, (c)->P->alloc_user, __VA_ARGS__)
 static int ans_json_string(sconn *c, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    int ok = ans_put(c, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; ok && i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
-        ok = ans_put(c, s + run, i - run);
-        run = i + 1;
-        char esc[7] = {'\\', 0};
-        if (ch == '"' || ch == '\\') esc[1] = (char)ch, ok = ok && ans_put(c, esc, 2);
-        else if (ch == '\n') ok = ok && ans_put(c, "\\n", 2);
-        else if (ch == '\t') ok = ok && ans_put(c, "\\t", 2);
-        else if (ch == '\r') ok = ok && ans_put(c, "\\r", 2);
-        else {
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 15];
-            ok = ok && ans_put(c, esc, 6);
-        }
-    }
-    return ok && ans_put(c, s + run, n - run) && ans_put(c, "\"", 1);
+    return pbuf_json_string(&c->ans, c->P->alloc, c->P->alloc_user, s, n);
 }
 
 /* One column of the current row as JSON: integers and reals as numbers (non-finite reals as
@@ -236,7 +172,7 @@ static void conn_close(sconn *c)
     sqlite3_finalize(c->tmp_clear);
     sqlite3_finalize(c->tmp_add);
     sqlite3_close(c->db);
-    if (c->ans) pmem(P, c->ans, c->ans_cap, 0);
+    if (c->ans.s) pmem(P, c->ans.s, c->ans.cap, 0);
     pmem(P, c, sizeof *c, 0);
 }
 
@@ -348,7 +284,7 @@ static int ans_def(sconn *c, const sdef *d)
 }
 
 /* The prepared statement of definition d's sql (its own, or its set form) on connection c,
- * kept in *slot, prepared at its first use. NULL with the error message in c->ans when the
+ * kept in *slot, prepared at its first use. NULL with the error message in c->ans.s when the
  * SQL is bad. */
 static sqlite3_stmt *def_prepare(sconn *c, const sdef *d, const char *sql, sqlite3_stmt **slot)
 {
@@ -377,7 +313,7 @@ static sqlite3_stmt *def_prepare(sconn *c, const sdef *d, const char *sql, sqlit
         }
     }
     if (why) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         (void)(ans_def(c, d) && ans_puts(c, sql == d->sql ? ": bad SQL: " : ": bad SQL in the set form: ") &&
                ans_puts(c, why));
         sqlite3_finalize(st);
@@ -404,7 +340,7 @@ static int def_run(sconn *c, const sdef *d, const char *customer, size_t custome
     }
     k = sqlite3_bind_parameter_index(st, ":now");
     if (k) sqlite3_bind_int64(st, k, (sqlite3_int64)time(NULL));
-    c->ans_len = 0;
+    c->ans.len = 0;
     int ok = 1, rc;
     if (d->kind == DEF_AGGREGATE) {
         ok = ans_put(c, "[", 1);
@@ -430,11 +366,11 @@ static int def_run(sconn *c, const sdef *d, const char *customer, size_t custome
         }
     }
     if (ok && rc != SQLITE_DONE) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         (void)(ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, sqlite3_errmsg(c->db)));
         ok = 0;
     } else if (!ok) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         ans_puts(c, "out of memory");
     }
     sqlite3_reset(st);
@@ -510,7 +446,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
     sconn *c = conn_get(P, errbuf, sizeof errbuf);
     if (!c) { *json = errbuf; *json_len = strlen(errbuf); return JINN_ERROR; }
     if (d->kind != kind_of_lookup[q->kind]) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         if (!(ans_def(c, d) && ans_printf(c, " is a%s %s, not a%s %s", d->kind == DEF_EXPRESSION ? "n" : "",
                                           def_kinds[d->kind], q->kind == JINN_LOOKUP_EXPRESSION ? "n" : "",
                                           def_kinds[kind_of_lookup[q->kind]]))) {
@@ -518,8 +454,8 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
             *json_len = 13;
             return JINN_ERROR;
         }
-        *json = c->ans;
-        *json_len = c->ans_len;
+        *json = c->ans.s;
+        *json_len = c->ans.len;
         return JINN_ERROR;
     }
     smetric *m = d->kind == DEF_METRIC ? &P->metrics[d - P->defs] : NULL;
@@ -528,28 +464,28 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
         pthread_mutex_lock(&P->mu);
         if (m->json && m->expires > now_seconds()) {
             hit = 1;
-            c->ans_len = 0;
+            c->ans.len = 0;
             ok = ans_put(c, m->json, m->len);
         }
         pthread_mutex_unlock(&P->mu);
         if (hit) {
             if (!ok) { *json = "out of memory"; *json_len = 13; return JINN_ERROR; }
-            *json = c->ans;
-            *json_len = c->ans_len;
+            *json = c->ans.s;
+            *json_len = c->ans.len;
             return JINN_OK;
         }
     }
     int ok = def_run(c, d, q->customer, q->customer_len);
-    *json = c->ans ? c->ans : "out of memory";
-    *json_len = c->ans ? c->ans_len : 13;
+    *json = c->ans.s ? c->ans.s : "out of memory";
+    *json_len = c->ans.s ? c->ans.len : 13;
     if (!ok) return JINN_ERROR;
     if (m) {
-        char *copy = pstrdup(P, c->ans, c->ans_len);
+        char *copy = pstrdup(P, c->ans.s, c->ans.len);
         if (copy) {
             pthread_mutex_lock(&P->mu);
             pstrfree(P, m->json);
             m->json = copy;
-            m->len = c->ans_len;
+            m->len = c->ans.len;
             m->expires = now_seconds() + METRIC_TTL;
             pthread_mutex_unlock(&P->mu);
         }
@@ -695,7 +631,7 @@ static jinn_status store_open(const char *path, int flags, jinn_alloc_fn alloc, 
                               char *err, size_t errcap)
 {
     *user = NULL;
-    if (!alloc) alloc = default_alloc, alloc_user = NULL;
+    if (!alloc) alloc = pbuf_default_alloc, alloc_user = NULL;
     sprov *P = alloc(alloc_user, NULL, 0, sizeof *P);
     if (!P) { snprintf(err, errcap, "out of memory"); return JINN_ERROR; }
     memset(P, 0, sizeof *P);
@@ -973,16 +909,16 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
 {
     size_t di = (size_t)(d - P->defs);
     sqlite3_stmt *st = def_prepare(c, d, d->set_sql, &c->stmts[P->ndefs + di]);
-    if (!st) return slot_all(P, a, k, c->ans, c->ans_len, 1);
+    if (!st) return slot_all(P, a, k, c->ans.s, c->ans.len, 1);
     int ncol = sqlite3_column_count(st), idcol = -1;
     for (int col = 0; col < ncol && idcol < 0; col++) {
         const char *cn = sqlite3_column_name(st, col);
         if (cn && !strcmp(cn, "customer_id")) idcol = col;
     }
     if (idcol < 0) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         int ok = ans_def(c, d) && ans_puts(c, ": bad SQL in the set form: no customer_id column");
-        return ok && slot_all(P, a, k, c->ans, c->ans_len, 1);
+        return ok && slot_all(P, a, k, c->ans.s, c->ans.len, 1);
     }
     int kn = sqlite3_bind_parameter_index(st, ":now");
     if (kn) sqlite3_bind_int64(st, kn, (sqlite3_int64)time(NULL));
@@ -1000,13 +936,13 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
         const char *cid = (const char *)sqlite3_column_text(st, idcol);
         int i = cid ? sidx_find(ix, a->n, cid, (size_t)sqlite3_column_bytes(st, idcol)) : -1;
         if (i < 0) continue; /* not a customer of the chunk */
-        c->ans_len = 0;
+        c->ans.len = 0;
         if (d->kind == DEF_EXPRESSION) {
             if (seen[i]) continue; /* the first row answers */
             int vcol = idcol == 0 ? 1 : 0;
             ok = (vcol < ncol ? ans_column(c, st, vcol) : ans_puts(c, "null")) &&
-                 text_put(P, a, c->ans, c->ans_len, &a->off[base + (size_t)i]);
-            a->len[base + (size_t)i] = c->ans_len;
+                 text_put(P, a, c->ans.s, c->ans.len, &a->off[base + (size_t)i]);
+            a->len[base + (size_t)i] = c->ans.len;
             seen[i] = 1;
             continue;
         }
@@ -1027,8 +963,8 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
             else rows = nr, rows_cap = ncap;
         }
         if (ok) {
-            rows[nrows] = (srow){i, (int)nrows, 0, c->ans_len};
-            ok = text_put(P, a, c->ans, c->ans_len, &rows[nrows].off);
+            rows[nrows] = (srow){i, (int)nrows, 0, c->ans.len};
+            ok = text_put(P, a, c->ans.s, c->ans.len, &rows[nrows].off);
             nrows++;
         }
     }
@@ -1039,10 +975,10 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
             size_t off;
             ok = text_put(P, a, "[", 1, &off);
             for (size_t q = r; ok && q < nrows && rows[q].cust == i; q++) {
-                /* copy out of a->text through c->ans: text_put may move a->text */
-                c->ans_len = 0;
+                /* copy out of a->text through c->ans.s: text_put may move a->text */
+                c->ans.len = 0;
                 ok = ans_put(c, a->text + rows[q].off, rows[q].len) &&
-                     (q == r || text_put(P, a, ", ", 2, NULL)) && text_put(P, a, c->ans, c->ans_len, NULL);
+                     (q == r || text_put(P, a, ", ", 2, NULL)) && text_put(P, a, c->ans.s, c->ans.len, NULL);
             }
             ok = ok && text_put(P, a, "]", 1, NULL);
             a->off[base + (size_t)i] = off;
@@ -1053,9 +989,9 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
     if (rows) pmem(P, rows, rows_cap * sizeof *rows, 0);
     pmem(P, seen, (size_t)a->n, 0);
     if (ok && rc != SQLITE_DONE) {
-        c->ans_len = 0;
+        c->ans.len = 0;
         ok = ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, sqlite3_errmsg(c->db)) &&
-             slot_all(P, a, k, c->ans, c->ans_len, 1);
+             slot_all(P, a, k, c->ans.s, c->ans.len, 1);
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -1075,23 +1011,23 @@ static int prefetch_metric(sprov *P, sconn *c, store_answers *a, int k, const sd
         int hit = 0;
         pthread_mutex_lock(&P->mu); /* a fresh answer of the provider's cache is the run's answer */
         if (m->json && m->expires > now_seconds()) {
-            c->ans_len = 0;
+            c->ans.len = 0;
             hit = ans_put(c, m->json, m->len);
         }
         pthread_mutex_unlock(&P->mu);
-        if (!hit && !def_run(c, d, NULL, 0)) return c->ans ? slot_all(P, a, k, c->ans, c->ans_len, 1) : 0;
-        char *copy = pmem(P, NULL, 0, c->ans_len + 1);
+        if (!hit && !def_run(c, d, NULL, 0)) return c->ans.s ? slot_all(P, a, k, c->ans.s, c->ans.len, 1) : 0;
+        char *copy = pmem(P, NULL, 0, c->ans.len + 1);
         if (!copy) return 0;
-        memcpy(copy, c->ans, c->ans_len);
-        copy[c->ans_len] = 0;
+        memcpy(copy, c->ans.s, c->ans.len);
+        copy[c->ans.len] = 0;
         pthread_mutex_lock(&P->mu);
         if (!P->once[di]) {
             P->once[di] = copy;
-            P->once_len[di] = c->ans_len;
+            P->once_len[di] = c->ans.len;
             copy = NULL;
         }
         pthread_mutex_unlock(&P->mu);
-        if (copy) pmem(P, copy, c->ans_len + 1, 0);
+        if (copy) pmem(P, copy, c->ans.len + 1, 0);
     }
     /* once set, once[di] never changes until close: read without the lock */
     return slot_all(P, a, k, P->once[di], P->once_len[di], 0);
@@ -1380,7 +1316,7 @@ static jinn_status store_run_scored(void *user, int64_t id, const char *action, 
  * JSON, else a JSON string of it. Built in the writer's buffer (c). */
 static int params_json(sconn *c, const char *value, int64_t run_id)
 {
-    c->ans_len = 0;
+    c->ans.len = 0;
     int ok = ans_puts(c, "{\"type\": \"CTR\", \"value\": ");
     json_error_t e;
     json_t *j = *value ? json_loads(value, JSON_DECODE_ANY, &e) : NULL;
@@ -1413,12 +1349,12 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
         if (!params_json(&buf, d[i].value, id)) { oom = 1; rc = SQLITE_NOMEM; break; }
         sqlite3_bind_text(P->st_ins, 1, d[i].customer, -1, SQLITE_STATIC);
         sqlite3_bind_text(P->st_ins, 2, action, -1, SQLITE_STATIC);
-        sqlite3_bind_text(P->st_ins, 3, buf.ans, (int)buf.ans_len, SQLITE_STATIC);
+        sqlite3_bind_text(P->st_ins, 3, buf.ans.s, (int)buf.ans.len, SQLITE_STATIC);
         sqlite3_bind_int64(P->st_ins, 4, ts);
         rc = sqlite3_step(P->st_ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(P->st_ins);
     }
-    if (buf.ans) pmem(P, buf.ans, buf.ans_cap, 0);
+    if (buf.ans.s) pmem(P, buf.ans.s, buf.ans.cap, 0);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(P->st_upd, 1, (sqlite3_int64)n);
         sqlite3_bind_int64(P->st_upd, 2, errors);
