@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 
@@ -82,4 +83,53 @@ void pbuf_free(pbuf *b, jinn_alloc_fn alloc, void *user)
 {
     if (b->s) alloc(user, b->s, b->cap, 0);
     *b = (pbuf){0};
+}
+
+int pbuf_text_put(store_answers *a, jinn_alloc_fn alloc, void *user, const char *s, size_t n, size_t *off)
+{
+    if (a->text_len + n > a->text_cap) {
+        size_t cap = a->text_cap ? a->text_cap : 4096;
+        while (cap < a->text_len + n) cap *= 2;
+        char *t = alloc(user, a->text, a->text_cap, cap);
+        if (!t) return 0;
+        a->text = t;
+        a->text_cap = cap;
+    }
+    memcpy(a->text + a->text_len, s, n);
+    if (off) *off = a->text_len;
+    a->text_len += n;
+    return 1;
+}
+
+int pbuf_slot_all(store_answers *a, jinn_alloc_fn alloc, void *user, int k, const char *s, size_t n, int failed)
+{
+    size_t off;
+    if (!pbuf_text_put(a, alloc, user, s, n, &off)) return 0;
+    for (int i = 0; i < a->n; i++) {
+        a->off[(size_t)k * (size_t)a->n + (size_t)i] = off;
+        a->len[(size_t)k * (size_t)a->n + (size_t)i] = n;
+    }
+    a->failed[k] = (unsigned char)failed;
+    return 1;
+}
+
+void pbuf_answers_free(store_answers *a, jinn_alloc_fn alloc, void *user)
+{
+    if (!a) return;
+    if (a->ids) alloc(user, a->ids, (size_t)a->n * sizeof *a->ids, 0);
+    if (a->idtext) alloc(user, a->idtext, a->idtext_len, 0);
+    if (a->slot) alloc(user, a->slot, a->ndefs * sizeof *a->slot, 0);
+    if (a->failed) alloc(user, a->failed, (size_t)a->nslots, 0);
+    if (a->off) alloc(user, a->off, (size_t)a->nslots * (size_t)a->n * sizeof *a->off, 0);
+    if (a->len) alloc(user, a->len, (size_t)a->nslots * (size_t)a->n * sizeof *a->len, 0);
+    if (a->text) alloc(user, a->text, a->text_cap, 0);
+    if (a->refs) alloc(user, a->refs, (size_t)a->n * sizeof *a->refs, 0);
+    alloc(user, a, sizeof *a, 0);
+}
+
+double pbuf_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

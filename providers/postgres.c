@@ -295,7 +295,7 @@ static int ans_def(pconn *c, const pdef *d)
 }
 
 /* Prepare definition d's sql (set: its set form) on c as "d<i>"/"s<i>", once. 1, or 0 with the
- * message in c->ans.s (kept for the next asks). */
+ * message in c->ans (kept for the next asks). */
 static int def_prepare(pconn *c, const pdef *d, int set, char *name, size_t namecap)
 {
     pprov *P = c->P;
@@ -375,41 +375,14 @@ static int def_run(pconn *c, const pdef *d, const char *customer, size_t custome
     return ok;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- the provider ------------------------------------------------------------------------------- */
 
 static const int kind_of_lookup[] = {DEF_EXPRESSION, DEF_METRIC, DEF_AGGREGATE};
 
-typedef struct {
-    const store_answers *a;
-    int i;
-} pcust;
-
-/* A chunk's prefetched answers, as in providers/sqlite.c. */
-struct store_answers {
-    int n;
-    char **ids;
-    char *idtext;
-    size_t idtext_len;
-    size_t ndefs;
-    int *slot;
-    int nslots;
-    unsigned char *failed;
-    size_t *off, *len;
-    char *text;
-    size_t text_len, text_cap;
-    pcust *refs;
-};
-
 static int bound_answer(pprov *P, const pdef *d, const jinn_lookup *q, const char **json, size_t *json_len, int *st)
 {
-    const pcust *b = pthread_getspecific(P->bound);
+    const pbuf_cust *b = pthread_getspecific(P->bound);
     if (!b || !q->customer) return 0;
     const store_answers *a = b->a;
     int k = a->slot[d - P->defs];
@@ -454,7 +427,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
     if (m) {
         int hit = 0, ok = 1;
         pthread_mutex_lock(&P->mu);
-        if (m->json && m->expires > now_seconds()) {
+        if (m->json && m->expires > pbuf_now_seconds()) {
             hit = 1;
             c->ans.len = 0;
             ok = ans_put(c, m->json, m->len);
@@ -478,7 +451,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
             pstrfree(P, m->json);
             m->json = copy;
             m->len = c->ans.len;
-            m->expires = now_seconds() + METRIC_TTL;
+            m->expires = pbuf_now_seconds() + METRIC_TTL;
             pthread_mutex_unlock(&P->mu);
         }
     }
@@ -725,44 +698,17 @@ static void store_bind(void *user, const store_answers *a, int i)
 static void store_answers_free(void *user, store_answers *a)
 {
     pprov *P = user;
-    if (!a) return;
-    if (a->ids) pmem(P, a->ids, (size_t)a->n * sizeof *a->ids, 0);
-    if (a->idtext) pmem(P, a->idtext, a->idtext_len, 0);
-    if (a->slot) pmem(P, a->slot, a->ndefs * sizeof *a->slot, 0);
-    if (a->failed) pmem(P, a->failed, (size_t)a->nslots, 0);
-    if (a->off) pmem(P, a->off, (size_t)a->nslots * (size_t)a->n * sizeof *a->off, 0);
-    if (a->len) pmem(P, a->len, (size_t)a->nslots * (size_t)a->n * sizeof *a->len, 0);
-    if (a->text) pmem(P, a->text, a->text_cap, 0);
-    if (a->refs) pmem(P, a->refs, (size_t)a->n * sizeof *a->refs, 0);
-    pmem(P, a, sizeof *a, 0);
+    pbuf_answers_free(a, P->alloc, P->alloc_user);
 }
 
 static int text_put(pprov *P, store_answers *a, const char *s, size_t n, size_t *off)
 {
-    if (a->text_len + n > a->text_cap) {
-        size_t cap = a->text_cap ? a->text_cap : 4096;
-        while (cap < a->text_len + n) cap *= 2;
-        char *t = pmem(P, a->text, a->text_cap, cap);
-        if (!t) return 0;
-        a->text = t;
-        a->text_cap = cap;
-    }
-    memcpy(a->text + a->text_len, s, n);
-    if (off) *off = a->text_len;
-    a->text_len += n;
-    return 1;
+    return pbuf_text_put(a, P->alloc, P->alloc_user, s, n, off);
 }
 
 static int slot_all(pprov *P, store_answers *a, int k, const char *s, size_t n, int failed)
 {
-    size_t off;
-    if (!text_put(P, a, s, n, &off)) return 0;
-    for (int i = 0; i < a->n; i++) {
-        a->off[(size_t)k * (size_t)a->n + (size_t)i] = off;
-        a->len[(size_t)k * (size_t)a->n + (size_t)i] = n;
-    }
-    a->failed[k] = (unsigned char)failed;
-    return 1;
+    return pbuf_slot_all(a, P->alloc, P->alloc_user, k, s, n, failed);
 }
 
 typedef struct {
@@ -934,7 +880,7 @@ static int prefetch_metric(pprov *P, pconn *c, store_answers *a, int k, const pd
         pmetric *m = &P->metrics[di];
         int hit = 0;
         pthread_mutex_lock(&P->mu);
-        if (m->json && m->expires > now_seconds()) {
+        if (m->json && m->expires > pbuf_now_seconds()) {
             c->ans.len = 0;
             hit = ans_put(c, m->json, m->len);
         }
@@ -994,7 +940,7 @@ static jinn_status store_prefetch(void *user, const char *const *customers, int 
         memcpy(p, customers[i], l + 1);
         a->ids[i] = p;
         p += l + 1;
-        a->refs[i] = (pcust){a, i};
+        a->refs[i] = (pbuf_cust){a, i};
     }
     pidx *ix = NULL;
     if (sets) {

@@ -96,7 +96,7 @@ struct sprov {
     size_t ndefs;
     pthread_mutex_t mu; /* guards conns, in_use flags and metrics */
     pthread_key_t key;
-    pthread_key_t bound; /* the thread's prefetched customer (a scust), or NULL */
+    pthread_key_t bound; /* the thread's prefetched customer (a pbuf_cust), or NULL */
     sconn *conns;
     smetric *metrics; /* ndefs entries */
     /* the store's own connections (store.h: one thread at a time each) */
@@ -284,7 +284,7 @@ static int ans_def(sconn *c, const sdef *d)
 }
 
 /* The prepared statement of definition d's sql (its own, or its set form) on connection c,
- * kept in *slot, prepared at its first use. NULL with the error message in c->ans.s when the
+ * kept in *slot, prepared at its first use. NULL with the error message in c->ans when the
  * SQL is bad. */
 static sqlite3_stmt *def_prepare(sconn *c, const sdef *d, const char *sql, sqlite3_stmt **slot)
 {
@@ -378,46 +378,17 @@ static int def_run(sconn *c, const sdef *d, const char *customer, size_t custome
     return ok;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- the vtable --------------------------------------------------------------------------------- */
 
 static const int kind_of_lookup[] = {DEF_EXPRESSION, DEF_METRIC, DEF_AGGREGATE};
-
-/* What bind attaches to a thread: customer i of a chunk's answers. */
-typedef struct {
-    const store_answers *a;
-    int i;
-} scust;
-
-/* A chunk's prefetched answers: for each prefetched definition (a slot) and each customer, a
- * JSON text (or, for a slot whose statement failed, the error message) in one text block. */
-struct store_answers {
-    int n;            /* customers */
-    char **ids;       /* n customer ids, pointing into idtext */
-    char *idtext;
-    size_t idtext_len;
-    size_t ndefs;     /* P->ndefs when made */
-    int *slot;        /* ndefs entries: the definition's slot, or -1 (not prefetched) */
-    int nslots;
-    unsigned char *failed; /* nslots entries */
-    size_t *off, *len;     /* nslots * n: the answer of (slot k, customer i) at k * n + i */
-    char *text;
-    size_t text_len, text_cap;
-    scust *refs;      /* n entries: what bind attaches */
-};
 
 /* The prefetched answer of definition d for the calling thread's bound customer: 1 (JINN_OK
  * or JINN_ERROR in *st), or 0 when there is none (no binding, another customer, a definition
  * the chunk did not prefetch). */
 static int bound_answer(sprov *P, const sdef *d, const jinn_lookup *q, const char **json, size_t *json_len, int *st)
 {
-    const scust *b = pthread_getspecific(P->bound);
+    const pbuf_cust *b = pthread_getspecific(P->bound);
     if (!b || !q->customer) return 0;
     const store_answers *a = b->a;
     int k = a->slot[d - P->defs];
@@ -462,7 +433,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
     if (m) { /* a fresh cached answer, copied into this thread's buffer under the lock */
         int hit = 0, ok = 1;
         pthread_mutex_lock(&P->mu);
-        if (m->json && m->expires > now_seconds()) {
+        if (m->json && m->expires > pbuf_now_seconds()) {
             hit = 1;
             c->ans.len = 0;
             ok = ans_put(c, m->json, m->len);
@@ -486,7 +457,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
             pstrfree(P, m->json);
             m->json = copy;
             m->len = c->ans.len;
-            m->expires = now_seconds() + METRIC_TTL;
+            m->expires = pbuf_now_seconds() + METRIC_TTL;
             pthread_mutex_unlock(&P->mu);
         }
     }
@@ -790,46 +761,19 @@ static void store_bind(void *user, const store_answers *a, int i)
 static void store_answers_free(void *user, store_answers *a)
 {
     sprov *P = user;
-    if (!a) return;
-    if (a->ids) pmem(P, a->ids, (size_t)a->n * sizeof *a->ids, 0);
-    if (a->idtext) pmem(P, a->idtext, a->idtext_len, 0);
-    if (a->slot) pmem(P, a->slot, a->ndefs * sizeof *a->slot, 0);
-    if (a->failed) pmem(P, a->failed, (size_t)a->nslots, 0);
-    if (a->off) pmem(P, a->off, (size_t)a->nslots * (size_t)a->n * sizeof *a->off, 0);
-    if (a->len) pmem(P, a->len, (size_t)a->nslots * (size_t)a->n * sizeof *a->len, 0);
-    if (a->text) pmem(P, a->text, a->text_cap, 0);
-    if (a->refs) pmem(P, a->refs, (size_t)a->n * sizeof *a->refs, 0);
-    pmem(P, a, sizeof *a, 0);
+    pbuf_answers_free(a, P->alloc, P->alloc_user);
 }
 
 /* append s[0..n) to the answers' text; its offset in *off */
 static int text_put(sprov *P, store_answers *a, const char *s, size_t n, size_t *off)
 {
-    if (a->text_len + n > a->text_cap) {
-        size_t cap = a->text_cap ? a->text_cap : 4096;
-        while (cap < a->text_len + n) cap *= 2;
-        char *t = pmem(P, a->text, a->text_cap, cap);
-        if (!t) return 0;
-        a->text = t;
-        a->text_cap = cap;
-    }
-    memcpy(a->text + a->text_len, s, n);
-    if (off) *off = a->text_len;
-    a->text_len += n;
-    return 1;
+    return pbuf_text_put(a, P->alloc, P->alloc_user, s, n, off);
 }
 
 /* every customer of slot k answers s[0..n) (a failed slot: s is its message) */
 static int slot_all(sprov *P, store_answers *a, int k, const char *s, size_t n, int failed)
 {
-    size_t off;
-    if (!text_put(P, a, s, n, &off)) return 0;
-    for (int i = 0; i < a->n; i++) {
-        a->off[(size_t)k * (size_t)a->n + (size_t)i] = off;
-        a->len[(size_t)k * (size_t)a->n + (size_t)i] = n;
-    }
-    a->failed[k] = (unsigned char)failed;
-    return 1;
+    return pbuf_slot_all(a, P->alloc, P->alloc_user, k, s, n, failed);
 }
 
 /* the chunk's customers sorted by id, for finding a set form's rows */
@@ -975,7 +919,7 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
             size_t off;
             ok = text_put(P, a, "[", 1, &off);
             for (size_t q = r; ok && q < nrows && rows[q].cust == i; q++) {
-                /* copy out of a->text through c->ans.s: text_put may move a->text */
+                /* copy out of a->text through c->ans: text_put may move a->text */
                 c->ans.len = 0;
                 ok = ans_put(c, a->text + rows[q].off, rows[q].len) &&
                      (q == r || text_put(P, a, ", ", 2, NULL)) && text_put(P, a, c->ans.s, c->ans.len, NULL);
@@ -1010,7 +954,7 @@ static int prefetch_metric(sprov *P, sconn *c, store_answers *a, int k, const sd
         smetric *m = &P->metrics[di];
         int hit = 0;
         pthread_mutex_lock(&P->mu); /* a fresh answer of the provider's cache is the run's answer */
-        if (m->json && m->expires > now_seconds()) {
+        if (m->json && m->expires > pbuf_now_seconds()) {
             c->ans.len = 0;
             hit = ans_put(c, m->json, m->len);
         }
@@ -1075,7 +1019,7 @@ static jinn_status store_prefetch(void *user, const char *const *customers, int 
         memcpy(p, customers[i], l + 1);
         a->ids[i] = p;
         p += l + 1;
-        a->refs[i] = (scust){a, i};
+        a->refs[i] = (pbuf_cust){a, i};
     }
     sidx *ix = NULL;
     if (sets) {
