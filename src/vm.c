@@ -1313,18 +1313,10 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     }
     CASE(LOOP_VALUE) {
-        jfunc *f = rt_alloc(R, NULL, 0, sizeof *f);
-        if (!f) FAIL();
-        memset(f, 0, sizeof *f);
-        f->h.rc = 1;
-        f->h.type = JV_FUNC;
-        f->kind = FN_LOOP;
-        f->self = *--sp;  /* the snapshot */
-        f->extra = *--sp; /* the macro */
-        f->name = NULL;
-        r.t = JV_FUNC;
-        r.f = 0;
-        r.u.fn = f;
+        r = v_func(R, FN_LOOP, NULL, NULL);
+        if (r.t == JV_ERROR) FAIL();
+        r.u.fn->self = *--sp;  /* the snapshot */
+        r.u.fn->extra = *--sp; /* the macro */
         *sp++ = r;
         NEXT();
     }
@@ -1410,20 +1402,10 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     CASE(MACRO) {
-        jfunc *f = rt_alloc(R, NULL, 0, sizeof *f);
-        if (!f) FAIL();
-        memset(f, 0, sizeof *f);
-        f->h.rc = 1;
-        f->h.type = JV_FUNC;
-        f->kind = FN_MACRO;
-        f->def = &T->units[ip->a];
+        r = v_func(R, FN_MACRO, &T->units[ip->a], T->units[ip->a].name);
+        if (r.t == JV_ERROR) FAIL();
+        jfunc *f = r.u.fn;
         f->owner = T;
-        f->name = T->units[ip->a].name;
-        f->self = v_none();
-        f->extra = v_none();
-        r.t = JV_FUNC;
-        r.f = 0;
-        r.u.fn = f;
         if (ip->b) { /* the closure's values, as the definition saw them */
             value cl = v_list(R, (size_t)ip->b);
             if (cl.t == JV_ERROR) { val_drop(R, r); FAIL(); }
