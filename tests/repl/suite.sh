@@ -125,7 +125,13 @@ else
     prompt "jinn>"
     tm send-keys -t repl 'x + 1' Enter
     prompt "jinn>"
-    tm send-keys -t repl Up Up Up Enter
+    # one key at a time, and Enter only once the recalled line is on the screen: under load
+    # the keys may otherwise reach libedit while it is still redrawing
+    tm send-keys -t repl Up
+    tm send-keys -t repl Up
+    tm send-keys -t repl Up
+    prompt "jinn> x * 10"
+    tm send-keys -t repl Enter
     prompt "jinn>"
     tm send-keys -t repl "'ab'|upp" Tab
     step "Tab completes a filter" "'ab'|upper"
