@@ -7,6 +7,7 @@
  *     --- providers       JSON provider fixtures (optional)
  *     --- options         one per line: seed=N trim_blocks lstrip_blocks keep_trailing_newline
  *                         autoescape strict_providers profile=jinja|jinjava name=NAME
+ *                         profile=jinjava:SWITCHES (Jinjava's LegacyOverrides, as --profile)
  *                         limit.NAME=VALUE (e.g. limit.fuel=1000)
  *                         migrate=jinjava:jinja|jinja:jinjava (a check: the migration lint too) (optional)
  *     --- output          the expected render, or
@@ -155,6 +156,16 @@ static int run_case(const char *path, sections *S, char **actual, size_t *alen, 
             else if (!strcmp(line, "autoescape")) cfg.autoescape = 1;
             else if (!strcmp(line, "strict_providers")) cfg.strict_providers = 1;
             else if (!strcmp(line, "profile=jinjava")) cfg.profile = JINN_PROFILE_JINJAVA;
+            else if (!strncmp(line, "profile=jinjava:", 16)) {
+                char m[300]; /* a bad switch list is the case's error, as --profile reports it */
+                if (opt_profile(line + 8, &cfg, m, sizeof m)) {
+                    char full[600];
+                    snprintf(full, sizeof full, "--profile %s: %s", line + 8, m);
+                    if (!(*actual = strdup(full))) { *err = strdup("out of memory"); return -1; }
+                    *alen = strlen(*actual);
+                    return 1;
+                }
+            }
             else if (!strncmp(line, "syntax=", 7) &&
                      sscanf(line + 7, "%63s %63s %63s %63s %63s %63s", syn[0], syn[1], syn[2], syn[3], syn[4], syn[5]) == 6) {
                 cfg.block_start = syn[0]; cfg.block_end = syn[1]; cfg.variable_start = syn[2];

@@ -100,6 +100,20 @@ void opt_engine_init(opt_engine *e)
     jinn_config_init(&e->cfg);
 }
 
+int opt_profile(const char *arg, jinn_config *cfg, char *err, size_t cap)
+{
+    uint32_t bits = JINN_JV_NONE;
+    if (!strcmp(arg, "jinja")) { cfg->profile = JINN_PROFILE_JINJA; cfg->jinjava_options = bits; return 0; }
+    if (strncmp(arg, "jinjava", 7) || (arg[7] && arg[7] != ':')) {
+        snprintf(err, cap, "expected jinja or jinjava (or jinjava:SWITCHES)");
+        return -1;
+    }
+    if (arg[7] && jinn_jinjava_options_parse(arg + 8, &bits, err, cap) != JINN_OK) return -1;
+    cfg->profile = JINN_PROFILE_JINJAVA;
+    cfg->jinjava_options = bits;
+    return 0;
+}
+
 int opt_engine_apply(opt_engine *e, const cli_command *cmd, int id, const char *arg)
 {
     jinn_config *cfg = &e->cfg;
@@ -111,10 +125,11 @@ int opt_engine_apply(opt_engine *e, const cli_command *cmd, int id, const char *
     case OPT_STRICT_PROVIDERS: cfg->strict_providers = 1; return 0;
     case OPT_SEED: return opt_uint(cmd, id, arg, &e->seed);
     case OPT_PROFILE:
-        if (!strcmp(arg, "jinja")) cfg->profile = JINN_PROFILE_JINJA;
-        else if (!strcmp(arg, "jinjava")) cfg->profile = JINN_PROFILE_JINJAVA;
-        else return opt_usage(cmd, "--profile %s: expected jinja or jinjava", arg);
+    {
+        char m[256];
+        if (opt_profile(arg, cfg, m, sizeof m)) return opt_usage(cmd, "--profile %s: %s", arg, m);
         return 0;
+    }
     case OPT_UNDEFINED:
         if (!strcmp(arg, "default")) cfg->undefined = JINN_UNDEFINED_DEFAULT;
         else if (!strcmp(arg, "lenient")) cfg->undefined = JINN_UNDEFINED_LENIENT;

@@ -30,7 +30,7 @@
     X(LSTRIP_BLOCKS, "--lstrip-blocks", 0, NULL, NULL, "strip blanks before a block tag at the start of a line") \
     X(KEEP_TRAILING_NEWLINE, "--keep-trailing-newline", 0, NULL, NULL, "keep the template's final newline")     \
     X(AUTOESCAPE, "--autoescape", 0, NULL, NULL, "HTML-escape what {{ }} prints")                               \
-    X(PROFILE, "--profile", 0, "jinja|jinjava", "jinja jinjava", "the dialect: printing, truthiness, operators (default jinja)") \
+    X(PROFILE, "--profile", 0, "jinja|jinjava[:SWITCHES]", "jinja jinjava", "the dialect: printing, truthiness, operators (default jinja); jinjava:SWITCHES sets Jinjava's LegacyOverrides, a preset (NONE, THREE_POINT_0, ALL) and +name/-name in order, e.g. jinjava:THREE_POINT_0,-iterateOverMapKeys (docs/language.md)") \
     X(UNDEFINED, "--undefined", 0, "MODE", "default chainable debug strict lenient", "undefined values as Jinja2's: default, chainable, debug or strict (lenient: chainable)") \
     X(LIMIT, "--limit", 0, "NAME=N", NULL, "change a limit (repeatable; see 'jinn limits')")                    \
     X(SYNTAX, "--syntax", 0, "\"BS BE VS VE CS CE\"", NULL, "other delimiters, e.g. \"<% %> ${ } <%# %>\"")      \
@@ -100,6 +100,9 @@ typedef struct {
 void opt_engine_init(opt_engine *e);
 /* Apply option id (an OPTS_ENGINE option, or SEED) to e: 0, or 2 after a usage error. */
 int opt_engine_apply(opt_engine *e, const cli_command *cmd, int id, const char *arg);
+/* "jinja", "jinjava" or "jinjava:SWITCHES" (jinn_jinjava_options_parse) into cfg's profile and
+ * switches; 0, or -1 with a message in err. The REPL's .profile takes the same. */
+int opt_profile(const char *arg, jinn_config *cfg, char *err, size_t cap);
 /* a non-negative integer argument: 0, or 2 after a usage error naming the option */
 int opt_uint(const cli_command *cmd, int id, const char *arg, uint64_t *out);
 /* the option's name as written ("--seed", "-D") */

@@ -605,7 +605,8 @@ static const char help_text[] =
     ".vars                 list the variables and macros with their values\n"
     ".providers FILE.json  answer the insert tags from a fixture {\"expressions\":{..},\"metrics\":{..}}\n"
     ".customer ID          the customer that providers answer for\n"
-    ".profile jinja|jinjava  printing style and truthiness\n"
+    ".profile jinja|jinjava[:SWITCHES]  printing style and truthiness; Jinjava's switches\n"
+    "                      (THREE_POINT_0,-iterateOverMapKeys; docs/language.md)\n"
     ".seed N               seed |random (default 0)\n"
     ".render FILE          render a template file here, as if typed; keep what it sets\n"
     ".disasm EXPR          print the bytecode of {{ EXPR }} (or of template text)\n"
@@ -922,16 +923,14 @@ static void dot_command(repl *R, const char *line)
         printf("customer %s: not available yet: no installed provider answers per customer "
                "(JSON fixtures answer the same for everyone)\n", a);
     } else if (!strcmp(cmd, ".profile")) {
-        jinn_profile p;
-        if (!strcmp(a, "jinja")) p = JINN_PROFILE_JINJA;
-        else if (!strcmp(a, "jinjava")) p = JINN_PROFILE_JINJAVA;
-        else { report(R, ".profile %s: expected jinja or jinjava", a); goto out; }
+        char m[256];
         jinn_profile old = R->cfg.profile;
-        R->cfg.profile = p;
+        uint32_t old_jv = R->cfg.jinjava_options;
+        if (opt_profile(a, &R->cfg, m, sizeof m)) { report(R, ".profile %s: %s", a, m); goto out; }
         if (new_env(R)) {
             if (R->prov_text) install_provider(R, R->prov_text, R->prov_len, R->prov_path);
             printf("profile %s\n", a);
-        } else R->cfg.profile = old;
+        } else { R->cfg.profile = old; R->cfg.jinjava_options = old_jv; }
     } else if (!strcmp(cmd, ".seed")) {
         char *end;
         errno = 0;

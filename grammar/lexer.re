@@ -171,19 +171,76 @@ static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_b
     return 1;
 }
 
+/* Jinjava 2.x's lenient dash (tree/parse/LenientWhitespaceControlParser.java, WhitespaceUtils):
+ * a '-' is a trim marker when it is the first or last non-blank character inside {% %} or {{ }},
+ * not only when it touches the delimiter; its switch parseWhitespaceControlStrictly
+ * (StrictWhitespaceControlParser) wants it touching, as Jinja2 does. (The leading '-' of
+ * {{ -10 }}, which 2.x also takes for a marker, is kept as a minus: docs/language.md.) */
+static int lenient_dash(const lexer *L)
+{
+    return is_jinjava(L) && !(L->jv & JINN_JV_STRICT_WHITESPACE) && !L->custom;
+}
+
+/* the "#}" that ends a comment whose text starts at p, or NULL */
+static const char *comment_end(const lexer *L, const char *p)
+{
+    for (;;) {
+        p = memchr(p, '#', (size_t)(L->end - p));
+        if (!p || p + 1 >= L->end) return NULL;
+        if (p[1] == '}') return p;
+        p++;
+    }
+}
+
+static int all_ws(const char *a, const char *b)
+{
+    while (a < b && is_ws(*a)) a++;
+    return a == b;
+}
+
+/* Does the jinjava profile merge the texts around a comment (its switch allowAdjacentTextNodes
+ * off, the 2.x default)? */
+static int merge_texts(const lexer *L)
+{
+    return is_jinjava(L) && !(L->jv & JINN_JV_ADJACENT_TEXT) && !L->custom;
+}
+
+static char var_marker(lexer *L, char m);
+static char comment_marker(lexer *L, char m);
+
+/* After a comment ending at q, does a left trim follow across blanks (and more comments)? */
+static int trim_follows(lexer *L, const char *q)
+{
+    for (;;) {
+        while (q < L->end && is_ws(*q)) q++;
+        if (L->end - q < 3 || q[0] != '{') return 0;
+        if (q[1] == '%') {
+            const char *r = q + 2;
+            if (*r != '-' && lenient_dash(L)) while (r < L->end && is_ws(*r)) r++;
+            return r < L->end && *r == '-' && !(r + 1 < L->end && r[1] == '%' && r > q + 2);
+        }
+        if (q[1] == '{') return q[2] == '-' && var_marker(L, '-');
+        if (q[1] != '#') return 0;
+        if (q[2] == '-' && comment_marker(L, '-')) return 1;
+        if (!(q = comment_end(L, q + 2))) return 0;
+        q += 2;
+    }
+}
+
 /* The trim effect of a {{ }} marker: '+' has none; in the jinjava profile '-' has none either
- * (Jinjava 2.x reads and drops the dash of {{- -}} but trims only at {%- -%}). */
+ * (Jinjava 2.x reads and drops the dash of {{- -}} but trims only at {%- -%}) unless its switch
+ * useTrimmingForNotesAndExpressions is on (tree/TreeParser.java, isTrimmingEnabledForToken). */
 static char var_marker(lexer *L, char m)
 {
-    if (m == '+' || (m == '-' && is_jinjava(L))) return 0;
+    if (m == '+' || (m == '-' && is_jinjava(L) && !(L->jv & JINN_JV_TRIM_NOTES_EXPRESSIONS))) return 0;
     return m;
 }
 
 /* The trim effect of a {# #} marker: as a tag's, but in the jinjava profile '-' has none (its
- * comments still take trim_blocks and lstrip_blocks, as tags do) */
+ * comments still take trim_blocks and lstrip_blocks, as tags do), as for {{ }} above */
 static char comment_marker(lexer *L, char m)
 {
-    return m == '-' && is_jinjava(L) ? 0 : m;
+    return m == '-' && is_jinjava(L) && !(L->jv & JINN_JV_TRIM_NOTES_EXPRESSIONS) ? 0 : m;
 }
 
 /* After a tag closes: '-' strips the following whitespace, trim_blocks drops one newline. */
@@ -536,6 +593,11 @@ loop:
     }
     <TEXT> "{%" [-+]? {
         marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
+        if (!marker && lenient_dash(L)) { /* {% - if x %} is {%- if x %} */
+            const char *q = L->cur;
+            while (q < L->end && is_ws(*q)) q++;
+            if (q < L->end && *q == '-' && !(q + 1 < L->end && q[1] == '%')) { marker = '-'; L->cur = q + 1; }
+        }
         if (emit_text(L, t, L->tok, marker, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
         L->tag_open = L->tok;
         if (!open_tag(L, t)) return;
@@ -544,18 +606,20 @@ loop:
     <TEXT> "{#" [-+]? {
         marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
         const char *start = L->tok;
-        if (emit_text(L, t, L->tok, comment_marker(L, marker), 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
         /* find the end "#}" */
-        const char *p = L->cur;
-        for (;;) {
-            p = memchr(p, '#', (size_t)(L->end - p));
-            if (!p || p + 1 >= L->end) { L->D->incomplete = 1; lex_fail(L, t, start, "unclosed comment: no '#}' follows%.*s", "", 0); return; }
-            if (p[1] == '}') break;
-            p++;
-        }
+        const char *p = comment_end(L, L->cur);
+        if (!p) { L->D->incomplete = 1; lex_fail(L, t, start, "unclosed comment: no '#}' follows%.*s", "", 0); return; }
+        char m = comment_marker(L, marker);
+        /* Jinjava 2.x merges the texts on both sides of a comment into one text node
+         * (tree/TreeParser.java, unless allowAdjacentTextNodes), so a trim after the comment
+         * reaches the text before it across blanks, and one before it the text after */
+        int keep = merge_texts(L) && L->lstrip_next && all_ws(L->text0, start);
+        if (!m && marker != '+' && merge_texts(L) && trim_follows(L, p + 2)) m = '-';
+        if (emit_text(L, t, L->tok, m, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
         char close = (p > L->cur && (p[-1] == '-' || p[-1] == '+')) ? p[-1] : 0;
         L->cur = p + 2;
         after_close(L, comment_marker(L, close), 1);
+        if (keep) L->lstrip_next = 1;
         goto loop;
     }
     <TEXT> "{" [a-z] {
@@ -727,7 +791,29 @@ loop:
     <TAG,VAR> dq | sq { tok(L, t, TK_STRING); return; }
     <TAG,VAR> ["'] { L->D->incomplete = 1; lex_fail(L, t, L->tok, "unterminated string literal%.*s", "", 0); return; }
     <TAG,VAR> "+"  { tok(L, t, TK_PLUS); return; }
-    <TAG,VAR> "-"  { tok(L, t, TK_MINUS); return; }
+    <TAG,VAR> "-"  {
+        if (lenient_dash(L) && L->brace_depth == 0) { /* {% if x - %}, {{ x - }}: a trim marker */
+            const char *q = L->cur;
+            while (q < L->end && is_ws(*q)) q++;
+            if (q + 1 < L->end && L->cond == yycTAG && q[0] == '%' && q[1] == '}') {
+                L->cur = q + 2;
+                tok(L, t, TK_BLOCK_END);
+                L->cond = yycTEXT;
+                after_close(L, '-', 1);
+                L->id_next = 0;
+                return;
+            }
+            if (q + 1 < L->end && L->cond == yycVAR && q[0] == '}' && q[1] == '}' && !L->var_in_id) {
+                L->cur = q + 2;
+                tok(L, t, TK_VAR_END);
+                L->cond = yycTEXT;
+                after_close(L, var_marker(L, '-'), 0);
+                return;
+            }
+        }
+        tok(L, t, TK_MINUS);
+        return;
+    }
     <TAG,VAR> "*"  { tok(L, t, TK_MUL); return; }
     <TAG,VAR> "**" { tok(L, t, TK_POW); return; }
     <TAG,VAR> "/"  { tok(L, t, TK_DIV); return; }

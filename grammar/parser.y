@@ -394,6 +394,7 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
     P->src = src;
     lex_init(&L, src, len, P->D, trim_blocks, lstrip_blocks);
     if (P->syntax) lex_set_syntax(&L, P->syntax);
+    L.jv = P->jv;
     parse_lemonInit(parser);
     do {
         lex_next(&L, &t);

@@ -118,6 +118,39 @@ typedef enum {
     JINN_UNDEFINED_DEBUG = 4
 } jinn_undefined;
 
+/* Jinjava's LegacyOverrides switches, as options of the jinjava profile (docs/language.md,
+ * "Jinjava's configuration switches"): one bit each, clear = the released 2.x behaviour
+ * (LegacyOverrides.NONE). X(NAME, bit, the name Jinjava gives it). stripTrailingNewline is
+ * Jinjava's defaultKeepTrailingNewlineBehavior(false). The jinja profile ignores them. */
+#define JINN_JINJAVA_OPTIONS(X)                                               \
+    X(PYISH, 0, "usePyishObjectMapper")                                        \
+    X(EVALUATE_MAP_KEYS, 1, "evaluateMapKeys")                                 \
+    X(ITERATE_MAP_KEYS, 2, "iterateOverMapKeys")                               \
+    X(SNAKE_CASE, 3, "useSnakeCasePropertyNaming")                             \
+    X(NATURAL_PRECEDENCE, 4, "useNaturalOperatorPrecedence")                   \
+    X(STRICT_WHITESPACE, 5, "parseWhitespaceControlStrictly")                  \
+    X(ADJACENT_TEXT, 6, "allowAdjacentTextNodes")                              \
+    X(TRIM_NOTES_EXPRESSIONS, 7, "useTrimmingForNotesAndExpressions")          \
+    X(KEEP_NULLABLE_LOOP_VALUES, 8, "keepNullableLoopValues")                  \
+    X(ITERATOR_REVERSE, 9, "iteratorOnlyReverseFilter")                        \
+    X(BACKSLASH_IN_QUOTES_ONLY, 10, "handleBackslashInQuotesOnly")             \
+    X(STRIP_TRAILING_NEWLINE, 11, "stripTrailingNewline")
+enum {
+#define JINN_X(name, bit, jname) JINN_JV_##name = 1u << (bit),
+    JINN_JINJAVA_OPTIONS(JINN_X)
+#undef JINN_X
+    JINN_JV_NONE = 0,          /* LegacyOverrides.NONE: every 2.x release's default */
+    JINN_JV_THREE_POINT_0 = 0xfff, /* LegacyOverrides.THREE_POINT_0: the 3.0 line's default */
+    JINN_JV_ALL = 0xfff        /* LegacyOverrides.ALL (the same switches) */
+};
+/* Read a switch list into *bits: comma-separated items, each a preset (NONE, THREE_POINT_0,
+ * ALL: replaces the bits so far) or a switch name, optionally prefixed '+' (set) or '-' (clear),
+ * applied in order: "THREE_POINT_0,-iterateOverMapKeys". An empty list is NONE. JINN_USAGE for
+ * an unknown name (*bits then unchanged; err, if not NULL, gets a message of up to cap bytes). */
+JINN_API jinn_status jinn_jinjava_options_parse(const char *spec, uint32_t *bits, char *err, size_t cap);
+/* The switch of bit number i (0..), Jinjava's name for it; NULL past the last. */
+JINN_API const char *jinn_jinjava_option_name(int i);
+
 /* ---- limits ------------------------------------------------------------------------------
  * On by default: templates are untrusted. Exceeding one is an error of kind JINN_ERR_LIMIT
  * naming the limit and its value. 0 means "no limit" only where noted. */
@@ -155,6 +188,7 @@ typedef struct {
     jinn_alloc_fn alloc;    /* default: realloc/free */
     void *alloc_user;
     jinn_profile profile;   /* default: JINN_PROFILE_JINJA */
+    uint32_t jinjava_options; /* JINN_JV_* bits (the jinjava profile only); default JINN_JV_NONE */
     int trim_blocks;        /* default 0 */
     int lstrip_blocks;      /* default 0 */
     int keep_trailing_newline; /* default 0 */

@@ -90,6 +90,52 @@ jinn_status jinn_limits_describe(const jinn_limits *l, char *out, size_t cap)
     return used < cap ? JINN_OK : JINN_USAGE;
 }
 
+/* ---- the jinjava profile's switches ------------------------------------------------------ */
+static const char *const jv_names[] = {
+#define JINN_X(name, bit, jname) [bit] = jname,
+    JINN_JINJAVA_OPTIONS(JINN_X)
+#undef JINN_X
+};
+#define NJV (sizeof jv_names / sizeof jv_names[0])
+
+const char *jinn_jinjava_option_name(int i)
+{
+    return i >= 0 && (size_t)i < NJV ? jv_names[i] : NULL;
+}
+
+jinn_status jinn_jinjava_options_parse(const char *spec, uint32_t *bits, char *err, size_t cap)
+{
+    uint32_t b = *bits;
+    const char *p = spec ? spec : "";
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char sign = n && (*p == '+' || *p == '-') ? *p : 0;
+        const char *w = sign ? p + 1 : p;
+        size_t wl = sign ? n - 1 : n;
+#define IS(s) (wl == sizeof(s) - 1 && !memcmp(w, s, wl))
+        if (!sign && IS("NONE")) b = JINN_JV_NONE;
+        else if (!sign && IS("THREE_POINT_0")) b = JINN_JV_THREE_POINT_0;
+        else if (!sign && IS("ALL")) b = JINN_JV_ALL;
+        else if (n) {
+            size_t i = 0;
+            while (i < NJV && !(strlen(jv_names[i]) == wl && !memcmp(w, jv_names[i], wl))) i++;
+            if (i == NJV) {
+                if (err && cap) snprintf(err, cap, "unknown Jinjava switch '%.*s' (a preset NONE, THREE_POINT_0 or ALL, "
+                                         "or a switch such as usePyishObjectMapper; see docs/language.md)", (int)n, p);
+                return JINN_USAGE;
+            }
+            if (sign == '-') b &= ~(1u << i);
+            else b |= 1u << i;
+        }
+#undef IS
+        p += n;
+        if (*p == ',') p++;
+    }
+    *bits = b;
+    return JINN_OK;
+}
+
 void jinn_config_init(jinn_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -104,6 +150,7 @@ static void rt_init(jrt *R, const jinn_config *cfg)
     R->alloc = cfg->alloc ? cfg->alloc : default_alloc;
     R->alloc_user = cfg->alloc_user;
     R->profile = cfg->profile == JINN_PROFILE_JINJAVA ? PROF_JINJAVA : PROF_JINJA;
+    R->jv_opts = R->profile == PROF_JINJAVA ? cfg->jinjava_options & JINN_JV_ALL : 0;
     R->autoescape = cfg->autoescape;
     R->undef_mode = cfg->undefined;
     R->lim = &cfg->limits;

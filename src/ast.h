@@ -104,6 +104,7 @@ typedef struct pctx {
     uint32_t last_pos;  /* the token being parsed (for errors lemon raises without one) */
     int recover;        /* jinn check: report every syntax error and go on */
     const lex_syntax *syntax; /* configured delimiters / line prefixes, or NULL */
+    uint32_t jv;        /* the jinjava profile's switches that change lexing and parsing (JINN_JV_*) */
     uint32_t suspect_pos;
 } pctx;
 

@@ -852,11 +852,16 @@ static void expr_inner(comp *c, node *n)
     case N_DICT: {
         int k = 0;
         for (node *x = n->head; x; x = x->next, k++) {
-            /* Jinjava 2.x: a bare name as a key is that name (el/ext/AstDict.java) */
+            /* Jinjava 2.x: a bare name as a key is that name (el/ext/AstDict.java); under the
+             * switch evaluateMapKeys, the name's value as text, or the name when it is null */
             if (x->a->kind == N_NAME && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
                 value key = v_str(c->R, x->a->s, x->a->slen);
                 if (key.t == JV_ERROR) { nomem(c); return; }
-                emit(c, OP_CONST, add_const(c, key), 0, 0, x->a->pos);
+                if (c->E->cfg.jinjava_options & JINN_JV_EVALUATE_MAP_KEYS) {
+                    expr(c, x->a);
+                    emit(c, OP_MAP_KEY, add_const(c, key), 0, 0, x->a->pos);
+                } else
+                    emit(c, OP_CONST, add_const(c, key), 0, 0, x->a->pos);
             } else
                 expr(c, x->a);
             expr(c, x->b);
@@ -1003,6 +1008,12 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     loopctx lc = {.up = c->loop};
     c->loop = &lc;
     lc.iter_pc = emit(c, OP_FOR_ITER, 0, 0, 0, n->pos);
+    /* Jinjava 2.x puts a null item into the loop's scope as null, which its ScopeMap reads as
+     * absent: the name shows the enclosing variable (lib/tag/ForTag.java); its switch
+     * keepNullableLoopValues keeps the null */
+    if (c->E->cfg.profile == JINN_PROFILE_JINJAVA && !(c->E->cfg.jinjava_options & JINN_JV_KEEP_NULLABLE_LOOP_VALUES) &&
+        count_list(n->a) == 1 && n->a->head->kind == N_NAME)
+        at(c, lc.iter_pc)->c = 1;
     /* every iteration starts with the loop's own variables unset: a read before the body
      * assigns them sees the enclosing scope, as in Jinja2 */
     int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
@@ -1320,7 +1331,7 @@ static void stmt(comp *c, node *n)
         break;
     }
     case N_PRINT:
-        if (c->check && n->a->kind == N_NEG)
+        if (c->check && n->a->kind == N_NEG && !(c->P->jv & JINN_JV_STRICT_WHITESPACE))
             diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
                                           "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
         expr(c, n->a);
@@ -1668,9 +1679,11 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     }
     len = w;
     T->src[len] = 0; /* the lexer's sentinel */
-    /* Jinja2 drops one trailing newline unless keep_trailing_newline */
+    /* Jinja2 drops one trailing newline unless keep_trailing_newline; Jinjava 2.x keeps it
+     * (its switch stripTrailingNewline: defaultKeepTrailingNewlineBehavior(false)) */
     size_t effective = len;
-    if (!E->cfg.keep_trailing_newline && E->cfg.profile != JINN_PROFILE_JINJAVA && effective && T->src[effective - 1] == '\n') effective--;
+    bool keeps_nl = E->cfg.profile == JINN_PROFILE_JINJAVA && !(E->cfg.jinjava_options & JINN_JV_STRIP_TRAILING_NEWLINE);
+    if (!E->cfg.keep_trailing_newline && !keeps_nl && effective && T->src[effective - 1] == '\n') effective--;
     diag_init(D, R, T->name, T->src, len);
     D->json = (check & 3) == 2;
 
@@ -1681,6 +1694,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     P.R = R;
     P.D = D;
     P.max_depth = E->cfg.limits.parse_depth;
+    P.jv = E->cfg.profile == JINN_PROFILE_JINJAVA ? E->cfg.jinjava_options : 0;
     const jinn_config *cf = &E->cfg;
     lex_syntax syn = {cf->block_start, cf->block_end, cf->variable_start, cf->variable_end, cf->comment_start,
                       cf->comment_end, cf->line_statement_prefix, cf->line_comment_prefix};

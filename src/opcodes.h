@@ -62,6 +62,9 @@ OP(BUILD_LIST, " %a", -1, 1)
 OP(BUILD_TUPLE, " %a", -1, 1)
 /* pop 2a items (key, value, ...), push a dict */
 OP(BUILD_DICT, " %a", -1, 1)
+/* the jinjava profile's switch evaluateMapKeys (el/ext/AstDict.java): pop the value of a dict
+ * literal's bare-name key; push its text, or constant a (the name) when it is null */
+OP(MAP_KEY, " %a  %Ka", 1, 1)
 /* apply filter a (a row of the env's registry: the stdlib's or the embedder's) to c stacked
  * argument slots (slot 0 = the value); push the result */
 OP(FILTER, " %Fa  slots %c", -1, 1)
@@ -86,8 +89,10 @@ OP(CALL_METHOD, " .%Na  pos %c kw %b", -1, 1)
 /* pop an iterable and start a loop over its items (pushes onto the loop stack); loop.depth is
  * the integer in slot a, or 1 when a < 0 (recursive loops pass their depth) */
 OP(FOR_PREP, "", 1, 0)
-/* push the next item of the innermost loop, or jump to a when it is exhausted */
-OP(FOR_ITER, " -> %a", 0, 1)
+/* push the next item of the innermost loop, or jump to a when it is exhausted; c=1 (the
+ * jinjava profile): a none item is pushed as "unset", so the loop variable stored from it
+ * reads as the enclosing scope's */
+OP(FOR_ITER, " -> %a%?c  none unsets", 0, 1)
 /* the loop body ran to its end once (break and continue skip this): `else` will not run */
 OP(LOOP_DONE, "", 0, 0)
 /* end the innermost loop; push whether its body ever ran to the end (for `else`) */

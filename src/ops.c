@@ -285,7 +285,7 @@ value op_getitem(jrt *R, value obj, value key)
         }
         break;
     case JV_LIST:
-        if (is_intlike(key)) {
+        if (is_intlike(key) && !(obj.f & JV_ITER)) {
             int64_t i = ival(key);
             if (norm_index(&i, obj.u.l->len)) return val_dup(obj.u.l->items[i]);
             char num[32];
@@ -922,8 +922,8 @@ bool op_jv_compare(jrt *R, int op, value a, value b, bool *res)
     return true;
 }
 
-/* what a jinjava `for` iterates: a dict's values, nothing for none, a scalar (strings
- * included) once, as itself */
+/* what a jinjava `for` iterates (util/ObjectIterator.getLoop): a dict's values (its keys under
+ * the switch iterateOverMapKeys), nothing for none, a scalar (strings included) once, as itself */
 value op_jv_iter(jrt *R, value v)
 {
     switch (v.t) {
@@ -935,7 +935,8 @@ value op_jv_iter(jrt *R, value v)
         value l = v_list(R, v.u.m->len);
         if (l.t == JV_ERROR) return l;
         jentry *e;
-        for (size_t i = 0; dict_next(v.u.m, &i, &e);) l.u.l->items[l.u.l->len++] = val_dup(e->val);
+        bool keys = R->jv_opts & JINN_JV_ITERATE_MAP_KEYS;
+        for (size_t i = 0; dict_next(v.u.m, &i, &e);) l.u.l->items[l.u.l->len++] = val_dup(keys ? e->key : e->val);
         return l;
     }
     default: {

@@ -351,7 +351,7 @@ node *ast_kwarg(pctx *P, token name, node *val)
     return n;
 }
 
-node *ast_filter(pctx *P, node *val, token name, node *args)
+static node *filter_node(pctx *P, node *val, token name, node *args)
 {
     check_call_args(P, args);
     node *n = ast_node(P, N_FILTER, name.pos);
@@ -362,6 +362,27 @@ node *ast_filter(pctx *P, node *val, token name, node *args)
     return n;
 }
 
+/* The jinjava profile without its switch useNaturalOperatorPrecedence: JUEL parses a filter or
+ * test as part of the value a unary minus or plus applies to (el/ext/ExtendedParser.java: mul()
+ * goes to unary() unless the switch sends it to filter()), so -x|abs is -(x|abs): the filter or
+ * test n moves below an unparenthesised unary operand. Jinja2 and the switch: (-x)|abs. */
+static node *unary_binds_looser(pctx *P, node *n)
+{
+#define UNARY(u) ((u) && ((u)->kind == N_NEG || (u)->kind == N_POS) && !(u)->paren)
+    if (P->R->profile != PROF_JINJAVA || (P->jv & JINN_JV_NATURAL_PRECEDENCE) || !UNARY(n->a)) return n;
+    node *top = n->a, *u = top;
+    while (UNARY(u->a)) u = u->a;
+    n->a = u->a;
+    u->a = n;
+    return top;
+#undef UNARY
+}
+
+node *ast_filter(pctx *P, node *val, token name, node *args)
+{
+    return unary_binds_looser(P, filter_node(P, val, name, args));
+}
+
 node *ast_test(pctx *P, node *val, token name, node *args, int negate)
 {
     check_call_args(P, args);
@@ -370,10 +391,10 @@ node *ast_test(pctx *P, node *val, token name, node *args, int negate)
     if (name.type != TK_NAME && name.type != TK_IN && P->R->profile != PROF_JINJAVA)
         diag_error(P->D, JINN_ERR_SYNTAX, name.pos, "unexpected '%.*s' after 'is': a test name is expected (the jinjava profile "
                    "allows an operator here)", (int)name.len, name.p);
-    node *n = ast_filter(P, val, name, args);
+    node *n = filter_node(P, val, name, args);
     n->kind = N_TEST;
     n->flag = (uint8_t)negate;
-    return n;
+    return unary_binds_looser(P, n);
 }
 
 node *ast_tuple_add(pctx *P, node *tuple, node *item)

@@ -194,6 +194,75 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
     }
 }
 
+/* ======================================================================================
+ * Jinjava's PyishObjectMapper (objects/serialization/: Jackson with '\'' as the quote
+ * character, PyishCharacterEscapes and PyishPrettyPrinter, as Jinjava 2.8 has them): the
+ * jinjava profile's {{ }} of a list or dict under its switch usePyishObjectMapper, and what
+ * b64encode encodes. JSON with single quotes: strings '...' (' " \ escaped, newlines and
+ * tabs kept), null, true, Java doubles; ", " between items, ": " in entries; every object
+ * but the outermost is followed by a space (`[{'a': 1} , {'b': 2} ]`: the printer writes
+ * "} " and getAsUnquotedPyishString trims the outermost).
+ * ====================================================================================== */
+
+static bool pyish_string(jrt *R, jbuf *b, const char *s, size_t n)
+{
+    if (!buf_putc(R, b, '\'')) return false;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        if (c == '\'' || c == '"' || c == '\\') { esc[0] = '\\'; esc[1] = (char)c; esc[2] = 0; }
+        else if (c == '\b') strcpy(esc, "\\b");
+        else if (c < 0x20 && c != '\n' && c != '\t' && c != '\r' && c != '\f') snprintf(esc, sizeof esc, "\\u%04X", c);
+        else continue;
+        if (!buf_put(R, b, s + run, i - run) || !buf_puts(R, b, esc)) return false;
+        run = i + 1;
+    }
+    return buf_put(R, b, s + run, n - run) && buf_putc(R, b, '\'');
+}
+
+static bool pyish_value(jrt *R, jbuf *b, value v, int depth)
+{
+    if (v.t == JV_STR) return pyish_string(R, b, v_sp(v), v_sl(v));
+    if (v.t != JV_LIST && v.t != JV_DICT) return print_value(R, b, v, false, depth); /* null, true, 2.0, 3.00 */
+    if (too_long(R, b)) return false;
+    if (!rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len))) return false;
+    if (depth > MAX_PRINT_DEPTH) return buf_puts(R, b, v.t == JV_DICT ? "{...}" : "[...]");
+    if (v.t == JV_LIST) {
+        if (!buf_putc(R, b, '[')) return false;
+        for (size_t i = 0; i < v.u.l->len; i++) {
+            value x = v.u.l->items[i];
+            if ((i && !buf_put(R, b, ", ", 2)) ||
+                !(x.t == JV_LIST && x.u.l == v.u.l ? buf_puts(R, b, "[...]") : pyish_value(R, b, x, depth + 1)))
+                return false;
+        }
+        return buf_putc(R, b, ']');
+    }
+    if (!buf_putc(R, b, '{')) return false;
+    jentry *e;
+    bool first = true;
+    for (size_t i = 0; dict_next(v.u.m, &i, &e);) {
+        if (!first && !buf_put(R, b, ", ", 2)) return false;
+        first = false;
+        bool ok;
+        if (e->key.t == JV_STR) ok = pyish_string(R, b, v_sp(e->key), v_sl(e->key));
+        else { /* a field name is a string: 1 -> '1', null -> '' (NullKeySerializer) */
+            jbuf k = {0};
+            ok = print_value(R, &k, e->key, true, depth + 1) && pyish_string(R, b, k.p ? k.p : "", k.len);
+            buf_free(R, &k);
+        }
+        if (!ok || !buf_put(R, b, ": ", 2)) return false;
+        ok = e->val.t == JV_DICT && e->val.u.m == v.u.m ? buf_puts(R, b, "{...}") : pyish_value(R, b, e->val, depth + 1);
+        if (!ok || too_long(R, b)) return false;
+    }
+    return buf_puts(R, b, depth ? "} " : "}");
+}
+
+bool print_pyish(jrt *R, jbuf *b, value v)
+{
+    return v.t == JV_LIST || v.t == JV_DICT ? pyish_value(R, b, v, 0) : print_value(R, b, v, true, 0);
+}
+
 bool print_str(jrt *R, jbuf *b, value v) { return print_value(R, b, v, true, 0); }
 bool print_repr(jrt *R, jbuf *b, value v) { return print_value(R, b, v, false, 0); }
 

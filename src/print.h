@@ -9,6 +9,9 @@
 /* str(v) as {{ v }} prints it in the profile; repr(v) as inside containers. */
 bool print_str(jrt *R, jbuf *b, value v);
 bool print_repr(jrt *R, jbuf *b, value v);
+/* Jinjava's PyishObjectMapper.getAsUnquotedPyishString: a list or dict as {'k': ['v', null]},
+ * anything else as print_str (the jinjava profile's switch usePyishObjectMapper) */
+bool print_pyish(jrt *R, jbuf *b, value v);
 bool print_float(jrt *R, jbuf *b, double d);             /* Python repr of a float */
 bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n); /* HTML escape */
 value val_to_str(jrt *R, value v);                       /* owned str value (str(v)) */

@@ -61,7 +61,9 @@ typedef enum {
 } jtype;
 
 enum { JV_SAFE = 1, JV_TUPLE = 2, JV_NS = 4 /* a namespace() dict */,
-       JV_GROUP = 8 /* a (grouper, list) tuple from |groupby: .grouper and .list read its items */ };
+       JV_GROUP = 8 /* a (grouper, list) tuple from |groupby: .grouper and .list read its items */,
+       JV_ITER = 16 /* a list that stands for a Java iterator (the jinjava profile's reverse under
+                     * its switch iteratorOnlyReverseFilter): it iterates, but x[0] is null */ };
 /* JV_FLOAT only: a decimal with scale f & JV_DEC_SCALE (see DECIMALS above) */
 enum { JV_DEC = 0x80, JV_DEC_SCALE = 0x7f, JV_DEC_MAXSCALE = 127 };
 
@@ -176,6 +178,7 @@ struct jrt {
     jinn_alloc_fn alloc;
     void *alloc_user;
     jprofile profile;
+    uint32_t jv_opts; /* the jinjava profile's switches (JINN_JV_* of jinn.h); 0 in the jinja profile */
     /* the error being raised (kind 0 = none) */
     jinn_error_kind err_kind;
     jbuf err_msg;

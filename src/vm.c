@@ -541,6 +541,13 @@ static bool write_value(jrt *R, jbuf *out, value v, bool escape)
         if (escape && !(v.f & JV_SAFE)) return print_escaped(R, out, v_sp(v), v_sl(v));
         return buf_put(R, out, v_sp(v), v_sl(v));
     }
+    if ((R->jv_opts & JINN_JV_PYISH) && (v.t == JV_LIST || v.t == JV_DICT)) { /* JinjavaInterpreter.getAsString */
+        jbuf tmp = {0};
+        bool ok = print_pyish(R, &tmp, v) && (escape ? print_escaped(R, out, tmp.p ? tmp.p : "", tmp.len)
+                                                     : buf_put(R, out, tmp.p ? tmp.p : "", tmp.len));
+        buf_free(R, &tmp);
+        return ok;
+    }
     if (!escape || v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL || v.t == JV_NONE || v.t == JV_UNDEF)
         return print_str(R, out, v);
     jbuf tmp = {0};
@@ -1068,7 +1075,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             sp[-1] = v_int(x);
             NEXT();
         }
-        if (a.t == JV_FLOAT) { sp[-1] = v_float(ip->op == OP_NEG ? -a.u.d : a.u.d); NEXT(); }
+        if (a.t == JV_FLOAT) { if (ip->op == OP_NEG) sp[-1].u.d = -a.u.d; NEXT(); } /* a decimal keeps its scale */
         if (a.t == JV_UNDEF) { val_undef_error(R, a); FAIL(); }
         rt_error(R, JINN_ERR_TYPE, "bad operand type for unary %c: '%s'", ip->op == OP_NEG ? '-' : '+', val_type_name(a));
         FAIL();
@@ -1110,6 +1117,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(MAP_KEY)
+        a = sp[-1];
+        if (a.t == JV_NONE || a.t == JV_UNDEF) { sp[-1] = val_dup(consts[ip->a]); val_drop(R, a); NEXT(); }
+        r = val_to_str(R, a);
+        val_drop(R, a);
+        sp[-1] = r.t == JV_ERROR ? v_none() : r;
+        if (r.t == JV_ERROR) FAIL();
+        NEXT();
     CASE(BUILD_DICT) {
         int n = ip->a;
         r = v_dict(R, (size_t)n);
@@ -1263,7 +1278,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                 FAIL();
             JUMP(ip->a);
         }
-        *sp++ = resolve(V, val_dup(L->items.u.l->items[L->i++]));
+        a = L->items.u.l->items[L->i++];
+        *sp++ = ip->c && a.t == JV_NONE ? v_absent() : resolve(V, val_dup(a));
         NEXT();
     }
     CASE(LOOP_DONE)

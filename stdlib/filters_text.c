@@ -1040,7 +1040,9 @@ BI_EXT(flt_attr)
     return true;
 }
 
-/* reverse(value) — a string reversed by code points; a sequence as a reversed list */
+/* reverse(value) — a string reversed by code points; a sequence as a reversed list (in the
+ * jinjava profile under its switch iteratorOnlyReverseFilter, one marked as an iterator:
+ * lib/filter/ReverseFilter.java returns an Iterator, which cannot be indexed) */
 BI_EXT(flt_reverse)
 {
     value v = args[0];
@@ -1068,6 +1070,7 @@ BI_EXT(flt_reverse)
     *out = v_list(R, n);
     if (out->t != JV_ERROR)
         for (size_t i = n; i-- > 0;) list_push(R, out->u.l, val_dup(l.u.l->items[i]));
+    if (out->t != JV_ERROR && (R->jv_opts & JINN_JV_ITERATOR_REVERSE)) out->f |= JV_ITER;
     val_drop(R, l);
     return out->t != JV_ERROR;
 }

@@ -528,6 +528,54 @@ static void test_interrupts(void)
     jinn_env_free(env);
 }
 
+/* Jinjava's LegacyOverrides switches: the name <-> bit calls, presets, and a render with one */
+static void test_jinjava_options(void)
+{
+    uint32_t bits = 0;
+    char err[200] = "";
+    CHECK(jinn_jinjava_options_parse("THREE_POINT_0", &bits, err, sizeof err) == JINN_OK && bits == JINN_JV_THREE_POINT_0,
+          "THREE_POINT_0: %x", (unsigned)bits);
+    CHECK(jinn_jinjava_options_parse("ALL,-usePyishObjectMapper,+usePyishObjectMapper,-stripTrailingNewline", &bits, err, sizeof err) == JINN_OK
+          && bits == (JINN_JV_ALL & ~(uint32_t)JINN_JV_STRIP_TRAILING_NEWLINE), "ALL minus one: %x", (unsigned)bits);
+    CHECK(jinn_jinjava_options_parse("", &bits, err, sizeof err) == JINN_OK && bits == JINN_JV_ALL - JINN_JV_STRIP_TRAILING_NEWLINE,
+          "an empty list changes nothing: %x", (unsigned)bits);
+    CHECK(jinn_jinjava_options_parse("NONE,evaluateMapKeys", &bits, err, sizeof err) == JINN_OK && bits == JINN_JV_EVALUATE_MAP_KEYS,
+          "NONE then one: %x", (unsigned)bits);
+    uint32_t before = bits;
+    CHECK(jinn_jinjava_options_parse("usePyishObjectMapper,bogus", &bits, err, sizeof err) == JINN_USAGE && bits == before
+          && strstr(err, "unknown Jinjava switch 'bogus'"), "an unknown name: %s", err);
+    CHECK(jinn_jinjava_options_parse("+NONE", &bits, NULL, 0) == JINN_USAGE, "a preset takes no sign");
+    int n = 0;
+    while (jinn_jinjava_option_name(n)) n++;
+    CHECK(n == 12 && !strcmp(jinn_jinjava_option_name(0), "usePyishObjectMapper") && !jinn_jinjava_option_name(-1),
+          "%d switch names", n);
+    for (int i = 0; i < n; i++) {
+        CHECK(jinn_jinjava_options_parse(jinn_jinjava_option_name(i), &bits, err, sizeof err) == JINN_OK
+              && bits == (before | 1u << i), "name %d reads back", i);
+        bits = before;
+    }
+    /* the field in jinn_config: printing changes in the jinjava profile only */
+    const char *src = "{{ ['a'] }}";
+    for (int prof = 0; prof < 2; prof++) {
+        jinn_config cfg;
+        jinn_config_init(&cfg);
+        CHECK(cfg.jinjava_options == JINN_JV_NONE, "the default is NONE");
+        cfg.profile = prof ? JINN_PROFILE_JINJAVA : JINN_PROFILE_JINJA;
+        cfg.jinjava_options = JINN_JV_PYISH;
+        jinn_env *env = jinn_env_new(&cfg);
+        jinn_template *t = NULL;
+        jinn_result res;
+        jinn_buf out = {0};
+        jinn_render_opts o = {0};
+        CHECK(jinn_compile(env, "p", src, strlen(src), &t, &res) == JINN_OK && jinn_render(t, &o, &out, &res) == JINN_OK
+              && out.data && !strcmp(out.data, "['a']"), "pyish in profile %d: %s", prof, out.data ? out.data : "");
+        jinn_result_clear(env, &res);
+        jinn_buf_free(env, &out);
+        jinn_template_free(t);
+        jinn_env_free(env);
+    }
+}
+
 int main(void)
 {
     jinn_config cfg;
@@ -627,6 +675,7 @@ int main(void)
     CHECK(atomic_load(&live_bytes) == 0, "%ld bytes still allocated through the hook", atomic_load(&live_bytes));
     CHECK(atomic_load(&nallocs) > 0, "the hook was used");
     test_interrupts();
+    test_jinjava_options();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

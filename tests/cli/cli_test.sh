@@ -184,8 +184,13 @@ expect 0 "x
     -- render "$T/ins2.jinja" --errors json
 # check takes the engine options
 printf '{{ -x|abs }}{%% set unused = 1 %%}' > "$T/lint.jinja"
-expect 0 "" "0 errors, 1 warning" -- check --profile jinjava "$T/lint.jinja"
+expect 0 "" "0 errors, 2 warnings" -- check --profile jinjava "$T/lint.jinja"
 expect 2 "" "--profile x: expected jinja or jinjava" -- check --profile x "$T/lint.jinja"
+# Jinjava's switches after the profile: presets and +/- names, in order; an unknown one is a usage error
+printf '{{ [1] }}{%% for v in {"a": 1} %%}{{ v }}{%% endfor %%}' > "$T/sw.jinja"
+expect 0 "[1]1" "" -- render --profile jinjava "$T/sw.jinja"
+expect 0 "[1]a" "" -- render --profile jinjava:THREE_POINT_0,-usePyishObjectMapper "$T/sw.jinja"
+expect 2 "" "--profile jinjava:NONE,nope: unknown Jinjava switch 'nope'" -- render --profile jinjava:NONE,nope "$T/sw.jinja"
 
 # the man page's generated part and the bash completion are what the command table makes
 man_gen=$(sed -n '/^\.\\" BEGIN GENERATED/,/^\.\\" END GENERATED/p' docs/jinn.1)
