@@ -15,7 +15,7 @@
 #                     each divergence shrunk into a golden case in DIFFFUZZ_OUT (tests/difffuzz)
 
 CC      ?= gcc
-PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1 libpq
+PKGS    := libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1 libpq gmp
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
@@ -29,7 +29,7 @@ CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 BUILD   ?= build
 VERSION := $(shell sed -n 's/^\#define JINN_VERSION "\(.*\)"/\1/p' include/jinn.h)
 
-DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 libicu-dev libyaml-dev libpq-dev \
+DEBIAN_PKGS := gcc make re2c lemon pkg-config libutf8proc-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev libsqlite3-dev sqlite3 libicu-dev libyaml-dev libpq-dev libgmp-dev \
                tzdata python3 python3-jinja2 valgrind diffutils tmux clang libclang-rt-14-dev
 
 GEN     := $(BUILD)/lexer.c $(BUILD)/parser.c $(BUILD)/parser.h

@@ -43,7 +43,7 @@ CC="${CC:-cc}"
 DRIVER="$BENCH/jinn_bench"
 # shellcheck disable=SC2086
 "$CC" -O2 ${CFLAGS_EXTRA:-} -I "$REPO/include" -o "$DRIVER" "$BENCH/jinn_bench.c" \
-  "$REPO/libjinn.a" $(pkg-config --libs libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1) -lm -lpthread
+  "$REPO/libjinn.a" $(pkg-config --libs libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1 gmp) -lm -lpthread
 [ "$BUILD_ONLY" = 1 ] && { echo "built $DRIVER" >&2; exit 0; }
 
 # ---- run beside the peers; jinn goes first unless the caller placed it

@@ -170,6 +170,8 @@ typedef struct {
                                 holds them (default 512 MiB) */
     size_t context_bytes;    /* JSON text of a context (jinn_context_from_json) or provider
                                 fixtures, and what the CLI reads for them (default 64 MiB) */
+    uint32_t int_digits;     /* decimal digits of one integer: bounds the size, time and memory
+                                of big-integer arithmetic (default 100,000) */
 } jinn_limits;
 
 /* The defaults, and the names used by `--limit name=value` and `jinn limits`. */

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "bigint.h"
 #include "json.h"
 #include "print.h"
 #include "value.h"
@@ -149,6 +150,7 @@ static bool to_json(jrt *R, jbuf *b, value v, int indent, bool html, int level)
     case JV_NONE: case JV_UNDEF: return buf_puts(R, b, "null");
     case JV_BOOL: return buf_puts(R, b, v.u.b ? "true" : "false");
     case JV_INT: return buf_printf(R, b, "%lld", (long long)v.u.i);
+    case JV_BIG: return big_print(R, b, v);
     case JV_FLOAT:
         if (isnan(v.u.d)) return buf_puts(R, b, "NaN");
         if (isinf(v.u.d)) return buf_puts(R, b, v.u.d > 0 ? "Infinity" : "-Infinity");

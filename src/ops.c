@@ -1,8 +1,8 @@
 /*
  * ops.c — the operations behind the VM's arithmetic, comparison, attribute, item, slice and
  * iteration instructions, with Python's (Jinja2's) semantics; also used by the builtins.
- * Integers are int64: every operation that could overflow is checked and raises an error
- * (Python would grow a big integer — a documented divergence).
+ * Integers are int64 while they fit: an operation that overflows makes a big int (bigint.c),
+ * as Python does; the jinjava profile keeps Java's longs (an overflow is an error).
  * The jinjava profile's arithmetic, comparisons and iteration (JUEL's) are at the end: the VM
  * calls them instead of op_arith / val_equal / val_compare / op_to_list in that profile.
  */
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "bigint.h"
 #include "builtins.h"
 #include "dtoa.h"
 
@@ -41,6 +42,8 @@ static bool type_error2(jrt *R, int op, value a, value b)
 
 static int64_t ival(value v) { return v.t == JV_BOOL ? v.u.b : v.u.i; }
 static bool is_intlike(value v) { return v.t == JV_INT || v.t == JV_BOOL; }
+/* a slice bound: a big int is past either end (Python clamps it) */
+static int64_t slice_ival(value v) { return v.t == JV_BIG ? (big_sign(v) < 0 ? INT64_MIN / 2 : INT64_MAX / 2) : ival(v); }
 
 static bool repeat_seq(jrt *R, value seq, int64_t n, value *out)
 {
@@ -67,8 +70,10 @@ static bool repeat_seq(jrt *R, value seq, int64_t n, value *out)
     return true;
 }
 
-static bool int_pow(jrt *R, int64_t base, int64_t exp, value *out)
+/* grow: on overflow, the exact big int (the jinja profile) instead of the error (jinjava's) */
+static bool int_pow(jrt *R, int64_t base, int64_t exp, value *out, bool grow)
 {
+    int64_t base0 = base, exp0 = exp;
     if (exp < 0) {
         if (base == 0) return rt_error(R, JINN_ERR_VALUE, "0.0 cannot be raised to a negative power");
         *out = v_float(pow((double)base, (double)exp));
@@ -76,9 +81,9 @@ static bool int_pow(jrt *R, int64_t base, int64_t exp, value *out)
     }
     int64_t r = 1;
     while (exp) {
-        if (exp & 1 && __builtin_mul_overflow(r, base, &r)) return rt_overflow(R);
+        if ((exp & 1 && __builtin_mul_overflow(r, base, &r)) || (exp > 1 && __builtin_mul_overflow(base, base, &base)))
+            return grow ? big_arith(R, OPB_POW, v_int(base0), v_int(exp0), out) : rt_overflow(R);
         exp >>= 1;
-        if (exp && __builtin_mul_overflow(base, base, &base)) return rt_overflow(R);
     }
     *out = v_int(r);
     return true;
@@ -147,11 +152,14 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
     if (is_intlike(a) && is_intlike(b)) {
         int64_t x = ival(a), y = ival(b), r;
         switch (op) {
-        case OPB_ADD: if (__builtin_add_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
-        case OPB_SUB: if (__builtin_sub_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
-        case OPB_MUL: if (__builtin_mul_overflow(x, y, &r)) return rt_overflow(R); *out = v_int(r); return true;
+        /* int64 overflow: the exact result, a big int (bigint.c) */
+        case OPB_ADD: if (__builtin_add_overflow(x, y, &r)) return big_arith(R, op, a, b, out); *out = v_int(r); return true;
+        case OPB_SUB: if (__builtin_sub_overflow(x, y, &r)) return big_arith(R, op, a, b, out); *out = v_int(r); return true;
+        case OPB_MUL: if (__builtin_mul_overflow(x, y, &r)) return big_arith(R, op, a, b, out); *out = v_int(r); return true;
         case OPB_DIV:
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, "division by zero");
+            /* beyond 2^53 a double does not hold the operands: the correctly rounded quotient */
+            if (x > (1LL << 53) || x < -(1LL << 53) || y > (1LL << 53) || y < -(1LL << 53)) return big_arith(R, op, a, b, out);
             *out = v_float((double)x / (double)y);
             return true;
         case OPB_FLOORDIV:
@@ -159,7 +167,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             if (y == 0) return rt_error(R, JINN_ERR_VALUE, op == OPB_MOD ? "integer modulo by zero" : "integer division by zero");
             if (x == INT64_MIN && y == -1) {
                 if (op == OPB_MOD) { *out = v_int(0); return true; }
-                return rt_overflow(R);
+                return big_arith(R, op, a, b, out);
             }
             {
                 int64_t q = x / y, m = x % y;
@@ -167,8 +175,14 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
                 *out = v_int(op == OPB_MOD ? m : q);
             }
             return true;
-        case OPB_POW: return int_pow(R, x, y, out);
+        case OPB_POW: return int_pow(R, x, y, out, true);
         }
+    }
+    if ((a.t == JV_BIG || b.t == JV_BIG) && val_is_number(a) && val_is_number(b)) {
+        if (a.t != JV_FLOAT && b.t != JV_FLOAT) return big_arith(R, op, a, b, out);
+        double d; /* with a float: Python converts the int, which may not fit */
+        if (!big_to_double(R, a.t == JV_BIG ? a : b, &d)) return false;
+        return a.t == JV_BIG ? op_arith(R, op, v_float(d), b, out) : op_arith(R, op, a, v_float(d), out);
     }
     if (val_is_number(a) && val_is_number(b)) {
         double x = val_to_double(a), y = val_to_double(b);
@@ -217,6 +231,8 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
         }
     }
     if (op == OPB_MUL) {
+        if (((a.t == JV_STR || a.t == JV_LIST) && b.t == JV_BIG) || ((b.t == JV_STR || b.t == JV_LIST) && a.t == JV_BIG))
+            return rt_error(R, JINN_ERR_VALUE, "cannot fit 'int' into an index-sized integer");
         if ((a.t == JV_STR || a.t == JV_LIST) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
         if ((b.t == JV_STR || b.t == JV_LIST) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
     }
@@ -272,6 +288,18 @@ static bool norm_index(int64_t *i, size_t len)
     return *i >= 0 && (uint64_t)*i < len;
 }
 
+/* a big int index is past the end of any sequence: "list object has no element 1844..." */
+static value big_elem_undef(jrt *R, value obj, value key)
+{
+    jbuf t = {0};
+    if (!big_print(R, &t, key)) { buf_free(R, &t); return v_err(); }
+    value s = v_str_from_buf(R, &t);
+    if (s.t == JV_ERROR) return s;
+    value u = v_undef_why(UK_ELEM, &obj, s.u.s);
+    val_drop(R, s);
+    return u;
+}
+
 value op_getitem(jrt *R, value obj, value key)
 {
     switch (obj.t) {
@@ -285,6 +313,7 @@ value op_getitem(jrt *R, value obj, value key)
         }
         break;
     case JV_LIST:
+        if (key.t == JV_BIG) return big_elem_undef(R, obj, key);
         if (is_intlike(key) && !(obj.f & JV_ITER)) {
             int64_t i = ival(key);
             if (norm_index(&i, obj.u.l->len)) return val_dup(obj.u.l->items[i]);
@@ -298,6 +327,7 @@ value op_getitem(jrt *R, value obj, value key)
         }
         break;
     case JV_STR:
+        if (key.t == JV_BIG) return big_elem_undef(R, obj, key);
         if (is_intlike(key)) {
             int64_t i = ival(key);
             size_t n = utf8_count(v_sp(obj), v_sl(obj));
@@ -365,12 +395,12 @@ value op_slice(jrt *R, value obj, value start, value stop, value step)
 {
     int64_t st = 1;
     if (step.t != JV_NONE && step.t != JV_UNDEF) {
-        if (!is_intlike(step)) { rt_error(R, JINN_ERR_TYPE, "slice indices must be integers or None"); return v_err(); }
-        st = ival(step);
+        if (!v_intlike(step)) { rt_error(R, JINN_ERR_TYPE, "slice indices must be integers or None"); return v_err(); }
+        st = slice_ival(step);
         if (st == 0) { rt_error(R, JINN_ERR_VALUE, "slice step cannot be zero"); return v_err(); }
     }
-    if ((start.t != JV_NONE && start.t != JV_UNDEF && !is_intlike(start)) ||
-        (stop.t != JV_NONE && stop.t != JV_UNDEF && !is_intlike(stop))) {
+    if ((start.t != JV_NONE && start.t != JV_UNDEF && !v_intlike(start)) ||
+        (stop.t != JV_NONE && stop.t != JV_UNDEF && !v_intlike(stop))) {
         rt_error(R, JINN_ERR_TYPE, "slice indices must be integers or None");
         return v_err();
     }
@@ -381,15 +411,15 @@ value op_slice(jrt *R, value obj, value start, value stop, value step)
     else return v_undef(); /* Jinja2's getitem: a value with no items gives undefined */
     int64_t a, b;
     if (st > 0) {
-        a = start.t == JV_NONE || start.t == JV_UNDEF ? 0 : ival(start);
-        b = stop.t == JV_NONE || stop.t == JV_UNDEF ? len : ival(stop);
+        a = start.t == JV_NONE || start.t == JV_UNDEF ? 0 : slice_ival(start);
+        b = stop.t == JV_NONE || stop.t == JV_UNDEF ? len : slice_ival(stop);
         if (a < 0) { a += len; if (a < 0) a = 0; }
         if (a > len) a = len;
         if (b < 0) { b += len; if (b < 0) b = 0; }
         if (b > len) b = len;
     } else {
-        a = start.t == JV_NONE || start.t == JV_UNDEF ? len - 1 : ival(start);
-        b = stop.t == JV_NONE || stop.t == JV_UNDEF ? -1 : ival(stop);
+        a = start.t == JV_NONE || start.t == JV_UNDEF ? len - 1 : slice_ival(start);
+        b = stop.t == JV_NONE || stop.t == JV_UNDEF ? -1 : slice_ival(stop);
         if (a < 0) { a += len; if (a < 0) a = -1; }
         if (a >= len) a = len - 1;
         if (stop.t != JV_NONE && stop.t != JV_UNDEF) {
@@ -773,7 +803,7 @@ bool op_jv_arith(jrt *R, int op, value a, value b, value *out)
             *out = v_int(r);
             return true;
         case OPB_POW:
-            if (y >= 0) return int_pow(R, x, y, out);
+            if (y >= 0) return int_pow(R, x, y, out, false);
             { /* (long)Math.pow: 2 ** -1 is 0 */
                 double pw = pow((double)x, (double)y);
                 if (!(fabs(pw) < 9.2e18)) return rt_overflow(R);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "ast.h"
+#include "bigint.h"
 #include "dtoa.h"
 #include "parser.h"
 
@@ -103,6 +104,26 @@ node *ast_name(pctx *P, token t)
     return n;
 }
 
+/* an integer literal beyond int64 (the jinja profile): a big int, from the token's digits
+ * (after its 0x/0o/0b prefix) to e; too many digits is the error Python's int() gives (or the int_digits limit) */
+static node *big_literal(pctx *P, token t, const char *e, int base)
+{
+    const char *p = t.p + (base == 10 ? 0 : 2);
+    jbuf digits = {0};
+    for (; p < e; p++)
+        if (*p != '_' && !buf_putc(P->R, &digits, *p)) { buf_free(P->R, &digits); return const_node(P, t.pos, v_err()); }
+    value v;
+    bool ok = big_parse(P->R, digits.p, digits.len, base, false, &v);
+    buf_free(P->R, &digits);
+    if (ok) return const_node(P, t.pos, v);
+    if (!P->R->oom) {
+        diag_error(P->D, P->R->err_kind, t.pos, "%s", P->R->err_msg.p ? P->R->err_msg.p : "integer literal too large");
+        P->R->err_kind = JINN_ERR_NONE;
+        P->R->err_msg.len = 0;
+    }
+    return const_node(P, t.pos, v_err());
+}
+
 node *ast_int(pctx *P, token t)
 {
     int base = 10;
@@ -126,6 +147,9 @@ node *ast_int(pctx *P, token t)
     for (; p < e; p++) {
         if (*p == '_') continue;
         int d = *p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10;
+        if ((v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * (uint64_t)base + (uint64_t)d > (uint64_t)INT64_MAX)
+            && P->R->profile != PROF_JINJAVA)
+            return big_literal(P, t, e, base);
         if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * (uint64_t)base + (uint64_t)d > (uint64_t)INT64_MAX) {
             diag_error(P->D, JINN_ERR_VALUE, t.pos, "integer literal %.*s%s is too large (jinn integers are 64-bit)",
                        t.len > 30 ? 30 : (int)t.len, t.p, t.len > 30 ? "..." : "");

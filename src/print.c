@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bigint.h"
 #include "dtoa.h"
 #include "json.h"
 #include "print.h"
@@ -174,6 +175,7 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
     case JV_BOOL:
         return java ? buf_puts(R, b, v.u.b ? "true" : "false") : buf_puts(R, b, v.u.b ? "True" : "False");
     case JV_INT: return print_int(R, b, v.u.i);
+    case JV_BIG: return big_print(R, b, v);
     case JV_FLOAT:
         if (v.f & JV_DEC) return print_decimal(R, b, v);
         return java ? print_java_double(R, b, v.u.d) : print_float(R, b, v.u.d);

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "bigint.h"
 #include "json.h"
 #include "print.h"
 #include "value.h"
@@ -451,7 +452,7 @@ value v_dict(jrt *R, size_t cap)
 static bool hashable_at(value v, int depth, int64_t *budget);
 bool val_hashable(value v)
 {
-    if (v.t != JV_LIST) return v.t == JV_NONE || v.t == JV_BOOL || v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_STR;
+    if (v.t != JV_LIST) return v.t == JV_NONE || v.t == JV_BOOL || v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_STR || v.t == JV_BIG;
     int64_t budget = HASH_NODES;
     return hashable_at(v, 0, &budget);
 }
@@ -460,7 +461,7 @@ static bool hashable_at(value v, int depth, int64_t *budget)
 {
     if (depth > 64 || --*budget < 0) return false;
     switch (v.t) {
-    case JV_NONE: case JV_BOOL: case JV_INT: case JV_FLOAT: case JV_STR: return true;
+    case JV_NONE: case JV_BOOL: case JV_INT: case JV_FLOAT: case JV_STR: case JV_BIG: return true;
     case JV_LIST:
         if (!(v.f & JV_TUPLE)) return false;
         for (size_t i = 0; i < v.u.l->len; i++)
@@ -493,6 +494,7 @@ static uint32_t hash_at(value v, int depth, int64_t *budget)
     case JV_STR: return str_hash(v.u.s);
     case JV_BOOL: return mix64((uint64_t)v.u.b);
     case JV_INT: return mix64((uint64_t)v.u.i);
+    case JV_BIG: return big_hash(v, mix64);
     case JV_FLOAT:
         /* equal numbers hash equal: 1.0 == 1 */
         if (v.u.d == floor(v.u.d) && fabs(v.u.d) < 9.2e18) return mix64((uint64_t)(int64_t)v.u.d);
@@ -695,6 +697,7 @@ void val_free_heap(jrt *R, jhdr *h)
             free_container_memory(R, h);
             break;
         }
+        case JV_BIG: big_free(R, h); break;
         case JV_FUNC: {
             jfunc *f = (jfunc *)h;
             release(R, f->self, &st, &n, &cap, local);
@@ -751,11 +754,12 @@ void val_free_immortal(jrt *R, value v)
  * Equality, ordering, truthiness
  * ====================================================================================== */
 
-bool val_is_number(value v) { return v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL; }
+bool val_is_number(value v) { return v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL || v.t == JV_BIG; }
 
 double val_to_double(value v)
 {
-    return v.t == JV_FLOAT ? v.u.d : v.t == JV_INT ? (double)v.u.i : v.t == JV_BOOL ? v.u.b : 0;
+    return v.t == JV_FLOAT ? v.u.d : v.t == JV_INT ? (double)v.u.i : v.t == JV_BOOL ? v.u.b
+         : v.t == JV_BIG ? big_to_double_sat(v) : 0;
 }
 
 static int64_t as_int(value v) { return v.t == JV_BOOL ? v.u.b : v.u.i; }
@@ -775,6 +779,10 @@ static int cmp_int_double(int64_t i, double d)
 
 static int num_cmp(value a, value b)
 {
+    if (a.t == JV_BIG || b.t == JV_BIG) {
+        if (a.t == JV_FLOAT) { int c = big_cmp_double(b, a.u.d); return c == 2 ? 2 : -c; }
+        return b.t == JV_FLOAT ? big_cmp_double(a, b.u.d) : big_cmp(a, b);
+    }
     if (a.t != JV_FLOAT && b.t != JV_FLOAT) {
         int64_t x = as_int(a), y = as_int(b);
         return x < y ? -1 : x > y;
@@ -900,7 +908,7 @@ const char *val_type_name(value v)
     case JV_UNDEF: return "Undefined";
     case JV_NONE: return "NoneType";
     case JV_BOOL: return "bool";
-    case JV_INT: return "int";
+    case JV_INT: case JV_BIG: return "int";
     case JV_FLOAT: return "float";
     case JV_STR: return "str";
     case JV_LIST: return v.f & JV_TUPLE ? "tuple" : "list";
@@ -983,7 +991,7 @@ static const char *undef_type_name(int f)
     switch (t) {
     case JV_NONE: return "NoneType";
     case JV_BOOL: return "bool";
-    case JV_INT: return "int";
+    case JV_INT: case JV_BIG: return "int";
     case JV_FLOAT: return "float";
     case JV_STR: return "str";
     case JV_LIST: return "list";

@@ -57,6 +57,7 @@ typedef enum {
     JV_LIST,
     JV_DICT,
     JV_FUNC,      /* a callable: macro, builtin function, bound method */
+    JV_BIG,       /* an int outside int64 (src/bigint.h); an int inside it is always JV_INT */
     JV_ABSENT     /* an argument that was not passed (only in builtin argument slots) */
 } jtype;
 
@@ -308,7 +309,7 @@ bool val_undef_error(jrt *R, value u);
 bool val_undef_debug(jrt *R, jbuf *b, value u);
 
 /* ---- reference counting ---------------------------------------------------------------- */
-static inline bool v_heap(value v) { return v.t >= JV_STR && v.t <= JV_FUNC; }
+static inline bool v_heap(value v) { return v.t >= JV_STR && v.t <= JV_BIG; }
 static inline value val_dup(value v)
 {
     if ((v_heap(v) || (v.t == JV_UNDEF && v.u.h)) && v.u.h->rc < JH_IMMORTAL)

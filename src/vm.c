@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bigint.h"
 #include "compile.h"
 #include "diag.h"
 #include "loader.h"
@@ -1008,10 +1009,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             bool ov = ip->c == OPB_ADD ? __builtin_add_overflow(a.u.i, b.u.i, &x)
                     : ip->c == OPB_SUB ? __builtin_sub_overflow(a.u.i, b.u.i, &x)
                                        : __builtin_mul_overflow(a.u.i, b.u.i, &x);
-            if (ov) { rt_overflow(R); FAIL(); }
-            sp--;
-            sp[-1] = v_int(x);
-            NEXT();
+            if (!ov) {
+                sp--;
+                sp[-1] = v_int(x);
+                NEXT();
+            } /* else op_arith makes the big int (or raises jinjava's overflow) */
         }
         if (!op_arith(R, ip->c, a, b, &r)) FAIL();
         val_drop(R, a);
@@ -1069,13 +1071,24 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (a.t == JV_INT || a.t == JV_BOOL) {
             int64_t x = a.t == JV_BOOL ? a.u.b : a.u.i;
             if (ip->op == OP_NEG) {
-                if (x == INT64_MIN) { rt_overflow(R); FAIL(); }
+                if (x == INT64_MIN) {
+                    if (R->profile == PROF_JINJAVA) { rt_overflow(R); FAIL(); }
+                    if (!big_neg(R, a, true, &sp[-1])) FAIL();
+                    NEXT();
+                }
                 x = -x;
             }
             sp[-1] = v_int(x);
             NEXT();
         }
         if (a.t == JV_FLOAT) { if (ip->op == OP_NEG) sp[-1].u.d = -a.u.d; NEXT(); } /* a decimal keeps its scale */
+        if (a.t == JV_BIG) {
+            if (ip->op == OP_POS) NEXT();
+            if (!big_neg(R, a, true, &r)) FAIL();
+            val_drop(R, a);
+            sp[-1] = r;
+            NEXT();
+        }
         if (a.t == JV_UNDEF) { val_undef_error(R, a); FAIL(); }
         rt_error(R, JINN_ERR_TYPE, "bad operand type for unary %c: '%s'", ip->op == OP_NEG ? '-' : '+', val_type_name(a));
         FAIL();

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "bigint.h"
 #include "dtoa.h"
 #include "ext.h"
 
@@ -446,9 +447,10 @@ BI_FN(f_abs)
     value v = args[0];
     switch (v.t) {
     case JV_INT:
-        if (v.u.i == INT64_MIN) return rt_overflow(R);
+        if (v.u.i == INT64_MIN) return big_neg(R, v, false, out);
         *out = v_int(v.u.i < 0 ? -v.u.i : v.u.i);
         return true;
+    case JV_BIG: return big_neg(R, v, false, out);
     case JV_BOOL: *out = v_int(v.u.b); return true;
     case JV_FLOAT: *out = v_float(fabs(v.u.d)); return true;
     case JV_UNDEF: if (!op_check_defined(R, v)) return false; /* fall through */
@@ -561,9 +563,10 @@ BI_FN(f_round)
     if (!val_is_number(v))
         return rt_error(R, JINN_ERR_TYPE, "type %s doesn't define __round__ method", val_type_name(v));
     if (m == 0) {
+        if (v.t == JV_BIG) return big_round(R, v, prec, out);
         if (v.t != JV_FLOAT) { /* round(int, n) is an int */
             int64_t r = 0;
-            if (!round_int(R, v.t == JV_BOOL ? v.u.b : v.u.i, prec, &r)) return false;
+            if (!round_int(R, v.t == JV_BOOL ? v.u.b : v.u.i, prec, &r)) return big_round(R, v, prec, out);
             *out = v_int(r);
             return true;
         }
@@ -585,17 +588,18 @@ BI_FN(f_round)
 }
 
 /* Python's int(str, base): whitespace around, a sign, an optional 0x/0o/0b prefix matching the
- * base (any of them for base 0), digits with single underscores between them. false (no error
- * recorded) when the text is not an integer; an error on overflow. */
-static bool parse_pyint(jrt *R, const char *s, size_t len, int64_t base, int64_t *res, bool *overflow)
+ * base (any of them for base 0), digits with single underscores between them. 1 parsed (a big
+ * int beyond int64), 0 not an integer (Python's ValueError, which includes more than 4300
+ * decimal digits), -1 an error (a limit). */
+static int parse_pyint(jrt *R, const char *s, size_t len, int64_t base, value *res)
 {
-    *overflow = false;
+    bool ovf = false, *overflow = &ovf;
     size_t i = 0, e = len;
     while (i < e && lib_isspace((unsigned char)s[i])) i++;
     while (e > i && lib_isspace((unsigned char)s[e - 1])) e--;
     bool neg = false;
     if (i < e && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
-    if (base != 0 && (base < 2 || base > 36)) return false;
+    if (base != 0 && (base < 2 || base > 36)) return 0;
     bool prefixed = false;
     if (e - i >= 2 && s[i] == '0') {
         char p = (char)(s[i + 1] | 0x20);
@@ -603,6 +607,7 @@ static bool parse_pyint(jrt *R, const char *s, size_t len, int64_t base, int64_t
         if (pb && (base == 0 || base == pb)) { base = pb; i += 2; prefixed = true; }
     }
     bool zero_lead = false;
+    size_t d0 = i;
     if (base == 0) {
         base = 10;
         zero_lead = i < e && s[i] == '0'; /* "010" is not a base-0 literal; "000" is */
@@ -613,23 +618,31 @@ static bool parse_pyint(jrt *R, const char *s, size_t len, int64_t base, int64_t
         char c = s[i];
         if (c == '_') {
             /* one underscore between digits, or right after a base prefix ("0x_1f") */
-            if (under || (!any && !prefixed)) return false;
+            if (under || (!any && !prefixed)) return 0;
             under = true;
             continue;
         }
         int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? (c | 0x20) - 'a' + 10 : 99;
-        if (d >= base) return false;
+        if (d >= base) return 0;
         under = false;
         any = true;
         if (d) nonzero = true;
         if (acc > (lim - (uint64_t)d) / (uint64_t)base) *overflow = true;
         else acc = acc * (uint64_t)base + (uint64_t)d;
     }
-    if (!any || under) return false;
-    if (zero_lead && nonzero) return false;
-    if (*overflow) return rt_overflow(R);
-    *res = neg ? (int64_t)(0 - acc) : (int64_t)acc;
-    return true;
+    if (!any || under) return 0;
+    if (zero_lead && nonzero) return 0;
+    if (*overflow) {
+        jbuf t = {0};
+        for (size_t k = d0; k < e; k++)
+            if (s[k] != '_' && !buf_putc(R, &t, s[k])) { buf_free(R, &t); return -1; }
+        if ((base & (base - 1)) && t.len > 4300) { buf_free(R, &t); return 0; } /* Python's int_max_str_digits */
+        bool ok = big_parse(R, t.p, t.len, (int)base, neg, res);
+        buf_free(R, &t);
+        return ok ? 1 : -1;
+    }
+    *res = v_int(neg ? (int64_t)(0 - acc) : (int64_t)acc);
+    return 1;
 }
 
 /* Python's float(str): decimal digits with underscores, an exponent, inf/infinity/nan in any
@@ -682,14 +695,11 @@ static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
 
 /* int(float) as Python: truncation; NaN is a ValueError (Jinja2 then returns the default),
  * infinity an OverflowError (which Jinja2 lets through). */
-static int float_to_int(jrt *R, double d, int64_t *res)
+static int float_to_int(jrt *R, double d, value *res)
 {
     if (isnan(d)) return 0;
     if (isinf(d)) { rt_error(R, JINN_ERR_VALUE, "cannot convert float infinity to integer"); return -1; }
-    double t = trunc(d);
-    if (t >= 9223372036854775808.0 || t < -9223372036854775808.0) { rt_overflow(R); return -1; }
-    *res = (int64_t)t;
-    return 1;
+    return big_from_double(R, trunc(d), res) ? 1 : -1; /* exact, a big int beyond int64 */
 }
 
 /* int(value, default=0, base=10) — int(value, base) for strings, int(value) otherwise, then
@@ -699,25 +709,25 @@ BI_FN(f_int)
     value v = args[0];
     int64_t base;
     if (!arg_int(R, args, 2, 10, &base, "base")) return false;
-    int64_t r = 0;
     switch (v.t) {
     case JV_INT: *out = v; return true;
+    case JV_BIG: *out = val_dup(v); return true;
     case JV_BOOL: *out = v_int(v.u.b); return true;
     case JV_FLOAT: {
-        int k = float_to_int(R, v.u.d, &r);
+        int k = float_to_int(R, v.u.d, out);
         if (k < 0) return false;
-        if (k > 0) { *out = v_int(r); return true; }
+        if (k > 0) return true;
         break;
     }
     case JV_STR: {
-        bool ovf;
-        if (parse_pyint(R, v_sp(v), v_sl(v), base, &r, &ovf)) { *out = v_int(r); return true; }
-        if (ovf) return false;
+        int k = parse_pyint(R, v_sp(v), v_sl(v), base, out);
+        if (k) return k > 0;
         double d;
-        if (parse_pyfloat(R, v_sp(v), v_sl(v), &d)) {
-            int k = float_to_int(R, d, &r);
+        /* int(float(s)): an infinite one is an OverflowError, which Jinja2 catches here */
+        if (parse_pyfloat(R, v_sp(v), v_sl(v), &d) && !isinf(d)) {
+            k = float_to_int(R, d, out);
             if (k < 0) return false;
-            if (k > 0) { *out = v_int(r); return true; }
+            if (k > 0) return true;
         }
         break;
     }
@@ -736,6 +746,7 @@ BI_FN(f_float)
     switch (v.t) {
     case JV_FLOAT: *out = v; return true;
     case JV_INT: *out = v_float((double)v.u.i); return true;
+    case JV_BIG: if (!big_to_double(R, v, &d)) return false; *out = v_float(d); return true;
     case JV_BOOL: *out = v_float(v.u.b); return true;
     case JV_STR:
         if (parse_pyfloat(R, v_sp(v), v_sl(v), &d)) { *out = v_float(d); return true; }
@@ -1227,6 +1238,7 @@ static bool fmt_string(jrt *R, jbuf *b, value arg, char conv, bool markup, const
 
 /* %d %i %u %x %X %o: Python's own integer formatting (a '-' sign rather than two's
  * complement, "0o" for %#o), so printf is not used here at all. */
+static bool fmt_digits(jrt *R, jbuf *b, bool neg, const char *dig, size_t n, char conv, const fspec *f);
 static bool fmt_int(jrt *R, jbuf *b, int64_t v, char conv, const fspec *f)
 {
     unsigned base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
@@ -1235,13 +1247,32 @@ static bool fmt_int(jrt *R, jbuf *b, int64_t v, char conv, const fspec *f)
     char tmp[72];
     int n = 0;
     do { tmp[sizeof tmp - 1 - n++] = digs[m % base]; m /= base; } while (m);
+    return fmt_digits(R, b, v < 0, tmp + sizeof tmp - n, (size_t)n, conv, f);
+}
+
+/* a big int: its digits from bigint.c, then the same layout */
+static bool fmt_big(jrt *R, jbuf *b, value v, char conv, const fspec *f)
+{
+    jbuf t = {0};
+    int base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
+    bool ok = big_print_base(R, &t, v, base, conv == 'X');
+    bool neg = ok && t.p[0] == '-';
+    ok = ok && fmt_digits(R, b, neg, t.p + neg, t.len - neg, conv, f);
+    buf_free(R, &t);
+    return ok;
+}
+
+/* sign, prefix, zeros, digits and padding as printf-style %d %x %o lay them out */
+static bool fmt_digits(jrt *R, jbuf *b, bool neg, const char *dig, size_t n, char conv, const fspec *f)
+{
+    unsigned base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
     char pre[4];
     int np = 0;
-    if (v < 0) pre[np++] = '-';
+    if (neg) pre[np++] = '-';
     else if (f->plus) pre[np++] = '+';
     else if (f->space) pre[np++] = ' ';
     if (f->alt && base != 10) { pre[np++] = '0'; pre[np++] = conv == 'o' ? 'o' : conv; }
-    size_t zeros = f->prec > n ? (size_t)f->prec - (size_t)n : 0;
+    size_t zeros = f->prec > 0 && (size_t)f->prec > n ? (size_t)f->prec - n : 0;
     size_t body = (size_t)np + zeros + (size_t)n;
     size_t pad = f->width > 0 && (size_t)f->width > body ? (size_t)f->width - body : 0;
     if (!buf_grow(R, b, body + pad + 1)) return false;
@@ -1250,7 +1281,7 @@ static bool fmt_int(jrt *R, jbuf *b, int64_t v, char conv, const fspec *f)
     memcpy(o, pre, (size_t)np); o += np;
     if (!f->minus && f->zero) { memset(o, '0', pad); o += pad; }
     memset(o, '0', zeros); o += zeros;
-    memcpy(o, tmp + sizeof tmp - n, (size_t)n); o += n;
+    memcpy(o, dig, n); o += n;
     if (f->minus) { memset(o, ' ', pad); o += pad; }
     b->len = (size_t)(o - b->p);
     b->p[b->len] = 0;
@@ -1295,11 +1326,15 @@ static bool fmt_one(jrt *R, jbuf *b, value arg, char conv, bool markup, const fs
     case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': {
         bool want_int = conv == 'x' || conv == 'X' || conv == 'o';
         int64_t iv;
+        if (arg.t == JV_BIG) return fmt_big(R, b, arg, conv, f);
         if (arg.t == JV_INT) iv = arg.u.i;
         else if (arg.t == JV_BOOL) iv = arg.u.b;
         else if (arg.t == JV_FLOAT && !want_int) {
             if (isnan(arg.u.d)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float NaN to integer");
-            if (float_to_int(R, arg.u.d, &iv) <= 0) return false;
+            value big;
+            if (float_to_int(R, arg.u.d, &big) <= 0) return false;
+            if (big.t == JV_BIG) { bool ok = fmt_big(R, b, big, conv, f); val_drop(R, big); return ok; }
+            iv = big.u.i;
         } else {
             return fmt_number_error(R, conv, arg, want_int);
         }

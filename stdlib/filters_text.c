@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "bigint.h"
 #include "ext.h"
 
 /* ======================================================================================
@@ -656,7 +657,8 @@ BI_EXT(flt_filesizeformat)
     bool binary = arg_bool(R, args, 1, false);
     if (R->err_kind) return false;
     double bytes;
-    if (val_is_number(v)) bytes = val_to_double(v);
+    if (v.t == JV_BIG) { if (!big_to_double(R, v, &bytes)) return false; } /* float(value) */
+    else if (val_is_number(v)) bytes = val_to_double(v);
     else if (v.t == JV_STR) {
         value f;
         const jbuiltin *fl = lib_find(bi_filters, "float", 5);
@@ -676,8 +678,10 @@ BI_EXT(flt_filesizeformat)
     if (bytes == 1) ok = buf_puts(R, &b, "1 Byte");
     else if (bytes < base) {
         if (isnan(bytes)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float NaN to integer");
-        if (bytes < -9.2e18) return rt_overflow(R);
-        ok = buf_printf(R, &b, "%lld Bytes", (long long)bytes);
+        value n; /* int(bytes): exact, a big int below int64 */
+        if (!big_from_double(R, bytes, &n)) return false;
+        ok = big_print(R, &b, n) && buf_puts(R, &b, " Bytes");
+        val_drop(R, n);
     } else {
         int i = 0;
         double unit = base * base;

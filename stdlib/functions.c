@@ -6,6 +6,7 @@
  * object: templates iterate it or pipe it through filters, and a list is what those see.
  * That makes its size matter, so it is capped (a template can't ask for a billion items).
  */
+#include "bigint.h"
 #include "ext.h"
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
@@ -21,6 +22,7 @@ static bool index_arg(jrt *R, value v, int64_t *res)
     if (v.t == JV_INT) { *res = v.u.i; return true; }
     if (v.t == JV_BOOL) { *res = v.u.b; return true; }
     if (v.t == JV_UNDEF && !op_check_defined(R, v)) return false;
+    if (v.t == JV_BIG) return rt_error(R, JINN_ERR_VALUE, "cannot fit 'int' into an index-sized integer");
     return rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer",
                     val_type_name(v));
 }
@@ -31,11 +33,53 @@ static bool set_owned_list(jrt *R, value *out, size_t cap)
     return out->t != JV_ERROR;
 }
 
+/* range() where an argument is a big int (beyond int64): the same items, by big arithmetic */
+static bool range_big(jrt *R, value start, value stop, value step, value *out)
+{
+    for (int i = 0; i < 3; i++) {
+        value v = i == 0 ? start : i == 1 ? stop : step;
+        if (v.t == JV_UNDEF && !op_check_defined(R, v)) return false;
+        if (!v_intlike(v)) return rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer", val_type_name(v));
+    }
+    int sg = big_sign(step);
+    if (!sg) return rt_error(R, JINN_ERR_VALUE, "range() arg 3 must not be zero");
+    value n = v_int(0), d;
+    if (big_cmp(start, stop) == -sg) { /* n = (stop - start - sign) // step + 1 */
+        if (!big_arith(R, OPB_SUB, stop, start, &d)) return false;
+        value d2;
+        bool ok = big_arith(R, OPB_SUB, d, v_int(sg), &d2);
+        val_drop(R, d);
+        if (!ok) return false;
+        ok = big_arith(R, OPB_FLOORDIV, d2, step, &n);
+        val_drop(R, d2);
+        if (!ok) return false;
+    }
+    if (n.t == JV_BIG || (uint64_t)n.u.i + 1 > R->lim->range_items) {
+        val_drop(R, n);
+        return rt_limit(R, "range_items", "range() of more than %zu items", R->lim->range_items);
+    }
+    size_t count = n.t == JV_INT && big_sign(n) >= 0 ? (size_t)n.u.i + (big_cmp(start, stop) == -sg) : 0;
+    *out = v_list(R, count);
+    if (out->t == JV_ERROR) return false;
+    value cur = start.t == JV_BOOL ? v_int(start.u.b) : val_dup(start);
+    for (size_t i = 0; i < count; i++) {
+        value next;
+        if (i + 1 < count && !big_arith(R, OPB_ADD, cur, step, &next)) { val_drop(R, cur); return false; }
+        out->u.l->items[out->u.l->len++] = cur;
+        cur = i + 1 < count ? next : v_int(0);
+    }
+    return true;
+}
+
 /* range(stop) / range(start, stop[, step]) — Python's semantics, as a list. The jinjava
  * profile: step 0 gives [], and at most 1000 items (Jinjava's rangeLimit), silently. */
 BI_FN(fn_range)
 {
     int64_t start = 0, stop, step = 1;
+    if (R->profile != PROF_JINJAVA && (args[0].t == JV_BIG || args[1].t == JV_BIG || args[2].t == JV_BIG)) {
+        if (!ARG_GIVEN(1)) return range_big(R, v_int(0), args[0], v_int(1), out);
+        return range_big(R, args[0], args[1], ARG_GIVEN(2) ? args[2] : v_int(1), out);
+    }
     if (!ARG_GIVEN(1)) {
         if (ARG_GIVEN(2)) return rt_error(R, JINN_ERR_TYPE, "range expected at most 3 arguments");
         if (!index_arg(R, args[0], &stop)) return false;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <utf8proc.h>
 
+#include "bigint.h"
 #include "lib.h"
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
@@ -649,8 +650,20 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
         do { tmp[k++] = dg[m % base]; m /= base; } while (m);
         for (n = 0; k;) digits[n++] = tmp[--k];
         if (p->alt && base != 10) prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'x' ? "0x" : "0X";
+    } else if (v.t == JV_BIG && (!type || strchr("bdoxXn", type))) {
+        if (p->prec >= 0) return rt_error(R, JINN_ERR_VALUE, "Precision not allowed in integer format specifier");
+        unsigned base = type == 'b' ? 2 : type == 'o' ? 8 : type == 'x' || type == 'X' ? 16 : 10;
+        jbuf t = {0};
+        if (!big_print_base(R, &t, v, (int)base, type == 'X')) { buf_free(R, &t); return false; }
+        neg = t.p[0] == '-';
+        n = t.len - neg;
+        if (n > 400) { buf_free(R, &t); return rt_error(R, JINN_ERR_VALUE, "format(): an integer of more than 400 digits"); }
+        memcpy(digits, t.p + neg, n);
+        buf_free(R, &t);
+        if (p->alt && base != 10) prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'x' ? "0x" : "0X";
     } else if (val_is_number(v) && (!type || strchr("eEfFgGn%", type))) {
         double d = val_to_double(v);
+        if (v.t == JV_BIG && !big_to_double(R, v, &d)) return false;
         neg = signbit(d) && !isnan(d);
         double a = fabs(d);
         int prec = p->prec >= 0 ? (int)p->prec : 6;

@@ -9,6 +9,7 @@
  */
 #include <utf8proc.h>
 
+#include "bigint.h"
 #include "lib.h"
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
@@ -30,7 +31,7 @@ BI_FN(t_number) { (void)R; RET(val_is_number(args[0])); }
 BI_FN(t_integer)
 {
     value v = args[0];
-    RET(v.t == JV_INT || (R->profile == PROF_JINJAVA && v_is_dec(v) && v_dec_scale(v) == 0));
+    RET(v.t == JV_INT || v.t == JV_BIG || (R->profile == PROF_JINJAVA && v_is_dec(v) && v_dec_scale(v) == 0));
 }
 BI_FN(t_float)
 {

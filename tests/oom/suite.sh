@@ -9,7 +9,7 @@ LIB=libjinn.a; EXTRA=""
 case "${JINN:-}" in *asan*) LIB=build-asan/libjinn.a; EXTRA="-fsanitize=address,undefined -fno-sanitize-recover=all" ;; esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-if ! ${CC:-cc} -O1 -g $EXTRA -Iinclude tests/oom/oom_test.c $LIB $(pkg-config --libs libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1) -lm -lpthread -o "$out/oom_test"; then
+if ! ${CC:-cc} -O1 -g $EXTRA -Iinclude tests/oom/oom_test.c $LIB $(pkg-config --libs libutf8proc jansson libpcre2-8 libcrypto sqlite3 icu-uc icu-i18n yaml-0.1 gmp) -lm -lpthread -o "$out/oom_test"; then
     echo "could not build tests/oom/oom_test.c"; echo "0 passed, 1 failed"; exit 1
 fi
 passed=0; failed=0
@@ -27,6 +27,7 @@ run() { # run [ARGS...]: one case; its last line is "N passed, M failed"
 }
 run
 run -f tests/oom/for_after_thirty.jinja
+run -f tests/oom/bigint.jinja
 for f in one-wins both-win none-wins; do
     run -f examples/channel/optimizer.jinja "" examples/channel/fixtures/$f.json
 done
