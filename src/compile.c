@@ -66,6 +66,7 @@ typedef struct comp {
     /* inside {% autoescape EXPR %}: constants print with the autoescape around it (ae_outer) */
     int ae_volatile, ae_outer;
     int loops;                   /* loops open in this unit */
+    int nested;                  /* inside a filter or autoescape block: not the top level for extends */
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
     uint32_t edepth;             /* expression nesting, against the parse_depth limit */
@@ -363,15 +364,20 @@ static int capture(comp *c, const char *name, uint32_t len)
     return inner;
 }
 
-/* OP_MACRO for unit ui, with the values of its closure pushed first: from the defining unit's
- * slots where it is defined, from its own slots where it calls itself (a recursive loop);
- * elsewhere (a macro value named in another unit) none, as before closures. */
+/* OP_MACRO for unit ui. Where it is defined, its closure is the defining frame's variables,
+ * read at each call (Python's closures: a later assignment is seen); where it calls itself (a
+ * recursive loop), the values of its closure pushed first, from its own slots; elsewhere (a
+ * macro value named in another unit) none, as before closures. */
 static void emit_macro(comp *c, int ui, uint32_t pos)
 {
     const unit *u = &c->T->units[ui];
     int cur = (int)(c->u - c->T->units);
     int n = 0;
-    if (u->ncapt && (cur == u->defined_in || cur == ui)) {
+    if (u->ncapt && cur == u->defined_in) {
+        emit(c, OP_MACRO, ui, 0, 1, pos);
+        return;
+    }
+    if (u->ncapt && cur == ui) {
         for (int i = 0; i < u->ncapt; i++) {
             int s = cur == ui ? u->capt_inner[i] : u->capt_outer[i];
             emit(c, OP_LOAD, s, c->u->slot_name[s], 0, pos);
@@ -964,6 +970,78 @@ static void store_targets_as(comp *c, node *targets, int is_set)
     }
 }
 
+/* Does the subtree define a closure (a macro, call block or recursive loop)? */
+static bool defines_closure(const node *n, int depth)
+{
+    if (!n || depth > 200) return false;
+    if (n->kind == N_MACRO || n->kind == N_CALLBLOCK || (n->kind == N_FOR && n->flag)) return true;
+    if (n->kind < N_BODY) return false; /* an expression */
+    if (defines_closure(n->a, depth + 1) || defines_closure(n->b, depth + 1) || defines_closure(n->c, depth + 1) ||
+        defines_closure(n->d, depth + 1))
+        return true;
+    for (const node *x = n->head; x; x = x->next)
+        if (defines_closure(x, depth + 1)) return true;
+    return false;
+}
+
+static void predeclare_targets(comp *c, node *targets)
+{
+    for (node *t = targets ? targets->head : NULL; t; t = t->next)
+        if (t->kind == N_TARGETS) predeclare_targets(c, t);
+        else if (t->kind == N_NAME && !is_name(t, "loop")) declare(c, t->s, t->slen);
+}
+
+/* A name assigned anywhere in a scope is the scope's own from its start, in Jinja2 (a frame's
+ * symbols), so a closure defined in the scope before the assignment reads it once it is made.
+ * Declare, when the scope opens, the names its statements assign (not those of the scopes in
+ * it); only where a closure is defined, as elsewhere declaring a name where it is assigned is
+ * the same (an unset slot reads the one it shadows). */
+static void predeclare(comp *c, node *b, int depth)
+{
+    if (!b || depth > 200 || c->failed) return;
+    for (node *n = b->kind == N_BODY ? b->head : b; n; n = b->kind == N_BODY ? n->next : NULL) {
+        switch (n->kind) {
+        case N_SET: case N_SETBLOCK: predeclare_targets(c, n->a); break;
+        case N_MACRO: declare(c, n->s, n->slen); break;
+        case N_IMPORT: declare(c, n->b->s, n->b->slen); break;
+        case N_FROMIMPORT:
+            for (node *x = n->b->head; x; x = x->next) declare(c, (x->c ? x->c : x)->s, (x->c ? x->c : x)->slen);
+            break;
+        case N_IF: /* an elif chain in a loop, as compile_if */
+            for (node *e = n; e; e = e->c && e->c->kind == N_IF ? e->c : NULL) {
+                predeclare(c, e->b, depth + 1);
+                if (e->c && e->c->kind != N_IF) predeclare(c, e->c, depth + 1);
+            }
+            break;
+        case N_BODY: predeclare(c, n, depth + 1); break;
+        case N_AUTOESCAPE: case N_IFCHANGED: case N_FILTERBLOCK: predeclare(c, n->b, depth + 1); break;
+        default: break;
+        }
+    }
+}
+
+/* After a loop whose body defines a closure, its variables as Jinja2 leaves them for the
+ * closure to read: unset, and its targets the sentinel Jinja2 puts there (`missing`, which a
+ * closure called after the loop prints). Only the closures can still read them. */
+static void loop_targets_missing(comp *c, node *targets)
+{
+    for (node *t = targets->head; t && !c->failed; t = t->next) {
+        if (t->kind == N_TARGETS) { loop_targets_missing(c, t); continue; }
+        int slot = t->kind == N_NAME ? scope_find_local(c->sc, t->s, t->slen) : -1;
+        if (slot < 0) continue;
+        value m = v_str(c->R, "missing", 7);
+        if (m.t == JV_ERROR) { nomem(c); return; }
+        emit(c, OP_CONST, add_const(c, m), 0, 0, t->pos);
+        emit(c, OP_STORE, slot, 0, 0, t->pos);
+    }
+}
+
+static void loop_vars_after(comp *c, node *targets, int first_slot, int nslots)
+{
+    emit(c, OP_CLEAR, first_slot, nslots, 0, targets->pos);
+    loop_targets_missing(c, targets);
+}
+
 /* The loop itself. iter_slot >= 0: the iterable is in that slot (a recursive loop's unit);
  * depth_slot >= 0: the slot holding loop.depth. */
 static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
@@ -971,6 +1049,8 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     scope s;
     push_scope(c, &s, 0);
     int first_slot = c->u->nslots;
+    bool closures = defines_closure(n->c, 0);
+    if (closures) predeclare(c, n->c, 0);
     if (n->e) {
         /* `for x in seq if cond`: filter into a hidden list first, so loop.length counts
          * only the items that pass, as in Jinja2 */
@@ -1032,6 +1112,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     int nslots = c->u->nslots - first_slot;
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)nslots;
+    if (closures) loop_vars_after(c, n->a, first_slot, nslots);
     pop_scope(c);
     if (n->d && !jinjava_else) {
         emit(c, OP_NOT, 0, 0, 0, n->pos);
@@ -1138,7 +1219,9 @@ static void compile_setblock(comp *c, node *n)
 static void compile_filterblock(comp *c, node *n)
 {
     emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
+    c->nested++;
     body(c, n->b);
+    c->nested--;
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
     emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
@@ -1363,6 +1446,7 @@ static void stmt(comp *c, node *n)
         for (node *a = n->b->head; a; a = a->next, k++) expr(c, a->b);
         push_scope(c, &s, 0);
         int first_slot = c->u->nslots;
+        if (defines_closure(n->a, 0)) predeclare(c, n->a, 0);
         int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
         node *as[256];
         int m = 0;
@@ -1393,7 +1477,9 @@ static void stmt(comp *c, node *n)
     case N_FILTERBLOCK: compile_filterblock(c, n); break;
     case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT: compile_import(c, n); break;
     case N_EXTENDS: {
-        if (c->in_macro || c->loops) { cfail(c, n->pos, "'extends' must be at the top level of a template"); return; }
+        /* Jinja2: not in a loop, macro, block, with, set block, filter or autoescape block */
+        if (c->in_macro || c->loops || ((!c->sc->unit_root || c->nested) && c->E->cfg.profile != JINN_PROFILE_JINJAVA))
+            { cfail(c, n->pos, "'extends' must be at the top level of a template"); return; }
         if (!constant_name(n->a)) {
             expr(c, n->a);
             emitd(c, OP_EXTENDS, -1, 0, IMP_DYNAMIC, n->a->pos, -1);
@@ -1408,10 +1494,12 @@ static void stmt(comp *c, node *n)
     case N_CALLBLOCK: compile_callblock(c, n); break;
     case N_AUTOESCAPE: {
         int saved = c->autoescape;
+        c->nested++;
         if (n->a->kind == N_CONST) {
             c->autoescape = val_truthy(c->R, n->a->v);
             body(c, n->b);
             c->autoescape = saved;
+            c->nested--;
             break;
         }
         /* an expression: known only when the render gets there, so the body is compiled twice,
@@ -1431,6 +1519,7 @@ static void stmt(comp *c, node *n)
         c->autoescape = saved;
         c->ae_volatile = saved_volatile;
         c->ae_outer = saved_outer;
+        c->nested--;
         break;
     }
     case N_IFCHANGED: {
@@ -1581,6 +1670,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
         capture_free_names(c, code, 0);
         if (loop) { capture_free_names(c, loop->c, 0); capture_free_names(c, loop->e, 0); capture_free_names(c, loop->d, 0); }
     }
+    if (defines_closure(code, 0)) predeclare(c, code, 0);
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
     for (node *p = params ? params->head : NULL; p && !c->failed; p = p->next, k++) {

@@ -116,8 +116,9 @@ OP(SETATTR, " %Na", 2, 0)
 OP(CAPTURE, "", 0, 0)
 /* stop capturing; push the captured text (c=1: as a safe string) */
 OP(CAPTURE_END, "%?c safe", 0, 1)
-/* push a macro value for code unit a; b > 0: pop the b values of its closure first (unit.ncapt) */
-OP(MACRO, " unit %a%?b  closure of %b", -1, 1)
+/* push a macro value for code unit a; b > 0: pop the b values of its closure first (unit.ncapt);
+ * c=1: its closure is this frame's variables, read by reference at each call (the VM's env) */
+OP(MACRO, " unit %a%?b  closure of %b%?c  by reference", -1, 1)
 /* jump to a if slot b holds a value (skips a macro parameter's default) */
 OP(JUMP_IF_SET, " slot %b -> %a", 0, 0)
 /* pop an id, ask the data provider for the insert value of kind c, push it */

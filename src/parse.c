@@ -84,8 +84,18 @@ node *ast_bin(pctx *P, int kind, int op, node *a, node *b)
     return n;
 }
 
+/* `1 ~ not 2`, `a == not b`, `-not x`: Jinja2 parses `not` only where an operand of and, or,
+ * not or a conditional starts (lemon's one expression nonterminal would take it anywhere) */
+static void bare_not(pctx *P, const node *operand, token op)
+{
+    if (operand && operand->kind == N_NOT && !operand->paren && P->R->profile != PROF_JINJAVA)
+        diag_error(P->D, JINN_ERR_SYNTAX, operand->pos, "unexpected 'not' after '%.*s': 'not' starts an operand of "
+                   "and, or or not only; put it in parentheses: (not x)", (int)op.len, op.p);
+}
+
 node *ast_unary(pctx *P, int kind, token t, node *a)
 {
+    if (kind != N_NOT) bare_not(P, a, t);
     node *n = ast_node(P, kind, t.pos);
     n->a = a;
     return n;
@@ -299,6 +309,7 @@ node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token a
 
 node *ast_binop(pctx *P, int op, node *a, node *b, token at)
 {
+    bare_not(P, b, at);
     node *n = ast_bin(P, N_BIN, op, a, b);
     n->pos = at.pos;
     return n;
@@ -306,6 +317,7 @@ node *ast_binop(pctx *P, int op, node *a, node *b, token at)
 
 node *ast_compare(pctx *P, node *left, int op, node *right, token at)
 {
+    bare_not(P, right, at);
     node *c = left;
     if (left->kind != N_CMP || left->paren) {
         c = ast_node(P, N_CMP, left->pos);

@@ -158,7 +158,7 @@ typedef struct jfunc {
 enum { FN_MACRO = 1, FN_NATIVE = 2, FN_METHOD = 3, FN_CYCLER = 4, FN_JOINER = 5,
        FN_LOOP = 6 /* a recursive loop as a value: self its snapshot dict (loop.index, ...),
                     * extra the macro of the loop's unit; calling it renders one level deeper */ };
-enum { FNF_NO_CONTEXT = 1 };
+enum { FNF_NO_CONTEXT = 1, FNF_ENV = 2 /* a macro whose closure (self) is its defining frame's env */ };
 
 /* What the running VM lends the layers below it (builtins, ops) for the length of a render:
  * calling a callable value (a macro needs the VM), giving a mutating method its own copy of a

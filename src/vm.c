@@ -72,6 +72,11 @@ typedef struct vm {
     size_t novl, capovl;
     value ctx_copy;
     int depth;               /* macro call depth */
+    /* frames whose closures read their variables by reference (OP_MACRO c=1), innermost last:
+     * the env list the closures hold is empty while its frame runs (they read `slots`), and
+     * gets a copy of the frame's slots when the frame ends (Python's cells, closed) */
+    struct { jlist *cells; value *slots; } *envs;
+    int nenvs, capenvs;
     uint32_t err_pos;
     const template *err_tmpl;
     bool err_set;
@@ -164,6 +169,29 @@ static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, v
 
 /* direct: the caller prints the result at once, so the macro writes straight into the
  * caller's output (the bytes are the same: a macro's result is printed unescaped) */
+/* A closure by reference (FNF_ENV): copy into the macro's slots the current values of the
+ * variables it captured, read in the defining frame's slots as OP_LOAD does (an unset slot
+ * falls back to the one it shadows). The frame may still run (V->envs) or have ended (its
+ * slots are then in the env list). What no slot holds stays unset: the context's, as a load. */
+static inline value resolve(vm *V, value x);
+static void closure_read(vm *V, const jfunc *f, value *slots)
+{
+    const unit *u = f->def;
+    const unit *ou = &((const template *)f->owner)->units[u->defined_in];
+    jlist *cell = f->self.u.l;
+    const value *src = cell->len ? cell->items : NULL;
+    for (int i = V->nenvs; !src && i-- > 0;)
+        if (V->envs[i].cells == cell) src = V->envs[i].slots;
+    if (!src) return;
+    for (int i = 0; i < u->ncapt; i++) {
+        int s = u->capt_outer[i];
+        while (src[s].t == JV_ABSENT && ou->slot_parent[s] >= 0) s = ou->slot_parent[s];
+        if (src[s].t == JV_ABSENT) continue;
+        val_drop(V->R, slots[u->capt_inner[i]]);
+        slots[u->capt_inner[i]] = resolve(V, val_dup(src[s]));
+    }
+}
+
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
 {
     const unit *u = f->def;
@@ -196,8 +224,10 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         ok = d.t != JV_ERROR;
         if (ok) slots[u->kwargs_slot] = d;
     }
-    /* a closure's variables (a list in f->self, pushed by OP_MACRO) */
-    if (f->self.t == JV_LIST)
+    /* a closure's variables: by reference, the defining frame's slots as they are now (or
+     * were when it ended); else a list in f->self, pushed by OP_MACRO */
+    if (f->flags & FNF_ENV) closure_read(V, f, slots);
+    else if (f->self.t == JV_LIST)
         for (int i = 0; i < u->ncapt && (size_t)i < f->self.u.l->len; i++) {
             val_drop(R, slots[u->capt_inner[i]]);
             slots[u->capt_inner[i]] = val_dup(f->self.u.l->items[i]);
@@ -230,6 +260,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     if (f->extra.t == JV_LIST) {
         V->root_slots = f->extra.u.l->items;
         V->root_unit = &T->units[0];
+        if (f->extra.u.l->len > (size_t)T->units[0].nslots) V->ctx = &f->extra.u.l->items[T->units[0].nslots];
     }
     if (f->flags & FNF_NO_CONTEXT) V->ctx = NULL; /* imported without context: it sees none */
     if (ok && direct) {
@@ -607,10 +638,13 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
     if (module) {
         V->nouts--; /* an import's output is dropped */
         if (ok) {
-            value modslots = v_list(R, (size_t)u->nslots);
+            /* the module's top-level slots, then the context it was imported with (its
+             * macros see that one, not their caller's: the importer's variables are in it) */
+            value modslots = v_list(R, (size_t)u->nslots + 1);
             value d = v_dict(R, 0);
             ok = modslots.t != JV_ERROR && d.t != JV_ERROR;
             for (int i = 0; ok && i < u->nslots; i++) modslots.u.l->items[modslots.u.l->len++] = val_dup(slots[i]);
+            if (ok && ctx) modslots.u.l->items[modslots.u.l->len++] = val_dup(*ctx);
             for (int i = 0; ok && i < u->nslots; i++) {
                 value v = slots[i];
                 if (!u->slot_root[i] || v.t == JV_ABSENT) continue;
@@ -822,6 +856,34 @@ static int collect_print_error(vm *V, const template *T, const unit *u, int at)
     return k;
 }
 
+/* The env of a frame that makes a closure by reference: an empty list with room for the
+ * frame's slots (so closing it cannot fail), registered with the frame's slots in V->envs. */
+static value env_open(vm *V, const unit *u, value *slots)
+{
+    jrt *R = V->R;
+    if (V->nenvs == V->capenvs) {
+        int cap = V->capenvs ? V->capenvs * 2 : 8;
+        void *p = rt_alloc(R, V->envs, (size_t)V->capenvs * sizeof *V->envs, (size_t)cap * sizeof *V->envs);
+        if (!p) return v_err();
+        V->envs = p;
+        V->capenvs = cap;
+    }
+    value cells = v_list(R, (size_t)u->nslots);
+    if (cells.t == JV_ERROR) return cells;
+    V->envs[V->nenvs].cells = cells.u.l;
+    V->envs[V->nenvs++].slots = slots;
+    return cells;
+}
+
+/* The frame ends: the closures still holding its cells keep a copy of its slots. */
+static void env_close(vm *V, const unit *u, value *slots, value cells)
+{
+    V->nenvs--;
+    if (cells.u.l->h.rc > 1)
+        for (int i = 0; i < u->nslots; i++) cells.u.l->items[cells.u.l->len++] = val_dup(slots[i]);
+    val_drop(V->R, cells);
+}
+
 static bool run(vm *V, const template *T, const unit *u, value *slots)
 {
     jrt *R = V->R;
@@ -837,6 +899,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                lenient = R->undef_mode == JINN_UNDEFINED_LENIENT || R->undef_mode == JINN_UNDEFINED_CHAINABLE ||
                          (jinjava && R->undef_mode == JINN_UNDEFINED_DEFAULT);
     const int out_base = V->nouts;
+    value cells = v_none(); /* this frame's cells, once a closure by reference needs it */
 
 #ifdef JINN_COMPUTED_GOTO
     static const void *const labels[] = {
@@ -1435,7 +1498,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (r.t == JV_ERROR) FAIL();
         jfunc *f = r.u.fn;
         f->owner = T;
-        if (ip->b) { /* the closure's values, as the definition saw them */
+        if (ip->c) { /* a closure reading this frame's variables by reference */
+            if (cells.t != JV_LIST && (cells = env_open(V, u, slots)).t == JV_ERROR) { cells = v_none(); val_drop(R, r); FAIL(); }
+            f->self = val_dup(cells);
+            f->flags |= FNF_ENV;
+        } else if (ip->b) { /* the closure's values, as the definition saw them (a recursive loop's own) */
             value cl = v_list(R, (size_t)ip->b);
             if (cl.t == JV_ERROR) { val_drop(R, r); FAIL(); }
             sp -= ip->b;
@@ -1557,6 +1624,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     }
     CASE(RETURN)
+        if (cells.t == JV_LIST) env_close(V, u, slots, cells);
         return true;
     }
 #ifndef JINN_COMPUTED_GOTO
@@ -1587,6 +1655,7 @@ fail:
         val_drop(R, L->items);
         val_drop(R, L->last);
     }
+    if (cells.t == JV_LIST) env_close(V, u, slots, cells);
     return false;
 #undef CASE
 #undef NEXT
@@ -1724,6 +1793,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     for (size_t i = 0; i < V.capovl; i++)
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
+    if (V.envs) rt_alloc(R, V.envs, (size_t)V.capenvs * sizeof *V.envs, 0);
     val_drop(R, V.ctx_copy);
     if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
     else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */

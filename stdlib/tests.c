@@ -71,8 +71,9 @@ BI_FN(t_empty)
 }
 
 /* `x is filter` / `x is test`: is there a filter/test of that name? */
-BI_FN(t_filter) { RET(args[0].t == JV_STR && reg_exists(R, BI_FILTER, v_sp(args[0]), v_sl(args[0]))); }
-BI_FN(t_test) { RET(args[0].t == JV_STR && reg_exists(R, BI_TEST, v_sp(args[0]), v_sl(args[0]))); }
+/* Jinja2 looks the value up in a dict of names: a list or a dict is unhashable there */
+BI_FN(t_filter) { if (!lib_check_hashable(R, args[0])) return false; RET(args[0].t == JV_STR && reg_exists(R, BI_FILTER, v_sp(args[0]), v_sl(args[0]))); }
+BI_FN(t_test) { if (!lib_check_hashable(R, args[0])) return false; RET(args[0].t == JV_STR && reg_exists(R, BI_TEST, v_sp(args[0]), v_sl(args[0]))); }
 
 /* sameas: Python's `is`. Immediates are interned in CPython in the cases a template can
  * produce (None, True, False, small ints), so compare type and value; heap values compare by

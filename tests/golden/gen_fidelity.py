@@ -290,6 +290,70 @@ row("scope_import_with_context", "{% import 'm.html' as m with context %}{{ m.f(
 row("scope_from_import_without_context", "{% from 'm.html' import f %}[{{ f() }}]", {"g": "G"},
     files={"m.html": "{% macro f() %}{{ g }}{% endmacro %}"})
 
+# closures bind by reference, as Python's: a macro, call block or recursive loop reads the
+# variables of the scopes it is defined in when it is called, so it sees later assignments
+# (and names assigned in the scope only after the definition)
+CLOSURES = [
+    ("top", "{% set x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{{ m() }}"),
+    ("for_set_after", "{% for i in [1, 2] %}{% set x = i %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 10 %}{{ m() }}{% endfor %}"),
+    ("for_assigned_after", "{% for i in [1, 2] %}{% macro m() %}{{ x }}{% endmacro %}{% set x = i * 3 %}{{ m() }}{% endfor %}"),
+    ("for_called_before", "{% for i in [1, 2] %}{% macro m() %}[{{ x }}]{% endmacro %}{{ m() }}{% set x = i %}{% endfor %}"),
+    ("for_outer_until_set", "{% set x = 0 %}{% for i in [1, 2] %}{% macro m() %}{{ x }}{% endmacro %}{{ m() }}{% set x = i %}{{ m() }}{% endfor %}"),
+    ("with", "{% with x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{{ m() }}{% endwith %}"),
+    ("with_assigned_after", "{% with %}{% macro m9() %}{{ v7 }}{% endmacro %}{% set v7 = 7 %}{{ m9() }}{% endwith %}"),
+    ("with_set_twice", "{% with x = 1 %}{% set x = x + 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = x + 1 %}{{ m() }}{% endwith %}"),
+    ("with_block_set", "{% with x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x %}blk{% endset %}{{ m() }}{% endwith %}"),
+    ("with_unpacking", "{% with x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set a, x = 1, 9 %}{{ m() }}{% endwith %}"),
+    ("with_branch_not_taken", "{% with x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% if false %}{% set x = 2 %}{% endif %}{{ m() }}{% endwith %}"),
+    ("with_inner_with", "{% with x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{% with %}{% set x = 3 %}{{ m() }}{% endwith %}{% endwith %}"),
+    ("with_loop_shadows", "{% with x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% for x in [5] %}{{ m() }}{% endfor %}{{ m() }}{% endwith %}"),
+    ("alias", "{% with x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{% set f = m %}{% set x = 3 %}{{ f() }}{% endwith %}"),
+    ("namespace", "{% with x = 1 %}{% set ns = namespace(f=none) %}{% macro m() %}{{ x }}{% endmacro %}{% set ns.f = m %}{% set x = 4 %}{{ ns.f() }}{% endwith %}"),
+    ("macro_in_macro", "{% macro outer() %}{% set x = 1 %}{% macro inner() %}{{ x }}{% endmacro %}{% set x = 2 %}{{ inner() }}{% endmacro %}{{ outer() }}"),
+    ("macro_param", "{% macro outer(x) %}{% macro inner() %}{{ x }}{% endmacro %}{% set x = 5 %}{{ inner() }}{% endmacro %}{{ outer(1) }}"),
+    ("macro_assigned_after", "{% macro outer() %}{% macro inner() %}{{ y }}{% endmacro %}{% set y = 5 %}{{ inner() }}{% endmacro %}{{ outer() }}"),
+    ("macro_for_in_macro", "{% macro o() %}{% for i in [1, 2] %}{% macro m() %}{{ i }}{{ z }}{% endmacro %}{% set z = i %}{{ m() }}{% endfor %}{% endmacro %}{{ o() }}"),
+    ("block", "{% block b %}{% set x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{{ m() }}{% endblock %}"),
+    ("block_assigned_after", "{% block b %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{{ m() }}{% endblock %}"),
+    ("nested_loops", "{% for i in [1] %}{% set x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% for j in [1] %}{% set x = 5 %}{{ m() }}{% endfor %}{% set x = 3 %}{{ m() }}{% endfor %}"),
+    ("callblock_with", "{% macro m() %}[{{ caller() }}]{% endmacro %}{% with x = 1 %}{% call m() %}{{ x }}{% endcall %}{% set x = 2 %}{% call m() %}{{ x }}{% endcall %}{% endwith %}"),
+    ("callblock_in_macro", "{% macro outer() %}{% set x = 1 %}{% macro k() %}{{ caller(7) }}{% endmacro %}{% call(a) k() %}{{ x }}{{ a }}{% endcall %}"
+     "{% set x = 2 %}{% call(a) k() %}{{ x }}{{ a }}{% endcall %}{% endmacro %}{{ outer() }}"),
+    ("caller_sets_own", "{% macro m() %}{% set x = 3 %}[{{ caller() }}]{% endmacro %}{% with x = 1 %}{% call m() %}{{ x }}{% endcall %}{% endwith %}"),
+    ("recursive_loop", "{% with %}{% set y = 1 %}{% for a in [1, [2]] recursive %}{% if a is iterable %}{{ loop(a) }}{% else %}{{ a }}{{ y }}"
+     "{% endif %}{% endfor %}{% set y = 9 %}{% endwith %}"),
+    ("recursive_loop_in_macro", "{% macro o() %}{% set y = 1 %}{% for a in [1, [2]] recursive %}{% if a is iterable %}{{ loop(a) }}"
+     "{% else %}{{ a }}{{ y }}{% endif %}{% endfor %}{% set y = 2 %}{% endmacro %}{{ o() }}"),
+    # a macro kept from a loop and called after it: Jinja2 has reset the loop's variables to its
+    # internal sentinel, which prints as `missing`
+    ("after_loop", "{% set fs = [] %}{% for i in [1, 2] %}{% macro g() %}{{ i }}{% endmacro %}{% do fs.append(g) %}{% endfor %}{{ fs[0]() }}"),
+    ("after_macro_returned", "{% set fs = [] %}{% macro o() %}{% set x = 1 %}{% macro g() %}{{ x }}{% endmacro %}{% do fs.append(g) %}"
+     "{% set x = 2 %}{% endmacro %}{{ o() }}{{ fs[0]() }}"),
+]
+for name, tpl in CLOSURES:
+    row("closure_" + name, tpl)
+# `not` only where an operand of and, or, not or a conditional starts
+for name, tpl in [("concat", "{{ 1 ~ not 2 }}"), ("eq", "{{ 1 == not 2 }}"), ("neg", "{{ -not 2 }}"), ("mul", "{{ 1 * not 2 }}"),
+                  ("in", "{{ 1 in not [] }}"), ("paren", "{{ 1 ~ (not 2) }}|{{ -(not 2) }}"),
+                  ("and_or", "{{ 1 and not 2 }}|{{ 0 or not 0 }}|{{ not not 2 }}|{{ [not 2] }}|{{ 1 if not 2 else not 3 }}")]:
+    row("not_after_" + name, tpl)
+# `is filter` and `is test` look the value up in a dict: a list or dict is unhashable
+for name, tpl in [("test_list", "{{ [1] is test }}"), ("filter_dict", "{{ {} is filter }}"),
+                  ("names", "{{ 'upper' is filter }}|{{ 'odd' is test }}|{{ 3 is test }}|{{ none is filter }}|{{ (1, 2) is test }}")]:
+    row("is_" + name, tpl)
+# `extends` only at the top level (an `if` is; a with, set block, filter or autoescape block is not)
+BASE = {"base.html": "[{% block b %}base{% endblock %}]"}
+for name, tpl in [("filter", "{% filter upper %}{% extends 'base.html' %}{% endfilter %}"),
+                  ("with", "{% with %}{% extends 'base.html' %}{% endwith %}"),
+                  ("setblock", "{% set x %}{% extends 'base.html' %}{% endset %}"),
+                  ("autoescape", "{% autoescape true %}{% extends 'base.html' %}{% endautoescape %}"),
+                  ("if", "{% if true %}{% extends 'base.html' %}{% endif %}{% block b %}child{% endblock %}")]:
+    row("extends_in_" + name, tpl, files=BASE)
+# a macro imported with context sees the importer's variables set before the import
+row("scope_import_with_context_sees_set", "{% set v1 = 1 %}{% import 'm.html' as m with context %}{{ m.f() }}",
+    files={"m.html": "{% macro f() %}{{ v1 is defined }}{{ v1 }}{% endmacro %}"})
+row("scope_from_import_with_context_sees_set", "{% set v1 = 1 %}{% from 'm.html' import f with context %}{{ f() }}",
+    files={"m.html": "{% macro f() %}{{ v1 is defined }}{{ v1 }}{% endmacro %}"})
 
 TREE = {"tree": [{"name": "r0", "children": [{"name": "c00", "children": []}]}, {"name": "r1", "children": []}]}
 row("call_loop_alias", "{% for node in tree recursive %}{% set parent = loop %}<{{ node.name }}:{{ parent.depth }}"
