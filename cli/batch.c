@@ -5,7 +5,9 @@
  *
  *   jinn batch TEMPLATE --providers sqlite:crm.db [--customers all|FILE] [--jobs N]
  *              [--emit optimal.channel] [--dry-run] [--seed N] [--chunk N] [--stop-after N]
- *              [--new-run] [--quiet] [--trim-blocks] [--lstrip-blocks] [--strict-providers] ...
+ *              [--new-run] [--param K=V] [--early-stop N] [--quiet] [--trim-blocks] ...
+ *   jinn batch TEMPLATE --providers ... --retry-failures RUN|last
+ *   jinn batch --providers ... --failures RUN|last [--format text|json]
  *
  * The shape: a reader, N renderers, one writer, and two bounded queues between them. The
  * reader (the main thread) reads customers (id, attributes) in chunks and queues them. A
@@ -16,7 +18,8 @@
  * {"customer": the attributes}, the render's customer id is the customer's; a definition that
  * was not prefetched is asked of the store per customer). The writer writes each rendered
  * chunk in one transaction: an event per scored customer (action = --emit, params = {"type":
- * "CTR", "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs.
+ * "CTR" (or --param's members), "value": the trimmed output, "batch": run id}), the failed
+ * customers with their diagnostics, and the run's counters.
  * So the reads, the renders and the writes overlap, the store's reads scale with the
  * renderers, and no thread waits on another's connection.
  *
@@ -25,11 +28,14 @@
  * written): memory is bounded by --chunk and --jobs, never by the number of customers
  * (docs/providers.md).
  *
- * Resuming. Every run has a row in batch_runs, keyed by a fingerprint of what decides the
- * results (the emit name, the template text, the seed, the whitespace options, the customer
- * selection). A run that did not finish (Ctrl-C, a crash, --stop-after) is picked up by the
- * next identical command: the customers that already have an event of this action from this
- * run are skipped, so nothing committed is redone and nothing is lost. --new-run starts over.
+ * Exactly once per run. Every run has a row in batch_runs, keyed by a fingerprint of what
+ * decides the results (the emit name, the template text, the seed, the whitespace options,
+ * --param, the customer selection). A run that did not finish (Ctrl-C, a crash, --stop-after,
+ * an early stop, a failed write) is picked up by the next identical command: the customers
+ * that already have an event of this action from this run are skipped, so nothing committed
+ * is redone and nothing is lost. The identical command after the run finished does nothing
+ * and says so; --new-run starts a new run; --retry-failures RUN scores only the customers
+ * failing in RUN, in RUN. The summary counts the run (all legs, as the store committed them).
  *
  * The store is reached through its interface only (providers/store.h: reading customers,
  * the provider, runs and write-back); this file holds no SQL and no schema.
@@ -39,8 +45,12 @@
  * allocation counters), so those calls are serialised by env_mu. jinn_render is not.
  *
  * Per-customer failures (a template error, a provider error, attributes that are not JSON)
- * are counted, the first few reported, and never stop the batch. Exit status: 0 all scored,
- * 1 some customers failed, 2 a usage error or the database could not be used, 130 Ctrl-C.
+ * are counted, the first few reported, stored, and do not stop the batch — unless each of
+ * the first --early-stop customers failed: then one error says so and the batch stops.
+ * Ctrl-C stops within a second: the renders and the store's statements under way are
+ * interrupted (g_stop), what was rendered is committed. Exit status: 0 all scored, 1 some
+ * customers failed (or an early stop), 2 a usage error or the database could not be used,
+ * 130 Ctrl-C.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -383,6 +393,16 @@ static void score(batch *B, item *it, jinn_buf *out, char **warning)
     pthread_mutex_unlock(&B->env_mu);
 }
 
+/* A failure after the stop is the stop's doing (an interrupted render or query): the customer
+ * is left for the resume, not stored as failed. */
+static void left_if_stopped(item *it)
+{
+    if (!it->error || !stopping()) return;
+    free(it->error);
+    free(it->diag);
+    it->error = it->diag = NULL;
+}
+
 /* ---- writing a chunk back --------------------------------------------------------------------- */
 
 static void draw_progress(batch *B, int final)
@@ -524,11 +544,7 @@ static void *renderer(void *arg)
             if (it->value || it->error) continue;
             if (c->answers) B->S->bind(B->st, c->answers, i);
             score(B, it, &out, &c->warning);
-            if (it->error && stopping()) { /* interrupted: left for the resume, not a failure */
-                free(it->error);
-                free(it->diag);
-                it->error = it->diag = NULL;
-            }
+            left_if_stopped(it);
         }
         B->S->bind(B->st, NULL, 0);
         queue_push(&B->write_q, c);
@@ -1123,6 +1139,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
             /* the probe: the first customer, rendered here per customer, shows the renders'
              * run-time ids to the store, which then prefetches them with the first chunk */
             score(&B, &c->items[0], &probe_out, &c->warning);
+            left_if_stopped(&c->items[0]);
         }
         if (c->n) queue_push(&B.render_q, c);
         else chunk_free(c);

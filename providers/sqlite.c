@@ -1462,6 +1462,12 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
         int code = sqlite3_errcode(P->wdb);
         if (!oom && (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_READONLY))
             store_why(P, P->wdb, "writing the results", err, errcap);
+        else if (!oom && (code == SQLITE_FULL || sqlite3_extended_errcode(P->wdb) == SQLITE_IOERR_WRITE))
+            /* a full disk, ulimit -f (a short write: SQLite has no errno to give) */
+            snprintf(err, errcap, "writing the results failed: %s (%s)", sqlite3_errmsg(P->wdb),
+                     sqlite3_system_errno(P->wdb) ? strerror(sqlite3_system_errno(P->wdb))
+                                                  : "a write was cut short: the disk is full or a file size limit "
+                                                    "was reached");
         else
             snprintf(err, errcap, "writing the results failed: %s", oom ? "out of memory" : sqlite3_errmsg(P->wdb));
         sqlite3_exec(P->wdb, "ROLLBACK", NULL, NULL, NULL);

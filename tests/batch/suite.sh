@@ -95,6 +95,11 @@ n=$(sql "$T/k.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'"
 check "kill -9: committed = counted" "$(sql "$T/k.db" "SELECT scored FROM batch_runs")" "$n"
 "$JINN" batch "$T/slow.jinja" --quiet --providers "sqlite:$T/k.db" --jobs 2 --chunk 3 2>"$T/err"
 check "kill -9: resumed (or finished) to the end, each customer once" "$(sql "$T/k.db" "SELECT count(*), count(DISTINCT customer_id), (SELECT group_concat(scored || '/' || (finished IS NOT NULL)) FROM batch_runs) FROM events WHERE action = 'optimal.channel'")" "40	40	40/1"
+if [ "$n" -lt 40 ]; then
+    check "kill -9 then resume: the summary counts the whole run, all legs" "$(grep -c "^finished run 1: 40 customers scored, 0 errors (this time: $((40 - n)) scored, 0 failed)" "$T/err")" 1
+else
+    check "kill -9 after the end: the same command says the run is finished" "$(grep -c -e "is finished: 40 customers scored, 0 failed; nothing to do" -e "^finished run 1: 40 customers scored, 0 errors (this time: 0 scored" "$T/err")" 1
+fi
 
 # ---- set forms: the same answers as the per-customer queries -------------------------------------------
 # base.db has set forms for e-email, e-sms and a-activity; p.db is the same store without them
@@ -202,6 +207,8 @@ check "a directory as --customers: a usage error, no run recorded" "$rc $(grep -
 cp "$T/base.db" "$T/fsz.db"
 ( ulimit -f 64; "$JINN" batch "${B[@]}" --providers "sqlite:$T/fsz.db" --chunk 1 >/dev/null 2>"$T/err" ); rc=$?
 check "ulimit -f: an error exit, not a signal" "$([ "$rc" -lt 128 ] && [ "$rc" -ne 0 ] && echo ok || echo "rc=$rc")" "ok"
+n=$(sql "$T/fsz.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")
+check "ulimit -f: said, and the summary counts only what was committed" "$(grep -c '^jinn: batch: writing the results failed: disk I/O error (.*file size limit.*); stopping (committed chunks are kept)$' "$T/err") $(grep -c "^stopped run 1: $n customers scored, 0 errors" "$T/err") $(sql "$T/fsz.db" "SELECT scored FROM batch_runs")" "1 1 $n"
 
 check "help batch" "$("$JINN" help batch | head -1)" "usage: jinn batch TEMPLATE --providers sqlite:DB [options]"
 
