@@ -5,7 +5,9 @@
  *
  *   jinn batch TEMPLATE --providers sqlite:crm.db [--customers all|FILE] [--jobs N]
  *              [--emit optimal.channel] [--dry-run] [--seed N] [--chunk N] [--stop-after N]
- *              [--new-run] [--quiet] [--trim-blocks] [--lstrip-blocks] [--strict-providers] ...
+ *              [--new-run] [--param K=V] [--early-stop N] [--quiet] [--trim-blocks] ...
+ *   jinn batch TEMPLATE --providers ... --retry-failures RUN|last
+ *   jinn batch --providers ... --failures RUN|last [--format text|json]
  *
  * The shape: a reader, N renderers, one writer, and two bounded queues between them. The
  * reader (the main thread) reads customers (id, attributes) in chunks and queues them. A
@@ -16,7 +18,8 @@
  * {"customer": the attributes}, the render's customer id is the customer's; a definition that
  * was not prefetched is asked of the store per customer). The writer writes each rendered
  * chunk in one transaction: an event per scored customer (action = --emit, params = {"type":
- * "CTR", "value": the trimmed output, "batch": run id}) and the run's counters in batch_runs.
+ * "CTR" (or --param's members), "value": the trimmed output, "batch": run id}), the failed
+ * customers with their diagnostics, and the run's counters.
  * So the reads, the renders and the writes overlap, the store's reads scale with the
  * renderers, and no thread waits on another's connection.
  *
@@ -25,11 +28,14 @@
  * written): memory is bounded by --chunk and --jobs, never by the number of customers
  * (docs/providers.md).
  *
- * Resuming. Every run has a row in batch_runs, keyed by a fingerprint of what decides the
- * results (the emit name, the template text, the seed, the whitespace options, the customer
- * selection). A run that did not finish (Ctrl-C, a crash, --stop-after) is picked up by the
- * next identical command: the customers that already have an event of this action from this
- * run are skipped, so nothing committed is redone and nothing is lost. --new-run starts over.
+ * Exactly once per run. Every run has a row in batch_runs, keyed by a fingerprint of what
+ * decides the results (the emit name, the template text, the seed, the whitespace options,
+ * --param, the customer selection). A run that did not finish (Ctrl-C, a crash, --stop-after,
+ * an early stop, a failed write) is picked up by the next identical command: the customers
+ * that already have an event of this action from this run are skipped, so nothing committed
+ * is redone and nothing is lost. The identical command after the run finished does nothing
+ * and says so; --new-run starts a new run; --retry-failures RUN scores only the customers
+ * failing in RUN, in RUN. The summary counts the run (all legs, as the store committed them).
  *
  * The store is reached through its interface only (providers/store.h: reading customers,
  * the provider, runs and write-back); this file holds no SQL and no schema.
@@ -39,8 +45,12 @@
  * allocation counters), so those calls are serialised by env_mu. jinn_render is not.
  *
  * Per-customer failures (a template error, a provider error, attributes that are not JSON)
- * are counted, the first few reported, and never stop the batch. Exit status: 0 all scored,
- * 1 some customers failed, 2 a usage error or the database could not be used, 130 Ctrl-C.
+ * are counted, the first few reported, stored, and do not stop the batch — unless each of
+ * the first --early-stop customers failed: then one error says so and the batch stops.
+ * Ctrl-C stops within a second: the renders and the store's statements under way are
+ * interrupted (g_stop), what was rendered is committed. Exit status: 0 all scored, 1 some
+ * customers failed (or an early stop), 2 a usage error or the database could not be used,
+ * 130 Ctrl-C.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -52,6 +62,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 #include "options.h"
@@ -173,7 +185,10 @@ typedef struct {
     char *id;
     char *attrs; /* JSON text, or NULL: the customer does not exist (--customers FILE) */
     char *value; /* the trimmed output (ok) */
-    char *error; /* the failure (not ok) */
+    char *error; /* the failure as reported (not ok) */
+    char *diag;  /* its bare message, for the store */
+    const char *kind; /* its kind (store_failure.kind) */
+    int line, column;
     int warned;  /* the render warned (a missing provider value, ...) */
 } item;
 
@@ -204,6 +219,7 @@ typedef struct {
     const jinn_template *t;
     jinn_env *env;
     const char *emit;
+    const char *params; /* the decisions' params members: "type": "CTR", ... */
     uint64_t seed;
     int dry_run, progress;
     int64_t run_id;
@@ -221,17 +237,35 @@ typedef struct {
     int reported;
     char *first_warning;
     int write_failed;
+    /* early stop: every one of the first early_stop customers failed */
+    long early_stop, seen;
+    int any_ok, early_stopped;
+    char *held[MAX_REPORTED]; /* failure reports held while no customer succeeded yet */
+    int nheld;
+    char *first_failure;
     double t0, last_draw;
 } batch;
 
-static int g_stop;        /* Ctrl-C once: stop queueing, finish the chunks under way */
-static int g_stop_hard;   /* twice: interrupt the renders too */
+/* Stop: Ctrl-C, a failed write or an early stop. The renders under way and the store's
+ * statements are interrupted (their customers are left for the resume), the chunks rendered
+ * so far are committed, nothing more is read. A static flag: a signal handler sets it. */
+static int g_stop;
+static int g_sigint; /* the stop was Ctrl-C */
 
 static void on_sigint(int sig)
 {
     (void)sig;
-    if (__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) __atomic_store_n(&g_stop_hard, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_sigint, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+}
+
+static int stopping(void) { return __atomic_load_n(&g_stop, __ATOMIC_RELAXED); }
+
+/* jinn_error_kind as docs/diagnostics.md names it (the order of the enum in jinn.h) */
+static const char *kind_name(jinn_error_kind k)
+{
+    static const char *const names[] = {"none", "syntax", "undefined", "type", "value", "limit", "provider", "io", "lint"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "error";
 }
 
 static void queue_init(cqueue *q, int cap)
@@ -294,6 +328,7 @@ static void chunk_free(chunk *c)
         free(c->items[i].attrs);
         free(c->items[i].value);
         free(c->items[i].error);
+        free(c->items[i].diag);
     }
     free(c->items);
     free(c);
@@ -309,6 +344,7 @@ static char *first_line(const char *s)
 
 static void score(batch *B, item *it, jinn_buf *out, char **warning)
 {
+    it->kind = "data";
     if (!it->attrs) { it->error = xstrndup("no such customer", 16); return; }
     size_t alen = strlen(it->attrs);
     char *ctxjson = xmalloc(alen + 16);
@@ -323,7 +359,7 @@ static void score(batch *B, item *it, jinn_buf *out, char **warning)
         cli_buf m = {0};
         cli_puts(&m, "the customer's attributes are not a JSON object: ");
         cli_puts(&m, res.text ? res.text : "out of memory");
-        it->error = m.p;
+        it->error = m.p; /* (its position is in the wrapped text: none is stored) */
         jinn_result_clear(B->env, &res);
     }
     pthread_mutex_unlock(&B->env_mu);
@@ -332,7 +368,7 @@ static void score(batch *B, item *it, jinn_buf *out, char **warning)
     jinn_render_opts opts = {.context = ctx,
                              .seed = B->seed ^ fnv1a(FNV_INIT, it->id, strlen(it->id)),
                              .customer_id = it->id,
-                             .interrupt = &g_stop_hard};
+                             .interrupt = &g_stop};
     st = jinn_render(B->t, &opts, out, &res);
     if (st == JINN_OK) {
         const char *p = out->data ? out->data : "";
@@ -342,6 +378,10 @@ static void score(batch *B, item *it, jinn_buf *out, char **warning)
         it->value = xstrndup(p, n);
     } else {
         it->error = first_line(res.message ? res.message : res.text ? res.text : "out of memory");
+        it->diag = first_line(res.text ? res.text : it->error);
+        it->kind = kind_name(res.kind);
+        it->line = res.line;
+        it->column = res.column;
     }
     if (res.warnings) {
         it->warned = 1;
@@ -351,6 +391,16 @@ static void score(batch *B, item *it, jinn_buf *out, char **warning)
     jinn_result_clear(B->env, &res);
     jinn_context_free(ctx);
     pthread_mutex_unlock(&B->env_mu);
+}
+
+/* A failure after the stop is the stop's doing (an interrupted render or query): the customer
+ * is left for the resume, not stored as failed. */
+static void left_if_stopped(item *it)
+{
+    if (!it->error || !stopping()) return;
+    free(it->error);
+    free(it->diag);
+    it->error = it->diag = NULL;
 }
 
 /* ---- writing a chunk back --------------------------------------------------------------------- */
@@ -376,45 +426,97 @@ static void draw_progress(batch *B, int final)
     fflush(stderr);
 }
 
+/* A failure's report line, printed at once or held (write_mu) */
+static void report(batch *B, const item *it)
+{
+    if (B->reported + B->nheld >= MAX_REPORTED) return;
+    cli_buf m = {0};
+    cli_puts(&m, "customer ");
+    cli_puts(&m, it->id);
+    cli_puts(&m, ": ");
+    cli_puts(&m, it->error ? it->error : "error");
+    /* held while no customer succeeded and an early stop may come: it then says it once */
+    if (B->early_stop > 0 && !B->any_ok && B->seen < B->early_stop) {
+        B->held[B->nheld++] = m.p;
+        return;
+    }
+    fprintf(stderr, "%s%s\n", B->progress ? "\r\033[K" : "", m.p);
+    B->reported++;
+    free(m.p);
+}
+
+static void release_held(batch *B)
+{
+    for (int i = 0; i < B->nheld; i++) {
+        fprintf(stderr, "%s%s\n", B->progress ? "\r\033[K" : "", B->held[i]);
+        free(B->held[i]);
+        B->reported++;
+    }
+    B->nheld = 0;
+}
+
 static void write_chunk(batch *B, chunk *c, const char *warning)
 {
     pthread_mutex_lock(&B->write_mu);
     long ok = 0, bad = 0;
     for (int i = 0; i < c->n; i++) {
-        if (c->items[i].value) ok++;
-        else {
-            bad++;
-            if (B->reported < MAX_REPORTED) {
-                fprintf(stderr, "%scustomer %s: %s\n", B->progress ? "\r\033[K" : "", c->items[i].id,
-                        c->items[i].error ? c->items[i].error : "error");
-                B->reported++;
-            }
-        }
+        item *it = &c->items[i];
+        if (it->value) ok++;
+        else if (it->error) bad++;
     }
     for (int i = 0; i < c->n; i++) B->warned += c->items[i].warned;
     if (warning && !B->first_warning) B->first_warning = xstrndup(warning, strlen(warning));
     if (B->dry_run) {
         for (int i = 0; i < c->n; i++)
             if (c->items[i].value) printf("%s\t%s\n", c->items[i].id, c->items[i].value);
-    } else if (!B->write_failed) {
+    } else if (!B->write_failed && (ok || bad)) {
         store_decision *d = xmalloc((size_t)c->n * sizeof *d);
-        size_t nd = 0;
-        for (int i = 0; i < c->n; i++)
-            if (c->items[i].value) d[nd++] = (store_decision){c->items[i].id, c->items[i].value};
+        store_failure *f = xmalloc((size_t)c->n * sizeof *f);
+        size_t nd = 0, nf = 0;
+        for (int i = 0; i < c->n; i++) {
+            item *it = &c->items[i];
+            if (it->value) d[nd++] = (store_decision){it->id, it->value};
+            else if (it->error)
+                f[nf++] = (store_failure){it->id, it->kind ? it->kind : "data", it->diag ? it->diag : it->error,
+                                          it->line, it->column};
+        }
         char err[600];
-        jinn_status st = B->S->write(B->st, B->run_id, B->emit, d, nd, bad, err, sizeof err);
+        jinn_status st = B->S->write(B->st, B->run_id, B->emit, B->params, d, nd, f, nf, err, sizeof err);
         free(d);
+        free(f);
         if (st != JINN_OK) {
             fprintf(stderr, "%sjinn: batch: %s; stopping (committed chunks are kept)\n", B->progress ? "\r\033[K" : "",
                     err);
             B->write_failed = 1;
             __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
-            ok = 0;
-            bad = 0;
+        }
+    }
+    if (!B->dry_run && B->write_failed) ok = bad = 0;
+    /* what is counted is what was committed (or printed, --dry-run) */
+    for (int i = 0; i < c->n && (ok || bad); i++) {
+        item *it = &c->items[i];
+        if (!it->value && !it->error) continue;
+        B->seen++;
+        if (it->value) {
+            if (!B->any_ok) { B->any_ok = 1; release_held(B); }
+        } else {
+            if (!B->first_failure) {
+                cli_buf m = {0};
+                cli_puts(&m, "customer ");
+                cli_puts(&m, it->id);
+                cli_puts(&m, ": ");
+                cli_puts(&m, it->error);
+                B->first_failure = m.p;
+            }
+            report(B, it);
         }
     }
     B->scored += ok;
     B->errors += bad;
+    if (B->early_stop > 0 && !B->any_ok && B->seen >= B->early_stop && !B->early_stopped) {
+        B->early_stopped = 1;
+        __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+    }
     if (B->progress) draw_progress(B, 0);
     pthread_mutex_unlock(&B->write_mu);
 }
@@ -427,20 +529,22 @@ static void *renderer(void *arg)
     jinn_buf out = {0};
     chunk *c;
     while ((c = queue_pop(&B->render_q))) {
-        if (!__atomic_load_n(&B->prefetch_failed, __ATOMIC_RELAXED)) {
+        if (!stopping() && !__atomic_load_n(&B->prefetch_failed, __ATOMIC_RELAXED)) {
             const char **cids = xmalloc((size_t)c->n * sizeof *cids);
             char err[600];
             for (int i = 0; i < c->n; i++) cids[i] = c->items[i].id;
             if (B->S->prefetch(B->st, cids, c->n, (const char *const *)B->defs->ids, B->defs->n, &c->answers, err,
                                sizeof err) != JINN_OK &&
-                !__atomic_exchange_n(&B->prefetch_failed, 1, __ATOMIC_RELAXED))
+                !stopping() && !__atomic_exchange_n(&B->prefetch_failed, 1, __ATOMIC_RELAXED))
                 fprintf(stderr, "jinn: batch: %s; answering per customer from now on\n", err);
             free(cids);
         }
-        for (int i = 0; i < c->n; i++) {
-            if (c->items[i].value || c->items[i].error) continue;
+        for (int i = 0; i < c->n && !stopping(); i++) {
+            item *it = &c->items[i];
+            if (it->value || it->error) continue;
             if (c->answers) B->S->bind(B->st, c->answers, i);
-            score(B, &c->items[i], &out, &c->warning);
+            score(B, it, &out, &c->warning);
+            left_if_stopped(it);
         }
         B->S->bind(B->st, NULL, 0);
         queue_push(&B->write_q, c);
@@ -467,8 +571,11 @@ static void *writer(void *arg)
 typedef struct {
     const char *template_path, *db_path, *customers, *emit;
     const store_module *store; /* the store of --providers: sqlite:PATH or postgres:CONNINFO */
-    int jobs, chunk, dry_run, new_run, quiet;
-    long stop_after;
+    int jobs, chunk, dry_run, new_run, quiet, emit_set;
+    long stop_after, early_stop;
+    const char *failures, *retry; /* --failures RUN, --retry-failures RUN ("last": the newest) */
+    int json;                     /* --format json (--failures) */
+    json_t *params;               /* --param: the decisions' params before value and batch */
     opt_engine eng;       /* config and seed, parsed as every command parses them */
     const cli_command *cmd;
 } batch_args;
@@ -504,7 +611,47 @@ static int batch_option(void *ctx, int id, const char *arg)
     case OPT_EMIT:
         if (!*arg) return opt_usage(cmd, "%s", "--emit needs a name");
         a->emit = arg;
+        a->emit_set = 1;
         return 0;
+    case OPT_EARLY_STOP:
+        if (!parse_num(arg, 0, &v)) return opt_usage(cmd, "--early-stop %s: expected a number (0: never)", arg);
+        a->early_stop = v;
+        return 0;
+    case OPT_FAILURES:
+    case OPT_RETRY_FAILURES:
+        if (strcmp(arg, "last") && (!parse_num(arg, 1, &v)))
+            return opt_usage(cmd, "%s %s: expected a run id or last", id == OPT_FAILURES ? "--failures" : "--retry-failures",
+                             arg);
+        if (id == OPT_FAILURES) a->failures = arg;
+        else a->retry = arg;
+        return 0;
+    case OPT_FORMAT:
+        if (strcmp(arg, "text") && strcmp(arg, "json")) return opt_usage(cmd, "--format %s: expected text or json", arg);
+        a->json = !strcmp(arg, "json");
+        return 0;
+    case OPT_PARAM: {
+        /* KEY=TEXT a string, KEY:=JSON any value, as -D */
+        const char *eq = strchr(arg, '=');
+        if (!eq || eq == arg || (eq == arg + 1 && arg[0] == ':'))
+            return opt_usage(cmd, "--param %s: expected KEY=VALUE or KEY:=JSON", arg);
+        int is_json = eq[-1] == ':';
+        char *key = xstrndup(arg, (size_t)(eq - arg) - (size_t)is_json);
+        json_t *val;
+        json_error_t je;
+        if (is_json) val = json_loads(eq + 1, JSON_DECODE_ANY, &je);
+        else val = json_string(eq + 1);
+        int r = 0;
+        if (!strcmp(key, "value") || !strcmp(key, "batch"))
+            r = opt_usage(cmd, "--param %s: '%s' is the batch's own (the output, the run id)", arg, key);
+        else if (!val)
+            r = opt_usage(cmd, "--param %s: %s", arg, is_json ? je.text : "not UTF-8 text");
+        else if (json_object_set_new(a->params, key, val) != 0)
+            r = opt_usage(cmd, "--param %s: cannot be set", arg);
+        else val = NULL;
+        json_decref(val);
+        free(key);
+        return r;
+    }
     case OPT_JOBS:
         if (!parse_num(arg, 1, &v) || v > 256) return opt_usage(cmd, "--jobs %s: expected a number from 1 to 256", arg);
         a->jobs = (int)v;
@@ -539,10 +686,23 @@ static int parse_args(const cli_command *cmd, int argc, char **argv, batch_args 
     a->jobs = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
     a->chunk = 256;
     a->stop_after = -1;
+    a->early_stop = 100;
+    a->params = json_object();
+    if (!a->params || json_object_set_new(a->params, "type", json_string("CTR")) != 0) {
+        fputs("jinn: out of memory\n", stderr);
+        return 2;
+    }
     int r = opt_parse(cmd, argc, argv, batch_option, a);
     if (r) return r;
-    if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
     if (!a->db_path) return opt_usage(cmd, "%s", "--providers sqlite:PATH or postgres:CONNINFO is required");
+    if (a->failures) {
+        if (a->retry || a->dry_run || a->template_path)
+            return opt_usage(cmd, "%s", "--failures lists a run's failures: no template, --retry-failures or --dry-run with it");
+        return 0;
+    }
+    if (!a->template_path) return opt_usage(cmd, "%s", "no template given");
+    if (a->retry && (a->dry_run || a->new_run || strcmp(a->customers, "all")))
+        return opt_usage(cmd, "%s", "--retry-failures re-scores a run's failures: no --dry-run, --new-run or --customers with it");
     /* --customers FILE is read only after the run is recorded: refuse what cannot be a list now */
     struct stat st;
     if (strcmp(a->customers, "all") && strcmp(a->customers, "-") && stat(a->customers, &st) == 0 && S_ISDIR(st.st_mode))
@@ -602,41 +762,166 @@ static void add_insert_id(void *user, jinn_lookup_kind kind, const char *id, siz
     l->ids[l->n++] = xstrndup(id, id_len);
 }
 
+/* ---- --failures RUN: a run's failures, as text or JSON ------------------------------------------- */
+
+typedef struct {
+    int json;
+    json_t *list;
+    long n;
+} failure_list;
+
+static int print_failure(void *cb, const store_failure *f)
+{
+    failure_list *L = cb;
+    L->n++;
+    if (!L->json) {
+        printf("%s\t%s\t%d:%d\t%s\n", f->customer, f->kind, f->line, f->column, f->message);
+        return 0;
+    }
+    json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:i}", "customer", f->customer, "kind", f->kind, "message", f->message,
+                          "line", f->line, "column", f->column);
+    if (!o || json_array_append_new(L->list, o) != 0) { fputs("jinn: out of memory\n", stderr); exit(2); }
+    return 0;
+}
+
+/* "last" or a run id: the id, 0 for the newest run */
+static int64_t run_arg(const char *s) { return strcmp(s, "last") ? strtoll(s, NULL, 10) : 0; }
+
+static int list_failures(const batch_args *a)
+{
+    const store_module *S = a->store;
+    void *st;
+    char err[600];
+    if (S->open(a->db_path, STORE_BOUNDED, NULL, NULL, &st, err, sizeof err) != JINN_OK) return store_fail(err);
+    store_run_info info;
+    int found, status = 0;
+    failure_list L = {a->json, a->json ? json_array() : NULL, 0};
+    if (S->run_get(st, run_arg(a->failures), &info, &found, err, sizeof err) != JINN_OK) status = store_fail(err);
+    else if (!found) {
+        fprintf(stderr, "jinn: batch: no run %s in the store\n", a->failures);
+        status = 2;
+    } else if (S->run_failures(st, info.id, print_failure, &L, err, sizeof err) != JINN_OK) {
+        status = store_fail(err);
+    } else if (a->json) {
+        json_t *o = json_pack("{s:I, s:s, s:b, s:I, s:I, s:O}", "run", (json_int_t)info.id, "action", info.action,
+                              "finished", info.finished, "scored", (json_int_t)info.scored, "errors",
+                              (json_int_t)info.errors, "failures", L.list);
+        char *t = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        if (!t) { fputs("jinn: out of memory\n", stderr); exit(2); }
+        puts(t);
+        free(t);
+        json_decref(o);
+    } else {
+        fprintf(stderr, "run %lld (%s, %s): %ld customers scored, %ld failing\n", (long long)info.id, info.action,
+                info.finished ? "finished" : "unfinished", info.scored, L.n);
+    }
+    json_decref(L.list);
+    S->close(st);
+    return status;
+}
+
+/* ---- the ids to score from a list (--customers FILE, or a run's failures) ------------------------ */
+
+typedef struct {
+    FILE *f;      /* --customers FILE, or NULL */
+    char **ids;   /* --retry-failures: the failed ids */
+    size_t n, next;
+    char *line;
+    size_t linecap;
+} idsource;
+
+static int add_failed(void *cb, const store_failure *f)
+{
+    idsource *src = cb;
+    if ((src->n & (src->n - 1)) == 0) { /* at 0, 1, 2, 4, ...: double */
+        char **n = realloc(src->ids, (src->n ? 2 * src->n : 1) * sizeof *n);
+        if (!n) { fputs("jinn: out of memory\n", stderr); exit(2); }
+        src->ids = n;
+    }
+    src->ids[src->n++] = xstrndup(f->customer, strlen(f->customer));
+    return 0;
+}
+
+/* The next id (blank and # lines skipped), or NULL at the end. */
+static const char *next_id(idsource *src)
+{
+    if (!src->f) return src->next < src->n ? src->ids[src->next++] : NULL;
+    for (;;) {
+        ssize_t n = getline(&src->line, &src->linecap, src->f);
+        if (n < 0) return NULL;
+        char *line = src->line;
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
+        if (n && line[0] != '#') return line;
+    }
+}
+
+/* Fingerprints alike but for the customers= selection (a retry scores the run's failures). */
+static int same_but_customers(const char *a, const char *b)
+{
+    const char *ca = strstr(a, " customers="), *cb = strstr(b, " customers=");
+    if (!ca || !cb) return !strcmp(a, b);
+    const char *pa = strstr(ca, " params="), *pb = strstr(cb, " params=");
+    return ca - a == cb - b && !strncmp(a, b, (size_t)(ca - a)) && !strcmp(pa ? pa : "", pb ? pb : "");
+}
+
+/* ---- the run ------------------------------------------------------------------------------------ */
+
 int cli_batch(const cli_command *cmd, int argc, char **argv)
 {
     batch_args a;
     int r = parse_args(cmd, argc, argv, &a);
-    if (r) return r;
+    if (r || a.failures) {
+        if (!r) r = list_failures(&a);
+        json_decref(a.params);
+        return r;
+    }
     const store_module *S = a.store;
     if (S->init) S->init();
     size_t srclen;
     char *src = cli_read_file(a.template_path, &srclen);
-    if (!src) return 2;
+    if (!src) { json_decref(a.params); return 2; }
+    /* the params members: the object's text without its braces */
+    char *params = json_dumps(a.params, JSON_PRESERVE_ORDER);
+    json_decref(a.params);
+    if (!params) { free(src); fputs("jinn: out of memory\n", stderr); return 2; }
+    size_t plen = strlen(params);
+    memmove(params, params + 1, plen - 2);
+    params[plen - 2] = 0;
 
     batch B;
     memset(&B, 0, sizeof B);
     B.emit = a.emit;
+    B.params = params;
     B.seed = a.eng.seed;
     B.dry_run = a.dry_run;
     B.progress = !a.quiet && isatty(2);
+    B.early_stop = a.early_stop;
     B.S = S;
+    __atomic_store_n(&g_stop, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_sigint, 0, __ATOMIC_RELAXED);
     int status = 0;
     jinn_template *t = NULL;
-    FILE *idfile = NULL;
+    idsource ids_in = {0};
+    int have_list = 0; /* the ids come from ids_in, not a scan of the store */
     strset done = {0};
-    strset listed = {0}; /* the ids of --customers FILE read so far */
+    strset listed = {0}; /* the ids of the list read so far */
     idlist defs = {0};
     jinn_result res;
     char err[600];
+    store_run_info info;
+    memset(&info, 0, sizeof info);
+    int state = STORE_RUN_NEW;
+    char emit_buf[sizeof info.action];
 
     jinn_env *env = jinn_env_new(&a.eng.cfg);
-    if (!env) { free(src); fputs("jinn: out of memory\n", stderr); return 2; }
+    if (!env) { free(src); free(params); fputs("jinn: out of memory\n", stderr); return 2; }
     B.env = env;
     if (S->open(a.db_path, STORE_BOUNDED, NULL, NULL, &B.st, err, sizeof err) != JINN_OK ||
         S->install(B.st, env, 0, err, sizeof err) != JINN_OK) {
         status = store_fail(err);
         goto out;
     }
+    S->interrupt(B.st, &g_stop);
     cli_add_template_dir(env, a.template_path);
     if (jinn_compile(env, a.template_path, src, srclen, &t, &res) != JINN_OK) {
         cli_print_diag(stderr, res.message ? res.message : "error\n");
@@ -649,25 +934,94 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     int dynamic = jinn_template_inserts(t, add_insert_id, &defs);
     B.defs = &defs;
 
-    /* unless --dry-run, the run: a new one, or the unfinished one this command resumes */
+    /* unless --dry-run, the run: a new one, the unfinished one this command resumes, or the
+     * one whose failures --retry-failures re-scores (exactly once per run: docs/providers.md) */
     if (!a.dry_run) {
-        char fp[200];
+        char *fp = NULL;
         uint64_t h = fnv1a(FNV_INIT, src, srclen);
-        snprintf(fp, sizeof fp, "%016llx seed=%llu trim=%d lstrip=%d keepnl=%d strict=%d profile=%d customers=%s",
+        cli_buf fpb = {0};
+        char head[200];
+        snprintf(head, sizeof head, "%016llx seed=%llu trim=%d lstrip=%d keepnl=%d strict=%d profile=%d customers=",
                  (unsigned long long)h, (unsigned long long)a.eng.seed, a.eng.cfg.trim_blocks, a.eng.cfg.lstrip_blocks,
-                 a.eng.cfg.keep_trailing_newline, a.eng.cfg.strict_providers, (int)a.eng.cfg.profile, a.customers);
-        store_run run = {a.emit, a.template_path, fp};
-        int resumed;
-        if (S->run_begin(B.st, &run, a.new_run, &B.run_id, &resumed, err, sizeof err) != JINN_OK ||
-            (resumed && S->run_scored(B.st, B.run_id, a.emit, add_done, &done, err, sizeof err) != JINN_OK)) {
+                 a.eng.cfg.keep_trailing_newline, a.eng.cfg.strict_providers, (int)a.eng.cfg.profile);
+        cli_puts(&fpb, head);
+        cli_puts(&fpb, a.customers);
+        if (strcmp(params, "\"type\": \"CTR\"")) { /* the default keeps the fingerprints of before */
+            cli_puts(&fpb, " params=");
+            cli_puts(&fpb, params);
+        }
+        fp = fpb.p;
+        int found = 1;
+        if (a.retry) {
+            if (S->run_get(B.st, run_arg(a.retry), &info, &found, err, sizeof err) != JINN_OK) {
+                free(fp);
+                status = store_fail(err);
+                goto out;
+            }
+            if (!found) {
+                free(fp);
+                fprintf(stderr, "jinn: batch: no run %s in the store\n", a.retry);
+                status = 2;
+                goto out;
+            }
+            if (a.emit_set && strcmp(a.emit, info.action)) {
+                free(fp);
+                fprintf(stderr, "jinn: batch: run %lld emits '%s', not '%s'\n", (long long)info.id, info.action, a.emit);
+                status = 2;
+                goto out;
+            }
+            snprintf(emit_buf, sizeof emit_buf, "%s", info.action);
+            B.emit = emit_buf;
+            if (!same_but_customers(fp, info.fingerprint))
+                fprintf(stderr, "jinn: batch: note: the template or options differ from run %lld's: its failures are "
+                                "re-scored with these\n", (long long)info.id);
+            state = STORE_RUN_RESUMED;
+        } else {
+            store_run run = {a.emit, a.template_path, fp};
+            if (S->run_begin(B.st, &run, a.new_run, &info, &state, err, sizeof err) != JINN_OK) {
+                free(fp);
+                status = store_fail(err);
+                goto out;
+            }
+        }
+        free(fp);
+        B.run_id = info.id;
+        if (state == STORE_RUN_FINISHED) {
+            fprintf(stderr,
+                    "jinn: batch: run %lld, with this template, these options and customers, is finished: %ld "
+                    "customers scored, %ld failed; nothing to do (exactly once per run). ",
+                    (long long)info.id, info.scored, info.errors);
+            if (info.errors)
+                fprintf(stderr, "--retry-failures %lld re-scores the failed ones; ", (long long)info.id);
+            fputs("--new-run scores every customer again\n", stderr);
+            status = info.errors ? 1 : 0;
+            goto out;
+        }
+        if (state == STORE_RUN_RESUMED &&
+            S->run_scored(B.st, B.run_id, B.emit, add_done, &done, err, sizeof err) != JINN_OK) {
             status = store_fail(err);
             goto out;
         }
-        if (resumed)
-            fprintf(stderr, "jinn: batch: resuming run %lld: %zu customers already scored\n", (long long)B.run_id, done.n);
+        if (a.retry) {
+            if (S->run_failures(B.st, B.run_id, add_failed, &ids_in, err, sizeof err) != JINN_OK) {
+                status = store_fail(err);
+                goto out;
+            }
+            if (!ids_in.n) {
+                fprintf(stderr, "jinn: batch: run %lld has no failures: nothing to retry\n", (long long)B.run_id);
+                goto out;
+            }
+            have_list = 1;
+            fprintf(stderr, "jinn: batch: retrying the %zu failed customers of run %lld\n", ids_in.n,
+                    (long long)B.run_id);
+        } else if (state == STORE_RUN_RESUMED) {
+            fprintf(stderr, "jinn: batch: resuming run %lld: %zu customers already scored", (long long)B.run_id, done.n);
+            if (info.errors) fprintf(stderr, ", %ld failed ones retried", info.errors);
+            fputc('\n', stderr);
+        }
     }
 
-    int all = !strcmp(a.customers, "all");
+    int all = !have_list && !strcmp(a.customers, "all");
     if (all) {
         long n;
         if (S->count(B.st, &n, err, sizeof err) != JINN_OK) {
@@ -675,19 +1029,22 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
             goto out;
         }
         B.todo = n - (long)done.n;
+    } else if (have_list) {
+        B.todo = (long)ids_in.n;
     } else {
-        idfile = strcmp(a.customers, "-") ? fopen(a.customers, "r") : stdin;
+        ids_in.f = strcmp(a.customers, "-") ? fopen(a.customers, "r") : stdin;
         struct stat st;
-        if (idfile && fstat(fileno(idfile), &st) == 0 && S_ISDIR(st.st_mode)) {
-            fclose(idfile);
-            idfile = NULL;
+        if (ids_in.f && fstat(fileno(ids_in.f), &st) == 0 && S_ISDIR(st.st_mode)) {
+            fclose(ids_in.f);
+            ids_in.f = NULL;
             errno = EISDIR;
         }
-        if (!idfile) {
+        if (!ids_in.f) {
             fprintf(stderr, "jinn: batch: cannot read '%s': %s\n", a.customers, strerror(errno));
             status = 2;
             goto out;
         }
+        have_list = 1;
         B.todo = -1; /* unknown: no ETA */
     }
     if (a.stop_after >= 0 && (B.todo < 0 || B.todo > a.stop_after)) B.todo = a.stop_after;
@@ -719,8 +1076,6 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     jinn_buf probe_out = {0};
     long queued = 0;
     int read_failed = 0, stopped = 0;
-    char *line = NULL;
-    size_t linecap = 0;
     int dup_warned = 0;
     filling f = {.done = &done};
     char **ids = xmalloc((size_t)a.chunk * sizeof *ids);
@@ -732,41 +1087,50 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
         c->warning = NULL;
         f.c = c;
         int eof = 0;
-        while (c->n < a.chunk && !(a.stop_after >= 0 && queued + c->n >= a.stop_after)) {
+        while (c->n < a.chunk && !(a.stop_after >= 0 && queued + c->n >= a.stop_after) && !stopping()) {
             int want = a.chunk - c->n;
             if (a.stop_after >= 0 && a.stop_after - queued - c->n < want) want = (int)(a.stop_after - queued - c->n);
             f.max = want;
             if (all) {
                 int nread;
                 if (S->scan(B.st, f.last, want, add_customer, &f, &nread, err, sizeof err) != JINN_OK) {
-                    store_fail(err);
-                    read_failed = eof = 1;
+                    if (!stopping()) {
+                        store_fail(err);
+                        read_failed = 1;
+                    }
+                    eof = 1;
                     break;
                 }
                 if (nread < want && f.max > 0) { eof = 1; break; }
             } else {
                 int nids = 0;
+                const char *line;
                 while (nids < want) {
-                    ssize_t n = getline(&line, &linecap, idfile);
-                    if (n < 0) { eof = 1; break; }
-                    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
-                    if (!n || line[0] == '#' || set_has(&done, line)) continue;
+                    if (!(line = next_id(&ids_in))) { eof = 1; break; }
+                    if (set_has(&done, line)) continue;
                     /* an id listed twice is scored once in the run: exactly once is the rule */
                     if (set_has(&listed, line)) {
                         if (!dup_warned++) fprintf(stderr, "jinn: batch: '%s' is listed more than once in %s: scored once\n", line, a.customers);
                         continue;
                     }
                     set_add(&listed, line);
-                    ids[nids++] = xstrndup(line, (size_t)n);
+                    ids[nids++] = xstrndup(line, strlen(line));
                 }
                 int ok = S->get(B.st, (const char *const *)ids, nids, add_customer, &f, err, sizeof err) == JINN_OK;
                 for (int i = 0; i < nids; i++) free(ids[i]);
-                if (!ok) { store_fail(err); read_failed = eof = 1; break; }
+                if (!ok) {
+                    if (!stopping()) {
+                        store_fail(err);
+                        read_failed = 1;
+                    }
+                    eof = 1;
+                    break;
+                }
                 if (eof) break;
             }
         }
         queued += c->n;
-        if (__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) {
+        if (stopping()) {
             stopped = 1;
             chunk_free(c);
             break;
@@ -775,6 +1139,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
             /* the probe: the first customer, rendered here per customer, shows the renders'
              * run-time ids to the store, which then prefetches them with the first chunk */
             score(&B, &c->items[0], &probe_out, &c->warning);
+            left_if_stopped(&c->items[0]);
         }
         if (c->n) queue_push(&B.render_q, c);
         else chunk_free(c);
@@ -783,7 +1148,6 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     }
     free(ids);
     free(f.last);
-    free(line);
     jinn_buf_free(env, &probe_out);
     queue_close(&B.render_q);
     for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
@@ -793,34 +1157,71 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     sigaction(SIGINT, &old_sa, NULL);
     double secs = now_mono() - B.t0;
     if (B.progress) draw_progress(&B, 1);
-    int interrupted = __atomic_load_n(&g_stop, __ATOMIC_RELAXED) && !B.write_failed;
-    if (interrupted) stopped = 1;
+    int interrupted = __atomic_load_n(&g_sigint, __ATOMIC_RELAXED) && !B.write_failed;
+    if (stopping()) stopped = 1;
+    if (B.early_stopped) { /* the one error below says it: the held reports are dropped */
+        for (int i = 0; i < B.nheld; i++) free(B.held[i]);
+        B.nheld = 0;
+    } else {
+        release_held(&B);
+    }
 
-    if (!a.dry_run && nth && !stopped && !read_failed && !B.write_failed &&
+    if (!a.dry_run && nth && !stopped && !read_failed && !B.write_failed && !a.retry &&
         S->run_finish(B.st, B.run_id, err, sizeof err) != JINN_OK)
         status = store_fail(err);
-    if (B.errors > B.reported) fprintf(stderr, "... and %ld more failed customers\n", B.errors - B.reported);
+    if (B.errors > B.reported && !B.early_stopped)
+        fprintf(stderr, "... and %ld more failed customers\n", B.errors - B.reported);
     if (B.warned)
         fprintf(stderr, "%ld customers had warnings, the first: %s\n", B.warned,
                 B.first_warning ? B.first_warning : "(none)");
-    if (!a.dry_run && nth)
+    if (B.early_stopped)
+        fprintf(stderr,
+                "jinn: batch: stopped early: each of the first %ld customers failed (--early-stop %ld), the first with: "
+                "%s\n",
+                a.early_stop, a.early_stop, B.first_failure ? B.first_failure : "error");
+    /* the run's totals, all legs, as committed (the store's count; this leg's when it cannot say) */
+    long run_scored = B.scored, run_errors = B.errors;
+    int totals = 0;
+    if (!a.dry_run && nth) {
+        store_run_info now;
+        int found;
+        if (S->run_get(B.st, B.run_id, &now, &found, err, sizeof err) == JINN_OK && found) {
+            run_scored = now.scored;
+            run_errors = now.errors;
+            totals = 1;
+        } else {
+            run_scored = (long)done.n + B.scored;
+        }
         fprintf(stderr, "%s run %lld: ", stopped ? "stopped" : "finished", (long long)B.run_id);
-    fprintf(stderr, "%ld customers scored, %ld errors, %.2f s, %.0f customers/s\n", B.scored, B.errors, secs,
-            secs > 0 ? (double)(B.scored + B.errors) / secs : 0.0);
-    if (stopped && !a.dry_run && nth)
-        fprintf(stderr, "jinn: batch: run the same command again to resume run %lld\n", (long long)B.run_id);
+    }
+    fprintf(stderr, "%ld customers scored, %ld errors", run_scored, run_errors);
+    if (!a.dry_run && nth && (state == STORE_RUN_RESUMED || !totals))
+        fprintf(stderr, " (this time: %ld scored, %ld failed)", B.scored, B.errors);
+    fprintf(stderr, ", %.2f s, %.0f customers/s\n", secs, secs > 0 ? (double)(B.scored + B.errors) / secs : 0.0);
+    if (stopped && !a.dry_run && nth) {
+        if (a.retry) fprintf(stderr, "jinn: batch: run the same command again to go on retrying run %lld\n", (long long)B.run_id);
+        else fprintf(stderr, "jinn: batch: run the same command again to resume run %lld\n", (long long)B.run_id);
+    }
+    if (run_errors && !a.dry_run && nth && !stopped)
+        fprintf(stderr, "jinn: batch: jinn batch --failures %lld lists the failed customers; --retry-failures %lld "
+                        "re-scores them\n",
+                (long long)B.run_id, (long long)B.run_id);
     if (!status) {
         if (read_failed || B.write_failed) status = 2;
         else if (interrupted) status = 130;
-        else if (B.errors) status = 1;
+        else if (B.errors || B.early_stopped) status = 1;
     }
     free(B.first_warning);
+    free(B.first_failure);
     queue_destroy(&B.render_q);
     queue_destroy(&B.write_q);
     pthread_mutex_destroy(&B.env_mu);
     pthread_mutex_destroy(&B.write_mu);
 out:
-    if (idfile && idfile != stdin) fclose(idfile);
+    if (ids_in.f && ids_in.f != stdin) fclose(ids_in.f);
+    free(ids_in.line);
+    for (size_t i = 0; i < ids_in.n; i++) free(ids_in.ids[i]);
+    free(ids_in.ids);
     for (int i = 0; i < defs.n; i++) free(defs.ids[i]);
     free(defs.ids);
     set_free(&done);
@@ -829,5 +1230,6 @@ out:
     jinn_env_free(env);
     if (B.st) S->close(B.st);
     free(src);
+    free(params);
     return status;
 }

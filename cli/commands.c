@@ -21,18 +21,26 @@ const cli_command cli_commands[] = {
      "\n"
      "exit status: 0 rendered, 1 a template error, 2 a usage error or an unreadable file\n"},
     {"batch", cli_batch, OPTS_ENGINE | OPTM(PROVIDERS) | OPTM(CUSTOMERS) | OPTM(JOBS) | OPTM(EMIT) | OPTM(DRY_RUN) |
-         OPTM(SEED) | OPTM(CHUNK) | OPTM(STOP_AFTER) | OPTM(NEW_RUN) | OPTM(QUIET) | OPTM(HELP),
+         OPTM(SEED) | OPTM(CHUNK) | OPTM(STOP_AFTER) | OPTM(NEW_RUN) | OPTM(QUIET) | OPTM(PARAM) | OPTM(EARLY_STOP) |
+         OPTM(FAILURES) | OPTM(RETRY_FAILURES) | OPTM(FORMAT) | OPTM(HELP),
      "TEMPLATE --providers sqlite:DB", "score every customer of an event store, write results back",
      "Render TEMPLATE for every customer of the event store DB on N threads, and write each\n"
      "trimmed output back as an event (action = the --emit name, params = {\"type\": \"CTR\",\n"
-     "\"value\": output, \"batch\": run id}), one transaction per chunk. An interrupted run is\n"
-     "resumed by the same command. Includes and imports are found beside TEMPLATE. See\n"
+     "\"value\": output, \"batch\": run id}; --param adds to or changes the members before\n"
+     "value), one transaction per chunk. Includes and imports are found beside TEMPLATE. See\n"
      "docs/providers.md. --seed seeds |random per customer (N and the customer id).\n"
      "--providers postgres:CONNINFO (a libpq conninfo or postgresql:// URI) scores a store in\n"
      "PostgreSQL instead (docs/providers.md, \"The PostgreSQL store\").\n"
      "\n"
-     "exit status: 0 all scored, 1 some customers failed (counted, the first reported), 2 a usage\n"
-     "or database error, 130 interrupted (Ctrl-C: the chunks under way are finished and kept)\n"},
+     "Exactly once per run: an interrupted run is resumed by the same command (its failed\n"
+     "customers are retried); the same command after the run finished scores nothing and says\n"
+     "so (--new-run starts a new run). Each failed customer is stored with its diagnostic:\n"
+     "--failures RUN lists them, --retry-failures RUN re-scores only them, in that run. A run\n"
+     "whose first --early-stop customers (default 100) all fail stops with one error.\n"
+     "\n"
+     "exit status: 0 all scored, 1 some customers failed (counted, the first reported, stored) or\n"
+     "an early stop, 2 a usage or database error, 130 interrupted (Ctrl-C: the customers\n"
+     "rendered are committed, the renders and queries under way stop; the same command resumes)\n"},
     {"disasm", cli_disasm, OPTS_RENDER, "TEMPLATE|-", "print the template's bytecode",
      "Compile TEMPLATE and print its bytecode, one instruction a line. Takes the render options;\n"
      "those that change compilation (--trim-blocks, --profile, ...) change the bytecode.\n"},

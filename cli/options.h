@@ -46,10 +46,14 @@
     X(DRY_RUN, "--dry-run", 0, NULL, NULL, "write nothing: print \"ID<TAB>output\" lines instead")              \
     X(CHUNK, "--chunk", 0, "N", NULL, "customers per transaction (default 256)")                                \
     X(STOP_AFTER, "--stop-after", 0, "N", NULL, "score at most N customers, then stop (resumable)")             \
-    X(NEW_RUN, "--new-run", 0, NULL, NULL, "do not resume an unfinished run: start a new one")                  \
+    X(NEW_RUN, "--new-run", 0, NULL, NULL, "do not resume an unfinished run, nor stop at a finished one: start a new run") \
+    X(PARAM, "--param", 0, "KEY=VALUE", NULL, "a member of the decisions' params (KEY:=JSON a JSON value; repeatable; type=CTR by default)") \
+    X(EARLY_STOP, "--early-stop", 0, "N", NULL, "stop when each of the first N customers of the run failed (default 100; 0: never)") \
+    X(FAILURES, "--failures", 0, "RUN|last", NULL, "list the customers failing in run RUN, with their diagnostics (--format json)") \
+    X(RETRY_FAILURES, "--retry-failures", 0, "RUN|last", NULL, "re-score only the customers failing in run RUN, in that run") \
     X(QUIET, "--quiet", 'q', NULL, NULL, "no progress bar (there is none when stderr is not a terminal)")       \
     X(MIGRATE, "--migrate", 0, "FROM:TO", "jinjava:jinja jinja:jinjava", "also list what behaves differently in the other dialect (jinjava:jinja or jinja:jinjava)") \
-    X(FORMAT, "--format", 0, "FORMAT", "text json yaml", "check: diagnostics as text, or json (one object a line); render: the --context files not named .json, .yaml or .yml (and stdin) are json (default) or yaml") \
+    X(FORMAT, "--format", 0, "FORMAT", "text json yaml", "check: diagnostics as text, or json (one object a line); batch --failures: text or json; render: the --context files not named .json, .yaml or .yml (and stdin) are json (default) or yaml") \
     X(UPDATE, "--update", 0, NULL, NULL, "rewrite the expectations instead of comparing")                       \
     X(JSON, "--json", 0, NULL, NULL, "everything, parameters and methods too, as JSON")                         \
     X(HELP, "--help", 'h', NULL, NULL, "this help")

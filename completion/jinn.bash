@@ -33,6 +33,10 @@ _jinn()
         --emit) COMPREPLY=(); return ;;
         --chunk) COMPREPLY=(); return ;;
         --stop-after) COMPREPLY=(); return ;;
+        --param) COMPREPLY=(); return ;;
+        --early-stop) COMPREPLY=(); return ;;
+        --failures) COMPREPLY=(); return ;;
+        --retry-failures) COMPREPLY=(); return ;;
         --migrate) COMPREPLY=($(compgen -W "jinjava:jinja jinja:jinjava" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "text json yaml" -- "$cur")); return ;;
     esac
@@ -42,7 +46,7 @@ _jinn()
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--context -D --providers --customer --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix -I --timeout -o --errors --format --help" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         batch)
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--providers --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix --customers --jobs --emit --dry-run --chunk --stop-after --new-run --quiet --help" -- "$cur"))
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--providers --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix --customers --jobs --emit --dry-run --chunk --stop-after --new-run --param --early-stop --failures --retry-failures --quiet --format --help" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         disasm)
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--context -D --providers --customer --strict-providers --seed --trim-blocks --lstrip-blocks --keep-trailing-newline --autoescape --profile --undefined --limit --syntax --line-statement-prefix --line-comment-prefix -I --timeout --format --help" -- "$cur"))

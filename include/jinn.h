@@ -172,6 +172,8 @@ typedef struct {
                                 fixtures, and what the CLI reads for them (default 64 MiB) */
     uint32_t int_digits;     /* decimal digits of one integer: bounds the size, time and memory
                                 of big-integer arithmetic (default 100,000) */
+    uint32_t query_ms;       /* milliseconds one provider lookup may take (default 10,000;
+                                0: no limit); passed to the provider (jinn_lookup) */
 } jinn_limits;
 
 /* The defaults, and the names used by `--limit name=value` and `jinn limits`. */
@@ -238,6 +240,11 @@ typedef struct {
     size_t id_len;
     const char *customer;    /* jinn_render_opts.customer_id (customer_len bytes), or NULL */
     size_t customer_len;
+    /* Stopping a slow lookup: a provider that can (the SQLite and PostgreSQL stores do) ends
+     * its query when *interrupt becomes non-zero (interrupt may be NULL) or after query_ms
+     * milliseconds (0: no limit), and fails; the render then fails with the limit's error. */
+    const int *interrupt;
+    uint32_t query_ms;
 } jinn_lookup;
 
 /* Ownership of answers: jinn copies every answer (it parses the JSON into its own values and

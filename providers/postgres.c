@@ -7,6 +7,7 @@
  *   events(customer_id text, action text, params jsonb, timestamp bigint)
  *   definitions(id text PRIMARY KEY, kind text, name text, sql text, set_sql text)  -- set_sql optional
  *   batch_runs(id bigserial PRIMARY KEY, action, template, fingerprint, started, finished, scored, errors)
+ *   batch_failures(run_id, customer_id, kind, message, line, col)  -- failing now, per run
  *
  * Definitions hold PostgreSQL SQL. Where the SQLite store binds :customer_id and :now, a
  * PostgreSQL definition says $1 (text: the customer id; NULL for metrics asked without one and
@@ -24,8 +25,10 @@
  * reader (customers) and the writer (runs, decisions) have a connection each. The definitions
  * are read once, at open. The metric cache (METRIC_TTL) is behind a mutex.
  *
- * Runs. A chunk's decisions and the run's counters are one statement (a data-modifying WITH),
- * so they commit together or not at all: a resumed run skips exactly the committed customers.
+ * Runs. A chunk's decisions, its failures and the run's counters are one transaction, so they
+ * commit together or not at all: a resumed run skips exactly the committed customers. A
+ * statement under way is cancelled on the server (exec_wait) when the store is interrupted,
+ * or the lookup's render is, or its query_ms is over.
  *
  * Answer lifetime: as in providers/sqlite.c (the thread's connection buffer until its next
  * lookup; prefetched answers until answers_free).
@@ -33,6 +36,7 @@
 #include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -79,6 +83,8 @@ typedef struct pconn {
     unsigned char *prepared; /* 2 * P->ndefs: 1 prepared, 2 failed (message in bad[]) */
     char **bad;              /* 2 * P->ndefs: the message of a statement that failed to prepare */
     pbuf ans; /* the last answer (or error message) of this thread */
+    const int *intr; /* the lookup under way: its render's interrupt flag, or NULL */
+    double deadline; /* and when its query_ms ends (monotonic seconds), or 0 */
     int in_use;
     struct pconn *next;
 } pconn;
@@ -106,6 +112,7 @@ struct pprov {
     pconn *reader; /* customers */
     pconn *writer; /* runs and decisions */
     int writer_ready;
+    const int *stop; /* store.h interrupt: statements under way are cancelled when set */
 };
 
 /* ---- memory ------------------------------------------------------------------------------ */
@@ -162,6 +169,40 @@ static const char *pg_msg(PGconn *db, char *buf, size_t cap)
 }
 
 /* ---- connections ------------------------------------------------------------------------------ */
+
+/* Run prepared statement name (or, name NULL, sql with parameters) on c and wait for its result,
+ * cancelling it on the server (PQcancel) when the store is interrupted, when the render of the
+ * lookup under way is, or at its query_ms: the result is then the server's "canceling
+ * statement" error. As PQexecPrepared / PQexecParams otherwise. */
+static PGresult *exec_wait(pconn *c, const char *name, const char *sql, int n, const char *const *vals)
+{
+    int sent = name ? PQsendQueryPrepared(c->db, name, n, vals, NULL, NULL, 0)
+                    : PQsendQueryParams(c->db, sql, n, NULL, vals, NULL, NULL, 0);
+    if (!sent) return NULL;
+    int cancelled = 0;
+    while (PQisBusy(c->db)) {
+        struct pollfd pf = {.fd = PQsocket(c->db), .events = POLLIN};
+        int rc = poll(&pf, 1, 50);
+        if (rc < 0 && errno != EINTR) break;
+        if (rc > 0 && !PQconsumeInput(c->db)) break;
+        int stop = (c->P->stop && __atomic_load_n(c->P->stop, __ATOMIC_RELAXED)) ||
+                   (c->intr && __atomic_load_n(c->intr, __ATOMIC_RELAXED)) ||
+                   (c->deadline > 0 && pbuf_now_seconds() >= c->deadline);
+        if (stop && !cancelled) {
+            PGcancel *k = PQgetCancel(c->db);
+            char e[256];
+            if (k) PQcancel(k, e, sizeof e);
+            PQfreeCancel(k);
+            cancelled = 1;
+        }
+    }
+    PGresult *last = NULL, *r;
+    while ((r = PQgetResult(c->db))) {
+        PQclear(last);
+        last = r;
+    }
+    return last;
+}
 
 static void conn_close(pconn *c)
 {
@@ -337,7 +378,7 @@ static int def_run(pconn *c, const pdef *d, const char *customer, size_t custome
     }
     now_text(now, sizeof now);
     const char *vals[2] = {cust, now};
-    PGresult *r = PQexecPrepared(c->db, name, 2, vals, NULL, NULL, 0);
+    PGresult *r = exec_wait(c, name, NULL, 2, vals);
     pstrfree(c->P, cust);
     c->ans.len = 0;
     int ok;
@@ -440,7 +481,11 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
             return JINN_OK;
         }
     }
+    c->intr = q->interrupt;
+    c->deadline = q->query_ms ? pbuf_now_seconds() + q->query_ms / 1e3 : 0;
     int ok = def_run(c, d, q->customer, q->customer_len);
+    c->intr = NULL;
+    c->deadline = 0;
     *json = c->ans.s ? c->ans.s : "out of memory";
     *json_len = c->ans.s ? c->ans.len : 13;
     if (!ok) return JINN_ERROR;
@@ -787,7 +832,7 @@ static int prefetch_set(pprov *P, pconn *c, store_answers *a, int k, const pdef 
     if (!def_prepare(c, d, 1, name, sizeof name)) return slot_all(P, a, k, c->ans.s, c->ans.len, 1);
     now_text(now, sizeof now);
     const char *vals[2] = {NULL, now};
-    PGresult *r = PQexecPrepared(c->db, name, 2, vals, NULL, NULL, 0);
+    PGresult *r = exec_wait(c, name, NULL, 2, vals);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         c->ans.len = 0;
         int ok = ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, pg_msg(c->db, msg, sizeof msg)) &&
@@ -1009,6 +1054,11 @@ static jinn_status writer_open(pprov *P, char *err, size_t errcap)
               "template text NOT NULL, fingerprint text NOT NULL, started bigint NOT NULL, finished bigint, "
               "scored bigint NOT NULL DEFAULT 0, errors bigint NOT NULL DEFAULT 0)",
               0, NULL, NULL, "creating batch_runs", err, errcap) != JINN_OK ||
+        wexec(P,
+              "CREATE TABLE IF NOT EXISTS batch_failures(run_id bigint NOT NULL, customer_id text NOT NULL, "
+              "kind text NOT NULL, message text NOT NULL, line integer NOT NULL, col integer NOT NULL, "
+              "PRIMARY KEY(run_id, customer_id))",
+              0, NULL, NULL, "creating batch_failures", err, errcap) != JINN_OK ||
         wexec(P, "CREATE INDEX IF NOT EXISTS events_by_action ON events(action, customer_id)", 0, NULL, NULL,
               "creating events_by_action", err, errcap) != JINN_OK)
         return JINN_ERROR;
@@ -1016,41 +1066,94 @@ static jinn_status writer_open(pprov *P, char *err, size_t errcap)
     return JINN_OK;
 }
 
-static jinn_status store_run_begin(void *user, const store_run *r, int new_run, int64_t *id, int *resumed, char *err,
-                                   size_t errcap)
+#define RUN_COLUMNS "SELECT id, finished IS NOT NULL, scored, errors, action, fingerprint FROM batch_runs "
+
+/* Row i of r (RUN_COLUMNS) into *info. */
+static void run_row(const PGresult *r, int i, store_run_info *info)
+{
+    info->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+    info->finished = PQgetvalue(r, i, 1)[0] == 't';
+    info->scored = strtol(PQgetvalue(r, i, 2), NULL, 10);
+    info->errors = strtol(PQgetvalue(r, i, 3), NULL, 10);
+    snprintf(info->action, sizeof info->action, "%s", PQgetvalue(r, i, 4));
+    snprintf(info->fingerprint, sizeof info->fingerprint, "%s", PQgetvalue(r, i, 5));
+}
+
+static jinn_status store_run_begin(void *user, const store_run *r, int new_run, store_run_info *info, int *state,
+                                   char *err, size_t errcap)
 {
     pprov *P = user;
-    *id = 0;
-    *resumed = 0;
+    memset(info, 0, sizeof *info);
+    *state = STORE_RUN_NEW;
     if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
     PGresult *res;
-    if (!new_run) {
+    if (!new_run) { /* the newest unfinished run like r, else the newest finished one */
         const char *vals[2] = {r->action, r->fingerprint};
         if (wexec(P,
-                  "SELECT id FROM batch_runs WHERE action = $1 AND fingerprint = $2 AND finished IS NULL "
-                  "ORDER BY id DESC LIMIT 1",
+                  RUN_COLUMNS "WHERE action = $1 AND fingerprint = $2 ORDER BY finished IS NULL DESC, id DESC LIMIT 1",
                   2, vals, &res, "reading batch_runs", err, errcap) != JINN_OK)
             return JINN_ERROR;
-        if (PQntuples(res)) {
-            *id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-            *resumed = 1;
+        int found = PQntuples(res) > 0;
+        if (found) {
+            run_row(res, 0, info);
+            *state = info->finished ? STORE_RUN_FINISHED : STORE_RUN_RESUMED;
         }
         PQclear(res);
+        if (found) return JINN_OK;
     }
-    char idt[24], now[24];
-    if (*resumed) { /* failed customers are retried: the error count starts again */
-        snprintf(idt, sizeof idt, "%lld", (long long)*id);
-        const char *vals[1] = {idt};
-        return wexec(P, "UPDATE batch_runs SET errors = 0 WHERE id = $1", 1, vals, NULL, "updating batch_runs", err,
-                     errcap);
-    }
+    char now[24];
     now_text(now, sizeof now);
     const char *vals[4] = {r->action, r->template_name, r->fingerprint, now};
     if (wexec(P, "INSERT INTO batch_runs(action, template, fingerprint, started) VALUES($1, $2, $3, $4) RETURNING id", 4,
               vals, &res, "writing batch_runs", err, errcap) != JINN_OK)
         return JINN_ERROR;
-    *id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    info->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
+    snprintf(info->action, sizeof info->action, "%s", r->action);
+    snprintf(info->fingerprint, sizeof info->fingerprint, "%s", r->fingerprint);
+    return JINN_OK;
+}
+
+static jinn_status store_run_get(void *user, int64_t id, store_run_info *info, int *found, char *err, size_t errcap)
+{
+    pprov *P = user;
+    memset(info, 0, sizeof *info);
+    *found = 0;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    char idt[24];
+    snprintf(idt, sizeof idt, "%lld", (long long)id);
+    const char *vals[1] = {idt};
+    PGresult *res;
+    if (wexec(P, id ? RUN_COLUMNS "WHERE id = $1::bigint" : RUN_COLUMNS "ORDER BY id DESC LIMIT 1", id ? 1 : 0,
+              id ? vals : NULL, &res, "reading batch_runs", err, errcap) != JINN_OK)
+        return JINN_ERROR;
+    if (PQntuples(res)) {
+        run_row(res, 0, info);
+        *found = 1;
+    }
+    PQclear(res);
+    return JINN_OK;
+}
+
+static jinn_status store_run_failures(void *user, int64_t id, store_failure_fn fn, void *cb, char *err, size_t errcap)
+{
+    pprov *P = user;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    char idt[24];
+    snprintf(idt, sizeof idt, "%lld", (long long)id);
+    const char *vals[1] = {idt};
+    PGresult *r;
+    if (wexec(P,
+              "SELECT customer_id, kind, message, line, col FROM batch_failures WHERE run_id = $1::bigint "
+              "ORDER BY customer_id COLLATE \"C\"",
+              1, vals, &r, "reading batch_failures", err, errcap) != JINN_OK)
+        return JINN_ERROR;
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        store_failure f = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+                           atoi(PQgetvalue(r, i, 3)), atoi(PQgetvalue(r, i, 4))};
+        if (fn(cb, &f)) break;
+    }
+    PQclear(r);
     return JINN_OK;
 }
 
@@ -1189,12 +1292,13 @@ static int is_json(const char *s)
     return e && !*js_ws(e);
 }
 
-/* A decision's params: {"type": "CTR", "value": V, "batch": ID}, V the output when it is JSON,
+/* A decision's params: {PARAMS, "value": V, "batch": ID} (PARAMS: the run's members, as
+ * "type": "CTR"), V the output when it is JSON,
  * else a JSON string of it (as the SQLite store writes them; in c's buffer). */
-static int params_json(pconn *c, const char *value, int64_t run_id)
+static int params_json(pconn *c, const char *params, const char *value, int64_t run_id)
 {
     c->ans.len = 0;
-    int ok = ans_puts(c, "{\"type\": \"CTR\", \"value\": ");
+    int ok = ans_puts(c, "{") && ans_puts(c, params) && ans_puts(c, *params ? ", \"value\": " : "\"value\": ");
     if (is_json(value)) ok = ok && ans_puts(c, value);
     else {
         ok = ok && ans_put(c, "\"", 1);
@@ -1210,48 +1314,85 @@ static int params_json(pconn *c, const char *value, int64_t run_id)
     return ok && ans_printf(c, ", \"batch\": %lld}", (long long)run_id);
 }
 
-static jinn_status store_write(void *user, int64_t id, const char *action, const store_decision *d, size_t n,
-                               long errors, char *err, size_t errcap)
+/* A text[] literal of the numbers v[0..n) (stride bytes apart), in c's buffer, copied. */
+static char *int_array(pprov *P, pconn *c, const int *v, size_t n, size_t stride)
+{
+    c->ans.len = 0;
+    int ok = ans_put(c, "{", 1);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = ans_printf(c, i ? ",%d" : "%d", *(const int *)((const char *)v + i * stride));
+    ok = ok && ans_put(c, "}", 1);
+    return ok ? pstrdup(P, c->ans.s, c->ans.len) : NULL;
+}
+
+/* A text[] literal of n strings (stride bytes apart), copied. */
+static char *text_array(pprov *P, pconn *c, const char *const *s, size_t n, size_t stride)
+{
+    return array_literal(c, n ? s : NULL, (int)n, stride) ? pstrdup(P, c->ans.s, c->ans.len) : NULL;
+}
+
+static jinn_status store_write(void *user, int64_t id, const char *action, const char *params, const store_decision *d,
+                               size_t n, const store_failure *f, size_t nf, char *err, size_t errcap)
 {
     pprov *P = user;
     if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
     pconn buf = {.P = P}; /* two buffers: the ids' array, then the params' */
-    char **params = n ? pmem(P, NULL, 0, n * sizeof *params) : NULL;
-    int ok = !n || params;
+    char **pj = n ? pmem(P, NULL, 0, n * sizeof *pj) : NULL;
+    int ok = !n || pj;
     size_t made = 0;
     for (; ok && made < n; made++) {
-        ok = params_json(&buf, d[made].value, id);
-        if (ok) ok = (params[made] = pstrdup(P, buf.ans.s, buf.ans.len)) != NULL;
+        ok = params_json(&buf, params, d[made].value, id);
+        if (ok) ok = (pj[made] = pstrdup(P, buf.ans.s, buf.ans.len)) != NULL;
         if (!ok) break;
     }
-    char *ids_lit = NULL, *params_lit = NULL;
-    if (ok && array_literal(&buf, n ? (const char *const *)&d->customer : NULL, (int)n, sizeof *d))
-        ok = (ids_lit = pstrdup(P, buf.ans.s, buf.ans.len)) != NULL;
-    else ok = 0;
-    if (ok && array_literal(&buf, (const char *const *)params, (int)n, sizeof *params))
-        ok = (params_lit = pstrdup(P, buf.ans.s, buf.ans.len)) != NULL;
-    else ok = 0;
-    for (size_t i = 0; i < made; i++) pstrfree(P, params[i]);
-    if (params) pmem(P, params, n * sizeof *params, 0);
+    char *lit[7] = {NULL}; /* ids, params, failed ids, kinds, messages, lines, columns */
+    if (ok) {
+        lit[0] = text_array(P, &buf, n ? &d->customer : NULL, n, sizeof *d);
+        lit[1] = text_array(P, &buf, (const char *const *)pj, n, sizeof *pj);
+        lit[2] = text_array(P, &buf, nf ? &f->customer : NULL, nf, sizeof *f);
+        lit[3] = text_array(P, &buf, nf ? &f->kind : NULL, nf, sizeof *f);
+        lit[4] = text_array(P, &buf, nf ? &f->message : NULL, nf, sizeof *f);
+        lit[5] = int_array(P, &buf, nf ? &f->line : NULL, nf, sizeof *f);
+        lit[6] = int_array(P, &buf, nf ? &f->column : NULL, nf, sizeof *f);
+        for (int i = 0; i < 7; i++) ok = ok && lit[i];
+    }
+    for (size_t i = 0; i < made; i++) pstrfree(P, pj[i]);
+    if (pj) pmem(P, pj, n * sizeof *pj, 0);
     if (buf.ans.s) pmem(P, buf.ans.s, buf.ans.cap, 0);
     jinn_status st = JINN_ERROR;
     if (!ok) snprintf(err, errcap, "writing the results failed: out of memory");
     else {
-        char idt[24], now[24], nt[24], et[24];
+        char idt[24], now[24], nt[24];
         snprintf(idt, sizeof idt, "%lld", (long long)id);
         snprintf(nt, sizeof nt, "%zu", n);
-        snprintf(et, sizeof et, "%ld", errors);
         now_text(now, sizeof now);
-        const char *vals[7] = {ids_lit, action, params_lit, now, nt, et, idt};
-        /* one statement: the events and the run's counters commit together */
-        st = wexec(P,
-                   "WITH ins AS (INSERT INTO events(customer_id, action, params, timestamp) "
-                   "SELECT u.c, $2, u.p::jsonb, $4::bigint FROM unnest($1::text[], $3::text[]) AS u(c, p)) "
-                   "UPDATE batch_runs SET scored = scored + $5::bigint, errors = errors + $6::bigint WHERE id = $7::bigint",
-                   7, vals, NULL, "writing the results failed", err, errcap);
+        const char *vals[10] = {lit[0], action, lit[1], now, idt, lit[2], lit[3], lit[4], lit[5], lit[6]};
+        /* one transaction: the events, the failures and the run's counters commit together */
+        st = wexec(P, "BEGIN", 0, NULL, NULL, "writing the results failed", err, errcap);
+        if (st == JINN_OK)
+            st = wexec(P,
+                       "WITH ins AS (INSERT INTO events(customer_id, action, params, timestamp) "
+                       "SELECT u.c, $2, u.p::jsonb, $4::bigint FROM unnest($1::text[], $3::text[]) AS u(c, p)), "
+                       "del AS (DELETE FROM batch_failures WHERE run_id = $5::bigint AND customer_id = ANY($1::text[])) "
+                       "INSERT INTO batch_failures(run_id, customer_id, kind, message, line, col) "
+                       "SELECT $5::bigint, x.c, x.k, x.m, x.l, x.o "
+                       "FROM unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[]) AS x(c, k, m, l, o) "
+                       "ON CONFLICT (run_id, customer_id) DO UPDATE SET kind = EXCLUDED.kind, "
+                       "message = EXCLUDED.message, line = EXCLUDED.line, col = EXCLUDED.col",
+                       10, vals, NULL, "writing the results failed", err, errcap);
+        const char *v2[2] = {nt, idt};
+        if (st == JINN_OK)
+            st = wexec(P,
+                       "UPDATE batch_runs SET scored = scored + $1::bigint, errors = (SELECT count(*) FROM "
+                       "batch_failures WHERE run_id = $2::bigint) WHERE id = $2::bigint",
+                       2, v2, NULL, "writing the results failed", err, errcap);
+        if (st == JINN_OK) st = wexec(P, "COMMIT", 0, NULL, NULL, "writing the results failed", err, errcap);
+        if (st != JINN_OK) {
+            char e2[8];
+            wexec(P, "ROLLBACK", 0, NULL, NULL, "", e2, sizeof e2);
+        }
     }
-    pstrfree(P, ids_lit);
-    pstrfree(P, params_lit);
+    for (int i = 0; i < 7; i++) pstrfree(P, lit[i]);
     return st;
 }
 
@@ -1267,8 +1408,14 @@ static jinn_status store_run_finish(void *user, int64_t id, char *err, size_t er
                  "finishing the run", err, errcap);
 }
 
+static void store_interrupt(void *user, const int *flag)
+{
+    pprov *P = user;
+    P->stop = flag; /* exec_wait on every connection reads it */
+}
+
 const store_module store_postgres = {
-    .version = 1,
+    .version = 2,
     .scheme = "postgres",
     .init = NULL,
     .open = store_open,
@@ -1281,7 +1428,10 @@ const store_module store_postgres = {
     .answers_free = store_answers_free,
     .bind = store_bind,
     .run_begin = store_run_begin,
+    .run_get = store_run_get,
     .run_scored = store_run_scored,
+    .run_failures = store_run_failures,
     .write = store_write,
     .run_finish = store_run_finish,
+    .interrupt = store_interrupt,
 };

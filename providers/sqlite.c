@@ -7,6 +7,7 @@
  *   events(customer_id TEXT, action TEXT, params TEXT, timestamp INTEGER)
  *   definitions(id TEXT PRIMARY KEY, kind TEXT, name TEXT, sql TEXT, set_sql TEXT)
  *   batch_runs(id, action, template, fingerprint, started, finished, scored, errors)
+ *   batch_failures(run_id, customer_id, kind, message, line, col)  -- failing now, per run
  *
  * Definitions are named SQL queries that answer the insert tags (docs/providers.md). An
  * `expression` is a query over the events with :customer_id and :now bound; its answer is the
@@ -77,6 +78,8 @@ typedef struct sconn {
     sqlite3_stmt *tmp_clear, *tmp_add; /* chunk_customers, made at the first prefetch */
     int tmp_ready;
     pbuf ans;            /* the last answer (or error message) of this thread */
+    const int *intr;     /* the lookup under way: its render's interrupt flag, or NULL */
+    double deadline;     /* and when its query_ms ends (monotonic seconds), or 0 */
     int in_use;
     struct sconn *next;
 } sconn;
@@ -107,7 +110,8 @@ struct sprov {
     size_t *once_len;
     int flags;                  /* STORE_* of open */
     sqlite3 *wdb;               /* the writer; opened by run_begin */
-    sqlite3_stmt *st_ins, *st_upd;
+    sqlite3_stmt *st_ins, *st_upd, *st_fail, *st_unfail;
+    const int *stop;            /* store.h interrupt: every statement ends when set */
     /* the checkpointer: its own connection and thread, woken by the writer's commits */
     sqlite3 *cdb;
     pthread_t ckpt_th;
@@ -185,6 +189,18 @@ static void conn_release(void *p)
     pthread_mutex_unlock(&c->P->mu);
 }
 
+static void store_why(sprov *P, sqlite3 *db, const char *what, char *err, size_t errcap);
+
+/* sqlite3_progress_handler: a statement ends ("interrupted") when the store is interrupted
+ * (Ctrl-C in the batch), when the render of the lookup under way is, or at its query_ms. */
+static int conn_progress(void *arg)
+{
+    sconn *c = arg;
+    if (c->P->stop && __atomic_load_n(c->P->stop, __ATOMIC_RELAXED)) return 1;
+    if (c->intr && __atomic_load_n(c->intr, __ATOMIC_RELAXED)) return 1;
+    return c->deadline > 0 && pbuf_now_seconds() >= c->deadline;
+}
+
 /* Open a new connection: read-only, waits for a writer (the batch) instead of failing busy. */
 static sconn *conn_open(sprov *P, char *err, size_t errcap)
 {
@@ -201,15 +217,23 @@ static sconn *conn_open(sprov *P, char *err, size_t errcap)
         return NULL;
     }
     sqlite3_busy_timeout(c->db, 10000);
+    sqlite3_progress_handler(c->db, 1000, conn_progress, c);
     /* Read through a memory map and keep more pages: without them, most of a render's time is
      * spent copying pages in pread (measured on the example database: 64% in the kernel). But a
      * map's pages count in the process's memory up to the size of the base: a bounded store
      * (the batch, whose reads are set-form statements over a chunk) reads without one, its
      * memory then bounded by the 16 MB page cache of each connection. */
-    sqlite3_exec(c->db,
-                 P->flags & STORE_BOUNDED ? "PRAGMA cache_size = -16384"
-                                          : "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384",
-                 NULL, NULL, NULL);
+    /* (the pragmas read the schema: a lock or an unreadable file shows here first) */
+    rc = sqlite3_exec(c->db,
+                      P->flags & STORE_BOUNDED ? "PRAGMA cache_size = -16384"
+                                               : "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK && !strstr(sqlite3_errmsg(c->db), "no such")) {
+        store_why(P, c->db, "opening it", err, errcap);
+        sqlite3_close(c->db);
+        pmem(P, c, sizeof *c, 0);
+        return NULL;
+    }
     if (P->ndefs) {
         c->stmts = pmem(P, NULL, 0, 2 * P->ndefs * sizeof *c->stmts);
         if (!c->stmts) {
@@ -446,7 +470,11 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
             return JINN_OK;
         }
     }
+    c->intr = q->interrupt;
+    c->deadline = q->query_ms ? pbuf_now_seconds() + q->query_ms / 1e3 : 0;
     int ok = def_run(c, d, q->customer, q->customer_len);
+    c->intr = NULL;
+    c->deadline = 0;
     *json = c->ans.s ? c->ans.s : "out of memory";
     *json_len = c->ans.s ? c->ans.len : 13;
     if (!ok) return JINN_ERROR;
@@ -470,6 +498,27 @@ static void destroy(void *user) { store_close(user); }
 
 /* ---- install -------------------------------------------------------------------------------------- */
 
+/* What failed on db, said as it is: a lock, a read-only file, or (no such table) not a store. */
+static void store_why(sprov *P, sqlite3 *db, const char *what, char *err, size_t errcap)
+{
+    int rc = sqlite3_errcode(db), x = sqlite3_extended_errcode(db);
+    const char *m = sqlite3_errmsg(db);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        snprintf(err, errcap, "'%s' is locked by another connection (%s): %s; try again when it is free", P->path, what, m);
+    else if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || x == SQLITE_READONLY_CANTINIT ||
+             x == SQLITE_READONLY_RECOVERY || x == SQLITE_READONLY_CANTLOCK)
+        snprintf(err, errcap,
+                 "'%s' cannot be read here (%s): %s; a WAL database needs its -wal and -shm files writable, or "
+                 "open it with file:PATH?immutable=1 on read-only media",
+                 P->path, what, m);
+    else if (rc == SQLITE_NOTADB)
+        snprintf(err, errcap, "'%s' is not a SQLite database: %s", P->path, m);
+    else if (strstr(m, "no such table") || strstr(m, "no such column"))
+        snprintf(err, errcap, "'%s' is not a jinn event store: %s (see docs/providers.md)", P->path, m);
+    else
+        snprintf(err, errcap, "'%s': %s: %s", P->path, what, m);
+}
+
 /* Read the definitions table into P->defs (sorted by id). 0 + message in err on failure. */
 static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
 {
@@ -477,9 +526,10 @@ static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
     /* set_sql, the set form, is optional: a store made before it answers per customer */
     if (sqlite3_prepare_v2(db, "SELECT id, kind, name, sql, set_sql FROM definitions WHERE id IS NOT NULL", -1, &st,
                            NULL) != SQLITE_OK &&
-        sqlite3_prepare_v2(db, "SELECT id, kind, name, sql, NULL FROM definitions WHERE id IS NOT NULL", -1, &st,
-                           NULL) != SQLITE_OK) {
-        snprintf(err, errcap, "'%s' is not a jinn event store: %s (see docs/providers.md)", P->path, sqlite3_errmsg(db));
+        (!strstr(sqlite3_errmsg(db), "no such column") || /* locked, unreadable: said as it is, not waited twice */
+         sqlite3_prepare_v2(db, "SELECT id, kind, name, sql, NULL FROM definitions WHERE id IS NOT NULL", -1, &st,
+                           NULL) != SQLITE_OK)) {
+        store_why(P, db, "reading the definitions", err, errcap);
         return 0;
     }
     size_t cap = 0;
@@ -521,7 +571,7 @@ static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
         }
     }
     if (ok && rc != SQLITE_DONE) {
-        snprintf(err, errcap, "'%s': reading the definitions: %s", P->path, sqlite3_errmsg(db));
+        store_why(P, db, "reading the definitions", err, errcap);
         ok = 0;
     }
     sqlite3_finalize(st);
@@ -579,6 +629,8 @@ static void store_close(void *user)
     if (P->reader) conn_close(P->reader);
     sqlite3_finalize(P->st_ins);
     sqlite3_finalize(P->st_upd);
+    sqlite3_finalize(P->st_fail);
+    sqlite3_finalize(P->st_unfail);
     sqlite3_close(P->wdb);
     for (size_t i = 0; i < P->ndefs; i++) {
         pstrfree(P, P->defs[i].id);
@@ -1062,9 +1114,15 @@ oom:
 
 /* ---- the store: runs and write-back (the writer connection) ----------------------------------- */
 
+static void store_why(sprov *P, sqlite3 *db, const char *what, char *err, size_t errcap);
+
 static jinn_status wfail(sprov *P, const char *what, char *err, size_t errcap)
 {
-    snprintf(err, errcap, "%s: %s", what, sqlite3_errmsg(P->wdb));
+    int rc = sqlite3_errcode(P->wdb);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN)
+        store_why(P, P->wdb, what, err, errcap);
+    else
+        snprintf(err, errcap, "%s: %s", what, sqlite3_errmsg(P->wdb));
     return JINN_ERROR;
 }
 
@@ -1164,7 +1222,8 @@ static jinn_status writer_open(sprov *P, char *err, size_t errcap)
 {
     if (P->wdb) return JINN_OK;
     if (sqlite3_open_v2(P->path, &P->wdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-        snprintf(err, errcap, "%s: %s", P->path, P->wdb ? sqlite3_errmsg(P->wdb) : "out of memory");
+        if (P->wdb) store_why(P, P->wdb, "opening it to write", err, errcap);
+        else snprintf(err, errcap, "%s: out of memory", P->path);
         sqlite3_close(P->wdb);
         P->wdb = NULL;
         return JINN_ERROR;
@@ -1182,45 +1241,73 @@ static jinn_status writer_open(sprov *P, char *err, size_t errcap)
                      "  scored INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0)",
                      NULL, NULL, NULL) != SQLITE_OK)
         return wfail(P, "creating batch_runs", err, errcap);
+    if (sqlite3_exec(P->wdb,
+                     "CREATE TABLE IF NOT EXISTS batch_failures(\n"
+                     "  run_id INTEGER NOT NULL,     -- batch_runs.id\n"
+                     "  customer_id TEXT NOT NULL,\n"
+                     "  kind TEXT NOT NULL,          -- the diagnostic's kind (docs/diagnostics.md), or data\n"
+                     "  message TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL,\n"
+                     "  PRIMARY KEY(run_id, customer_id))",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return wfail(P, "creating batch_failures", err, errcap);
     sqlite3_exec(P->wdb, "CREATE INDEX IF NOT EXISTS events_by_action ON events(action, customer_id)", NULL, NULL, NULL);
     if (sqlite3_prepare_v2(P->wdb, "INSERT INTO events(customer_id, action, params, timestamp) VALUES(?1, ?2, ?3, ?4)",
                            -1, &P->st_ins, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(P->wdb, "UPDATE batch_runs SET scored = scored + ?1, errors = errors + ?2 WHERE id = ?3", -1,
-                           &P->st_upd, NULL) != SQLITE_OK)
+        sqlite3_prepare_v2(P->wdb,
+                           "UPDATE batch_runs SET scored = scored + ?1, errors = (SELECT count(*) FROM batch_failures "
+                           "WHERE run_id = ?2) WHERE id = ?2",
+                           -1, &P->st_upd, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(P->wdb,
+                           "INSERT OR REPLACE INTO batch_failures(run_id, customer_id, kind, message, line, col) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &P->st_fail, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(P->wdb, "DELETE FROM batch_failures WHERE run_id = ?1 AND customer_id = ?2", -1,
+                           &P->st_unfail, NULL) != SQLITE_OK)
         return wfail(P, "preparing the writes", err, errcap);
     checkpointer_start(P);
     return JINN_OK;
 }
 
-static jinn_status store_run_begin(void *user, const store_run *r, int new_run, int64_t *id, int *resumed, char *err,
-                                   size_t errcap)
+/* The row of batch_runs st is on (id, finished, scored, errors, action, fingerprint) into *info. */
+static void run_row(sqlite3_stmt *st, store_run_info *info)
+{
+    const char *a = (const char *)sqlite3_column_text(st, 4), *f = (const char *)sqlite3_column_text(st, 5);
+    info->id = sqlite3_column_int64(st, 0);
+    info->finished = sqlite3_column_type(st, 1) != SQLITE_NULL;
+    info->scored = (long)sqlite3_column_int64(st, 2);
+    info->errors = (long)sqlite3_column_int64(st, 3);
+    snprintf(info->action, sizeof info->action, "%s", a ? a : "");
+    snprintf(info->fingerprint, sizeof info->fingerprint, "%s", f ? f : "");
+}
+
+#define RUN_COLUMNS "SELECT id, finished, scored, errors, action, fingerprint FROM batch_runs "
+
+static jinn_status store_run_begin(void *user, const store_run *r, int new_run, store_run_info *info, int *state,
+                                   char *err, size_t errcap)
 {
     sprov *P = user;
-    *id = 0;
-    *resumed = 0;
+    memset(info, 0, sizeof *info);
+    *state = STORE_RUN_NEW;
     if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
     sqlite3 *db = P->wdb;
     sqlite3_stmt *st;
     if (!new_run) {
+        /* the newest unfinished run like r, else the newest finished one */
         if (sqlite3_prepare_v2(db,
-                               "SELECT id FROM batch_runs WHERE action = ?1 AND fingerprint = ?2 AND finished IS NULL "
-                               "ORDER BY id DESC LIMIT 1",
+                               RUN_COLUMNS "WHERE action = ?1 AND fingerprint = ?2 "
+                                           "ORDER BY finished IS NULL DESC, id DESC LIMIT 1",
                                -1, &st, NULL) != SQLITE_OK)
             return wfail(P, "reading batch_runs", err, errcap);
         sqlite3_bind_text(st, 1, r->action, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, r->fingerprint, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            *id = sqlite3_column_int64(st, 0);
-            *resumed = 1;
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            run_row(st, info);
+            *state = info->finished ? STORE_RUN_FINISHED : STORE_RUN_RESUMED;
         }
         sqlite3_finalize(st);
-    }
-    if (*resumed) {
-        /* failed customers are retried: the error count starts again */
-        char sql[96];
-        snprintf(sql, sizeof sql, "UPDATE batch_runs SET errors = 0 WHERE id = %lld", (long long)*id);
-        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) return wfail(P, "updating batch_runs", err, errcap);
-        return JINN_OK;
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return wfail(P, "reading batch_runs", err, errcap);
+        if (rc == SQLITE_ROW) return JINN_OK;
     }
     if (sqlite3_prepare_v2(db, "INSERT INTO batch_runs(action, template, fingerprint, started) VALUES(?1, ?2, ?3, ?4)",
                            -1, &st, NULL) != SQLITE_OK)
@@ -1232,7 +1319,56 @@ static jinn_status store_run_begin(void *user, const store_run *r, int new_run, 
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return wfail(P, "writing batch_runs", err, errcap);
-    *id = sqlite3_last_insert_rowid(db);
+    info->id = sqlite3_last_insert_rowid(db);
+    snprintf(info->action, sizeof info->action, "%s", r->action);
+    snprintf(info->fingerprint, sizeof info->fingerprint, "%s", r->fingerprint);
+    return JINN_OK;
+}
+
+static jinn_status store_run_get(void *user, int64_t id, store_run_info *info, int *found, char *err, size_t errcap)
+{
+    sprov *P = user;
+    memset(info, 0, sizeof *info);
+    *found = 0;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(P->wdb, id ? RUN_COLUMNS "WHERE id = ?1" : RUN_COLUMNS "ORDER BY id DESC LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return wfail(P, "reading batch_runs", err, errcap);
+    if (id) sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        run_row(st, info);
+        *found = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return wfail(P, "reading batch_runs", err, errcap);
+    return JINN_OK;
+}
+
+static jinn_status store_run_failures(void *user, int64_t id, store_failure_fn fn, void *cb, char *err, size_t errcap)
+{
+    sprov *P = user;
+    if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(P->wdb,
+                           "SELECT customer_id, kind, message, line, col FROM batch_failures WHERE run_id = ?1 "
+                           "ORDER BY customer_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return wfail(P, "reading batch_failures", err, errcap);
+    sqlite3_bind_int64(st, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_failure f = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                           (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
+                           sqlite3_column_int(st, 4)};
+        if (!f.customer) continue;
+        if (!f.kind) f.kind = "";
+        if (!f.message) f.message = "";
+        if (fn(cb, &f)) { rc = SQLITE_DONE; break; }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return wfail(P, "reading batch_failures", err, errcap);
     return JINN_OK;
 }
 
@@ -1256,12 +1392,13 @@ static jinn_status store_run_scored(void *user, int64_t id, const char *action, 
     return JINN_OK;
 }
 
-/* A decision's params: {"type": "CTR", "value": V, "batch": ID}; V is the output when it is
- * JSON, else a JSON string of it. Built in the writer's buffer (c). */
-static int params_json(sconn *c, const char *value, int64_t run_id)
+/* A decision's params: {PARAMS, "value": V, "batch": ID} (PARAMS: the run's members, as
+ * "type": "CTR"); V is the output when it is JSON, else a JSON string of it. Built in the
+ * writer's buffer (c). */
+static int params_json(sconn *c, const char *params, const char *value, int64_t run_id)
 {
     c->ans.len = 0;
-    int ok = ans_puts(c, "{\"type\": \"CTR\", \"value\": ");
+    int ok = ans_puts(c, "{") && ans_puts(c, params) && ans_puts(c, *params ? ", \"value\": " : "\"value\": ");
     json_error_t e;
     json_t *j = *value ? json_loads(value, JSON_DECODE_ANY, &e) : NULL;
     int is_json = j != NULL;
@@ -1281,8 +1418,8 @@ static int params_json(sconn *c, const char *value, int64_t run_id)
     return ok && ans_printf(c, ", \"batch\": %lld}", (long long)run_id);
 }
 
-static jinn_status store_write(void *user, int64_t id, const char *action, const store_decision *d, size_t n,
-                               long errors, char *err, size_t errcap)
+static jinn_status store_write(void *user, int64_t id, const char *action, const char *params, const store_decision *d,
+                               size_t n, const store_failure *f, size_t nf, char *err, size_t errcap)
 {
     sprov *P = user;
     if (writer_open(P, err, errcap) != JINN_OK) return JINN_ERROR;
@@ -1290,25 +1427,49 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
     int rc = sqlite3_exec(P->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL), oom = 0;
     sqlite3_int64 ts = (sqlite3_int64)time(NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-        if (!params_json(&buf, d[i].value, id)) { oom = 1; rc = SQLITE_NOMEM; break; }
+        if (!params_json(&buf, params, d[i].value, id)) { oom = 1; rc = SQLITE_NOMEM; break; }
         sqlite3_bind_text(P->st_ins, 1, d[i].customer, -1, SQLITE_STATIC);
         sqlite3_bind_text(P->st_ins, 2, action, -1, SQLITE_STATIC);
         sqlite3_bind_text(P->st_ins, 3, buf.ans.s, (int)buf.ans.len, SQLITE_STATIC);
         sqlite3_bind_int64(P->st_ins, 4, ts);
         rc = sqlite3_step(P->st_ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(P->st_ins);
+        if (rc != SQLITE_OK) break;
+        sqlite3_bind_int64(P->st_unfail, 1, id);
+        sqlite3_bind_text(P->st_unfail, 2, d[i].customer, -1, SQLITE_STATIC);
+        rc = sqlite3_step(P->st_unfail) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(P->st_unfail);
     }
     if (buf.ans.s) pmem(P, buf.ans.s, buf.ans.cap, 0);
+    for (size_t i = 0; rc == SQLITE_OK && i < nf; i++) {
+        sqlite3_bind_int64(P->st_fail, 1, id);
+        sqlite3_bind_text(P->st_fail, 2, f[i].customer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(P->st_fail, 3, f[i].kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(P->st_fail, 4, f[i].message, -1, SQLITE_STATIC);
+        sqlite3_bind_int(P->st_fail, 5, f[i].line);
+        sqlite3_bind_int(P->st_fail, 6, f[i].column);
+        rc = sqlite3_step(P->st_fail) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(P->st_fail);
+    }
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(P->st_upd, 1, (sqlite3_int64)n);
-        sqlite3_bind_int64(P->st_upd, 2, errors);
-        sqlite3_bind_int64(P->st_upd, 3, id);
+        sqlite3_bind_int64(P->st_upd, 2, id);
         rc = sqlite3_step(P->st_upd) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(P->st_upd);
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(P->wdb, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, errcap, "writing the results failed: %s", oom ? "out of memory" : sqlite3_errmsg(P->wdb));
+        int code = sqlite3_errcode(P->wdb);
+        if (!oom && (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_READONLY))
+            store_why(P, P->wdb, "writing the results", err, errcap);
+        else if (!oom && (code == SQLITE_FULL || sqlite3_extended_errcode(P->wdb) == SQLITE_IOERR_WRITE))
+            /* a full disk, ulimit -f (a short write: SQLite has no errno to give) */
+            snprintf(err, errcap, "writing the results failed: %s (%s)", sqlite3_errmsg(P->wdb),
+                     sqlite3_system_errno(P->wdb) ? strerror(sqlite3_system_errno(P->wdb))
+                                                  : "a write was cut short: the disk is full or a file size limit "
+                                                    "was reached");
+        else
+            snprintf(err, errcap, "writing the results failed: %s", oom ? "out of memory" : sqlite3_errmsg(P->wdb));
         sqlite3_exec(P->wdb, "ROLLBACK", NULL, NULL, NULL);
         return JINN_ERROR;
     }
@@ -1326,12 +1487,18 @@ static jinn_status store_run_finish(void *user, int64_t id, char *err, size_t er
     return JINN_OK;
 }
 
+static void store_interrupt(void *user, const int *flag)
+{
+    sprov *P = user;
+    P->stop = flag; /* conn_progress of every connection reads it */
+}
+
 /* SQLite's memory statistics take a global mutex on every allocation: threads would queue on
  * it. Only before SQLite is first used in the process (a no-op error otherwise). */
 static void store_init(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
 const store_module store_sqlite = {
-    .version = 1,
+    .version = 2,
     .scheme = "sqlite",
     .init = store_init,
     .open = store_open,
@@ -1344,9 +1511,12 @@ const store_module store_sqlite = {
     .answers_free = store_answers_free,
     .bind = store_bind,
     .run_begin = store_run_begin,
+    .run_get = store_run_get,
     .run_scored = store_run_scored,
+    .run_failures = store_run_failures,
     .write = store_write,
     .run_finish = store_run_finish,
+    .interrupt = store_interrupt,
 };
 
 /* ---- the public installer ------------------------------------------------------------------------ */

@@ -10,10 +10,11 @@
  *
  * Threads. The calls fall in three groups:
  *   - reading customers: count, scan, get — one thread at a time (the batch's reader);
- *   - writing: run_begin, run_scored, write, run_finish — one thread at a time (the writer);
+ *   - writing and the runs: run_begin, run_get, run_scored, run_failures, write, run_finish —
+ *     one thread at a time (the writer);
  *   - answering: the provider install puts in the env, prefetch, bind, answers_free — any
  *     number of threads at once (each uses a connection of its own).
- * open and close are called alone.
+ * open, close and interrupt are called alone (before the threads start).
  *
  * Errors. Calls return JINN_OK, or JINN_ERROR with a message (no trailing newline, naming what
  * failed) in err[0..errcap).
@@ -44,6 +45,29 @@ typedef struct {
     const char *value;
 } store_decision;
 
+/* One failed customer of a run and its diagnostic (as jinn_result gives it). */
+typedef struct {
+    const char *customer;
+    const char *kind;    /* "syntax", "undefined", "type", "value", "limit", "provider", or
+                            "data" (no such customer, attributes that are not JSON) */
+    const char *message; /* one line */
+    int line, column;    /* 0: none */
+} store_failure;
+typedef int (*store_failure_fn)(void *cb, const store_failure *f); /* 0: go on */
+
+/* What the store knows of a run (run_begin, run_get). */
+typedef struct {
+    int64_t id;
+    int finished;          /* the run ended: an identical command does not score it again */
+    long scored;           /* customers with a decision of the run */
+    long errors;           /* customers failing now: the run's failures (run_failures) */
+    char action[256];      /* cut when longer */
+    char fingerprint[1024];
+} store_run_info;
+
+/* What run_begin found or made. */
+enum { STORE_RUN_NEW, STORE_RUN_RESUMED, STORE_RUN_FINISHED };
+
 /* open flags */
 #define STORE_BOUNDED 1 /* memory bounded by the store's caches, whatever the size of the base
                            (SQLite: no memory map, only each connection's page cache) */
@@ -52,7 +76,7 @@ typedef struct {
 typedef struct store_answers store_answers;
 
 typedef struct store_module {
-    int version;        /* 1 */
+    int version;        /* 2 */
     const char *scheme; /* "sqlite": the prefix of --providers sqlite:PATH */
 
     /* Process-wide set-up, called by a program once before it uses the store from threads and
@@ -96,19 +120,33 @@ typedef struct store_module {
     void (*bind)(void *user, const store_answers *a, int i);
 
     /* ---- runs and write-back ---- */
-    /* Find the newest unfinished run like r (unless new_run) or record a new one: *id, and
-     * *resumed set when an unfinished one was found (its error count starts again). */
-    jinn_status (*run_begin)(void *user, const store_run *r, int new_run, int64_t *id, int *resumed, char *err,
+    /* The run a command works in (exactly once per run: docs/providers.md). Unless new_run:
+     * the newest unfinished run like r, resumed (*state STORE_RUN_RESUMED), or else the newest
+     * finished one like r (*state STORE_RUN_FINISHED: nothing is recorded, the command has
+     * nothing to do); otherwise a new run is recorded (STORE_RUN_NEW). *info describes it. */
+    jinn_status (*run_begin)(void *user, const store_run *r, int new_run, store_run_info *info, int *state, char *err,
                              size_t errcap);
+    /* Run id (0: the newest run); *found 0 when there is none. */
+    jinn_status (*run_get)(void *user, int64_t id, store_run_info *info, int *found, char *err, size_t errcap);
     /* The customers run id already scored (a decision of that action written by it). */
     jinn_status (*run_scored)(void *user, int64_t id, const char *action, store_row_fn row, void *cb, char *err,
                               size_t errcap);
-    /* Write d[0..n) as events of the action, and add n scored and `errors` errors to the run,
-     * in one transaction: all of it or none. */
-    jinn_status (*write)(void *user, int64_t id, const char *action, const store_decision *d, size_t n, long errors,
-                         char *err, size_t errcap);
-    /* Mark the run finished (an identical command then starts a new one). */
+    /* The failures of run id, one call each, in customer id order. */
+    jinn_status (*run_failures)(void *user, int64_t id, store_failure_fn fn, void *cb, char *err, size_t errcap);
+    /* In one transaction, all of it or none: write d[0..n) as events of the action, with the
+     * params {PARAMS, "value": the decision, "batch": id} (params: JSON object members, e.g.
+     * "\"type\": \"CTR\""); record f[0..nf) as failures of the run (replacing a customer's
+     * earlier one) and forget the earlier failures of the customers of d; add n to the run's
+     * scored and set its errors to its number of failures. */
+    jinn_status (*write)(void *user, int64_t id, const char *action, const char *params, const store_decision *d,
+                         size_t n, const store_failure *f, size_t nf, char *err, size_t errcap);
+    /* Mark the run finished (an identical command then has nothing to do). */
     jinn_status (*run_finish)(void *user, int64_t id, char *err, size_t errcap);
+
+    /* A flag (set with an atomic store, e.g. from a signal handler) that makes every statement
+     * of the store under way or to come fail quickly ("interrupted"); NULL: none. The renders'
+     * own interrupt and query_ms (jinn_lookup) stop the lookups they make too. */
+    void (*interrupt)(void *user, const int *flag);
 } store_module;
 
 /* The SQLite event store (providers/sqlite.c; the schema: docs/providers.md). */

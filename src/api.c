@@ -44,6 +44,7 @@ static const struct {
     L(memory_bytes, 512u << 20, "bytes allocated by one render"),
     L(context_bytes, 64u << 20, "bytes of context or provider JSON"),
     L(int_digits, 100000, "decimal digits in one integer"),
+    L(query_ms, 10000, "milliseconds of one provider lookup"),
 #undef L
 };
 #define NLIMITS (sizeof limit_table / sizeof limit_table[0])

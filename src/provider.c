@@ -4,6 +4,8 @@
  * answer, and the per-render memo (each id is asked once per render, whatever the template
  * does with it).
  */
+#include <time.h>
+
 #include "json.h"
 #include "print.h"
 #include "provider.h"
@@ -76,11 +78,29 @@ bool prov_lookup(jrt *R, const prov_slot *P, prov_memo *M, int kind, bool trim, 
             return rt_limit(R, "provider_calls", "more than %u provider lookups in one render", R->lim->provider_calls);
         }
         int st;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         if (P->vt.version >= 2 && P->vt.lookup2) {
-            jinn_lookup q = {(jinn_lookup_kind)kind, p, n, R->customer, R->customer ? strlen(R->customer) : 0};
+            jinn_lookup q = {(jinn_lookup_kind)kind, p, n, R->customer, R->customer ? strlen(R->customer) : 0,
+                             R->interrupt, R->lim->query_ms};
             st = P->vt.lookup2(P->user, &q, &json, &jlen);
         } else {
             st = P->vt.lookup(P->user, (jinn_lookup_kind)kind, p, n, &json, &jlen);
+        }
+        /* a lookup the provider ended because of the interrupt or query_ms fails as that limit */
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        if (st != JINN_OK && json &&
+            ((R->interrupt && __atomic_load_n(R->interrupt, __ATOMIC_RELAXED)) ||
+             (R->lim->query_ms && ms >= R->lim->query_ms))) {
+            bool intr = R->interrupt && __atomic_load_n(R->interrupt, __ATOMIC_RELAXED);
+            if (P->vt.version >= 3 && P->vt.release) P->vt.release(P->user, json, jlen);
+            buf_free(R, &k);
+            val_drop(R, sid);
+            return intr ? rt_limit(R, "interrupt", "the render was interrupted during %s '%.*s'", insert_kind_names[kind],
+                                   (int)n, p)
+                        : rt_limit(R, "query_ms", "%s '%.*s' took more than %u ms", insert_kind_names[kind], (int)n,
+                                   p, R->lim->query_ms);
         }
         /* jinn copies the answer (parsed here, or quoted in the error) before it goes on; a
          * version 3 provider's release then gets it back (see jinn_provider) */

@@ -29,9 +29,13 @@ SEGMENT="SELECT customer_id FROM (SELECT customer_id, json_extract(params, '\$.v
   row_number() OVER (PARTITION BY customer_id ORDER BY timestamp DESC, rowid DESC) AS rn
   FROM events WHERE action = 'optimal.channel') WHERE rn = 1 AND channel = 'EMAIL' ORDER BY customer_id"
 check "segment: last optimal.channel = EMAIL" "$(sql "$T/a.db" "$SEGMENT")" "$(awk -F'\t' '$2 == "EMAIL" {print $1}' "$T/expect.tsv")"
-# a second, finished run adds a newer decision per customer; the segment follows the last one
-"$JINN" batch "${B[@]}" --providers "sqlite:$T/a.db" --emit optimal.channel 2>/dev/null
-check "identical finished run starts a new run" "$(sql "$T/a.db" "SELECT count(*) FROM batch_runs WHERE finished IS NOT NULL")" 2
+# exactly once per run: the identical command after the run finished scores nothing and says so
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/a.db" --emit optimal.channel 2>"$T/err"; rc=$?
+check "identical finished run: nothing to do, said" "$rc $(sql "$T/a.db" "SELECT count(*) FROM batch_runs") $(sql "$T/a.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" "0 1 40"
+check "identical finished run: the message" "$(cat "$T/err")" "jinn: batch: run 1, with this template, these options and customers, is finished: 40 customers scored, 0 failed; nothing to do (exactly once per run). --new-run scores every customer again"
+# a second run, asked for, adds a newer decision per customer; the segment follows the last one
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/a.db" --emit optimal.channel --new-run 2>/dev/null
+check "--new-run after a finished run starts a new run" "$(sql "$T/a.db" "SELECT count(*) FROM batch_runs WHERE finished IS NOT NULL")" 2
 check "segment after two runs" "$(sql "$T/a.db" "$SEGMENT")" "$(awk -F'\t' '$2 == "EMAIL" {print $1}' "$T/expect.tsv")"
 
 # ---- --dry-run: the same decisions on stdout, nothing written -------------------------------------
@@ -56,7 +60,7 @@ check "stopped run says how to resume" "$(grep -c 'run the same command again to
 check "second slice resumes run 1" "$(grep -c 'resuming run 1: 15 customers already scored' "$T/err")" 1
 "$JINN" batch "${B[@]}" --providers "sqlite:$T/r.db" --jobs 1 2>"$T/err"; rc=$?
 check "last slice exit status" "$rc" 0
-check "last slice scored the rest" "$(grep -c '^finished run 1: 15 customers scored, 0 errors' "$T/err")" 1
+check "last slice: the run's totals, all legs, and this leg's" "$(grep -c '^finished run 1: 40 customers scored, 0 errors (this time: 15 scored, 0 failed), ' "$T/err")" 1
 check "resumed: every customer once" "$(sql "$T/r.db" "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'optimal.channel'")" "40	40"
 check "resumed: same decisions" "$(sql "$T/r.db" "SELECT customer_id, json_extract(params, '\$.value') FROM events WHERE action = 'optimal.channel' ORDER BY customer_id")" "$(cat "$T/expect.tsv")"
 check "resumed: one finished run" "$(sql "$T/r.db" "SELECT id, scored, finished IS NOT NULL FROM batch_runs")" "1	40	1"
@@ -91,6 +95,11 @@ n=$(sql "$T/k.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'"
 check "kill -9: committed = counted" "$(sql "$T/k.db" "SELECT scored FROM batch_runs")" "$n"
 "$JINN" batch "$T/slow.jinja" --quiet --providers "sqlite:$T/k.db" --jobs 2 --chunk 3 2>"$T/err"
 check "kill -9: resumed (or finished) to the end, each customer once" "$(sql "$T/k.db" "SELECT count(*), count(DISTINCT customer_id), (SELECT group_concat(scored || '/' || (finished IS NOT NULL)) FROM batch_runs) FROM events WHERE action = 'optimal.channel'")" "40	40	40/1"
+if [ "$n" -lt 40 ]; then
+    check "kill -9 then resume: the summary counts the whole run, all legs" "$(grep -c "^finished run 1: 40 customers scored, 0 errors (this time: $((40 - n)) scored, 0 failed)" "$T/err")" 1
+else
+    check "kill -9 after the end: the same command says the run is finished" "$(grep -c -e "is finished: 40 customers scored, 0 failed; nothing to do" -e "^finished run 1: 40 customers scored, 0 errors (this time: 0 scored" "$T/err")" 1
+fi
 
 # ---- set forms: the same answers as the per-customer queries -------------------------------------------
 # base.db has set forms for e-email, e-sms and a-activity; p.db is the same store without them
@@ -198,7 +207,109 @@ check "a directory as --customers: a usage error, no run recorded" "$rc $(grep -
 cp "$T/base.db" "$T/fsz.db"
 ( ulimit -f 64; "$JINN" batch "${B[@]}" --providers "sqlite:$T/fsz.db" --chunk 1 >/dev/null 2>"$T/err" ); rc=$?
 check "ulimit -f: an error exit, not a signal" "$([ "$rc" -lt 128 ] && [ "$rc" -ne 0 ] && echo ok || echo "rc=$rc")" "ok"
+n=$(sql "$T/fsz.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")
+check "ulimit -f: said, and the summary counts only what was committed" "$(grep -c '^jinn: batch: writing the results failed: disk I/O error (.*file size limit.*); stopping (committed chunks are kept)$' "$T/err") $(grep -c "^stopped run 1: $n customers scored, 0 errors" "$T/err") $(sql "$T/fsz.db" "SELECT scored FROM batch_runs")" "1 1 $n"
 
 check "help batch" "$("$JINN" help batch | head -1)" "usage: jinn batch TEMPLATE --providers sqlite:DB [options]"
 
+# ---- early stop: a definition or template failing for each of the first N customers ---------------------
+cp "$T/base.db" "$T/es.db"
+"$JINN" batch "$T/badsql.jinja" --quiet --providers "sqlite:$T/es.db" --jobs 1 --chunk 5 --early-stop 10 >"$T/out" 2>"$T/err"; rc=$?
+check "early stop: exit 1, one error naming the definition, no per-customer lines" "$rc $(grep -c "^jinn: batch: stopped early: each of the first 10 customers failed (--early-stop 10), the first with: customer c01: .*definition 'e-bad' (broken): bad SQL" "$T/err") $(grep -c '^customer ' "$T/err")" "1 1 0"
+check "early stop: the run stopped after 10 (and the chunks under way), resumable, the failures stored" "$(sql "$T/es.db" "SELECT scored, errors >= 10 AND errors < 40, finished IS NULL, (SELECT count(*) FROM batch_failures) = errors FROM batch_runs")" "0	1	1	1"
+printf '{{ 1 // 0 }}' > "$T/zero.jinja"
+"$JINN" batch "$T/zero.jinja" --quiet --providers "sqlite:$T/es.db" --jobs 2 --chunk 3 --early-stop 6 >"$T/out" 2>"$T/err"; rc=$?
+check "early stop: a template failing for everyone" "$rc $(grep -c '^jinn: batch: stopped early: each of the first [0-9]* customers failed (--early-stop 6), the first with: customer c..: .*division by zero' "$T/err")" "1 1"
+"$JINN" batch "$T/zero.jinja" --quiet --providers "sqlite:$T/es.db" --new-run --early-stop 0 >"$T/out" 2>"$T/err"; rc=$?
+check "--early-stop 0: never, every customer fails to the end" "$rc $(grep -c '^finished run 3: 0 customers scored, 40 errors' "$T/err")" "1 1"
+
+# ---- failures stored, listed, retried exactly once ------------------------------------------------------
+cp "$T/e.db" "$T/fr.db"
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("DROP TABLE IF EXISTS batch_runs"); d.execute("DROP TABLE IF EXISTS batch_failures"); d.execute("DELETE FROM events WHERE action = ?", ("optimal.channel",)); d.commit()' "$T/fr.db"
+"$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" --jobs 2 >"$T/out" 2>"$T/err"; rc=$?
+check "failures: the summary says how to list and retry them" "$rc $(tail -1 "$T/err")" "1 jinn: batch: jinn batch --failures 1 lists the failed customers; --retry-failures 1 re-scores them"
+check "failures: stored with their diagnostics" "$(sql "$T/fr.db" "SELECT run_id, customer_id, kind, line, col, message FROM batch_failures ORDER BY customer_id")" "1	c05	data	0	0	the customer's attributes are not a JSON object: the context is not valid JSON: invalid token near 'not' at line 1, column 16
+1	c07	value	1	47	integer division by zero"
+"$JINN" batch --providers "sqlite:$T/fr.db" --failures 1 >"$T/out" 2>"$T/err"; rc=$?
+check "--failures RUN: text, one line each" "$rc $(cat "$T/out")" "0 c05	data	0:0	the customer's attributes are not a JSON object: the context is not valid JSON: invalid token near 'not' at line 1, column 16
+c07	value	1:47	integer division by zero"
+check "--failures RUN: the run on stderr" "$(cat "$T/err")" "run 1 (optimal.channel, finished): 38 customers scored, 2 failing"
+"$JINN" batch --providers "sqlite:$T/fr.db" --failures last --format json >"$T/out" 2>"$T/err"; rc=$?
+check "--failures last --format json" "$rc $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["run"], d["finished"], d["scored"], d["errors"], [(f["customer"], f["kind"], f["line"], f["column"]) for f in d["failures"]])' "$T/out")" "0 1 True 38 2 [('c05', 'data', 0, 0), ('c07', 'value', 1, 47)]"
+"$JINN" batch --providers "sqlite:$T/fr.db" --failures 9 2>"$T/err"; check "--failures of no such run" "$? $(cat "$T/err")" "2 jinn: batch: no run 9 in the store"
+"$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" >"$T/out" 2>"$T/err"; rc=$?
+check "a finished run with failures, run again: nothing re-scored, said" "$rc $(cat "$T/err") $(sql "$T/fr.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" "1 jinn: batch: run 1, with this template, these options and customers, is finished: 38 customers scored, 2 failed; nothing to do (exactly once per run). --retry-failures 1 re-scores the failed ones; --new-run scores every customer again 38"
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE customers SET attributes = ? WHERE id = ?", ("{\"n\": 5}", "c05")); d.commit()' "$T/fr.db"
+"$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" --retry-failures 1 >"$T/out" 2>"$T/err"; rc=$?
+check "retry: only the failed ones, the fixed one scored" "$rc $(head -1 "$T/err") $(sql "$T/fr.db" "SELECT group_concat(customer_id) FROM events WHERE action = 'optimal.channel' AND customer_id IN ('c05', 'c07')")" "1 jinn: batch: retrying the 2 failed customers of run 1 c05"
+check "retry: the run's totals" "$(grep -c '^finished run 1: 39 customers scored, 1 errors (this time: 1 scored, 1 failed)' "$T/err") $(sql "$T/fr.db" "SELECT scored, errors, finished IS NOT NULL FROM batch_runs")" "1 39	1	1"
+printf '{{ 10 // customer.n }}' > "$T/div2.jinja"
+"$JINN" batch "$T/div2.jinja" --quiet --providers "sqlite:$T/fr.db" --retry-failures last >"$T/out" 2>"$T/err"; rc=$?
+check "retry with another template: said, scored" "$rc $(grep -c "^jinn: batch: note: the template or options differ from run 1's: its failures are re-scored with these" "$T/err") $(grep -c '^finished run 1: 40 customers scored, 0 errors' "$T/err")" "0 1 1"
+check "retried: each customer exactly once, in run 1, no failures left" "$(sql "$T/fr.db" "SELECT count(*), count(DISTINCT customer_id), min(json_extract(params, '\$.batch')), max(json_extract(params, '\$.batch')), (SELECT count(*) FROM batch_failures) FROM events WHERE action = 'optimal.channel'")" "40	40	1	1	0"
+"$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" --retry-failures 1 2>"$T/err"; rc=$?
+check "retry of a run with no failures" "$rc $(cat "$T/err")" "0 jinn: batch: run 1 has no failures: nothing to retry"
+"$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" --retry-failures 1 --dry-run 2>"$T/err"
+check "--retry-failures with --dry-run: usage" "$? $(grep -c 'no --dry-run, --new-run or --customers with it' "$T/err")" "2 1"
+"$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" --retry-failures 7 2>"$T/err"
+check "--retry-failures of no such run" "$? $(cat "$T/err")" "2 jinn: batch: no run 7 in the store"
+
+# ---- --param: params.type and more from the command line -------------------------------------------------
+cp "$T/base.db" "$T/pa.db"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/pa.db" --customers <(echo c01) --param type=CVR --param model=v2 --param 'w:=[1, 2]' 2>"$T/err"
+check "--param: type and extra members, value and batch last" "$(sql "$T/pa.db" "SELECT params FROM events WHERE action = 'optimal.channel'")" '{"type": "CVR", "model": "v2", "w": [1, 2], "value": "SMS", "batch": 1}'
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/pa.db" --param value=x 2>"$T/err"
+check "--param value: usage" "$? $(head -1 "$T/err")" "2 jinn batch: --param value=x: 'value' is the batch's own (the output, the run id)"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/pa.db" --param 'k:=[' 2>"$T/err"
+check "--param bad JSON: usage" "$? $(grep -c '^jinn batch: --param k:=\[: ' "$T/err")" "2 1"
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/pa.db" --param nokey 2>"$T/err"
+check "--param without =: usage" "$? $(head -1 "$T/err")" "2 jinn batch: --param nokey: expected KEY=VALUE or KEY:=JSON"
+
+# ---- slow provider queries: query_ms, --timeout, Ctrl-C (SQLite's progress handler) -------------------------
+# e-slow runs a recursive CTE for minutes for the customers after c20, at once for the others
+cp "$T/base.db" "$T/sl.db"
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("INSERT INTO definitions(id, kind, name, sql) VALUES(?, ?, ?, ?)", ("e-slow", "expression", "slow", "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3000000000) SELECT CASE WHEN :customer_id > ? THEN (SELECT max(i) FROM r) ELSE 1 END".replace("?", chr(39) + "c20" + chr(39)))); d.commit()' "$T/sl.db"
+printf '{%% expression %%}e-slow{%% endexpression %%}' > "$T/slow_q.jinja"
+"$JINN" render "$T/slow_q.jinja" --providers "sqlite:$T/sl.db" --customer c30 --limit query_ms=200 --errors json 2>"$T/err"; rc=$?
+check "query_ms: the query ends, a limit error" "$rc $(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(d["code"], d["message"])' "$T/err")" "1 limit limit 'query_ms' exceeded: expression 'e-slow' took more than 200 ms"
+"$JINN" render "$T/slow_q.jinja" --providers "sqlite:$T/sl.db" --customer c30 --timeout 0.5 --errors json 2>"$T/err"; rc=$?
+check "--timeout stops a provider query: the interrupt's limit error" "$rc $(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(d["code"], d["message"])' "$T/err")" "1 limit limit 'interrupt' exceeded: the render was interrupted during expression 'e-slow'"
+check "a fast customer of the same definition" "$("$JINN" render "$T/slow_q.jinja" --providers "sqlite:$T/sl.db" --customer c03 --limit query_ms=200)" 1
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/sl.db" --jobs 2 --chunk 4 --limit query_ms=100 2>"$T/err"; rc=$?
+check "query_ms in the batch: the slow customers fail as a limit, stored" "$rc $(sql "$T/sl.db" "SELECT count(*), min(customer_id), kind, message FROM batch_failures GROUP BY kind")" "1 20	c21	limit	limit 'query_ms' exceeded: expression 'e-slow' took more than 100 ms"
+# Ctrl-C: within a second, the committed kept, nothing stored as failed; the same command resumes
+cp "$T/base.db" "$T/ci.db"
+python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[2]).execute("SELECT * FROM definitions WHERE id = ?", ("e-slow",)).fetchone(); d=sqlite3.connect(sys.argv[1]); d.execute("INSERT INTO definitions(id, kind, name, sql) VALUES(?, ?, ?, ?)", s[:4]); d.commit()' "$T/ci.db" "$T/sl.db"
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/ci.db" --jobs 2 --chunk 2 2>"$T/err" &
+pid=$!
+sleep 1.5; t0=$(date +%s%N); kill -INT $pid; wait $pid; rc=$?; t1=$(date +%s%N)
+check "Ctrl-C during slow queries: exit 130 within a second" "$rc $(( (t1 - t0) / 1000000 < 1000 ))" "130 1"
+check "Ctrl-C: the committed counted, none failed" "$(sql "$T/ci.db" "SELECT scored = (SELECT count(*) FROM events WHERE action = 'optimal.channel'), scored > 0 AND scored <= 20, errors, finished IS NULL FROM batch_runs")" "1	1	0	1"
+n=$(sql "$T/ci.db" "SELECT scored FROM batch_runs")
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE definitions SET sql = ? WHERE id = ?", ("SELECT 2", "e-slow")); d.commit()' "$T/ci.db"
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/ci.db" --jobs 2 --chunk 2 2>"$T/err"; rc=$?
+check "Ctrl-C then resume: each customer once, the run's totals" "$rc $(grep -c "^jinn: batch: resuming run 1: $n customers already scored" "$T/err") $(grep -c "^finished run 1: 40 customers scored, 0 errors (this time: $((40 - n)) scored, 0 failed)" "$T/err") $(sql "$T/ci.db" "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'optimal.channel'")" "0 1 1 40	40"
+
+# ---- true messages: a locked database ----------------------------------------------------------------------
+python3 tests/providers/small_db.py "$T/lk.db" # a rollback journal: an exclusive lock keeps the readers out
+python3 -c 'import sqlite3,sys,time; d=sqlite3.connect(sys.argv[1], isolation_level=None); d.execute("BEGIN EXCLUSIVE"); print("locked", flush=True); time.sleep(12)' "$T/lk.db" > "$T/lock.out" &
+lpid=$!
+for _ in $(seq 50); do [ -s "$T/lock.out" ] && break; sleep 0.1; done
+"$JINN" batch "${B[@]}" --providers "sqlite:$T/lk.db" 2>"$T/err"; rc=$?
+kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
+check "a locked database: said so, not 'not a jinn event store'" "$rc $(sed -e 's/(reading the definitions)/(X)/' -e 's/(writing batch_runs)/(X)/' -e 's/(opening it)/(X)/' "$T/err")" "2 jinn: batch: '$T/lk.db' is locked by another connection (X): database is locked; try again when it is free"
+
+# a WAL database on read-only media (a read-only tmpfs; root only): said so, with the way out
+mkdir -p "$T/ro"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m tmpfs "$T/ro" 2>/dev/null; then
+    python3 tests/providers/small_db.py "$T/ro/w.db"
+    python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' "$T/ro/w.db"
+    mount -o remount,ro "$T/ro"
+    "$JINN" batch "${B[@]}" --providers "sqlite:$T/ro/w.db" 2>"$T/err"; rc=$?
+    check "a WAL database on read-only media: said so" "$rc $(cat "$T/err")" "2 jinn: batch: '$T/ro/w.db' cannot be read here (opening it): unable to open database file; a WAL database needs its -wal and -shm files writable, or open it with file:PATH?immutable=1 on read-only media"
+    check "... and file:PATH?immutable=1 reads it" "$("$JINN" render tests/batch/pick.jinja --trim-blocks --lstrip-blocks --providers "sqlite:file:$T/ro/w.db?immutable=1" --customer c01)" "SMS"
+    umount "$T/ro"
+else
+    echo "note: cannot mount a read-only tmpfs here: the read-only media case is skipped"; ok; ok
+fi
 finish

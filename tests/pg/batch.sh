@@ -82,9 +82,11 @@ check "--customers FILE: as on SQLite" "$r2 $(sort "$T/ids_pg.out") $(grep -v 'c
     "$r1 $(sort "$T/ids_sqlite.out") $(grep -v 'customers/s' "$T/ids_sqlite.err")"
 check "--customers FILE: three scored" "$(wc -l <"$T/ids_pg.out")" 3
 
-# an identical command after a finished run starts a new one
-"$JINN" batch "${B[@]}" --providers "$PG" --stop-after 10 2>/dev/null
-check "a finished run is not resumed" "$(psq 0 crm -c "SELECT id, scored, finished IS NULL FROM batch_runs WHERE id = 2")" "2|10|t"
+# exactly once per run: an identical command after a finished run scores nothing; --new-run does
+"$JINN" batch "${B[@]}" --providers "$PG" --stop-after 10 2>"$T/err"; rc=$?
+check "a finished run: nothing to do, said" "$rc $(grep -c "^jinn: batch: run 1, with this template, these options and customers, is finished: $NC customers scored, 0 failed; nothing to do" "$T/err") $(psq 0 crm -c "SELECT count(*) FROM batch_runs")" "0 1 1"
+"$JINN" batch "${B[@]}" --providers "$PG" --stop-after 10 --new-run 2>/dev/null
+check "--new-run after a finished run" "$(psq 0 crm -c "SELECT id, scored, finished IS NULL FROM batch_runs WHERE id = 2")" "2|10|t"
 
 # a decision is written as JSON when it is JSON to the SQLite store (jansson), else as a string:
 # the same values land in both stores, the edge cases included
@@ -146,11 +148,44 @@ check "the killed run is unfinished, its count committed with its events" "$(psq
 "$JINN" batch "${K[@]}" 2>"$T/resume.err"; rc=$?
 check "resume exit status" "$rc" 0
 check "the resume says so" "$(grep -c "resuming run 1: $n customers already scored" "$T/resume.err")" 1
-check "the resume scored the rest" "$(grep -c "^finished run 1: $((NC - n)) customers scored, 0 errors" "$T/resume.err")" 1
+check "the resume: the run's totals and this leg's" "$(grep -c "^finished run 1: $NC customers scored, 0 errors (this time: $((NC - n)) scored, 0 failed)" "$T/resume.err")" 1
 check "killed and resumed: every customer exactly once" "$(psq 0 crm -c "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'killed.channel'")" "$NC|$NC"
 check "killed and resumed: the run's count" "$(psq 0 crm -c "SELECT count(*), sum(scored), count(finished) FROM batch_runs")" "1|$NC|1"
 psq 0 crm -c "SELECT customer_id, params->>'value' FROM events WHERE action = 'killed.channel' ORDER BY customer_id COLLATE \"C\"" >"$T/killed.txt"
 if cmp -s "$T/killed.txt" "$T/batch.txt"; then ok; else bad "killed and resumed decides as SQLite" "$(diff "$T/killed.txt" "$T/batch.txt" | head -4)"; fi
+
+# ---- failures stored and listed, --param, a retry of the failures exactly once -----------------------------
+printf 'cust-00001\nnobody\ncust-00002\nghost\n' >"$T/fids"
+P=(--param type=CVR --param 'k:=1')
+"$JINN" batch "${B[@]}" --providers "$PG" --emit fail.channel --customers "$T/fids" "${P[@]}" 2>"$T/err"; rc=$?
+check "failures: exit 1, stored with their diagnostics" "$rc $(psq 0 crm -c "SELECT string_agg(customer_id || ':' || kind || ':' || line || ':' || message, ',' ORDER BY customer_id) FROM batch_failures")" "1 ghost:data:0:no such customer,nobody:data:0:no such customer"
+F=$(psq 0 crm -c "SELECT max(id) FROM batch_runs")
+check "--param: type and more" "$(psq 0 crm -c "SELECT DISTINCT params->>'type', params->'k' FROM events WHERE action = 'fail.channel'")" "CVR|1"
+"$JINN" batch --providers "$PG" --failures last >"$T/out" 2>"$T/err"; rc=$?
+check "--failures last: as text" "$rc $(cat "$T/out") $(cat "$T/err")" "0 ghost	data	0:0	no such customer
+nobody	data	0:0	no such customer run $F (fail.channel, finished): 2 customers scored, 2 failing"
+"$JINN" batch --providers "$PG" --failures $F --format json >"$T/out"
+check "--failures RUN: as JSON" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["run"], d["scored"], d["errors"], [f["customer"] for f in d["failures"]])' "$T/out")" "$F 2 2 ['ghost', 'nobody']"
+"$JINN" batch "${B[@]}" --providers "$PG" --emit fail.channel --customers "$T/fids" "${P[@]}" 2>"$T/err"; rc=$?
+check "the finished run again: nothing re-scored" "$rc $(grep -c "is finished: 2 customers scored, 2 failed; nothing to do (exactly once per run). --retry-failures $F re-scores the failed ones" "$T/err") $(psq 0 crm -c "SELECT count(*) FROM events WHERE action = 'fail.channel'")" "1 1 2"
+psq 0 crm -c "INSERT INTO customers SELECT 'nobody', attributes FROM customers WHERE id = 'cust-00001'"
+"$JINN" batch "${B[@]}" --providers "$PG" "${P[@]}" --retry-failures $F 2>"$T/err"; rc=$?
+check "retry: only the failed ones, in run $F, exactly once" "$rc $(psq 0 crm -c "SELECT count(*), count(DISTINCT customer_id), string_agg(DISTINCT params->>'batch', ','), string_agg(DISTINCT params->>'type', ',') FROM events WHERE action = 'fail.channel'") $(psq 0 crm -c "SELECT scored, errors, finished IS NOT NULL FROM batch_runs WHERE id = $F") $(psq 0 crm -c "SELECT string_agg(customer_id, ',') FROM batch_failures")" "1 3|3|$F|CVR 3|1|t ghost"
+check "retry: the same options, no note; the run's totals" "$(grep -c 'note:' "$T/err") $(grep -c "^finished run $F: 3 customers scored, 1 errors (this time: 1 scored, 1 failed)" "$T/err")" "0 1"
+psq 0 crm -c "DELETE FROM customers WHERE id = 'nobody'"
+
+# ---- slow queries: query_ms and Ctrl-C cancel them on the server ------------------------------------------
+psq 0 crm -c "INSERT INTO definitions(id, kind, name, sql) VALUES ('e-sleep', 'expression', 'sleep', 'SELECT 1 FROM pg_sleep(60)')"
+printf '{%% expression %%}e-sleep{%% endexpression %%}' >"$T/sleep.jinja"
+printf 'cust-00001\ncust-00002\n' >"$T/two"
+"$JINN" batch "$T/sleep.jinja" --quiet --providers "$PG" --emit sleep.channel --customers "$T/two" --limit query_ms=300 --jobs 1 2>"$T/err"; rc=$?
+check "query_ms: each query cancelled, a limit failure stored" "$rc $(psq 0 crm -c "SELECT count(*), min(kind), min(message) FROM batch_failures f JOIN batch_runs r ON r.id = f.run_id WHERE r.action = 'sleep.channel'")" "1 2|limit|limit 'query_ms' exceeded: expression 'e-sleep' took more than 300 ms"
+"$JINN" batch "$T/sleep.jinja" --quiet --providers "$PG" --emit sleep2.channel --customers "$T/two" --limit query_ms=0 --jobs 1 2>"$T/err" &
+pid=$!
+sleep 1; t0=$(date +%s%N); kill -INT $pid; wait $pid; rc=$?; t1=$(date +%s%N)
+check "Ctrl-C during a query: exit 130 within a second, nothing failed" "$rc $(( (t1 - t0) / 1000000 < 1000 )) $(psq 0 crm -c "SELECT scored, errors, finished IS NULL FROM batch_runs WHERE action = 'sleep2.channel'")" "130 1 0|0|t"
+check "Ctrl-C: the query was cancelled on the server" "$(psq 0 crm -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND state = 'active' AND pid <> pg_backend_pid()")" 0
+psq 0 crm -c "DELETE FROM definitions WHERE id = 'e-sleep'"
 
 # ---- errors ------------------------------------------------------------------------------------------------
 "$JINN" batch "${B[@]}" --providers "postgres:host=127.0.0.1 port=$BASE user=postgres dbname=postgres" 2>"$T/err"; rc=$?

@@ -77,7 +77,7 @@ expect "no such file" 2 "" "cannot open the event store '$T/none.db'" "x" -- --p
 python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("CREATE TABLE t(a)"); d.commit()' "$T/empty.db"
 expect "not an event store" 2 "" "'$T/empty.db' is not a jinn event store: no such table: definitions" "x" -- --providers "sqlite:$T/empty.db"
 printf 'not a database at all, just text that is long enough to be looked at by sqlite.........' > "$T/text.db"
-expect "not a database" 2 "" "is not a jinn event store: file is not a database" "x" -- --providers "sqlite:$T/text.db"
+expect "not a database" 2 "" "is not a SQLite database: file is not a database" "x" -- --providers "sqlite:$T/text.db"
 cp "$T/s.db" "$T/k.db"
 python3 -c 'import sqlite3,sys
 d=sqlite3.connect(sys.argv[1]); d.execute("DROP TABLE definitions")
