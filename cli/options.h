@@ -30,7 +30,7 @@
     X(LSTRIP_BLOCKS, "--lstrip-blocks", 0, NULL, NULL, "strip blanks before a block tag at the start of a line") \
     X(KEEP_TRAILING_NEWLINE, "--keep-trailing-newline", 0, NULL, NULL, "keep the template's final newline")     \
     X(AUTOESCAPE, "--autoescape", 0, NULL, NULL, "HTML-escape what {{ }} prints")                               \
-    X(PROFILE, "--profile", 0, "jinja|jinjava[:SWITCHES]", "jinja jinjava", "the dialect: printing, truthiness, operators (default jinja); jinjava:SWITCHES sets Jinjava's LegacyOverrides, a preset (NONE, THREE_POINT_0, ALL) and +name/-name in order, e.g. jinjava:THREE_POINT_0,-iterateOverMapKeys (docs/language.md)") \
+    X(PROFILE, "--profile", 0, "jinja|jinjava[:SWITCHES]", "jinja jinjava", "the dialect: printing, truthiness, operators (default jinja); jinjava:SWITCHES also sets Jinjava's LegacyOverrides: presets NONE, THREE_POINT_0, ALL and +name/-name, in order (docs/language.md)") \
     X(UNDEFINED, "--undefined", 0, "MODE", "default chainable debug strict lenient", "undefined values as Jinja2's: default, chainable, debug or strict (lenient: chainable)") \
     X(LIMIT, "--limit", 0, "NAME=N", NULL, "change a limit (repeatable; see 'jinn limits')")                    \
     X(SYNTAX, "--syntax", 0, "\"BS BE VS VE CS CE\"", NULL, "other delimiters, e.g. \"<% %> ${ } <%# %>\"")      \

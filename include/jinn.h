@@ -139,9 +139,13 @@ enum {
 #define JINN_X(name, bit, jname) JINN_JV_##name = 1u << (bit),
     JINN_JINJAVA_OPTIONS(JINN_X)
 #undef JINN_X
-    JINN_JV_NONE = 0,          /* LegacyOverrides.NONE: every 2.x release's default */
-    JINN_JV_THREE_POINT_0 = 0xfff, /* LegacyOverrides.THREE_POINT_0: the 3.0 line's default */
-    JINN_JV_ALL = 0xfff        /* LegacyOverrides.ALL (the same switches) */
+};
+enum {
+#define JINN_X(name, bit, jname) | JINN_JV_##name
+    JINN_JV_ALL = 0 JINN_JINJAVA_OPTIONS(JINN_X), /* LegacyOverrides.ALL: every switch */
+#undef JINN_X
+    JINN_JV_NONE = 0,                  /* LegacyOverrides.NONE: every 2.x release's default */
+    JINN_JV_THREE_POINT_0 = JINN_JV_ALL /* LegacyOverrides.THREE_POINT_0: the 3.0 line's default */
 };
 /* Read a switch list into *bits: comma-separated items, each a preset (NONE, THREE_POINT_0,
  * ALL: replaces the bits so far) or a switch name, optionally prefixed '+' (set) or '-' (clear),

@@ -336,6 +336,27 @@ static void walk_children(mig *m, const node *n)
         for (const node *i = n->head; i; i = i->next) walk(m, i->a, CTX_VALUE);
 }
 
+/* MIG14: a unary minus or plus under a filter or test, unparenthesised: Jinja2 filters -x,
+ * Jinjava 2.x negates x|f (el/ext/ExtendedParser.java; the jinjava parse has already moved the
+ * filter below the minus, the jinja parse has the minus below the filter) */
+static void rule_unary_filter(mig *m, const node *n)
+{
+    const node *u = NULL, *f = NULL;
+    bool jv = m->R->profile == PROF_JINJAVA;
+    if (jv && (n->kind == N_NEG || n->kind == N_POS) && n->a && (n->a->kind == N_FILTER || n->a->kind == N_TEST) &&
+        !n->a->paren && n->a->s)
+        u = n, f = n->a;
+    else if (!jv && (n->kind == N_FILTER || n->kind == N_TEST) && n->s && n->a && (n->a->kind == N_NEG || n->a->kind == N_POS) &&
+             !n->a->paren)
+        u = n->a, f = n;
+    if (!u) return;
+    char op = u->kind == N_NEG ? '-' : '+';
+    const char *sep = f->kind == N_TEST ? " is " : "|";
+    warn(m, u->pos, 1, "MIG14", "'%cx%s%.*s': jinja applies the %s to %cx, jinjava to x, then the '%c'; rewrite: "
+         "(%cx)%s%.*s or %c(x%s%.*s)", op, sep, (int)f->slen, f->s, f->kind == N_TEST ? "test" : "filter", op, op,
+         op, sep, (int)f->slen, f->s, op, sep, (int)f->slen, f->s);
+}
+
 static void walk(mig *m, const node *n, int ctx)
 {
     if (!n || m->oom) return;
@@ -349,8 +370,9 @@ static void walk(mig *m, const node *n, int ctx)
         walk(m, n->b, ctx);
         return;
     case N_PRINT: rule_print(m, n); break;
-    case N_FILTER: if (n->s) rule_filter(m, n); break;
-    case N_TEST: rule_test(m, n); break;
+    case N_NEG: case N_POS: rule_unary_filter(m, n); break;
+    case N_FILTER: if (n->s) rule_filter(m, n); rule_unary_filter(m, n); break;
+    case N_TEST: rule_test(m, n); rule_unary_filter(m, n); break;
     case N_BIN: rule_arith(m, n); break;
     case N_CMP: rule_compare(m, n); break;
     case N_SET:

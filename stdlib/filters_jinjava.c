@@ -387,11 +387,9 @@ BI_EXT(flt_b64encode)
     value s;
     if (R->profile == PROF_JINJAVA && (args[0].t == JV_LIST || args[0].t == JV_DICT)) {
         /* Jinjava encodes PyishObjectMapper.getAsUnquotedPyishString(var): Python-style
-         * {'a': 1}, [1, 'b'] (lib/filter/Base64EncodeFilter.java) */
+         * {'a': 1}, [1, 'b', null, true] (lib/filter/Base64EncodeFilter.java) */
         jbuf r = {0};
-        R->profile = PROF_JINJA; /* the Python-style printer, for this call only */
-        bool ok = lib_repr_buf(R, &r, args[0]);
-        R->profile = PROF_JINJAVA;
+        bool ok = lib_pyish_buf(R, &r, args[0]);
         if (!ok) { buf_free(R, &r); return false; }
         s = v_str_from_buf(R, &r);
     } else {

@@ -369,6 +369,7 @@ bool lib_items(jrt *R, value v, value *l)
 }
 
 bool lib_repr_buf(jrt *R, jbuf *b, value v) { return print_repr(R, b, v); }
+bool lib_pyish_buf(jrt *R, jbuf *b, value v) { return print_pyish(R, b, v); }
 
 /* ======================================================================================
  * Dynamic calls (map('upper'), select('odd'))

@@ -90,6 +90,8 @@ bool lib_not_iterable(jrt *R, value v);
 bool lib_items(jrt *R, value v, value *l);
 /* Python's repr() of v as a C string in b (for error messages). */
 bool lib_repr_buf(jrt *R, jbuf *b, value v);
+/* Jinjava's PyishObjectMapper text of v ({'a': [1, null]}) in b (print_pyish) */
+bool lib_pyish_buf(jrt *R, jbuf *b, value v);
 
 /* dict.update(src, **kw): src a dict or an iterable of pairs, or absent/none; then kw. */
 bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw);
