@@ -147,7 +147,7 @@ static unsigned kind_of(mig *m, const node *n, unsigned *elem)
         switch (n->v.t) {
         case JV_NONE: return K_NONE;
         case JV_BOOL: return K_BOOL;
-        case JV_INT: case JV_FLOAT: return K_NUM;
+        case JV_INT: case JV_BIG: case JV_FLOAT: return K_NUM;
         case JV_STR: return K_STR;
         case JV_LIST: return K_LIST;
         case JV_DICT: return K_DICT;

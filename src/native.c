@@ -44,7 +44,7 @@ int jinn_value_truthy(const jinn_value *jv)
     case JV_STR: return v_sl(*v) != 0;
     case JV_LIST: return v->u.l->len != 0;
     case JV_DICT: return v->u.m->len != 0 || (v->f & JV_NS);
-    case JV_FUNC: return 1;
+    case JV_FUNC: case JV_BIG: return 1; /* a big int is never 0 */
     default: return 0;
     }
 }

@@ -161,7 +161,7 @@ node *ast_int(pctx *P, token t)
             && P->R->profile != PROF_JINJAVA)
             return big_literal(P, t, e, base);
         if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * (uint64_t)base + (uint64_t)d > (uint64_t)INT64_MAX) {
-            diag_error(P->D, JINN_ERR_VALUE, t.pos, "integer literal %.*s%s is too large (jinn integers are 64-bit)",
+            diag_error(P->D, JINN_ERR_VALUE, t.pos, "integer literal %.*s%s is too large (the jinjava profile's integers are 64-bit longs)",
                        t.len > 30 ? 30 : (int)t.len, t.p, t.len > 30 ? "..." : "");
             P->failed = 1;
             return const_node(P, t.pos, v_int(0));

@@ -697,7 +697,6 @@ void val_free_heap(jrt *R, jhdr *h)
             free_container_memory(R, h);
             break;
         }
-        case JV_BIG: big_free(R, h); break;
         case JV_FUNC: {
             jfunc *f = (jfunc *)h;
             release(R, f->self, &st, &n, &cap, local);
@@ -706,6 +705,7 @@ void val_free_heap(jrt *R, jhdr *h)
             rt_alloc(R, f, sizeof *f, 0);
             break;
         }
+        default: big_free(R, h); break; /* JV_BIG, the one other heap type */
         }
     }
     if (st != local) rt_alloc(R, st, cap * sizeof(jhdr *), 0);
@@ -754,7 +754,6 @@ void val_free_immortal(jrt *R, value v)
  * Equality, ordering, truthiness
  * ====================================================================================== */
 
-bool val_is_number(value v) { return v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL || v.t == JV_BIG; }
 
 double val_to_double(value v)
 {
@@ -779,11 +778,8 @@ static int cmp_int_double(int64_t i, double d)
 
 static int num_cmp(value a, value b)
 {
-    if (a.t == JV_BIG || b.t == JV_BIG) {
-        if (a.t == JV_FLOAT) { int c = big_cmp_double(b, a.u.d); return c == 2 ? 2 : -c; }
-        return b.t == JV_FLOAT ? big_cmp_double(a, b.u.d) : big_cmp(a, b);
-    }
     if (a.t != JV_FLOAT && b.t != JV_FLOAT) {
+        if (a.t == JV_BIG || b.t == JV_BIG) return big_cmp(a, b);
         int64_t x = as_int(a), y = as_int(b);
         return x < y ? -1 : x > y;
     }
@@ -792,10 +788,10 @@ static int num_cmp(value a, value b)
         return a.u.d < b.u.d ? -1 : a.u.d > b.u.d;
     }
     if (a.t == JV_FLOAT) {
-        int c = cmp_int_double(as_int(b), a.u.d);
+        int c = b.t == JV_BIG ? big_cmp_double(b, a.u.d) : cmp_int_double(as_int(b), a.u.d);
         return c == 2 ? 2 : -c;
     }
-    return cmp_int_double(as_int(a), b.u.d);
+    return a.t == JV_BIG ? big_cmp_double(a, b.u.d) : cmp_int_double(as_int(a), b.u.d);
 }
 
 /* Containers compare element by element, recursively: a depth bound keeps values that contain

@@ -53,11 +53,13 @@ typedef enum {
     JV_BOOL,
     JV_INT,
     JV_FLOAT,
+    JV_BIG,       /* an int outside int64 (src/bigint.h); an int inside it is always JV_INT.
+                   * Here, so that the numbers (bool..big) and the heap types (big..func) are
+                   * each one range of tags: the tests on them are one comparison */
     JV_STR,
     JV_LIST,
     JV_DICT,
     JV_FUNC,      /* a callable: macro, builtin function, bound method */
-    JV_BIG,       /* an int outside int64 (src/bigint.h); an int inside it is always JV_INT */
     JV_ABSENT     /* an argument that was not passed (only in builtin argument slots) */
 } jtype;
 
@@ -309,7 +311,7 @@ bool val_undef_error(jrt *R, value u);
 bool val_undef_debug(jrt *R, jbuf *b, value u);
 
 /* ---- reference counting ---------------------------------------------------------------- */
-static inline bool v_heap(value v) { return v.t >= JV_STR && v.t <= JV_BIG; }
+static inline bool v_heap(value v) { return v.t >= JV_BIG && v.t <= JV_FUNC; }
 static inline value val_dup(value v)
 {
     if ((v_heap(v) || (v.t == JV_UNDEF && v.u.h)) && v.u.h->rc < JH_IMMORTAL)
@@ -387,7 +389,10 @@ bool val_equal_rt(jrt *R, value a, value b, bool *eq);
 /* Python ordering: *cmp <0/0/>0; false + TypeError when not orderable. */
 bool val_compare(jrt *R, value a, value b, int *cmp, const char *op);
 const char *val_type_name(value v);                      /* Python's: 'int', 'str', 'dict', ... */
-bool val_is_number(value v);                             /* int, float or bool */
+static inline bool val_is_number(value v)                /* int (JV_INT, JV_BIG), float or bool */
+{
+    return v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL || v.t == JV_BIG;
+}
 double val_to_double(value v);
 
 /* output buffers */

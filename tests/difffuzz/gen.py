@@ -540,11 +540,31 @@ class Gen:
                 "x\n  # for i in l\n${ i }\n# endfor\n" if False else self.tag("autoescape true") + self.out("html") + self.tag("endautoescape"),
             ]), {}, []
         if cls == "bigints":
+            def big():  # an int near or beyond int64, either sign, sometimes a context number
+                k = r.randint(0, 5)
+                if k == 0:
+                    return "a"
+                if k == 1:
+                    return "%s%d" % (r.choice(["", "-"]), r.choice([2 ** 63 - 1, 2 ** 63, 2 ** 64, 2 ** 53 + 1]))
+                if k == 2:
+                    return "(%s2 ** %d)" % (r.choice(["", "-"]), r.randint(50, 200))
+                return "(%s%s)" % (r.choice(["", "-"]), "".join(str(r.randint(1, 9)) for _ in range(r.randint(15, 45))))
+            x, y = big(), big()
             return self.pick([
                 self.out("10 ** %d" % r.randint(19, 60)), self.out("(2 ** 64)|string"), self.out("9223372036854775807 + %d" % r.randint(1, 9)),
                 self.out("'%s'|int" % "".join(str(r.randint(0, 9)) for _ in range(r.randint(20, 40)))),
                 self.out("-9223372036854775808 - 1"), self.out("(2 ** 63) // 3"), self.out("3 ** 50 % 1000"),
                 self.out("123456789012 * 987654321098"), self.out("[2 ** 70, 1]|max"), self.out("(2 ** 80)|float"),
+                self.out("%s %s %s" % (x, r.choice(["+", "-", "*", "//", "%", "/", "<", "<=", "==", "!=", ">"]), y)),
+                self.out("%s %s %s" % (x, r.choice(["<", "==", ">", "+", "*"]), r.choice(["1.5", "1e19", "-9.3e18", "1e300", "x"]))),
+                self.out("%s ** %d" % (x, r.randint(0, 4))),
+                self.out("(%s)|%s" % (x, r.choice(["abs", "string", "int", "float", "tojson", "filesizeformat", "round(-%d)" % r.randint(1, 30)]))),
+                self.out("'%%d|%%x|%%+30d'|format(%s, %s, %s)" % (x, x, y)),
+                self.out("[%s, %s, a]|%s" % (x, y, r.choice(["sum", "max", "min", "sort", "unique|list"]))),
+                self.out("range(%s, %s + %d)|list" % (x, x, r.randint(0, 3))),
+                self.out("(1e16 * 1e%d)|int" % r.randint(3, 60)),
+                self.out("{%s: 1, %s: 2}" % (x, y)),
+                self.out("%s is %s" % (x, r.choice(["odd", "even", "integer", "number", "divisibleby(3)"]))),
             ]), {}, []
         if cls == "refsem":
             return self.pick([
