@@ -70,7 +70,7 @@ $(BUILD)/modules.o: $(BUILD)/modules.c src/modules.h
 
 # ---- core -------------------------------------------------------------------------------
 # -fvisibility=hidden: libjinn.so exports the JINN_API functions of include/jinn.h and nothing else
-$(BUILD)/%.o: %.c $(BUILD)/parser.h $(wildcard src/*.h include/*.h stdlib/*.h providers/*.h)
+$(BUILD)/%.o: %.c $(BUILD)/parser.h $(wildcard src/*.h include/*.h stdlib/*.h providers/*.h cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
 
