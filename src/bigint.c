@@ -331,7 +331,8 @@ static bool print_in(jrt *R, jbuf *b, value a, int base)
     view(a, x, &t);
     size_t n = mpz_sizeinbase(x, base); /* exact or one too many */
     if (base == 10 && n - 1 > PY_STR_DIGITS) return py_digits_error(R);
-    if (!rt_charge_bytes(R, n * 4) || !buf_grow(R, b, n + 2)) return false;
+    int64_t l = (int64_t)mpz_size(x); /* a decimal conversion is about quadratic at these sizes */
+    if (!rt_charge(R, (int64_t)n + (base & (base - 1) ? l * l / 8 : 0)) || !buf_grow(R, b, n + 2)) return false;
     mpz_get_str(b->p + b->len, base, x);
     size_t len = strlen(b->p + b->len);
     if (base == 10 && len - (mpz_sgn(x) < 0) > PY_STR_DIGITS) { b->p[b->len] = 0; return py_digits_error(R); }
@@ -364,7 +365,8 @@ bool big_parse(jrt *R, const char *s, size_t len, int base, bool neg, value *out
     /* bits per digit, rounded down: a bound the result reaches */
     int per = base >= 32 ? 5 : base >= 16 ? 4 : base >= 8 ? 3 : base >= 4 ? 2 : 1;
     if (len > 1 && (uint64_t)(len - 1) * (uint64_t)per >= max_bits(R)) return too_big(R);
-    if (!rt_charge_bytes(R, len * 4)) return false;
+    int64_t l = (int64_t)((uint64_t)len * (uint64_t)per / 64 + 1);
+    if (!rt_charge(R, 2 * (int64_t)len + (base & (base - 1) ? l * l / 8 : 0))) return false;
     char *tmp = rt_alloc(R, NULL, 0, len + 1);
     if (!tmp) return false;
     memcpy(tmp, s, len);

@@ -497,7 +497,8 @@ static uint32_t hash_at(value v, int depth, int64_t *budget)
     case JV_BIG: return big_hash(v, mix64);
     case JV_FLOAT:
         /* equal numbers hash equal: 1.0 == 1 */
-        if (v.u.d == floor(v.u.d) && fabs(v.u.d) < 9.2e18) return mix64((uint64_t)(int64_t)v.u.d);
+        if (v.u.d == floor(v.u.d) && v.u.d >= -9223372036854775808.0 && v.u.d < 9223372036854775808.0)
+            return mix64((uint64_t)(int64_t)v.u.d); /* (beyond int64, a big int hashes as the float) */
         { uint64_t bits; memcpy(&bits, &v.u.d, 8); return mix64(bits); }
     case JV_LIST: {
         uint32_t h = 0x345678;

@@ -12,6 +12,10 @@
  * JV_SAFE set is already escaped (Jinja2's Markup). An undefined value may carry a message
  * string (`'x' is undefined`) for when it is used in a way that must fail.
  *
+ * INTEGERS. An int is a JV_INT (int64 in the union) while it fits, and a JV_BIG (a refcounted
+ * heap object of GMP limbs, src/bigint.h) only beyond int64: operations try int64 first and
+ * promote on overflow, and every big result that fits is demoted, so equal ints have one type.
+ *
  * DECIMALS (the jinjava profile only). Jinjava's round, sum, add, multiply and divide return
  * Java BigDecimals, which print with exactly their scale (`3|round(2)` is `3.00`). jinn keeps
  * such a number as a JV_FLOAT whose flags byte says so: JV_DEC (0x80) set, the scale (0..127

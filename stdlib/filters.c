@@ -447,7 +447,7 @@ BI_FN(f_abs)
     value v = args[0];
     switch (v.t) {
     case JV_INT:
-        if (v.u.i == INT64_MIN) return big_neg(R, v, false, out);
+        if (v.u.i == INT64_MIN) return R->profile == PROF_JINJAVA ? rt_overflow(R) : big_neg(R, v, false, out);
         *out = v_int(v.u.i < 0 ? -v.u.i : v.u.i);
         return true;
     case JV_BIG: return big_neg(R, v, false, out);
@@ -704,7 +704,7 @@ static int float_to_int(jrt *R, double d, value *res)
 
 /* int(value, default=0, base=10) — int(value, base) for strings, int(value) otherwise, then
  * int(float(value)) ("42.23"|int is 42), then the default. */
-BI_FN(f_int)
+BI_FN(int_python)
 {
     value v = args[0];
     int64_t base;
@@ -734,6 +734,18 @@ BI_FN(f_int)
     case JV_UNDEF: return op_check_defined(R, v);
     default: break;
     }
+    *out = ARG_GIVEN(1) ? val_dup(args[1]) : v_int(0);
+    return true;
+}
+
+/* The jinjava profile's numbers are Java longs, never a big int: text beyond a long is no
+ * number (NumberUtils gives the default), a float beyond it an overflow error as before. */
+BI_FN(f_int)
+{
+    if (!int_python(R, args, nargs, out)) return false;
+    if (R->profile != PROF_JINJAVA || out->t != JV_BIG) return true;
+    val_drop(R, *out);
+    if (args[0].t != JV_STR) return rt_overflow(R);
     *out = ARG_GIVEN(1) ? val_dup(args[1]) : v_int(0);
     return true;
 }

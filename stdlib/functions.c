@@ -64,10 +64,11 @@ static bool range_big(jrt *R, value start, value stop, value step, value *out)
     value cur = start.t == JV_BOOL ? v_int(start.u.b) : val_dup(start);
     for (size_t i = 0; i < count; i++) {
         value next;
-        if (i + 1 < count && !big_arith(R, OPB_ADD, cur, step, &next)) { val_drop(R, cur); return false; }
+        if (i + 1 < count && !big_arith(R, OPB_ADD, cur, step, &next)) { val_drop(R, cur); val_drop(R, *out); return false; }
         out->u.l->items[out->u.l->len++] = cur;
         cur = i + 1 < count ? next : v_int(0);
     }
+    val_drop(R, cur); /* an empty range never stored it */
     return true;
 }
 

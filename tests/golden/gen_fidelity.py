@@ -114,6 +114,9 @@ BIG = [
     ("loop_growth", "{% set ns = namespace(x=1) %}{% for i in range(70) %}{% set ns.x = ns.x * 2 %}{% endfor %}{{ ns.x }}|"
      "{{ ns.x // 2**69 }}|{{ (ns.x - 2**70 + 5) is integer }}"),
     ("bool_mix", "{{ True + 2**64 }}|{{ 2**64 + True }}|{{ 2**64 * False }}"),
+    ("hash_int64_edges", "{{ {9223372036854774784: 1, 9223372036854774784.0: 2} }}|"
+     "{{ {-9223372036854775807 - 1: 1, -9223372036854775808.0: 2} }}|{{ [2**63, 9223372036854775808.0]|unique|list }}|"
+     "{{ 2**63 in {9223372036854775808.0: 1} }}"),
     # Python's errors: OverflowError converting to float, ValueError printing 4301 digits, ...
     ("err_float_filter", "{{ (10**400)|float }}"),
     ("err_times_float", "{{ 10**400 * 1.0 }}"),
