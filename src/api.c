@@ -170,6 +170,36 @@ static void rt_fini(jrt *R)
     buf_free(R, &R->warn_at);
 }
 
+/* The env's pool of small-block caches (rt_cache, value.h): a render takes one from a free slot
+ * and puts it back at its end, so the blocks one render frees serve the next render on any
+ * thread; a render that finds every slot empty starts a new cache, and one that finds every slot
+ * taken gives its blocks back to the allocator. Lock-free: one atomic exchange per slot tried. */
+static void cache_take(env *E, jrt *R)
+{
+    if (!rt_cache_on) return;
+    for (int i = 0; i < ENV_CACHES; i++) {
+        rt_cache *c = atomic_exchange_explicit(&E->caches[i], NULL, memory_order_acquire);
+        if (c) { R->cache = c; return; }
+    }
+    rt_cache *c = R->alloc(R->alloc_user, NULL, 0, sizeof *c);
+    if (c) memset(c, 0, sizeof *c);
+    R->cache = c;
+}
+
+static void cache_put(env *E, jrt *R)
+{
+    rt_cache *c = R->cache;
+    R->cache = NULL;
+    if (!c) return;
+    for (int i = 0; i < ENV_CACHES; i++) {
+        rt_cache *none = NULL;
+        if (atomic_compare_exchange_strong_explicit(&E->caches[i], &none, c, memory_order_release, memory_order_relaxed))
+            return;
+    }
+    rt_cache_drain(R, c);
+    R->alloc(R->alloc_user, c, sizeof *c, 0);
+}
+
 jinn_env *jinn_env_new(const jinn_config *cfg)
 {
     jinn_config c;
@@ -211,6 +241,12 @@ void jinn_env_free(jinn_env *E)
                            E->cfg.comment_start, E->cfg.comment_end, E->cfg.line_statement_prefix, E->cfg.line_comment_prefix};
     for (int i = 0; i < 8; i++)
         if (strs[i]) rt_alloc(&E->R, (void *)strs[i], strlen(strs[i]) + 1, 0);
+    for (int i = 0; i < ENV_CACHES; i++) {
+        rt_cache *c = atomic_load(&E->caches[i]);
+        if (!c) continue;
+        rt_cache_drain(&E->R, c);
+        E->R.alloc(E->R.alloc_user, c, sizeof *c, 0);
+    }
     rt_fini(&E->R);
     pthread_mutex_destroy(&E->loader_mu);
     E->cfg.alloc(E->cfg.alloc_user, E, sizeof *E, 0);
@@ -995,6 +1031,7 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
     env *E = t->env;
     jrt R;
     rt_init(&R, &E->cfg);
+    cache_take(E, &R);
     R.write = write;
     R.write_user = write_user;
     R.env = E;
@@ -1019,6 +1056,7 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         template **k = rt_alloc(&S->R, S->kept, S->capkept * sizeof *k, cap * sizeof *k);
         if (!k) {
             rt_fini(&R);
+            cache_put(E, &R);
             jinn_result_error(E, res, JINN_ERR_LIMIT, t->name, "out of memory");
             return JINN_NOMEM;
         }
@@ -1066,6 +1104,7 @@ static jinn_status render_impl(const jinn_template *t, const jinn_render_opts *o
         st = R.oom ? JINN_NOMEM : JINN_ERROR;
     }
     rt_fini(&R);
+    cache_put(E, &R);
     return st;
 }
 

@@ -5,6 +5,7 @@
 #define JINN_ENV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "provider.h"
 #include "registry.h"
@@ -28,6 +29,9 @@ struct jinn_env {
     /* Held by every compile through the API and by loads at render time (a template name
      * computed by the template): renders on many threads may then compile and cache. */
     pthread_mutex_t loader_mu;
+    /* the renders' caches of small blocks, free for the taking (api.c, cache_take) */
+#define ENV_CACHES 8
+    _Atomic(rt_cache *) caches[ENV_CACHES];
 };
 
 struct jinn_context {

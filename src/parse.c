@@ -244,8 +244,8 @@ static value decode_string(pctx *P, token t)
     }
     size_t n = (size_t)(o - s->s);
     /* shrink to fit: the allocator hook is told exact sizes */
-    jstr *fit = rt_alloc(P->R, s, sizeof(jstr) + t.len + 1, sizeof(jstr) + n + 1);
-    if (!fit) { rt_alloc(P->R, s, sizeof(jstr) + t.len + 1, 0); return v_err(); }
+    jstr *fit = rt_alloc(P->R, s, str_block(t.len), str_block(n));
+    if (!fit) { rt_alloc(P->R, s, str_block(t.len), 0); return v_err(); }
     s = fit;
     s->len = n;
     s->s[n] = 0;

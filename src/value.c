@@ -29,12 +29,60 @@ static inline size_t mem_cost(size_t n)
     return n ? (n < SIZE_MAX - 16 ? n + 16 : SIZE_MAX) : 0;
 }
 
+/* The cache of small blocks (RT_CACHE_MAX in value.h), when the runtime has one (a render takes
+ * one from its env's pool, api.c). Exact sizes only, so the embedder's allocator always sees a
+ * block freed with the size it was allocated with; memory_bytes counts the blocks in use, a cache
+ * holds at most RT_CACHE_BYTES more. Off under AddressSanitizer, which must see every free to
+ * catch a use after it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RT_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RT_CACHE 0
+#endif
+#endif
+#ifndef RT_CACHE
+#define RT_CACHE 1
+#endif
+#define CACHEABLE(n) (RT_CACHE && (n) && (n) <= RT_CACHE_MAX && !((n) & 7))
+
+const bool rt_cache_on = RT_CACHE;
+
+void rt_cache_drain(jrt *R, rt_cache *c)
+{
+    for (size_t i = 0; i < sizeof c->bin / sizeof c->bin[0]; i++)
+        while (c->bin[i]) {
+            void *b = c->bin[i];
+            c->bin[i] = *(void **)b;
+            R->alloc(R->alloc_user, b, i * 8, 0);
+        }
+    memset(c->count, 0, sizeof c->count);
+    c->bytes = 0;
+}
+
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
 {
     size_t cn = mem_cost(n), co = mem_cost(old);
     /* a block that grows may be copied: old and new are both held for a moment */
     if (cn > co && R->mem_limit && (cn > R->mem_limit || R->mem + cn > R->mem_limit)) {
         rt_limit(R, "memory_bytes", "a render may hold at most %zu bytes", R->mem_limit);
+        return NULL;
+    }
+    rt_cache *c = R->cache;
+    if (c && !p && CACHEABLE(n) && c->bin[n >> 3]) {
+        void *b = c->bin[n >> 3];
+        c->bin[n >> 3] = *(void **)b;
+        c->count[n >> 3]--;
+        c->bytes -= n;
+        R->mem += cn;
+        return b;
+    }
+    if (c && p && !n && CACHEABLE(old) && c->count[old >> 3] < RT_CACHE_BIN && c->bytes + old <= RT_CACHE_BYTES) {
+        *(void **)p = c->bin[old >> 3];
+        c->bin[old >> 3] = p;
+        c->count[old >> 3]++;
+        c->bytes += old;
+        R->mem -= co;
         return NULL;
     }
     void *q = R->alloc(R->alloc_user, p, old, n);
@@ -254,13 +302,13 @@ void buf_free(jrt *R, jbuf *b)
 
 jstr *str_new(jrt *R, size_t len)
 {
-    if (len > SIZE_MAX - sizeof(jstr) - 1) { rt_overflow(R); return NULL; }
+    if (len > SIZE_MAX - sizeof(jstr) - 8) { rt_overflow(R); return NULL; }
     if (R->lim && len > R->lim->string_bytes) {
         rt_limit(R, "string_bytes", "a string of %zu bytes (limit %zu)", len, R->lim->string_bytes);
         return NULL;
     }
     if (!rt_charge_bytes(R, len)) return NULL; /* every string made is work in its size */
-    jstr *s = rt_alloc(R, NULL, 0, sizeof(jstr) + len + 1);
+    jstr *s = rt_alloc(R, NULL, 0, str_block(len));
     if (!s) return NULL;
     s->h.rc = 1;
     s->h.type = JV_STR;
@@ -680,7 +728,7 @@ void val_free_heap(jrt *R, jhdr *h)
         switch (h->type) {
         case JV_STR: {
             jstr *s = (jstr *)h;
-            rt_alloc(R, s, sizeof(jstr) + s->len + 1, 0);
+            rt_alloc(R, s, str_block(s->len), 0);
             break;
         }
         case JV_LIST: {

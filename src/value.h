@@ -86,6 +86,9 @@ typedef struct jstr {
     size_t len;
     char s[];      /* len bytes + NUL */
 } jstr;
+/* The block of a string of len bytes: the header, the bytes, the NUL, rounded up to 8 (so that
+ * the runtime's cache of small blocks takes short strings too). */
+static inline size_t str_block(size_t len) { return (sizeof(jstr) + len + 1 + 7) & ~(size_t)7; }
 
 struct jlist;
 struct jdict;
@@ -138,6 +141,18 @@ typedef struct jdict {
 
 /* ---- runtime context ---------------------------------------------------------------- */
 typedef struct jrt jrt;
+
+/* rt_alloc keeps freed blocks whose size is a multiple of 8 up to RT_CACHE_MAX, per size, up to
+ * RT_CACHE_BYTES in all, and hands them out again: a render allocates and frees the same few
+ * small sizes (list and dict headers, short strings, entry arrays) over and over. */
+#define RT_CACHE_MAX 256
+#define RT_CACHE_BYTES (256u << 10)
+#define RT_CACHE_BIN 64
+typedef struct rt_cache {
+    void *bin[RT_CACHE_MAX / 8 + 1]; /* by size / 8: a list linked through each block's first word */
+    uint16_t count[RT_CACHE_MAX / 8 + 1]; /* blocks on each list, at most RT_CACHE_BIN */
+    size_t bytes;                    /* what the lists hold, at most RT_CACHE_BYTES */
+} rt_cache;
 
 typedef struct jbuf {
     char *p;
@@ -214,6 +229,7 @@ struct jrt {
     int64_t fuel;            /* work units left in this render */
     int64_t tick;            /* units until the next interrupt / progress poll */
     size_t mem, mem_limit;   /* bytes allocated now, and the ceiling (0: none) */
+    struct rt_cache *cache;  /* freed small blocks kept for reuse (rt_alloc), or NULL: none */
     const int *interrupt;
     jinn_progress_fn progress;
     void *progress_user;
@@ -255,6 +271,8 @@ void rt_live_move(jrt *R, jgc *to); /* free containers still alive (cycles) at t
 
 /* ---- the allocator, and errors ---------------------------------------------------------- */
 void *rt_alloc(jrt *R, void *p, size_t old, size_t n); /* n==0 frees; NULL + error on failure */
+void rt_cache_drain(jrt *R, rt_cache *c); /* gives c's blocks back to R's allocator */
+extern const bool rt_cache_on; /* false under AddressSanitizer */
 bool rt_error(jrt *R, jinn_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4))); /* always returns false */
 void rt_warn(jrt *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
