@@ -67,6 +67,8 @@ typedef struct comp {
     int ae_volatile, ae_outer;
     int loops;                   /* loops open in this unit */
     int nested;                  /* inside a filter or autoescape block: not the top level for extends */
+    int extended;                /* the top level (or a recursive loop in it) has an `extends` before
+                                  * this point (jinja profile) */
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
     uint32_t edepth;             /* expression nesting, against the parse_depth limit */
@@ -793,7 +795,11 @@ static void expr_inner(comp *c, node *n)
     case N_BIN:
         expr(c, n->a);
         expr(c, n->b);
-        emit(c, OP_BINARY, 0, 0, n->op, n->b->pos > n->pos ? n->pos : n->pos);
+        if (n->op == OPB_CONCAT && !c->ae_volatile && c->autoescape != c->E->cfg.autoescape &&
+            c->E->cfg.profile != JINN_PROFILE_JINJAVA)
+            emit(c, OP_CONCAT_AE, 0, 0, c->autoescape, n->pos);
+        else
+            emit(c, OP_BINARY, 0, 0, n->op, n->b->pos > n->pos ? n->pos : n->pos);
         break;
     case N_NEG: expr(c, n->a); emit(c, OP_NEG, 0, 0, 0, n->pos); break;
     case N_POS: expr(c, n->a); emit(c, OP_POS, 0, 0, 0, n->pos); break;
@@ -965,6 +971,94 @@ static void store_targets_as(comp *c, node *targets, int is_set)
     }
 }
 
+/* ---- names the top level assigns before anything reads them -------------------------------
+ * Jinja2 analyses a frame before it runs: a name whose first use in the frame (in order, the
+ * branches of an if merged) is an assignment outside any branch starts as its `missing` and
+ * reads as undefined until assigned, also from the loops, filter blocks and macros nested in
+ * the frame; anything else starts as the context's value. For the template's top level (and
+ * a block's, both frames without a parent) such a name gets its slot when the frame opens,
+ * marked SLOT_MISSING: unset, it reads as undefined, not from the context. */
+enum { NM_LOADED = 1, NM_STORED = 2 };
+
+typedef struct { uint8_t *st; int cap; } namescan;
+
+static void scan_use(comp *c, namescan *ns, const char *s, uint32_t len, int state)
+{
+    if (c->T->nnames >= 30000) return; /* past the variables' limit: compiling reports it */
+    int i = add_name(c, s, len);
+    if (c->failed || !grow(c, (void **)&ns->st, &ns->cap, i, 1)) return;
+    if (!ns->st[i]) ns->st[i] = (uint8_t)state;
+}
+
+static void scan_loads(comp *c, namescan *ns, const node *n, int depth)
+{
+    if (!n || depth > 200 || c->failed) return;
+    if (n->kind == N_NAME) scan_use(c, ns, n->s, n->slen, NM_LOADED);
+    scan_loads(c, ns, n->a, depth + 1);
+    scan_loads(c, ns, n->b, depth + 1);
+    scan_loads(c, ns, n->c, depth + 1);
+    scan_loads(c, ns, n->d, depth + 1);
+    scan_loads(c, ns, n->e, depth + 1);
+    for (const node *x = n->head; x; x = x->next) scan_loads(c, ns, x, depth + 1);
+}
+
+static void scan_stores(comp *c, namescan *ns, const node *targets, int cond)
+{
+    for (const node *t = targets ? targets->head : NULL; t; t = t->next)
+        if (t->kind == N_TARGETS) scan_stores(c, ns, t, cond);
+        else if (t->kind == N_NAME) scan_use(c, ns, t->s, t->slen, cond ? NM_LOADED : NM_STORED);
+        else scan_loads(c, ns, t->a, 0); /* ns.x = ...: a read of ns */
+}
+
+/* the statements of one frame (not the frames nested in it: their bodies are not scanned) */
+static void scan_frame(comp *c, namescan *ns, const node *b, int cond, int depth)
+{
+    if (!b || depth > 200 || c->failed) return;
+    for (const node *n = b->kind == N_BODY ? b->head : b; n; n = b->kind == N_BODY ? n->next : NULL) {
+        switch (n->kind) {
+        case N_PRINT: case N_DO: case N_INCLUDE: case N_EXTENDS: case N_CALLBLOCK: case N_CYCLE: scan_loads(c, ns, n->a, 0); break;
+        case N_SET: scan_loads(c, ns, n->b, 0); scan_stores(c, ns, n->a, cond); break;
+        case N_SETBLOCK: scan_loads(c, ns, n->c, 0); scan_stores(c, ns, n->a, cond); break;
+        case N_FILTERBLOCK: scan_loads(c, ns, n->c, 0); break;
+        case N_FOR: scan_loads(c, ns, n->b, 0); break;
+        case N_WITH:
+            for (const node *a = n->b->head; a; a = a->next) scan_loads(c, ns, a->b, 0);
+            break;
+        case N_MACRO: scan_use(c, ns, n->s, n->slen, cond ? NM_LOADED : NM_STORED); break;
+        case N_IMPORT: scan_loads(c, ns, n->a, 0); scan_use(c, ns, n->b->s, n->b->slen, cond ? NM_LOADED : NM_STORED); break;
+        case N_FROMIMPORT:
+            scan_loads(c, ns, n->a, 0);
+            for (const node *x = n->b->head; x; x = x->next)
+                scan_use(c, ns, (x->c ? x->c : x)->s, (x->c ? x->c : x)->slen, cond ? NM_LOADED : NM_STORED);
+            break;
+        case N_IF: /* an elif chain in a loop, as compile_if */
+            for (const node *e = n; e; e = e->c && e->c->kind == N_IF ? e->c : NULL) {
+                scan_loads(c, ns, e->a, 0);
+                scan_frame(c, ns, e->b, 1, depth + 1);
+                if (e->c && e->c->kind != N_IF) scan_frame(c, ns, e->c, 1, depth + 1);
+            }
+            break;
+        case N_BODY: scan_frame(c, ns, n, cond, depth + 1); break;
+        default: break;
+        }
+    }
+}
+
+/* declare, as the frame opens, the names of body that start as `missing` (jinja profile) */
+static void declare_missing(comp *c, const node *body)
+{
+    if (c->E->cfg.profile == JINN_PROFILE_JINJAVA) return;
+    namescan ns = {0};
+    scan_frame(c, &ns, body, 0, 0);
+    for (int i = 0; i < ns.cap && !c->failed; i++)
+        if (ns.st[i] == NM_STORED) {
+            jstr *nm = c->T->names[i];
+            int slot = declare(c, nm->s, (uint32_t)nm->len);
+            if (!c->failed) c->u->slot_parent[slot] = SLOT_MISSING;
+        }
+    if (ns.st) rt_alloc(c->R, ns.st, (size_t)ns.cap, 0);
+}
+
 /* Does the subtree define a closure (a macro, call block or recursive loop)? */
 static bool defines_closure(const node *n, int depth)
 {
@@ -1114,6 +1208,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
 }
 
 static void compile_for_rec(comp *c, node *n);
+static void unguard(comp *c, int end, uint32_t pos);
 static void compile_for(comp *c, node *n)
 {
     int soft = soft_frame(c, 0, 0); /* a loop is a frame of its own (Jinja2's frame.inner()) */
@@ -1131,8 +1226,10 @@ static void compile_for_rec(comp *c, node *n)
     emit_macro(c, ui, n->pos);
     expr(c, n->b);
     emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
+    unguard(c, 0, n->pos);
     emitd(c, OP_CALL, 0, 0, 2, n->pos, -2);
     emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+    unguard(c, 1, n->pos);
 }
 
 /* if / elif / else. An elif chain (the else of an N_IF that is itself an N_IF) is compiled in a
@@ -1204,6 +1301,15 @@ static void compile_setblock(comp *c, node *n)
     store_targets_as(c, n->a, 1);
 }
 
+/* After `extends` in the top level, Jinja2 guards the output of text and {{ }} with `if
+ * parent_template is None`, and nothing else: what an include, a call block, a filter block
+ * or a block that is not at the top level prints shows before the parent's output. */
+static bool guarded(comp *c) { return c->extended; }
+static void unguard(comp *c, int end, uint32_t pos)
+{
+    if (guarded(c)) emit(c, OP_UNGUARD, 0, 0, end, pos);
+}
+
 /* {% filter f | g %}...{% endfilter %}: capture, apply, print */
 static void compile_filterblock(comp *c, node *n)
 {
@@ -1213,7 +1319,9 @@ static void compile_filterblock(comp *c, node *n)
     c->nested--;
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
+    unguard(c, 0, n->pos);
     emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+    unguard(c, 1, n->pos);
 }
 
 static void compile_macro(comp *c, node *n);
@@ -1399,10 +1507,13 @@ static void stmt(comp *c, node *n)
         }
         T->texts[T->ntexts].off = (uint32_t)(n->s - T->src);
         T->texts[T->ntexts].len = n->slen;
+        int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
         emit(c, OP_TEXT, T->ntexts++, 0, 0, n->pos);
+        if (g >= 0) patch_here(c, g);
         break;
     }
-    case N_PRINT:
+    case N_PRINT: {
+        int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
         if (c->check && n->a->kind == N_NEG)
             diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
                                           "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
@@ -1410,7 +1521,9 @@ static void stmt(comp *c, node *n)
         /* under an autoescape whose value is an expression, Jinja2 finalizes a constant's output
          * when it compiles, with the autoescape around the block (its eval context is volatile) */
         emit(c, OP_PRINT, 0, 0, c->ae_volatile && n->a->kind == N_CONST ? c->ae_outer : c->autoescape, n->pos);
+        if (g >= 0) patch_here(c, g);
         break;
+    }
     case N_IF: compile_if(c, n); break;
     case N_FOR: compile_for(c, n); break;
     case N_SET:
@@ -1464,7 +1577,11 @@ static void stmt(comp *c, node *n)
     case N_MACRO: compile_macro(c, n); break;
     case N_BODY: body(c, n); break; /* a tag skipped by error recovery */
     case N_FILTERBLOCK: compile_filterblock(c, n); break;
-    case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT: compile_import(c, n); break;
+    case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT:
+        if (n->kind == N_INCLUDE) unguard(c, 0, n->pos);
+        compile_import(c, n);
+        if (n->kind == N_INCLUDE) unguard(c, 1, n->pos);
+        break;
     case N_EXTENDS: {
         /* Jinja2: not in a loop, macro, block, with, set block, filter or autoescape block */
         if (c->in_macro || c->loops || ((!c->sc->unit_root || c->nested) && c->E->cfg.profile != JINN_PROFILE_JINJAVA))
@@ -1472,15 +1589,27 @@ static void stmt(comp *c, node *n)
         if (!constant_name(n->a)) {
             expr(c, n->a);
             emitd(c, OP_EXTENDS, -1, 0, IMP_DYNAMIC, n->a->pos, -1);
+            c->extended = c->E->cfg.profile != JINN_PROFILE_JINJAVA;
             break;
         }
         bool skipped;
         int di = resolve_dep(c, n->a, false, &skipped);
         if (di >= 0) emit(c, OP_EXTENDS, di, 0, 0, n->pos);
+        c->extended = c->E->cfg.profile != JINN_PROFILE_JINJAVA;
         break;
     }
-    case N_BLOCK: compile_block(c, n); break;
-    case N_CALLBLOCK: compile_callblock(c, n); break;
+    case N_BLOCK: {
+        bool inner = c->loops || !c->sc->unit_root || c->nested; /* not Jinja2's top-level frame */
+        if (inner) unguard(c, 0, n->pos);
+        compile_block(c, n);
+        if (inner) unguard(c, 1, n->pos);
+        break;
+    }
+    case N_CALLBLOCK:
+        unguard(c, 0, n->pos);
+        compile_callblock(c, n);
+        unguard(c, 1, n->pos);
+        break;
     case N_AUTOESCAPE: {
         int saved = c->autoescape;
         c->nested++;
@@ -1605,6 +1734,8 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     loopctx *saved_loop = c->loop;
     scope *saved_outer_sc = c->outer_sc;
     int saved_can = c->can_capture, saved_outer_unit = c->outer_unit;
+    int saved_extended = c->extended;
+    if (!loop) c->extended = 0; /* a recursive loop's output is the top level's, in Jinja2 */
     c->outer_sc = saved_sc;
     c->outer_unit = saved_uidx;
     c->can_capture = !c->compiling_block;
@@ -1660,6 +1791,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
         if (loop) { capture_free_names(c, loop->c, 0); capture_free_names(c, loop->e, 0); capture_free_names(c, loop->d, 0); }
     }
     if (defines_closure(code, 0)) predeclare(c, code, 0);
+    if (!c->can_capture) declare_missing(c, code); /* a block: a frame without a parent */
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
     for (node *p = params ? params->head : NULL; p && !c->failed; p = p->next, k++) {
@@ -1694,6 +1826,7 @@ restore:
     c->outer_sc = saved_outer_sc;
     c->can_capture = saved_can;
     c->outer_unit = saved_outer_unit;
+    c->extended = saved_extended;
     return c->failed && !c->check ? -1 : result;
 }
 
@@ -1806,6 +1939,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             scope s;
             push_scope(&c, &s, 1);
             c.root = &s;
+            declare_missing(&c, root);
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
             /* a failed compile keeps nothing: its late names may point at instructions that
