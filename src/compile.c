@@ -986,7 +986,9 @@ static void scan_use(comp *c, namescan *ns, const char *s, uint32_t len, int sta
 {
     if (c->T->nnames >= 30000) return; /* past the variables' limit: compiling reports it */
     int i = add_name(c, s, len);
-    if (c->failed || !grow(c, (void **)&ns->st, &ns->cap, i, 1)) return;
+    while (!c->failed && i >= ns->cap) /* grow doubles once: the index may be further on */
+        if (!grow(c, (void **)&ns->st, &ns->cap, ns->cap, 1)) return;
+    if (c->failed) return;
     if (!ns->st[i]) ns->st[i] = (uint8_t)state;
 }
 
@@ -1196,6 +1198,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)nslots;
     if (closures) loop_vars_after(c, n->a, first_slot, nslots);
+    else if (nslots) emit(c, OP_CLEAR, first_slot, nslots, 0, n->pos); /* gone: an include after it sees none */
     pop_scope(c);
     if (n->d && !jinjava_else) {
         emit(c, OP_NOT, 0, 0, 0, n->pos);
@@ -1295,6 +1298,8 @@ static void compile_setblock(comp *c, node *n)
     body(c, n->b);
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
+    if (c->u->nslots > first_slot && !defines_closure(n->b, 0)) /* gone: an include after it sees none */
+        emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
     pop_scope(c);
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
@@ -1559,6 +1564,8 @@ static void stmt(comp *c, node *n)
         soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
+        if (c->u->nslots > first_slot && !defines_closure(n->a, 0)) /* gone: an include after it sees none */
+            emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
         pop_scope(c);
         break;
     }

@@ -345,6 +345,11 @@ for name, tpl in MISSING:
     row("missing_until_set_" + name, tpl, {"s": "a"})
 row("missing_until_set_strict", "{% for i in [1] %}[{{ s }}]{% endfor %}{% set s = 1 %}", {"s": "a"}, ["undefined=strict"])
 row("missing_until_set_debug", "{% for i in [1] %}[{{ s }}]{% endfor %}{% set s = 1 %}", {"s": "a"}, ["undefined=debug"])
+# an include sees the variables of the scopes open where it stands, not those of a loop, with or
+# set block that has ended
+row("scope_include_after_scopes", "{% for i in [1] %}{% set q = 1 %}{% endfor %}{% with w = 1 %}{% set v1 = 2 %}{% endwith %}"
+    "{% set x %}{% set v2 = 2 %}{% endset %}{% include 'inc.html' %}",
+    files={"inc.html": "{{ i is defined }}{{ q is defined }}{{ w is defined }}{{ v1 is defined }}{{ v2 is defined }}{{ x }}"})
 # a macro imported with context sees the importer's variables set before the import
 row("scope_import_with_context_sees_set", "{% set v1 = 1 %}{% import 'm.html' as m with context %}{{ m.f() }}",
     files={"m.html": "{% macro f() %}{{ v1 is defined }}{{ v1 }}{% endmacro %}"})
