@@ -67,6 +67,8 @@ typedef struct comp {
     int ae_volatile, ae_outer;
     int loops;                   /* loops open in this unit */
     int nested;                  /* inside a filter or autoescape block: not the top level for extends */
+    int sees_locals;             /* the template has an include, import, block or |render: what
+                                  * sees the variables where it stands (include_context) */
     int extended;                /* the top level (or a recursive loop in it) has an `extends` before
                                   * this point (jinja profile) */
     loopctx *loop;
@@ -1061,6 +1063,22 @@ static void declare_missing(comp *c, const node *body)
     if (ns.st) rt_alloc(c->R, ns.st, (size_t)ns.cap, 0);
 }
 
+/* Does the subtree hold what sees the variables where it stands (an include, an import, a
+ * block, |render)? Only then a scope that ends clears its slots. */
+static bool sees_locals(const node *n, int depth)
+{
+    if (!n || depth > 200) return n != NULL;
+    if (n->kind == N_INCLUDE || n->kind == N_IMPORT || n->kind == N_FROMIMPORT || n->kind == N_BLOCK ||
+        (n->kind == N_FILTER && n->slen == 6 && !memcmp(n->s, "render", 6)))
+        return true;
+    if (sees_locals(n->a, depth + 1) || sees_locals(n->b, depth + 1) || sees_locals(n->c, depth + 1) ||
+        sees_locals(n->d, depth + 1) || sees_locals(n->e, depth + 1))
+        return true;
+    for (const node *x = n->head; x; x = x->next)
+        if (sees_locals(x, depth + 1)) return true;
+    return false;
+}
+
 /* Does the subtree define a closure (a macro, call block or recursive loop)? */
 static bool defines_closure(const node *n, int depth)
 {
@@ -1198,7 +1216,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)nslots;
     if (closures) loop_vars_after(c, n->a, first_slot, nslots);
-    else if (nslots) emit(c, OP_CLEAR, first_slot, nslots, 0, n->pos); /* gone: an include after it sees none */
+    else if (nslots && c->sees_locals) emit(c, OP_CLEAR, first_slot, nslots, 0, n->pos); /* gone: an include after it sees none */
     pop_scope(c);
     if (n->d && !jinjava_else) {
         emit(c, OP_NOT, 0, 0, 0, n->pos);
@@ -1298,7 +1316,7 @@ static void compile_setblock(comp *c, node *n)
     body(c, n->b);
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-    if (c->u->nslots > first_slot && !defines_closure(n->b, 0)) /* gone: an include after it sees none */
+    if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->b, 0)) /* gone: an include after it sees none */
         emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
     pop_scope(c);
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
@@ -1564,7 +1582,7 @@ static void stmt(comp *c, node *n)
         soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-        if (c->u->nslots > first_slot && !defines_closure(n->a, 0)) /* gone: an include after it sees none */
+        if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->a, 0)) /* gone: an include after it sees none */
             emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
         pop_scope(c);
         break;
@@ -1946,6 +1964,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             scope s;
             push_scope(&c, &s, 1);
             c.root = &s;
+            c.sees_locals = sees_locals(root, 0);
             declare_missing(&c, root);
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
