@@ -418,6 +418,41 @@ static int count_list(node *l)
     return n;
 }
 
+/* Would Jinja2 fold the expression to a constant when it compiles (nodes.Expr.as_const)? A `~`
+ * of such operands is folded there into a plain str: a safe operand does not keep it safe. */
+static bool j2_foldable(const node *n, int depth)
+{
+    static const char *const pass_context[] = {"random", "map", "select", "reject", "selectattr", "rejectattr"};
+    if (!n || depth > 100) return false;
+    switch (n->kind) {
+    case N_CONST: return true;
+    case N_NEG: case N_POS: case N_NOT: return j2_foldable(n->a, depth + 1);
+    case N_BIN: case N_AND: case N_OR: return j2_foldable(n->a, depth + 1) && j2_foldable(n->b, depth + 1);
+    case N_COND: return n->c && j2_foldable(n->a, depth + 1) && j2_foldable(n->b, depth + 1) && j2_foldable(n->c, depth + 1);
+    case N_ITEM: return j2_foldable(n->a, depth + 1) && j2_foldable(n->b, depth + 1);
+    case N_SLICE:
+        return j2_foldable(n->a, depth + 1) && (!n->b || j2_foldable(n->b, depth + 1)) &&
+               (!n->c || j2_foldable(n->c, depth + 1)) && (!n->d || j2_foldable(n->d, depth + 1));
+    case N_FILTER: case N_TEST:
+        for (size_t i = 0; n->kind == N_FILTER && i < sizeof pass_context / sizeof *pass_context; i++)
+            if (n->slen == strlen(pass_context[i]) && !memcmp(n->s, pass_context[i], n->slen)) return false;
+        /* the value and the arguments, as a comparison's operands */
+        /* fall through */
+    case N_CMP: case N_LIST: case N_TUPLE:
+        if (n->kind != N_LIST && n->kind != N_TUPLE && !j2_foldable(n->a, depth + 1)) return false;
+        for (const node *x = n->head; x; x = x->next) {
+            const node *v = x->kind == N_KWARG || x->kind == N_CMPOP ? x->a : x;
+            if (x->kind == N_STAR || x->kind == N_STARSTAR || !j2_foldable(v, depth + 1)) return false;
+        }
+        return true;
+    case N_DICT:
+        for (const node *x = n->head; x; x = x->next)
+            if (!j2_foldable(x->a, depth + 1) || !j2_foldable(x->b, depth + 1)) return false;
+        return true;
+    default: return false;
+    }
+}
+
 static void load_name(comp *c, node *n)
 {
     int slot = lookup_slot(c, n->s, n->slen);
@@ -797,8 +832,11 @@ static void expr_inner(comp *c, node *n)
     case N_BIN:
         expr(c, n->a);
         expr(c, n->b);
-        if (n->op == OPB_CONCAT && !c->ae_volatile && c->autoescape != c->E->cfg.autoescape &&
-            c->E->cfg.profile != JINN_PROFILE_JINJAVA)
+        if (n->op == OPB_CONCAT && !c->ae_volatile && c->E->cfg.profile != JINN_PROFILE_JINJAVA && c->autoescape &&
+            j2_foldable(n->a, 0) && j2_foldable(n->b, 0))
+            emit(c, OP_CONCAT_AE, 0, 0, 0, n->pos); /* folded by Jinja2: a plain str */
+        else if (n->op == OPB_CONCAT && !c->ae_volatile && c->autoescape != c->E->cfg.autoescape &&
+                 c->E->cfg.profile != JINN_PROFILE_JINJAVA)
             emit(c, OP_CONCAT_AE, 0, 0, c->autoescape, n->pos);
         else
             emit(c, OP_BINARY, 0, 0, n->op, n->b->pos > n->pos ? n->pos : n->pos);

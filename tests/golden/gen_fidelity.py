@@ -323,6 +323,12 @@ for name, tpl, opts in [
         ("off", "{% autoescape false %}{{ (html|safe) ~ '<' }}|{{ html ~ '<' }}{% endautoescape %}|{{ (html|safe) ~ '<' }}", ["autoescape"]),
         ("expr", "{% autoescape flag %}{{ (html|safe) ~ '<' }}{% endautoescape %}", [])]:
     row("concat_autoescape_block_" + name, tpl, {"html": "a & b", "flag": True}, opts)
+# Jinja2 folds a `~` of constants when it compiles, into a plain str: under autoescape the safe
+# operands are escaped then (not so with a variable, or with a filter that needs the context)
+row("concat_folded_constants", "{{ ('<a>'|safe)[0:2] ~ ('<i>'|safe)[1] }}|{{ ('<a>'|safe) ~ 'b' }}|{{ (h|safe) ~ 'b' }}|"
+    "{{ ('<a>'|safe) ~ ('<b>'|safe if true else 'x') }}|{{ ('<a>'|safe) ~ ['<b>']|map('safe')|first }}|{{ ('<a>'|safe) ~ ('<b>'|safe|upper) }}",
+    {"h": "<h>"}, ["autoescape"])
+row("concat_folded_constants_block", "{% autoescape true %}{{ ('<a>'|safe)[0:2] ~ ('<i>'|safe)[1] }}{% endautoescape %}")
 # a name the top level (or a block) assigns before anything in it reads it is undefined until
 # assigned, in the loops, filter blocks and macros of that frame too: not the context's value
 MISSING = [
