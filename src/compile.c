@@ -67,6 +67,10 @@ typedef struct comp {
     int ae_volatile, ae_outer;
     int loops;                   /* loops open in this unit */
     int nested;                  /* inside a filter or autoescape block: not the top level for extends */
+    int sees_locals;             /* the template has an include, import, block or |render: what
+                                  * sees the variables where it stands (include_context) */
+    int extended;                /* the top level (or a recursive loop in it) has an `extends` before
+                                  * this point (jinja profile) */
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
     uint32_t edepth;             /* expression nesting, against the parse_depth limit */
@@ -412,6 +416,41 @@ static int count_list(node *l)
     int n = 0;
     for (node *x = l ? l->head : NULL; x; x = x->next) n++;
     return n;
+}
+
+/* Would Jinja2 fold the expression to a constant when it compiles (nodes.Expr.as_const)? A `~`
+ * of such operands is folded there into a plain str: a safe operand does not keep it safe. */
+static bool j2_foldable(const node *n, int depth)
+{
+    static const char *const pass_context[] = {"random", "map", "select", "reject", "selectattr", "rejectattr"};
+    if (!n || depth > 100) return false;
+    switch (n->kind) {
+    case N_CONST: return true;
+    case N_NEG: case N_POS: case N_NOT: return j2_foldable(n->a, depth + 1);
+    case N_BIN: case N_AND: case N_OR: return j2_foldable(n->a, depth + 1) && j2_foldable(n->b, depth + 1);
+    case N_COND: return n->c && j2_foldable(n->a, depth + 1) && j2_foldable(n->b, depth + 1) && j2_foldable(n->c, depth + 1);
+    case N_ITEM: return j2_foldable(n->a, depth + 1) && j2_foldable(n->b, depth + 1);
+    case N_SLICE:
+        return j2_foldable(n->a, depth + 1) && (!n->b || j2_foldable(n->b, depth + 1)) &&
+               (!n->c || j2_foldable(n->c, depth + 1)) && (!n->d || j2_foldable(n->d, depth + 1));
+    case N_FILTER: case N_TEST:
+        for (size_t i = 0; n->kind == N_FILTER && i < sizeof pass_context / sizeof *pass_context; i++)
+            if (n->slen == strlen(pass_context[i]) && !memcmp(n->s, pass_context[i], n->slen)) return false;
+        /* the value and the arguments, as a comparison's operands */
+        /* fall through */
+    case N_CMP: case N_LIST: case N_TUPLE:
+        if (n->kind != N_LIST && n->kind != N_TUPLE && !j2_foldable(n->a, depth + 1)) return false;
+        for (const node *x = n->head; x; x = x->next) {
+            const node *v = x->kind == N_KWARG || x->kind == N_CMPOP ? x->a : x;
+            if (x->kind == N_STAR || x->kind == N_STARSTAR || !j2_foldable(v, depth + 1)) return false;
+        }
+        return true;
+    case N_DICT:
+        for (const node *x = n->head; x; x = x->next)
+            if (!j2_foldable(x->a, depth + 1) || !j2_foldable(x->b, depth + 1)) return false;
+        return true;
+    default: return false;
+    }
 }
 
 static void load_name(comp *c, node *n)
@@ -793,7 +832,14 @@ static void expr_inner(comp *c, node *n)
     case N_BIN:
         expr(c, n->a);
         expr(c, n->b);
-        emit(c, OP_BINARY, 0, 0, n->op, n->b->pos > n->pos ? n->pos : n->pos);
+        if (n->op == OPB_CONCAT && !c->ae_volatile && c->E->cfg.profile != JINN_PROFILE_JINJAVA && c->autoescape &&
+            j2_foldable(n->a, 0) && j2_foldable(n->b, 0))
+            emit(c, OP_CONCAT_AE, 0, 0, 0, n->pos); /* folded by Jinja2: a plain str */
+        else if (n->op == OPB_CONCAT && !c->ae_volatile && c->autoescape != c->E->cfg.autoescape &&
+                 c->E->cfg.profile != JINN_PROFILE_JINJAVA)
+            emit(c, OP_CONCAT_AE, 0, 0, c->autoescape, n->pos);
+        else
+            emit(c, OP_BINARY, 0, 0, n->op, n->b->pos > n->pos ? n->pos : n->pos);
         break;
     case N_NEG: expr(c, n->a); emit(c, OP_NEG, 0, 0, 0, n->pos); break;
     case N_POS: expr(c, n->a); emit(c, OP_POS, 0, 0, 0, n->pos); break;
@@ -970,6 +1016,112 @@ static void store_targets_as(comp *c, node *targets, int is_set)
     }
 }
 
+/* ---- names the top level assigns before anything reads them -------------------------------
+ * Jinja2 analyses a frame before it runs: a name whose first use in the frame (in order, the
+ * branches of an if merged) is an assignment outside any branch starts as its `missing` and
+ * reads as undefined until assigned, also from the loops, filter blocks and macros nested in
+ * the frame; anything else starts as the context's value. For the template's top level (and
+ * a block's, both frames without a parent) such a name gets its slot when the frame opens,
+ * marked SLOT_MISSING: unset, it reads as undefined, not from the context. */
+enum { NM_LOADED = 1, NM_STORED = 2 };
+
+typedef struct { uint8_t *st; int cap; } namescan;
+
+static void scan_use(comp *c, namescan *ns, const char *s, uint32_t len, int state)
+{
+    if (c->T->nnames >= 30000) return; /* past the variables' limit: compiling reports it */
+    int i = add_name(c, s, len);
+    while (!c->failed && i >= ns->cap) /* grow doubles once: the index may be further on */
+        if (!grow(c, (void **)&ns->st, &ns->cap, ns->cap, 1)) return;
+    if (c->failed) return;
+    if (!ns->st[i]) ns->st[i] = (uint8_t)state;
+}
+
+static void scan_loads(comp *c, namescan *ns, const node *n, int depth)
+{
+    if (!n || depth > 200 || c->failed) return;
+    if (n->kind == N_NAME) scan_use(c, ns, n->s, n->slen, NM_LOADED);
+    scan_loads(c, ns, n->a, depth + 1);
+    scan_loads(c, ns, n->b, depth + 1);
+    scan_loads(c, ns, n->c, depth + 1);
+    scan_loads(c, ns, n->d, depth + 1);
+    scan_loads(c, ns, n->e, depth + 1);
+    for (const node *x = n->head; x; x = x->next) scan_loads(c, ns, x, depth + 1);
+}
+
+static void scan_stores(comp *c, namescan *ns, const node *targets, int cond)
+{
+    for (const node *t = targets ? targets->head : NULL; t; t = t->next)
+        if (t->kind == N_TARGETS) scan_stores(c, ns, t, cond);
+        else if (t->kind == N_NAME) scan_use(c, ns, t->s, t->slen, cond ? NM_LOADED : NM_STORED);
+        else scan_loads(c, ns, t->a, 0); /* ns.x = ...: a read of ns */
+}
+
+/* the statements of one frame (not the frames nested in it: their bodies are not scanned) */
+static void scan_frame(comp *c, namescan *ns, const node *b, int cond, int depth)
+{
+    if (!b || depth > 200 || c->failed) return;
+    for (const node *n = b->kind == N_BODY ? b->head : b; n; n = b->kind == N_BODY ? n->next : NULL) {
+        switch (n->kind) {
+        case N_PRINT: case N_DO: case N_INCLUDE: case N_EXTENDS: case N_CALLBLOCK: case N_CYCLE: scan_loads(c, ns, n->a, 0); break;
+        case N_SET: scan_loads(c, ns, n->b, 0); scan_stores(c, ns, n->a, cond); break;
+        case N_SETBLOCK: scan_loads(c, ns, n->c, 0); scan_stores(c, ns, n->a, cond); break;
+        case N_FILTERBLOCK: scan_loads(c, ns, n->c, 0); break;
+        case N_FOR: scan_loads(c, ns, n->b, 0); break;
+        case N_WITH:
+            for (const node *a = n->b->head; a; a = a->next) scan_loads(c, ns, a->b, 0);
+            break;
+        case N_MACRO: scan_use(c, ns, n->s, n->slen, cond ? NM_LOADED : NM_STORED); break;
+        case N_IMPORT: scan_loads(c, ns, n->a, 0); scan_use(c, ns, n->b->s, n->b->slen, cond ? NM_LOADED : NM_STORED); break;
+        case N_FROMIMPORT:
+            scan_loads(c, ns, n->a, 0);
+            for (const node *x = n->b->head; x; x = x->next)
+                scan_use(c, ns, (x->c ? x->c : x)->s, (x->c ? x->c : x)->slen, cond ? NM_LOADED : NM_STORED);
+            break;
+        case N_IF: /* an elif chain in a loop, as compile_if */
+            for (const node *e = n; e; e = e->c && e->c->kind == N_IF ? e->c : NULL) {
+                scan_loads(c, ns, e->a, 0);
+                scan_frame(c, ns, e->b, 1, depth + 1);
+                if (e->c && e->c->kind != N_IF) scan_frame(c, ns, e->c, 1, depth + 1);
+            }
+            break;
+        case N_BODY: scan_frame(c, ns, n, cond, depth + 1); break;
+        default: break;
+        }
+    }
+}
+
+/* declare, as the frame opens, the names of body that start as `missing` (jinja profile) */
+static void declare_missing(comp *c, const node *body)
+{
+    if (c->E->cfg.profile == JINN_PROFILE_JINJAVA) return;
+    namescan ns = {0};
+    scan_frame(c, &ns, body, 0, 0);
+    for (int i = 0; i < ns.cap && !c->failed; i++)
+        if (ns.st[i] == NM_STORED) {
+            jstr *nm = c->T->names[i];
+            int slot = declare(c, nm->s, (uint32_t)nm->len);
+            if (!c->failed) c->u->slot_parent[slot] = SLOT_MISSING;
+        }
+    if (ns.st) rt_alloc(c->R, ns.st, (size_t)ns.cap, 0);
+}
+
+/* Does the subtree hold what sees the variables where it stands (an include, an import, a
+ * block, |render)? Only then a scope that ends clears its slots. */
+static bool sees_locals(const node *n, int depth)
+{
+    if (!n || depth > 200) return n != NULL;
+    if (n->kind == N_INCLUDE || n->kind == N_IMPORT || n->kind == N_FROMIMPORT || n->kind == N_BLOCK ||
+        (n->kind == N_FILTER && n->slen == 6 && !memcmp(n->s, "render", 6)))
+        return true;
+    if (sees_locals(n->a, depth + 1) || sees_locals(n->b, depth + 1) || sees_locals(n->c, depth + 1) ||
+        sees_locals(n->d, depth + 1) || sees_locals(n->e, depth + 1))
+        return true;
+    for (const node *x = n->head; x; x = x->next)
+        if (sees_locals(x, depth + 1)) return true;
+    return false;
+}
+
 /* Does the subtree define a closure (a macro, call block or recursive loop)? */
 static bool defines_closure(const node *n, int depth)
 {
@@ -1113,6 +1265,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)nslots;
     if (closures) loop_vars_after(c, n->a, first_slot, nslots);
+    else if (nslots && c->sees_locals) emit(c, OP_CLEAR, first_slot, nslots, 0, n->pos); /* gone: an include after it sees none */
     pop_scope(c);
     if (n->d && !jinjava_else) {
         emit(c, OP_NOT, 0, 0, 0, n->pos);
@@ -1125,6 +1278,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
 }
 
 static void compile_for_rec(comp *c, node *n);
+static void unguard(comp *c, int end, uint32_t pos);
 static void compile_for(comp *c, node *n)
 {
     int soft = soft_frame(c, 0, 0); /* a loop is a frame of its own (Jinja2's frame.inner()) */
@@ -1142,8 +1296,10 @@ static void compile_for_rec(comp *c, node *n)
     emit_macro(c, ui, n->pos);
     expr(c, n->b);
     emit(c, OP_CONST, add_const(c, v_int(1)), 0, 0, n->pos);
+    unguard(c, 0, n->pos);
     emitd(c, OP_CALL, 0, 0, 2, n->pos, -2);
     emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+    unguard(c, 1, n->pos);
 }
 
 /* if / elif / else. An elif chain (the else of an N_IF that is itself an N_IF) is compiled in a
@@ -1209,10 +1365,21 @@ static void compile_setblock(comp *c, node *n)
     body(c, n->b);
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
+    if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->b, 0)) /* gone: an include after it sees none */
+        emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
     pop_scope(c);
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
     store_targets_as(c, n->a, 1);
+}
+
+/* After `extends` in the top level, Jinja2 guards the output of text and {{ }} with `if
+ * parent_template is None`, and nothing else: what an include, a call block, a filter block
+ * or a block that is not at the top level prints shows before the parent's output. */
+static bool guarded(comp *c) { return c->extended; }
+static void unguard(comp *c, int end, uint32_t pos)
+{
+    if (guarded(c)) emit(c, OP_UNGUARD, 0, 0, end, pos);
 }
 
 /* {% filter f | g %}...{% endfilter %}: capture, apply, print */
@@ -1224,7 +1391,9 @@ static void compile_filterblock(comp *c, node *n)
     c->nested--;
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
+    unguard(c, 0, n->pos);
     emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+    unguard(c, 1, n->pos);
 }
 
 static void compile_macro(comp *c, node *n);
@@ -1410,10 +1579,13 @@ static void stmt(comp *c, node *n)
         }
         T->texts[T->ntexts].off = (uint32_t)(n->s - T->src);
         T->texts[T->ntexts].len = n->slen;
+        int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
         emit(c, OP_TEXT, T->ntexts++, 0, 0, n->pos);
+        if (g >= 0) patch_here(c, g);
         break;
     }
-    case N_PRINT:
+    case N_PRINT: {
+        int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
         if (c->check && n->a->kind == N_NEG && !(c->P->jv & JINN_JV_STRICT_WHITESPACE))
             diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
                                           "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
@@ -1421,7 +1593,9 @@ static void stmt(comp *c, node *n)
         /* under an autoescape whose value is an expression, Jinja2 finalizes a constant's output
          * when it compiles, with the autoescape around the block (its eval context is volatile) */
         emit(c, OP_PRINT, 0, 0, c->ae_volatile && n->a->kind == N_CONST ? c->ae_outer : c->autoescape, n->pos);
+        if (g >= 0) patch_here(c, g);
         break;
+    }
     case N_IF: compile_if(c, n); break;
     case N_FOR: compile_for(c, n); break;
     case N_SET:
@@ -1457,6 +1631,8 @@ static void stmt(comp *c, node *n)
         soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
+        if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->a, 0)) /* gone: an include after it sees none */
+            emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
         pop_scope(c);
         break;
     }
@@ -1475,7 +1651,11 @@ static void stmt(comp *c, node *n)
     case N_MACRO: compile_macro(c, n); break;
     case N_BODY: body(c, n); break; /* a tag skipped by error recovery */
     case N_FILTERBLOCK: compile_filterblock(c, n); break;
-    case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT: compile_import(c, n); break;
+    case N_INCLUDE: case N_IMPORT: case N_FROMIMPORT:
+        if (n->kind == N_INCLUDE) unguard(c, 0, n->pos);
+        compile_import(c, n);
+        if (n->kind == N_INCLUDE) unguard(c, 1, n->pos);
+        break;
     case N_EXTENDS: {
         /* Jinja2: not in a loop, macro, block, with, set block, filter or autoescape block */
         if (c->in_macro || c->loops || ((!c->sc->unit_root || c->nested) && c->E->cfg.profile != JINN_PROFILE_JINJAVA))
@@ -1483,15 +1663,27 @@ static void stmt(comp *c, node *n)
         if (!constant_name(n->a)) {
             expr(c, n->a);
             emitd(c, OP_EXTENDS, -1, 0, IMP_DYNAMIC, n->a->pos, -1);
+            c->extended = c->E->cfg.profile != JINN_PROFILE_JINJAVA;
             break;
         }
         bool skipped;
         int di = resolve_dep(c, n->a, false, &skipped);
         if (di >= 0) emit(c, OP_EXTENDS, di, 0, 0, n->pos);
+        c->extended = c->E->cfg.profile != JINN_PROFILE_JINJAVA;
         break;
     }
-    case N_BLOCK: compile_block(c, n); break;
-    case N_CALLBLOCK: compile_callblock(c, n); break;
+    case N_BLOCK: {
+        bool inner = c->loops || !c->sc->unit_root || c->nested; /* not Jinja2's top-level frame */
+        if (inner) unguard(c, 0, n->pos);
+        compile_block(c, n);
+        if (inner) unguard(c, 1, n->pos);
+        break;
+    }
+    case N_CALLBLOCK:
+        unguard(c, 0, n->pos);
+        compile_callblock(c, n);
+        unguard(c, 1, n->pos);
+        break;
     case N_AUTOESCAPE: {
         int saved = c->autoescape;
         c->nested++;
@@ -1616,6 +1808,8 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     loopctx *saved_loop = c->loop;
     scope *saved_outer_sc = c->outer_sc;
     int saved_can = c->can_capture, saved_outer_unit = c->outer_unit;
+    int saved_extended = c->extended;
+    if (!loop) c->extended = 0; /* a recursive loop's output is the top level's, in Jinja2 */
     c->outer_sc = saved_sc;
     c->outer_unit = saved_uidx;
     c->can_capture = !c->compiling_block;
@@ -1671,6 +1865,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
         if (loop) { capture_free_names(c, loop->c, 0); capture_free_names(c, loop->e, 0); capture_free_names(c, loop->d, 0); }
     }
     if (defines_closure(code, 0)) predeclare(c, code, 0);
+    if (!c->can_capture) declare_missing(c, code); /* a block: a frame without a parent */
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
     for (node *p = params ? params->head : NULL; p && !c->failed; p = p->next, k++) {
@@ -1705,6 +1900,7 @@ restore:
     c->outer_sc = saved_outer_sc;
     c->can_capture = saved_can;
     c->outer_unit = saved_outer_unit;
+    c->extended = saved_extended;
     return c->failed && !c->check ? -1 : result;
 }
 
@@ -1820,6 +2016,8 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             scope s;
             push_scope(&c, &s, 1);
             c.root = &s;
+            c.sees_locals = sees_locals(root, 0);
+            declare_missing(&c, root);
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
             /* a failed compile keeps nothing: its late names may point at instructions that

@@ -51,12 +51,15 @@ static const char *const loop_field_names[LF__COUNT] = {
 };
 
 /* One function body: the template's top level, or a macro. */
+#define SLOT_MISSING (-2)
+
 typedef struct unit {
     instr *code;
     uint32_t *pos;      /* source byte offset of each instruction (for diagnostics) */
     int ncode, capcode;
     int nslots;
-    int16_t *slot_parent; /* outer slot a scope-local slot falls back to, or -1 */
+    int16_t *slot_parent; /* outer slot a scope-local slot falls back to, or -1 (the context),
+                           * or SLOT_MISSING: unset, it is undefined (Jinja2's `missing`) */
     int16_t *slot_name;   /* name index of each slot (for the global fallback) */
     uint8_t *slot_root;   /* 1: declared in the unit's outermost scope (exported by a REPL) */
     int capslots;

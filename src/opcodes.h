@@ -133,6 +133,17 @@ OP(IMPORT, " %Da", 0, 1)
 /* this template extends dependency a: later output of the top level is dropped, and when the
  * top level ends the parent renders, its blocks resolved to the most derived definitions */
 OP(EXTENDS, " %Da", 0, 0)
+/* pop b, a; push a ~ b where autoescape is c, inside an {% autoescape %} block that differs
+ * from the environment's setting (Jinja2's markup_join or str_join: a safe operand keeps the
+ * result safe where autoescape is on) */
+OP(CONCAT_AE, "%?c autoescape", 2, 1)
+/* after `extends` (Jinja2's `if parent_template is None`): jump to a when a parent is pending,
+ * so text and {{ }} print nothing there, in a filter or set block's capture too */
+OP(JUMP_IF_EXTENDED, " -> %a", 0, 0)
+/* c=0: when a parent is pending and output goes to what `extends` drops, what follows prints
+ * to the output under it (Jinja2 prints includes, call blocks, filter blocks and blocks that
+ * are not at the top level of a template that extends); c=1: back to dropping */
+OP(UNGUARD, "%?c end", 0, 0)
 /* render block a of this template's table, as defined by the most derived template (c=1:
  * scoped, it sees the variables visible here) */
 OP(BLOCK, " %Ba%?c scoped", 0, 0)

@@ -62,6 +62,7 @@ typedef struct vm {
     value *chain_roots[16];
     int nchain;
     const template *pending_parent;
+    int discard_at;          /* the output buffer `extends` pushed, dropped at the end */
     struct { const template *t; int block, k; } bstack[64];
     int nbstack;
     const unit *root_unit;
@@ -186,9 +187,11 @@ static void closure_read(vm *V, const jfunc *f, value *slots)
     for (int i = 0; i < u->ncapt; i++) {
         int s = u->capt_outer[i];
         while (src[s].t == JV_ABSENT && ou->slot_parent[s] >= 0) s = ou->slot_parent[s];
-        if (src[s].t == JV_ABSENT) continue;
+        value v = src[s].t != JV_ABSENT ? resolve(V, val_dup(src[s]))
+                : ou->slot_parent[s] == SLOT_MISSING ? v_undef_why(UK_NAME, NULL, ((const template *)f->owner)->names[ou->slot_name[s]])
+                : v_absent();
         val_drop(V->R, slots[u->capt_inner[i]]);
-        slots[u->capt_inner[i]] = resolve(V, val_dup(src[s]));
+        slots[u->capt_inner[i]] = v;
     }
 }
 
@@ -975,6 +978,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         int s = ip->a;
         while (slots[s].t == JV_ABSENT && u->slot_parent[s] >= 0) s = u->slot_parent[s];
         if (slots[s].t != JV_ABSENT) { *sp++ = resolve(V, val_dup(slots[s])); NEXT(); }
+        if (u->slot_parent[s] == SLOT_MISSING) { *sp++ = v_undef_why(UK_NAME, NULL, T->names[ip->b]); NEXT(); }
         goto load_global_b;
     }
     CASE(LOAD_ROOT) {
@@ -982,6 +986,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         const unit *ru = V->root_unit;
         while (V->root_slots[s].t == JV_ABSENT && ru->slot_parent[s] >= 0) s = ru->slot_parent[s];
         if (V->root_slots[s].t != JV_ABSENT) { *sp++ = resolve(V, val_dup(V->root_slots[s])); NEXT(); }
+        if (ru->slot_parent[s] == SLOT_MISSING) { *sp++ = v_undef_why(UK_NAME, NULL, T->names[ip->b]); NEXT(); }
         goto load_global_b;
     }
     load_global_b: {
@@ -1583,10 +1588,37 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (V->nchain >= 16) { rt_limit(R, "call_depth", "templates extended more than 16 deep"); FAIL(); }
         V->pending_parent = D;
         if (!push_out(V)) FAIL(); /* the rest of this top level prints nothing */
+        V->discard_at = V->nouts - 1;
+        NEXT();
+    }
+    CASE(CONCAT_AE) {
+        b = sp[-1];
+        a = sp[-2];
+        int ae = R->autoescape;
+        R->autoescape = ip->c;
+        bool ok = op_arith(R, OPB_CONCAT, a, b, &r);
+        R->autoescape = ae;
+        if (!ok) FAIL();
+        val_drop(R, a);
+        val_drop(R, b);
+        sp--;
+        sp[-1] = r;
+        NEXT();
+    }
+    CASE(JUMP_IF_EXTENDED)
+        if (V->pending_parent) JUMP(ip->a);
+        NEXT();
+    CASE(UNGUARD) {
+        /* the dropped buffer's slot is free meanwhile: a capture may reuse it (its text is
+         * dropped anyway), so coming back it starts empty */
+        if (!ip->c && V->pending_parent && V->nouts - 1 == V->discard_at) V->nouts--;
+        else if (ip->c && V->pending_parent && V->nouts == V->discard_at) V->outs[V->nouts++].len = 0;
         NEXT();
     }
     CASE(BLOCK) {
-        if (V->pending_parent) NEXT(); /* an extending template's blocks render in its parent */
+        /* an extending template's blocks render in its parent (a block not at its top level
+         * renders here too, in Jinja2: UNGUARD or a capture around it) */
+        if (V->pending_parent && V->nouts - 1 == V->discard_at) NEXT();
         int k = -1, blk = find_block(V, T->blocks[ip->a].name, 0, &k);
         const template *C = blk >= 0 ? V->chain[k] : T;
         if (blk < 0) blk = ip->a;

@@ -34,7 +34,7 @@ sys.path.insert(0, HERE)
 import gen  # noqa: E402
 
 # issue 14's classes that jinn does not support yet: off unless asked for (KNOWN.md)
-UNSUPPORTED = ["dyn_names", "scoping", "pymethods", "pyobjects", "bugs"]
+UNSUPPORTED = ["pymethods", "pyobjects"]
 SUPPORTED = [c for c in gen.CLASSES if c not in UNSUPPORTED]
 
 

@@ -352,6 +352,72 @@ for name, tpl in [("filter", "{% filter upper %}{% extends 'base.html' %}{% endf
                   ("autoescape", "{% autoescape true %}{% extends 'base.html' %}{% endautoescape %}"),
                   ("if", "{% if true %}{% extends 'base.html' %}{% endif %}{% block b %}child{% endblock %}")]:
     row("extends_in_" + name, tpl, files=BASE)
+# after `extends`, Jinja2 drops the output of text and {{ }} only: an include, a call block, a
+# filter block (its text dropped) and a block not at the top level print before the parent
+EXT = {"base.html": "[{% block b %}base{% endblock %}]", "inc.html": "<inc>"}
+for name, tpl in [
+        ("include", "{% extends 'base.html' %}{% include 'inc.html' %}"),
+        ("filter", "{% extends 'base.html' %}{% filter upper %}x{{ 'y' }}{% if true %}z{% endif %}{% endfilter %}"),
+        ("filter_nested", "{% extends 'base.html' %}{% filter upper %}{% filter lower %}Q{% endfilter %}{% endfilter %}"),
+        ("filter_in_for", "{% extends 'base.html' %}{% for i in [1, 2] %}{% filter upper %}a{% endfilter %}{% endfor %}"),
+        ("callblock", "{% macro m() %}M{{ caller() }}{% endmacro %}{% extends 'base.html' %}{% call m() %}c{% endcall %}"),
+        ("setblock", "{% extends 'base.html' %}{% set x %}q{% endset %}{% filter upper %}{% include 'inc.html' %}{% endfilter %}{{ x }}"),
+        ("recursive", "{% extends 'base.html' %}{% for i in [[1]] recursive %}r{% endfor %}"),
+        ("conditional", "{% if flag %}{% else %}{% extends 'base.html' %}{% endif %}{% filter upper %}x{% endfilter %}{% include 'inc.html' %}"),
+        ("conditional_not_taken", "{% if true %}{% else %}{% extends 'base.html' %}{% endif %}{% filter upper %}x{% endfilter %}{% include 'inc.html' %}"),
+        ("before", "{% filter upper %}x{% endfilter %}{% extends 'base.html' %}"),
+        ("callblock_in_filter", "{% extends 'base.html' %}{% filter upper %}{% macro m() %}M{{ caller() }}{% endmacro %}{% call m() %}c{% endcall %}{% endfilter %}"),
+        ("block_in_for", "{% extends 'base.html' %}{% for i in [1] %}{% block b %}child{% endblock %}{% endfor %}"),
+        ("block_in_with", "{% extends 'base.html' %}{% with %}{% block b %}child{% endblock %}{% endwith %}"),
+        ("block_in_if", "{% extends 'base.html' %}{% if true %}{% block b %}child{% endblock %}{% endif %}"),
+        ("block_in_filter", "{% extends 'base.html' %}{% filter upper %}x{% block b %}child{% endblock %}{% endfilter %}"),
+        ("dynamic_print", "{% extends 'base' ~ '.html' %}{{ (1).nope() }}{{ 'x' }}"),
+        ("dynamic_callblock", "{% extends 'base' ~ '.html' %}{% macro m() %}{{ caller() }}]{% endmacro %}{% call m() %} {% endcall %}"),
+        ("recursive_in_filter", "{% if flag %}{% else %}{% extends 'base.html' %}{% endif %}{% filter upper %}{% for n in [[1], 2] recursive %}"
+         "[{{ n }}{% include 'inc.html' %}{% if n is iterable %}{{ loop(n) }}{% endif %}{% endfor %}{% endfilter %}"),
+        ("recursive_include", "{% extends 'base.html' %}{% for n in [[1], 2] recursive %}[{% include 'inc.html' %}"
+         "{% if n is iterable %}{{ loop(n) }}{% endif %}{% endfor %}")]:
+    row("after_extends_" + name, tpl, {"flag": False}, files=EXT)
+# `~` is Jinja2's markup_join where an {% autoescape %} block turns autoescape on, str_join where
+# one turns it off (a safe operand keeps the result safe only where it is on)
+for name, tpl, opts in [
+        ("on", "{% autoescape true %}{{ (html|safe) ~ (html|safe) }}|{{ (html|safe) ~ '<' }}|{{ '<' ~ (html|safe) }}|{{ html ~ '<' }}{% endautoescape %}", []),
+        ("off", "{% autoescape false %}{{ (html|safe) ~ '<' }}|{{ html ~ '<' }}{% endautoescape %}|{{ (html|safe) ~ '<' }}", ["autoescape"]),
+        ("expr", "{% autoescape flag %}{{ (html|safe) ~ '<' }}{% endautoescape %}", [])]:
+    row("concat_autoescape_block_" + name, tpl, {"html": "a & b", "flag": True}, opts)
+# Jinja2 folds a `~` of constants when it compiles, into a plain str: under autoescape the safe
+# operands are escaped then (not so with a variable, or with a filter that needs the context)
+row("concat_folded_constants", "{{ ('<a>'|safe)[0:2] ~ ('<i>'|safe)[1] }}|{{ ('<a>'|safe) ~ 'b' }}|{{ (h|safe) ~ 'b' }}|"
+    "{{ ('<a>'|safe) ~ ('<b>'|safe if true else 'x') }}|{{ ('<a>'|safe) ~ ['<b>']|map('safe')|first }}|{{ ('<a>'|safe) ~ ('<b>'|safe|upper) }}",
+    {"h": "<h>"}, ["autoescape"])
+row("concat_folded_constants_block", "{% autoescape true %}{{ ('<a>'|safe)[0:2] ~ ('<i>'|safe)[1] }}{% endautoescape %}")
+# a name the top level (or a block) assigns before anything in it reads it is undefined until
+# assigned, in the loops, filter blocks and macros of that frame too: not the context's value
+MISSING = [
+    ("filter", "{% filter upper %}[{{ s }}]{% endfilter %}{% set s = 'b' %}{{ s }}"),
+    ("for", "{% for i in [1] %}[{{ s }}]{% endfor %}{% set s = 1 %}"),
+    ("macro", "{% macro m() %}[{{ s }}]{% endmacro %}{{ m() }}{% set s = 1 %}{{ m() }}"),
+    ("unpacking", "{% for i in [1] %}[{{ s }}]{% endfor %}{% set s, t = 1, 2 %}"),
+    ("setblock", "{% for i in [1] %}[{{ s }}]{% endfor %}{% set s %}x{% endset %}"),
+    ("macro_name", "{% for i in [1] %}[{{ s is defined }}]{% endfor %}{% macro s() %}{% endmacro %}"),
+    ("read_first", "{{ s }}{% for i in [1] %}[{{ s }}]{% endfor %}{% set s = 1 %}"),
+    ("in_branch", "{% for i in [1] %}[{{ s }}]{% endfor %}{% if true %}{% set s = 1 %}{% endif %}"),
+    ("branch_then_read", "{% if false %}{% set s = 1 %}{% endif %}[{{ s }}]"),
+    ("self_read", "{% set s = s ~ 'x' %}[{{ s }}]"),
+    ("loop_sets_too", "{% for i in [1] %}[{{ s }}]{% set s = 2 %}[{{ s }}]{% endfor %}{% set s = 1 %}"),
+    ("with", "{% with %}[{{ s }}]{% endwith %}{% set s = 1 %}"),
+    ("block", "{% block b %}{% for i in [1] %}[{{ s }}]{% endfor %}{% set s = 1 %}[{{ s }}]{% endblock %}"),
+    ("defined", "{% for i in [1] %}{{ s is defined }}{{ s|default('d') }}{% endfor %}{% set s = 1 %}"),
+]
+for name, tpl in MISSING:
+    row("missing_until_set_" + name, tpl, {"s": "a"})
+row("missing_until_set_strict", "{% for i in [1] %}[{{ s }}]{% endfor %}{% set s = 1 %}", {"s": "a"}, ["undefined=strict"])
+row("missing_until_set_debug", "{% for i in [1] %}[{{ s }}]{% endfor %}{% set s = 1 %}", {"s": "a"}, ["undefined=debug"])
+# an include sees the variables of the scopes open where it stands, not those of a loop, with or
+# set block that has ended
+row("scope_include_after_scopes", "{% for i in [1] %}{% set q = 1 %}{% endfor %}{% with w = 1 %}{% set v1 = 2 %}{% endwith %}"
+    "{% set x %}{% set v2 = 2 %}{% endset %}{% include 'inc.html' %}",
+    files={"inc.html": "{{ i is defined }}{{ q is defined }}{{ w is defined }}{{ v1 is defined }}{{ v2 is defined }}{{ x }}"})
 # a macro imported with context sees the importer's variables set before the import
 row("scope_import_with_context_sees_set", "{% set v1 = 1 %}{% import 'm.html' as m with context %}{{ m.f() }}",
     files={"m.html": "{% macro f() %}{{ v1 is defined }}{{ v1 }}{% endmacro %}"})
