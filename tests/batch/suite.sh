@@ -217,6 +217,9 @@ cp "$T/base.db" "$T/es.db"
 "$JINN" batch "$T/badsql.jinja" --quiet --providers "sqlite:$T/es.db" --jobs 1 --chunk 5 --early-stop 10 >"$T/out" 2>"$T/err"; rc=$?
 check "early stop: exit 1, one error naming the definition, no per-customer lines" "$rc $(grep -c "^jinn: batch: stopped early: each of the first 10 customers failed (--early-stop 10), the first with: customer c01: .*definition 'e-bad' (broken): bad SQL" "$T/err") $(grep -c '^customer ' "$T/err")" "1 1 0"
 check "early stop: the run stopped after 10 (and the chunks under way), resumable, the failures stored" "$(sql "$T/es.db" "SELECT scored, errors >= 10 AND errors < 40, finished IS NULL, (SELECT count(*) FROM batch_failures) = errors FROM batch_runs")" "0	1	1	1"
+cp "$T/base.db" "$T/es3.db"
+"$JINN" batch "$T/badsql.jinja" --quiet --providers "sqlite:$T/es3.db" --jobs 1 --chunk 5 --early-stop 3 >"$T/out" 2>"$T/err"
+check "early stop before a chunk's end: only the one error" "$(grep -c '^customer \|more failed' "$T/err") $(grep -c 'stopped early: each of the first 3 customers failed' "$T/err")" "0 1"
 printf '{{ 1 // 0 }}' > "$T/zero.jinja"
 "$JINN" batch "$T/zero.jinja" --quiet --providers "sqlite:$T/es.db" --jobs 2 --chunk 3 --early-stop 6 >"$T/out" 2>"$T/err"; rc=$?
 check "early stop: a template failing for everyone" "$rc $(grep -c '^jinn: batch: stopped early: each of the first [0-9]* customers failed (--early-stop 6), the first with: customer c..: .*division by zero' "$T/err")" "1 1"
