@@ -801,7 +801,8 @@ static int list_failures(const batch_args *a)
     failure_list L = {a->json, a->json ? json_array() : NULL, 0};
     if (S->run_get(st, run_arg(a->failures), &info, &found, err, sizeof err) != JINN_OK) status = store_fail(err);
     else if (!found) {
-        fprintf(stderr, "jinn: batch: no run %s in the store\n", a->failures);
+        if (strcmp(a->failures, "last")) fprintf(stderr, "jinn: batch: no run %s in the store\n", a->failures);
+        else fputs("jinn: batch: no run in the store yet\n", stderr);
         status = 2;
     } else if (S->run_failures(st, info.id, print_failure, &L, err, sizeof err) != JINN_OK) {
         status = store_fail(err);
@@ -963,7 +964,8 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
             }
             if (!found) {
                 free(fp);
-                fprintf(stderr, "jinn: batch: no run %s in the store\n", a.retry);
+                if (strcmp(a.retry, "last")) fprintf(stderr, "jinn: batch: no run %s in the store\n", a.retry);
+                else fputs("jinn: batch: no run in the store yet\n", stderr);
                 status = 2;
                 goto out;
             }

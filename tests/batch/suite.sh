@@ -240,6 +240,9 @@ check "--failures RUN: the run on stderr" "$(cat "$T/err")" "run 1 (optimal.chan
 "$JINN" batch --providers "sqlite:$T/fr.db" --failures last --format json >"$T/out" 2>"$T/err"; rc=$?
 check "--failures last --format json" "$rc $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["run"], d["finished"], d["scored"], d["errors"], [(f["customer"], f["kind"], f["line"], f["column"]) for f in d["failures"]])' "$T/out")" "0 1 True 38 2 [('c05', 'data', 0, 0), ('c07', 'value', 1, 47)]"
 "$JINN" batch --providers "sqlite:$T/fr.db" --failures 9 2>"$T/err"; check "--failures of no such run" "$? $(cat "$T/err")" "2 jinn: batch: no run 9 in the store"
+cp "$T/base.db" "$T/fresh.db"
+"$JINN" batch --providers "sqlite:$T/fresh.db" --failures last 2>"$T/err"; check "--failures last before any run" "$? $(cat "$T/err")" "2 jinn: batch: no run in the store yet"
+"$JINN" batch "$T/div.jinja" --providers "sqlite:$T/fr.db" --failures 1 2>"$T/err"; check "--failures with a template: usage" "$? $(head -1 "$T/err")" "2 jinn batch: --failures lists a run's failures: no template, --retry-failures or --dry-run with it"
 "$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" >"$T/out" 2>"$T/err"; rc=$?
 check "a finished run with failures, run again: nothing re-scored, said" "$rc $(cat "$T/err") $(sql "$T/fr.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" "1 jinn: batch: run 1, with this template, these options and customers, is finished: 38 customers scored, 2 failed; nothing to do (exactly once per run). --retry-failures 1 re-scores the failed ones; --new-run scores every customer again 38"
 python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE customers SET attributes = ? WHERE id = ?", ("{\"n\": 5}", "c05")); d.commit()' "$T/fr.db"
