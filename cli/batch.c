@@ -429,14 +429,14 @@ static void draw_progress(batch *B, int final)
 /* A failure's report line, printed at once or held (write_mu) */
 static void report(batch *B, const item *it)
 {
-    if (B->reported + B->nheld >= MAX_REPORTED) return;
+    if (B->early_stopped || B->reported + B->nheld >= MAX_REPORTED) return;
     cli_buf m = {0};
     cli_puts(&m, "customer ");
     cli_puts(&m, it->id);
     cli_puts(&m, ": ");
     cli_puts(&m, it->error ? it->error : "error");
     /* held while no customer succeeded and an early stop may come: it then says it once */
-    if (B->early_stop > 0 && !B->any_ok && B->seen < B->early_stop) {
+    if (B->early_stop > 0 && !B->any_ok && B->seen <= B->early_stop) {
         B->held[B->nheld++] = m.p;
         return;
     }
@@ -498,7 +498,10 @@ static void write_chunk(batch *B, chunk *c, const char *warning)
         if (!it->value && !it->error) continue;
         B->seen++;
         if (it->value) {
-            if (!B->any_ok) { B->any_ok = 1; release_held(B); }
+            if (!B->any_ok) {
+                B->any_ok = 1;
+                if (!B->early_stopped) release_held(B);
+            }
         } else {
             if (!B->first_failure) {
                 cli_buf m = {0};
@@ -508,15 +511,15 @@ static void write_chunk(batch *B, chunk *c, const char *warning)
                 cli_puts(&m, it->error);
                 B->first_failure = m.p;
             }
+            if (B->early_stop > 0 && !B->any_ok && B->seen >= B->early_stop && !B->early_stopped) {
+                B->early_stopped = 1;
+                __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+            }
             report(B, it);
         }
     }
     B->scored += ok;
     B->errors += bad;
-    if (B->early_stop > 0 && !B->any_ok && B->seen >= B->early_stop && !B->early_stopped) {
-        B->early_stopped = 1;
-        __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
-    }
     if (B->progress) draw_progress(B, 0);
     pthread_mutex_unlock(&B->write_mu);
 }
@@ -798,7 +801,8 @@ static int list_failures(const batch_args *a)
     failure_list L = {a->json, a->json ? json_array() : NULL, 0};
     if (S->run_get(st, run_arg(a->failures), &info, &found, err, sizeof err) != JINN_OK) status = store_fail(err);
     else if (!found) {
-        fprintf(stderr, "jinn: batch: no run %s in the store\n", a->failures);
+        if (strcmp(a->failures, "last")) fprintf(stderr, "jinn: batch: no run %s in the store\n", a->failures);
+        else fputs("jinn: batch: no run in the store yet\n", stderr);
         status = 2;
     } else if (S->run_failures(st, info.id, print_failure, &L, err, sizeof err) != JINN_OK) {
         status = store_fail(err);
@@ -960,7 +964,8 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
             }
             if (!found) {
                 free(fp);
-                fprintf(stderr, "jinn: batch: no run %s in the store\n", a.retry);
+                if (strcmp(a.retry, "last")) fprintf(stderr, "jinn: batch: no run %s in the store\n", a.retry);
+                else fputs("jinn: batch: no run in the store yet\n", stderr);
                 status = 2;
                 goto out;
             }

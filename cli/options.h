@@ -48,7 +48,7 @@
     X(STOP_AFTER, "--stop-after", 0, "N", NULL, "score at most N customers, then stop (resumable)")             \
     X(NEW_RUN, "--new-run", 0, NULL, NULL, "do not resume an unfinished run, nor stop at a finished one: start a new run") \
     X(PARAM, "--param", 0, "KEY=VALUE", NULL, "a member of the decisions' params (KEY:=JSON a JSON value; repeatable; type=CTR by default)") \
-    X(EARLY_STOP, "--early-stop", 0, "N", NULL, "stop when each of the first N customers of the run failed (default 100; 0: never)") \
+    X(EARLY_STOP, "--early-stop", 0, "N", NULL, "stop when each of the first N customers this command scores failed (default 100; 0: never)") \
     X(FAILURES, "--failures", 0, "RUN|last", NULL, "list the customers failing in run RUN, with their diagnostics (--format json)") \
     X(RETRY_FAILURES, "--retry-failures", 0, "RUN|last", NULL, "re-score only the customers failing in run RUN, in that run") \
     X(QUIET, "--quiet", 'q', NULL, NULL, "no progress bar (there is none when stderr is not a terminal)")       \

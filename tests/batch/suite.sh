@@ -217,6 +217,9 @@ cp "$T/base.db" "$T/es.db"
 "$JINN" batch "$T/badsql.jinja" --quiet --providers "sqlite:$T/es.db" --jobs 1 --chunk 5 --early-stop 10 >"$T/out" 2>"$T/err"; rc=$?
 check "early stop: exit 1, one error naming the definition, no per-customer lines" "$rc $(grep -c "^jinn: batch: stopped early: each of the first 10 customers failed (--early-stop 10), the first with: customer c01: .*definition 'e-bad' (broken): bad SQL" "$T/err") $(grep -c '^customer ' "$T/err")" "1 1 0"
 check "early stop: the run stopped after 10 (and the chunks under way), resumable, the failures stored" "$(sql "$T/es.db" "SELECT scored, errors >= 10 AND errors < 40, finished IS NULL, (SELECT count(*) FROM batch_failures) = errors FROM batch_runs")" "0	1	1	1"
+cp "$T/base.db" "$T/es3.db"
+"$JINN" batch "$T/badsql.jinja" --quiet --providers "sqlite:$T/es3.db" --jobs 1 --chunk 5 --early-stop 3 >"$T/out" 2>"$T/err"
+check "early stop before a chunk's end: only the one error" "$(grep -c '^customer \|more failed' "$T/err") $(grep -c 'stopped early: each of the first 3 customers failed' "$T/err")" "0 1"
 printf '{{ 1 // 0 }}' > "$T/zero.jinja"
 "$JINN" batch "$T/zero.jinja" --quiet --providers "sqlite:$T/es.db" --jobs 2 --chunk 3 --early-stop 6 >"$T/out" 2>"$T/err"; rc=$?
 check "early stop: a template failing for everyone" "$rc $(grep -c '^jinn: batch: stopped early: each of the first [0-9]* customers failed (--early-stop 6), the first with: customer c..: .*division by zero' "$T/err")" "1 1"
@@ -237,6 +240,9 @@ check "--failures RUN: the run on stderr" "$(cat "$T/err")" "run 1 (optimal.chan
 "$JINN" batch --providers "sqlite:$T/fr.db" --failures last --format json >"$T/out" 2>"$T/err"; rc=$?
 check "--failures last --format json" "$rc $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["run"], d["finished"], d["scored"], d["errors"], [(f["customer"], f["kind"], f["line"], f["column"]) for f in d["failures"]])' "$T/out")" "0 1 True 38 2 [('c05', 'data', 0, 0), ('c07', 'value', 1, 47)]"
 "$JINN" batch --providers "sqlite:$T/fr.db" --failures 9 2>"$T/err"; check "--failures of no such run" "$? $(cat "$T/err")" "2 jinn: batch: no run 9 in the store"
+cp "$T/base.db" "$T/fresh.db"
+"$JINN" batch --providers "sqlite:$T/fresh.db" --failures last 2>"$T/err"; check "--failures last before any run" "$? $(cat "$T/err")" "2 jinn: batch: no run in the store yet"
+"$JINN" batch "$T/div.jinja" --providers "sqlite:$T/fr.db" --failures 1 2>"$T/err"; check "--failures with a template: usage" "$? $(head -1 "$T/err")" "2 jinn batch: --failures lists a run's failures: no template, --retry-failures or --dry-run with it"
 "$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" >"$T/out" 2>"$T/err"; rc=$?
 check "a finished run with failures, run again: nothing re-scored, said" "$rc $(cat "$T/err") $(sql "$T/fr.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" "1 jinn: batch: run 1, with this template, these options and customers, is finished: 38 customers scored, 2 failed; nothing to do (exactly once per run). --retry-failures 1 re-scores the failed ones; --new-run scores every customer again 38"
 python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE customers SET attributes = ? WHERE id = ?", ("{\"n\": 5}", "c05")); d.commit()' "$T/fr.db"
@@ -268,26 +274,39 @@ check "--param without =: usage" "$? $(head -1 "$T/err")" "2 jinn batch: --param
 # ---- slow provider queries: query_ms, --timeout, Ctrl-C (SQLite's progress handler) -------------------------
 # e-slow runs a recursive CTE for minutes for the customers after c20, at once for the others
 cp "$T/base.db" "$T/sl.db"
-python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("INSERT INTO definitions(id, kind, name, sql) VALUES(?, ?, ?, ?)", ("e-slow", "expression", "slow", "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3000000000) SELECT CASE WHEN :customer_id > ? THEN (SELECT max(i) FROM r) ELSE 1 END".replace("?", chr(39) + "c20" + chr(39)))); d.commit()' "$T/sl.db"
+cp "$T/base.db" "$T/ci.db" # for the Ctrl-C case below, with the same e-slow
+for db in "$T/sl.db" "$T/ci.db"; do
+    python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("INSERT INTO definitions(id, kind, name, sql) VALUES(?, ?, ?, ?)", ("e-slow", "expression", "slow", "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3000000000) SELECT CASE WHEN :customer_id > ? THEN (SELECT max(i) FROM r) ELSE 1 END".replace("?", chr(39) + "c20" + chr(39)))); d.commit()' "$db"
+done
 printf '{%% expression %%}e-slow{%% endexpression %%}' > "$T/slow_q.jinja"
 "$JINN" render "$T/slow_q.jinja" --providers "sqlite:$T/sl.db" --customer c30 --limit query_ms=200 --errors json 2>"$T/err"; rc=$?
 check "query_ms: the query ends, a limit error" "$rc $(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(d["code"], d["message"])' "$T/err")" "1 limit limit 'query_ms' exceeded: expression 'e-slow' took more than 200 ms"
 "$JINN" render "$T/slow_q.jinja" --providers "sqlite:$T/sl.db" --customer c30 --timeout 0.5 --errors json 2>"$T/err"; rc=$?
 check "--timeout stops a provider query: the interrupt's limit error" "$rc $(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(d["code"], d["message"])' "$T/err")" "1 limit limit 'interrupt' exceeded: the render was interrupted during expression 'e-slow'"
 check "a fast customer of the same definition" "$("$JINN" render "$T/slow_q.jinja" --providers "sqlite:$T/sl.db" --customer c03 --limit query_ms=200)" 1
-"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/sl.db" --jobs 2 --chunk 4 --limit query_ms=100 2>"$T/err"; rc=$?
-check "query_ms in the batch: the slow customers fail as a limit, stored" "$rc $(sql "$T/sl.db" "SELECT count(*), min(customer_id), kind, message FROM batch_failures GROUP BY kind")" "1 20	c21	limit	limit 'query_ms' exceeded: expression 'e-slow' took more than 100 ms"
-# Ctrl-C: within a second, the committed kept, nothing stored as failed; the same command resumes
-cp "$T/base.db" "$T/ci.db"
-python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[2]).execute("SELECT * FROM definitions WHERE id = ?", ("e-slow",)).fetchone(); d=sqlite3.connect(sys.argv[1]); d.execute("INSERT INTO definitions(id, kind, name, sql) VALUES(?, ?, ?, ?)", s[:4]); d.commit()' "$T/ci.db" "$T/sl.db"
-"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/ci.db" --jobs 2 --chunk 2 2>"$T/err" &
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/sl.db" --jobs 1 --chunk 4 --limit query_ms=50 2>"$T/err"; rc=$?
+check "query_ms in the batch: the slow customers fail as a limit, stored" "$rc $(sql "$T/sl.db" "SELECT count(*), min(customer_id), kind, message FROM batch_failures GROUP BY kind")" "1 20	c21	limit	limit 'query_ms' exceeded: expression 'e-slow' took more than 50 ms"
+# kill -9 in the middle of a retry of those 20 (now about 0.05 s each), then the same retry again:
+# each customer of the run exactly once
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE definitions SET sql = ? WHERE id = ?", ("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 200000) SELECT max(i) FROM r", "e-slow")); d.commit()' "$T/sl.db"
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/sl.db" --jobs 1 --chunk 1 --retry-failures 1 2>"$T/err" &
 pid=$!
-sleep 1.5; t0=$(date +%s%N); kill -INT $pid; wait $pid; rc=$?; t1=$(date +%s%N)
+for _ in $(seq 100); do [ "$(sql "$T/sl.db" "SELECT count(*) FROM events WHERE action = 'optimal.channel'")" -ge 22 ] && break; sleep 0.05; done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+n=$(sql "$T/sl.db" "SELECT count(*) - 20 FROM events WHERE action = 'optimal.channel'")
+check "kill -9 came in the middle of the retry" "$([ "$n" -ge 2 ] && [ "$n" -lt 20 ] && echo yes || echo "no: $n of 20")" yes
+check "kill -9 in a retry: committed = counted, the rest still failing" "$(sql "$T/sl.db" "SELECT scored - 20 = $n, errors = 20 - $n, (SELECT count(*) FROM batch_failures) = errors FROM batch_runs")" "1	1	1"
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/sl.db" --jobs 1 --retry-failures 1 2>"$T/err"; rc=$?
+check "the retry again: the rest, each customer of the run exactly once" "$rc $(head -1 "$T/err") $(sql "$T/sl.db" "SELECT count(*), count(DISTINCT customer_id), (SELECT scored || '/' || errors || '/' || (finished IS NOT NULL) FROM batch_runs), (SELECT count(*) FROM batch_failures) FROM events WHERE action = 'optimal.channel'")" "0 jinn: batch: retrying the $((20 - n)) failed customers of run 1 40	40	40/0/1	0"
+# Ctrl-C: within a second, the committed kept, nothing stored as failed; the same command resumes
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/ci.db" --jobs 1 --chunk 2 2>"$T/err" &
+pid=$!
+sleep 1; t0=$(date +%s%N); kill -INT $pid; wait $pid; rc=$?; t1=$(date +%s%N)
 check "Ctrl-C during slow queries: exit 130 within a second" "$rc $(( (t1 - t0) / 1000000 < 1000 ))" "130 1"
 check "Ctrl-C: the committed counted, none failed" "$(sql "$T/ci.db" "SELECT scored = (SELECT count(*) FROM events WHERE action = 'optimal.channel'), scored > 0 AND scored <= 20, errors, finished IS NULL FROM batch_runs")" "1	1	0	1"
 n=$(sql "$T/ci.db" "SELECT scored FROM batch_runs")
 python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE definitions SET sql = ? WHERE id = ?", ("SELECT 2", "e-slow")); d.commit()' "$T/ci.db"
-"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/ci.db" --jobs 2 --chunk 2 2>"$T/err"; rc=$?
+"$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/ci.db" --jobs 1 --chunk 2 2>"$T/err"; rc=$?
 check "Ctrl-C then resume: each customer once, the run's totals" "$rc $(grep -c "^jinn: batch: resuming run 1: $n customers already scored" "$T/err") $(grep -c "^finished run 1: 40 customers scored, 0 errors (this time: $((40 - n)) scored, 0 failed)" "$T/err") $(sql "$T/ci.db" "SELECT count(*), count(DISTINCT customer_id) FROM events WHERE action = 'optimal.channel'")" "0 1 1 40	40"
 
 # ---- true messages: a locked database ----------------------------------------------------------------------

@@ -30,5 +30,16 @@ run "warnings and failures" 1 "$T/mixed.jinja" --providers "sqlite:$T/m.db"
 cp "$T/base.db" "$T/r.db"
 run "stopped" 0 tests/batch/pick.jinja --providers "sqlite:$T/r.db" --stop-after 10
 run "resumed" 0 tests/batch/pick.jinja --providers "sqlite:$T/r.db"
+run "the failures retried" 1 "$T/mixed.jinja" --providers "sqlite:$T/m.db" --retry-failures last
+printf '{{ 1 // 0 }}' > "$T/zero.jinja"
+run "an early stop" 1 "$T/zero.jinja" --providers "sqlite:$T/r.db" --early-stop 7
+# Ctrl-C while 4 renderers run long renders: the stop flag, the store's interrupt, the writer
+printf '{%% for i in range(100000) %%}{%% for j in range(100000) %%}{%% endfor %%}{%% endfor %%}' > "$T/slow.jinja"
+cp "$T/base.db" "$T/i.db"
+"$JINN" batch "$T/slow.jinja" --providers "sqlite:$T/i.db" --limit fuel=100000000000 --jobs 4 --chunk 3 --quiet 2>"$T/err" &
+pid=$!
+sleep 2; kill -INT $pid; wait $pid; rc=$?
+if [ "$rc" = 130 ] && ! grep -q 'ThreadSanitizer' "$T/err"; then passed=$((passed + 1)); echo "ok: Ctrl-C"
+else failed=$((failed + 1)); echo "FAIL: Ctrl-C (status $rc, want 130)"; grep -A30 -m1 'WARNING: ThreadSanitizer' "$T/err" | sed 's/^/  /'; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
