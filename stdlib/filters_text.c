@@ -175,7 +175,11 @@ BI_EXT(flt_truncate)
         return rt_error(R, JINN_ERR_VALUE, "expected length >= %zu, got %lld", endn, (long long)length);
     if (leeway < 0) return rt_error(R, JINN_ERR_VALUE, "expected leeway >= 0, got %lld", (long long)leeway);
     value s = args[0];
-    if (s.t == JV_UNDEF && !op_check_defined(R, s)) return false;
+    if (s.t == JV_UNDEF) { /* len() of an undefined is 0 (StrictUndefined's fails): it comes back as it is */
+        if (R->undef_mode == JINN_UNDEFINED_STRICT && v_strict_undef(s)) return val_undef_error(R, s);
+        *out = val_dup(s);
+        return true;
+    }
     if (s.t != JV_STR) {
         if (s.t == JV_LIST && (int64_t)s.u.l->len - leeway <= length) { *out = val_dup(s); return true; }
         if (s.t == JV_DICT && (int64_t)s.u.m->len - leeway <= length) { *out = val_dup(s); return true; }
@@ -976,6 +980,109 @@ static bool pf_items(jrt *R, jbuf *b, const value *items, size_t n, int64_t inde
     return true;
 }
 
+/* A long str, as pprint's _pprint_str wraps it: line by line (ends kept), a line too wide cut
+ * into runs of non-space-then-space (`\S*\s*`) joined while their repr fits, each chunk's repr
+ * on its own line, in parentheses at the top level. The width of a chunk's repr is summed from
+ * its pieces' (the body under either quote: repr takes "..." when the text has ' and no "), so
+ * the whole is linear in the string, where Python's is quadratic. */
+typedef struct { size_t sq, dq; bool has_sq, has_dq; } pf_piece;
+
+static bool pf_piece_of(jrt *R, const char *p, size_t n, pf_piece *out)
+{
+    value s = v_str(R, p, n);
+    if (s.t == JV_ERROR) return false;
+    jbuf b = {0};
+    bool ok = print_repr(R, &b, s);
+    val_drop(R, s);
+    size_t cps = 0;
+    if (ok) ok = lib_utf8_len(R, b.p ? b.p : "", b.len, &cps);
+    buf_free(R, &b);
+    if (!ok) return false;
+    size_t nsq = 0, ndq = 0;
+    for (size_t i = 0; i < n; i++) { nsq += p[i] == '\''; ndq += p[i] == '"'; }
+    size_t body = cps - 2;
+    bool dq = nsq && !ndq; /* its own repr took double quotes */
+    *out = (pf_piece){dq ? body + nsq : body, dq ? body : body - nsq, nsq > 0, ndq > 0};
+    return true;
+}
+
+static void pf_join(pf_piece *a, const pf_piece *b)
+{
+    a->sq += b->sq, a->dq += b->dq, a->has_sq |= b->has_sq, a->has_dq |= b->has_dq;
+}
+
+static int64_t pf_width(const pf_piece *a) { return 2 + (int64_t)(a->has_sq && !a->has_dq ? a->dq : a->sq); }
+
+typedef struct { size_t off, len; } pf_chunk;
+
+static bool pf_chunk_add(jrt *R, pf_chunk **c, size_t *n, size_t *cap, size_t off, size_t len)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        pf_chunk *g = rt_alloc(R, *c, *cap * sizeof **c, nc * sizeof **c);
+        if (!g) return false;
+        *c = g, *cap = nc;
+    }
+    (*c)[(*n)++] = (pf_chunk){off, len};
+    return true;
+}
+
+static bool pf_str(jrt *R, jbuf *b, value v, int64_t indent, int64_t allowance, int depth)
+{
+    const char *s = v_sp(v);
+    size_t len = v_sl(v);
+    bool top = depth == 0;
+    if (top) indent++, allowance++;
+    int64_t max_width = 80 - indent, max_width1 = max_width;
+    pf_chunk *ch = NULL;
+    size_t nch = 0, cap = 0;
+    bool ok = true;
+    for (size_t ls = 0; ok && ls < len;) {
+        size_t le = ls, eol = 0;
+        while (le < len && !(eol = lib_eol(s, len, le))) le++;
+        le += eol; /* the line with its end: [ls, le) */
+        bool last_line = le == len;
+        if (last_line) max_width1 -= allowance;
+        pf_piece line;
+        if (!(ok = pf_piece_of(R, s + ls, le - ls, &line))) break;
+        if (pf_width(&line) <= max_width1) { ok = pf_chunk_add(R, &ch, &nch, &cap, ls, le - ls); ls = le; continue; }
+        int64_t max_width2 = max_width;
+        size_t cur = ls, curlen = 0;
+        pf_piece cp = {0};
+        for (size_t i = ls; ok && i < le;) {
+            size_t ps = i;
+            int32_t c;
+            size_t j = i;
+            while (i < le && (j = i, ok = lib_utf8_next(R, s, le, &j, &c)) && !lib_isspace(c)) i = j;
+            while (ok && i < le && (j = i, ok = lib_utf8_next(R, s, le, &j, &c)) && lib_isspace(c)) i = j;
+            if (!ok) break;
+            pf_piece part;
+            if (!(ok = pf_piece_of(R, s + ps, i - ps, &part))) break;
+            if (i == le && last_line) max_width2 -= allowance;
+            pf_piece cand = cp;
+            pf_join(&cand, &part);
+            if (pf_width(&cand) > max_width2) {
+                if (curlen && !(ok = pf_chunk_add(R, &ch, &nch, &cap, cur, curlen))) break;
+                cur = ps, curlen = i - ps, cp = part;
+            } else {
+                curlen += i - ps, cp = cand;
+            }
+        }
+        if (ok && curlen) ok = pf_chunk_add(R, &ch, &nch, &cap, cur, curlen);
+        ls = le;
+    }
+    for (size_t i = 0; ok && i < nch; i++) {
+        if (i == 0 && top && nch > 1) ok = buf_putc(R, b, '(');
+        if (ok && i) ok = buf_putc(R, b, '\n') && buf_printf(R, b, "%*s", (int)indent, "");
+        value piece = ok ? v_str(R, s + ch[i].off, ch[i].len) : v_err();
+        ok = piece.t != JV_ERROR && print_repr(R, b, piece);
+        if (piece.t != JV_ERROR) val_drop(R, piece);
+    }
+    if (ok && top && nch > 1) ok = buf_putc(R, b, ')');
+    if (ch) rt_alloc(R, ch, cap * sizeof *ch, 0);
+    return ok;
+}
+
 static bool pf_format(jrt *R, jbuf *b, value v, int64_t indent, int64_t allowance, int depth)
 {
     if (depth > 500) return rt_error(R, JINN_ERR_LIMIT, "pprint: value nested too deeply");
@@ -984,6 +1091,7 @@ static bool pf_format(jrt *R, jbuf *b, value v, int64_t indent, int64_t allowanc
     size_t n;
     if (!lib_utf8_len(R, rep.p ? rep.p : "", rep.len, &n)) { buf_free(R, &rep); return false; }
     bool wide = (int64_t)n > 80 - indent - allowance;
+    if (wide && v.t == JV_STR && !(v.f & JV_SAFE)) { buf_free(R, &rep); return pf_str(R, b, v, indent, allowance, depth); }
     if (!wide || !(v.t == JV_LIST || (v.t == JV_DICT && !(v.f & JV_NS))) ) {
         bool ok = buf_put(R, b, rep.p ? rep.p : "", rep.len);
         buf_free(R, &rep);

@@ -585,19 +585,24 @@ bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw)
  * str.splitlines()
  * ====================================================================================== */
 
+size_t lib_eol(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) return 1;
+    if (c == '\r') return i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+    if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85) return 2;
+    if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80
+        && ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) return 3;
+    return 0;
+}
+
 value lib_splitlines(jrt *R, const char *s, size_t len)
 {
     value l = v_list(R, 0);
     if (l.t == JV_ERROR) return l;
     size_t i = 0, st = 0;
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        size_t eol = 0; /* bytes of the line break at i */
-        if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) eol = 1;
-        else if (c == '\r') eol = i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
-        else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85) eol = 2;
-        else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80
-                 && ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) eol = 3;
+        size_t eol = lib_eol(s, len, i); /* bytes of the line break at i */
         if (!eol) { i++; continue; }
         value line = v_str(R, s + st, i - st);
         if (line.t == JV_ERROR || !list_push(R, l.u.l, line)) { val_drop(R, l); return v_err(); }

@@ -109,5 +109,7 @@ bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *e
 /* ---- str.splitlines(), shared by indent and wordwrap ------------------------------------ */
 /* the lines of s (without their ends) as an owned list of strings */
 value lib_splitlines(jrt *R, const char *s, size_t len);
+/* the bytes of the line break at s[i] (0: none there), as str.splitlines() breaks lines */
+size_t lib_eol(const char *s, size_t len, size_t i);
 
 #endif

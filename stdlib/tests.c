@@ -123,8 +123,19 @@ static bool jv_test(jrt *R, int op, value *args, value *out)
     RET(r);
 }
 
+/* under strict undefined, == and != on an undefined operand fail (StrictUndefined.__eq__), as
+ * the operators do (vm.c, STRICT_CHECK) */
+static bool strict_ok(jrt *R, value *args)
+{
+    if (R->undef_mode != JINN_UNDEFINED_STRICT) return true;
+    for (int i = 0; i < 2; i++)
+        if (v_strict_undef(args[i])) return val_undef_error(R, args[i]);
+    return true;
+}
+
 BI_FN(t_eq)
 {
+    if (!strict_ok(R, args)) return false;
     if (R->profile == PROF_JINJAVA) return jv_test(R, OPC_EQ, args, out);
     bool eq;
     if (!val_equal_rt(R, args[0], args[1], &eq)) return false;
@@ -132,6 +143,7 @@ BI_FN(t_eq)
 }
 BI_FN(t_ne)
 {
+    if (!strict_ok(R, args)) return false;
     if (R->profile == PROF_JINJAVA) return jv_test(R, OPC_NE, args, out);
     bool eq;
     if (!val_equal_rt(R, args[0], args[1], &eq)) return false;

@@ -238,6 +238,21 @@ row("fz_safe_concat_autoescape", "{{ (h|safe) ~ (h|safe) }}|{{ h ~ (h|safe) }}|{
 row("fz_safe_concat_plain", "{{ (h|safe) ~ (h|safe) }}|{{ h ~ (h|safe) }}", {"h": "a & b"})
 row("fz_str_plus_markup", "{{ 'a<' + ('b'|safe) }}|{{ ('b'|safe) + '<' }}|{{ ('b'|safe) + ('<'|safe) }}")
 row("fz_str_plus_markup_autoescape", "{{ 'a<' + ('b'|safe) }}|{{ 'a<' + 'b' }}", options=["autoescape"])
+# pprint wraps a long str as _pprint_str does (seed 7123150)
+PP_STRS = {"words": "see www.example.com." * 6, "quotes": "it's a \"quoted\" " * 10, "single": "it's only single " * 10,
+           "lines": "line one\nline two is here\n" * 6, "crlf": "\r\n".join(["abc def"] * 20), "long": "x" * 100,
+           "edge79": "a" * 79, "edge78": "a" * 78, "wide": "ü日本 " * 30}
+for k, v in PP_STRS.items():
+    row(f"fz_pprint_str_{k}", "{{ s|pprint }}\n{{ [s]|pprint }}\n{{ {'k': s}|pprint }}\n{{ [1, [s, 2]]|pprint }}", {"s": v})
+# truncate gives an undefined back (len() is 0), StrictUndefined fails (seed 7212522)
+for mode in ("default", "chainable", "debug", "strict"):
+    row(f"fz_truncate_undefined_{mode}", "[{{ missing|truncate(9) }}][{{ ('x' * -1)|min|truncate(9, killwords=true) }}]",
+        options=[f"undefined={mode}"])
+# the eq and ne tests on a StrictUndefined fail, as == does (seed 7166698)
+for mode in ("default", "strict"):
+    row(f"fz_eq_test_undefined_{mode}", "{{ missing is eq 1 }}|{{ 1 is ne missing }}", options=[f"undefined={mode}"])
+    row(f"fz_selectattr_eq_undefined_{mode}", "{{ users|selectattr('city', 'equalto', 'Oslo')|list }}",
+        {"users": [{"name": "Ann", "city": "oslo"}, {"name": "Cy"}]}, [f"undefined={mode}"])
 
 
 # ---- 7. delimiters that contain '-', line statements and comments ---------------------------
