@@ -1387,7 +1387,22 @@ static void compile_filterblock(comp *c, node *n)
 {
     emit(c, OP_CAPTURE, 0, 0, 0, n->pos);
     c->nested++;
-    body(c, n->b);
+    if (c->E->cfg.profile == JINN_PROFILE_JINJAVA) body(c, n->b);
+    else { /* Jinja2's filter_frame = frame.inner(): what the body sets stays in it (as N_WITH) */
+        scope s;
+        push_scope(c, &s, 0);
+        int first_slot = c->u->nslots;
+        if (defines_closure(n->b, 0)) predeclare(c, n->b, 0);
+        int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
+        int soft = soft_frame(c, 0, 0);
+        body(c, n->b);
+        soft_frame(c, soft, 0);
+        at(c, clear)->a = first_slot;
+        at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
+        if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->b, 0))
+            emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
+        pop_scope(c);
+    }
     c->nested--;
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);

@@ -248,6 +248,22 @@ for k, v in PP_STRS.items():
 for mode in ("default", "chainable", "debug", "strict"):
     row(f"fz_truncate_undefined_{mode}", "[{{ missing|truncate(9) }}][{{ ('x' * -1)|min|truncate(9, killwords=true) }}]",
         options=[f"undefined={mode}"])
+# a filter block is a frame of its own: what its body sets stays in it (seeds 8259783, 8287732)
+FB_INC = {"inc": "<{{ q is defined }}>"}
+row("fz_filterblock_scope_set", "{% filter upper %}{% set v1 = 1 %}{{ v1 }}{% endfilter %}[{{ v1 }}]")
+row("fz_filterblock_scope_outer", "{% set v1 = 0 %}{% filter upper %}{% set v1 = 1 %}{{ v1 }}{% endfilter %}[{{ v1 }}]")
+row("fz_filterblock_scope_ns", "{% set ns = namespace(a=0) %}{% filter upper %}{% set ns.a = 5 %}{% endfilter %}[{{ ns.a }}]")
+row("fz_filterblock_scope_loop", "{% for i in [1,2] %}{% filter upper %}{% set x = i %}x{{ x }}{% endfilter %}{% endfor %}[{{ x }}]")
+row("fz_filterblock_scope_macro", "{% filter upper %}{% macro m() %}a{{ y }}{% endmacro %}{% set y = 2 %}{{ m() }}{% endfilter %}[{{ y }}]")
+row("fz_filterblock_scope_include", "{% filter upper %}{% include 'inc' %}{% set q = 1 %}{% include 'inc' %}{% endfilter %}{% include 'inc' %}",
+    files=FB_INC)
+row("fz_filterblock_scope_nested", "{% filter upper %}{% filter lower %}{% set w = 'W' %}{{ w }}{% endfilter %}{{ w }}{% endfilter %}[{{ w }}]")
+row("fz_filterblock_scope_set_block", "{% filter replace('o', '0') %}{% set v1 %}{% endset %}{% endfilter %}{% include 'inc2' %}",
+    files={"inc2": "{{ v1 is defined }}"})
+# unique(attribute=) hashes its keys: a StrictUndefined one fails (seeds 8248105, 8271975)
+for mode in ("default", "strict"):
+    row(f"fz_unique_attr_undefined_{mode}", "{{ users|unique(attribute='city')|map(attribute='name')|list }}",
+        {"users": [{"name": "Cy", "city": "oslo"}, {"name": "Ann"}, {"name": "Bo"}]}, [f"undefined={mode}"])
 # the eq and ne tests on a StrictUndefined fail, as == does (seed 7166698)
 for mode in ("default", "strict"):
     row(f"fz_eq_test_undefined_{mode}", "{{ missing is eq 1 }}|{{ 1 is ne missing }}", options=[f"undefined={mode}"])
