@@ -110,7 +110,7 @@ struct sprov {
     size_t *once_len;
     int flags;                  /* STORE_* of open */
     sqlite3 *wdb;               /* the writer; opened by run_begin */
-    sqlite3_stmt *st_ins, *st_upd, *st_fail, *st_unfail;
+    sqlite3_stmt *st_ins, *st_upd, *st_fail, *st_unfail, *st_anyfail;
     const int *stop;            /* store.h interrupt: every statement ends when set */
     /* the checkpointer: its own connection and thread, woken by the writer's commits */
     sqlite3 *cdb;
@@ -631,6 +631,7 @@ static void store_close(void *user)
     sqlite3_finalize(P->st_upd);
     sqlite3_finalize(P->st_fail);
     sqlite3_finalize(P->st_unfail);
+    sqlite3_finalize(P->st_anyfail);
     sqlite3_close(P->wdb);
     for (size_t i = 0; i < P->ndefs; i++) {
         pstrfree(P, P->defs[i].id);
@@ -1262,7 +1263,9 @@ static jinn_status writer_open(sprov *P, char *err, size_t errcap)
                            "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                            -1, &P->st_fail, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(P->wdb, "DELETE FROM batch_failures WHERE run_id = ?1 AND customer_id = ?2", -1,
-                           &P->st_unfail, NULL) != SQLITE_OK)
+                           &P->st_unfail, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(P->wdb, "SELECT 1 FROM batch_failures WHERE run_id = ?1 LIMIT 1", -1, &P->st_anyfail,
+                           NULL) != SQLITE_OK)
         return wfail(P, "preparing the writes", err, errcap);
     checkpointer_start(P);
     return JINN_OK;
@@ -1395,14 +1398,30 @@ static jinn_status store_run_scored(void *user, int64_t id, const char *action, 
 /* A decision's params: {PARAMS, "value": V, "batch": ID} (PARAMS: the run's members, as
  * "type": "CTR"); V is the output when it is JSON, else a JSON string of it. Built in the
  * writer's buffer (c). */
+/* 0 when text cannot be JSON (a Python-style dict, a word), without parsing it: the common
+ * decisions are not JSON, and json_loads would build an error for each; 1: it may be */
+static int maybe_json(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    if (*s == '{') { /* an object: empty or a string key */
+        s++;
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+        return *s == '"' || *s == '}';
+    }
+    return *s && strchr("[\"-0123456789tfn", *s) != NULL;
+}
+
 static int params_json(sconn *c, const char *params, const char *value, int64_t run_id)
 {
     c->ans.len = 0;
     int ok = ans_puts(c, "{") && ans_puts(c, params) && ans_puts(c, *params ? ", \"value\": " : "\"value\": ");
-    json_error_t e;
-    json_t *j = *value ? json_loads(value, JSON_DECODE_ANY, &e) : NULL;
-    int is_json = j != NULL;
-    json_decref(j);
+    int is_json = 0;
+    if (maybe_json(value)) {
+        json_error_t e;
+        json_t *j = json_loads(value, JSON_DECODE_ANY, &e);
+        is_json = j != NULL;
+        json_decref(j);
+    }
     if (is_json) ok = ok && ans_puts(c, value);
     else { /* a JSON string: as the batch always wrote it (\r as \u000d, unlike answers) */
         ok = ok && ans_put(c, "\"", 1);
@@ -1426,6 +1445,15 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
     sconn buf = {.P = P}; /* only its answer buffer, for the params */
     int rc = sqlite3_exec(P->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL), oom = 0;
     sqlite3_int64 ts = (sqlite3_int64)time(NULL);
+    /* the run's earlier failures to forget: none (the common case) spares a delete per decision */
+    int anyfail = 1;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(P->st_anyfail, 1, id);
+        int r = sqlite3_step(P->st_anyfail);
+        if (r == SQLITE_DONE) anyfail = 0;
+        else if (r != SQLITE_ROW) rc = SQLITE_ERROR;
+        sqlite3_reset(P->st_anyfail);
+    }
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
         if (!params_json(&buf, params, d[i].value, id)) { oom = 1; rc = SQLITE_NOMEM; break; }
         sqlite3_bind_text(P->st_ins, 1, d[i].customer, -1, SQLITE_STATIC);
@@ -1434,7 +1462,7 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
         sqlite3_bind_int64(P->st_ins, 4, ts);
         rc = sqlite3_step(P->st_ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(P->st_ins);
-        if (rc != SQLITE_OK) break;
+        if (rc != SQLITE_OK || !anyfail) continue;
         sqlite3_bind_int64(P->st_unfail, 1, id);
         sqlite3_bind_text(P->st_unfail, 2, d[i].customer, -1, SQLITE_STATIC);
         rc = sqlite3_step(P->st_unfail) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
