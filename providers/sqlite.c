@@ -141,12 +141,22 @@ static int ans_json_string(sconn *c, const char *s, size_t n)
     return pbuf_json_string(&c->ans, c->P->alloc, c->P->alloc_user, s, n);
 }
 
+/* v in decimal, without printf (a set form prints a number a customer, a write one a decision) */
+static int ans_int(sconn *c, int64_t v)
+{
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char num[24], *p = num + sizeof num;
+    do *--p = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) *--p = '-';
+    return ans_put(c, p, (size_t)(num + sizeof num - p));
+}
+
 /* One column of the current row as JSON: integers and reals as numbers (non-finite reals as
  * null), text and blobs as strings, NULL as null. */
 static int ans_column(sconn *c, sqlite3_stmt *st, int col)
 {
     switch (sqlite3_column_type(st, col)) {
-    case SQLITE_INTEGER: return ans_printf(c, "%lld", (long long)sqlite3_column_int64(st, col));
+    case SQLITE_INTEGER: return ans_int(c, sqlite3_column_int64(st, col));
     case SQLITE_FLOAT: {
         double d = sqlite3_column_double(st, col);
         if (!isfinite(d)) return ans_puts(c, "null");
@@ -1135,7 +1145,7 @@ static jinn_status wfail(sprov *P, const char *what, char *err, size_t errcap)
  * connection, PASSIVE (it never blocks the writer or a reader), woken when a commit leaves the
  * WAL CKPT_PAGES or longer. Closing the last connection checkpoints the rest. */
 
-#define CKPT_PAGES 1000
+#define CKPT_PAGES 8000
 
 static void *checkpointer(void *arg)
 {
@@ -1434,7 +1444,7 @@ static int params_json(sconn *c, const char *params, const char *value, int64_t 
         }
         ok = ok && ans_put(c, "\"", 1);
     }
-    return ok && ans_printf(c, ", \"batch\": %lld}", (long long)run_id);
+    return ok && ans_puts(c, ", \"batch\": ") && ans_int(c, run_id) && ans_put(c, "}", 1);
 }
 
 static jinn_status store_write(void *user, int64_t id, const char *action, const char *params, const store_decision *d,
