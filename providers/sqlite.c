@@ -118,6 +118,7 @@ struct sprov {
     pthread_mutex_t ckpt_mu;
     pthread_cond_t ckpt_cv;
     int ckpt_started, ckpt_pending, ckpt_stop;
+    int ckpt_base; /* the WAL's length when the checkpointer was last woken (the writer's) */
 };
 
 /* ---- memory through the env's allocator ------------------------------------------------ */
@@ -1169,7 +1170,11 @@ static int wal_committed(void *user, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     sprov *P = user;
-    if (pages >= CKPT_PAGES) {
+    /* pages counts the whole WAL, copied back or not, until a write starts it again: woken
+     * once per CKPT_PAGES new pages, not at every commit while readers keep it from restarting */
+    if (pages < P->ckpt_base) P->ckpt_base = 0; /* the WAL started again */
+    if (pages - P->ckpt_base >= CKPT_PAGES) {
+        P->ckpt_base = pages;
         pthread_mutex_lock(&P->ckpt_mu);
         P->ckpt_pending = 1;
         pthread_cond_signal(&P->ckpt_cv);
