@@ -601,7 +601,7 @@ static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
         }
     }
     if (!ok) return 0;
-    qsort(P->defs, P->ndefs, sizeof *P->defs, def_sort);
+    if (P->ndefs) qsort(P->defs, P->ndefs, sizeof *P->defs, def_sort); /* (a store without definitions: defs NULL) */
     if (P->ndefs) {
         P->metrics = pmem(P, NULL, 0, P->ndefs * sizeof *P->metrics);
         if (!P->metrics) { snprintf(err, errcap, "out of memory"); return 0; }
