@@ -110,7 +110,7 @@ struct sprov {
     size_t *once_len;
     int flags;                  /* STORE_* of open */
     sqlite3 *wdb;               /* the writer; opened by run_begin */
-    sqlite3_stmt *st_ins, *st_upd, *st_fail, *st_unfail;
+    sqlite3_stmt *st_ins, *st_upd, *st_fail, *st_unfail, *st_anyfail;
     const int *stop;            /* store.h interrupt: every statement ends when set */
     /* the checkpointer: its own connection and thread, woken by the writer's commits */
     sqlite3 *cdb;
@@ -118,6 +118,7 @@ struct sprov {
     pthread_mutex_t ckpt_mu;
     pthread_cond_t ckpt_cv;
     int ckpt_started, ckpt_pending, ckpt_stop;
+    int ckpt_base; /* the WAL's length when the checkpointer was last woken (the writer's) */
 };
 
 /* ---- memory through the env's allocator ------------------------------------------------ */
@@ -141,12 +142,22 @@ static int ans_json_string(sconn *c, const char *s, size_t n)
     return pbuf_json_string(&c->ans, c->P->alloc, c->P->alloc_user, s, n);
 }
 
+/* v in decimal, without printf (a set form prints a number a customer, a write one a decision) */
+static int ans_int(sconn *c, int64_t v)
+{
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char num[24], *p = num + sizeof num;
+    do *--p = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) *--p = '-';
+    return ans_put(c, p, (size_t)(num + sizeof num - p));
+}
+
 /* One column of the current row as JSON: integers and reals as numbers (non-finite reals as
  * null), text and blobs as strings, NULL as null. */
 static int ans_column(sconn *c, sqlite3_stmt *st, int col)
 {
     switch (sqlite3_column_type(st, col)) {
-    case SQLITE_INTEGER: return ans_printf(c, "%lld", (long long)sqlite3_column_int64(st, col));
+    case SQLITE_INTEGER: return ans_int(c, sqlite3_column_int64(st, col));
     case SQLITE_FLOAT: {
         double d = sqlite3_column_double(st, col);
         if (!isfinite(d)) return ans_puts(c, "null");
@@ -590,7 +601,7 @@ static int load_definitions(sprov *P, sqlite3 *db, char *err, size_t errcap)
         }
     }
     if (!ok) return 0;
-    qsort(P->defs, P->ndefs, sizeof *P->defs, def_sort);
+    if (P->ndefs) qsort(P->defs, P->ndefs, sizeof *P->defs, def_sort); /* (a store without definitions: defs NULL) */
     if (P->ndefs) {
         P->metrics = pmem(P, NULL, 0, P->ndefs * sizeof *P->metrics);
         if (!P->metrics) { snprintf(err, errcap, "out of memory"); return 0; }
@@ -631,6 +642,7 @@ static void store_close(void *user)
     sqlite3_finalize(P->st_upd);
     sqlite3_finalize(P->st_fail);
     sqlite3_finalize(P->st_unfail);
+    sqlite3_finalize(P->st_anyfail);
     sqlite3_close(P->wdb);
     for (size_t i = 0; i < P->ndefs; i++) {
         pstrfree(P, P->defs[i].id);
@@ -1134,7 +1146,7 @@ static jinn_status wfail(sprov *P, const char *what, char *err, size_t errcap)
  * connection, PASSIVE (it never blocks the writer or a reader), woken when a commit leaves the
  * WAL CKPT_PAGES or longer. Closing the last connection checkpoints the rest. */
 
-#define CKPT_PAGES 1000
+#define CKPT_PAGES 8000
 
 static void *checkpointer(void *arg)
 {
@@ -1158,7 +1170,11 @@ static int wal_committed(void *user, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     sprov *P = user;
-    if (pages >= CKPT_PAGES) {
+    /* pages counts the whole WAL, copied back or not, until a write starts it again: woken
+     * once per CKPT_PAGES new pages, not at every commit while readers keep it from restarting */
+    if (pages < P->ckpt_base) P->ckpt_base = 0; /* the WAL started again */
+    if (pages - P->ckpt_base >= CKPT_PAGES) {
+        P->ckpt_base = pages;
         pthread_mutex_lock(&P->ckpt_mu);
         P->ckpt_pending = 1;
         pthread_cond_signal(&P->ckpt_cv);
@@ -1262,7 +1278,9 @@ static jinn_status writer_open(sprov *P, char *err, size_t errcap)
                            "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                            -1, &P->st_fail, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(P->wdb, "DELETE FROM batch_failures WHERE run_id = ?1 AND customer_id = ?2", -1,
-                           &P->st_unfail, NULL) != SQLITE_OK)
+                           &P->st_unfail, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(P->wdb, "SELECT 1 FROM batch_failures WHERE run_id = ?1 LIMIT 1", -1, &P->st_anyfail,
+                           NULL) != SQLITE_OK)
         return wfail(P, "preparing the writes", err, errcap);
     checkpointer_start(P);
     return JINN_OK;
@@ -1395,14 +1413,30 @@ static jinn_status store_run_scored(void *user, int64_t id, const char *action, 
 /* A decision's params: {PARAMS, "value": V, "batch": ID} (PARAMS: the run's members, as
  * "type": "CTR"); V is the output when it is JSON, else a JSON string of it. Built in the
  * writer's buffer (c). */
+/* 0 when text cannot be JSON (a Python-style dict, a word), without parsing it: the common
+ * decisions are not JSON, and json_loads would build an error for each; 1: it may be */
+static int maybe_json(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    if (*s == '{') { /* an object: empty or a string key */
+        s++;
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+        return *s == '"' || *s == '}';
+    }
+    return *s && strchr("[\"-0123456789tfn", *s) != NULL;
+}
+
 static int params_json(sconn *c, const char *params, const char *value, int64_t run_id)
 {
     c->ans.len = 0;
     int ok = ans_puts(c, "{") && ans_puts(c, params) && ans_puts(c, *params ? ", \"value\": " : "\"value\": ");
-    json_error_t e;
-    json_t *j = *value ? json_loads(value, JSON_DECODE_ANY, &e) : NULL;
-    int is_json = j != NULL;
-    json_decref(j);
+    int is_json = 0;
+    if (maybe_json(value)) {
+        json_error_t e;
+        json_t *j = json_loads(value, JSON_DECODE_ANY, &e);
+        is_json = j != NULL;
+        json_decref(j);
+    }
     if (is_json) ok = ok && ans_puts(c, value);
     else { /* a JSON string: as the batch always wrote it (\r as \u000d, unlike answers) */
         ok = ok && ans_put(c, "\"", 1);
@@ -1415,7 +1449,7 @@ static int params_json(sconn *c, const char *params, const char *value, int64_t 
         }
         ok = ok && ans_put(c, "\"", 1);
     }
-    return ok && ans_printf(c, ", \"batch\": %lld}", (long long)run_id);
+    return ok && ans_puts(c, ", \"batch\": ") && ans_int(c, run_id) && ans_put(c, "}", 1);
 }
 
 static jinn_status store_write(void *user, int64_t id, const char *action, const char *params, const store_decision *d,
@@ -1426,6 +1460,15 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
     sconn buf = {.P = P}; /* only its answer buffer, for the params */
     int rc = sqlite3_exec(P->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL), oom = 0;
     sqlite3_int64 ts = (sqlite3_int64)time(NULL);
+    /* the run's earlier failures to forget: none (the common case) spares a delete per decision */
+    int anyfail = 1;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(P->st_anyfail, 1, id);
+        int r = sqlite3_step(P->st_anyfail);
+        if (r == SQLITE_DONE) anyfail = 0;
+        else if (r != SQLITE_ROW) rc = SQLITE_ERROR;
+        sqlite3_reset(P->st_anyfail);
+    }
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
         if (!params_json(&buf, params, d[i].value, id)) { oom = 1; rc = SQLITE_NOMEM; break; }
         sqlite3_bind_text(P->st_ins, 1, d[i].customer, -1, SQLITE_STATIC);
@@ -1434,7 +1477,7 @@ static jinn_status store_write(void *user, int64_t id, const char *action, const
         sqlite3_bind_int64(P->st_ins, 4, ts);
         rc = sqlite3_step(P->st_ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(P->st_ins);
-        if (rc != SQLITE_OK) break;
+        if (rc != SQLITE_OK || !anyfail) continue;
         sqlite3_bind_int64(P->st_unfail, 1, id);
         sqlite3_bind_text(P->st_unfail, 2, d[i].customer, -1, SQLITE_STATIC);
         rc = sqlite3_step(P->st_unfail) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;

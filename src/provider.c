@@ -4,11 +4,54 @@
  * answer, and the per-render memo (each id is asked once per render, whatever the template
  * does with it).
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "json.h"
 #include "print.h"
 #include "provider.h"
+
+/* The answers most lookups give — a number, null, true or false, exactly that text — without
+ * jansson: true and *out set when s[0..n) is one that parses exactly as json_to_value would
+ * (JSON's number grammar, at most 18 digits for an integer, a finite double not underflowing);
+ * false: json_to_value decides. */
+static bool scalar_answer(const char *s, size_t n, value *out)
+{
+    if (n == 4 && !memcmp(s, "null", 4)) { *out = v_none(); return true; }
+    if (n == 4 && !memcmp(s, "true", 4)) { *out = v_bool(true); return true; }
+    if (n == 5 && !memcmp(s, "false", 5)) { *out = v_bool(false); return true; }
+    char tmp[40];
+    size_t i = 0, digits;
+    bool real = false;
+    if (n == 0 || n >= sizeof tmp) return false;
+    if (s[i] == '-') i++;
+    if (i == n || s[i] < '0' || s[i] > '9') return false;
+    if (s[i] == '0') i++;
+    else while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    digits = i;
+    if (i < n && s[i] == '.') {
+        real = true;
+        if (++i == n || s[i] < '0' || s[i] > '9') return false;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        real = true;
+        if (++i < n && (s[i] == '+' || s[i] == '-')) i++;
+        if (i == n || s[i] < '0' || s[i] > '9') return false;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    }
+    if (i != n || (!real && digits > 18)) return false;
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    errno = 0;
+    if (!real) { *out = v_int(strtoll(tmp, NULL, 10)); return true; }
+    double d = strtod(tmp, NULL);
+    if (errno) return false;
+    *out = v_float(d);
+    return true;
+}
 
 void prov_set(prov_slot *P, const jinn_provider *vt, void *user)
 {
@@ -107,7 +150,7 @@ bool prov_lookup(jrt *R, const prov_slot *P, prov_memo *M, int kind, bool trim, 
         const char *answer = json;
         size_t answer_len = jlen;
         if (st == JINN_OK && json) {
-            result = json_to_value(R, json, jlen, "provider answer");
+            if (!scalar_answer(json, jlen, &result)) result = json_to_value(R, json, jlen, "provider answer");
             if (result.t == JV_ERROR) {
                 jbuf m = {0};
                 buf_put(R, &m, R->err_msg.p, R->err_msg.len);

@@ -331,4 +331,11 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m tmpfs "$T/ro" 2>/dev/null; th
 else
     echo "note: cannot mount a read-only tmpfs here: the read-only media case is skipped"; ok; ok
 fi
+# ---- attributes: the batch's own JSON parse decides and fails exactly as jansson's ---------------------
+python3 tests/batch/attrs_db.py "$T/at.db"
+printf '{{ customer|tojson }} {{ customer }}' > "$T/at.jinja"
+"$JINN" batch "$T/at.jinja" --quiet --providers "sqlite:$T/at.db" --jobs 2 --chunk 5 >/dev/null 2>&1
+check "attributes: every shape decided or failed as with jansson" \
+    "$(sql "$T/at.db" "SELECT customer_id, json_extract(params, '\$.value') FROM events WHERE action = 'optimal.channel' UNION ALL SELECT customer_id, message FROM batch_failures ORDER BY 1")" \
+    "$(cat tests/batch/attrs_expect.tsv)"
 finish
