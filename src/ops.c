@@ -55,7 +55,7 @@ static bool repeat_seq(jrt *R, value seq, int64_t n, value *out)
         if (!s) return false;
         for (int64_t i = 0; i < n; i++) memcpy(s->s + (size_t)i * len, v_sp(seq), len);
         out->t = JV_STR;
-        out->f = 0;
+        out->f = seq.f & JV_SAFE; /* Markup * n is Markup */
         out->u.s = s;
         return true;
     }

@@ -181,6 +181,8 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
         return java ? print_java_double(R, b, v.u.d) : print_float(R, b, v.u.d);
     case JV_STR:
         if (top || java) return buf_put(R, b, v_sp(v), v_sl(v));
+        if (v.f & JV_SAFE) /* markupsafe's repr: Markup('...') */
+            return buf_puts(R, b, "Markup(") && repr_string(R, b, v_sp(v), v_sl(v)) && buf_putc(R, b, ')');
         return repr_string(R, b, v_sp(v), v_sl(v));
     case JV_LIST:
     case JV_DICT:

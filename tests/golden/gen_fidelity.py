@@ -441,6 +441,20 @@ row("call_macro_attributes_kwargs", "{% macro k() %}{{ kwargs }}{% endmacro %}{{
 row("float_literal_long_exponent", "{{ 12345678901231e308456789012345678901234567890 }}|{{ 1e-308456789012345678901 }}|{{ 1e0400 }}")
 
 
+# ---- pyobjects (tests/difffuzz/KNOWN.md): Python objects as Jinja2 prints and combines them -----
+MARKUP = [
+    ("repr", "{{ [1|string|e] }}|{{ ('a & b'|forceescape).split() }}|{{ ['a'|safe, 'b'] }}|{{ {'k'|safe: \"it's\"|safe} }}|"
+     "{{ ('a'|safe, 1) }}|{{ ['a'|safe]|string }}|{{ [('ab'|safe)[0], ('ab'|safe)[1:]] }}"),
+    ("plus", "{{ 'a<' + ('b'|safe) }}|{{ ('<a'|safe) + '<' }}|{{ [('a'|safe) + '<', '<' + ('a'|safe)] }}"),
+    ("times", "{{ [('a'|safe) * 2, 2 * ('<'|safe), 'a' * 2] }}"),
+    ("filters", "{{ ['a'|safe|upper, 'a'|safe|trim, 'a'|safe|replace('a', 'b'), 'a'|replace('a', 'b'|safe), "
+     "'a'|safe|capitalize, 'a'|safe|title, ['a'|safe]|join, [1]|join('|'|safe)] }}"),
+]
+for name, template in MARKUP:
+    row("markup_" + name, template)
+    row("markup_" + name + "_autoescape", template, options=["autoescape"])
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:
