@@ -450,6 +450,27 @@ MARKUP = [
     ("filters", "{{ ['a'|safe|upper, 'a'|safe|trim, 'a'|safe|replace('a', 'b'), 'a'|replace('a', 'b'|safe), "
      "'a'|safe|capitalize, 'a'|safe|title, ['a'|safe]|join, [1]|join('|'|safe)] }}"),
 ]
+RANGE = [
+    ("repr", "{{ range(3) }}|{{ range(1, 10, 2) }}|{{ range(0) }}|{{ range(5, 2) }}|{{ range(0, 5, 10) }}|{{ range(10, 0, -3) }}|"
+     "{{ [range(2)] }}|{{ (range(3), 1) }}|{{ {'a': range(2)} }}|{{ range(3)|string }}|{{ range(3)|pprint }}|{{ range(2) ~ 'x' }}"),
+    ("slice", "{{ range(10)[2:5] }}|{{ range(1, 10, 2)[1:] }}|{{ range(10)[::-1] }}|{{ range(10)[5:2] }}|{{ range(10)[::3] }}|"
+     "{{ range(10)[-3:] }}|{{ range(-5, 5, 3)[1:][::2] }}|{{ range(3)[:] }}|{{ range(3)[5:] }}|{{ range(1, 9, 2)[1:].stop }}"),
+    ("sequence", "{{ range(3)[1] }}|{{ range(3)[-1] }}|{{ range(3)|length }}|{{ 2 in range(3) }}|{{ range(3)|list }}|"
+     "{{ range(3)|join(',') }}|{{ range(3)|first }}|{{ range(3)|last }}|{{ range(3)|sum }}|{{ range(3).index(1) }}|"
+     "{{ range(1, 9, 2).start }}{{ range(1, 9, 2).stop }}{{ range(1, 9, 2).step }}|{{ range(0) or 'e' }}|{{ range(3) is sequence }}|"
+     "{% for i in range(3) %}{{ loop.index }}{{ i }}{% endfor %}|{{ range(3)|batch(2)|list }}|{{ range(3)|slice(2)|list }}|"
+     "{{ range(3)|sort(reverse=true) }}|{{ range(3)|reverse|list }}|{{ range(3)|map('string')|list }}"),
+    ("equality", "{{ range(3) == [0, 1, 2] }}|{{ range(3) == range(3) }}|{{ range(0) == range(5, 2) }}|{{ range(2) in [range(2)] }}|"
+     "{{ [0, 1] in [range(2)] }}|{% set acc = [] %}{% do acc.append(range(1, 3)) %}{{ acc }}"),
+    ("err_add", "{{ range(3) + [1] }}"),
+    ("err_add_ranges", "{{ range(3) + range(1) }}"),
+    ("err_times", "{{ range(3) * 2 }}"),
+    ("err_order", "{{ range(3) < range(4) }}"),
+    ("err_tojson", "{{ range(3)|tojson }}"),
+    ("err_append", "{% set r = range(3) %}{% do r.append(1) %}"),
+]
+for name, template in RANGE:
+    row("range_" + name, template)
 for name, template in MARKUP:
     row("markup_" + name, template)
     row("markup_" + name + "_autoescape", template, options=["autoescape"])
