@@ -471,6 +471,17 @@ RANGE = [
 ]
 for name, template in RANGE:
     row("range_" + name, template)
+# integers beyond int64 in the context: read exactly (src/json.c, big_rewrite), next to strings
+# of digits, strings that begin with NUL, exponents, floats, negative numbers and nesting
+BIG_CONTEXT = {"id": 123456789012345678901234567890, "neg": -9223372036854775809, "edge": 9223372036854775807,
+               "nedge": -9223372036854775808, "e": 1e30, "f": 12345678901234567890123.5, "s": "12345678901234567890123",
+               "z": "\u0000x", "zz": "\u0000\u0000", "zb": "\u000012345678901234567890123",
+               "k": [99999999999999999999, {"n": [-100000000000000000000, 18446744073709551616]}],
+               "q": "a\"123456789012345678901234\"", "12345678901234567890123": 1}
+row("bigint_context", "{{ id }}|{{ id + 1 }}|{{ neg }}|{{ edge }}|{{ nedge }}|{{ e }}|{{ f }}|{{ s }}|{{ s|length }}|"
+    "{{ z|length }}{{ z[1] }}|{{ zz|length }}|{{ zb|length }}{{ zb[1:] }}|{{ k }}|{{ k[1].n[1] // 2 }}|{{ q }}|"
+    "{{ id is integer }}|{{ k|tojson }}|{{ {'a': id}|tojson }}", BIG_CONTEXT)
+row("bigint_context_top_level_list", "{{ l }}|{{ l|sum }}", {"l": [2 ** 64, -(2 ** 64), 2 ** 63, -(2 ** 63) - 1, 0]})
 for name, template in MARKUP:
     row("markup_" + name, template)
     row("markup_" + name + "_autoescape", template, options=["autoescape"])
