@@ -225,7 +225,8 @@ static bool to_json(jrt *R, jbuf *b, value v, int indent, bool html, int level)
         return print_float(R, b, v.u.d);
     case JV_STR: return jw_string(R, b, v_sp(v), v_sl(v), html);
     case JV_LIST: {
-        if (v.f & JV_RANGE) return rt_error(R, JINN_ERR_TYPE, "Object of type range is not JSON serializable");
+        if ((v.f & JV_RANGE) || ((v.f & JV_ITER) && R->profile == PROF_JINJA))
+            return rt_error(R, JINN_ERR_TYPE, "Object of type %s is not JSON serializable", val_type_name(v));
         if (v.u.l->len == 0) return buf_puts(R, b, "[]");
         if (!buf_putc(R, b, '[')) return false;
         for (size_t i = 0; i < v.u.l->len; i++) {

@@ -218,7 +218,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             out->f = a.f & b.f & JV_SAFE;
             return true;
         }
-        if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE) && !((a.f | b.f) & JV_RANGE)) {
+        if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE) && !((a.f | b.f) & (JV_RANGE | JV_ITER))) {
             size_t n = a.u.l->len + b.u.l->len;
             if (!rt_charge(R, (int64_t)n)) return false; /* every item copied (and counted) */
             value l = v_list(R, n);
@@ -233,8 +233,8 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
     if (op == OPB_MUL) {
         if (((a.t == JV_STR || a.t == JV_LIST) && b.t == JV_BIG) || ((b.t == JV_STR || b.t == JV_LIST) && a.t == JV_BIG))
             return rt_error(R, JINN_ERR_VALUE, "cannot fit 'int' into an index-sized integer");
-        if ((a.t == JV_STR || (a.t == JV_LIST && !(a.f & JV_RANGE))) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
-        if ((b.t == JV_STR || (b.t == JV_LIST && !(b.f & JV_RANGE))) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
+        if ((a.t == JV_STR || (a.t == JV_LIST && !(a.f & (JV_RANGE | JV_ITER)))) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
+        if ((b.t == JV_STR || (b.t == JV_LIST && !(b.f & (JV_RANGE | JV_ITER)))) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
     }
     if (op == OPB_MOD && a.t == JV_STR) {
         /* "%s and %s" % (a, b): printf-style formatting, done by the stdlib's format filter */
@@ -511,6 +511,14 @@ value op_to_list(jrt *R, value v)
 {
     switch (v.t) {
     case JV_LIST: {
+        if ((v.f & JV_ITER) && R->profile == PROF_JINJA) { /* an iterator: its items, once */
+            value l = v_list(R, v.u.l->len);
+            if (l.t == JV_ERROR) return l;
+            memcpy(l.u.l->items, v.u.l->items, v.u.l->len * sizeof(value));
+            l.u.l->len = v.u.l->len;
+            v.u.l->len = 0; /* the references move to l */
+            return l;
+        }
         value l = val_dup(v);
         l.f &= (uint8_t)~JV_RANGE; /* the items of a range, as list(range) */
         return l;

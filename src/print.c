@@ -137,6 +137,8 @@ static bool print_items(jrt *R, jbuf *b, value v, int depth)
         if (step == 1) return buf_printf(R, b, "range(%lld, %lld)", (long long)start, (long long)stop);
         return buf_printf(R, b, "range(%lld, %lld, %lld)", (long long)start, (long long)stop, (long long)step);
     }
+    if (v.t == JV_LIST && (v.f & JV_ITER) && !java)
+        return buf_printf(R, b, "<list_reverseiterator object at %p>", (void *)v.u.l);
     if (v.t == JV_LIST) {
         bool tuple = (v.f & JV_TUPLE) && !java;
         if (!buf_putc(R, b, tuple ? '(' : '[')) return false;

@@ -984,7 +984,7 @@ const char *val_type_name(value v)
     case JV_INT: case JV_BIG: return "int";
     case JV_FLOAT: return "float";
     case JV_STR: return "str";
-    case JV_LIST: return v.f & JV_TUPLE ? "tuple" : v.f & JV_RANGE ? "range" : "list";
+    case JV_LIST: return v.f & JV_TUPLE ? "tuple" : v.f & JV_RANGE ? "range" : v.f & JV_ITER ? "list_reverseiterator" : "list";
     case JV_DICT: return v.f & JV_NS ? "Namespace" : "dict";
     case JV_FUNC: return v.u.fn->kind == FN_MACRO ? "Macro" : "function";
     default: return "object";
@@ -1047,7 +1047,7 @@ bool val_truthy(jrt *R, value v)
     case JV_STR:
         if (R->profile == PROF_JINJAVA && v.u.s->len == 5 && !strncasecmp(v.u.s->s, "false", 5)) return false; /* any case */
         return v.u.s->len != 0;
-    case JV_LIST: return v.u.l->len != 0;
+    case JV_LIST: return v.u.l->len != 0 || ((v.f & JV_ITER) && R->profile == PROF_JINJA); /* an iterator is true */
     case JV_DICT: return (v.f & JV_NS) || v.u.m->len != 0;
     default: return true;
     }

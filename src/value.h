@@ -70,7 +70,10 @@ typedef enum {
 enum { JV_SAFE = 1, JV_TUPLE = 2, JV_NS = 4 /* a namespace() dict */,
        JV_GROUP = 8 /* a (grouper, list) tuple from |groupby: .grouper and .list read its items */,
        JV_ITER = 16 /* a list that stands for a Java iterator (the jinjava profile's reverse under
-                     * its switch iteratorOnlyReverseFilter): it iterates, but x[0] is null */,
+                     * its switch iteratorOnlyReverseFilter): it iterates, but x[0] is null;
+                     * in the jinja profile Python's reversed() of a list: no len, + or *, it
+                     * prints as <list_reverseiterator object at 0x…>, and iterating it once
+                     * empties it (op_to_list) */,
        JV_RANGE = 32 /* the jinja profile's range(): a list of its items that prints, compares
                       * and refuses arithmetic and mutation as Python's range (range_mark) */ };
 /* JV_FLOAT only: a decimal with scale f & JV_DEC_SCALE (see DECIMALS above) */

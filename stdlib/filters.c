@@ -82,7 +82,11 @@ BI_FN(f_length)
     switch (v.t) {
     case JV_UNDEF: n = 0; break;
     case JV_STR: if (!lib_utf8_len(R, v_sp(v), v_sl(v), &n)) return false; break;
-    case JV_LIST: n = v.u.l->len; break;
+    case JV_LIST:
+        if ((v.f & JV_ITER) && R->profile == PROF_JINJA)
+            return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));
+        n = v.u.l->len;
+        break;
     case JV_DICT: n = v.u.m->len; break;
     default:
         return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));

@@ -482,6 +482,24 @@ row("bigint_context", "{{ id }}|{{ id + 1 }}|{{ neg }}|{{ edge }}|{{ nedge }}|{{
     "{{ z|length }}{{ z[1] }}|{{ zz|length }}|{{ zb|length }}{{ zb[1:] }}|{{ k }}|{{ k[1].n[1] // 2 }}|{{ q }}|"
     "{{ id is integer }}|{{ k|tojson }}|{{ {'a': id}|tojson }}", BIG_CONTEXT)
 row("bigint_context_top_level_list", "{{ l }}|{{ l|sum }}", {"l": [2 ** 64, -(2 ** 64), 2 ** 63, -(2 ** 63) - 1, 0]})
+# |reverse of a list is Python's reversed(): an iterator, used up by one pass
+REVERSE = [
+    ("iterate_once", "{% set r = [1, 2]|reverse %}{{ r|list }}{{ r|list }}|{% set r = [1, 2]|reverse %}"
+     "{% for x in r %}{{ x }}{% endfor %}|{% for x in r %}{{ x }}{% endfor %}|{{ [1, 2]|reverse|join(',') }}|"
+     "{{ [1, 2]|reverse|first }}|{{ ([]|reverse) is true }}|{{ 'x' if []|reverse else 'y' }}|{{ ([1, 2]|reverse)[0] }}|"
+     "{{ {'a': 1, 'b': 2}|reverse|list }}{{ (1, 2)|reverse|list }}{{ range(3)|reverse|list }}{{ 'abc'|reverse }}|"
+     "{{ [3, 1]|reverse|sort }}{{ [1, 2]|reverse|map('string')|list }}{{ [1, 2]|reverse|sum }}{{ 2 in [1, 2]|reverse }}"),
+    ("err_times", "{{ [1, 2]|reverse * 2 }}"),
+    ("err_plus", "{{ [1, 2]|reverse + [1] }}"),
+    ("err_length", "{{ [1, 2]|reverse|length }}"),
+    ("err_tojson", "{{ [1, 2]|reverse|tojson }}"),
+]
+for name, template in REVERSE:
+    row("reverse_" + name, template)
+# a filter block's result is written as the filters return it: a str is not escaped again
+row("filterblock_str_not_escaped", "{% filter title %}{{ '<a' }}{% endfilter %}|{% filter title|lower %}{{ ['a'] }}{% endfilter %}|"
+    "{% filter striptags %}<b>{{ '<' }}</b>{% endfilter %}|{% filter upper %}{{ '<' }}{% endfilter %}|{% filter e %}<{% endfilter %}",
+    options=["autoescape"])
 for name, template in MARKUP:
     row("markup_" + name, template)
     row("markup_" + name + "_autoescape", template, options=["autoescape"])
