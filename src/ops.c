@@ -514,7 +514,7 @@ value op_to_list(jrt *R, value v)
         if ((v.f & JV_ITER) && R->profile == PROF_JINJA) { /* an iterator: its items, once */
             value l = v_list(R, v.u.l->len);
             if (l.t == JV_ERROR) return l;
-            memcpy(l.u.l->items, v.u.l->items, v.u.l->len * sizeof(value));
+            if (v.u.l->len) memcpy(l.u.l->items, v.u.l->items, v.u.l->len * sizeof(value));
             l.u.l->len = v.u.l->len;
             v.u.l->len = 0; /* the references move to l */
             return l;
