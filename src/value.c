@@ -948,6 +948,7 @@ static int equal_at(eqc *c, value a, value b, int depth)
     case JV_LIST: {
         if ((a.f & (JV_TUPLE | JV_RANGE)) != (b.f & (JV_TUPLE | JV_RANGE))) return 0;
         if (a.u.l == b.u.l) return 1;
+        if ((a.f | b.f) & JV_ITER) return 0; /* an iterator equals only itself */
         if (a.u.l->len != b.u.l->len) return 0;
         int r = pair_begin(c, a.u.l, b.u.l, a.u.l->len);
         if (r) return r;

@@ -489,6 +489,8 @@ REVERSE = [
      "{{ [1, 2]|reverse|first }}|{{ ([]|reverse) is true }}|{{ 'x' if []|reverse else 'y' }}|{{ ([1, 2]|reverse)[0] }}|"
      "{{ {'a': 1, 'b': 2}|reverse|list }}{{ (1, 2)|reverse|list }}{{ range(3)|reverse|list }}{{ 'abc'|reverse }}|"
      "{{ [3, 1]|reverse|sort }}{{ [1, 2]|reverse|map('string')|list }}{{ [1, 2]|reverse|sum }}{{ 2 in [1, 2]|reverse }}"),
+    ("identity", "{% set r = [1]|reverse %}{{ r == r }}{{ r == [1] }}{{ ([1]|reverse) == ([1]|reverse) }}{{ r != [1] }}|"
+     "{{ [1, 2]|reverse is iterable }}{{ [1, 2]|reverse is sequence }}{{ r is sameas r }}"),
     ("err_times", "{{ [1, 2]|reverse * 2 }}"),
     ("err_plus", "{{ [1, 2]|reverse + [1] }}"),
     ("err_length", "{{ [1, 2]|reverse|length }}"),
