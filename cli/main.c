@@ -377,6 +377,31 @@ static void report_warnings(const render_args *a, const char *name, const jinn_r
 
 /* The context of the render: the --context files and -D definitions merged (context.c), then
  * the customer's attributes as `customer`. 0, or 2 with the error reported. */
+/* A lone JSON --context file with an integer beyond int64 (jansson, which merges the sources,
+ * holds none): its text goes to the engine as it is, which reads such integers exactly. */
+static int big_int_context(render_args *a, jinn_env *env, const char *customer_attrs, const cli_ctx_error *err,
+                           jinn_context **out)
+{
+    const char *path = a->ctx_src[0].arg;
+    if (a->nctx != 1 || a->ctx_src[0].define || customer_attrs || !strcmp(path, "-") || !strstr(err->message, "too big") ||
+        strncmp(err->message, "the context is not valid JSON", 29))
+        return -1;
+    size_t n;
+    char msg[512];
+    char *text = cli_read_text(path, &n, a->eng.cfg.limits.context_bytes, "context_bytes", msg, sizeof msg);
+    if (!text) return -1;
+    jinn_result res;
+    int r = 0;
+    if (jinn_context_from_json(env, text, n, out, &res) != JINN_OK) {
+        if (a->errors_json) print_json_error("context", res.line, res.column, res.kind, res.text);
+        else fprintf(stderr, "jinn: --context %s: %s\n", path, res.text);
+        jinn_result_clear(env, &res);
+        r = 2;
+    }
+    free(text);
+    return r;
+}
+
 static int build_context(render_args *a, jinn_env *env, const char *customer_attrs, jinn_context **out)
 {
     json_t *obj = json_object();
@@ -387,6 +412,10 @@ static int build_context(render_args *a, jinn_env *env, const char *customer_att
         r = a->ctx_src[i].define ? cli_context_define(obj, a->ctx_src[i].arg, &err)
                                  : cli_context_file(obj, a->ctx_src[i].arg, a->ctx_format, a->eng.cfg.limits.context_bytes, &err);
         if (!r) continue;
+        int big = big_int_context(a, env, customer_attrs, &err, out);
+        if (big >= 0) { json_decref(obj); return big; }
+        if (strstr(err.message, "too big") && strlen(err.message) + 80 < sizeof err.message)
+            strcat(err.message, " (beyond int64: read exactly only from a lone JSON --context file)");
         if (a->errors_json) {
             jinn_diagnostic d = {JINN_SEVERITY_ERROR, err.io ? JINN_ERR_IO : JINN_ERR_SYNTAX, err.file, err.line, err.column, 0,
                                  err.message};

@@ -313,11 +313,16 @@ JINN_API size_t jinn_value_len(const jinn_value *v);        /* list items, dict 
 JINN_API const jinn_value *jinn_value_item(const jinn_value *v, size_t i);               /* a list's */
 JINN_API const jinn_value *jinn_value_get(const jinn_value *v, const char *key, size_t klen); /* a dict's */
 /* Typed getters that say whether the type matched, as lua_tointegerx: *ok (if not NULL) is 1
- * when v is of that type (an int or a bool for _intx; any number for _floatx; a bool for
+ * when v is of that type (an int within int64 or a bool for _intx; any number for _floatx; a bool for
  * _boolx), else 0 and the result is 0. */
 JINN_API int64_t jinn_value_intx(const jinn_value *v, int *ok);
 JINN_API double jinn_value_floatx(const jinn_value *v, int *ok);
 JINN_API int jinn_value_boolx(const jinn_value *v, int *ok);
+/* An int beyond int64 (Python's ints have no bound) is JINN_T_INT too, but _intx says ok 0 and
+ * _float gives the nearest double: its decimal text, as snprintf, NUL-terminated in buf when
+ * size is enough; returns the size needed with the NUL (for a big int, at most one more than it
+ * then takes), 0 unless v is an int. Works for every int. */
+JINN_API size_t jinn_value_int_text(const jinn_value *v, char *buf, size_t size);
 /* A dict's entries in insertion order: start with *iter = 0; each call that returns 1 sets
  * *key and *val (borrowed, as v) and advances *iter; 0 at the end or when v is not a dict.
  *   size_t it = 0; const jinn_value *k, *x;

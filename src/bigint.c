@@ -346,6 +346,21 @@ bool big_print(jrt *R, jbuf *b, value a)
     return print_in(R, b, a, 10);
 }
 
+size_t big_text(value a, char *buf, size_t size)
+{
+    if (a.t != JV_BIG) return (size_t)snprintf(buf, size, "%lld", (long long)(a.t == JV_BOOL ? a.u.b : a.u.i)) + 1;
+    mp_limb_t t;
+    mpz_t x;
+    view(a, x, &t);
+    size_t n = mpz_sizeinbase(x, 10) + 2; /* the digits (exact or one too many), '-', NUL */
+    if (size < n) {
+        if (size) buf[0] = 0;
+        return n;
+    }
+    mpz_get_str(buf, 10, x);
+    return strlen(buf) + 1;
+}
+
 bool big_print_base(jrt *R, jbuf *b, value a, int base, bool upper)
 {
     size_t at = b->len;

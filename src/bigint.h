@@ -37,6 +37,10 @@ double big_to_double_sat(value a);
 bool big_from_double(jrt *R, double d, value *out);
 /* decimal text of a (with '-'), Python's str(int): more than 4300 digits is Python's ValueError */
 bool big_print(jrt *R, jbuf *b, value a);
+/* the decimal text of an int-like value into buf, NUL-terminated when it fits (no rt, no limit:
+ * the embedding API's jinn_value_int_text); returns the bytes it needs, NUL included (for a
+ * big int it may say one more than it then takes) */
+size_t big_text(value a, char *buf, size_t size);
 /* text of a in base 2, 8, 16 (lower or upper case letters), without prefix, with '-' */
 bool big_print_base(jrt *R, jbuf *b, value a, int base, bool upper);
 /* parse digits (no sign, no underscores, no prefix: the caller strips them) in base 2..36;

@@ -1407,7 +1407,9 @@ static void compile_filterblock(comp *c, node *n)
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
     apply_filters(c, n->c);
     unguard(c, 0, n->pos);
-    emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
+    /* Jinja2 writes the filters' result as it is: a str they return (|title, |striptags of the
+     * Markup body) is not escaped again */
+    emit(c, OP_PRINT, 0, 0, c->E->cfg.profile == JINN_PROFILE_JINJAVA ? c->autoescape : 0, n->pos);
     unguard(c, 1, n->pos);
 }
 

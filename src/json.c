@@ -17,7 +17,65 @@
  * In
  * ====================================================================================== */
 
-static value from_json(jrt *R, json_t *j, int depth)
+/* Integers beyond int64, which jansson refuses ("too big integer"): json_to_value_at then parses
+ * a copy of the text (big_rewrite) where each such integer is the string "\u0000" + its digits
+ * and each string value that began with "\u0000" has one more, so that from_json (big set) tells
+ * them apart: a string that starts with NUL is one NUL shorter, or the integer it spells. */
+static value from_json(jrt *R, json_t *j, int depth, bool big);
+
+static value json_string_value_big(jrt *R, const char *s, size_t n, bool big)
+{
+    if (!big || n == 0 || s[0] != '\0') return v_str(R, s, n);
+    if (n > 1 && s[1] == '\0') return v_str(R, s + 1, n - 1);
+    bool neg = n > 1 && s[1] == '-';
+    value v;
+    if (!big_parse(R, s + 1 + neg, n - 1 - neg, 10, neg, &v)) return v_err();
+    return v;
+}
+
+static bool beyond_int64(const char *d, size_t n, bool neg) /* n decimal digits, no leading 0 */
+{
+    const char *max = neg ? "9223372036854775808" : "9223372036854775807";
+    return n > 19 || (n == 19 && memcmp(d, max, 19) > 0);
+}
+
+static bool big_rewrite(jrt *R, const char *text, size_t len, jbuf *out)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < len;) {
+        char c = text[i];
+        if (c == '"') { /* a string: "\u0000... gets one more \u0000 (not a key: jansson refuses
+                         * NUL in keys anyway); escapes skipped */
+            size_t at = i;
+            for (i++; i < len && text[i] != '"'; i++)
+                if (text[i] == '\\') i++;
+            i++;
+            size_t nx = i;
+            while (nx < len && strchr(" \t\r\n", text[nx]) && text[nx]) nx++;
+            if (len - at >= 7 && !memcmp(text + at + 1, "\\u0000", 6) && !(nx < len && text[nx] == ':')) {
+                if (!buf_put(R, out, text + run, at + 1 - run) || !buf_puts(R, out, "\\u0000")) return false;
+                run = at + 1;
+            }
+            continue;
+        }
+        if (c != '-' && (c < '0' || c > '9')) { i++; continue; }
+        size_t k = i + (c == '-'), d = k;
+        while (d < len && text[d] >= '0' && text[d] <= '9') d++;
+        size_t end = d;
+        while (end < len && ((text[end] >= '0' && text[end] <= '9') || memchr("+-.eE", text[end], 5))) end++;
+        size_t nd = d - k;
+        if (end == d && nd > 0 && (text[k] != '0' || nd == 1) && beyond_int64(text + k, nd, c == '-')) {
+            if (!buf_put(R, out, text + run, i - run) || !buf_puts(R, out, "\"\\u0000") ||
+                !buf_put(R, out, text + i, d - i) || !buf_putc(R, out, '"'))
+                return false;
+            run = d;
+        }
+        i = end > i ? end : i + 1;
+    }
+    return buf_put(R, out, text + run, len - run);
+}
+
+static value from_json(jrt *R, json_t *j, int depth, bool big)
 {
     if (depth > 512) { rt_error(R, JINN_ERR_LIMIT, "JSON nested too deeply"); return v_err(); }
     switch (json_typeof(j)) {
@@ -26,13 +84,13 @@ static value from_json(jrt *R, json_t *j, int depth)
     case JSON_FALSE: return v_bool(false);
     case JSON_INTEGER: return v_int((int64_t)json_integer_value(j));
     case JSON_REAL: return v_float(json_real_value(j));
-    case JSON_STRING: return v_str(R, json_string_value(j), json_string_length(j));
+    case JSON_STRING: return json_string_value_big(R, json_string_value(j), json_string_length(j), big);
     case JSON_ARRAY: {
         size_t n = json_array_size(j);
         value l = v_list(R, n);
         if (l.t == JV_ERROR) return l;
         for (size_t i = 0; i < n; i++) {
-            value x = from_json(R, json_array_get(j, i), depth + 1);
+            value x = from_json(R, json_array_get(j, i), depth + 1, big);
             if (x.t == JV_ERROR || !list_push(R, l.u.l, x)) { val_drop(R, l); return v_err(); }
         }
         return l;
@@ -47,7 +105,7 @@ static value from_json(jrt *R, json_t *j, int depth)
         json_object_keylen_foreach(j, k, klen, x) {
             value key = v_str(R, k, klen);
             if (key.t == JV_ERROR) { val_drop(R, d); return v_err(); }
-            value val = from_json(R, x, depth + 1);
+            value val = from_json(R, x, depth + 1, big);
             if (val.t == JV_ERROR) { val_drop(R, key); val_drop(R, d); return v_err(); }
             if (!dict_set(R, d.u.m, key, val)) { val_drop(R, d); return v_err(); }
         }
@@ -66,13 +124,23 @@ value json_to_value_at(jrt *R, const char *text, size_t len, const char *what, i
 {
     json_error_t err;
     json_t *j = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    bool big = false;
+    if (!j && strstr(err.text, "too big")) { /* an integer beyond int64: read it exactly */
+        jbuf b = {0};
+        if (!big_rewrite(R, text, len, &b)) { buf_free(R, &b); return v_err(); }
+        json_error_t err2;
+        j = json_loadb(b.p ? b.p : "", b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err2);
+        buf_free(R, &b);
+        big = true;
+        if (!j && !strstr(err2.text, "too big")) err = err2; /* (its column counts the added text) */
+    }
     if (!j) {
         rt_error(R, JINN_ERR_TYPE, "%s is not valid JSON: %s at line %d, column %d", what, err.text, err.line, err.column);
         if (line) *line = err.line;
         if (col) *col = err.column;
         return v_err();
     }
-    value v = from_json(R, j, 0);
+    value v = from_json(R, j, 0, big);
     json_decref(j);
     return v;
 }
@@ -157,6 +225,8 @@ static bool to_json(jrt *R, jbuf *b, value v, int indent, bool html, int level)
         return print_float(R, b, v.u.d);
     case JV_STR: return jw_string(R, b, v_sp(v), v_sl(v), html);
     case JV_LIST: {
+        if ((v.f & JV_RANGE) || ((v.f & JV_ITER) && R->profile == PROF_JINJA))
+            return rt_error(R, JINN_ERR_TYPE, "Object of type %s is not JSON serializable", val_type_name(v));
         if (v.u.l->len == 0) return buf_puts(R, b, "[]");
         if (!buf_putc(R, b, '[')) return false;
         for (size_t i = 0; i < v.u.l->len; i++) {

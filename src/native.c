@@ -3,6 +3,7 @@
  * a call that include/jinn.h gives callbacks, on top of the value layer. A callback's row in
  * the registry (registry.h) is called through native_call / native_call_slots.
  */
+#include "bigint.h"
 #include "registry.h"
 
 
@@ -24,7 +25,7 @@ jinn_type jinn_value_type(const jinn_value *jv)
     case JV_UNDEF: case JV_ABSENT: return JINN_T_UNDEFINED;
     case JV_NONE: return JINN_T_NONE;
     case JV_BOOL: return JINN_T_BOOL;
-    case JV_INT: return JINN_T_INT;
+    case JV_INT: case JV_BIG: return JINN_T_INT;
     case JV_FLOAT: return JINN_T_FLOAT;
     case JV_STR: return JINN_T_STRING;
     case JV_LIST: return JINN_T_LIST;
@@ -94,6 +95,16 @@ int64_t jinn_value_intx(const jinn_value *jv, int *ok)
     bool is = v && (v->t == JV_INT || v->t == JV_BOOL);
     if (ok) *ok = is;
     return !is ? 0 : v->t == JV_INT ? v->u.i : v->u.b;
+}
+
+size_t jinn_value_int_text(const jinn_value *jv, char *buf, size_t size)
+{
+    const value *v = VAL(jv);
+    if (!v || (v->t != JV_INT && v->t != JV_BIG)) {
+        if (buf && size) buf[0] = 0;
+        return 0;
+    }
+    return big_text(*v, buf, buf ? size : 0);
 }
 
 double jinn_value_floatx(const jinn_value *jv, int *ok)

@@ -55,7 +55,7 @@ static bool repeat_seq(jrt *R, value seq, int64_t n, value *out)
         if (!s) return false;
         for (int64_t i = 0; i < n; i++) memcpy(s->s + (size_t)i * len, v_sp(seq), len);
         out->t = JV_STR;
-        out->f = 0;
+        out->f = seq.f & JV_SAFE; /* Markup * n is Markup */
         out->u.s = s;
         return true;
     }
@@ -218,7 +218,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             out->f = a.f & b.f & JV_SAFE;
             return true;
         }
-        if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE)) {
+        if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE) && !((a.f | b.f) & (JV_RANGE | JV_ITER))) {
             size_t n = a.u.l->len + b.u.l->len;
             if (!rt_charge(R, (int64_t)n)) return false; /* every item copied (and counted) */
             value l = v_list(R, n);
@@ -233,8 +233,8 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
     if (op == OPB_MUL) {
         if (((a.t == JV_STR || a.t == JV_LIST) && b.t == JV_BIG) || ((b.t == JV_STR || b.t == JV_LIST) && a.t == JV_BIG))
             return rt_error(R, JINN_ERR_VALUE, "cannot fit 'int' into an index-sized integer");
-        if ((a.t == JV_STR || a.t == JV_LIST) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
-        if ((b.t == JV_STR || b.t == JV_LIST) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
+        if ((a.t == JV_STR || (a.t == JV_LIST && !(a.f & (JV_RANGE | JV_ITER)))) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
+        if ((b.t == JV_STR || (b.t == JV_LIST && !(b.f & (JV_RANGE | JV_ITER)))) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
     }
     if (op == OPB_MOD && a.t == JV_STR) {
         /* "%s and %s" % (a, b): printf-style formatting, done by the stdlib's format filter */
@@ -267,6 +267,16 @@ value op_getattr(jrt *R, value obj, const char *name, size_t len)
     if (obj.t == JV_LIST && (obj.f & JV_GROUP) && obj.u.l->len == 2) {
         if (len == 7 && !memcmp(name, "grouper", 7)) return val_dup(obj.u.l->items[0]);
         if (len == 4 && !memcmp(name, "list", 4)) return val_dup(obj.u.l->items[1]);
+    }
+    if (obj.t == JV_LIST && (obj.f & JV_RANGE) && len == 4 && (!memcmp(name, "stop", 4) || !memcmp(name, "step", 4))) {
+        int64_t r[3];
+        range_bounds(obj, &r[0], &r[1], &r[2]);
+        return v_int(r[name[2] == 'e' ? 2 : 1]);
+    }
+    if (obj.t == JV_LIST && (obj.f & JV_RANGE) && len == 5 && !memcmp(name, "start", 5)) {
+        int64_t r[3];
+        range_bounds(obj, &r[0], &r[1], &r[2]);
+        return v_int(r[0]);
     }
     if (obj.t == JV_DICT) {
         value *v = dict_get_str(obj.u.m, name, len);
@@ -433,6 +443,14 @@ value op_slice(jrt *R, value obj, value start, value stop, value step)
         l.f = obj.f & JV_TUPLE;
         for (int64_t i = a; st > 0 ? i < b : i > b; i += st)
             if (!list_push(R, l.u.l, val_dup(obj.u.l->items[i]))) { val_drop(R, l); return v_err(); }
+        if (obj.f & JV_RANGE) { /* a slice of a range is a range: range(10)[2:5] is range(2, 5) */
+            int64_t r0, r1, rs, x, y, z;
+            range_bounds(obj, &r0, &r1, &rs);
+            if (__builtin_mul_overflow(a, rs, &x) || __builtin_add_overflow(r0, x, &x) ||
+                __builtin_mul_overflow(b, rs, &y) || __builtin_add_overflow(r0, y, &y) || __builtin_mul_overflow(rs, st, &z))
+                l.f |= JV_RANGE; /* bounds beyond int64: derived from the items */
+            else if (!range_mark(R, &l, x, y, z)) { val_drop(R, l); return v_err(); }
+        }
         return l;
     }
     /* strings: a contiguous forward slice is one copy; otherwise gather code points */
@@ -492,8 +510,19 @@ bool op_contains(jrt *R, value container, value item, bool *out)
 value op_to_list(jrt *R, value v)
 {
     switch (v.t) {
-    case JV_LIST:
-        return val_dup(v);
+    case JV_LIST: {
+        if ((v.f & JV_ITER) && R->profile == PROF_JINJA) { /* an iterator: its items, once */
+            value l = v_list(R, v.u.l->len);
+            if (l.t == JV_ERROR) return l;
+            if (v.u.l->len) memcpy(l.u.l->items, v.u.l->items, v.u.l->len * sizeof(value));
+            l.u.l->len = v.u.l->len;
+            v.u.l->len = 0; /* the references move to l */
+            return l;
+        }
+        value l = val_dup(v);
+        l.f &= (uint8_t)~JV_RANGE; /* the items of a range, as list(range) */
+        return l;
+    }
     case JV_UNDEF:
     case JV_ABSENT:
         return v_list(R, 0);

@@ -131,6 +131,14 @@ static bool print_items(jrt *R, jbuf *b, value v, int depth)
     if (too_long(R, b)) return false;
     if (!rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len))) return false; /* a unit per node */
     if (depth > MAX_PRINT_DEPTH) return buf_puts(R, b, v.t == JV_DICT ? "{...}" : "[...]");
+    if (v.t == JV_LIST && (v.f & JV_RANGE) && !java) { /* Python's repr of a range */
+        int64_t start, stop, step;
+        range_bounds(v, &start, &stop, &step);
+        if (step == 1) return buf_printf(R, b, "range(%lld, %lld)", (long long)start, (long long)stop);
+        return buf_printf(R, b, "range(%lld, %lld, %lld)", (long long)start, (long long)stop, (long long)step);
+    }
+    if (v.t == JV_LIST && (v.f & JV_ITER) && !java)
+        return buf_printf(R, b, "<list_reverseiterator object at %p>", (void *)v.u.l);
     if (v.t == JV_LIST) {
         bool tuple = (v.f & JV_TUPLE) && !java;
         if (!buf_putc(R, b, tuple ? '(' : '[')) return false;
@@ -181,6 +189,8 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
         return java ? print_java_double(R, b, v.u.d) : print_float(R, b, v.u.d);
     case JV_STR:
         if (top || java) return buf_put(R, b, v_sp(v), v_sl(v));
+        if (v.f & JV_SAFE) /* markupsafe's repr: Markup('...') */
+            return buf_puts(R, b, "Markup(") && repr_string(R, b, v_sp(v), v_sl(v)) && buf_putc(R, b, ')');
         return repr_string(R, b, v_sp(v), v_sl(v));
     case JV_LIST:
     case JV_DICT:

@@ -461,6 +461,34 @@ bool list_reserve(jrt *R, jlist *l, size_t n)
     return true;
 }
 
+bool range_mark(jrt *R, value *l, int64_t start, int64_t stop, int64_t step)
+{
+    jlist *x = l->u.l;
+    l->f |= JV_RANGE;
+    if (R->lim && x->len + 3 > R->lim->collection_items) return true; /* the bounds from the items */
+    if (!list_reserve(R, x, x->len + 3)) return false;
+    x->items[x->len] = v_int(start);
+    x->items[x->len + 1] = v_int(stop);
+    x->items[x->len + 2] = v_int(step);
+    return true;
+}
+
+void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step)
+{
+    jlist *x = v.u.l;
+    size_t n = x->len;
+    if (x->cap >= n + 3 && x->items[n].t == JV_INT && x->items[n + 1].t == JV_INT && x->items[n + 2].t == JV_INT
+        && x->items[n + 2].u.i != 0 && (n == 0 || (x->items[0].t == JV_INT && x->items[0].u.i == x->items[n].u.i))) {
+        *start = x->items[n].u.i;
+        *stop = x->items[n + 1].u.i;
+        *step = x->items[n + 2].u.i;
+        return;
+    }
+    *start = n && x->items[0].t == JV_INT ? x->items[0].u.i : 0;
+    *step = n >= 2 && x->items[1].t == JV_INT ? x->items[1].u.i - *start : 1;
+    *stop = n && x->items[n - 1].t == JV_INT ? x->items[n - 1].u.i + *step : *start;
+}
+
 bool list_push(jrt *R, jlist *l, value v)
 {
     size_t grow = l->cap ? l->cap * 2 : 4;
@@ -918,8 +946,9 @@ static int equal_at(eqc *c, value a, value b, int depth)
         if (c->R && a.u.s != b.u.s && a.u.s->len == b.u.s->len && !rt_charge_bytes(c->R, a.u.s->len)) return -1;
         return str_eq(a.u.s, b.u.s);
     case JV_LIST: {
-        if ((a.f & JV_TUPLE) != (b.f & JV_TUPLE)) return 0;
+        if ((a.f & (JV_TUPLE | JV_RANGE)) != (b.f & (JV_TUPLE | JV_RANGE))) return 0;
         if (a.u.l == b.u.l) return 1;
+        if ((a.f | b.f) & JV_ITER) return 0; /* an iterator equals only itself */
         if (a.u.l->len != b.u.l->len) return 0;
         int r = pair_begin(c, a.u.l, b.u.l, a.u.l->len);
         if (r) return r;
@@ -956,7 +985,7 @@ const char *val_type_name(value v)
     case JV_INT: case JV_BIG: return "int";
     case JV_FLOAT: return "float";
     case JV_STR: return "str";
-    case JV_LIST: return v.f & JV_TUPLE ? "tuple" : "list";
+    case JV_LIST: return v.f & JV_TUPLE ? "tuple" : v.f & JV_RANGE ? "range" : v.f & JV_ITER ? "list_reverseiterator" : "list";
     case JV_DICT: return v.f & JV_NS ? "Namespace" : "dict";
     case JV_FUNC: return v.u.fn->kind == FN_MACRO ? "Macro" : "function";
     default: return "object";
@@ -991,7 +1020,7 @@ static bool compare_at(eqc *c, value a, value b, int *cmp, const char *op, int d
         *cmp = d ? (d < 0 ? -1 : 1) : (a.u.s->len < b.u.s->len ? -1 : a.u.s->len > b.u.s->len);
         return true;
     }
-    if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE)) {
+    if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE) && !((a.f | b.f) & JV_RANGE)) {
         size_t n = a.u.l->len < b.u.l->len ? a.u.l->len : b.u.l->len;
         for (size_t i = 0; i < n; i++) {
             value x = a.u.l->items[i], y = b.u.l->items[i];
@@ -1019,7 +1048,7 @@ bool val_truthy(jrt *R, value v)
     case JV_STR:
         if (R->profile == PROF_JINJAVA && v.u.s->len == 5 && !strncasecmp(v.u.s->s, "false", 5)) return false; /* any case */
         return v.u.s->len != 0;
-    case JV_LIST: return v.u.l->len != 0;
+    case JV_LIST: return v.u.l->len != 0 || ((v.f & JV_ITER) && R->profile == PROF_JINJA); /* an iterator is true */
     case JV_DICT: return (v.f & JV_NS) || v.u.m->len != 0;
     default: return true;
     }

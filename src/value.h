@@ -70,7 +70,12 @@ typedef enum {
 enum { JV_SAFE = 1, JV_TUPLE = 2, JV_NS = 4 /* a namespace() dict */,
        JV_GROUP = 8 /* a (grouper, list) tuple from |groupby: .grouper and .list read its items */,
        JV_ITER = 16 /* a list that stands for a Java iterator (the jinjava profile's reverse under
-                     * its switch iteratorOnlyReverseFilter): it iterates, but x[0] is null */ };
+                     * its switch iteratorOnlyReverseFilter): it iterates, but x[0] is null;
+                     * in the jinja profile Python's reversed() of a list: no len, + or *, it
+                     * prints as <list_reverseiterator object at 0x…>, and iterating it once
+                     * empties it (op_to_list) */,
+       JV_RANGE = 32 /* the jinja profile's range(): a list of its items that prints, compares
+                      * and refuses arithmetic and mutation as Python's range (range_mark) */ };
 /* JV_FLOAT only: a decimal with scale f & JV_DEC_SCALE (see DECIMALS above) */
 enum { JV_DEC = 0x80, JV_DEC_SCALE = 0x7f, JV_DEC_MAXSCALE = 127 };
 
@@ -364,6 +369,11 @@ size_t utf8_offset(const char *s, size_t len, size_t i);
 
 /* ---- lists ----------------------------------------------------------------------------- */
 bool list_push(jrt *R, jlist *l, value v);               /* steals v */
+/* A range value: l (a list of the range's items) gets JV_RANGE, and start, stop and step as
+ * three ints past its end (a range is never mutated), so that it prints as Python's repr
+ * does (range(1, 10, 2)); range_bounds reads them back, or derives them from the items. */
+bool range_mark(jrt *R, value *l, int64_t start, int64_t stop, int64_t step);
+void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step);
 bool list_reserve(jrt *R, jlist *l, size_t n);
 static inline size_t v_len_list(value v) { return v.u.l->len; }
 

@@ -1031,7 +1031,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             val_drop(R, a);
             NEXT();
         }
-        if ((a.t == JV_LIST && (a.f & JV_GROUP)) || (a.t == JV_FUNC && (a.u.fn->kind == FN_CYCLER || a.u.fn->kind == FN_LOOP))) {
+        if ((a.t == JV_LIST && (a.f & (JV_GROUP | JV_RANGE))) || (a.t == JV_FUNC && (a.u.fn->kind == FN_CYCLER || a.u.fn->kind == FN_LOOP))) {
             r = op_getattr(R, a, name->s, name->len);
             if (r.t == JV_ERROR) FAIL();
             sp[-1] = r;

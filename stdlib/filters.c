@@ -12,10 +12,8 @@
  * op_check_defined raises with the undefined value's own message.
  *
  * Markup: a JV_SAFE string is Jinja2's Markup. Filters that Markup overrides (upper, replace,
- * format, trim, join with safe parts) keep or produce safe strings as Markup does. Jinja2
- * decides some of these by the autoescape setting, which builtins cannot see; jinn follows
- * the autoescape behaviour whenever a safe string takes part, which is the only case where
- * the two can differ in a way a template author relies on.
+ * format, trim) keep or produce safe strings as Markup does; replace and join do so only under
+ * autoescape (R->autoescape), as Jinja2's do_replace and do_join.
  */
 #include <math.h>
 #include <stdio.h>
@@ -84,7 +82,11 @@ BI_FN(f_length)
     switch (v.t) {
     case JV_UNDEF: n = 0; break;
     case JV_STR: if (!lib_utf8_len(R, v_sp(v), v_sl(v), &n)) return false; break;
-    case JV_LIST: n = v.u.l->len; break;
+    case JV_LIST:
+        if ((v.f & JV_ITER) && R->profile == PROF_JINJA)
+            return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));
+        n = v.u.l->len;
+        break;
     case JV_DICT: n = v.u.m->len; break;
     default:
         return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));
@@ -340,13 +342,10 @@ BI_FN(f_title)
         if (lo.t != JV_ERROR) val_drop(R, lo);
         i = k;
     }
-    bool safe = s.f & JV_SAFE;
-    val_drop(R, s);
+    val_drop(R, s); /* "".join(...): a str, even of Markup */
     if (!ok) { buf_free(R, &b); return false; }
     *out = v_str_from_buf(R, &b);
-    if (out->t == JV_ERROR) return false;
-    if (safe) out->f |= JV_SAFE;
-    return true;
+    return out->t != JV_ERROR;
 }
 
 /* trim(value, chars=None) — str.strip(chars). */
@@ -368,16 +367,16 @@ BI_FN(f_trim)
     return out->t != JV_ERROR;
 }
 
-/* replace(s, old, new, count=None). With Markup involved, Markup.replace: the subject is
+/* replace(s, old, new, count=None). Without autoescape, a str; with it and Markup involved, Markup.replace: the subject is
  * escaped if it was not safe, old/new are escaped unless safe, the result is safe. */
 BI_FN(f_replace)
 {
     int64_t count = -1;
     if (ARG_GIVEN(3) && args[3].t != JV_NONE && !arg_int(R, args, 3, -1, &count, "count"))
         return false;
-    bool markup = (args[0].t == JV_STR && (args[0].f & JV_SAFE))
+    bool markup = R->autoescape && ((args[0].t == JV_STR && (args[0].f & JV_SAFE))
                || (args[1].t == JV_STR && (args[1].f & JV_SAFE))
-               || (args[2].t == JV_STR && (args[2].f & JV_SAFE));
+               || (args[2].t == JV_STR && (args[2].f & JV_SAFE)));
     value s = markup ? lib_escape(R, args[0]) : lib_soft_str(R, args[0]);
     value o = markup ? lib_escape(R, args[1]) : lib_soft_str(R, args[1]);
     value n = markup ? lib_escape(R, args[2]) : lib_soft_str(R, args[2]);
@@ -397,8 +396,8 @@ BI_FN(f_replace)
  * join
  * ====================================================================================== */
 
-/* join(value, d='', attribute=None) — str(d).join(map(str, value)); when the delimiter or
- * any item is safe, the Markup join: the other parts are escaped and the result is safe. */
+/* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
+ * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
 BI_FN(f_join)
 {
     value l;
@@ -407,13 +406,13 @@ BI_FN(f_join)
     value *parts = NULL;
     if (n && !(parts = rt_alloc(R, NULL, 0, n * sizeof *parts))) { val_drop(R, l); return false; }
     size_t got = 0;
-    bool ok = true, markup = ARG_GIVEN(1) && args[1].t == JV_STR && (args[1].f & JV_SAFE);
+    bool ok = true, markup = R->autoescape && ARG_GIVEN(1) && args[1].t == JV_STR && (args[1].f & JV_SAFE);
     for (; got < n; got++) {
         value it = ARG_GIVEN(2) ? lib_getattr(R, l.u.l->items[got], args[2])
                                 : val_dup(l.u.l->items[got]);
         if (it.t == JV_ERROR) { ok = false; break; }
         parts[got] = it;
-        if (it.t == JV_STR && (it.f & JV_SAFE)) markup = true;
+        if (R->autoescape && it.t == JV_STR && (it.f & JV_SAFE)) markup = true;
     }
     value d = v_none();
     if (ok) {

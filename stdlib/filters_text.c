@@ -1152,7 +1152,8 @@ BI_EXT(flt_attr)
     return true;
 }
 
-/* reverse(value) — a string reversed by code points; a sequence as a reversed list (in the
+/* reverse(value) — a string reversed by code points; a sequence as a reversed list, marked as
+ * an iterator in the jinja profile (Python's reversed(): JV_ITER, value.h), and in the
  * jinjava profile under its switch iteratorOnlyReverseFilter, one marked as an iterator:
  * lib/filter/ReverseFilter.java returns an Iterator, which cannot be indexed) */
 BI_EXT(flt_reverse)
@@ -1183,6 +1184,7 @@ BI_EXT(flt_reverse)
     if (out->t != JV_ERROR)
         for (size_t i = n; i-- > 0;) list_push(R, out->u.l, val_dup(l.u.l->items[i]));
     if (out->t != JV_ERROR && (R->jv_opts & JINN_JV_ITERATOR_REVERSE)) out->f |= JV_ITER;
+    if (out->t != JV_ERROR && R->profile == PROF_JINJA) out->f |= JV_ITER; /* Python's reversed(): an iterator */
     val_drop(R, l);
     return out->t != JV_ERROR;
 }

@@ -100,11 +100,14 @@ BI_FN(fn_range)
     if (jinjava && n > 1000) n = 1000; /* Jinjava's rangeLimit: the first 1000 items, silently */
     if (n > R->lim->range_items)
         return rt_limit(R, "range_items", "range() of %llu items (limit %zu)", (unsigned long long)n, R->lim->range_items);
-    *out = v_list(R, (size_t)n); /* reserves n items or fails on collection_items */
+    size_t cap = (size_t)n; /* with room for range_mark's bounds when they fit */
+    if (!jinjava && (!R->lim || (size_t)n + 3 <= R->lim->collection_items)) cap += 3;
+    *out = v_list(R, cap); /* reserves cap items or fails on collection_items */
     if (out->t == JV_ERROR) return false;
     /* start + i*step stays within [start, stop) for i < n, so it cannot overflow */
     for (uint64_t i = 0; i < n; i++)
         out->u.l->items[out->u.l->len++] = v_int((int64_t)((uint64_t)start + i * (uint64_t)step));
+    if (!jinjava && !range_mark(R, out, start, stop, step)) { val_drop(R, *out); return false; }
     return true;
 }
 

@@ -27,6 +27,8 @@ static bool mutable_receiver(jrt *R, value *v, const char *method)
 {
     if (v->t == JV_LIST && (v->f & JV_TUPLE))
         return rt_error(R, JINN_ERR_TYPE, "'tuple' object has no attribute '%s'", method);
+    if (v->t == JV_LIST && (v->f & JV_RANGE))
+        return rt_error(R, JINN_ERR_TYPE, "'range' object has no attribute '%s'", method);
     if (v->u.h->rc >= JH_IMMORTAL) return op_unshare(R, v, method);
     return true;
 }

@@ -46,8 +46,8 @@ BI_FN(t_escaped) { (void)R; RET(args[0].t == JV_STR && (args[0].f & JV_SAFE)); }
 /* sequence: len() and __getitem__ both exist — str, list, tuple, dict (and Undefined) */
 BI_FN(t_sequence)
 {
-    (void)R;
     value v = args[0];
+    if (v.t == JV_LIST && (v.f & JV_ITER) && R->profile == PROF_JINJA) RET(false); /* an iterator has no len */
     RET(v.t == JV_STR || v.t == JV_LIST || v.t == JV_UNDEF || (v.t == JV_DICT && !(v.f & JV_NS)));
 }
 

@@ -237,6 +237,11 @@ static int describe(void *user, jinn_call *c)
         char item[64];
         if (ok_b) snprintf(item, sizeof item, "%.*s=bool:%d;", (int)n, ks, b);
         else if (ok_i) snprintf(item, sizeof item, "%.*s=int:%lld;", (int)n, ks, (long long)i);
+        else if (jinn_value_type(v) == JINN_T_INT) { /* beyond int64: its text */
+            char digits[40], small[4];
+            size_t need = jinn_value_int_text(v, small, sizeof small), got = jinn_value_int_text(v, digits, sizeof digits);
+            snprintf(item, sizeof item, "%.*s=big:%s:%d;", (int)n, ks, digits, need >= got && small[0] == 0);
+        }
         else if (ok_f) snprintf(item, sizeof item, "%.*s=float:%g;", (int)n, ks, f);
         else snprintf(item, sizeof item, "%.*s=%s;", (int)n, ks, ok_i || ok_f || i || f != 0 ? "?" : "other");
         strncat(out, item, sizeof out - strlen(out) - 1);
@@ -373,6 +378,18 @@ static void test_embedding(jinn_env *env)
     jinn_result_clear(env, &res);
     CHECK(d && !strcmp(d, "i=int:7;f=float:2.5;b=bool:0;s=other;n=other;"), "iteration: '%s'", d ? d : "");
     free(d);
+    /* an int beyond int64 in a JSON context: read exactly, JINN_T_INT, its text */
+    const char *bigj = "{\"d\": {\"big\": 123456789012345678901234567890, \"neg\": -9223372036854775809, "
+                       "\"s\": \"\\u00001\", \"i\": -9223372036854775808}}";
+    jinn_context *cbig = NULL;
+    CHECK(jinn_context_from_json(env, bigj, strlen(bigj), &cbig, &res) == JINN_OK, "a context with big ints");
+    jinn_result_clear(env, &res);
+    d = render_with(env, "{{ d|describe }}|{{ d.big + 1 }}|{{ d.s|length }}", cbig, &res);
+    jinn_result_clear(env, &res);
+    CHECK(d && !strcmp(d, "big=big:123456789012345678901234567890:1;neg=big:-9223372036854775809:1;s=other;"
+                          "i=int:-9223372036854775808;|123456789012345678901234567891|2"), "big ints: '%s'", d ? d : "");
+    free(d);
+    jinn_context_free(cbig);
     d = render_with(env, "{{ [1]|describe }}|", NULL, &res);
     jinn_result_clear(env, &res);
     CHECK(d && !strcmp(d, "|"), "a list is not iterated as a dict: '%s'", d ? d : "");

@@ -56,6 +56,13 @@ expect 2 "" "the file must hold a JSON object" -- render "$T/hello.jinja" --cont
 printf '{"a": 1' > "$T/trunc.json"
 expect 2 "" "the context is not valid JSON: " -- render "$T/hello.jinja" --context "$T/trunc.json"
 expect 2 "" "provider fixtures are not valid JSON" -- render "$T/hello.jinja" --providers "$T/hello.jinja"
+# integers beyond int64: exact from a lone JSON --context file; merged with another source, an error that says so
+printf '{"id": 123456789012345678901234567890, "l": [-99999999999999999999, "12345678901234567890123"]}' > "$T/big.json"
+printf '{{ id + 1 }} {{ l }}' > "$T/big.jinja"
+expect 0 "123456789012345678901234567891 [-99999999999999999999, '12345678901234567890123']" "" -- render "$T/big.jinja" --context "$T/big.json"
+expect 2 "" "too big integer (beyond int64: read exactly only from a lone JSON --context file)" -- render "$T/big.jinja" --context "$T/big.json" -D x=1
+printf '{"id": 123456789012345678901234567890, "l": [' > "$T/bigbad.json"
+expect 2 "" "jinn: --context $T/bigbad.json: the context is not valid JSON: " -- render "$T/big.jinja" --context "$T/bigbad.json"
 expect 2 "" "unknown command 'frobnicate'" -- frobnicate
 expect 1 "aInfinitybc" "cannot use 'x' (str) as a number" -- render - --profile jinjava <<<'a{{ 1/0 }}b{{ "x" - 1 }}c'
 expect 0 "jinn 0.1.0" "" -- --version

@@ -31,7 +31,7 @@ CLASSES = [
     "refsem",      # 9. reference semantics of context values
     # found by this fuzzer (KNOWN.md)
     "pymethods",   # Python str methods beyond the dialect's list (DIALECT.md)
-    "pyobjects",   # Python objects jinn does not model: range values, complex numbers, Markup reprs
+    "pyobjects",   # Python objects: range values, Markup reprs, complex numbers (a deliberate limit: skipped)
     "bugs",        # the other divergences this fuzzer found, one pattern each (KNOWN.md)
 ]
 # str methods Python has and the dialect does not list

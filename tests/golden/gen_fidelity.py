@@ -472,6 +472,72 @@ row("call_macro_attributes_kwargs", "{% macro k() %}{{ kwargs }}{% endmacro %}{{
 row("float_literal_long_exponent", "{{ 12345678901231e308456789012345678901234567890 }}|{{ 1e-308456789012345678901 }}|{{ 1e0400 }}")
 
 
+# ---- pyobjects (tests/difffuzz/KNOWN.md): Python objects as Jinja2 prints and combines them -----
+MARKUP = [
+    ("repr", "{{ [1|string|e] }}|{{ ('a & b'|forceescape).split() }}|{{ ['a'|safe, 'b'] }}|{{ {'k'|safe: \"it's\"|safe} }}|"
+     "{{ ('a'|safe, 1) }}|{{ ['a'|safe]|string }}|{{ [('ab'|safe)[0], ('ab'|safe)[1:]] }}"),
+    ("plus", "{{ 'a<' + ('b'|safe) }}|{{ ('<a'|safe) + '<' }}|{{ [('a'|safe) + '<', '<' + ('a'|safe)] }}"),
+    ("times", "{{ [('a'|safe) * 2, 2 * ('<'|safe), 'a' * 2] }}"),
+    ("filters", "{{ ['a'|safe|upper, 'a'|safe|trim, 'a'|safe|replace('a', 'b'), 'a'|replace('a', 'b'|safe), "
+     "'a'|safe|capitalize, 'a'|safe|title, ['a'|safe]|join, [1]|join('|'|safe)] }}"),
+]
+RANGE = [
+    ("repr", "{{ range(3) }}|{{ range(1, 10, 2) }}|{{ range(0) }}|{{ range(5, 2) }}|{{ range(0, 5, 10) }}|{{ range(10, 0, -3) }}|"
+     "{{ [range(2)] }}|{{ (range(3), 1) }}|{{ {'a': range(2)} }}|{{ range(3)|string }}|{{ range(3)|pprint }}|{{ range(2) ~ 'x' }}"),
+    ("slice", "{{ range(10)[2:5] }}|{{ range(1, 10, 2)[1:] }}|{{ range(10)[::-1] }}|{{ range(10)[5:2] }}|{{ range(10)[::3] }}|"
+     "{{ range(10)[-3:] }}|{{ range(-5, 5, 3)[1:][::2] }}|{{ range(3)[:] }}|{{ range(3)[5:] }}|{{ range(1, 9, 2)[1:].stop }}"),
+    ("sequence", "{{ range(3)[1] }}|{{ range(3)[-1] }}|{{ range(3)|length }}|{{ 2 in range(3) }}|{{ range(3)|list }}|"
+     "{{ range(3)|join(',') }}|{{ range(3)|first }}|{{ range(3)|last }}|{{ range(3)|sum }}|{{ range(3).index(1) }}|"
+     "{{ range(1, 9, 2).start }}{{ range(1, 9, 2).stop }}{{ range(1, 9, 2).step }}|{{ range(0) or 'e' }}|{{ range(3) is sequence }}|"
+     "{% for i in range(3) %}{{ loop.index }}{{ i }}{% endfor %}|{{ range(3)|batch(2)|list }}|{{ range(3)|slice(2)|list }}|"
+     "{{ range(3)|sort(reverse=true) }}|{{ range(3)|reverse|list }}|{{ range(3)|map('string')|list }}"),
+    ("equality", "{{ range(3) == [0, 1, 2] }}|{{ range(3) == range(3) }}|{{ range(0) == range(5, 2) }}|{{ range(2) in [range(2)] }}|"
+     "{{ [0, 1] in [range(2)] }}|{% set acc = [] %}{% do acc.append(range(1, 3)) %}{{ acc }}"),
+    ("err_add", "{{ range(3) + [1] }}"),
+    ("err_add_ranges", "{{ range(3) + range(1) }}"),
+    ("err_times", "{{ range(3) * 2 }}"),
+    ("err_order", "{{ range(3) < range(4) }}"),
+    ("err_tojson", "{{ range(3)|tojson }}"),
+    ("err_append", "{% set r = range(3) %}{% do r.append(1) %}"),
+]
+for name, template in RANGE:
+    row("range_" + name, template)
+# integers beyond int64 in the context: read exactly (src/json.c, big_rewrite), next to strings
+# of digits, strings that begin with NUL, exponents, floats, negative numbers and nesting
+BIG_CONTEXT = {"id": 123456789012345678901234567890, "neg": -9223372036854775809, "edge": 9223372036854775807,
+               "nedge": -9223372036854775808, "e": 1e30, "f": 12345678901234567890123.5, "s": "12345678901234567890123",
+               "z": "\u0000x", "zz": "\u0000\u0000", "zb": "\u000012345678901234567890123",
+               "k": [99999999999999999999, {"n": [-100000000000000000000, 18446744073709551616]}],
+               "q": "a\"123456789012345678901234\"", "12345678901234567890123": 1}
+row("bigint_context", "{{ id }}|{{ id + 1 }}|{{ neg }}|{{ edge }}|{{ nedge }}|{{ e }}|{{ f }}|{{ s }}|{{ s|length }}|"
+    "{{ z|length }}{{ z[1] }}|{{ zz|length }}|{{ zb|length }}{{ zb[1:] }}|{{ k }}|{{ k[1].n[1] // 2 }}|{{ q }}|"
+    "{{ id is integer }}|{{ k|tojson }}|{{ {'a': id}|tojson }}", BIG_CONTEXT)
+row("bigint_context_top_level_list", "{{ l }}|{{ l|sum }}", {"l": [2 ** 64, -(2 ** 64), 2 ** 63, -(2 ** 63) - 1, 0]})
+# |reverse of a list is Python's reversed(): an iterator, used up by one pass
+REVERSE = [
+    ("iterate_once", "{% set r = [1, 2]|reverse %}{{ r|list }}{{ r|list }}|{% set r = [1, 2]|reverse %}"
+     "{% for x in r %}{{ x }}{% endfor %}|{% for x in r %}{{ x }}{% endfor %}|{{ [1, 2]|reverse|join(',') }}|"
+     "{{ [1, 2]|reverse|first }}|{{ ([]|reverse) is true }}|{{ 'x' if []|reverse else 'y' }}|{{ ([1, 2]|reverse)[0] }}|"
+     "{{ {'a': 1, 'b': 2}|reverse|list }}{{ (1, 2)|reverse|list }}{{ range(3)|reverse|list }}{{ 'abc'|reverse }}|"
+     "{{ [3, 1]|reverse|sort }}{{ [1, 2]|reverse|map('string')|list }}{{ [1, 2]|reverse|sum }}{{ 2 in [1, 2]|reverse }}"),
+    ("identity", "{% set r = [1]|reverse %}{{ r == r }}{{ r == [1] }}{{ ([1]|reverse) == ([1]|reverse) }}{{ r != [1] }}|"
+     "{{ [1, 2]|reverse is iterable }}{{ [1, 2]|reverse is sequence }}{{ r is sameas r }}"),
+    ("err_times", "{{ [1, 2]|reverse * 2 }}"),
+    ("err_plus", "{{ [1, 2]|reverse + [1] }}"),
+    ("err_length", "{{ [1, 2]|reverse|length }}"),
+    ("err_tojson", "{{ [1, 2]|reverse|tojson }}"),
+]
+for name, template in REVERSE:
+    row("reverse_" + name, template)
+# a filter block's result is written as the filters return it: a str is not escaped again
+row("filterblock_str_not_escaped", "{% filter title %}{{ '<a' }}{% endfilter %}|{% filter title|lower %}{{ ['a'] }}{% endfilter %}|"
+    "{% filter striptags %}<b>{{ '<' }}</b>{% endfilter %}|{% filter upper %}{{ '<' }}{% endfilter %}|{% filter e %}<{% endfilter %}",
+    options=["autoescape"])
+for name, template in MARKUP:
+    row("markup_" + name, template)
+    row("markup_" + name + "_autoescape", template, options=["autoescape"])
+
+
 def jinja2_result(template, context, options, files):
     extra = {}
     for o in options:
