@@ -827,7 +827,9 @@ static void expr_inner(comp *c, node *n)
         if (n->b) expr(c, n->b); else emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
         if (n->c) expr(c, n->c); else emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
         if (n->d) expr(c, n->d); else emit(c, OP_CONST, add_const(c, v_none()), 0, 0, n->pos);
-        emit(c, OP_SLICE, 0, 0, 0, n->pos);
+        /* a: Jinja2 folds it when it compiles, through getitem, which gives undefined where the
+         * subscript it runs otherwise fails ('int' object is not subscriptable) */
+        emit(c, OP_SLICE, j2_foldable(n, 0), 0, 0, n->pos);
         break;
     case N_BIN:
         expr(c, n->a);

@@ -1063,6 +1063,12 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         sp[-1] = r;
         NEXT();
     CASE(SLICE)
+        a = sp[-4];
+        if (!ip->a && R->profile == PROF_JINJA && a.t != JV_LIST && a.t != JV_STR && a.t != JV_UNDEF) {
+            if (a.t == JV_DICT && !(a.f & JV_NS)) rt_error(R, JINN_ERR_TYPE, "unhashable type: 'slice'");
+            else rt_error(R, JINN_ERR_TYPE, "'%s' object is not subscriptable", val_type_name(a));
+            FAIL();
+        }
         r = op_slice(R, sp[-4], sp[-3], sp[-2], sp[-1]);
         if (r.t == JV_ERROR) FAIL();
         for (int i = 1; i <= 4; i++) val_drop(R, sp[-i]);

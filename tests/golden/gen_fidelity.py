@@ -260,6 +260,14 @@ row("fz_filterblock_scope_include", "{% filter upper %}{% include 'inc' %}{% set
 row("fz_filterblock_scope_nested", "{% filter upper %}{% filter lower %}{% set w = 'W' %}{{ w }}{% endfilter %}{{ w }}{% endfilter %}[{{ w }}]")
 row("fz_filterblock_scope_set_block", "{% filter replace('o', '0') %}{% set v1 %}{% endset %}{% endfilter %}{% include 'inc2' %}",
     files={"inc2": "{{ v1 is defined }}"})
+# a slice Jinja2 does not fold runs as Python's subscript: only str, list, tuple and range have
+# items to slice (seed 9437379); folded, it goes through getitem and gives undefined
+for k, v in {"int": 5, "none": None, "dict": {"a": 1}, "bool": True, "float": 1.5, "list": [1, 2, 3], "str": "abc"}.items():
+    row(f"fz_slice_runtime_{k}", "[{{ x[1:] }}]", {"x": v})
+row("fz_slice_runtime_ns", "{% set ns = namespace() %}{{ ns[1:] }}")
+row("fz_slice_runtime_macro", "{% macro m() %}{% endmacro %}{{ m[1:] }}")
+row("fz_slice_folded", "[{{ (1.5)[1:] }}][{{ {'m': 1}[1:2] }}][{{ none[:1] }}]")
+row("fz_slice_dict_undefined_bounds", "{% set t = {'m': m} %}{{ t[a:b] }}")
 # unique(attribute=) hashes its keys: a StrictUndefined one fails (seeds 8248105, 8271975)
 for mode in ("default", "strict"):
     row(f"fz_unique_attr_undefined_{mode}", "{{ users|unique(attribute='city')|map(attribute='name')|list }}",
