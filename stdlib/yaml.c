@@ -67,6 +67,7 @@ static bool read_node(jrt *R, yaml_parser_t *p, yaml_event_t *ev, value *out, in
             yaml_event_t e;
             if (!yaml_parser_parse(p, &e)) {
                 val_drop(R, *out);
+                *out = v_none(); /* the caller drops what it holds */
                 return rt_error(R, JINN_ERR_VALUE, "fromyaml: %s at line %zu", p->problem ? p->problem : "invalid YAML",
                                 p->problem_mark.line + 1);
             }
@@ -93,7 +94,7 @@ static bool read_node(jrt *R, yaml_parser_t *p, yaml_event_t *ev, value *out, in
             }
             val_drop(R, k);
             val_drop(R, v);
-            if (!ok) { val_drop(R, *out); return false; }
+            if (!ok) { val_drop(R, *out); *out = v_none(); return false; }
         }
     }
     default:
