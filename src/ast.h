@@ -106,6 +106,7 @@ typedef struct pctx {
     const lex_syntax *syntax; /* configured delimiters / line prefixes, or NULL */
     uint32_t jv;        /* the jinjava profile's switches that change lexing and parsing (JINN_JV_*) */
     uint32_t suspect_pos;
+    int scope_reader;   /* an include, import or block was parsed (compile.c, sees_locals) */
 } pctx;
 
 void *ast_alloc(pctx *P, size_t n);

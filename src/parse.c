@@ -52,6 +52,7 @@ node *ast_node(pctx *P, int kind, uint32_t pos)
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
     n->pos = pos;
+    if (kind == N_INCLUDE || kind == N_IMPORT || kind == N_FROMIMPORT || kind == N_BLOCK) P->scope_reader = 1;
     return n;
 }
 
