@@ -1985,6 +1985,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
         }
     }
     len = w;
+    T->srclen = len; /* fewer bytes when \r\n became \n */
     T->src[len] = 0; /* the lexer's sentinel */
     /* Jinja2 drops one trailing newline unless keep_trailing_newline; Jinjava 2.x keeps it
      * (its switch stripTrailingNewline: defaultKeepTrailingNewlineBehavior(false)) */
@@ -2040,7 +2041,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             /* the walk only where it can find something: the parser saw an include, import or
              * block, or the source names a |render filter */
             c.sees_locals = c.P->scope_reader ? 1
-                            : memmem(T->src, T->srclen, "render", 6) ? sees_locals(root, 0) : 0;
+                            : memmem(T->src, len, "render", 6) ? sees_locals(root, 0) : 0;
             declare_missing(&c, root);
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
