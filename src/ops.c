@@ -298,11 +298,15 @@ static bool norm_index(int64_t *i, size_t len)
     return *i >= 0 && (uint64_t)*i < len;
 }
 
-/* a big int index is past the end of any sequence: "list object has no element 1844..." */
-static value big_elem_undef(jrt *R, value obj, value key)
+/* the undefined of an index past the end of obj (an int, or a big int, which is past the end of
+ * any sequence): "list object has no element 5" */
+static value elem_undef(jrt *R, value obj, value key)
 {
     jbuf t = {0};
-    if (!big_print(R, &t, key)) { buf_free(R, &t); return v_err(); }
+    if (!(key.t == JV_BIG ? big_print(R, &t, key) : buf_printf(R, &t, "%lld", (long long)ival(key)))) {
+        buf_free(R, &t);
+        return v_err();
+    }
     value s = v_str_from_buf(R, &t);
     if (s.t == JV_ERROR) return s;
     value u = v_undef_why(UK_ELEM, &obj, s.u.s);
@@ -323,21 +327,15 @@ value op_getitem(jrt *R, value obj, value key)
         }
         break;
     case JV_LIST:
-        if (key.t == JV_BIG) return big_elem_undef(R, obj, key);
+        if (key.t == JV_BIG) return elem_undef(R, obj, key);
         if (is_intlike(key) && !(obj.f & JV_ITER)) {
             int64_t i = ival(key);
             if (norm_index(&i, obj.u.l->len)) return val_dup(obj.u.l->items[i]);
-            char num[32];
-            snprintf(num, sizeof num, "%lld", (long long)ival(key));
-            value s = v_cstr(R, num);
-            if (s.t == JV_ERROR) return s;
-            value u = v_undef_why(UK_ELEM, &obj, s.u.s);
-            val_drop(R, s);
-            return u;
+            return elem_undef(R, obj, key);
         }
         break;
     case JV_STR:
-        if (key.t == JV_BIG) return big_elem_undef(R, obj, key);
+        if (key.t == JV_BIG) return elem_undef(R, obj, key);
         if (is_intlike(key)) {
             int64_t i = ival(key);
             size_t n = utf8_count(v_sp(obj), v_sl(obj));
@@ -348,13 +346,7 @@ value op_getitem(jrt *R, value obj, value key)
                 if (ch.t == JV_STR) ch.f |= obj.f & JV_SAFE; /* an item of Markup is Markup */
                 return ch;
             }
-            char num[32];
-            snprintf(num, sizeof num, "%lld", (long long)ival(key));
-            value s = v_cstr(R, num);
-            if (s.t == JV_ERROR) return s;
-            value u = v_undef_why(UK_ELEM, &obj, s.u.s);
-            val_drop(R, s);
-            return u;
+            return elem_undef(R, obj, key);
         }
         break;
     default:

@@ -281,7 +281,7 @@ bool print_repr(jrt *R, jbuf *b, value v) { return print_value(R, b, v, false, 0
 value val_to_str(jrt *R, value v)
 {
     if (v.t == JV_STR) return val_dup(v);
-    if (v_strict_undef(v) && R->undef_mode == JINN_UNDEFINED_STRICT) { val_undef_error(R, v); return v_err(); }
+    if (!rt_strict_ok(R, v)) return v_err();
     jbuf b = {0};
     if (!print_str(R, &b, v)) { buf_free(R, &b); return v_err(); }
     return v_str_from_buf(R, &b);

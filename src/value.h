@@ -334,6 +334,12 @@ static inline value v_undef_why(int kind, const value *obj, jstr *s)
 value v_func(jrt *R, int kind, const void *def, jstr *name);
 /* raise the UndefinedError that using u means (always returns false) */
 bool val_undef_error(jrt *R, value u);
+/* false, with the undefined error, when v is an undefined that fails wherever it is used under
+ * strict undefined (StrictUndefined's __str__, __len__, __eq__, __hash__); true otherwise */
+static inline bool rt_strict_ok(jrt *R, value v)
+{
+    return !(R->undef_mode == JINN_UNDEFINED_STRICT && v_strict_undef(v)) || val_undef_error(R, v);
+}
 /* DebugUndefined's text for u: "{{ name }}", "{{ no such element: dict object['k'] }}" */
 bool val_undef_debug(jrt *R, jbuf *b, value u);
 

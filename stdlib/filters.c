@@ -888,8 +888,8 @@ BI_FN(f_unique)
         if (!cs) val_drop(R, a);
         if (k.t == JV_ERROR) { ok = false; break; }
         bool fresh;
-        if (k.t == JV_UNDEF && R->undef_mode == JINN_UNDEFINED_STRICT && v_strict_undef(k)) {
-            ok = val_undef_error(R, k); /* StrictUndefined cannot be hashed */
+        if (!rt_strict_ok(R, k)) { /* StrictUndefined cannot be hashed */
+            ok = false;
             val_drop(R, k);
             break;
         } else if (k.t == JV_UNDEF) { /* Undefined hashes alike: all missing attributes are one key */

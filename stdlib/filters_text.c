@@ -176,7 +176,7 @@ BI_EXT(flt_truncate)
     if (leeway < 0) return rt_error(R, JINN_ERR_VALUE, "expected leeway >= 0, got %lld", (long long)leeway);
     value s = args[0];
     if (s.t == JV_UNDEF) { /* len() of an undefined is 0 (StrictUndefined's fails): it comes back as it is */
-        if (R->undef_mode == JINN_UNDEFINED_STRICT && v_strict_undef(s)) return val_undef_error(R, s);
+        if (!rt_strict_ok(R, s)) return false;
         *out = val_dup(s);
         return true;
     }

@@ -125,13 +125,7 @@ static bool jv_test(jrt *R, int op, value *args, value *out)
 
 /* under strict undefined, == and != on an undefined operand fail (StrictUndefined.__eq__), as
  * the operators do (vm.c, STRICT_CHECK) */
-static bool strict_ok(jrt *R, value *args)
-{
-    if (R->undef_mode != JINN_UNDEFINED_STRICT) return true;
-    for (int i = 0; i < 2; i++)
-        if (v_strict_undef(args[i])) return val_undef_error(R, args[i]);
-    return true;
-}
+static bool strict_ok(jrt *R, value *args) { return rt_strict_ok(R, args[0]) && rt_strict_ok(R, args[1]); }
 
 BI_FN(t_eq)
 {
