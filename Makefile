@@ -51,10 +51,10 @@ $(BUILD)/lexer.c: grammar/lexer.re $(BUILD)/parser.h
 	@mkdir -p $(BUILD)
 	re2c -c -W --no-generation-date -o $@ grammar/lexer.re
 
-$(BUILD)/lexer.o: $(BUILD)/lexer.c
+$(BUILD)/lexer.o: $(BUILD)/lexer.c $(wildcard src/*.h include/*.h)
 	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -Wno-missing-prototypes -c $< -o $@
 # NDEBUG: lemon's tracing and asserts cost more than the parse itself
-$(BUILD)/parser.o: $(BUILD)/parser.c
+$(BUILD)/parser.o: $(BUILD)/parser.c $(wildcard src/*.h include/*.h)
 	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -DNDEBUG -Wno-missing-prototypes -Wno-unused-variable -c $< -o $@
 
 # the stdlib modules written in the dialect, compiled in as strings (src/modules.h)
@@ -65,7 +65,7 @@ $(BUILD)/embed: tools/embed.c
 $(BUILD)/modules.c: $(MODULES) $(BUILD)/embed
 	$(BUILD)/embed $@ stdlib/modules $(MODULES)
 
-$(BUILD)/modules.o: $(BUILD)/modules.c src/modules.h
+$(BUILD)/modules.o: $(BUILD)/modules.c $(wildcard src/*.h include/*.h)
 	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
 
 # ---- core -------------------------------------------------------------------------------

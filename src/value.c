@@ -29,7 +29,7 @@ static inline size_t mem_cost(size_t n)
     return n ? (n < SIZE_MAX - 16 ? n + 16 : SIZE_MAX) : 0;
 }
 
-/* The cache of small blocks (RT_CACHE_MAX in value.h), when the runtime has one (a render takes
+/* The cache of small blocks (RT_CACHE_MAX; rt_alloc in value.h), when the runtime has one (a render takes
  * one from its env's pool, api.c). Exact sizes only, so the embedder's allocator always sees a
  * block freed with the size it was allocated with; memory_bytes counts the blocks in use, a cache
  * holds at most RT_CACHE_BYTES more. Off under AddressSanitizer, which must see every free to
@@ -44,8 +44,6 @@ static inline size_t mem_cost(size_t n)
 #ifndef RT_CACHE
 #define RT_CACHE 1
 #endif
-#define CACHEABLE(n) (RT_CACHE && (n) && (n) <= RT_CACHE_MAX && !((n) & 7))
-
 const bool rt_cache_on = RT_CACHE;
 
 void rt_cache_drain(jrt *R, rt_cache *c)
@@ -60,29 +58,12 @@ void rt_cache_drain(jrt *R, rt_cache *c)
     c->bytes = 0;
 }
 
-void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
+void *rt_alloc_slow(jrt *R, void *p, size_t old, size_t n)
 {
     size_t cn = mem_cost(n), co = mem_cost(old);
     /* a block that grows may be copied: old and new are both held for a moment */
     if (cn > co && R->mem_limit && (cn > R->mem_limit || R->mem + cn > R->mem_limit)) {
         rt_limit(R, "memory_bytes", "a render may hold at most %zu bytes", R->mem_limit);
-        return NULL;
-    }
-    rt_cache *c = R->cache;
-    if (c && !p && CACHEABLE(n) && c->bin[n >> 3]) {
-        void *b = c->bin[n >> 3];
-        c->bin[n >> 3] = *(void **)b;
-        c->count[n >> 3]--;
-        c->bytes -= n;
-        R->mem += cn;
-        return b;
-    }
-    if (c && p && !n && CACHEABLE(old) && c->count[old >> 3] < RT_CACHE_BIN && c->bytes + old <= RT_CACHE_BYTES) {
-        *(void **)p = c->bin[old >> 3];
-        c->bin[old >> 3] = p;
-        c->count[old >> 3]++;
-        c->bytes += old;
-        R->mem -= co;
         return NULL;
     }
     void *q = R->alloc(R->alloc_user, p, old, n);
@@ -732,9 +713,15 @@ bool dict_del(jrt *R, jdict *d, value key, value *out)
 
 /* Freeing is iterative: a list nested 100 000 deep must not overflow the C stack. Children
  * whose last reference goes are pushed on an explicit stack instead of recursed into. */
-static void release(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
+static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local);
+/* the test inline (most items are scalars or immortal), the push out of line */
+static inline void release(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
 {
     if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h)) || v.u.h->rc >= JH_IMMORTAL || --v.u.h->rc) return;
+    release_push(R, v, st, n, cap, local);
+}
+static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
+{
     if (*n == *cap) {
         size_t nc = *cap * 2;
         jhdr **p = rt_alloc(R, *st == local ? NULL : *st, *st == local ? 0 : *cap * sizeof(jhdr *), nc * sizeof(jhdr *));

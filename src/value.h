@@ -275,7 +275,36 @@ void rt_collect(jrt *R);
 void rt_live_move(jrt *R, jgc *to); /* free containers still alive (cycles) at the end of a render */
 
 /* ---- the allocator, and errors ---------------------------------------------------------- */
-void *rt_alloc(jrt *R, void *p, size_t old, size_t n); /* n==0 frees; NULL + error on failure */
+void *rt_alloc_slow(jrt *R, void *p, size_t old, size_t n);
+/* n==0 frees; NULL + error on failure. A small block comes from (and goes back to) the render's
+ * cache inline; everything else, and every limit and error, is rt_alloc_slow's (value.c).
+ * R->cache is NULL where the cache is off (AddressSanitizer). memory_bytes counts n + 16. */
+static inline void *rt_alloc(jrt *R, void *p, size_t old, size_t n)
+{
+    rt_cache *c = R->cache;
+    if (c) {
+        if (!p) {
+            void *b;
+            if (n && n <= RT_CACHE_MAX && !(n & 7) && (b = c->bin[n >> 3]) &&
+                (!R->mem_limit || R->mem + n + 16 <= R->mem_limit)) {
+                c->bin[n >> 3] = *(void **)b;
+                c->count[n >> 3]--;
+                c->bytes -= n;
+                R->mem += n + 16;
+                return b;
+            }
+        } else if (!n && old && old <= RT_CACHE_MAX && !(old & 7) && c->count[old >> 3] < RT_CACHE_BIN &&
+                   c->bytes + old <= RT_CACHE_BYTES) {
+            *(void **)p = c->bin[old >> 3];
+            c->bin[old >> 3] = p;
+            c->count[old >> 3]++;
+            c->bytes += old;
+            R->mem -= old + 16;
+            return NULL;
+        }
+    }
+    return rt_alloc_slow(R, p, old, n);
+}
 void rt_cache_drain(jrt *R, rt_cache *c); /* gives c's blocks back to R's allocator */
 extern const bool rt_cache_on; /* false under AddressSanitizer */
 bool rt_error(jrt *R, jinn_error_kind kind, const char *fmt, ...)
