@@ -2107,6 +2107,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
         T->names[i]->h.rc = 1; /* drop the index's ref accounting: it is gone */
         val_make_immortal(v);
     }
+    comp_fuse(T);
     *out = T;
     return true;
 }

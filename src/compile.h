@@ -112,5 +112,7 @@ typedef struct jinn_template {
 bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D, int check);
 void comp_free(jrt *R, template *t);
 bool comp_disasm(jrt *R, const template *t, jbuf *out);
+/* fused instructions for the commonest sequences (fuse.c); the compile's last step */
+void comp_fuse(template *t);
 
 #endif

@@ -154,5 +154,14 @@ OP(SELF_BLOCK, " self.%Na", 0, 1)
 /* fail with the message in constant a: an unknown filter or test reached at run time (Jinja2
  * compiles those in an if's branches and raises when they run); pops the value it was for */
 OP(FAIL, " %Ka", 1, 1)
+/* Fused forms (src/fuse.c rewrites the first instruction of a pair or triple after the compile;
+ * the instructions after it stay in place, so a jump to them still works, and the VM runs the
+ * plain first instruction whenever the fast case does not hold):
+ * LOAD a b + GETATTR: push slot a's attribute ip[1].a, when slot a holds a dict; skips the GETATTR */
+OP(LOAD_ATTR, " %a  %Nb", 0, 1)
+/* LOAD_GLOBAL a + GETATTR: the same for a context variable */
+OP(GLOBAL_ATTR, " %Na", 0, 1)
+/* LOAD a b + CONST (a string) + GETITEM: push slot a's item, when slot a holds a dict that has it */
+OP(LOAD_ITEMC, " %a  %Nb", 0, 1)
 /* end of the code unit */
 OP(RETURN, "", 0, 0)

@@ -982,7 +982,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         sp[0] = val_dup(sp[-1]);
         sp++;
         NEXT();
-    CASE(LOAD) {
+    CASE(LOAD)
+    op_load: {
         int s = ip->a;
         while (slots[s].t == JV_ABSENT && u->slot_parent[s] >= 0) s = u->slot_parent[s];
         if (slots[s].t != JV_ABSENT) { *sp++ = resolve(V, val_dup(slots[s])); NEXT(); }
@@ -1010,13 +1011,40 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         val_drop(R, slots[ip->a]);
         slots[ip->a] = *--sp;
         NEXT();
-    CASE(LOAD_GLOBAL) {
+    CASE(LOAD_GLOBAL)
+    op_load_global: {
         jstr *name = T->names[ip->a];
         value *v = V->ctx ? dict_get_jstr(V->ctx->u.m, name) : NULL;
         if (!v && V->nchain > 1) v = chain_lookup(V, name);
         if (v) { *sp++ = val_dup(*v); NEXT(); }
         if ((r = global_function(R, T, name)).t == JV_ERROR) FAIL();
         *sp++ = r;
+        NEXT();
+    }
+    /* the fused forms (fuse.c): the fast case, else the plain first instruction */
+    CASE(LOAD_ATTR) {
+        value *x = &slots[ip->a];
+        if (x->t != JV_DICT || V->novl) goto op_load;
+        jstr *name = T->names[ip[1].a];
+        value *v = dict_get_jstr(x->u.m, name);
+        *sp++ = v ? val_dup(*v) : v_undef_why(UK_ATTR, x, name);
+        ip++;
+        NEXT();
+    }
+    CASE(GLOBAL_ATTR) {
+        value *x = V->ctx && !V->novl ? dict_get_jstr(V->ctx->u.m, T->names[ip->a]) : NULL;
+        if (!x || x->t != JV_DICT) goto op_load_global;
+        jstr *name = T->names[ip[1].a];
+        value *v = dict_get_jstr(x->u.m, name);
+        *sp++ = v ? val_dup(*v) : v_undef_why(UK_ATTR, x, name);
+        ip++;
+        NEXT();
+    }
+    CASE(LOAD_ITEMC) {
+        value *x = &slots[ip->a], *v;
+        if (x->t != JV_DICT || V->novl || !(v = dict_get_jstr(x->u.m, consts[ip[1].a].u.s))) goto op_load;
+        *sp++ = val_dup(*v);
+        ip += 2;
         NEXT();
     }
     CASE(GETATTR) {

@@ -33,7 +33,7 @@ def ok(cond, what):
 
 # ---- the layers, by file ---------------------------------------------------------------------
 VALUES = {"src/value", "src/bigint", "src/print", "src/json", "src/diag", "src/dtoa"}
-ENGINE = {"src/compile", "src/vm", "src/parse", "src/loader", "src/provider", "src/registry", "src/native",
+ENGINE = {"src/compile", "src/fuse", "src/vm", "src/parse", "src/loader", "src/provider", "src/registry", "src/native",
           "src/ops", "src/builtins", "src/migrate", "lexer", "parser", "modules"}
 API = {"src/api"}
 # what the stdlib may call in the engine: the services builtins.h declares
