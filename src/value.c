@@ -687,6 +687,31 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
     return true;
 }
 
+/* A dict literal's pairs when every key is a string and no two keys share a hash (so none
+ * repeats): the entries are sized once and filled in order, without a search per key.
+ * 1: done, kv stolen; 0: not such pairs, nothing touched (use dict_set); -1: error, nothing
+ * stolen. */
+int dict_put_strs(jrt *R, jdict *d, value *kv, int n)
+{
+    if (n > 8 || d->len) return 0;
+    uint32_t hs[8];
+    for (int i = 0; i < n; i++) {
+        if (kv[2 * i].t != JV_STR) return 0;
+        hs[i] = str_hash(kv[2 * i].u.s);
+        for (int j = 0; j < i; j++)
+            if (hs[j] == hs[i]) return 0;
+    }
+    if ((size_t)n > d->cap && !dict_reindex(R, d, (size_t)n)) return -1;
+    for (int i = 0; i < n; i++) {
+        jentry *e = &d->entries[i];
+        e->key = kv[2 * i];
+        e->val = kv[2 * i + 1];
+        e->hash = hs[i];
+    }
+    d->used = d->len = (size_t)n;
+    return 1;
+}
+
 bool dict_del(jrt *R, jdict *d, value key, value *out)
 {
     (void)R;

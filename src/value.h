@@ -437,6 +437,7 @@ static inline value *dict_get_jstr(jdict *d, jstr *k)
     return dict_get(d, key);
 }
 bool dict_set(jrt *R, jdict *d, value key, value val);   /* steals key and val */
+int dict_put_strs(jrt *R, jdict *d, value *kv, int n);  /* a literal's string-keyed pairs: value.c */
 bool dict_del(jrt *R, jdict *d, value key, value *out);  /* out gets the owned old value */
 /* iteration: for (size_t i = 0; dict_next(d, &i, &e); ) — e is borrowed */
 static inline bool dict_next(const jdict *d, size_t *i, jentry **e)
@@ -461,6 +462,13 @@ static inline bool val_is_number(value v)                /* int (JV_INT, JV_BIG)
     return v.t == JV_INT || v.t == JV_FLOAT || v.t == JV_BOOL || v.t == JV_BIG;
 }
 double val_to_double(value v);
+/* a float, or an int a double holds exactly (|i| <= 2^53): the comparisons' fast path */
+static inline bool num_as_exact_double(value v, double *d)
+{
+    if (v.t == JV_FLOAT) { *d = v.u.d; return true; }
+    if (v.t == JV_INT && v.u.i >= -(INT64_C(1) << 53) && v.u.i <= (INT64_C(1) << 53)) { *d = (double)v.u.i; return true; }
+    return false;
+}
 
 /* output buffers */
 bool buf_grow(jrt *R, jbuf *b, size_t extra);

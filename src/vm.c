@@ -58,12 +58,9 @@ typedef struct vm {
     uint32_t bi_pos;
     /* template inheritance: the chain from the template rendered to its last ancestor, each
      * with its top-level frame; the parent an `extends` asked for; the blocks being rendered */
-    const template *chain[16];
-    value *chain_roots[16];
     int nchain;
     const template *pending_parent;
     int discard_at;          /* the output buffer `extends` pushed, dropped at the end */
-    struct { const template *t; int block, k; } bstack[64];
     int nbstack;
     const unit *root_unit;
     prov_memo memo;          /* provider answers of this render */
@@ -86,6 +83,11 @@ typedef struct vm {
     uint32_t coll_pos;
     const template *coll_tmpl;
     jbuf coll_msg;
+    /* not cleared at the start of a render (vm_render zeroes the fields above): read only
+     * below nchain and nbstack */
+    const template *chain[16];
+    value *chain_roots[16];
+    struct { const template *t; int block, k; } bstack[64];
     /* the first frame chunk, output buffers and loop states live here, on the C stack, so a
      * small render allocates none of them */
     _Alignas(value) char chunk0[sizeof(chunk) + 192 * sizeof(value)];
@@ -1151,7 +1153,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             if (op == OPC_NOTIN) res = !res;
         } else {
             int cmp;
+            double x, y;
             if (a.t == JV_INT && b.t == JV_INT) cmp = a.u.i < b.u.i ? -1 : a.u.i > b.u.i;
+            /* floats, and ints a double holds exactly; NaN takes the general path */
+            else if (num_as_exact_double(a, &x) && num_as_exact_double(b, &y) && (x == y || x < y || x > y))
+                cmp = x < y ? -1 : x > y;
             else if (!val_compare(R, a, b, &cmp, opc_symbol(op))) FAIL();
             switch (op) {
             case OPC_LT: res = cmp == -1; break;
@@ -1253,6 +1259,18 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         r = v_dict(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
         value *kv = sp - 2 * n;
+        int put = dict_put_strs(R, r.u.m, kv, n);
+        if (put) {
+            if (put < 0) {
+                for (value *x = kv; x < sp; x++) val_drop(R, *x);
+                sp = kv;
+                val_drop(R, r);
+                FAIL();
+            }
+            sp = kv;
+            *sp++ = r;
+            NEXT();
+        }
         for (int i = 0; i < n; i++) {
             if (!val_hashable(kv[2 * i])) {
                 rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(kv[2 * i]));
@@ -1791,7 +1809,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
                jbuf *exports)
 {
     vm V;
-    memset(&V, 0, offsetof(vm, chunk0));
+    memset(&V, 0, offsetof(vm, chain));
     chunk *c0 = (chunk *)V.chunk0;
     c0->prev = NULL;
     c0->cap = 192;

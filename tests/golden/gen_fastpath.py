@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+# usage: python3 tests/golden/gen_fastpath.py tests/golden/fastpath
+# golden cases for the VM's fast paths (dict literals with string keys, numeric comparisons),
+# outputs from Jinja2 itself
+import jinja2, os, sys
+out = sys.argv[1]
+env = jinja2.Environment(extensions=['jinja2.ext.do'])
+cases = {
+ 'dict_literal_repeated_key': "{% set d = {'a': 1, 'b': 2, 'a': 3} %}{{ d }}|{{ d|length }}",
+ 'dict_literal_nine_keys': "{{ {'a':1,'b':2,'c':3,'d':4,'e':5,'f':6,'g':7,'h':8,'i':9} }}",
+ 'dict_literal_eight_keys': "{% set d = {'a':1,'b':2,'c':3,'d':4,'e':5,'f':6,'g':7,'h':8} %}{{ d.h }}{{ d|list|join }}",
+ 'dict_literal_mixed_keys': "{{ {'a': 1, 2: 'b', 1.0: 'c', true: 'd'} }}",
+ 'dict_literal_empty': "{% set d = {} %}{{ d }}{{ d|length }}{% set e = {'x': {}} %}{{ e }}",
+ 'dict_literal_keys_from_vars': "{% set k = 'x' %}{{ {k: 1, 'y': 2, k ~ 'y': 3} }}",
+ 'dict_literal_then_update': "{% set d = {'a': 1, 'b': 2} %}{% do d.update({'a': 5, 'c': 6}) %}{{ d }}{{ d.pop('a') }}{{ d }}",
+ 'dict_literal_in_loop': "{% set L = [] %}{% for i in range(3) %}{% do L.append({'i': i, 'sq': i * i}) %}{% endfor %}{{ L|map(attribute='sq')|list }}{{ L }}",
+ 'compare_int_float': "{{ 1 < 1.5 }}{{ 2 > 1.5 }}{{ 2 >= 2.0 }}{{ 3 <= 2.9 }}{{ -1 < -0.5 }}",
+ 'compare_big_int_float': "{{ 9007199254740993 > 9007199254740992.0 }}{{ 9007199254740993 >= 9007199254740992.0 }}{{ 9007199254740992.0 < 9007199254740993 }}{{ 2**70 > 1e21 }}{{ 2**70 < 1.2e21 }}",
+ 'compare_nan': "{% set big = 1e308 %}{% set i = big * 10 %}{% set n = i - i %}{{ n < 1 }}{{ n > 1 }}{{ n <= n }}{{ n >= 0.0 }}{{ 1 < n }}",
+ 'compare_inf': "{% set big = 1e308 %}{% set i = big * 10 %}{{ i > 10**300 }}{{ -i < -(10**300) }}{{ i >= i }}{{ 1e308 < i }}",
+ 'compare_bool_float': "{{ true > 0.5 }}{{ false < 0.5 }}{{ 1.0 >= true }}",
+ 'compare_chain_mixed': "{{ 1 < 1.5 < 2 }}{{ 1 < 2.5 < 2 }}{{ 0.1 <= 0 < 1 }}",
+ 'compare_signed_zero': "{{ -0.0 < 0 }}{{ -0.0 >= 0 }}{{ 0 <= -0.0 }}",
+}
+for name, src in cases.items():
+    try:
+        o = env.from_string(src).render()
+    except Exception as e:
+        print(name, 'ERR', e); continue
+    with open(os.path.join(out, name + '.test'), 'w') as f:
+        f.write('--- template\n' + src + '\n--- output\n' + o + '\n')
+    print(name, repr(o))
