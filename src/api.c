@@ -157,7 +157,7 @@ static void rt_init(jrt *R, const jinn_config *cfg)
     R->undef_mode = cfg->undefined;
     R->lim = &cfg->limits;
     R->fuel = cfg->limits.fuel > INT64_MAX ? INT64_MAX : (int64_t)cfg->limits.fuel;
-    R->tick = 4096;
+    rt_tick_refill(R);
     R->progress = cfg->progress;
     R->progress_user = cfg->progress_user;
     rt_live_init(R);
@@ -226,6 +226,7 @@ jinn_env *jinn_env_new(const jinn_config *cfg)
     }
     E->prov.strict = cfg->strict_providers;
     E->R.fuel = INT64_MAX; /* compiling is bounded by template_bytes and parse_depth */
+    rt_tick_refill(&E->R);
     E->R.progress = NULL;  /* the progress callback watches renders, not compiles */
     if (!reg_init(&E->R, &E->reg)) { jinn_env_free(E); return NULL; }
     return E;
@@ -727,6 +728,7 @@ jinn_status jinn_context_from_json(jinn_env *E, const char *json, size_t len, ji
     rt_init(&local, &E->cfg);
     jrt *R = &local;
     local.fuel = INT64_MAX; /* bounded by context_bytes, not by a render's fuel */
+    rt_tick_refill(&local);
     local.progress = NULL;
     int line = 0, col = 0;
     value v = v_err();

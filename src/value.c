@@ -102,12 +102,13 @@ bool rt_limit(jrt *R, const char *name, const char *fmt, ...)
 
 bool rt_tick_slow(jrt *R)
 {
+    R->fuel -= R->tick_set - R->tick; /* the stretch's units, charged at once */
+    rt_tick_refill(R);
     /* an error is being reported (its message, the diagnostic's strings): that is not work */
-    if (R->err_kind) { R->tick = 4096; return true; }
+    if (R->err_kind) return true;
     if (R->fuel < 0)
         return rt_limit(R, "fuel", "more than %llu units of work (loop iterations, calls, filters, outputs) in one render",
                         (unsigned long long)(R->lim ? R->lim->fuel : 0));
-    R->tick = 4096;
     if (R->interrupt && __atomic_load_n(R->interrupt, __ATOMIC_RELAXED))
         return rt_limit(R, "interrupt", "the render was interrupted");
     if (R->progress && R->progress(R->progress_user))

@@ -232,7 +232,8 @@ struct jrt {
     /* limits (see jinn_limits) */
     const jinn_limits *lim;
     int64_t fuel;            /* work units left in this render */
-    int64_t tick;            /* units until the next interrupt / progress poll */
+    int64_t tick;            /* units until the next interrupt / progress poll or fuel check */
+    int64_t tick_set;        /* tick when last refilled: fuel is charged tick_set - tick then */
     size_t mem, mem_limit;   /* bytes allocated now, and the ceiling (0: none) */
     struct rt_cache *cache;  /* freed small blocks kept for reuse (rt_alloc), or NULL: none */
     const int *interrupt;
@@ -252,10 +253,14 @@ struct jrt {
 bool rt_tick_slow(jrt *R);
 static inline bool rt_tick(jrt *R, int64_t units)
 {
-    R->fuel -= units;
-    R->tick -= units;
-    if (R->fuel < 0 || R->tick <= 0) return rt_tick_slow(R);
+    R->tick -= units; /* never more than fuel + 1: running out of either comes here */
+    if (R->tick <= 0) return rt_tick_slow(R);
     return true;
+}
+/* the next stretch: 4096 units, or fewer so that fuel running out ends it */
+static inline void rt_tick_refill(jrt *R)
+{
+    R->tick_set = R->tick = R->fuel >= 0 && R->fuel < 4096 ? R->fuel + 1 : 4096;
 }
 /* Work in proportion to its size (docs/limits.md, "What a unit is"): rt_charge(R, n) charges n
  * units (n container nodes visited, n comparisons made, ...); rt_charge_bytes one unit per

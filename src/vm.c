@@ -822,6 +822,11 @@ static bool flush_out(vm *V)
     return true;
 }
 
+static bool out_limit(jrt *R)
+{
+    return rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes);
+}
+
 /* how loop.changed / loop.cycle and friends find their loop */
 static loopstate *loop_at(vm *V, int depth) { return &V->loops[V->nloops - 1 - depth]; }
 
@@ -940,9 +945,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 /* StrictUndefined: printing, testing, iterating or comparing an undefined value is an error */
 #define STRICT_CHECK(v) do { if (strict && v_strict_undef(v)) { val_undef_error(R, (v)); FAIL(); } } while (0)
 /* after a write: the buffer being written may not pass output_bytes */
-#define CHECK_OUT() do { if (OUT->len + (V->nouts == 1 ? R->flushed : 0) > R->lim->output_bytes) { \
-        rt_limit(R, "output_bytes", "more than %zu bytes of output", R->lim->output_bytes); FAIL(); } \
-        if (R->write && V->nouts == 1 && OUT->len >= STREAM_CHUNK && !flush_out(V)) FAIL(); } while (0)
+/* (out_max and streaming are locals: the compiler keeps them across the writes, which may
+ * alias anything reached through R) */
+#define CHECK_OUT() do { \
+        if (!streaming) { if (OUT->len > out_max) { out_limit(R); FAIL(); } } \
+        else { if (OUT->len + (V->nouts == 1 ? R->flushed : 0) > out_max) { out_limit(R); FAIL(); } \
+               if (V->nouts == 1 && OUT->len >= STREAM_CHUNK && !flush_out(V)) FAIL(); } } while (0)
+    const size_t out_max = R->lim->output_bytes;
+    const bool streaming = R->write != NULL;
     (void)op_names;
 
     DISPATCH()
