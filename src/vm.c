@@ -49,6 +49,7 @@ typedef struct vm {
     int nloops, caploops;
     jbuf *outs;              /* output stack; outs[0] is the render's output */
     int nouts, capouts;
+    int hiouts;              /* outs[0..hiouts-1] have been used (and need freeing) */
     value *root_slots;       /* the top-level frame's slots (macros read template variables) */
     jstr **cur_names;        /* the names table of the template whose code runs */
     /* the frame of the builtin being called (for |render, which sees the caller's variables) */
@@ -138,10 +139,13 @@ static bool push_out(vm *V)
         jbuf *p = rt_alloc(V->R, V->outs == V->outs0 ? NULL : V->outs, V->outs == V->outs0 ? 0 : (size_t)V->capouts * sizeof(jbuf),
                            (size_t)cap * sizeof(jbuf));
         if (!p) return false;
-        if (V->outs == V->outs0) memcpy(p, V->outs0, sizeof V->outs0);
-        memset(p + V->capouts, 0, (size_t)(cap - V->capouts) * sizeof(jbuf));
+        if (V->outs == V->outs0) memcpy(p, V->outs0, (size_t)V->hiouts * sizeof(jbuf));
         V->outs = p;
         V->capouts = cap;
+    }
+    if (V->nouts == V->hiouts) { /* a buffer never used: empty */
+        memset(&V->outs[V->nouts], 0, sizeof(jbuf));
+        V->hiouts++;
     }
     V->outs[V->nouts++].len = 0; /* a buffer from an earlier capture keeps its capacity */
     return true;
@@ -1825,7 +1829,6 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     c0->cap = 192;
     c0->used = 0;
     V.stk = c0;
-    memset(V.outs0, 0, sizeof V.outs0);
     V.outs = V.outs0;
     V.capouts = 8;
     V.loops = V.loops0;
@@ -1885,7 +1888,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (ok && exports) ok = export_slots(&V, T, slots, exports);
         if (ok && R->session_vars) ok = session_keep(&V, T, slots);
         /* capture buffers (pooled across captures) */
-        for (int i = 1; i < V.capouts; i++) buf_free(R, &V.outs[i]);
+        for (int i = 1; i < V.hiouts; i++) buf_free(R, &V.outs[i]);
         for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
         frame_free(&V, n);
     } else {
