@@ -480,7 +480,15 @@ bool op_contains(jrt *R, value container, value item, bool *out)
     case JV_LIST:
         for (size_t i = 0; i < container.u.l->len; i++) {
             bool eq;
-            if (!val_equal_rt(R, container.u.l->items[i], item, &eq)) return false;
+            value x = container.u.l->items[i];
+            if (item.t == JV_STR && x.t == JV_STR) { /* val_equal_rt's string case, inline */
+                if (x.u.s == item.u.s) { *out = true; return true; }
+                if (x.u.s->len != item.u.s->len) continue;
+                if (!rt_charge_bytes(R, x.u.s->len)) return false;
+                if (str_eq(x.u.s, item.u.s)) { *out = true; return true; }
+                continue;
+            }
+            if (!val_equal_rt(R, x, item, &eq)) return false;
             if (eq) { *out = true; return true; }
         }
         *out = false;

@@ -21,6 +21,9 @@ cases = {
  'compare_bool_float': "{{ true > 0.5 }}{{ false < 0.5 }}{{ 1.0 >= true }}",
  'compare_chain_mixed': "{{ 1 < 1.5 < 2 }}{{ 1 < 2.5 < 2 }}{{ 0.1 <= 0 < 1 }}",
  'compare_signed_zero': "{{ -0.0 < 0 }}{{ -0.0 >= 0 }}{{ 0 <= -0.0 }}",
+ 'in_list_of_strings': "{% set L = ['ab', 'cd', 'abc', 1, none, ['ab']] %}{{ 'ab' in L }}{{ 'cd' in L }}{{ 'ce' in L }}{{ 'abc' in L }}{{ 'x' in L }}{{ ['ab'] in L }}{{ 1 in L }}{{ '' in L }}",
+ 'in_list_built_strings': "{% set L = [] %}{% for i in range(5) %}{% do L.append('k' ~ i) %}{% endfor %}{{ 'k3' in L }}{{ ('k' ~ 3) in L }}{{ 'k5' in L }}{{ 'k' in L }}{{ L|select('in', ['k1', 'k4'])|list }}",
+ 'eq_strings_same_length': "{% set a = 'abc' %}{% set b = 'ab' ~ 'c' %}{% set c = 'abd' %}{{ a == b }}{{ a == c }}{{ a != c }}{{ a|upper == 'ABC' }}{{ (a ~ '') == b }}{{ {a: 1}[b] }}",
 }
 for name, src in cases.items():
     try:
