@@ -47,6 +47,11 @@ extern "C" {
 JINN_API const char *jinn_version(void);
 JINN_API int jinn_version_number(void);
 
+/* d as Python's repr() prints it: the shortest text that reads back as d (2.0, 0.1, 1e-05,
+ * 1e+16, -0.0, inf, nan), NUL-terminated in buf when size is enough (32 always is); returns
+ * its length without the NUL. For providers that hand numbers to the engine as text. */
+JINN_API size_t jinn_float_repr(double d, char *buf, size_t size);
+
 /* ---- status codes and error kinds ------------------------------------------------------ */
 typedef enum {
     JINN_OK = 0,

@@ -147,9 +147,7 @@ static int ans_field(pconn *c, const PGresult *r, int row, int col)
         double d = strtod(v, NULL);
         if (!isfinite(d)) return ans_puts(c, "null");
         char num[40];
-        snprintf(num, sizeof num, "%.15g", d); /* the shortest of %.15g / %.17g that round-trips */
-        if (strtod(num, NULL) != d) snprintf(num, sizeof num, "%.17g", d);
-        if (!strpbrk(num, ".eE")) strcat(num, ".0"); /* stays a float */
+        jinn_float_repr(d, num, sizeof num); /* the shortest text that reads back as d; a float's (2.0) */
         return ans_puts(c, num);
     }
     default: return ans_json_string(c, v, n);

@@ -162,9 +162,7 @@ static int ans_column(sconn *c, sqlite3_stmt *st, int col)
         double d = sqlite3_column_double(st, col);
         if (!isfinite(d)) return ans_puts(c, "null");
         char num[40];
-        snprintf(num, sizeof num, "%.15g", d); /* the shortest of %.15g / %.17g that round-trips */
-        if (strtod(num, NULL) != d) snprintf(num, sizeof num, "%.17g", d);
-        if (!strpbrk(num, ".eE")) strcat(num, ".0"); /* stays a float */
+        jinn_float_repr(d, num, sizeof num); /* the shortest text that reads back as d; a float's (2.0) */
         return ans_puts(c, num);
     }
     case SQLITE_NULL: return ans_puts(c, "null");

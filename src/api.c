@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dtoa.h"
 #include "loader.h"
 #include "migrate.h"
 #include "vm.h"
@@ -15,6 +16,17 @@ static char *dupstr(jrt *R, const char *s, size_t n);
 
 const char *jinn_version(void) { return JINN_VERSION; }
 int jinn_version_number(void) { return JINN_VERSION_NUMBER; }
+
+size_t jinn_float_repr(double d, char *buf, size_t size)
+{
+    char t[DTOA_BUFSIZE];
+    size_t n = dtoa_repr(d, t);
+    if (buf && size > n) {
+        memcpy(buf, t, n);
+        buf[n] = 0;
+    }
+    return n;
+}
 
 static void *default_alloc(void *user, void *ptr, size_t old, size_t n)
 {
@@ -769,9 +781,12 @@ void jinn_context_free(jinn_context *c)
     if (!c) return;
     jrt local;
     rt_init(&local, &c->E->cfg);
+    env *E = c->E;
+    cache_take(E, &local); /* the blocks freed serve the next context built or rendered */
     val_free_immortal(&local, c->vars);
     rt_alloc(&local, c, sizeof *c, 0);
     rt_fini(&local);
+    cache_put(E, &local);
 }
 
 /* ---- the context builder ------------------------------------------------------------------
@@ -799,8 +814,9 @@ jinn_builder *jinn_builder_new(jinn_env *E)
     memset(b, 0, sizeof *b);
     b->E = E;
     rt_init(&b->R, &E->cfg);
+    cache_take(E, &b->R); /* a context is many small blocks: from the env's pool, as a render's */
     b->stack[0] = v_dict(&b->R, 0);
-    if (b->stack[0].t == JV_ERROR) { rt_fini(&b->R); E->cfg.alloc(E->cfg.alloc_user, b, sizeof *b, 0); return NULL; }
+    if (b->stack[0].t == JV_ERROR) { rt_fini(&b->R); cache_put(E, &b->R); E->cfg.alloc(E->cfg.alloc_user, b, sizeof *b, 0); return NULL; }
     b->depth = 1;
     return b;
 }
@@ -838,7 +854,7 @@ static jinn_status build_put(jinn_builder *b, const char *key, value v)
         if (!key) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa value of a dict given without a key", ""); }
         size_t kl = strlen(key);
         if (utf8_invalid(key, kl)) { val_drop(R, v); return build_fail(b, JINN_USAGE, JINN_ERR_VALUE, "%sa key is not valid UTF-8", ""); }
-        if (!dict_get_str(top->u.m, key, kl) && top->u.m->len >= b->R.lim->collection_items) {
+        if (top->u.m->len >= b->R.lim->collection_items && !dict_get_str(top->u.m, key, kl)) { /* full, and a new key */
             val_drop(R, v);
             ok = rt_limit(R, "collection_items", "a dict of the context has more than %zu items", b->R.lim->collection_items);
         } else {
@@ -934,6 +950,7 @@ void jinn_builder_free(jinn_builder *b)
     if (!b) return;
     for (int i = b->depth - 1; i >= 0; i--) val_drop(&b->R, b->stack[i]);
     rt_fini(&b->R);
+    cache_put(b->E, &b->R);
     b->E->cfg.alloc(b->E->cfg.alloc_user, b, sizeof *b, 0);
 }
 

@@ -293,6 +293,24 @@ static void test_embedding(jinn_env *env)
     CHECK(!strcmp(jinn_version(), JINN_VERSION) && jinn_version_number() == JINN_VERSION_NUMBER, "version %s %d",
           jinn_version(), jinn_version_number());
 
+    /* jinn_float_repr: Python's repr, the shortest text that reads back as the double */
+    {
+        static const struct { double d; const char *s; } reprs[] = {
+            {2.0, "2.0"}, {0.1, "0.1"}, {1e-05, "1e-05"}, {1e16, "1e+16"}, {-0.0, "-0.0"},
+            {0.30000000000000004, "0.30000000000000004"}, {123456789012345680.0, "1.2345678901234568e+17"},
+            {5e-324, "5e-324"}, {1.7976931348623157e308, "1.7976931348623157e+308"}, {0.0001, "0.0001"},
+        };
+        for (size_t i = 0; i < sizeof reprs / sizeof reprs[0]; i++) {
+            char b[32];
+            size_t n = jinn_float_repr(reprs[i].d, b, sizeof b);
+            CHECK(n == strlen(reprs[i].s) && !strcmp(b, reprs[i].s) && strtod(b, NULL) == reprs[i].d,
+                  "jinn_float_repr(%.17g) = %s", reprs[i].d, b);
+        }
+        char small[4] = "xyz";
+        CHECK(jinn_float_repr(0.125, small, sizeof small) == 5 && !strcmp(small, "xyz"), "jinn_float_repr: too small a buffer is left alone");
+        CHECK(jinn_float_repr(0.125, NULL, 0) == 5, "jinn_float_repr: the length without a buffer");
+    }
+
     /* the builder gives what the same JSON gives */
     const char *json = "{\"name\": \"Ada\", \"n\": 3, \"x\": 1.5, \"ok\": true, \"none\": null, "
                        "\"tags\": [\"a\", [1, 2], {\"k\": \"v\"}], \"nested\": {\"deep\": {\"z\": 0}}, \"j\": [1, {\"a\": null}]}";
