@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "print.h"
+#include "dtoa.h"
 #include "provider.h"
 
 /* The answers most lookups give — a number, null, true or false, exactly that text — without
@@ -47,7 +48,7 @@ static bool scalar_answer(const char *s, size_t n, value *out)
     tmp[n] = 0;
     errno = 0;
     if (!real) { *out = v_int(strtoll(tmp, NULL, 10)); return true; }
-    double d = strtod(tmp, NULL);
+    double d = dtoa_strtod(tmp, NULL); /* exact; short decimals without strtod (errno as strtod's) */
     if (errno) return false;
     *out = v_float(d);
     return true;
