@@ -1140,6 +1140,15 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                 sp[-1] = v_int(x);
                 NEXT();
             } /* else op_arith makes the big int (or raises jinjava's overflow) */
+        } else if (!jinjava && ip->c <= OPB_DIV && (a.t == JV_FLOAT || b.t == JV_FLOAT) &&
+                   (a.t == JV_FLOAT || a.t == JV_INT) && (b.t == JV_FLOAT || b.t == JV_INT)) {
+            /* float arithmetic as op_arith does it (an int converted, as Python's float(int)) */
+            double x = a.t == JV_FLOAT ? a.u.d : (double)a.u.i, y = b.t == JV_FLOAT ? b.u.d : (double)b.u.i;
+            if (ip->c != OPB_DIV || y != 0) {
+                sp--;
+                sp[-1] = v_float(ip->c == OPB_ADD ? x + y : ip->c == OPB_SUB ? x - y : ip->c == OPB_MUL ? x * y : x / y);
+                NEXT();
+            }
         }
         if (!op_arith(R, ip->c, a, b, &r)) FAIL();
         val_drop(R, a);

@@ -24,11 +24,20 @@ cases = {
  'in_list_of_strings': "{% set L = ['ab', 'cd', 'abc', 1, none, ['ab']] %}{{ 'ab' in L }}{{ 'cd' in L }}{{ 'ce' in L }}{{ 'abc' in L }}{{ 'x' in L }}{{ ['ab'] in L }}{{ 1 in L }}{{ '' in L }}",
  'in_list_built_strings': "{% set L = [] %}{% for i in range(5) %}{% do L.append('k' ~ i) %}{% endfor %}{{ 'k3' in L }}{{ ('k' ~ 3) in L }}{{ 'k5' in L }}{{ 'k' in L }}{{ L|select('in', ['k1', 'k4'])|list }}",
  'eq_strings_same_length': "{% set a = 'abc' %}{% set b = 'ab' ~ 'c' %}{% set c = 'abd' %}{{ a == b }}{{ a == c }}{{ a != c }}{{ a|upper == 'ABC' }}{{ (a ~ '') == b }}{{ {a: 1}[b] }}",
+ 'float_arith_mixed': "{% set a = 1.5 %}{% set b = 2 %}{{ a + b }} {{ b - a }} {{ a * b }} {{ b / a }} {{ a / b }} {{ 0.1 + 0.2 }} {{ 3 * 0.1 }}",
+ 'float_arith_big_int': "{% set a = 9007199254740993 %}{% set f = 0.5 %}{{ a + f }} {{ a * f }} {{ a - f }} {{ f / a }} {{ (2**62) * f }}",
+ 'float_arith_zero_division': "{% set z = 0 %}{% set f = 1.5 %}{{ f / z }}",
+ 'float_arith_zero_division_float': "{% set z = 0.0 %}{% set f = 2 %}{{ f / z }}",
+ 'float_arith_inf_signed_zero': "{% set big = 1e308 %}{% set n = -1 %}{{ big * 10 }} {{ big * -10 }} {{ 0.0 * n }} {{ -0.0 + 0 }} {{ (big * 10) - (big * 10) }}",
+ 'float_arith_floordiv_mod_pow': "{% set f = 7.5 %}{% set i = 2 %}{{ f // i }} {{ f % i }} {{ f ** i }} {{ i ** 0.5 }}",
 }
 for name, src in cases.items():
     try:
         o = env.from_string(src).render()
-    except Exception as e:
+    except ZeroDivisionError as e: # the message jinn gives
+        with open(os.path.join(out, name + '.test'), 'w') as f:
+            col = src.rindex(' / ') + 2  # jinn points at the operator
+            f.write('--- template\n' + src + '\n--- error\n%s.jinja:1:%d: %s\n%s\n%s^\n' % (name, col, e, src, ' ' * (col - 1)))
         print(name, 'ERR', e); continue
     with open(os.path.join(out, name + '.test'), 'w') as f:
         f.write('--- template\n' + src + '\n--- output\n' + o + '\n')
