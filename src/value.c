@@ -472,8 +472,9 @@ void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step)
     *stop = n && x->items[n - 1].t == JV_INT ? x->items[n - 1].u.i + *step : *start;
 }
 
-bool list_push(jrt *R, jlist *l, value v)
+bool list_push_grow(jrt *R, jlist *l, value v)
 {
+    if (l->len < l->cap) { l->items[l->len++] = v; return true; }
     size_t grow = l->cap ? l->cap * 2 : 4;
     /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
     if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
