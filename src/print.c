@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <utf8proc.h>
 
 #include "bigint.h"
 #include "dtoa.h"
@@ -66,6 +67,24 @@ static bool print_decimal(jrt *R, jbuf *b, value v)
  * Strings
  * ====================================================================================== */
 
+/* Python's str.isprintable for one code point past ASCII: not a control, format, surrogate,
+ * private-use, unassigned, line or paragraph separator, nor a space other than ' ' (utf8proc's
+ * Unicode tables; Python 3.11's are Unicode 14, so a character assigned since prints raw here
+ * where Python escapes it) */
+static bool py_printable(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CS: case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_ZS:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* Python's repr of a str: quoted with ' (with " when it holds ' and no "), backslash escapes
+ * for the quote, \\, \t \n \r, and \xHH / \uHHHH / \UHHHHHHHH for what is not printable;
+ * a byte that is not UTF-8 (Python's strings hold none) is copied as it is */
 static bool repr_string(jrt *R, jbuf *b, const char *s, size_t n)
 {
     bool has_sq = memchr(s, '\'', n) != NULL, has_dq = memchr(s, '"', n) != NULL;
@@ -73,19 +92,30 @@ static bool repr_string(jrt *R, jbuf *b, const char *s, size_t n)
     if (!buf_grow(R, b, n + 2)) return false;
     buf_putc(R, b, q);
     size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != (unsigned char)q && c != '\\') { i++; continue; }
         const char *esc = NULL;
-        char hex[5];
+        char hex[12];
+        size_t adv = 1;
         if (c == (unsigned char)q) esc = q == '\'' ? "\\'" : "\\\"";
         else if (c == '\\') esc = "\\\\";
         else if (c == '\n') esc = "\\n";
         else if (c == '\r') esc = "\\r";
         else if (c == '\t') esc = "\\t";
-        else if (c < 0x20 || c == 0x7f) { snprintf(hex, sizeof hex, "\\x%02x", c); esc = hex; }
-        if (!esc) continue;
+        else if (c < 0x80) { snprintf(hex, sizeof hex, "\\x%02x", c); esc = hex; }
+        else {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if (k <= 0) { i++; continue; }
+            if (py_printable(cp)) { i += (size_t)k; continue; }
+            snprintf(hex, sizeof hex, cp <= 0xff ? "\\x%02x" : cp <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)cp);
+            esc = hex;
+            adv = (size_t)k;
+        }
         if (!buf_put(R, b, s + run, i - run) || !buf_puts(R, b, esc)) return false;
-        run = i + 1;
+        i += adv;
+        run = i;
     }
     return buf_put(R, b, s + run, n - run) && buf_putc(R, b, q);
 }
