@@ -76,7 +76,12 @@ typedef struct comp {
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
     uint32_t edepth;             /* expression nesting, against the parse_depth limit */
-    jdict *name_index;           /* name -> index into T->names */
+    /* name -> index into T->names: open addressing over FNV-1a hashes, each entry the index
+     * plus one (0: empty); a power-of-two capacity kept at most half full. A plain table, not
+     * a jdict: add_name runs for every name the compiler meets, and a jdict lookup (its hash,
+     * its entry layout) cost a quarter of the compile */
+    int32_t *name_ix;
+    uint32_t name_cap;
     /* LOAD_ROOTs emitted in macros, resolved when the whole template is compiled (a macro may
      * call itself, or a macro defined after it, as Jinja2 resolves names at call time) */
     struct { int unit, pc; } *late;
@@ -210,11 +215,40 @@ static int add_const(comp *c, value v)
     return T->nconsts++;
 }
 
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+/* double the name table (or make its first 64 entries) */
+static bool name_grow(comp *c)
+{
+    uint32_t cap = c->name_cap ? c->name_cap * 2 : 64;
+    int32_t *ix = rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof *ix);
+    if (!ix) return nomem(c);
+    memset(ix, 0, (size_t)cap * sizeof *ix);
+    for (int i = 0; i < c->T->nnames; i++) {
+        uint32_t h = name_hash(c->T->names[i]->s, c->T->names[i]->len) & (cap - 1);
+        while (ix[h]) h = (h + 1) & (cap - 1);
+        ix[h] = i + 1;
+    }
+    if (c->name_ix) rt_alloc(c->R, c->name_ix, (size_t)c->name_cap * sizeof *ix, 0);
+    c->name_ix = ix;
+    c->name_cap = cap;
+    return true;
+}
+
 static int add_name(comp *c, const char *s, size_t len)
 {
-    value *found = dict_get_str(c->name_index, s, len);
-    if (found) return (int)found->u.i;
     template *T = c->T;
+    if (!c->name_cap && !name_grow(c)) return 0;
+    uint32_t mask = c->name_cap - 1, h = name_hash(s, len) & mask;
+    for (int32_t e; (e = c->name_ix[h]); h = (h + 1) & mask) {
+        const jstr *nm = T->names[e - 1];
+        if (nm->len == len && !memcmp(nm->s, s, len)) return e - 1;
+    }
     if (T->nnames >= 65535) { cfail(c, 0, "too many distinct names in one template"); return 0; }
     if (T->nnames == T->capnames) {
         int cap = T->capnames ? T->capnames * 2 : 8;
@@ -226,13 +260,10 @@ static int add_name(comp *c, const char *s, size_t len)
     value k = v_str(c->R, s, len);
     if (k.t == JV_ERROR) { nomem(c); return 0; }
     T->names[T->nnames] = k.u.s;
-    k.u.s->h.rc++; /* one ref for the index */
-    if (!dict_set(c->R, c->name_index, k, v_int(T->nnames))) {
-        val_drop(c->R, k); /* dict_set released the index's ref; this is the table's */
-        nomem(c);
-        return 0;
-    }
-    return T->nnames++;
+    c->name_ix[h] = T->nnames + 1;
+    int i = T->nnames++;
+    if ((uint32_t)T->nnames * 2 > c->name_cap && !name_grow(c)) return 0;
+    return i;
 }
 
 /* ======================================================================================
@@ -1041,15 +1072,17 @@ static void scan_use(comp *c, namescan *ns, const char *s, uint32_t len, int sta
     if (!ns->st[i]) ns->st[i] = (uint8_t)state;
 }
 
+/* (the children are tested before the call: most are NULL, and a call each cost more than
+ * the names) */
 static void scan_loads(comp *c, namescan *ns, const node *n, int depth)
 {
     if (!n || depth > 200 || c->failed) return;
     if (n->kind == N_NAME) scan_use(c, ns, n->s, n->slen, NM_LOADED);
-    scan_loads(c, ns, n->a, depth + 1);
-    scan_loads(c, ns, n->b, depth + 1);
-    scan_loads(c, ns, n->c, depth + 1);
-    scan_loads(c, ns, n->d, depth + 1);
-    scan_loads(c, ns, n->e, depth + 1);
+    if (n->a) scan_loads(c, ns, n->a, depth + 1);
+    if (n->b) scan_loads(c, ns, n->b, depth + 1);
+    if (n->c) scan_loads(c, ns, n->c, depth + 1);
+    if (n->d) scan_loads(c, ns, n->d, depth + 1);
+    if (n->e) scan_loads(c, ns, n->e, depth + 1);
     for (const node *x = n->head; x; x = x->next) scan_loads(c, ns, x, depth + 1);
 }
 
@@ -2026,12 +2059,10 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.autoescape = T->autoescape;
     c.rec_unit = c.rec_depth_slot = -1;
     c.cur_block = -1;
-    value idx = v_dict(R, 0);
     value mnames = v_dict(R, 0);
     c.method_names = mnames.t == JV_DICT ? mnames.u.m : NULL;
-    bool ok = root != NULL && idx.t != JV_ERROR && mnames.t != JV_ERROR;
+    bool ok = root != NULL && mnames.t != JV_ERROR;
     if (ok) {
-        c.name_index = idx.u.m;
         int u0 = new_unit(&c);
         if (u0 == 0) {
             c.u = &T->units[0];
@@ -2077,7 +2108,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     }
     /* jinn check --migrate: the migration lint reads the tree before the arena goes */
     if (root && (check >> 2) && !mig_lint(R, D, root, T->src, len, &E->cfg, check >> 2)) ok = false;
-    if (idx.t != JV_ERROR) val_drop(R, idx);
+    if (c.name_ix) rt_alloc(R, c.name_ix, (size_t)c.name_cap * sizeof *c.name_ix, 0);
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     if (c.root_read) rt_alloc(R, c.root_read, (size_t)c.cap_root_read, 0);
     if (c.sets) rt_alloc(R, c.sets, (size_t)c.capsets * sizeof *c.sets, 0);
@@ -2104,7 +2135,6 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};
         v.u.s = T->names[i];
-        T->names[i]->h.rc = 1; /* drop the index's ref accounting: it is gone */
         val_make_immortal(v);
     }
     comp_fuse(T);
