@@ -399,7 +399,12 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
     do {
         lex_next(&L, &t);
         if (t.type < 0) { P->failed = 1; break; }
-        parse_track_blocks(P, &t, &set_pending, &set_pos);
+        /* only tags, strings and tag ends change the block tracking (and a pending set or do
+         * waits for the next token): the other tokens skip the call */
+        P->last_pos = t.pos;
+        if (set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING ||
+            t.type == TK_BLOCK_END || t.type == TK_VAR_END)
+            parse_track_blocks(P, &t, &set_pending, &set_pos);
         if ((uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
             diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
                        P->max_depth);

@@ -107,6 +107,7 @@ typedef struct pctx {
     uint32_t jv;        /* the jinjava profile's switches that change lexing and parsing (JINN_JV_*) */
     uint32_t suspect_pos;
     int scope_reader;   /* an include, import or block was parsed (compile.c, sees_locals) */
+    int render_named;   /* a filter or test named render was parsed (compile.c, sees_locals) */
 } pctx;
 
 void *ast_alloc(pctx *P, size_t n);

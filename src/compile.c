@@ -9,7 +9,6 @@
  * tests and functions are resolved and their arguments bound to parameter slots here, once,
  * so a render never looks a filter up by name or matches keyword arguments.
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2070,9 +2069,8 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             push_scope(&c, &s, 1);
             c.root = &s;
             /* the walk only where it can find something: the parser saw an include, import or
-             * block, or the source names a |render filter */
-            c.sees_locals = c.P->scope_reader ? 1
-                            : memmem(T->src, len, "render", 6) ? sees_locals(root, 0) : 0;
+             * block, or a filter named render */
+            c.sees_locals = c.P->scope_reader ? 1 : c.P->render_named ? sees_locals(root, 0) : 0;
             declare_missing(&c, root);
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);

@@ -391,6 +391,7 @@ node *ast_kwarg(pctx *P, token name, node *val)
 static node *filter_node(pctx *P, node *val, token name, node *args)
 {
     check_call_args(P, args);
+    if (name.len == 6 && !memcmp(name.p, "render", 6)) P->render_named = 1;
     node *n = ast_node(P, N_FILTER, name.pos);
     n->a = val;
     n->s = name.p;
