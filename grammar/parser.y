@@ -167,7 +167,7 @@ if_else(A) ::= TAG_ELSE BLOCK_END body(B).   { A = B; }
 
 /* ---- for ------------------------------------------------------------------------------------ */
 for_stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
-                                             { A = ast_for(P, T, V, I, F, B, E); A->flag = (uint8_t)R; }
+                                             { A = ast_for(P, T, V, I, F, B, E, R); }
 for_filter(A) ::= .                          { A = NULL; }
 for_filter(A) ::= IF expr(C).                { A = C; }
 %type for_rec {int}

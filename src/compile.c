@@ -309,7 +309,8 @@ static int scope_find_local(scope *s, const char *name, uint32_t len)
 {
     for (; s; s = s->overflow)
         for (int i = 0; i < s->n; i++)
-            if (s->names[i].len == len && !memcmp(s->names[i].s, name, len)) return s->names[i].slot;
+            if (s->names[i].len == len && s->names[i].s[0] == name[0] && !memcmp(s->names[i].s, name, len))
+                return s->names[i].slot;
     return -1;
 }
 
@@ -1172,6 +1173,9 @@ static bool defines_closure(const node *n, int depth)
     return false;
 }
 
+/* defines_closure where the parser made any closure at all (most templates have none) */
+static bool closure_in(comp *c, const node *n) { return c->P->closure_made && defines_closure(n, 0); }
+
 static void predeclare_targets(comp *c, node *targets)
 {
     for (node *t = targets ? targets->head : NULL; t; t = t->next)
@@ -1237,7 +1241,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     scope s;
     push_scope(c, &s, 0);
     int first_slot = c->u->nslots;
-    bool closures = defines_closure(n->c, 0);
+    bool closures = closure_in(c, n->c);
     if (closures) predeclare(c, n->c, 0);
     if (n->e) {
         /* `for x in seq if cond`: filter into a hidden list first, so loop.length counts
@@ -1401,7 +1405,7 @@ static void compile_setblock(comp *c, node *n)
     body(c, n->b);
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-    if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->b, 0)) /* gone: an include after it sees none */
+    if (c->sees_locals && c->u->nslots > first_slot && !closure_in(c, n->b)) /* gone: an include after it sees none */
         emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
     pop_scope(c);
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
@@ -1428,14 +1432,14 @@ static void compile_filterblock(comp *c, node *n)
         scope s;
         push_scope(c, &s, 0);
         int first_slot = c->u->nslots;
-        if (defines_closure(n->b, 0)) predeclare(c, n->b, 0);
+        if (closure_in(c, n->b)) predeclare(c, n->b, 0);
         int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
         int soft = soft_frame(c, 0, 0);
         body(c, n->b);
         soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-        if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->b, 0))
+        if (c->sees_locals && c->u->nslots > first_slot && !closure_in(c, n->b))
             emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
         pop_scope(c);
     }
@@ -1673,7 +1677,7 @@ static void stmt(comp *c, node *n)
         for (node *a = n->b->head; a; a = a->next, k++) expr(c, a->b);
         push_scope(c, &s, 0);
         int first_slot = c->u->nslots;
-        if (defines_closure(n->a, 0)) predeclare(c, n->a, 0);
+        if (closure_in(c, n->a)) predeclare(c, n->a, 0);
         int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
         node *as[256];
         int m = 0;
@@ -1684,7 +1688,7 @@ static void stmt(comp *c, node *n)
         soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-        if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->a, 0)) /* gone: an include after it sees none */
+        if (c->sees_locals && c->u->nslots > first_slot && !closure_in(c, n->a)) /* gone: an include after it sees none */
             emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
         pop_scope(c);
         break;
@@ -1917,7 +1921,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
         capture_free_names(c, code, 0);
         if (loop) { capture_free_names(c, loop->c, 0); capture_free_names(c, loop->e, 0); capture_free_names(c, loop->d, 0); }
     }
-    if (defines_closure(code, 0)) predeclare(c, code, 0);
+    if (closure_in(c, code)) predeclare(c, code, 0);
     if (!c->can_capture) declare_missing(c, code); /* a block: a frame without a parent */
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
