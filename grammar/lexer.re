@@ -66,6 +66,21 @@ static const struct { const char *name; size_t len; int tok; } keywords[] = {
     NAMED("not", TK_NOT), NAMED("in", TK_IN), NAMED("is", TK_IS),
 };
 
+/* The keywords above, by length and letters (called for every short name: no table walk) */
+static int keyword(const char *p, size_t n)
+{
+    switch (n) {
+    case 2:
+        if (p[0] == 'i') return p[1] == 'f' ? TK_IF : p[1] == 'n' ? TK_IN : p[1] == 's' ? TK_IS : 0;
+        return p[0] == 'o' && p[1] == 'r' ? TK_OR : 0;
+    case 3:
+        if (p[0] == 'a') return p[1] == 'n' && p[2] == 'd' ? TK_AND : 0;
+        return p[0] == 'n' && p[1] == 'o' && p[2] == 't' ? TK_NOT : 0;
+    case 4: return p[0] == 'e' && p[1] == 'l' && p[2] == 's' && p[3] == 'e' ? TK_ELSE : 0;
+    default: return 0;
+    }
+}
+
 /* The jinjava profile's word operators (JUEL's reserved words, reference §2.2 and §5.2;
  * JUEL's Scanner.java): `a ne b`, `a div b`, `empty x`. Not after a '.', where they are
  * attribute names. */
@@ -123,12 +138,13 @@ void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_b
     L->end = src + len;
     L->cond = yycTEXT;
     L->D = D;
+    L->jinjava = D && D->R && D->R->profile == PROF_JINJAVA;
     L->trim_blocks = trim_blocks;
     L->lstrip_blocks = lstrip_blocks;
 }
 
 /* is the template lexed for the jinjava profile? (its whitespace and literal rules differ) */
-static int is_jinjava(const lexer *L) { return L->D && L->D->R && L->D->R->profile == PROF_JINJAVA; }
+static int is_jinjava(const lexer *L) { return L->jinjava; }
 
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -739,13 +755,11 @@ loop:
             if (is_insert_tag(tk)) { L->cond = yycID; L->id_kind = tk; }
             return;
         }
-        /* keywords are 2 or 3 letters: and or not in is if else */
-        if (n <= 4)
-            for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-                if (keywords[i].len == n && keywords[i].name[0] == L->tok[0] && !memcmp(keywords[i].name, L->tok, n)) {
-                    tok(L, t, keywords[i].tok);
-                    return;
-                }
+        /* keywords are 2 to 4 letters: and or not in is if else */
+        if (n <= 4) {
+            int kw = keyword(L->tok, n);
+            if (kw) { tok(L, t, kw); return; }
+        }
         if (n <= 5 && is_jinjava(L) && !after_dot(L))
             for (size_t i = 0; i < sizeof word_ops / sizeof word_ops[0]; i++)
                 if (word_ops[i].len == n && !memcmp(word_ops[i].name, L->tok, n)) { tok(L, t, word_ops[i].tok); return; }

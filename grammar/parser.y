@@ -167,7 +167,7 @@ if_else(A) ::= TAG_ELSE BLOCK_END body(B).   { A = B; }
 
 /* ---- for ------------------------------------------------------------------------------------ */
 for_stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
-                                             { A = ast_for(P, T, V, I, F, B, E); A->flag = (uint8_t)R; }
+                                             { A = ast_for(P, T, V, I, F, B, E, R); }
 for_filter(A) ::= .                          { A = NULL; }
 for_filter(A) ::= IF expr(C).                { A = C; }
 %type for_rec {int}
@@ -317,11 +317,13 @@ test_arg(A) ::= test_arg(O) DOT INT(N).      { A = ast_attr_int(P, O, N); }
 test_arg(A) ::= test_arg(O) LBRACKET(T) tuple(K) RBRACKET. { A = ast_item(P, O, K, T); }
 test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, L, T); }
 
-postfix(A) ::= primary(E).                   { A = E; }
+/* (a primary — name, literal, parenthesis — is a postfix with nothing after it: one
+ * nonterminal, so an operand costs the parser one reduction less; the same for x.name
+ * without the attr_name step below) */
+postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }
 postfix(A) ::= postfix(O) DOT attr_name(N).  { A = ast_attr(P, O, N); }
 /* an attribute may be named by an operator word: d.in, x.is, row.not (Jinja2 lexes them as names) */
 %type attr_name {token}
-attr_name(A) ::= NAME(N).                    { A = N; }
 attr_name(A) ::= IN(N).                      { A = N; }
 attr_name(A) ::= IS(N).                      { A = N; }
 attr_name(A) ::= NOT(N).                     { A = N; }
@@ -351,14 +353,15 @@ arg(A) ::= NAME(N) ASSIGN expr(E).           { A = ast_kwarg(P, N, E); }
 arg(A) ::= MUL(T) expr(E).                   { A = ast_star(P, N_STAR, T, E); }
 arg(A) ::= POW(T) expr(E).                   { A = ast_star(P, N_STARSTAR, T, E); }
 
-primary(A) ::= NAME(N).                      { A = ast_name(P, N); }
-primary(A) ::= INT(T).                       { A = ast_int(P, T); }
-primary(A) ::= FLOAT(T).                     { A = ast_float(P, T); }
-primary(A) ::= strings(S).                   { A = S; }
-primary(A) ::= LPAREN tuple(E) RPAREN.       { A = ast_paren(E); }
-primary(A) ::= LPAREN(T) RPAREN.             { A = ast_seq(P, N_TUPLE, T, NULL); }
-primary(A) ::= LBRACKET(T) list_items(L) RBRACKET.   { A = ast_seq(P, N_LIST, T, L); }
-primary(A) ::= LBRACE(T) dict_items(L) RBRACE.       { A = ast_seq(P, N_DICT, T, L); }
+/* the primaries */
+postfix(A) ::= NAME(N).                      { A = ast_name(P, N); }
+postfix(A) ::= INT(T).                       { A = ast_int(P, T); }
+postfix(A) ::= FLOAT(T).                     { A = ast_float(P, T); }
+postfix(A) ::= strings(S).                   { A = S; }
+postfix(A) ::= LPAREN tuple(E) RPAREN.       { A = ast_paren(E); }
+postfix(A) ::= LPAREN(T) RPAREN.             { A = ast_seq(P, N_TUPLE, T, NULL); }
+postfix(A) ::= LBRACKET(T) list_items(L) RBRACKET.   { A = ast_seq(P, N_LIST, T, L); }
+postfix(A) ::= LBRACE(T) dict_items(L) RBRACE.       { A = ast_seq(P, N_DICT, T, L); }
 
 strings(A) ::= STRING(T).                    { A = ast_string(P, T); }
 strings(A) ::= strings(S) STRING(T).         { A = ast_string_cat(P, S, T); }
@@ -399,7 +402,12 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
     do {
         lex_next(&L, &t);
         if (t.type < 0) { P->failed = 1; break; }
-        parse_track_blocks(P, &t, &set_pending, &set_pos);
+        /* only tags, strings and tag ends change the block tracking (and a pending set or do
+         * waits for the next token): the other tokens skip the call */
+        P->last_pos = t.pos;
+        if (set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING ||
+            t.type == TK_BLOCK_END || t.type == TK_VAR_END)
+            parse_track_blocks(P, &t, &set_pending, &set_pos);
         if ((uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
             diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
                        P->max_depth);

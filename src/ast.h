@@ -107,6 +107,8 @@ typedef struct pctx {
     uint32_t jv;        /* the jinjava profile's switches that change lexing and parsing (JINN_JV_*) */
     uint32_t suspect_pos;
     int scope_reader;   /* an include, import or block was parsed (compile.c, sees_locals) */
+    int render_named;   /* a filter or test named render was parsed (compile.c, sees_locals) */
+    int closure_made;   /* a macro, call block or recursive loop was parsed (compile.c, defines_closure) */
 } pctx;
 
 void *ast_alloc(pctx *P, size_t n);
@@ -137,7 +139,7 @@ node *ast_tuple_add(pctx *P, node *tuple_or_expr, node *item);
 node *ast_text(pctx *P, token t);
 node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c);
 node *ast_if_chain(pctx *P, node *head, node *elifs, node *els); /* if + elifs (a list) + else */
-node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els);
+node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els, int recursive);
 node *ast_target(pctx *P, token name, token *attr);           /* name, or name.attr */
 node *ast_targets(pctx *P, node *targets, node *t);          /* append t to a target list (NULL: new) */
 node *ast_target_group(node *targets);                       /* (a, b): a nested list; (a): a */

@@ -9,7 +9,6 @@
  * tests and functions are resolved and their arguments bound to parameter slots here, once,
  * so a render never looks a filter up by name or matches keyword arguments.
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +75,12 @@ typedef struct comp {
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
     uint32_t edepth;             /* expression nesting, against the parse_depth limit */
-    jdict *name_index;           /* name -> index into T->names */
+    /* name -> index into T->names: open addressing over FNV-1a hashes, each entry the index
+     * plus one (0: empty); a power-of-two capacity kept at most half full. A plain table, not
+     * a jdict: add_name runs for every name the compiler meets, and a jdict lookup (its hash,
+     * its entry layout) cost a quarter of the compile */
+    int32_t *name_ix;
+    uint32_t name_cap;
     /* LOAD_ROOTs emitted in macros, resolved when the whole template is compiled (a macro may
      * call itself, or a macro defined after it, as Jinja2 resolves names at call time) */
     struct { int unit, pc; } *late;
@@ -93,6 +97,9 @@ typedef struct comp {
     struct { int name; uint32_t pos; } *calls;   /* check: calls of names that are not local */
     int ncalls, capcalls;
     int failed;
+    /* the top level's first code capacity: about one instruction per 8 bytes of source (W3's
+     * 20 KB make 3,027), so a big template is not copied through six doublings */
+    int code_hint;
     instr scratch;           /* where writes to an instruction that could not be emitted go */
 } comp;
 
@@ -151,28 +158,33 @@ static bool nomem(comp *c)
  * Emitting code
  * ====================================================================================== */
 
-static int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int delta)
+/* double the unit's code and positions (both allocated before either is swapped in) */
+static bool code_grow(comp *c, unit *u)
+{
+    int cap = u->capcode ? u->capcode * 2 : u == c->T->units ? c->code_hint : 64;
+    instr *code = rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof(instr));
+    uint32_t *p = code ? rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof(uint32_t)) : NULL;
+    if (!code || !p) {
+        if (code) rt_alloc(c->R, code, (size_t)cap * sizeof(instr), 0);
+        return nomem(c);
+    }
+    if (u->ncode) {
+        memcpy(code, u->code, (size_t)u->ncode * sizeof(instr));
+        memcpy(p, u->pos, (size_t)u->ncode * sizeof(uint32_t));
+    }
+    if (u->code) rt_alloc(c->R, u->code, (size_t)u->capcode * sizeof(instr), 0);
+    if (u->pos) rt_alloc(c->R, u->pos, (size_t)u->capcode * sizeof(uint32_t), 0);
+    u->code = code;
+    u->pos = p;
+    u->capcode = cap;
+    return true;
+}
+
+/* inline: every instruction goes through here */
+static inline int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int delta)
 {
     unit *u = c->u;
-    if (u->ncode == u->capcode) {
-        int cap = u->capcode ? u->capcode * 2 : 64;
-        instr *code = rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof(instr));
-        uint32_t *p = code ? rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof(uint32_t)) : NULL;
-        if (!code || !p) {
-            if (code) rt_alloc(c->R, code, (size_t)cap * sizeof(instr), 0);
-            nomem(c);
-            return -1;
-        }
-        if (u->ncode) {
-            memcpy(code, u->code, (size_t)u->ncode * sizeof(instr));
-            memcpy(p, u->pos, (size_t)u->ncode * sizeof(uint32_t));
-        }
-        if (u->code) rt_alloc(c->R, u->code, (size_t)u->capcode * sizeof(instr), 0);
-        if (u->pos) rt_alloc(c->R, u->pos, (size_t)u->capcode * sizeof(uint32_t), 0);
-        u->code = code;
-        u->pos = p;
-        u->capcode = cap;
-    }
+    if (u->ncode == u->capcode && !code_grow(c, u)) return -1;
     instr *i = &u->code[u->ncode];
     i->op = (uint8_t)op;
     i->a = a;
@@ -210,11 +222,40 @@ static int add_const(comp *c, value v)
     return T->nconsts++;
 }
 
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+/* double the name table (or make its first 64 entries) */
+static bool name_grow(comp *c)
+{
+    uint32_t cap = c->name_cap ? c->name_cap * 2 : 64;
+    int32_t *ix = rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof *ix);
+    if (!ix) return nomem(c);
+    memset(ix, 0, (size_t)cap * sizeof *ix);
+    for (int i = 0; i < c->T->nnames; i++) {
+        uint32_t h = name_hash(c->T->names[i]->s, c->T->names[i]->len) & (cap - 1);
+        while (ix[h]) h = (h + 1) & (cap - 1);
+        ix[h] = i + 1;
+    }
+    if (c->name_ix) rt_alloc(c->R, c->name_ix, (size_t)c->name_cap * sizeof *ix, 0);
+    c->name_ix = ix;
+    c->name_cap = cap;
+    return true;
+}
+
 static int add_name(comp *c, const char *s, size_t len)
 {
-    value *found = dict_get_str(c->name_index, s, len);
-    if (found) return (int)found->u.i;
     template *T = c->T;
+    if (!c->name_cap && !name_grow(c)) return 0;
+    uint32_t mask = c->name_cap - 1, h = name_hash(s, len) & mask;
+    for (int32_t e; (e = c->name_ix[h]); h = (h + 1) & mask) {
+        const jstr *nm = T->names[e - 1];
+        if (nm->len == len && !memcmp(nm->s, s, len)) return e - 1;
+    }
     if (T->nnames >= 65535) { cfail(c, 0, "too many distinct names in one template"); return 0; }
     if (T->nnames == T->capnames) {
         int cap = T->capnames ? T->capnames * 2 : 8;
@@ -226,13 +267,10 @@ static int add_name(comp *c, const char *s, size_t len)
     value k = v_str(c->R, s, len);
     if (k.t == JV_ERROR) { nomem(c); return 0; }
     T->names[T->nnames] = k.u.s;
-    k.u.s->h.rc++; /* one ref for the index */
-    if (!dict_set(c->R, c->name_index, k, v_int(T->nnames))) {
-        val_drop(c->R, k); /* dict_set released the index's ref; this is the table's */
-        nomem(c);
-        return 0;
-    }
-    return T->nnames++;
+    c->name_ix[h] = T->nnames + 1;
+    int i = T->nnames++;
+    if ((uint32_t)T->nnames * 2 > c->name_cap && !name_grow(c)) return 0;
+    return i;
 }
 
 /* ======================================================================================
@@ -279,7 +317,8 @@ static int scope_find_local(scope *s, const char *name, uint32_t len)
 {
     for (; s; s = s->overflow)
         for (int i = 0; i < s->n; i++)
-            if (s->names[i].len == len && !memcmp(s->names[i].s, name, len)) return s->names[i].slot;
+            if (s->names[i].len == len && s->names[i].s[0] == name[0] && !memcmp(s->names[i].s, name, len))
+                return s->names[i].slot;
     return -1;
 }
 
@@ -1041,15 +1080,17 @@ static void scan_use(comp *c, namescan *ns, const char *s, uint32_t len, int sta
     if (!ns->st[i]) ns->st[i] = (uint8_t)state;
 }
 
+/* (the children are tested before the call: most are NULL, and a call each cost more than
+ * the names) */
 static void scan_loads(comp *c, namescan *ns, const node *n, int depth)
 {
     if (!n || depth > 200 || c->failed) return;
     if (n->kind == N_NAME) scan_use(c, ns, n->s, n->slen, NM_LOADED);
-    scan_loads(c, ns, n->a, depth + 1);
-    scan_loads(c, ns, n->b, depth + 1);
-    scan_loads(c, ns, n->c, depth + 1);
-    scan_loads(c, ns, n->d, depth + 1);
-    scan_loads(c, ns, n->e, depth + 1);
+    if (n->a) scan_loads(c, ns, n->a, depth + 1);
+    if (n->b) scan_loads(c, ns, n->b, depth + 1);
+    if (n->c) scan_loads(c, ns, n->c, depth + 1);
+    if (n->d) scan_loads(c, ns, n->d, depth + 1);
+    if (n->e) scan_loads(c, ns, n->e, depth + 1);
     for (const node *x = n->head; x; x = x->next) scan_loads(c, ns, x, depth + 1);
 }
 
@@ -1140,6 +1181,9 @@ static bool defines_closure(const node *n, int depth)
     return false;
 }
 
+/* defines_closure where the parser made any closure at all (most templates have none) */
+static bool closure_in(comp *c, const node *n) { return c->P->closure_made && defines_closure(n, 0); }
+
 static void predeclare_targets(comp *c, node *targets)
 {
     for (node *t = targets ? targets->head : NULL; t; t = t->next)
@@ -1205,7 +1249,7 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
     scope s;
     push_scope(c, &s, 0);
     int first_slot = c->u->nslots;
-    bool closures = defines_closure(n->c, 0);
+    bool closures = closure_in(c, n->c);
     if (closures) predeclare(c, n->c, 0);
     if (n->e) {
         /* `for x in seq if cond`: filter into a hidden list first, so loop.length counts
@@ -1369,7 +1413,7 @@ static void compile_setblock(comp *c, node *n)
     body(c, n->b);
     at(c, clear)->a = first_slot;
     at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-    if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->b, 0)) /* gone: an include after it sees none */
+    if (c->sees_locals && c->u->nslots > first_slot && !closure_in(c, n->b)) /* gone: an include after it sees none */
         emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
     pop_scope(c);
     emit(c, OP_CAPTURE_END, 0, 0, c->autoescape, n->pos);
@@ -1396,14 +1440,14 @@ static void compile_filterblock(comp *c, node *n)
         scope s;
         push_scope(c, &s, 0);
         int first_slot = c->u->nslots;
-        if (defines_closure(n->b, 0)) predeclare(c, n->b, 0);
+        if (closure_in(c, n->b)) predeclare(c, n->b, 0);
         int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
         int soft = soft_frame(c, 0, 0);
         body(c, n->b);
         soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-        if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->b, 0))
+        if (c->sees_locals && c->u->nslots > first_slot && !closure_in(c, n->b))
             emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
         pop_scope(c);
     }
@@ -1641,7 +1685,7 @@ static void stmt(comp *c, node *n)
         for (node *a = n->b->head; a; a = a->next, k++) expr(c, a->b);
         push_scope(c, &s, 0);
         int first_slot = c->u->nslots;
-        if (defines_closure(n->a, 0)) predeclare(c, n->a, 0);
+        if (closure_in(c, n->a)) predeclare(c, n->a, 0);
         int clear = emit(c, OP_CLEAR, 0, 0, 0, n->pos);
         node *as[256];
         int m = 0;
@@ -1652,7 +1696,7 @@ static void stmt(comp *c, node *n)
         soft_frame(c, soft, 0);
         at(c, clear)->a = first_slot;
         at(c, clear)->b = (uint16_t)(c->u->nslots - first_slot);
-        if (c->sees_locals && c->u->nslots > first_slot && !defines_closure(n->a, 0)) /* gone: an include after it sees none */
+        if (c->sees_locals && c->u->nslots > first_slot && !closure_in(c, n->a)) /* gone: an include after it sees none */
             emit(c, OP_CLEAR, first_slot, c->u->nslots - first_slot, 0, n->pos);
         pop_scope(c);
         break;
@@ -1885,7 +1929,7 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
         capture_free_names(c, code, 0);
         if (loop) { capture_free_names(c, loop->c, 0); capture_free_names(c, loop->e, 0); capture_free_names(c, loop->d, 0); }
     }
-    if (defines_closure(code, 0)) predeclare(c, code, 0);
+    if (closure_in(c, code)) predeclare(c, code, 0);
     if (!c->can_capture) declare_missing(c, code); /* a block: a frame without a parent */
     /* defaults are evaluated at call time, in the macro's scope (they may use earlier params) */
     k = 0;
@@ -2026,12 +2070,12 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.autoescape = T->autoescape;
     c.rec_unit = c.rec_depth_slot = -1;
     c.cur_block = -1;
-    value idx = v_dict(R, 0);
+    c.code_hint = 64;
+    while (c.code_hint < (1 << 20) && (size_t)c.code_hint * 8 < len) c.code_hint *= 2;
     value mnames = v_dict(R, 0);
     c.method_names = mnames.t == JV_DICT ? mnames.u.m : NULL;
-    bool ok = root != NULL && idx.t != JV_ERROR && mnames.t != JV_ERROR;
+    bool ok = root != NULL && mnames.t != JV_ERROR;
     if (ok) {
-        c.name_index = idx.u.m;
         int u0 = new_unit(&c);
         if (u0 == 0) {
             c.u = &T->units[0];
@@ -2039,9 +2083,8 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
             push_scope(&c, &s, 1);
             c.root = &s;
             /* the walk only where it can find something: the parser saw an include, import or
-             * block, or the source names a |render filter */
-            c.sees_locals = c.P->scope_reader ? 1
-                            : memmem(T->src, len, "render", 6) ? sees_locals(root, 0) : 0;
+             * block, or a filter named render */
+            c.sees_locals = c.P->scope_reader ? 1 : c.P->render_named ? sees_locals(root, 0) : 0;
             declare_missing(&c, root);
             body(&c, root);
             emit(&c, OP_RETURN, 0, 0, 0, (uint32_t)effective);
@@ -2077,7 +2120,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     }
     /* jinn check --migrate: the migration lint reads the tree before the arena goes */
     if (root && (check >> 2) && !mig_lint(R, D, root, T->src, len, &E->cfg, check >> 2)) ok = false;
-    if (idx.t != JV_ERROR) val_drop(R, idx);
+    if (c.name_ix) rt_alloc(R, c.name_ix, (size_t)c.name_cap * sizeof *c.name_ix, 0);
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     if (c.root_read) rt_alloc(R, c.root_read, (size_t)c.cap_root_read, 0);
     if (c.sets) rt_alloc(R, c.sets, (size_t)c.capsets * sizeof *c.sets, 0);
@@ -2104,7 +2147,6 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};
         v.u.s = T->names[i];
-        T->names[i]->h.rc = 1; /* drop the index's ref accounting: it is gone */
         val_make_immortal(v);
     }
     comp_fuse(T);

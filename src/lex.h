@@ -56,6 +56,7 @@ typedef struct lexer {
     size_t bsl, bel, vsl, vel, csl, cel, lspl, lcpl;
     int line_stmt;        /* the tag being lexed is a line statement: it ends at the newline */
     uint32_t jv;          /* the jinjava profile's switches (JINN_JV_*, from the compile options) */
+    int jinjava;          /* lexing for the jinjava profile (its whitespace and literal rules differ) */
 } lexer;
 
 void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_blocks, int lstrip_blocks);

@@ -16,23 +16,31 @@
  * Arena
  * ====================================================================================== */
 
-void *ast_alloc(pctx *P, size_t n)
+/* a new chunk (at least 16 KB) with n bytes taken from it */
+static void *arena_grow(pctx *P, size_t n)
+{
+    size_t size = n > 16384 ? n : 16384;
+    arena_chunk *c = rt_alloc(P->R, NULL, 0, sizeof(arena_chunk) + size);
+    if (!c) return NULL;
+    c->prev = P->arena;
+    c->size = size;
+    c->used = n;
+    P->arena = c;
+    return c->data;
+}
+
+/* the common case inline (every node comes from here): room in the current chunk */
+static inline void *arena_take(pctx *P, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     arena_chunk *c = P->arena;
-    if (!c || c->used + n > c->size) {
-        size_t size = n > 16384 ? n : 16384;
-        c = rt_alloc(P->R, NULL, 0, sizeof(arena_chunk) + size);
-        if (!c) return NULL;
-        c->prev = P->arena;
-        c->size = size;
-        c->used = 0;
-        P->arena = c;
-    }
+    if (!c || c->used + n > c->size) return arena_grow(P, n);
     void *p = c->data + c->used;
     c->used += n;
     return p;
 }
+
+void *ast_alloc(pctx *P, size_t n) { return arena_take(P, n); }
 
 void ast_free(pctx *P)
 {
@@ -47,12 +55,13 @@ void ast_free(pctx *P)
 
 node *ast_node(pctx *P, int kind, uint32_t pos)
 {
-    node *n = ast_alloc(P, sizeof *n);
+    node *n = arena_take(P, sizeof *n);
     if (!n) { P->failed = 1; memset(P->oom, 0, sizeof *P->oom); return P->oom; }
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
     n->pos = pos;
     if (kind == N_INCLUDE || kind == N_IMPORT || kind == N_FROMIMPORT || kind == N_BLOCK) P->scope_reader = 1;
+    else if (kind == N_MACRO || kind == N_CALLBLOCK) P->closure_made = 1;
     return n;
 }
 
@@ -391,6 +400,7 @@ node *ast_kwarg(pctx *P, token name, node *val)
 static node *filter_node(pctx *P, node *val, token name, node *args)
 {
     check_call_args(P, args);
+    if (name.len == 6 && !memcmp(name.p, "render", 6)) P->render_named = 1;
     node *n = ast_node(P, N_FILTER, name.pos);
     n->a = val;
     n->s = name.p;
@@ -533,9 +543,11 @@ node *ast_if_chain(pctx *P, node *head, node *elifs, node *els)
     return head;
 }
 
-node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els)
+node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els, int recursive)
 {
     node *n = ast_node(P, N_FOR, at.pos);
+    n->flag = (uint8_t)recursive;
+    if (recursive) P->closure_made = 1;
     n->a = targets;
     n->b = iter;
     n->c = body;
