@@ -487,6 +487,7 @@ bool list_push(jrt *R, jlist *l, value v)
  * Dicts — compact, insertion ordered
  * ====================================================================================== */
 
+static bool dict_reindex(jrt *R, jdict *d, size_t want_entries);
 value v_dict(jrt *R, size_t cap)
 {
     jdict *d = rt_alloc(R, NULL, 0, sizeof *d);
@@ -495,9 +496,14 @@ value v_dict(jrt *R, size_t cap)
     d->h.rc = 1;
     d->h.type = JV_DICT;
     live_link(R, &d->gc);
-    (void)cap;
     value v = {.t = JV_DICT};
     v.u.m = d;
+    /* the entries the caller will set, at once: a dict literal of 5 keys would otherwise grow
+     * 4 -> 8 entries (a realloc past the small-block cache); a cap past 8 gets its index too */
+    if (cap && !dict_reindex(R, d, cap)) {
+        val_drop(R, v);
+        return v_err();
+    }
     return v;
 }
 
@@ -633,7 +639,7 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
     if (want_entries > d->cap) {
         if (R->lim && want_entries > R->lim->collection_items)
             return rt_limit(R, "collection_items", "a dict of more than %zu items", R->lim->collection_items);
-        size_t cap = d->cap ? d->cap : 4;
+        size_t cap = d->cap ? d->cap : want_entries; /* the first: what was asked (v_dict's hint, or 4) */
         while (cap < want_entries) cap *= 2;
         if (cap > INT32_MAX / 4) return rt_error(R, JINN_ERR_LIMIT, "dict too large");
         jentry *e = rt_alloc(R, d->entries, d->cap * sizeof(jentry), cap * sizeof(jentry));
