@@ -1055,16 +1055,19 @@ BI_FN(f_map)
     }
     value l;
     if (!lib_items(R, args[0], &l)) return fail_out(R, out);
-    bool ok = true;
+    bool ok = list_reserve(R, out->u.l, l.u.l->len); /* one item per item */
+    lib_attr at = {.plain = false};
+    lib_caller dc;
+    if (attr) lib_attr_init(&at, *attr);
+    else lib_caller_init(&dc, BI_FILTER, pos->items[0], pos->items + 1, pos->len - 1, kw);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i], r;
         if (attr) {
-            r = lib_getattr(R, it, *attr);
+            r = lib_attr_get(R, &at, it);
             if (r.t == JV_UNDEF && dflt && dflt->t != JV_NONE) { val_drop(R, r); r = val_dup(*dflt); }
             if (r.t == JV_ERROR) ok = false;
         } else {
-            ok = lib_call_named(R, BI_FILTER, pos->items[0], it, pos->items + 1,
-                                pos->len - 1, kw, &r);
+            ok = lib_caller_call(R, &dc, it, &r);
         }
         if (ok) ok = list_push(R, out->u.l, r);
     }
@@ -1091,21 +1094,24 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
     value l;
     if (!lib_items(R, args[0], &l)) return fail_out(R, out);
     bool ok = true;
+    lib_attr at = {.plain = false};
+    lib_caller dc;
+    if (by_attr) lib_attr_init(&at, pos->items[0]);
+    if (has_test) lib_caller_init(&dc, BI_TEST, pos->items[off], pos->items + off + 1, pos->len - off - 1, kw);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i];
-        value x = by_attr ? lib_getattr(R, it, pos->items[0]) : val_dup(it);
+        value x = by_attr ? lib_attr_get(R, &at, it) : it; /* owned by_attr, else borrowed */
         if (x.t == JV_ERROR) { ok = false; break; }
         bool t;
         if (has_test) {
             value r;
-            ok = lib_call_named(R, BI_TEST, pos->items[off], x, pos->items + off + 1,
-                                pos->len - off - 1, kw, &r);
-            t = ok && val_truthy(R, r);
+            ok = lib_caller_call(R, &dc, x, &r);
+            t = ok && (r.t == JV_BOOL ? r.u.b : val_truthy(R, r));
             if (ok) val_drop(R, r);
         } else {
             t = val_truthy(R, x);
         }
-        val_drop(R, x);
+        if (by_attr) val_drop(R, x);
         if (ok && t != reject) ok = list_push(R, out->u.l, val_dup(it));
     }
     val_drop(R, l);

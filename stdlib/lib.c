@@ -398,6 +398,40 @@ bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *e
     return reg_call_named(R, kind, v_sp(name), v_sl(name), pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
 }
 
+void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra, size_t nextra, jdict *kw)
+{
+    c->kind = kind;
+    c->name = name;
+    c->extra = extra;
+    c->nextra = nextra;
+    c->kw = kw && kw->len ? kw : NULL;
+    c->row = NULL;
+    c->fn = NULL;
+    c->nslots = 0;
+}
+
+bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
+{
+    if (!c->row) {
+        /* the first call: lib_call_named's checks, then the callee and its binding, once */
+        const char *what = c->kind == BI_TEST ? "test" : "filter";
+        bool row = reg_is_row(c->name, c->kind);
+        if (!row && c->name.t != JV_STR)
+            return rt_error(R, JINN_ERR_TYPE, "%s name must be a string, not '%s'", what, val_type_name(c->name));
+        if (c->nextra > BI_MAXPARAMS * 4)
+            return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what,
+                            row ? c->name.u.fn->name->s : v_sp(c->name));
+        c->row = reg_prepare(R, c->kind, c->name);
+        if (!c->row) return false;
+        c->pos[0] = item;
+        for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i];
+        c->fn = reg_prebind(c->row, c->pos, (int)c->nextra + 1, c->kw, c->args, &c->nslots);
+        if (c->fn) return lib_caller_call(R, c, item, out);
+    }
+    c->pos[0] = item;
+    return reg_call_prepared(R, c->row, c->pos, (int)c->nextra + 1, c->kw, out);
+}
+
 /* Tables are short (tens of rows) and looked up only by the stdlib itself, so a linear scan is
  * the simple right choice. */
 const jbuiltin *lib_find(const jbuiltin *table, const char *name, size_t len)
