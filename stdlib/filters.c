@@ -1309,9 +1309,37 @@ static bool fmt_digits(jrt *R, jbuf *b, bool neg, const char *dig, size_t n, cha
     return true;
 }
 
+/* "%.2f" of a price, quickly: |d| × 10^prec rounded to an integer below 2^52, when no flag
+ * is set and that rounding is not in doubt — round_float's fast path and its argument: the
+ * product is within half an ulp of the exact one, and its distance to a .5 tie is either
+ * more than 2^-20 (which is more than that half ulp below 2^33) or, above 2^33, a nonzero
+ * multiple of the ulp. Then the digits are printf's (which rounds the exact binary value).
+ * false: not this case (printf does it). */
+static bool fmt_fixed_fast(jrt *R, jbuf *b, double d, const fspec *f, bool *ok)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int p = f->prec >= 0 ? (int)f->prec : 6;
+    if (f->minus || f->plus || f->space || f->alt || f->zero || p > 15 || !isfinite(d)) return false;
+    double y = fabs(d) * p10[p];
+    if (!(y < 4503599627370496.0)) return false;
+    double r = nearbyint(y);
+    if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return false;
+    uint64_t u = (uint64_t)r, ip = u / (uint64_t)p10[p], fp = u - ip * (uint64_t)p10[p];
+    char tmp[48], *e = tmp + sizeof tmp, *o = e;
+    for (int i = 0; i < p; i++) { *--o = (char)('0' + fp % 10); fp /= 10; }
+    if (p) *--o = '.';
+    do { *--o = (char)('0' + ip % 10); ip /= 10; } while (ip);
+    if (signbit(d)) *--o = '-'; /* printf keeps the sign of a negative that rounds to 0 */
+    size_t n = (size_t)(e - o);
+    *ok = put_padded(R, b, o, n, n, f);
+    return true;
+}
+
 /* %e %f %g (and upper case): printf with a format built here from validated parts. */
 static bool fmt_float(jrt *R, jbuf *b, double d, char conv, const fspec *f)
 {
+    bool fast_ok;
+    if (conv == 'f' && fmt_fixed_fast(R, b, d, f, &fast_ok)) return fast_ok;
     char spec[40];
     int k = 0;
     spec[k++] = '%';
