@@ -500,6 +500,24 @@ static double exact_wide(uint64_t w, int e10)
     return round_wide(q, e10 - 64 - lz, sticky);
 }
 
+/* w × 10^e10 correctly rounded, when one of the exact routes applies; false: strtod's case */
+static bool dec_to_double(uint64_t w, int e10, double *v)
+{
+    if (w == 0) *v = 0;
+    else if (w > TWO53) {
+        /* 17-19 digits (repr of a computed double: "1.9537500000000001") */
+        if (e10 < -25 || e10 > 25) return false;
+        *v = exact_wide(w, e10);
+    }
+    else if (e10 < 0 && e10 >= -22) *v = (double)w / pow10_exact[-e10];
+    else if (e10 >= 0 && e10 <= 22) *v = (double)w * pow10_exact[e10];
+    else if (e10 > 22 && e10 <= 22 + 15 && w <= TWO53 / (uint64_t)pow10_exact[e10 - 22])
+        *v = (double)(w * (uint64_t)pow10_exact[e10 - 22]) * 1e22; /* 12e30 = 12e8 × 1e22 */
+    else if (e10 >= -25 && e10 <= 25) *v = exact_wide(w, e10);
+    else return false;
+    return true;
+}
+
 double dtoa_strtod(const char *s, char **end)
 {
     /* [+-] digits [. digits] [(e|E) [+-] digits], at most 19 significant digits */
@@ -543,21 +561,54 @@ double dtoa_strtod(const char *s, char **end)
     if (c == '.' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
         return strtod(s, end);
     double v;
-    if (w == 0) v = 0;
-    else if (w > TWO53) {
-        /* 17-19 digits (repr of a computed double: "1.9537500000000001") */
-        if (e10 < -25 || e10 > 25) return strtod(s, end);
-        v = exact_wide(w, e10);
-    }
-    else if (e10 < 0 && e10 >= -22) v = (double)w / pow10_exact[-e10];
-    else if (e10 >= 0 && e10 <= 22) v = (double)w * pow10_exact[e10];
-    else if (e10 > 22 && e10 <= 22 + 15 && w <= TWO53 / (uint64_t)pow10_exact[e10 - 22])
-        v = (double)(w * (uint64_t)pow10_exact[e10 - 22]) * 1e22; /* 12e30 = 12e8 × 1e22 */
-    else if (e10 >= -25 && e10 <= 25) v = exact_wide(w, e10);
-    else return strtod(s, end);
+    if (!dec_to_double(w, e10, &v)) return strtod(s, end);
     if (end) *end = (char *)p;
     return neg ? -v : v;
 }
+
+bool dtoa_parse(const char *s, size_t n, double *out)
+{
+    const char *p = s, *e = s + n;
+    bool neg = false;
+    if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
+    uint64_t w = 0;
+    int nd = 0, e10 = 0;
+    bool any = false;
+    unsigned c;
+    while (p < e && *p == '0') { p++; any = true; }
+    for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
+        if (nd == 19) return false;
+        w = w * 10 + c;
+    }
+    any |= nd > 0;
+    if (p < e && *p == '.') {
+        p++;
+        if (!nd)
+            for (; p < e && *p == '0'; p++, e10--) any = true;
+        int f = nd;
+        for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
+            if (nd == 19) return false;
+            w = w * 10 + c;
+        }
+        e10 -= nd - f;
+        any |= nd > f;
+    }
+    if (!any) return false;
+    if (p < e && (*p | 0x20) == 'e') {
+        p++;
+        bool eneg = false;
+        if (p < e && (*p == '-' || *p == '+')) eneg = *p++ == '-';
+        int x = 0, k = 0;
+        for (; p < e && (c = (unsigned char)*p - '0') <= 9 && k < 5; p++, k++) x = x * 10 + (int)c;
+        if (k == 0 || k > 4) return false;
+        e10 += eneg ? -x : x;
+    }
+    double v;
+    if (p != e || !dec_to_double(w, e10, &v)) return false;
+    *out = neg ? -v : v;
+    return true;
+}
 #else
 double dtoa_strtod(const char *s, char **end) { return strtod(s, end); }
+bool dtoa_parse(const char *s, size_t n, double *out) { (void)s; (void)n; (void)out; return false; }
 #endif

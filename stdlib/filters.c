@@ -651,6 +651,7 @@ static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
     size_t i = 0, e = len;
     while (i < e && lib_isspace((unsigned char)s[i])) i++;
     while (e > i && lib_isspace((unsigned char)s[e - 1])) e--;
+    if (dtoa_parse(s + i, e - i, res)) return true; /* plain decimals, in one pass */
     if (e - i > 1000) return false; /* no float literal is that long; keeps the copy bounded */
     char tmp[1002];
     size_t k = 0;

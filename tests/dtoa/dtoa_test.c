@@ -65,6 +65,12 @@ static void check_strtod(const char *s)
     } else {
         passed++;
     }
+    /* dtoa_parse: when it takes the whole text, strtod must too, with the same value */
+    double pd;
+    if (dtoa_parse(s, strlen(s), &pd)) {
+        if (*e1 || bits_of(pd) != bits_of(want)) fail("FAIL dtoa_parse '%s'%s%s", s, "", "");
+        else passed++;
+    }
 }
 
 /* xorshift64*: reproducible randoms without global state */
