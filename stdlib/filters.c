@@ -420,8 +420,25 @@ BI_FN(f_join)
         ok = d.t != JV_ERROR;
     }
     jbuf b = {0};
-    for (size_t i = 0; ok && i < got; i++) {
-        value s = markup ? lib_escape(R, parts[i]) : lib_soft_str(R, parts[i]);
+    if (ok && !markup) {
+        /* the plain join: each part printed straight into one buffer sized once (no string
+         * per part), charged as lib_soft_str and val_to_str's string would have been */
+        size_t want = got ? (got - 1) * v_sl(d) + 1 : 1;
+        for (size_t i = 0; i < got; i++) want += parts[i].t == JV_STR ? v_sl(parts[i]) : 24;
+        ok = buf_grow(R, &b, want);
+        for (size_t i = 0; ok && i < got; i++) {
+            value p = parts[i];
+            if (i && !buf_put(R, &b, v_sp(d), v_sl(d))) { ok = false; break; }
+            if (p.t == JV_STR) {
+                ok = (v_sl(p) < 64 || rt_charge(R, (int64_t)(v_sl(p) / 4))) && buf_put(R, &b, v_sp(p), v_sl(p));
+            } else {
+                size_t at = b.len;
+                ok = rt_strict_ok(R, p) && print_str(R, &b, p) && rt_charge_bytes(R, b.len - at);
+            }
+        }
+    }
+    for (size_t i = 0; markup && ok && i < got; i++) {
+        value s = lib_escape(R, parts[i]);
         if (s.t == JV_ERROR) { ok = false; break; }
         ok = (i == 0 || buf_put(R, &b, v_sp(d), v_sl(d))) && buf_put(R, &b, v_sp(s), v_sl(s));
         val_drop(R, s);
