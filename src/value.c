@@ -435,8 +435,18 @@ bool list_reserve(jrt *R, jlist *l, size_t n)
         return rt_limit(R, "collection_items", "a list of more than %zu items", R->lim->collection_items);
     if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
     if (!rt_charge(R, (int64_t)((n - l->cap) / 4))) return false; /* a unit per 4 item slots made (and filled) */
-    value *p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
-    if (!p) return false;
+    value *p;
+    if (l->items && n * sizeof(value) <= RT_CACHE_MAX && R->cache) {
+        /* a small list grows through the block cache: rt_alloc hands a resize (a realloc) to
+         * the allocator, and select, map and append grow short lists all the time */
+        p = rt_alloc(R, NULL, 0, n * sizeof(value));
+        if (!p) return false;
+        memcpy(p, l->items, l->cap * sizeof(value));
+        rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+    } else {
+        p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
+        if (!p) return false;
+    }
     l->items = p;
     l->cap = n;
     return true;
