@@ -460,6 +460,64 @@ static const double pow10_exact[] = {
 };
 #define TWO53 9007199254740992ull
 
+/* x × 2^b (x > 0; sticky: nonzero bits below x were cut off) rounded to the nearest double,
+ * ties to even; the callers' ranges keep the result a normal double */
+static double round_wide(u128 x, int b, bool sticky)
+{
+    uint64_t hi = (uint64_t)(x >> 64);
+    int nbits = hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll((uint64_t)x);
+    uint64_t m;
+    if (nbits <= 53) {
+        m = (uint64_t)x << (53 - nbits);
+        b -= 53 - nbits;
+    } else {
+        int sh = nbits - 53;
+        m = (uint64_t)(x >> sh);
+        u128 rest = x & (((u128)1 << sh) - 1), half = (u128)1 << (sh - 1);
+        b += sh;
+        if (rest > half || (rest == half && (sticky || (m & 1)))) {
+            if (++m == (1ull << 53)) { m >>= 1; b++; }
+        }
+    }
+    /* m in [2^52, 2^53): the value is m × 2^b */
+    uint64_t bits = ((uint64_t)(b + 52 + 1023) << 52) | (m & ((1ull << 52) - 1));
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* w × 10^e10 exactly rounded, for any w > 0 and |e10| <= 25 (POW5_TABLE's range): w × 5^e10 is an
+ * exact 128-bit product; w / 5^-e10 an exact 128-by-64-bit division of w shifted to the top,
+ * whose remainder is the sticky bit. The factor 2^e10 goes into the exponent. */
+static double exact_wide(uint64_t w, int e10)
+{
+    if (e10 >= 0) return round_wide((u128)w * POW5_TABLE[e10], e10, false);
+    int lz = __builtin_clzll(w);
+    u128 n = (u128)(w << lz) << 64;
+    uint64_t p = POW5_TABLE[-e10];
+    u128 q = n / p;
+    bool sticky = n - q * p != 0;
+    return round_wide(q, e10 - 64 - lz, sticky);
+}
+
+/* w × 10^e10 correctly rounded, when one of the exact routes applies; false: strtod's case */
+static bool dec_to_double(uint64_t w, int e10, double *v)
+{
+    if (w == 0) *v = 0;
+    else if (w > TWO53) {
+        /* 17-19 digits (repr of a computed double: "1.9537500000000001") */
+        if (e10 < -25 || e10 > 25) return false;
+        *v = exact_wide(w, e10);
+    }
+    else if (e10 < 0 && e10 >= -22) *v = (double)w / pow10_exact[-e10];
+    else if (e10 >= 0 && e10 <= 22) *v = (double)w * pow10_exact[e10];
+    else if (e10 > 22 && e10 <= 22 + 15 && w <= TWO53 / (uint64_t)pow10_exact[e10 - 22])
+        *v = (double)(w * (uint64_t)pow10_exact[e10 - 22]) * 1e22; /* 12e30 = 12e8 × 1e22 */
+    else if (e10 >= -25 && e10 <= 25) *v = exact_wide(w, e10);
+    else return false;
+    return true;
+}
+
 double dtoa_strtod(const char *s, char **end)
 {
     /* [+-] digits [. digits] [(e|E) [+-] digits], at most 19 significant digits */
@@ -503,16 +561,54 @@ double dtoa_strtod(const char *s, char **end)
     if (c == '.' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
         return strtod(s, end);
     double v;
-    if (w == 0) v = 0;
-    else if (w > TWO53) return strtod(s, end);
-    else if (e10 < 0 && e10 >= -22) v = (double)w / pow10_exact[-e10];
-    else if (e10 >= 0 && e10 <= 22) v = (double)w * pow10_exact[e10];
-    else if (e10 > 22 && e10 <= 22 + 15 && w <= TWO53 / (uint64_t)pow10_exact[e10 - 22])
-        v = (double)(w * (uint64_t)pow10_exact[e10 - 22]) * 1e22; /* 12e30 = 12e8 × 1e22 */
-    else return strtod(s, end);
+    if (!dec_to_double(w, e10, &v)) return strtod(s, end);
     if (end) *end = (char *)p;
     return neg ? -v : v;
 }
+
+bool dtoa_parse(const char *s, size_t n, double *out)
+{
+    const char *p = s, *e = s + n;
+    bool neg = false;
+    if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
+    uint64_t w = 0;
+    int nd = 0, e10 = 0;
+    bool any = false;
+    unsigned c;
+    while (p < e && *p == '0') { p++; any = true; }
+    for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
+        if (nd == 19) return false;
+        w = w * 10 + c;
+    }
+    any |= nd > 0;
+    if (p < e && *p == '.') {
+        p++;
+        if (!nd)
+            for (; p < e && *p == '0'; p++, e10--) any = true;
+        int f = nd;
+        for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
+            if (nd == 19) return false;
+            w = w * 10 + c;
+        }
+        e10 -= nd - f;
+        any |= nd > f;
+    }
+    if (!any) return false;
+    if (p < e && (*p | 0x20) == 'e') {
+        p++;
+        bool eneg = false;
+        if (p < e && (*p == '-' || *p == '+')) eneg = *p++ == '-';
+        int x = 0, k = 0;
+        for (; p < e && (c = (unsigned char)*p - '0') <= 9 && k < 5; p++, k++) x = x * 10 + (int)c;
+        if (k == 0 || k > 4) return false;
+        e10 += eneg ? -x : x;
+    }
+    double v;
+    if (p != e || !dec_to_double(w, e10, &v)) return false;
+    *out = neg ? -v : v;
+    return true;
+}
 #else
 double dtoa_strtod(const char *s, char **end) { return strtod(s, end); }
+bool dtoa_parse(const char *s, size_t n, double *out) { (void)s; (void)n; (void)out; return false; }
 #endif

@@ -32,5 +32,9 @@ size_t dtoa_java(double d, char *out);
 /* strtod(s, end), exactly; decimal text of at most 19 significant digits whose value
  * (digits × 10^e) is exactly a product or quotient of two doubles is converted without it. */
 double dtoa_strtod(const char *s, char **end);
+/* The whole of s[0..n) (no NUL needed) when it is [+-]digits[.digits][(e|E)[+-]digits] with a
+ * mantissa digit, at most 19 significant digits and a value one of dtoa_strtod's exact routes
+ * converts: true, *out = strtod's value. false: not that text, or strtod's case. */
+bool dtoa_parse(const char *s, size_t n, double *out);
 
 #endif

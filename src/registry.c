@@ -153,6 +153,35 @@ bool reg_call_row(jrt *R, value f, value *pos, int npos, jdict *kw, value *out)
     return reg_call(R, f.u.fn->def, pos, npos, kw, out);
 }
 
+const reg_row *reg_prepare(jrt *R, bi_kind kind, value f)
+{
+    if (reg_is_row(f, kind)) return f.u.fn->def;
+    const registry *g = registry_of(R);
+    int i = g ? reg_find(g, kind, v_sp(f), v_sl(f)) : -1;
+    if (i < 0) {
+        rt_error(R, JINN_ERR_VALUE, "No %s named '%.*s'.", kind == BI_TEST ? "test" : "filter", (int)v_sl(f), v_sp(f));
+        return NULL;
+    }
+    return reg_row_at(g, kind, i);
+}
+
+jnative_fn reg_prebind(const reg_row *r, const value *pos, int npos, const jdict *kw, value *args, int *nslots)
+{
+    const bi_sig *sig = &r->sig;
+    /* bi_call_sig's common case, decided once */
+    if (r->native || (kw && kw->len) || sig->varargs >= 0 || sig->kwargs >= 0 || npos > sig->nslots || npos < r->b.nreq)
+        return NULL;
+    for (int i = 0; i < npos; i++) args[i] = pos[i];
+    for (int i = npos; i < sig->nslots; i++) args[i] = v_absent();
+    *nslots = sig->nslots;
+    return r->b.fn;
+}
+
+bool reg_call_prepared(jrt *R, const reg_row *r, value *pos, int npos, jdict *kw, value *out)
+{
+    return reg_call(R, r, pos, npos, kw, out);
+}
+
 bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out)
 {
     const registry *g = registry_of(R);

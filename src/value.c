@@ -437,8 +437,18 @@ bool list_reserve(jrt *R, jlist *l, size_t n)
         return rt_limit(R, "collection_items", "a list of more than %zu items", R->lim->collection_items);
     if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
     if (!rt_charge(R, (int64_t)((n - l->cap) / 4))) return false; /* a unit per 4 item slots made (and filled) */
-    value *p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
-    if (!p) return false;
+    value *p;
+    if (l->items && n * sizeof(value) <= RT_CACHE_MAX && R->cache) {
+        /* a small list grows through the block cache: rt_alloc hands a resize (a realloc) to
+         * the allocator, and select, map and append grow short lists all the time */
+        p = rt_alloc(R, NULL, 0, n * sizeof(value));
+        if (!p) return false;
+        memcpy(p, l->items, l->cap * sizeof(value));
+        rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+    } else {
+        p = rt_alloc(R, l->items, l->cap * sizeof(value), n * sizeof(value));
+        if (!p) return false;
+    }
     l->items = p;
     l->cap = n;
     return true;
@@ -490,6 +500,7 @@ bool list_push_grow(jrt *R, jlist *l, value v)
  * Dicts — compact, insertion ordered
  * ====================================================================================== */
 
+static bool dict_reindex(jrt *R, jdict *d, size_t want_entries);
 value v_dict(jrt *R, size_t cap)
 {
     jdict *d = rt_alloc(R, NULL, 0, sizeof *d);
@@ -498,9 +509,14 @@ value v_dict(jrt *R, size_t cap)
     d->h.rc = 1;
     d->h.type = JV_DICT;
     live_link(R, &d->gc);
-    (void)cap;
     value v = {.t = JV_DICT};
     v.u.m = d;
+    /* the entries the caller will set, at once: a dict literal of 5 keys would otherwise grow
+     * 4 -> 8 entries (a realloc past the small-block cache); a cap past 8 gets its index too */
+    if (cap && !dict_reindex(R, d, cap)) {
+        val_drop(R, v);
+        return v_err();
+    }
     return v;
 }
 
@@ -636,7 +652,7 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
     if (want_entries > d->cap) {
         if (R->lim && want_entries > R->lim->collection_items)
             return rt_limit(R, "collection_items", "a dict of more than %zu items", R->lim->collection_items);
-        size_t cap = d->cap ? d->cap : 4;
+        size_t cap = d->cap ? d->cap : want_entries; /* the first: what was asked (v_dict's hint, or 4) */
         while (cap < want_entries) cap *= 2;
         if (cap > INT32_MAX / 4) return rt_error(R, JINN_ERR_LIMIT, "dict too large");
         jentry *e = rt_alloc(R, d->entries, d->cap * sizeof(jentry), cap * sizeof(jentry));
@@ -664,8 +680,20 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
 
 bool dict_set(jrt *R, jdict *d, value key, value val)
 {
-    uint32_t h = val_hash(key);
-    int64_t ix = d->len ? dict_find(d, key, h) : -1;
+    uint32_t h;
+    int64_t ix = -1;
+    if (key.t == JV_STR && !d->mask) {
+        /* a string key of a small dict (row dicts, dict literals): dict_find's scan inline,
+         * only string entries can be equal */
+        h = key.u.s->hash ? key.u.s->hash : str_hash(key.u.s);
+        for (size_t i = 0; i < d->used; i++) {
+            const jentry *e = &d->entries[i];
+            if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) { ix = (int64_t)i; break; }
+        }
+    } else {
+        h = val_hash(key);
+        if (d->len) ix = dict_find(d, key, h);
+    }
     if (ix >= 0) {
         val_drop(R, d->entries[ix].val);
         d->entries[ix].val = val;

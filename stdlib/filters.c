@@ -420,8 +420,25 @@ BI_FN(f_join)
         ok = d.t != JV_ERROR;
     }
     jbuf b = {0};
-    for (size_t i = 0; ok && i < got; i++) {
-        value s = markup ? lib_escape(R, parts[i]) : lib_soft_str(R, parts[i]);
+    if (ok && !markup) {
+        /* the plain join: each part printed straight into one buffer sized once (no string
+         * per part), charged as lib_soft_str and val_to_str's string would have been */
+        size_t want = got ? (got - 1) * v_sl(d) + 1 : 1;
+        for (size_t i = 0; i < got; i++) want += parts[i].t == JV_STR ? v_sl(parts[i]) : 24;
+        ok = buf_grow(R, &b, want);
+        for (size_t i = 0; ok && i < got; i++) {
+            value p = parts[i];
+            if (i && !buf_put(R, &b, v_sp(d), v_sl(d))) { ok = false; break; }
+            if (p.t == JV_STR) {
+                ok = (v_sl(p) < 64 || rt_charge(R, (int64_t)(v_sl(p) / 4))) && buf_put(R, &b, v_sp(p), v_sl(p));
+            } else {
+                size_t at = b.len;
+                ok = rt_strict_ok(R, p) && print_str(R, &b, p) && rt_charge_bytes(R, b.len - at);
+            }
+        }
+    }
+    for (size_t i = 0; markup && ok && i < got; i++) {
+        value s = lib_escape(R, parts[i]);
         if (s.t == JV_ERROR) { ok = false; break; }
         ok = (i == 0 || buf_put(R, &b, v_sp(d), v_sl(d))) && buf_put(R, &b, v_sp(s), v_sl(s));
         val_drop(R, s);
@@ -651,6 +668,7 @@ static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
     size_t i = 0, e = len;
     while (i < e && lib_isspace((unsigned char)s[i])) i++;
     while (e > i && lib_isspace((unsigned char)s[e - 1])) e--;
+    if (dtoa_parse(s + i, e - i, res)) return true; /* plain decimals, in one pass */
     if (e - i > 1000) return false; /* no float literal is that long; keeps the copy bounded */
     char tmp[1002];
     size_t k = 0;
@@ -1055,16 +1073,19 @@ BI_FN(f_map)
     }
     value l;
     if (!lib_items(R, args[0], &l)) return fail_out(R, out);
-    bool ok = true;
+    bool ok = list_reserve(R, out->u.l, l.u.l->len); /* one item per item */
+    lib_attr at = {.plain = false};
+    lib_caller dc;
+    if (attr) lib_attr_init(&at, *attr);
+    else lib_caller_init(&dc, BI_FILTER, pos->items[0], pos->items + 1, pos->len - 1, kw);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i], r;
         if (attr) {
-            r = lib_getattr(R, it, *attr);
+            r = lib_attr_get(R, &at, it);
             if (r.t == JV_UNDEF && dflt && dflt->t != JV_NONE) { val_drop(R, r); r = val_dup(*dflt); }
             if (r.t == JV_ERROR) ok = false;
         } else {
-            ok = lib_call_named(R, BI_FILTER, pos->items[0], it, pos->items + 1,
-                                pos->len - 1, kw, &r);
+            ok = lib_caller_call(R, &dc, it, &r);
         }
         if (ok) ok = list_push(R, out->u.l, r);
     }
@@ -1091,21 +1112,24 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
     value l;
     if (!lib_items(R, args[0], &l)) return fail_out(R, out);
     bool ok = true;
+    lib_attr at = {.plain = false};
+    lib_caller dc;
+    if (by_attr) lib_attr_init(&at, pos->items[0]);
+    if (has_test) lib_caller_init(&dc, BI_TEST, pos->items[off], pos->items + off + 1, pos->len - off - 1, kw);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
         value it = l.u.l->items[i];
-        value x = by_attr ? lib_getattr(R, it, pos->items[0]) : val_dup(it);
+        value x = by_attr ? lib_attr_get(R, &at, it) : it; /* owned by_attr, else borrowed */
         if (x.t == JV_ERROR) { ok = false; break; }
         bool t;
         if (has_test) {
             value r;
-            ok = lib_call_named(R, BI_TEST, pos->items[off], x, pos->items + off + 1,
-                                pos->len - off - 1, kw, &r);
-            t = ok && val_truthy(R, r);
+            ok = lib_caller_call(R, &dc, x, &r);
+            t = ok && (r.t == JV_BOOL ? r.u.b : val_truthy(R, r));
             if (ok) val_drop(R, r);
         } else {
             t = val_truthy(R, x);
         }
-        val_drop(R, x);
+        if (by_attr) val_drop(R, x);
         if (ok && t != reject) ok = list_push(R, out->u.l, val_dup(it));
     }
     val_drop(R, l);
@@ -1303,9 +1327,37 @@ static bool fmt_digits(jrt *R, jbuf *b, bool neg, const char *dig, size_t n, cha
     return true;
 }
 
+/* "%.2f" of a price, quickly: |d| × 10^prec rounded to an integer below 2^52, when no flag
+ * is set and that rounding is not in doubt — round_float's fast path and its argument: the
+ * product is within half an ulp of the exact one, and its distance to a .5 tie is either
+ * more than 2^-20 (which is more than that half ulp below 2^33) or, above 2^33, a nonzero
+ * multiple of the ulp. Then the digits are printf's (which rounds the exact binary value).
+ * false: not this case (printf does it). */
+static bool fmt_fixed_fast(jrt *R, jbuf *b, double d, const fspec *f, bool *ok)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int p = f->prec >= 0 ? (int)f->prec : 6;
+    if (f->minus || f->plus || f->space || f->alt || f->zero || p > 15 || !isfinite(d)) return false;
+    double y = fabs(d) * p10[p];
+    if (!(y < 4503599627370496.0)) return false;
+    double r = nearbyint(y);
+    if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return false;
+    uint64_t u = (uint64_t)r, ip = u / (uint64_t)p10[p], fp = u - ip * (uint64_t)p10[p];
+    char tmp[48], *e = tmp + sizeof tmp, *o = e;
+    for (int i = 0; i < p; i++) { *--o = (char)('0' + fp % 10); fp /= 10; }
+    if (p) *--o = '.';
+    do { *--o = (char)('0' + ip % 10); ip /= 10; } while (ip);
+    if (signbit(d)) *--o = '-'; /* printf keeps the sign of a negative that rounds to 0 */
+    size_t n = (size_t)(e - o);
+    *ok = put_padded(R, b, o, n, n, f);
+    return true;
+}
+
 /* %e %f %g (and upper case): printf with a format built here from validated parts. */
 static bool fmt_float(jrt *R, jbuf *b, double d, char conv, const fspec *f)
 {
+    bool fast_ok;
+    if (conv == 'f' && fmt_fixed_fast(R, b, d, f, &fast_ok)) return fast_ok;
     char spec[40];
     int k = 0;
     spec[k++] = '%';

@@ -1283,9 +1283,9 @@ BI_EXT(flt_slice)
 
 /* the group key of item: its attribute (the default when missing), case-folded unless
  * case_sensitive */
-static value group_key(jrt *R, value item, value attr, value dflt, bool fold)
+static value group_key(jrt *R, value item, const lib_attr *attr, value dflt, bool fold)
 {
-    value a = lib_getattr(R, item, attr);
+    value a = lib_attr_get(R, attr, item);
     if (a.t == JV_UNDEF && dflt.t != JV_ABSENT && dflt.t != JV_NONE) { val_drop(R, a); a = val_dup(dflt); }
     if (!fold || a.t == JV_ERROR) return a;
     value k = lib_ignore_case(R, a);
@@ -1306,11 +1306,13 @@ BI_EXT(flt_groupby)
     val_drop(R, l);
     if (items.t == JV_ERROR) return false;
     size_t n = items.u.l->len;
+    lib_attr at;
+    lib_attr_init(&at, args[1]);
     value *keys = rt_alloc(R, NULL, 0, (n + 1) * sizeof *keys);
     bool ok = keys != NULL;
     size_t got = 0;
     for (; ok && got < n; got++) {
-        keys[got] = group_key(R, items.u.l->items[got], args[1], args[2], !cs);
+        keys[got] = group_key(R, items.u.l->items[got], &at, args[2], !cs);
         if (keys[got].t == JV_ERROR) { ok = false; break; }
     }
     if (ok) ok = lib_sort(R, items.u.l->items, keys, n, false);
@@ -1320,7 +1322,7 @@ BI_EXT(flt_groupby)
         size_t j = i + 1;
         while (j < n && val_equal(keys[j], keys[i])) j++;
         value grp = lib_list_of(R, items.u.l->items + i, j - i);
-        value g = cs ? val_dup(keys[i]) : group_key(R, items.u.l->items[i], args[1], args[2], false);
+        value g = cs ? val_dup(keys[i]) : group_key(R, items.u.l->items[i], &at, args[2], false);
         if (grp.t == JV_ERROR || g.t == JV_ERROR) {
             if (grp.t != JV_ERROR) val_drop(R, grp);
             if (g.t != JV_ERROR) val_drop(R, g);

@@ -213,20 +213,48 @@ value lib_escape(jrt *R, value v)
  * Sorting
  * ====================================================================================== */
 
-typedef struct { value key, item; } kv;
+/* The keys' kind, decided once per sort: all strings, or all numbers that are exactly doubles
+ * (floats, ints within 2^53), are compared directly, with val_compare's answers and charges
+ * (a string comparison charges the bytes of the shorter, a NaN is never before anything);
+ * anything else goes through val_compare, whose TypeError texts depend on the pair. */
+enum { SK_ANY, SK_STR, SK_NUM };
 
-/* Does b come before a? Ascending: b < a. Descending: a < b. Equal keys never move, which is
- * what makes both directions stable (Python's sorted(reverse=True) keeps equal items in
- * their original order). The later element is the left operand, as in CPython's merge, so
- * the TypeError names the types in the order Python does for simple cases. */
-static bool goes_before(jrt *R, value b, value a, bool reverse, bool *res)
+static int sort_kind(const value *k, size_t n)
 {
-    int c;
-    if (reverse) {
-        if (!val_compare(R, a, b, &c, "<")) return false;
-    } else {
-        if (!val_compare(R, b, a, &c, "<")) return false;
+    if (k[0].t == JV_STR) {
+        for (size_t i = 1; i < n; i++)
+            if (k[i].t != JV_STR) return SK_ANY;
+        return SK_STR;
     }
+    for (size_t i = 0; i < n; i++) {
+        if (k[i].t == JV_FLOAT) continue;
+        if (k[i].t != JV_INT || k[i].u.i < -(1ll << 53) || k[i].u.i > (1ll << 53)) return SK_ANY;
+    }
+    return SK_NUM;
+}
+
+/* Does key b (the later one) come before key a? Ascending: b < a. Descending: a < b. Equal
+ * keys never move, which is what makes both directions stable (Python's sorted(reverse=True)
+ * keeps equal items in their original order). The later element is the left operand, as in
+ * CPython's merge, so the TypeError names the types in the order Python does for simple cases. */
+static inline bool goes_before(jrt *R, int kind, const value *k, const double *num, size_t b, size_t a,
+                               bool reverse, bool *res)
+{
+    if (kind == SK_NUM) {
+        *res = reverse ? num[a] < num[b] : num[b] < num[a];
+        return true;
+    }
+    if (reverse) { size_t t = a; a = b; b = t; }
+    if (kind == SK_STR) {
+        const jstr *x = k[b].u.s, *y = k[a].u.s;
+        size_t m = x->len < y->len ? x->len : y->len;
+        if (!rt_charge_bytes(R, m)) return false;
+        int d = memcmp(x->s, y->s, m);
+        *res = d ? d < 0 : x->len < y->len;
+        return true;
+    }
+    int c;
+    if (!val_compare(R, k[b], k[a], &c, "<")) return false;
     *res = c == -1;
     return true;
 }
@@ -234,49 +262,69 @@ static bool goes_before(jrt *R, value b, value a, bool reverse, bool *res)
 bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
 {
     if (n < 2) return true;
-    if (n > SIZE_MAX / (2 * sizeof(kv))) return rt_overflow(R);
-    kv *a = rt_alloc(R, NULL, 0, 2 * n * sizeof(kv));
-    if (!a) return false;
-    kv *tmp = a + n;
+    const value *k = keys ? keys : items;
+    int kind = sort_kind(k, n);
+    /* one block: the permutation and its merge buffer, the keys as doubles, the items' and
+     * keys' copies to permute from */
+    size_t nv = keys ? 2 * n : n;
+    if (n > SIZE_MAX / (2 * sizeof(size_t) + sizeof(double) + 2 * sizeof(value))) return rt_overflow(R);
+    size_t bytes = 2 * n * sizeof(size_t) + (kind == SK_NUM ? n * sizeof(double) : 0) + nv * sizeof(value);
+    char *blk = rt_alloc(R, NULL, 0, bytes);
+    if (!blk) return false;
+    value *copy = (value *)blk;
+    size_t *ix = (size_t *)(copy + nv), *tmp = ix + n;
+    double *num = kind == SK_NUM ? (double *)(tmp + n) : NULL;
     for (size_t i = 0; i < n; i++) {
-        a[i].item = items[i];
-        a[i].key = keys ? keys[i] : items[i];
+        ix[i] = i;
+        if (num) num[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
     }
     bool ok = true;
-    /* bottom-up merge sort: runs of width 1, 2, 4, ... merged from a into tmp and back */
+    /* bottom-up merge sort: runs of width 1, 2, 4, ... merged from ix into tmp and back */
     for (size_t w = 1; w < n && ok; w *= 2) {
         /* a pass makes at most n comparisons: charged (and the interrupt polled) per pass */
         if (!rt_charge(R, (int64_t)n)) { ok = false; break; }
         for (size_t lo = 0; lo < n && ok; lo += 2 * w) {
             size_t mid = lo + w < n ? lo + w : n;
             size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
+            size_t i = lo, j = mid, o = lo;
             while (i < mid && j < hi) {
                 bool before;
-                if (!goes_before(R, a[j].key, a[i].key, reverse, &before)) { ok = false; break; }
-                tmp[k++] = before ? a[j++] : a[i++];
+                if (!goes_before(R, kind, k, num, ix[j], ix[i], reverse, &before)) { ok = false; break; }
+                tmp[o++] = before ? ix[j++] : ix[i++];
             }
             if (!ok) break;
-            while (i < mid) tmp[k++] = a[i++];
-            while (j < hi) tmp[k++] = a[j++];
+            while (i < mid) tmp[o++] = ix[i++];
+            while (j < hi) tmp[o++] = ix[j++];
         }
         if (!ok) break;
-        memcpy(a, tmp, n * sizeof(kv));
+        memcpy(ix, tmp, n * sizeof *ix);
         if (w > SIZE_MAX / 2) break;
     }
     if (ok) {
+        memcpy(copy, items, n * sizeof(value));
+        if (keys) memcpy(copy + n, keys, n * sizeof(value));
         for (size_t i = 0; i < n; i++) {
-            items[i] = a[i].item;
-            if (keys) keys[i] = a[i].key;
+            items[i] = copy[ix[i]];
+            if (keys) keys[i] = copy[n + ix[i]];
         }
     }
-    rt_alloc(R, a, 2 * n * sizeof(kv), 0);
+    rt_alloc(R, blk, bytes, 0);
     return ok;
 }
 
 value lib_ignore_case(jrt *R, value v)
 {
     if (v.t != JV_STR) return val_dup(v);
+    /* already lower case ASCII (most keys): itself, no copy (a key is only compared) */
+    const unsigned char *p = (const unsigned char *)v_sp(v);
+    size_t i = 0, n = v_sl(v);
+    while (i < n && p[i] < 0x80 && (p[i] < 'A' || p[i] > 'Z')) i++;
+    if (i == n) {
+        if (!rt_charge_bytes(R, n)) return v_err(); /* what the copy was charged */
+        value r = val_dup(v);
+        r.f = 0; /* as lib_case's result: no flags */
+        return r;
+    }
     return lib_case(R, v_sp(v), v_sl(v), LIB_LOWER);
 }
 
@@ -396,6 +444,40 @@ bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *e
     for (size_t i = 0; i < nextra; i++) pos[i + 1] = extra[i];
     if (row) return reg_call_row(R, name, pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
     return reg_call_named(R, kind, v_sp(name), v_sl(name), pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
+}
+
+void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra, size_t nextra, jdict *kw)
+{
+    c->kind = kind;
+    c->name = name;
+    c->extra = extra;
+    c->nextra = nextra;
+    c->kw = kw && kw->len ? kw : NULL;
+    c->row = NULL;
+    c->fn = NULL;
+    c->nslots = 0;
+}
+
+bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
+{
+    if (!c->row) {
+        /* the first call: lib_call_named's checks, then the callee and its binding, once */
+        const char *what = c->kind == BI_TEST ? "test" : "filter";
+        bool row = reg_is_row(c->name, c->kind);
+        if (!row && c->name.t != JV_STR)
+            return rt_error(R, JINN_ERR_TYPE, "%s name must be a string, not '%s'", what, val_type_name(c->name));
+        if (c->nextra > BI_MAXPARAMS * 4)
+            return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what,
+                            row ? c->name.u.fn->name->s : v_sp(c->name));
+        c->row = reg_prepare(R, c->kind, c->name);
+        if (!c->row) return false;
+        c->pos[0] = item;
+        for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i];
+        c->fn = reg_prebind(c->row, c->pos, (int)c->nextra + 1, c->kw, c->args, &c->nslots);
+        if (c->fn) return lib_caller_call(R, c, item, out);
+    }
+    c->pos[0] = item;
+    return reg_call_prepared(R, c->row, c->pos, (int)c->nextra + 1, c->kw, out);
 }
 
 /* Tables are short (tens of rows) and looked up only by the stdlib itself, so a linear scan is

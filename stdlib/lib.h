@@ -106,6 +106,53 @@ bool lib_has_filter(jrt *R, value name);
 bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *extra, size_t nextra, jdict *kw,
                     value *out);
 
+/* The same call for every item of a list (map('upper'), select('odd'), selectattr('x', 'gt',
+ * 0)): the callee is found and the other arguments bound at the first call, so that each
+ * further one costs about what a direct call does. name, extra and kw are borrowed for the
+ * life of c; errors are lib_call_named's, raised at the first call (none for an empty list). */
+typedef struct lib_caller {
+    bi_kind kind;
+    value name;
+    const value *extra;
+    size_t nextra;
+    jdict *kw;                   /* NULL when empty */
+    const struct reg_row *row;   /* NULL until the first call */
+    jnative_fn fn;               /* the prebound C function, or NULL: reg_call_prepared */
+    int nslots;
+    value args[BI_MAXPARAMS];    /* fn's bound slots; args[0] is the item */
+    value pos[BI_MAXPARAMS * 4 + 1]; /* the generic path's positional arguments */
+} lib_caller;
+void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra, size_t nextra, jdict *kw);
+bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out);
+static inline bool lib_caller_call(jrt *R, lib_caller *c, value item, value *out)
+{
+    if (c->fn) {
+        c->args[0] = item;
+        return c->fn(R, c->args, c->nslots, out);
+    }
+    return lib_caller_slow(R, c, item, out);
+}
+
+/* An attribute= argument read from many items: a plain key (no dot) of a dict item is looked
+ * up directly, anything else as lib_getattr does. attr is borrowed for the life of a. */
+typedef struct lib_attr {
+    value attr;
+    bool plain; /* a string without '.' */
+} lib_attr;
+static inline void lib_attr_init(lib_attr *a, value attr)
+{
+    a->attr = attr;
+    a->plain = attr.t == JV_STR && !memchr(v_sp(attr), '.', v_sl(attr));
+}
+static inline value lib_attr_get(jrt *R, const lib_attr *a, value item)
+{
+    if (a->plain && item.t == JV_DICT) {
+        value *v = dict_get_jstr(item.u.m, a->attr.u.s);
+        if (v) return val_dup(*v);
+    }
+    return lib_getattr(R, item, a->attr);
+}
+
 /* ---- str.splitlines(), shared by indent and wordwrap ------------------------------------ */
 /* the lines of s (without their ends) as an owned list of strings */
 value lib_splitlines(jrt *R, const char *s, size_t len);

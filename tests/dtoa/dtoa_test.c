@@ -5,7 +5,8 @@
  *        "r HEXBITS REPR JAVA"   dtoa_repr and dtoa_java must print REPR and JAVA
  *        "s TEXT"                dtoa_strtod(TEXT) must equal glibc's strtod: bits, end, errno
  *   dtoa_test --random-strtod N [SEED]   N random short decimals made here, as "s" lines
- *   dtoa_test --roundtrip N [SEED]       N random doubles: strtod(dtoa_repr(d)) is d
+ *   dtoa_test --roundtrip N [SEED]       N random doubles: strtod(dtoa_repr(d)) is d, and
+ *                                        dtoa_strtod reads dtoa_repr(d) as strtod does
  * Ends with "N passed, M failed" (the first failures are printed above it).
  */
 #include <errno.h>
@@ -64,6 +65,12 @@ static void check_strtod(const char *s)
     } else {
         passed++;
     }
+    /* dtoa_parse: when it takes the whole text, strtod must too, with the same value */
+    double pd;
+    if (dtoa_parse(s, strlen(s), &pd)) {
+        if (*e1 || bits_of(pd) != bits_of(want)) fail("FAIL dtoa_parse '%s'%s%s", s, "", "");
+        else passed++;
+    }
 }
 
 /* xorshift64*: reproducible randoms without global state */
@@ -111,6 +118,7 @@ int main(int argc, char **argv)
                 t[dtoa_repr(d, t)] = 0;
                 if (bits_of(strtod(t, NULL)) != b) fail("FAIL roundtrip %s%s%s", t, "", "");
                 else passed++;
+                check_strtod(t); /* repr's 17 digits: dtoa_strtod's wide path */
             }
         } else {
             fprintf(stderr, "usage: dtoa_test [--random-strtod N [SEED] | --roundtrip N [SEED]] < table\n");
