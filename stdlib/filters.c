@@ -800,9 +800,17 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
     if (!keys) return false;
     size_t got = 0;
     bool ok = true;
+    /* one key (no comma): its plain-key test once, not per item */
+    lib_attr one;
+    bool single = multi && (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr)));
+    if (single) lib_attr_init(&one, attr);
     for (; got < n; got++) {
         value k;
-        if (multi) k = lib_multi_getattr(R, items[got], attr, !cs);
+        if (single) {
+            value a = lib_attr_get(R, &one, items[got]);
+            k = a.t == JV_ERROR || cs ? a : lib_ignore_case(R, a);
+            if (!cs && a.t != JV_ERROR) val_drop(R, a);
+        } else if (multi) k = lib_multi_getattr(R, items[got], attr, !cs);
         else {
             value a = lib_getattr(R, items[got], attr);
             k = a.t == JV_ERROR || cs ? a : lib_ignore_case(R, a);
