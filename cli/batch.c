@@ -1128,6 +1128,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
         goto out;
     }
     S->interrupt(B.st, &g_stop);
+    if (S->version >= 3 && S->set_query_ms) S->set_query_ms(B.st, a.eng.cfg.limits.query_ms); /* the prefetches' bound */
     cli_add_template_dir(env, a.template_path);
     if (jinn_compile(env, a.template_path, src, srclen, &t, &res) != JINN_OK) {
         cli_print_diag(stderr, res.message ? res.message : "error\n");

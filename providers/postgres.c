@@ -85,6 +85,7 @@ typedef struct pconn {
     pbuf ans; /* the last answer (or error message) of this thread */
     const int *intr; /* the lookup under way: its render's interrupt flag, or NULL */
     double deadline; /* and when its query_ms ends (monotonic seconds), or 0 */
+    uint32_t deadline_ms; /* that query_ms (for the message) */
     int in_use;
     struct pconn *next;
 } pconn;
@@ -96,6 +97,7 @@ typedef struct {
 } pmetric;
 
 struct pprov {
+    uint32_t query_ms;  /* a prefetch statement's bound (set_query_ms), 0: none */
     jinn_alloc_fn alloc;
     void *alloc_user;
     char *conninfo;
@@ -200,6 +202,17 @@ static PGresult *exec_wait(pconn *c, const char *name, const char *sql, int n, c
         last = r;
     }
     return last;
+}
+
+/* the message of a statement exec_wait ran: its query_ms when that cancelled it, else the
+ * server's (pg_msg) */
+static const char *stmt_msg(pconn *c, char *buf, size_t cap)
+{
+    if (c->deadline > 0 && pbuf_now_seconds() >= c->deadline) {
+        snprintf(buf, cap, "took more than %u ms (limit query_ms)", (unsigned)c->deadline_ms);
+        return buf;
+    }
+    return pg_msg(c->db, buf, cap);
 }
 
 static void conn_close(pconn *c)
@@ -383,7 +396,7 @@ static int def_run(pconn *c, const pdef *d, const char *customer, size_t custome
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         char msg[400];
         ok = 0;
-        if (!(ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, pg_msg(c->db, msg, sizeof msg)))) {
+        if (!(ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, stmt_msg(c, msg, sizeof msg)))) {
             c->ans.len = 0;
             ans_puts(c, "out of memory");
         }
@@ -481,6 +494,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
     }
     c->intr = q->interrupt;
     c->deadline = q->query_ms ? pbuf_now_seconds() + q->query_ms / 1e3 : 0;
+    c->deadline_ms = q->query_ms;
     int ok = def_run(c, d, q->customer, q->customer_len);
     c->intr = NULL;
     c->deadline = 0;
@@ -824,20 +838,30 @@ static int prow_cmp(const void *x, const void *y)
 
 /* The set form of expression or aggregate d into slot k, for the chunk (sorted ids in ix). 1,
  * or 0 when out of memory; a statement that fails fails the slot, with its message. */
+/* the deadline of a prefetch statement (exec_wait cancels it on the server) */
+static void prefetch_deadline(pprov *P, pconn *c)
+{
+    c->deadline = P->query_ms ? pbuf_now_seconds() + P->query_ms / 1e3 : 0;
+    c->deadline_ms = P->query_ms;
+}
+
 static int prefetch_set(pprov *P, pconn *c, store_answers *a, int k, const pdef *d, const pidx *ix)
 {
     char name[32], now[24], msg[400];
     if (!def_prepare(c, d, 1, name, sizeof name)) return slot_all(P, a, k, c->ans.s, c->ans.len, 1);
     now_text(now, sizeof now);
     const char *vals[2] = {NULL, now};
+    prefetch_deadline(P, c);
     PGresult *r = exec_wait(c, name, NULL, 2, vals);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         c->ans.len = 0;
-        int ok = ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, pg_msg(c->db, msg, sizeof msg)) &&
+        int ok = ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, stmt_msg(c, msg, sizeof msg)) &&
                  slot_all(P, a, k, c->ans.s, c->ans.len, 1);
+        c->deadline = 0;
         PQclear(r);
         return ok;
     }
+    c->deadline = 0;
     int ncol = PQnfields(r), idcol = PQfnumber(r, "customer_id");
     if (idcol < 0) {
         PQclear(r);
@@ -928,7 +952,12 @@ static int prefetch_metric(pprov *P, pconn *c, store_answers *a, int k, const pd
             hit = ans_put(c, m->json, m->len);
         }
         pthread_mutex_unlock(&P->mu);
-        if (!hit && !def_run(c, d, NULL, 0)) return c->ans.s ? slot_all(P, a, k, c->ans.s, c->ans.len, 1) : 0;
+        if (!hit) {
+            prefetch_deadline(P, c);
+            int ran = def_run(c, d, NULL, 0);
+            c->deadline = 0;
+            if (!ran) return c->ans.s ? slot_all(P, a, k, c->ans.s, c->ans.len, 1) : 0;
+        }
         char *copy = pstrdup(P, c->ans.s, c->ans.len);
         if (!copy) return 0;
         pthread_mutex_lock(&P->mu);
@@ -1412,8 +1441,14 @@ static void store_interrupt(void *user, const int *flag)
     P->stop = flag; /* exec_wait on every connection reads it */
 }
 
+static void store_set_query_ms(void *user, uint32_t ms)
+{
+    pprov *P = user;
+    P->query_ms = ms;
+}
+
 const store_module store_postgres = {
-    .version = 2,
+    .version = 3,
     .scheme = "postgres",
     .init = NULL,
     .open = store_open,
@@ -1432,4 +1467,5 @@ const store_module store_postgres = {
     .write = store_write,
     .run_finish = store_run_finish,
     .interrupt = store_interrupt,
+    .set_query_ms = store_set_query_ms,
 };

@@ -80,6 +80,7 @@ typedef struct sconn {
     pbuf ans;            /* the last answer (or error message) of this thread */
     const int *intr;     /* the lookup under way: its render's interrupt flag, or NULL */
     double deadline;     /* and when its query_ms ends (monotonic seconds), or 0 */
+    uint32_t deadline_ms;/* that query_ms (for the message) */
     int in_use;
     struct sconn *next;
 } sconn;
@@ -91,6 +92,7 @@ typedef struct {
 } smetric;
 
 struct sprov {
+    uint32_t query_ms;   /* a prefetch statement's bound (set_query_ms), 0: none */
     jinn_alloc_fn alloc;
     void *alloc_user;
     char *path;
@@ -361,6 +363,18 @@ static sqlite3_stmt *def_stmt(sconn *c, const sdef *d)
     return def_prepare(c, d, d->sql, &c->stmts[d - c->P->defs]);
 }
 
+/* a statement's error as an answer: "definition 'ID' (name): MESSAGE", or its query_ms */
+static int ans_stmt_error(sconn *c, const sdef *d, int rc)
+{
+    c->ans.len = 0;
+    if (rc == SQLITE_INTERRUPT && c->deadline > 0 && pbuf_now_seconds() >= c->deadline) {
+        char m[80];
+        snprintf(m, sizeof m, ": took more than %u ms (limit query_ms)", (unsigned)c->deadline_ms);
+        return ans_def(c, d) && ans_puts(c, m);
+    }
+    return ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, sqlite3_errmsg(c->db));
+}
+
 /* Run definition d for customer (may be NULL) into c->ans. 1: an answer; 0: an error message. */
 static int def_run(sconn *c, const sdef *d, const char *customer, size_t customer_len)
 {
@@ -399,8 +413,7 @@ static int def_run(sconn *c, const sdef *d, const char *customer, size_t custome
         }
     }
     if (ok && rc != SQLITE_DONE) {
-        c->ans.len = 0;
-        (void)(ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, sqlite3_errmsg(c->db)));
+        (void)ans_stmt_error(c, d, rc);
         ok = 0;
     } else if (!ok) {
         c->ans.len = 0;
@@ -481,6 +494,7 @@ static int lookup2(void *user, const jinn_lookup *q, const char **json, size_t *
     }
     c->intr = q->interrupt;
     c->deadline = q->query_ms ? pbuf_now_seconds() + q->query_ms / 1e3 : 0;
+    c->deadline_ms = q->query_ms;
     int ok = def_run(c, d, q->customer, q->customer_len);
     c->intr = NULL;
     c->deadline = 0;
@@ -911,6 +925,13 @@ static int fill_chunk_table(sconn *c, const char *const *customers, int n, char 
 
 /* The set form of expression or aggregate d into slot k, for the chunk (sorted ids in ix). 1,
  * or 0 when out of memory; a statement that fails fails the slot, with its message. */
+/* the deadline of a prefetch statement (conn_progress stops it) */
+static void prefetch_deadline(sprov *P, sconn *c)
+{
+    c->deadline = P->query_ms ? pbuf_now_seconds() + P->query_ms / 1e3 : 0;
+    c->deadline_ms = P->query_ms;
+}
+
 static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef *d, const sidx *ix)
 {
     size_t di = (size_t)(d - P->defs);
@@ -938,6 +959,7 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
     srow *rows = NULL;
     size_t nrows = 0, rows_cap = 0;
     int ok = 1, rc;
+    prefetch_deadline(P, c);
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *cid = (const char *)sqlite3_column_text(st, idcol);
         int i = cid ? sidx_find(ix, a->n, cid, (size_t)sqlite3_column_bytes(st, idcol)) : -1;
@@ -994,11 +1016,8 @@ static int prefetch_set(sprov *P, sconn *c, store_answers *a, int k, const sdef 
     }
     if (rows) pmem(P, rows, rows_cap * sizeof *rows, 0);
     pmem(P, seen, (size_t)a->n, 0);
-    if (ok && rc != SQLITE_DONE) {
-        c->ans.len = 0;
-        ok = ans_def(c, d) && ans_puts(c, ": ") && ans_puts(c, sqlite3_errmsg(c->db)) &&
-             slot_all(P, a, k, c->ans.s, c->ans.len, 1);
-    }
+    if (ok && rc != SQLITE_DONE) ok = ans_stmt_error(c, d, rc) && slot_all(P, a, k, c->ans.s, c->ans.len, 1);
+    c->deadline = 0;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return ok;
@@ -1021,7 +1040,12 @@ static int prefetch_metric(sprov *P, sconn *c, store_answers *a, int k, const sd
             hit = ans_put(c, m->json, m->len);
         }
         pthread_mutex_unlock(&P->mu);
-        if (!hit && !def_run(c, d, NULL, 0)) return c->ans.s ? slot_all(P, a, k, c->ans.s, c->ans.len, 1) : 0;
+        if (!hit) {
+            prefetch_deadline(P, c);
+            int ran = def_run(c, d, NULL, 0);
+            c->deadline = 0;
+            if (!ran) return c->ans.s ? slot_all(P, a, k, c->ans.s, c->ans.len, 1) : 0;
+        }
         char *copy = pmem(P, NULL, 0, c->ans.len + 1);
         if (!copy) return 0;
         memcpy(copy, c->ans.s, c->ans.len);
@@ -1538,8 +1562,14 @@ static void store_interrupt(void *user, const int *flag)
  * it. Only before SQLite is first used in the process (a no-op error otherwise). */
 static void store_init(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
+static void store_set_query_ms(void *user, uint32_t ms)
+{
+    sprov *P = user;
+    P->query_ms = ms;
+}
+
 const store_module store_sqlite = {
-    .version = 2,
+    .version = 3,
     .scheme = "sqlite",
     .init = store_init,
     .open = store_open,
@@ -1558,6 +1588,7 @@ const store_module store_sqlite = {
     .write = store_write,
     .run_finish = store_run_finish,
     .interrupt = store_interrupt,
+    .set_query_ms = store_set_query_ms,
 };
 
 /* ---- the public installer ------------------------------------------------------------------------ */

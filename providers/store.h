@@ -76,7 +76,7 @@ enum { STORE_RUN_NEW, STORE_RUN_RESUMED, STORE_RUN_FINISHED };
 typedef struct store_answers store_answers;
 
 typedef struct store_module {
-    int version;        /* 2 */
+    int version;        /* 3 (set_query_ms); 2 without it */
     const char *scheme; /* "sqlite": the prefix of --providers sqlite:PATH */
 
     /* Process-wide set-up, called by a program once before it uses the store from threads and
@@ -147,6 +147,14 @@ typedef struct store_module {
      * of the store under way or to come fail quickly ("interrupted"); NULL: none. The renders'
      * own interrupt and query_ms (jinn_lookup) stop the lookups they make too. */
     void (*interrupt)(void *user, const int *flag);
+
+    /* ---- version 3 ---- */
+    /* The longest one statement of a prefetch may run (the env's limits.query_ms; 0: no bound),
+     * set once after open, before the store is used from threads. A set form or a metric that
+     * runs longer is stopped, and the chunk's customers fail with "... took more than N ms
+     * (limit query_ms)" (the lookups a render makes are bounded by their own query_ms). May be
+     * NULL. */
+    void (*set_query_ms)(void *user, uint32_t ms);
 } store_module;
 
 /* The SQLite event store (providers/sqlite.c; the schema: docs/providers.md). */

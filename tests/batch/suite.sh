@@ -286,6 +286,21 @@ check "--timeout stops a provider query: the interrupt's limit error" "$rc $(pyt
 check "a fast customer of the same definition" "$("$JINN" render "$T/slow_q.jinja" --providers "sqlite:$T/sl.db" --customer c03 --limit query_ms=200)" 1
 "$JINN" batch "$T/slow_q.jinja" --quiet --providers "sqlite:$T/sl.db" --jobs 1 --chunk 4 --limit query_ms=50 2>"$T/err"; rc=$?
 check "query_ms in the batch: the slow customers fail as a limit, stored" "$rc $(sql "$T/sl.db" "SELECT count(*), min(customer_id), kind, message FROM batch_failures GROUP BY kind")" "1 20	c21	limit	limit 'query_ms' exceeded: expression 'e-slow' took more than 50 ms"
+# a set form slower than query_ms: its statement is stopped at query_ms, the chunk's customers fail
+# with the definition and the limit, the early stop ends the batch with it (before: no bound)
+cp "$T/base.db" "$T/ss.db"
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("INSERT INTO definitions(id, kind, name, sql, set_sql) VALUES(?, ?, ?, ?, ?)", ("e-slowset", "expression", "slowset", "SELECT 1", "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3000000000) SELECT customer_id, (SELECT max(i) FROM r) FROM chunk_customers")); d.commit()' "$T/ss.db"
+printf '{%% expression %%}e-slowset{%% endexpression %%}' > "$T/slow_set.jinja"
+t0=$(date +%s%N)
+"$JINN" batch "$T/slow_set.jinja" --quiet --providers "sqlite:$T/ss.db" --jobs 1 --chunk 4 --early-stop 8 --limit query_ms=200 >"$T/out" 2>"$T/err"; rc=$?
+t1=$(date +%s%N)
+check "query_ms bounds a set form: exit 1, the early stop names the definition and the limit" "$rc $(grep -c "^jinn: batch: stopped early: each of the first 8 customers failed (--early-stop 8), the first with: customer c01: .*definition 'e-slowset' (slowset): took more than 200 ms (limit query_ms)" "$T/err")" "1 1"
+check "query_ms bounds a set form: two chunks' statements, well under a minute" "$(( (t1 - t0) / 1000000 < 20000 ))" 1
+# the same definition under the default query_ms (10 s) with a set form that is fast: answered
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE definitions SET set_sql = ? WHERE id = ?", ("SELECT customer_id, 7 FROM chunk_customers", "e-slowset")); d.commit()' "$T/ss.db"
+"$JINN" batch "$T/slow_set.jinja" --quiet --providers "sqlite:$T/ss.db" --jobs 1 --chunk 4 --new-run --dry-run >"$T/out" 2>"$T/err"; rc=$?
+check "a fast set form: every customer answered from it" "$rc $(sort -u -k2 "$T/out" | cut -f2 | sort -u | tr '\n' ' ')" "0 7 "
+
 # kill -9 in the middle of a retry of those 20 (now about 0.05 s each), then the same retry again:
 # each customer of the run exactly once
 python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE definitions SET sql = ? WHERE id = ?", ("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 200000) SELECT max(i) FROM r", "e-slow")); d.commit()' "$T/sl.db"

@@ -186,6 +186,15 @@ sleep 1; t0=$(date +%s%N); kill -INT $pid; wait $pid; rc=$?; t1=$(date +%s%N)
 check "Ctrl-C during a query: exit 130 within a second, nothing failed" "$rc $(( (t1 - t0) / 1000000 < 1000 )) $(psq 0 crm -c "SELECT scored, errors, finished IS NULL FROM batch_runs WHERE action = 'sleep2.channel'")" "130 1 0|0|t"
 check "Ctrl-C: the query was cancelled on the server" "$(psq 0 crm -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND state = 'active' AND pid <> pg_backend_pid()")" 0
 psq 0 crm -c "DELETE FROM definitions WHERE id = 'e-sleep'"
+# a set form slower than query_ms: cancelled on the server at query_ms, the customers fail with it
+psq 0 crm -c "INSERT INTO definitions(id, kind, name, sql, set_sql) VALUES ('e-sleepset', 'expression', 'sleepset', 'SELECT 1', 'SELECT customer_id, 1 FROM chunk_customers, pg_sleep(60)')"
+printf '{%% expression %%}e-sleepset{%% endexpression %%}' >"$T/sleepset.jinja"
+t0=$(date +%s%N)
+"$JINN" batch "$T/sleepset.jinja" --quiet --providers "$PG" --emit sleepset.channel --customers "$T/two" --limit query_ms=300 --jobs 1 --dry-run 2>"$T/err"; rc=$?
+t1=$(date +%s%N)
+check "query_ms bounds a set form: cancelled, the customers fail naming it" "$rc $(grep -c "definition 'e-sleepset' (sleepset): took more than 300 ms (limit query_ms)" "$T/err") $(( (t1 - t0) / 1000000 < 10000 ))" "1 2 1"
+check "the set form's query was cancelled on the server" "$(psq 0 crm -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND state = 'active' AND pid <> pg_backend_pid()")" 0
+psq 0 crm -c "DELETE FROM definitions WHERE id = 'e-sleepset'"
 
 # ---- errors ------------------------------------------------------------------------------------------------
 "$JINN" batch "${B[@]}" --providers "postgres:host=127.0.0.1 port=$BASE user=postgres dbname=postgres" 2>"$T/err"; rc=$?
