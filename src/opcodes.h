@@ -163,5 +163,8 @@ OP(LOAD_ATTR, " %a  %Nb", 0, 1)
 OP(GLOBAL_ATTR, " %Na", 0, 1)
 /* LOAD a b + CONST (a string) + GETITEM: push slot a's item, when slot a holds a dict that has it */
 OP(LOAD_ITEMC, " %a  %Nb", 0, 1)
+/* COMPARE + JUMP_IF_FALSE (a comparison an if or a loop filter tests): jump to ip[1].a when the
+ * comparison is false, without the bool; skips the JUMP_IF_FALSE */
+OP(COMPARE_JUMP, " %Cc", 2, 0)
 /* end of the code unit */
 OP(RETURN, "", 0, 0)

@@ -1157,6 +1157,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         sp[-1] = r;
         NEXT();
     CASE(COMPARE)
+    CASE(COMPARE_JUMP)
     CASE(COMPARE_CHAIN) {
         b = sp[-1];
         a = sp[-2];
@@ -1194,6 +1195,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             val_drop(R, b);
             sp--;
             sp[-1] = v_bool(res);
+            NEXT();
+        }
+        if (ip->op == OP_COMPARE_JUMP) { /* the JUMP_IF_FALSE after it, done */
+            val_drop(R, a);
+            val_drop(R, b);
+            sp -= 2;
+            if (!res) JUMP(ip[1].a);
+            ip++;
             NEXT();
         }
         val_drop(R, a);

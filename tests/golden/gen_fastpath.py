@@ -4,7 +4,7 @@
 # outputs from Jinja2 itself
 import jinja2, os, sys
 out = sys.argv[1]
-env = jinja2.Environment(extensions=['jinja2.ext.do'])
+env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
 cases = {
  'dict_literal_repeated_key': "{% set d = {'a': 1, 'b': 2, 'a': 3} %}{{ d }}|{{ d|length }}",
  'dict_literal_nine_keys': "{{ {'a':1,'b':2,'c':3,'d':4,'e':5,'f':6,'g':7,'h':8,'i':9} }}",
@@ -30,6 +30,12 @@ cases = {
  'float_arith_zero_division_float': "{% set z = 0.0 %}{% set f = 2 %}{{ f / z }}",
  'float_arith_inf_signed_zero': "{% set big = 1e308 %}{% set n = -1 %}{{ big * 10 }} {{ big * -10 }} {{ 0.0 * n }} {{ -0.0 + 0 }} {{ (big * 10) - (big * 10) }}",
  'float_arith_floordiv_mod_pow': "{% set f = 7.5 %}{% set i = 2 %}{{ f // i }} {{ f % i }} {{ f ** i }} {{ i ** 0.5 }}",
+ 'compare_jump_if': "{% set x = 3 %}{% if x > 2 %}a{% endif %}{% if x > 5 %}b{% else %}c{% endif %}{% if x == 3 %}d{% endif %}{% if x != 3 %}e{% endif %}{% if 'a' in 'abc' %}f{% endif %}{% if 'z' not in 'abc' %}g{% endif %}",
+ 'compare_jump_and_or': "{% set x = 3 %}{% set n = none %}{% for a in [0, 1] %}{% if a and x > 2 %}A{% endif %}{% if x > 5 or a %}O{% endif %}{% if not a and x < 5 %}N{% endif %}{% if a or x >= 3 %}R{% endif %}|{% endfor %}{% if n and n > 1 %}x{% else %}y{% endif %}",
+ 'compare_jump_loop_filter': "{% for v in [5, 1, 7, 3] if v > 2 %}{{ v }}{% if not loop.last %},{% endif %}{% else %}none{% endfor %}|{% for v in [1] if v > 2 %}{{ v }}{% else %}none{% endfor %}",
+ 'compare_jump_chain_ternary': "{% set x = 2 %}{% if 1 < x < 3 %}in{% endif %}{% if 1 < x > 3 %}no{% else %}out{% endif %}{{ 'y' if x >= 2 else 'n' }}{{ 'y' if x < 2 else 'n' }}",
+ 'compare_jump_nan': "{% set big = 1e308 %}{% set i = big * 10 %}{% set n = i - i %}{% if n < 1 %}lt{% endif %}{% if n >= 1 %}ge{% endif %}{% if n != n %}ne{% endif %}{% if n == n %}eq{% endif %}.",
+ 'compare_jump_while_like': "{% set ns = namespace(k=0) %}{% for i in range(10) %}{% if ns.k >= 4 %}{% break %}{% endif %}{% set ns.k = ns.k + 1 %}{% endfor %}{{ ns.k }}",
 }
 for name, src in cases.items():
     try:
