@@ -92,6 +92,9 @@ typedef struct jinn_template {
     struct tmethod {
         /* per name: the dict, list and str method of that name (rows of the env's registry) */
         const struct reg_row *m[3];
+        /* and the string a dict lookup of it uses: a constant of the same text, where there is
+         * one, else the name (fuse.c) */
+        jstr *key;
     } *methods;
     int nnames, capnames;
     int autoescape;

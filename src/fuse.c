@@ -4,27 +4,99 @@
  * Reading a variable's attribute or a constant key (`c.name`, `c["expression"]`) is two or three
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
- * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC, COMPARE_JUMP).
- * Nothing
- * else moves: the instructions after it stay, so a jump to one of them still runs it, and the
- * VM falls back to the plain first instruction whenever the fused fast case does not hold.
+ * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
+ * COMPARE_JUMP). Nothing else moves: the instructions after it stay, so a jump to one of them
+ * still runs it, and the VM falls back to the plain first instruction whenever the fused fast
+ * case does not hold.
+ *
+ * Keys: a dict built from the template's constants (`{"name": …}`, `namespace(total=0)`) has
+ * those constants' strings as keys, and `c.name` looks up the name's string: the same text, but
+ * not the same string, so each lookup compared the bytes. Here every CONST of a string is
+ * pointed at the first constant of that text, and every name gets as its key (methods[i].key)
+ * the constant string of its text where there is one: the lookups then find the very pointer.
  */
 #include "compile.h"
 
+#define KEYS_MAX 1024 /* the most strings told apart (more are left as they are) */
+typedef struct {
+    const jstr *s;
+    int ci; /* its constant's index, or -1: an item of a constant list (a call's keyword names) */
+} fuse_key;
+
+typedef struct {
+    fuse_key tab[KEYS_MAX];
+    uint32_t mask; /* the table's size - 1: a power of two, twice the strings at least */
+    int n;
+} fuse_keys;
+
+static fuse_key *key_find(fuse_keys *K, const jstr *s)
+{
+    for (uint32_t i = s->hash & K->mask;; i = (i + 1) & K->mask)
+        if (!K->tab[i].s || (K->tab[i].s->len == s->len && !memcmp(K->tab[i].s->s, s->s, s->len))) return &K->tab[i];
+}
+
+static void key_add(fuse_keys *K, const jstr *s, int ci)
+{
+    if (!s->hash || (uint32_t)K->n * 2 >= K->mask) return;
+    fuse_key *e = key_find(K, s);
+    if (!e->s) { e->s = s; e->ci = ci; K->n++; }
+}
+
+/* plain strings only: a constant with flags (Markup) is not interchangeable */
+static bool plain_str(value v) { return v.t == JV_STR && !v.f && v.u.s->hash; }
+
+static void keys_init(template *T, fuse_keys *K)
+{
+    size_t want = 0;
+    for (int i = 0; i < T->nconsts; i++)
+        want += T->consts[i].t == JV_STR ? 1 : T->consts[i].t == JV_LIST ? T->consts[i].u.l->len : 0;
+    uint32_t size = 16;
+    while (size < 2 * want + 2 && size < KEYS_MAX) size *= 2;
+    K->mask = size - 1;
+    K->n = 0;
+    memset(K->tab, 0, size * sizeof *K->tab);
+    for (int i = 0; i < T->nconsts; i++)
+        if (plain_str(T->consts[i])) key_add(K, T->consts[i].u.s, i);
+    for (int i = 0; i < T->nconsts; i++)
+        if (T->consts[i].t == JV_LIST)
+            for (size_t k = 0; k < T->consts[i].u.l->len; k++)
+                if (plain_str(T->consts[i].u.l->items[k])) key_add(K, T->consts[i].u.l->items[k].u.s, -1);
+    for (int i = 0; i < T->nnames; i++) {
+        fuse_key *e = T->names[i]->hash ? key_find(K, T->names[i]) : NULL;
+        T->methods[i].key = e && e->s ? (jstr *)e->s : T->names[i];
+    }
+}
+
 void comp_fuse(template *T)
 {
+    fuse_keys K;
+    keys_init(T, &K);
     for (int ui = 0; ui < T->nunits; ui++) {
         unit *u = &T->units[ui];
-        for (int i = 0; i + 1 < u->ncode; i++) {
-            instr *in = &u->code[i];
-            if (in->op == OP_COMPARE && in[1].op == OP_JUMP_IF_FALSE) {
-                in->op = OP_COMPARE_JUMP;
-            } else if (in[1].op == OP_GETATTR) {
-                if (in->op == OP_LOAD) in->op = OP_LOAD_ATTR;
-                else if (in->op == OP_LOAD_GLOBAL) in->op = OP_GLOBAL_ATTR;
-            } else if (in->op == OP_LOAD && i + 2 < u->ncode && in[1].op == OP_CONST && in[2].op == OP_GETITEM &&
-                       T->consts[in[1].a].t == JV_STR) {
-                in->op = OP_LOAD_ITEMC;
+        instr *code = u->code;
+        int n = u->ncode;
+        for (int i = 0; i < n; i++) {
+            instr *in = &code[i];
+            switch (in->op) {
+            case OP_CONST:
+                if (plain_str(T->consts[in->a])) { /* the first constant of its text */
+                    fuse_key *e = key_find(&K, T->consts[in->a].u.s);
+                    if (e->s && e->ci >= 0) in->a = e->ci;
+                }
+                break;
+            case OP_COMPARE:
+                if (i + 1 < n && in[1].op == OP_JUMP_IF_FALSE) in->op = OP_COMPARE_JUMP;
+                break;
+            case OP_LOAD_GLOBAL:
+                if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_GLOBAL_ATTR;
+                break;
+            case OP_LOAD:
+                if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_LOAD_ATTR;
+                else if (i + 2 < n && in[1].op == OP_CONST && in[2].op == OP_GETITEM && T->consts[in[1].a].t == JV_STR)
+                    in->op = OP_LOAD_ITEMC;
+                break;
+            default:
+                break;
             }
         }
     }

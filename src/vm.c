@@ -1041,18 +1041,16 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(LOAD_ATTR) {
         value *x = &slots[ip->a];
         if (x->t != JV_DICT || V->novl) goto op_load;
-        jstr *name = T->names[ip[1].a];
-        value *v = dict_get_jstr(x->u.m, name);
-        *sp++ = v ? val_dup(*v) : v_undef_why(UK_ATTR, x, name);
+        value *v = dict_get_jstr(x->u.m, T->methods[ip[1].a].key);
+        *sp++ = v ? val_dup(*v) : v_undef_why(UK_ATTR, x, T->names[ip[1].a]);
         ip++;
         NEXT();
     }
     CASE(GLOBAL_ATTR) {
         value *x = V->ctx && !V->novl ? dict_get_jstr(V->ctx->u.m, T->names[ip->a]) : NULL;
         if (!x || x->t != JV_DICT) goto op_load_global;
-        jstr *name = T->names[ip[1].a];
-        value *v = dict_get_jstr(x->u.m, name);
-        *sp++ = v ? val_dup(*v) : v_undef_why(UK_ATTR, x, name);
+        value *v = dict_get_jstr(x->u.m, T->methods[ip[1].a].key);
+        *sp++ = v ? val_dup(*v) : v_undef_why(UK_ATTR, x, T->names[ip[1].a]);
         ip++;
         NEXT();
     }
@@ -1067,7 +1065,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         a = sp[-1] = resolve(V, sp[-1]);
         jstr *name = T->names[ip->a];
         if (a.t == JV_DICT) {
-            value *v = dict_get_jstr(a.u.m, name);
+            value *v = dict_get_jstr(a.u.m, T->methods[ip->a].key);
             sp[-1] = v ? val_dup(*v) : v_undef_why(UK_ATTR, &a, name);
             val_drop(R, a);
             NEXT();
@@ -1576,7 +1574,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             FAIL();
         }
         value key = {.t = JV_STR};
-        key.u.s = T->names[ip->a];
+        key.u.s = T->methods[ip->a].key; /* immortal, as the name */
         bool ok = dict_set(R, a.u.m, key, b);
         val_drop(R, a);
         if (!ok) FAIL();

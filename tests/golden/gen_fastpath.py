@@ -36,6 +36,10 @@ cases = {
  'compare_jump_chain_ternary': "{% set x = 2 %}{% if 1 < x < 3 %}in{% endif %}{% if 1 < x > 3 %}no{% else %}out{% endif %}{{ 'y' if x >= 2 else 'n' }}{{ 'y' if x < 2 else 'n' }}",
  'compare_jump_nan': "{% set big = 1e308 %}{% set i = big * 10 %}{% set n = i - i %}{% if n < 1 %}lt{% endif %}{% if n >= 1 %}ge{% endif %}{% if n != n %}ne{% endif %}{% if n == n %}eq{% endif %}.",
  'compare_jump_while_like': "{% set ns = namespace(k=0) %}{% for i in range(10) %}{% if ns.k >= 4 %}{% break %}{% endif %}{% set ns.k = ns.k + 1 %}{% endfor %}{{ ns.k }}",
+ 'keys_literal_and_attr': "{% set d = {'name': 'n', 'x': 1} %}{{ d.name }}{{ d['name'] }}{{ d.x }}{% set e = {'name': 'm'} %}{{ e.name }}{{ [d, e]|map(attribute='name')|join }}{{ d.missing is defined }}",
+ 'keys_namespace': "{% set ns = namespace(total=0, name='a') %}{% for i in range(3) %}{% set ns.total = ns.total + i %}{% set ns.extra = i %}{% endfor %}{{ ns.total }}{{ ns.name }}{{ ns.extra }}{{ {'total': 5}.total }}",
+ 'keys_kwargs_and_dict': "{% set d = dict(a=1, b=2) %}{{ d.a }}{{ d['b'] }}{{ d }}{% macro m(a, b=2) %}{{ a }}{{ b }}{% endmacro %}{{ m(b=3, a='b') }}",
+ 'keys_markup_constant': "{% set s = 'k'|safe %}{% set d = {s: 1, 'k2': 2} %}{{ d.k2 }}{{ d['k'] }}{{ d|list }}{{ 'k' ~ '' == s }}",
 }
 for name, src in cases.items():
     try:
