@@ -73,8 +73,27 @@ typedef struct node {
     struct node *last;  /* list heads: last child */
     const char *s;
     uint32_t slen;
+    uint32_t nm;        /* N_NAME, N_IMPNAME, N_MACRO: its entry in pctx.pnames, plus one (0: none) */
     value v;
 } node;
+
+/* A name as the parser met it, on the nodes the compiler's frame analysis reads (N_NAME,
+ * N_IMPNAME, N_MACRO): the two smallest positions of such nodes carrying it. compile.c's
+ * declare_missing proves from them, without walking the frame, that a name's first use is
+ * the statement storing it (see there). */
+typedef struct pname {
+    const char *s;
+    uint32_t len;
+    uint32_t first, second;  /* UINT32_MAX: none */
+    uint32_t stamp;          /* compile.c: the frame that took it as a candidate */
+} pname;
+
+static inline uint32_t ast_name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
 
 typedef struct arena_chunk {
     struct arena_chunk *prev;
@@ -109,6 +128,11 @@ typedef struct pctx {
     int scope_reader;   /* an include, import or block was parsed (compile.c, sees_locals) */
     int render_named;   /* a filter or test named render was parsed (compile.c, sees_locals) */
     int closure_made;   /* a macro, call block or recursive loop was parsed (compile.c, defines_closure) */
+    pname *pnames;      /* the names noted (note_name in parse.c), and their index: open */
+    int npnames, cappnames; /* addressing over ast_name_hash, entries index plus one */
+    int32_t *pname_ix;
+    uint32_t pname_cap;
+    int pnames_lost;    /* out of memory while noting: the notes are incomplete, not to be used */
 } pctx;
 
 void *ast_alloc(pctx *P, size_t n);

@@ -100,6 +100,7 @@ typedef struct comp {
     /* the top level's first code capacity: about one instruction per 8 bytes of source (W3's
      * 20 KB make 3,027), so a big template is not copied through six doublings */
     int code_hint;
+    uint32_t frame_stamp;    /* declare_missing's frames so far (pname.stamp) */
     instr scratch;           /* where writes to an instruction that could not be emitted go */
 } comp;
 
@@ -222,12 +223,7 @@ static int add_const(comp *c, value v)
     return T->nconsts++;
 }
 
-static uint32_t name_hash(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
-    return h;
-}
+static uint32_t name_hash(const char *s, size_t len) { return ast_name_hash(s, len); }
 
 /* double the name table (or make its first 64 entries) */
 static bool name_grow(comp *c)
@@ -1137,9 +1133,91 @@ static void scan_frame(comp *c, namescan *ns, const node *b, int cond, int depth
 }
 
 /* declare, as the frame opens, the names of body that start as `missing` (jinja profile) */
+/* the index of a name already in the template's names, or -1 (add_name without adding) */
+static int find_name(comp *c, const char *s, size_t len)
+{
+    if (!c->name_cap) return -1;
+    uint32_t mask = c->name_cap - 1, h = name_hash(s, len) & mask;
+    for (int32_t e; (e = c->name_ix[h]); h = (h + 1) & mask) {
+        const jstr *nm = c->T->names[e - 1];
+        if (nm->len == len && !memcmp(nm->s, s, len)) return e - 1;
+    }
+    return -1;
+}
+
+/* ---- the same without the walk --------------------------------------------------------------
+ * A name stored by a statement S of the frame (outside any branch) has S's store as its first
+ * use when no other node carrying the name (parse.c's notes: names, import names, macros,
+ * anywhere in the template) lies before the statement after S: everything the scan meets
+ * before that store (the statements before S, S's own expressions) lies before it in the
+ * source. The notes give the two first positions of each name, enough to check that in O(1).
+ * When every candidate passes (the common case: names set once, read afterwards), these are
+ * exactly the names the scan would find; otherwise the scan decides. */
+typedef struct { const node *t; int key; } fast_cand;
+typedef struct { fast_cand *v; int n, cap; uint32_t stamp; } fast_scan;
+
+/* target t of the statement whose successor starts at next: false when the proof fails */
+static bool fast_store(comp *c, fast_scan *fs, const node *t, uint32_t next)
+{
+    if (!t->nm) return false;
+    pname *x = &c->P->pnames[t->nm - 1];
+    if (x->stamp == fs->stamp) return true; /* stored before: that store came first */
+    if (x->first != t->pos || x->second < next) return false;
+    x->stamp = fs->stamp;
+    if (!grow(c, (void **)&fs->v, &fs->cap, fs->n, sizeof *fs->v)) return false;
+    fs->v[fs->n].t = t;
+    int k = find_name(c, t->s, t->slen); /* the scan's order: names known before, then first uses */
+    fs->v[fs->n].key = k >= 0 ? k : (1 << 30) + fs->n;
+    fs->n++;
+    return true;
+}
+
+static bool fast_targets(comp *c, fast_scan *fs, const node *targets, uint32_t next)
+{
+    for (const node *t = targets ? targets->head : NULL; t; t = t->next)
+        if (t->kind == N_TARGETS ? !fast_targets(c, fs, t, next) : t->kind == N_NAME && !fast_store(c, fs, t, next))
+            return false;
+    return true;
+}
+
+static bool fast_missing(comp *c, const node *body)
+{
+    if (c->P->pnames_lost || !body || body->kind != N_BODY) return false;
+    fast_scan fs = {.stamp = ++c->frame_stamp};
+    bool ok = true;
+    for (const node *n = body->head; n && ok; n = n->next) {
+        uint32_t next = n->next ? n->next->pos : UINT32_MAX;
+        switch (n->kind) {
+        case N_SET: case N_SETBLOCK: ok = fast_targets(c, &fs, n->a, next); break;
+        case N_MACRO: ok = fast_store(c, &fs, n, next); break;
+        case N_IMPORT: ok = fast_store(c, &fs, n->b, next); break;
+        case N_FROMIMPORT:
+            for (const node *x = n->b->head; x && ok; x = x->next) ok = fast_store(c, &fs, x->c ? x->c : x, next);
+            break;
+        case N_BODY: ok = false; break; /* (error recovery's) nested bodies: the scan's */
+        default: break; /* no store outside a branch */
+        }
+    }
+    if (ok) {
+        for (int i = 1; i < fs.n; i++) /* insertion sort: few names, mostly in order already */
+            for (int j = i; j > 0 && fs.v[j - 1].key > fs.v[j].key; j--) {
+                fast_cand t = fs.v[j];
+                fs.v[j] = fs.v[j - 1];
+                fs.v[j - 1] = t;
+            }
+        for (int i = 0; i < fs.n && !c->failed; i++) {
+            int slot = declare(c, fs.v[i].t->s, fs.v[i].t->slen);
+            if (!c->failed) c->u->slot_parent[slot] = SLOT_MISSING;
+        }
+    }
+    if (fs.v) rt_alloc(c->R, fs.v, (size_t)fs.cap * sizeof *fs.v, 0);
+    return ok || c->failed;
+}
+
 static void declare_missing(comp *c, const node *body)
 {
     if (c->E->cfg.profile == JINN_PROFILE_JINJAVA) return;
+    if (fast_missing(c, body)) return;
     namescan ns = {0};
     scan_frame(c, &ns, body, 0, 0);
     for (int i = 0; i < ns.cap && !c->failed; i++)

@@ -42,8 +42,66 @@ static inline void *arena_take(pctx *P, size_t n)
 
 void *ast_alloc(pctx *P, size_t n) { return arena_take(P, n); }
 
+/* ======================================================================================
+ * Names (for compile.c's frame analysis)
+ * ====================================================================================== */
+
+static bool pname_grow_ix(pctx *P)
+{
+    uint32_t cap = P->pname_cap ? P->pname_cap * 2 : 256;
+    int32_t *ix = rt_alloc(P->R, NULL, 0, (size_t)cap * sizeof *ix);
+    if (!ix) return false;
+    memset(ix, 0, (size_t)cap * sizeof *ix);
+    for (int i = 0; i < P->npnames; i++) {
+        uint32_t h = ast_name_hash(P->pnames[i].s, P->pnames[i].len) & (cap - 1);
+        while (ix[h]) h = (h + 1) & (cap - 1);
+        ix[h] = i + 1;
+    }
+    if (P->pname_ix) rt_alloc(P->R, P->pname_ix, (size_t)P->pname_cap * sizeof *ix, 0);
+    P->pname_ix = ix;
+    P->pname_cap = cap;
+    return true;
+}
+
+/* note n's name (n->s) and position; n->nm points at the entry */
+static void note_name(pctx *P, node *n)
+{
+    if (P->pnames_lost || n == P->oom) return;
+    if (!P->pname_cap && !pname_grow_ix(P)) { P->pnames_lost = 1; return; }
+    uint32_t mask = P->pname_cap - 1, h = ast_name_hash(n->s, n->slen) & mask;
+    for (int32_t e; (e = P->pname_ix[h]); h = (h + 1) & mask) {
+        pname *x = &P->pnames[e - 1];
+        if (x->len == n->slen && !memcmp(x->s, n->s, n->slen)) {
+            if (n->pos < x->first) { x->second = x->first; x->first = n->pos; }
+            else if (n->pos < x->second) x->second = n->pos;
+            n->nm = (uint32_t)e;
+            return;
+        }
+    }
+    if (P->npnames == P->cappnames) {
+        int cap = P->cappnames ? P->cappnames * 2 : 128;
+        pname *v = rt_alloc(P->R, P->pnames, (size_t)P->cappnames * sizeof *v, (size_t)cap * sizeof *v);
+        if (!v) { P->pnames_lost = 1; return; }
+        P->pnames = v;
+        P->cappnames = cap;
+    }
+    pname *x = &P->pnames[P->npnames];
+    x->s = n->s;
+    x->len = n->slen;
+    x->first = n->pos;
+    x->second = UINT32_MAX;
+    x->stamp = 0;
+    P->pname_ix[h] = ++P->npnames;
+    n->nm = (uint32_t)P->npnames;
+    if ((uint32_t)P->npnames * 2 > P->pname_cap && !pname_grow_ix(P)) P->pnames_lost = 1;
+}
+
 void ast_free(pctx *P)
 {
+    if (P->pnames) rt_alloc(P->R, P->pnames, (size_t)P->cappnames * sizeof *P->pnames, 0);
+    if (P->pname_ix) rt_alloc(P->R, P->pname_ix, (size_t)P->pname_cap * sizeof *P->pname_ix, 0);
+    P->pnames = NULL;
+    P->pname_ix = NULL;
     for (node *n = P->consts; n; n = n->e) val_drop(P->R, n->v);
     P->consts = NULL;
     while (P->arena) {
@@ -121,6 +179,7 @@ node *ast_name(pctx *P, token t)
     node *n = ast_node(P, N_NAME, t.pos);
     n->s = t.p;
     n->slen = t.len;
+    note_name(P, n);
     return n;
 }
 
@@ -491,10 +550,12 @@ node *ast_import_name(pctx *P, token name, token *alias)
     node *n = ast_node(P, N_IMPNAME, name.pos);
     n->s = name.p;
     n->slen = name.len;
+    note_name(P, n);
     if (alias) {
         node *a = ast_node(P, N_NAME, alias->pos);
         a->s = alias->p;
         a->slen = alias->len;
+        note_name(P, a);
         n->c = a;
     }
     return n;
@@ -596,6 +657,7 @@ node *ast_macro(pctx *P, token at, token name, node *params, node *body)
     node *n = ast_node(P, N_MACRO, at.pos);
     n->s = name.p;
     n->slen = name.len;
+    note_name(P, n);
     n->head = params->head;
     n->last = params->last;
     n->a = body;
