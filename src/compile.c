@@ -30,7 +30,14 @@ typedef struct scope {
     int n;
     struct { const char *s; uint32_t len; int slot; } names[MAX_SCOPE_NAMES];
     struct scope *overflow;      /* more names: a chained scope with the same role */
+    uint64_t bloom;              /* a bit per name here and in overflow (scope_bit): most lookups
+                                  * of a name a scope does not have end at this test */
 } scope;
+
+static inline uint64_t scope_bit(const char *name, uint32_t len)
+{
+    return len ? (uint64_t)1 << ((len * 7u + (uint8_t)name[0] * 3u + (uint8_t)name[len - 1]) & 63) : 1;
+}
 
 typedef struct patch {
     struct patch *next;
@@ -182,7 +189,7 @@ static bool code_grow(comp *c, unit *u)
 }
 
 /* inline: every instruction goes through here */
-static inline int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int delta)
+static inline __attribute__((always_inline)) int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int delta)
 {
     unit *u = c->u;
     if (u->ncode == u->capcode && !code_grow(c, u)) return -1;
@@ -197,7 +204,7 @@ static inline int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos,
     return u->ncode++;
 }
 
-static int emit(comp *c, int op, int32_t a, int b, int cc, uint32_t pos)
+static inline __attribute__((always_inline)) int emit(comp *c, int op, int32_t a, int b, int cc, uint32_t pos)
 {
     return emitd(c, op, a, b, cc, pos, op_info[op].pushes - op_info[op].pops);
 }
@@ -311,9 +318,10 @@ static int new_slot(comp *c, int parent, int name)
 
 static int scope_find_local(scope *s, const char *name, uint32_t len)
 {
+    if (!(s->bloom & scope_bit(name, len))) return -1;
     for (; s; s = s->overflow)
         for (int i = 0; i < s->n; i++)
-            if (s->names[i].len == len && s->names[i].s[0] == name[0] && !memcmp(s->names[i].s, name, len))
+            if (s->names[i].len == len && (!len || s->names[i].s[0] == name[0]) && !memcmp(s->names[i].s, name, len))
                 return s->names[i].slot;
     return -1;
 }
@@ -331,9 +339,11 @@ static int lookup_slot(comp *c, const char *name, uint32_t len)
 
 static void push_scope(comp *c, scope *s, int unit_root)
 {
-    memset(s, 0, sizeof *s);
-    s->up = c->sc;
+    s->up = c->sc; /* (names[] is read only up to n: no memset of its 64 entries) */
     s->unit_root = unit_root;
+    s->n = 0;
+    s->overflow = NULL;
+    s->bloom = 0;
     c->sc = s;
 }
 
@@ -357,6 +367,7 @@ static int declare(comp *c, const char *name, uint32_t len)
     int parent = lookup_slot(c, name, len); /* the outer variable it shadows */
     slot = new_slot(c, parent, add_name(c, name, len));
     scope *s = c->sc;
+    s->bloom |= scope_bit(name, len);
     while (s->n == MAX_SCOPE_NAMES) {
         if (!s->overflow) {
             s->overflow = rt_alloc(c->R, NULL, 0, sizeof(scope));
