@@ -25,7 +25,7 @@
 /* ---- directives ---------------------------------------------------------------------------- */
 %name parse_lemon
 %token_prefix TK_
-%token_type {token}
+%token_type {ptok}
 %default_type {node *}
 %extra_argument {pctx *P}
 %stack_size 4000
@@ -127,8 +127,8 @@ stmt(A) ::= TAG_BLOCK(T) NAME(N) block_flags(F) BLOCK_END body(B) TAG_ENDBLOCK e
 block_flags(A) ::= .                         { A = 0; }
 block_flags(A) ::= block_flags(F) KW_SCOPED.   { A = F | 1; }
 block_flags(A) ::= block_flags(F) KW_REQUIRED. { A = F | 2; }
-%type endblock_name {token}
-endblock_name(A) ::= .                       { A.p = NULL; A.len = 0; A.pos = 0; A.type = 0; }
+%type endblock_name {ptok}
+endblock_name(A) ::= .                       { A.p = NULL; A.len = 0; A.pos = 0; }
 endblock_name(A) ::= NAME(N).                { A = N; }
 %type ignore_missing {int}
 ignore_missing(A) ::= .                      { A = 0; }
@@ -277,16 +277,16 @@ oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G);
 /* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
-oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }
-oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
-oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0); }
-oexpr(A) ::= oexpr(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1); }
+oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0, 0); }
+oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1, 0); }
+oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0, 0); }
+oexpr(A) ::= oexpr(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1, 0); }
 /* the jinjava profile: `x is == 4`, `x is lt 4` (symbolic and word test names; ast_test
  * refuses them in the jinja profile) and JUEL's `empty x` */
-oexpr(A) ::= oexpr(V) IS cmp_op(N) test_args(G).   { A = ast_test(P, V, N, G, 0); }
-oexpr(A) ::= oexpr(V) IS NOT cmp_op(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
-oexpr(A) ::= EMPTY(T) oexpr(E). [UMINUS]     { A = ast_test(P, E, T, NULL, 0); }
-%type cmp_op {token}
+oexpr(A) ::= oexpr(V) IS cmp_op(N) test_args(G).   { A = ast_test(P, V, N, G, 0, 1); }
+oexpr(A) ::= oexpr(V) IS NOT cmp_op(N) test_args(G). { A = ast_test(P, V, N, G, 1, 1); }
+oexpr(A) ::= EMPTY(T) oexpr(E). [UMINUS]     { A = ast_test(P, E, T, NULL, 0, 1); }
+%type cmp_op {ptok}
 cmp_op(A) ::= EQ(T).                         { A = T; }
 cmp_op(A) ::= NE(T).                         { A = T; }
 cmp_op(A) ::= LT(T).                         { A = T; }
@@ -323,7 +323,7 @@ test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, 
 postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }
 postfix(A) ::= postfix(O) DOT attr_name(N).  { A = ast_attr(P, O, N); }
 /* an attribute may be named by an operator word: d.in, x.is, row.not (Jinja2 lexes them as names) */
-%type attr_name {token}
+%type attr_name {ptok}
 attr_name(A) ::= IN(N).                      { A = N; }
 attr_name(A) ::= IS(N).                      { A = N; }
 attr_name(A) ::= NOT(N).                     { A = N; }
@@ -414,7 +414,7 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
             P->failed = 1;
             break;
         }
-        parse_lemon(parser, t.type, t, P);
+        parse_lemon(parser, t.type, (ptok){t.p, t.pos, t.len}, P);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);

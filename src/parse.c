@@ -118,8 +118,13 @@ node *ast_node(pctx *P, int kind, uint32_t pos)
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
     n->pos = pos;
-    if (kind == N_INCLUDE || kind == N_IMPORT || kind == N_FROMIMPORT || kind == N_BLOCK) P->scope_reader = 1;
-    else if (kind == N_MACRO || kind == N_CALLBLOCK) P->closure_made = 1;
+#define K(k) ((uint64_t)1 << (k))
+    _Static_assert(N_NODE_COUNT <= 64, "node kinds fit a 64-bit mask");
+    if (K(kind) & (K(N_INCLUDE) | K(N_IMPORT) | K(N_FROMIMPORT) | K(N_BLOCK) | K(N_MACRO) | K(N_CALLBLOCK))) {
+        if (K(kind) & (K(N_INCLUDE) | K(N_IMPORT) | K(N_FROMIMPORT) | K(N_BLOCK))) P->scope_reader = 1;
+        else P->closure_made = 1;
+    }
+#undef K
     return n;
 }
 
@@ -154,14 +159,14 @@ node *ast_bin(pctx *P, int kind, int op, node *a, node *b)
 
 /* `1 ~ not 2`, `a == not b`, `-not x`: Jinja2 parses `not` only where an operand of and, or,
  * not or a conditional starts (lemon's one expression nonterminal would take it anywhere) */
-static void bare_not(pctx *P, const node *operand, token op)
+static void bare_not(pctx *P, const node *operand, ptok op)
 {
     if (operand && operand->kind == N_NOT && !operand->paren && P->R->profile != PROF_JINJAVA)
         diag_error(P->D, JINN_ERR_SYNTAX, operand->pos, "unexpected 'not' after '%.*s': 'not' starts an operand of "
                    "and, or or not only; put it in parentheses: (not x)", (int)op.len, op.p);
 }
 
-node *ast_unary(pctx *P, int kind, token t, node *a)
+node *ast_unary(pctx *P, int kind, ptok t, node *a)
 {
     if (kind != N_NOT) bare_not(P, a, t);
     node *n = ast_node(P, kind, t.pos);
@@ -169,7 +174,7 @@ node *ast_unary(pctx *P, int kind, token t, node *a)
     return n;
 }
 
-node *ast_name(pctx *P, token t)
+node *ast_name(pctx *P, ptok t)
 {
 #define IS(s) (t.len == sizeof(s) - 1 && !memcmp(t.p, s, sizeof(s) - 1))
     if (IS("true") || IS("True")) return const_node(P, t.pos, v_bool(true));
@@ -185,7 +190,7 @@ node *ast_name(pctx *P, token t)
 
 /* an integer literal beyond int64 (the jinja profile): a big int, from the token's digits
  * (after its 0x/0o/0b prefix) to e; too many digits is the error Python's int() gives (or the int_digits limit) */
-static node *big_literal(pctx *P, token t, const char *e, int base)
+static node *big_literal(pctx *P, ptok t, const char *e, int base)
 {
     const char *p = t.p + (base == 10 ? 0 : 2);
     jbuf digits = {0};
@@ -203,7 +208,7 @@ static node *big_literal(pctx *P, token t, const char *e, int base)
     return const_node(P, t.pos, v_err());
 }
 
-node *ast_int(pctx *P, token t)
+node *ast_int(pctx *P, ptok t)
 {
     int base = 10;
     const char *p = t.p, *e = t.p + t.len;
@@ -240,7 +245,7 @@ node *ast_int(pctx *P, token t)
     return const_node(P, t.pos, v_int((int64_t)v));
 }
 
-node *ast_float(pctx *P, token t)
+node *ast_float(pctx *P, ptok t)
 {
     char buf[128];
     size_t n = 0;
@@ -273,7 +278,7 @@ static size_t put_utf8(char *o, uint32_t cp)
 
 /* Decode a string literal's escapes (Python's: \n \t \r \\ \' \" \xhh \uXXXX \UXXXXXXXX,
  * unknown escapes stay as written). Output is never longer than the input. */
-static value decode_string(pctx *P, token t)
+static value decode_string(pctx *P, ptok t)
 {
     jstr *s = str_new(P->R, t.len);
     if (!s) return v_err();
@@ -323,11 +328,11 @@ static value decode_string(pctx *P, token t)
     return v;
 }
 
-node *ast_string(pctx *P, token t) { return const_node(P, t.pos, decode_string(P, t)); }
+node *ast_string(pctx *P, ptok t) { return const_node(P, t.pos, decode_string(P, t)); }
 
-node *ast_string_raw(pctx *P, token t) { return const_node(P, t.pos, v_str(P->R, t.p, t.len)); }
+node *ast_string_raw(pctx *P, ptok t) { return const_node(P, t.pos, v_str(P->R, t.p, t.len)); }
 
-node *ast_string_cat(pctx *P, node *a, token t)
+node *ast_string_cat(pctx *P, node *a, ptok t)
 {
     value b = decode_string(P, t);
     if (b.t == JV_ERROR) return a;
@@ -340,7 +345,7 @@ node *ast_string_cat(pctx *P, node *a, token t)
     return a;
 }
 
-node *ast_attr(pctx *P, node *obj, token name)
+node *ast_attr(pctx *P, node *obj, ptok name)
 {
     node *n = ast_node(P, N_ATTR, name.pos);
     n->a = obj;
@@ -349,7 +354,7 @@ node *ast_attr(pctx *P, node *obj, token name)
     return n;
 }
 
-node *ast_attr_int(pctx *P, node *obj, token num)
+node *ast_attr_int(pctx *P, node *obj, ptok num)
 {
     /* x.0 is x[0] in Jinja2 */
     node *n = ast_node(P, N_ITEM, num.pos);
@@ -358,7 +363,7 @@ node *ast_attr_int(pctx *P, node *obj, token num)
     return n;
 }
 
-node *ast_item(pctx *P, node *obj, node *key, token at)
+node *ast_item(pctx *P, node *obj, node *key, ptok at)
 {
     node *n = ast_node(P, N_ITEM, at.pos);
     n->a = obj;
@@ -366,7 +371,7 @@ node *ast_item(pctx *P, node *obj, node *key, token at)
     return n;
 }
 
-node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token at)
+node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, ptok at)
 {
     node *n = ast_node(P, N_SLICE, at.pos);
     n->a = obj;
@@ -376,7 +381,7 @@ node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token a
     return n;
 }
 
-node *ast_binop(pctx *P, int op, node *a, node *b, token at)
+node *ast_binop(pctx *P, int op, node *a, node *b, ptok at)
 {
     bare_not(P, b, at);
     node *n = ast_bin(P, N_BIN, op, a, b);
@@ -384,7 +389,7 @@ node *ast_binop(pctx *P, int op, node *a, node *b, token at)
     return n;
 }
 
-node *ast_compare(pctx *P, node *left, int op, node *right, token at)
+node *ast_compare(pctx *P, node *left, int op, node *right, ptok at)
 {
     bare_not(P, right, at);
     node *c = left;
@@ -429,7 +434,7 @@ static void check_call_args(pctx *P, node *args)
     }
 }
 
-node *ast_call(pctx *P, node *callee, node *args, token at)
+node *ast_call(pctx *P, node *callee, node *args, ptok at)
 {
     (void)at;
     check_call_args(P, args);
@@ -440,14 +445,14 @@ node *ast_call(pctx *P, node *callee, node *args, token at)
     return n;
 }
 
-node *ast_star(pctx *P, int kind, token at, node *val)
+node *ast_star(pctx *P, int kind, ptok at, node *val)
 {
     node *n = ast_node(P, kind, at.pos);
     n->a = val;
     return n;
 }
 
-node *ast_kwarg(pctx *P, token name, node *val)
+node *ast_kwarg(pctx *P, ptok name, node *val)
 {
     node *n = ast_node(P, N_KWARG, name.pos);
     n->s = name.p;
@@ -456,7 +461,7 @@ node *ast_kwarg(pctx *P, token name, node *val)
     return n;
 }
 
-static node *filter_node(pctx *P, node *val, token name, node *args)
+static node *filter_node(pctx *P, node *val, ptok name, node *args)
 {
     check_call_args(P, args);
     if (name.len == 6 && !memcmp(name.p, "render", 6)) P->render_named = 1;
@@ -484,17 +489,17 @@ static node *unary_binds_looser(pctx *P, node *n)
 #undef UNARY
 }
 
-node *ast_filter(pctx *P, node *val, token name, node *args)
+node *ast_filter(pctx *P, node *val, ptok name, node *args)
 {
     return unary_binds_looser(P, filter_node(P, val, name, args));
 }
 
-node *ast_test(pctx *P, node *val, token name, node *args, int negate)
+node *ast_test(pctx *P, node *val, ptok name, node *args, int negate, int op_name)
 {
     check_call_args(P, args);
     /* `x is == 4`, `x is lt 4`, `empty x`: the jinjava profile's spellings only (the lexer
      * makes word operators only there); Jinja2 has no test named by an operator */
-    if (name.type != TK_NAME && name.type != TK_IN && P->R->profile != PROF_JINJAVA)
+    if (op_name && P->R->profile != PROF_JINJAVA)
         diag_error(P->D, JINN_ERR_SYNTAX, name.pos, "unexpected '%.*s' after 'is': a test name is expected (the jinjava profile "
                    "allows an operator here)", (int)name.len, name.p);
     node *n = filter_node(P, val, name, args);
@@ -509,7 +514,7 @@ node *ast_tuple_add(pctx *P, node *tuple, node *item)
     return ast_add(tuple, item);
 }
 
-node *ast_seq(pctx *P, int kind, token at, node *items)
+node *ast_seq(pctx *P, int kind, ptok at, node *items)
 {
     node *n = ast_node(P, kind, at.pos);
     if (items) { n->head = items->head; n->last = items->last; }
@@ -522,7 +527,7 @@ node *ast_paren(node *e)
     return e;
 }
 
-node *ast_callblock(pctx *P, token at, node *params, node *call, node *body)
+node *ast_callblock(pctx *P, ptok at, node *params, node *call, node *body)
 {
     node *n = ast_node(P, N_CALLBLOCK, at.pos);
     n->a = call;
@@ -536,7 +541,7 @@ node *ast_callblock(pctx *P, token at, node *params, node *call, node *body)
     return n;
 }
 
-node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags)
+node *ast_import(pctx *P, int kind, ptok at, node *name, node *names, int flags)
 {
     node *n = ast_node(P, kind, at.pos);
     n->a = name;
@@ -545,7 +550,7 @@ node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags
     return n;
 }
 
-node *ast_import_name(pctx *P, token name, token *alias)
+node *ast_import_name(pctx *P, ptok name, ptok *alias)
 {
     node *n = ast_node(P, N_IMPNAME, name.pos);
     n->s = name.p;
@@ -561,7 +566,7 @@ node *ast_import_name(pctx *P, token name, token *alias)
     return n;
 }
 
-node *ast_block(pctx *P, token at, token name, int flags, node *body, token endname)
+node *ast_block(pctx *P, ptok at, ptok name, int flags, node *body, ptok endname)
 {
     node *n = ast_node(P, N_BLOCK, at.pos);
     n->s = name.p;
@@ -576,7 +581,7 @@ node *ast_block(pctx *P, token at, token name, int flags, node *body, token endn
     return n;
 }
 
-node *ast_text(pctx *P, token t)
+node *ast_text(pctx *P, ptok t)
 {
     node *n = ast_node(P, N_TEXT, t.pos);
     n->s = t.p;
@@ -584,7 +589,7 @@ node *ast_text(pctx *P, token t)
     return n;
 }
 
-node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c)
+node *ast_stmt(pctx *P, int kind, ptok at, node *a, node *b, node *c)
 {
     node *n = ast_node(P, kind, at.pos);
     n->a = a;
@@ -604,7 +609,7 @@ node *ast_if_chain(pctx *P, node *head, node *elifs, node *els)
     return head;
 }
 
-node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els, int recursive)
+node *ast_for(pctx *P, ptok at, node *targets, node *iter, node *filter, node *body, node *els, int recursive)
 {
     node *n = ast_node(P, N_FOR, at.pos);
     n->flag = (uint8_t)recursive;
@@ -617,7 +622,7 @@ node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *
     return n;
 }
 
-node *ast_target(pctx *P, token name, token *attr)
+node *ast_target(pctx *P, ptok name, ptok *attr)
 {
     node *t = ast_name(P, name);
     if (t->kind != N_NAME) {
@@ -652,7 +657,7 @@ node *ast_with_assign(pctx *P, node *targets, node *val)
     return n;
 }
 
-node *ast_macro(pctx *P, token at, token name, node *params, node *body)
+node *ast_macro(pctx *P, ptok at, ptok name, node *params, node *body)
 {
     node *n = ast_node(P, N_MACRO, at.pos);
     n->s = name.p;
@@ -664,7 +669,7 @@ node *ast_macro(pctx *P, token at, token name, node *params, node *body)
     return n;
 }
 
-node *ast_param(pctx *P, token name, node *dflt)
+node *ast_param(pctx *P, ptok name, node *dflt)
 {
     node *n = ast_node(P, N_PARAM, name.pos);
     n->s = name.p;
@@ -673,7 +678,7 @@ node *ast_param(pctx *P, token name, node *dflt)
     return n;
 }
 
-node *ast_insert(pctx *P, int kind, token at, node *id, node *body)
+node *ast_insert(pctx *P, int kind, ptok at, node *id, node *body)
 {
     node *n = ast_node(P, id ? N_INSERT : N_INSERT_PRINT, at.pos);
     n->op = (uint8_t)kind;
@@ -782,7 +787,7 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
     }
 }
 
-static void describe(pctx *P, int major, const token *t, char *out, size_t n)
+static void describe(pctx *P, int major, const ptok *t, char *out, size_t n)
 {
     if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
@@ -794,7 +799,7 @@ static void describe(pctx *P, int major, const token *t, char *out, size_t n)
     (void)P;
 }
 
-void parse_syntax_error(pctx *P, int major, token *t)
+void parse_syntax_error(pctx *P, int major, ptok *t)
 {
     if (P->failed) return;
     if (!P->recover) P->failed = 1;
