@@ -576,6 +576,12 @@ loop:
             /* now in TAG mode: fall through to the closer check and the re2c rules */
         }
         if ((L->cond == yycTAG || L->cond == yycVAR) && lex_close_custom(L, t)) return;
+    } else if (L->cond != yycTEXT) {
+        /* the blanks between a tag's tokens, here rather than by the ws rule (a pass of the
+         * automaton each); the ws rule takes the other white space */
+        const char *q = L->cur;
+        while (*q == ' ') q++;
+        L->cur = q;
     }
     L->tok = L->cur;
     /*!re2c
