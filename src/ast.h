@@ -94,7 +94,16 @@ typedef struct pname {
     uint32_t len;
     uint32_t first, second;  /* UINT32_MAX: none */
     uint32_t stamp;          /* compile.c: the frame that took it as a candidate */
+    int32_t index;           /* compile.c: its index in the template's names, or -1 */
 } pname;
+
+/* memcmp(a, b, n) == 0 for the short names compared here, without the call */
+static inline int ast_same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
 
 static inline uint32_t ast_name_hash(const char *s, size_t len)
 {

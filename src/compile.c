@@ -257,7 +257,7 @@ static int add_name(comp *c, const char *s, size_t len)
     uint32_t mask = c->name_cap - 1, h = name_hash(s, len) & mask;
     for (int32_t e; (e = c->name_ix[h]); h = (h + 1) & mask) {
         const jstr *nm = T->names[e - 1];
-        if (nm->len == len && !memcmp(nm->s, s, len)) return e - 1;
+        if (nm->len == len && ast_same(nm->s, s, len)) return e - 1;
     }
     if (T->nnames >= 65535) { cfail(c, 0, "too many distinct names in one template"); return 0; }
     if (T->nnames == T->capnames) {
@@ -321,7 +321,7 @@ static int scope_find_local(scope *s, const char *name, uint32_t len)
     if (!(s->bloom & scope_bit(name, len))) return -1;
     for (; s; s = s->overflow)
         for (int i = 0; i < s->n; i++)
-            if (s->names[i].len == len && (!len || s->names[i].s[0] == name[0]) && !memcmp(s->names[i].s, name, len))
+            if (s->names[i].len == len && ast_same(s->names[i].s, name, len))
                 return s->names[i].slot;
     return -1;
 }
@@ -501,6 +501,20 @@ static bool j2_foldable(const node *n, int depth)
     }
 }
 
+/* add_name for a name node the parser noted: remembered in its note, as the same global is
+ * read many times */
+static int node_name(comp *c, node *n)
+{
+    if (!n->nm) return add_name(c, n->s, n->slen);
+    pname *x = &c->P->pnames[n->nm - 1];
+    if (x->index < 0) {
+        int i = add_name(c, n->s, n->slen);
+        if (c->failed) return i;
+        x->index = i;
+    }
+    return x->index;
+}
+
 static void load_name(comp *c, node *n)
 {
     int slot = lookup_slot(c, n->s, n->slen);
@@ -517,12 +531,12 @@ static void load_name(comp *c, node *n)
             c->late = p;
             c->caplate = cap;
         }
-        int pc = emit(c, OP_LOAD_ROOT, -1, add_name(c, n->s, n->slen), 0, n->pos);
+        int pc = emit(c, OP_LOAD_ROOT, -1, node_name(c, n), 0, n->pos);
         c->late[c->nlate].unit = (int)(c->u - c->T->units);
         c->late[c->nlate++].pc = pc;
         return;
     }
-    emit(c, OP_LOAD_GLOBAL, add_name(c, n->s, n->slen), 0, 0, n->pos);
+    emit(c, OP_LOAD_GLOBAL, node_name(c, n), 0, 0, n->pos);
 }
 
 static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len);
@@ -1151,7 +1165,7 @@ static int find_name(comp *c, const char *s, size_t len)
     uint32_t mask = c->name_cap - 1, h = name_hash(s, len) & mask;
     for (int32_t e; (e = c->name_ix[h]); h = (h + 1) & mask) {
         const jstr *nm = c->T->names[e - 1];
-        if (nm->len == len && !memcmp(nm->s, s, len)) return e - 1;
+        if (nm->len == len && ast_same(nm->s, s, len)) return e - 1;
     }
     return -1;
 }

@@ -71,7 +71,7 @@ static void note_name(pctx *P, node *n)
     uint32_t mask = P->pname_cap - 1, h = ast_name_hash(n->s, n->slen) & mask;
     for (int32_t e; (e = P->pname_ix[h]); h = (h + 1) & mask) {
         pname *x = &P->pnames[e - 1];
-        if (x->len == n->slen && !memcmp(x->s, n->s, n->slen)) {
+        if (x->len == n->slen && ast_same(x->s, n->s, n->slen)) {
             if (n->pos < x->first) { x->second = x->first; x->first = n->pos; }
             else if (n->pos < x->second) x->second = n->pos;
             n->nm = (uint32_t)e;
@@ -91,6 +91,7 @@ static void note_name(pctx *P, node *n)
     x->first = n->pos;
     x->second = UINT32_MAX;
     x->stamp = 0;
+    x->index = -1;
     P->pname_ix[h] = ++P->npnames;
     n->nm = (uint32_t)P->npnames;
     if ((uint32_t)P->npnames * 2 > P->pname_cap && !pname_grow_ix(P)) P->pnames_lost = 1;
