@@ -45,12 +45,20 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("raw", -2), NAMED("endraw", -3),
 };
 
+/* memcmp(a, b, n) == 0 for a short word, without the call */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 /* Called for the first word of every tag: compare only names of the right length that
  * start with the right letter. */
 static int tag_lookup(const char *p, size_t n)
 {
     for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
-        if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && !memcmp(tag_names[i].name, p, n))
+        if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && same_bytes(tag_names[i].name, p, n))
             return tag_names[i].tok;
     return 0;
 }

@@ -178,9 +178,13 @@ node *ast_unary(pctx *P, int kind, ptok t, node *a)
 node *ast_name(pctx *P, ptok t)
 {
 #define IS(s) (t.len == sizeof(s) - 1 && !memcmp(t.p, s, sizeof(s) - 1))
-    if (IS("true") || IS("True")) return const_node(P, t.pos, v_bool(true));
-    if (IS("false") || IS("False")) return const_node(P, t.pos, v_bool(false));
-    if (IS("none") || IS("None")) return const_node(P, t.pos, v_none());
+    /* (only a 4- or 5-letter name starting with t, f or n can be one: most names skip all six) */
+    char c0 = (char)(t.p[0] | 0x20);
+    if ((t.len == 4 || t.len == 5) && (c0 == 't' || c0 == 'f' || c0 == 'n')) {
+        if (IS("true") || IS("True")) return const_node(P, t.pos, v_bool(true));
+        if (IS("false") || IS("False")) return const_node(P, t.pos, v_bool(false));
+        if (IS("none") || IS("None")) return const_node(P, t.pos, v_none());
+    }
 #undef IS
     node *n = ast_node(P, N_NAME, t.pos);
     n->s = t.p;
