@@ -45,12 +45,20 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("raw", -2), NAMED("endraw", -3),
 };
 
+/* memcmp(a, b, n) == 0 for a short word, without the call */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 /* Called for the first word of every tag: compare only names of the right length that
  * start with the right letter. */
 static int tag_lookup(const char *p, size_t n)
 {
     for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
-        if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && !memcmp(tag_names[i].name, p, n))
+        if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && same_bytes(tag_names[i].name, p, n))
             return tag_names[i].tok;
     return 0;
 }
@@ -64,6 +72,11 @@ static int is_insert_tag(int tok)
 static const struct { const char *name; size_t len; int tok; } keywords[] = {
     NAMED("if", TK_IF), NAMED("else", TK_ELSE), NAMED("and", TK_AND), NAMED("or", TK_OR),
     NAMED("not", TK_NOT), NAMED("in", TK_IN), NAMED("is", TK_IS),
+};
+
+/* the bytes a name continues with: [a-zA-Z0-9_] */
+static const unsigned char name_byte[256] = {
+    ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1,
 };
 
 /* The keywords above, by length and letters (called for every short name: no table walk) */
@@ -576,6 +589,12 @@ loop:
             /* now in TAG mode: fall through to the closer check and the re2c rules */
         }
         if ((L->cond == yycTAG || L->cond == yycVAR) && lex_close_custom(L, t)) return;
+    } else if (L->cond != yycTEXT) {
+        /* the blanks between a tag's tokens, here rather than by the ws rule (a pass of the
+         * automaton each); the ws rule takes the other white space */
+        const char *q = L->cur;
+        while (*q == ' ') q++;
+        L->cur = q;
     }
     L->tok = L->cur;
     /*!re2c
@@ -732,7 +751,12 @@ loop:
         return;
     }
 
-    <TAG,VAR> name {
+    <TAG,VAR> [a-zA-Z_] {
+        /* the rest of the name in C, a table lookup a byte (the automaton's loop cost twice
+         * that): [a-zA-Z0-9_]* as the `name` definition says */
+        const char *ne = L->cur;
+        while (name_byte[(unsigned char)*ne]) ne++;
+        L->cur = ne;
         size_t n = (size_t)(L->cur - L->tok);
         if (L->first && L->cond == yycTAG) {
             L->first = 0;

@@ -25,7 +25,7 @@
 /* ---- directives ---------------------------------------------------------------------------- */
 %name parse_lemon
 %token_prefix TK_
-%token_type {token}
+%token_type {ptok}
 %default_type {node *}
 %extra_argument {pctx *P}
 %stack_size 4000
@@ -86,20 +86,16 @@ template ::= body(B).                        { P->root = B; }
 
 body(A) ::= .                                { A = ast_list(P, N_BODY, 0); }
 body(A) ::= body(B) stmt(S).                 { A = ast_add(B, S); }
+/* text and {{ }}, the most frequent statements, go into the body with one reduction, not two;
+ * the tags below are statements directly (no if_stmt ::= ... step), for the same reason */
+body(A) ::= body(B) TEXT(T).                 { A = ast_add(B, ast_text(P, T)); }
+body(A) ::= body(B) VAR_BEGIN(T) tuple(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
 
-stmt(A) ::= TEXT(T).                         { A = ast_text(P, T); }
-stmt(A) ::= VAR_BEGIN(T) tuple(E) VAR_END.   { A = ast_stmt(P, N_PRINT, T, E, NULL, NULL); }
-stmt(A) ::= if_stmt(S).                      { A = S; }
-stmt(A) ::= for_stmt(S).                     { A = S; }
-stmt(A) ::= set_stmt(S).                     { A = S; }
 stmt(A) ::= TAG_DO(T) tuple(E) BLOCK_END.    { A = ast_stmt(P, N_DO, T, E, NULL, NULL); }
 stmt(A) ::= TAG_DO(T) BLOCK_END body(B) TAG_ENDDO BLOCK_END.
                                              { A = ast_stmt(P, N_DO, T, NULL, B, NULL); }
 stmt(A) ::= TAG_BREAK(T) BLOCK_END.          { A = ast_stmt(P, N_BREAK, T, NULL, NULL, NULL); }
 stmt(A) ::= TAG_CONTINUE(T) BLOCK_END.       { A = ast_stmt(P, N_CONTINUE, T, NULL, NULL, NULL); }
-stmt(A) ::= with_stmt(S).                    { A = S; }
-stmt(A) ::= macro_stmt(S).                   { A = S; }
-stmt(A) ::= insert_stmt(S).                  { A = S; }
 stmt(A) ::= TAG_FILTER(T) filter_chain(F) BLOCK_END body(B) TAG_ENDFILTER BLOCK_END.
                                              { A = ast_stmt(P, N_FILTERBLOCK, T, NULL, B, F); }
 stmt(A) ::= TAG_CALL(T) call_params(L) postfix(E) BLOCK_END body(B) TAG_ENDCALL BLOCK_END.
@@ -127,8 +123,8 @@ stmt(A) ::= TAG_BLOCK(T) NAME(N) block_flags(F) BLOCK_END body(B) TAG_ENDBLOCK e
 block_flags(A) ::= .                         { A = 0; }
 block_flags(A) ::= block_flags(F) KW_SCOPED.   { A = F | 1; }
 block_flags(A) ::= block_flags(F) KW_REQUIRED. { A = F | 2; }
-%type endblock_name {token}
-endblock_name(A) ::= .                       { A.p = NULL; A.len = 0; A.pos = 0; A.type = 0; }
+%type endblock_name {ptok}
+endblock_name(A) ::= .                       { A.p = NULL; A.len = 0; A.pos = 0; }
 endblock_name(A) ::= NAME(N).                { A = N; }
 %type ignore_missing {int}
 ignore_missing(A) ::= .                      { A = 0; }
@@ -157,7 +153,7 @@ stmt(A) ::= error VAR_END(T).                { A = ast_list(P, N_BODY, T.pos); }
 /* ---- if / elif / else ------------------------------------------------------------------- */
 /* elif is left-recursive: a chain of any length takes no parser stack (ast_if_chain links
  * the elifs as nested ifs afterwards, and the compiler walks that chain in a loop) */
-if_stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
+stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
                                              { A = ast_if_chain(P, ast_stmt(P, N_IF, T, C, B, NULL), L, E); }
 elifs(A) ::= .                               { A = NULL; }
 elifs(A) ::= elifs(L) TAG_ELIF(T) expr(C) BLOCK_END body(B).
@@ -166,7 +162,7 @@ if_else(A) ::= .                             { A = NULL; }
 if_else(A) ::= TAG_ELSE BLOCK_END body(B).   { A = B; }
 
 /* ---- for ------------------------------------------------------------------------------------ */
-for_stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
                                              { A = ast_for(P, T, V, I, F, B, E, R); }
 for_filter(A) ::= .                          { A = NULL; }
 for_filter(A) ::= IF expr(C).                { A = C; }
@@ -184,16 +180,16 @@ target(A) ::= NAME(N) DOT NAME(M).           { A = ast_target(P, N, &M); }
 target(A) ::= LPAREN targets(T) RPAREN.      { A = ast_target_group(T); }
 
 /* ---- set ------------------------------------------------------------------------------------ */
-set_stmt(A) ::= TAG_SET(T) targets(V) ASSIGN tuple(E) BLOCK_END.
+stmt(A) ::= TAG_SET(T) targets(V) ASSIGN tuple(E) BLOCK_END.
                                              { A = ast_stmt(P, N_SET, T, V, E, NULL); }
-set_stmt(A) ::= TAG_SET(T) targets(V) set_filters(F) BLOCK_END body(B) TAG_ENDSET BLOCK_END.
+stmt(A) ::= TAG_SET(T) targets(V) set_filters(F) BLOCK_END body(B) TAG_ENDSET BLOCK_END.
                                              { A = ast_stmt(P, N_SETBLOCK, T, V, B, F); }
 set_filters(A) ::= .                         { A = NULL; }
 set_filters(A) ::= set_filters(L) PIPE NAME(N) call_args(G).
                                              { A = ast_add(L ? L : ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }
 
 /* ---- with ----------------------------------------------------------------------------------- */
-with_stmt(A) ::= TAG_WITH(T) with_assigns(L) BLOCK_END body(B) TAG_ENDWITH BLOCK_END.
+stmt(A) ::= TAG_WITH(T) with_assigns(L) BLOCK_END body(B) TAG_ENDWITH BLOCK_END.
                                              { A = ast_stmt(P, N_WITH, T, B, L, NULL); }
 with_assigns(A) ::= .                        { A = ast_list(P, N_LIST, 0); }
 with_assigns(A) ::= with_assign(S).          { A = ast_add(ast_list(P, N_LIST, S->pos), S); }
@@ -202,7 +198,7 @@ with_assigns(A) ::= with_assigns(L) COMMA with_assign(S).
 with_assign(A) ::= target(T) ASSIGN expr(E). { A = ast_with_assign(P, ast_targets(P, NULL, T), E); }
 
 /* ---- macro ---------------------------------------------------------------------------------- */
-macro_stmt(A) ::= TAG_MACRO(T) NAME(N) LPAREN params(L) RPAREN BLOCK_END body(B) TAG_ENDMACRO BLOCK_END.
+stmt(A) ::= TAG_MACRO(T) NAME(N) LPAREN params(L) RPAREN BLOCK_END body(B) TAG_ENDMACRO BLOCK_END.
                                              { A = ast_macro(P, T, N, L, B); }
 params(A) ::= .                              { A = ast_list(P, N_LIST, 0); }
 params(A) ::= param_list(L).                 { A = L; }
@@ -214,17 +210,17 @@ param(A) ::= NAME(N).                        { A = ast_param(P, N, NULL); }
 param(A) ::= NAME(N) ASSIGN expr(E).         { A = ast_param(P, N, E); }
 
 /* ---- insert tags (vendor): expressionvar, metricsvar, aggregate(var), print forms ---------- */
-insert_stmt(A) ::= TAG_EXPRESSIONVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDEXPRESSIONVAR BLOCK_END.
+stmt(A) ::= TAG_EXPRESSIONVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDEXPRESSIONVAR BLOCK_END.
                                              { A = ast_insert(P, I_EXPRESSION, T, I, B); }
-insert_stmt(A) ::= TAG_METRICSVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDMETRICSVAR BLOCK_END.
+stmt(A) ::= TAG_METRICSVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDMETRICSVAR BLOCK_END.
                                              { A = ast_insert(P, I_METRIC, T, I, B); }
-insert_stmt(A) ::= TAG_AGGREGATEVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDAGGREGATEVAR BLOCK_END.
+stmt(A) ::= TAG_AGGREGATEVAR(T) insert_id(I) BLOCK_END body(B) TAG_ENDAGGREGATEVAR BLOCK_END.
                                              { A = ast_insert(P, I_AGGREGATE, T, I, B); }
-insert_stmt(A) ::= TAG_AGGREGATE(T) insert_id(I) BLOCK_END body(B) TAG_ENDAGGREGATE BLOCK_END.
+stmt(A) ::= TAG_AGGREGATE(T) insert_id(I) BLOCK_END body(B) TAG_ENDAGGREGATE BLOCK_END.
                                              { A = ast_insert(P, I_AGGREGATE, T, I, B); }
-insert_stmt(A) ::= TAG_EXPRESSION(T) BLOCK_END body(B) TAG_ENDEXPRESSION BLOCK_END.
+stmt(A) ::= TAG_EXPRESSION(T) BLOCK_END body(B) TAG_ENDEXPRESSION BLOCK_END.
                                              { A = ast_insert(P, I_EXPRESSION, T, NULL, B); }
-insert_stmt(A) ::= TAG_METRICS(T) BLOCK_END body(B) TAG_ENDMETRICS BLOCK_END.
+stmt(A) ::= TAG_METRICS(T) BLOCK_END body(B) TAG_ENDMETRICS BLOCK_END.
                                              { A = ast_insert(P, I_METRIC, T, NULL, B); }
 insert_id(A) ::= INSERT_ID(T).               { A = ast_string_raw(P, T); }
 insert_id(A) ::= VAR_BEGIN expr(E) VAR_END.  { A = E; }
@@ -277,16 +273,16 @@ oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G);
 /* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
-oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0); }
-oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
-oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0); }
-oexpr(A) ::= oexpr(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1); }
+oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0, 0); }
+oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1, 0); }
+oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0, 0); }
+oexpr(A) ::= oexpr(V) IS NOT IN(N) test_args(G).   { A = ast_test(P, V, N, G, 1, 0); }
 /* the jinjava profile: `x is == 4`, `x is lt 4` (symbolic and word test names; ast_test
  * refuses them in the jinja profile) and JUEL's `empty x` */
-oexpr(A) ::= oexpr(V) IS cmp_op(N) test_args(G).   { A = ast_test(P, V, N, G, 0); }
-oexpr(A) ::= oexpr(V) IS NOT cmp_op(N) test_args(G). { A = ast_test(P, V, N, G, 1); }
-oexpr(A) ::= EMPTY(T) oexpr(E). [UMINUS]     { A = ast_test(P, E, T, NULL, 0); }
-%type cmp_op {token}
+oexpr(A) ::= oexpr(V) IS cmp_op(N) test_args(G).   { A = ast_test(P, V, N, G, 0, 1); }
+oexpr(A) ::= oexpr(V) IS NOT cmp_op(N) test_args(G). { A = ast_test(P, V, N, G, 1, 1); }
+oexpr(A) ::= EMPTY(T) oexpr(E). [UMINUS]     { A = ast_test(P, E, T, NULL, 0, 1); }
+%type cmp_op {ptok}
 cmp_op(A) ::= EQ(T).                         { A = T; }
 cmp_op(A) ::= NE(T).                         { A = T; }
 cmp_op(A) ::= LT(T).                         { A = T; }
@@ -323,7 +319,7 @@ test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, 
 postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }
 postfix(A) ::= postfix(O) DOT attr_name(N).  { A = ast_attr(P, O, N); }
 /* an attribute may be named by an operator word: d.in, x.is, row.not (Jinja2 lexes them as names) */
-%type attr_name {token}
+%type attr_name {ptok}
 attr_name(A) ::= IN(N).                      { A = N; }
 attr_name(A) ::= IS(N).                      { A = N; }
 attr_name(A) ::= NOT(N).                     { A = N; }
@@ -384,6 +380,9 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
  * because it needs the generated yyParser type to keep the parser on the stack.
  * ====================================================================================== */
 %code {
+/* flatten: lemon's parse_lemon (and what it calls in this file) is inlined into the loop
+ * below, its only caller here: its prologue and epilogue cost a fifth of its time per token */
+__attribute__((flatten))
 node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int lstrip_blocks)
 {
     /* the parser (4000 stack entries, ~128 KB) lives on the heap, through the allocator hook:
@@ -405,16 +404,18 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
         /* only tags, strings and tag ends change the block tracking (and a pending set or do
          * waits for the next token): the other tokens skip the call */
         P->last_pos = t.pos;
-        if (set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING ||
-            t.type == TK_BLOCK_END || t.type == TK_VAR_END)
-            parse_track_blocks(P, &t, &set_pending, &set_pos);
-        if ((uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
+        int tracked = set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING ||
+                      t.type == TK_BLOCK_END || t.type == TK_VAR_END;
+        if (tracked) parse_track_blocks(P, &t, &set_pending, &set_pos);
+        /* the depth grows only with a block the tracking opened or a bracket the lexer counted */
+        if ((tracked || t.type == TK_LPAREN || t.type == TK_LBRACKET || t.type == TK_LBRACE || t.type == TK_CALL_LPAREN) &&
+            (uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
             diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
                        P->max_depth);
             P->failed = 1;
             break;
         }
-        parse_lemon(parser, t.type, t, P);
+        parse_lemon(parser, t.type, (ptok){t.p, t.pos, t.len}, P);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);

@@ -64,6 +64,14 @@ enum { I_EXPRESSION = 0, I_METRIC = 1, I_AGGREGATE = 2 };
 /* IMP_DYNAMIC (set by the compiler): the name is computed at run time, on the stack */
 enum { IMP_IGNORE_MISSING = 1, IMP_CONTEXT = 2, IMP_NO_CONTEXT = 4, IMP_DYNAMIC = 8 };
 
+/* The parser's token value: a lexer token without its type (lemon passes that beside it, as
+ * the major), so 16 bytes, which travel in two registers and make lemon's stack entries
+ * smaller. */
+typedef struct ptok {
+    const char *p;
+    uint32_t pos, len;
+} ptok;
+
 typedef struct node {
     uint8_t kind, op, flag, paren;
     uint32_t pos;
@@ -73,8 +81,36 @@ typedef struct node {
     struct node *last;  /* list heads: last child */
     const char *s;
     uint32_t slen;
+    uint32_t nm;        /* N_NAME, N_IMPNAME, N_MACRO: its entry in pctx.pnames, plus one (0: none) */
     value v;
 } node;
+
+/* A name as the parser met it, on the nodes the compiler's frame analysis reads (N_NAME,
+ * N_IMPNAME, N_MACRO): the two smallest positions of such nodes carrying it. compile.c's
+ * declare_missing proves from them, without walking the frame, that a name's first use is
+ * the statement storing it (see there). */
+typedef struct pname {
+    const char *s;
+    uint32_t len;
+    uint32_t first, second;  /* UINT32_MAX: none */
+    uint32_t stamp;          /* compile.c: the frame that took it as a candidate */
+    int32_t index;           /* compile.c: its index in the template's names, or -1 */
+} pname;
+
+/* memcmp(a, b, n) == 0 for the short names compared here, without the call */
+static inline int ast_same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+static inline uint32_t ast_name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
 
 typedef struct arena_chunk {
     struct arena_chunk *prev;
@@ -109,6 +145,11 @@ typedef struct pctx {
     int scope_reader;   /* an include, import or block was parsed (compile.c, sees_locals) */
     int render_named;   /* a filter or test named render was parsed (compile.c, sees_locals) */
     int closure_made;   /* a macro, call block or recursive loop was parsed (compile.c, defines_closure) */
+    pname *pnames;      /* the names noted (note_name in parse.c), and their index: open */
+    int npnames, cappnames; /* addressing over ast_name_hash, entries index plus one */
+    int32_t *pname_ix;
+    uint32_t pname_cap;
+    int pnames_lost;    /* out of memory while noting: the notes are incomplete, not to be used */
 } pctx;
 
 void *ast_alloc(pctx *P, size_t n);
@@ -117,46 +158,46 @@ node *ast_node(pctx *P, int kind, uint32_t pos);
 node *ast_list(pctx *P, int kind, uint32_t pos);
 node *ast_add(node *list, node *item);               /* returns list */
 node *ast_bin(pctx *P, int kind, int op, node *a, node *b);
-node *ast_unary(pctx *P, int kind, token t, node *a);
-node *ast_name(pctx *P, token t);                     /* also true/false/none constants */
-node *ast_int(pctx *P, token t);
-node *ast_float(pctx *P, token t);
-node *ast_string(pctx *P, token t);
-node *ast_string_cat(pctx *P, node *a, token t);      /* "a" "b" */
-node *ast_attr(pctx *P, node *obj, token name);
-node *ast_attr_int(pctx *P, node *obj, token num);    /* x.0 */
-node *ast_item(pctx *P, node *obj, node *key, token at);
-node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token at);
-node *ast_compare(pctx *P, node *left, int op, node *right, token at);
-node *ast_binop(pctx *P, int op, node *a, node *b, token at); /* reported at the operator */
+node *ast_unary(pctx *P, int kind, ptok t, node *a);
+node *ast_name(pctx *P, ptok t);                     /* also true/false/none constants */
+node *ast_int(pctx *P, ptok t);
+node *ast_float(pctx *P, ptok t);
+node *ast_string(pctx *P, ptok t);
+node *ast_string_cat(pctx *P, node *a, ptok t);      /* "a" "b" */
+node *ast_attr(pctx *P, node *obj, ptok name);
+node *ast_attr_int(pctx *P, node *obj, ptok num);    /* x.0 */
+node *ast_item(pctx *P, node *obj, node *key, ptok at);
+node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, ptok at);
+node *ast_compare(pctx *P, node *left, int op, node *right, ptok at);
+node *ast_binop(pctx *P, int op, node *a, node *b, ptok at); /* reported at the operator */
 node *ast_cond(pctx *P, node *then, node *cond, node *els);
-node *ast_call(pctx *P, node *callee, node *args, token at);
-node *ast_star(pctx *P, int kind, token at, node *val); /* N_STAR or N_STARSTAR */
-node *ast_kwarg(pctx *P, token name, node *value);
-node *ast_filter(pctx *P, node *value, token name, node *args);
-node *ast_test(pctx *P, node *value, token name, node *args, int negate);
+node *ast_call(pctx *P, node *callee, node *args, ptok at);
+node *ast_star(pctx *P, int kind, ptok at, node *val); /* N_STAR or N_STARSTAR */
+node *ast_kwarg(pctx *P, ptok name, node *value);
+node *ast_filter(pctx *P, node *value, ptok name, node *args);
+node *ast_test(pctx *P, node *value, ptok name, node *args, int negate, int op_name); /* op_name: named by an operator (jinjava) */
 node *ast_tuple_add(pctx *P, node *tuple_or_expr, node *item);
-node *ast_text(pctx *P, token t);
-node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c);
+node *ast_text(pctx *P, ptok t);
+node *ast_stmt(pctx *P, int kind, ptok at, node *a, node *b, node *c);
 node *ast_if_chain(pctx *P, node *head, node *elifs, node *els); /* if + elifs (a list) + else */
-node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els, int recursive);
-node *ast_target(pctx *P, token name, token *attr);           /* name, or name.attr */
+node *ast_for(pctx *P, ptok at, node *targets, node *iter, node *filter, node *body, node *els, int recursive);
+node *ast_target(pctx *P, ptok name, ptok *attr);           /* name, or name.attr */
 node *ast_targets(pctx *P, node *targets, node *t);          /* append t to a target list (NULL: new) */
 node *ast_target_group(node *targets);                       /* (a, b): a nested list; (a): a */
 node *ast_with_assign(pctx *P, node *targets, node *value);  /* with's `target = value` */
-node *ast_macro(pctx *P, token at, token name, node *params, node *body);
-node *ast_param(pctx *P, token name, node *dflt);
-node *ast_insert(pctx *P, int kind, token at, node *id, node *body);
-node *ast_string_raw(pctx *P, token t);               /* the token's bytes as a string constant */
-node *ast_seq(pctx *P, int kind, token at, node *items); /* list/tuple/dict literal */
+node *ast_macro(pctx *P, ptok at, ptok name, node *params, node *body);
+node *ast_param(pctx *P, ptok name, node *dflt);
+node *ast_insert(pctx *P, int kind, ptok at, node *id, node *body);
+node *ast_string_raw(pctx *P, ptok t);               /* the token's bytes as a string constant */
+node *ast_seq(pctx *P, int kind, ptok at, node *items); /* list/tuple/dict literal */
 node *ast_paren(node *e);                             /* (e): marks e as parenthesised */
-node *ast_callblock(pctx *P, token at, node *params, node *call, node *body);
-node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags);
-node *ast_import_name(pctx *P, token name, token *alias);
-node *ast_block(pctx *P, token at, token name, int flags, node *body, token endname);
+node *ast_callblock(pctx *P, ptok at, node *params, node *call, node *body);
+node *ast_import(pctx *P, int kind, ptok at, node *name, node *names, int flags);
+node *ast_import_name(pctx *P, ptok name, ptok *alias);
+node *ast_block(pctx *P, ptok at, ptok name, int flags, node *body, ptok endname);
 
 /* parse.c: the grammar's error hooks and the driver's block tracking */
-void parse_syntax_error(pctx *P, int major, token *t);
+void parse_syntax_error(pctx *P, int major, ptok *t);
 void parse_too_deep(pctx *P);
 void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set_pos);
 

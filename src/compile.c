@@ -30,7 +30,14 @@ typedef struct scope {
     int n;
     struct { const char *s; uint32_t len; int slot; } names[MAX_SCOPE_NAMES];
     struct scope *overflow;      /* more names: a chained scope with the same role */
+    uint64_t bloom;              /* a bit per name here and in overflow (scope_bit): most lookups
+                                  * of a name a scope does not have end at this test */
 } scope;
+
+static inline uint64_t scope_bit(const char *name, uint32_t len)
+{
+    return len ? (uint64_t)1 << ((len * 7u + (uint8_t)name[0] * 3u + (uint8_t)name[len - 1]) & 63) : 1;
+}
 
 typedef struct patch {
     struct patch *next;
@@ -100,6 +107,7 @@ typedef struct comp {
     /* the top level's first code capacity: about one instruction per 8 bytes of source (W3's
      * 20 KB make 3,027), so a big template is not copied through six doublings */
     int code_hint;
+    uint32_t frame_stamp;    /* declare_missing's frames so far (pname.stamp) */
     instr scratch;           /* where writes to an instruction that could not be emitted go */
 } comp;
 
@@ -181,7 +189,7 @@ static bool code_grow(comp *c, unit *u)
 }
 
 /* inline: every instruction goes through here */
-static inline int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int delta)
+static inline __attribute__((always_inline)) int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos, int delta)
 {
     unit *u = c->u;
     if (u->ncode == u->capcode && !code_grow(c, u)) return -1;
@@ -196,7 +204,7 @@ static inline int emitd(comp *c, int op, int32_t a, int b, int cc, uint32_t pos,
     return u->ncode++;
 }
 
-static int emit(comp *c, int op, int32_t a, int b, int cc, uint32_t pos)
+static inline __attribute__((always_inline)) int emit(comp *c, int op, int32_t a, int b, int cc, uint32_t pos)
 {
     return emitd(c, op, a, b, cc, pos, op_info[op].pushes - op_info[op].pops);
 }
@@ -222,12 +230,7 @@ static int add_const(comp *c, value v)
     return T->nconsts++;
 }
 
-static uint32_t name_hash(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
-    return h;
-}
+static uint32_t name_hash(const char *s, size_t len) { return ast_name_hash(s, len); }
 
 /* double the name table (or make its first 64 entries) */
 static bool name_grow(comp *c)
@@ -254,7 +257,7 @@ static int add_name(comp *c, const char *s, size_t len)
     uint32_t mask = c->name_cap - 1, h = name_hash(s, len) & mask;
     for (int32_t e; (e = c->name_ix[h]); h = (h + 1) & mask) {
         const jstr *nm = T->names[e - 1];
-        if (nm->len == len && !memcmp(nm->s, s, len)) return e - 1;
+        if (nm->len == len && ast_same(nm->s, s, len)) return e - 1;
     }
     if (T->nnames >= 65535) { cfail(c, 0, "too many distinct names in one template"); return 0; }
     if (T->nnames == T->capnames) {
@@ -315,9 +318,10 @@ static int new_slot(comp *c, int parent, int name)
 
 static int scope_find_local(scope *s, const char *name, uint32_t len)
 {
+    if (!(s->bloom & scope_bit(name, len))) return -1;
     for (; s; s = s->overflow)
         for (int i = 0; i < s->n; i++)
-            if (s->names[i].len == len && s->names[i].s[0] == name[0] && !memcmp(s->names[i].s, name, len))
+            if (s->names[i].len == len && ast_same(s->names[i].s, name, len))
                 return s->names[i].slot;
     return -1;
 }
@@ -335,9 +339,11 @@ static int lookup_slot(comp *c, const char *name, uint32_t len)
 
 static void push_scope(comp *c, scope *s, int unit_root)
 {
-    memset(s, 0, sizeof *s);
-    s->up = c->sc;
+    s->up = c->sc; /* (names[] is read only up to n: no memset of its 64 entries) */
     s->unit_root = unit_root;
+    s->n = 0;
+    s->overflow = NULL;
+    s->bloom = 0;
     c->sc = s;
 }
 
@@ -361,6 +367,7 @@ static int declare(comp *c, const char *name, uint32_t len)
     int parent = lookup_slot(c, name, len); /* the outer variable it shadows */
     slot = new_slot(c, parent, add_name(c, name, len));
     scope *s = c->sc;
+    s->bloom |= scope_bit(name, len);
     while (s->n == MAX_SCOPE_NAMES) {
         if (!s->overflow) {
             s->overflow = rt_alloc(c->R, NULL, 0, sizeof(scope));
@@ -494,6 +501,20 @@ static bool j2_foldable(const node *n, int depth)
     }
 }
 
+/* add_name for a name node the parser noted: remembered in its note, as the same global is
+ * read many times */
+static int node_name(comp *c, node *n)
+{
+    if (!n->nm) return add_name(c, n->s, n->slen);
+    pname *x = &c->P->pnames[n->nm - 1];
+    if (x->index < 0) {
+        int i = add_name(c, n->s, n->slen);
+        if (c->failed) return i;
+        x->index = i;
+    }
+    return x->index;
+}
+
 static void load_name(comp *c, node *n)
 {
     int slot = lookup_slot(c, n->s, n->slen);
@@ -510,12 +531,12 @@ static void load_name(comp *c, node *n)
             c->late = p;
             c->caplate = cap;
         }
-        int pc = emit(c, OP_LOAD_ROOT, -1, add_name(c, n->s, n->slen), 0, n->pos);
+        int pc = emit(c, OP_LOAD_ROOT, -1, node_name(c, n), 0, n->pos);
         c->late[c->nlate].unit = (int)(c->u - c->T->units);
         c->late[c->nlate++].pc = pc;
         return;
     }
-    emit(c, OP_LOAD_GLOBAL, add_name(c, n->s, n->slen), 0, 0, n->pos);
+    emit(c, OP_LOAD_GLOBAL, node_name(c, n), 0, 0, n->pos);
 }
 
 static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len);
@@ -1137,9 +1158,91 @@ static void scan_frame(comp *c, namescan *ns, const node *b, int cond, int depth
 }
 
 /* declare, as the frame opens, the names of body that start as `missing` (jinja profile) */
+/* the index of a name already in the template's names, or -1 (add_name without adding) */
+static int find_name(comp *c, const char *s, size_t len)
+{
+    if (!c->name_cap) return -1;
+    uint32_t mask = c->name_cap - 1, h = name_hash(s, len) & mask;
+    for (int32_t e; (e = c->name_ix[h]); h = (h + 1) & mask) {
+        const jstr *nm = c->T->names[e - 1];
+        if (nm->len == len && ast_same(nm->s, s, len)) return e - 1;
+    }
+    return -1;
+}
+
+/* ---- the same without the walk --------------------------------------------------------------
+ * A name stored by a statement S of the frame (outside any branch) has S's store as its first
+ * use when no other node carrying the name (parse.c's notes: names, import names, macros,
+ * anywhere in the template) lies before the statement after S: everything the scan meets
+ * before that store (the statements before S, S's own expressions) lies before it in the
+ * source. The notes give the two first positions of each name, enough to check that in O(1).
+ * When every candidate passes (the common case: names set once, read afterwards), these are
+ * exactly the names the scan would find; otherwise the scan decides. */
+typedef struct { const node *t; int key; } fast_cand;
+typedef struct { fast_cand *v; int n, cap; uint32_t stamp; } fast_scan;
+
+/* target t of the statement whose successor starts at next: false when the proof fails */
+static bool fast_store(comp *c, fast_scan *fs, const node *t, uint32_t next)
+{
+    if (!t->nm) return false;
+    pname *x = &c->P->pnames[t->nm - 1];
+    if (x->stamp == fs->stamp) return true; /* stored before: that store came first */
+    if (x->first != t->pos || x->second < next) return false;
+    x->stamp = fs->stamp;
+    if (!grow(c, (void **)&fs->v, &fs->cap, fs->n, sizeof *fs->v)) return false;
+    fs->v[fs->n].t = t;
+    int k = find_name(c, t->s, t->slen); /* the scan's order: names known before, then first uses */
+    fs->v[fs->n].key = k >= 0 ? k : (1 << 30) + fs->n;
+    fs->n++;
+    return true;
+}
+
+static bool fast_targets(comp *c, fast_scan *fs, const node *targets, uint32_t next)
+{
+    for (const node *t = targets ? targets->head : NULL; t; t = t->next)
+        if (t->kind == N_TARGETS ? !fast_targets(c, fs, t, next) : t->kind == N_NAME && !fast_store(c, fs, t, next))
+            return false;
+    return true;
+}
+
+static bool fast_missing(comp *c, const node *body)
+{
+    if (c->P->pnames_lost || !body || body->kind != N_BODY) return false;
+    fast_scan fs = {.stamp = ++c->frame_stamp};
+    bool ok = true;
+    for (const node *n = body->head; n && ok; n = n->next) {
+        uint32_t next = n->next ? n->next->pos : UINT32_MAX;
+        switch (n->kind) {
+        case N_SET: case N_SETBLOCK: ok = fast_targets(c, &fs, n->a, next); break;
+        case N_MACRO: ok = fast_store(c, &fs, n, next); break;
+        case N_IMPORT: ok = fast_store(c, &fs, n->b, next); break;
+        case N_FROMIMPORT:
+            for (const node *x = n->b->head; x && ok; x = x->next) ok = fast_store(c, &fs, x->c ? x->c : x, next);
+            break;
+        case N_BODY: ok = false; break; /* (error recovery's) nested bodies: the scan's */
+        default: break; /* no store outside a branch */
+        }
+    }
+    if (ok) {
+        for (int i = 1; i < fs.n; i++) /* insertion sort: few names, mostly in order already */
+            for (int j = i; j > 0 && fs.v[j - 1].key > fs.v[j].key; j--) {
+                fast_cand t = fs.v[j];
+                fs.v[j] = fs.v[j - 1];
+                fs.v[j - 1] = t;
+            }
+        for (int i = 0; i < fs.n && !c->failed; i++) {
+            int slot = declare(c, fs.v[i].t->s, fs.v[i].t->slen);
+            if (!c->failed) c->u->slot_parent[slot] = SLOT_MISSING;
+        }
+    }
+    if (fs.v) rt_alloc(c->R, fs.v, (size_t)fs.cap * sizeof *fs.v, 0);
+    return ok || c->failed;
+}
+
 static void declare_missing(comp *c, const node *body)
 {
     if (c->E->cfg.profile == JINN_PROFILE_JINJAVA) return;
+    if (fast_missing(c, body)) return;
     namescan ns = {0};
     scan_frame(c, &ns, body, 0, 0);
     for (int i = 0; i < ns.cap && !c->failed; i++)

@@ -42,8 +42,67 @@ static inline void *arena_take(pctx *P, size_t n)
 
 void *ast_alloc(pctx *P, size_t n) { return arena_take(P, n); }
 
+/* ======================================================================================
+ * Names (for compile.c's frame analysis)
+ * ====================================================================================== */
+
+static bool pname_grow_ix(pctx *P)
+{
+    uint32_t cap = P->pname_cap ? P->pname_cap * 2 : 256;
+    int32_t *ix = rt_alloc(P->R, NULL, 0, (size_t)cap * sizeof *ix);
+    if (!ix) return false;
+    memset(ix, 0, (size_t)cap * sizeof *ix);
+    for (int i = 0; i < P->npnames; i++) {
+        uint32_t h = ast_name_hash(P->pnames[i].s, P->pnames[i].len) & (cap - 1);
+        while (ix[h]) h = (h + 1) & (cap - 1);
+        ix[h] = i + 1;
+    }
+    if (P->pname_ix) rt_alloc(P->R, P->pname_ix, (size_t)P->pname_cap * sizeof *ix, 0);
+    P->pname_ix = ix;
+    P->pname_cap = cap;
+    return true;
+}
+
+/* note n's name (n->s) and position; n->nm points at the entry */
+static void note_name(pctx *P, node *n)
+{
+    if (P->pnames_lost || n == P->oom) return;
+    if (!P->pname_cap && !pname_grow_ix(P)) { P->pnames_lost = 1; return; }
+    uint32_t mask = P->pname_cap - 1, h = ast_name_hash(n->s, n->slen) & mask;
+    for (int32_t e; (e = P->pname_ix[h]); h = (h + 1) & mask) {
+        pname *x = &P->pnames[e - 1];
+        if (x->len == n->slen && ast_same(x->s, n->s, n->slen)) {
+            if (n->pos < x->first) { x->second = x->first; x->first = n->pos; }
+            else if (n->pos < x->second) x->second = n->pos;
+            n->nm = (uint32_t)e;
+            return;
+        }
+    }
+    if (P->npnames == P->cappnames) {
+        int cap = P->cappnames ? P->cappnames * 2 : 128;
+        pname *v = rt_alloc(P->R, P->pnames, (size_t)P->cappnames * sizeof *v, (size_t)cap * sizeof *v);
+        if (!v) { P->pnames_lost = 1; return; }
+        P->pnames = v;
+        P->cappnames = cap;
+    }
+    pname *x = &P->pnames[P->npnames];
+    x->s = n->s;
+    x->len = n->slen;
+    x->first = n->pos;
+    x->second = UINT32_MAX;
+    x->stamp = 0;
+    x->index = -1;
+    P->pname_ix[h] = ++P->npnames;
+    n->nm = (uint32_t)P->npnames;
+    if ((uint32_t)P->npnames * 2 > P->pname_cap && !pname_grow_ix(P)) P->pnames_lost = 1;
+}
+
 void ast_free(pctx *P)
 {
+    if (P->pnames) rt_alloc(P->R, P->pnames, (size_t)P->cappnames * sizeof *P->pnames, 0);
+    if (P->pname_ix) rt_alloc(P->R, P->pname_ix, (size_t)P->pname_cap * sizeof *P->pname_ix, 0);
+    P->pnames = NULL;
+    P->pname_ix = NULL;
     for (node *n = P->consts; n; n = n->e) val_drop(P->R, n->v);
     P->consts = NULL;
     while (P->arena) {
@@ -60,8 +119,13 @@ node *ast_node(pctx *P, int kind, uint32_t pos)
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
     n->pos = pos;
-    if (kind == N_INCLUDE || kind == N_IMPORT || kind == N_FROMIMPORT || kind == N_BLOCK) P->scope_reader = 1;
-    else if (kind == N_MACRO || kind == N_CALLBLOCK) P->closure_made = 1;
+#define K(k) ((uint64_t)1 << (k))
+    _Static_assert(N_NODE_COUNT <= 64, "node kinds fit a 64-bit mask");
+    if (K(kind) & (K(N_INCLUDE) | K(N_IMPORT) | K(N_FROMIMPORT) | K(N_BLOCK) | K(N_MACRO) | K(N_CALLBLOCK))) {
+        if (K(kind) & (K(N_INCLUDE) | K(N_IMPORT) | K(N_FROMIMPORT) | K(N_BLOCK))) P->scope_reader = 1;
+        else P->closure_made = 1;
+    }
+#undef K
     return n;
 }
 
@@ -96,14 +160,14 @@ node *ast_bin(pctx *P, int kind, int op, node *a, node *b)
 
 /* `1 ~ not 2`, `a == not b`, `-not x`: Jinja2 parses `not` only where an operand of and, or,
  * not or a conditional starts (lemon's one expression nonterminal would take it anywhere) */
-static void bare_not(pctx *P, const node *operand, token op)
+static void bare_not(pctx *P, const node *operand, ptok op)
 {
     if (operand && operand->kind == N_NOT && !operand->paren && P->R->profile != PROF_JINJAVA)
         diag_error(P->D, JINN_ERR_SYNTAX, operand->pos, "unexpected 'not' after '%.*s': 'not' starts an operand of "
                    "and, or or not only; put it in parentheses: (not x)", (int)op.len, op.p);
 }
 
-node *ast_unary(pctx *P, int kind, token t, node *a)
+node *ast_unary(pctx *P, int kind, ptok t, node *a)
 {
     if (kind != N_NOT) bare_not(P, a, t);
     node *n = ast_node(P, kind, t.pos);
@@ -111,22 +175,27 @@ node *ast_unary(pctx *P, int kind, token t, node *a)
     return n;
 }
 
-node *ast_name(pctx *P, token t)
+node *ast_name(pctx *P, ptok t)
 {
 #define IS(s) (t.len == sizeof(s) - 1 && !memcmp(t.p, s, sizeof(s) - 1))
-    if (IS("true") || IS("True")) return const_node(P, t.pos, v_bool(true));
-    if (IS("false") || IS("False")) return const_node(P, t.pos, v_bool(false));
-    if (IS("none") || IS("None")) return const_node(P, t.pos, v_none());
+    /* (only a 4- or 5-letter name starting with t, f or n can be one: most names skip all six) */
+    char c0 = (char)(t.p[0] | 0x20);
+    if ((t.len == 4 || t.len == 5) && (c0 == 't' || c0 == 'f' || c0 == 'n')) {
+        if (IS("true") || IS("True")) return const_node(P, t.pos, v_bool(true));
+        if (IS("false") || IS("False")) return const_node(P, t.pos, v_bool(false));
+        if (IS("none") || IS("None")) return const_node(P, t.pos, v_none());
+    }
 #undef IS
     node *n = ast_node(P, N_NAME, t.pos);
     n->s = t.p;
     n->slen = t.len;
+    note_name(P, n);
     return n;
 }
 
 /* an integer literal beyond int64 (the jinja profile): a big int, from the token's digits
  * (after its 0x/0o/0b prefix) to e; too many digits is the error Python's int() gives (or the int_digits limit) */
-static node *big_literal(pctx *P, token t, const char *e, int base)
+static node *big_literal(pctx *P, ptok t, const char *e, int base)
 {
     const char *p = t.p + (base == 10 ? 0 : 2);
     jbuf digits = {0};
@@ -144,7 +213,7 @@ static node *big_literal(pctx *P, token t, const char *e, int base)
     return const_node(P, t.pos, v_err());
 }
 
-node *ast_int(pctx *P, token t)
+node *ast_int(pctx *P, ptok t)
 {
     int base = 10;
     const char *p = t.p, *e = t.p + t.len;
@@ -181,7 +250,7 @@ node *ast_int(pctx *P, token t)
     return const_node(P, t.pos, v_int((int64_t)v));
 }
 
-node *ast_float(pctx *P, token t)
+node *ast_float(pctx *P, ptok t)
 {
     char buf[128];
     size_t n = 0;
@@ -214,7 +283,7 @@ static size_t put_utf8(char *o, uint32_t cp)
 
 /* Decode a string literal's escapes (Python's: \n \t \r \\ \' \" \xhh \uXXXX \UXXXXXXXX,
  * unknown escapes stay as written). Output is never longer than the input. */
-static value decode_string(pctx *P, token t)
+static value decode_string(pctx *P, ptok t)
 {
     jstr *s = str_new(P->R, t.len);
     if (!s) return v_err();
@@ -264,11 +333,11 @@ static value decode_string(pctx *P, token t)
     return v;
 }
 
-node *ast_string(pctx *P, token t) { return const_node(P, t.pos, decode_string(P, t)); }
+node *ast_string(pctx *P, ptok t) { return const_node(P, t.pos, decode_string(P, t)); }
 
-node *ast_string_raw(pctx *P, token t) { return const_node(P, t.pos, v_str(P->R, t.p, t.len)); }
+node *ast_string_raw(pctx *P, ptok t) { return const_node(P, t.pos, v_str(P->R, t.p, t.len)); }
 
-node *ast_string_cat(pctx *P, node *a, token t)
+node *ast_string_cat(pctx *P, node *a, ptok t)
 {
     value b = decode_string(P, t);
     if (b.t == JV_ERROR) return a;
@@ -281,7 +350,7 @@ node *ast_string_cat(pctx *P, node *a, token t)
     return a;
 }
 
-node *ast_attr(pctx *P, node *obj, token name)
+node *ast_attr(pctx *P, node *obj, ptok name)
 {
     node *n = ast_node(P, N_ATTR, name.pos);
     n->a = obj;
@@ -290,7 +359,7 @@ node *ast_attr(pctx *P, node *obj, token name)
     return n;
 }
 
-node *ast_attr_int(pctx *P, node *obj, token num)
+node *ast_attr_int(pctx *P, node *obj, ptok num)
 {
     /* x.0 is x[0] in Jinja2 */
     node *n = ast_node(P, N_ITEM, num.pos);
@@ -299,7 +368,7 @@ node *ast_attr_int(pctx *P, node *obj, token num)
     return n;
 }
 
-node *ast_item(pctx *P, node *obj, node *key, token at)
+node *ast_item(pctx *P, node *obj, node *key, ptok at)
 {
     node *n = ast_node(P, N_ITEM, at.pos);
     n->a = obj;
@@ -307,7 +376,7 @@ node *ast_item(pctx *P, node *obj, node *key, token at)
     return n;
 }
 
-node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token at)
+node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, ptok at)
 {
     node *n = ast_node(P, N_SLICE, at.pos);
     n->a = obj;
@@ -317,7 +386,7 @@ node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, token a
     return n;
 }
 
-node *ast_binop(pctx *P, int op, node *a, node *b, token at)
+node *ast_binop(pctx *P, int op, node *a, node *b, ptok at)
 {
     bare_not(P, b, at);
     node *n = ast_bin(P, N_BIN, op, a, b);
@@ -325,7 +394,7 @@ node *ast_binop(pctx *P, int op, node *a, node *b, token at)
     return n;
 }
 
-node *ast_compare(pctx *P, node *left, int op, node *right, token at)
+node *ast_compare(pctx *P, node *left, int op, node *right, ptok at)
 {
     bare_not(P, right, at);
     node *c = left;
@@ -370,7 +439,7 @@ static void check_call_args(pctx *P, node *args)
     }
 }
 
-node *ast_call(pctx *P, node *callee, node *args, token at)
+node *ast_call(pctx *P, node *callee, node *args, ptok at)
 {
     (void)at;
     check_call_args(P, args);
@@ -381,14 +450,14 @@ node *ast_call(pctx *P, node *callee, node *args, token at)
     return n;
 }
 
-node *ast_star(pctx *P, int kind, token at, node *val)
+node *ast_star(pctx *P, int kind, ptok at, node *val)
 {
     node *n = ast_node(P, kind, at.pos);
     n->a = val;
     return n;
 }
 
-node *ast_kwarg(pctx *P, token name, node *val)
+node *ast_kwarg(pctx *P, ptok name, node *val)
 {
     node *n = ast_node(P, N_KWARG, name.pos);
     n->s = name.p;
@@ -397,7 +466,7 @@ node *ast_kwarg(pctx *P, token name, node *val)
     return n;
 }
 
-static node *filter_node(pctx *P, node *val, token name, node *args)
+static node *filter_node(pctx *P, node *val, ptok name, node *args)
 {
     check_call_args(P, args);
     if (name.len == 6 && !memcmp(name.p, "render", 6)) P->render_named = 1;
@@ -425,17 +494,17 @@ static node *unary_binds_looser(pctx *P, node *n)
 #undef UNARY
 }
 
-node *ast_filter(pctx *P, node *val, token name, node *args)
+node *ast_filter(pctx *P, node *val, ptok name, node *args)
 {
     return unary_binds_looser(P, filter_node(P, val, name, args));
 }
 
-node *ast_test(pctx *P, node *val, token name, node *args, int negate)
+node *ast_test(pctx *P, node *val, ptok name, node *args, int negate, int op_name)
 {
     check_call_args(P, args);
     /* `x is == 4`, `x is lt 4`, `empty x`: the jinjava profile's spellings only (the lexer
      * makes word operators only there); Jinja2 has no test named by an operator */
-    if (name.type != TK_NAME && name.type != TK_IN && P->R->profile != PROF_JINJAVA)
+    if (op_name && P->R->profile != PROF_JINJAVA)
         diag_error(P->D, JINN_ERR_SYNTAX, name.pos, "unexpected '%.*s' after 'is': a test name is expected (the jinjava profile "
                    "allows an operator here)", (int)name.len, name.p);
     node *n = filter_node(P, val, name, args);
@@ -450,7 +519,7 @@ node *ast_tuple_add(pctx *P, node *tuple, node *item)
     return ast_add(tuple, item);
 }
 
-node *ast_seq(pctx *P, int kind, token at, node *items)
+node *ast_seq(pctx *P, int kind, ptok at, node *items)
 {
     node *n = ast_node(P, kind, at.pos);
     if (items) { n->head = items->head; n->last = items->last; }
@@ -463,7 +532,7 @@ node *ast_paren(node *e)
     return e;
 }
 
-node *ast_callblock(pctx *P, token at, node *params, node *call, node *body)
+node *ast_callblock(pctx *P, ptok at, node *params, node *call, node *body)
 {
     node *n = ast_node(P, N_CALLBLOCK, at.pos);
     n->a = call;
@@ -477,7 +546,7 @@ node *ast_callblock(pctx *P, token at, node *params, node *call, node *body)
     return n;
 }
 
-node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags)
+node *ast_import(pctx *P, int kind, ptok at, node *name, node *names, int flags)
 {
     node *n = ast_node(P, kind, at.pos);
     n->a = name;
@@ -486,21 +555,23 @@ node *ast_import(pctx *P, int kind, token at, node *name, node *names, int flags
     return n;
 }
 
-node *ast_import_name(pctx *P, token name, token *alias)
+node *ast_import_name(pctx *P, ptok name, ptok *alias)
 {
     node *n = ast_node(P, N_IMPNAME, name.pos);
     n->s = name.p;
     n->slen = name.len;
+    note_name(P, n);
     if (alias) {
         node *a = ast_node(P, N_NAME, alias->pos);
         a->s = alias->p;
         a->slen = alias->len;
+        note_name(P, a);
         n->c = a;
     }
     return n;
 }
 
-node *ast_block(pctx *P, token at, token name, int flags, node *body, token endname)
+node *ast_block(pctx *P, ptok at, ptok name, int flags, node *body, ptok endname)
 {
     node *n = ast_node(P, N_BLOCK, at.pos);
     n->s = name.p;
@@ -515,7 +586,7 @@ node *ast_block(pctx *P, token at, token name, int flags, node *body, token endn
     return n;
 }
 
-node *ast_text(pctx *P, token t)
+node *ast_text(pctx *P, ptok t)
 {
     node *n = ast_node(P, N_TEXT, t.pos);
     n->s = t.p;
@@ -523,7 +594,7 @@ node *ast_text(pctx *P, token t)
     return n;
 }
 
-node *ast_stmt(pctx *P, int kind, token at, node *a, node *b, node *c)
+node *ast_stmt(pctx *P, int kind, ptok at, node *a, node *b, node *c)
 {
     node *n = ast_node(P, kind, at.pos);
     n->a = a;
@@ -543,7 +614,7 @@ node *ast_if_chain(pctx *P, node *head, node *elifs, node *els)
     return head;
 }
 
-node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *body, node *els, int recursive)
+node *ast_for(pctx *P, ptok at, node *targets, node *iter, node *filter, node *body, node *els, int recursive)
 {
     node *n = ast_node(P, N_FOR, at.pos);
     n->flag = (uint8_t)recursive;
@@ -556,7 +627,7 @@ node *ast_for(pctx *P, token at, node *targets, node *iter, node *filter, node *
     return n;
 }
 
-node *ast_target(pctx *P, token name, token *attr)
+node *ast_target(pctx *P, ptok name, ptok *attr)
 {
     node *t = ast_name(P, name);
     if (t->kind != N_NAME) {
@@ -591,18 +662,19 @@ node *ast_with_assign(pctx *P, node *targets, node *val)
     return n;
 }
 
-node *ast_macro(pctx *P, token at, token name, node *params, node *body)
+node *ast_macro(pctx *P, ptok at, ptok name, node *params, node *body)
 {
     node *n = ast_node(P, N_MACRO, at.pos);
     n->s = name.p;
     n->slen = name.len;
+    note_name(P, n);
     n->head = params->head;
     n->last = params->last;
     n->a = body;
     return n;
 }
 
-node *ast_param(pctx *P, token name, node *dflt)
+node *ast_param(pctx *P, ptok name, node *dflt)
 {
     node *n = ast_node(P, N_PARAM, name.pos);
     n->s = name.p;
@@ -611,7 +683,7 @@ node *ast_param(pctx *P, token name, node *dflt)
     return n;
 }
 
-node *ast_insert(pctx *P, int kind, token at, node *id, node *body)
+node *ast_insert(pctx *P, int kind, ptok at, node *id, node *body)
 {
     node *n = ast_node(P, id ? N_INSERT : N_INSERT_PRINT, at.pos);
     n->op = (uint8_t)kind;
@@ -720,7 +792,7 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
     }
 }
 
-static void describe(pctx *P, int major, const token *t, char *out, size_t n)
+static void describe(pctx *P, int major, const ptok *t, char *out, size_t n)
 {
     if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
@@ -732,7 +804,7 @@ static void describe(pctx *P, int major, const token *t, char *out, size_t n)
     (void)P;
 }
 
-void parse_syntax_error(pctx *P, int major, token *t)
+void parse_syntax_error(pctx *P, int major, ptok *t)
 {
     if (P->failed) return;
     if (!P->recover) P->failed = 1;
