@@ -405,8 +405,9 @@ value lib_tuple2(jrt *R, value a, value b)
     value t = v_list(R, 2);
     if (t.t == JV_ERROR) { val_drop(R, a); val_drop(R, b); return t; }
     t.f |= JV_TUPLE;
-    list_push(R, t.u.l, a); /* capacity reserved: cannot fail */
-    list_push(R, t.u.l, b);
+    t.u.l->items[0] = a; /* capacity reserved */
+    t.u.l->items[1] = b;
+    t.u.l->len = 2;
     return t;
 }
 
@@ -414,7 +415,8 @@ value lib_list_of(jrt *R, const value *items, size_t n)
 {
     value l = v_list(R, n);
     if (l.t == JV_ERROR) return l;
-    for (size_t i = 0; i < n; i++) list_push(R, l.u.l, val_dup(items[i]));
+    for (size_t i = 0; i < n; i++) l.u.l->items[i] = val_dup(items[i]); /* capacity reserved */
+    l.u.l->len = n;
     return l;
 }
 
