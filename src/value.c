@@ -480,7 +480,7 @@ void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step)
     *stop = n && x->items[n - 1].t == JV_INT ? x->items[n - 1].u.i + *step : *start;
 }
 
-bool list_push(jrt *R, jlist *l, value v)
+bool list_push_grow(jrt *R, jlist *l, value v)
 {
     size_t grow = l->cap ? l->cap * 2 : 4;
     /* doubling may overshoot the limit while the list itself still fits: grow to the limit */

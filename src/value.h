@@ -403,7 +403,16 @@ size_t utf8_count(const char *s, size_t len);
 size_t utf8_offset(const char *s, size_t len, size_t i);
 
 /* ---- lists ----------------------------------------------------------------------------- */
-bool list_push(jrt *R, jlist *l, value v);               /* steals v */
+bool list_push_grow(jrt *R, jlist *l, value v);          /* list_push when l is full */
+static inline bool list_push(jrt *R, jlist *l, value v)  /* steals v */
+{
+    /* inline while there is room: select, map and the copies push item after item */
+    if (l->len < l->cap) {
+        l->items[l->len++] = v;
+        return true;
+    }
+    return list_push_grow(R, l, v);
+}
 /* A range value: l (a list of the range's items) gets JV_RANGE, and start, stop and step as
  * three ints past its end (a range is never mutated), so that it prints as Python's repr
  * does (range(1, 10, 2)); range_bounds reads them back, or derives them from the items. */
