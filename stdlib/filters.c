@@ -1016,10 +1016,17 @@ BI_FN(f_sum)
     value l;
     if (!lib_items(R, args[0], &l)) { val_drop(R, acc); return false; }
     bool ok = true;
+    lib_attr at;
+    lib_attr_init(&at, args[1]);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
-        value x = lib_getattr(R, l.u.l->items[i], args[1]);
+        value x = lib_attr_get(R, &at, l.u.l->items[i]);
         if (x.t == JV_ERROR) { ok = false; break; }
         value nv;
+        if (x.t == JV_FLOAT && (acc.t == JV_FLOAT || (acc.t == JV_INT && acc.u.i >= -(1ll << 53) && acc.u.i <= (1ll << 53)))) {
+            /* float + float, or a small int (the start, 0) + float: Python's float addition */
+            acc = v_float((acc.t == JV_FLOAT ? acc.u.d : (double)acc.u.i) + x.u.d);
+            continue;
+        }
         ok = op_arith(R, OPB_ADD, acc, x, &nv);
         val_drop(R, x);
         if (ok) { val_drop(R, acc); acc = nv; }
