@@ -408,10 +408,14 @@ size_t utf8_count(const char *s, size_t len);
 size_t utf8_offset(const char *s, size_t len, size_t i);
 
 /* ---- lists ----------------------------------------------------------------------------- */
-bool list_push_grow(jrt *R, jlist *l, value v);          /* list_push when the list is full */
+bool list_push_grow(jrt *R, jlist *l, value v);          /* list_push when l is full */
 static inline bool list_push(jrt *R, jlist *l, value v)  /* steals v */
 {
-    if (l->len < l->cap) { l->items[l->len++] = v; return true; }
+    /* inline while there is room: select, map and the copies push item after item */
+    if (l->len < l->cap) {
+        l->items[l->len++] = v;
+        return true;
+    }
     return list_push_grow(R, l, v);
 }
 /* A range value: l (a list of the range's items) gets JV_RANGE, and start, stop and step as

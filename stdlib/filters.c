@@ -1024,10 +1024,17 @@ BI_FN(f_sum)
     value l;
     if (!lib_items(R, args[0], &l)) { val_drop(R, acc); return false; }
     bool ok = true;
+    lib_attr at;
+    lib_attr_init(&at, args[1]);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
-        value x = lib_getattr(R, l.u.l->items[i], args[1]);
+        value x = lib_attr_get(R, &at, l.u.l->items[i]);
         if (x.t == JV_ERROR) { ok = false; break; }
         value nv;
+        if (x.t == JV_FLOAT && (acc.t == JV_FLOAT || (acc.t == JV_INT && acc.u.i >= -(1ll << 53) && acc.u.i <= (1ll << 53)))) {
+            /* float + float, or a small int (the start, 0) + float: Python's float addition */
+            acc = v_float((acc.t == JV_FLOAT ? acc.u.d : (double)acc.u.i) + x.u.d);
+            continue;
+        }
         ok = op_arith(R, OPB_ADD, acc, x, &nv);
         val_drop(R, x);
         if (ok) { val_drop(R, acc); acc = nv; }
@@ -1059,23 +1066,27 @@ BI_FN(f_map)
     if (out->t == JV_ERROR) return false;
     if (!val_truthy(R, args[0])) return true;
     value *attr = NULL, *dflt = NULL;
-    if (!pos->len && (attr = dict_get_str(kw, "attribute", 9))) {
-        dflt = dict_get_str(kw, "default", 7);
+    const jentry *bad = NULL; /* the first keyword that is neither attribute nor default */
+    if (!pos->len) {
+        /* one pass over the keywords (the dict is fresh per call: no lookup by hashing) */
         jentry *e;
         for (size_t i = 0; dict_next(kw, &i, &e);) {
-            if (e->key.t == JV_STR && ((v_sl(e->key) == 9 && !memcmp(v_sp(e->key), "attribute", 9))
-                                       || (v_sl(e->key) == 7 && !memcmp(v_sp(e->key), "default", 7))))
-                continue;
-            jbuf b = {0};
-            lib_repr_buf(R, &b, e->key);
-            rt_error(R, JINN_ERR_VALUE, "Unexpected keyword argument %s", b.p ? b.p : "?");
-            buf_free(R, &b);
-            return fail_out(R, out);
+            if (e->key.t == JV_STR && v_sl(e->key) == 9 && !memcmp(v_sp(e->key), "attribute", 9)) attr = &e->val;
+            else if (e->key.t == JV_STR && v_sl(e->key) == 7 && !memcmp(v_sp(e->key), "default", 7)) dflt = &e->val;
+            else if (!bad) bad = e;
         }
-    } else if (!pos->len) {
+    }
+    if (attr && bad) {
+        jbuf b = {0};
+        lib_repr_buf(R, &b, bad->key);
+        rt_error(R, JINN_ERR_VALUE, "Unexpected keyword argument %s", b.p ? b.p : "?");
+        buf_free(R, &b);
+        return fail_out(R, out);
+    }
+    if (!attr && !pos->len) {
         rt_error(R, JINN_ERR_VALUE, "map requires a filter argument");
         return fail_out(R, out);
-    } else if (R->profile == PROF_JINJAVA && pos->items[0].t == JV_STR && !lib_has_filter(R, pos->items[0])) {
+    } else if (!attr && R->profile == PROF_JINJAVA && pos->items[0].t == JV_STR && !lib_has_filter(R, pos->items[0])) {
         /* Jinjava: a name that is no filter is an attribute (lib/filter/MapFilter.java) */
         attr = &pos->items[0];
     }

@@ -3,6 +3,7 @@
  * sort, attribute paths, and dynamic calls of other builtins. See lib.h.
  */
 #define _GNU_SOURCE /* memmem */
+#include <math.h>
 #include <unicode/ucasemap.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
@@ -214,20 +215,23 @@ value lib_escape(jrt *R, value v)
  * ====================================================================================== */
 
 /* The keys' kind, decided once per sort: all strings, or all numbers that are exactly doubles
- * (floats, ints within 2^53), are compared directly, with val_compare's answers and charges
+ * (floats but NaN, ints within 2^53), are compared directly, with val_compare's answers and charges
  * (a string comparison charges the bytes of the shorter, a NaN is never before anything);
  * anything else goes through val_compare, whose TypeError texts depend on the pair. */
 enum { SK_ANY, SK_STR, SK_NUM };
 
-static int sort_kind(const value *k, size_t n)
+static int sort_kind(const value *k, size_t n, bool *short_strs)
 {
     if (k[0].t == JV_STR) {
-        for (size_t i = 1; i < n; i++)
+        *short_strs = true;
+        for (size_t i = 0; i < n; i++) {
             if (k[i].t != JV_STR) return SK_ANY;
+            if (k[i].u.s->len >= RT_UNIT_BYTES) *short_strs = false;
+        }
         return SK_STR;
     }
     for (size_t i = 0; i < n; i++) {
-        if (k[i].t == JV_FLOAT) continue;
+        if (k[i].t == JV_FLOAT && !isnan(k[i].u.d)) continue; /* (NaN: the order depends on the algorithm) */
         if (k[i].t != JV_INT || k[i].u.i < -(1ll << 53) || k[i].u.i > (1ll << 53)) return SK_ANY;
     }
     return SK_NUM;
@@ -263,7 +267,8 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
 {
     if (n < 2) return true;
     const value *k = keys ? keys : items;
-    int kind = sort_kind(k, n);
+    bool short_strs = false;
+    int kind = sort_kind(k, n, &short_strs);
     /* one block: the permutation and its merge buffer, the keys as doubles, the items' and
      * keys' copies to permute from */
     size_t nv = keys ? 2 * n : n;
@@ -279,8 +284,23 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         if (num) num[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
     }
     bool ok = true;
+    bool small = n <= 8 && (kind == SK_NUM || (kind == SK_STR && short_strs));
+    if (small) {
+        /* a short list whose comparisons cannot fail nor charge anything: a (stable)
+         * insertion sort, charged as the merge passes below would have been */
+        for (size_t w = 1; w < n && ok; w *= 2) ok = rt_charge(R, (int64_t)n);
+        for (size_t i = 1; ok && i < n; i++) {
+            size_t x = ix[i], j = i;
+            bool before;
+            while (j > 0 && goes_before(R, kind, k, num, x, ix[j - 1], reverse, &before) && before) {
+                ix[j] = ix[j - 1];
+                j--;
+            }
+            ix[j] = x;
+        }
+    }
     /* bottom-up merge sort: runs of width 1, 2, 4, ... merged from ix into tmp and back */
-    for (size_t w = 1; w < n && ok; w *= 2) {
+    for (size_t w = 1; w < n && ok && !small; w *= 2) {
         /* a pass makes at most n comparisons: charged (and the interrupt polled) per pass */
         if (!rt_charge(R, (int64_t)n)) { ok = false; break; }
         for (size_t lo = 0; lo < n && ok; lo += 2 * w) {
@@ -385,8 +405,9 @@ value lib_tuple2(jrt *R, value a, value b)
     value t = v_list(R, 2);
     if (t.t == JV_ERROR) { val_drop(R, a); val_drop(R, b); return t; }
     t.f |= JV_TUPLE;
-    list_push(R, t.u.l, a); /* capacity reserved: cannot fail */
-    list_push(R, t.u.l, b);
+    t.u.l->items[0] = a; /* capacity reserved */
+    t.u.l->items[1] = b;
+    t.u.l->len = 2;
     return t;
 }
 
@@ -394,7 +415,8 @@ value lib_list_of(jrt *R, const value *items, size_t n)
 {
     value l = v_list(R, n);
     if (l.t == JV_ERROR) return l;
-    for (size_t i = 0; i < n; i++) list_push(R, l.u.l, val_dup(items[i]));
+    for (size_t i = 0; i < n; i++) l.u.l->items[i] = val_dup(items[i]); /* capacity reserved */
+    l.u.l->len = n;
     return l;
 }
 

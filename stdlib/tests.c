@@ -131,6 +131,14 @@ BI_FN(t_eq)
 {
     if (!strict_ok(R, args)) return false;
     if (R->profile == PROF_JINJAVA) return jv_test(R, OPC_EQ, args, out);
+    if (args[0].t == JV_STR && args[1].t == JV_STR) {
+        /* the common case, equalto a string: equal_at's answer and charge, without its dispatch */
+        const jstr *a = args[0].u.s, *b = args[1].u.s;
+        if (a == b) RET(true);
+        if (a->len != b->len) RET(false);
+        if (!rt_charge_bytes(R, a->len)) return false;
+        RET(!memcmp(a->s, b->s, a->len));
+    }
     bool eq;
     if (!val_equal_rt(R, args[0], args[1], &eq)) return false;
     RET(eq);
