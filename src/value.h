@@ -487,10 +487,42 @@ static inline bool num_as_exact_double(value v, double *d)
 /* output buffers */
 bool buf_grow(jrt *R, jbuf *b, size_t extra);
 /* append n bytes (kept NUL-terminated); inline: output is written in many small pieces */
+/* n bytes from s to d, without a call for up to 32: two (or four) overlapping word moves
+ * inside [s, s + n) and [d, d + n) */
+static inline void copy_bytes(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, z;
+        memcpy(&a, s, 8);
+        memcpy(&z, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &z, 8);
+    } else if (n > 16 && n <= 32) {
+        uint64_t a, b, y, z;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        memcpy(&y, s + n - 16, 8);
+        memcpy(&z, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &y, 8);
+        memcpy(d + n - 8, &z, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, z;
+        memcpy(&a, s, 4);
+        memcpy(&z, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &z, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++) d[i] = s[i];
+    } else {
+        memcpy(d, s, n);
+    }
+}
 static inline bool buf_put(jrt *R, jbuf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap && !buf_grow(R, b, n)) return false;
-    if (n) memcpy(b->p + b->len, s, n);
+    copy_bytes(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = 0;
     return true;

@@ -50,7 +50,11 @@ bool lib_put_cp(jrt *R, jbuf *b, int32_t cp)
     utf8proc_uint8_t tmp[4];
     utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
     if (n <= 0) return rt_error(R, JINN_ERR_VALUE, "invalid code point U+%04X", (unsigned)cp);
-    return buf_put(R, b, (const char *)tmp, (size_t)n);
+    /* (byte by byte: buf_put's word moves would read past tmp as far as the compiler can tell) */
+    if (b->len + (size_t)n + 1 > b->cap && !buf_grow(R, b, (size_t)n)) return false;
+    for (utf8proc_ssize_t i = 0; i < n; i++) b->p[b->len++] = (char)tmp[i];
+    b->p[b->len] = 0;
+    return true;
 }
 
 /* ======================================================================================
