@@ -128,14 +128,15 @@ static const uint8_t esc_len[] = {0, 5, 4, 4, 5, 5};
 
 bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
 {
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned k = esc_class[(unsigned char)s[i]];
-        if (!k) continue;
-        if (!buf_put(R, b, s + run, i - run) || !buf_put(R, b, esc_text[k], esc_len[k])) return false;
-        run = i + 1;
+    const unsigned char *p = (const unsigned char *)s, *e = p + n, *run = p;
+    for (;;) {
+        while (p < e && !esc_class[*p]) p++; /* the scan, in registers: no write in it */
+        if (p == e) break;
+        unsigned k = esc_class[*p];
+        if (!buf_put(R, b, (const char *)run, (size_t)(p - run)) || !buf_put(R, b, esc_text[k], esc_len[k])) return false;
+        run = ++p;
     }
-    return buf_put(R, b, s + run, n - run);
+    return buf_put(R, b, (const char *)run, (size_t)(e - run));
 }
 
 /* ======================================================================================
