@@ -657,7 +657,14 @@ double dec_round(double x, int scale, int mode)
     memcpy(out + o, kd, (size_t)keep);
     o += keep;
     if (o == neg) out[o++] = '0';
-    snprintf(out + o, sizeof out - (size_t)o, "e%d", exp10 + 1 - keep);
+    int e = exp10 + 1 - keep; /* "e%d", without snprintf */
+    out[o++] = 'e';
+    if (e < 0) out[o++] = '-', e = -e;
+    char ed[12];
+    int ne = 0;
+    do ed[ne++] = (char)('0' + e % 10); while (e /= 10);
+    while (ne) out[o++] = ed[--ne];
+    out[o] = 0;
     return dtoa_strtod(out, NULL);
 }
 

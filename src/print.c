@@ -53,6 +53,31 @@ static bool print_decimal(jrt *R, jbuf *b, value v)
     double d = v.u.d;
     if (!isfinite(d)) return print_java_double(R, b, d);
     int scale = v_dec_scale(v);
+    /* The shortest digits that read back as d, when they have no more decimals than the scale:
+     * then they are the decimal's (it reads back as d too, and has no fewer digits), padded
+     * with zeros. Otherwise (a decimal of more digits than a double tells apart) %f. */
+    dtoa_dec s = dtoa_shortest(d);
+    char dg[24];
+    int nd = 0;
+    for (uint64_t m = s.digits; m; m /= 10) dg[nd++] = (char)('0' + m % 10); /* reversed */
+    if (s.exp >= -scale && (s.exp <= 0 || nd + s.exp <= 40)) {
+        int point = nd + s.exp; /* digits before the point (<= 0: none of them) */
+        if (!buf_grow(R, b, (size_t)(2 + (point > 0 ? point : 1) + scale + 1))) return false;
+        char *o = b->p + b->len;
+        if (s.neg && s.digits) *o++ = '-';
+        if (point <= 0) *o++ = '0';
+        for (int i = 0; i < point; i++) *o++ = i < nd ? dg[nd - 1 - i] : '0';
+        if (scale) {
+            *o++ = '.';
+            for (int i = 0; i < scale; i++) {
+                int k = point + i; /* the digit's place, counted from the first digit */
+                *o++ = k >= 0 && k < nd ? dg[nd - 1 - k] : '0';
+            }
+        }
+        b->len = (size_t)(o - b->p);
+        b->p[b->len] = 0;
+        return true;
+    }
     size_t at = b->len;
     if (!buf_printf(R, b, "%.*f", scale, d)) return false;
     if (b->p[at] == '-') {
