@@ -258,6 +258,12 @@ BI_FN(f_list)
         if (args[0].t != JV_NONE && args[0].t != JV_UNDEF) out->u.l->items[out->u.l->len++] = val_dup(args[0]);
         return true;
     }
+    if (args[0].t == JV_LIST && !args[0].f && args[0].u.l->h.rc == 1) {
+        /* a plain list that only this call holds (select(...)|list): nobody can tell it from
+         * its copy, so it is the result itself */
+        *out = val_dup(args[0]);
+        return true;
+    }
     if (!lib_items(R, args[0], &l)) return false;
     *out = lib_list_of(R, l.u.l->items, l.u.l->len);
     val_drop(R, l);
