@@ -134,21 +134,37 @@ static inline bool lib_caller_call(jrt *R, lib_caller *c, value item, value *out
 }
 
 /* An attribute= argument read from many items: a plain key (no dot) of a dict item is looked
- * up directly, anything else as lib_getattr does. attr is borrowed for the life of a. */
+ * up directly, anything else as lib_getattr does. attr is borrowed for the life of a.
+ * The items of a list are mostly dicts made by one dict literal (or one JSON shape): the same
+ * key object at the same position. So the position and the key object last found are tried
+ * first; the key object itself there means that entry is the key (keys are unique), with no
+ * hashing and no string compare. */
 typedef struct lib_attr {
     value attr;
-    bool plain; /* a string without '.' */
+    bool plain;       /* a string without '.' */
+    size_t at;        /* where the key was last found, */
+    const jstr *key;  /* as this key object (NULL: not yet) */
 } lib_attr;
 static inline void lib_attr_init(lib_attr *a, value attr)
 {
     a->attr = attr;
     a->plain = attr.t == JV_STR && !memchr(v_sp(attr), '.', v_sl(attr));
+    a->at = 0;
+    a->key = NULL;
 }
-static inline value lib_attr_get(jrt *R, const lib_attr *a, value item)
+static inline value lib_attr_get(jrt *R, lib_attr *a, value item)
 {
     if (a->plain && item.t == JV_DICT) {
-        value *v = dict_get_jstr(item.u.m, a->attr.u.s);
-        if (v) return val_dup(*v);
+        jdict *d = item.u.m;
+        if (a->key && a->at < d->used && d->entries[a->at].key.t == JV_STR && d->entries[a->at].key.u.s == a->key)
+            return val_dup(d->entries[a->at].val);
+        value *v = dict_get_jstr(d, a->attr.u.s);
+        if (v) {
+            const jentry *e = (const jentry *)(const void *)((const char *)v - offsetof(jentry, val));
+            a->at = (size_t)(e - d->entries);
+            a->key = e->key.u.s;
+            return val_dup(*v);
+        }
     }
     return lib_getattr(R, item, a->attr);
 }
