@@ -152,21 +152,16 @@ static inline void lib_attr_init(lib_attr *a, value attr)
     a->at = 0;
     a->key = NULL;
 }
+/* the remembered entry inline; the lookup (which remembers it) and lib_getattr out of line */
+value lib_attr_get_slow(jrt *R, lib_attr *a, value item);
 static inline value lib_attr_get(jrt *R, lib_attr *a, value item)
 {
-    if (a->plain && item.t == JV_DICT) {
-        jdict *d = item.u.m;
-        if (a->key && a->at < d->used && d->entries[a->at].key.t == JV_STR && d->entries[a->at].key.u.s == a->key)
+    if (a->key && item.t == JV_DICT) {
+        const jdict *d = item.u.m;
+        if (a->at < d->used && d->entries[a->at].key.t == JV_STR && d->entries[a->at].key.u.s == a->key)
             return val_dup(d->entries[a->at].val);
-        value *v = dict_get_jstr(d, a->attr.u.s);
-        if (v) {
-            const jentry *e = (const jentry *)(const void *)((const char *)v - offsetof(jentry, val));
-            a->at = (size_t)(e - d->entries);
-            a->key = e->key.u.s;
-            return val_dup(*v);
-        }
     }
-    return lib_getattr(R, item, a->attr);
+    return lib_attr_get_slow(R, a, item);
 }
 
 /* ---- str.splitlines(), shared by indent and wordwrap ------------------------------------ */
