@@ -258,6 +258,12 @@ BI_FN(f_list)
         if (args[0].t != JV_NONE && args[0].t != JV_UNDEF) out->u.l->items[out->u.l->len++] = val_dup(args[0]);
         return true;
     }
+    if (args[0].t == JV_LIST && !args[0].f && args[0].u.l->h.rc == 1) {
+        /* a plain list that only this call holds (select(...)|list): nobody can tell it from
+         * its copy, so it is the result itself */
+        *out = val_dup(args[0]);
+        return true;
+    }
     if (!lib_items(R, args[0], &l)) return false;
     *out = lib_list_of(R, l.u.l->items, l.u.l->len);
     val_drop(R, l);
@@ -403,15 +409,16 @@ BI_FN(f_join)
     value l;
     if (!lib_items(R, args[0], &l)) return false;
     size_t n = l.u.l->len;
-    value *parts = NULL;
-    if (n && !(parts = rt_alloc(R, NULL, 0, n * sizeof *parts))) { val_drop(R, l); return false; }
+    /* the parts: the items themselves (borrowed from l), or their attributes (owned) */
+    bool by_attr = ARG_GIVEN(2);
+    value *parts = by_attr ? NULL : l.u.l->items;
+    if (by_attr && n && !(parts = rt_alloc(R, NULL, 0, n * sizeof *parts))) { val_drop(R, l); return false; }
     size_t got = 0;
     bool ok = true, markup = R->autoescape && ARG_GIVEN(1) && args[1].t == JV_STR && (args[1].f & JV_SAFE);
     for (; got < n; got++) {
-        value it = ARG_GIVEN(2) ? lib_getattr(R, l.u.l->items[got], args[2])
-                                : val_dup(l.u.l->items[got]);
+        value it = by_attr ? lib_getattr(R, l.u.l->items[got], args[2]) : parts[got];
         if (it.t == JV_ERROR) { ok = false; break; }
-        parts[got] = it;
+        if (by_attr) parts[got] = it;
         if (R->autoescape && it.t == JV_STR && (it.f & JV_SAFE)) markup = true;
     }
     value d = v_none();
@@ -443,8 +450,10 @@ BI_FN(f_join)
         ok = (i == 0 || buf_put(R, &b, v_sp(d), v_sl(d))) && buf_put(R, &b, v_sp(s), v_sl(s));
         val_drop(R, s);
     }
-    for (size_t i = 0; i < got; i++) val_drop(R, parts[i]);
-    if (parts) rt_alloc(R, parts, n * sizeof *parts, 0);
+    if (by_attr) {
+        for (size_t i = 0; i < got; i++) val_drop(R, parts[i]);
+        if (parts) rt_alloc(R, parts, n * sizeof *parts, 0);
+    }
     val_drop(R, d);
     val_drop(R, l);
     if (!ok) { buf_free(R, &b); return false; }
@@ -554,10 +563,10 @@ static bool round_int(jrt *R, int64_t v, int64_t nd, int64_t *res)
 BI_FN(f_round)
 {
     int64_t prec;
-    const char *method;
-    size_t mlen;
+    const char *method = "common";
+    size_t mlen = 6;
     if (!arg_int(R, args, 1, 0, &prec, "precision")) return false;
-    if (!arg_str(R, args, 2, "common", &method, &mlen, "method")) return false;
+    if (ARG_GIVEN(2) && !arg_str(R, args, 2, "common", &method, &mlen, "method")) return false;
     int m = mlen == 6 && !memcmp(method, "common", 6) ? 0
           : mlen == 4 && !memcmp(method, "ceil", 4) ? 1
           : mlen == 5 && !memcmp(method, "floor", 5) ? 2 : -1;

@@ -371,6 +371,21 @@ value lib_getattr(jrt *R, value item, value attr)
     }
 }
 
+value lib_attr_get_slow(jrt *R, lib_attr *a, value item)
+{
+    if (a->plain && item.t == JV_DICT) {
+        jdict *d = item.u.m;
+        value *v = dict_get_jstr(d, a->attr.u.s);
+        if (v) {
+            const jentry *e = (const jentry *)(const void *)((const char *)v - offsetof(jentry, val));
+            a->at = (size_t)(e - d->entries);
+            a->key = e->key.u.s;
+            return val_dup(*v);
+        }
+    }
+    return lib_getattr(R, item, a->attr);
+}
+
 value lib_multi_getattr(jrt *R, value item, value attr, bool ignore_case)
 {
     if (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr))) {

@@ -134,23 +134,34 @@ static inline bool lib_caller_call(jrt *R, lib_caller *c, value item, value *out
 }
 
 /* An attribute= argument read from many items: a plain key (no dot) of a dict item is looked
- * up directly, anything else as lib_getattr does. attr is borrowed for the life of a. */
+ * up directly, anything else as lib_getattr does. attr is borrowed for the life of a.
+ * The items of a list are mostly dicts made by one dict literal (or one JSON shape): the same
+ * key object at the same position. So the position and the key object last found are tried
+ * first; the key object itself there means that entry is the key (keys are unique), with no
+ * hashing and no string compare. */
 typedef struct lib_attr {
     value attr;
-    bool plain; /* a string without '.' */
+    bool plain;       /* a string without '.' */
+    size_t at;        /* where the key was last found, */
+    const jstr *key;  /* as this key object (NULL: not yet) */
 } lib_attr;
 static inline void lib_attr_init(lib_attr *a, value attr)
 {
     a->attr = attr;
     a->plain = attr.t == JV_STR && !memchr(v_sp(attr), '.', v_sl(attr));
+    a->at = 0;
+    a->key = NULL;
 }
-static inline value lib_attr_get(jrt *R, const lib_attr *a, value item)
+/* the remembered entry inline; the lookup (which remembers it) and lib_getattr out of line */
+value lib_attr_get_slow(jrt *R, lib_attr *a, value item);
+static inline value lib_attr_get(jrt *R, lib_attr *a, value item)
 {
-    if (a->plain && item.t == JV_DICT) {
-        value *v = dict_get_jstr(item.u.m, a->attr.u.s);
-        if (v) return val_dup(*v);
+    if (a->key && item.t == JV_DICT) {
+        const jdict *d = item.u.m;
+        if (a->at < d->used && d->entries[a->at].key.t == JV_STR && d->entries[a->at].key.u.s == a->key)
+            return val_dup(d->entries[a->at].val);
     }
-    return lib_getattr(R, item, a->attr);
+    return lib_attr_get_slow(R, a, item);
 }
 
 /* ---- str.splitlines(), shared by indent and wordwrap ------------------------------------ */

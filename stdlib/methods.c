@@ -56,8 +56,10 @@ BI_FN(d_update)
 /* get(key, default=None) */
 BI_FN(d_get)
 {
-    if (!lib_check_hashable(R, args[1])) return false;
-    value *v = dict_get(args[0].u.m, args[1]);
+    value *v;
+    if (args[1].t == JV_STR) v = dict_get_jstr(args[0].u.m, args[1].u.s); /* hashable, its hash cached */
+    else if (!lib_check_hashable(R, args[1])) return false;
+    else v = dict_get(args[0].u.m, args[1]);
     *out = v ? val_dup(*v) : ARG_GIVEN(2) ? val_dup(args[2]) : v_none();
     return true;
 }
