@@ -548,24 +548,25 @@ static void emit_row_value(comp *c, const reg_row *r, uint32_t pos);
 static int bind_args(comp *c, const reg_row *row, const char *kind, node *first, node *args, uint32_t pos)
 {
     const jbuiltin *b = &row->b;
-    const bi_sig sig = row->sig;
-    node *slot_arg[BI_MAXPARAMS] = {0};
+    const bi_sig *sig = &row->sig; /* (a pointer: a copy of the struct was a `rep movs`) */
+    node *slot_arg[BI_MAXPARAMS];
+    for (int k = 0; k < BI_MAXPARAMS; k += 2) slot_arg[k] = slot_arg[k + 1] = NULL;
     node *extra_pos[64];
     int nextra = 0;
     node *extra_kw[64];
     int nextrakw = 0;
     int next = 0;
     if (first) slot_arg[next++] = first;
-    int fixed = sig.varargs >= 0 ? sig.varargs : sig.kwargs >= 0 ? sig.kwargs : sig.nslots;
+    int fixed = sig->varargs >= 0 ? sig->varargs : sig->kwargs >= 0 ? sig->kwargs : sig->nslots;
     for (node *a = args ? args->head : NULL; a; a = a->next) {
         if (a->kind == N_KWARG) {
             int k;
             for (k = 0; k < fixed; k++)
-                if (sig.lens[k] == a->slen && !memcmp(sig.names[k], a->s, a->slen)) break;
+                if (sig->lens[k] == a->slen && !memcmp(sig->names[k], a->s, a->slen)) break;
             if (k < fixed && !(first && k == 0)) {
                 if (slot_arg[k]) { cfail(c, a->pos, "%s '%s' got multiple values for argument '%.*s'", kind, b->name, (int)a->slen, a->s); return 0; }
                 slot_arg[k] = a->a;
-            } else if (sig.kwargs >= 0 && nextrakw < 64) {
+            } else if (sig->kwargs >= 0 && nextrakw < 64) {
                 extra_kw[nextrakw++] = a;
             } else {
                 cfail(c, a->pos, "%s '%s' got an unexpected keyword argument '%.*s'", kind, b->name, (int)a->slen, a->s);
@@ -574,7 +575,7 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
         } else {
             while (next < fixed && slot_arg[next]) next++;
             if (next < fixed) slot_arg[next++] = a;
-            else if (sig.varargs >= 0 && nextra < 64) extra_pos[nextra++] = a;
+            else if (sig->varargs >= 0 && nextra < 64) extra_pos[nextra++] = a;
             else {
                 cfail(c, a->pos, "%s '%s' takes at most %d argument%s (%d given)", kind, b->name,
                       fixed - (first ? 1 : 0), fixed - (first ? 1 : 0) == 1 ? "" : "s",
@@ -585,11 +586,11 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
     }
     for (int k = 0; k < b->nreq && k < fixed; k++)
         if (!slot_arg[k]) {
-            cfail(c, pos, "%s '%s' is missing its required argument '%.*s'", kind, b->name, (int)sig.lens[k], sig.names[k]);
+            cfail(c, pos, "%s '%s' is missing its required argument '%.*s'", kind, b->name, (int)sig->lens[k], sig->names[k]);
             return 0;
         }
-    for (int k = 0; k < sig.nslots; k++) {
-        if (k == sig.varargs) {
+    for (int k = 0; k < sig->nslots; k++) {
+        if (k == sig->varargs) {
             /* map('upper'), selectattr('x', 'gt', 0): a constant name resolved now (BI_ARG_FILTER) */
             int named = row->flags & (BI_ARG_FILTER | BI_ARG_TEST) ? (row->flags & BI_ARG_SECOND ? 1 : 0) : -1;
             for (int i = 0; i < nextra; i++) {
@@ -600,7 +601,7 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
                 else expr(c, a);
             }
             emitd(c, OP_BUILD_LIST, nextra, 0, 0, pos, 1 - nextra);
-        } else if (k == sig.kwargs) {
+        } else if (k == sig->kwargs) {
             for (int i = 0; i < nextrakw; i++) {
                 value key = v_str(c->R, extra_kw[i]->s, extra_kw[i]->slen);
                 if (key.t == JV_ERROR) { nomem(c); return 0; }
@@ -614,7 +615,7 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
             emit(c, OP_ABSENT, 0, 0, 0, pos);
         }
     }
-    return sig.nslots;
+    return sig->nslots;
 }
 
 /* a generic call's arguments: positional first, then keyword values, then the names tuple */
