@@ -292,6 +292,9 @@ static size_t put_utf8(char *o, uint32_t cp)
  * unknown escapes stay as written). Output is never longer than the input. */
 static value decode_string(pctx *P, ptok t)
 {
+    /* no escape (most literals): the bytes between the quotes, in a block of the right size
+     * at once (the general path allocates the token's length, then shrinks) */
+    if (!memchr(t.p + 1, '\\', t.len - 2)) return v_str(P->R, t.p + 1, t.len - 2);
     jstr *s = str_new(P->R, t.len);
     if (!s) return v_err();
     const char *p = t.p + 1, *e = t.p + t.len - 1;
