@@ -577,11 +577,6 @@ void lex_next(lexer *L, token *t)
 static void lex_token(lexer *L, token *t)
 {
     char marker;
-    if (L->raw_pending) {
-        L->raw_pending = 0;
-        t->type = TK_TEXT; t->pos = L->raw_pos; t->p = L->raw_p; t->len = L->raw_len;
-        return;
-    }
 loop:
     if (L->custom) {
         if (L->cond == yycTEXT) {
