@@ -55,7 +55,7 @@ static int same_bytes(const char *a, const char *b, size_t n)
 
 /* Called for the first word of every tag: compare only names of the right length that
  * start with the right letter. */
-static int tag_lookup(const char *p, size_t n)
+static inline int tag_lookup(const char *p, size_t n)
 {
     for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
         if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && same_bytes(tag_names[i].name, p, n))
@@ -80,7 +80,7 @@ static const unsigned char name_byte[256] = {
 };
 
 /* The keywords above, by length and letters (called for every short name: no table walk) */
-static int keyword(const char *p, size_t n)
+static inline int keyword(const char *p, size_t n)
 {
     switch (n) {
     case 2:
@@ -173,7 +173,7 @@ static int after_dot(const lexer *L)
  * Cut the text run [text0, stop) into t. `opener` is the tag that ends the run: its trim
  * marker ('-' strips all whitespace before it, '+' disables lstrip_blocks) decides how the
  * end of the run is trimmed. Returns 0 when nothing is left to emit. */
-static int emit_text(lexer *L, token *t, const char *stop, char marker, int is_block)
+static inline int emit_text(lexer *L, token *t, const char *stop, char marker, int is_block)
 {
     const char *a = L->text0, *b = stop;
     if (L->lstrip_next) {
@@ -548,7 +548,7 @@ static int lex_close_custom(lexer *L, token *t)
 }
 
 /* After '{%': enter TAG mode; the first word must be a tag name. */
-static int open_tag(lexer *L, token *t)
+static inline int open_tag(lexer *L, token *t)
 {
     L->cond = yycTAG;
     L->brace_depth = 0;
@@ -567,6 +567,7 @@ static void lex_token(lexer *L, token *t);
 
 /* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
  * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
+/* (keyword, emit_text, tag_lookup, open_tag: small helpers called for most tokens, inlined) */
 void lex_next(lexer *L, token *t)
 {
     lex_token(L, t);
@@ -576,11 +577,6 @@ void lex_next(lexer *L, token *t)
 static void lex_token(lexer *L, token *t)
 {
     char marker;
-    if (L->raw_pending) {
-        L->raw_pending = 0;
-        t->type = TK_TEXT; t->pos = L->raw_pos; t->p = L->raw_p; t->len = L->raw_len;
-        return;
-    }
 loop:
     if (L->custom) {
         if (L->cond == yycTEXT) {

@@ -404,12 +404,16 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
         /* only tags, strings and tag ends change the block tracking (and a pending set or do
          * waits for the next token): the other tokens skip the call */
         P->last_pos = t.pos;
-        int tracked = set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING ||
-                      t.type == TK_BLOCK_END || t.type == TK_VAR_END;
-        if (tracked) parse_track_blocks(P, &t, &set_pending, &set_pos);
-        /* the depth grows only with a block the tracking opened or a bracket the lexer counted */
-        if ((tracked || t.type == TK_LPAREN || t.type == TK_LBRACKET || t.type == TK_LBRACE || t.type == TK_CALL_LPAREN) &&
-            (uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
+        int deeper = 0; /* the depth grows only with a block the tracking opened or a bracket the lexer counted */
+        if (!set_pending && (t.type == TK_BLOCK_END || t.type == TK_VAR_END))
+            P->suspect_string = 0; /* all the tracking does with a tag's end */
+        else if (set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING) {
+            parse_track_blocks(P, &t, &set_pending, &set_pos);
+            deeper = 1;
+        } else {
+            deeper = t.type == TK_LPAREN || t.type == TK_LBRACKET || t.type == TK_LBRACE || t.type == TK_CALL_LPAREN;
+        }
+        if (deeper && (uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
             diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
                        P->max_depth);
             P->failed = 1;

@@ -50,6 +50,8 @@ typedef struct loopctx {
     patch *breaks;
 } loopctx;
 
+typedef struct bi_memo { const char *s; uint32_t len; int kind; const reg_row *row; } bi_memo;
+
 typedef struct comp {
     jrt *R;
     diags *D;
@@ -108,6 +110,9 @@ typedef struct comp {
      * 20 KB make 3,027), so a big template is not copied through six doublings */
     int code_hint;
     uint32_t frame_stamp;    /* declare_missing's frames so far (pname.stamp) */
+    struct bi_memo *bim;     /* find_builtin's answers: open addressing, capacity bimcap */
+    uint32_t bimcap;
+    int nbim;
     instr scratch;           /* where writes to an instruction that could not be emitted go */
 } comp;
 
@@ -548,24 +553,25 @@ static void emit_row_value(comp *c, const reg_row *r, uint32_t pos);
 static int bind_args(comp *c, const reg_row *row, const char *kind, node *first, node *args, uint32_t pos)
 {
     const jbuiltin *b = &row->b;
-    const bi_sig sig = row->sig;
-    node *slot_arg[BI_MAXPARAMS] = {0};
+    const bi_sig *sig = &row->sig; /* (a pointer: a copy of the struct was a `rep movs`) */
+    node *slot_arg[BI_MAXPARAMS];
+    for (int k = 0; k < BI_MAXPARAMS; k += 2) slot_arg[k] = slot_arg[k + 1] = NULL;
     node *extra_pos[64];
     int nextra = 0;
     node *extra_kw[64];
     int nextrakw = 0;
     int next = 0;
     if (first) slot_arg[next++] = first;
-    int fixed = sig.varargs >= 0 ? sig.varargs : sig.kwargs >= 0 ? sig.kwargs : sig.nslots;
+    int fixed = sig->varargs >= 0 ? sig->varargs : sig->kwargs >= 0 ? sig->kwargs : sig->nslots;
     for (node *a = args ? args->head : NULL; a; a = a->next) {
         if (a->kind == N_KWARG) {
             int k;
             for (k = 0; k < fixed; k++)
-                if (sig.lens[k] == a->slen && !memcmp(sig.names[k], a->s, a->slen)) break;
+                if (sig->lens[k] == a->slen && !memcmp(sig->names[k], a->s, a->slen)) break;
             if (k < fixed && !(first && k == 0)) {
                 if (slot_arg[k]) { cfail(c, a->pos, "%s '%s' got multiple values for argument '%.*s'", kind, b->name, (int)a->slen, a->s); return 0; }
                 slot_arg[k] = a->a;
-            } else if (sig.kwargs >= 0 && nextrakw < 64) {
+            } else if (sig->kwargs >= 0 && nextrakw < 64) {
                 extra_kw[nextrakw++] = a;
             } else {
                 cfail(c, a->pos, "%s '%s' got an unexpected keyword argument '%.*s'", kind, b->name, (int)a->slen, a->s);
@@ -574,7 +580,7 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
         } else {
             while (next < fixed && slot_arg[next]) next++;
             if (next < fixed) slot_arg[next++] = a;
-            else if (sig.varargs >= 0 && nextra < 64) extra_pos[nextra++] = a;
+            else if (sig->varargs >= 0 && nextra < 64) extra_pos[nextra++] = a;
             else {
                 cfail(c, a->pos, "%s '%s' takes at most %d argument%s (%d given)", kind, b->name,
                       fixed - (first ? 1 : 0), fixed - (first ? 1 : 0) == 1 ? "" : "s",
@@ -585,11 +591,11 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
     }
     for (int k = 0; k < b->nreq && k < fixed; k++)
         if (!slot_arg[k]) {
-            cfail(c, pos, "%s '%s' is missing its required argument '%.*s'", kind, b->name, (int)sig.lens[k], sig.names[k]);
+            cfail(c, pos, "%s '%s' is missing its required argument '%.*s'", kind, b->name, (int)sig->lens[k], sig->names[k]);
             return 0;
         }
-    for (int k = 0; k < sig.nslots; k++) {
-        if (k == sig.varargs) {
+    for (int k = 0; k < sig->nslots; k++) {
+        if (k == sig->varargs) {
             /* map('upper'), selectattr('x', 'gt', 0): a constant name resolved now (BI_ARG_FILTER) */
             int named = row->flags & (BI_ARG_FILTER | BI_ARG_TEST) ? (row->flags & BI_ARG_SECOND ? 1 : 0) : -1;
             for (int i = 0; i < nextra; i++) {
@@ -600,7 +606,7 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
                 else expr(c, a);
             }
             emitd(c, OP_BUILD_LIST, nextra, 0, 0, pos, 1 - nextra);
-        } else if (k == sig.kwargs) {
+        } else if (k == sig->kwargs) {
             for (int i = 0; i < nextrakw; i++) {
                 value key = v_str(c->R, extra_kw[i]->s, extra_kw[i]->slen);
                 if (key.t == JV_ERROR) { nomem(c); return 0; }
@@ -614,7 +620,7 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
             emit(c, OP_ABSENT, 0, 0, 0, pos);
         }
     }
-    return sig.nslots;
+    return sig->nslots;
 }
 
 /* a generic call's arguments: positional first, then keyword values, then the names tuple */
@@ -667,10 +673,41 @@ static void compile_lazy_unknown(comp *c, const char *what, const char *name, si
 }
 
 /* The registry row of a builtin of this kind named name (the embedder's first), or NULL. */
+/* double find_builtin's memo (or make its first 64 entries) */
+static bool bim_grow(comp *c)
+{
+    uint32_t cap = c->bimcap ? c->bimcap * 2 : 64;
+    bi_memo *t = rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof *t);
+    if (!t) return nomem(c);
+    memset(t, 0, (size_t)cap * sizeof *t);
+    for (uint32_t i = 0; i < c->bimcap; i++) {
+        if (!c->bim[i].s) continue;
+        uint32_t h = (name_hash(c->bim[i].s, c->bim[i].len) + (uint32_t)c->bim[i].kind * 0x9e3779b9u) & (cap - 1);
+        while (t[h].s) h = (h + 1) & (cap - 1);
+        t[h] = c->bim[i];
+    }
+    if (c->bim) rt_alloc(c->R, c->bim, (size_t)c->bimcap * sizeof *t, 0);
+    c->bim = t;
+    c->bimcap = cap;
+    return true;
+}
+
+/* a builtin by kind and name, or NULL; answers are kept (bim): a template names the same
+ * filters and tests again and again, and the registry's lookup costs several times the memo's */
 static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len)
 {
+    if (!name || ((uint32_t)c->nbim * 2 >= c->bimcap && !bim_grow(c))) {
+        int i = reg_find(&c->E->reg, kind, name, len);
+        return i < 0 ? NULL : reg_row_at(&c->E->reg, kind, i);
+    }
+    uint32_t mask = c->bimcap - 1, h = (name_hash(name, len) + (uint32_t)kind * 0x9e3779b9u) & mask;
+    for (; c->bim[h].s; h = (h + 1) & mask)
+        if (c->bim[h].kind == (int)kind && c->bim[h].len == len && ast_same(c->bim[h].s, name, len)) return c->bim[h].row;
     int i = reg_find(&c->E->reg, kind, name, len);
-    return i < 0 ? NULL : reg_row_at(&c->E->reg, kind, i);
+    const reg_row *r = i < 0 ? NULL : reg_row_at(&c->E->reg, kind, i);
+    c->bim[h] = (bi_memo){name, (uint32_t)len, (int)kind, r};
+    c->nbim++;
+    return r;
 }
 
 /* a registry row's index, as OP_FILTER / OP_TEST / OP_CALL_FN carry it */
@@ -2224,6 +2261,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     /* jinn check --migrate: the migration lint reads the tree before the arena goes */
     if (root && (check >> 2) && !mig_lint(R, D, root, T->src, len, &E->cfg, check >> 2)) ok = false;
     if (c.name_ix) rt_alloc(R, c.name_ix, (size_t)c.name_cap * sizeof *c.name_ix, 0);
+    if (c.bim) rt_alloc(R, c.bim, (size_t)c.bimcap * sizeof *c.bim, 0);
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     if (c.root_read) rt_alloc(R, c.root_read, (size_t)c.cap_root_read, 0);
     if (c.sets) rt_alloc(R, c.sets, (size_t)c.capsets * sizeof *c.sets, 0);

@@ -47,8 +47,6 @@ typedef struct lexer {
     int cur_tag;          /* the tag being lexed (TK_TAG_*) */
     int call_paren;       /* `{% call(` : the next '(' opens the caller's parameters */
     const char *broken_at;/* a '{name ... %}' typo already reported */
-    int raw_pending;      /* a raw block's body is the next token */
-    uint32_t raw_pos; const char *raw_p; uint32_t raw_len;
     struct diags *D;
     /* a configured syntax: text is scanned in C (lex_text_custom) and closers checked first */
     int custom;
