@@ -103,6 +103,9 @@ static double now_mono(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* now_mono for JINN_BATCH_TIMES only: 0 when it is off (no clock read per chunk) */
+static double tick(int on) { return on ? now_mono() : 0; }
+
 /* ---- one customer's attributes (also for `jinn render --customer ID`) --------------------- */
 
 typedef struct {
@@ -244,6 +247,9 @@ typedef struct {
     int nheld;
     char *first_failure;
     double t0, last_draw;
+    /* JINN_BATCH_TIMES=1: where each thread's time went, printed at the end (write_mu) */
+    int times;
+    double tm_read, tm_probe, tm_read_push, tm_pop_r, tm_prefetch, tm_render, tm_push_w, tm_pop_w, tm_write;
 } batch;
 
 /* Stop: Ctrl-C, a failed write or an early stop. The renders under way and the store's
@@ -733,7 +739,10 @@ static void *renderer(void *arg)
     batch *B = arg;
     jinn_buf out = {0};
     chunk *c;
+    double t_pop = 0, t_pre = 0, t_ren = 0, t_push = 0, t = tick(B->times);
     while ((c = queue_pop(&B->render_q))) {
+        double t1 = tick(B->times);
+        t_pop += t1 - t;
         if (!stopping() && !__atomic_load_n(&B->prefetch_failed, __ATOMIC_RELAXED)) {
             const char **cids = xmalloc((size_t)c->n * sizeof *cids);
             char err[600];
@@ -744,6 +753,8 @@ static void *renderer(void *arg)
                 fprintf(stderr, "jinn: batch: %s; answering per customer from now on\n", err);
             free(cids);
         }
+        double t2 = tick(B->times);
+        t_pre += t2 - t1;
         for (int i = 0; i < c->n && !stopping(); i++) {
             item *it = &c->items[i];
             if (it->value || it->error) continue;
@@ -752,8 +763,15 @@ static void *renderer(void *arg)
             left_if_stopped(it);
         }
         B->S->bind(B->st, NULL, 0);
+        double t3 = tick(B->times);
+        t_ren += t3 - t2;
         queue_push(&B->write_q, c);
+        t = tick(B->times);
+        t_push += t - t3;
     }
+    pthread_mutex_lock(&B->write_mu);
+    B->tm_pop_r += t_pop, B->tm_prefetch += t_pre, B->tm_render += t_ren, B->tm_push_w += t_push;
+    pthread_mutex_unlock(&B->write_mu);
     jinn_buf_free(B->env, &out);
     return NULL;
 }
@@ -763,11 +781,19 @@ static void *writer(void *arg)
 {
     batch *B = arg;
     chunk *c;
+    double t_pop = 0, t_write = 0, t = tick(B->times);
     while ((c = queue_pop(&B->write_q))) {
+        double t1 = tick(B->times);
+        t_pop += t1 - t;
         write_chunk(B, c, c->warning);
         B->S->answers_free(B->st, c->answers);
         chunk_free(c);
+        t = tick(B->times);
+        t_write += t - t1;
     }
+    pthread_mutex_lock(&B->write_mu);
+    B->tm_pop_w += t_pop, B->tm_write += t_write;
+    pthread_mutex_unlock(&B->write_mu);
     return NULL;
 }
 
@@ -1270,6 +1296,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
 
     B.t0 = now_mono();
+    B.times = getenv("JINN_BATCH_TIMES") && *getenv("JINN_BATCH_TIMES") == '1';
     pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th), wth;
     int nth = 0, have_writer = pthread_create(&wth, NULL, writer, &B) == 0;
     if (have_writer)
@@ -1287,6 +1314,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     int dup_warned = 0;
     filling f = {.done = &done};
     char **ids = xmalloc((size_t)a.chunk * sizeof *ids);
+    double t_rd = tick(B.times);
     while (nth) {
         chunk *c = xmalloc(sizeof *c);
         c->items = xmalloc((size_t)a.chunk * sizeof *c->items);
@@ -1346,11 +1374,17 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
         if (c->n && dynamic && queued == c->n) {
             /* the probe: the first customer, rendered here per customer, shows the renders'
              * run-time ids to the store, which then prefetches them with the first chunk */
+            double tp = tick(B.times);
             score(&B, &c->items[0], &probe_out, &c->warning);
             left_if_stopped(&c->items[0]);
+            B.tm_probe = tick(B.times) - tp;
         }
+        double t_q = tick(B.times);
+        B.tm_read += t_q - t_rd;
         if (c->n) queue_push(&B.render_q, c);
         else chunk_free(c);
+        t_rd = tick(B.times);
+        B.tm_read_push += t_rd - t_q;
         if (eof) break;
         if (a.stop_after >= 0 && queued >= a.stop_after) { stopped = 1; break; }
     }
@@ -1365,6 +1399,14 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     sigaction(SIGINT, &old_sa, NULL);
     double secs = now_mono() - B.t0;
     if (B.progress) draw_progress(&B, 1);
+    if (B.times)
+        fprintf(stderr,
+                "jinn: batch: times (s, summed over threads): reader %.3f read (%.3f of it the probe) + %.3f waiting to "
+                "queue; renderers %.3f "
+                "waiting for a chunk, %.3f prefetch, %.3f render, %.3f waiting to queue; writer %.3f waiting, %.3f "
+                "writing; %.3f in all\n",
+                B.tm_read, B.tm_probe, B.tm_read_push, B.tm_pop_r, B.tm_prefetch, B.tm_render, B.tm_push_w, B.tm_pop_w, B.tm_write,
+                secs);
     int interrupted = __atomic_load_n(&g_sigint, __ATOMIC_RELAXED) && !B.write_failed;
     if (stopping()) stopped = 1;
     if (B.early_stopped) { /* the one error below says it: the held reports are dropped */
@@ -1436,7 +1478,11 @@ out:
     set_free(&listed);
     jinn_template_free(t);
     jinn_env_free(env);
-    if (B.st) S->close(B.st);
+    if (B.st) {
+        double tc = now_mono();
+        S->close(B.st);
+        if (B.times) fprintf(stderr, "jinn: batch: closing the store (its last checkpoint): %.3f s\n", now_mono() - tc);
+    }
     free(src);
     free(params);
     return status;
