@@ -51,6 +51,11 @@
  * interrupted (g_stop), what was rendered is committed. Exit status: 0 all scored, 1 some
  * customers failed (or an early stop), 2 a usage error or the database could not be used,
  * 130 Ctrl-C.
+ *
+ * JINN_BATCH_TIMES=1 prints where the threads' time went: wall seconds each thread spent
+ * reading, probing, prefetching, rendering, writing and waiting on the queues, their CPU
+ * seconds, and the store's close (its last checkpoint). A thread's wall time less its CPU and
+ * its waits is time it could have run but had no CPU: on a shared 2-core machine most of it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -105,6 +110,15 @@ static double now_mono(void)
 
 /* now_mono for JINN_BATCH_TIMES only: 0 when it is off (no clock read per chunk) */
 static double tick(int on) { return on ? now_mono() : 0; }
+
+/* the calling thread's CPU seconds so far (JINN_BATCH_TIMES): with the wall times, what is
+ * left over is the time the thread could run but had no CPU (a loaded machine) */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 /* ---- one customer's attributes (also for `jinn render --customer ID`) --------------------- */
 
@@ -250,6 +264,7 @@ typedef struct {
     /* JINN_BATCH_TIMES=1: where each thread's time went, printed at the end (write_mu) */
     int times;
     double tm_read, tm_probe, tm_read_push, tm_pop_r, tm_prefetch, tm_render, tm_push_w, tm_pop_w, tm_write;
+    double cpu_reader, cpu_renderers, cpu_writer; /* thread CPU seconds */
 } batch;
 
 /* Stop: Ctrl-C, a failed write or an early stop. The renders under way and the store's
@@ -771,6 +786,7 @@ static void *renderer(void *arg)
     }
     pthread_mutex_lock(&B->write_mu);
     B->tm_pop_r += t_pop, B->tm_prefetch += t_pre, B->tm_render += t_ren, B->tm_push_w += t_push;
+    if (B->times) B->cpu_renderers += thread_cpu();
     pthread_mutex_unlock(&B->write_mu);
     jinn_buf_free(B->env, &out);
     return NULL;
@@ -793,6 +809,7 @@ static void *writer(void *arg)
     }
     pthread_mutex_lock(&B->write_mu);
     B->tm_pop_w += t_pop, B->tm_write += t_write;
+    if (B->times) B->cpu_writer = thread_cpu();
     pthread_mutex_unlock(&B->write_mu);
     return NULL;
 }
@@ -1314,7 +1331,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     int dup_warned = 0;
     filling f = {.done = &done};
     char **ids = xmalloc((size_t)a.chunk * sizeof *ids);
-    double t_rd = tick(B.times);
+    double t_rd = tick(B.times), cpu0 = B.times ? thread_cpu() : 0;
     while (nth) {
         chunk *c = xmalloc(sizeof *c);
         c->items = xmalloc((size_t)a.chunk * sizeof *c->items);
@@ -1391,6 +1408,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     free(ids);
     free(f.last);
     jinn_buf_free(env, &probe_out);
+    if (B.times) B.cpu_reader = thread_cpu() - cpu0;
     queue_close(&B.render_q);
     for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
     queue_close(&B.write_q);
@@ -1404,9 +1422,11 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
                 "jinn: batch: times (s, summed over threads): reader %.3f read (%.3f of it the probe) + %.3f waiting to "
                 "queue; renderers %.3f "
                 "waiting for a chunk, %.3f prefetch, %.3f render, %.3f waiting to queue; writer %.3f waiting, %.3f "
-                "writing; %.3f in all\n",
+                "writing; %.3f in all\n"
+                "jinn: batch: CPU (s): reader %.3f, renderers %.3f, writer %.3f (a thread's wall time less its CPU "
+                "and its waits: it could run but had no CPU)\n",
                 B.tm_read, B.tm_probe, B.tm_read_push, B.tm_pop_r, B.tm_prefetch, B.tm_render, B.tm_push_w, B.tm_pop_w, B.tm_write,
-                secs);
+                secs, B.cpu_reader, B.cpu_renderers, B.cpu_writer);
     int interrupted = __atomic_load_n(&g_sigint, __ATOMIC_RELAXED) && !B.write_failed;
     if (stopping()) stopped = 1;
     if (B.early_stopped) { /* the one error below says it: the held reports are dropped */
