@@ -10,7 +10,10 @@
 # about 5 minutes), to show it does not grow with the base. With perf present, where the time
 # goes (--jobs 1, written back).
 #
-#   bench/batch.sh [RUNS]        (default 3; BIG=1 adds the 200k store)
+# With TIMES=1, also one --jobs 2 written-back run's JINN_BATCH_TIMES breakdown: each thread's
+# wall seconds working and waiting on the queues, its CPU seconds, and the close's checkpoint.
+#
+#   bench/batch.sh [RUNS]        (default 3; BIG=1 adds the 200k store; TIMES=1 the breakdown)
 set -u
 cd "$(dirname "$0")/.."
 export LC_ALL=C
@@ -95,6 +98,14 @@ if [ "${BIG:-0}" = 1 ]; then
     printf '  %7d customers: %4d MB (%s s)\n' 200000 $((rss / 1024)) "$s"
 else
     echo "  (BIG=1 bench/batch.sh adds the 200k-customer store)"
+fi
+
+if [ "${TIMES:-0}" = 1 ]; then
+    cp "$DB" "$T/t.db"
+    echo
+    echo "where the threads' time went (--jobs 2, written back, JINN_BATCH_TIMES=1):"
+    JINN_BATCH_TIMES=1 "$JINN" batch "${ARGS[@]}" --providers "sqlite:$T/t.db" --jobs 2 2>&1 >/dev/null |
+        sed -n 's/^jinn: batch: /  /p'
 fi
 
 if command -v perf >/dev/null 2>&1; then

@@ -51,6 +51,11 @@
  * interrupted (g_stop), what was rendered is committed. Exit status: 0 all scored, 1 some
  * customers failed (or an early stop), 2 a usage error or the database could not be used,
  * 130 Ctrl-C.
+ *
+ * JINN_BATCH_TIMES=1 prints where the threads' time went: wall seconds each thread spent
+ * reading, probing, prefetching, rendering, writing and waiting on the queues, their CPU
+ * seconds, and the store's close (its last checkpoint). A thread's wall time less its CPU and
+ * its waits is time it could have run but had no CPU: on a shared 2-core machine most of it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -100,6 +105,18 @@ static double now_mono(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* now_mono for JINN_BATCH_TIMES only: 0 when it is off (no clock read per chunk) */
+static double tick(int on) { return on ? now_mono() : 0; }
+
+/* the calling thread's CPU seconds so far (JINN_BATCH_TIMES): with the wall times, what is
+ * left over is the time the thread could run but had no CPU (a loaded machine) */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -244,6 +261,10 @@ typedef struct {
     int nheld;
     char *first_failure;
     double t0, last_draw;
+    /* JINN_BATCH_TIMES=1: where each thread's time went, printed at the end (write_mu) */
+    int times;
+    double tm_read, tm_probe, tm_read_push, tm_pop_r, tm_prefetch, tm_render, tm_push_w, tm_pop_w, tm_write;
+    double cpu_reader, cpu_renderers, cpu_writer; /* thread CPU seconds */
 } batch;
 
 /* Stop: Ctrl-C, a failed write or an early stop. The renders under way and the store's
@@ -733,7 +754,10 @@ static void *renderer(void *arg)
     batch *B = arg;
     jinn_buf out = {0};
     chunk *c;
+    double t_pop = 0, t_pre = 0, t_ren = 0, t_push = 0, t = tick(B->times);
     while ((c = queue_pop(&B->render_q))) {
+        double t1 = tick(B->times);
+        t_pop += t1 - t;
         if (!stopping() && !__atomic_load_n(&B->prefetch_failed, __ATOMIC_RELAXED)) {
             const char **cids = xmalloc((size_t)c->n * sizeof *cids);
             char err[600];
@@ -744,6 +768,8 @@ static void *renderer(void *arg)
                 fprintf(stderr, "jinn: batch: %s; answering per customer from now on\n", err);
             free(cids);
         }
+        double t2 = tick(B->times);
+        t_pre += t2 - t1;
         for (int i = 0; i < c->n && !stopping(); i++) {
             item *it = &c->items[i];
             if (it->value || it->error) continue;
@@ -752,8 +778,16 @@ static void *renderer(void *arg)
             left_if_stopped(it);
         }
         B->S->bind(B->st, NULL, 0);
+        double t3 = tick(B->times);
+        t_ren += t3 - t2;
         queue_push(&B->write_q, c);
+        t = tick(B->times);
+        t_push += t - t3;
     }
+    pthread_mutex_lock(&B->write_mu);
+    B->tm_pop_r += t_pop, B->tm_prefetch += t_pre, B->tm_render += t_ren, B->tm_push_w += t_push;
+    if (B->times) B->cpu_renderers += thread_cpu();
+    pthread_mutex_unlock(&B->write_mu);
     jinn_buf_free(B->env, &out);
     return NULL;
 }
@@ -763,11 +797,20 @@ static void *writer(void *arg)
 {
     batch *B = arg;
     chunk *c;
+    double t_pop = 0, t_write = 0, t = tick(B->times);
     while ((c = queue_pop(&B->write_q))) {
+        double t1 = tick(B->times);
+        t_pop += t1 - t;
         write_chunk(B, c, c->warning);
         B->S->answers_free(B->st, c->answers);
         chunk_free(c);
+        t = tick(B->times);
+        t_write += t - t1;
     }
+    pthread_mutex_lock(&B->write_mu);
+    B->tm_pop_w += t_pop, B->tm_write += t_write;
+    if (B->times) B->cpu_writer = thread_cpu();
+    pthread_mutex_unlock(&B->write_mu);
     return NULL;
 }
 
@@ -1270,6 +1313,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
 
     B.t0 = now_mono();
+    B.times = getenv("JINN_BATCH_TIMES") && *getenv("JINN_BATCH_TIMES") == '1';
     pthread_t *th = xmalloc((size_t)a.jobs * sizeof *th), wth;
     int nth = 0, have_writer = pthread_create(&wth, NULL, writer, &B) == 0;
     if (have_writer)
@@ -1287,6 +1331,7 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     int dup_warned = 0;
     filling f = {.done = &done};
     char **ids = xmalloc((size_t)a.chunk * sizeof *ids);
+    double t_rd = tick(B.times), cpu0 = B.times ? thread_cpu() : 0;
     while (nth) {
         chunk *c = xmalloc(sizeof *c);
         c->items = xmalloc((size_t)a.chunk * sizeof *c->items);
@@ -1346,17 +1391,24 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
         if (c->n && dynamic && queued == c->n) {
             /* the probe: the first customer, rendered here per customer, shows the renders'
              * run-time ids to the store, which then prefetches them with the first chunk */
+            double tp = tick(B.times);
             score(&B, &c->items[0], &probe_out, &c->warning);
             left_if_stopped(&c->items[0]);
+            B.tm_probe = tick(B.times) - tp;
         }
+        double t_q = tick(B.times);
+        B.tm_read += t_q - t_rd;
         if (c->n) queue_push(&B.render_q, c);
         else chunk_free(c);
+        t_rd = tick(B.times);
+        B.tm_read_push += t_rd - t_q;
         if (eof) break;
         if (a.stop_after >= 0 && queued >= a.stop_after) { stopped = 1; break; }
     }
     free(ids);
     free(f.last);
     jinn_buf_free(env, &probe_out);
+    if (B.times) B.cpu_reader = thread_cpu() - cpu0;
     queue_close(&B.render_q);
     for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
     queue_close(&B.write_q);
@@ -1365,6 +1417,16 @@ int cli_batch(const cli_command *cmd, int argc, char **argv)
     sigaction(SIGINT, &old_sa, NULL);
     double secs = now_mono() - B.t0;
     if (B.progress) draw_progress(&B, 1);
+    if (B.times)
+        fprintf(stderr,
+                "jinn: batch: times (s, summed over threads): reader %.3f read (%.3f of it the probe) + %.3f waiting to "
+                "queue; renderers %.3f "
+                "waiting for a chunk, %.3f prefetch, %.3f render, %.3f waiting to queue; writer %.3f waiting, %.3f "
+                "writing; %.3f in all\n"
+                "jinn: batch: CPU (s): reader %.3f, renderers %.3f, writer %.3f (a thread's wall time less its CPU "
+                "and its waits: it could run but had no CPU)\n",
+                B.tm_read, B.tm_probe, B.tm_read_push, B.tm_pop_r, B.tm_prefetch, B.tm_render, B.tm_push_w, B.tm_pop_w, B.tm_write,
+                secs, B.cpu_reader, B.cpu_renderers, B.cpu_writer);
     int interrupted = __atomic_load_n(&g_sigint, __ATOMIC_RELAXED) && !B.write_failed;
     if (stopping()) stopped = 1;
     if (B.early_stopped) { /* the one error below says it: the held reports are dropped */
@@ -1436,7 +1498,11 @@ out:
     set_free(&listed);
     jinn_template_free(t);
     jinn_env_free(env);
-    if (B.st) S->close(B.st);
+    if (B.st) {
+        double tc = now_mono();
+        S->close(B.st);
+        if (B.times) fprintf(stderr, "jinn: batch: closing the store (its last checkpoint): %.3f s\n", now_mono() - tc);
+    }
     free(src);
     free(params);
     return status;
