@@ -1969,17 +1969,37 @@ static int new_unit(comp *c)
 }
 
 /* does the subtree use the name (caller, varargs, kwargs)? nested macros excluded */
-static bool uses_name(node *n, const char *name)
+/* whether the parser noted a name of this text anywhere in the template (unknown: true) */
+static bool name_noted(const comp *c, const char *s, size_t len)
 {
-    if (!n) return false;
-    if (n->kind == N_NAME && n->slen == strlen(name) && !memcmp(n->s, name, n->slen)) return true;
-    if (n->kind == N_MACRO) return false;
-    if (uses_name(n->a, name) || uses_name(n->b, name) || uses_name(n->c, name) || uses_name(n->d, name) ||
-        uses_name(n->e, name))
-        return true;
-    for (node *x = n->head; x; x = x->next)
-        if (uses_name(x, name)) return true;
+    const pctx *P = c->P;
+    if (P->pnames_lost || !P->pname_cap) return P->pnames_lost;
+    uint32_t mask = P->pname_cap - 1;
+    for (uint32_t h = ast_name_hash(s, len) & mask; P->pname_ix[h]; h = (h + 1) & mask) {
+        const pname *x = &P->pnames[P->pname_ix[h] - 1];
+        if (x->len == len && !memcmp(x->s, s, len)) return true;
+    }
     return false;
+}
+
+/* Which of caller (1), varargs (2) and kwargs (4) the subtree reads (not inside a nested
+ * macro, which has its own): one walk for the three, until all three are found. */
+static unsigned uses_specials(node *n, unsigned found)
+{
+    if (!n || found == 7) return found;
+    if (n->kind == N_NAME) {
+        if (n->slen == 6 && !memcmp(n->s, "caller", 6)) found |= 1;
+        else if (n->slen == 7 && !memcmp(n->s, "varargs", 7)) found |= 2;
+        else if (n->slen == 6 && !memcmp(n->s, "kwargs", 6)) found |= 4;
+    }
+    if (n->kind == N_MACRO) return found;
+    found = uses_specials(n->a, found);
+    found = uses_specials(n->b, found);
+    found = uses_specials(n->c, found);
+    found = uses_specials(n->d, found);
+    found = uses_specials(n->e, found);
+    for (node *x = n->head; x && found != 7; x = x->next) found = uses_specials(x, found);
+    return found;
 }
 
 /* Capture, before the body is compiled, every name the subtree reads that the scopes around
@@ -2038,8 +2058,11 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
     int np = params ? count_list(params) : 0;
     bool want[3] = {false, false, false};
     static const char *const specials[3] = {"caller", "varargs", "kwargs"};
-    if (code && !loop)
-        for (int k = 0; k < 3; k++) want[k] = uses_name(code, specials[k]);
+    /* (a template that names none of the three anywhere, most, needs no walk) */
+    if (code && !loop && (name_noted(c, "caller", 6) || name_noted(c, "varargs", 7) || name_noted(c, "kwargs", 6))) {
+        unsigned used = uses_specials(code, 0);
+        for (int k = 0; k < 3; k++) want[k] = used >> k & 1;
+    }
     int total = np + nextra; /* caller, varargs and kwargs have slots, not parameter names */
     c->u->nparams = np + nextra;
     c->u->param_names = rt_alloc(c->R, NULL, 0, (size_t)(total ? total : 1) * sizeof(jstr *));
