@@ -2088,7 +2088,8 @@ static int compile_unit(comp *c, const char *name, size_t nlen, node *params, no
         if (p->a) seen_default = 1;
         else if (seen_default) cfail(c, p->pos, "parameter '%.*s' without a default follows a parameter with one", (int)p->slen, p->s);
     }
-    if (c->can_capture) {
+    /* (a macro defined right at the top level captures nothing: capture() stops at once) */
+    if (c->can_capture && !(c->outer_unit == 0 && c->outer_sc && c->outer_sc->unit_root)) {
         capture_free_names(c, code, 0);
         if (loop) { capture_free_names(c, loop->c, 0); capture_free_names(c, loop->e, 0); capture_free_names(c, loop->d, 0); }
     }
