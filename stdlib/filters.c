@@ -427,6 +427,38 @@ BI_FN(f_join)
         ok = d.t != JV_ERROR;
     }
     jbuf b = {0};
+    bool all_str = ok && !markup;
+    for (size_t i = 0; all_str && i < got; i++) all_str = parts[i].t == JV_STR;
+    if (all_str) {
+        /* strings only: the result is made at its size and filled, with the charges and the
+         * limit check of the buffer's way below (its 64-byte-doubled buffer, each part, the
+         * final string) */
+        size_t total = got ? (got - 1) * v_sl(d) : 0;
+        for (size_t i = 0; i < got; i++) total += v_sl(parts[i]);
+        size_t cap = 64;
+        while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
+        ok = rt_charge_bytes(R, cap);
+        for (size_t i = 0; ok && i < got; i++) ok = v_sl(parts[i]) < 64 || rt_charge(R, (int64_t)(v_sl(parts[i]) / 4));
+        jstr *o = ok ? str_new(R, total) : NULL;
+        if (o) {
+            char *w = o->s;
+            for (size_t i = 0; i < got; i++) {
+                if (i && v_sl(d)) { memcpy(w, v_sp(d), v_sl(d)); w += v_sl(d); }
+                if (v_sl(parts[i])) { memcpy(w, v_sp(parts[i]), v_sl(parts[i])); w += v_sl(parts[i]); }
+            }
+        }
+        if (by_attr) {
+            for (size_t i = 0; i < got; i++) val_drop(R, parts[i]);
+            if (parts) rt_alloc(R, parts, n * sizeof *parts, 0);
+        }
+        val_drop(R, d);
+        val_drop(R, l);
+        if (!o) return false;
+        value r = {.t = JV_STR};
+        r.u.s = o;
+        *out = r;
+        return true;
+    }
     if (ok && !markup) {
         /* the plain join: each part printed straight into one buffer sized once (no string
          * per part), charged as lib_soft_str and val_to_str's string would have been */
