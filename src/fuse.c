@@ -5,9 +5,9 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP). Nothing else moves: the instructions after it stay, so a jump to one of them
- * still runs it, and the VM falls back to the plain first instruction whenever the fused fast
- * case does not hold.
+ * COMPARE_JUMP, LOAD_SETATTR). Nothing else moves: the instructions after it stay, so a jump
+ * to one of them still runs it, and the VM falls back to the plain first instruction whenever
+ * the fused fast case does not hold.
  *
  * Keys: a dict built from the template's constants (`{"name": …}`, `namespace(total=0)`) has
  * those constants' strings as keys, and `c.name` looks up the name's string: the same text, but
@@ -92,6 +92,7 @@ void comp_fuse(template *T)
                 break;
             case OP_LOAD:
                 if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_LOAD_ATTR;
+                else if (i + 1 < n && in[1].op == OP_SETATTR) in->op = OP_LOAD_SETATTR;
                 else if (i + 2 < n && in[1].op == OP_CONST && in[2].op == OP_GETITEM && T->consts[in[1].a].t == JV_STR)
                     in->op = OP_LOAD_ITEMC;
                 break;

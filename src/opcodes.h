@@ -166,5 +166,8 @@ OP(LOAD_ITEMC, " %a  %Nb", 0, 1)
 /* COMPARE + JUMP_IF_FALSE (a comparison an if or a loop filter tests): jump to ip[1].a when the
  * comparison is false, without the bool; skips the JUMP_IF_FALSE */
 OP(COMPARE_JUMP, " %Cc", 2, 0)
+/* LOAD a b + SETATTR (`{% set ns.x = … %}`): set attribute ip[1].a of the namespace in slot a
+ * to the value popped, without taking and dropping a reference to it; skips the SETATTR */
+OP(LOAD_SETATTR, " %a  %Nb", 1, 0)
 /* end of the code unit */
 OP(RETURN, "", 0, 0)

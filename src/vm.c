@@ -1563,6 +1563,16 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             slots[i] = v_absent();
         }
         NEXT();
+    CASE(LOAD_SETATTR) { /* fuse.c: a namespace in a slot, no overlay; else the plain LOAD */
+        value *x = &slots[ip->a];
+        if (x->t != JV_DICT || !(x->f & JV_NS) || V->novl) goto op_load;
+        value key = {.t = JV_STR};
+        key.u.s = T->methods[ip[1].a].key; /* immortal, as the name */
+        b = *--sp;
+        if (!dict_set(R, x->u.m, key, b)) FAIL();
+        ip++;
+        NEXT();
+    }
     CASE(SETATTR) {
         a = *--sp; /* the object */
         b = *--sp; /* the value */

@@ -40,10 +40,15 @@ cases = {
  'keys_namespace': "{% set ns = namespace(total=0, name='a') %}{% for i in range(3) %}{% set ns.total = ns.total + i %}{% set ns.extra = i %}{% endfor %}{{ ns.total }}{{ ns.name }}{{ ns.extra }}{{ {'total': 5}.total }}",
  'keys_kwargs_and_dict': "{% set d = dict(a=1, b=2) %}{{ d.a }}{{ d['b'] }}{{ d }}{% macro m(a, b=2) %}{{ a }}{{ b }}{% endmacro %}{{ m(b=3, a='b') }}",
  'keys_markup_constant': "{% set s = 'k'|safe %}{% set d = {s: 1, 'k2': 2} %}{{ d.k2 }}{{ d['k'] }}{{ d|list }}{{ 'k' ~ '' == s }}",
+ 'setattr_namespace': "{% set ns = namespace(a=1) %}{% for i in range(3) %}{% set ns.a = ns.a * 2 %}{% set ns.b = i %}{% endfor %}{{ ns.a }}{{ ns.b }}{% macro m() %}{% set ns.a = 0 %}{% endmacro %}{{ m() }}{{ ns.a }}{% with %}{% set ns.c = 'w' %}{% endwith %}{{ ns.c }}",
+ 'setattr_not_namespace': "{% set d = {'a': 1} %}{% set d.a = 2 %}{{ d.a }}",
+ 'setattr_undefined': "{% set u.a = 2 %}{{ u }}",
 }
 for name, src in cases.items():
     try:
         o = env.from_string(src).render()
+    except jinja2.exceptions.TemplateRuntimeError as e:
+        print(name, 'ERR', e); continue
     except ZeroDivisionError as e: # the message jinn gives
         with open(os.path.join(out, name + '.test'), 'w') as f:
             col = src.rindex(' / ') + 2  # jinn points at the operator
