@@ -478,17 +478,20 @@ bool op_contains(jrt *R, value container, value item, bool *out)
                memmem(v_sp(container), v_sl(container), v_sp(item), v_sl(item)) != NULL;
         return true;
     case JV_LIST:
+        if (item.t == JV_STR) { /* only a string equals a string (val_equal_rt: no error, no charge) */
+            for (size_t i = 0; i < container.u.l->len; i++) {
+                bool eq;
+                value x = container.u.l->items[i];
+                if (x.t != JV_STR) continue;
+                if (!str_equal_rt(R, x.u.s, item.u.s, &eq)) return false;
+                if (eq) { *out = true; return true; }
+            }
+            *out = false;
+            return true;
+        }
         for (size_t i = 0; i < container.u.l->len; i++) {
             bool eq;
-            value x = container.u.l->items[i];
-            if (item.t == JV_STR && x.t == JV_STR) { /* val_equal_rt's string case, inline */
-                if (x.u.s == item.u.s) { *out = true; return true; }
-                if (x.u.s->len != item.u.s->len) continue;
-                if (!rt_charge_bytes(R, x.u.s->len)) return false;
-                if (str_eq(x.u.s, item.u.s)) { *out = true; return true; }
-                continue;
-            }
-            if (!val_equal_rt(R, x, item, &eq)) return false;
+            if (!val_equal_rt(R, container.u.l->items[i], item, &eq)) return false;
             if (eq) { *out = true; return true; }
         }
         *out = false;

@@ -347,12 +347,6 @@ uint32_t str_hash(jstr *s)
     return h;
 }
 
-bool str_eq(const jstr *a, const jstr *b)
-{
-    /* two hashes already computed and different: not equal, without reading the bytes */
-    return a == b || (a->len == b->len && (!a->hash || !b->hash || a->hash == b->hash) && memcmp(a->s, b->s, a->len) == 0);
-}
-
 value str_concat(jrt *R, const char *a, size_t al, const char *b, size_t bl)
 {
     if (al > SIZE_MAX / 2 || bl > SIZE_MAX / 2) { rt_overflow(R); return v_err(); }
@@ -952,11 +946,7 @@ bool val_equal(value a, value b)
 
 bool val_equal_rt(jrt *R, value a, value b, bool *eq)
 {
-    if (a.t == JV_STR && b.t == JV_STR) { /* the commonest case, as equal_at does it */
-        if (a.u.s != b.u.s && a.u.s->len == b.u.s->len && !rt_charge_bytes(R, a.u.s->len)) return false;
-        *eq = str_eq(a.u.s, b.u.s);
-        return true;
-    }
+    if (a.t == JV_STR && b.t == JV_STR) return str_equal_rt(R, a.u.s, b.u.s, eq); /* the commonest case */
     eqc c;
     c.R = R;
     c.containers = 0;

@@ -400,7 +400,20 @@ void val_free_immortal(jrt *R, value v);
 uint32_t str_hash(jstr *s);
 static inline const char *v_sp(value v) { return v.u.s->s; }
 static inline size_t v_sl(value v) { return v.u.s->len; }
-bool str_eq(const jstr *a, const jstr *b);
+static inline bool str_eq(const jstr *a, const jstr *b)
+{
+    /* two hashes already computed and different: not equal, without reading the bytes */
+    return a == b || (a->len == b->len && (!a->hash || !b->hash || a->hash == b->hash) && memcmp(a->s, b->s, a->len) == 0);
+}
+/* a == b for two strings as the equality of values does it (val_equal_rt), charging the bytes
+ * compared to R's fuel: false + error when fuel runs out; *eq the answer */
+static inline bool str_equal_rt(jrt *R, const jstr *a, const jstr *b, bool *eq)
+{
+    if (a == b || a->len != b->len) { *eq = a == b; return true; } /* (no call, nothing read) */
+    if (!rt_charge_bytes(R, a->len)) return false;
+    *eq = str_eq(a, b);
+    return true;
+}
 value str_concat(jrt *R, const char *a, size_t al, const char *b, size_t bl);
 /* Number of code points (invalid bytes count as one each). */
 size_t utf8_count(const char *s, size_t len);

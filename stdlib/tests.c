@@ -131,16 +131,10 @@ BI_FN(t_eq)
 {
     if (!strict_ok(R, args)) return false;
     if (R->profile == PROF_JINJAVA) return jv_test(R, OPC_EQ, args, out);
-    if (args[0].t == JV_STR && args[1].t == JV_STR) {
-        /* the common case, equalto a string: equal_at's answer and charge, without its dispatch */
-        const jstr *a = args[0].u.s, *b = args[1].u.s;
-        if (a == b) RET(true);
-        if (a->len != b->len) RET(false);
-        if (!rt_charge_bytes(R, a->len)) return false;
-        RET(!memcmp(a->s, b->s, a->len));
-    }
     bool eq;
-    if (!val_equal_rt(R, args[0], args[1], &eq)) return false;
+    if (args[0].t == JV_STR && args[1].t == JV_STR ? !str_equal_rt(R, args[0].u.s, args[1].u.s, &eq) /* without a call */
+                                                   : !val_equal_rt(R, args[0], args[1], &eq))
+        return false;
     RET(eq);
 }
 BI_FN(t_ne)
@@ -152,24 +146,12 @@ BI_FN(t_ne)
     RET(!eq);
 }
 
-/* a and b as two doubles that order as a and b do (ints below 2^53 convert exactly), or false */
-static inline bool exact_doubles(value a, value b, double *x, double *y)
-{
-    if (a.t == JV_FLOAT) *x = a.u.d;
-    else if (a.t == JV_INT && a.u.i >= -(1ll << 53) && a.u.i <= (1ll << 53)) *x = (double)a.u.i;
-    else return false;
-    if (b.t == JV_FLOAT) *y = b.u.d;
-    else if (b.t == JV_INT && b.u.i >= -(1ll << 53) && b.u.i <= (1ll << 53)) *y = (double)b.u.i;
-    else return false;
-    return true;
-}
-
 static bool order(jrt *R, value *args, value *out, const char *op)
 {
     if (R->profile == PROF_JINJAVA) return jv_test(R, op[0] == '<' ? (op[1] ? 3 : 2) : (op[1] ? 5 : 4), args, out);
     int c;
     double x, y;
-    if (exact_doubles(args[0], args[1], &x, &y)) {
+    if (num_as_exact_double(args[0], &x) && num_as_exact_double(args[1], &y)) {
         /* the common case, val_compare's answer without its dispatch (NaN: every test false) */
         if (op[0] == '<') RET(op[1] ? x <= y : x < y);
         RET(op[1] ? x >= y : x > y);
@@ -192,24 +174,7 @@ BI_FN(t_ge) { return order(R, args, out, ">="); }
 
 BI_FN(t_in)
 {
-    value c = args[1];
-    if (c.t == JV_LIST && args[0].t == JV_STR) {
-        /* the common case, a string in a list: what op_contains answers (equal_at: only a
-         * string of the same bytes equals a string, the same bytes charged) without the
-         * generic comparison per item */
-        const jstr *s = args[0].u.s;
-        const jlist *l = c.u.l;
-        for (size_t i = 0; i < l->len; i++) {
-            if (l->items[i].t != JV_STR) continue;
-            const jstr *o = l->items[i].u.s;
-            if (o == s) RET(true);
-            if (o->len != s->len) continue;
-            if (!rt_charge_bytes(R, s->len)) return false;
-            if (!memcmp(o->s, s->s, s->len)) RET(true);
-        }
-        RET(false);
-    }
-    bool r;
+    bool r; /* (a string in a list: op_contains compares string items without a call each) */
     if (!op_contains(R, args[1], args[0], &r)) return false;
     RET(r);
 }
