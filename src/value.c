@@ -478,7 +478,6 @@ void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step)
 
 bool list_push_grow(jrt *R, jlist *l, value v)
 {
-    if (l->len < l->cap) { l->items[l->len++] = v; return true; }
     size_t grow = l->cap ? l->cap * 2 : 4;
     /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
     if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
@@ -712,21 +711,19 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
     return true;
 }
 
-/* A dict literal's pairs when every key is a string and no two keys share a hash (so none
- * repeats): the entries are sized once and filled in order, without a search per key.
- * 1: done, kv stolen; 0: not such pairs, nothing touched (use dict_set); -1: error, nothing
- * stolen. */
-int dict_put_strs(jrt *R, jdict *d, value *kv, int n)
+/* A dict literal's pairs into the empty d that v_dict(R, n) sized, when every key is a string
+ * and no two keys share a hash (so none repeats): filled in order, without a search per key.
+ * true: done, kv stolen; false: not such pairs (or no room), nothing touched (use dict_set). */
+bool dict_put_strs(jdict *d, value *kv, int n)
 {
-    if (n > 8 || d->len) return 0;
+    if (n > 8 || d->len || (size_t)n > d->cap) return false;
     uint32_t hs[8];
     for (int i = 0; i < n; i++) {
-        if (kv[2 * i].t != JV_STR) return 0;
+        if (kv[2 * i].t != JV_STR) return false;
         hs[i] = str_hash(kv[2 * i].u.s);
         for (int j = 0; j < i; j++)
-            if (hs[j] == hs[i]) return 0;
+            if (hs[j] == hs[i]) return false;
     }
-    if ((size_t)n > d->cap && !dict_reindex(R, d, (size_t)n)) return -1;
     for (int i = 0; i < n; i++) {
         jentry *e = &d->entries[i];
         e->key = kv[2 * i];
@@ -734,7 +731,7 @@ int dict_put_strs(jrt *R, jdict *d, value *kv, int n)
         e->hash = hs[i];
     }
     d->used = d->len = (size_t)n;
-    return 1;
+    return true;
 }
 
 bool dict_del(jrt *R, jdict *d, value key, value *out)

@@ -464,7 +464,7 @@ static inline value *dict_get_jstr(jdict *d, jstr *k)
     return dict_get(d, key);
 }
 bool dict_set(jrt *R, jdict *d, value key, value val);   /* steals key and val */
-int dict_put_strs(jrt *R, jdict *d, value *kv, int n);  /* a literal's string-keyed pairs: value.c */
+bool dict_put_strs(jdict *d, value *kv, int n);          /* a literal's string-keyed pairs: value.c */
 bool dict_del(jrt *R, jdict *d, value key, value *out);  /* out gets the owned old value */
 /* iteration: for (size_t i = 0; dict_next(d, &i, &e); ) — e is borrowed */
 static inline bool dict_next(const jdict *d, size_t *i, jentry **e)

@@ -1289,14 +1289,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         r = v_dict(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
         value *kv = sp - 2 * n;
-        int put = dict_put_strs(R, r.u.m, kv, n);
-        if (put) {
-            if (put < 0) {
-                for (value *x = kv; x < sp; x++) val_drop(R, *x);
-                sp = kv;
-                val_drop(R, r);
-                FAIL();
-            }
+        if (dict_put_strs(r.u.m, kv, n)) {
             sp = kv;
             *sp++ = r;
             NEXT();
