@@ -304,6 +304,16 @@ static const char two_digits[200] =
 
 /* the decimal digits of v, two at a time, ending at buf + 20 (buf has 40 bytes); returns the
  * first */
+static char *utoa(uint64_t v, char *buf);
+
+size_t dtoa_digits(uint64_t v, char *out)
+{
+    char buf[40], *p = utoa(v, buf);
+    size_t n = (size_t)(buf + 20 - p);
+    memcpy(out, p, n);
+    return n;
+}
+
 static char *utoa(uint64_t v, char *buf)
 {
     char *p = buf + 20;

@@ -25,6 +25,8 @@ typedef struct {
 #define DTOA_BUFSIZE 40
 
 dtoa_dec dtoa_shortest(double d);
+/* the decimal digits of v (0: "0") at out, at most 20, no NUL; returns how many */
+size_t dtoa_digits(uint64_t v, char *out);
 /* Python's repr(d): 2.0, 1e-05, 1e+16, 0.0001, -0.0, inf, nan. Returns the length. */
 size_t dtoa_repr(double d, char *out);
 /* Java's Double.toString layout of the shortest digits: 2.0, 1.0E7, 1.0E-4, -0.0, Infinity, NaN. */

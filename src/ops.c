@@ -630,10 +630,7 @@ double dec_round(double x, int scale, int mode)
     dtoa_dec s = dtoa_shortest(x);
     bool neg = s.neg;
     char digs[24];
-    int nd = 0;
-    for (uint64_t m = s.digits; m; m /= 10) nd++;
-    uint64_t m = s.digits;
-    for (int i = nd - 1; i >= 0; i--, m /= 10) digs[i] = (char)('0' + m % 10);
+    int nd = (int)dtoa_digits(s.digits, digs); /* (x != 0: s.digits != 0) */
     int exp10 = s.exp + nd - 1; /* x = d0.d1d2... * 10^exp10 */
     int keep = exp10 + 1 + scale; /* digits that stay */
     if (keep >= nd) return x;
@@ -660,13 +657,10 @@ double dec_round(double x, int scale, int mode)
     memcpy(out + o, kd, (size_t)keep);
     o += keep;
     if (o == neg) out[o++] = '0';
-    int e = exp10 + 1 - keep; /* "e%d", without snprintf */
+    int e = exp10 + 1 - keep; /* "e%d" */
     out[o++] = 'e';
     if (e < 0) out[o++] = '-', e = -e;
-    char ed[12];
-    int ne = 0;
-    do ed[ne++] = (char)('0' + e % 10); while (e /= 10);
-    while (ne) out[o++] = ed[--ne];
+    o += (int)dtoa_digits((uint64_t)e, out + o);
     out[o] = 0;
     return dtoa_strtod(out, NULL);
 }

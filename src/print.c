@@ -58,20 +58,19 @@ static bool print_decimal(jrt *R, jbuf *b, value v)
      * with zeros. Otherwise (a decimal of more digits than a double tells apart) %f. */
     dtoa_dec s = dtoa_shortest(d);
     char dg[24];
-    int nd = 0;
-    for (uint64_t m = s.digits; m; m /= 10) dg[nd++] = (char)('0' + m % 10); /* reversed */
+    int nd = s.digits ? (int)dtoa_digits(s.digits, dg) : 0;
     if (s.exp >= -scale && (s.exp <= 0 || nd + s.exp <= 40)) {
         int point = nd + s.exp; /* digits before the point (<= 0: none of them) */
         if (!buf_grow(R, b, (size_t)(2 + (point > 0 ? point : 1) + scale + 1))) return false;
         char *o = b->p + b->len;
         if (s.neg && s.digits) *o++ = '-';
         if (point <= 0) *o++ = '0';
-        for (int i = 0; i < point; i++) *o++ = i < nd ? dg[nd - 1 - i] : '0';
+        for (int i = 0; i < point; i++) *o++ = i < nd ? dg[i] : '0';
         if (scale) {
             *o++ = '.';
             for (int i = 0; i < scale; i++) {
                 int k = point + i; /* the digit's place, counted from the first digit */
-                *o++ = k >= 0 && k < nd ? dg[nd - 1 - k] : '0';
+                *o++ = k >= 0 && k < nd ? dg[k] : '0';
             }
         }
         b->len = (size_t)(o - b->p);
