@@ -588,6 +588,13 @@ static bool key_eq(value a, uint32_t ah, const jentry *e)
 static int64_t dict_find(const jdict *d, value key, uint32_t h)
 {
     if (!d->mask) {
+        if (key.t == JV_STR) { /* a string key (row dicts, literals): only a string entry can equal it */
+            for (size_t i = 0; i < d->used; i++) {
+                const jentry *e = &d->entries[i];
+                if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) return (int64_t)i;
+            }
+            return -1;
+        }
         for (size_t i = 0; i < d->used; i++)
             if (d->entries[i].key.t != JV_ABSENT && key_eq(key, h, &d->entries[i])) return (int64_t)i;
         return -1;
@@ -673,20 +680,8 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
 
 bool dict_set(jrt *R, jdict *d, value key, value val)
 {
-    uint32_t h;
-    int64_t ix = -1;
-    if (key.t == JV_STR && !d->mask) {
-        /* a string key of a small dict (row dicts, dict literals): dict_find's scan inline,
-         * only string entries can be equal */
-        h = key.u.s->hash ? key.u.s->hash : str_hash(key.u.s);
-        for (size_t i = 0; i < d->used; i++) {
-            const jentry *e = &d->entries[i];
-            if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) { ix = (int64_t)i; break; }
-        }
-    } else {
-        h = val_hash(key);
-        if (d->len) ix = dict_find(d, key, h);
-    }
+    uint32_t h = key.t == JV_STR && key.u.s->hash ? key.u.s->hash : val_hash(key);
+    int64_t ix = d->len ? dict_find(d, key, h) : -1;
     if (ix >= 0) {
         val_drop(R, d->entries[ix].val);
         d->entries[ix].val = val;
