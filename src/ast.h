@@ -152,6 +152,17 @@ typedef struct pctx {
     int pnames_lost;    /* out of memory while noting: the notes are incomplete, not to be used */
 } pctx;
 
+/* the name noted with this text (its entry in pnames, plus one), or 0; *slot (if not NULL)
+ * its place in pname_ix, or the free one where it would go. P->pname_cap must not be 0. */
+static inline int pname_find(const pctx *P, const char *s, size_t len, uint32_t *slot)
+{
+    uint32_t mask = P->pname_cap - 1, h = ast_name_hash(s, len) & mask;
+    int32_t e;
+    for (; (e = P->pname_ix[h]); h = (h + 1) & mask)
+        if (P->pnames[e - 1].len == len && ast_same(P->pnames[e - 1].s, s, len)) break;
+    if (slot) *slot = h;
+    return e;
+}
 void *ast_alloc(pctx *P, size_t n);
 void ast_free(pctx *P);
 node *ast_node(pctx *P, int kind, uint32_t pos);

@@ -1974,12 +1974,7 @@ static bool name_noted(const comp *c, const char *s, size_t len)
 {
     const pctx *P = c->P;
     if (P->pnames_lost || !P->pname_cap) return P->pnames_lost;
-    uint32_t mask = P->pname_cap - 1;
-    for (uint32_t h = ast_name_hash(s, len) & mask; P->pname_ix[h]; h = (h + 1) & mask) {
-        const pname *x = &P->pnames[P->pname_ix[h] - 1];
-        if (x->len == len && !memcmp(x->s, s, len)) return true;
-    }
-    return false;
+    return pname_find(P, s, len, NULL) != 0;
 }
 
 /* Which of caller (1), varargs (2) and kwargs (4) the subtree reads (not inside a nested

@@ -68,15 +68,14 @@ static void note_name(pctx *P, node *n)
 {
     if (P->pnames_lost || n == P->oom) return;
     if (!P->pname_cap && !pname_grow_ix(P)) { P->pnames_lost = 1; return; }
-    uint32_t mask = P->pname_cap - 1, h = ast_name_hash(n->s, n->slen) & mask;
-    for (int32_t e; (e = P->pname_ix[h]); h = (h + 1) & mask) {
+    uint32_t h;
+    int32_t e = pname_find(P, n->s, n->slen, &h);
+    if (e) {
         pname *x = &P->pnames[e - 1];
-        if (x->len == n->slen && ast_same(x->s, n->s, n->slen)) {
-            if (n->pos < x->first) { x->second = x->first; x->first = n->pos; }
-            else if (n->pos < x->second) x->second = n->pos;
-            n->nm = (uint32_t)e;
-            return;
-        }
+        if (n->pos < x->first) { x->second = x->first; x->first = n->pos; }
+        else if (n->pos < x->second) x->second = n->pos;
+        n->nm = (uint32_t)e;
+        return;
     }
     if (P->npnames == P->cappnames) {
         int cap = P->cappnames ? P->cappnames * 2 : 128;
