@@ -427,6 +427,7 @@ BI_FN(f_join)
         ok = d.t != JV_ERROR;
     }
     jbuf b = {0};
+    jstr *made = NULL; /* the result, when made at its size */
     bool all_str = ok && !markup;
     for (size_t i = 0; all_str && i < got; i++) all_str = parts[i].t == JV_STR;
     if (all_str) {
@@ -439,27 +440,16 @@ BI_FN(f_join)
         while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
         ok = rt_charge_bytes(R, cap);
         for (size_t i = 0; ok && i < got; i++) ok = v_sl(parts[i]) < 64 || rt_charge(R, (int64_t)(v_sl(parts[i]) / 4));
-        jstr *o = ok ? str_new(R, total) : NULL;
-        if (o) {
-            char *w = o->s;
+        made = ok ? str_new(R, total) : NULL;
+        ok = made != NULL;
+        if (made) {
+            char *w = made->s;
             for (size_t i = 0; i < got; i++) {
                 if (i && v_sl(d)) { memcpy(w, v_sp(d), v_sl(d)); w += v_sl(d); }
                 if (v_sl(parts[i])) { memcpy(w, v_sp(parts[i]), v_sl(parts[i])); w += v_sl(parts[i]); }
             }
         }
-        if (by_attr) {
-            for (size_t i = 0; i < got; i++) val_drop(R, parts[i]);
-            if (parts) rt_alloc(R, parts, n * sizeof *parts, 0);
-        }
-        val_drop(R, d);
-        val_drop(R, l);
-        if (!o) return false;
-        value r = {.t = JV_STR};
-        r.u.s = o;
-        *out = r;
-        return true;
-    }
-    if (ok && !markup) {
+    } else if (ok && !markup) {
         /* the plain join: each part printed straight into one buffer sized once (no string
          * per part), charged as lib_soft_str and val_to_str's string would have been */
         size_t want = got ? (got - 1) * v_sl(d) + 1 : 1;
@@ -489,6 +479,12 @@ BI_FN(f_join)
     val_drop(R, d);
     val_drop(R, l);
     if (!ok) { buf_free(R, &b); return false; }
+    if (made) {
+        value r = {.t = JV_STR};
+        r.u.s = made;
+        *out = r;
+        return true;
+    }
     *out = v_str_from_buf(R, &b);
     if (out->t == JV_ERROR) return false;
     if (markup) out->f |= JV_SAFE;
