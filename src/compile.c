@@ -866,6 +866,21 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot);
 
 /* every expression compiles through here: left-nested chains (a|f|f|f..., 1+1+1...) are deep
  * trees the parser builds without nesting, so the depth is checked again here */
+/* 1 when a dict literal's keys are 1 to 8 string constants of distinct hashes (so none
+ * repeats): BUILD_DICT then fills the dict in order, without hashing or searching */
+static int const_str_keys(const node *n)
+{
+    uint32_t hs[8];
+    int k = 0;
+    for (const node *x = n->head; x; x = x->next, k++) {
+        if (k == 8 || x->a->kind != N_CONST || x->a->v.t != JV_STR) return 0;
+        hs[k] = str_hash(x->a->v.u.s);
+        for (int j = 0; j < k; j++)
+            if (hs[j] == hs[k]) return 0;
+    }
+    return k > 0;
+}
+
 static void expr(comp *c, node *n)
 {
     if (c->failed) return;
@@ -1019,7 +1034,7 @@ static void expr_inner(comp *c, node *n)
                 expr(c, x->a);
             expr(c, x->b);
         }
-        emitd(c, OP_BUILD_DICT, k, 0, 0, n->pos, 1 - 2 * k);
+        emitd(c, OP_BUILD_DICT, k, const_str_keys(n), 0, n->pos, 1 - 2 * k);
         break;
     }
     case N_CALL:

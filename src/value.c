@@ -150,9 +150,9 @@ static void free_container_memory(jrt *R, jhdr *h)
     } else {
         jdict *d = (jdict *)h;
         live_unlink(&d->gc);
-        if (d->entries) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
+        if (d->entries && d->entries != (jentry *)(d + 1)) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
         if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
-        rt_alloc(R, d, sizeof *d, 0);
+        rt_alloc(R, d, sizeof *d + d->h.inl * sizeof(jentry), 0);
     }
 }
 
@@ -496,7 +496,10 @@ bool list_push_grow(jrt *R, jlist *l, value v)
 static bool dict_reindex(jrt *R, jdict *d, size_t want_entries);
 value v_dict(jrt *R, size_t cap)
 {
-    jdict *d = rt_alloc(R, NULL, 0, sizeof *d);
+    /* up to DICT_INLINE_MAX entries in the dict's own block (unless a limit refuses them:
+     * dict_reindex says so) */
+    size_t inl = cap <= DICT_INLINE_MAX && (!R->lim || cap <= R->lim->collection_items) ? cap : 0;
+    jdict *d = rt_alloc(R, NULL, 0, sizeof *d + inl * sizeof(jentry));
     if (!d) return v_err();
     memset(d, 0, sizeof *d);
     d->h.rc = 1;
@@ -504,6 +507,12 @@ value v_dict(jrt *R, size_t cap)
     live_link(R, &d->gc);
     value v = {.t = JV_DICT};
     v.u.m = d;
+    if (inl) {
+        d->h.inl = (uint8_t)inl;
+        d->entries = (jentry *)(d + 1);
+        d->cap = inl;
+        return v;
+    }
     /* the entries the caller will set, at once: a dict literal of 5 keys would otherwise grow
      * 4 -> 8 entries (a realloc past the small-block cache); a cap past 8 gets its index too */
     if (cap && !dict_reindex(R, d, cap)) {
@@ -655,8 +664,13 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
         size_t cap = d->cap ? d->cap : want_entries; /* the first: what was asked (v_dict's hint, or 4) */
         while (cap < want_entries) cap *= 2;
         if (cap > INT32_MAX / 4) return rt_error(R, JINN_ERR_LIMIT, "dict too large");
-        jentry *e = rt_alloc(R, d->entries, d->cap * sizeof(jentry), cap * sizeof(jentry));
-        if (!e) return false;
+        jentry *e;
+        if (d->entries == (jentry *)(d + 1)) { /* out of the inline room */
+            if (!(e = rt_alloc(R, NULL, 0, cap * sizeof(jentry)))) return false;
+            memcpy(e, d->entries, d->used * sizeof(jentry));
+        } else if (!(e = rt_alloc(R, d->entries, d->cap * sizeof(jentry), cap * sizeof(jentry)))) {
+            return false;
+        }
         d->entries = e;
         d->cap = cap;
     }

@@ -82,6 +82,7 @@ enum { JV_DEC = 0x80, JV_DEC_SCALE = 0x7f, JV_DEC_MAXSCALE = 127 };
 typedef struct jhdr {
     uint32_t rc;   /* >= JH_IMMORTAL: never counted */
     uint8_t type;
+    uint8_t inl;   /* a dict: the entries its block holds after the header (DICT_INLINE_MAX) */
 } jhdr;
 #define JH_IMMORTAL 0x80000000u
 
@@ -133,6 +134,10 @@ typedef struct jentry {
     uint32_t hash;
 } jentry;
 
+/* A dict made for at most DICT_INLINE_MAX entries (a literal, a row) keeps them in its own
+ * block, after the header: one allocation, and one free, instead of two. Growing past them
+ * moves the entries to a block of their own; the inline room stays unused until the free. */
+#define DICT_INLINE_MAX 4
 typedef struct jdict {
     jhdr h;
     jgc gc;

@@ -1289,6 +1289,18 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         r = v_dict(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
         value *kv = sp - 2 * n;
+        if (ip->b) { /* string constants for keys, none repeated (compile.c): in order */
+            jdict *d = r.u.m;
+            for (int i = 0; i < n; i++) {
+                d->entries[i].key = kv[2 * i];
+                d->entries[i].val = kv[2 * i + 1];
+                d->entries[i].hash = kv[2 * i].u.s->hash;
+            }
+            d->used = d->len = (size_t)n;
+            sp = kv;
+            *sp++ = r;
+            NEXT();
+        }
         if (dict_put_strs(r.u.m, kv, n)) {
             sp = kv;
             *sp++ = r;
