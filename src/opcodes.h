@@ -169,5 +169,8 @@ OP(COMPARE_JUMP, " %Cc", 2, 0)
 /* LOAD a b + SETATTR (`{% set ns.x = … %}`): set attribute ip[1].a of the namespace in slot a
  * to the value popped, without taking and dropping a reference to it; skips the SETATTR */
 OP(LOAD_SETATTR, " %a  %Nb", 1, 0)
+/* CALL_METHOD .append pos 1 kw 0 + POP (`{% do l.append(x) %}`): push x onto the plain mutable
+ * list under it, as call_method's own fast case does, without the call or its None; skips the POP */
+OP(APPEND_POP, " .%Na  pos %c kw %b", -2, 0)
 /* end of the code unit */
 OP(RETURN, "", 0, 0)

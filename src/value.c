@@ -145,8 +145,8 @@ static void free_container_memory(jrt *R, jhdr *h)
     if (h->type == JV_LIST) {
         jlist *l = (jlist *)h;
         live_unlink(&l->gc);
-        if (l->items) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
-        rt_alloc(R, l, sizeof *l, 0);
+        if (l->items && l->items != (value *)(l + 1)) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+        rt_alloc(R, l, sizeof *l + l->h.inl * sizeof(value), 0);
     } else {
         jdict *d = (jdict *)h;
         live_unlink(&d->gc);
@@ -405,17 +405,19 @@ size_t utf8_offset(const char *s, size_t len, size_t idx)
 
 value v_list(jrt *R, size_t cap)
 {
-    jlist *l = rt_alloc(R, NULL, 0, sizeof *l);
+    size_t inl = cap > LIST_INLINE ? 0 : cap ? cap : LIST_INLINE;
+    jlist *l = rt_alloc(R, NULL, 0, sizeof *l + inl * sizeof(value));
     if (!l) return v_err();
     l->h.rc = 1;
     l->h.type = JV_LIST;
+    l->h.inl = (uint8_t)inl;
     l->len = 0;
     l->cap = 0;
     l->items = NULL;
     live_link(R, &l->gc);
     if (cap && !list_reserve(R, l, cap)) {
         live_unlink(&l->gc);
-        rt_alloc(R, l, sizeof *l, 0);
+        rt_alloc(R, l, sizeof *l + inl * sizeof(value), 0);
         return v_err();
     }
     value v = {.t = JV_LIST};
@@ -432,7 +434,16 @@ bool list_reserve(jrt *R, jlist *l, size_t n)
     if (n > SIZE_MAX / sizeof(value)) return rt_overflow(R);
     if (!rt_charge(R, (int64_t)((n - l->cap) / 4))) return false; /* a unit per 4 item slots made (and filled) */
     value *p;
-    if (l->items && n * sizeof(value) <= RT_CACHE_MAX && R->cache) {
+    if (!l->items && n <= l->h.inl) { /* the room in the list's own block */
+        l->items = (value *)(l + 1);
+        l->cap = l->h.inl;
+        return true;
+    }
+    if (l->items == (value *)(l + 1)) { /* out of that room */
+        p = rt_alloc(R, NULL, 0, n * sizeof(value));
+        if (!p) return false;
+        memcpy(p, l->items, l->cap * sizeof(value));
+    } else if (l->items && n * sizeof(value) <= RT_CACHE_MAX && R->cache) {
         /* a small list grows through the block cache: rt_alloc hands a resize (a realloc) to
          * the allocator, and select, map and append grow short lists all the time */
         p = rt_alloc(R, NULL, 0, n * sizeof(value));

@@ -82,7 +82,8 @@ enum { JV_DEC = 0x80, JV_DEC_SCALE = 0x7f, JV_DEC_MAXSCALE = 127 };
 typedef struct jhdr {
     uint32_t rc;   /* >= JH_IMMORTAL: never counted */
     uint8_t type;
-    uint8_t inl;   /* a dict: the entries its block holds after the header (DICT_INLINE_MAX) */
+    uint8_t inl;   /* a list or a dict: the items or entries its block holds after the header
+                    * (LIST_INLINE, DICT_INLINE_MAX) */
 } jhdr;
 #define JH_IMMORTAL 0x80000000u
 
@@ -122,6 +123,11 @@ typedef struct jgc {
     struct jgc *prev, *next;
 } jgc;
 
+/* A list's block has room for LIST_INLINE items after the header (or for what v_list was
+ * asked, up to that): a short list (a literal, a select's result, the first appends) then
+ * costs one allocation and one free. The room is taken when the list first needs items, with
+ * the same fuel charge as a separate array; a list that grows past it moves its items out. */
+#define LIST_INLINE 4
 typedef struct jlist {
     jhdr h;
     jgc gc;

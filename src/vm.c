@@ -1348,8 +1348,20 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(APPEND_POP) {
+        value *recv = sp - 2;
+        const reg_row *m = T->methods[ip->a].m[1];
+        if (recv->t != JV_LIST || recv->f || recv->u.h->rc >= JH_IMMORTAL || !m || m->native) goto op_call;
+        TICK(1);
+        a = *--sp;
+        if (!list_push(R, recv->u.l, a)) FAIL(); /* (a is stolen, kept or dropped) */
+        val_drop(R, *--sp);
+        ip++;
+        NEXT();
+    }
     CASE(CALL)
-    CASE(CALL_METHOD) {
+    CASE(CALL_METHOD)
+    op_call: {
         TICK(1);
         int npos = ip->c, nkw = ip->b;
         value *names = nkw ? sp - 1 : NULL;

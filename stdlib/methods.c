@@ -25,10 +25,11 @@
  * copied for the render on first mutation (op_unshare), so args[0] may be replaced. */
 static bool mutable_receiver(jrt *R, value *v, const char *method)
 {
+    /* Jinja2 looks the method up and finds none: calling that Undefined is its error */
     if (v->t == JV_LIST && (v->f & JV_TUPLE))
-        return rt_error(R, JINN_ERR_TYPE, "'tuple' object has no attribute '%s'", method);
+        return rt_error(R, JINN_ERR_UNDEFINED, "'tuple object' has no attribute '%s'", method);
     if (v->t == JV_LIST && (v->f & JV_RANGE))
-        return rt_error(R, JINN_ERR_TYPE, "'range' object has no attribute '%s'", method);
+        return rt_error(R, JINN_ERR_UNDEFINED, "'range object' has no attribute '%s'", method);
     if (v->u.h->rc >= JH_IMMORTAL) return op_unshare(R, v, method);
     return true;
 }
