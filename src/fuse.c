@@ -5,7 +5,7 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP, LOAD_SETATTR, APPEND_POP). Nothing else moves: the instructions after it stay, so a jump
+ * COMPARE_JUMP, LOAD_SETATTR, APPEND_POP, FOR_ITER_STORE). Nothing else moves: the instructions after it stay, so a jump
  * to one of them still runs it, and the VM falls back to the plain first instruction whenever
  * the fused fast case does not hold.
  *
@@ -88,6 +88,9 @@ void comp_fuse(template *T)
                 if (i + 1 < n && in[1].op == OP_POP && in->b == 0 && in->c == 1 && T->names[in->a]->len == 6 &&
                     !memcmp(T->names[in->a]->s, "append", 6))
                     in->op = OP_APPEND_POP;
+                break;
+            case OP_FOR_ITER:
+                if (i + 2 < n && in[1].op == OP_CLEAR && in[2].op == OP_STORE) in->op = OP_FOR_ITER_STORE;
                 break;
             case OP_COMPARE:
                 if (i + 1 < n && in[1].op == OP_JUMP_IF_FALSE) in->op = OP_COMPARE_JUMP;

@@ -1453,7 +1453,22 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         L->depth = ip->a >= 0 && slots[ip->a].t == JV_INT ? slots[ip->a].u.i : 1;
         NEXT();
     }
-    CASE(FOR_ITER) {
+    CASE(FOR_ITER_STORE) { /* fuse.c: FOR_ITER, CLEAR, STORE */
+        loopstate *L = &V->loops[V->nloops - 1];
+        if (jinjava || ip->c || L->i >= L->items.u.l->len) goto op_for_iter;
+        TICK(1);
+        a = resolve(V, val_dup(L->items.u.l->items[L->i++]));
+        for (int i = ip[1].a; i < ip[1].a + ip[1].b; i++) {
+            val_drop(R, slots[i]);
+            slots[i] = v_absent();
+        }
+        val_drop(R, slots[ip[2].a]);
+        slots[ip[2].a] = a;
+        ip += 2;
+        NEXT();
+    }
+    CASE(FOR_ITER)
+    op_for_iter: {
         TICK(1);
         loopstate *L = &V->loops[V->nloops - 1];
         size_t len = L->items.u.l->len; /* the live length: the body may append or pop */
