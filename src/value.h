@@ -411,10 +411,27 @@ void val_free_immortal(jrt *R, value v);
 uint32_t str_hash(jstr *s);
 static inline const char *v_sp(value v) { return v.u.s->s; }
 static inline size_t v_sl(value v) { return v.u.s->len; }
+/* n bytes at a and at b equal: the short keys of dicts and names inline, in two overlapping
+ * loads (nothing read past the n bytes), the long ones by memcmp */
+static inline bool bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x0, y0, x1, y1;
+        memcpy(&x0, a, 8), memcpy(&y0, b, 8), memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
+        return x0 == y0 && x1 == y1;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4), memcpy(&y0, b, 4), memcpy(&x1, a + n - 4, 4), memcpy(&y1, b + n - 4, 4);
+        return x0 == y0 && x1 == y1;
+    }
+    if (n < 4) return !n || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+    return memcmp(a, b, n) == 0;
+}
 static inline bool str_eq(const jstr *a, const jstr *b)
 {
     /* two hashes already computed and different: not equal, without reading the bytes */
-    return a == b || (a->len == b->len && (!a->hash || !b->hash || a->hash == b->hash) && memcmp(a->s, b->s, a->len) == 0);
+    return a == b || (a->len == b->len && (!a->hash || !b->hash || a->hash == b->hash) && bytes_eq(a->s, b->s, a->len));
 }
 /* a == b for two strings as the equality of values does it (val_equal_rt), charging the bytes
  * compared to R's fuel: false + error when fuel runs out; *eq the answer */
@@ -457,7 +474,7 @@ value *dict_get(jdict *d, value key);                    /* borrowed slot or NUL
 value *dict_get_str(jdict *d, const char *k, size_t len);
 /* the fast path for a string key whose hash is cached (names and constants): inline scan of
  * small dicts, the index for big ones */
-static inline value *dict_get_jstr(jdict *d, jstr *k)
+static inline __attribute__((always_inline)) value *dict_get_jstr(jdict *d, jstr *k)
 {
     if (!d->len) return NULL;
     uint32_t h = k->hash ? k->hash : str_hash(k);
@@ -465,7 +482,7 @@ static inline value *dict_get_jstr(jdict *d, jstr *k)
         for (size_t i = 0; i < d->used; i++) {
             jentry *e = &d->entries[i];
             if (e->hash == h && e->key.t == JV_STR &&
-                (e->key.u.s == k || (e->key.u.s->len == k->len && !memcmp(e->key.u.s->s, k->s, k->len))))
+                (e->key.u.s == k || (e->key.u.s->len == k->len && bytes_eq(e->key.u.s->s, k->s, k->len))))
                 return &e->val;
         }
         return NULL;
