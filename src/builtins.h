@@ -40,7 +40,12 @@ typedef struct jbuiltin {
  * (selectattr('x', 'gt', 0)). When that item is a constant string naming a builtin, the
  * compiler passes the builtin's row instead, as a callable constant (see reg_call_row), so
  * the name is looked up once, when the template is compiled. */
-enum { BI_SEES_UNDEFINED = 1, BI_ARG_FILTER = 2, BI_ARG_TEST = 4, BI_ARG_SECOND = 8 };
+enum { BI_SEES_UNDEFINED = 1, BI_ARG_FILTER = 2, BI_ARG_TEST = 4, BI_ARG_SECOND = 8,
+       /* the stdlib's `defined`, `undefined` and `none` tests: the VM answers them from the
+        * value's tag, without the call (the row's function is still theirs: an embedder's row
+        * of the same name has none of these flags) */
+       BI_IS_DEFINED = 16, BI_IS_UNDEFINED = 32, BI_IS_NONE = 64,
+       BI_TAG_TEST = BI_IS_DEFINED | BI_IS_UNDEFINED | BI_IS_NONE };
 
 /* The kinds of builtin, THE list: the stdlib has one table per kind (stdlib/std.h), the
  * environment's registry one row array per kind (src/registry.h).

@@ -1323,9 +1323,20 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(TEST) {
+        /* x is defined / undefined / none: the stdlib's test answered from the tag */
+        const reg_row *bt = reg_row_at(&T->env->reg, BI_TEST, ip->a);
+        if (ip->c != 1 || !(bt->flags & BI_TAG_TEST)) goto op_call_fn;
+        TICK(1);
+        a = sp[-1];
+        bool t = bt->flags & BI_IS_DEFINED ? a.t != JV_UNDEF : bt->flags & BI_IS_UNDEFINED ? a.t == JV_UNDEF : a.t == JV_NONE;
+        val_drop(R, a);
+        sp[-1] = v_bool(t != (ip->b != 0));
+        NEXT();
+    }
     CASE(FILTER)
-    CASE(TEST)
-    CASE(CALL_FN) {
+    CASE(CALL_FN)
+    op_call_fn: {
         TICK(1);
         R->at_tmpl = T; /* where a builtin's warning is */
         R->at_pos = u->pos[ip - code];

@@ -18,6 +18,10 @@ bool flt_is_default(const jbuiltin *b);
 /* BI_ARG_FILTER / BI_ARG_TEST / BI_ARG_SECOND for map, select, reject, selectattr, rejectattr */
 unsigned flt_arg_names(const jbuiltin *b);
 
+/* ---- tests.c ------------------------------------------------------------------------------ */
+/* BI_IS_DEFINED / BI_IS_UNDEFINED / BI_IS_NONE for the tests the VM answers from the tag */
+unsigned tst_tag_flags(const jbuiltin *b);
+
 /* ---- filters_text.c: the Jinja2 text and sequence filters ------------------------------- */
 BI_EXT(flt_attr); BI_EXT(flt_batch); BI_EXT(flt_center); BI_EXT(flt_filesizeformat);
 BI_EXT(flt_forceescape); BI_EXT(flt_groupby); BI_EXT(flt_indent); BI_EXT(flt_items);

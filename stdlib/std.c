@@ -19,5 +19,6 @@ const jbuiltin *std_table(bi_kind kind)
 
 unsigned std_row_flags(bi_kind kind, const jbuiltin *b)
 {
-    return kind == BI_FILTER && flt_is_default(b) ? BI_SEES_UNDEFINED : kind == BI_FILTER ? flt_arg_names(b) : 0;
+    return kind == BI_FILTER && flt_is_default(b) ? BI_SEES_UNDEFINED : kind == BI_FILTER ? flt_arg_names(b)
+         : kind == BI_TEST ? tst_tag_flags(b) : 0;
 }

@@ -10,6 +10,7 @@
 #include <utf8proc.h>
 
 #include "bigint.h"
+#include "ext.h"
 #include "lib.h"
 
 #define BI_FN(name) static bool name(jrt *R, value *args, int nargs __attribute__((unused)), value *out)
@@ -22,6 +23,12 @@
 BI_FN(t_defined) { (void)R; RET(args[0].t != JV_UNDEF); }
 BI_FN(t_undefined) { (void)R; RET(args[0].t == JV_UNDEF); }
 BI_FN(t_none) { (void)R; RET(args[0].t == JV_NONE); }
+
+unsigned tst_tag_flags(const jbuiltin *b)
+{
+    return b->fn == t_defined ? BI_IS_DEFINED : b->fn == t_undefined ? BI_IS_UNDEFINED : b->fn == t_none ? BI_IS_NONE : 0;
+}
+
 BI_FN(t_boolean) { (void)R; RET(args[0].t == JV_BOOL); }
 BI_FN(t_true) { (void)R; RET(args[0].t == JV_BOOL && args[0].u.b); }
 BI_FN(t_false) { (void)R; RET(args[0].t == JV_BOOL && !args[0].u.b); }
