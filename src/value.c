@@ -509,7 +509,8 @@ value v_dict(jrt *R, size_t cap)
 {
     /* up to DICT_INLINE_MAX entries in the dict's own block (unless a limit refuses them:
      * dict_reindex says so) */
-    size_t inl = cap <= DICT_INLINE_MAX && (!R->lim || cap <= R->lim->collection_items) ? cap : 0;
+    /* (a dict made empty gets the room too, taken by its first entry: dict_reindex) */
+    size_t inl = cap <= DICT_INLINE_MAX && (!R->lim || cap <= R->lim->collection_items) ? (cap ? cap : DICT_INLINE_MAX) : 0;
     jdict *d = rt_alloc(R, NULL, 0, sizeof *d + inl * sizeof(jentry));
     if (!d) return v_err();
     memset(d, 0, sizeof *d);
@@ -518,8 +519,8 @@ value v_dict(jrt *R, size_t cap)
     live_link(R, &d->gc);
     value v = {.t = JV_DICT};
     v.u.m = d;
-    if (inl) {
-        d->h.inl = (uint8_t)inl;
+    d->h.inl = (uint8_t)inl;
+    if (inl && cap) {
         d->entries = (jentry *)(d + 1);
         d->cap = inl;
         return v;
@@ -672,6 +673,11 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
     if (want_entries > d->cap) {
         if (R->lim && want_entries > R->lim->collection_items)
             return rt_limit(R, "collection_items", "a dict of more than %zu items", R->lim->collection_items);
+        if (!d->entries && want_entries <= d->h.inl) { /* the room in the dict's own block */
+            d->entries = (jentry *)(d + 1);
+            d->cap = d->h.inl;
+            return true; /* (no index: at most DICT_INLINE_MAX entries) */
+        }
         size_t cap = d->cap ? d->cap : want_entries; /* the first: what was asked (v_dict's hint, or 4) */
         while (cap < want_entries) cap *= 2;
         if (cap > INT32_MAX / 4) return rt_error(R, JINN_ERR_LIMIT, "dict too large");
