@@ -791,7 +791,8 @@ static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jh
 static inline void release(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
 {
     if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h)) || v.u.h->rc >= JH_IMMORTAL || --v.u.h->rc) return;
-    release_push(R, v, st, n, cap, local);
+    if (v.t == JV_STR) rt_alloc(R, v.u.h, str_block(v.u.s->len), 0); /* a leaf: freed at once */
+    else release_push(R, v, st, n, cap, local);
 }
 static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
 {
@@ -806,7 +807,15 @@ static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jh
     (*st)[(*n)++] = v.u.h;
 }
 
+static void free_tree(jrt *R, jhdr *h);
 void val_free_heap(jrt *R, jhdr *h)
+{
+    /* a string (the commonest) without the tree walk's set-up */
+    if (h->type == JV_STR) rt_alloc(R, h, str_block(((jstr *)h)->len), 0);
+    else free_tree(R, h);
+}
+
+static void free_tree(jrt *R, jhdr *h)
 {
     jhdr *local[32], **st = local;
     size_t n = 0, cap = 32;
