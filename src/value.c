@@ -509,8 +509,8 @@ value v_dict(jrt *R, size_t cap)
 {
     /* up to DICT_INLINE_MAX entries in the dict's own block (unless a limit refuses them:
      * dict_reindex says so) */
-    /* (a dict made empty gets the room too, taken by its first entry: dict_reindex) */
-    size_t inl = cap <= DICT_INLINE_MAX && (!R->lim || cap <= R->lim->collection_items) ? (cap ? cap : DICT_INLINE_MAX) : 0;
+    /* (a dict made empty gets room for 4, taken by its first entry: dict_reindex) */
+    size_t inl = cap <= DICT_INLINE_MAX && (!R->lim || cap <= R->lim->collection_items) ? (cap ? cap : 4) : 0;
     jdict *d = rt_alloc(R, NULL, 0, sizeof *d + inl * sizeof(jentry));
     if (!d) return v_err();
     memset(d, 0, sizeof *d);

@@ -141,9 +141,10 @@ typedef struct jentry {
 } jentry;
 
 /* A dict made for at most DICT_INLINE_MAX entries (a literal, a row) keeps them in its own
- * block, after the header: one allocation, and one free, instead of two. Growing past them
- * moves the entries to a block of their own; the inline room stays unused until the free. */
-#define DICT_INLINE_MAX 4
+ * block, after the header: one allocation, and one free, instead of two (a dict made empty
+ * has room for 4). Growing past them moves the entries to a block of their own; the inline
+ * room stays unused until the free. */
+#define DICT_INLINE_MAX 8
 typedef struct jdict {
     jhdr h;
     jgc gc;
@@ -161,7 +162,7 @@ typedef struct jrt jrt;
 /* rt_alloc keeps freed blocks whose size is a multiple of 8 up to RT_CACHE_MAX, per size, up to
  * RT_CACHE_BYTES in all, and hands them out again: a render allocates and frees the same few
  * small sizes (list and dict headers, short strings, entry arrays) over and over. */
-#define RT_CACHE_MAX 256
+#define RT_CACHE_MAX 512
 #define RT_CACHE_BYTES (256u << 10)
 #define RT_CACHE_BIN 64
 typedef struct rt_cache {
