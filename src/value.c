@@ -405,7 +405,7 @@ size_t utf8_offset(const char *s, size_t len, size_t idx)
 
 value v_list(jrt *R, size_t cap)
 {
-    size_t inl = cap > LIST_INLINE ? 0 : cap ? cap : LIST_INLINE;
+    size_t inl = cap > LIST_INLINE_MAX ? 0 : cap ? cap : LIST_INLINE;
     jlist *l = rt_alloc(R, NULL, 0, sizeof *l + inl * sizeof(value));
     if (!l) return v_err();
     l->h.rc = 1;

@@ -83,7 +83,7 @@ typedef struct jhdr {
     uint32_t rc;   /* >= JH_IMMORTAL: never counted */
     uint8_t type;
     uint8_t inl;   /* a list or a dict: the items or entries its block holds after the header
-                    * (LIST_INLINE, DICT_INLINE_MAX) */
+                    * (LIST_INLINE_MAX, DICT_INLINE_MAX) */
 } jhdr;
 #define JH_IMMORTAL 0x80000000u
 
@@ -124,10 +124,11 @@ typedef struct jgc {
 } jgc;
 
 /* A list's block has room for LIST_INLINE items after the header (or for what v_list was
- * asked, up to that): a short list (a literal, a select's result, the first appends) then
+ * asked, up to LIST_INLINE_MAX): a short list (a literal, a select's result, the first appends) then
  * costs one allocation and one free. The room is taken when the list first needs items, with
  * the same fuel charge as a separate array; a list that grows past it moves its items out. */
 #define LIST_INLINE 4
+#define LIST_INLINE_MAX 16
 typedef struct jlist {
     jhdr h;
     jgc gc;
