@@ -406,6 +406,7 @@ size_t utf8_offset(const char *s, size_t len, size_t idx)
 value v_list(jrt *R, size_t cap)
 {
     size_t inl = cap > LIST_INLINE_MAX ? 0 : cap ? cap : LIST_INLINE;
+    if (R->lim && inl > R->lim->collection_items) inl = 0; /* (room past the limit would hold it) */
     jlist *l = rt_alloc(R, NULL, 0, sizeof *l + inl * sizeof(value));
     if (!l) return v_err();
     l->h.rc = 1;
@@ -510,7 +511,8 @@ value v_dict(jrt *R, size_t cap)
     /* up to DICT_INLINE_MAX entries in the dict's own block (unless a limit refuses them:
      * dict_reindex says so) */
     /* (a dict made empty gets room for 4, taken by its first entry: dict_reindex) */
-    size_t inl = cap <= DICT_INLINE_MAX && (!R->lim || cap <= R->lim->collection_items) ? (cap ? cap : 4) : 0;
+    size_t inl = cap > DICT_INLINE_MAX ? 0 : cap ? cap : 4;
+    if (R->lim && inl > R->lim->collection_items) inl = 0; /* (room past the limit would hold it) */
     jdict *d = rt_alloc(R, NULL, 0, sizeof *d + inl * sizeof(jentry));
     if (!d) return v_err();
     memset(d, 0, sizeof *d);
@@ -709,6 +711,15 @@ static bool dict_reindex(jrt *R, jdict *d, size_t want_entries)
     return true;
 }
 
+/* room for one more entry in a full d: doubled, or its deleted entries compacted away */
+static bool dict_grow(jrt *R, jdict *d)
+{
+    size_t grow = d->len + 1 > d->cap ? d->cap * 2 + (d->cap == 0) * 4 : d->cap;
+    /* doubling may overshoot the limit while the dict itself still fits: grow to the limit */
+    if (R->lim && grow > R->lim->collection_items && d->len < R->lim->collection_items) grow = R->lim->collection_items;
+    return dict_reindex(R, d, grow);
+}
+
 bool dict_set(jrt *R, jdict *d, value key, value val)
 {
     uint32_t h = key.t == JV_STR && key.u.s->hash ? key.u.s->hash : val_hash(key);
@@ -719,7 +730,7 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
         val_drop(R, key);
         return true;
     }
-    if (d->used == d->cap && !dict_reindex(R, d, d->len + 1 > d->cap ? d->cap * 2 + (d->cap == 0) * 4 : d->cap)) {
+    if (d->used == d->cap && !dict_grow(R, d)) {
         val_drop(R, key);
         val_drop(R, val);
         return false;
