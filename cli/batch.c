@@ -390,44 +390,58 @@ static int fj_utf8(const unsigned char *s, const unsigned char *end)
     return (int)n;
 }
 
-/* the string at j->p (after its opening quote) into j->buf; its length in *n. 0: not taken */
+/* room for need bytes in j->buf */
+static int fj_room(fastjson *j, size_t need)
+{
+    if (need <= j->cap) return 1;
+    size_t ncap = j->cap * 2 + need + 64;
+    char *nb = realloc(j->buf, ncap);
+    if (!nb) return 0;
+    j->buf = nb;
+    j->cap = ncap;
+    return 1;
+}
+
+/* the string at j->p (after its opening quote) into j->buf; its length in *n. 0: not taken.
+ * Runs of bytes that stand for themselves (printable ASCII but '"' and '\\', and strict UTF-8
+ * sequences) are copied at once; an escape is one byte. */
 static int fj_string(fastjson *j, size_t *n)
 {
     size_t len = 0;
-    while (j->p < j->end && *j->p != '"') {
-        unsigned char c = (unsigned char)*j->p;
-        int adv = 1;
-        char out = (char)c;
-        if (c < 0x20) return 0;
-        if (c == '\\') {
-            if (j->end - j->p < 2) return 0;
-            switch (j->p[1]) {
-            case '"': out = '"'; break;
-            case '\\': out = '\\'; break;
-            case '/': out = '/'; break;
-            case 'b': out = '\b'; break;
-            case 'f': out = '\f'; break;
-            case 'n': out = '\n'; break;
-            case 'r': out = '\r'; break;
-            case 't': out = '\t'; break;
-            default: return 0; /* \u and the invalid ones */
-            }
-            adv = 2;
-        } else if (c >= 0x80 && !(adv = fj_utf8((const unsigned char *)j->p, (const unsigned char *)j->end))) {
-            return 0;
+    for (;;) {
+        const char *run = j->p;
+        while (j->p < j->end) {
+            unsigned char c = (unsigned char)*j->p;
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') j->p++;
+            else if (c >= 0x80) {
+                int adv = fj_utf8((const unsigned char *)j->p, (const unsigned char *)j->end);
+                if (!adv) return 0;
+                j->p += adv;
+            } else break;
         }
-        if (len + (size_t)adv + 1 > j->cap) {
-            size_t ncap = j->cap * 2 + (size_t)adv + 64;
-            char *nb = realloc(j->buf, ncap);
-            if (!nb) return 0;
-            j->buf = nb;
-            j->cap = ncap;
+        size_t k = (size_t)(j->p - run);
+        if (!fj_room(j, len + k + 2)) return 0;
+        memcpy(j->buf + len, run, k);
+        len += k;
+        if (j->p >= j->end || (unsigned char)*j->p < 0x20) return 0;
+        if (*j->p == '"') break;
+        /* a backslash */
+        if (j->end - j->p < 2) return 0;
+        char out;
+        switch (j->p[1]) {
+        case '"': out = '"'; break;
+        case '\\': out = '\\'; break;
+        case '/': out = '/'; break;
+        case 'b': out = '\b'; break;
+        case 'f': out = '\f'; break;
+        case 'n': out = '\n'; break;
+        case 'r': out = '\r'; break;
+        case 't': out = '\t'; break;
+        default: return 0; /* \u and the invalid ones */
         }
-        if (c == '\\') j->buf[len++] = out;
-        else memcpy(j->buf + len, j->p, (size_t)adv), len += (size_t)adv;
-        j->p += adv;
+        j->buf[len++] = out;
+        j->p += 2;
     }
-    if (j->p >= j->end) return 0;
     j->p++;
     j->buf[len] = 0;
     *n = len;
