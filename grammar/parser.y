@@ -380,6 +380,11 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
  * because it needs the generated yyParser type to keep the parser on the stack.
  * ====================================================================================== */
 %code {
+/* The lexer (build/lexer.c, generated from grammar/lexer.re) is compiled into this file, not
+ * on its own: the driver's loop below then inlines lex_next, whose call (registers saved and
+ * restored, the token passed through memory) cost about a sixth of the lexing per token. */
+#include "lexer.c"
+
 /* flatten: lemon's parse_lemon (and what it calls in this file) is inlined into the loop
  * below, its only caller here: its prologue and epilogue cost a fifth of its time per token */
 __attribute__((flatten))
