@@ -384,6 +384,9 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
  * on its own: the driver's loop below then inlines lex_next, whose call (registers saved and
  * restored, the token passed through memory) cost about a sixth of the lexing per token. */
 #include "lexer.c"
+/* The AST constructors the actions call (src/parse.c) likewise: one translation unit, so the
+ * flattened loop inlines them too. */
+#include "parse.c"
 
 /* flatten: lemon's parse_lemon (and what it calls in this file) is inlined into the loop
  * below, its only caller here: its prologue and epilogue cost a fifth of its time per token */

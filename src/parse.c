@@ -1,6 +1,8 @@
 /*
  * parse.c — the AST constructors the grammar's actions call, literal decoding, and the
  * parser's error messages (which know the open blocks, so they can say what is unclosed).
+ * Not compiled on its own: grammar/parser.y includes it (and the lexer) into build/parser.c,
+ * so the parse loop inlines the constructors (the Makefile leaves it out of CORE).
  */
 #include <errno.h>
 #include <math.h>
