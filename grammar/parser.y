@@ -230,7 +230,10 @@ insert_id(A) ::= VAR_BEGIN expr(E) VAR_END.  { A = E; }
  * ====================================================================================== */
 
 /* a, b, c  — tuples without parentheses where Jinja2 allows them */
-tuple(A) ::= expr(E).                        { A = E; }
+/* (an operand without a conditional goes to a tuple or an argument in one reduction, not
+ * through expr: cexpr is the conditional alone) */
+tuple(A) ::= oexpr(E).                       { A = E; }
+tuple(A) ::= cexpr(E).                       { A = E; }
 tuple(A) ::= expr(E) COMMA.                  { A = ast_tuple_add(P, NULL, E); }
 tuple(A) ::= tuple_n(T).                     { A = T; }
 tuple(A) ::= tuple_n(T) COMMA.               { A = T; }
@@ -244,8 +247,9 @@ tuple_nc_n(A) ::= oexpr(X) COMMA oexpr(Y).   { A = ast_tuple_add(P, ast_tuple_ad
 tuple_nc_n(A) ::= tuple_nc_n(T) COMMA oexpr(Y). { A = ast_tuple_add(P, T, Y); }
 
 expr(A) ::= oexpr(E).                        { A = E; }
-expr(A) ::= oexpr(T) IF oexpr(C).            { A = ast_cond(P, T, C, NULL); }
-expr(A) ::= oexpr(T) IF oexpr(C) ELSE expr(E). { A = ast_cond(P, T, C, E); }
+expr(A) ::= cexpr(E).                        { A = E; }
+cexpr(A) ::= oexpr(T) IF oexpr(C).           { A = ast_cond(P, T, C, NULL); }
+cexpr(A) ::= oexpr(T) IF oexpr(C) ELSE expr(E). { A = ast_cond(P, T, C, E); }
 
 /* Everything but the conditional, one nonterminal with lemon's precedence (the block at the
  * top), so an operand costs one or two reductions instead of one per level. */
@@ -344,7 +348,8 @@ args(A) ::= arg_list(L).                     { A = L; }
 args(A) ::= arg_list(L) COMMA.               { A = L; }
 arg_list(A) ::= arg(X).                      { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
 arg_list(A) ::= arg_list(L) COMMA arg(X).    { A = ast_add(L, X); }
-arg(A) ::= expr(E).                          { A = E; }
+arg(A) ::= oexpr(E).                         { A = E; }
+arg(A) ::= cexpr(E).                         { A = E; }
 arg(A) ::= NAME(N) ASSIGN expr(E).           { A = ast_kwarg(P, N, E); }
 arg(A) ::= MUL(T) expr(E).                   { A = ast_star(P, N_STAR, T, E); }
 arg(A) ::= POW(T) expr(E).                   { A = ast_star(P, N_STARSTAR, T, E); }
