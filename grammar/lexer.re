@@ -45,12 +45,24 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("raw", -2), NAMED("endraw", -3),
 };
 
-/* memcmp(a, b, n) == 0 for a short word, without the call */
+/* memcmp(a, b, n) == 0 for a short word, without the call: 4 bytes at a time (the last load
+ * overlapping), byte by byte under 4 */
 static int same_bytes(const char *a, const char *b, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return 0;
-    return 1;
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i]) return 0;
+        return 1;
+    }
+    uint32_t x, y;
+    for (size_t i = 0; i + 4 < n; i += 4) {
+        memcpy(&x, a + i, 4);
+        memcpy(&y, b + i, 4);
+        if (x != y) return 0;
+    }
+    memcpy(&x, a + n - 4, 4);
+    memcpy(&y, b + n - 4, 4);
+    return x == y;
 }
 
 /* Called for the first word of every tag: compare only names of the right length that
@@ -780,26 +792,38 @@ loop:
             int kw = keyword(L->tok, n);
             if (kw) { tok(L, t, kw); return; }
         }
-        if (n <= 5 && is_jinjava(L) && !after_dot(L))
-            for (size_t i = 0; i < sizeof word_ops / sizeof word_ops[0]; i++)
-                if (word_ops[i].len == n && !memcmp(word_ops[i].name, L->tok, n)) { tok(L, t, word_ops[i].tok); return; }
-        /* the jinjava profile's namespaced functions fn:list(...), fn:immutable_list(...)
-         * (lib/fn/FunctionLibrary.java registers them under the prefix "fn") */
-        if (n == 2 && L->tok[0] == 'f' && L->tok[1] == 'n' && L->cur + 1 < L->end && L->cur[0] == ':' &&
-            ((L->cur[1] | 0x20) >= 'a' && (L->cur[1] | 0x20) <= 'z') && is_jinjava(L)) {
-            L->cur++;
-            goto loop;
+        if (is_jinjava(L)) {
+            if (n <= 5 && !after_dot(L))
+                for (size_t i = 0; i < sizeof word_ops / sizeof word_ops[0]; i++)
+                    if (word_ops[i].len == n && !memcmp(word_ops[i].name, L->tok, n)) { tok(L, t, word_ops[i].tok); return; }
+            /* the jinjava profile's namespaced functions fn:list(...), fn:immutable_list(...)
+             * (lib/fn/FunctionLibrary.java registers them under the prefix "fn") */
+            if (n == 2 && L->tok[0] == 'f' && L->tok[1] == 'n' && L->cur + 1 < L->end && L->cur[0] == ':' &&
+                ((L->cur[1] | 0x20) >= 'a' && (L->cur[1] | 0x20) <= 'z')) {
+                L->cur++;
+                goto loop;
+            }
         }
-        if (L->cur_tag == TK_TAG_FOR && n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
-        if (L->cur_tag == TK_TAG_BLOCK && n == 6 && !memcmp(L->tok, "scoped", 6)) { tok(L, t, TK_KW_SCOPED); return; }
-        if (L->cur_tag == TK_TAG_BLOCK && n == 8 && !memcmp(L->tok, "required", 8)) { tok(L, t, TK_KW_REQUIRED); return; }
-        /* the words of include / import / from tags, keywords only there */
-        if (L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM) {
+        /* the words that are keywords only inside their tag (one jump for the tag, not a test
+         * of each word's tag per name) */
+        switch (L->cur_tag) {
+        case TK_TAG_FOR:
+            if (n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
+            break;
+        case TK_TAG_BLOCK:
+            if (n == 6 && !memcmp(L->tok, "scoped", 6)) { tok(L, t, TK_KW_SCOPED); return; }
+            if (n == 8 && !memcmp(L->tok, "required", 8)) { tok(L, t, TK_KW_REQUIRED); return; }
+            break;
+        case TK_TAG_INCLUDE: case TK_TAG_IMPORT: case TK_TAG_FROM: {
             static const struct { const char *w; int tk; } words[] = {
                 {"ignore", TK_KW_IGNORE}, {"missing", TK_KW_MISSING}, {"with", TK_KW_WITH},
                 {"without", TK_KW_WITHOUT}, {"context", TK_KW_CONTEXT}, {"as", TK_KW_AS}, {"import", TK_KW_IMPORT}};
             for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
                 if (strlen(words[i].w) == n && !memcmp(words[i].w, L->tok, n)) { tok(L, t, words[i].tk); return; }
+            break;
+        }
+        default:
+            break;
         }
         tok(L, t, TK_NAME);
         return;
