@@ -167,6 +167,11 @@ typedef struct pctx {
     diags *D;
     arena_chunk *arena;
     node *consts;       /* every N_CONST, to release their values */
+    /* string literals without escapes, by text (open addressing over ast_name_hash, JV_ERROR
+     * slots empty): a literal met again shares the value made the first time. Each slot holds
+     * a reference of its own, dropped by ast_free. */
+    value *lits;
+    uint32_t lit_cap, nlits;
     node *root;
     const char *src;
     int failed;         /* a syntax error was reported: stop */
