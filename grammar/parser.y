@@ -393,6 +393,17 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
  * flattened loop inlines them too. */
 #include "parse.c"
 
+/* What the driver does with a token besides passing it to the parser: TKC_END (a tag's end)
+ * clears the unterminated-string suspicion, TKC_TRACK (a tag, or a string: parse_track_blocks)
+ * follows the open blocks, TKC_OPEN (a bracket) checks the nesting depth, as TKC_TRACK does.
+ * (The tag range holds a few keywords too, as the tracking expects.) */
+enum { TKC_END = 1, TKC_TRACK, TKC_OPEN };
+static const unsigned char tk_class[YYNTOKEN] = {
+    [TK_BLOCK_END] = TKC_END, [TK_VAR_END] = TKC_END,
+    [TK_TAG_IF ... TK_TAG_ENDBLOCK] = TKC_TRACK, [TK_STRING] = TKC_TRACK,
+    [TK_LPAREN] = TKC_OPEN, [TK_LBRACKET] = TKC_OPEN, [TK_LBRACE] = TKC_OPEN,
+};
+
 /* flatten: lemon's parse_lemon (and what it calls in this file) is inlined into the loop
  * below, its only caller here: its prologue and epilogue cost a fifth of its time per token */
 __attribute__((flatten))
@@ -414,23 +425,22 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
     do {
         lex_next(&L, &t);
         if (t.type < 0) { P->failed = 1; break; }
-        /* only tags, strings and tag ends change the block tracking (and a pending set or do
-         * waits for the next token): the other tokens skip the call */
         P->last_pos = t.pos;
-        int deeper = 0; /* the depth grows only with a block the tracking opened or a bracket the lexer counted */
-        if (!set_pending && (t.type == TK_BLOCK_END || t.type == TK_VAR_END))
+        /* only tags, strings and tag ends change the block tracking (and a pending set or do
+         * waits for the next token), and only they and opening brackets deepen the nesting:
+         * most tokens (names, operators, text) are class 0, one load and one test */
+        int cls = set_pending ? TKC_TRACK : tk_class[t.type];
+        if (cls == TKC_END) {
             P->suspect_string = 0; /* all the tracking does with a tag's end */
-        else if (set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING) {
-            parse_track_blocks(P, &t, &set_pending, &set_pos);
-            deeper = 1;
-        } else {
-            deeper = t.type == TK_LPAREN || t.type == TK_LBRACKET || t.type == TK_LBRACE || t.type == TK_CALL_LPAREN;
-        }
-        if (deeper && (uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
-            diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
-                       P->max_depth);
-            P->failed = 1;
-            break;
+        } else if (cls) {
+            if (cls == TKC_TRACK) parse_track_blocks(P, &t, &set_pending, &set_pos);
+            /* the depth grows only with a block the tracking opened or a bracket the lexer counted */
+            if ((uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
+                diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
+                           P->max_depth);
+                P->failed = 1;
+                break;
+            }
         }
         parse_lemon(parser, t.type, (ptok){t.p, t.pos, t.len}, P);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
