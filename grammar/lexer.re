@@ -134,7 +134,7 @@ const char *lex_token_name(int type)
     case TK_GT: return "'>'"; case TK_GE: return "'>='"; case TK_ASSIGN: return "'='";
     case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
-    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_COLON: return "':'";
+    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_ATTR: return "'.'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
     case TK_KW_IGNORE: return "ignore";
@@ -907,7 +907,29 @@ loop:
     <TAG,VAR> "{"  { L->brace_depth++; tok(L, t, TK_LBRACE); return; }
     <TAG,VAR> "}"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACE); return; }
     <TAG,VAR> ","  { tok(L, t, TK_COMMA); return; }
-    <TAG,VAR> "."  { tok(L, t, TK_DOT); return; }
+    <TAG,VAR> "."  {
+        /* '.name' (x.title, row.tags: a third of a template's tokens) is one ATTR token, not
+         * DOT then NAME: the token spans from the dot, its text is the name. Only where the
+         * name would be a plain NAME: not a keyword (x.if and the like stay DOT + keyword for
+         * the grammar's attr_name), not inside the tags whose own words a name may be
+         * (for, block, include, import, from), not the jinjava profile's fn: prefix. */
+        const char *q = L->cur, *ne = q;
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_')) { tok(L, t, TK_DOT); return; }
+        while (name_byte[(unsigned char)*ne]) ne++;
+        size_t n = (size_t)(ne - q);
+        if ((n <= 4 && keyword(q, n)) || L->cur_tag == TK_TAG_FOR || L->cur_tag == TK_TAG_BLOCK ||
+            L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM ||
+            (n == 2 && q[0] == 'f' && q[1] == 'n' && *ne == ':' && is_jinjava(L))) {
+            tok(L, t, TK_DOT);
+            return;
+        }
+        L->cur = ne;
+        t->type = TK_ATTR;
+        t->pos = (uint32_t)(L->tok - L->src);
+        t->p = q;
+        t->len = (uint32_t)n;
+        return;
+    }
     <TAG,VAR> ":"  { tok(L, t, TK_COLON); return; }
     <TAG,VAR> "|"  { tok(L, t, TK_PIPE); return; }
 

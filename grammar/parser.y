@@ -60,6 +60,9 @@
 %token IF ELSE AND OR NOT IN IS EMPTY.
 %token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
 %token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
+/* '.name' in one token (the lexer's '.' rule says when): its position is the dot's, its text
+ * the name's (attr_tok gives the name's own position to the node) */
+%token ATTR.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
@@ -177,6 +180,7 @@ targets(A) ::= target(T).                    { A = ast_targets(P, NULL, T); }
 targets(A) ::= targets(L) COMMA target(T).   { A = ast_targets(P, L, T); }
 target(A) ::= NAME(N).                       { A = ast_target(P, N, NULL); }
 target(A) ::= NAME(N) DOT NAME(M).           { A = ast_target(P, N, &M); }
+target(A) ::= NAME(N) ATTR(M).               { ptok a = attr_tok(P, M); A = ast_target(P, N, &a); }
 target(A) ::= LPAREN targets(T) RPAREN.      { A = ast_target_group(T); }
 
 /* ---- set ------------------------------------------------------------------------------------ */
@@ -313,6 +317,7 @@ test_arg(A) ::= strings(S).                  { A = S; }
 test_arg(A) ::= LBRACKET(T) list_items(L) RBRACKET.  { A = ast_seq(P, N_LIST, T, L); }
 test_arg(A) ::= LBRACE(T) dict_items(L) RBRACE.      { A = ast_seq(P, N_DICT, T, L); }
 test_arg(A) ::= test_arg(O) DOT NAME(N).     { A = ast_attr(P, O, N); }
+test_arg(A) ::= test_arg(O) ATTR(N).         { A = ast_attr(P, O, attr_tok(P, N)); }
 test_arg(A) ::= test_arg(O) DOT INT(N).      { A = ast_attr_int(P, O, N); }
 test_arg(A) ::= test_arg(O) LBRACKET(T) tuple(K) RBRACKET. { A = ast_item(P, O, K, T); }
 test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, L, T); }
@@ -321,6 +326,7 @@ test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, 
  * nonterminal, so an operand costs the parser one reduction less; the same for x.name
  * without the attr_name step below) */
 postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }
+postfix(A) ::= postfix(O) ATTR(N).           { A = ast_attr(P, O, attr_tok(P, N)); }
 postfix(A) ::= postfix(O) DOT attr_name(N).  { A = ast_attr(P, O, N); }
 /* an attribute may be named by an operator word: d.in, x.is, row.not (Jinja2 lexes them as names) */
 %type attr_name {ptok}

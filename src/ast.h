@@ -207,6 +207,8 @@ static inline int pname_find(const pctx *P, const char *s, size_t len, uint32_t 
     if (slot) *slot = h;
     return e;
 }
+/* an ATTR token ('.name') as the name's own token: its position is the name's, not the dot's */
+static inline ptok attr_tok(const pctx *P, ptok t) { t.pos = (uint32_t)(t.p - P->src); return t; }
 void *ast_alloc(pctx *P, size_t n);
 void ast_free(pctx *P);
 node *ast_node(pctx *P, int kind, uint32_t pos);
