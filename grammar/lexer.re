@@ -134,7 +134,8 @@ const char *lex_token_name(int type)
     case TK_GT: return "'>'"; case TK_GE: return "'>='"; case TK_ASSIGN: return "'='";
     case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
-    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_ATTR: return "'.'"; case TK_COLON: return "':'";
+    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_ATTR: return "'.'";
+    case TK_FILTER: return "'|'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
     case TK_KW_IGNORE: return "ignore";
@@ -577,6 +578,24 @@ static inline int open_tag(lexer *L, token *t)
 
 static void lex_token(lexer *L, token *t);
 
+/* The length of the name at q if the lexer would make it a plain NAME token right after the
+ * '.' (dot) or '|' just read, else 0: then the two are one ATTR or FILTER token. Not a keyword
+ * (x.if and the like stay DOT + keyword for the grammar's attr_name), not inside the tags
+ * whose own words a name may be (for, block, include, import, from), not the jinjava
+ * profile's fn: prefix nor, after a bar, its word operators (after a dot they are names). */
+static size_t plain_name_at(const lexer *L, const char *q, int dot)
+{
+    if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_')) return 0;
+    const char *ne = q;
+    while (name_byte[(unsigned char)*ne]) ne++;
+    size_t n = (size_t)(ne - q);
+    if ((n <= 4 && keyword(q, n)) || L->cur_tag == TK_TAG_FOR || L->cur_tag == TK_TAG_BLOCK ||
+        L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM)
+        return 0;
+    if (is_jinjava(L) && ((n == 2 && q[0] == 'f' && q[1] == 'n' && *ne == ':') || (!dot && n <= 5))) return 0;
+    return n;
+}
+
 /* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
  * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
 /* (keyword, emit_text, tag_lookup, open_tag: small helpers called for most tokens, inlined) */
@@ -909,20 +928,10 @@ loop:
     <TAG,VAR> ","  { tok(L, t, TK_COMMA); return; }
     <TAG,VAR> "."  {
         /* '.name' (x.title, row.tags: a third of a template's tokens) is one ATTR token, not
-         * DOT then NAME: the token spans from the dot, its text is the name. Only where the
-         * name would be a plain NAME: not a keyword (x.if and the like stay DOT + keyword for
-         * the grammar's attr_name), not inside the tags whose own words a name may be
-         * (for, block, include, import, from), not the jinjava profile's fn: prefix. */
-        const char *q = L->cur, *ne = q;
-        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_')) { tok(L, t, TK_DOT); return; }
-        while (name_byte[(unsigned char)*ne]) ne++;
-        size_t n = (size_t)(ne - q);
-        if ((n <= 4 && keyword(q, n)) || L->cur_tag == TK_TAG_FOR || L->cur_tag == TK_TAG_BLOCK ||
-            L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM ||
-            (n == 2 && q[0] == 'f' && q[1] == 'n' && *ne == ':' && is_jinjava(L))) {
-            tok(L, t, TK_DOT);
-            return;
-        }
+         * DOT then NAME (see plain_name_at): the token spans from the dot, its text is the name */
+        size_t n = plain_name_at(L, L->cur, 1);
+        if (!n) { tok(L, t, TK_DOT); return; }
+        const char *q = L->cur, *ne = q + n;
         L->cur = ne;
         t->type = TK_ATTR;
         t->pos = (uint32_t)(L->tok - L->src);
@@ -931,7 +940,17 @@ loop:
         return;
     }
     <TAG,VAR> ":"  { tok(L, t, TK_COLON); return; }
-    <TAG,VAR> "|"  { tok(L, t, TK_PIPE); return; }
+    <TAG,VAR> "|"  {
+        /* '|name' is one FILTER token likewise (position the bar's, text the name's) */
+        size_t n = plain_name_at(L, L->cur, 0);
+        if (!n) { tok(L, t, TK_PIPE); return; }
+        t->type = TK_FILTER;
+        t->pos = (uint32_t)(L->tok - L->src);
+        t->p = L->cur;
+        t->len = (uint32_t)n;
+        L->cur += n;
+        return;
+    }
 
     <TAG,VAR> [^] {
         int n = 1;

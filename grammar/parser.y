@@ -63,6 +63,8 @@
 /* '.name' in one token (the lexer's '.' rule says when): its position is the dot's, its text
  * the name's (attr_tok gives the name's own position to the node) */
 %token ATTR.
+/* '|name' likewise (a filter: same precedence as PIPE) */
+%token FILTER.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
@@ -78,7 +80,7 @@
 %left TILDE.
 %left MUL DIV FLOORDIV MOD.
 %left POW.
-%left PIPE IS.
+%left PIPE IS FILTER.
 %right UMINUS.
 
 /* ======================================================================================
@@ -146,6 +148,8 @@ unless_else(A) ::= TAG_ELSE BLOCK_END body(B). { A = B; }
 filter_chain(A) ::= NAME(N) call_args(G).    { A = ast_add(ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }
 filter_chain(A) ::= filter_chain(L) PIPE NAME(N) call_args(G).
                                              { A = ast_add(L, ast_filter(P, NULL, N, G)); }
+filter_chain(A) ::= filter_chain(L) FILTER(N) call_args(G).
+                                             { A = ast_add(L, ast_filter(P, NULL, attr_tok(P, N), G)); }
 call_params(A) ::= .                         { A = ast_list(P, N_LIST, 0); }
 call_params(A) ::= CALL_LPAREN params(L) RPAREN. { A = L; }
 
@@ -191,6 +195,8 @@ stmt(A) ::= TAG_SET(T) targets(V) set_filters(F) BLOCK_END body(B) TAG_ENDSET BL
 set_filters(A) ::= .                         { A = NULL; }
 set_filters(A) ::= set_filters(L) PIPE NAME(N) call_args(G).
                                              { A = ast_add(L ? L : ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }
+set_filters(A) ::= set_filters(L) FILTER(N) call_args(G).
+                                             { ptok f = attr_tok(P, N); A = ast_add(L ? L : ast_list(P, N_LIST, f.pos), ast_filter(P, NULL, f, G)); }
 
 /* ---- with ----------------------------------------------------------------------------------- */
 stmt(A) ::= TAG_WITH(T) with_assigns(L) BLOCK_END body(B) TAG_ENDWITH BLOCK_END.
@@ -278,9 +284,12 @@ oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, OPB_MOD, L, R, T
 oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, OPB_POW, L, R, T); }
 /* filters and tests bind looser than unary minus: -1|abs is abs(-1), as in Jinja2 */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
+oexpr(A) ::= oexpr(V) FILTER(N) call_args(G).      { A = ast_filter(P, V, attr_tok(P, N), G); }
 /* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), G), L, T); }
 oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0, 0); }
 oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1, 0); }
 oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0, 0); }
