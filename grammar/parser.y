@@ -71,6 +71,9 @@
  * unary minus binds tighter than `**` (-2**2 is 4) and than filters and tests; `**` is
  * left-associative (2**3**2 is 64). */
 %nonassoc IF.
+/* VAR_END over IF: `{{ x }}` is printed by the body rule's oexpr form, which shifts the '}}'
+ * where `tuple ::= oexpr. [IF]` would reduce first (the only conflict this settles) */
+%nonassoc VAR_END.
 %right ELSE.
 %left OR.
 %left AND.
@@ -95,6 +98,7 @@ body(A) ::= body(B) stmt(S).                 { A = ast_add(B, S); }
  * the tags below are statements directly (no if_stmt ::= ... step), for the same reason */
 body(A) ::= body(B) TEXT(T).                 { A = ast_add(B, ast_text(P, T)); }
 body(A) ::= body(B) VAR_BEGIN(T) tuple(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
+body(A) ::= body(B) VAR_BEGIN(T) oexpr(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
 
 stmt(A) ::= TAG_DO(T) tuple(E) BLOCK_END.    { A = ast_stmt(P, N_DO, T, E, NULL, NULL); }
 stmt(A) ::= TAG_DO(T) BLOCK_END body(B) TAG_ENDDO BLOCK_END.
@@ -242,7 +246,7 @@ insert_id(A) ::= VAR_BEGIN expr(E) VAR_END.  { A = E; }
 /* a, b, c  — tuples without parentheses where Jinja2 allows them */
 /* (an operand without a conditional goes to a tuple or an argument in one reduction, not
  * through expr: cexpr is the conditional alone) */
-tuple(A) ::= oexpr(E).                       { A = E; }
+tuple(A) ::= oexpr(E). [IF]                  { A = E; }
 tuple(A) ::= cexpr(E).                       { A = E; }
 tuple(A) ::= expr(E) COMMA.                  { A = ast_tuple_add(P, NULL, E); }
 tuple(A) ::= tuple_n(T).                     { A = T; }
