@@ -602,7 +602,9 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
     const jbuiltin *b = &row->b;
     const bi_sig *sig = &row->sig; /* (a pointer: a copy of the struct was a `rep movs`) */
     node *slot_arg[BI_MAXPARAMS];
-    for (int k = 0; k < BI_MAXPARAMS; k += 2) slot_arg[k] = slot_arg[k + 1] = NULL;
+    /* only the signature's slots are read below (every index is under nslots, or under fixed
+     * which is at most nslots) */
+    for (int k = 0; k < sig->nslots; k++) slot_arg[k] = NULL;
     node *extra_pos[64];
     int nextra = 0;
     node *extra_kw[64];
