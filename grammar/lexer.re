@@ -45,12 +45,24 @@ static const struct { const char *name; size_t len; int tok; } tag_names[] = {
     NAMED("raw", -2), NAMED("endraw", -3),
 };
 
-/* memcmp(a, b, n) == 0 for a short word, without the call */
+/* memcmp(a, b, n) == 0 for a short word, without the call: 4 bytes at a time (the last load
+ * overlapping), byte by byte under 4 */
 static int same_bytes(const char *a, const char *b, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return 0;
-    return 1;
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i]) return 0;
+        return 1;
+    }
+    uint32_t x, y;
+    for (size_t i = 0; i + 4 < n; i += 4) {
+        memcpy(&x, a + i, 4);
+        memcpy(&y, b + i, 4);
+        if (x != y) return 0;
+    }
+    memcpy(&x, a + n - 4, 4);
+    memcpy(&y, b + n - 4, 4);
+    return x == y;
 }
 
 /* Called for the first word of every tag: compare only names of the right length that
@@ -122,7 +134,8 @@ const char *lex_token_name(int type)
     case TK_GT: return "'>'"; case TK_GE: return "'>='"; case TK_ASSIGN: return "'='";
     case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
-    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_COLON: return "':'";
+    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_ATTR: return "'.'";
+    case TK_FILTER: return "'|'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
     case TK_KW_IGNORE: return "ignore";
@@ -565,6 +578,24 @@ static inline int open_tag(lexer *L, token *t)
 
 static void lex_token(lexer *L, token *t);
 
+/* The length of the name at q if the lexer would make it a plain NAME token right after the
+ * '.' (dot) or '|' just read, else 0: then the two are one ATTR or FILTER token. Not a keyword
+ * (x.if and the like stay DOT + keyword for the grammar's attr_name), not inside the tags
+ * whose own words a name may be (for, block, include, import, from), not the jinjava
+ * profile's fn: prefix nor, after a bar, its word operators (after a dot they are names). */
+static size_t plain_name_at(const lexer *L, const char *q, int dot)
+{
+    if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_')) return 0;
+    const char *ne = q;
+    while (name_byte[(unsigned char)*ne]) ne++;
+    size_t n = (size_t)(ne - q);
+    if ((n <= 4 && keyword(q, n)) || L->cur_tag == TK_TAG_FOR || L->cur_tag == TK_TAG_BLOCK ||
+        L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM)
+        return 0;
+    if (is_jinjava(L) && ((n == 2 && q[0] == 'f' && q[1] == 'n' && *ne == ':') || (!dot && n <= 5))) return 0;
+    return n;
+}
+
 /* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
  * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
 /* (keyword, emit_text, tag_lookup, open_tag: small helpers called for most tokens, inlined) */
@@ -780,26 +811,38 @@ loop:
             int kw = keyword(L->tok, n);
             if (kw) { tok(L, t, kw); return; }
         }
-        if (n <= 5 && is_jinjava(L) && !after_dot(L))
-            for (size_t i = 0; i < sizeof word_ops / sizeof word_ops[0]; i++)
-                if (word_ops[i].len == n && !memcmp(word_ops[i].name, L->tok, n)) { tok(L, t, word_ops[i].tok); return; }
-        /* the jinjava profile's namespaced functions fn:list(...), fn:immutable_list(...)
-         * (lib/fn/FunctionLibrary.java registers them under the prefix "fn") */
-        if (n == 2 && L->tok[0] == 'f' && L->tok[1] == 'n' && L->cur + 1 < L->end && L->cur[0] == ':' &&
-            ((L->cur[1] | 0x20) >= 'a' && (L->cur[1] | 0x20) <= 'z') && is_jinjava(L)) {
-            L->cur++;
-            goto loop;
+        if (is_jinjava(L)) {
+            if (n <= 5 && !after_dot(L))
+                for (size_t i = 0; i < sizeof word_ops / sizeof word_ops[0]; i++)
+                    if (word_ops[i].len == n && !memcmp(word_ops[i].name, L->tok, n)) { tok(L, t, word_ops[i].tok); return; }
+            /* the jinjava profile's namespaced functions fn:list(...), fn:immutable_list(...)
+             * (lib/fn/FunctionLibrary.java registers them under the prefix "fn") */
+            if (n == 2 && L->tok[0] == 'f' && L->tok[1] == 'n' && L->cur + 1 < L->end && L->cur[0] == ':' &&
+                ((L->cur[1] | 0x20) >= 'a' && (L->cur[1] | 0x20) <= 'z')) {
+                L->cur++;
+                goto loop;
+            }
         }
-        if (L->cur_tag == TK_TAG_FOR && n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
-        if (L->cur_tag == TK_TAG_BLOCK && n == 6 && !memcmp(L->tok, "scoped", 6)) { tok(L, t, TK_KW_SCOPED); return; }
-        if (L->cur_tag == TK_TAG_BLOCK && n == 8 && !memcmp(L->tok, "required", 8)) { tok(L, t, TK_KW_REQUIRED); return; }
-        /* the words of include / import / from tags, keywords only there */
-        if (L->cur_tag == TK_TAG_INCLUDE || L->cur_tag == TK_TAG_IMPORT || L->cur_tag == TK_TAG_FROM) {
+        /* the words that are keywords only inside their tag (one jump for the tag, not a test
+         * of each word's tag per name) */
+        switch (L->cur_tag) {
+        case TK_TAG_FOR:
+            if (n == 9 && !memcmp(L->tok, "recursive", 9)) { tok(L, t, TK_RECURSIVE); return; }
+            break;
+        case TK_TAG_BLOCK:
+            if (n == 6 && !memcmp(L->tok, "scoped", 6)) { tok(L, t, TK_KW_SCOPED); return; }
+            if (n == 8 && !memcmp(L->tok, "required", 8)) { tok(L, t, TK_KW_REQUIRED); return; }
+            break;
+        case TK_TAG_INCLUDE: case TK_TAG_IMPORT: case TK_TAG_FROM: {
             static const struct { const char *w; int tk; } words[] = {
                 {"ignore", TK_KW_IGNORE}, {"missing", TK_KW_MISSING}, {"with", TK_KW_WITH},
                 {"without", TK_KW_WITHOUT}, {"context", TK_KW_CONTEXT}, {"as", TK_KW_AS}, {"import", TK_KW_IMPORT}};
             for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
                 if (strlen(words[i].w) == n && !memcmp(words[i].w, L->tok, n)) { tok(L, t, words[i].tk); return; }
+            break;
+        }
+        default:
+            break;
         }
         tok(L, t, TK_NAME);
         return;
@@ -883,9 +926,31 @@ loop:
     <TAG,VAR> "{"  { L->brace_depth++; tok(L, t, TK_LBRACE); return; }
     <TAG,VAR> "}"  { if (L->brace_depth > 0) L->brace_depth--; tok(L, t, TK_RBRACE); return; }
     <TAG,VAR> ","  { tok(L, t, TK_COMMA); return; }
-    <TAG,VAR> "."  { tok(L, t, TK_DOT); return; }
+    <TAG,VAR> "."  {
+        /* '.name' (x.title, row.tags: a third of a template's tokens) is one ATTR token, not
+         * DOT then NAME (see plain_name_at): the token spans from the dot, its text is the name */
+        size_t n = plain_name_at(L, L->cur, 1);
+        if (!n) { tok(L, t, TK_DOT); return; }
+        const char *q = L->cur, *ne = q + n;
+        L->cur = ne;
+        t->type = TK_ATTR;
+        t->pos = (uint32_t)(L->tok - L->src);
+        t->p = q;
+        t->len = (uint32_t)n;
+        return;
+    }
     <TAG,VAR> ":"  { tok(L, t, TK_COLON); return; }
-    <TAG,VAR> "|"  { tok(L, t, TK_PIPE); return; }
+    <TAG,VAR> "|"  {
+        /* '|name' is one FILTER token likewise (position the bar's, text the name's) */
+        size_t n = plain_name_at(L, L->cur, 0);
+        if (!n) { tok(L, t, TK_PIPE); return; }
+        t->type = TK_FILTER;
+        t->pos = (uint32_t)(L->tok - L->src);
+        t->p = L->cur;
+        t->len = (uint32_t)n;
+        L->cur += n;
+        return;
+    }
 
     <TAG,VAR> [^] {
         int n = 1;

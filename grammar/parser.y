@@ -60,12 +60,20 @@
 %token IF ELSE AND OR NOT IN IS EMPTY.
 %token PLUS MINUS MUL DIV FLOORDIV MOD POW TILDE EQ NE LT LE GT GE ASSIGN.
 %token LPAREN RPAREN LBRACKET RBRACKET LBRACE RBRACE COMMA DOT COLON PIPE.
+/* '.name' in one token (the lexer's '.' rule says when): its position is the dot's, its text
+ * the name's (attr_tok gives the name's own position to the node) */
+%token ATTR.
+/* '|name' likewise (a filter: same precedence as PIPE) */
+%token FILTER.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
  * unary minus binds tighter than `**` (-2**2 is 4) and than filters and tests; `**` is
  * left-associative (2**3**2 is 64). */
 %nonassoc IF.
+/* VAR_END over IF: `{{ x }}` is printed by the body rule's oexpr form, which shifts the '}}'
+ * where `tuple ::= oexpr. [IF]` would reduce first (the only conflict this settles) */
+%nonassoc VAR_END.
 %right ELSE.
 %left OR.
 %left AND.
@@ -75,7 +83,7 @@
 %left TILDE.
 %left MUL DIV FLOORDIV MOD.
 %left POW.
-%left PIPE IS.
+%left PIPE IS FILTER.
 %right UMINUS.
 
 /* ======================================================================================
@@ -90,6 +98,7 @@ body(A) ::= body(B) stmt(S).                 { A = ast_add(B, S); }
  * the tags below are statements directly (no if_stmt ::= ... step), for the same reason */
 body(A) ::= body(B) TEXT(T).                 { A = ast_add(B, ast_text(P, T)); }
 body(A) ::= body(B) VAR_BEGIN(T) tuple(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
+body(A) ::= body(B) VAR_BEGIN(T) oexpr(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
 
 stmt(A) ::= TAG_DO(T) tuple(E) BLOCK_END.    { A = ast_stmt(P, N_DO, T, E, NULL, NULL); }
 stmt(A) ::= TAG_DO(T) BLOCK_END body(B) TAG_ENDDO BLOCK_END.
@@ -143,6 +152,8 @@ unless_else(A) ::= TAG_ELSE BLOCK_END body(B). { A = B; }
 filter_chain(A) ::= NAME(N) call_args(G).    { A = ast_add(ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }
 filter_chain(A) ::= filter_chain(L) PIPE NAME(N) call_args(G).
                                              { A = ast_add(L, ast_filter(P, NULL, N, G)); }
+filter_chain(A) ::= filter_chain(L) FILTER(N) call_args(G).
+                                             { A = ast_add(L, ast_filter(P, NULL, attr_tok(P, N), G)); }
 call_params(A) ::= .                         { A = ast_list(P, N_LIST, 0); }
 call_params(A) ::= CALL_LPAREN params(L) RPAREN. { A = L; }
 
@@ -177,6 +188,7 @@ targets(A) ::= target(T).                    { A = ast_targets(P, NULL, T); }
 targets(A) ::= targets(L) COMMA target(T).   { A = ast_targets(P, L, T); }
 target(A) ::= NAME(N).                       { A = ast_target(P, N, NULL); }
 target(A) ::= NAME(N) DOT NAME(M).           { A = ast_target(P, N, &M); }
+target(A) ::= NAME(N) ATTR(M).               { ptok a = attr_tok(P, M); A = ast_target(P, N, &a); }
 target(A) ::= LPAREN targets(T) RPAREN.      { A = ast_target_group(T); }
 
 /* ---- set ------------------------------------------------------------------------------------ */
@@ -187,6 +199,8 @@ stmt(A) ::= TAG_SET(T) targets(V) set_filters(F) BLOCK_END body(B) TAG_ENDSET BL
 set_filters(A) ::= .                         { A = NULL; }
 set_filters(A) ::= set_filters(L) PIPE NAME(N) call_args(G).
                                              { A = ast_add(L ? L : ast_list(P, N_LIST, N.pos), ast_filter(P, NULL, N, G)); }
+set_filters(A) ::= set_filters(L) FILTER(N) call_args(G).
+                                             { ptok f = attr_tok(P, N); A = ast_add(L ? L : ast_list(P, N_LIST, f.pos), ast_filter(P, NULL, f, G)); }
 
 /* ---- with ----------------------------------------------------------------------------------- */
 stmt(A) ::= TAG_WITH(T) with_assigns(L) BLOCK_END body(B) TAG_ENDWITH BLOCK_END.
@@ -230,7 +244,10 @@ insert_id(A) ::= VAR_BEGIN expr(E) VAR_END.  { A = E; }
  * ====================================================================================== */
 
 /* a, b, c  — tuples without parentheses where Jinja2 allows them */
-tuple(A) ::= expr(E).                        { A = E; }
+/* (an operand without a conditional goes to a tuple or an argument in one reduction, not
+ * through expr: cexpr is the conditional alone) */
+tuple(A) ::= oexpr(E). [IF]                  { A = E; }
+tuple(A) ::= cexpr(E).                       { A = E; }
 tuple(A) ::= expr(E) COMMA.                  { A = ast_tuple_add(P, NULL, E); }
 tuple(A) ::= tuple_n(T).                     { A = T; }
 tuple(A) ::= tuple_n(T) COMMA.               { A = T; }
@@ -244,8 +261,9 @@ tuple_nc_n(A) ::= oexpr(X) COMMA oexpr(Y).   { A = ast_tuple_add(P, ast_tuple_ad
 tuple_nc_n(A) ::= tuple_nc_n(T) COMMA oexpr(Y). { A = ast_tuple_add(P, T, Y); }
 
 expr(A) ::= oexpr(E).                        { A = E; }
-expr(A) ::= oexpr(T) IF oexpr(C).            { A = ast_cond(P, T, C, NULL); }
-expr(A) ::= oexpr(T) IF oexpr(C) ELSE expr(E). { A = ast_cond(P, T, C, E); }
+expr(A) ::= cexpr(E).                        { A = E; }
+cexpr(A) ::= oexpr(T) IF oexpr(C).           { A = ast_cond(P, T, C, NULL); }
+cexpr(A) ::= oexpr(T) IF oexpr(C) ELSE expr(E). { A = ast_cond(P, T, C, E); }
 
 /* Everything but the conditional, one nonterminal with lemon's precedence (the block at the
  * top), so an operand costs one or two reductions instead of one per level. */
@@ -270,9 +288,12 @@ oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, OPB_MOD, L, R, T
 oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, OPB_POW, L, R, T); }
 /* filters and tests bind looser than unary minus: -1|abs is abs(-1), as in Jinja2 */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
+oexpr(A) ::= oexpr(V) FILTER(N) call_args(G).      { A = ast_filter(P, V, attr_tok(P, N), G); }
 /* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), G), L, T); }
 oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0, 0); }
 oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1, 0); }
 oexpr(A) ::= oexpr(V) IS IN(N) test_args(G).       { A = ast_test(P, V, N, G, 0, 0); }
@@ -309,6 +330,7 @@ test_arg(A) ::= strings(S).                  { A = S; }
 test_arg(A) ::= LBRACKET(T) list_items(L) RBRACKET.  { A = ast_seq(P, N_LIST, T, L); }
 test_arg(A) ::= LBRACE(T) dict_items(L) RBRACE.      { A = ast_seq(P, N_DICT, T, L); }
 test_arg(A) ::= test_arg(O) DOT NAME(N).     { A = ast_attr(P, O, N); }
+test_arg(A) ::= test_arg(O) ATTR(N).         { A = ast_attr(P, O, attr_tok(P, N)); }
 test_arg(A) ::= test_arg(O) DOT INT(N).      { A = ast_attr_int(P, O, N); }
 test_arg(A) ::= test_arg(O) LBRACKET(T) tuple(K) RBRACKET. { A = ast_item(P, O, K, T); }
 test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, L, T); }
@@ -317,6 +339,7 @@ test_arg(A) ::= test_arg(F) LPAREN(T) args(L) RPAREN.      { A = ast_call(P, F, 
  * nonterminal, so an operand costs the parser one reduction less; the same for x.name
  * without the attr_name step below) */
 postfix(A) ::= postfix(O) DOT NAME(N).       { A = ast_attr(P, O, N); }
+postfix(A) ::= postfix(O) ATTR(N).           { A = ast_attr(P, O, attr_tok(P, N)); }
 postfix(A) ::= postfix(O) DOT attr_name(N).  { A = ast_attr(P, O, N); }
 /* an attribute may be named by an operator word: d.in, x.is, row.not (Jinja2 lexes them as names) */
 %type attr_name {ptok}
@@ -344,7 +367,8 @@ args(A) ::= arg_list(L).                     { A = L; }
 args(A) ::= arg_list(L) COMMA.               { A = L; }
 arg_list(A) ::= arg(X).                      { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
 arg_list(A) ::= arg_list(L) COMMA arg(X).    { A = ast_add(L, X); }
-arg(A) ::= expr(E).                          { A = E; }
+arg(A) ::= oexpr(E).                         { A = E; }
+arg(A) ::= cexpr(E).                         { A = E; }
 arg(A) ::= NAME(N) ASSIGN expr(E).           { A = ast_kwarg(P, N, E); }
 arg(A) ::= MUL(T) expr(E).                   { A = ast_star(P, N_STAR, T, E); }
 arg(A) ::= POW(T) expr(E).                   { A = ast_star(P, N_STARSTAR, T, E); }
@@ -380,6 +404,25 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
  * because it needs the generated yyParser type to keep the parser on the stack.
  * ====================================================================================== */
 %code {
+/* The lexer (build/lexer.c, generated from grammar/lexer.re) is compiled into this file, not
+ * on its own: the driver's loop below then inlines lex_next, whose call (registers saved and
+ * restored, the token passed through memory) cost about a sixth of the lexing per token. */
+#include "lexer.c"
+/* The AST constructors the actions call (src/parse.c) likewise: one translation unit, so the
+ * flattened loop inlines them too. */
+#include "parse.c"
+
+/* What the driver does with a token besides passing it to the parser: TKC_END (a tag's end)
+ * clears the unterminated-string suspicion, TKC_TRACK (a tag, or a string: parse_track_blocks)
+ * follows the open blocks, TKC_OPEN (a bracket) checks the nesting depth, as TKC_TRACK does.
+ * (The tag range holds a few keywords too, as the tracking expects.) */
+enum { TKC_END = 1, TKC_TRACK, TKC_OPEN };
+static const unsigned char tk_class[YYNTOKEN] = {
+    [TK_BLOCK_END] = TKC_END, [TK_VAR_END] = TKC_END,
+    [TK_TAG_IF ... TK_TAG_ENDBLOCK] = TKC_TRACK, [TK_STRING] = TKC_TRACK,
+    [TK_LPAREN] = TKC_OPEN, [TK_LBRACKET] = TKC_OPEN, [TK_LBRACE] = TKC_OPEN,
+};
+
 /* flatten: lemon's parse_lemon (and what it calls in this file) is inlined into the loop
  * below, its only caller here: its prologue and epilogue cost a fifth of its time per token */
 __attribute__((flatten))
@@ -401,23 +444,22 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
     do {
         lex_next(&L, &t);
         if (t.type < 0) { P->failed = 1; break; }
-        /* only tags, strings and tag ends change the block tracking (and a pending set or do
-         * waits for the next token): the other tokens skip the call */
         P->last_pos = t.pos;
-        int deeper = 0; /* the depth grows only with a block the tracking opened or a bracket the lexer counted */
-        if (!set_pending && (t.type == TK_BLOCK_END || t.type == TK_VAR_END))
+        /* only tags, strings and tag ends change the block tracking (and a pending set or do
+         * waits for the next token), and only they and opening brackets deepen the nesting:
+         * most tokens (names, operators, text) are class 0, one load and one test */
+        int cls = set_pending ? TKC_TRACK : tk_class[t.type];
+        if (cls == TKC_END) {
             P->suspect_string = 0; /* all the tracking does with a tag's end */
-        else if (set_pending || (t.type >= TK_TAG_IF && t.type <= TK_TAG_ENDBLOCK) || t.type == TK_STRING) {
-            parse_track_blocks(P, &t, &set_pending, &set_pos);
-            deeper = 1;
-        } else {
-            deeper = t.type == TK_LPAREN || t.type == TK_LBRACKET || t.type == TK_LBRACE || t.type == TK_CALL_LPAREN;
-        }
-        if (deeper && (uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
-            diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
-                       P->max_depth);
-            P->failed = 1;
-            break;
+        } else if (cls) {
+            if (cls == TKC_TRACK) parse_track_blocks(P, &t, &set_pending, &set_pos);
+            /* the depth grows only with a block the tracking opened or a bracket the lexer counted */
+            if ((uint32_t)(P->nopen + L.brace_depth) > P->max_depth) {
+                diag_error(P->D, JINN_ERR_LIMIT, t.pos, "limit 'parse_depth' exceeded: blocks and brackets nested more than %u deep",
+                           P->max_depth);
+                P->failed = 1;
+                break;
+            }
         }
         parse_lemon(parser, t.type, (ptok){t.p, t.pos, t.len}, P);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));

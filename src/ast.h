@@ -9,6 +9,8 @@
 #ifndef JINN_AST_H
 #define JINN_AST_H
 
+#include <string.h>
+
 #include "diag.h"
 #include "operators.h"
 #include "lex.h"
@@ -97,19 +99,56 @@ typedef struct pname {
     int32_t index;           /* compile.c: its index in the template's names, or -1 */
 } pname;
 
-/* memcmp(a, b, n) == 0 for the short names compared here, without the call */
-static inline int ast_same(const char *a, const char *b, size_t n)
+/* n bytes at p (n <= 8) as one integer, in two overlapping loads: every byte is read once or
+ * twice, none outside [p, p + n); two strings of the same length n give the same integer only
+ * when their bytes are equal */
+static inline uint64_t ast_word(const char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return 0;
-    return 1;
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return (uint64_t)a << 32 | b;
+    }
+    return n ? (uint64_t)(uint8_t)p[0] << 16 | (uint64_t)(uint8_t)p[n >> 1] << 8 | (uint8_t)p[n - 1] : 0;
 }
 
+/* memcmp(a, b, n) == 0 for the short names compared here: a word at a time (most names are
+ * under 8 bytes: two loads a side), without the call */
+static inline int ast_same(const char *a, const char *b, size_t n)
+{
+    if (n < 8) return ast_word(a, n) == ast_word(b, n);
+    uint64_t x, y;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y) return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+}
+
+/* The names' hash (the parser's and the compiler's name tables): 8 bytes at a time (the last
+ * word overlapping), or the one ast_word of a short name, mixed by multiplication; the high
+ * half, the well-mixed one, is returned (the tables take its low bits). */
 static inline uint32_t ast_name_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
-    return h;
+    const uint64_t K = 0x9E3779B97F4A7C15u;
+    uint64_t h = (len + 1) * K, w;
+    if (len > 8) {
+        for (const char *p = s, *e = s + len - 8; p < e; p += 8) {
+            memcpy(&w, p, 8);
+            h = (h ^ w) * K;
+        }
+        memcpy(&w, s + len - 8, 8);
+    } else if (len == 8) {
+        memcpy(&w, s, 8);
+    } else {
+        w = ast_word(s, len);
+    }
+    h = (h ^ w) * K;
+    return (uint32_t)(h >> 32);
 }
 
 typedef struct arena_chunk {
@@ -128,6 +167,11 @@ typedef struct pctx {
     diags *D;
     arena_chunk *arena;
     node *consts;       /* every N_CONST, to release their values */
+    /* string literals without escapes, by text (open addressing over ast_name_hash, JV_ERROR
+     * slots empty): a literal met again shares the value made the first time. Each slot holds
+     * a reference of its own, dropped by ast_free. */
+    value *lits;
+    uint32_t lit_cap, nlits;
     node *root;
     const char *src;
     int failed;         /* a syntax error was reported: stop */
@@ -163,6 +207,8 @@ static inline int pname_find(const pctx *P, const char *s, size_t len, uint32_t 
     if (slot) *slot = h;
     return e;
 }
+/* an ATTR token ('.name') as the name's own token: its position is the name's, not the dot's */
+static inline ptok attr_tok(const pctx *P, ptok t) { t.pos = (uint32_t)(t.p - P->src); return t; }
 void *ast_alloc(pctx *P, size_t n);
 void ast_free(pctx *P);
 node *ast_node(pctx *P, int kind, uint32_t pos);

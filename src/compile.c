@@ -90,6 +90,11 @@ typedef struct comp {
      * its entry layout) cost a quarter of the compile */
     int32_t *name_ix;
     uint32_t name_cap;
+    /* plain string constants of the template (literals) -> their index in T->consts, the same
+     * open addressing: a literal met again is the constant already made (comp_fuse points every
+     * OP_CONST at the first constant of its text anyway; this keeps the copies out of the table) */
+    int32_t *str_ix;
+    uint32_t str_cap, nstr;
     /* LOAD_ROOTs emitted in macros, resolved when the whole template is compiled (a macro may
      * call itself, or a macro defined after it, as Jinja2 resolves names at call time) */
     struct { int unit, pc; } *late;
@@ -236,6 +241,48 @@ static int add_const(comp *c, value v)
 }
 
 static uint32_t name_hash(const char *s, size_t len) { return ast_name_hash(s, len); }
+
+/* double the string constants' table (or make its first 32 entries) */
+static bool str_grow(comp *c)
+{
+    uint32_t cap = c->str_cap ? c->str_cap * 2 : 32;
+    int32_t *ix = rt_alloc(c->R, NULL, 0, (size_t)cap * sizeof *ix);
+    if (!ix) return nomem(c);
+    memset(ix, 0, (size_t)cap * sizeof *ix);
+    for (uint32_t k = 0; k < c->str_cap; k++) {
+        int32_t e = c->str_ix[k];
+        if (!e) continue;
+        value w = c->T->consts[e - 1];
+        uint32_t h = name_hash(v_sp(w), v_sl(w)) & (cap - 1);
+        while (ix[h]) h = (h + 1) & (cap - 1);
+        ix[h] = e;
+    }
+    if (c->str_ix) rt_alloc(c->R, c->str_ix, (size_t)c->str_cap * sizeof *ix, 0);
+    c->str_ix = ix;
+    c->str_cap = cap;
+    return true;
+}
+
+/* add_const for a literal's value (owned): a plain string (no flags) already among the
+ * constants is that constant (v is dropped) */
+static int add_literal(comp *c, value v)
+{
+    if (v.t != JV_STR || v.f) return add_const(c, v);
+    if ((c->nstr + 1) * 2 > c->str_cap && !str_grow(c)) { val_drop(c->R, v); return 0; }
+    const char *s = v_sp(v);
+    size_t len = v_sl(v);
+    uint32_t mask = c->str_cap - 1, h = name_hash(s, len) & mask;
+    for (int32_t e; (e = c->str_ix[h]); h = (h + 1) & mask) {
+        value w = c->T->consts[e - 1];
+        if (v_sl(w) == len && !memcmp(v_sp(w), s, len)) { val_drop(c->R, v); return e - 1; }
+    }
+    int failed = c->failed;
+    int i = add_const(c, v);
+    if (c->failed && !failed) return i;
+    c->str_ix[h] = i + 1;
+    c->nstr++;
+    return i;
+}
 
 /* double the name table (or make its first 64 entries) */
 static bool name_grow(comp *c)
@@ -555,7 +602,9 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
     const jbuiltin *b = &row->b;
     const bi_sig *sig = &row->sig; /* (a pointer: a copy of the struct was a `rep movs`) */
     node *slot_arg[BI_MAXPARAMS];
-    for (int k = 0; k < BI_MAXPARAMS; k += 2) slot_arg[k] = slot_arg[k + 1] = NULL;
+    /* only the signature's slots are read below (every index is under nslots, or under fixed
+     * which is at most nslots) */
+    for (int k = 0; k < sig->nslots; k++) slot_arg[k] = NULL;
     node *extra_pos[64];
     int nextra = 0;
     node *extra_kw[64];
@@ -905,7 +954,7 @@ static void expr_inner(comp *c, node *n)
                     emit(c, OP_CONST, i, 0, 0, n->pos);
                     return;
                 }
-        emit(c, OP_CONST, add_const(c, val_dup(n->v)), 0, 0, n->pos);
+        emit(c, OP_CONST, add_literal(c, val_dup(n->v)), 0, 0, n->pos);
         break;
     }
     case N_NAME:
@@ -2295,6 +2344,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     /* jinn check --migrate: the migration lint reads the tree before the arena goes */
     if (root && (check >> 2) && !mig_lint(R, D, root, T->src, len, &E->cfg, check >> 2)) ok = false;
     if (c.name_ix) rt_alloc(R, c.name_ix, (size_t)c.name_cap * sizeof *c.name_ix, 0);
+    if (c.str_ix) rt_alloc(R, c.str_ix, (size_t)c.str_cap * sizeof *c.str_ix, 0);
     if (c.bim) rt_alloc(R, c.bim, (size_t)c.bimcap * sizeof *c.bim, 0);
     if (c.late) rt_alloc(R, c.late, (size_t)c.caplate * sizeof *c.late, 0);
     if (c.root_read) rt_alloc(R, c.root_read, (size_t)c.cap_root_read, 0);

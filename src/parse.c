@@ -1,6 +1,8 @@
 /*
  * parse.c — the AST constructors the grammar's actions call, literal decoding, and the
  * parser's error messages (which know the open blocks, so they can say what is unclosed).
+ * Not compiled on its own: grammar/parser.y includes it (and the lexer) into build/parser.c,
+ * so the parse loop inlines the constructors (the Makefile leaves it out of CORE).
  */
 #include <errno.h>
 #include <math.h>
@@ -104,6 +106,11 @@ void ast_free(pctx *P)
     P->pname_ix = NULL;
     for (node *n = P->consts; n; n = n->e) val_drop(P->R, n->v);
     P->consts = NULL;
+    for (uint32_t k = 0; k < P->lit_cap; k++)
+        if (P->lits[k].t == JV_STR) val_drop(P->R, P->lits[k]);
+    if (P->lits) rt_alloc(P->R, P->lits, (size_t)P->lit_cap * sizeof *P->lits, 0);
+    P->lits = NULL;
+    P->lit_cap = P->nlits = 0;
     while (P->arena) {
         arena_chunk *c = P->arena;
         P->arena = c->prev;
@@ -342,7 +349,46 @@ static value decode_string(pctx *P, ptok t)
     return v;
 }
 
-node *ast_string(pctx *P, ptok t) { return const_node(P, t.pos, decode_string(P, t)); }
+/* double the literals' table (or make its first 32 slots); false when out of memory (the
+ * literals are then not shared: nothing else depends on the table) */
+static bool lit_grow(pctx *P)
+{
+    uint32_t cap = P->lit_cap ? P->lit_cap * 2 : 32;
+    value *tab = rt_alloc(P->R, NULL, 0, (size_t)cap * sizeof *tab);
+    if (!tab) return false;
+    memset(tab, 0, (size_t)cap * sizeof *tab);
+    for (uint32_t k = 0; k < P->lit_cap; k++) {
+        value v = P->lits[k];
+        if (v.t != JV_STR) continue;
+        uint32_t h = ast_name_hash(v_sp(v), v_sl(v)) & (cap - 1);
+        while (tab[h].t == JV_STR) h = (h + 1) & (cap - 1);
+        tab[h] = v;
+    }
+    if (P->lits) rt_alloc(P->R, P->lits, (size_t)P->lit_cap * sizeof *tab, 0);
+    P->lits = tab;
+    P->lit_cap = cap;
+    return true;
+}
+
+/* A string literal. One without escapes is its bytes, whatever its quotes: met again (a
+ * template repeats its literals: "", ", ", default texts), it shares the first one's value
+ * instead of making (and later freeing) a copy; the compiler keeps one constant per text. */
+node *ast_string(pctx *P, ptok t)
+{
+    const char *s = t.p + 1;
+    size_t len = t.len - 2;
+    if (memchr(s, '\\', len)) return const_node(P, t.pos, decode_string(P, t));
+    if ((P->nlits + 1) * 2 > P->lit_cap && !lit_grow(P)) return const_node(P, t.pos, v_str(P->R, s, len));
+    uint32_t mask = P->lit_cap - 1, h = ast_name_hash(s, len) & mask;
+    for (; P->lits[h].t == JV_STR; h = (h + 1) & mask)
+        if (v_sl(P->lits[h]) == len && ast_same(v_sp(P->lits[h]), s, len)) return const_node(P, t.pos, val_dup(P->lits[h]));
+    value v = v_str(P->R, s, len);
+    if (v.t == JV_STR) {
+        P->lits[h] = val_dup(v);
+        P->nlits++;
+    }
+    return const_node(P, t.pos, v);
+}
 
 node *ast_string_raw(pctx *P, ptok t) { return const_node(P, t.pos, v_str(P->R, t.p, t.len)); }
 
