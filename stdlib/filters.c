@@ -406,6 +406,39 @@ BI_FN(f_replace)
  * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
 BI_FN(f_join)
 {
+    /* the common case first: a list of strings joined by a string, no Markup in play. The
+     * result is made at its size from the list as it stands (no copy of the list, no string
+     * for the delimiter), with the charges of the general way below */
+    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
+        const jlist *L = args[0].u.l;
+        size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
+        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE);
+        for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
+            safe |= (L->items[i].f & JV_SAFE) != 0;
+            total += v_sl(L->items[i]);
+        }
+        if (i == n && !(safe && R->autoescape)) {
+            if (dl >= 64 && !rt_charge(R, (int64_t)(dl / 4))) return false;
+            size_t cap = 64;
+            while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
+            if (!rt_charge_bytes(R, cap)) return false;
+            for (i = 0; i < n; i++)
+                if (v_sl(L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(L->items[i]) / 4))) return false;
+            jstr *made = str_new(R, total);
+            if (!made) return false;
+            char *w = made->s;
+            const char *dp = dl ? v_sp(args[1]) : "";
+            for (i = 0; i < n; i++) {
+                if (i && dl) { copy_bytes(w, dp, dl); w += dl; }
+                copy_bytes(w, v_sp(L->items[i]), v_sl(L->items[i]));
+                w += v_sl(L->items[i]);
+            }
+            value r = {.t = JV_STR};
+            r.u.s = made;
+            *out = r;
+            return true;
+        }
+    }
     value l;
     if (!lib_items(R, args[0], &l)) return false;
     size_t n = l.u.l->len;
