@@ -150,9 +150,31 @@ static const unsigned char esc_class[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['
 static const char *const esc_text[] = {"", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
 static const uint8_t esc_len[] = {0, 5, 4, 4, 5, 5};
 
+/* the same texts padded to 8 bytes, stored as one word into room made beforehand */
+static const char esc_word[][8] = {"", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
+
 bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n, *run = p;
+    if (b->cap - b->len >= 8 && (b->cap - b->len - 8) / 5 >= n) {
+        /* the buffer has room for the worst case (every byte escaped, and a word's store past
+         * the last): no check per piece. Only when it has (the output buffer, mostly), so a
+         * buffer grows, and is charged for, exactly as piece by piece */
+        char *w = b->p + b->len;
+        for (;;) {
+            while (p < e && !esc_class[*p]) p++;
+            copy_bytes(w, (const char *)run, (size_t)(p - run));
+            w += p - run;
+            if (p == e) break;
+            unsigned k = esc_class[*p];
+            memcpy(w, esc_word[k], 8);
+            w += esc_len[k];
+            run = ++p;
+        }
+        *w = 0;
+        b->len = (size_t)(w - b->p);
+        return true;
+    }
     for (;;) {
         while (p < e && !esc_class[*p]) p++; /* the scan, in registers: no write in it */
         if (p == e) break;
