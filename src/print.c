@@ -35,6 +35,32 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
 bool print_float(jrt *R, jbuf *b, double d)
 {
     char out[DTOA_BUFSIZE];
+    /* A number of few decimals (a rounded price) without Ryu: the first k for which an integer
+     * m of at most 15 digits gives m / 10^k == d. Both are exact (m < 2^53, 10^k <= 10^22), so
+     * the division is correctly rounded: the decimal m·10^-k reads back as d. A decimal of at
+     * most 15 significant digits is the only one of its length that does (15 digits survive
+     * decimal -> double -> decimal), so it is the shortest, repr's digits; between 1e-4 and
+     * 1e15 repr prints them without an exponent. */
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18};
+    double a = fabs(d);
+    if (a >= 1e-4 && a < 1e15) {
+        for (int k = 0; k <= 18; k++) {
+            double y = a * p10[k];
+            if (y >= 1e15) break;
+            uint64_t m = (uint64_t)(y + 0.5);
+            if ((double)m / p10[k] != a) continue;
+            char tmp[48], *e = tmp + sizeof tmp, *p = e;
+            int frac = k;
+            while (frac > 0 && m % 10 == 0) { m /= 10; frac--; } /* (none, when k is the first) */
+            if (frac == 0) { *--p = '0'; }
+            for (int i = 0; i < frac; i++) { *--p = (char)('0' + m % 10); m /= 10; }
+            *--p = '.';
+            do { *--p = (char)('0' + m % 10); m /= 10; } while (m);
+            if (d < 0) *--p = '-';
+            return buf_put(R, b, p, (size_t)(e - p));
+        }
+    }
     return buf_put(R, b, out, dtoa_repr(d, out));
 }
 

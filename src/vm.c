@@ -590,6 +590,7 @@ static bool write_value(jrt *R, jbuf *out, value v, bool escape)
         if (escape && !(v.f & JV_SAFE)) return print_escaped(R, out, v_sp(v), v_sl(v));
         return buf_put(R, out, v_sp(v), v_sl(v));
     }
+    if (v.t == JV_FLOAT && !(v.f & JV_DEC) && R->profile != PROF_JINJAVA) return print_float(R, out, v.u.d); /* print_value's way */
     if ((R->jv_opts & JINN_JV_PYISH) && (v.t == JV_LIST || v.t == JV_DICT)) { /* JinjavaInterpreter.getAsString */
         jbuf tmp = {0};
         bool ok = print_pyish(R, &tmp, v) && (escape ? print_escaped(R, out, tmp.p ? tmp.p : "", tmp.len)
