@@ -31,6 +31,10 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
     return buf_put(R, b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
 /* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
 bool print_float(jrt *R, jbuf *b, double d)
 {
@@ -50,13 +54,25 @@ bool print_float(jrt *R, jbuf *b, double d)
             if (y >= 1e15) break;
             uint64_t m = (uint64_t)(y + 0.5);
             if ((double)m / p10[k] != a) continue;
-            char tmp[48], *e = tmp + sizeof tmp, *p = e;
-            int frac = k;
-            while (frac > 0 && m % 10 == 0) { m /= 10; frac--; } /* (none, when k is the first) */
-            if (frac == 0) { *--p = '0'; }
-            for (int i = 0; i < frac; i++) { *--p = (char)('0' + m % 10); m /= 10; }
-            *--p = '.';
-            do { *--p = (char)('0' + m % 10); m /= 10; } while (m);
+            /* m's digits two at a time, at least k + 1 of them (0.05: 005), then the point
+             * put k digits from the end, or ".0" after them */
+            char tmp[48], *e = tmp + 40, *p = e;
+            while (m >= 100) {
+                uint64_t q = m / 100;
+                p -= 2;
+                memcpy(p, two_digits + 2 * (m - 100 * q), 2);
+                m = q;
+            }
+            if (m >= 10) { p -= 2; memcpy(p, two_digits + 2 * m, 2); }
+            else *--p = (char)('0' + m);
+            while (e - p < k + 1) *--p = '0';
+            if (k == 0) { e[0] = '.'; e[1] = '0'; e += 2; }
+            else {
+                size_t ni = (size_t)(e - p - k);
+                memmove(p - 1, p, ni);
+                p--;
+                p[ni] = '.';
+            }
             if (d < 0) *--p = '-';
             return buf_put(R, b, p, (size_t)(e - p));
         }

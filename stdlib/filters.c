@@ -623,6 +623,15 @@ static bool round_int(jrt *R, int64_t v, int64_t nd, int64_t *res)
 /* round(value, precision=0, method='common') */
 BI_FN(f_round)
 {
+    /* the common case first: a float, rounded the common way to a precision given as an int
+     * (or none), as below without parsing the arguments' defaults */
+    if (args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
+        (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
+        double r;
+        if (!round_float(R, args[0].u.d, args[1].t == JV_INT ? args[1].u.i : 0, &r)) return false;
+        *out = v_float(r);
+        return true;
+    }
     int64_t prec;
     const char *method = "common";
     size_t mlen = 6;
