@@ -102,7 +102,7 @@ typedef struct vm {
 
 /* n values on the frame stack, the first nclear of them absent (a frame's slots: its operand
  * stack above them is written before it is read, and unwound down to its base) */
-static value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
+static inline value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
 {
     chunk *c = V->stk;
     if (!c || c->used + n > c->cap) {
@@ -122,7 +122,7 @@ static value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
 
 static value *frame_alloc(vm *V, size_t n) { return frame_alloc_cleared(V, n, n); }
 
-static void frame_free(vm *V, size_t n)
+static inline void frame_free(vm *V, size_t n)
 {
     chunk *c = V->stk;
     c->used -= n;

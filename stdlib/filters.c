@@ -217,6 +217,11 @@ BI_FN(f_random)
 /* default(value, default_value='', boolean=False) */
 BI_FN(f_default)
 {
+    if (!ARG_GIVEN(2) && !ARG_GIVEN(3) && R->profile != PROF_JINJAVA) { /* default(x, d), as below */
+        if (args[0].t != JV_UNDEF) { *out = val_dup(args[0]); return true; }
+        if (ARG_GIVEN(1)) { *out = val_dup(args[1]); return true; }
+        return set_str(R, out, "", 0, 0);
+    }
     /* truthy= is Jinjava's name for boolean (lib/filter/DefaultFilter.java) */
     if (ARG_GIVEN(3) && R->profile != PROF_JINJAVA)
         return rt_error(R, JINN_ERR_TYPE, "filter 'default' got an unexpected keyword argument 'truthy'");
@@ -296,6 +301,12 @@ BI_FN(f_escape) { return set_owned(out, lib_escape(R, args[0])); }
 
 static bool case_filter(jrt *R, value v, int mode, value *out)
 {
+    if (v.t == JV_STR) { /* lib_soft_str's charge, without its reference */
+        if (v_sl(v) >= 64 && !rt_charge(R, (int64_t)(v_sl(v) / 4))) return false;
+        *out = lib_case(R, v_sp(v), v_sl(v), mode);
+        if (out->t != JV_ERROR) out->f |= v.f & JV_SAFE;
+        return out->t != JV_ERROR;
+    }
     value s = lib_soft_str(R, v);
     if (s.t == JV_ERROR) return false;
     *out = lib_case(R, v_sp(s), v_sl(s), mode);
