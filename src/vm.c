@@ -962,19 +962,33 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 
     DISPATCH()
     {
-    CASE(TEXT)
+    CASE(TEXT) {
+        /* buf_put spelled out on a local: the buffer's fields are not read again after the
+         * bytes are stored (a char store may alias them), and the limit check is one compare
+         * unless it streams */
         TICK(1);
-        if (!buf_put(R, OUT, T->src + T->texts[ip->a].off, T->texts[ip->a].len)) FAIL();
-        CHECK_OUT();
+        jbuf *o = OUT;
+        size_t n = T->texts[ip->a].len, len = o->len;
+        const char *src = T->src + T->texts[ip->a].off;
+        if (len + n + 1 > o->cap && !buf_grow(R, o, n)) FAIL();
+        char *p = o->p;
+        copy_bytes(p + len, src, n);
+        len += n;
+        p[len] = 0;
+        o->len = len;
+        if (streaming || len > out_max) CHECK_OUT();
         NEXT();
-    CASE(PRINT)
+    }
+    CASE(PRINT) {
         TICK(1);
         a = *--sp;
         if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
-        if (!write_value(R, OUT, a, ip->c)) { val_drop(R, a); FAIL(); }
+        jbuf *o = OUT;
+        if (!write_value(R, o, a, ip->c)) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
-        CHECK_OUT();
+        if (streaming || o->len > out_max) CHECK_OUT();
         NEXT();
+    }
     CASE(CONST)
         *sp++ = val_dup(consts[ip->a]);
         NEXT();
