@@ -205,8 +205,19 @@ bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
         char *w = b->p + b->len;
         for (;;) {
             while (p < e && !esc_class[*p]) p++;
-            copy_bytes(w, (const char *)run, (size_t)(p - run));
-            w += p - run;
+            size_t r = (size_t)(p - run); /* a run between escapes is short: its sizes first */
+            if (r < 4) {
+                if (r) { w[0] = (char)run[0]; w[r >> 1] = (char)run[r >> 1]; w[r - 1] = (char)run[r - 1]; }
+            } else if (r <= 8) {
+                uint32_t x, z;
+                memcpy(&x, run, 4);
+                memcpy(&z, run + r - 4, 4);
+                memcpy(w, &x, 4);
+                memcpy(w + r - 4, &z, 4);
+            } else {
+                copy_bytes(w, (const char *)run, r);
+            }
+            w += r;
             if (p == e) break;
             unsigned k = esc_class[*p];
             memcpy(w, esc_word[k], 8);

@@ -415,6 +415,24 @@ BI_FN(f_replace)
 
 /* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
  * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
+/* n bytes from s to w, returning w + n: copy_bytes with the short sizes of a list of words
+ * and its ", " tested first */
+static inline char *join_put(char *w, const char *s, size_t n)
+{
+    if (n < 4) {
+        if (n) { w[0] = s[0]; w[n >> 1] = s[n >> 1]; w[n - 1] = s[n - 1]; }
+    } else if (n <= 8) {
+        uint32_t a, z;
+        memcpy(&a, s, 4);
+        memcpy(&z, s + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &z, 4);
+    } else {
+        copy_bytes(w, s, n);
+    }
+    return w + n;
+}
+
 BI_FN(f_join)
 {
     /* the common case first: a list of strings joined by a string, no Markup in play. The
@@ -440,9 +458,8 @@ BI_FN(f_join)
             char *w = made->s;
             const char *dp = dl ? v_sp(args[1]) : "";
             for (i = 0; i < n; i++) {
-                if (i && dl) { copy_bytes(w, dp, dl); w += dl; }
-                copy_bytes(w, v_sp(L->items[i]), v_sl(L->items[i]));
-                w += v_sl(L->items[i]);
+                if (i) w = join_put(w, dp, dl);
+                w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
             }
             value r = {.t = JV_STR};
             r.u.s = made;
