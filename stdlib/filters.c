@@ -441,17 +441,19 @@ BI_FN(f_join)
     if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
         const jlist *L = args[0].u.l;
         size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
-        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE);
+        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
         for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
+            size_t k = v_sl(L->items[i]);
             safe |= (L->items[i].f & JV_SAFE) != 0;
-            total += v_sl(L->items[i]);
+            longer |= k >= 64;
+            total += k;
         }
         if (i == n && !(safe && R->autoescape)) {
             if (dl >= 64 && !rt_charge(R, (int64_t)(dl / 4))) return false;
             size_t cap = 64;
             while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
             if (!rt_charge_bytes(R, cap)) return false;
-            for (i = 0; i < n; i++)
+            for (i = 0; longer && i < n; i++)
                 if (v_sl(L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(L->items[i]) / 4))) return false;
             jstr *made = str_new(R, total);
             if (!made) return false;
