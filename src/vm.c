@@ -984,7 +984,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         a = *--sp;
         if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         jbuf *o = OUT;
-        if (!write_value(R, o, a, ip->c)) { val_drop(R, a); FAIL(); }
+        /* a string to escape goes to print_escaped without write_value's call */
+        bool ok = a.t == JV_STR && ip->c && !(a.f & JV_SAFE) ? print_escaped(R, o, v_sp(a), v_sl(a)) : write_value(R, o, a, ip->c);
+        if (!ok) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
         if (streaming || o->len > out_max) CHECK_OUT();
         NEXT();
