@@ -102,17 +102,24 @@ typedef struct vm {
 
 /* n values on the frame stack, the first nclear of them absent (a frame's slots: its operand
  * stack above them is written before it is read, and unwound down to its base) */
+static bool frame_chunk(vm *V, size_t n)
+{
+    size_t cap = n > 256 ? n : 256;
+    chunk *k = rt_alloc(V->R, NULL, 0, sizeof(chunk) + cap * sizeof(value));
+    if (!k) return false;
+    k->prev = V->stk;
+    k->cap = cap;
+    k->used = 0;
+    V->stk = k;
+    return true;
+}
+
 static inline value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
 {
     chunk *c = V->stk;
-    if (!c || c->used + n > c->cap) {
-        size_t cap = n > 256 ? n : 256;
-        chunk *k = rt_alloc(V->R, NULL, 0, sizeof(chunk) + cap * sizeof(value));
-        if (!k) return NULL;
-        k->prev = c;
-        k->cap = cap;
-        k->used = 0;
-        V->stk = c = k;
+    if (!c || c->used + n > c->cap) { /* a new chunk (the one below stays: pointers into it) */
+        if (!frame_chunk(V, n)) return NULL;
+        c = V->stk;
     }
     value *p = c->v + c->used;
     c->used += n;
@@ -175,7 +182,8 @@ static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, v
 }
 
 /* direct: the caller prints the result at once, so the macro writes straight into the
- * caller's output (the bytes are the same: a macro's result is printed unescaped) */
+ * caller's output (the bytes are the same: a macro's result is printed unescaped); and the
+ * positional arguments bound to parameters move from pos into the frame (none left there) */
 /* A closure by reference (FNF_ENV): copy into the macro's slots the current values of the
  * variables it captured, read in the defining frame's slots as OP_LOAD does (an unset slot
  * falls back to the one it shadows). The frame may still run (V->envs) or have ended (its
@@ -216,7 +224,10 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
     if (!slots) return false;
     bool ok = true;
-    for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = val_dup(pos[i]);
+    if (direct) /* the caller's operand stack gives its arguments up (it drops what is left) */
+        for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = pos[i], pos[i] = v_none();
+    else
+        for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = val_dup(pos[i]);
     /* varargs: the extra positional arguments as a tuple; kwargs: the unknown keywords */
     if (u->varargs_slot >= 0) {
         int extra = npos > u->nparams ? npos - u->nparams : 0;
