@@ -299,7 +299,7 @@ BI_FN(f_escape) { return set_owned(out, lib_escape(R, args[0])); }
  * upper, lower, trim, replace
  * ====================================================================================== */
 
-static bool case_filter(jrt *R, value v, int mode, value *out)
+static inline bool case_filter(jrt *R, value v, int mode, value *out)
 {
     if (v.t == JV_STR) { /* lib_soft_str's charge, without its reference */
         if (v_sl(v) >= 64 && !rt_charge(R, (int64_t)(v_sl(v) / 4))) return false;
@@ -413,8 +413,6 @@ BI_FN(f_replace)
  * join
  * ====================================================================================== */
 
-/* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
- * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
 /* n bytes from s to w, returning w + n: copy_bytes with the short sizes of a list of words
  * and its ", " tested first */
 static inline char *join_put(char *w, const char *s, size_t n)
@@ -433,42 +431,12 @@ static inline char *join_put(char *w, const char *s, size_t n)
     return w + n;
 }
 
-BI_FN(f_join)
+/* join's general way: any iterable, attributes, parts that are not strings, Markup */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool join_any(jrt *R, value *args, value *out)
 {
-    /* the common case first: a list of strings joined by a string, no Markup in play. The
-     * result is made at its size from the list as it stands (no copy of the list, no string
-     * for the delimiter), with the charges of the general way below */
-    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
-        const jlist *L = args[0].u.l;
-        size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
-        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
-        for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
-            size_t k = v_sl(L->items[i]);
-            safe |= (L->items[i].f & JV_SAFE) != 0;
-            longer |= k >= 64;
-            total += k;
-        }
-        if (i == n && !(safe && R->autoescape)) {
-            if (dl >= 64 && !rt_charge(R, (int64_t)(dl / 4))) return false;
-            size_t cap = 64;
-            while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
-            if (!rt_charge_bytes(R, cap)) return false;
-            for (i = 0; longer && i < n; i++)
-                if (v_sl(L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(L->items[i]) / 4))) return false;
-            jstr *made = str_new(R, total);
-            if (!made) return false;
-            char *w = made->s;
-            const char *dp = dl ? v_sp(args[1]) : "";
-            for (i = 0; i < n; i++) {
-                if (i) w = join_put(w, dp, dl);
-                w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
-            }
-            value r = {.t = JV_STR};
-            r.u.s = made;
-            *out = r;
-            return true;
-        }
-    }
     value l;
     if (!lib_items(R, args[0], &l)) return false;
     size_t n = l.u.l->len;
@@ -554,6 +522,47 @@ BI_FN(f_join)
     return true;
 }
 
+/* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
+ * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
+BI_FN(f_join)
+{
+    /* the common case first: a list of strings joined by a string, no Markup in play. The
+     * result is made at its size from the list as it stands (no copy of the list, no string
+     * for the delimiter), with the charges of the general way below */
+    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
+        const jlist *L = args[0].u.l;
+        size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
+        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
+        for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
+            size_t k = v_sl(L->items[i]);
+            safe |= (L->items[i].f & JV_SAFE) != 0;
+            longer |= k >= 64;
+            total += k;
+        }
+        if (i == n && !(safe && R->autoescape)) {
+            if (dl >= 64 && !rt_charge(R, (int64_t)(dl / 4))) return false;
+            size_t cap = 64;
+            while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
+            if (!rt_charge_bytes(R, cap)) return false;
+            for (i = 0; longer && i < n; i++)
+                if (v_sl(L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(L->items[i]) / 4))) return false;
+            jstr *made = str_new(R, total);
+            if (!made) return false;
+            char *w = made->s;
+            const char *dp = dl ? v_sp(args[1]) : "";
+            for (i = 0; i < n; i++) {
+                if (i) w = join_put(w, dp, dl);
+                w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
+            }
+            value r = {.t = JV_STR};
+            r.u.s = made;
+            *out = r;
+            return true;
+        }
+    }
+    return join_any(R, args, out);
+}
+
 /* ======================================================================================
  * Numbers: abs, round, int, float
  * ====================================================================================== */
@@ -588,7 +597,11 @@ static bool round_float(jrt *R, double x, int64_t nd, double *res)
         static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
         double y = x * p10[nd];
         if (fabs(y) < 4503599627370496.0) {
-            double r = nearbyint(y);
+            /* the nearest integer without libm's call: y ± 0.5 can round only when y is
+             * within an ulp of a tie, which the test below sends the long way; a zero keeps
+             * y's sign, as nearbyint's */
+            double r = (double)(int64_t)(y + (y < 0 ? -0.5 : 0.5));
+            if (r == 0) r = copysign(0.0, y);
             if (fabs(fabs(y - r) - 0.5) > 0x1p-20) { *res = r / p10[nd]; return true; }
         }
     }

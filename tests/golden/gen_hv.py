@@ -23,7 +23,7 @@ cases = {
  'hv_join_strings': "{{ tags|join(', ') }}|{{ tags|join }}|{{ []|join('x') }}|{{ ['one']|join('-') }}|{{ names|join('') }}|{{ tags|join('<&>') }}",
  'hv_join_mixed': "{{ mixed|join(', ') }}|{{ [1, 2, 3]|join }}|{{ [none, none]|join('/') }}|{{ 'abc'|join('.') }}|{{ {'a': 1, 'b': 2}|join(';') }}",
  'hv_join_markup': "{{ ['<a>'|safe, '<b>']|join(', ') }}|{{ tags|join(', '|safe) }}|{{ ['x', 'y']|join('<br>'|safe) }}|{{ items|join(',', attribute='name') }}",
- 'hv_round_print': "{% for p in prices %}{{ p|round(2) }} {{ p|round }} {{ p|round(1, 'floor') }} {{ p|round(3, 'ceil') }} {{ p }};{% endfor %}{{ 7|round(2) }}",
+ 'hv_round_print': "{% for p in prices %}{{ p|round(2) }} {{ p|round }} {{ p|round(1, 'floor') }} {{ p|round(3, 'ceil') }} {{ p }};{% endfor %}{{ 7|round(2) }} {{ -0.001|round(2) }} {{ -0.3|round }} {{ (0 - 0.004)|round(2) }} {{ 0.49999999999999994|round }} {{ -2.5|round }} {{ 2.675|round(2) }} {{ 1.005|round(2) }}",
  'hv_float_repr': "{% for x in floats %}{{ x }} {{ -x }} {{ x|round(2) }} {{ x|string }} {{ [x] }};{% endfor %}{{ floats|join(' ') }}",
  'hv_default': "{{ missing|default('n/a') }}|{{ none|default('x') }}|{{ ''|default('e', true) }}|{{ '<i>'|default('d') }}|{{ missing|default('<d>') }}|{{ missing|default('<d>'|safe) }}|{{ 0|default(5, boolean=true) }}|{{ missing|default }}",
  'hv_macro_row': "{% macro row(item, idx) -%}<li{% if idx % 2 == 0 %} class=even{% endif %}>{{ item.name|upper }} {{ item.price|round(2) }} {{ item.tags|join(', ') }} {{ item.note|default('n/a') }}</li>{%- endmacro %}{% for item in items %}{{ row(item, loop.index) }}|{{ row(item, loop.index)|length }}|{% set r = row(item, 0) %}{{ r }}{% endfor %}",
