@@ -587,24 +587,29 @@ BI_FN(f_abs)
 /* Python's round(float, ndigits): correctly rounded, ties to even on the exact binary value.
  * glibc's printf is exact, so "%.*f" does the rounding for ndigits >= 0; for ndigits < 0 the
  * exact integer digits are rounded by hand. */
+/* Fast path: y = x*10^nd; when y's nearest integer is not in doubt (y is not within 2^-20 of
+ * a .5 tie and below 2^52), r/10^nd is the correctly rounded division of exact integers and
+ * equals what round_float's exact decimal route returns. False: not taken. */
+static inline bool round_quick(double x, int64_t nd, double *res)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (nd < 0 || nd > 15 || !isfinite(x) || x == 0) return false;
+    double y = x * p10[nd];
+    if (!(fabs(y) < 4503599627370496.0)) return false;
+    /* the nearest integer without libm's call: y ± 0.5 can round only when y is within an
+     * ulp of a tie, which the test below sends the long way; a zero keeps y's sign, as
+     * nearbyint's */
+    double r = (double)(int64_t)(y + (y < 0 ? -0.5 : 0.5));
+    if (r == 0) r = copysign(0.0, y);
+    if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return false;
+    *res = r / p10[nd];
+    return true;
+}
+
 static bool round_float(jrt *R, double x, int64_t nd, double *res)
 {
     if (!isfinite(x) || x == 0 || nd > 330) { *res = x; return true; }
-    if (nd >= 0 && nd <= 15) {
-        /* Fast path: y = x*10^nd; when y's nearest integer is not in doubt (y is not within
-         * 2^-20 of a .5 tie and below 2^52), r/10^nd is the correctly rounded division of
-         * exact integers and equals what the exact decimal route below returns. */
-        static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-        double y = x * p10[nd];
-        if (fabs(y) < 4503599627370496.0) {
-            /* the nearest integer without libm's call: y ± 0.5 can round only when y is
-             * within an ulp of a tie, which the test below sends the long way; a zero keeps
-             * y's sign, as nearbyint's */
-            double r = (double)(int64_t)(y + (y < 0 ? -0.5 : 0.5));
-            if (r == 0) r = copysign(0.0, y);
-            if (fabs(fabs(y - r) - 0.5) > 0x1p-20) { *res = r / p10[nd]; return true; }
-        }
-    }
+    if (round_quick(x, nd, res)) return true;
     if (nd >= 0) {
         char tmp[400 + 330];
         snprintf(tmp, sizeof tmp, "%.*f", (int)nd, x);
@@ -671,7 +676,8 @@ BI_FN(f_round)
     if (args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
         (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
         double r;
-        if (!round_float(R, args[0].u.d, args[1].t == JV_INT ? args[1].u.i : 0, &r)) return false;
+        int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
+        if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return false;
         *out = v_float(r);
         return true;
     }
