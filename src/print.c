@@ -216,7 +216,7 @@ static bool escape_pieces(jrt *R, jbuf *b, const char *s, size_t n)
 bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n, *run = p;
-    if (b->cap - b->len >= 8 && (b->cap - b->len - 8) / 5 >= n) {
+    if (n < ((size_t)1 << 56) && b->len + 5 * n + 8 <= b->cap) {
         /* the buffer has room for the worst case (every byte escaped, and a word's store past
          * the last): no check per piece. Only when it has (the output buffer, mostly), so a
          * buffer grows, and is charged for, exactly as piece by piece */
