@@ -52,27 +52,34 @@ bool print_float(jrt *R, jbuf *b, double d)
         for (int k = 0; k <= 18; k++) {
             double y = a * p10[k];
             if (y >= 1e15) break;
-            uint64_t m = (uint64_t)(y + 0.5);
+            int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
             if ((double)m / p10[k] != a) continue;
-            /* m's digits two at a time, at least k + 1 of them (0.05: 005), then the point
-             * put k digits from the end, or ".0" after them */
-            char tmp[48], *e = tmp + 40, *p = e;
-            while (m >= 100) {
-                uint64_t q = m / 100;
+            /* the k decimals of m, two at a time, then the point, then its integer part
+             * (k = 0: ".0") */
+            static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                            10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+                                            1000000000000000, 10000000000000000, 100000000000000000,
+                                            1000000000000000000};
+            uint64_t iu = (uint64_t)m / p10u[k], fu = (uint64_t)m - iu * p10u[k];
+            char tmp[48], *e = tmp + sizeof tmp, *p = e;
+            if (k == 0) *--p = '0';
+            int left = k;
+            for (; left >= 2; left -= 2) {
+                uint64_t q = fu / 100;
                 p -= 2;
-                memcpy(p, two_digits + 2 * (m - 100 * q), 2);
-                m = q;
+                memcpy(p, two_digits + 2 * (fu - 100 * q), 2);
+                fu = q;
             }
-            if (m >= 10) { p -= 2; memcpy(p, two_digits + 2 * m, 2); }
-            else *--p = (char)('0' + m);
-            while (e - p < k + 1) *--p = '0';
-            if (k == 0) { e[0] = '.'; e[1] = '0'; e += 2; }
-            else {
-                size_t ni = (size_t)(e - p - k);
-                memmove(p - 1, p, ni);
-                p--;
-                p[ni] = '.';
+            if (left) *--p = (char)('0' + fu);
+            *--p = '.';
+            while (iu >= 100) {
+                uint64_t q = iu / 100;
+                p -= 2;
+                memcpy(p, two_digits + 2 * (iu - 100 * q), 2);
+                iu = q;
             }
+            if (iu >= 10) { p -= 2; memcpy(p, two_digits + 2 * iu, 2); }
+            else *--p = (char)('0' + iu);
             if (d < 0) *--p = '-';
             return buf_put(R, b, p, (size_t)(e - p));
         }

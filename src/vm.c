@@ -224,10 +224,11 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
     if (!slots) return false;
     bool ok = true;
+    int nbound = npos < u->nparams ? npos : u->nparams;
     if (direct) /* the caller's operand stack gives its arguments up (it drops what is left) */
-        for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = pos[i], pos[i] = v_none();
+        for (int i = 0; i < nbound; i++) slots[i] = pos[i], pos[i] = v_none();
     else
-        for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = val_dup(pos[i]);
+        for (int i = 0; i < nbound; i++) slots[i] = val_dup(pos[i]);
     /* varargs: the extra positional arguments as a tuple; kwargs: the unknown keywords */
     if (u->varargs_slot >= 0) {
         int extra = npos > u->nparams ? npos - u->nparams : 0;
