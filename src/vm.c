@@ -996,8 +996,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         a = *--sp;
         if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
         jbuf *o = OUT;
-        /* a string to escape goes to print_escaped without write_value's call */
-        bool ok = a.t == JV_STR && ip->c && !(a.f & JV_SAFE) ? print_escaped(R, o, v_sp(a), v_sl(a)) : write_value(R, o, a, ip->c);
+        /* a string to escape goes to print_escaped, a float to print_float, without
+         * write_value's call */
+        bool ok = a.t == JV_STR && ip->c && !(a.f & JV_SAFE) ? print_escaped(R, o, v_sp(a), v_sl(a))
+                : a.t == JV_FLOAT && !(a.f & JV_DEC) && !jinjava ? print_float(R, o, a.u.d)
+                : write_value(R, o, a, ip->c);
         if (!ok) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
         if (streaming || o->len > out_max) CHECK_OUT();
