@@ -528,7 +528,7 @@ BI_FN(f_join)
 {
     /* the common case first: a list of strings joined by a string, no Markup in play. The
      * result is made at its size from the list as it stands (no copy of the list, no string
-     * for the delimiter), with the charges of the general way below */
+     * for the delimiter), with the charges join_any makes */
     if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
         const jlist *L = args[0].u.l;
         size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
@@ -668,19 +668,12 @@ static bool round_int(jrt *R, int64_t v, int64_t nd, int64_t *res)
     return true;
 }
 
-/* round(value, precision=0, method='common') */
-BI_FN(f_round)
+/* round's general way: ints, big ints, ceil and floor, the jinjava profile, errors */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool round_any(jrt *R, value *args, value *out)
 {
-    /* the common case first: a float, rounded the common way to a precision given as an int
-     * (or none), as below without parsing the arguments' defaults */
-    if (args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
-        (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
-        double r;
-        int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
-        if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return false;
-        *out = v_float(r);
-        return true;
-    }
     int64_t prec;
     const char *method = "common";
     size_t mlen = 6;
@@ -729,6 +722,22 @@ BI_FN(f_round)
     /* math.ceil/floor return an int, which has no negative zero: + 0.0 drops the sign */
     *out = v_float(((m == 1 ? ceil(x) : floor(x)) + 0.0) / p);
     return true;
+}
+
+/* round(value, precision=0, method='common') */
+BI_FN(f_round)
+{
+    /* the common case first: a float, rounded the common way to a precision given as an int
+     * (or none), as round_any does it, without parsing the arguments' defaults */
+    if (args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
+        (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
+        double r;
+        int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
+        if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return false;
+        *out = v_float(r);
+        return true;
+    }
+    return round_any(R, args, out);
 }
 
 /* Python's int(str, base): whitespace around, a sign, an optional 0x/0o/0b prefix matching the
