@@ -1372,6 +1372,19 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(CALL_METHOD) {
         TICK(1);
         int npos = ip->c, nkw = ip->b;
+        if (!nkw && ip->op == OP_CALL && ip[1].op == OP_PRINT && sp[-npos - 1].t == JV_FUNC &&
+            sp[-npos - 1].u.fn->kind == FN_MACRO) {
+            /* {{ m(positional arguments) }}: the macro prints straight into this output (as
+             * the general way below does, without its keyword dict and its branches) */
+            value *callee = sp - npos - 1;
+            bool ok = call_macro_to(V, callee->u.fn, callee + 1, npos, NULL, &r, true);
+            for (value *x = callee; x < sp; x++) val_drop(R, *x);
+            sp = callee;
+            if (!ok) FAIL();
+            ip++; /* the PRINT that follows is done */
+            if (streaming || OUT->len > out_max) CHECK_OUT();
+            NEXT();
+        }
         value *names = nkw ? sp - 1 : NULL;
         value *kwv = sp - (nkw ? 1 : 0) - nkw;
         value *posv = kwv - npos;
