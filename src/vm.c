@@ -209,26 +209,16 @@ static void closure_read(vm *V, const jfunc *f, value *slots)
     }
 }
 
-static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
+/* A macro call's bindings beyond the positional parameters: varargs, kwargs, the closure's
+ * variables, caller, the keyword arguments (a function apart: a plain macro has none) */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool bind_rest(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *slots)
 {
     const unit *u = f->def;
-    const template *T = f->owner;
     jrt *R = V->R;
-    if ((uint32_t)V->depth >= R->lim->call_depth)
-        return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
-    if (npos > u->nparams && u->varargs_slot < 0)
-        return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
-    /* a macro call sets up a frame and its output: worth several loop iterations */
-    if (!rt_charge(R, 8)) return false;
-    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
-    if (!slots) return false;
     bool ok = true;
-    int nbound = npos < u->nparams ? npos : u->nparams;
-    if (direct) /* the caller's operand stack gives its arguments up (it drops what is left) */
-        for (int i = 0; i < nbound; i++) slots[i] = pos[i], pos[i] = v_none();
-    else
-        for (int i = 0; i < nbound; i++) slots[i] = val_dup(pos[i]);
     /* varargs: the extra positional arguments as a tuple; kwargs: the unknown keywords */
     if (u->varargs_slot >= 0) {
         int extra = npos > u->nparams ? npos - u->nparams : 0;
@@ -274,6 +264,32 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
             }
         }
     }
+    return ok;
+}
+
+static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
+{
+    const unit *u = f->def;
+    const template *T = f->owner;
+    jrt *R = V->R;
+    if ((uint32_t)V->depth >= R->lim->call_depth)
+        return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
+    if (npos > u->nparams && u->varargs_slot < 0)
+        return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
+    /* a macro call sets up a frame and its output: worth several loop iterations */
+    if (!rt_charge(R, 8)) return false;
+    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
+    value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
+    if (!slots) return false;
+    bool ok = true;
+    int nbound = npos < u->nparams ? npos : u->nparams;
+    if (direct) /* the caller's operand stack gives its arguments up (it drops what is left) */
+        for (int i = 0; i < nbound; i++) slots[i] = pos[i], pos[i] = v_none();
+    else
+        for (int i = 0; i < nbound; i++) slots[i] = val_dup(pos[i]);
+    if (u->varargs_slot >= 0 || u->kwargs_slot >= 0 || u->caller_slot >= 0 || kw || (f->flags & FNF_ENV) ||
+        f->self.t == JV_LIST)
+        ok = bind_rest(V, f, pos, npos, kw, slots);
     /* a macro of an imported module reads that module's top-level variables */
     value *saved_root = V->root_slots;
     const unit *saved_unit = V->root_unit;
