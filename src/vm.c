@@ -279,7 +279,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     /* a macro call sets up a frame and its output: worth several loop iterations */
     if (!rt_charge(R, 8)) return false;
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
+    value *slots = frame_alloc_cleared(V, n, 0);
     if (!slots) return false;
     bool ok = true;
     int nbound = npos < u->nparams ? npos : u->nparams;
@@ -287,6 +287,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         for (int i = 0; i < nbound; i++) slots[i] = pos[i], pos[i] = v_none();
     else
         for (int i = 0; i < nbound; i++) slots[i] = val_dup(pos[i]);
+    for (int i = nbound; i < u->nslots; i++) slots[i] = v_absent(); /* the others: unset */
     if (u->varargs_slot >= 0 || u->kwargs_slot >= 0 || u->caller_slot >= 0 || kw || (f->flags & FNF_ENV) ||
         f->self.t == JV_LIST)
         ok = bind_rest(V, f, pos, npos, kw, slots);
