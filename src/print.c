@@ -31,10 +31,59 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
     return buf_put(R, b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
 /* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
 bool print_float(jrt *R, jbuf *b, double d)
 {
     char out[DTOA_BUFSIZE];
+    /* A number of few decimals (a rounded price) without Ryu: the first k for which an integer
+     * m of at most 15 digits gives m / 10^k == d. Both are exact (m < 2^53, 10^k <= 10^22), so
+     * the division is correctly rounded: the decimal m·10^-k reads back as d. A decimal of at
+     * most 15 significant digits is the only one of its length that does (15 digits survive
+     * decimal -> double -> decimal), so it is the shortest, repr's digits; between 1e-4 and
+     * 1e15 repr prints them without an exponent. */
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18};
+    double a = fabs(d);
+    if (a >= 1e-4 && a < 1e15) {
+        for (int k = 0; k <= 18; k++) {
+            double y = a * p10[k];
+            if (y >= 1e15) break;
+            int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
+            if ((double)m / p10[k] != a) continue;
+            /* the k decimals of m, two at a time, then the point, then its integer part
+             * (k = 0: ".0") */
+            static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                            10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+                                            1000000000000000, 10000000000000000, 100000000000000000,
+                                            1000000000000000000};
+            uint64_t iu = (uint64_t)m / p10u[k], fu = (uint64_t)m - iu * p10u[k];
+            char tmp[48], *e = tmp + sizeof tmp, *p = e;
+            if (k == 0) *--p = '0';
+            int left = k;
+            for (; left >= 2; left -= 2) {
+                uint64_t q = fu / 100;
+                p -= 2;
+                memcpy(p, two_digits + 2 * (fu - 100 * q), 2);
+                fu = q;
+            }
+            if (left) *--p = (char)('0' + fu);
+            *--p = '.';
+            while (iu >= 100) {
+                uint64_t q = iu / 100;
+                p -= 2;
+                memcpy(p, two_digits + 2 * (iu - 100 * q), 2);
+                iu = q;
+            }
+            if (iu >= 10) { p -= 2; memcpy(p, two_digits + 2 * iu, 2); }
+            else *--p = (char)('0' + iu);
+            if (d < 0) *--p = '-';
+            return buf_put(R, b, p, (size_t)(e - p));
+        }
+    }
     return buf_put(R, b, out, dtoa_repr(d, out));
 }
 
@@ -150,7 +199,15 @@ static const unsigned char esc_class[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['
 static const char *const esc_text[] = {"", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
 static const uint8_t esc_len[] = {0, 5, 4, 4, 5, 5};
 
-bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
+/* the same texts padded to 8 bytes, stored as one word into room made beforehand */
+static const char esc_word[][8] = {"", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
+
+/* piece by piece, into a buffer that may grow (a function apart: print_escaped's common way
+ * then saves fewer registers) */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool escape_pieces(jrt *R, jbuf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n, *run = p;
     for (;;) {
@@ -161,6 +218,44 @@ bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
         run = ++p;
     }
     return buf_put(R, b, (const char *)run, (size_t)(e - run));
+}
+
+bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n, *run = p;
+    if (n < ((size_t)1 << 56) && b->len + 5 * n + 8 <= b->cap) {
+        /* the buffer has room for the worst case (every byte escaped, and a word's store past
+         * the last): no check per piece. Only when it has (the output buffer, mostly), so a
+         * buffer grows, and is charged for, exactly as piece by piece */
+        char *w = b->p + b->len;
+        for (;;) {
+            /* four bytes a step, then the byte */
+            while (e - p >= 4 && !(esc_class[p[0]] | esc_class[p[1]] | esc_class[p[2]] | esc_class[p[3]])) p += 4;
+            while (p < e && !esc_class[*p]) p++;
+            size_t r = (size_t)(p - run); /* a run between escapes is short: its sizes first */
+            if (r < 4) {
+                if (r) { w[0] = (char)run[0]; w[r >> 1] = (char)run[r >> 1]; w[r - 1] = (char)run[r - 1]; }
+            } else if (r <= 8) {
+                uint32_t x, z;
+                memcpy(&x, run, 4);
+                memcpy(&z, run + r - 4, 4);
+                memcpy(w, &x, 4);
+                memcpy(w + r - 4, &z, 4);
+            } else {
+                copy_bytes(w, (const char *)run, r);
+            }
+            w += r;
+            if (p == e) break;
+            unsigned k = esc_class[*p];
+            memcpy(w, esc_word[k], 8);
+            w += esc_len[k];
+            run = ++p;
+        }
+        *w = 0;
+        b->len = (size_t)(w - b->p);
+        return true;
+    }
+    return escape_pieces(R, b, s, n);
 }
 
 /* ======================================================================================

@@ -102,17 +102,24 @@ typedef struct vm {
 
 /* n values on the frame stack, the first nclear of them absent (a frame's slots: its operand
  * stack above them is written before it is read, and unwound down to its base) */
-static value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
+static bool frame_chunk(vm *V, size_t n)
+{
+    size_t cap = n > 256 ? n : 256;
+    chunk *k = rt_alloc(V->R, NULL, 0, sizeof(chunk) + cap * sizeof(value));
+    if (!k) return false;
+    k->prev = V->stk;
+    k->cap = cap;
+    k->used = 0;
+    V->stk = k;
+    return true;
+}
+
+static inline value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
 {
     chunk *c = V->stk;
-    if (!c || c->used + n > c->cap) {
-        size_t cap = n > 256 ? n : 256;
-        chunk *k = rt_alloc(V->R, NULL, 0, sizeof(chunk) + cap * sizeof(value));
-        if (!k) return NULL;
-        k->prev = c;
-        k->cap = cap;
-        k->used = 0;
-        V->stk = c = k;
+    if (!c || c->used + n > c->cap) { /* a new chunk (the one below stays: pointers into it) */
+        if (!frame_chunk(V, n)) return NULL;
+        c = V->stk;
     }
     value *p = c->v + c->used;
     c->used += n;
@@ -122,7 +129,7 @@ static value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
 
 static value *frame_alloc(vm *V, size_t n) { return frame_alloc_cleared(V, n, n); }
 
-static void frame_free(vm *V, size_t n)
+static inline void frame_free(vm *V, size_t n)
 {
     chunk *c = V->stk;
     c->used -= n;
@@ -175,7 +182,8 @@ static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, v
 }
 
 /* direct: the caller prints the result at once, so the macro writes straight into the
- * caller's output (the bytes are the same: a macro's result is printed unescaped) */
+ * caller's output (the bytes are the same: a macro's result is printed unescaped); and the
+ * positional arguments bound to parameters move from pos into the frame (none left there) */
 /* A closure by reference (FNF_ENV): copy into the macro's slots the current values of the
  * variables it captured, read in the defining frame's slots as OP_LOAD does (an unset slot
  * falls back to the one it shadows). The frame may still run (V->envs) or have ended (its
@@ -201,22 +209,16 @@ static void closure_read(vm *V, const jfunc *f, value *slots)
     }
 }
 
-static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
+/* A macro call's bindings beyond the positional parameters: varargs, kwargs, the closure's
+ * variables, caller, the keyword arguments (a function apart: a plain macro has none) */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool bind_rest(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *slots)
 {
     const unit *u = f->def;
-    const template *T = f->owner;
     jrt *R = V->R;
-    if ((uint32_t)V->depth >= R->lim->call_depth)
-        return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
-    if (npos > u->nparams && u->varargs_slot < 0)
-        return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
-    /* a macro call sets up a frame and its output: worth several loop iterations */
-    if (!rt_charge(R, 8)) return false;
-    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = frame_alloc_cleared(V, n, (size_t)u->nslots);
-    if (!slots) return false;
     bool ok = true;
-    for (int i = 0; i < npos && i < u->nparams; i++) slots[i] = val_dup(pos[i]);
     /* varargs: the extra positional arguments as a tuple; kwargs: the unknown keywords */
     if (u->varargs_slot >= 0) {
         int extra = npos > u->nparams ? npos - u->nparams : 0;
@@ -262,6 +264,33 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
             }
         }
     }
+    return ok;
+}
+
+static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
+{
+    const unit *u = f->def;
+    const template *T = f->owner;
+    jrt *R = V->R;
+    if ((uint32_t)V->depth >= R->lim->call_depth)
+        return rt_limit(R, "call_depth", "macro '%s' called with %u calls already open", u->name->s, R->lim->call_depth);
+    if (npos > u->nparams && u->varargs_slot < 0)
+        return rt_error(R, JINN_ERR_TYPE, "macro '%s' takes not more than %d argument(s)", u->name->s, u->nparams);
+    /* a macro call sets up a frame and its output: worth several loop iterations */
+    if (!rt_charge(R, 8)) return false;
+    size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
+    value *slots = frame_alloc_cleared(V, n, 0);
+    if (!slots) return false;
+    bool ok = true;
+    int nbound = npos < u->nparams ? npos : u->nparams;
+    if (direct) /* the caller's operand stack gives its arguments up (it drops what is left) */
+        for (int i = 0; i < nbound; i++) slots[i] = pos[i], pos[i] = v_none();
+    else
+        for (int i = 0; i < nbound; i++) slots[i] = val_dup(pos[i]);
+    for (int i = nbound; i < u->nslots; i++) slots[i] = v_absent(); /* the others: unset */
+    if (u->varargs_slot >= 0 || u->kwargs_slot >= 0 || u->caller_slot >= 0 || kw || (f->flags & FNF_ENV) ||
+        f->self.t == JV_LIST)
+        ok = bind_rest(V, f, pos, npos, kw, slots);
     /* a macro of an imported module reads that module's top-level variables */
     value *saved_root = V->root_slots;
     const unit *saved_unit = V->root_unit;
@@ -590,6 +619,7 @@ static bool write_value(jrt *R, jbuf *out, value v, bool escape)
         if (escape && !(v.f & JV_SAFE)) return print_escaped(R, out, v_sp(v), v_sl(v));
         return buf_put(R, out, v_sp(v), v_sl(v));
     }
+    if (v.t == JV_FLOAT && !(v.f & JV_DEC) && R->profile != PROF_JINJAVA) return print_float(R, out, v.u.d); /* print_value's way */
     if ((R->jv_opts & JINN_JV_PYISH) && (v.t == JV_LIST || v.t == JV_DICT)) { /* JinjavaInterpreter.getAsString */
         jbuf tmp = {0};
         bool ok = print_pyish(R, &tmp, v) && (escape ? print_escaped(R, out, tmp.p ? tmp.p : "", tmp.len)
@@ -961,19 +991,38 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
 
     DISPATCH()
     {
-    CASE(TEXT)
+    CASE(TEXT) {
+        /* buf_put spelled out on a local: the buffer's fields are not read again after the
+         * bytes are stored (a char store may alias them), and the limit check is one compare
+         * unless it streams */
         TICK(1);
-        if (!buf_put(R, OUT, T->src + T->texts[ip->a].off, T->texts[ip->a].len)) FAIL();
-        CHECK_OUT();
+        jbuf *o = OUT;
+        size_t n = T->texts[ip->a].len, len = o->len;
+        const char *src = T->src + T->texts[ip->a].off;
+        if (len + n + 1 > o->cap && !buf_grow(R, o, n)) FAIL();
+        char *p = o->p;
+        copy_bytes(p + len, src, n);
+        len += n;
+        p[len] = 0;
+        o->len = len;
+        if (streaming || len > out_max) CHECK_OUT();
         NEXT();
-    CASE(PRINT)
+    }
+    CASE(PRINT) {
         TICK(1);
         a = *--sp;
         if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
-        if (!write_value(R, OUT, a, ip->c)) { val_drop(R, a); FAIL(); }
+        jbuf *o = OUT;
+        /* a string to escape goes to print_escaped, a float to print_float, without
+         * write_value's call */
+        bool ok = a.t == JV_STR && ip->c && !(a.f & JV_SAFE) ? print_escaped(R, o, v_sp(a), v_sl(a))
+                : a.t == JV_FLOAT && !(a.f & JV_DEC) && !jinjava ? print_float(R, o, a.u.d)
+                : write_value(R, o, a, ip->c);
+        if (!ok) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
-        CHECK_OUT();
+        if (streaming || o->len > out_max) CHECK_OUT();
         NEXT();
+    }
     CASE(CONST)
         *sp++ = val_dup(consts[ip->a]);
         NEXT();
@@ -1375,6 +1424,19 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     op_call: {
         TICK(1);
         int npos = ip->c, nkw = ip->b;
+        if (!nkw && ip->op == OP_CALL && ip[1].op == OP_PRINT && sp[-npos - 1].t == JV_FUNC &&
+            sp[-npos - 1].u.fn->kind == FN_MACRO) {
+            /* {{ m(positional arguments) }}: the macro prints straight into this output (as
+             * the general way below does, without its keyword dict and its branches) */
+            value *callee = sp - npos - 1;
+            bool ok = call_macro_to(V, callee->u.fn, callee + 1, npos, NULL, &r, true);
+            for (value *x = callee; x < sp; x++) val_drop(R, *x);
+            sp = callee;
+            if (!ok) FAIL();
+            ip++; /* the PRINT that follows is done */
+            if (streaming || OUT->len > out_max) CHECK_OUT();
+            NEXT();
+        }
         value *names = nkw ? sp - 1 : NULL;
         value *kwv = sp - (nkw ? 1 : 0) - nkw;
         value *posv = kwv - npos;

@@ -217,6 +217,11 @@ BI_FN(f_random)
 /* default(value, default_value='', boolean=False) */
 BI_FN(f_default)
 {
+    if (!ARG_GIVEN(2) && !ARG_GIVEN(3) && R->profile != PROF_JINJAVA) { /* default(x, d), as below */
+        if (args[0].t != JV_UNDEF) { *out = val_dup(args[0]); return true; }
+        if (ARG_GIVEN(1)) { *out = val_dup(args[1]); return true; }
+        return set_str(R, out, "", 0, 0);
+    }
     /* truthy= is Jinjava's name for boolean (lib/filter/DefaultFilter.java) */
     if (ARG_GIVEN(3) && R->profile != PROF_JINJAVA)
         return rt_error(R, JINN_ERR_TYPE, "filter 'default' got an unexpected keyword argument 'truthy'");
@@ -294,8 +299,14 @@ BI_FN(f_escape) { return set_owned(out, lib_escape(R, args[0])); }
  * upper, lower, trim, replace
  * ====================================================================================== */
 
-static bool case_filter(jrt *R, value v, int mode, value *out)
+static inline bool case_filter(jrt *R, value v, int mode, value *out)
 {
+    if (v.t == JV_STR) { /* lib_soft_str's charge, without its reference */
+        if (v_sl(v) >= 64 && !rt_charge(R, (int64_t)(v_sl(v) / 4))) return false;
+        *out = lib_case(R, v_sp(v), v_sl(v), mode);
+        if (out->t != JV_ERROR) out->f |= v.f & JV_SAFE;
+        return out->t != JV_ERROR;
+    }
     value s = lib_soft_str(R, v);
     if (s.t == JV_ERROR) return false;
     *out = lib_case(R, v_sp(s), v_sl(s), mode);
@@ -402,9 +413,29 @@ BI_FN(f_replace)
  * join
  * ====================================================================================== */
 
-/* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
- * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
-BI_FN(f_join)
+/* n bytes from s to w, returning w + n: copy_bytes with the short sizes of a list of words
+ * and its ", " tested first */
+static inline char *join_put(char *w, const char *s, size_t n)
+{
+    if (n < 4) {
+        if (n) { w[0] = s[0]; w[n >> 1] = s[n >> 1]; w[n - 1] = s[n - 1]; }
+    } else if (n <= 8) {
+        uint32_t a, z;
+        memcpy(&a, s, 4);
+        memcpy(&z, s + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &z, 4);
+    } else {
+        copy_bytes(w, s, n);
+    }
+    return w + n;
+}
+
+/* join's general way: any iterable, attributes, parts that are not strings, Markup */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool join_any(jrt *R, value *args, value *out)
 {
     value l;
     if (!lib_items(R, args[0], &l)) return false;
@@ -491,6 +522,47 @@ BI_FN(f_join)
     return true;
 }
 
+/* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
+ * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
+BI_FN(f_join)
+{
+    /* the common case first: a list of strings joined by a string, no Markup in play. The
+     * result is made at its size from the list as it stands (no copy of the list, no string
+     * for the delimiter), with the charges join_any makes */
+    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
+        const jlist *L = args[0].u.l;
+        size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
+        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
+        for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
+            size_t k = v_sl(L->items[i]);
+            safe |= (L->items[i].f & JV_SAFE) != 0;
+            longer |= k >= 64;
+            total += k;
+        }
+        if (i == n && !(safe && R->autoescape)) {
+            if (dl >= 64 && !rt_charge(R, (int64_t)(dl / 4))) return false;
+            size_t cap = 64;
+            while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
+            if (!rt_charge_bytes(R, cap)) return false;
+            for (i = 0; longer && i < n; i++)
+                if (v_sl(L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(L->items[i]) / 4))) return false;
+            jstr *made = str_new(R, total);
+            if (!made) return false;
+            char *w = made->s;
+            const char *dp = dl ? v_sp(args[1]) : "";
+            for (i = 0; i < n; i++) {
+                if (i) w = join_put(w, dp, dl);
+                w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
+            }
+            value r = {.t = JV_STR};
+            r.u.s = made;
+            *out = r;
+            return true;
+        }
+    }
+    return join_any(R, args, out);
+}
+
 /* ======================================================================================
  * Numbers: abs, round, int, float
  * ====================================================================================== */
@@ -515,20 +587,29 @@ BI_FN(f_abs)
 /* Python's round(float, ndigits): correctly rounded, ties to even on the exact binary value.
  * glibc's printf is exact, so "%.*f" does the rounding for ndigits >= 0; for ndigits < 0 the
  * exact integer digits are rounded by hand. */
+/* Fast path: y = x*10^nd; when y's nearest integer is not in doubt (y is not within 2^-20 of
+ * a .5 tie and below 2^52), r/10^nd is the correctly rounded division of exact integers and
+ * equals what round_float's exact decimal route returns. False: not taken. */
+static inline bool round_quick(double x, int64_t nd, double *res)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (nd < 0 || nd > 15 || !isfinite(x) || x == 0) return false;
+    double y = x * p10[nd];
+    if (!(fabs(y) < 4503599627370496.0)) return false;
+    /* the nearest integer without libm's call: y ± 0.5 can round only when y is within an
+     * ulp of a tie, which the test below sends the long way; a zero keeps y's sign, as
+     * nearbyint's */
+    double r = (double)(int64_t)(y + (y < 0 ? -0.5 : 0.5));
+    if (r == 0) r = copysign(0.0, y);
+    if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return false;
+    *res = r / p10[nd];
+    return true;
+}
+
 static bool round_float(jrt *R, double x, int64_t nd, double *res)
 {
     if (!isfinite(x) || x == 0 || nd > 330) { *res = x; return true; }
-    if (nd >= 0 && nd <= 15) {
-        /* Fast path: y = x*10^nd; when y's nearest integer is not in doubt (y is not within
-         * 2^-20 of a .5 tie and below 2^52), r/10^nd is the correctly rounded division of
-         * exact integers and equals what the exact decimal route below returns. */
-        static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-        double y = x * p10[nd];
-        if (fabs(y) < 4503599627370496.0) {
-            double r = nearbyint(y);
-            if (fabs(fabs(y - r) - 0.5) > 0x1p-20) { *res = r / p10[nd]; return true; }
-        }
-    }
+    if (round_quick(x, nd, res)) return true;
     if (nd >= 0) {
         char tmp[400 + 330];
         snprintf(tmp, sizeof tmp, "%.*f", (int)nd, x);
@@ -587,8 +668,11 @@ static bool round_int(jrt *R, int64_t v, int64_t nd, int64_t *res)
     return true;
 }
 
-/* round(value, precision=0, method='common') */
-BI_FN(f_round)
+/* round's general way: ints, big ints, ceil and floor, the jinjava profile, errors */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool round_any(jrt *R, value *args, value *out)
 {
     int64_t prec;
     const char *method = "common";
@@ -638,6 +722,22 @@ BI_FN(f_round)
     /* math.ceil/floor return an int, which has no negative zero: + 0.0 drops the sign */
     *out = v_float(((m == 1 ? ceil(x) : floor(x)) + 0.0) / p);
     return true;
+}
+
+/* round(value, precision=0, method='common') */
+BI_FN(f_round)
+{
+    /* the common case first: a float, rounded the common way to a precision given as an int
+     * (or none), as round_any does it, without parsing the arguments' defaults */
+    if (args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
+        (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
+        double r;
+        int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
+        if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return false;
+        *out = v_float(r);
+        return true;
+    }
+    return round_any(R, args, out);
 }
 
 /* Python's int(str, base): whitespace around, a sign, an optional 0x/0o/0b prefix matching the
