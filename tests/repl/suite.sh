@@ -61,9 +61,9 @@ done
 # ---- 2. an interactive session through a pseudo-terminal ------------------------------------
 
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
-# wait until the pane shows TEXT (a fixed string), up to 5 s
+# wait until the pane shows TEXT (a fixed string), up to 20 s (a loaded machine is slow to start the REPL)
 wait_for() {
-    for _ in $(seq 50); do
+    for _ in $(seq 200); do
         tm capture-pane -p -t repl 2>/dev/null | grep -qF -- "$1" && return 0
         sleep 0.1
     done
@@ -71,7 +71,7 @@ wait_for() {
 }
 # wait until the pane has a line that is exactly TEXT (trailing blanks are trimmed)
 wait_line() {
-    for _ in $(seq 50); do
+    for _ in $(seq 200); do
         tm capture-pane -p -t repl 2>/dev/null | grep -qxF -- "$1" && return 0
         sleep 0.1
     done
@@ -93,7 +93,7 @@ else
     # before typing, wait for the prompt: keys sent while the REPL renders would be echoed by
     # the terminal out of place
     prompt() { # prompt "jinn>"|"..." : wait until the last non-empty line is that prompt
-        for _ in $(seq 50); do
+        for _ in $(seq 200); do
             [ "$(tm capture-pane -p -t repl 2>/dev/null | grep -v '^$' | tail -n 1)" = "$1" ] && return 0
             sleep 0.1
         done
