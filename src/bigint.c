@@ -250,7 +250,7 @@ bool big_arith(jrt *R, int op, value a, value b, value *out)
         return true_div(R, x, y, out);
     case OPB_FLOORDIV:
     case OPB_MOD:
-        if (!mpz_sgn(y)) return rt_error(R, JINN_ERR_VALUE, op == OPB_MOD ? "integer modulo by zero" : "integer division by zero");
+        if (!mpz_sgn(y)) return rt_error(R, JINN_ERR_VALUE, op == OPB_MOD ? "integer modulo by zero" : "integer division or modulo by zero");
         if (!rt_charge(R, lx * ly / 64 + lx + ly + 1)) return false;
         mpz_init(r);
         if (op == OPB_MOD) mpz_fdiv_r(r, x, y);

@@ -164,7 +164,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             return true;
         case OPB_FLOORDIV:
         case OPB_MOD:
-            if (y == 0) return rt_error(R, JINN_ERR_VALUE, op == OPB_MOD ? "integer modulo by zero" : "integer division by zero");
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, op == OPB_MOD ? "integer modulo by zero" : "integer division or modulo by zero");
             if (x == INT64_MIN && y == -1) {
                 if (op == OPB_MOD) { *out = v_int(0); return true; }
                 return big_arith(R, op, a, b, out);
@@ -199,7 +199,7 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             *out = v_float(py_floordiv(x, y)); /* divmod-based, so inf // y is nan */
             return true;
         case OPB_MOD:
-            if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float modulo by zero");
+            if (y == 0) return rt_error(R, JINN_ERR_VALUE, "float modulo" /* (Python 3.11's words) */);
             *out = v_float(py_fmod(x, y));
             return true;
         case OPB_POW:

@@ -1187,6 +1187,15 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                 sp[-1] = v_int(x);
                 NEXT();
             } /* else op_arith makes the big int (or raises jinjava's overflow) */
+        } else if (a.t == JV_INT && b.t == JV_INT && (ip->c == OPB_MOD || ip->c == OPB_FLOORDIV) && !jinjava &&
+                   b.u.i > 0) {
+            /* Python's floor division and modulo, as op_arith (a positive divisor: no zero, no
+             * INT64_MIN / -1); jinjava's are Java's */
+            int64_t q = a.u.i / b.u.i, m = a.u.i % b.u.i;
+            if (m < 0) { q--; m += b.u.i; }
+            sp--;
+            sp[-1] = v_int(ip->c == OPB_MOD ? m : q);
+            NEXT();
         } else if (!jinjava && ip->c <= OPB_DIV && (a.t == JV_FLOAT || b.t == JV_FLOAT) &&
                    (a.t == JV_FLOAT || a.t == JV_INT) && (b.t == JV_FLOAT || b.t == JV_INT)) {
             /* float arithmetic as op_arith does it (an int converted, as Python's float(int)) */
@@ -1215,9 +1224,15 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             STRICT_CHECK(b);
             if (!op_jv_compare(R, op, a, b, &res)) FAIL();
         } else if (op == OPC_EQ || op == OPC_NE) {
-            STRICT_CHECK(a);
-            STRICT_CHECK(b);
-            if (!val_equal_rt(R, a, b, &res)) FAIL();
+            double x, y;
+            if (a.t == JV_INT && b.t == JV_INT) res = a.u.i == b.u.i;
+            /* floats, and ints a double holds exactly (NaN is unequal to itself, as Python's) */
+            else if ((a.t == JV_FLOAT || b.t == JV_FLOAT) && num_as_exact_double(a, &x) && num_as_exact_double(b, &y)) res = x == y;
+            else {
+                STRICT_CHECK(a);
+                STRICT_CHECK(b);
+                if (!val_equal_rt(R, a, b, &res)) FAIL();
+            }
             res = res == (op == OPC_EQ);
         } else if (op == OPC_IN || op == OPC_NOTIN) {
             if (!op_contains(R, b, a, &res)) FAIL();

@@ -222,7 +222,7 @@ cp "$T/base.db" "$T/es3.db"
 check "early stop before a chunk's end: only the one error" "$(grep -c '^customer \|more failed' "$T/err") $(grep -c 'stopped early: each of the first 3 customers failed' "$T/err")" "0 1"
 printf '{{ 1 // 0 }}' > "$T/zero.jinja"
 "$JINN" batch "$T/zero.jinja" --quiet --providers "sqlite:$T/es.db" --jobs 2 --chunk 3 --early-stop 6 >"$T/out" 2>"$T/err"; rc=$?
-check "early stop: a template failing for everyone" "$rc $(grep -c '^jinn: batch: stopped early: each of the first [0-9]* customers failed (--early-stop 6), the first with: customer c..: .*division by zero' "$T/err")" "1 1"
+check "early stop: a template failing for everyone" "$rc $(grep -c '^jinn: batch: stopped early: each of the first [0-9]* customers failed (--early-stop 6), the first with: customer c..: .*division or modulo by zero' "$T/err")" "1 1"
 "$JINN" batch "$T/zero.jinja" --quiet --providers "sqlite:$T/es.db" --new-run --early-stop 0 >"$T/out" 2>"$T/err"; rc=$?
 check "--early-stop 0: never, every customer fails to the end" "$rc $(grep -c '^finished run 3: 0 customers scored, 40 errors' "$T/err")" "1 1"
 
@@ -232,10 +232,10 @@ python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("DROP 
 "$JINN" batch "$T/div.jinja" --quiet --providers "sqlite:$T/fr.db" --jobs 2 >"$T/out" 2>"$T/err"; rc=$?
 check "failures: the summary says how to list and retry them" "$rc $(tail -1 "$T/err")" "1 jinn: batch: jinn batch --failures 1 lists the failed customers; --retry-failures 1 re-scores them"
 check "failures: stored with their diagnostics" "$(sql "$T/fr.db" "SELECT run_id, customer_id, kind, line, col, message FROM batch_failures ORDER BY customer_id")" "1	c05	data	0	0	the customer's attributes are not a JSON object: the context is not valid JSON: invalid token near 'not' at line 1, column 16
-1	c07	value	1	47	integer division by zero"
+1	c07	value	1	47	integer division or modulo by zero"
 "$JINN" batch --providers "sqlite:$T/fr.db" --failures 1 >"$T/out" 2>"$T/err"; rc=$?
 check "--failures RUN: text, one line each" "$rc $(cat "$T/out")" "0 c05	data	0:0	the customer's attributes are not a JSON object: the context is not valid JSON: invalid token near 'not' at line 1, column 16
-c07	value	1:47	integer division by zero"
+c07	value	1:47	integer division or modulo by zero"
 check "--failures RUN: the run on stderr" "$(cat "$T/err")" "run 1 (optimal.channel, finished): 38 customers scored, 2 failing"
 "$JINN" batch --providers "sqlite:$T/fr.db" --failures last --format json >"$T/out" 2>"$T/err"; rc=$?
 check "--failures last --format json" "$rc $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["run"], d["finished"], d["scored"], d["errors"], [(f["customer"], f["kind"], f["line"], f["column"]) for f in d["failures"]])' "$T/out")" "0 1 True 38 2 [('c05', 'data', 0, 0), ('c07', 'value', 1, 47)]"

@@ -110,7 +110,7 @@ render long_line_ok 0 "" "-"
 gen long_line_err.jinja "'x' * 100000 + '{{ 1 / 0 }}'"
 render long_line_err 1 "long_line_err.jinja:1:100006: division by zero" ""
 gen many_lines_err.jinja "'\\n' * $N + '{{ 1 // 0 }}'"
-render many_lines_err 1 "many_lines_err.jinja:100001:6: integer division by zero" ""
+render many_lines_err 1 "many_lines_err.jinja:100001:6: integer division or modulo by zero" ""
 
 # a message cut to fit its buffer is cut between code points (the name is quoted in full)
 gen long_utf8_msg.jinja "'{% include \"' + '\u00e9' * 400 + '\" %}'"
