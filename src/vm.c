@@ -56,7 +56,7 @@ typedef struct vm {
     const template *bi_T;
     const unit *bi_u;
     value *bi_slots;
-    uint32_t bi_pos;
+    const instr *bi_ip;
     /* template inheritance: the chain from the template rendered to its last ancestor, each
      * with its top-level frame; the parent an `extends` asked for; the blocks being rendered */
     int nchain;
@@ -749,7 +749,7 @@ static bool vm_render_string(jrt *R, const char *src, size_t len, value *out)
     V->cur_names = CT->names;
     value ctx = include_context(V, cu, cslots);
     V->cur_names = saved_names;
-    uint32_t pos = V->bi_pos;
+    uint32_t pos = cu->pos[V->bi_ip - cu->code];
     bool ok = ctx.t != JV_ERROR && push_out(V);
     if (ok) {
         ok = run_dependency(V, T, &ctx, NULL);
@@ -945,6 +945,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     value *base = sp;
     int loop_base = V->nloops;
     value a, b, r;
+    const reg_row *bt; /* the builtin FILTER, TEST and CALL_FN call */
     const bool jinjava = R->profile == PROF_JINJAVA;
     /* the jinjava profile's default undefined is chainable: Jinjava's x.y of a missing x is null */
     const bool strict = R->undef_mode == JINN_UNDEFINED_STRICT,
@@ -1374,8 +1375,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(TEST) {
         /* x is defined / undefined / none: the stdlib's test answered from the tag */
-        const reg_row *bt = reg_row_at(&T->env->reg, BI_TEST, ip->a);
-        if (ip->c != 1 || !(bt->flags & BI_TAG_TEST)) goto op_call_fn;
+        bt = reg_row_at(&T->env->reg, BI_TEST, ip->a);
+        if (ip->c != 1 || !(bt->flags & BI_TAG_TEST)) goto op_call_bt;
         TICK(1);
         a = sp[-1];
         bool t = bt->flags & BI_IS_DEFINED ? a.t != JV_UNDEF : bt->flags & BI_IS_UNDEFINED ? a.t == JV_UNDEF : a.t == JV_NONE;
@@ -1383,27 +1384,31 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         sp[-1] = v_bool(t != (ip->b != 0));
         NEXT();
     }
-    CASE(FILTER)
-    CASE(CALL_FN)
-    op_call_fn: {
-        TICK(1);
-        R->at_tmpl = T; /* where a builtin's warning is */
-        R->at_pos = u->pos[ip - code];
-        int n = ip->c;
-        const reg_row *bt = reg_row_at(&T->env->reg, ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION, ip->a);
-        value *args = sp - n;
+    CASE(FILTER) {
+        bt = reg_row_at(&T->env->reg, BI_FILTER, ip->a);
         /* StrictUndefined: a filter of an undefined value fails, but for |default */
-        if (strict && ip->op == OP_FILTER && n && v_strict_undef(args[0]) && !(bt->flags & BI_SEES_UNDEFINED)) {
-            val_undef_error(R, args[0]);
+        if (strict && ip->c && v_strict_undef(sp[-ip->c]) && !(bt->flags & BI_SEES_UNDEFINED)) {
+            val_undef_error(R, sp[-ip->c]);
             FAIL();
         }
+        goto op_call_bt;
+    }
+    CASE(CALL_FN)
+        bt = reg_row_at(&T->env->reg, BI_FUNCTION, ip->a);
+    op_call_bt: {
+        /* bt: the row of the filter, test or function; its bound slots are on the stack */
+        TICK(1);
+        int n = ip->c;
+        value *args = sp - n;
+        R->at_tmpl = T; /* where a builtin's warning is */
+        R->at_pos = u->pos[ip - code];
         r = v_none();
-        V->bi_T = T, V->bi_u = u, V->bi_slots = slots, V->bi_pos = u->pos[ip - code];
+        V->bi_T = T, V->bi_u = u, V->bi_slots = slots, V->bi_ip = ip; /* (for |render) */
         bool ok = reg_call_slots(R, bt, args, n, &r);
         V->bi_u = NULL;
         for (int i = 0; i < n; i++) val_drop(R, args[i]);
         sp = args;
-        if (!ok) { sp = args; FAIL(); }
+        if (!ok) FAIL();
         if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));
         *sp++ = r;
         NEXT();
