@@ -45,7 +45,10 @@ enum { BI_SEES_UNDEFINED = 1, BI_ARG_FILTER = 2, BI_ARG_TEST = 4, BI_ARG_SECOND 
         * value's tag, without the call (the row's function is still theirs: an embedder's row
         * of the same name has none of these flags) */
        BI_IS_DEFINED = 16, BI_IS_UNDEFINED = 32, BI_IS_NONE = 64,
-       BI_TAG_TEST = BI_IS_DEFINED | BI_IS_UNDEFINED | BI_IS_NONE };
+       BI_TAG_TEST = BI_IS_DEFINED | BI_IS_UNDEFINED | BI_IS_NONE,
+       /* the stdlib's `eq` (`==`, `equalto`) and `in` tests: select/reject answer them for a
+        * string without the call (lib_caller_quick, stdlib/lib.h) */
+       BI_IS_EQ = 128, BI_IS_IN = 256 };
 
 /* The kinds of builtin, THE list: the stdlib has one table per kind (stdlib/std.h), the
  * environment's registry one row array per kind (src/registry.h).
@@ -122,6 +125,8 @@ struct reg_row;
 const struct reg_row *reg_prepare(jrt *R, bi_kind kind, value f);
 jnative_fn reg_prebind(const struct reg_row *r, const value *pos, int npos, const jdict *kw, value *args, int *nslots);
 bool reg_call_prepared(jrt *R, const struct reg_row *r, value *pos, int npos, jdict *kw, value *out);
+/* the row's BI_* flags (BI_IS_EQ, ...) */
+unsigned reg_row_flags(const struct reg_row *r);
 
 /* recv.name as a value: the dict, list or str method of that name bound to recv (Jinja2's
  * getattr, as |attr does it), or undefined when there is none */

@@ -182,6 +182,8 @@ bool reg_call_prepared(jrt *R, const reg_row *r, value *pos, int npos, jdict *kw
     return reg_call(R, r, pos, npos, kw, out);
 }
 
+unsigned reg_row_flags(const reg_row *r) { return r->flags; }
+
 bool reg_percent(jrt *R, value *pos, int npos, jdict *kw, value *out)
 {
     const registry *g = registry_of(R);

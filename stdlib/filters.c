@@ -1277,9 +1277,12 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
         value x = by_attr ? lib_attr_get(R, &at, it) : it; /* owned by_attr, else borrowed */
         if (x.t == JV_ERROR) { ok = false; break; }
         bool t;
-        if (has_test) {
+        int q;
+        if (has_test && (q = lib_caller_quick(R, &dc, x)) >= 0) {
+            t = q;
+        } else if (has_test) {
             value r;
-            ok = lib_caller_call(R, &dc, x, &r);
+            ok = q == -1 && lib_caller_call(R, &dc, x, &r);
             t = ok && (r.t == JV_BOOL ? r.u.b : val_truthy(R, r));
             if (ok) val_drop(R, r);
         } else {

@@ -528,6 +528,7 @@ void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra
     c->row = NULL;
     c->fn = NULL;
     c->nslots = 0;
+    c->quick = 0;
 }
 
 bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
@@ -546,6 +547,9 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
         c->pos[0] = item;
         for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i];
         c->fn = reg_prebind(c->row, c->pos, (int)c->nextra + 1, c->kw, c->args, &c->nslots);
+        /* (a prebound row is the stdlib's; eq is the jinja profile's only, in is both's) */
+        unsigned q = c->fn && c->kind == BI_TEST ? reg_row_flags(c->row) & (BI_IS_EQ | BI_IS_IN) : 0;
+        c->quick = q == BI_IS_IN || (q == BI_IS_EQ && R->profile == PROF_JINJA) ? q : 0;
         if (c->fn) return lib_caller_call(R, c, item, out);
     }
     c->pos[0] = item;
