@@ -1253,29 +1253,31 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
 {
     jlist *pos = args[1].u.l;
     jdict *kw = args[2].u.m;
-    *out = v_list(R, 0);
-    if (out->t == JV_ERROR) return false;
-    if (!val_truthy(R, args[0])) return true;
+    if (!val_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
     size_t off = 0;
     if (by_attr) {
-        if (!pos->len) {
-            rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name");
-            return fail_out(R, out);
-        }
+        if (!pos->len) { *out = v_none(); return rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name"); }
         off = 1;
     }
     bool has_test = pos->len > off;
     value l;
-    if (!lib_items(R, args[0], &l)) return fail_out(R, out);
+    if (!lib_items(R, args[0], &l)) { *out = v_none(); return false; }
+    /* room for every item at once: the result is at most that long, and mostly short-lived
+     * (the next filter's input), so no growing it item by item */
+    *out = v_list(R, l.u.l->len);
+    if (out->t == JV_ERROR) { val_drop(R, l); *out = v_none(); return false; }
     bool ok = true;
     lib_attr at = {.plain = false};
     lib_caller dc;
     if (by_attr) lib_attr_init(&at, pos->items[0]);
     if (has_test) lib_caller_init(&dc, BI_TEST, pos->items[off], pos->items + off + 1, pos->len - off - 1, kw);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
-        value it = l.u.l->items[i];
-        value x = by_attr ? lib_attr_get(R, &at, it) : it; /* owned by_attr, else borrowed */
-        if (x.t == JV_ERROR) { ok = false; break; }
+        value it = l.u.l->items[i], x = it, owned = v_none();
+        if (by_attr) { /* the item's attribute: borrowed from the item when it is where it was last */
+            const value *px = lib_attr_peek(&at, it);
+            if (px) x = *px;
+            else if ((x = owned = lib_attr_get(R, &at, it)).t == JV_ERROR) { ok = false; break; }
+        }
         bool t;
         int q;
         if (has_test && (q = lib_caller_quick(R, &dc, x)) >= 0) {
@@ -1288,7 +1290,7 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
         } else {
             t = val_truthy(R, x);
         }
-        if (by_attr) val_drop(R, x);
+        val_drop(R, owned);
         if (ok && t != reject) ok = list_push(R, out->u.l, val_dup(it));
     }
     val_drop(R, l);

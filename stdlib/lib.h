@@ -175,6 +175,16 @@ static inline void lib_attr_init(lib_attr *a, value attr)
     a->at = 0;
     a->key = NULL;
 }
+/* the remembered entry, borrowed, or NULL: not there (lib_attr_get finds it) */
+static inline const value *lib_attr_peek(const lib_attr *a, value item)
+{
+    if (a->key && item.t == JV_DICT) {
+        const jdict *d = item.u.m;
+        if (a->at < d->used && d->entries[a->at].key.t == JV_STR && d->entries[a->at].key.u.s == a->key)
+            return &d->entries[a->at].val;
+    }
+    return NULL;
+}
 /* the remembered entry inline; the lookup (which remembers it) and lib_getattr out of line */
 value lib_attr_get_slow(jrt *R, lib_attr *a, value item);
 static inline value lib_attr_get(jrt *R, lib_attr *a, value item)
