@@ -1199,9 +1199,8 @@ BI_FN(f_map)
 {
     jlist *pos = args[1].u.l;
     jdict *kw = args[2].u.m;
-    *out = v_list(R, 0);
-    if (out->t == JV_ERROR) return false;
-    if (!val_truthy(R, args[0])) return true;
+    if (!val_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
+    *out = v_none(); /* the list is made below, sized for every item */
     value *attr = NULL, *dflt = NULL;
     const jentry *bad = NULL; /* the first keyword that is neither attribute nor default */
     if (!pos->len) {
@@ -1229,7 +1228,9 @@ BI_FN(f_map)
     }
     value l;
     if (!lib_items(R, args[0], &l)) return fail_out(R, out);
-    bool ok = list_reserve(R, out->u.l, l.u.l->len); /* one item per item */
+    *out = v_list(R, l.u.l->len); /* one item per item */
+    bool ok = out->t != JV_ERROR;
+    if (!ok) *out = v_none();
     lib_attr at = {.plain = false};
     lib_caller dc;
     if (attr) lib_attr_init(&at, *attr);
