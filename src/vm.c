@@ -526,6 +526,17 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
         *out = R->profile == PROF_JINJAVA ? v_bool(true) : v_none(); /* Java's List.add is true */
         return true;
     }
+    /* d.update(other_dict) on a plain mutable dict, the campaign modules' way to fill a result:
+     * the stdlib's d_update (lib_dict_update) without the generic call, whose binding makes an
+     * empty **kwargs dict each time (only the stdlib has dict methods) */
+    if (ti == 0 && npos == 1 && !kw && !recv->f && recv->u.h->rc < JH_IMMORTAL && posv[0].t == JV_DICT &&
+        posv[0].u.m != recv->u.m && name->len == 6 && !memcmp(name->s, "update", 6) && m && !m->native) {
+        jentry *e;
+        for (size_t i = 0; dict_next(posv[0].u.m, &i, &e);)
+            if (!dict_set(R, recv->u.m, val_dup(e->key), val_dup(e->val))) return false;
+        *out = v_none();
+        return true;
+    }
     if (m && posv == recv + 1) return reg_call(R, m, recv, npos + 1, kw, out); /* contiguous on the stack */
     if (m) { /* the arguments came in a list (CALL_EX): the receiver goes first */
         value small[8], *all = npos < 8 ? small : rt_alloc(R, NULL, 0, ((size_t)npos + 1) * sizeof *all);
