@@ -406,6 +406,15 @@ value lib_attr_get_slow(jrt *R, lib_attr *a, value item)
 {
     if (a->plain && item.t == JV_DICT) {
         jdict *d = item.u.m;
+        /* the attribute's own string object as a key (a literal shared by the template that
+         * made the dicts and the one that reads them): found without hashing */
+        if (d->used <= DICT_INLINE_MAX)
+            for (size_t i = 0; i < d->used; i++)
+                if (d->entries[i].key.t == JV_STR && d->entries[i].key.u.s == a->attr.u.s) {
+                    a->at = i;
+                    a->key = a->attr.u.s;
+                    return val_dup(d->entries[i].val);
+                }
         value *v = dict_get_jstr(d, a->attr.u.s);
         if (v) {
             const jentry *e = (const jentry *)(const void *)((const char *)v - offsetof(jentry, val));
