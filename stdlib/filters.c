@@ -1172,6 +1172,15 @@ BI_FN(f_sum)
             acc = v_float((acc.t == JV_FLOAT ? acc.u.d : (double)acc.u.i) + x.u.d);
             continue;
         }
+        int64_t si;
+        if (x.t == JV_INT && acc.t == JV_INT && !__builtin_add_overflow(acc.u.i, x.u.i, &si)) {
+            acc = v_int(si); /* int + int inside int64: op_arith's answer without its dispatch */
+            continue;
+        }
+        if (x.t == JV_INT && acc.t == JV_FLOAT && x.u.i >= -(1ll << 53) && x.u.i <= (1ll << 53)) {
+            acc = v_float(acc.u.d + (double)x.u.i); /* float + a small int: Python's float addition */
+            continue;
+        }
         ok = op_arith(R, OPB_ADD, acc, x, &nv);
         val_drop(R, x);
         if (ok) { val_drop(R, acc); acc = nv; }

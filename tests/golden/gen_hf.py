@@ -22,6 +22,7 @@ cases = {
  'hf_select_missing_attr': "{{ units|selectattr('extra', 'in', [1])|list|length }}{{ units|rejectattr('key', 'in', ['socks#1'])|selectattr('sku', 'eq', 'socks')|map(attribute='key')|list }}",
  'hf_dict_update': "{% set d = {'a': 1, 'b': 2} %}{% do d.update({'b': 3, 'c': [4]}) %}{{ d }}{% do d.update(d) %}{{ d }}{% do d.update({}) %}{% do d.update({'a': none, 1: 'x', ('t'|safe): 'm'}) %}{{ d }}{% set e = {} %}{% do e.update(d) %}{% do e.update({'c': 5}) %}{{ e }}{{ d.c }}{{ d.update({'z': 0}) }}",
  'hf_dict_update_generic': "{% set d = {'a': 1} %}{% do d.update([['b', 2], ('c', 3)]) %}{% do d.update({'d': 4}, e=5) %}{% do d.update(f=6) %}{% do d.update(none if false else {}) %}{{ d }}{% do units[0].update({'key': 'k'}) %}{{ units[0] }}{% set L = [{'n': 1}, {'n': 2}] %}{% for x in L %}{% do x.update({'m': x.n * 2}) %}{% endfor %}{{ L }}",
+ 'hf_sum_ints': "{{ [1, 2, 3]|sum }} {{ [9223372036854775807, 1]|sum }} {{ [-9223372036854775807, -2]|sum }} {{ [1, 2.5, 3]|sum }} {{ [0.1, 2, 9007199254740993]|sum }} {{ [1, 2]|sum(start=0.5) }} {{ [true, 2, false]|sum }} {{ units|selectattr('sku')|map(attribute='key')|map('length')|sum }} {{ [{'p': 3}, {'p': 4}]|sum(attribute='p', start=10) }} {{ []|sum }} {{ [2**62, 2**62]|sum }}",
  'hf_tests_direct': "{{ 'ab' is in words }}{{ 'x' is in words }}{{ 'ab' is eq 'ab' }}{{ 'ab' is equalto 'abc' }}{{ 1 is in [1] }}{{ 'ab' is not in words }}{{ 'b' is in 'abc' }}",
 }
 strict_err = {'hf_select_missing_attr'}
