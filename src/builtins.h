@@ -45,7 +45,10 @@ enum { BI_SEES_UNDEFINED = 1, BI_ARG_FILTER = 2, BI_ARG_TEST = 4, BI_ARG_SECOND 
         * value's tag, without the call (the row's function is still theirs: an embedder's row
         * of the same name has none of these flags) */
        BI_IS_DEFINED = 16, BI_IS_UNDEFINED = 32, BI_IS_NONE = 64,
-       BI_TAG_TEST = BI_IS_DEFINED | BI_IS_UNDEFINED | BI_IS_NONE,
+       /* and `string`, `mapping`, `number`, `boolean`, answered the same way */
+       BI_IS_STRING = 512, BI_IS_MAPPING = 1024, BI_IS_NUMBER = 2048, BI_IS_BOOLEAN = 4096,
+       BI_TAG_TEST = BI_IS_DEFINED | BI_IS_UNDEFINED | BI_IS_NONE | BI_IS_STRING | BI_IS_MAPPING | BI_IS_NUMBER |
+                     BI_IS_BOOLEAN,
        /* the stdlib's `eq` (`==`, `equalto`) and `in` tests: select/reject answer them for a
         * string without the call (lib_caller_quick, stdlib/lib.h) */
        BI_IS_EQ = 128, BI_IS_IN = 256 };

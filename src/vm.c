@@ -537,6 +537,14 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
         *out = v_none();
         return true;
     }
+    if (m && posv == recv + 1 && !kw && !m->native && m->sig.varargs < 0 && m->sig.kwargs < 0 &&
+        npos + 1 <= m->sig.nslots && npos + 1 >= m->b.nreq) {
+        /* the stdlib's method with positional arguments only: bi_call_sig's common binding
+         * here (into a copy: a method may replace its receiver slot, op_unshare) */
+        value args[BI_MAXPARAMS];
+        for (int i = 0; i < m->sig.nslots; i++) args[i] = i <= npos ? recv[i] : v_absent();
+        return m->b.fn(R, args, m->sig.nslots, out);
+    }
     if (m && posv == recv + 1) return reg_call(R, m, recv, npos + 1, kw, out); /* contiguous on the stack */
     if (m) { /* the arguments came in a list (CALL_EX): the receiver goes first */
         value small[8], *all = npos < 8 ? small : rt_alloc(R, NULL, 0, ((size_t)npos + 1) * sizeof *all);
@@ -1385,12 +1393,16 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     }
     CASE(TEST) {
-        /* x is defined / undefined / none: the stdlib's test answered from the tag */
+        /* x is defined / undefined / none / string / mapping / number / boolean: the stdlib's
+         * test (t_defined, ... in stdlib/tests.c) answered from the tag */
         bt = reg_row_at(&T->env->reg, BI_TEST, ip->a);
         if (ip->c != 1 || !(bt->flags & BI_TAG_TEST)) goto op_call_bt;
         TICK(1);
         a = sp[-1];
-        bool t = bt->flags & BI_IS_DEFINED ? a.t != JV_UNDEF : bt->flags & BI_IS_UNDEFINED ? a.t == JV_UNDEF : a.t == JV_NONE;
+        unsigned fl = bt->flags;
+        bool t = fl & BI_IS_DEFINED ? a.t != JV_UNDEF : fl & BI_IS_UNDEFINED ? a.t == JV_UNDEF : fl & BI_IS_NONE ? a.t == JV_NONE
+               : fl & BI_IS_STRING ? a.t == JV_STR : fl & BI_IS_MAPPING ? a.t == JV_DICT && !(a.f & JV_NS)
+               : fl & BI_IS_NUMBER ? val_is_number(a) : a.t == JV_BOOL;
         val_drop(R, a);
         sp[-1] = v_bool(t != (ip->b != 0));
         NEXT();

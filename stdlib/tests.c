@@ -192,7 +192,8 @@ BI_FN(t_in)
 unsigned tst_tag_flags(const jbuiltin *b)
 {
     return b->fn == t_defined ? BI_IS_DEFINED : b->fn == t_undefined ? BI_IS_UNDEFINED : b->fn == t_none ? BI_IS_NONE
-         : b->fn == t_eq ? BI_IS_EQ : b->fn == t_in ? BI_IS_IN : 0;
+         : b->fn == t_string ? BI_IS_STRING : b->fn == t_mapping ? BI_IS_MAPPING : b->fn == t_number ? BI_IS_NUMBER
+         : b->fn == t_boolean ? BI_IS_BOOLEAN : b->fn == t_eq ? BI_IS_EQ : b->fn == t_in ? BI_IS_IN : 0;
 }
 
 /* ======================================================================================
