@@ -121,15 +121,15 @@ bool reg_call_row(jrt *R, value f, value *pos, int npos, jdict *kw, value *out);
  * selectattr('x', 'gt', 0) over a list): reg_prepare resolves the callee once — f a row
  * (reg_is_row) or a string naming a builtin of that kind; NULL with reg_call_named's error
  * when there is none — and reg_prebind binds the other arguments once: it fills
- * args[0..*nslots) as bi_call would for pos (args[0] for the caller to set per call) and
+ * args[0..*nslots) as bi_call would for pos = {item, extra...} (args[0] for the caller to set
+ * per call; *flags: the row's BI_* flags, BI_IS_EQ, ...) and
  * returns the C function to call with them, or NULL when the row needs reg_call_prepared
  * each time (the embedder's callbacks, *args / **kwargs rows, keywords, arity errors). */
 struct reg_row;
 const struct reg_row *reg_prepare(jrt *R, bi_kind kind, value f);
-jnative_fn reg_prebind(const struct reg_row *r, const value *pos, int npos, const jdict *kw, value *args, int *nslots);
+jnative_fn reg_prebind(const struct reg_row *r, value item, const value *extra, int nextra, const jdict *kw, value *args,
+                       int *nslots, unsigned *flags);
 bool reg_call_prepared(jrt *R, const struct reg_row *r, value *pos, int npos, jdict *kw, value *out);
-/* the row's BI_* flags (BI_IS_EQ, ...) */
-unsigned reg_row_flags(const struct reg_row *r);
 
 /* recv.name as a value: the dict, list or str method of that name bound to recv (Jinja2's
  * getattr, as |attr does it), or undefined when there is none */

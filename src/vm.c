@@ -1429,7 +1429,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         V->bi_T = T, V->bi_u = u, V->bi_slots = slots, V->bi_ip = ip; /* (for |render) */
         bool ok = reg_call_slots(R, bt, args, n, &r);
         V->bi_u = NULL;
-        for (int i = 0; i < n; i++) val_drop(R, args[i]);
+        /* the slots dropped unrolled: most builtins have one to three (no loop count per slot) */
+        switch (n) {
+        default: for (int i = 3; i < n; i++) val_drop(R, args[i]); /* fall through */
+        case 3: val_drop(R, args[2]); /* fall through */
+        case 2: val_drop(R, args[1]); /* fall through */
+        case 1: val_drop(R, args[0]); /* fall through */
+        case 0: break;
+        }
         sp = args;
         if (!ok) FAIL();
         if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));

@@ -551,15 +551,17 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
         if (c->nextra > BI_MAXPARAMS * 4)
             return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what,
                             row ? c->name.u.fn->name->s : v_sp(c->name));
-        c->row = reg_prepare(R, c->kind, c->name);
+        c->row = row ? c->name.u.fn->def : reg_prepare(R, c->kind, c->name);
         if (!c->row) return false;
-        c->pos[0] = item;
-        for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i];
-        c->fn = reg_prebind(c->row, c->pos, (int)c->nextra + 1, c->kw, c->args, &c->nslots);
-        /* (a prebound row is the stdlib's; eq is the jinja profile's only, in is both's) */
-        unsigned q = c->fn && c->kind == BI_TEST ? reg_row_flags(c->row) & (BI_IS_EQ | BI_IS_IN) : 0;
-        c->quick = q == BI_IS_IN || (q == BI_IS_EQ && R->profile == PROF_JINJA) ? q : 0;
-        if (c->fn) return lib_caller_call(R, c, item, out);
+        unsigned fl;
+        c->fn = reg_prebind(c->row, item, c->extra, (int)c->nextra, c->kw, c->args, &c->nslots, &fl);
+        if (c->fn) {
+            /* (a prebound row is the stdlib's; eq is the jinja profile's only, in is both's) */
+            unsigned q = c->kind == BI_TEST ? fl & (BI_IS_EQ | BI_IS_IN) : 0;
+            c->quick = q == BI_IS_IN || (q == BI_IS_EQ && R->profile == PROF_JINJA) ? q : 0;
+            return c->fn(R, c->args, c->nslots, out);
+        }
+        for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i]; /* the generic path's, once */
     }
     c->pos[0] = item;
     return reg_call_prepared(R, c->row, c->pos, (int)c->nextra + 1, c->kw, out);

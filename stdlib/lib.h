@@ -171,7 +171,9 @@ typedef struct lib_attr {
 static inline void lib_attr_init(lib_attr *a, value attr)
 {
     a->attr = attr;
-    a->plain = attr.t == JV_STR && !memchr(v_sp(attr), '.', v_sl(attr));
+    a->plain = attr.t == JV_STR;
+    /* (a loop, not memchr: an attribute's name is a few bytes, less than the call costs) */
+    for (size_t i = 0; a->plain && i < v_sl(attr); i++) a->plain = v_sp(attr)[i] != '.';
     a->at = 0;
     a->key = NULL;
 }
