@@ -1204,6 +1204,14 @@ static bool fail_out(jrt *R, value *out)
     return false;
 }
 
+/* lib_items, with a plain list (the common input of map and select) taken as it is, without
+ * the calls (op_to_list's answer for it: the list itself) */
+static inline bool items_of(jrt *R, value v, value *l)
+{
+    if (v.t == JV_LIST && !(v.f & (JV_ITER | JV_RANGE))) { *l = val_dup(v); return true; }
+    return lib_items(R, v, l);
+}
+
 BI_FN(f_map)
 {
     jlist *pos = args[1].u.l;
@@ -1236,7 +1244,7 @@ BI_FN(f_map)
         attr = &pos->items[0];
     }
     value l;
-    if (!lib_items(R, args[0], &l)) return fail_out(R, out);
+    if (!items_of(R, args[0], &l)) return fail_out(R, out);
     *out = v_list(R, l.u.l->len); /* one item per item */
     bool ok = out->t != JV_ERROR;
     if (!ok) *out = v_none();
@@ -1271,7 +1279,7 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
     }
     bool has_test = pos->len > off;
     value l;
-    if (!lib_items(R, args[0], &l)) { *out = v_none(); return false; }
+    if (!items_of(R, args[0], &l)) { *out = v_none(); return false; }
     /* room for every item at once: the result is at most that long, and mostly short-lived
      * (the next filter's input), so no growing it item by item */
     *out = v_list(R, l.u.l->len);
