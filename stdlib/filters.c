@@ -1150,6 +1150,14 @@ static bool jv_sum(jrt *R, value *args, value *out)
     return true;
 }
 
+/* lib_items, with a plain list (the common input of sum, map and select) taken as it is, without
+ * the calls (op_to_list's answer for it: the list itself) */
+static inline bool items_of(jrt *R, value v, value *l)
+{
+    if (v.t == JV_LIST && !(v.f & (JV_ITER | JV_RANGE))) { *l = val_dup(v); return true; }
+    return lib_items(R, v, l);
+}
+
 BI_FN(f_sum)
 {
     if (R->profile == PROF_JINJAVA) return jv_sum(R, args, out);
@@ -1159,7 +1167,7 @@ BI_FN(f_sum)
         return rt_error(R, JINN_ERR_TYPE, "sum() can't sum strings [use ''.join(seq) instead]");
     }
     value l;
-    if (!lib_items(R, args[0], &l)) { val_drop(R, acc); return false; }
+    if (!items_of(R, args[0], &l)) { val_drop(R, acc); return false; }
     bool ok = true;
     lib_attr at;
     lib_attr_init(&at, args[1]);
@@ -1202,14 +1210,6 @@ static bool fail_out(jrt *R, value *out)
     val_drop(R, *out);
     *out = v_none();
     return false;
-}
-
-/* lib_items, with a plain list (the common input of map and select) taken as it is, without
- * the calls (op_to_list's answer for it: the list itself) */
-static inline bool items_of(jrt *R, value v, value *l)
-{
-    if (v.t == JV_LIST && !(v.f & (JV_ITER | JV_RANGE))) { *l = val_dup(v); return true; }
-    return lib_items(R, v, l);
 }
 
 BI_FN(f_map)
