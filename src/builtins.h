@@ -45,7 +45,13 @@ enum { BI_SEES_UNDEFINED = 1, BI_ARG_FILTER = 2, BI_ARG_TEST = 4, BI_ARG_SECOND 
         * value's tag, without the call (the row's function is still theirs: an embedder's row
         * of the same name has none of these flags) */
        BI_IS_DEFINED = 16, BI_IS_UNDEFINED = 32, BI_IS_NONE = 64,
-       BI_TAG_TEST = BI_IS_DEFINED | BI_IS_UNDEFINED | BI_IS_NONE };
+       /* and `string`, `mapping`, `number`, `boolean`, answered the same way */
+       BI_IS_STRING = 512, BI_IS_MAPPING = 1024, BI_IS_NUMBER = 2048, BI_IS_BOOLEAN = 4096,
+       BI_TAG_TEST = BI_IS_DEFINED | BI_IS_UNDEFINED | BI_IS_NONE | BI_IS_STRING | BI_IS_MAPPING | BI_IS_NUMBER |
+                     BI_IS_BOOLEAN,
+       /* the stdlib's `eq` (`==`, `equalto`) and `in` tests: select/reject answer them for a
+        * string without the call (lib_caller_quick, stdlib/lib.h) */
+       BI_IS_EQ = 128, BI_IS_IN = 256 };
 
 /* The kinds of builtin, THE list: the stdlib has one table per kind (stdlib/std.h), the
  * environment's registry one row array per kind (src/registry.h).
@@ -115,12 +121,14 @@ bool reg_call_row(jrt *R, value f, value *pos, int npos, jdict *kw, value *out);
  * selectattr('x', 'gt', 0) over a list): reg_prepare resolves the callee once — f a row
  * (reg_is_row) or a string naming a builtin of that kind; NULL with reg_call_named's error
  * when there is none — and reg_prebind binds the other arguments once: it fills
- * args[0..*nslots) as bi_call would for pos (args[0] for the caller to set per call) and
+ * args[0..*nslots) as bi_call would for pos = {item, extra...} (args[0] for the caller to set
+ * per call; *flags: the row's BI_* flags, BI_IS_EQ, ...) and
  * returns the C function to call with them, or NULL when the row needs reg_call_prepared
  * each time (the embedder's callbacks, *args / **kwargs rows, keywords, arity errors). */
 struct reg_row;
 const struct reg_row *reg_prepare(jrt *R, bi_kind kind, value f);
-jnative_fn reg_prebind(const struct reg_row *r, const value *pos, int npos, const jdict *kw, value *args, int *nslots);
+jnative_fn reg_prebind(const struct reg_row *r, value item, const value *extra, int nextra, const jdict *kw, value *args,
+                       int *nslots, unsigned *flags);
 bool reg_call_prepared(jrt *R, const struct reg_row *r, value *pos, int npos, jdict *kw, value *out);
 
 /* recv.name as a value: the dict, list or str method of that name bound to recv (Jinja2's

@@ -165,14 +165,17 @@ const reg_row *reg_prepare(jrt *R, bi_kind kind, value f)
     return reg_row_at(g, kind, i);
 }
 
-jnative_fn reg_prebind(const reg_row *r, const value *pos, int npos, const jdict *kw, value *args, int *nslots)
+jnative_fn reg_prebind(const reg_row *r, value item, const value *extra, int nextra, const jdict *kw, value *args,
+                       int *nslots, unsigned *flags)
 {
     const bi_sig *sig = &r->sig;
+    int npos = nextra + 1;
+    *flags = r->flags;
     /* bi_call_sig's common case, decided once */
     if (r->native || (kw && kw->len) || sig->varargs >= 0 || sig->kwargs >= 0 || npos > sig->nslots || npos < r->b.nreq)
         return NULL;
-    for (int i = 0; i < npos; i++) args[i] = pos[i];
-    for (int i = npos; i < sig->nslots; i++) args[i] = v_absent();
+    args[0] = item;
+    for (int i = 1; i < sig->nslots; i++) args[i] = i < npos ? extra[i - 1] : v_absent();
     *nslots = sig->nslots;
     return r->b.fn;
 }

@@ -56,7 +56,7 @@ typedef struct vm {
     const template *bi_T;
     const unit *bi_u;
     value *bi_slots;
-    uint32_t bi_pos;
+    const instr *bi_ip;
     /* template inheritance: the chain from the template rendered to its last ancestor, each
      * with its top-level frame; the parent an `extends` asked for; the blocks being rendered */
     int nchain;
@@ -526,6 +526,25 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
         *out = R->profile == PROF_JINJAVA ? v_bool(true) : v_none(); /* Java's List.add is true */
         return true;
     }
+    /* d.update(other_dict) on a plain mutable dict, the campaign modules' way to fill a result:
+     * the stdlib's d_update (lib_dict_update) without the generic call, whose binding makes an
+     * empty **kwargs dict each time (only the stdlib has dict methods) */
+    if (ti == 0 && npos == 1 && !kw && !recv->f && recv->u.h->rc < JH_IMMORTAL && posv[0].t == JV_DICT &&
+        posv[0].u.m != recv->u.m && name->len == 6 && !memcmp(name->s, "update", 6) && m && !m->native) {
+        jentry *e;
+        for (size_t i = 0; dict_next(posv[0].u.m, &i, &e);)
+            if (!dict_set(R, recv->u.m, val_dup(e->key), val_dup(e->val))) return false;
+        *out = v_none();
+        return true;
+    }
+    if (m && posv == recv + 1 && !kw && !m->native && m->sig.varargs < 0 && m->sig.kwargs < 0 &&
+        npos + 1 <= m->sig.nslots && npos + 1 >= m->b.nreq) {
+        /* the stdlib's method with positional arguments only: bi_call_sig's common binding
+         * here (into a copy: a method may replace its receiver slot, op_unshare) */
+        value args[BI_MAXPARAMS];
+        for (int i = 0; i < m->sig.nslots; i++) args[i] = i <= npos ? recv[i] : v_absent();
+        return m->b.fn(R, args, m->sig.nslots, out);
+    }
     if (m && posv == recv + 1) return reg_call(R, m, recv, npos + 1, kw, out); /* contiguous on the stack */
     if (m) { /* the arguments came in a list (CALL_EX): the receiver goes first */
         value small[8], *all = npos < 8 ? small : rt_alloc(R, NULL, 0, ((size_t)npos + 1) * sizeof *all);
@@ -749,7 +768,7 @@ static bool vm_render_string(jrt *R, const char *src, size_t len, value *out)
     V->cur_names = CT->names;
     value ctx = include_context(V, cu, cslots);
     V->cur_names = saved_names;
-    uint32_t pos = V->bi_pos;
+    uint32_t pos = cu->pos[V->bi_ip - cu->code];
     bool ok = ctx.t != JV_ERROR && push_out(V);
     if (ok) {
         ok = run_dependency(V, T, &ctx, NULL);
@@ -945,6 +964,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     value *base = sp;
     int loop_base = V->nloops;
     value a, b, r;
+    const reg_row *bt; /* the builtin FILTER, TEST and CALL_FN call */
     const bool jinjava = R->profile == PROF_JINJAVA;
     /* the jinjava profile's default undefined is chainable: Jinjava's x.y of a missing x is null */
     const bool strict = R->undef_mode == JINN_UNDEFINED_STRICT,
@@ -1388,37 +1408,52 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     }
     CASE(TEST) {
-        /* x is defined / undefined / none: the stdlib's test answered from the tag */
-        const reg_row *bt = reg_row_at(&T->env->reg, BI_TEST, ip->a);
-        if (ip->c != 1 || !(bt->flags & BI_TAG_TEST)) goto op_call_fn;
+        /* x is defined / undefined / none / string / mapping / number / boolean: the stdlib's
+         * test (t_defined, ... in stdlib/tests.c) answered from the tag */
+        bt = reg_row_at(&T->env->reg, BI_TEST, ip->a);
+        if (ip->c != 1 || !(bt->flags & BI_TAG_TEST)) goto op_call_bt;
         TICK(1);
         a = sp[-1];
-        bool t = bt->flags & BI_IS_DEFINED ? a.t != JV_UNDEF : bt->flags & BI_IS_UNDEFINED ? a.t == JV_UNDEF : a.t == JV_NONE;
+        unsigned fl = bt->flags;
+        bool t = fl & BI_IS_DEFINED ? a.t != JV_UNDEF : fl & BI_IS_UNDEFINED ? a.t == JV_UNDEF : fl & BI_IS_NONE ? a.t == JV_NONE
+               : fl & BI_IS_STRING ? a.t == JV_STR : fl & BI_IS_MAPPING ? a.t == JV_DICT && !(a.f & JV_NS)
+               : fl & BI_IS_NUMBER ? val_is_number(a) : a.t == JV_BOOL;
         val_drop(R, a);
         sp[-1] = v_bool(t != (ip->b != 0));
         NEXT();
     }
-    CASE(FILTER)
-    CASE(CALL_FN)
-    op_call_fn: {
-        TICK(1);
-        R->at_tmpl = T; /* where a builtin's warning is */
-        R->at_pos = u->pos[ip - code];
-        int n = ip->c;
-        const reg_row *bt = reg_row_at(&T->env->reg, ip->op == OP_FILTER ? BI_FILTER : ip->op == OP_TEST ? BI_TEST : BI_FUNCTION, ip->a);
-        value *args = sp - n;
+    CASE(FILTER) {
+        bt = reg_row_at(&T->env->reg, BI_FILTER, ip->a);
         /* StrictUndefined: a filter of an undefined value fails, but for |default */
-        if (strict && ip->op == OP_FILTER && n && v_strict_undef(args[0]) && !(bt->flags & BI_SEES_UNDEFINED)) {
-            val_undef_error(R, args[0]);
+        if (strict && ip->c && v_strict_undef(sp[-ip->c]) && !(bt->flags & BI_SEES_UNDEFINED)) {
+            val_undef_error(R, sp[-ip->c]);
             FAIL();
         }
+        goto op_call_bt;
+    }
+    CASE(CALL_FN)
+        bt = reg_row_at(&T->env->reg, BI_FUNCTION, ip->a);
+    op_call_bt: {
+        /* bt: the row of the filter, test or function; its bound slots are on the stack */
+        TICK(1);
+        int n = ip->c;
+        value *args = sp - n;
+        R->at_tmpl = T; /* where a builtin's warning is */
+        R->at_pos = u->pos[ip - code];
         r = v_none();
-        V->bi_T = T, V->bi_u = u, V->bi_slots = slots, V->bi_pos = u->pos[ip - code];
+        V->bi_T = T, V->bi_u = u, V->bi_slots = slots, V->bi_ip = ip; /* (for |render) */
         bool ok = reg_call_slots(R, bt, args, n, &r);
         V->bi_u = NULL;
-        for (int i = 0; i < n; i++) val_drop(R, args[i]);
+        /* the slots dropped unrolled: most builtins have one to three (no loop count per slot) */
+        switch (n) {
+        default: for (int i = 3; i < n; i++) val_drop(R, args[i]); /* fall through */
+        case 3: val_drop(R, args[2]); /* fall through */
+        case 2: val_drop(R, args[1]); /* fall through */
+        case 1: val_drop(R, args[0]); /* fall through */
+        case 0: break;
+        }
         sp = args;
-        if (!ok) { sp = args; FAIL(); }
+        if (!ok) FAIL();
         if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));
         *sp++ = r;
         NEXT();

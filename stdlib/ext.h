@@ -19,7 +19,9 @@ bool flt_is_default(const jbuiltin *b);
 unsigned flt_arg_names(const jbuiltin *b);
 
 /* ---- tests.c ------------------------------------------------------------------------------ */
-/* BI_IS_DEFINED / BI_IS_UNDEFINED / BI_IS_NONE for the tests the VM answers from the tag */
+/* BI_IS_DEFINED / _UNDEFINED / _NONE / _STRING / _MAPPING / _NUMBER / _BOOLEAN for the tests the
+ * VM answers from the tag,
+ * BI_IS_EQ / BI_IS_IN for those select and reject answer for a string */
 unsigned tst_tag_flags(const jbuiltin *b);
 
 /* ---- filters_text.c: the Jinja2 text and sequence filters ------------------------------- */

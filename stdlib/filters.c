@@ -1150,6 +1150,14 @@ static bool jv_sum(jrt *R, value *args, value *out)
     return true;
 }
 
+/* lib_items, with a plain list (the common input of sum, map and select) taken as it is, without
+ * the calls (op_to_list's answer for it: the list itself) */
+static inline bool items_of(jrt *R, value v, value *l)
+{
+    if (v.t == JV_LIST && !(v.f & (JV_ITER | JV_RANGE))) { *l = val_dup(v); return true; }
+    return lib_items(R, v, l);
+}
+
 BI_FN(f_sum)
 {
     if (R->profile == PROF_JINJAVA) return jv_sum(R, args, out);
@@ -1159,7 +1167,7 @@ BI_FN(f_sum)
         return rt_error(R, JINN_ERR_TYPE, "sum() can't sum strings [use ''.join(seq) instead]");
     }
     value l;
-    if (!lib_items(R, args[0], &l)) { val_drop(R, acc); return false; }
+    if (!items_of(R, args[0], &l)) { val_drop(R, acc); return false; }
     bool ok = true;
     lib_attr at;
     lib_attr_init(&at, args[1]);
@@ -1170,6 +1178,15 @@ BI_FN(f_sum)
         if (x.t == JV_FLOAT && (acc.t == JV_FLOAT || (acc.t == JV_INT && acc.u.i >= -(1ll << 53) && acc.u.i <= (1ll << 53)))) {
             /* float + float, or a small int (the start, 0) + float: Python's float addition */
             acc = v_float((acc.t == JV_FLOAT ? acc.u.d : (double)acc.u.i) + x.u.d);
+            continue;
+        }
+        int64_t si;
+        if (x.t == JV_INT && acc.t == JV_INT && !__builtin_add_overflow(acc.u.i, x.u.i, &si)) {
+            acc = v_int(si); /* int + int inside int64: op_arith's answer without its dispatch */
+            continue;
+        }
+        if (x.t == JV_INT && acc.t == JV_FLOAT && x.u.i >= -(1ll << 53) && x.u.i <= (1ll << 53)) {
+            acc = v_float(acc.u.d + (double)x.u.i); /* float + a small int: Python's float addition */
             continue;
         }
         ok = op_arith(R, OPB_ADD, acc, x, &nv);
@@ -1199,9 +1216,8 @@ BI_FN(f_map)
 {
     jlist *pos = args[1].u.l;
     jdict *kw = args[2].u.m;
-    *out = v_list(R, 0);
-    if (out->t == JV_ERROR) return false;
-    if (!val_truthy(R, args[0])) return true;
+    if (!val_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
+    *out = v_none(); /* the list is made below, sized for every item */
     value *attr = NULL, *dflt = NULL;
     const jentry *bad = NULL; /* the first keyword that is neither attribute nor default */
     if (!pos->len) {
@@ -1228,8 +1244,10 @@ BI_FN(f_map)
         attr = &pos->items[0];
     }
     value l;
-    if (!lib_items(R, args[0], &l)) return fail_out(R, out);
-    bool ok = list_reserve(R, out->u.l, l.u.l->len); /* one item per item */
+    if (!items_of(R, args[0], &l)) return fail_out(R, out);
+    *out = v_list(R, l.u.l->len); /* one item per item */
+    bool ok = out->t != JV_ERROR;
+    if (!ok) *out = v_none();
     lib_attr at = {.plain = false};
     lib_caller dc;
     if (attr) lib_attr_init(&at, *attr);
@@ -1253,39 +1271,44 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
 {
     jlist *pos = args[1].u.l;
     jdict *kw = args[2].u.m;
-    *out = v_list(R, 0);
-    if (out->t == JV_ERROR) return false;
-    if (!val_truthy(R, args[0])) return true;
+    if (!val_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
     size_t off = 0;
     if (by_attr) {
-        if (!pos->len) {
-            rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name");
-            return fail_out(R, out);
-        }
+        if (!pos->len) { *out = v_none(); return rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name"); }
         off = 1;
     }
     bool has_test = pos->len > off;
     value l;
-    if (!lib_items(R, args[0], &l)) return fail_out(R, out);
+    if (!items_of(R, args[0], &l)) { *out = v_none(); return false; }
+    /* room for every item at once: the result is at most that long, and mostly short-lived
+     * (the next filter's input), so no growing it item by item */
+    *out = v_list(R, l.u.l->len);
+    if (out->t == JV_ERROR) { val_drop(R, l); *out = v_none(); return false; }
     bool ok = true;
     lib_attr at = {.plain = false};
     lib_caller dc;
     if (by_attr) lib_attr_init(&at, pos->items[0]);
     if (has_test) lib_caller_init(&dc, BI_TEST, pos->items[off], pos->items + off + 1, pos->len - off - 1, kw);
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
-        value it = l.u.l->items[i];
-        value x = by_attr ? lib_attr_get(R, &at, it) : it; /* owned by_attr, else borrowed */
-        if (x.t == JV_ERROR) { ok = false; break; }
+        value it = l.u.l->items[i], x = it, owned = v_none();
+        if (by_attr) { /* the item's attribute: borrowed from the item when it is where it was last */
+            const value *px = lib_attr_peek(&at, it);
+            if (px) x = *px;
+            else if ((x = owned = lib_attr_get(R, &at, it)).t == JV_ERROR) { ok = false; break; }
+        }
         bool t;
-        if (has_test) {
+        int q;
+        if (has_test && (q = lib_caller_quick(R, &dc, x)) >= 0) {
+            t = q;
+        } else if (has_test) {
             value r;
-            ok = lib_caller_call(R, &dc, x, &r);
+            ok = q == -1 && lib_caller_call(R, &dc, x, &r);
             t = ok && (r.t == JV_BOOL ? r.u.b : val_truthy(R, r));
             if (ok) val_drop(R, r);
         } else {
             t = val_truthy(R, x);
         }
-        if (by_attr) val_drop(R, x);
+        val_drop(R, owned);
         if (ok && t != reject) ok = list_push(R, out->u.l, val_dup(it));
     }
     val_drop(R, l);

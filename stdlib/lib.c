@@ -406,6 +406,15 @@ value lib_attr_get_slow(jrt *R, lib_attr *a, value item)
 {
     if (a->plain && item.t == JV_DICT) {
         jdict *d = item.u.m;
+        /* the attribute's own string object as a key (a literal shared by the template that
+         * made the dicts and the one that reads them): found without hashing */
+        if (d->used <= DICT_INLINE_MAX)
+            for (size_t i = 0; i < d->used; i++)
+                if (d->entries[i].key.t == JV_STR && d->entries[i].key.u.s == a->attr.u.s) {
+                    a->at = i;
+                    a->key = a->attr.u.s;
+                    return val_dup(d->entries[i].val);
+                }
         value *v = dict_get_jstr(d, a->attr.u.s);
         if (v) {
             const jentry *e = (const jentry *)(const void *)((const char *)v - offsetof(jentry, val));
@@ -528,6 +537,7 @@ void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra
     c->row = NULL;
     c->fn = NULL;
     c->nslots = 0;
+    c->quick = 0;
 }
 
 bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
@@ -541,12 +551,17 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
         if (c->nextra > BI_MAXPARAMS * 4)
             return rt_error(R, JINN_ERR_VALUE, "too many arguments for %s '%s'", what,
                             row ? c->name.u.fn->name->s : v_sp(c->name));
-        c->row = reg_prepare(R, c->kind, c->name);
+        c->row = row ? c->name.u.fn->def : reg_prepare(R, c->kind, c->name);
         if (!c->row) return false;
-        c->pos[0] = item;
-        for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i];
-        c->fn = reg_prebind(c->row, c->pos, (int)c->nextra + 1, c->kw, c->args, &c->nslots);
-        if (c->fn) return lib_caller_call(R, c, item, out);
+        unsigned fl;
+        c->fn = reg_prebind(c->row, item, c->extra, (int)c->nextra, c->kw, c->args, &c->nslots, &fl);
+        if (c->fn) {
+            /* (a prebound row is the stdlib's; eq is the jinja profile's only, in is both's) */
+            unsigned q = c->kind == BI_TEST ? fl & (BI_IS_EQ | BI_IS_IN) : 0;
+            c->quick = q == BI_IS_IN || (q == BI_IS_EQ && R->profile == PROF_JINJA) ? q : 0;
+            return c->fn(R, c->args, c->nslots, out);
+        }
+        for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i]; /* the generic path's, once */
     }
     c->pos[0] = item;
     return reg_call_prepared(R, c->row, c->pos, (int)c->nextra + 1, c->kw, out);

@@ -119,6 +119,7 @@ typedef struct lib_caller {
     const struct reg_row *row;   /* NULL until the first call */
     jnative_fn fn;               /* the prebound C function, or NULL: reg_call_prepared */
     int nslots;
+    unsigned quick;              /* BI_IS_EQ / BI_IS_IN: lib_caller_quick answers (0: it does not) */
     value args[BI_MAXPARAMS];    /* fn's bound slots; args[0] is the item */
     value pos[BI_MAXPARAMS * 4 + 1]; /* the generic path's positional arguments */
 } lib_caller;
@@ -131,6 +132,28 @@ static inline bool lib_caller_call(jrt *R, lib_caller *c, value item, value *out
         return c->fn(R, c->args, c->nslots, out);
     }
     return lib_caller_slow(R, c, item, out);
+}
+/* select / reject / selectattr / rejectattr's most common tests answered without the call: the
+ * stdlib's `eq` of two strings (the jinja profile's t_eq) and `in` of a string in a list (t_in:
+ * op_contains), with the same compares, charged the same. 1 or 0; -1: make the call (the first
+ * one too: it is what finds the test); -2: failed (the fuel limit's error) */
+static inline int lib_caller_quick(jrt *R, const lib_caller *c, value x)
+{
+    if (!c->quick || x.t != JV_STR) return -1;
+    value y = c->args[1];
+    bool eq;
+    if (c->quick == BI_IS_EQ) {
+        if (y.t != JV_STR) return -1;
+        return str_equal_rt(R, x.u.s, y.u.s, &eq) ? eq : -2;
+    }
+    if (y.t != JV_LIST) return -1;
+    const jlist *l = y.u.l;
+    for (size_t i = 0; i < l->len; i++) {
+        if (l->items[i].t != JV_STR) continue; /* only a string equals a string */
+        if (!str_equal_rt(R, l->items[i].u.s, x.u.s, &eq)) return -2;
+        if (eq) return 1;
+    }
+    return 0;
 }
 
 /* An attribute= argument read from many items: a plain key (no dot) of a dict item is looked
@@ -148,9 +171,21 @@ typedef struct lib_attr {
 static inline void lib_attr_init(lib_attr *a, value attr)
 {
     a->attr = attr;
-    a->plain = attr.t == JV_STR && !memchr(v_sp(attr), '.', v_sl(attr));
+    a->plain = attr.t == JV_STR;
+    /* (a loop, not memchr: an attribute's name is a few bytes, less than the call costs) */
+    for (size_t i = 0; a->plain && i < v_sl(attr); i++) a->plain = v_sp(attr)[i] != '.';
     a->at = 0;
     a->key = NULL;
+}
+/* the remembered entry, borrowed, or NULL: not there (lib_attr_get finds it) */
+static inline const value *lib_attr_peek(const lib_attr *a, value item)
+{
+    if (a->key && item.t == JV_DICT) {
+        const jdict *d = item.u.m;
+        if (a->at < d->used && d->entries[a->at].key.t == JV_STR && d->entries[a->at].key.u.s == a->key)
+            return &d->entries[a->at].val;
+    }
+    return NULL;
 }
 /* the remembered entry inline; the lookup (which remembers it) and lib_getattr out of line */
 value lib_attr_get_slow(jrt *R, lib_attr *a, value item);

@@ -24,10 +24,6 @@ BI_FN(t_defined) { (void)R; RET(args[0].t != JV_UNDEF); }
 BI_FN(t_undefined) { (void)R; RET(args[0].t == JV_UNDEF); }
 BI_FN(t_none) { (void)R; RET(args[0].t == JV_NONE); }
 
-unsigned tst_tag_flags(const jbuiltin *b)
-{
-    return b->fn == t_defined ? BI_IS_DEFINED : b->fn == t_undefined ? BI_IS_UNDEFINED : b->fn == t_none ? BI_IS_NONE : 0;
-}
 
 BI_FN(t_boolean) { (void)R; RET(args[0].t == JV_BOOL); }
 BI_FN(t_true) { (void)R; RET(args[0].t == JV_BOOL && args[0].u.b); }
@@ -182,8 +178,22 @@ BI_FN(t_ge) { return order(R, args, out, ">="); }
 BI_FN(t_in)
 {
     bool r; /* (a string in a list: op_contains compares string items without a call each) */
+    if (R->undef_mode == JINN_UNDEFINED_STRICT) {
+        /* StrictUndefined fails when iterated, hashed or compared: as the container, in a dict,
+         * against the items of a list (none to compare in an empty one) */
+        if (v_strict_undef(args[1])) return val_undef_error(R, args[1]);
+        if (v_strict_undef(args[0]) && (args[1].t == JV_DICT || (args[1].t == JV_LIST && args[1].u.l->len)))
+            return val_undef_error(R, args[0]);
+    }
     if (!op_contains(R, args[1], args[0], &r)) return false;
     RET(r);
+}
+
+unsigned tst_tag_flags(const jbuiltin *b)
+{
+    return b->fn == t_defined ? BI_IS_DEFINED : b->fn == t_undefined ? BI_IS_UNDEFINED : b->fn == t_none ? BI_IS_NONE
+         : b->fn == t_string ? BI_IS_STRING : b->fn == t_mapping ? BI_IS_MAPPING : b->fn == t_number ? BI_IS_NUMBER
+         : b->fn == t_boolean ? BI_IS_BOOLEAN : b->fn == t_eq ? BI_IS_EQ : b->fn == t_in ? BI_IS_IN : 0;
 }
 
 /* ======================================================================================

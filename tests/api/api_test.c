@@ -116,6 +116,42 @@ static int scale(void *user, jinn_call *c)
     return jinn_return_json(c, json, (size_t)n);
 }
 
+/* an embedder's `in` / `eq`: true when the value is a string of one byte (not what the
+ * stdlib's tests answer) */
+static int one_byte(void *user, jinn_call *c)
+{
+    (void)user;
+    size_t n = 0;
+    const char *s = jinn_value_string(jinn_call_arg(c, 0), &n);
+    jinn_return_bool(c, s && n == 1);
+    return JINN_OK;
+}
+
+/* select / selectattr answer the stdlib's `in` and `eq` of a string, and the VM `x is string`,
+ * without the call: an embedder's test of the same name is called all the same */
+static void native_same_name_tests(void)
+{
+    jinn_env *env = jinn_env_new(NULL);
+    CHECK(jinn_env_register_test(env, "in", one_byte, NULL, NULL) == JINN_OK, "register in");
+    CHECK(jinn_env_register_test(env, "equalto", one_byte, NULL, NULL) == JINN_OK, "register equalto");
+    CHECK(jinn_env_register_test(env, "string", one_byte, NULL, NULL) == JINN_OK, "register string");
+    const char *src = "{{ ['a', 'bc', 'd']|select('in', ['bc'])|list }} {{ ['a', 'bc']|reject('equalto', 'bc')|list }} "
+                      "{{ [{'k': 'x'}, {'k': 'yz'}]|selectattr('k', 'in', ['yz'])|map(attribute='k')|join }} "
+                      "{{ ['a', 'bc']|select('eq', 'bc')|list }} {{ 'a' is in [] }} {{ 'bc' is string }}{{ 'b' is not string }}";
+    jinn_template *t = NULL;
+    jinn_result res;
+    CHECK(jinn_compile(env, "s", src, strlen(src), &t, &res) == JINN_OK, "compile same-name tests: %s", res.message ? res.message : "");
+    jinn_buf out = {0};
+    jinn_render_opts o = {0};
+    jinn_status st = jinn_render(t, &o, &out, &res);
+    CHECK(st == JINN_OK && !strcmp(out.data, "['a', 'd'] ['bc'] x ['bc'] True FalseFalse"), "same-name tests output '%s' %s",
+          out.data ? out.data : "", res.message ? res.message : "");
+    jinn_result_clear(env, &res);
+    jinn_template_free(t);
+    jinn_buf_free(env, &out);
+    jinn_env_free(env);
+}
+
 static void native_tests(void)
 {
     jinn_env *env = jinn_env_new(NULL);
@@ -675,6 +711,7 @@ int main(void)
 
     streaming_tests(env);
     native_tests();
+    native_same_name_tests();
 
     /* one template, one shared context, four threads */
     CHECK(jinn_compile(env, "channel", channel, strlen(channel), &t, &res) == JINN_OK, "compile channel: %s", res.message);
