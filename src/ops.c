@@ -464,14 +464,26 @@ value op_slice(jrt *R, value obj, value start, value stop, value step)
     return r;
 }
 
+/* the Python class of an undefined value, as Jinja2's messages name it */
+static const char *undef_class(jrt *R, value u)
+{
+    if (u.f & UK_SOFT) return "Undefined"; /* an inline if's: always the plain one */
+    switch (R->undef_mode) {
+    case JINN_UNDEFINED_STRICT: return "StrictUndefined";
+    case JINN_UNDEFINED_LENIENT:
+    case JINN_UNDEFINED_CHAINABLE: return "ChainableUndefined";
+    case JINN_UNDEFINED_DEBUG: return "DebugUndefined";
+    default: return "Undefined";
+    }
+}
+
 bool op_contains(jrt *R, value container, value item, bool *out)
 {
     switch (container.t) {
     case JV_STR:
-        if (item.t != JV_STR) {
-            if (item.t == JV_UNDEF) return val_undef_error(R, item);
-            return rt_error(R, JINN_ERR_TYPE, "'in <string>' requires string as left operand, not %s", val_type_name(item));
-        }
+        if (item.t != JV_STR)
+            return rt_error(R, JINN_ERR_TYPE, "'in <string>' requires string as left operand, not %s",
+                            item.t == JV_UNDEF ? undef_class(R, item) : val_type_name(item));
         if (v_sl(item) == 0) { *out = true; return true; }
         if (!rt_charge_bytes(R, v_sl(container))) return false;
         *out = v_sl(item) <= v_sl(container) &&

@@ -1255,6 +1255,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             }
             res = res == (op == OPC_EQ);
         } else if (op == OPC_IN || op == OPC_NOTIN) {
+            /* StrictUndefined fails when iterated, hashed or compared: as the container, in a
+             * dict, against the items of a list (an empty one compares nothing) */
+            STRICT_CHECK(b);
+            if (strict && v_strict_undef(a) && (b.t == JV_DICT || (b.t == JV_LIST && b.u.l->len))) {
+                val_undef_error(R, a);
+                FAIL();
+            }
             if (!op_contains(R, b, a, &res)) FAIL();
             if (op == OPC_NOTIN) res = !res;
         } else {
