@@ -509,6 +509,8 @@ bool op_contains(jrt *R, value container, value item, bool *out)
         *out = false;
         return true;
     case JV_DICT:
+        if ((container.f & JV_NS) && R->profile == PROF_JINJA)
+            return rt_error(R, JINN_ERR_TYPE, "argument of type 'Namespace' is not iterable");
         if (item.t == JV_UNDEF) { *out = false; return true; } /* Undefined hashes, and is no key */
         if (!val_hashable(item)) return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
         *out = dict_get(container.u.m, item) != NULL;
@@ -542,6 +544,10 @@ value op_to_list(jrt *R, value v)
     case JV_ABSENT:
         return v_list(R, 0);
     case JV_DICT: {
+        if ((v.f & JV_NS) && R->profile == PROF_JINJA) { /* Jinja2's Namespace has no __iter__ */
+            rt_error(R, JINN_ERR_TYPE, "'Namespace' object is not iterable");
+            return v_err();
+        }
         value l = v_list(R, v.u.m->len);
         if (l.t == JV_ERROR) return l;
         jentry *e;

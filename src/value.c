@@ -1152,6 +1152,7 @@ static const char *undef_type_name(int f)
     case JV_LIST: return "list";
     case JV_DICT: return "dict";
     case JV_FUNC: return "function";
+    case UK_NAMESPACE: return "jinja2.utils.Namespace";
     default: return "object";
     }
 }

@@ -366,12 +366,15 @@ enum { UK_MSG = 0, UK_NAME = 1, UK_ATTR = 2, UK_ELEM = 3 };
 /* f bit 0x80: the undefined of an inline if without else, which is a default Undefined in every
  * mode (Jinja2's cond_expr_undefined): never an error under strict, prints empty under debug */
 enum { UK_SOFT = 0x80 };
+/* the owner's type code of a namespace() (no jtype is 15): Jinja2 names it jinja2.utils.Namespace */
+enum { UK_NAMESPACE = 15 };
 /* Is v an undefined that StrictUndefined makes an error? */
 static inline bool v_strict_undef(value v) { return v.t == JV_UNDEF && !(v.f & UK_SOFT); }
 static inline value v_undef_why(int kind, const value *obj, jstr *s)
 {
     value v = {.t = JV_UNDEF};
-    v.f = (uint8_t)(kind | (obj ? ((obj->t & 15) << 2) | ((obj->f & JV_TUPLE) ? 0x40 : 0) : 0));
+    v.f = (uint8_t)(kind | (obj ? ((obj->t == JV_DICT && (obj->f & JV_NS) ? UK_NAMESPACE : obj->t & 15) << 2) |
+                                   ((obj->f & JV_TUPLE) ? 0x40 : 0) : 0));
     v.u.s = s;
     if (s && s->h.rc < JH_IMMORTAL) s->h.rc++;
     return v;

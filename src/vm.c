@@ -516,7 +516,9 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
 {
     jrt *R = V->R;
     jstr *name = T->names[name_idx];
-    int ti = recv->t == JV_DICT ? 0 : recv->t == JV_LIST ? 1 : recv->t == JV_STR ? 2 : -1;
+    /* (a namespace() has no dict methods in Jinja2: its attributes only) */
+    int ti = recv->t == JV_DICT ? ((recv->f & JV_NS) && R->profile == PROF_JINJA ? -1 : 0)
+           : recv->t == JV_LIST ? 1 : recv->t == JV_STR ? 2 : -1;
     const reg_row *m = ti >= 0 ? T->methods[name_idx].m[ti] : NULL;
     /* list.append(x) on a plain mutable list, the scoring scripts' commonest call: what the
      * stdlib's l_append does, without the generic call (only the stdlib has list methods) */

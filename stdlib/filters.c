@@ -87,7 +87,10 @@ BI_FN(f_length)
             return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));
         n = v.u.l->len;
         break;
-    case JV_DICT: n = v.u.m->len; break;
+    case JV_DICT:
+        if ((v.f & JV_NS) && R->profile == PROF_JINJA) return rt_error(R, JINN_ERR_TYPE, "object of type 'Namespace' has no len()");
+        n = v.u.m->len;
+        break;
     default:
         return rt_error(R, JINN_ERR_TYPE, "object of type '%s' has no len()", val_type_name(v));
     }
