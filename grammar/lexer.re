@@ -134,7 +134,7 @@ const char *lex_token_name(int type)
     case TK_GT: return "'>'"; case TK_GE: return "'>='"; case TK_ASSIGN: return "'='";
     case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
-    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_ATTR: return "'.'";
+    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_DOTTED: return "name"; case TK_ATTR: return "'.'";
     case TK_FILTER: return "'|'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
@@ -809,7 +809,7 @@ loop:
         /* keywords are 2 to 4 letters: and or not in is if else */
         if (n <= 4) {
             int kw = keyword(L->tok, n);
-            if (kw) { tok(L, t, kw); return; }
+            if (kw) { L->name_only = kw == TK_IS || (kw == TK_NOT && L->name_only); tok(L, t, kw); return; }
         }
         if (is_jinjava(L)) {
             if (n <= 5 && !after_dot(L))
@@ -845,6 +845,23 @@ loop:
             break;
         }
         tok(L, t, TK_NAME);
+        /* name.attr.attr (no blanks) is one DOTTED token where the parser takes a name as an
+         * operand: inside {{ }} and {% if %} / {% elif %}, not as a filter's, a test's or an
+         * attribute's name (after '|', 'is', 'is not', a lone '.': a stale name_only only costs
+         * the split form). Elsewhere a name
+         * may be a target, a macro's or a block's name, where the split tokens place the
+         * error at the '.'. The parser then makes the chain with one shift and one reduction. */
+        int name_only = L->name_only;
+        L->name_only = 0;
+        if (*L->cur == '.' && !name_only &&
+            (L->cur_tag == 0 || L->cur_tag == TK_TAG_IF || L->cur_tag == TK_TAG_ELIF)) {
+            size_t an;
+            while (*L->cur == '.' && (an = plain_name_at(L, L->cur + 1, 1)) != 0) {
+                L->cur += 1 + an;
+                t->type = TK_DOTTED;
+            }
+            t->len = (uint32_t)(L->cur - L->tok);
+        }
         return;
     }
     <TAG,VAR> "0" [xX] ("_"? [0-9a-fA-F])+ { tok(L, t, TK_INT); return; }
@@ -930,7 +947,7 @@ loop:
         /* '.name' (x.title, row.tags: a third of a template's tokens) is one ATTR token, not
          * DOT then NAME (see plain_name_at): the token spans from the dot, its text is the name */
         size_t n = plain_name_at(L, L->cur, 1);
-        if (!n) { tok(L, t, TK_DOT); return; }
+        if (!n) { L->name_only = 1; tok(L, t, TK_DOT); return; }
         const char *q = L->cur, *ne = q + n;
         L->cur = ne;
         t->type = TK_ATTR;
@@ -943,7 +960,7 @@ loop:
     <TAG,VAR> "|"  {
         /* '|name' is one FILTER token likewise (position the bar's, text the name's) */
         size_t n = plain_name_at(L, L->cur, 0);
-        if (!n) { tok(L, t, TK_PIPE); return; }
+        if (!n) { L->name_only = 1; tok(L, t, TK_PIPE); return; }
         t->type = TK_FILTER;
         t->pos = (uint32_t)(L->tok - L->src);
         t->p = L->cur;

@@ -65,6 +65,10 @@
 %token ATTR.
 /* '|name' likewise (a filter: same precedence as PIPE) */
 %token FILTER.
+/* 'name.attr.attr' in one token where a name is an operand (the lexer says when): its text is
+ * the whole chain, its position the first name's (ast_dotted makes the name and attr nodes the
+ * split tokens made, at the same positions) */
+%token DOTTED.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
@@ -324,6 +328,7 @@ test_args(A) ::= test_arg(E).                { A = ast_add(ast_list(P, N_LIST, E
 /* a bare argument is a primary with its postfix, as Jinja2's parse_test: `is eq other.value`,
  * `is sameas items[0]`; a parenthesis right after the name is the call's argument list */
 test_arg(A) ::= NAME(N).                     { A = ast_name(P, N); }
+test_arg(A) ::= DOTTED(N).                   { A = ast_dotted(P, N); }
 test_arg(A) ::= INT(T).                      { A = ast_int(P, T); }
 test_arg(A) ::= FLOAT(T).                    { A = ast_float(P, T); }
 test_arg(A) ::= strings(S).                  { A = S; }
@@ -375,6 +380,7 @@ arg(A) ::= POW(T) expr(E).                   { A = ast_star(P, N_STARSTAR, T, E)
 
 /* the primaries */
 postfix(A) ::= NAME(N).                      { A = ast_name(P, N); }
+postfix(A) ::= DOTTED(N).                    { A = ast_dotted(P, N); }
 postfix(A) ::= INT(T).                       { A = ast_int(P, T); }
 postfix(A) ::= FLOAT(T).                     { A = ast_float(P, T); }
 postfix(A) ::= strings(S).                   { A = S; }
@@ -423,6 +429,14 @@ static const unsigned char tk_class[YYNTOKEN] = {
     [TK_LPAREN] = TKC_OPEN, [TK_LBRACKET] = TKC_OPEN, [TK_LBRACE] = TKC_OPEN,
 };
 
+/* the '.name' parts of a DOTTED token (the ATTR tokens it replaces) */
+static int dotted_attrs(const token *t)
+{
+    int k = 0;
+    for (uint32_t i = 0; i < t->len; i++) k += t->p[i] == '.';
+    return k;
+}
+
 /* flatten: lemon's parse_lemon (and what it calls in this file) is inlined into the loop
  * below, its only caller here: its prologue and epilogue cost a fifth of its time per token */
 __attribute__((flatten))
@@ -462,6 +476,12 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
             }
         }
         parse_lemon(parser, t.type, (ptok){t.p, t.pos, t.len}, P);
+        /* a DOTTED token shifted counts as the NAME and ATTR tokens it stands for towards the
+         * three shifts that end error recovery (jinn check reports the same errors). Lemon's
+         * count is negative out of recovery, 3 right after an error, and one less per shift:
+         * 0 to 2 after this token means it was shifted while recovering. Recovery follows
+         * a reported error: no diagnostic yet, no recovery, no test of lemon's count. */
+        if (P->D->count && t.type == TK_DOTTED && (unsigned)parser->yyerrcnt < 3) parser->yyerrcnt -= dotted_attrs(&t);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);

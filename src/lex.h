@@ -46,6 +46,8 @@ typedef struct lexer {
     const char *tag_open; /* the '{' of the tag being lexed */
     int cur_tag;          /* the tag being lexed (TK_TAG_*) */
     int call_paren;       /* `{% call(` : the next '(' opens the caller's parameters */
+    int name_only;        /* the last token was '|', 'is', 'is not' or '.': a name next is a
+                           * filter's, a test's or an attribute's, never one DOTTED token */
     const char *broken_at;/* a '{name ... %}' typo already reported */
     struct diags *D;
     /* a configured syntax: text is scanned in C (lex_text_custom) and closers checked first */

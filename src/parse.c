@@ -414,6 +414,22 @@ node *ast_attr(pctx *P, node *obj, ptok name)
     return n;
 }
 
+/* name.attr.attr from one DOTTED token: the name node, then an attr node per '.name', each
+ * at its name's position (as attr_tok places them) */
+node *ast_dotted(pctx *P, ptok t)
+{
+    /* (a part ends at the first byte no name has: a '.', or what follows the token) */
+    const char *q = t.p, *e = t.p + t.len;
+    while (name_byte[(unsigned char)*q]) q++;
+    node *o = ast_name(P, (ptok){t.p, t.pos, (uint32_t)(q - t.p)});
+    while (q < e) {
+        const char *s = ++q;
+        while (name_byte[(unsigned char)*q]) q++;
+        o = ast_attr(P, o, (ptok){s, (uint32_t)(s - P->src), (uint32_t)(q - s)});
+    }
+    return o;
+}
+
 node *ast_attr_int(pctx *P, node *obj, ptok num)
 {
     /* x.0 is x[0] in Jinja2 */
@@ -849,7 +865,11 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
 
 static void describe(pctx *P, int major, const ptok *t, char *out, size_t n)
 {
-    if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
+    if (major == TK_DOTTED) { /* as the NAME token it starts with */
+        int len = 0;
+        while (t->p[len] != '.') len++;
+        snprintf(out, n, "%s '%.*s'", lex_token_name(major), len > 40 ? 40 : len, t->p);
+    } else if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
     else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT) ||
              (major >= TK_TAG_INCLUDE && major <= TK_TAG_FROM) || (major >= TK_TAG_EXTENDS && major <= TK_TAG_ENDBLOCK))
