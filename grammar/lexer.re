@@ -91,6 +91,12 @@ static const unsigned char name_byte[256] = {
     ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1,
 };
 
+/* what may follow a name: blanks (1) to skip, then a byte that starts a postfix token (2: a
+ * call, a subscript, an attribute) or anything else (0) */
+static const unsigned char after_name[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1, ['('] = 2, ['['] = 2, ['.'] = 2,
+};
+
 /* The keywords above, by length and letters (called for every short name: no table walk) */
 static inline int keyword(const char *p, size_t n)
 {
@@ -134,7 +140,8 @@ const char *lex_token_name(int type)
     case TK_GT: return "'>'"; case TK_GE: return "'>='"; case TK_ASSIGN: return "'='";
     case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
-    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_DOTTED: return "name"; case TK_ATTR: return "'.'";
+    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_DOTTED: return "name";
+    case TK_ONAME: return "name"; case TK_ODOTTED: return "name"; case TK_ATTR: return "'.'";
     case TK_FILTER: return "'|'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
@@ -853,14 +860,21 @@ loop:
          * error at the '.'. The parser then makes the chain with one shift and one reduction. */
         int name_only = L->name_only;
         L->name_only = 0;
-        if (*L->cur == '.' && !name_only &&
-            (L->cur_tag == 0 || L->cur_tag == TK_TAG_IF || L->cur_tag == TK_TAG_ELIF)) {
-            size_t an;
-            while (*L->cur == '.' && (an = plain_name_at(L, L->cur + 1, 1)) != 0) {
-                L->cur += 1 + an;
-                t->type = TK_DOTTED;
+        if (!name_only && (L->cur_tag == 0 || L->cur_tag == TK_TAG_IF || L->cur_tag == TK_TAG_ELIF)) {
+            if (*L->cur == '.') {
+                size_t an;
+                while (*L->cur == '.' && (an = plain_name_at(L, L->cur + 1, 1)) != 0) {
+                    L->cur += 1 + an;
+                    t->type = TK_DOTTED;
+                }
+                t->len = (uint32_t)(L->cur - L->tok);
             }
-            t->len = (uint32_t)(L->cur - L->tok);
+            /* an operand no '(', '[' or '.' follows (every postfix token starts with one of
+             * them) is an ONAME or ODOTTED token: an oexpr in one reduction, not through
+             * postfix (most names of a template) */
+            const char *q = L->cur;
+            while (after_name[(unsigned char)*q] == 1) q++;
+            if (!after_name[(unsigned char)*q]) t->type = t->type == TK_NAME ? TK_ONAME : TK_ODOTTED;
         }
         return;
     }

@@ -69,6 +69,9 @@
  * the whole chain, its position the first name's (ast_dotted makes the name and attr nodes the
  * split tokens made, at the same positions) */
 %token DOTTED.
+/* NAME and DOTTED where no postfix operator follows (the lexer looks at the next byte): an
+ * operand at once, oexpr ::= ONAME, without the postfix step */
+%token ONAME ODOTTED.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
@@ -317,6 +320,8 @@ cmp_op(A) ::= GE(T).                         { A = T; }
 oexpr(A) ::= MINUS(T) oexpr(E). [UMINUS]     { A = ast_unary(P, N_NEG, T, E); }
 oexpr(A) ::= PLUS(T) oexpr(E). [UMINUS]      { A = ast_unary(P, N_POS, T, E); }
 oexpr(A) ::= postfix(E).                     { A = E; }
+oexpr(A) ::= ONAME(N).                       { A = ast_name(P, N); }
+oexpr(A) ::= ODOTTED(N).                     { A = ast_dotted(P, N); }
 
 /* filter arguments: none, or a parenthesised list */
 call_args(A) ::= .                           { A = NULL; }
@@ -329,6 +334,8 @@ test_args(A) ::= test_arg(E).                { A = ast_add(ast_list(P, N_LIST, E
  * `is sameas items[0]`; a parenthesis right after the name is the call's argument list */
 test_arg(A) ::= NAME(N).                     { A = ast_name(P, N); }
 test_arg(A) ::= DOTTED(N).                   { A = ast_dotted(P, N); }
+test_arg(A) ::= ONAME(N).                    { A = ast_name(P, N); }
+test_arg(A) ::= ODOTTED(N).                  { A = ast_dotted(P, N); }
 test_arg(A) ::= INT(T).                      { A = ast_int(P, T); }
 test_arg(A) ::= FLOAT(T).                    { A = ast_float(P, T); }
 test_arg(A) ::= strings(S).                  { A = S; }
@@ -375,6 +382,7 @@ arg_list(A) ::= arg_list(L) COMMA arg(X).    { A = ast_add(L, X); }
 arg(A) ::= oexpr(E).                         { A = E; }
 arg(A) ::= cexpr(E).                         { A = E; }
 arg(A) ::= NAME(N) ASSIGN expr(E).           { A = ast_kwarg(P, N, E); }
+arg(A) ::= ONAME(N) ASSIGN expr(E).          { A = ast_kwarg(P, N, E); }
 arg(A) ::= MUL(T) expr(E).                   { A = ast_star(P, N_STAR, T, E); }
 arg(A) ::= POW(T) expr(E).                   { A = ast_star(P, N_STARSTAR, T, E); }
 
@@ -481,7 +489,7 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
          * count is negative out of recovery, 3 right after an error, and one less per shift:
          * 0 to 2 after this token means it was shifted while recovering. Recovery follows
          * a reported error: no diagnostic yet, no recovery, no test of lemon's count. */
-        if (P->D->count && t.type == TK_DOTTED && (unsigned)parser->yyerrcnt < 3) parser->yyerrcnt -= dotted_attrs(&t);
+        if (P->D->count && (t.type == TK_DOTTED || t.type == TK_ODOTTED) && (unsigned)parser->yyerrcnt < 3) parser->yyerrcnt -= dotted_attrs(&t);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);

@@ -865,11 +865,11 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
 
 static void describe(pctx *P, int major, const ptok *t, char *out, size_t n)
 {
-    if (major == TK_DOTTED) { /* as the NAME token it starts with */
+    if (major == TK_DOTTED || major == TK_ODOTTED) { /* as the NAME token it starts with */
         int len = 0;
         while (t->p[len] != '.') len++;
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), len > 40 ? 40 : len, t->p);
-    } else if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
+    } else if (major == TK_NAME || major == TK_ONAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
     else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT) ||
              (major >= TK_TAG_INCLUDE && major <= TK_TAG_FROM) || (major >= TK_TAG_EXTENDS && major <= TK_TAG_ENDBLOCK))
