@@ -95,6 +95,7 @@ static const unsigned char name_byte[256] = {
  * call, a subscript, an attribute) or anything else (0) */
 static const unsigned char after_name[256] = {
     [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1, ['('] = 2, ['['] = 2, ['.'] = 2,
+    ['"'] = 2, ['\''] = 2, /* (a string next: the strings that concatenate stay STRING) */
 };
 
 /* The keywords above, by length and letters (called for every short name: no table walk) */
@@ -141,7 +142,8 @@ const char *lex_token_name(int type)
     case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
     case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_DOTTED: return "name";
-    case TK_ONAME: return "name"; case TK_ODOTTED: return "name"; case TK_ATTR: return "'.'";
+    case TK_ONAME: return "name"; case TK_ODOTTED: return "name";
+    case TK_OINT: return "integer"; case TK_OSTRING: return "string"; case TK_ATTR: return "'.'";
     case TK_FILTER: return "'|'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
@@ -603,6 +605,20 @@ static size_t plain_name_at(const lexer *L, const char *q, int dot)
     return n;
 }
 
+/* An integer or a string as its operand token (OINT, OSTRING: an oexpr in one reduction)
+ * where a name would be an ONAME: in {{ }}, {% if %}, {% elif %}, not right after a '.', and
+ * no '(', '[', '.' or string follows */
+static inline void operand_tok(lexer *L, token *t, int type, int otype)
+{
+    tok(L, t, type);
+    int name_only = L->name_only;
+    L->name_only = 0;
+    if (name_only || !(L->cur_tag == 0 || L->cur_tag == TK_TAG_IF || L->cur_tag == TK_TAG_ELIF)) return;
+    const char *q = L->cur;
+    while (after_name[(unsigned char)*q] == 1) q++;
+    if (!after_name[(unsigned char)*q]) t->type = otype;
+}
+
 /* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
  * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
 /* (keyword, emit_text, tag_lookup, open_tag: small helpers called for most tokens, inlined) */
@@ -878,10 +894,10 @@ loop:
         }
         return;
     }
-    <TAG,VAR> "0" [xX] ("_"? [0-9a-fA-F])+ { tok(L, t, TK_INT); return; }
-    <TAG,VAR> "0" [oO] ("_"? [0-7])+ { tok(L, t, TK_INT); return; }
-    <TAG,VAR> "0" [bB] ("_"? [01])+ { tok(L, t, TK_INT); return; }
-    <TAG,VAR> digits { tok(L, t, TK_INT); return; }
+    <TAG,VAR> "0" [xX] ("_"? [0-9a-fA-F])+ { operand_tok(L, t, TK_INT, TK_OINT); return; }
+    <TAG,VAR> "0" [oO] ("_"? [0-7])+ { operand_tok(L, t, TK_INT, TK_OINT); return; }
+    <TAG,VAR> "0" [bB] ("_"? [01])+ { operand_tok(L, t, TK_INT, TK_OINT); return; }
+    <TAG,VAR> digits { operand_tok(L, t, TK_INT, TK_OINT); return; }
     <TAG,VAR> digits "." digits exp? { tok(L, t, TK_FLOAT); return; }
     <TAG,VAR> "." digits exp? {
         /* ".25": a float in Jinjava (JUEL); Jinja2 reads '.' then 25 (an error there). Not
@@ -892,11 +908,12 @@ loop:
                                            (b[-1] >= '0' && b[-1] <= '9') || ((b[-1] | 0x20) >= 'a' && (b[-1] | 0x20) <= 'z'));
         if (is_jinjava(L) && !after_operand) { tok(L, t, TK_FLOAT); return; }
         L->cur = L->tok + 1;
+        L->name_only = 1; /* x.0: the INT after the dot stays one (postfix ::= postfix DOT INT) */
         tok(L, t, TK_DOT);
         return;
     }
     <TAG,VAR> digits exp { tok(L, t, TK_FLOAT); return; }
-    <TAG,VAR> dq | sq { tok(L, t, TK_STRING); return; }
+    <TAG,VAR> dq | sq { operand_tok(L, t, TK_STRING, TK_OSTRING); return; }
     <TAG,VAR> ["'] { L->D->incomplete = 1; lex_fail(L, t, L->tok, "unterminated string literal%.*s", "", 0); return; }
     <TAG,VAR> "+"  { tok(L, t, TK_PLUS); return; }
     <TAG,VAR> "-"  {

@@ -72,6 +72,8 @@
 /* NAME and DOTTED where no postfix operator follows (the lexer looks at the next byte): an
  * operand at once, oexpr ::= ONAME, without the postfix step */
 %token ONAME ODOTTED.
+/* INT and STRING likewise (a STRING another string follows stays one: strings concatenate) */
+%token OINT OSTRING.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
@@ -295,7 +297,9 @@ oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, OPB_MOD, L, R, T
 oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, OPB_POW, L, R, T); }
 /* filters and tests bind looser than unary minus: -1|abs is abs(-1), as in Jinja2 */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
-oexpr(A) ::= oexpr(V) FILTER(N) call_args(G).      { A = ast_filter(P, V, attr_tok(P, N), G); }
+/* (call_args spelled out: no empty reduction for the commonest filter, one without arguments) */
+oexpr(A) ::= oexpr(V) FILTER(N).                   { A = ast_filter(P, V, attr_tok(P, N), NULL); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN args(G) RPAREN. { A = ast_filter(P, V, attr_tok(P, N), G); }
 /* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
@@ -322,6 +326,9 @@ oexpr(A) ::= PLUS(T) oexpr(E). [UMINUS]      { A = ast_unary(P, N_POS, T, E); }
 oexpr(A) ::= postfix(E).                     { A = E; }
 oexpr(A) ::= ONAME(N).                       { A = ast_name(P, N); }
 oexpr(A) ::= ODOTTED(N).                     { A = ast_dotted(P, N); }
+oexpr(A) ::= OINT(T).                        { A = ast_int(P, T); }
+oexpr(A) ::= OSTRING(T).                     { A = ast_string(P, T); }
+oexpr(A) ::= strings(S) OSTRING(T).          { A = ast_string_cat(P, S, T); }
 
 /* filter arguments: none, or a parenthesised list */
 call_args(A) ::= .                           { A = NULL; }
@@ -336,6 +343,9 @@ test_arg(A) ::= NAME(N).                     { A = ast_name(P, N); }
 test_arg(A) ::= DOTTED(N).                   { A = ast_dotted(P, N); }
 test_arg(A) ::= ONAME(N).                    { A = ast_name(P, N); }
 test_arg(A) ::= ODOTTED(N).                  { A = ast_dotted(P, N); }
+test_arg(A) ::= OINT(T).                     { A = ast_int(P, T); }
+test_arg(A) ::= OSTRING(T).                  { A = ast_string(P, T); }
+test_arg(A) ::= strings(S) OSTRING(T).       { A = ast_string_cat(P, S, T); }
 test_arg(A) ::= INT(T).                      { A = ast_int(P, T); }
 test_arg(A) ::= FLOAT(T).                    { A = ast_float(P, T); }
 test_arg(A) ::= strings(S).                  { A = S; }
@@ -433,7 +443,7 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
 enum { TKC_END = 1, TKC_TRACK, TKC_OPEN };
 static const unsigned char tk_class[YYNTOKEN] = {
     [TK_BLOCK_END] = TKC_END, [TK_VAR_END] = TKC_END,
-    [TK_TAG_IF ... TK_TAG_ENDBLOCK] = TKC_TRACK, [TK_STRING] = TKC_TRACK,
+    [TK_TAG_IF ... TK_TAG_ENDBLOCK] = TKC_TRACK, [TK_STRING] = TKC_TRACK, [TK_OSTRING] = TKC_TRACK,
     [TK_LPAREN] = TKC_OPEN, [TK_LBRACKET] = TKC_OPEN, [TK_LBRACE] = TKC_OPEN,
 };
 

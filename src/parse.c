@@ -853,7 +853,7 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
         P->nopen--;
     }
     /* a string that spans a line and swallows a '%}' is probably missing its closing quote */
-    if (tk == TK_STRING) {
+    if (tk == TK_STRING || tk == TK_OSTRING) {
         int suspect = 0;
         for (uint32_t i = 1; i + 1 < t->len; i++)
             if ((t->p[i] == '%' || t->p[i] == '}') && t->p[i + 1] == '}') { suspect = 1; break; }
@@ -869,7 +869,8 @@ static void describe(pctx *P, int major, const ptok *t, char *out, size_t n)
         int len = 0;
         while (t->p[len] != '.') len++;
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), len > 40 ? 40 : len, t->p);
-    } else if (major == TK_NAME || major == TK_ONAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
+    } else if (major == TK_NAME || major == TK_ONAME || major == TK_INT || major == TK_OINT || major == TK_FLOAT ||
+               major == TK_STRING || major == TK_OSTRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
     else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT) ||
              (major >= TK_TAG_INCLUDE && major <= TK_TAG_FROM) || (major >= TK_TAG_EXTENDS && major <= TK_TAG_ENDBLOCK))
