@@ -173,19 +173,32 @@ stmt(A) ::= error VAR_END(T).                { A = ast_list(P, N_BODY, T.pos); }
 /* ---- if / elif / else ------------------------------------------------------------------- */
 /* elif is left-recursive: a chain of any length takes no parser stack (ast_if_chain links
  * the elifs as nested ifs afterwards, and the compiler walks that chain in a loop) */
+/* (the forms without elif, with or without else, spelled out: no empty elifs and if_else
+ * reductions for the commonest ifs) */
+stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, NULL); }
+stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
 stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
                                              { A = ast_if_chain(P, ast_stmt(P, N_IF, T, C, B, NULL), L, E); }
-elifs(A) ::= .                               { A = NULL; }
+elifs(A) ::= TAG_ELIF(T) expr(C) BLOCK_END body(B).
+                                             { A = ast_add(ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
 elifs(A) ::= elifs(L) TAG_ELIF(T) expr(C) BLOCK_END body(B).
-                                             { A = ast_add(L ? L : ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
+                                             { A = ast_add(L, ast_stmt(P, N_IF, T, C, B, NULL)); }
 if_else(A) ::= .                             { A = NULL; }
 if_else(A) ::= TAG_ELSE BLOCK_END body(B).   { A = B; }
 
 /* ---- for ------------------------------------------------------------------------------------ */
-stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
+/* (the forms without a filter or `recursive` spelled out likewise: no empty for_filter,
+ * for_rec and for_else reductions for the commonest loops) */
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) BLOCK_END body(B) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, NULL, B, NULL, 0); }
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, NULL, B, E, 0); }
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) IF expr(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
                                              { A = ast_for(P, T, V, I, F, B, E, R); }
-for_filter(A) ::= .                          { A = NULL; }
-for_filter(A) ::= IF expr(C).                { A = C; }
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) RECURSIVE BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, NULL, B, E, 1); }
 %type for_rec {int}
 for_rec(A) ::= .                             { A = 0; }
 for_rec(A) ::= RECURSIVE.                    { A = 1; }
@@ -299,11 +312,18 @@ oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, OPB_POW, L, R, T
 oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
 /* (call_args spelled out: no empty reduction for the commonest filter, one without arguments) */
 oexpr(A) ::= oexpr(V) FILTER(N).                   { A = ast_filter(P, V, attr_tok(P, N), NULL); }
-oexpr(A) ::= oexpr(V) FILTER(N) LPAREN args(G) RPAREN. { A = ast_filter(P, V, attr_tok(P, N), G); }
+/* (and args spelled out: no args ::= arg_list step; an empty list, not NULL, for x|f()) */
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN RPAREN.     { A = ast_filter(P, V, attr_tok(P, N), ast_list(P, N_LIST, 0)); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) RPAREN.       { A = ast_filter(P, V, attr_tok(P, N), G); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) COMMA RPAREN. { A = ast_filter(P, V, attr_tok(P, N), G); }
 /* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
-oexpr(A) ::= oexpr(V) FILTER(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN RPAREN LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), ast_list(P, N_LIST, 0)), L, T); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) RPAREN LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), G), L, T); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) COMMA RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), G), L, T); }
 oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0, 0); }
 oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1, 0); }
@@ -387,7 +407,13 @@ opt_expr(A) ::= expr(E).                     { A = E; }
 args(A) ::= .                                { A = ast_list(P, N_LIST, 0); }
 args(A) ::= arg_list(L).                     { A = L; }
 args(A) ::= arg_list(L) COMMA.               { A = L; }
-arg_list(A) ::= arg(X).                      { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+/* the first argument without the arg step (one reduction less per argument list) */
+arg_list(A) ::= oexpr(X).                    { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+arg_list(A) ::= cexpr(X).                    { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+arg_list(A) ::= NAME(N) ASSIGN expr(E).      { node *x = ast_kwarg(P, N, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
+arg_list(A) ::= ONAME(N) ASSIGN expr(E).     { node *x = ast_kwarg(P, N, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
+arg_list(A) ::= MUL(T) expr(E).              { node *x = ast_star(P, N_STAR, T, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
+arg_list(A) ::= POW(T) expr(E).              { node *x = ast_star(P, N_STARSTAR, T, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
 arg_list(A) ::= arg_list(L) COMMA arg(X).    { A = ast_add(L, X); }
 arg(A) ::= oexpr(E).                         { A = E; }
 arg(A) ::= cexpr(E).                         { A = E; }
