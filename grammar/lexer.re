@@ -176,6 +176,7 @@ void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_b
     L->jinjava = D && D->R && D->R->profile == PROF_JINJAVA;
     L->trim_blocks = trim_blocks;
     L->lstrip_blocks = lstrip_blocks;
+    L->operand = 1; /* (no tag: as after '{{') */
 }
 
 /* is the template lexed for the jinjava profile? (its whitespace and literal rules differ) */
@@ -606,14 +607,14 @@ static size_t plain_name_at(const lexer *L, const char *q, int dot)
 }
 
 /* An integer or a string as its operand token (OINT, OSTRING: an oexpr in one reduction)
- * where a name would be an ONAME: in {{ }}, {% if %}, {% elif %}, not right after a '.', and
+ * where a name would be an ONAME (L->operand), not right after a '.', and
  * no '(', '[', '.' or string follows */
 static inline void operand_tok(lexer *L, token *t, int type, int otype)
 {
     tok(L, t, type);
     int name_only = L->name_only;
     L->name_only = 0;
-    if (name_only || !(L->cur_tag == 0 || L->cur_tag == TK_TAG_IF || L->cur_tag == TK_TAG_ELIF)) return;
+    if (name_only || !L->operand) return;
     const char *q = L->cur;
     while (after_name[(unsigned char)*q] == 1) q++;
     if (!after_name[(unsigned char)*q]) t->type = otype;
@@ -625,7 +626,7 @@ static inline void operand_tok(lexer *L, token *t, int type, int otype)
 void lex_next(lexer *L, token *t)
 {
     lex_token(L, t);
-    if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) L->cur_tag = 0;
+    if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) { L->cur_tag = 0; L->operand = 1; }
 }
 
 static void lex_token(lexer *L, token *t)
@@ -821,6 +822,7 @@ loop:
             tok(L, t, tk);
             t->pos = (uint32_t)(L->tag_open - L->src);
             L->cur_tag = tk;
+            L->operand = tk == TK_TAG_IF || tk == TK_TAG_ELIF;
             if (tk == TK_TAG_CALL) {
                 const char *q = L->cur;
                 while (q < L->end && is_ws(*q)) q++;
@@ -832,7 +834,12 @@ loop:
         /* keywords are 2 to 4 letters: and or not in is if else */
         if (n <= 4) {
             int kw = keyword(L->tok, n);
-            if (kw) { L->name_only = kw == TK_IS || (kw == TK_NOT && L->name_only); tok(L, t, kw); return; }
+            if (kw) {
+                L->name_only = kw == TK_IS || (kw == TK_NOT && L->name_only);
+                if (kw == TK_IN && L->cur_tag == TK_TAG_FOR) L->operand = 1; /* the iterable and filter */
+                tok(L, t, kw);
+                return;
+            }
         }
         if (is_jinjava(L)) {
             if (n <= 5 && !after_dot(L))
@@ -869,14 +876,15 @@ loop:
         }
         tok(L, t, TK_NAME);
         /* name.attr.attr (no blanks) is one DOTTED token where the parser takes a name as an
-         * operand: inside {{ }} and {% if %} / {% elif %}, not as a filter's, a test's or an
+         * operand (L->operand: inside {{ }}, {% if %}, {% elif %}, a for's iterable, a set's
+         * value), not as a filter's, a test's or an
          * attribute's name (after '|', 'is', 'is not', a lone '.': a stale name_only only costs
          * the split form). Elsewhere a name
          * may be a target, a macro's or a block's name, where the split tokens place the
          * error at the '.'. The parser then makes the chain with one shift and one reduction. */
         int name_only = L->name_only;
         L->name_only = 0;
-        if (!name_only && (L->cur_tag == 0 || L->cur_tag == TK_TAG_IF || L->cur_tag == TK_TAG_ELIF)) {
+        if (!name_only && L->operand) {
             if (*L->cur == '.') {
                 size_t an;
                 while (*L->cur == '.' && (an = plain_name_at(L, L->cur + 1, 1)) != 0) {
@@ -951,7 +959,11 @@ loop:
     <TAG,VAR> "<=" { tok(L, t, TK_LE); return; }
     <TAG,VAR> ">"  { tok(L, t, TK_GT); return; }
     <TAG,VAR> ">=" { tok(L, t, TK_GE); return; }
-    <TAG,VAR> "="  { tok(L, t, TK_ASSIGN); return; }
+    <TAG,VAR> "="  {
+        if (L->cur_tag == TK_TAG_SET) L->operand = 1; /* {% set x = expression %} */
+        tok(L, t, TK_ASSIGN);
+        return;
+    }
     <TAG,VAR> "("  {
         L->brace_depth++;
         if (L->call_paren) { L->call_paren = 0; tok(L, t, TK_CALL_LPAREN); return; }

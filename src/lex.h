@@ -45,6 +45,8 @@ typedef struct lexer {
     int trim_blocks, lstrip_blocks;
     const char *tag_open; /* the '{' of the tag being lexed */
     int cur_tag;          /* the tag being lexed (TK_TAG_*) */
+    int operand;          /* names here are operands (a name may be DOTTED, ONAME...): no tag
+                           * ({{ }}), if, elif, a for after its 'in', a set after its '=' */
     int call_paren;       /* `{% call(` : the next '(' opens the caller's parameters */
     int name_only;        /* the last token was '|', 'is', 'is not' or '.': a name next is a
                            * filter's, a test's or an attribute's, never one DOTTED token */
