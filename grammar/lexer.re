@@ -410,6 +410,7 @@ void lex_set_syntax(lexer *L, const lex_syntax *sy)
     L->csl = strlen(L->cs); L->cel = strlen(L->ce);
     L->lspl = L->lsp ? strlen(L->lsp) : 0; L->lcpl = L->lcp ? strlen(L->lcp) : 0;
     L->custom = sy->bs || sy->be || sy->vs || sy->ve || sy->cs || sy->ce || L->lsp || L->lcp;
+    L->slow = L->custom || L->pending;
 }
 
 static const char *find_str(const char *p, const char *end, const char *s, size_t n)
@@ -629,11 +630,41 @@ void lex_next(lexer *L, token *t)
     if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) { L->cur_tag = 0; L->operand = 1; }
 }
 
+/* A text token was cut at the opener just matched (1 '{{', 2 '{%'): the next call goes on
+ * from the opener's end (lex_token's slow path) instead of matching it again. */
+static inline void pend(lexer *L, int kind)
+{
+    L->pend_tok = L->tok;
+    L->pend_cur = L->cur;
+    L->pending = kind;
+    L->slow = 1;
+    L->cur = L->tok;
+    L->text0 = L->tok;
+}
+
 static void lex_token(lexer *L, token *t)
 {
     char marker;
 loop:
-    if (L->custom) {
+    if (L->slow) {
+        if (L->pending) {
+            /* the '{{' or '{%' that ended the text token just returned: taken up where the
+             * rule left it (L->pending), not scanned again */
+            int k = L->pending;
+            L->pending = 0;
+            L->slow = L->custom;
+            L->tok = L->pend_tok;
+            L->cur = L->pend_cur;
+            if (k == 1) {
+                L->cond = yycVAR;
+                L->brace_depth = 0;
+                tok(L, t, TK_VAR_BEGIN);
+                return;
+            }
+            L->tag_open = L->tok;
+            if (!open_tag(L, t)) return;
+            goto loop;
+        }
         if (L->cond == yycTEXT) {
             int r = lex_text_custom(L, t);
             if (r != 0) return;
@@ -671,7 +702,7 @@ loop:
 
     <TEXT> "{{" [-+]? {
         marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
-        if (emit_text(L, t, L->tok, var_marker(L, marker), 0)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        if (emit_text(L, t, L->tok, var_marker(L, marker), 0)) { pend(L, 1); return; }
         L->cond = yycVAR;
         L->brace_depth = 0;
         tok(L, t, TK_VAR_BEGIN);
@@ -684,7 +715,7 @@ loop:
             while (q < L->end && is_ws(*q)) q++;
             if (q < L->end && *q == '-' && !(q + 1 < L->end && q[1] == '%')) { marker = '-'; L->cur = q + 1; }
         }
-        if (emit_text(L, t, L->tok, marker, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        if (emit_text(L, t, L->tok, marker, 1)) { pend(L, 2); return; }
         L->tag_open = L->tok;
         if (!open_tag(L, t)) return;
         goto loop;
