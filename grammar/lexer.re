@@ -126,6 +126,7 @@ const char *lex_token_name(int type)
     switch (type) {
     case 0: return "end of input";
     case TK_TEXT: return "template text";
+    case TK_TEXT_VAR: return "template text";
     case TK_VAR_BEGIN: return "'{{'";
     case TK_VAR_END: return "'}}'";
     case TK_BLOCK_END: return "'%}'";
@@ -630,13 +631,13 @@ void lex_next(lexer *L, token *t)
     if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) { L->cur_tag = 0; L->operand = 1; }
 }
 
-/* A text token was cut at the opener just matched (1 '{{', 2 '{%'): the next call goes on
- * from the opener's end (lex_token's slow path) instead of matching it again. */
-static inline void pend(lexer *L, int kind)
+/* A text token was cut at the '{%' just matched: the next call goes on from the opener's
+ * end (lex_token's slow path) instead of matching it again. */
+static inline void pend(lexer *L)
 {
     L->pend_tok = L->tok;
     L->pend_cur = L->cur;
-    L->pending = kind;
+    L->pending = 1;
     L->slow = 1;
     L->cur = L->tok;
     L->text0 = L->tok;
@@ -648,19 +649,12 @@ static void lex_token(lexer *L, token *t)
 loop:
     if (L->slow) {
         if (L->pending) {
-            /* the '{{' or '{%' that ended the text token just returned: taken up where the
-             * rule left it (L->pending), not scanned again */
-            int k = L->pending;
+            /* the '{%' that ended the text token just returned: taken up where the rule left
+             * it (L->pending), not scanned again */
             L->pending = 0;
             L->slow = L->custom;
             L->tok = L->pend_tok;
             L->cur = L->pend_cur;
-            if (k == 1) {
-                L->cond = yycVAR;
-                L->brace_depth = 0;
-                tok(L, t, TK_VAR_BEGIN);
-                return;
-            }
             L->tag_open = L->tok;
             if (!open_tag(L, t)) return;
             goto loop;
@@ -702,7 +696,16 @@ loop:
 
     <TEXT> "{{" [-+]? {
         marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
-        if (emit_text(L, t, L->tok, var_marker(L, marker), 0)) { pend(L, 1); return; }
+        if (emit_text(L, t, L->tok, var_marker(L, marker), 0)) {
+            /* the text and the '{{' after it are one TEXT_VAR token (the text's; the parser finds
+             * the '{{' after it, past any blanks a '-' trimmed) */
+            t->type = TK_TEXT_VAR;
+            L->cond = yycVAR;
+            L->brace_depth = 0;
+            L->cur_tag = 0; /* (as lex_next does after a VAR_BEGIN) */
+            L->operand = 1;
+            return;
+        }
         L->cond = yycVAR;
         L->brace_depth = 0;
         tok(L, t, TK_VAR_BEGIN);
@@ -715,7 +718,7 @@ loop:
             while (q < L->end && is_ws(*q)) q++;
             if (q < L->end && *q == '-' && !(q + 1 < L->end && q[1] == '%')) { marker = '-'; L->cur = q + 1; }
         }
-        if (emit_text(L, t, L->tok, marker, 1)) { pend(L, 2); return; }
+        if (emit_text(L, t, L->tok, marker, 1)) { pend(L); return; }
         L->tag_open = L->tok;
         if (!open_tag(L, t)) return;
         goto loop;

@@ -74,6 +74,8 @@
 %token ONAME ODOTTED.
 /* INT and STRING likewise (a STRING another string follows stays one: strings concatenate) */
 %token OINT OSTRING.
+/* a text and the '{{' right after it in one token (the text's span and position) */
+%token TEXT_VAR.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
@@ -108,6 +110,8 @@ body(A) ::= body(B) stmt(S).                 { A = ast_add(B, S); }
 body(A) ::= body(B) TEXT(T).                 { A = ast_add(B, ast_text(P, T)); }
 body(A) ::= body(B) VAR_BEGIN(T) tuple(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
 body(A) ::= body(B) VAR_BEGIN(T) oexpr(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
+body(A) ::= body(B) TEXT_VAR(T) tuple(E) VAR_END.  { A = ast_add(ast_add(B, ast_text(P, T)), ast_stmt(P, N_PRINT, var_begin_of(P, T), E, NULL, NULL)); }
+body(A) ::= body(B) TEXT_VAR(T) oexpr(E) VAR_END.  { A = ast_add(ast_add(B, ast_text(P, T)), ast_stmt(P, N_PRINT, var_begin_of(P, T), E, NULL, NULL)); }
 
 stmt(A) ::= TAG_DO(T) tuple(E) BLOCK_END.    { A = ast_stmt(P, N_DO, T, E, NULL, NULL); }
 stmt(A) ::= TAG_DO(T) BLOCK_END body(B) TAG_ENDDO BLOCK_END.
@@ -521,11 +525,13 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
         }
         parse_lemon(parser, t.type, (ptok){t.p, t.pos, t.len}, P);
         /* a DOTTED token shifted counts as the NAME and ATTR tokens it stands for towards the
-         * three shifts that end error recovery (jinn check reports the same errors). Lemon's
+         * three shifts that end error recovery (jinn check reports the same errors), a
+         * TEXT_VAR as its TEXT and VAR_BEGIN. Lemon's
          * count is negative out of recovery, 3 right after an error, and one less per shift:
          * 0 to 2 after this token means it was shifted while recovering. Recovery follows
          * a reported error: no diagnostic yet, no recovery, no test of lemon's count. */
-        if (P->D->count && (t.type == TK_DOTTED || t.type == TK_ODOTTED) && (unsigned)parser->yyerrcnt < 3) parser->yyerrcnt -= dotted_attrs(&t);
+        if (P->D->count && (t.type == TK_DOTTED || t.type == TK_ODOTTED || t.type == TK_TEXT_VAR) && (unsigned)parser->yyerrcnt < 3)
+            parser->yyerrcnt -= t.type == TK_TEXT_VAR ? 1 : dotted_attrs(&t);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);

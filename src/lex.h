@@ -54,8 +54,8 @@ typedef struct lexer {
     struct diags *D;
     /* a configured syntax: text is scanned in C (lex_text_custom) and closers checked first */
     int custom;
-    int pending;          /* 1 '{{', 2 '{%': the opener at [pend_tok, pend_cur) ended the text
-                           * token just returned, and is the next token's start */
+    int pending;          /* the '{%' at [pend_tok, pend_cur) ended the text token just
+                           * returned, and is the next token's start */
     const char *pend_tok, *pend_cur;
     int slow;             /* custom or pending: lex_token's one test before the fast path */
     const char *bs, *be, *vs, *ve, *cs, *ce, *lsp, *lcp;

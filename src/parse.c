@@ -665,6 +665,15 @@ node *ast_text(pctx *P, ptok t)
     return n;
 }
 
+/* The '{{' of a TEXT_VAR token: the first '{' after its text (only blanks a '{{-' trimmed lie
+ * between) */
+ptok var_begin_of(const pctx *P, ptok t)
+{
+    const char *q = t.p + t.len;
+    while (*q != '{') q++;
+    return (ptok){q, (uint32_t)(q - P->src), 2};
+}
+
 node *ast_stmt(pctx *P, int kind, ptok at, node *a, node *b, node *c)
 {
     node *n = ast_node(P, kind, at.pos);
