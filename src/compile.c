@@ -602,6 +602,21 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
 {
     const jbuiltin *b = &row->b;
     const bi_sig *sig = &row->sig; /* (a pointer: a copy of the struct was a `rep movs`) */
+    /* the commonest call, x|f or x|f(a, b): no *args or **kwargs in the signature, only
+     * positional arguments, no more than its slots and the required ones given. They fill the
+     * slots in order, the rest are ABSENT: what the general binding below emits, without its
+     * tables. Anything else (keywords, too many, too few: an error to report) goes below. */
+    if (sig->varargs < 0 && sig->kwargs < 0) {
+        int given = first ? 1 : 0;
+        node *a = args ? args->head : NULL;
+        for (; a && a->kind != N_KWARG; a = a->next) given++;
+        if (!a && given <= sig->nslots && given >= (b->nreq < sig->nslots ? b->nreq : sig->nslots)) {
+            if (first) expr(c, first);
+            for (a = args ? args->head : NULL; a; a = a->next) expr(c, a);
+            for (int k = given; k < sig->nslots; k++) emit(c, OP_ABSENT, 0, 0, 0, pos);
+            return sig->nslots;
+        }
+    }
     node *slot_arg[BI_MAXPARAMS];
     /* only the signature's slots are read below (every index is under nslots, or under fixed
      * which is at most nslots) */
