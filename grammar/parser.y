@@ -179,15 +179,26 @@ stmt(A) ::= error VAR_END(T).                { A = ast_list(P, N_BODY, T.pos); }
  * the elifs as nested ifs afterwards, and the compiler walks that chain in a loop) */
 /* (the forms without elif, with or without else, spelled out: no empty elifs and if_else
  * reductions for the commonest ifs) */
-stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) TAG_ENDIF BLOCK_END.
+/* (the condition is an oexpr or a cexpr, not an expr: one reduction less per condition) */
+stmt(A) ::= TAG_IF(T) oexpr(C) BLOCK_END body(B) TAG_ENDIF BLOCK_END.
                                              { A = ast_stmt(P, N_IF, T, C, B, NULL); }
-stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDIF BLOCK_END.
+stmt(A) ::= TAG_IF(T) cexpr(C) BLOCK_END body(B) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, NULL); }
+stmt(A) ::= TAG_IF(T) oexpr(C) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDIF BLOCK_END.
                                              { A = ast_stmt(P, N_IF, T, C, B, E); }
-stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
+stmt(A) ::= TAG_IF(T) cexpr(C) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
+stmt(A) ::= TAG_IF(T) oexpr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
                                              { A = ast_if_chain(P, ast_stmt(P, N_IF, T, C, B, NULL), L, E); }
-elifs(A) ::= TAG_ELIF(T) expr(C) BLOCK_END body(B).
+stmt(A) ::= TAG_IF(T) cexpr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_if_chain(P, ast_stmt(P, N_IF, T, C, B, NULL), L, E); }
+elifs(A) ::= TAG_ELIF(T) oexpr(C) BLOCK_END body(B).
                                              { A = ast_add(ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
-elifs(A) ::= elifs(L) TAG_ELIF(T) expr(C) BLOCK_END body(B).
+elifs(A) ::= TAG_ELIF(T) cexpr(C) BLOCK_END body(B).
+                                             { A = ast_add(ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
+elifs(A) ::= elifs(L) TAG_ELIF(T) oexpr(C) BLOCK_END body(B).
+                                             { A = ast_add(L, ast_stmt(P, N_IF, T, C, B, NULL)); }
+elifs(A) ::= elifs(L) TAG_ELIF(T) cexpr(C) BLOCK_END body(B).
                                              { A = ast_add(L, ast_stmt(P, N_IF, T, C, B, NULL)); }
 if_else(A) ::= .                             { A = NULL; }
 if_else(A) ::= TAG_ELSE BLOCK_END body(B).   { A = B; }
