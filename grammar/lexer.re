@@ -69,6 +69,22 @@ static int same_bytes(const char *a, const char *b, size_t n)
  * start with the right letter. */
 static inline int tag_lookup(const char *p, size_t n)
 {
+    /* the tags of most templates by length and letters first (a tag's name is read once per
+     * tag: the walk below cost a few entries each for endif, endfor, set) */
+    switch (n) {
+    case 2: if (p[0] == 'i' && p[1] == 'f') return TK_TAG_IF; break;
+    case 3:
+        if (p[0] == 'f' && p[1] == 'o' && p[2] == 'r') return TK_TAG_FOR;
+        if (p[0] == 's' && p[1] == 'e' && p[2] == 't') return TK_TAG_SET;
+        break;
+    case 4:
+        if (same_bytes(p, "else", 4)) return TK_TAG_ELSE;
+        if (same_bytes(p, "elif", 4)) return TK_TAG_ELIF;
+        break;
+    case 5: if (same_bytes(p, "endif", 5)) return TK_TAG_ENDIF; break;
+    case 6: if (same_bytes(p, "endfor", 6)) return TK_TAG_ENDFOR; break;
+    default: break;
+    }
     for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
         if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && same_bytes(tag_names[i].name, p, n))
             return tag_names[i].tok;
