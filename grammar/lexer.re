@@ -69,6 +69,22 @@ static int same_bytes(const char *a, const char *b, size_t n)
  * start with the right letter. */
 static inline int tag_lookup(const char *p, size_t n)
 {
+    /* the tags of most templates by length and letters first (a tag's name is read once per
+     * tag: the walk below cost a few entries each for endif, endfor, set) */
+    switch (n) {
+    case 2: if (p[0] == 'i' && p[1] == 'f') return TK_TAG_IF; break;
+    case 3:
+        if (p[0] == 'f' && p[1] == 'o' && p[2] == 'r') return TK_TAG_FOR;
+        if (p[0] == 's' && p[1] == 'e' && p[2] == 't') return TK_TAG_SET;
+        break;
+    case 4:
+        if (same_bytes(p, "else", 4)) return TK_TAG_ELSE;
+        if (same_bytes(p, "elif", 4)) return TK_TAG_ELIF;
+        break;
+    case 5: if (same_bytes(p, "endif", 5)) return TK_TAG_ENDIF; break;
+    case 6: if (same_bytes(p, "endfor", 6)) return TK_TAG_ENDFOR; break;
+    default: break;
+    }
     for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++)
         if (tag_names[i].len == n && tag_names[i].name[0] == p[0] && same_bytes(tag_names[i].name, p, n))
             return tag_names[i].tok;
@@ -89,6 +105,13 @@ static const struct { const char *name; size_t len; int tok; } keywords[] = {
 /* the bytes a name continues with: [a-zA-Z0-9_] */
 static const unsigned char name_byte[256] = {
     ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1,
+};
+
+/* what may follow a name: blanks (1) to skip, then a byte that starts a postfix token (2: a
+ * call, a subscript, an attribute) or anything else (0) */
+static const unsigned char after_name[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1, ['('] = 2, ['['] = 2, ['.'] = 2,
+    ['"'] = 2, ['\''] = 2, /* (a string next: the strings that concatenate stay STRING) */
 };
 
 /* The keywords above, by length and letters (called for every short name: no table walk) */
@@ -119,6 +142,7 @@ const char *lex_token_name(int type)
     switch (type) {
     case 0: return "end of input";
     case TK_TEXT: return "template text";
+    case TK_TEXT_VAR: return "template text";
     case TK_VAR_BEGIN: return "'{{'";
     case TK_VAR_END: return "'}}'";
     case TK_BLOCK_END: return "'%}'";
@@ -134,7 +158,9 @@ const char *lex_token_name(int type)
     case TK_GT: return "'>'"; case TK_GE: return "'>='"; case TK_ASSIGN: return "'='";
     case TK_LPAREN: return "'('"; case TK_RPAREN: return "')'"; case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'"; case TK_LBRACE: return "'{'"; case TK_RBRACE: return "'}'";
-    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_ATTR: return "'.'";
+    case TK_COMMA: return "','"; case TK_DOT: return "'.'"; case TK_DOTTED: return "name";
+    case TK_ONAME: return "name"; case TK_ODOTTED: return "name";
+    case TK_OINT: return "integer"; case TK_OSTRING: return "string"; case TK_ATTR: return "'.'";
     case TK_FILTER: return "'|'"; case TK_COLON: return "':'";
     case TK_PIPE: return "'|'";
     case TK_RECURSIVE: return "recursive";
@@ -167,6 +193,7 @@ void lex_init(lexer *L, const char *src, size_t len, struct diags *D, int trim_b
     L->jinjava = D && D->R && D->R->profile == PROF_JINJAVA;
     L->trim_blocks = trim_blocks;
     L->lstrip_blocks = lstrip_blocks;
+    L->operand = 1; /* (no tag: as after '{{') */
 }
 
 /* is the template lexed for the jinjava profile? (its whitespace and literal rules differ) */
@@ -400,6 +427,7 @@ void lex_set_syntax(lexer *L, const lex_syntax *sy)
     L->csl = strlen(L->cs); L->cel = strlen(L->ce);
     L->lspl = L->lsp ? strlen(L->lsp) : 0; L->lcpl = L->lcp ? strlen(L->lcp) : 0;
     L->custom = sy->bs || sy->be || sy->vs || sy->ve || sy->cs || sy->ce || L->lsp || L->lcp;
+    L->slow = L->custom || L->pending;
 }
 
 static const char *find_str(const char *p, const char *end, const char *s, size_t n)
@@ -596,20 +624,57 @@ static size_t plain_name_at(const lexer *L, const char *q, int dot)
     return n;
 }
 
+/* An integer or a string as its operand token (OINT, OSTRING: an oexpr in one reduction)
+ * where a name would be an ONAME (L->operand), not right after a '.', and
+ * no '(', '[', '.' or string follows */
+static inline void operand_tok(lexer *L, token *t, int type, int otype)
+{
+    tok(L, t, type);
+    int name_only = L->name_only;
+    L->name_only = 0;
+    if (name_only || !L->operand) return;
+    const char *q = L->cur;
+    while (after_name[(unsigned char)*q] == 1) q++;
+    if (!after_name[(unsigned char)*q]) t->type = otype;
+}
+
 /* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
  * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
 /* (keyword, emit_text, tag_lookup, open_tag: small helpers called for most tokens, inlined) */
 void lex_next(lexer *L, token *t)
 {
     lex_token(L, t);
-    if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) L->cur_tag = 0;
+    if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) { L->cur_tag = 0; L->operand = 1; }
+}
+
+/* A text token was cut at the '{%' just matched: the next call goes on from the opener's
+ * end (lex_token's slow path) instead of matching it again. */
+static inline void pend(lexer *L)
+{
+    L->pend_tok = L->tok;
+    L->pend_cur = L->cur;
+    L->pending = 1;
+    L->slow = 1;
+    L->cur = L->tok;
+    L->text0 = L->tok;
 }
 
 static void lex_token(lexer *L, token *t)
 {
     char marker;
 loop:
-    if (L->custom) {
+    if (L->slow) {
+        if (L->pending) {
+            /* the '{%' that ended the text token just returned: taken up where the rule left
+             * it (L->pending), not scanned again */
+            L->pending = 0;
+            L->slow = L->custom;
+            L->tok = L->pend_tok;
+            L->cur = L->pend_cur;
+            L->tag_open = L->tok;
+            if (!open_tag(L, t)) return;
+            goto loop;
+        }
         if (L->cond == yycTEXT) {
             int r = lex_text_custom(L, t);
             if (r != 0) return;
@@ -647,7 +712,16 @@ loop:
 
     <TEXT> "{{" [-+]? {
         marker = (L->cur - L->tok == 3) ? (char)L->tok[2] : 0;
-        if (emit_text(L, t, L->tok, var_marker(L, marker), 0)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        if (emit_text(L, t, L->tok, var_marker(L, marker), 0)) {
+            /* the text and the '{{' after it are one TEXT_VAR token (the text's; the parser finds
+             * the '{{' after it, past any blanks a '-' trimmed) */
+            t->type = TK_TEXT_VAR;
+            L->cond = yycVAR;
+            L->brace_depth = 0;
+            L->cur_tag = 0; /* (as lex_next does after a VAR_BEGIN) */
+            L->operand = 1;
+            return;
+        }
         L->cond = yycVAR;
         L->brace_depth = 0;
         tok(L, t, TK_VAR_BEGIN);
@@ -660,7 +734,7 @@ loop:
             while (q < L->end && is_ws(*q)) q++;
             if (q < L->end && *q == '-' && !(q + 1 < L->end && q[1] == '%')) { marker = '-'; L->cur = q + 1; }
         }
-        if (emit_text(L, t, L->tok, marker, 1)) { L->cur = L->tok; L->text0 = L->tok; return; }
+        if (emit_text(L, t, L->tok, marker, 1)) { pend(L); return; }
         L->tag_open = L->tok;
         if (!open_tag(L, t)) return;
         goto loop;
@@ -798,6 +872,7 @@ loop:
             tok(L, t, tk);
             t->pos = (uint32_t)(L->tag_open - L->src);
             L->cur_tag = tk;
+            L->operand = tk == TK_TAG_IF || tk == TK_TAG_ELIF;
             if (tk == TK_TAG_CALL) {
                 const char *q = L->cur;
                 while (q < L->end && is_ws(*q)) q++;
@@ -809,7 +884,12 @@ loop:
         /* keywords are 2 to 4 letters: and or not in is if else */
         if (n <= 4) {
             int kw = keyword(L->tok, n);
-            if (kw) { tok(L, t, kw); return; }
+            if (kw) {
+                L->name_only = kw == TK_IS || (kw == TK_NOT && L->name_only);
+                if (kw == TK_IN && L->cur_tag == TK_TAG_FOR) L->operand = 1; /* the iterable and filter */
+                tok(L, t, kw);
+                return;
+            }
         }
         if (is_jinjava(L)) {
             if (n <= 5 && !after_dot(L))
@@ -845,12 +925,37 @@ loop:
             break;
         }
         tok(L, t, TK_NAME);
+        /* name.attr.attr (no blanks) is one DOTTED token where the parser takes a name as an
+         * operand (L->operand: inside {{ }}, {% if %}, {% elif %}, a for's iterable, a set's
+         * value), not as a filter's, a test's or an
+         * attribute's name (after '|', 'is', 'is not', a lone '.': a stale name_only only costs
+         * the split form). Elsewhere a name
+         * may be a target, a macro's or a block's name, where the split tokens place the
+         * error at the '.'. The parser then makes the chain with one shift and one reduction. */
+        int name_only = L->name_only;
+        L->name_only = 0;
+        if (!name_only && L->operand) {
+            if (*L->cur == '.') {
+                size_t an;
+                while (*L->cur == '.' && (an = plain_name_at(L, L->cur + 1, 1)) != 0) {
+                    L->cur += 1 + an;
+                    t->type = TK_DOTTED;
+                }
+                t->len = (uint32_t)(L->cur - L->tok);
+            }
+            /* an operand no '(', '[' or '.' follows (every postfix token starts with one of
+             * them) is an ONAME or ODOTTED token: an oexpr in one reduction, not through
+             * postfix (most names of a template) */
+            const char *q = L->cur;
+            while (after_name[(unsigned char)*q] == 1) q++;
+            if (!after_name[(unsigned char)*q]) t->type = t->type == TK_NAME ? TK_ONAME : TK_ODOTTED;
+        }
         return;
     }
-    <TAG,VAR> "0" [xX] ("_"? [0-9a-fA-F])+ { tok(L, t, TK_INT); return; }
-    <TAG,VAR> "0" [oO] ("_"? [0-7])+ { tok(L, t, TK_INT); return; }
-    <TAG,VAR> "0" [bB] ("_"? [01])+ { tok(L, t, TK_INT); return; }
-    <TAG,VAR> digits { tok(L, t, TK_INT); return; }
+    <TAG,VAR> "0" [xX] ("_"? [0-9a-fA-F])+ { operand_tok(L, t, TK_INT, TK_OINT); return; }
+    <TAG,VAR> "0" [oO] ("_"? [0-7])+ { operand_tok(L, t, TK_INT, TK_OINT); return; }
+    <TAG,VAR> "0" [bB] ("_"? [01])+ { operand_tok(L, t, TK_INT, TK_OINT); return; }
+    <TAG,VAR> digits { operand_tok(L, t, TK_INT, TK_OINT); return; }
     <TAG,VAR> digits "." digits exp? { tok(L, t, TK_FLOAT); return; }
     <TAG,VAR> "." digits exp? {
         /* ".25": a float in Jinjava (JUEL); Jinja2 reads '.' then 25 (an error there). Not
@@ -861,11 +966,12 @@ loop:
                                            (b[-1] >= '0' && b[-1] <= '9') || ((b[-1] | 0x20) >= 'a' && (b[-1] | 0x20) <= 'z'));
         if (is_jinjava(L) && !after_operand) { tok(L, t, TK_FLOAT); return; }
         L->cur = L->tok + 1;
+        L->name_only = 1; /* x.0: the INT after the dot stays one (postfix ::= postfix DOT INT) */
         tok(L, t, TK_DOT);
         return;
     }
     <TAG,VAR> digits exp { tok(L, t, TK_FLOAT); return; }
-    <TAG,VAR> dq | sq { tok(L, t, TK_STRING); return; }
+    <TAG,VAR> dq | sq { operand_tok(L, t, TK_STRING, TK_OSTRING); return; }
     <TAG,VAR> ["'] { L->D->incomplete = 1; lex_fail(L, t, L->tok, "unterminated string literal%.*s", "", 0); return; }
     <TAG,VAR> "+"  { tok(L, t, TK_PLUS); return; }
     <TAG,VAR> "-"  {
@@ -903,7 +1009,11 @@ loop:
     <TAG,VAR> "<=" { tok(L, t, TK_LE); return; }
     <TAG,VAR> ">"  { tok(L, t, TK_GT); return; }
     <TAG,VAR> ">=" { tok(L, t, TK_GE); return; }
-    <TAG,VAR> "="  { tok(L, t, TK_ASSIGN); return; }
+    <TAG,VAR> "="  {
+        if (L->cur_tag == TK_TAG_SET) L->operand = 1; /* {% set x = expression %} */
+        tok(L, t, TK_ASSIGN);
+        return;
+    }
     <TAG,VAR> "("  {
         L->brace_depth++;
         if (L->call_paren) { L->call_paren = 0; tok(L, t, TK_CALL_LPAREN); return; }
@@ -930,7 +1040,7 @@ loop:
         /* '.name' (x.title, row.tags: a third of a template's tokens) is one ATTR token, not
          * DOT then NAME (see plain_name_at): the token spans from the dot, its text is the name */
         size_t n = plain_name_at(L, L->cur, 1);
-        if (!n) { tok(L, t, TK_DOT); return; }
+        if (!n) { L->name_only = 1; tok(L, t, TK_DOT); return; }
         const char *q = L->cur, *ne = q + n;
         L->cur = ne;
         t->type = TK_ATTR;
@@ -943,7 +1053,7 @@ loop:
     <TAG,VAR> "|"  {
         /* '|name' is one FILTER token likewise (position the bar's, text the name's) */
         size_t n = plain_name_at(L, L->cur, 0);
-        if (!n) { tok(L, t, TK_PIPE); return; }
+        if (!n) { L->name_only = 1; tok(L, t, TK_PIPE); return; }
         t->type = TK_FILTER;
         t->pos = (uint32_t)(L->tok - L->src);
         t->p = L->cur;

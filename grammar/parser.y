@@ -65,6 +65,17 @@
 %token ATTR.
 /* '|name' likewise (a filter: same precedence as PIPE) */
 %token FILTER.
+/* 'name.attr.attr' in one token where a name is an operand (the lexer says when): its text is
+ * the whole chain, its position the first name's (ast_dotted makes the name and attr nodes the
+ * split tokens made, at the same positions) */
+%token DOTTED.
+/* NAME and DOTTED where no postfix operator follows (the lexer looks at the next byte): an
+ * operand at once, oexpr ::= ONAME, without the postfix step */
+%token ONAME ODOTTED.
+/* INT and STRING likewise (a STRING another string follows stays one: strings concatenate) */
+%token OINT OSTRING.
+/* a text and the '{{' right after it in one token (the text's span and position) */
+%token TEXT_VAR.
 
 /* Operator precedence, lowest first — Jinja2's order exactly. The conditional `x if c else y`
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
@@ -99,6 +110,8 @@ body(A) ::= body(B) stmt(S).                 { A = ast_add(B, S); }
 body(A) ::= body(B) TEXT(T).                 { A = ast_add(B, ast_text(P, T)); }
 body(A) ::= body(B) VAR_BEGIN(T) tuple(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
 body(A) ::= body(B) VAR_BEGIN(T) oexpr(E) VAR_END. { A = ast_add(B, ast_stmt(P, N_PRINT, T, E, NULL, NULL)); }
+body(A) ::= body(B) TEXT_VAR(T) tuple(E) VAR_END.  { A = ast_add(ast_add(B, ast_text(P, T)), ast_stmt(P, N_PRINT, var_begin_of(P, T), E, NULL, NULL)); }
+body(A) ::= body(B) TEXT_VAR(T) oexpr(E) VAR_END.  { A = ast_add(ast_add(B, ast_text(P, T)), ast_stmt(P, N_PRINT, var_begin_of(P, T), E, NULL, NULL)); }
 
 stmt(A) ::= TAG_DO(T) tuple(E) BLOCK_END.    { A = ast_stmt(P, N_DO, T, E, NULL, NULL); }
 stmt(A) ::= TAG_DO(T) BLOCK_END body(B) TAG_ENDDO BLOCK_END.
@@ -164,19 +177,43 @@ stmt(A) ::= error VAR_END(T).                { A = ast_list(P, N_BODY, T.pos); }
 /* ---- if / elif / else ------------------------------------------------------------------- */
 /* elif is left-recursive: a chain of any length takes no parser stack (ast_if_chain links
  * the elifs as nested ifs afterwards, and the compiler walks that chain in a loop) */
-stmt(A) ::= TAG_IF(T) expr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
+/* (the forms without elif, with or without else, spelled out: no empty elifs and if_else
+ * reductions for the commonest ifs) */
+/* (the condition is an oexpr or a cexpr, not an expr: one reduction less per condition) */
+stmt(A) ::= TAG_IF(T) oexpr(C) BLOCK_END body(B) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, NULL); }
+stmt(A) ::= TAG_IF(T) cexpr(C) BLOCK_END body(B) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, NULL); }
+stmt(A) ::= TAG_IF(T) oexpr(C) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
+stmt(A) ::= TAG_IF(T) cexpr(C) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_stmt(P, N_IF, T, C, B, E); }
+stmt(A) ::= TAG_IF(T) oexpr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
                                              { A = ast_if_chain(P, ast_stmt(P, N_IF, T, C, B, NULL), L, E); }
-elifs(A) ::= .                               { A = NULL; }
-elifs(A) ::= elifs(L) TAG_ELIF(T) expr(C) BLOCK_END body(B).
-                                             { A = ast_add(L ? L : ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
+stmt(A) ::= TAG_IF(T) cexpr(C) BLOCK_END body(B) elifs(L) if_else(E) TAG_ENDIF BLOCK_END.
+                                             { A = ast_if_chain(P, ast_stmt(P, N_IF, T, C, B, NULL), L, E); }
+elifs(A) ::= TAG_ELIF(T) oexpr(C) BLOCK_END body(B).
+                                             { A = ast_add(ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
+elifs(A) ::= TAG_ELIF(T) cexpr(C) BLOCK_END body(B).
+                                             { A = ast_add(ast_list(P, N_LIST, T.pos), ast_stmt(P, N_IF, T, C, B, NULL)); }
+elifs(A) ::= elifs(L) TAG_ELIF(T) oexpr(C) BLOCK_END body(B).
+                                             { A = ast_add(L, ast_stmt(P, N_IF, T, C, B, NULL)); }
+elifs(A) ::= elifs(L) TAG_ELIF(T) cexpr(C) BLOCK_END body(B).
+                                             { A = ast_add(L, ast_stmt(P, N_IF, T, C, B, NULL)); }
 if_else(A) ::= .                             { A = NULL; }
 if_else(A) ::= TAG_ELSE BLOCK_END body(B).   { A = B; }
 
 /* ---- for ------------------------------------------------------------------------------------ */
-stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) for_filter(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
+/* (the forms without a filter or `recursive` spelled out likewise: no empty for_filter,
+ * for_rec and for_else reductions for the commonest loops) */
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) BLOCK_END body(B) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, NULL, B, NULL, 0); }
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) BLOCK_END body(B) TAG_ELSE BLOCK_END body(E) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, NULL, B, E, 0); }
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) IF expr(F) for_rec(R) BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
                                              { A = ast_for(P, T, V, I, F, B, E, R); }
-for_filter(A) ::= .                          { A = NULL; }
-for_filter(A) ::= IF expr(C).                { A = C; }
+stmt(A) ::= TAG_FOR(T) targets(V) IN tuple_nc(I) RECURSIVE BLOCK_END body(B) for_else(E) TAG_ENDFOR BLOCK_END.
+                                             { A = ast_for(P, T, V, I, NULL, B, E, 1); }
 %type for_rec {int}
 for_rec(A) ::= .                             { A = 0; }
 for_rec(A) ::= RECURSIVE.                    { A = 1; }
@@ -288,11 +325,20 @@ oexpr(A) ::= oexpr(L) MOD(T) oexpr(R).       { A = ast_binop(P, OPB_MOD, L, R, T
 oexpr(A) ::= oexpr(L) POW(T) oexpr(R).       { A = ast_binop(P, OPB_POW, L, R, T); }
 /* filters and tests bind looser than unary minus: -1|abs is abs(-1), as in Jinja2 */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) call_args(G).   { A = ast_filter(P, V, N, G); }
-oexpr(A) ::= oexpr(V) FILTER(N) call_args(G).      { A = ast_filter(P, V, attr_tok(P, N), G); }
+/* (call_args spelled out: no empty reduction for the commonest filter, one without arguments) */
+oexpr(A) ::= oexpr(V) FILTER(N).                   { A = ast_filter(P, V, attr_tok(P, N), NULL); }
+/* (and args spelled out: no args ::= arg_list step; an empty list, not NULL, for x|f()) */
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN RPAREN.     { A = ast_filter(P, V, attr_tok(P, N), ast_list(P, N_LIST, 0)); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) RPAREN.       { A = ast_filter(P, V, attr_tok(P, N), G); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) COMMA RPAREN. { A = ast_filter(P, V, attr_tok(P, N), G); }
 /* a call on a filter's result, as Jinja2's parse_filter_expr: obj|attr("items")() */
 oexpr(A) ::= oexpr(V) PIPE NAME(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, N, G), L, T); }
-oexpr(A) ::= oexpr(V) FILTER(N) LPAREN args(G) RPAREN LPAREN(T) args(L) RPAREN.
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN RPAREN LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), ast_list(P, N_LIST, 0)), L, T); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) RPAREN LPAREN(T) args(L) RPAREN.
+                                             { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), G), L, T); }
+oexpr(A) ::= oexpr(V) FILTER(N) LPAREN arg_list(G) COMMA RPAREN LPAREN(T) args(L) RPAREN.
                                              { A = ast_call(P, ast_filter(P, V, attr_tok(P, N), G), L, T); }
 oexpr(A) ::= oexpr(V) IS NAME(N) test_args(G).     { A = ast_test(P, V, N, G, 0, 0); }
 oexpr(A) ::= oexpr(V) IS NOT NAME(N) test_args(G). { A = ast_test(P, V, N, G, 1, 0); }
@@ -313,6 +359,11 @@ cmp_op(A) ::= GE(T).                         { A = T; }
 oexpr(A) ::= MINUS(T) oexpr(E). [UMINUS]     { A = ast_unary(P, N_NEG, T, E); }
 oexpr(A) ::= PLUS(T) oexpr(E). [UMINUS]      { A = ast_unary(P, N_POS, T, E); }
 oexpr(A) ::= postfix(E).                     { A = E; }
+oexpr(A) ::= ONAME(N).                       { A = ast_name(P, N); }
+oexpr(A) ::= ODOTTED(N).                     { A = ast_dotted(P, N); }
+oexpr(A) ::= OINT(T).                        { A = ast_int(P, T); }
+oexpr(A) ::= OSTRING(T).                     { A = ast_string(P, T); }
+oexpr(A) ::= strings(S) OSTRING(T).          { A = ast_string_cat(P, S, T); }
 
 /* filter arguments: none, or a parenthesised list */
 call_args(A) ::= .                           { A = NULL; }
@@ -324,6 +375,12 @@ test_args(A) ::= test_arg(E).                { A = ast_add(ast_list(P, N_LIST, E
 /* a bare argument is a primary with its postfix, as Jinja2's parse_test: `is eq other.value`,
  * `is sameas items[0]`; a parenthesis right after the name is the call's argument list */
 test_arg(A) ::= NAME(N).                     { A = ast_name(P, N); }
+test_arg(A) ::= DOTTED(N).                   { A = ast_dotted(P, N); }
+test_arg(A) ::= ONAME(N).                    { A = ast_name(P, N); }
+test_arg(A) ::= ODOTTED(N).                  { A = ast_dotted(P, N); }
+test_arg(A) ::= OINT(T).                     { A = ast_int(P, T); }
+test_arg(A) ::= OSTRING(T).                  { A = ast_string(P, T); }
+test_arg(A) ::= strings(S) OSTRING(T).       { A = ast_string_cat(P, S, T); }
 test_arg(A) ::= INT(T).                      { A = ast_int(P, T); }
 test_arg(A) ::= FLOAT(T).                    { A = ast_float(P, T); }
 test_arg(A) ::= strings(S).                  { A = S; }
@@ -365,16 +422,24 @@ opt_expr(A) ::= expr(E).                     { A = E; }
 args(A) ::= .                                { A = ast_list(P, N_LIST, 0); }
 args(A) ::= arg_list(L).                     { A = L; }
 args(A) ::= arg_list(L) COMMA.               { A = L; }
-arg_list(A) ::= arg(X).                      { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+/* the first argument without the arg step (one reduction less per argument list) */
+arg_list(A) ::= oexpr(X).                    { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+arg_list(A) ::= cexpr(X).                    { A = ast_add(ast_list(P, N_LIST, X->pos), X); }
+arg_list(A) ::= NAME(N) ASSIGN expr(E).      { node *x = ast_kwarg(P, N, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
+arg_list(A) ::= ONAME(N) ASSIGN expr(E).     { node *x = ast_kwarg(P, N, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
+arg_list(A) ::= MUL(T) expr(E).              { node *x = ast_star(P, N_STAR, T, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
+arg_list(A) ::= POW(T) expr(E).              { node *x = ast_star(P, N_STARSTAR, T, E); A = ast_add(ast_list(P, N_LIST, x->pos), x); }
 arg_list(A) ::= arg_list(L) COMMA arg(X).    { A = ast_add(L, X); }
 arg(A) ::= oexpr(E).                         { A = E; }
 arg(A) ::= cexpr(E).                         { A = E; }
 arg(A) ::= NAME(N) ASSIGN expr(E).           { A = ast_kwarg(P, N, E); }
+arg(A) ::= ONAME(N) ASSIGN expr(E).          { A = ast_kwarg(P, N, E); }
 arg(A) ::= MUL(T) expr(E).                   { A = ast_star(P, N_STAR, T, E); }
 arg(A) ::= POW(T) expr(E).                   { A = ast_star(P, N_STARSTAR, T, E); }
 
 /* the primaries */
 postfix(A) ::= NAME(N).                      { A = ast_name(P, N); }
+postfix(A) ::= DOTTED(N).                    { A = ast_dotted(P, N); }
 postfix(A) ::= INT(T).                       { A = ast_int(P, T); }
 postfix(A) ::= FLOAT(T).                     { A = ast_float(P, T); }
 postfix(A) ::= strings(S).                   { A = S; }
@@ -419,9 +484,17 @@ pair(A) ::= expr(K) COLON expr(V).           { A = ast_bin(P, N_PAIR, 0, K, V); 
 enum { TKC_END = 1, TKC_TRACK, TKC_OPEN };
 static const unsigned char tk_class[YYNTOKEN] = {
     [TK_BLOCK_END] = TKC_END, [TK_VAR_END] = TKC_END,
-    [TK_TAG_IF ... TK_TAG_ENDBLOCK] = TKC_TRACK, [TK_STRING] = TKC_TRACK,
+    [TK_TAG_IF ... TK_TAG_ENDBLOCK] = TKC_TRACK, [TK_STRING] = TKC_TRACK, [TK_OSTRING] = TKC_TRACK,
     [TK_LPAREN] = TKC_OPEN, [TK_LBRACKET] = TKC_OPEN, [TK_LBRACE] = TKC_OPEN,
 };
+
+/* the '.name' parts of a DOTTED token (the ATTR tokens it replaces) */
+static int dotted_attrs(const token *t)
+{
+    int k = 0;
+    for (uint32_t i = 0; i < t->len; i++) k += t->p[i] == '.';
+    return k;
+}
 
 /* flatten: lemon's parse_lemon (and what it calls in this file) is inlined into the loop
  * below, its only caller here: its prologue and epilogue cost a fifth of its time per token */
@@ -462,6 +535,14 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
             }
         }
         parse_lemon(parser, t.type, (ptok){t.p, t.pos, t.len}, P);
+        /* a DOTTED token shifted counts as the NAME and ATTR tokens it stands for towards the
+         * three shifts that end error recovery (jinn check reports the same errors), a
+         * TEXT_VAR as its TEXT and VAR_BEGIN. Lemon's
+         * count is negative out of recovery, 3 right after an error, and one less per shift:
+         * 0 to 2 after this token means it was shifted while recovering. Recovery follows
+         * a reported error: no diagnostic yet, no recovery, no test of lemon's count. */
+        if (P->D->count && (t.type == TK_DOTTED || t.type == TK_ODOTTED || t.type == TK_TEXT_VAR) && (unsigned)parser->yyerrcnt < 3)
+            parser->yyerrcnt -= t.type == TK_TEXT_VAR ? 1 : dotted_attrs(&t);
     } while (t.type != 0 && !P->failed && !(P->D->count > 64));
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);

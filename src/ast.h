@@ -217,6 +217,8 @@ node *ast_add(node *list, node *item);               /* returns list */
 node *ast_bin(pctx *P, int kind, int op, node *a, node *b);
 node *ast_unary(pctx *P, int kind, ptok t, node *a);
 node *ast_name(pctx *P, ptok t);                     /* also true/false/none constants */
+node *ast_dotted(pctx *P, ptok t);
+ptok var_begin_of(const pctx *P, ptok t);             /* the '{{' a TEXT_VAR token ends with */                   /* name.attr.attr from one DOTTED token */
 node *ast_int(pctx *P, ptok t);
 node *ast_float(pctx *P, ptok t);
 node *ast_string(pctx *P, ptok t);

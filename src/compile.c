@@ -84,6 +84,7 @@ typedef struct comp {
     loopctx *loop;
     int depth, max_depth;        /* operand stack depth */
     uint32_t edepth;             /* expression nesting, against the parse_depth limit */
+    uint32_t edepth_max;         /* that limit for expressions: parse_depth * 4 (read per node) */
     /* name -> index into T->names: open addressing over FNV-1a hashes, each entry the index
      * plus one (0: empty); a power-of-two capacity kept at most half full. A plain table, not
      * a jdict: add_name runs for every name the compiler meets, and a jdict lookup (its hash,
@@ -601,6 +602,21 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
 {
     const jbuiltin *b = &row->b;
     const bi_sig *sig = &row->sig; /* (a pointer: a copy of the struct was a `rep movs`) */
+    /* the commonest call, x|f or x|f(a, b): no *args or **kwargs in the signature, only
+     * positional arguments, no more than its slots and the required ones given. They fill the
+     * slots in order, the rest are ABSENT: what the general binding below emits, without its
+     * tables. Anything else (keywords, too many, too few: an error to report) goes below. */
+    if (sig->varargs < 0 && sig->kwargs < 0) {
+        int given = first ? 1 : 0;
+        node *a = args ? args->head : NULL;
+        for (; a && a->kind != N_KWARG; a = a->next) given++;
+        if (!a && given <= sig->nslots && given >= (b->nreq < sig->nslots ? b->nreq : sig->nslots)) {
+            if (first) expr(c, first);
+            for (a = args ? args->head : NULL; a; a = a->next) expr(c, a);
+            for (int k = given; k < sig->nslots; k++) emit(c, OP_ABSENT, 0, 0, 0, pos);
+            return sig->nslots;
+        }
+    }
     node *slot_arg[BI_MAXPARAMS];
     /* only the signature's slots are read below (every index is under nslots, or under fixed
      * which is at most nslots) */
@@ -933,8 +949,8 @@ static int const_str_keys(const node *n)
 static void expr(comp *c, node *n)
 {
     if (c->failed) return;
-    if (++c->edepth > c->E->cfg.limits.parse_depth * 4) {
-        cfail(c, n->pos, "limit 'parse_depth' exceeded: an expression nested more than %u deep", c->E->cfg.limits.parse_depth * 4);
+    if (++c->edepth > c->edepth_max) {
+        cfail(c, n->pos, "limit 'parse_depth' exceeded: an expression nested more than %u deep", c->edepth_max);
         c->D->kind = JINN_ERR_LIMIT;
     } else {
         expr_inner(c, n);
@@ -958,7 +974,7 @@ static void expr_inner(comp *c, node *n)
         break;
     }
     case N_NAME:
-        if (is_name(n, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
+        if (c->loops > 0 && is_name(n, "loop") && lookup_slot(c, "loop", 4) < 0) {
             if (c->rec_unit >= 0 && c->loops == 1) {
                 /* a recursive loop's `loop` as a value is also callable ({% set parent = loop %}
                  * ... parent(children)): the snapshot with the loop's unit */
@@ -973,7 +989,7 @@ static void expr_inner(comp *c, node *n)
         load_name(c, n);
         break;
     case N_ATTR:
-        if (is_name(n->a, "loop") && c->loops > 0 && lookup_slot(c, "loop", 4) < 0) {
+        if (c->loops > 0 && is_name(n->a, "loop") && lookup_slot(c, "loop", 4) < 0) {
             int f = loop_field(n);
             if (f >= 0) { emit(c, OP_LOOP_ATTR, 0, 0, f, n->pos); break; }
         }
@@ -2289,6 +2305,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.P = &P;
     c.T = T;
     c.E = E;
+    c.edepth_max = E->cfg.limits.parse_depth * 4;
     c.check = check != 0;
     c.autoescape = T->autoescape;
     c.rec_unit = c.rec_depth_slot = -1;

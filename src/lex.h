@@ -45,11 +45,19 @@ typedef struct lexer {
     int trim_blocks, lstrip_blocks;
     const char *tag_open; /* the '{' of the tag being lexed */
     int cur_tag;          /* the tag being lexed (TK_TAG_*) */
+    int operand;          /* names here are operands (a name may be DOTTED, ONAME...): no tag
+                           * ({{ }}), if, elif, a for after its 'in', a set after its '=' */
     int call_paren;       /* `{% call(` : the next '(' opens the caller's parameters */
+    int name_only;        /* the last token was '|', 'is', 'is not' or '.': a name next is a
+                           * filter's, a test's or an attribute's, never one DOTTED token */
     const char *broken_at;/* a '{name ... %}' typo already reported */
     struct diags *D;
     /* a configured syntax: text is scanned in C (lex_text_custom) and closers checked first */
     int custom;
+    int pending;          /* the '{%' at [pend_tok, pend_cur) ended the text token just
+                           * returned, and is the next token's start */
+    const char *pend_tok, *pend_cur;
+    int slow;             /* custom or pending: lex_token's one test before the fast path */
     const char *bs, *be, *vs, *ve, *cs, *ce, *lsp, *lcp;
     size_t bsl, bel, vsl, vel, csl, cel, lspl, lcpl;
     int line_stmt;        /* the tag being lexed is a line statement: it ends at the newline */

@@ -414,6 +414,22 @@ node *ast_attr(pctx *P, node *obj, ptok name)
     return n;
 }
 
+/* name.attr.attr from one DOTTED token: the name node, then an attr node per '.name', each
+ * at its name's position (as attr_tok places them) */
+node *ast_dotted(pctx *P, ptok t)
+{
+    /* (a part ends at the first byte no name has: a '.', or what follows the token) */
+    const char *q = t.p, *e = t.p + t.len;
+    while (name_byte[(unsigned char)*q]) q++;
+    node *o = ast_name(P, (ptok){t.p, t.pos, (uint32_t)(q - t.p)});
+    while (q < e) {
+        const char *s = ++q;
+        while (name_byte[(unsigned char)*q]) q++;
+        o = ast_attr(P, o, (ptok){s, (uint32_t)(s - P->src), (uint32_t)(q - s)});
+    }
+    return o;
+}
+
 node *ast_attr_int(pctx *P, node *obj, ptok num)
 {
     /* x.0 is x[0] in Jinja2 */
@@ -649,6 +665,15 @@ node *ast_text(pctx *P, ptok t)
     return n;
 }
 
+/* The '{{' of a TEXT_VAR token: the first '{' after its text (only blanks a '{{-' trimmed lie
+ * between) */
+ptok var_begin_of(const pctx *P, ptok t)
+{
+    const char *q = t.p + t.len;
+    while (*q != '{') q++;
+    return (ptok){q, (uint32_t)(q - P->src), 2};
+}
+
 node *ast_stmt(pctx *P, int kind, ptok at, node *a, node *b, node *c)
 {
     node *n = ast_node(P, kind, at.pos);
@@ -837,7 +862,7 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
         P->nopen--;
     }
     /* a string that spans a line and swallows a '%}' is probably missing its closing quote */
-    if (tk == TK_STRING) {
+    if (tk == TK_STRING || tk == TK_OSTRING) {
         int suspect = 0;
         for (uint32_t i = 1; i + 1 < t->len; i++)
             if ((t->p[i] == '%' || t->p[i] == '}') && t->p[i + 1] == '}') { suspect = 1; break; }
@@ -849,7 +874,12 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
 
 static void describe(pctx *P, int major, const ptok *t, char *out, size_t n)
 {
-    if (major == TK_NAME || major == TK_INT || major == TK_FLOAT || major == TK_STRING)
+    if (major == TK_DOTTED || major == TK_ODOTTED) { /* as the NAME token it starts with */
+        int len = 0;
+        while (t->p[len] != '.') len++;
+        snprintf(out, n, "%s '%.*s'", lex_token_name(major), len > 40 ? 40 : len, t->p);
+    } else if (major == TK_NAME || major == TK_ONAME || major == TK_INT || major == TK_OINT || major == TK_FLOAT ||
+               major == TK_STRING || major == TK_OSTRING)
         snprintf(out, n, "%s '%.*s'", lex_token_name(major), t->len > 40 ? 40 : (int)t->len, t->p);
     else if ((major >= TK_TAG_IF && major <= TK_TAG_ENDMETRICS) || (major >= TK_TAG_FILTER && major <= TK_TAG_PRINT) ||
              (major >= TK_TAG_INCLUDE && major <= TK_TAG_FROM) || (major >= TK_TAG_EXTENDS && major <= TK_TAG_ENDBLOCK))
