@@ -294,7 +294,7 @@ dtoa_dec dtoa_shortest(double d)
  * Layouts
  * ====================================================================================== */
 
-static const char two_digits[200] =
+const char dtoa_two_digits[200] =
     "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
@@ -314,19 +314,7 @@ size_t dtoa_digits(uint64_t v, char *out)
     return n;
 }
 
-static char *utoa(uint64_t v, char *buf)
-{
-    char *p = buf + 20;
-    while (v >= 100) {
-        uint64_t q = v / 100;
-        p -= 2;
-        memcpy(p, two_digits + 2 * (v - 100 * q), 2);
-        v = q;
-    }
-    if (v >= 10) { p -= 2; memcpy(p, two_digits + 2 * v, 2); }
-    else *--p = (char)('0' + v);
-    return p;
-}
+static char *utoa(uint64_t v, char *buf) { return dtoa_digits_back(v, buf + 20); }
 
 /* digs (nd <= 17 of them) × 10^(x - nd + 1) as "ddd.ddd" / "0.000ddd", at least one digit
  * after the point; x is the scientific exponent, -4 <= x < 16 */
@@ -399,7 +387,7 @@ size_t dtoa_repr(double d, char *out)
     out[o++] = x < 0 ? '-' : '+';
     int ax = x < 0 ? -x : x;
     if (ax >= 100) out[o++] = (char)('0' + ax / 100);
-    memcpy(out + o, two_digits + 2 * (ax % 100), 2);
+    memcpy(out + o, dtoa_two_digits + 2 * (ax % 100), 2);
     return o + 2;
 }
 
@@ -454,7 +442,7 @@ size_t dtoa_java(double d, char *out)
     if (x < 0) out[o++] = '-';
     int ax = x < 0 ? -x : x;
     if (ax >= 100) out[o++] = (char)('0' + ax / 100);
-    if (ax >= 10) { memcpy(out + o, two_digits + 2 * (ax % 100), 2); return o + 2; }
+    if (ax >= 10) { memcpy(out + o, dtoa_two_digits + 2 * (ax % 100), 2); return o + 2; }
     out[o++] = (char)('0' + ax);
     return o;
 }

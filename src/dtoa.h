@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A finite double d as ±digits × 10^exp, digits without trailing zeros (0 for ±0.0). */
 typedef struct {
@@ -27,6 +28,23 @@ typedef struct {
 dtoa_dec dtoa_shortest(double d);
 /* the decimal digits of v (0: "0") at out, at most 20, no NUL; returns how many */
 size_t dtoa_digits(uint64_t v, char *out);
+/* "00" "01" ... "99": the digits of i at 2 * i */
+extern const char dtoa_two_digits[200];
+/* the decimal digits of v (0: "0"), two at a time, written backwards to end just before end;
+ * returns the first (at most 20 bytes before end) */
+static inline char *dtoa_digits_back(uint64_t v, char *end)
+{
+    char *p = end;
+    while (v >= 100) {
+        uint64_t q = v / 100;
+        p -= 2;
+        memcpy(p, dtoa_two_digits + 2 * (v - 100 * q), 2);
+        v = q;
+    }
+    if (v >= 10) { p -= 2; memcpy(p, dtoa_two_digits + 2 * v, 2); }
+    else *--p = (char)('0' + v);
+    return p;
+}
 /* Python's repr(d): 2.0, 1e-05, 1e+16, 0.0001, -0.0, inf, nan. Returns the length. */
 size_t dtoa_repr(double d, char *out);
 /* Java's Double.toString layout of the shortest digits: 2.0, 1.0E7, 1.0E-4, -0.0, Infinity, NaN. */

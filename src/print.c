@@ -31,9 +31,6 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
     return buf_put(R, b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                 "8081828384858687888990919293949596979899";
 
 /* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
 bool print_float(jrt *R, jbuf *b, double d)
@@ -67,19 +64,12 @@ bool print_float(jrt *R, jbuf *b, double d)
             for (; left >= 2; left -= 2) {
                 uint64_t q = fu / 100;
                 p -= 2;
-                memcpy(p, two_digits + 2 * (fu - 100 * q), 2);
+                memcpy(p, dtoa_two_digits + 2 * (fu - 100 * q), 2);
                 fu = q;
             }
             if (left) *--p = (char)('0' + fu);
             *--p = '.';
-            while (iu >= 100) {
-                uint64_t q = iu / 100;
-                p -= 2;
-                memcpy(p, two_digits + 2 * (iu - 100 * q), 2);
-                iu = q;
-            }
-            if (iu >= 10) { p -= 2; memcpy(p, two_digits + 2 * iu, 2); }
-            else *--p = (char)('0' + iu);
+            p = dtoa_digits_back(iu, p);
             if (d < 0) *--p = '-';
             return buf_put(R, b, p, (size_t)(e - p));
         }
@@ -232,18 +222,8 @@ bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
             /* four bytes a step, then the byte */
             while (e - p >= 4 && !(esc_class[p[0]] | esc_class[p[1]] | esc_class[p[2]] | esc_class[p[3]])) p += 4;
             while (p < e && !esc_class[*p]) p++;
-            size_t r = (size_t)(p - run); /* a run between escapes is short: its sizes first */
-            if (r < 4) {
-                if (r) { w[0] = (char)run[0]; w[r >> 1] = (char)run[r >> 1]; w[r - 1] = (char)run[r - 1]; }
-            } else if (r <= 8) {
-                uint32_t x, z;
-                memcpy(&x, run, 4);
-                memcpy(&z, run + r - 4, 4);
-                memcpy(w, &x, 4);
-                memcpy(w + r - 4, &z, 4);
-            } else {
-                copy_bytes(w, (const char *)run, r);
-            }
+            size_t r = (size_t)(p - run); /* a run between escapes is short: copy_short */
+            copy_short(w, (const char *)run, r);
             w += r;
             if (p == e) break;
             unsigned k = esc_class[*p];

@@ -416,21 +416,10 @@ BI_FN(f_replace)
  * join
  * ====================================================================================== */
 
-/* n bytes from s to w, returning w + n: copy_bytes with the short sizes of a list of words
- * and its ", " tested first */
+/* n bytes from s to w, returning w + n (a list of words and its ", ": copy_short) */
 static inline char *join_put(char *w, const char *s, size_t n)
 {
-    if (n < 4) {
-        if (n) { w[0] = s[0]; w[n >> 1] = s[n >> 1]; w[n - 1] = s[n - 1]; }
-    } else if (n <= 8) {
-        uint32_t a, z;
-        memcpy(&a, s, 4);
-        memcpy(&z, s + n - 4, 4);
-        memcpy(w, &a, 4);
-        memcpy(w + n - 4, &z, 4);
-    } else {
-        copy_bytes(w, s, n);
-    }
+    copy_short(w, s, n);
     return w + n;
 }
 
