@@ -230,7 +230,7 @@ node *ast_int(pctx *P, ptok t)
 {
     int base = 10;
     const char *p = t.p, *e = t.p + t.len;
-    if (t.len > 2 && p[0] == '0' && (p[1] | 0x20) != 0) {
+    if (t.len > 2 && p[0] == '0') {
         char c = (char)(p[1] | 0x20);
         if (c == 'x') base = 16, p += 2;
         else if (c == 'o') base = 8, p += 2;
