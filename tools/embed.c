@@ -1,6 +1,6 @@
 /*
  * tools/embed.c — the build's generator of $(BUILD)/modules.c: the stdlib modules written in
- * the dialect (stdlib/modules/**.jinja), compiled into the library as C string literals.
+ * the dialect (every .jinja under stdlib/modules), compiled into the library as C string literals.
  *
  *   embed OUT.c ROOT FILE...   FILE is under ROOT; its name in the table is FILE minus "ROOT/"
  */
