@@ -100,7 +100,8 @@ typedef struct comp {
      * call itself, or a macro defined after it, as Jinja2 resolves names at call time) */
     struct { int unit, pc; } *late;
     int nlate, caplate;
-    jdict *method_names;         /* names used as methods (name index -> true) */
+    uint8_t *is_method;          /* by name index: the name is called as a method (note_method) */
+    int cap_is_method;
     int check;                   /* jinn check: go on after errors, lint */
     int autoescape;              /* the autoescape setting here ({% autoescape %} blocks change it) */
     int rec_unit, rec_depth_slot;/* inside a recursive for loop: its unit and depth slot, else -1 */
@@ -171,6 +172,23 @@ static bool nomem(comp *c)
     if (!c->failed) diag_error(c->D, JINN_ERR_LIMIT, 0, "out of memory while compiling");
     c->failed = 1;
     return false;
+}
+
+/* name ni is called as a method: comp_template resolves its rows (a flag per name, outside the
+ * render limits: collection_items must not drop a method) */
+static void note_method(comp *c, int ni)
+{
+    if (ni < 0) return;
+    if (ni >= c->cap_is_method) {
+        int cap = c->cap_is_method ? c->cap_is_method : 64;
+        while (cap <= ni) cap *= 2;
+        uint8_t *p = rt_alloc(c->R, c->is_method, (size_t)c->cap_is_method, (size_t)cap);
+        if (!p) { nomem(c); return; }
+        memset(p + c->cap_is_method, 0, (size_t)(cap - c->cap_is_method));
+        c->is_method = p;
+        c->cap_is_method = cap;
+    }
+    c->is_method[ni] = 1;
 }
 
 /* ======================================================================================
@@ -846,7 +864,7 @@ static void compile_call(comp *c, node *n)
             expr(c, f->a);
             dynamic_args(c, NULL, n, n->pos);
             int ni = add_name(c, f->s, f->slen);
-            if (c->method_names) dict_set(c->R, c->method_names, v_int(ni), v_bool(true));
+            note_method(c, ni);
             emit(c, OP_CALL_EX, ni, 0, 1, f->pos);
             return;
         }
@@ -915,7 +933,7 @@ static void compile_call(comp *c, node *n)
         expr(c, f->a);
         call_args(c, n, &npos, &nkw);
         int ni = add_name(c, f->s, f->slen);
-        if (c->method_names) dict_set(c->R, c->method_names, v_int(ni), v_bool(true));
+        note_method(c, ni);
         emitd(c, OP_CALL_METHOD, ni, nkw, npos, f->pos, -(npos + nkw + (nkw > 0)));
         return;
     }
@@ -2312,9 +2330,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     c.cur_block = -1;
     c.code_hint = 64;
     while (c.code_hint < (1 << 20) && (size_t)c.code_hint * 8 < len) c.code_hint *= 2;
-    value mnames = v_dict(R, 0);
-    c.method_names = mnames.t == JV_DICT ? mnames.u.m : NULL;
-    bool ok = root != NULL && mnames.t != JV_ERROR;
+    bool ok = root != NULL;
     if (ok) {
         int u0 = new_unit(&c);
         if (u0 == 0) {
@@ -2368,23 +2384,20 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     if (c.sets) rt_alloc(R, c.sets, (size_t)c.capsets * sizeof *c.sets, 0);
     if (c.calls) rt_alloc(R, c.calls, (size_t)c.capcalls * sizeof *c.calls, 0);
     ast_free(&P);
-    if (!ok) { if (mnames.t == JV_DICT) val_drop(R, mnames); comp_free(R, T); return false; }
+    if (!ok) { if (c.is_method) rt_alloc(R, c.is_method, (size_t)c.cap_is_method, 0); comp_free(R, T); return false; }
     /* method dispatch is by receiver type and name: resolve every name once, here */
     T->methods = rt_alloc(R, NULL, 0, (size_t)(T->nnames ? T->nnames : 1) * sizeof *T->methods);
-    if (!T->methods) { val_drop(R, mnames); comp_free(R, T); return false; }
+    if (!T->methods) { if (c.is_method) rt_alloc(R, c.is_method, (size_t)c.cap_is_method, 0); comp_free(R, T); return false; }
     memset(T->methods, 0, (size_t)(T->nnames ? T->nnames : 1) * sizeof *T->methods);
-    if (c.method_names) {
-        jentry *e;
-        for (size_t k = 0; dict_next(c.method_names, &k, &e);) {
-            int i = (int)e->key.u.i;
-            static const bi_kind kinds[3] = {BI_DICT_METHOD, BI_LIST_METHOD, BI_STR_METHOD};
-            for (int k2 = 0; k2 < 3; k2++) {
-                int r = reg_find(&E->reg, kinds[k2], T->names[i]->s, T->names[i]->len);
-                T->methods[i].m[k2] = r < 0 ? NULL : reg_row_at(&E->reg, kinds[k2], r);
-            }
+    for (int i = 0; i < T->nnames && i < c.cap_is_method; i++) {
+        if (!c.is_method[i]) continue;
+        static const bi_kind kinds[3] = {BI_DICT_METHOD, BI_LIST_METHOD, BI_STR_METHOD};
+        for (int k2 = 0; k2 < 3; k2++) {
+            int r = reg_find(&E->reg, kinds[k2], T->names[i]->s, T->names[i]->len);
+            T->methods[i].m[k2] = r < 0 ? NULL : reg_row_at(&E->reg, kinds[k2], r);
         }
     }
-    val_drop(R, mnames);
+    if (c.is_method) rt_alloc(R, c.is_method, (size_t)c.cap_is_method, 0);
     for (int i = 0; i < T->nconsts; i++) val_make_immortal(T->consts[i]);
     for (int i = 0; i < T->nnames; i++) {
         value v = {.t = JV_STR};
