@@ -151,6 +151,10 @@ value op_getpath(jrt *R, value obj, const char *path, size_t len);
  * a type error for non-iterables; undefined iterates as empty */
 value op_to_list(jrt *R, value v);
 bool op_contains(jrt *R, value container, value item, bool *out);
+/* Under StrictUndefined, what `item in container` (the operator and the `in` test) refuses as
+ * Jinja2 does: an undefined container (iterated), an undefined item against a dict (hashed) or
+ * a non-empty list (compared). false + error then; true otherwise */
+bool op_contains_strict_ok(jrt *R, value container, value item);
 /* call any callable value (macro, builtin function): through the running VM (rt_services) */
 static inline bool op_call(jrt *R, value fn, value *pos, int npos, jdict *kw, value *out)
 {

@@ -477,6 +477,15 @@ static const char *undef_class(jrt *R, value u)
     }
 }
 
+bool op_contains_strict_ok(jrt *R, value container, value item)
+{
+    if (R->undef_mode != JINN_UNDEFINED_STRICT) return true;
+    if (v_strict_undef(container)) return val_undef_error(R, container);
+    if (v_strict_undef(item) && (container.t == JV_DICT || (container.t == JV_LIST && container.u.l->len)))
+        return val_undef_error(R, item);
+    return true;
+}
+
 bool op_contains(jrt *R, value container, value item, bool *out)
 {
     switch (container.t) {

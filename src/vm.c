@@ -511,6 +511,13 @@ static value global_function(jrt *R, const template *T, jstr *name)
 
 /* recv.name(pos..., **kw): the receiver's type picks the method (dict, list, str); else an
  * attribute that is callable (a cycler's next, a dict's callable value, a macro of a module) */
+/* recv.append(x) may push in place: a plain mutable list whose append is the stdlib's (only the
+ * stdlib has list methods); call_method's fast case and APPEND_POP both ask */
+static inline bool plain_append(const value *recv, const reg_row *m)
+{
+    return recv->t == JV_LIST && !recv->f && recv->u.h->rc < JH_IMMORTAL && m && !m->native;
+}
+
 static bool call_method(vm *V, const template *T, int name_idx, value *recv, value *posv, int npos, jdict *kw,
                         value *out)
 {
@@ -522,8 +529,7 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
     const reg_row *m = ti >= 0 ? T->methods[name_idx].m[ti] : NULL;
     /* list.append(x) on a plain mutable list, the scoring scripts' commonest call: what the
      * stdlib's l_append does, without the generic call (only the stdlib has list methods) */
-    if (ti == 1 && npos == 1 && !kw && !recv->f && recv->u.h->rc < JH_IMMORTAL && name->len == 6 &&
-        !memcmp(name->s, "append", 6) && m && !m->native) {
+    if (npos == 1 && !kw && plain_append(recv, m) && name->len == 6 && !memcmp(name->s, "append", 6)) {
         if (!list_push(R, recv->u.l, val_dup(posv[0]))) return false;
         *out = R->profile == PROF_JINJAVA ? v_bool(true) : v_none(); /* Java's List.add is true */
         return true;
@@ -1257,14 +1263,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             }
             res = res == (op == OPC_EQ);
         } else if (op == OPC_IN || op == OPC_NOTIN) {
-            /* StrictUndefined fails when iterated, hashed or compared: as the container, in a
-             * dict, against the items of a list (an empty one compares nothing) */
-            STRICT_CHECK(b);
-            if (strict && v_strict_undef(a) && (b.t == JV_DICT || (b.t == JV_LIST && b.u.l->len))) {
-                val_undef_error(R, a);
-                FAIL();
-            }
-            if (!op_contains(R, b, a, &res)) FAIL();
+            if (!op_contains_strict_ok(R, b, a) || !op_contains(R, b, a, &res)) FAIL();
             if (op == OPC_NOTIN) res = !res;
         } else {
             int cmp;
@@ -1469,8 +1468,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(APPEND_POP) {
         value *recv = sp - 2;
-        const reg_row *m = T->methods[ip->a].m[1];
-        if (recv->t != JV_LIST || recv->f || recv->u.h->rc >= JH_IMMORTAL || !m || m->native) goto op_call;
+        if (!plain_append(recv, T->methods[ip->a].m[1])) goto op_call;
         TICK(1);
         a = *--sp;
         if (!list_push(R, recv->u.l, a)) FAIL(); /* (a is stolen, kept or dropped) */

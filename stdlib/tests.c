@@ -178,14 +178,7 @@ BI_FN(t_ge) { return order(R, args, out, ">="); }
 BI_FN(t_in)
 {
     bool r; /* (a string in a list: op_contains compares string items without a call each) */
-    if (R->undef_mode == JINN_UNDEFINED_STRICT) {
-        /* StrictUndefined fails when iterated, hashed or compared: as the container, in a dict,
-         * against the items of a list (none to compare in an empty one) */
-        if (v_strict_undef(args[1])) return val_undef_error(R, args[1]);
-        if (v_strict_undef(args[0]) && (args[1].t == JV_DICT || (args[1].t == JV_LIST && args[1].u.l->len)))
-            return val_undef_error(R, args[0]);
-    }
-    if (!op_contains(R, args[1], args[0], &r)) return false;
+    if (!op_contains_strict_ok(R, args[1], args[0]) || !op_contains(R, args[1], args[0], &r)) return false;
     RET(r);
 }
 
