@@ -2467,7 +2467,11 @@ static void disasm_operands(jrt *R, jbuf *out, const template *T, const unit *u,
             buf_printf(R, out, "%d", kind == 'a' ? in->a : kind == 'b' ? in->b : in->c);
             continue;
         }
-        if (kind == 'R') { buf_printf(R, out, "%d..%d", in->a, in->a + in->b - 1); continue; }
+        if (kind == 'R') { /* an empty range: fuse.c found every slot stored before it is read */
+            if (in->b) buf_printf(R, out, "%d..%d", in->a, in->a + in->b - 1);
+            else buf_printf(R, out, "(none)");
+            continue;
+        }
         char field = *++f;
         int32_t x = field == 'a' ? in->a : field == 'b' ? in->b : in->c;
         switch (kind) {

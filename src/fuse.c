@@ -67,6 +67,44 @@ static void keys_init(template *T, fuse_keys *K)
     }
 }
 
+/* A CLEAR at a scope's top makes the scope's variables unset, so that a read before the scope
+ * assigns one sees the enclosing scope's. A slot that the straight run of instructions after the
+ * CLEAR stores before anything reads it needs no clearing: nothing can see what it held. The run
+ * is instructions that neither jump nor call (a call could run a macro reading variables by
+ * reference, or an include seeing them); the CLEAR keeps the rest of its range (its ends are
+ * trimmed: a range has no holes). A loop's CLEAR runs at every iteration (FOR_ITER_STORE). */
+static void trim_clear(const unit *u, instr *clear)
+{
+    int lo = clear->a, hi = clear->a + clear->b; /* [lo, hi) */
+    if (hi - lo <= 0 || hi - lo > 64) return;
+    uint64_t stored = 0, read = 0;
+    for (const instr *in = clear + 1; in < u->code + u->ncode; in++) {
+        bool reads_a = false;
+        switch (in->op) {
+        case OP_STORE:
+            if (in->a >= lo && in->a < hi && !(read >> (in->a - lo) & 1)) stored |= UINT64_C(1) << (in->a - lo);
+            continue;
+        case OP_LOAD: case OP_LOAD_ATTR: case OP_LOAD_ITEMC: case OP_LOAD_SETATTR:
+            reads_a = true;
+            break;
+        case OP_CONST: case OP_LOAD_GLOBAL: case OP_GLOBAL_ATTR: case OP_GETATTR: case OP_GETITEM:
+        case OP_BINARY: case OP_COMPARE: case OP_NOT: case OP_NEG: case OP_POS: case OP_BUILD_LIST:
+        case OP_BUILD_TUPLE: case OP_BUILD_DICT: case OP_TEXT: case OP_POP: case OP_DUP:
+        case OP_SETATTR: case OP_ABSENT:
+            break;
+        default:
+            in = u->code + u->ncode - 1; /* the straight run ends here */
+            continue;
+        }
+        if (reads_a && in->a >= lo && in->a < hi) read |= UINT64_C(1) << (in->a - lo);
+    }
+    while (lo < hi && (stored >> (lo - clear->a) & 1)) lo++;
+    while (hi > lo && (stored >> (hi - 1 - clear->a) & 1)) hi--;
+    if (lo == hi) lo = hi = clear->a;
+    clear->a = lo;
+    clear->b = (uint16_t)(hi - lo);
+}
+
 void comp_fuse(template *T)
 {
     fuse_keys K;
@@ -88,6 +126,9 @@ void comp_fuse(template *T)
                 if (i + 1 < n && in[1].op == OP_POP && in->b == 0 && in->c == 1 && T->names[in->a]->len == 6 &&
                     !memcmp(T->names[in->a]->s, "append", 6))
                     in->op = OP_APPEND_POP;
+                break;
+            case OP_CLEAR:
+                trim_clear(u, in);
                 break;
             case OP_FOR_ITER:
                 if (i + 2 < n && in[1].op == OP_CLEAR && in[2].op == OP_STORE) in->op = OP_FOR_ITER_STORE;
