@@ -1051,8 +1051,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (streaming || o->len > out_max) CHECK_OUT();
         NEXT();
     }
-    CASE(CONST)
-        *sp++ = val_dup(consts[ip->a]);
+    CASE(CONST) /* constants are immortal (comp_template): no reference to take */
+        *sp++ = consts[ip->a];
         NEXT();
     CASE(NO_FILTER) {
         int line, col;
