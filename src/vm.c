@@ -70,6 +70,10 @@ typedef struct vm {
     struct { const jhdr *from; value to; } *ovl;
     size_t novl, capovl;
     value ctx_copy;
+    /* the empty dict last made for a builtin call's **kwargs (BUILD_DICT 0 before FILTER, TEST,
+     * CALL_FN: map, select, ...): made again only when someone else holds it or it is no longer
+     * empty and fresh */
+    jdict *kw0;
     int depth;               /* macro call depth */
     /* frames whose closures read their variables by reference (OP_MACRO c=1), innermost last:
      * the env list the closures hold is empty while its frame runs (they read `slots`), and
@@ -1359,6 +1363,33 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(BUILD_LIST)
     CASE(BUILD_TUPLE) {
         int n = ip->a;
+        if ((ip[1].op == OP_COMPARE || ip[1].op == OP_COMPARE_JUMP) && (ip[1].c == OPC_IN || ip[1].c == OPC_NOTIN) && !jinjava &&
+            (!R->lim || (size_t)n <= R->lim->collection_items)) { /* (a longer literal fails the limit) */
+            /* `x in [a, b, c]`: the list is only looked into, so it is not made: the same test
+             * (op_contains) on a list header over the stacked items */
+            jlist tmp;
+            memset(&tmp, 0, sizeof tmp);
+            tmp.h.rc = JH_IMMORTAL;
+            tmp.h.type = JV_LIST;
+            tmp.items = sp - n;
+            tmp.len = tmp.cap = (size_t)n;
+            r = (value){.t = JV_LIST, .f = ip->op == OP_BUILD_TUPLE ? JV_TUPLE : 0};
+            r.u.l = &tmp;
+            a = sp[-n - 1];
+            bool res;
+            if (!op_contains_strict_ok(R, r, a) || !op_contains(R, r, a, &res)) { ip++; FAIL(); } /* (at the `in`) */
+            if (ip[1].c == OPC_NOTIN) res = !res;
+            for (value *x = sp - n - 1; x < sp; x++) val_drop(R, *x);
+            sp -= n + 1;
+            if (ip[1].op == OP_COMPARE) {
+                *sp++ = v_bool(res);
+                ip++;
+                NEXT();
+            }
+            if (!res) JUMP(ip[2].a);
+            ip += 2;
+            NEXT();
+        }
         r = v_list(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
         if (ip->op == OP_BUILD_TUPLE) r.f |= JV_TUPLE;
@@ -1378,6 +1409,28 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     CASE(BUILD_DICT) {
         int n = ip->a;
+        if (!n && (ip[1].op == OP_FILTER || ip[1].op == OP_TEST || ip[1].op == OP_CALL_FN)) {
+            /* a builtin's empty **kwargs: the last one again while nobody else holds it and it
+             * is as made (no entry ever set, no index) */
+            jdict *d = V->kw0;
+            if (d && d->h.rc == 1 && !d->used && !d->mask) {
+                d->h.rc++;
+                r = (value){.t = JV_DICT};
+                r.u.m = d;
+                *sp++ = r;
+                NEXT();
+            }
+            r = v_dict(R, 0);
+            if (r.t == JV_ERROR) FAIL();
+            if (d) {
+                value old = {.t = JV_DICT};
+                old.u.m = d;
+                val_drop(R, old);
+            }
+            V->kw0 = val_dup(r).u.m;
+            *sp++ = r;
+            NEXT();
+        }
         r = v_dict(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
         value *kv = sp - 2 * n;
@@ -2088,6 +2141,11 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     if (V.envs) rt_alloc(R, V.envs, (size_t)V.capenvs * sizeof *V.envs, 0);
     val_drop(R, V.ctx_copy);
+    if (V.kw0) {
+        value kw0 = {.t = JV_DICT};
+        kw0.u.m = V.kw0;
+        val_drop(R, kw0);
+    }
     if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
     else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
     while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
