@@ -74,6 +74,9 @@ typedef struct vm {
      * CALL_FN: map, select, ...): made again only when someone else holds it or it is no longer
      * empty and fresh */
     jdict *kw0;
+    /* the same for the list of a builtin call's *args (BUILD_LIST before an empty **kwargs):
+     * it keeps the last call's arguments until the next call takes it over */
+    jlist *args0;
     int depth;               /* macro call depth */
     /* frames whose closures read their variables by reference (OP_MACRO c=1), innermost last:
      * the env list the closures hold is empty while its frame runs (they read `slots`), and
@@ -1390,8 +1393,33 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             ip += 2;
             NEXT();
         }
+        bool args = ip->op == OP_BUILD_LIST && ip[1].op == OP_BUILD_DICT && !ip[1].a &&
+                    (ip[2].op == OP_FILTER || ip[2].op == OP_TEST || ip[2].op == OP_CALL_FN);
+        if (args && V->args0 && V->args0->h.rc == 1 && V->args0->cap >= (size_t)n) {
+            /* a builtin's *args: the last call's list again, while nobody else holds it */
+            jlist *l = V->args0;
+            size_t old = l->len;
+            l->len = 0;
+            for (size_t i = 0; i < old; i++) val_drop(R, l->items[i]);
+            sp -= n;
+            if (n) memcpy(l->items, sp, (size_t)n * sizeof(value));
+            l->len = (size_t)n;
+            l->h.rc++;
+            r = (value){.t = JV_LIST};
+            r.u.l = l;
+            *sp++ = r;
+            NEXT();
+        }
         r = v_list(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
+        if (args) {
+            if (V->args0) {
+                value old = {.t = JV_LIST};
+                old.u.l = V->args0;
+                val_drop(R, old);
+            }
+            V->args0 = val_dup(r).u.l;
+        }
         if (ip->op == OP_BUILD_TUPLE) r.f |= JV_TUPLE;
         sp -= n;
         if (n) memcpy(r.u.l->items, sp, (size_t)n * sizeof(value));
@@ -2145,6 +2173,11 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         value kw0 = {.t = JV_DICT};
         kw0.u.m = V.kw0;
         val_drop(R, kw0);
+    }
+    if (V.args0) {
+        value args0 = {.t = JV_LIST};
+        args0.u.l = V.args0;
+        val_drop(R, args0);
     }
     if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
     else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
