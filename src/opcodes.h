@@ -60,8 +60,10 @@ OP(AND_JUMP, " -> %a", 1, -1)
 /* pop a items, push a list / tuple of them */
 OP(BUILD_LIST, " %a", -1, 1)
 OP(BUILD_TUPLE, " %a", -1, 1)
-/* pop 2a items (key, value, ...), push a dict */
-OP(BUILD_DICT, " %a", -1, 1)
+/* pop 2a items (key, value, ...), push a dict; b=1: the keys are string constants, none
+ * repeated (compile.c); c=1 (fuse.c): a CALL_METHOD .update pos 1 follows, and the pairs go
+ * straight into a plain mutable receiver under them (pushing the call's none, skipping it) */
+OP(BUILD_DICT, " %a%?c  into .update", -1, 1)
 /* the jinjava profile's switch evaluateMapKeys (el/ext/AstDict.java): pop the value of a dict
  * literal's bare-name key; push its text, or constant a (the name) when it is null */
 OP(MAP_KEY, " %a  %Ka", 1, 1)

@@ -1340,7 +1340,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(NOT)
         a = sp[-1];
         STRICT_CHECK(a);
-        sp[-1] = v_bool(!val_truthy(R, a));
+        sp[-1] = v_bool(!(a.t == JV_BOOL ? a.u.b : val_truthy(R, a)));
         val_drop(R, a);
         NEXT();
     CASE(JUMP)
@@ -1348,19 +1348,19 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     CASE(JUMP_IF_FALSE) {
         a = *--sp;
         if (strict && v_strict_undef(a)) { val_undef_error(R, a); val_drop(R, a); FAIL(); }
-        bool t = val_truthy(R, a);
+        bool t = a.t == JV_BOOL ? a.u.b : val_truthy(R, a); /* (a test's or a not's bool: no call) */
         val_drop(R, a);
         if (!t) JUMP(ip->a);
         NEXT();
     }
     CASE(OR_JUMP)
         STRICT_CHECK(sp[-1]);
-        if (val_truthy(R, sp[-1])) JUMP(ip->a);
+        if (sp[-1].t == JV_BOOL ? sp[-1].u.b : val_truthy(R, sp[-1])) JUMP(ip->a);
         val_drop(R, *--sp);
         NEXT();
     CASE(AND_JUMP)
         STRICT_CHECK(sp[-1]);
-        if (!val_truthy(R, sp[-1])) JUMP(ip->a);
+        if (!(sp[-1].t == JV_BOOL ? sp[-1].u.b : val_truthy(R, sp[-1]))) JUMP(ip->a);
         val_drop(R, *--sp);
         NEXT();
     CASE(BUILD_LIST)
@@ -1459,9 +1459,29 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             *sp++ = r;
             NEXT();
         }
+        value *kv = sp - 2 * n;
+        if (ip->c && (!R->lim || (size_t)n <= R->lim->collection_items)) {
+            /* fuse.c: `d.update({"k": v, ...})`, constant keys: on a plain mutable dict (as
+             * call_method's own fast case) the pairs go straight into it, the literal not made */
+            value *recv = kv - 1;
+            const reg_row *m = T->methods[ip[1].a].m[0];
+            if (recv->t == JV_DICT && !recv->f && recv->u.h->rc < JH_IMMORTAL && m && !m->native) {
+                TICK(1);
+                bool ok = true;
+                for (int i = 0; i < n; i++) {
+                    if (ok) ok = dict_set(R, recv->u.m, kv[2 * i], kv[2 * i + 1]);
+                    else { val_drop(R, kv[2 * i]); val_drop(R, kv[2 * i + 1]); }
+                }
+                sp = kv;
+                if (!ok) { ip++; FAIL(); } /* (at the call) */
+                val_drop(R, *--sp);
+                *sp++ = v_none();
+                ip++; /* the CALL_METHOD is done */
+                NEXT();
+            }
+        }
         r = v_dict(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
-        value *kv = sp - 2 * n;
         if (ip->b) { /* string constants for keys, none repeated (compile.c): in order */
             jdict *d = r.u.m;
             for (int i = 0; i < n; i++) {
