@@ -70,10 +70,11 @@ typedef struct vm {
     struct { const jhdr *from; value to; } *ovl;
     size_t novl, capovl;
     value ctx_copy;
-    /* the empty dict last made for a builtin call's **kwargs (BUILD_DICT 0 before FILTER, TEST,
-     * CALL_FN: map, select, ...): made again only when someone else holds it or it is no longer
-     * empty and fresh */
-    jdict *kw0;
+    /* the dict of n (0..KW_CACHE-1) keyword arguments last made for a builtin call's **kwargs
+     * (BUILD_DICT before FILTER, TEST, CALL_FN: map(attribute=...), select, ...): made again
+     * only when someone else holds it, or it no longer has just the same constant keys */
+#define KW_CACHE 5
+    jdict *kwc[KW_CACHE];
     /* the same for the list of a builtin call's *args (BUILD_LIST before an empty **kwargs):
      * it keeps the last call's arguments until the next call takes it over */
     jlist *args0;
@@ -272,6 +273,17 @@ static bool bind_rest(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, va
         }
     }
     return ok;
+}
+
+/* keep d (just made for a builtin's **kwargs of n keys) for the next such call (BUILD_DICT) */
+static void kw_keep(vm *V, int n, value d)
+{
+    if (V->kwc[n]) {
+        value old = {.t = JV_DICT};
+        old.u.m = V->kwc[n];
+        val_drop(V->R, old);
+    }
+    V->kwc[n] = val_dup(d).u.m;
 }
 
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
@@ -1437,29 +1449,29 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         NEXT();
     CASE(BUILD_DICT) {
         int n = ip->a;
-        if (!n && (ip[1].op == OP_FILTER || ip[1].op == OP_TEST || ip[1].op == OP_CALL_FN)) {
-            /* a builtin's empty **kwargs: the last one again while nobody else holds it and it
-             * is as made (no entry ever set, no index) */
-            jdict *d = V->kw0;
-            if (d && d->h.rc == 1 && !d->used && !d->mask) {
+        value *kv = sp - 2 * n;
+        bool kwargs = n < KW_CACHE && (ip[1].op == OP_FILTER || ip[1].op == OP_TEST);
+        if (kwargs && V->kwc[n] && V->kwc[n]->h.rc == 1 && V->kwc[n]->used == (size_t)n && V->kwc[n]->len == (size_t)n &&
+            !V->kwc[n]->mask) {
+            /* a builtin's **kwargs: the last one of these keys again, while nobody else holds
+             * it and it has just these keys (constants, in this order), its values replaced */
+            jdict *d = V->kwc[n];
+            int i = 0;
+            while (i < n && kv[2 * i].t == JV_STR && d->entries[i].key.t == JV_STR && d->entries[i].key.u.s == kv[2 * i].u.s) i++;
+            if (i == n) {
+                for (i = 0; i < n; i++) {
+                    val_drop(R, kv[2 * i]); /* (the same string as the key kept: a constant) */
+                    val_drop(R, d->entries[i].val);
+                    d->entries[i].val = kv[2 * i + 1];
+                }
                 d->h.rc++;
+                sp = kv;
                 r = (value){.t = JV_DICT};
                 r.u.m = d;
                 *sp++ = r;
                 NEXT();
             }
-            r = v_dict(R, 0);
-            if (r.t == JV_ERROR) FAIL();
-            if (d) {
-                value old = {.t = JV_DICT};
-                old.u.m = d;
-                val_drop(R, old);
-            }
-            V->kw0 = val_dup(r).u.m;
-            *sp++ = r;
-            NEXT();
         }
-        value *kv = sp - 2 * n;
         if (ip->c && (!R->lim || (size_t)n <= R->lim->collection_items)) {
             /* fuse.c: `d.update({"k": v, ...})`, constant keys: on a plain mutable dict (as
              * call_method's own fast case) the pairs go straight into it, the literal not made */
@@ -1491,11 +1503,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             }
             d->used = d->len = (size_t)n;
             sp = kv;
+            if (kwargs) kw_keep(V, n, r);
             *sp++ = r;
             NEXT();
         }
         if (dict_put_strs(r.u.m, kv, n)) {
             sp = kv;
+            if (kwargs) kw_keep(V, n, r);
             *sp++ = r;
             NEXT();
         }
@@ -2189,11 +2203,12 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     if (V.envs) rt_alloc(R, V.envs, (size_t)V.capenvs * sizeof *V.envs, 0);
     val_drop(R, V.ctx_copy);
-    if (V.kw0) {
-        value kw0 = {.t = JV_DICT};
-        kw0.u.m = V.kw0;
-        val_drop(R, kw0);
-    }
+    for (int i = 0; i < KW_CACHE; i++)
+        if (V.kwc[i]) {
+            value d = {.t = JV_DICT};
+            d.u.m = V.kwc[i];
+            val_drop(R, d);
+        }
     if (V.args0) {
         value args0 = {.t = JV_LIST};
         args0.u.l = V.args0;
