@@ -140,20 +140,24 @@ static void live_unlink(jgc *g)
 #define GC_HDR(g) ((jhdr *)((char *)(g) - offsetof(jlist, gc)))
 _Static_assert(offsetof(jlist, gc) == offsetof(jdict, gc), "lists and dicts link at the same offset");
 
+/* a list's or a dict's blocks (each inline in free_tree, which frees most of them) */
+static inline __attribute__((always_inline)) void free_list_memory(jrt *R, jlist *l)
+{
+    live_unlink(&l->gc);
+    if (l->items && l->items != (value *)(l + 1)) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+    rt_alloc(R, l, sizeof *l + l->h.inl * sizeof(value), 0);
+}
+static inline __attribute__((always_inline)) void free_dict_memory(jrt *R, jdict *d)
+{
+    live_unlink(&d->gc);
+    if (d->entries && d->entries != (jentry *)(d + 1)) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
+    if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
+    rt_alloc(R, d, sizeof *d + d->h.inl * sizeof(jentry), 0);
+}
 static void free_container_memory(jrt *R, jhdr *h)
 {
-    if (h->type == JV_LIST) {
-        jlist *l = (jlist *)h;
-        live_unlink(&l->gc);
-        if (l->items && l->items != (value *)(l + 1)) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
-        rt_alloc(R, l, sizeof *l + l->h.inl * sizeof(value), 0);
-    } else {
-        jdict *d = (jdict *)h;
-        live_unlink(&d->gc);
-        if (d->entries && d->entries != (jentry *)(d + 1)) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
-        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
-        rt_alloc(R, d, sizeof *d + d->h.inl * sizeof(jentry), 0);
-    }
+    if (h->type == JV_LIST) free_list_memory(R, (jlist *)h);
+    else free_dict_memory(R, (jdict *)h);
 }
 
 static bool is_container(value v) { return v.t == JV_LIST || v.t == JV_DICT; }
@@ -416,7 +420,17 @@ value v_list(jrt *R, size_t cap)
     l->cap = 0;
     l->items = NULL;
     live_link(R, &l->gc);
-    if (cap && !list_reserve(R, l, cap)) {
+    if (cap && inl) {
+        /* list_reserve's own first step, without its call and checks: inl == cap is within
+         * collection_items (tested above) and the charge is the same, a unit per 4 slots */
+        if (!rt_charge(R, (int64_t)(cap / 4))) {
+            live_unlink(&l->gc);
+            rt_alloc(R, l, sizeof *l + inl * sizeof(value), 0);
+            return v_err();
+        }
+        l->items = (value *)(l + 1);
+        l->cap = inl;
+    } else if (cap && !list_reserve(R, l, cap)) {
         live_unlink(&l->gc);
         rt_alloc(R, l, sizeof *l + inl * sizeof(value), 0);
         return v_err();
@@ -723,7 +737,17 @@ static bool dict_grow(jrt *R, jdict *d)
 bool dict_set(jrt *R, jdict *d, value key, value val)
 {
     uint32_t h = key.t == JV_STR && key.u.s->hash ? key.u.s->hash : val_hash(key);
-    int64_t ix = d->len ? dict_find(d, key, h) : -1;
+    int64_t ix = -1;
+    if (key.t == JV_STR && !d->mask) {
+        /* dict_find's small-dict scan for a string key, inline: a namespace's attributes and
+         * a row's keys are set one by one, mostly by the key object the entry already holds */
+        for (size_t i = 0; i < d->used; i++) {
+            const jentry *e = &d->entries[i];
+            if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) { ix = (int64_t)i; break; }
+        }
+    } else if (d->len) {
+        ix = dict_find(d, key, h);
+    }
     if (ix >= 0) {
         val_drop(R, d->entries[ix].val);
         d->entries[ix].val = val;
@@ -842,7 +866,7 @@ static void free_tree(jrt *R, jhdr *h)
         case JV_LIST: {
             jlist *l = (jlist *)h;
             for (size_t i = 0; i < l->len; i++) release(R, l->items[i], &st, &n, &cap, local);
-            free_container_memory(R, h);
+            free_list_memory(R, l);
             break;
         }
         case JV_DICT: {
@@ -851,7 +875,7 @@ static void free_tree(jrt *R, jhdr *h)
                 release(R, d->entries[i].key, &st, &n, &cap, local);
                 release(R, d->entries[i].val, &st, &n, &cap, local);
             }
-            free_container_memory(R, h);
+            free_dict_memory(R, d);
             break;
         }
         case JV_FUNC: {
