@@ -925,13 +925,17 @@ BI_FN(f_float)
 static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, bool cs, bool reverse)
 {
     if (n < 2) return true;
-    value *keys = rt_alloc(R, NULL, 0, n * sizeof *keys);
+    /* the keys of a few items on the C stack, as lib_sort's scratch (not counted in memory_bytes) */
+    value kst[LIB_SORT_STACK];
+    value *keys = n <= LIB_SORT_STACK ? kst : rt_alloc(R, NULL, 0, n * sizeof *keys);
     if (!keys) return false;
     size_t got = 0;
     bool ok = true;
     /* one key (no comma): its plain-key test once, not per item */
     lib_attr one;
-    bool single = multi && (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr)));
+    bool single = multi;
+    if (single && attr.t == JV_STR) /* (a loop, not memchr: a few bytes) */
+        for (size_t i = 0; single && i < v_sl(attr); i++) single = v_sp(attr)[i] != ',';
     if (single) lib_attr_init(&one, attr);
     for (; got < n; got++) {
         value k;
@@ -960,7 +964,7 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
     }
     if (ok) ok = lib_sort(R, items, keys, n, reverse);
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
-    rt_alloc(R, keys, n * sizeof *keys, 0);
+    if (keys != kst) rt_alloc(R, keys, n * sizeof *keys, 0);
     return ok;
 }
 
@@ -971,10 +975,15 @@ BI_FN(f_sort)
     bool reverse = arg_bool(R, args, 1, false);
     bool cs = arg_bool(R, args, 2, false);
     if (R->err_kind) return false;
-    value l;
-    if (!lib_items(R, args[0], &l)) return false;
-    value r = lib_list_of(R, l.u.l->items, l.u.l->len);
-    val_drop(R, l);
+    value r;
+    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER)) { /* (lib_items would lend the list itself) */
+        r = lib_list_of(R, args[0].u.l->items, args[0].u.l->len);
+    } else {
+        value l;
+        if (!lib_items(R, args[0], &l)) return false;
+        r = lib_list_of(R, l.u.l->items, l.u.l->len);
+        val_drop(R, l);
+    }
     if (r.t == JV_ERROR) return false;
     if (!sort_values(R, r.u.l->items, r.u.l->len, args[3], true, cs, reverse)) {
         val_drop(R, r);

@@ -309,7 +309,10 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     size_t nv = keys ? 2 * n : n;
     if (n > SIZE_MAX / (2 * sizeof(size_t) + sizeof(double) + 2 * sizeof(value))) return rt_overflow(R);
     size_t bytes = 2 * n * sizeof(size_t) + (kind == SK_NUM ? n * sizeof(double) : 0) + nv * sizeof(value);
-    char *blk = rt_alloc(R, NULL, 0, bytes);
+    /* a sort of a few items (most: a short list of rows by an attribute) works on the C stack:
+     * no allocation, and not counted in memory_bytes (docs/limits.md) */
+    _Alignas(value) char stk[LIB_SORT_STACK * (2 * sizeof(size_t) + sizeof(double) + 2 * sizeof(value))];
+    char *blk = n <= LIB_SORT_STACK ? stk : rt_alloc(R, NULL, 0, bytes);
     if (!blk) return false;
     value *copy = (value *)blk;
     size_t *ix = (size_t *)(copy + nv), *tmp = ix + n;
@@ -355,7 +358,9 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         memcpy(ix, tmp, n * sizeof *ix);
         if (w > SIZE_MAX / 2) break;
     }
-    if (ok) {
+    size_t moved = 0; /* (already in order, as sorting a sorted list finds it: nothing to move) */
+    while (ok && moved < n && ix[moved] == moved) moved++;
+    if (ok && moved < n) {
         memcpy(copy, items, n * sizeof(value));
         if (keys) memcpy(copy + n, keys, n * sizeof(value));
         for (size_t i = 0; i < n; i++) {
@@ -363,7 +368,7 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
             if (keys) keys[i] = copy[n + ix[i]];
         }
     }
-    rt_alloc(R, blk, bytes, 0);
+    if (blk != stk) rt_alloc(R, blk, bytes, 0);
     return ok;
 }
 

@@ -66,6 +66,8 @@ value lib_escape(jrt *R, value v);
  * order. Comparisons use val_compare with "<", so incomparable keys fail with Python's
  * TypeError text. keys may be NULL: the items are their own keys. */
 bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse);
+/* a sort of at most this many items needs no allocation (its scratch is on the C stack) */
+#define LIB_SORT_STACK 8
 
 /* Jinja2's ignore_case: a string lowercased, anything else duplicated. */
 value lib_ignore_case(jrt *R, value v);
