@@ -792,12 +792,22 @@ static int parse_pyint(jrt *R, const char *s, size_t len, int64_t base, value *r
 
 /* Python's float(str): decimal digits with underscores, an exponent, inf/infinity/nan in any
  * case. false when the text is not a float literal. */
+static bool parse_pyfloat_rest(const char *s, size_t i, size_t e, double *res);
+/* (a byte in '!'..'~' is no space: most texts start and end with one, and need no lib_isspace) */
+static inline bool pyfloat_space(unsigned char c) { return (c <= ' ' || c >= 0x7f) && lib_isspace(c); }
 static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
 {
+    (void)R;
     size_t i = 0, e = len;
-    while (i < e && lib_isspace((unsigned char)s[i])) i++;
-    while (e > i && lib_isspace((unsigned char)s[e - 1])) e--;
+    while (i < e && pyfloat_space((unsigned char)s[i])) i++;
+    while (e > i && pyfloat_space((unsigned char)s[e - 1])) e--;
     if (dtoa_parse(s + i, e - i, res)) return true; /* plain decimals, in one pass */
+    return parse_pyfloat_rest(s, i, e, res);
+}
+/* the rest of float(): underscores, inf and nan, what dtoa_parse leaves (its own frame: the
+ * copy's buffer is big) */
+static __attribute__((noinline)) bool parse_pyfloat_rest(const char *s, size_t i, size_t e, double *res)
+{
     if (e - i > 1000) return false; /* no float literal is that long; keeps the copy bounded */
     char tmp[1002];
     size_t k = 0;
@@ -834,7 +844,6 @@ static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
     }
     if (!digits) return false;
     tmp[k] = 0;
-    (void)R;
     *res = dtoa_strtod(tmp, NULL);
     return true;
 }

@@ -288,8 +288,10 @@ static inline bool goes_before(jrt *R, int kind, const value *k, const double *n
         const jstr *x = k[b].u.s, *y = k[a].u.s;
         size_t m = x->len < y->len ? x->len : y->len;
         if (!rt_charge_bytes(R, m)) return false;
-        int d = memcmp(x->s, y->s, m);
-        *res = d ? d < 0 : x->len < y->len;
+        /* (the first differing byte by a loop: keys mostly differ early, a call costs more) */
+        size_t i = 0;
+        while (i < m && x->s[i] == y->s[i]) i++;
+        *res = i < m ? (unsigned char)x->s[i] < (unsigned char)y->s[i] : x->len < y->len;
         return true;
     }
     int c;
@@ -361,8 +363,14 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     size_t moved = 0; /* (already in order, as sorting a sorted list finds it: nothing to move) */
     while (ok && moved < n && ix[moved] == moved) moved++;
     if (ok && moved < n) {
-        memcpy(copy, items, n * sizeof(value));
-        if (keys) memcpy(copy + n, keys, n * sizeof(value));
+        if (blk == stk) { /* (a few: no calls) */
+            for (size_t i = 0; i < n; i++) copy[i] = items[i];
+            if (keys)
+                for (size_t i = 0; i < n; i++) copy[n + i] = keys[i];
+        } else {
+            memcpy(copy, items, n * sizeof(value));
+            if (keys) memcpy(copy + n, keys, n * sizeof(value));
+        }
         for (size_t i = 0; i < n; i++) {
             items[i] = copy[ix[i]];
             if (keys) keys[i] = copy[n + ix[i]];
