@@ -522,7 +522,7 @@ bool op_contains(jrt *R, value container, value item, bool *out)
             return rt_error(R, JINN_ERR_TYPE, "argument of type 'Namespace' is not iterable");
         if (item.t == JV_UNDEF) { *out = false; return true; } /* Undefined hashes, and is no key */
         if (!val_hashable(item)) return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
-        *out = dict_get(container.u.m, item) != NULL;
+        *out = (item.t == JV_STR ? dict_get_jstr(container.u.m, item.u.s) : dict_get(container.u.m, item)) != NULL;
         return true;
     case JV_UNDEF:
         /* Jinja2's Undefined iterates as empty: nothing is in it */

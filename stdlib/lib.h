@@ -173,9 +173,15 @@ typedef struct lib_attr {
 static inline void lib_attr_init(lib_attr *a, value attr)
 {
     a->attr = attr;
-    a->plain = attr.t == JV_STR;
-    /* (a loop, not memchr: an attribute's name is a few bytes, less than the call costs) */
-    for (size_t i = 0; a->plain && i < v_sl(attr); i++) a->plain = v_sp(attr)[i] != '.';
+    /* (a loop, not memchr: an attribute's name is a few bytes, less than the call costs; on
+     * locals, which a store to a->plain would otherwise make the compiler reload) */
+    bool plain = attr.t == JV_STR;
+    if (plain) {
+        const char *p = v_sp(attr);
+        for (size_t i = 0, n = v_sl(attr); i < n; i++)
+            if (p[i] == '.') { plain = false; break; }
+    }
+    a->plain = plain;
     a->at = 0;
     a->key = NULL;
 }
