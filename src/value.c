@@ -734,26 +734,9 @@ static bool dict_grow(jrt *R, jdict *d)
     return dict_reindex(R, d, grow);
 }
 
-bool dict_set(jrt *R, jdict *d, value key, value val)
+/* a key not in d: appended (and indexed) */
+static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, value key, value val, uint32_t h)
 {
-    uint32_t h = key.t == JV_STR && key.u.s->hash ? key.u.s->hash : val_hash(key);
-    int64_t ix = -1;
-    if (key.t == JV_STR && !d->mask) {
-        /* dict_find's small-dict scan for a string key, inline: a namespace's attributes and
-         * a row's keys are set one by one, mostly by the key object the entry already holds */
-        for (size_t i = 0; i < d->used; i++) {
-            const jentry *e = &d->entries[i];
-            if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) { ix = (int64_t)i; break; }
-        }
-    } else if (d->len) {
-        ix = dict_find(d, key, h);
-    }
-    if (ix >= 0) {
-        val_drop(R, d->entries[ix].val);
-        d->entries[ix].val = val;
-        val_drop(R, key);
-        return true;
-    }
     if (d->used == d->cap && !dict_grow(R, d)) {
         val_drop(R, key);
         val_drop(R, val);
@@ -770,6 +753,36 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
         d->index[i] = (int32_t)k;
     }
     return true;
+}
+
+bool dict_set(jrt *R, jdict *d, value key, value val)
+{
+    if (key.t == JV_STR && !d->mask) {
+        /* dict_find's small-dict scan for a string key, inline, and no frame of its own: a
+         * namespace's attributes ({% set ns.x = ... %}) and a row's keys are set one by one,
+         * mostly by the key object the entry already holds */
+        uint32_t h = key.u.s->hash ? key.u.s->hash : str_hash(key.u.s);
+        for (size_t i = 0; i < d->used; i++) {
+            jentry *e = &d->entries[i];
+            if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) {
+                value old = e->val;
+                e->val = val;
+                val_drop(R, key);
+                val_drop(R, old);
+                return true;
+            }
+        }
+        return dict_add(R, d, key, val, h);
+    }
+    uint32_t h = key.t == JV_STR && key.u.s->hash ? key.u.s->hash : val_hash(key);
+    int64_t ix = d->len ? dict_find(d, key, h) : -1;
+    if (ix >= 0) {
+        val_drop(R, d->entries[ix].val);
+        d->entries[ix].val = val;
+        val_drop(R, key);
+        return true;
+    }
+    return dict_add(R, d, key, val, h);
 }
 
 /* A dict literal's pairs into the empty d that v_dict(R, n) sized, when every key is a string
