@@ -507,6 +507,18 @@ bool list_push_grow(jrt *R, jlist *l, value v)
     size_t grow = l->cap ? l->cap * 2 : 4;
     /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
     if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
+    if (!l->items && grow <= l->h.inl) {
+        /* the first push of a list made empty (a {% set x = [] %} appended to): list_reserve's
+         * first step inline, the same charge; h.inl is within collection_items (v_list) */
+        if (!rt_charge(R, (int64_t)(grow / 4))) {
+            val_drop(R, v);
+            return false;
+        }
+        l->items = (value *)(l + 1);
+        l->cap = l->h.inl;
+        l->items[l->len++] = v;
+        return true;
+    }
     if (l->len == l->cap && !list_reserve(R, l, grow)) {
         val_drop(R, v);
         return false;

@@ -942,9 +942,7 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
     bool ok = true;
     /* one key (no comma): its plain-key test once, not per item */
     lib_attr one;
-    bool single = multi;
-    if (single && attr.t == JV_STR) /* (a loop, not memchr: a few bytes) */
-        for (size_t i = 0; single && i < v_sl(attr); i++) single = v_sp(attr)[i] != ',';
+    bool single = multi && (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr)));
     if (single) lib_attr_init(&one, attr);
     for (; got < n; got++) {
         value k;
