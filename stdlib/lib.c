@@ -276,7 +276,7 @@ static int sort_kind(const value *k, size_t n, bool *short_strs)
  * keys never move, which is what makes both directions stable (Python's sorted(reverse=True)
  * keeps equal items in their original order). The later element is the left operand, as in
  * CPython's merge, so the TypeError names the types in the order Python does for simple cases. */
-static inline bool goes_before(jrt *R, int kind, const value *k, const double *num, size_t b, size_t a,
+static inline __attribute__((always_inline)) bool goes_before(jrt *R, int kind, const value *k, const double *num, size_t b, size_t a,
                                bool reverse, bool *res)
 {
     if (kind == SK_NUM) {
@@ -306,6 +306,20 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     const value *k = keys ? keys : items;
     bool short_strs = false;
     int kind = sort_kind(k, n, &short_strs);
+    if (n == 2) {
+        /* one pass of one comparison, charged as the passes below: no scratch, a swap or not */
+        double num2[2];
+        if (kind == SK_NUM)
+            for (int i = 0; i < 2; i++) num2[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
+        bool before;
+        if (!rt_charge(R, 2) || !goes_before(R, kind, k, num2, 1, 0, reverse, &before)) return false;
+        if (before) {
+            value t = items[0];
+            items[0] = items[1], items[1] = t;
+            if (keys) t = keys[0], keys[0] = keys[1], keys[1] = t;
+        }
+        return true;
+    }
     /* one block: the permutation and its merge buffer, the keys as doubles, the items' and
      * keys' copies to permute from */
     size_t nv = keys ? 2 * n : n;
