@@ -407,10 +407,56 @@ size_t utf8_offset(const char *s, size_t len, size_t idx)
  * Lists
  * ====================================================================================== */
 
+/* rt_alloc's cache hit alone, with no call on its path (so that v_list's and v_dict's common
+ * case needs no frame): a block of n bytes (a multiple of 8, at most RT_CACHE_MAX) from R's
+ * cache, or NULL: rt_alloc's full path decides */
+static inline void *cache_pop(jrt *R, size_t n)
+{
+    rt_cache *c = R->cache;
+    void *b;
+    if (!c || !(b = c->bin[n >> 3]) || (R->mem_limit && R->mem + n + 16 > R->mem_limit)) return NULL;
+    c->bin[n >> 3] = *(void **)b;
+    c->count[n >> 3]--;
+    c->bytes -= n;
+    R->mem += n + 16;
+    return b;
+}
+_Static_assert(sizeof(jlist) + LIST_INLINE_MAX * sizeof(value) <= RT_CACHE_MAX && sizeof(jlist) % 8 == 0,
+               "a list's block is a cached size");
+_Static_assert(sizeof(jdict) + DICT_INLINE_MAX * sizeof(jentry) <= RT_CACHE_MAX && sizeof(jdict) % 8 == 0 &&
+               sizeof(jentry) % 8 == 0, "a dict's block is a cached size");
+
+static value v_list_slow(jrt *R, size_t cap, size_t inl);
 value v_list(jrt *R, size_t cap)
 {
     size_t inl = cap > LIST_INLINE_MAX ? 0 : cap ? cap : LIST_INLINE;
     if (R->lim && inl > R->lim->collection_items) inl = 0; /* (room past the limit would hold it) */
+    /* the common case: a block from the cache, the items in it, a charge that ends no stretch
+     * (rt_tick), the live list made: what v_list_slow does then, without a call */
+    int64_t units = (int64_t)(cap / 4);
+    jlist *l;
+    if ((!cap || (inl && R->tick - units > 0)) && R->live.next &&
+        (l = cache_pop(R, sizeof *l + inl * sizeof(value)))) {
+        l->h.rc = 1;
+        l->h.type = JV_LIST;
+        l->h.inl = (uint8_t)inl;
+        l->len = 0;
+        l->cap = cap ? inl : 0;
+        l->items = cap ? (value *)(l + 1) : NULL;
+        R->tick -= units;
+        l->gc.next = R->live.next;
+        l->gc.prev = &R->live;
+        R->live.next->prev = &l->gc;
+        R->live.next = &l->gc;
+        value v = {.t = JV_LIST};
+        v.u.l = l;
+        return v;
+    }
+    return v_list_slow(R, cap, inl);
+}
+
+static __attribute__((noinline)) value v_list_slow(jrt *R, size_t cap, size_t inl)
+{
     jlist *l = rt_alloc(R, NULL, 0, sizeof *l + inl * sizeof(value));
     if (!l) return v_err();
     l->h.rc = 1;
@@ -532,6 +578,7 @@ bool list_push_grow(jrt *R, jlist *l, value v)
  * ====================================================================================== */
 
 static bool dict_reindex(jrt *R, jdict *d, size_t want_entries);
+static value v_dict_slow(jrt *R, size_t cap, size_t inl);
 value v_dict(jrt *R, size_t cap)
 {
     /* up to DICT_INLINE_MAX entries in the dict's own block (unless a limit refuses them:
@@ -539,6 +586,30 @@ value v_dict(jrt *R, size_t cap)
     /* (a dict made empty gets room for 4, taken by its first entry: dict_reindex) */
     size_t inl = cap > DICT_INLINE_MAX ? 0 : cap ? cap : 4;
     if (R->lim && inl > R->lim->collection_items) inl = 0; /* (room past the limit would hold it) */
+    /* the common case (as v_list's): a block from the cache, the entries in it or none yet */
+    jdict *d;
+    if ((!cap || inl) && R->live.next && (d = cache_pop(R, sizeof *d + inl * sizeof(jentry)))) {
+        memset(d, 0, sizeof *d);
+        d->h.rc = 1;
+        d->h.type = JV_DICT;
+        d->h.inl = (uint8_t)inl;
+        if (cap) {
+            d->entries = (jentry *)(d + 1);
+            d->cap = inl;
+        }
+        d->gc.next = R->live.next;
+        d->gc.prev = &R->live;
+        R->live.next->prev = &d->gc;
+        R->live.next = &d->gc;
+        value v = {.t = JV_DICT};
+        v.u.m = d;
+        return v;
+    }
+    return v_dict_slow(R, cap, inl);
+}
+
+static __attribute__((noinline)) value v_dict_slow(jrt *R, size_t cap, size_t inl)
+{
     jdict *d = rt_alloc(R, NULL, 0, sizeof *d + inl * sizeof(jentry));
     if (!d) return v_err();
     memset(d, 0, sizeof *d);
