@@ -89,6 +89,7 @@ bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sigp, value *pos, int 
 bool arg_bool(jrt *R, value *args, int i, bool dflt)
 {
     if (args[i].t == JV_ABSENT) return dflt;
+    if (args[i].t == JV_BOOL) return args[i].u.b; /* (most: reverse=true) */
     return val_truthy(R, args[i]);
 }
 

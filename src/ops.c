@@ -129,10 +129,47 @@ static double py_floordiv(double a, double b)
     return fl;
 }
 
+/* the decimal digits of i (what str(i) is) at the end of tmp[24]: their start, *n their length */
+static const char *int_digits(int64_t i, char *tmp, size_t *n)
+{
+    char *e = tmp + 24, *p = e;
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+    if (i < 0) *--p = '-';
+    *n = (size_t)(e - p);
+    return p;
+}
+
+/* `~` of two strings or ints (a key made of a name and a counter: sku ~ "#" ~ n), not safe
+ * markup: the ints' digits on the C stack, not strings of their own, charged as val_to_str
+ * charges them (its 64-byte print buffer, then the string) -- docs/limits.md. 1 done, 0 failed,
+ * -1 not such a pair (an int past string_bytes: val_to_str's own error) */
+static int concat_plain(jrt *R, value a, value b, value *out)
+{
+    char ta[24], tb[24];
+    const char *pa, *pb;
+    size_t na, nb;
+    if (a.t == JV_STR) pa = v_sp(a), na = v_sl(a);
+    else pa = int_digits(a.u.i, ta, &na);
+    if (b.t == JV_STR) pb = v_sp(b), nb = v_sl(b);
+    else pb = int_digits(b.u.i, tb, &nb);
+    if (R->lim && ((a.t == JV_INT && na > R->lim->string_bytes) || (b.t == JV_INT && nb > R->lim->string_bytes)))
+        return -1;
+    if (a.t == JV_INT && !(rt_charge_bytes(R, 64) && rt_charge_bytes(R, na))) return 0;
+    if (b.t == JV_INT && !(rt_charge_bytes(R, 64) && rt_charge_bytes(R, nb))) return 0;
+    *out = str_concat(R, pa, na, pb, nb);
+    return out->t != JV_ERROR;
+}
+
 bool op_arith(jrt *R, int op, value a, value b, value *out)
 {
     if (R->profile == PROF_JINJAVA && op != OPB_CONCAT) return op_jv_arith(R, op, a, b, out);
     if (op == OPB_CONCAT) {
+        if ((a.t == JV_STR || a.t == JV_INT) && (b.t == JV_STR || b.t == JV_INT) &&
+            !(R->autoescape && R->profile == PROF_JINJA && (((a.t == JV_STR ? a.f : 0) | (b.t == JV_STR ? b.f : 0)) & JV_SAFE))) {
+            int r = concat_plain(R, a, b, out);
+            if (r >= 0) return r;
+        }
         value sa = val_to_str(R, a);
         if (sa.t == JV_ERROR) return false;
         value sb = val_to_str(R, b);
@@ -522,7 +559,7 @@ bool op_contains(jrt *R, value container, value item, bool *out)
             return rt_error(R, JINN_ERR_TYPE, "argument of type 'Namespace' is not iterable");
         if (item.t == JV_UNDEF) { *out = false; return true; } /* Undefined hashes, and is no key */
         if (!val_hashable(item)) return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
-        *out = dict_get(container.u.m, item) != NULL;
+        *out = (item.t == JV_STR ? dict_get_jstr(container.u.m, item.u.s) : dict_get(container.u.m, item)) != NULL;
         return true;
     case JV_UNDEF:
         /* Jinja2's Undefined iterates as empty: nothing is in it */

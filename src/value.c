@@ -140,20 +140,24 @@ static void live_unlink(jgc *g)
 #define GC_HDR(g) ((jhdr *)((char *)(g) - offsetof(jlist, gc)))
 _Static_assert(offsetof(jlist, gc) == offsetof(jdict, gc), "lists and dicts link at the same offset");
 
+/* a list's or a dict's blocks (each inline in free_tree, which frees most of them) */
+static inline __attribute__((always_inline)) void free_list_memory(jrt *R, jlist *l)
+{
+    live_unlink(&l->gc);
+    if (l->items && l->items != (value *)(l + 1)) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
+    rt_alloc(R, l, sizeof *l + l->h.inl * sizeof(value), 0);
+}
+static inline __attribute__((always_inline)) void free_dict_memory(jrt *R, jdict *d)
+{
+    live_unlink(&d->gc);
+    if (d->entries && d->entries != (jentry *)(d + 1)) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
+    if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
+    rt_alloc(R, d, sizeof *d + d->h.inl * sizeof(jentry), 0);
+}
 static void free_container_memory(jrt *R, jhdr *h)
 {
-    if (h->type == JV_LIST) {
-        jlist *l = (jlist *)h;
-        live_unlink(&l->gc);
-        if (l->items && l->items != (value *)(l + 1)) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
-        rt_alloc(R, l, sizeof *l + l->h.inl * sizeof(value), 0);
-    } else {
-        jdict *d = (jdict *)h;
-        live_unlink(&d->gc);
-        if (d->entries && d->entries != (jentry *)(d + 1)) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
-        if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
-        rt_alloc(R, d, sizeof *d + d->h.inl * sizeof(jentry), 0);
-    }
+    if (h->type == JV_LIST) free_list_memory(R, (jlist *)h);
+    else free_dict_memory(R, (jdict *)h);
 }
 
 static bool is_container(value v) { return v.t == JV_LIST || v.t == JV_DICT; }
@@ -403,10 +407,56 @@ size_t utf8_offset(const char *s, size_t len, size_t idx)
  * Lists
  * ====================================================================================== */
 
+/* rt_alloc's cache hit alone, with no call on its path (so that v_list's and v_dict's common
+ * case needs no frame): a block of n bytes (a multiple of 8, at most RT_CACHE_MAX) from R's
+ * cache, or NULL: rt_alloc's full path decides */
+static inline void *cache_pop(jrt *R, size_t n)
+{
+    rt_cache *c = R->cache;
+    void *b;
+    if (!c || !(b = c->bin[n >> 3]) || (R->mem_limit && R->mem + n + 16 > R->mem_limit)) return NULL;
+    c->bin[n >> 3] = *(void **)b;
+    c->count[n >> 3]--;
+    c->bytes -= n;
+    R->mem += n + 16;
+    return b;
+}
+_Static_assert(sizeof(jlist) + LIST_INLINE_MAX * sizeof(value) <= RT_CACHE_MAX && sizeof(jlist) % 8 == 0,
+               "a list's block is a cached size");
+_Static_assert(sizeof(jdict) + DICT_INLINE_MAX * sizeof(jentry) <= RT_CACHE_MAX && sizeof(jdict) % 8 == 0 &&
+               sizeof(jentry) % 8 == 0, "a dict's block is a cached size");
+
+static value v_list_slow(jrt *R, size_t cap, size_t inl);
 value v_list(jrt *R, size_t cap)
 {
     size_t inl = cap > LIST_INLINE_MAX ? 0 : cap ? cap : LIST_INLINE;
     if (R->lim && inl > R->lim->collection_items) inl = 0; /* (room past the limit would hold it) */
+    /* the common case: a block from the cache, the items in it, a charge that ends no stretch
+     * (rt_tick), the live list made: what v_list_slow does then, without a call */
+    int64_t units = (int64_t)(cap / 4);
+    jlist *l;
+    if ((!cap || (inl && R->tick - units > 0)) && R->live.next &&
+        (l = cache_pop(R, sizeof *l + inl * sizeof(value)))) {
+        l->h.rc = 1;
+        l->h.type = JV_LIST;
+        l->h.inl = (uint8_t)inl;
+        l->len = 0;
+        l->cap = cap ? inl : 0;
+        l->items = cap ? (value *)(l + 1) : NULL;
+        R->tick -= units;
+        l->gc.next = R->live.next;
+        l->gc.prev = &R->live;
+        R->live.next->prev = &l->gc;
+        R->live.next = &l->gc;
+        value v = {.t = JV_LIST};
+        v.u.l = l;
+        return v;
+    }
+    return v_list_slow(R, cap, inl);
+}
+
+static __attribute__((noinline)) value v_list_slow(jrt *R, size_t cap, size_t inl)
+{
     jlist *l = rt_alloc(R, NULL, 0, sizeof *l + inl * sizeof(value));
     if (!l) return v_err();
     l->h.rc = 1;
@@ -416,7 +466,17 @@ value v_list(jrt *R, size_t cap)
     l->cap = 0;
     l->items = NULL;
     live_link(R, &l->gc);
-    if (cap && !list_reserve(R, l, cap)) {
+    if (cap && inl) {
+        /* list_reserve's own first step, without its call and checks: inl == cap is within
+         * collection_items (tested above) and the charge is the same, a unit per 4 slots */
+        if (!rt_charge(R, (int64_t)(cap / 4))) {
+            live_unlink(&l->gc);
+            rt_alloc(R, l, sizeof *l + inl * sizeof(value), 0);
+            return v_err();
+        }
+        l->items = (value *)(l + 1);
+        l->cap = inl;
+    } else if (cap && !list_reserve(R, l, cap)) {
         live_unlink(&l->gc);
         rt_alloc(R, l, sizeof *l + inl * sizeof(value), 0);
         return v_err();
@@ -493,6 +553,18 @@ bool list_push_grow(jrt *R, jlist *l, value v)
     size_t grow = l->cap ? l->cap * 2 : 4;
     /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
     if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
+    if (!l->items && grow <= l->h.inl) {
+        /* the first push of a list made empty (a {% set x = [] %} appended to): list_reserve's
+         * first step inline, the same charge; h.inl is within collection_items (v_list) */
+        if (!rt_charge(R, (int64_t)(grow / 4))) {
+            val_drop(R, v);
+            return false;
+        }
+        l->items = (value *)(l + 1);
+        l->cap = l->h.inl;
+        l->items[l->len++] = v;
+        return true;
+    }
     if (l->len == l->cap && !list_reserve(R, l, grow)) {
         val_drop(R, v);
         return false;
@@ -506,6 +578,7 @@ bool list_push_grow(jrt *R, jlist *l, value v)
  * ====================================================================================== */
 
 static bool dict_reindex(jrt *R, jdict *d, size_t want_entries);
+static value v_dict_slow(jrt *R, size_t cap, size_t inl);
 value v_dict(jrt *R, size_t cap)
 {
     /* up to DICT_INLINE_MAX entries in the dict's own block (unless a limit refuses them:
@@ -513,6 +586,30 @@ value v_dict(jrt *R, size_t cap)
     /* (a dict made empty gets room for 4, taken by its first entry: dict_reindex) */
     size_t inl = cap > DICT_INLINE_MAX ? 0 : cap ? cap : 4;
     if (R->lim && inl > R->lim->collection_items) inl = 0; /* (room past the limit would hold it) */
+    /* the common case (as v_list's): a block from the cache, the entries in it or none yet */
+    jdict *d;
+    if ((!cap || inl) && R->live.next && (d = cache_pop(R, sizeof *d + inl * sizeof(jentry)))) {
+        memset(d, 0, sizeof *d);
+        d->h.rc = 1;
+        d->h.type = JV_DICT;
+        d->h.inl = (uint8_t)inl;
+        if (cap) {
+            d->entries = (jentry *)(d + 1);
+            d->cap = inl;
+        }
+        d->gc.next = R->live.next;
+        d->gc.prev = &R->live;
+        R->live.next->prev = &d->gc;
+        R->live.next = &d->gc;
+        value v = {.t = JV_DICT};
+        v.u.m = d;
+        return v;
+    }
+    return v_dict_slow(R, cap, inl);
+}
+
+static __attribute__((noinline)) value v_dict_slow(jrt *R, size_t cap, size_t inl)
+{
     jdict *d = rt_alloc(R, NULL, 0, sizeof *d + inl * sizeof(jentry));
     if (!d) return v_err();
     memset(d, 0, sizeof *d);
@@ -720,16 +817,9 @@ static bool dict_grow(jrt *R, jdict *d)
     return dict_reindex(R, d, grow);
 }
 
-bool dict_set(jrt *R, jdict *d, value key, value val)
+/* a key not in d: appended (and indexed) */
+static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, value key, value val, uint32_t h)
 {
-    uint32_t h = key.t == JV_STR && key.u.s->hash ? key.u.s->hash : val_hash(key);
-    int64_t ix = d->len ? dict_find(d, key, h) : -1;
-    if (ix >= 0) {
-        val_drop(R, d->entries[ix].val);
-        d->entries[ix].val = val;
-        val_drop(R, key);
-        return true;
-    }
     if (d->used == d->cap && !dict_grow(R, d)) {
         val_drop(R, key);
         val_drop(R, val);
@@ -746,6 +836,36 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
         d->index[i] = (int32_t)k;
     }
     return true;
+}
+
+bool dict_set(jrt *R, jdict *d, value key, value val)
+{
+    if (key.t == JV_STR && !d->mask) {
+        /* dict_find's small-dict scan for a string key, inline, and no frame of its own: a
+         * namespace's attributes ({% set ns.x = ... %}) and a row's keys are set one by one,
+         * mostly by the key object the entry already holds */
+        uint32_t h = key.u.s->hash ? key.u.s->hash : str_hash(key.u.s);
+        for (size_t i = 0; i < d->used; i++) {
+            jentry *e = &d->entries[i];
+            if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) {
+                value old = e->val;
+                e->val = val;
+                val_drop(R, key);
+                val_drop(R, old);
+                return true;
+            }
+        }
+        return dict_add(R, d, key, val, h);
+    }
+    uint32_t h = key.t == JV_STR && key.u.s->hash ? key.u.s->hash : val_hash(key);
+    int64_t ix = d->len ? dict_find(d, key, h) : -1;
+    if (ix >= 0) {
+        val_drop(R, d->entries[ix].val);
+        d->entries[ix].val = val;
+        val_drop(R, key);
+        return true;
+    }
+    return dict_add(R, d, key, val, h);
 }
 
 /* A dict literal's pairs into the empty d that v_dict(R, n) sized, when every key is a string
@@ -842,7 +962,7 @@ static void free_tree(jrt *R, jhdr *h)
         case JV_LIST: {
             jlist *l = (jlist *)h;
             for (size_t i = 0; i < l->len; i++) release(R, l->items[i], &st, &n, &cap, local);
-            free_container_memory(R, h);
+            free_list_memory(R, l);
             break;
         }
         case JV_DICT: {
@@ -851,7 +971,7 @@ static void free_tree(jrt *R, jhdr *h)
                 release(R, d->entries[i].key, &st, &n, &cap, local);
                 release(R, d->entries[i].val, &st, &n, &cap, local);
             }
-            free_container_memory(R, h);
+            free_dict_memory(R, d);
             break;
         }
         case JV_FUNC: {

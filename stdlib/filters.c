@@ -792,12 +792,22 @@ static int parse_pyint(jrt *R, const char *s, size_t len, int64_t base, value *r
 
 /* Python's float(str): decimal digits with underscores, an exponent, inf/infinity/nan in any
  * case. false when the text is not a float literal. */
+static bool parse_pyfloat_rest(const char *s, size_t i, size_t e, double *res);
+/* (a byte in '!'..'~' is no space: most texts start and end with one, and need no lib_isspace) */
+static inline bool pyfloat_space(unsigned char c) { return (c <= ' ' || c >= 0x7f) && lib_isspace(c); }
 static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
 {
+    (void)R;
     size_t i = 0, e = len;
-    while (i < e && lib_isspace((unsigned char)s[i])) i++;
-    while (e > i && lib_isspace((unsigned char)s[e - 1])) e--;
+    while (i < e && pyfloat_space((unsigned char)s[i])) i++;
+    while (e > i && pyfloat_space((unsigned char)s[e - 1])) e--;
     if (dtoa_parse(s + i, e - i, res)) return true; /* plain decimals, in one pass */
+    return parse_pyfloat_rest(s, i, e, res);
+}
+/* the rest of float(): underscores, inf and nan, what dtoa_parse leaves (its own frame: the
+ * copy's buffer is big) */
+static __attribute__((noinline)) bool parse_pyfloat_rest(const char *s, size_t i, size_t e, double *res)
+{
     if (e - i > 1000) return false; /* no float literal is that long; keeps the copy bounded */
     char tmp[1002];
     size_t k = 0;
@@ -834,7 +844,6 @@ static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
     }
     if (!digits) return false;
     tmp[k] = 0;
-    (void)R;
     *res = dtoa_strtod(tmp, NULL);
     return true;
 }
@@ -925,7 +934,9 @@ BI_FN(f_float)
 static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, bool cs, bool reverse)
 {
     if (n < 2) return true;
-    value *keys = rt_alloc(R, NULL, 0, n * sizeof *keys);
+    /* the keys of a few items on the C stack, as lib_sort's scratch (not counted in memory_bytes) */
+    value kst[LIB_SORT_STACK];
+    value *keys = n <= LIB_SORT_STACK ? kst : rt_alloc(R, NULL, 0, n * sizeof *keys);
     if (!keys) return false;
     size_t got = 0;
     bool ok = true;
@@ -960,7 +971,7 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
     }
     if (ok) ok = lib_sort(R, items, keys, n, reverse);
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
-    rt_alloc(R, keys, n * sizeof *keys, 0);
+    if (keys != kst) rt_alloc(R, keys, n * sizeof *keys, 0);
     return ok;
 }
 
@@ -971,10 +982,15 @@ BI_FN(f_sort)
     bool reverse = arg_bool(R, args, 1, false);
     bool cs = arg_bool(R, args, 2, false);
     if (R->err_kind) return false;
-    value l;
-    if (!lib_items(R, args[0], &l)) return false;
-    value r = lib_list_of(R, l.u.l->items, l.u.l->len);
-    val_drop(R, l);
+    value r;
+    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER)) { /* (lib_items would lend the list itself) */
+        r = lib_list_of(R, args[0].u.l->items, args[0].u.l->len);
+    } else {
+        value l;
+        if (!lib_items(R, args[0], &l)) return false;
+        r = lib_list_of(R, l.u.l->items, l.u.l->len);
+        val_drop(R, l);
+    }
     if (r.t == JV_ERROR) return false;
     if (!sort_values(R, r.u.l->items, r.u.l->len, args[3], true, cs, reverse)) {
         val_drop(R, r);

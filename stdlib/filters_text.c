@@ -1308,7 +1308,9 @@ BI_EXT(flt_groupby)
     size_t n = items.u.l->len;
     lib_attr at;
     lib_attr_init(&at, args[1]);
-    value *keys = rt_alloc(R, NULL, 0, (n + 1) * sizeof *keys);
+    /* the keys of a few items on the C stack, as lib_sort's scratch (not counted in memory_bytes) */
+    value kst[LIB_SORT_STACK];
+    value *keys = n <= LIB_SORT_STACK ? kst : rt_alloc(R, NULL, 0, (n + 1) * sizeof *keys);
     bool ok = keys != NULL;
     size_t got = 0;
     for (; ok && got < n; got++) {
@@ -1320,7 +1322,9 @@ BI_EXT(flt_groupby)
     if (out->t == JV_ERROR) ok = false;
     for (size_t i = 0; ok && i < n;) {
         size_t j = i + 1;
-        while (j < n && val_equal(keys[j], keys[i])) j++;
+        while (j < n && (keys[j].t == JV_STR && keys[i].t == JV_STR ? str_eq(keys[j].u.s, keys[i].u.s)
+                                                                     : val_equal(keys[j], keys[i])))
+            j++;
         value grp = lib_list_of(R, items.u.l->items + i, j - i);
         value g = cs ? val_dup(keys[i]) : group_key(R, items.u.l->items[i], &at, args[2], false);
         if (grp.t == JV_ERROR || g.t == JV_ERROR) {
@@ -1335,7 +1339,7 @@ BI_EXT(flt_groupby)
         i = j;
     }
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
-    if (keys) rt_alloc(R, keys, (n + 1) * sizeof *keys, 0);
+    if (keys && keys != kst) rt_alloc(R, keys, (n + 1) * sizeof *keys, 0);
     val_drop(R, items);
     if (!ok && out->t != JV_ERROR) { val_drop(R, *out); *out = v_none(); }
     return ok;

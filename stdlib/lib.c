@@ -276,7 +276,7 @@ static int sort_kind(const value *k, size_t n, bool *short_strs)
  * keys never move, which is what makes both directions stable (Python's sorted(reverse=True)
  * keeps equal items in their original order). The later element is the left operand, as in
  * CPython's merge, so the TypeError names the types in the order Python does for simple cases. */
-static inline bool goes_before(jrt *R, int kind, const value *k, const double *num, size_t b, size_t a,
+static inline __attribute__((always_inline)) bool goes_before(jrt *R, int kind, const value *k, const double *num, size_t b, size_t a,
                                bool reverse, bool *res)
 {
     if (kind == SK_NUM) {
@@ -288,8 +288,10 @@ static inline bool goes_before(jrt *R, int kind, const value *k, const double *n
         const jstr *x = k[b].u.s, *y = k[a].u.s;
         size_t m = x->len < y->len ? x->len : y->len;
         if (!rt_charge_bytes(R, m)) return false;
-        int d = memcmp(x->s, y->s, m);
-        *res = d ? d < 0 : x->len < y->len;
+        /* (the first differing byte by a loop: keys mostly differ early, a call costs more) */
+        size_t i = 0;
+        while (i < m && x->s[i] == y->s[i]) i++;
+        *res = i < m ? (unsigned char)x->s[i] < (unsigned char)y->s[i] : x->len < y->len;
         return true;
     }
     int c;
@@ -304,12 +306,29 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     const value *k = keys ? keys : items;
     bool short_strs = false;
     int kind = sort_kind(k, n, &short_strs);
+    if (n == 2) {
+        /* one pass of one comparison, charged as the passes below: no scratch, a swap or not */
+        double num2[2];
+        if (kind == SK_NUM)
+            for (int i = 0; i < 2; i++) num2[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
+        bool before;
+        if (!rt_charge(R, 2) || !goes_before(R, kind, k, num2, 1, 0, reverse, &before)) return false;
+        if (before) {
+            value t = items[0];
+            items[0] = items[1], items[1] = t;
+            if (keys) t = keys[0], keys[0] = keys[1], keys[1] = t;
+        }
+        return true;
+    }
     /* one block: the permutation and its merge buffer, the keys as doubles, the items' and
      * keys' copies to permute from */
     size_t nv = keys ? 2 * n : n;
     if (n > SIZE_MAX / (2 * sizeof(size_t) + sizeof(double) + 2 * sizeof(value))) return rt_overflow(R);
     size_t bytes = 2 * n * sizeof(size_t) + (kind == SK_NUM ? n * sizeof(double) : 0) + nv * sizeof(value);
-    char *blk = rt_alloc(R, NULL, 0, bytes);
+    /* a sort of a few items (most: a short list of rows by an attribute) works on the C stack:
+     * no allocation, and not counted in memory_bytes (docs/limits.md) */
+    _Alignas(value) char stk[LIB_SORT_STACK * (2 * sizeof(size_t) + sizeof(double) + 2 * sizeof(value))];
+    char *blk = n <= LIB_SORT_STACK ? stk : rt_alloc(R, NULL, 0, bytes);
     if (!blk) return false;
     value *copy = (value *)blk;
     size_t *ix = (size_t *)(copy + nv), *tmp = ix + n;
@@ -355,15 +374,23 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         memcpy(ix, tmp, n * sizeof *ix);
         if (w > SIZE_MAX / 2) break;
     }
-    if (ok) {
-        memcpy(copy, items, n * sizeof(value));
-        if (keys) memcpy(copy + n, keys, n * sizeof(value));
+    size_t moved = 0; /* (already in order, as sorting a sorted list finds it: nothing to move) */
+    while (ok && moved < n && ix[moved] == moved) moved++;
+    if (ok && moved < n) {
+        if (blk == stk) { /* (a few: no calls) */
+            for (size_t i = 0; i < n; i++) copy[i] = items[i];
+            if (keys)
+                for (size_t i = 0; i < n; i++) copy[n + i] = keys[i];
+        } else {
+            memcpy(copy, items, n * sizeof(value));
+            if (keys) memcpy(copy + n, keys, n * sizeof(value));
+        }
         for (size_t i = 0; i < n; i++) {
             items[i] = copy[ix[i]];
             if (keys) keys[i] = copy[n + ix[i]];
         }
     }
-    rt_alloc(R, blk, bytes, 0);
+    if (blk != stk) rt_alloc(R, blk, bytes, 0);
     return ok;
 }
 
