@@ -32,49 +32,64 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
 }
 
 
-/* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
-bool print_float(jrt *R, jbuf *b, double d)
+/* Python's repr(float) of a number of few decimals (a rounded price) without Ryu, written
+ * backwards to end: its first byte, or NULL when d is not such a number (dtoa_repr's then).
+ * The first k for which an integer m of at most 15 digits gives m / 10^k == d. Both are exact
+ * (m < 2^53, 10^k <= 10^22), so the division is correctly rounded: the decimal m·10^-k reads
+ * back as d. A decimal of at most 15 significant digits is the only one of its length that
+ * does (15 digits survive decimal -> double -> decimal), so it is the shortest, repr's digits;
+ * between 1e-4 and 1e15 repr prints them without an exponent. At most 18 bytes. */
+static inline char *short_float_back(double d, char *end)
 {
-    char out[DTOA_BUFSIZE];
-    /* A number of few decimals (a rounded price) without Ryu: the first k for which an integer
-     * m of at most 15 digits gives m / 10^k == d. Both are exact (m < 2^53, 10^k <= 10^22), so
-     * the division is correctly rounded: the decimal m·10^-k reads back as d. A decimal of at
-     * most 15 significant digits is the only one of its length that does (15 digits survive
-     * decimal -> double -> decimal), so it is the shortest, repr's digits; between 1e-4 and
-     * 1e15 repr prints them without an exponent. */
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                  1e16, 1e17, 1e18};
     double a = fabs(d);
-    if (a >= 1e-4 && a < 1e15) {
-        for (int k = 0; k <= 18; k++) {
-            double y = a * p10[k];
-            if (y >= 1e15) break;
-            int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
-            if ((double)m / p10[k] != a) continue;
-            /* the k decimals of m, two at a time, then the point, then its integer part
-             * (k = 0: ".0") */
-            static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-                                            10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
-                                            1000000000000000, 10000000000000000, 100000000000000000,
-                                            1000000000000000000};
-            uint64_t iu = (uint64_t)m / p10u[k], fu = (uint64_t)m - iu * p10u[k];
-            char tmp[48], *e = tmp + sizeof tmp, *p = e;
-            if (k == 0) *--p = '0';
-            int left = k;
-            for (; left >= 2; left -= 2) {
-                uint64_t q = fu / 100;
-                p -= 2;
-                memcpy(p, dtoa_two_digits + 2 * (fu - 100 * q), 2);
-                fu = q;
-            }
-            if (left) *--p = (char)('0' + fu);
-            *--p = '.';
-            p = dtoa_digits_back(iu, p);
-            if (d < 0) *--p = '-';
-            return buf_put(R, b, p, (size_t)(e - p));
+    if (!(a >= 1e-4 && a < 1e15)) return NULL;
+    for (int k = 0; k <= 18; k++) {
+        double y = a * p10[k];
+        if (y >= 1e15) break;
+        int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
+        if ((double)m / p10[k] != a) continue;
+        /* the k decimals of m, two at a time, then the point, then its integer part (k = 0:
+         * ".0") */
+        static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                        10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+                                        1000000000000000, 10000000000000000, 100000000000000000,
+                                        1000000000000000000};
+        uint64_t iu = (uint64_t)m / p10u[k], fu = (uint64_t)m - iu * p10u[k];
+        char *p = end;
+        if (k == 0) *--p = '0';
+        int left = k;
+        for (; left >= 2; left -= 2) {
+            uint64_t q = fu / 100;
+            p -= 2;
+            memcpy(p, dtoa_two_digits + 2 * (fu - 100 * q), 2);
+            fu = q;
         }
+        if (left) *--p = (char)('0' + fu);
+        *--p = '.';
+        p = dtoa_digits_back(iu, p);
+        if (d < 0) *--p = '-';
+        return p;
     }
+    return NULL;
+}
+
+/* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
+bool print_float(jrt *R, jbuf *b, double d)
+{
+    char out[DTOA_BUFSIZE], *e = out + sizeof out, *p = short_float_back(d, e);
+    if (p) return buf_put(R, b, p, (size_t)(e - p));
     return buf_put(R, b, out, dtoa_repr(d, out));
+}
+
+_Static_assert(PRINT_FLOAT_MAX >= DTOA_BUFSIZE, "print_float_text's room");
+size_t print_float_text(double d, char *dst)
+{
+    char tmp[DTOA_BUFSIZE], *e = tmp + sizeof tmp, *p = short_float_back(d, e);
+    if (!p) return dtoa_repr(d, dst);
+    copy_short(dst, p, (size_t)(e - p));
+    return (size_t)(e - p);
 }
 
 /* Java's Double.toString: like Python's repr between 1e-3 and 1e7, "1.0E7" style outside. */

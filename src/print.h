@@ -13,6 +13,8 @@ bool print_repr(jrt *R, jbuf *b, value v);
  * anything else as print_str (the jinjava profile's switch usePyishObjectMapper) */
 bool print_pyish(jrt *R, jbuf *b, value v);
 bool print_float(jrt *R, jbuf *b, double d);             /* Python repr of a float */
+#define PRINT_FLOAT_MAX 40                               /* print_float_text's most bytes */
+size_t print_float_text(double d, char *dst);            /* the same into dst, its length */
 bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n); /* HTML escape */
 value val_to_str(jrt *R, value v);                       /* owned str value (str(v)) */
 

@@ -1051,6 +1051,31 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (streaming || o->len > out_max) CHECK_OUT();
         NEXT();
     }
+    op_filter_print: {
+        /* FILTER then PRINT, the filter having a text form (bt->text, builtins.h): its bytes
+         * go to the output without its result value (no string made to be printed and
+         * freed). The ticks, charges, errors and their positions are the two instructions'. */
+        TICK(1);
+        int n = ip->c;
+        value *args = sp - n;
+        R->at_tmpl = T; /* where a builtin's warning is */
+        R->at_pos = u->pos[ip - code];
+        char tb[JTEXT_MIN];
+        const char *s;
+        size_t len;
+        bool safe;
+        int made = bt->text(R, args, n, tb, sizeof tb, &s, &len, &safe);
+        if (made < 0) goto op_call_bt_ticked; /* not a case it knows: the call */
+        if (!made) FAIL();
+        ip++; /* the PRINT */
+        TICK(1);
+        jbuf *o = OUT;
+        bool ok = ip->c && !safe ? print_escaped(R, o, s, len) : buf_put(R, o, s, len);
+        while (sp > args) val_drop(R, *--sp); /* (s may point into them until now) */
+        if (!ok) FAIL();
+        if (streaming || o->len > out_max) CHECK_OUT();
+        NEXT();
+    }
     CASE(CONST)
         *sp++ = val_dup(consts[ip->a]);
         NEXT();
@@ -1437,6 +1462,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             val_undef_error(R, sp[-ip->c]);
             FAIL();
         }
+        if (bt->text && ip[1].op == OP_PRINT) goto op_filter_print;
         goto op_call_bt;
     }
     CASE(CALL_FN)
@@ -1444,6 +1470,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     op_call_bt: {
         /* bt: the row of the filter, test or function; its bound slots are on the stack */
         TICK(1);
+    op_call_bt_ticked:;
         int n = ip->c;
         value *args = sp - n;
         R->at_tmpl = T; /* where a builtin's warning is */

@@ -514,43 +514,71 @@ static bool join_any(jrt *R, value *args, value *out)
     return true;
 }
 
+/* join's common case: a list of strings joined by a string (or nothing), no Markup in play
+ * (none of them safe, or no autoescape). The result is made at its size from the list as it
+ * stands (no copy of the list, no string for the delimiter), with the charges join_any makes. */
+typedef struct {
+    const jlist *L;
+    const char *dp;    /* the delimiter */
+    size_t dl, total;  /* its length; the result's */
+    bool longer;       /* an item of 64 bytes or more (charged apart) */
+} join_plan;
+
+/* false: not the common case (nothing charged) */
+static inline bool join_plan_of(jrt *R, const value *args, join_plan *p)
+{
+    if (!(args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)))
+        return false;
+    const jlist *L = args[0].u.l;
+    size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
+    bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
+    for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
+        size_t k = v_sl(L->items[i]);
+        safe |= (L->items[i].f & JV_SAFE) != 0;
+        longer |= k >= 64;
+        total += k;
+    }
+    if (i < n || (safe && R->autoescape)) return false;
+    *p = (join_plan){L, dl ? v_sp(args[1]) : "", dl, total, longer};
+    return true;
+}
+
+/* join_any's charges for the plan's work (before its string is made) */
+static inline bool join_charge(jrt *R, const join_plan *p)
+{
+    if (p->dl >= 64 && !rt_charge(R, (int64_t)(p->dl / 4))) return false;
+    size_t cap = 64;
+    while (cap < p->total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
+    if (!rt_charge_bytes(R, cap)) return false;
+    for (size_t i = 0; p->longer && i < p->L->len; i++)
+        if (v_sl(p->L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(p->L->items[i]) / 4))) return false;
+    return true;
+}
+
+/* the joined bytes at w (total of them) */
+static inline void join_write(char *w, const join_plan *p)
+{
+    const jlist *L = p->L;
+    for (size_t i = 0; i < L->len; i++) {
+        if (i) w = join_put(w, p->dp, p->dl);
+        w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
+    }
+}
+
 /* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
  * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
 BI_FN(f_join)
 {
-    /* the common case first: a list of strings joined by a string, no Markup in play. The
-     * result is made at its size from the list as it stands (no copy of the list, no string
-     * for the delimiter), with the charges join_any makes */
-    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
-        const jlist *L = args[0].u.l;
-        size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
-        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
-        for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
-            size_t k = v_sl(L->items[i]);
-            safe |= (L->items[i].f & JV_SAFE) != 0;
-            longer |= k >= 64;
-            total += k;
-        }
-        if (i == n && !(safe && R->autoescape)) {
-            if (dl >= 64 && !rt_charge(R, (int64_t)(dl / 4))) return false;
-            size_t cap = 64;
-            while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
-            if (!rt_charge_bytes(R, cap)) return false;
-            for (i = 0; longer && i < n; i++)
-                if (v_sl(L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(L->items[i]) / 4))) return false;
-            jstr *made = str_new(R, total);
-            if (!made) return false;
-            char *w = made->s;
-            const char *dp = dl ? v_sp(args[1]) : "";
-            for (i = 0; i < n; i++) {
-                if (i) w = join_put(w, dp, dl);
-                w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
-            }
-            value r = {.t = JV_STR};
-            r.u.s = made;
-            *out = r;
-            return true;
-        }
+    join_plan p;
+    if (join_plan_of(R, args, &p)) {
+        if (!join_charge(R, &p)) return false;
+        jstr *made = str_new(R, p.total);
+        if (!made) return false;
+        join_write(made->s, &p);
+        value r = {.t = JV_STR};
+        r.u.s = made;
+        *out = r;
+        return true;
     }
     return join_any(R, args, out);
 }
@@ -1732,6 +1760,85 @@ BI_FN(f_format)
     if (out->t == JV_ERROR) return false;
     if (markup) out->f |= JV_SAFE;
     return true;
+}
+
+/* ======================================================================================
+ * Printed at once: the text forms (jtext_fn, builtins.h)
+ * ====================================================================================== */
+
+/* {{ x|upper }}: an ASCII string's upper case, as case_filter and lib_case charge it (str_new's
+ * string_bytes and charge for the string they make; that limit's error is left to them) */
+static int t_upper(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots;
+    value v = args[0];
+    if (v.t != JV_STR) return -1;
+    size_t n = v_sl(v);
+    if (n > cap || (R->lim && n > R->lim->string_bytes) || !lib_ascii(v_sp(v), n)) return -1;
+    if (n >= 64 && !rt_charge(R, (int64_t)(n / 4))) return 0;
+    if (!rt_charge_bytes(R, n)) return 0;
+    lib_case_ascii(buf, v_sp(v), n, LIB_UPPER);
+    *s = buf;
+    *len = n;
+    *safe = (v.f & JV_SAFE) != 0; /* Markup.upper() is Markup */
+    return 1;
+}
+
+/* {{ l|join(d) }}: f_join's common case, charged as f_join and str_new charge it */
+static int t_join(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots;
+    join_plan p;
+    if (!join_plan_of(R, args, &p) || p.total > cap || (R->lim && p.total > R->lim->string_bytes)) return -1;
+    if (!join_charge(R, &p) || !rt_charge_bytes(R, p.total)) return 0;
+    join_write(buf, &p);
+    *s = buf;
+    *len = p.total;
+    *safe = false;
+    return 1;
+}
+
+/* {{ x|round(n) }}: f_round's common case, a float, printed as PRINT prints a float (its
+ * digits need no escaping) */
+static int t_round(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots;
+    if (!(args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
+          (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) || cap < PRINT_FLOAT_MAX)
+        return -1;
+    double r;
+    int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
+    if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return 0;
+    *s = buf;
+    *len = print_float_text(r, buf);
+    *safe = true;
+    return 1;
+}
+
+/* {{ x|default(d) }}: f_default's common case when what it gives is a string (its bytes are
+ * the argument's) */
+static int t_default(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots, (void)buf, (void)cap;
+    if (ARG_GIVEN(2) || ARG_GIVEN(3) || R->profile == PROF_JINJAVA) return -1;
+    value v = args[0].t != JV_UNDEF ? args[0] : ARG_GIVEN(1) ? args[1] : v_none();
+    if (v.t == JV_NONE && args[0].t == JV_UNDEF && !ARG_GIVEN(1)) { /* the empty string */
+        *s = "";
+        *len = 0;
+        *safe = true;
+        return 1;
+    }
+    if (v.t != JV_STR) return -1;
+    *s = v_sp(v);
+    *len = v_sl(v);
+    *safe = (v.f & JV_SAFE) != 0;
+    return 1;
+}
+
+jtext_fn flt_text(const jbuiltin *b)
+{
+    return b->fn == f_upper ? t_upper : b->fn == f_join ? t_join : b->fn == f_round ? t_round
+         : b->fn == f_default ? t_default : NULL;
 }
 
 /* ======================================================================================
