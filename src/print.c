@@ -32,13 +32,43 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
 }
 
 
+/* m·10^-k as repr prints the double nearest it, written backwards to end; its first byte.
+ * For m < 10^15 and k <= 18: a decimal of at most 15 significant digits is the only one of
+ * its length that reads back as that double (15 digits survive decimal -> double -> decimal),
+ * so with its trailing zeros dropped it is the shortest, repr's digits; between 1e-4 and 1e16
+ * (or 0) repr prints them without an exponent, with at least one decimal ("12.0"). At most
+ * 1 + 15 + 1 + 18 bytes. */
+static inline char *decimal_back(uint64_t m, int k, bool neg, char *end)
+{
+    static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                    10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+                                    1000000000000000, 10000000000000000, 100000000000000000,
+                                    1000000000000000000};
+    uint64_t iu = m / p10u[k], fu = m - iu * p10u[k];
+    char *p = end;
+    if (fu == 0) {
+        *--p = '0';
+    } else {
+        while (fu % 10 == 0) fu /= 10, k--; /* (the trailing zeros) */
+        for (; k >= 2; k -= 2) { /* the decimals, two at a time */
+            uint64_t q = fu / 100;
+            p -= 2;
+            memcpy(p, dtoa_two_digits + 2 * (fu - 100 * q), 2);
+            fu = q;
+        }
+        if (k) *--p = (char)('0' + fu);
+    }
+    *--p = '.';
+    p = dtoa_digits_back(iu, p);
+    if (neg) *--p = '-';
+    return p;
+}
+
 /* Python's repr(float) of a number of few decimals (a rounded price) without Ryu, written
  * backwards to end: its first byte, or NULL when d is not such a number (dtoa_repr's then).
  * The first k for which an integer m of at most 15 digits gives m / 10^k == d. Both are exact
  * (m < 2^53, 10^k <= 10^22), so the division is correctly rounded: the decimal m·10^-k reads
- * back as d. A decimal of at most 15 significant digits is the only one of its length that
- * does (15 digits survive decimal -> double -> decimal), so it is the shortest, repr's digits;
- * between 1e-4 and 1e15 repr prints them without an exponent. At most 18 bytes. */
+ * back as d, and decimal_back prints it. */
 static inline char *short_float_back(double d, char *end)
 {
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -50,30 +80,12 @@ static inline char *short_float_back(double d, char *end)
         if (y >= 1e15) break;
         int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
         if ((double)m / p10[k] != a) continue;
-        /* the k decimals of m, two at a time, then the point, then its integer part (k = 0:
-         * ".0") */
-        static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-                                        10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
-                                        1000000000000000, 10000000000000000, 100000000000000000,
-                                        1000000000000000000};
-        uint64_t iu = (uint64_t)m / p10u[k], fu = (uint64_t)m - iu * p10u[k];
-        char *p = end;
-        if (k == 0) *--p = '0';
-        int left = k;
-        for (; left >= 2; left -= 2) {
-            uint64_t q = fu / 100;
-            p -= 2;
-            memcpy(p, dtoa_two_digits + 2 * (fu - 100 * q), 2);
-            fu = q;
-        }
-        if (left) *--p = (char)('0' + fu);
-        *--p = '.';
-        p = dtoa_digits_back(iu, p);
-        if (d < 0) *--p = '-';
-        return p;
+        return decimal_back((uint64_t)m, k, d < 0, end);
     }
     return NULL;
 }
+
+char *print_decimal_back(uint64_t m, int k, bool neg, char *end) { return decimal_back(m, k, neg, end); }
 
 /* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
 bool print_float(jrt *R, jbuf *b, double d)

@@ -1071,7 +1071,15 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         TICK(1);
         jbuf *o = OUT;
         bool ok = ip->c && !safe ? print_escaped(R, o, s, len) : buf_put(R, o, s, len);
-        while (sp > args) val_drop(R, *--sp); /* (s may point into them until now) */
+        switch (n) { /* (s may point into them until now) unrolled, as op_call_bt's */
+        default: for (int i = 4; i < n; i++) val_drop(R, args[i]); /* fall through */
+        case 4: val_drop(R, args[3]); /* fall through */
+        case 3: val_drop(R, args[2]); /* fall through */
+        case 2: val_drop(R, args[1]); /* fall through */
+        case 1: val_drop(R, args[0]); /* fall through */
+        case 0: break;
+        }
+        sp = args;
         if (!ok) FAIL();
         if (streaming || o->len > out_max) CHECK_OUT();
         NEXT();

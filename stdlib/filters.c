@@ -610,7 +610,7 @@ BI_FN(f_abs)
 /* Fast path: y = x*10^nd; when y's nearest integer is not in doubt (y is not within 2^-20 of
  * a .5 tie and below 2^52), r/10^nd is the correctly rounded division of exact integers and
  * equals what round_float's exact decimal route returns. False: not taken. */
-static inline bool round_quick(double x, int64_t nd, double *res)
+static inline bool round_quick(double x, int64_t nd, double *res, int64_t *whole)
 {
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     if (nd < 0 || nd > 15 || !isfinite(x) || x == 0) return false;
@@ -623,13 +623,15 @@ static inline bool round_quick(double x, int64_t nd, double *res)
     if (r == 0) r = copysign(0.0, y);
     if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return false;
     *res = r / p10[nd];
+    *whole = (int64_t)r;
     return true;
 }
 
 static bool round_float(jrt *R, double x, int64_t nd, double *res)
 {
     if (!isfinite(x) || x == 0 || nd > 330) { *res = x; return true; }
-    if (round_quick(x, nd, res)) return true;
+    int64_t whole;
+    if (round_quick(x, nd, res, &whole)) return true;
     if (nd >= 0) {
         char tmp[400 + 330];
         snprintf(tmp, sizeof tmp, "%.*f", (int)nd, x);
@@ -753,7 +755,8 @@ BI_FN(f_round)
         (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
         double r;
         int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
-        if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return false;
+        int64_t whole;
+        if (!round_quick(args[0].u.d, nd, &r, &whole) && !round_float(R, args[0].u.d, nd, &r)) return false;
         *out = v_float(r);
         return true;
     }
@@ -1807,10 +1810,18 @@ static int t_round(jrt *R, value *args, int nslots, char *buf, size_t cap, const
           (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) || cap < PRINT_FLOAT_MAX)
         return -1;
     double r;
-    int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
-    if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return 0;
-    *s = buf;
-    *len = print_float_text(r, buf);
+    int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0, m;
+    if (round_quick(args[0].u.d, nd, &r, &m) && nd <= 4 && m > -1000000000000000 && m < 1000000000000000) {
+        /* r is the double nearest m·10^-nd (round_quick), 1e-4 or more unless 0: repr's digits
+         * are m's (print_decimal_back), without print_float's search for them */
+        *s = print_decimal_back((uint64_t)(m < 0 ? -m : m), (int)nd, signbit(r), buf + cap);
+        *len = (size_t)(buf + cap - *s);
+    } else if (round_float(R, args[0].u.d, nd, &r)) {
+        *s = buf;
+        *len = print_float_text(r, buf);
+    } else {
+        return 0;
+    }
     *safe = true;
     return 1;
 }
