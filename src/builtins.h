@@ -36,13 +36,14 @@ typedef struct jbuiltin {
 } jbuiltin;
 /* A filter's printed text (optional; std_row_text gives the stdlib's): for {{ x|f(...) }},
  * printed at once, the bytes PRINT would write of f's result, before escaping, made without
- * the result value (no string made to be printed and freed). They go into buf (cap bytes,
- * at least JTEXT_MIN) or stay in an argument's string: *s points at them (valid while the
- * arguments live), *len is their count, *safe true when they print unescaped. Returns 1 when
- * made, 0 on failure (rt_error), -1 for a case it does not know, before any charge or change
- * (the VM then calls the filter and prints its result). Charges what the filter charges, in
- * its order, and fails where it fails. */
+ * the result value (no string made to be printed and freed). They are made in buf (cap bytes,
+ * at least JTEXT_MIN; JTEXT_PAD more may be read past it, so that the bytes can be scanned
+ * sixteen at a time): *s points at them, *len is their count, *safe true when they print
+ * unescaped. Returns 1 when made, 0 on failure (rt_error), -1 for a case it does not know,
+ * before any charge or change (the VM then calls the filter and prints its result). Charges
+ * what the filter charges, in its order, and fails where it fails. */
 #define JTEXT_MIN 256
+#define JTEXT_PAD 16
 typedef int (*jtext_fn)(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len,
                         bool *safe);
 

@@ -20,6 +20,8 @@ size_t print_float_text(double d, char *dst);            /* the same into dst, i
  * first byte */
 char *print_decimal_back(uint64_t m, int k, bool neg, char *end);
 bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n); /* HTML escape */
+/* the same when 16 bytes past s + n may be read (their values do not matter) */
+bool print_escaped_padded(jrt *R, jbuf *b, const char *s, size_t n);
 value val_to_str(jrt *R, value v);                       /* owned str value (str(v)) */
 
 #endif

@@ -1060,17 +1060,17 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value *args = sp - n;
         R->at_tmpl = T; /* where a builtin's warning is */
         R->at_pos = u->pos[ip - code];
-        char tb[JTEXT_MIN];
+        char tb[JTEXT_MIN + JTEXT_PAD];
         const char *s;
         size_t len;
         bool safe;
-        int made = bt->text(R, args, n, tb, sizeof tb, &s, &len, &safe);
+        int made = bt->text(R, args, n, tb, JTEXT_MIN, &s, &len, &safe);
         if (made < 0) goto op_call_bt_ticked; /* not a case it knows: the call */
         if (!made) FAIL();
         ip++; /* the PRINT */
         TICK(1);
         jbuf *o = OUT;
-        bool ok = ip->c && !safe ? print_escaped(R, o, s, len) : buf_put(R, o, s, len);
+        bool ok = ip->c && !safe ? print_escaped_padded(R, o, s, len) : buf_put(R, o, s, len);
         switch (n) { /* (s may point into them until now) unrolled, as op_call_bt's */
         default: for (int i = 4; i < n; i++) val_drop(R, args[i]); /* fall through */
         case 4: val_drop(R, args[3]); /* fall through */

@@ -1826,21 +1826,21 @@ static int t_round(jrt *R, value *args, int nslots, char *buf, size_t cap, const
     return 1;
 }
 
-/* {{ x|default(d) }}: f_default's common case when what it gives is a string (its bytes are
- * the argument's) */
+/* {{ x|default(d) }}: f_default's common case when what it gives is a string (copied) */
 static int t_default(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
 {
-    (void)nslots, (void)buf, (void)cap;
+    (void)nslots;
     if (ARG_GIVEN(2) || ARG_GIVEN(3) || R->profile == PROF_JINJAVA) return -1;
     value v = args[0].t != JV_UNDEF ? args[0] : ARG_GIVEN(1) ? args[1] : v_none();
     if (v.t == JV_NONE && args[0].t == JV_UNDEF && !ARG_GIVEN(1)) { /* the empty string */
-        *s = "";
+        *s = buf;
         *len = 0;
         *safe = true;
         return 1;
     }
-    if (v.t != JV_STR) return -1;
-    *s = v_sp(v);
+    if (v.t != JV_STR || v_sl(v) > cap) return -1;
+    copy_short(buf, v_sp(v), v_sl(v));
+    *s = buf;
     *len = v_sl(v);
     *safe = (v.f & JV_SAFE) != 0;
     return 1;
