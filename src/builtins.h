@@ -34,6 +34,19 @@ typedef struct jbuiltin {
     const char *params;
     uint8_t nreq;
 } jbuiltin;
+/* A filter's printed text (optional; std_row_text gives the stdlib's): for {{ x|f(...) }},
+ * printed at once, the bytes PRINT would write of f's result, before escaping, made without
+ * the result value (no string made to be printed and freed). They are made in buf (cap bytes,
+ * at least JTEXT_MIN; JTEXT_PAD more may be read past it, so that the bytes can be scanned
+ * sixteen at a time): *s points at them, *len is their count, *safe true when they print
+ * unescaped. Returns 1 when made, 0 on failure (rt_error), -1 for a case it does not know,
+ * before any charge or change (the VM then calls the filter and prints its result). Charges
+ * what the filter charges, in its order, and fails where it fails. */
+#define JTEXT_MIN 256
+#define JTEXT_PAD 16
+typedef int (*jtext_fn)(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len,
+                        bool *safe);
+
 /* a row's flags (std_row_flags): BI_SEES_UNDEFINED, StrictUndefined lets this filter see an
  * undefined value (|default); BI_ARG_FILTER / BI_ARG_TEST, an item of the row's *args names a
  * filter / test (map('upper'), select('odd')): the first, or the second with BI_ARG_SECOND

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bigint.h"
 #include "dtoa.h"
@@ -32,49 +35,76 @@ static bool print_int(jrt *R, jbuf *b, int64_t i)
 }
 
 
-/* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
-bool print_float(jrt *R, jbuf *b, double d)
+/* m·10^-k as repr prints the double nearest it, written backwards to end; its first byte.
+ * For m < 10^15 and k <= 18: a decimal of at most 15 significant digits is the only one of
+ * its length that reads back as that double (15 digits survive decimal -> double -> decimal),
+ * so with its trailing zeros dropped it is the shortest, repr's digits; between 1e-4 and 1e16
+ * (or 0) repr prints them without an exponent, with at least one decimal ("12.0"). At most
+ * 1 + 15 + 1 + 18 bytes. */
+static inline char *decimal_back(uint64_t m, int k, bool neg, char *end)
 {
-    char out[DTOA_BUFSIZE];
-    /* A number of few decimals (a rounded price) without Ryu: the first k for which an integer
-     * m of at most 15 digits gives m / 10^k == d. Both are exact (m < 2^53, 10^k <= 10^22), so
-     * the division is correctly rounded: the decimal m·10^-k reads back as d. A decimal of at
-     * most 15 significant digits is the only one of its length that does (15 digits survive
-     * decimal -> double -> decimal), so it is the shortest, repr's digits; between 1e-4 and
-     * 1e15 repr prints them without an exponent. */
+    static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                    10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+                                    1000000000000000, 10000000000000000, 100000000000000000,
+                                    1000000000000000000};
+    uint64_t iu = m / p10u[k], fu = m - iu * p10u[k];
+    char *p = end;
+    if (fu == 0) {
+        *--p = '0';
+    } else {
+        while (fu % 10 == 0) fu /= 10, k--; /* (the trailing zeros) */
+        for (; k >= 2; k -= 2) { /* the decimals, two at a time */
+            uint64_t q = fu / 100;
+            p -= 2;
+            memcpy(p, dtoa_two_digits + 2 * (fu - 100 * q), 2);
+            fu = q;
+        }
+        if (k) *--p = (char)('0' + fu);
+    }
+    *--p = '.';
+    p = dtoa_digits_back(iu, p);
+    if (neg) *--p = '-';
+    return p;
+}
+
+/* Python's repr(float) of a number of few decimals (a rounded price) without Ryu, written
+ * backwards to end: its first byte, or NULL when d is not such a number (dtoa_repr's then).
+ * The first k for which an integer m of at most 15 digits gives m / 10^k == d. Both are exact
+ * (m < 2^53, 10^k <= 10^22), so the division is correctly rounded: the decimal m·10^-k reads
+ * back as d, and decimal_back prints it. */
+static inline char *short_float_back(double d, char *end)
+{
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                  1e16, 1e17, 1e18};
     double a = fabs(d);
-    if (a >= 1e-4 && a < 1e15) {
-        for (int k = 0; k <= 18; k++) {
-            double y = a * p10[k];
-            if (y >= 1e15) break;
-            int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
-            if ((double)m / p10[k] != a) continue;
-            /* the k decimals of m, two at a time, then the point, then its integer part
-             * (k = 0: ".0") */
-            static const uint64_t p10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-                                            10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
-                                            1000000000000000, 10000000000000000, 100000000000000000,
-                                            1000000000000000000};
-            uint64_t iu = (uint64_t)m / p10u[k], fu = (uint64_t)m - iu * p10u[k];
-            char tmp[48], *e = tmp + sizeof tmp, *p = e;
-            if (k == 0) *--p = '0';
-            int left = k;
-            for (; left >= 2; left -= 2) {
-                uint64_t q = fu / 100;
-                p -= 2;
-                memcpy(p, dtoa_two_digits + 2 * (fu - 100 * q), 2);
-                fu = q;
-            }
-            if (left) *--p = (char)('0' + fu);
-            *--p = '.';
-            p = dtoa_digits_back(iu, p);
-            if (d < 0) *--p = '-';
-            return buf_put(R, b, p, (size_t)(e - p));
-        }
+    if (!(a >= 1e-4 && a < 1e15)) return NULL;
+    for (int k = 0; k <= 18; k++) {
+        double y = a * p10[k];
+        if (y >= 1e15) break;
+        int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
+        if ((double)m / p10[k] != a) continue;
+        return decimal_back((uint64_t)m, k, d < 0, end);
     }
+    return NULL;
+}
+
+char *print_decimal_back(uint64_t m, int k, bool neg, char *end) { return decimal_back(m, k, neg, end); }
+
+/* Python's repr(float): the shortest string that reads back as the same double (dtoa.c). */
+bool print_float(jrt *R, jbuf *b, double d)
+{
+    char out[DTOA_BUFSIZE], *e = out + sizeof out, *p = short_float_back(d, e);
+    if (p) return buf_put(R, b, p, (size_t)(e - p));
     return buf_put(R, b, out, dtoa_repr(d, out));
+}
+
+_Static_assert(PRINT_FLOAT_MAX >= DTOA_BUFSIZE, "print_float_text's room");
+size_t print_float_text(double d, char *dst)
+{
+    char tmp[DTOA_BUFSIZE], *e = tmp + sizeof tmp, *p = short_float_back(d, e);
+    if (!p) return dtoa_repr(d, dst);
+    copy_short(dst, p, (size_t)(e - p));
+    return (size_t)(e - p);
 }
 
 /* Java's Double.toString: like Python's repr between 1e-3 and 1e7, "1.0E7" style outside. */
@@ -236,6 +266,49 @@ bool print_escaped(jrt *R, jbuf *b, const char *s, size_t n)
         return true;
     }
     return escape_pieces(R, b, s, n);
+}
+
+/* print_escaped of s when 16 bytes past its end may be read (not used: a text buffer's slack,
+ * JTEXT_PAD): sixteen bytes a step (SSE2, which every x86-64 has). Each step stores the sixteen
+ * bytes as they are and keeps those before the first byte to escape (the buffer has room for
+ * the worst case and a step's store past it), then writes that byte's entity; the bytes read
+ * past the end are masked out before they are looked at. Elsewhere print_escaped's way. */
+bool print_escaped_padded(jrt *R, jbuf *b, const char *s, size_t n)
+{
+#if defined(__SSE2__)
+    if (n < ((size_t)1 << 56) && b->len + 5 * n + 16 <= b->cap) {
+        const char *p = s, *e = s + n;
+        char *w = b->p + b->len;
+        /* & and ' differ in bit 0 only, < and > in bit 1: three compares find the five */
+        const __m128i b0 = _mm_set1_epi8(1), b1 = _mm_set1_epi8(2), amp_apos = _mm_set1_epi8('\''),
+                      lt_gt = _mm_set1_epi8('>'), quot = _mm_set1_epi8('"');
+        while (p < e) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, b0), amp_apos),
+                                                    _mm_cmpeq_epi8(_mm_or_si128(v, b1), lt_gt)),
+                                       _mm_cmpeq_epi8(v, quot));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            size_t left = (size_t)(e - p);
+            if (left < 16) mask &= (1u << left) - 1;
+            _mm_storeu_si128((__m128i *)(void *)w, v);
+            if (!mask) {
+                size_t step = left < 16 ? left : 16;
+                p += step;
+                w += step;
+                continue;
+            }
+            unsigned i = (unsigned)__builtin_ctz(mask), k = esc_class[(unsigned char)p[i]];
+            w += i;
+            memcpy(w, esc_word[k], 8);
+            w += esc_len[k];
+            p += i + 1;
+        }
+        *w = 0;
+        b->len = (size_t)(w - b->p);
+        return true;
+    }
+#endif
+    return print_escaped(R, b, s, n);
 }
 
 /* ======================================================================================

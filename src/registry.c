@@ -43,7 +43,8 @@ bool reg_init(jrt *R, registry *g)
         k->nbase = n;
         for (const jbuiltin *b = std_table((bi_kind)kind); b->name; b++) {
             reg_row *r = &k->base[k->n];
-            *r = (reg_row){.b = *b, .flags = std_row_flags((bi_kind)kind, b), .kind = (bi_kind)kind, .index = k->n};
+            *r = (reg_row){.b = *b, .flags = std_row_flags((bi_kind)kind, b),
+                            .text = std_row_text((bi_kind)kind, b), .kind = (bi_kind)kind, .index = k->n};
             if (!index_row(R, k, r)) return false;
         }
     }

@@ -29,6 +29,7 @@ typedef struct reg_native {
 typedef struct reg_row {
     jbuiltin b;        /* name, fn (NULL for the embedder's), params, nreq */
     unsigned flags;    /* BI_* (builtins.h) */
+    jtext_fn text;     /* the stdlib filter's printed text (builtins.h), or NULL */
     bi_sig sig;        /* b.params, parsed once */
     reg_native *native;/* the embedder's callback, or NULL */
     char *owned_name;  /* the embedder's name (b.name points here) */

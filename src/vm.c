@@ -1070,6 +1070,39 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (streaming || o->len > out_max) CHECK_OUT();
         NEXT();
     }
+    op_filter_print: {
+        /* FILTER then PRINT, the filter having a text form (bt->text, builtins.h): its bytes
+         * go to the output without its result value (no string made to be printed and
+         * freed). The ticks, charges, errors and their positions are the two instructions'. */
+        TICK(1);
+        int n = ip->c;
+        value *args = sp - n;
+        R->at_tmpl = T; /* where a builtin's warning is */
+        R->at_pos = u->pos[ip - code];
+        char tb[JTEXT_MIN + JTEXT_PAD];
+        const char *s;
+        size_t len;
+        bool safe;
+        int made = bt->text(R, args, n, tb, JTEXT_MIN, &s, &len, &safe);
+        if (made < 0) goto op_call_bt_ticked; /* not a case it knows: the call */
+        if (!made) FAIL();
+        ip++; /* the PRINT */
+        TICK(1);
+        jbuf *o = OUT;
+        bool ok = ip->c && !safe ? print_escaped_padded(R, o, s, len) : buf_put(R, o, s, len);
+        switch (n) { /* (s may point into them until now) unrolled, as op_call_bt's */
+        default: for (int i = 4; i < n; i++) val_drop(R, args[i]); /* fall through */
+        case 4: val_drop(R, args[3]); /* fall through */
+        case 3: val_drop(R, args[2]); /* fall through */
+        case 2: val_drop(R, args[1]); /* fall through */
+        case 1: val_drop(R, args[0]); /* fall through */
+        case 0: break;
+        }
+        sp = args;
+        if (!ok) FAIL();
+        if (streaming || o->len > out_max) CHECK_OUT();
+        NEXT();
+    }
     CASE(CONST) /* constants are immortal (comp_template): no reference to take */
         *sp++ = consts[ip->a];
         NEXT();
@@ -1552,6 +1585,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             val_undef_error(R, sp[-ip->c]);
             FAIL();
         }
+        if (bt->text && ip[1].op == OP_PRINT) goto op_filter_print;
         goto op_call_bt;
     }
     CASE(CALL_FN)
@@ -1559,6 +1593,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     op_call_bt: {
         /* bt: the row of the filter, test or function; its bound slots are on the stack */
         TICK(1);
+    op_call_bt_ticked:;
         int n = ip->c;
         value *args = sp - n;
         R->at_tmpl = T; /* where a builtin's warning is */

@@ -17,6 +17,8 @@
 bool flt_is_default(const jbuiltin *b);
 /* BI_ARG_FILTER / BI_ARG_TEST / BI_ARG_SECOND for map, select, reject, selectattr, rejectattr */
 unsigned flt_arg_names(const jbuiltin *b);
+/* the printed text (jtext_fn) of upper, join, round, default, or NULL */
+jtext_fn flt_text(const jbuiltin *b);
 
 /* ---- tests.c ------------------------------------------------------------------------------ */
 /* BI_IS_DEFINED / _UNDEFINED / _NONE / _STRING / _MAPPING / _NUMBER / _BOOLEAN for the tests the

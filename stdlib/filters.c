@@ -514,43 +514,71 @@ static bool join_any(jrt *R, value *args, value *out)
     return true;
 }
 
+/* join's common case: a list of strings joined by a string (or nothing), no Markup in play
+ * (none of them safe, or no autoescape). The result is made at its size from the list as it
+ * stands (no copy of the list, no string for the delimiter), with the charges join_any makes. */
+typedef struct {
+    const jlist *L;
+    const char *dp;    /* the delimiter */
+    size_t dl, total;  /* its length; the result's */
+    bool longer;       /* an item of 64 bytes or more (charged apart) */
+} join_plan;
+
+/* false: not the common case (nothing charged) */
+static inline bool join_plan_of(jrt *R, const value *args, join_plan *p)
+{
+    if (!(args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)))
+        return false;
+    const jlist *L = args[0].u.l;
+    size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
+    bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
+    for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
+        size_t k = v_sl(L->items[i]);
+        safe |= (L->items[i].f & JV_SAFE) != 0;
+        longer |= k >= 64;
+        total += k;
+    }
+    if (i < n || (safe && R->autoescape)) return false;
+    *p = (join_plan){L, dl ? v_sp(args[1]) : "", dl, total, longer};
+    return true;
+}
+
+/* join_any's charges for the plan's work (before its string is made) */
+static inline bool join_charge(jrt *R, const join_plan *p)
+{
+    if (p->dl >= 64 && !rt_charge(R, (int64_t)(p->dl / 4))) return false;
+    size_t cap = 64;
+    while (cap < p->total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
+    if (!rt_charge_bytes(R, cap)) return false;
+    for (size_t i = 0; p->longer && i < p->L->len; i++)
+        if (v_sl(p->L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(p->L->items[i]) / 4))) return false;
+    return true;
+}
+
+/* the joined bytes at w (total of them) */
+static inline void join_write(char *w, const join_plan *p)
+{
+    const jlist *L = p->L;
+    for (size_t i = 0; i < L->len; i++) {
+        if (i) w = join_put(w, p->dp, p->dl);
+        w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
+    }
+}
+
 /* join(value, d='', attribute=None) — str(d).join(map(str, value)); under autoescape, when the
  * delimiter or any item is safe, the Markup join: the other parts are escaped and the result is safe. */
 BI_FN(f_join)
 {
-    /* the common case first: a list of strings joined by a string, no Markup in play. The
-     * result is made at its size from the list as it stands (no copy of the list, no string
-     * for the delimiter), with the charges join_any makes */
-    if (args[0].t == JV_LIST && !(args[0].f & JV_ITER) && !ARG_GIVEN(2) && (!ARG_GIVEN(1) || args[1].t == JV_STR)) {
-        const jlist *L = args[0].u.l;
-        size_t n = L->len, dl = ARG_GIVEN(1) ? v_sl(args[1]) : 0, total = n ? (n - 1) * dl : 0, i;
-        bool safe = ARG_GIVEN(1) && (args[1].f & JV_SAFE), longer = false;
-        for (i = 0; i < n && L->items[i].t == JV_STR; i++) {
-            size_t k = v_sl(L->items[i]);
-            safe |= (L->items[i].f & JV_SAFE) != 0;
-            longer |= k >= 64;
-            total += k;
-        }
-        if (i == n && !(safe && R->autoescape)) {
-            if (dl >= 64 && !rt_charge(R, (int64_t)(dl / 4))) return false;
-            size_t cap = 64;
-            while (cap < total + 2 && cap <= SIZE_MAX / 2) cap *= 2;
-            if (!rt_charge_bytes(R, cap)) return false;
-            for (i = 0; longer && i < n; i++)
-                if (v_sl(L->items[i]) >= 64 && !rt_charge(R, (int64_t)(v_sl(L->items[i]) / 4))) return false;
-            jstr *made = str_new(R, total);
-            if (!made) return false;
-            char *w = made->s;
-            const char *dp = dl ? v_sp(args[1]) : "";
-            for (i = 0; i < n; i++) {
-                if (i) w = join_put(w, dp, dl);
-                w = join_put(w, v_sp(L->items[i]), v_sl(L->items[i]));
-            }
-            value r = {.t = JV_STR};
-            r.u.s = made;
-            *out = r;
-            return true;
-        }
+    join_plan p;
+    if (join_plan_of(R, args, &p)) {
+        if (!join_charge(R, &p)) return false;
+        jstr *made = str_new(R, p.total);
+        if (!made) return false;
+        join_write(made->s, &p);
+        value r = {.t = JV_STR};
+        r.u.s = made;
+        *out = r;
+        return true;
     }
     return join_any(R, args, out);
 }
@@ -582,7 +610,7 @@ BI_FN(f_abs)
 /* Fast path: y = x*10^nd; when y's nearest integer is not in doubt (y is not within 2^-20 of
  * a .5 tie and below 2^52), r/10^nd is the correctly rounded division of exact integers and
  * equals what round_float's exact decimal route returns. False: not taken. */
-static inline bool round_quick(double x, int64_t nd, double *res)
+static inline bool round_quick(double x, int64_t nd, double *res, int64_t *whole)
 {
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     if (nd < 0 || nd > 15 || !isfinite(x) || x == 0) return false;
@@ -595,13 +623,15 @@ static inline bool round_quick(double x, int64_t nd, double *res)
     if (r == 0) r = copysign(0.0, y);
     if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return false;
     *res = r / p10[nd];
+    *whole = (int64_t)r;
     return true;
 }
 
 static bool round_float(jrt *R, double x, int64_t nd, double *res)
 {
     if (!isfinite(x) || x == 0 || nd > 330) { *res = x; return true; }
-    if (round_quick(x, nd, res)) return true;
+    int64_t whole;
+    if (round_quick(x, nd, res, &whole)) return true;
     if (nd >= 0) {
         char tmp[400 + 330];
         snprintf(tmp, sizeof tmp, "%.*f", (int)nd, x);
@@ -725,7 +755,8 @@ BI_FN(f_round)
         (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
         double r;
         int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
-        if (!round_quick(args[0].u.d, nd, &r) && !round_float(R, args[0].u.d, nd, &r)) return false;
+        int64_t whole;
+        if (!round_quick(args[0].u.d, nd, &r, &whole) && !round_float(R, args[0].u.d, nd, &r)) return false;
         *out = v_float(r);
         return true;
     }
@@ -1748,6 +1779,93 @@ BI_FN(f_format)
     if (out->t == JV_ERROR) return false;
     if (markup) out->f |= JV_SAFE;
     return true;
+}
+
+/* ======================================================================================
+ * Printed at once: the text forms (jtext_fn, builtins.h)
+ * ====================================================================================== */
+
+/* {{ x|upper }}: an ASCII string's upper case, as case_filter and lib_case charge it (str_new's
+ * string_bytes and charge for the string they make; that limit's error is left to them) */
+static int t_upper(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots;
+    value v = args[0];
+    if (v.t != JV_STR) return -1;
+    size_t n = v_sl(v);
+    if (n > cap || (R->lim && n > R->lim->string_bytes) || !lib_ascii(v_sp(v), n)) return -1;
+    if (n >= 64 && !rt_charge(R, (int64_t)(n / 4))) return 0;
+    if (!rt_charge_bytes(R, n)) return 0;
+    lib_case_ascii(buf, v_sp(v), n, LIB_UPPER);
+    *s = buf;
+    *len = n;
+    *safe = (v.f & JV_SAFE) != 0; /* Markup.upper() is Markup */
+    return 1;
+}
+
+/* {{ l|join(d) }}: f_join's common case, charged as f_join and str_new charge it */
+static int t_join(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots;
+    join_plan p;
+    if (!join_plan_of(R, args, &p) || p.total > cap || (R->lim && p.total > R->lim->string_bytes)) return -1;
+    if (!join_charge(R, &p) || !rt_charge_bytes(R, p.total)) return 0;
+    join_write(buf, &p);
+    *s = buf;
+    *len = p.total;
+    *safe = false;
+    return 1;
+}
+
+/* {{ x|round(n) }}: f_round's common case, a float, printed as PRINT prints a float (its
+ * digits need no escaping) */
+static int t_round(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots;
+    if (!(args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
+          (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) || cap < PRINT_FLOAT_MAX)
+        return -1;
+    double r;
+    int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0, m;
+    if (round_quick(args[0].u.d, nd, &r, &m) && nd <= 4 && m > -1000000000000000 && m < 1000000000000000) {
+        /* r is the double nearest m·10^-nd (round_quick), 1e-4 or more unless 0: repr's digits
+         * are m's (print_decimal_back), without print_float's search for them */
+        *s = print_decimal_back((uint64_t)(m < 0 ? -m : m), (int)nd, signbit(r), buf + cap);
+        *len = (size_t)(buf + cap - *s);
+    } else if (round_float(R, args[0].u.d, nd, &r)) {
+        *s = buf;
+        *len = print_float_text(r, buf);
+    } else {
+        return 0;
+    }
+    *safe = true;
+    return 1;
+}
+
+/* {{ x|default(d) }}: f_default's common case when what it gives is a string (copied) */
+static int t_default(jrt *R, value *args, int nslots, char *buf, size_t cap, const char **s, size_t *len, bool *safe)
+{
+    (void)nslots;
+    if (ARG_GIVEN(2) || ARG_GIVEN(3) || R->profile == PROF_JINJAVA) return -1;
+    value v = args[0].t != JV_UNDEF ? args[0] : ARG_GIVEN(1) ? args[1] : v_none();
+    if (v.t == JV_NONE && args[0].t == JV_UNDEF && !ARG_GIVEN(1)) { /* the empty string */
+        *s = buf;
+        *len = 0;
+        *safe = true;
+        return 1;
+    }
+    if (v.t != JV_STR || v_sl(v) > cap) return -1;
+    copy_short(buf, v_sp(v), v_sl(v));
+    *s = buf;
+    *len = v_sl(v);
+    *safe = (v.f & JV_SAFE) != 0;
+    return 1;
+}
+
+jtext_fn flt_text(const jbuiltin *b)
+{
+    return b->fn == f_upper ? t_upper : b->fn == f_join ? t_join : b->fn == f_round ? t_round
+         : b->fn == f_default ? t_default : NULL;
 }
 
 /* ======================================================================================

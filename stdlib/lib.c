@@ -129,54 +129,14 @@ static bool final_sigma(const int32_t *cp, size_t n, size_t i)
 
 value lib_case(jrt *R, const char *s, size_t len, int mode)
 {
-    /* ASCII fast path for upper/lower: no code point needs ICU. Eight bytes at a time: in a
-     * word of ASCII bytes, b + (0x80 - 'a') sets a byte's top bit when b >= 'a' and
-     * b + (0x80 - 'z' - 1) when b > 'z' (neither carries into the next byte, all b < 0x80);
-     * the bytes with the first bit and not the second are the letters, flipped by 0x20. */
-    if (mode == LIB_UPPER || mode == LIB_LOWER) {
-        const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-        const uint64_t lo = ones * (mode == LIB_UPPER ? 0x80 - 'a' : 0x80 - 'A');
-        const uint64_t hi = ones * (mode == LIB_UPPER ? 0x80 - 'z' - 1 : 0x80 - 'Z' - 1);
-        size_t k = 0;
-        uint64_t any = 0;
-        for (; k + 8 <= len; k += 8) {
-            uint64_t w;
-            memcpy(&w, s + k, 8);
-            any |= w;
-        }
-        if (len >= 8) {
-            uint64_t w;
-            memcpy(&w, s + len - 8, 8);
-            any |= w;
-        } else {
-            for (size_t i = 0; i < len; i++) any |= (unsigned char)s[i];
-        }
-        if (!(any & high)) {
-            jstr *o = str_new(R, len);
-            if (!o) return v_err();
-            for (k = 0; k + 8 <= len; k += 8) {
-                uint64_t w;
-                memcpy(&w, s + k, 8);
-                w ^= (((w + lo) & ~(w + hi)) & high) >> 2;
-                memcpy(o->s + k, &w, 8);
-            }
-            if (len >= 8 && k < len) { /* the last word again, overlapping: read from s, same bytes */
-                uint64_t w;
-                memcpy(&w, s + len - 8, 8);
-                w ^= (((w + lo) & ~(w + hi)) & high) >> 2;
-                memcpy(o->s + len - 8, &w, 8);
-                k = len;
-            }
-            for (; k < len; k++) {
-                char c = s[k];
-                if (mode == LIB_UPPER && c >= 'a' && c <= 'z') c = (char)(c - 32);
-                else if (mode == LIB_LOWER && c >= 'A' && c <= 'Z') c = (char)(c + 32);
-                o->s[k] = c;
-            }
-            value v = {.t = JV_STR};
-            v.u.s = o;
-            return v;
-        }
+    /* ASCII fast path for upper/lower: no code point needs ICU (lib.h) */
+    if ((mode == LIB_UPPER || mode == LIB_LOWER) && lib_ascii(s, len)) {
+        jstr *o = str_new(R, len);
+        if (!o) return v_err();
+        lib_case_ascii(o->s, s, len, mode);
+        value v = {.t = JV_STR};
+        v.u.s = o;
+        return v;
     }
     /* decoded first: Final_Sigma looks at the code points on both sides */
     size_t n = 0;

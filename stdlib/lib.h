@@ -40,6 +40,55 @@ enum { LIB_UPPER, LIB_LOWER, LIB_TITLE, LIB_CAPITALIZE };
 /* str.upper()/lower()/title()/capitalize() of s into a new string value (flags not set). */
 value lib_case(jrt *R, const char *s, size_t len, int mode);
 
+/* Is every byte of s ASCII? Eight bytes at a time (the last word overlapping). */
+static inline bool lib_ascii(const char *s, size_t len)
+{
+    uint64_t any = 0, w;
+    size_t k = 0;
+    for (; k + 8 <= len; k += 8) {
+        memcpy(&w, s + k, 8);
+        any |= w;
+    }
+    if (len >= 8) {
+        memcpy(&w, s + len - 8, 8);
+        any |= w;
+    } else {
+        for (size_t i = 0; i < len; i++) any |= (unsigned char)s[i];
+    }
+    return !(any & 0x8080808080808080u);
+}
+
+/* str.upper() (mode LIB_UPPER) or str.lower() (LIB_LOWER) of an ASCII s (lib_ascii) into
+ * dst[0..len-1], which may not overlap s. Eight bytes at a time: in a word of ASCII bytes,
+ * b + (0x80 - 'a') sets a byte's top bit when b >= 'a' and b + (0x80 - 'z' - 1) when b > 'z'
+ * (neither carries into the next byte, all b < 0x80); the bytes with the first bit and not
+ * the second are the letters, flipped by 0x20. */
+static inline void lib_case_ascii(char *dst, const char *s, size_t len, int mode)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    const uint64_t lo = ones * (mode == LIB_UPPER ? 0x80 - 'a' : 0x80 - 'A');
+    const uint64_t hi = ones * (mode == LIB_UPPER ? 0x80 - 'z' - 1 : 0x80 - 'Z' - 1);
+    size_t k;
+    uint64_t w;
+    for (k = 0; k + 8 <= len; k += 8) {
+        memcpy(&w, s + k, 8);
+        w ^= (((w + lo) & ~(w + hi)) & high) >> 2;
+        memcpy(dst + k, &w, 8);
+    }
+    if (len >= 8 && k < len) { /* the last word again, overlapping: read from s, same bytes */
+        memcpy(&w, s + len - 8, 8);
+        w ^= (((w + lo) & ~(w + hi)) & high) >> 2;
+        memcpy(dst + len - 8, &w, 8);
+        k = len;
+    }
+    for (; k < len; k++) {
+        char c = s[k];
+        if (mode == LIB_UPPER && c >= 'a' && c <= 'z') c = (char)(c - 32);
+        else if (mode == LIB_LOWER && c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        dst[k] = c;
+    }
+}
+
 /* str.strip()/lstrip()/rstrip(): which is LIB_LEFT, LIB_RIGHT or both; chars NULL strips
  * whitespace (str.isspace), else any code point of chars[0..clen-1]. */
 enum { LIB_LEFT = 1, LIB_RIGHT = 2 };

@@ -22,3 +22,5 @@ unsigned std_row_flags(bi_kind kind, const jbuiltin *b)
     return kind == BI_FILTER && flt_is_default(b) ? BI_SEES_UNDEFINED : kind == BI_FILTER ? flt_arg_names(b)
          : kind == BI_TEST ? tst_tag_flags(b) : 0;
 }
+
+jtext_fn std_row_text(bi_kind kind, const jbuiltin *b) { return kind == BI_FILTER ? flt_text(b) : NULL; }

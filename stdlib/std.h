@@ -13,5 +13,7 @@
 const jbuiltin *std_table(bi_kind kind);
 /* the BI_* flags of a row of table kind (builtins.h) */
 unsigned std_row_flags(bi_kind kind, const jbuiltin *b);
+/* the printed text of a row of table kind (jtext_fn, builtins.h), or NULL */
+jtext_fn std_row_text(bi_kind kind, const jbuiltin *b);
 
 #endif

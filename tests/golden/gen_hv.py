@@ -30,6 +30,7 @@ cases = {
  'hv_macro_varargs_kwargs_caller': "{% macro m(a, b='B') %}{{ a }}-{{ b }}-{{ varargs }}-{{ kwargs }}{% if caller %}-{{ caller() }}{% endif %}{% endmacro %}{{ m(1) }}|{{ m(1, 2, 3, '<4>') }}|{{ m('<a>', x='<y>', z=1) }}|{% call m('c') %}<in>{% endcall %}|{% call(v) m('d') %}{{ v }}{% endcall %}",
  'hv_macro_nested_print': "{% macro inner(x) %}<{{ x }}>{% endmacro %}{% macro outer(x) %}[{{ inner(x) }}{{ inner(x)|upper }}{{ inner(x ~ '&') }}]{% endmacro %}{{ outer('a&b') }}{{ outer('<c>')|lower }}{% set s = outer('q') %}{{ s }}{{ s|length }}",
  'hv_macro_defaults_kw': "{% macro m(a, b=2, c='<c>') %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ m(1) }}{{ m(1, c=3) }}{{ m(b='x', a='y') }}{{ m(a=none) }}",
+ 'hv_filter_print_edges': "{% set w = 'ab<c' * 70 %}{{ w|upper }}|{{ [w, w]|join('&') }}|{{ [w|safe, 'x']|join }}|{{ ['<a>'|safe, '<b>']|join }}|{{ tags|join('<>'|safe) }}|{{ ('<q>'|safe)|upper }}|{{ names[5]|upper }}|{{ missing|default }}|{{ missing|d(7) }}|{{ 5|default('x') }}|{{ ('<s>'|safe)|default('x') }}|{{ missing|default('<s>'|safe) }}|{{ prices[0]|round(-1) }}|{{ 3|round(1) }}|{{ none|default('n') }}{{ '' if true else 'x'|upper }}{{ 'y'|upper if false else 'z'|upper }}",
  'hv_print_escape_values': "{{ '<>&\"\\'' }}{{ 'a&' }}{{ '&b' }}{{ 'no escape needed at all here' }}{{ 1.5 }}{{ none }}{{ true }}{{ [1, '<a>'] }}{{ {'k': '&'} }}{{ '<s>'|safe }}{{ 'x' * 70 ~ '<' ~ 'y' * 9 ~ '>' }}",
 }
 for name, src in cases.items():
