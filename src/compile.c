@@ -10,6 +10,7 @@
  * so a render never looks a filter up by name or matches keyword arguments.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,14 +223,25 @@ static inline __attribute__((always_inline)) int emitd(comp *c, int op, int32_t 
 {
     unit *u = c->u;
     if (u->ncode == u->capcode && !code_grow(c, u)) return -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the instruction as one 8-byte store (op, c, b, a: the struct's order, compile.h), its
+     * constant operands folded into one immediate, not four stores */
+    _Static_assert(sizeof(instr) == 8 && offsetof(instr, c) == 1 && offsetof(instr, b) == 2 && offsetof(instr, a) == 4,
+                   "instr is op, c, b, a in 8 bytes");
+    uint64_t w = (uint64_t)(uint8_t)op | (uint64_t)(uint8_t)cc << 8 | (uint64_t)(uint16_t)b << 16 | (uint64_t)(uint32_t)a << 32;
+    memcpy(&u->code[u->ncode], &w, 8);
+#else
     instr *i = &u->code[u->ncode];
     i->op = (uint8_t)op;
     i->a = a;
     i->b = (uint16_t)b;
     i->c = (uint8_t)cc;
+#endif
     u->pos[u->ncode] = pos;
     c->depth += delta;
-    if (c->depth > c->max_depth) c->max_depth = c->depth;
+    /* (only a push can pass the maximum: the depth never rises but through here, or back to
+     * a level it had, as compile_for_loop's) */
+    if (delta > 0 && c->depth > c->max_depth) c->max_depth = c->depth;
     return u->ncode++;
 }
 
