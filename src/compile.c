@@ -92,6 +92,10 @@ typedef struct comp {
      * its entry layout) cost a quarter of the compile */
     int32_t *name_ix;
     uint32_t name_cap;
+    /* the names of 8 bytes or less met lately, by their ast_word (exact at that length): a
+     * direct-mapped memo in front of name_ix (add_name), as the same attribute and variable
+     * names come again and again; len1 is the length plus one (0: an empty entry) */
+    struct { uint64_t w; uint32_t len1; int32_t ix; } nmemo[256];
     /* plain string constants of the template (literals) -> their index in T->consts, the same
      * open addressing: a literal met again is the constant already made (comp_fuse points every
      * OP_CONST at the first constant of its text anyway; this keeps the copies out of the table) */
@@ -333,7 +337,7 @@ static bool name_grow(comp *c)
     return true;
 }
 
-static int add_name(comp *c, const char *s, size_t len)
+static __attribute__((noinline)) int add_name_slow(comp *c, const char *s, size_t len)
 {
     template *T = c->T;
     if (!c->name_cap && !name_grow(c)) return 0;
@@ -356,6 +360,18 @@ static int add_name(comp *c, const char *s, size_t len)
     c->name_ix[h] = T->nnames + 1;
     int i = T->nnames++;
     if ((uint32_t)T->nnames * 2 > c->name_cap && !name_grow(c)) return 0;
+    return i;
+}
+
+/* the index of the name in the template's names (added if new) */
+static inline int add_name(comp *c, const char *s, size_t len)
+{
+    if (len > 8) return add_name_slow(c, s, len);
+    uint64_t w = ast_word(s, len);
+    __typeof__(c->nmemo[0]) *m = &c->nmemo[((w ^ len) * 0x9E3779B97F4A7C15u) >> 56];
+    if (m->len1 == len + 1 && m->w == w) return m->ix;
+    int i = add_name_slow(c, s, len);
+    if (!c->failed) { m->w = w; m->len1 = (uint32_t)len + 1; m->ix = i; }
     return i;
 }
 
