@@ -96,6 +96,9 @@ typedef struct comp {
      * direct-mapped memo in front of name_ix (add_name), as the same attribute and variable
      * names come again and again; len1 is the length plus one (0: an empty entry) */
     struct { uint64_t w; uint32_t len1; int32_t ix; } nmemo[256];
+    /* the same in front of find_builtin's bim, for builtins (filters, tests, functions) of
+     * names of 8 bytes or less, by kind too */
+    struct { uint64_t w; uint32_t len1; int32_t kind; const reg_row *row; } bmemo[64];
     /* plain string constants of the template (literals) -> their index in T->consts, the same
      * open addressing: a literal met again is the constant already made (comp_fuse points every
      * OP_CONST at the first constant of its text anyway; this keeps the copies out of the table) */
@@ -805,7 +808,19 @@ static bool bim_grow(comp *c)
 
 /* a builtin by kind and name, or NULL; answers are kept (bim): a template names the same
  * filters and tests again and again, and the registry's lookup costs several times the memo's */
+static const reg_row *find_builtin_slow(comp *c, bi_kind kind, const char *name, size_t len);
 static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len)
+{
+    if (!name || len > 8) return find_builtin_slow(c, kind, name, len);
+    uint64_t w = ast_word(name, len);
+    __typeof__(c->bmemo[0]) *m = &c->bmemo[((w ^ len ^ (uint64_t)kind << 59) * 0x9E3779B97F4A7C15u) >> 58];
+    if (m->len1 == len + 1 && m->w == w && m->kind == (int)kind) return m->row;
+    const reg_row *r = find_builtin_slow(c, kind, name, len);
+    if (!c->failed) { m->w = w; m->len1 = (uint32_t)len + 1; m->kind = (int)kind; m->row = r; }
+    return r;
+}
+
+static __attribute__((noinline)) const reg_row *find_builtin_slow(comp *c, bi_kind kind, const char *name, size_t len)
 {
     if (!name || ((uint32_t)c->nbim * 2 >= c->bimcap && !bim_grow(c))) {
         int i = reg_find(&c->E->reg, kind, name, len);
