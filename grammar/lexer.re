@@ -320,6 +320,14 @@ static void after_close(lexer *L, char marker, int is_block)
     L->text0 = L->cur;
 }
 
+/* After a tag's '%}' or a '{{' (every place that makes a BLOCK_END or VAR_BEGIN token calls
+ * it, not lex_next for every token): no tag's own words, and names are operands again. */
+static inline void no_tag(lexer *L)
+{
+    L->cur_tag = 0;
+    L->operand = 1;
+}
+
 static void tok(lexer *L, token *t, int type)
 {
     t->type = type;
@@ -512,6 +520,7 @@ static int lex_text_custom(lexer *L, token *t)
             L->cond = yycVAR;
             L->brace_depth = 0;
             t->type = TK_VAR_BEGIN; t->pos = (uint32_t)(best - L->src); t->p = best; t->len = (uint32_t)(L->cur - best);
+            no_tag(L);
             return 1;
         }
         if (kind == 2) {
@@ -545,6 +554,7 @@ static int lex_close_custom(lexer *L, token *t)
                 L->tok = p;
                 L->cur = p + 1;
                 t->type = TK_BLOCK_END; t->pos = (uint32_t)(p - L->src); t->p = p; t->len = 1;
+                no_tag(L);
                 L->cond = yycTEXT;
                 L->line_stmt = 0;
                 L->id_next = 0;
@@ -559,6 +569,7 @@ static int lex_close_custom(lexer *L, token *t)
     L->cur = p;
     if (L->line_stmt && p >= L->end && L->cond == yycTAG) {
         t->type = TK_BLOCK_END; t->pos = (uint32_t)(p - L->src); t->p = p; t->len = 0;
+        no_tag(L);
         L->cond = yycTEXT;
         L->line_stmt = 0;
         L->text0 = L->cur;
@@ -579,6 +590,7 @@ static int lex_close_custom(lexer *L, token *t)
         t->type = L->cond == yycVAR ? TK_VAR_END : TK_BLOCK_END;
         t->pos = (uint32_t)(p - L->src); t->p = p; t->len = (uint32_t)(L->cur - p);
         int was_var = L->cond == yycVAR;
+        if (!was_var) no_tag(L);
         if (was_var && L->var_in_id) { L->var_in_id = 0; L->cond = yycTAG; L->text0 = L->cur; return 1; }
         L->cond = yycTEXT;
         after_close(L, was_var ? var_marker(L, marker) : marker, !was_var);
@@ -641,11 +653,7 @@ static inline void operand_tok(lexer *L, token *t, int type, int otype)
 /* The next token. A tag's own words (ignore missing, as, scoped, ...) are keywords only inside
  * that tag: the tag ends with its '%}', and a '{{' starts an expression of no tag. */
 /* (keyword, emit_text, tag_lookup, open_tag: small helpers called for most tokens, inlined) */
-void lex_next(lexer *L, token *t)
-{
-    lex_token(L, t);
-    if (t->type == TK_BLOCK_END || t->type == TK_VAR_BEGIN) { L->cur_tag = 0; L->operand = 1; }
-}
+void lex_next(lexer *L, token *t) { lex_token(L, t); }
 
 /* A text token was cut at the '{%' just matched: the next call goes on from the opener's
  * end (lex_token's slow path) instead of matching it again. */
@@ -725,6 +733,7 @@ loop:
         L->cond = yycVAR;
         L->brace_depth = 0;
         tok(L, t, TK_VAR_BEGIN);
+        no_tag(L);
         return;
     }
     <TEXT> "{%" [-+]? {
@@ -810,6 +819,7 @@ loop:
         }
         marker = L->tok[0] == '%' ? 0 : (char)L->tok[0];
         tok(L, t, TK_BLOCK_END);
+        no_tag(L);
         L->cond = yycTEXT;
         after_close(L, marker, 1);
         L->id_next = 0;
@@ -837,6 +847,7 @@ loop:
         L->cond = yycVAR;
         L->brace_depth = 0;
         tok(L, t, TK_VAR_BEGIN);
+        no_tag(L);
         return;
     }
     <ID> "metric_id:" { goto loop; }
@@ -981,6 +992,7 @@ loop:
             if (q + 1 < L->end && L->cond == yycTAG && q[0] == '%' && q[1] == '}') {
                 L->cur = q + 2;
                 tok(L, t, TK_BLOCK_END);
+                no_tag(L);
                 L->cond = yycTEXT;
                 after_close(L, '-', 1);
                 L->id_next = 0;

@@ -81,6 +81,11 @@
  * sits above all of this in `expr` (ELSE over IF: an `else` always belongs to the nearest `if`);
  * unary minus binds tighter than `**` (-2**2 is 4) and than filters and tests; `**` is
  * left-associative (2**3**2 is 64). */
+/* the empty body below everything, and a text over it: a body that starts with a text (most
+ * bodies) is made by body ::= TEXT, one reduction, not body ::= . then body ::= body TEXT
+ * (BODY_EMPTY is no token the lexer makes: only the empty body's precedence) */
+%nonassoc BODY_EMPTY.
+%nonassoc TEXT TEXT_VAR.
 %nonassoc IF.
 /* VAR_END over IF: `{{ x }}` is printed by the body rule's oexpr form, which shifts the '}}'
  * where `tuple ::= oexpr. [IF]` would reduce first (the only conflict this settles) */
@@ -103,7 +108,10 @@
 
 template ::= body(B).                        { P->root = B; }
 
-body(A) ::= .                                { A = ast_list(P, N_BODY, 0); }
+body(A) ::= . [BODY_EMPTY]                   { A = ast_list(P, N_BODY, 0); }
+body(A) ::= TEXT(T).                         { A = ast_add(ast_list(P, N_BODY, 0), ast_text(P, T)); }
+body(A) ::= TEXT_VAR(T) tuple(E) VAR_END.    { A = ast_add(ast_add(ast_list(P, N_BODY, 0), ast_text(P, T)), ast_stmt(P, N_PRINT, var_begin_of(P, T), E, NULL, NULL)); }
+body(A) ::= TEXT_VAR(T) oexpr(E) VAR_END.    { A = ast_add(ast_add(ast_list(P, N_BODY, 0), ast_text(P, T)), ast_stmt(P, N_PRINT, var_begin_of(P, T), E, NULL, NULL)); }
 body(A) ::= body(B) stmt(S).                 { A = ast_add(B, S); }
 /* text and {{ }}, the most frequent statements, go into the body with one reduction, not two;
  * the tags below are statements directly (no if_stmt ::= ... step), for the same reason */
@@ -541,9 +549,14 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
          * count is negative out of recovery, 3 right after an error, and one less per shift:
          * 0 to 2 after this token means it was shifted while recovering. Recovery follows
          * a reported error: no diagnostic yet, no recovery, no test of lemon's count. */
-        if (P->D->count && (t.type == TK_DOTTED || t.type == TK_ODOTTED || t.type == TK_TEXT_VAR) && (unsigned)parser->yyerrcnt < 3)
-            parser->yyerrcnt -= t.type == TK_TEXT_VAR ? 1 : dotted_attrs(&t);
-    } while (t.type != 0 && !P->failed && !(P->D->count > 64));
+        /* (one test of the count for a token without errors: the recovery and the
+         * too-many-errors stop are behind it) */
+        if (P->D->count) {
+            if ((t.type == TK_DOTTED || t.type == TK_ODOTTED || t.type == TK_TEXT_VAR) && (unsigned)parser->yyerrcnt < 3)
+                parser->yyerrcnt -= t.type == TK_TEXT_VAR ? 1 : dotted_attrs(&t);
+            if (P->D->count > 64) break;
+        }
+    } while (t.type != 0 && !P->failed);
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);
     if (P->failed || (P->D->count && !P->recover)) return NULL;

@@ -166,6 +166,8 @@ typedef struct pctx {
     struct node *oom;
     diags *D;
     arena_chunk *arena;
+    /* the free part of the newest chunk, [ap, aend): a node is a bump of ap (ast_node) */
+    char *ap, *aend;
     node *consts;       /* every N_CONST, to release their values */
     /* string literals without escapes, by text (open addressing over ast_name_hash, JV_ERROR
      * slots empty): a literal met again shares the value made the first time. Each slot holds

@@ -10,6 +10,7 @@
  * so a render never looks a filter up by name or matches keyword arguments.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,13 @@ typedef struct comp {
      * its entry layout) cost a quarter of the compile */
     int32_t *name_ix;
     uint32_t name_cap;
+    /* the names of 8 bytes or less met lately, by their ast_word (exact at that length): a
+     * direct-mapped memo in front of name_ix (add_name), as the same attribute and variable
+     * names come again and again; len1 is the length plus one (0: an empty entry) */
+    struct { uint64_t w; uint32_t len1; int32_t ix; } nmemo[256];
+    /* the same in front of find_builtin's bim, for builtins (filters, tests, functions) of
+     * names of 8 bytes or less, by kind too */
+    struct { uint64_t w; uint32_t len1; int32_t kind; const reg_row *row; } bmemo[64];
     /* plain string constants of the template (literals) -> their index in T->consts, the same
      * open addressing: a literal met again is the constant already made (comp_fuse points every
      * OP_CONST at the first constant of its text anyway; this keeps the copies out of the table) */
@@ -222,14 +230,25 @@ static inline __attribute__((always_inline)) int emitd(comp *c, int op, int32_t 
 {
     unit *u = c->u;
     if (u->ncode == u->capcode && !code_grow(c, u)) return -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the instruction as one 8-byte store (op, c, b, a: the struct's order, compile.h), its
+     * constant operands folded into one immediate, not four stores */
+    _Static_assert(sizeof(instr) == 8 && offsetof(instr, c) == 1 && offsetof(instr, b) == 2 && offsetof(instr, a) == 4,
+                   "instr is op, c, b, a in 8 bytes");
+    uint64_t w = (uint64_t)(uint8_t)op | (uint64_t)(uint8_t)cc << 8 | (uint64_t)(uint16_t)b << 16 | (uint64_t)(uint32_t)a << 32;
+    memcpy(&u->code[u->ncode], &w, 8);
+#else
     instr *i = &u->code[u->ncode];
     i->op = (uint8_t)op;
     i->a = a;
     i->b = (uint16_t)b;
     i->c = (uint8_t)cc;
+#endif
     u->pos[u->ncode] = pos;
     c->depth += delta;
-    if (c->depth > c->max_depth) c->max_depth = c->depth;
+    /* (only a push can pass the maximum: the depth never rises but through here, or back to
+     * a level it had, as compile_for_loop's) */
+    if (delta > 0 && c->depth > c->max_depth) c->max_depth = c->depth;
     return u->ncode++;
 }
 
@@ -321,7 +340,7 @@ static bool name_grow(comp *c)
     return true;
 }
 
-static int add_name(comp *c, const char *s, size_t len)
+static __attribute__((noinline)) int add_name_slow(comp *c, const char *s, size_t len)
 {
     template *T = c->T;
     if (!c->name_cap && !name_grow(c)) return 0;
@@ -344,6 +363,18 @@ static int add_name(comp *c, const char *s, size_t len)
     c->name_ix[h] = T->nnames + 1;
     int i = T->nnames++;
     if ((uint32_t)T->nnames * 2 > c->name_cap && !name_grow(c)) return 0;
+    return i;
+}
+
+/* the index of the name in the template's names (added if new) */
+static inline int add_name(comp *c, const char *s, size_t len)
+{
+    if (len > 8) return add_name_slow(c, s, len);
+    uint64_t w = ast_word(s, len);
+    __typeof__(c->nmemo[0]) *m = &c->nmemo[((w ^ len) * 0x9E3779B97F4A7C15u) >> 56];
+    if (m->len1 == len + 1 && m->w == w) return m->ix;
+    int i = add_name_slow(c, s, len);
+    if (!c->failed) { m->w = w; m->len1 = (uint32_t)len + 1; m->ix = i; }
     return i;
 }
 
@@ -777,7 +808,19 @@ static bool bim_grow(comp *c)
 
 /* a builtin by kind and name, or NULL; answers are kept (bim): a template names the same
  * filters and tests again and again, and the registry's lookup costs several times the memo's */
+static const reg_row *find_builtin_slow(comp *c, bi_kind kind, const char *name, size_t len);
 static const reg_row *find_builtin(comp *c, bi_kind kind, const char *name, size_t len)
+{
+    if (!name || len > 8) return find_builtin_slow(c, kind, name, len);
+    uint64_t w = ast_word(name, len);
+    __typeof__(c->bmemo[0]) *m = &c->bmemo[((w ^ len ^ (uint64_t)kind << 59) * 0x9E3779B97F4A7C15u) >> 58];
+    if (m->len1 == len + 1 && m->w == w && m->kind == (int)kind) return m->row;
+    const reg_row *r = find_builtin_slow(c, kind, name, len);
+    if (!c->failed) { m->w = w; m->len1 = (uint32_t)len + 1; m->kind = (int)kind; m->row = r; }
+    return r;
+}
+
+static __attribute__((noinline)) const reg_row *find_builtin_slow(comp *c, bi_kind kind, const char *name, size_t len)
 {
     if (!name || ((uint32_t)c->nbim * 2 >= c->bimcap && !bim_grow(c))) {
         int i = reg_find(&c->E->reg, kind, name, len);

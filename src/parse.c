@@ -18,27 +18,32 @@
  * Arena
  * ====================================================================================== */
 
-/* a new chunk (at least 16 KB) with n bytes taken from it */
+/* a new chunk with n bytes taken from it: twice the size of the one before (16 KB first, up
+ * to 1 MB), so a large template's nodes take a few allocations, not one per 16 KB */
 static void *arena_grow(pctx *P, size_t n)
 {
-    size_t size = n > 16384 ? n : 16384;
+    size_t size = P->arena ? P->arena->size * 2 : 16384;
+    if (size > ((size_t)1 << 20)) size = (size_t)1 << 20;
+    if (size < n) size = n;
     arena_chunk *c = rt_alloc(P->R, NULL, 0, sizeof(arena_chunk) + size);
     if (!c) return NULL;
     c->prev = P->arena;
     c->size = size;
     c->used = n;
     P->arena = c;
+    P->ap = c->data + n;
+    P->aend = c->data + size;
     return c->data;
 }
 
-/* the common case inline (every node comes from here): room in the current chunk */
+/* the common case inline: room in the current chunk (c->used is kept only by arena_grow: the
+ * bump goes through ap) */
 static inline void *arena_take(pctx *P, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
-    arena_chunk *c = P->arena;
-    if (!c || c->used + n > c->size) return arena_grow(P, n);
-    void *p = c->data + c->used;
-    c->used += n;
+    if ((size_t)(P->aend - P->ap) < n) return arena_grow(P, n);
+    void *p = P->ap;
+    P->ap += n;
     return p;
 }
 
@@ -118,12 +123,10 @@ void ast_free(pctx *P)
     }
 }
 
-node *ast_node(pctx *P, int kind, uint32_t pos)
+/* field by field, not `*n = (node){...}` nor memset: GCC makes those a `rep stos` (a dozen
+ * steps counted one by one); these become a few vector stores */
+static inline void init_node(node *n, int kind, uint32_t pos)
 {
-    node *n = arena_take(P, sizeof *n);
-    if (!n) { P->failed = 1; memset(P->oom, 0, sizeof *P->oom); return P->oom; }
-    /* field by field, not memset: GCC makes a 104-byte memset a `rep stos` (a dozen steps
-     * counted one by one); these become a few vector stores */
     n->kind = (uint8_t)kind;
     n->op = n->flag = n->paren = 0;
     n->pos = pos;
@@ -132,17 +135,34 @@ node *ast_node(pctx *P, int kind, uint32_t pos)
     n->s = NULL;
     n->slen = n->nm = 0;
     n->v = (value){0};
-#define K(k) ((uint64_t)1 << (k))
-    _Static_assert(N_NODE_COUNT <= 64, "node kinds fit a 64-bit mask");
-    if (K(kind) & (K(N_INCLUDE) | K(N_IMPORT) | K(N_FROMIMPORT) | K(N_BLOCK) | K(N_MACRO) | K(N_CALLBLOCK))) {
-        if (K(kind) & (K(N_INCLUDE) | K(N_IMPORT) | K(N_FROMIMPORT) | K(N_BLOCK))) P->scope_reader = 1;
-        else P->closure_made = 1;
-    }
-#undef K
+}
+
+/* out of room in the chunk: a new one (or, out of memory, the dummy node) */
+static __attribute__((noinline, cold)) node *node_slow(pctx *P, int kind, uint32_t pos)
+{
+    node *n = arena_grow(P, (sizeof(node) + 15) & ~(size_t)15);
+    if (!n) { P->failed = 1; memset(P->oom, 0, sizeof *P->oom); return P->oom; }
+    init_node(n, kind, pos);
     return n;
 }
 
-node *ast_list(pctx *P, int kind, uint32_t pos) { return ast_node(P, kind, pos); }
+/* Every node comes from here, inlined into the constructors: a bump of the arena and a few
+ * vector stores. The
+ * kinds that tell the compiler's analyses something (scope_reader, closure_made) are marked
+ * by their own constructors (ast_import, ast_block, ast_macro, ast_callblock), not here. */
+static inline node *new_node(pctx *P, int kind, uint32_t pos)
+{
+    enum { SZ = (sizeof(node) + 15) & ~(size_t)15 };
+    if (__builtin_expect((size_t)(P->aend - P->ap) < SZ, 0)) return node_slow(P, kind, pos);
+    node *n = (node *)(void *)P->ap;
+    P->ap += SZ;
+    init_node(n, kind, pos);
+    return n;
+}
+
+node *ast_node(pctx *P, int kind, uint32_t pos) { return new_node(P, kind, pos); }
+
+node *ast_list(pctx *P, int kind, uint32_t pos) { return new_node(P, kind, pos); }
 
 node *ast_add(node *list, node *item)
 {
@@ -154,7 +174,7 @@ node *ast_add(node *list, node *item)
 
 static node *const_node(pctx *P, uint32_t pos, value v)
 {
-    node *n = ast_node(P, N_CONST, pos);
+    node *n = new_node(P, N_CONST, pos);
     if (v.t == JV_ERROR) { P->failed = 1; return n; }
     if (n == P->oom) { val_drop(P->R, v); return n; } /* the parse has failed: keep nothing */
     n->v = v;
@@ -164,7 +184,7 @@ static node *const_node(pctx *P, uint32_t pos, value v)
 
 node *ast_bin(pctx *P, int kind, int op, node *a, node *b)
 {
-    node *n = ast_node(P, kind, a->pos);
+    node *n = new_node(P, kind, a->pos);
     n->op = (uint8_t)op;
     n->a = a;
     n->b = b;
@@ -183,7 +203,7 @@ static void bare_not(pctx *P, const node *operand, ptok op)
 node *ast_unary(pctx *P, int kind, ptok t, node *a)
 {
     if (kind != N_NOT) bare_not(P, a, t);
-    node *n = ast_node(P, kind, t.pos);
+    node *n = new_node(P, kind, t.pos);
     n->a = a;
     return n;
 }
@@ -199,7 +219,7 @@ node *ast_name(pctx *P, ptok t)
         if (IS("none") || IS("None")) return const_node(P, t.pos, v_none());
     }
 #undef IS
-    node *n = ast_node(P, N_NAME, t.pos);
+    node *n = new_node(P, N_NAME, t.pos);
     n->s = t.p;
     n->slen = t.len;
     note_name(P, n);
@@ -407,7 +427,7 @@ node *ast_string_cat(pctx *P, node *a, ptok t)
 
 node *ast_attr(pctx *P, node *obj, ptok name)
 {
-    node *n = ast_node(P, N_ATTR, name.pos);
+    node *n = new_node(P, N_ATTR, name.pos);
     n->a = obj;
     n->s = name.p;
     n->slen = name.len;
@@ -433,7 +453,7 @@ node *ast_dotted(pctx *P, ptok t)
 node *ast_attr_int(pctx *P, node *obj, ptok num)
 {
     /* x.0 is x[0] in Jinja2 */
-    node *n = ast_node(P, N_ITEM, num.pos);
+    node *n = new_node(P, N_ITEM, num.pos);
     n->a = obj;
     n->b = ast_int(P, num);
     return n;
@@ -441,7 +461,7 @@ node *ast_attr_int(pctx *P, node *obj, ptok num)
 
 node *ast_item(pctx *P, node *obj, node *key, ptok at)
 {
-    node *n = ast_node(P, N_ITEM, at.pos);
+    node *n = new_node(P, N_ITEM, at.pos);
     n->a = obj;
     n->b = key;
     return n;
@@ -449,7 +469,7 @@ node *ast_item(pctx *P, node *obj, node *key, ptok at)
 
 node *ast_slice(pctx *P, node *obj, node *start, node *stop, node *step, ptok at)
 {
-    node *n = ast_node(P, N_SLICE, at.pos);
+    node *n = new_node(P, N_SLICE, at.pos);
     n->a = obj;
     n->b = start;
     n->c = stop;
@@ -470,10 +490,10 @@ node *ast_compare(pctx *P, node *left, int op, node *right, ptok at)
     bare_not(P, right, at);
     node *c = left;
     if (left->kind != N_CMP || left->paren) {
-        c = ast_node(P, N_CMP, left->pos);
+        c = new_node(P, N_CMP, left->pos);
         c->a = left;
     }
-    node *o = ast_node(P, N_CMPOP, at.pos);
+    node *o = new_node(P, N_CMPOP, at.pos);
     o->op = (uint8_t)op;
     o->a = right;
     return ast_add(c, o);
@@ -481,7 +501,7 @@ node *ast_compare(pctx *P, node *left, int op, node *right, ptok at)
 
 node *ast_cond(pctx *P, node *then, node *cond, node *els)
 {
-    node *n = ast_node(P, N_COND, then->pos);
+    node *n = new_node(P, N_COND, then->pos);
     n->a = then;
     n->b = cond;
     n->c = els;
@@ -514,7 +534,7 @@ node *ast_call(pctx *P, node *callee, node *args, ptok at)
 {
     (void)at;
     check_call_args(P, args);
-    node *n = ast_node(P, N_CALL, callee->pos);
+    node *n = new_node(P, N_CALL, callee->pos);
     n->a = callee;
     n->head = args->head;
     n->last = args->last;
@@ -523,14 +543,14 @@ node *ast_call(pctx *P, node *callee, node *args, ptok at)
 
 node *ast_star(pctx *P, int kind, ptok at, node *val)
 {
-    node *n = ast_node(P, kind, at.pos);
+    node *n = new_node(P, kind, at.pos);
     n->a = val;
     return n;
 }
 
 node *ast_kwarg(pctx *P, ptok name, node *val)
 {
-    node *n = ast_node(P, N_KWARG, name.pos);
+    node *n = new_node(P, N_KWARG, name.pos);
     n->s = name.p;
     n->slen = name.len;
     n->a = val;
@@ -541,7 +561,7 @@ static node *filter_node(pctx *P, node *val, ptok name, node *args)
 {
     check_call_args(P, args);
     if (name.len == 6 && !memcmp(name.p, "render", 6)) P->render_named = 1;
-    node *n = ast_node(P, N_FILTER, name.pos);
+    node *n = new_node(P, N_FILTER, name.pos);
     n->a = val;
     n->s = name.p;
     n->slen = name.len;
@@ -586,13 +606,13 @@ node *ast_test(pctx *P, node *val, ptok name, node *args, int negate, int op_nam
 
 node *ast_tuple_add(pctx *P, node *tuple, node *item)
 {
-    if (!tuple) tuple = ast_node(P, N_TUPLE, item->pos);
+    if (!tuple) tuple = new_node(P, N_TUPLE, item->pos);
     return ast_add(tuple, item);
 }
 
 node *ast_seq(pctx *P, int kind, ptok at, node *items)
 {
-    node *n = ast_node(P, kind, at.pos);
+    node *n = new_node(P, kind, at.pos);
     if (items) { n->head = items->head; n->last = items->last; }
     return n;
 }
@@ -605,7 +625,8 @@ node *ast_paren(node *e)
 
 node *ast_callblock(pctx *P, ptok at, node *params, node *call, node *body)
 {
-    node *n = ast_node(P, N_CALLBLOCK, at.pos);
+    node *n = new_node(P, N_CALLBLOCK, at.pos);
+    P->closure_made = 1;
     n->a = call;
     n->b = body;
     n->head = params->head;
@@ -619,7 +640,8 @@ node *ast_callblock(pctx *P, ptok at, node *params, node *call, node *body)
 
 node *ast_import(pctx *P, int kind, ptok at, node *name, node *names, int flags)
 {
-    node *n = ast_node(P, kind, at.pos);
+    node *n = new_node(P, kind, at.pos);
+    P->scope_reader = 1; /* include, import, from */
     n->a = name;
     n->b = names;
     n->flag = (uint8_t)flags;
@@ -628,12 +650,12 @@ node *ast_import(pctx *P, int kind, ptok at, node *name, node *names, int flags)
 
 node *ast_import_name(pctx *P, ptok name, ptok *alias)
 {
-    node *n = ast_node(P, N_IMPNAME, name.pos);
+    node *n = new_node(P, N_IMPNAME, name.pos);
     n->s = name.p;
     n->slen = name.len;
     note_name(P, n);
     if (alias) {
-        node *a = ast_node(P, N_NAME, alias->pos);
+        node *a = new_node(P, N_NAME, alias->pos);
         a->s = alias->p;
         a->slen = alias->len;
         note_name(P, a);
@@ -644,7 +666,8 @@ node *ast_import_name(pctx *P, ptok name, ptok *alias)
 
 node *ast_block(pctx *P, ptok at, ptok name, int flags, node *body, ptok endname)
 {
-    node *n = ast_node(P, N_BLOCK, at.pos);
+    node *n = new_node(P, N_BLOCK, at.pos);
+    P->scope_reader = 1;
     n->s = name.p;
     n->slen = name.len;
     n->a = body;
@@ -659,7 +682,7 @@ node *ast_block(pctx *P, ptok at, ptok name, int flags, node *body, ptok endname
 
 node *ast_text(pctx *P, ptok t)
 {
-    node *n = ast_node(P, N_TEXT, t.pos);
+    node *n = new_node(P, N_TEXT, t.pos);
     n->s = t.p;
     n->slen = t.len;
     return n;
@@ -676,7 +699,7 @@ ptok var_begin_of(const pctx *P, ptok t)
 
 node *ast_stmt(pctx *P, int kind, ptok at, node *a, node *b, node *c)
 {
-    node *n = ast_node(P, kind, at.pos);
+    node *n = new_node(P, kind, at.pos);
     n->a = a;
     n->b = b;
     n->c = c;
@@ -696,7 +719,7 @@ node *ast_if_chain(pctx *P, node *head, node *elifs, node *els)
 
 node *ast_for(pctx *P, ptok at, node *targets, node *iter, node *filter, node *body, node *els, int recursive)
 {
-    node *n = ast_node(P, N_FOR, at.pos);
+    node *n = new_node(P, N_FOR, at.pos);
     n->flag = (uint8_t)recursive;
     if (recursive) P->closure_made = 1;
     n->a = targets;
@@ -716,7 +739,7 @@ node *ast_target(pctx *P, ptok name, ptok *attr)
         return t;
     }
     if (attr) {
-        node *a = ast_node(P, N_ATTR, attr->pos);
+        node *a = new_node(P, N_ATTR, attr->pos);
         a->a = t;
         a->s = attr->p;
         a->slen = attr->len;
@@ -736,7 +759,7 @@ node *ast_target_group(node *targets) { return targets->head && !targets->head->
 
 node *ast_with_assign(pctx *P, node *targets, node *val)
 {
-    node *n = ast_node(P, N_SET, targets->pos);
+    node *n = new_node(P, N_SET, targets->pos);
     n->a = targets;
     n->b = val;
     return n;
@@ -744,7 +767,8 @@ node *ast_with_assign(pctx *P, node *targets, node *val)
 
 node *ast_macro(pctx *P, ptok at, ptok name, node *params, node *body)
 {
-    node *n = ast_node(P, N_MACRO, at.pos);
+    node *n = new_node(P, N_MACRO, at.pos);
+    P->closure_made = 1;
     n->s = name.p;
     n->slen = name.len;
     note_name(P, n);
@@ -756,7 +780,7 @@ node *ast_macro(pctx *P, ptok at, ptok name, node *params, node *body)
 
 node *ast_param(pctx *P, ptok name, node *dflt)
 {
-    node *n = ast_node(P, N_PARAM, name.pos);
+    node *n = new_node(P, N_PARAM, name.pos);
     n->s = name.p;
     n->slen = name.len;
     n->a = dflt;
@@ -765,7 +789,7 @@ node *ast_param(pctx *P, ptok name, node *dflt)
 
 node *ast_insert(pctx *P, int kind, ptok at, node *id, node *body)
 {
-    node *n = ast_node(P, id ? N_INSERT : N_INSERT_PRINT, at.pos);
+    node *n = new_node(P, id ? N_INSERT : N_INSERT_PRINT, at.pos);
     n->op = (uint8_t)kind;
     n->a = id;
     n->b = body;
