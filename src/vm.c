@@ -135,7 +135,9 @@ static inline value *frame_alloc_cleared(vm *V, size_t n, size_t nclear)
     return p;
 }
 
-static value *frame_alloc(vm *V, size_t n) { return frame_alloc_cleared(V, n, n); }
+/* a frame of n values for unit u: its slots unset (the operand stack above them is written
+ * before it is read) */
+static value *frame_alloc(vm *V, size_t n, const unit *u) { return frame_alloc_cleared(V, n, (size_t)u->nslots); }
 
 static inline void frame_free(vm *V, size_t n)
 {
@@ -716,7 +718,7 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
     if ((uint32_t)V->depth >= R->lim->call_depth)
         return rt_limit(R, "call_depth", "template '%s' included or imported with %u calls already open", D->name, R->lim->call_depth);
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = frame_alloc(V, n);
+    value *slots = frame_alloc(V, n, u);
     if (!slots) return false;
     const value *saved_ctx = V->ctx;
     value *saved_root = V->root_slots;
@@ -835,7 +837,7 @@ static bool render_block(vm *V, const template *C, int b, int k, const value *ct
         return rt_limit(R, "call_depth", "blocks nested %d deep", V->nbstack);
     const unit *u = &C->units[C->blocks[b].unit];
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = frame_alloc(V, n);
+    value *slots = frame_alloc(V, n, u);
     if (!slots) return false;
     value *saved_root = V->root_slots;
     const unit *saved_unit = V->root_unit;
@@ -2181,7 +2183,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     const unit *u = &T->units[0];
     bool ok = push_out(&V);
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = ok ? frame_alloc(&V, n) : NULL;
+    value *slots = ok ? frame_alloc(&V, n, u) : NULL;
     if (ok && slots) {
         V.outs[0] = *out; /* render straight into the caller's buffer */
         V.root_slots = slots;
@@ -2201,7 +2203,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
             V.nouts--; /* drop what the extending top level printed after `extends` */
             const unit *pu = &P->units[0];
             size_t pn = (size_t)pu->nslots + (size_t)pu->max_stack + 1;
-            value *ps = frame_alloc(&V, pn);
+            value *ps = frame_alloc(&V, pn, pu);
             if (!ps) { ok = false; break; }
             parctx[nparents] = parent_context(&V, V.chain[V.nchain - 1], V.chain_roots[V.nchain - 1]);
             pframes[nparents] = ps;
