@@ -518,6 +518,8 @@ bool lib_not_iterable(jrt *R, value v)
 
 bool lib_items(jrt *R, value v, value *l)
 {
+    /* a plain list (the most common input): op_to_list's answer, the list itself, without the call */
+    if (v.t == JV_LIST && !(v.f & (JV_ITER | JV_RANGE))) { *l = val_dup(v); return true; }
     if (v.t == JV_UNDEF) { *l = v_list(R, 0); return l->t != JV_ERROR; }
     if (!lib_iterable(v)) return lib_not_iterable(R, v);
     *l = op_to_list(R, v);
