@@ -148,6 +148,11 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
             uint64_t w;
             memcpy(&w, s + len - 8, 8);
             any |= w;
+        } else if (len >= 4) { /* (a short name: two 4-byte words, overlapping) */
+            uint32_t a, b;
+            memcpy(&a, s, 4);
+            memcpy(&b, s + len - 4, 4);
+            any = a | b;
         } else {
             for (size_t i = 0; i < len; i++) any |= (unsigned char)s[i];
         }
@@ -165,6 +170,16 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
                 memcpy(&w, s + len - 8, 8);
                 w ^= (((w + lo) & ~(w + hi)) & high) >> 2;
                 memcpy(o->s + len - 8, &w, 8);
+                k = len;
+            }
+            if (len >= 4 && len < 8) { /* the same on two 4-byte words, overlapping */
+                uint32_t a, b;
+                memcpy(&a, s, 4);
+                memcpy(&b, s + len - 4, 4);
+                a ^= (((a + (uint32_t)lo) & ~(a + (uint32_t)hi)) & (uint32_t)high) >> 2;
+                b ^= (((b + (uint32_t)lo) & ~(b + (uint32_t)hi)) & (uint32_t)high) >> 2;
+                memcpy(o->s, &a, 4);
+                memcpy(o->s + len - 4, &b, 4);
                 k = len;
             }
             for (; k < len; k++) {
