@@ -353,7 +353,7 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         if (num) num[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
     }
     bool ok = true;
-    bool small = n <= 8 && (kind == SK_NUM || (kind == SK_STR && short_strs));
+    bool small = n <= LIB_SORT_STACK && (kind == SK_NUM || (kind == SK_STR && short_strs));
     if (small) {
         /* a short list whose comparisons cannot fail nor charge anything: a (stable)
          * insertion sort, charged as the merge passes below would have been */

@@ -67,7 +67,7 @@ value lib_escape(jrt *R, value v);
  * TypeError text. keys may be NULL: the items are their own keys. */
 bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse);
 /* a sort of at most this many items needs no allocation (its scratch is on the C stack) */
-#define LIB_SORT_STACK 8
+#define LIB_SORT_STACK 16
 
 /* Jinja2's ignore_case: a string lowercased, anything else duplicated. */
 value lib_ignore_case(jrt *R, value v);
