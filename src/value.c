@@ -140,16 +140,23 @@ static void live_unlink(jgc *g)
 #define GC_HDR(g) ((jhdr *)((char *)(g) - offsetof(jlist, gc)))
 _Static_assert(offsetof(jlist, gc) == offsetof(jdict, gc), "lists and dicts link at the same offset");
 
+/* out of the live list for good (the block is freed next: no self-link, as live_unlink makes) */
+static inline void live_drop(jgc *g)
+{
+    g->prev->next = g->next;
+    g->next->prev = g->prev;
+}
+
 /* a list's or a dict's blocks (each inline in free_tree, which frees most of them) */
 static inline __attribute__((always_inline)) void free_list_memory(jrt *R, jlist *l)
 {
-    live_unlink(&l->gc);
+    live_drop(&l->gc);
     if (l->items && l->items != (value *)(l + 1)) rt_alloc(R, l->items, l->cap * sizeof(value), 0);
     rt_alloc(R, l, sizeof *l + l->h.inl * sizeof(value), 0);
 }
 static inline __attribute__((always_inline)) void free_dict_memory(jrt *R, jdict *d)
 {
-    live_unlink(&d->gc);
+    live_drop(&d->gc);
     if (d->entries && d->entries != (jentry *)(d + 1)) rt_alloc(R, d->entries, d->cap * sizeof(jentry), 0);
     if (d->index) rt_alloc(R, d->index, (d->mask + 1) * sizeof(int32_t), 0);
     rt_alloc(R, d, sizeof *d + d->h.inl * sizeof(jentry), 0);

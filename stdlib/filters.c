@@ -1551,22 +1551,34 @@ static bool fmt_digits(jrt *R, jbuf *b, bool neg, const char *dig, size_t n, cha
  * more than 2^-20 (which is more than that half ulp below 2^33) or, above 2^33, a nonzero
  * multiple of the ulp. Then the digits are printf's (which rounds the exact binary value).
  * false: not this case (printf does it). */
-static bool fmt_fixed_fast(jrt *R, jbuf *b, double d, const fspec *f, bool *ok)
+/* "%.{p}f" of d written backwards from the end of tmp[48]: its start (*n bytes), or NULL when
+ * the fast way cannot be sure of printf's rounding (or p > 15, or d not finite) */
+static const char *fixed_digits(double d, int p, char *tmp, size_t *n)
 {
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    int p = f->prec >= 0 ? (int)f->prec : 6;
-    if (f->minus || f->plus || f->space || f->alt || f->zero || p > 15 || !isfinite(d)) return false;
+    if (p > 15 || !isfinite(d)) return NULL;
     double y = fabs(d) * p10[p];
-    if (!(y < 4503599627370496.0)) return false;
+    if (!(y < 4503599627370496.0)) return NULL;
     double r = nearbyint(y);
-    if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return false;
+    if (!(fabs(fabs(y - r) - 0.5) > 0x1p-20)) return NULL;
     uint64_t u = (uint64_t)r, ip = u / (uint64_t)p10[p], fp = u - ip * (uint64_t)p10[p];
-    char tmp[48], *e = tmp + sizeof tmp, *o = e;
+    char *e = tmp + 48, *o = e;
     for (int i = 0; i < p; i++) { *--o = (char)('0' + fp % 10); fp /= 10; }
     if (p) *--o = '.';
     do { *--o = (char)('0' + ip % 10); ip /= 10; } while (ip);
     if (signbit(d)) *--o = '-'; /* printf keeps the sign of a negative that rounds to 0 */
-    size_t n = (size_t)(e - o);
+    *n = (size_t)(e - o);
+    return o;
+}
+
+static bool fmt_fixed_fast(jrt *R, jbuf *b, double d, const fspec *f, bool *ok)
+{
+    int p = f->prec >= 0 ? (int)f->prec : 6;
+    if (f->minus || f->plus || f->space || f->alt || f->zero) return false;
+    char tmp[48];
+    size_t n;
+    const char *o = fixed_digits(d, p, tmp, &n);
+    if (!o) return false;
     *ok = put_padded(R, b, o, n, n, f);
     return true;
 }
@@ -1767,6 +1779,24 @@ BI_FN(f_format)
     jdict *kw = args[2].u.m;
     if (pos->len && kw->len)
         return rt_error(R, JINN_ERR_VALUE, "can't handle positional and keyword arguments at the same time");
+    /* "%.2f"|format(x), the commonest use (a price): the digits on the C stack, made a string at
+     * once, charged as percent_format's path charges them (its first 64-byte buffer, then the
+     * string); the buffer's short-lived bytes are not counted in memory_bytes (docs/limits.md) */
+    value a0 = args[0], x = pos->len == 1 ? pos->items[0] : v_none();
+    if (a0.t == JV_STR && !a0.f && v_sl(a0) == 4 && R->profile == PROF_JINJA && !kw->len &&
+        ((x.t == JV_FLOAT && !x.f) || x.t == JV_INT)) {
+        const char *f = v_sp(a0);
+        double d;
+        char tmp[48];
+        size_t n;
+        const char *o;
+        if (f[0] == '%' && f[1] == '.' && f[2] >= '0' && f[2] <= '9' && f[3] == 'f' && num_as_exact_double(x, &d) &&
+            (o = fixed_digits(d, f[2] - '0', tmp, &n))) {
+            if (!rt_charge_bytes(R, 64)) return false;
+            *out = v_str(R, o, n);
+            return out->t != JV_ERROR;
+        }
+    }
     value s = lib_soft_str(R, args[0]);
     if (s.t == JV_ERROR) return false;
     bool markup = (s.f & JV_SAFE) != 0;

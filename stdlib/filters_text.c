@@ -1283,7 +1283,7 @@ BI_EXT(flt_slice)
 
 /* the group key of item: its attribute (the default when missing), case-folded unless
  * case_sensitive */
-static value group_key(jrt *R, value item, lib_attr *attr, value dflt, bool fold)
+static inline __attribute__((always_inline)) value group_key(jrt *R, value item, lib_attr *attr, value dflt, bool fold)
 {
     value a = lib_attr_get(R, attr, item);
     if (a.t == JV_UNDEF && dflt.t != JV_ABSENT && dflt.t != JV_NONE) { val_drop(R, a); a = val_dup(dflt); }

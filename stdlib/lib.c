@@ -298,7 +298,7 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         if (num) num[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
     }
     bool ok = true;
-    bool small = n <= 8 && (kind == SK_NUM || (kind == SK_STR && short_strs));
+    bool small = n <= LIB_SORT_STACK && (kind == SK_NUM || (kind == SK_STR && short_strs));
     if (small) {
         /* a short list whose comparisons cannot fail nor charge anything: a (stable)
          * insertion sort, charged as the merge passes below would have been */
@@ -478,6 +478,8 @@ bool lib_not_iterable(jrt *R, value v)
 
 bool lib_items(jrt *R, value v, value *l)
 {
+    /* a plain list (the most common input): op_to_list's answer, the list itself, without the call */
+    if (v.t == JV_LIST && !(v.f & (JV_ITER | JV_RANGE))) { *l = val_dup(v); return true; }
     if (v.t == JV_UNDEF) { *l = v_list(R, 0); return l->t != JV_ERROR; }
     if (!lib_iterable(v)) return lib_not_iterable(R, v);
     *l = op_to_list(R, v);

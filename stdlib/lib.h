@@ -52,6 +52,11 @@ static inline bool lib_ascii(const char *s, size_t len)
     if (len >= 8) {
         memcpy(&w, s + len - 8, 8);
         any |= w;
+    } else if (len >= 4) { /* (a short name: two 4-byte words, overlapping) */
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        any = a | b;
     } else {
         for (size_t i = 0; i < len; i++) any |= (unsigned char)s[i];
     }
@@ -79,6 +84,16 @@ static inline void lib_case_ascii(char *dst, const char *s, size_t len, int mode
         memcpy(&w, s + len - 8, 8);
         w ^= (((w + lo) & ~(w + hi)) & high) >> 2;
         memcpy(dst + len - 8, &w, 8);
+        k = len;
+    }
+    if (len >= 4 && len < 8) { /* the same on two 4-byte words, overlapping */
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        a ^= (((a + (uint32_t)lo) & ~(a + (uint32_t)hi)) & (uint32_t)high) >> 2;
+        b ^= (((b + (uint32_t)lo) & ~(b + (uint32_t)hi)) & (uint32_t)high) >> 2;
+        memcpy(dst, &a, 4);
+        memcpy(dst + len - 4, &b, 4);
         k = len;
     }
     for (; k < len; k++) {
@@ -116,7 +131,7 @@ value lib_escape(jrt *R, value v);
  * TypeError text. keys may be NULL: the items are their own keys. */
 bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse);
 /* a sort of at most this many items needs no allocation (its scratch is on the C stack) */
-#define LIB_SORT_STACK 8
+#define LIB_SORT_STACK 16
 
 /* Jinja2's ignore_case: a string lowercased, anything else duplicated. */
 value lib_ignore_case(jrt *R, value v);
