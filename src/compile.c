@@ -985,7 +985,7 @@ static void compile_call(comp *c, node *n)
     emitd(c, OP_CALL, 0, nkw, npos, n->pos, -(npos + nkw + (nkw > 0)));
 }
 
-static void expr_inner(comp *c, node *n);
+static inline void expr_inner(comp *c, node *n);
 static int compile_unit(comp *c, const char *name, size_t nlen, node *params, node *body, uint32_t pos,
                         const char *const *extra, int nextra, node *loop);
 static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot);
@@ -1019,44 +1019,86 @@ static void expr(comp *c, node *n)
     c->edepth--;
 }
 
-static void expr_inner(comp *c, node *n)
+/* The commonest expressions in functions of their own (the dispatch below tail-calls them):
+ * the rest's switch wants a large frame, saved and restored for every node otherwise */
+static void expr_const(comp *c, node *n)
+{
+    /* a body compiled twice ({% autoescape EXPR %}) meets its constants twice: one entry each,
+     * since constants are made immortal and freed one by one */
+    if (c->ae_volatile && v_heap(n->v))
+        for (int i = 0; i < c->T->nconsts; i++)
+            if (v_heap(c->T->consts[i]) && c->T->consts[i].u.h == n->v.u.h) {
+                emit(c, OP_CONST, i, 0, 0, n->pos);
+                return;
+            }
+    emit(c, OP_CONST, add_literal(c, val_dup(n->v)), 0, 0, n->pos);
+}
+
+static void expr_name(comp *c, node *n)
+{
+    if (c->loops > 0 && is_name(n, "loop") && lookup_slot(c, "loop", 4) < 0) {
+        if (c->rec_unit >= 0 && c->loops == 1) {
+            /* a recursive loop's `loop` as a value is also callable ({% set parent = loop %}
+             * ... parent(children)): the snapshot with the loop's unit */
+            emit_macro(c, c->rec_unit, n->pos);
+            emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos);
+            emit(c, OP_LOOP_VALUE, 0, 0, 0, n->pos);
+            return;
+        }
+        emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos); /* `loop` as a value: a snapshot */
+        return;
+    }
+    load_name(c, n);
+}
+
+static void expr_attr(comp *c, node *n)
+{
+    if (c->loops > 0 && is_name(n->a, "loop") && lookup_slot(c, "loop", 4) < 0) {
+        int f = loop_field(n);
+        if (f >= 0) { emit(c, OP_LOOP_ATTR, 0, 0, f, n->pos); return; }
+    }
+    expr(c, n->a);
+    emit(c, OP_GETATTR, add_name(c, n->s, n->slen), 0, 0, n->pos);
+}
+
+static void expr_filter(comp *c, node *n)
+{
+    const reg_row *b = find_builtin(c, BI_FILTER, n->s, n->slen);
+    if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
+        /* Jinjava: an unknown filter gives null (prints empty), no error; jinn check warns */
+        if (c->check)
+            diag_warn(c->D, n->pos, n->slen, "unknown filter '%.*s': the jinjava profile prints it empty, as Jinjava does",
+                      (int)n->slen, n->s);
+        emit(c, OP_NO_FILTER, add_name(c, n->s, n->slen), 0, 0, n->pos);
+        return;
+    }
+    if (!b && c->soft) {
+        expr(c, n->a);
+        compile_lazy_unknown(c, "filter", n->s, n->slen, n->pos);
+        return;
+    }
+    if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
+    if (has_star(n)) { compile_dynamic_builtin(c, b, n, 0); return; }
+    int ns = bind_args(c, b, "filter", n->a, n, n->pos);
+    emitd(c, OP_FILTER, row_index(c, BI_FILTER, b), 0, ns, n->pos, 1 - ns);
+}
+
+static void expr_other(comp *c, node *n);
+
+static inline void expr_inner(comp *c, node *n)
 {
     switch (n->kind) {
-    case N_CONST: {
-        /* a body compiled twice ({% autoescape EXPR %}) meets its constants twice: one entry each,
-         * since constants are made immortal and freed one by one */
-        if (c->ae_volatile && v_heap(n->v))
-            for (int i = 0; i < c->T->nconsts; i++)
-                if (v_heap(c->T->consts[i]) && c->T->consts[i].u.h == n->v.u.h) {
-                    emit(c, OP_CONST, i, 0, 0, n->pos);
-                    return;
-                }
-        emit(c, OP_CONST, add_literal(c, val_dup(n->v)), 0, 0, n->pos);
-        break;
+    case N_CONST: expr_const(c, n); return;
+    case N_NAME: expr_name(c, n); return;
+    case N_ATTR: expr_attr(c, n); return;
+    case N_FILTER: expr_filter(c, n); return;
+    default: expr_other(c, n); return;
     }
-    case N_NAME:
-        if (c->loops > 0 && is_name(n, "loop") && lookup_slot(c, "loop", 4) < 0) {
-            if (c->rec_unit >= 0 && c->loops == 1) {
-                /* a recursive loop's `loop` as a value is also callable ({% set parent = loop %}
-                 * ... parent(children)): the snapshot with the loop's unit */
-                emit_macro(c, c->rec_unit, n->pos);
-                emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos);
-                emit(c, OP_LOOP_VALUE, 0, 0, 0, n->pos);
-                break;
-            }
-            emit(c, OP_LOOP_ATTR, 0, 0, LF__COUNT, n->pos); /* `loop` as a value: a snapshot */
-            break;
-        }
-        load_name(c, n);
-        break;
-    case N_ATTR:
-        if (c->loops > 0 && is_name(n->a, "loop") && lookup_slot(c, "loop", 4) < 0) {
-            int f = loop_field(n);
-            if (f >= 0) { emit(c, OP_LOOP_ATTR, 0, 0, f, n->pos); break; }
-        }
-        expr(c, n->a);
-        emit(c, OP_GETATTR, add_name(c, n->s, n->slen), 0, 0, n->pos);
-        break;
+}
+
+static void expr_other(comp *c, node *n)
+{
+    switch (n->kind) {
     case N_ITEM:
         expr(c, n->a);
         expr(c, n->b);
@@ -1166,27 +1208,6 @@ static void expr_inner(comp *c, node *n)
     case N_CALL:
         compile_call(c, n);
         break;
-    case N_FILTER: {
-        const reg_row *b = find_builtin(c, BI_FILTER, n->s, n->slen);
-        if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
-            /* Jinjava: an unknown filter gives null (prints empty), no error; jinn check warns */
-            if (c->check)
-                diag_warn(c->D, n->pos, n->slen, "unknown filter '%.*s': the jinjava profile prints it empty, as Jinjava does",
-                          (int)n->slen, n->s);
-            emit(c, OP_NO_FILTER, add_name(c, n->s, n->slen), 0, 0, n->pos);
-            break;
-        }
-        if (!b && c->soft) {
-            expr(c, n->a);
-            compile_lazy_unknown(c, "filter", n->s, n->slen, n->pos);
-            break;
-        }
-        if (!b) { cfail(c, n->pos, "unknown filter '%.*s'", (int)n->slen, n->s); return; }
-        if (has_star(n)) { compile_dynamic_builtin(c, b, n, 0); break; }
-        int ns = bind_args(c, b, "filter", n->a, n, n->pos);
-        emitd(c, OP_FILTER, row_index(c, BI_FILTER, b), 0, ns, n->pos, 1 - ns);
-        break;
-    }
     case N_TEST: {
         const reg_row *b = find_builtin(c, BI_TEST, n->s, n->slen);
         if (!b && c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
