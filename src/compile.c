@@ -1931,38 +1931,53 @@ static void compile_block(comp *c, node *n)
     emit(c, OP_BLOCK, bi, 0, n->flag & 1, n->pos);
 }
 
+/* The commonest statements (a text, a print) in functions of their own, as for expressions
+ * (expr_inner): the rest's switch wants a large frame */
+static void stmt_text(comp *c, node *n)
+{
+    template *T = c->T;
+    if (T->ntexts == T->captexts) {
+        int cap = T->captexts ? T->captexts * 2 : 16;
+        void *p = rt_alloc(c->R, T->texts, (size_t)T->captexts * sizeof *T->texts, (size_t)cap * sizeof *T->texts);
+        if (!p) { nomem(c); return; }
+        T->texts = p;
+        T->captexts = cap;
+    }
+    T->texts[T->ntexts].off = (uint32_t)(n->s - T->src);
+    T->texts[T->ntexts].len = n->slen;
+    int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
+    emit(c, OP_TEXT, T->ntexts++, 0, 0, n->pos);
+    if (g >= 0) patch_here(c, g);
+}
+
+static void stmt_print(comp *c, node *n)
+{
+    int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
+    if (c->check && n->a->kind == N_NEG && !(c->P->jv & JINN_JV_STRICT_WHITESPACE))
+        diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
+                                      "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
+    expr(c, n->a);
+    /* under an autoescape whose value is an expression, Jinja2 finalizes a constant's output
+     * when it compiles, with the autoescape around the block (its eval context is volatile) */
+    emit(c, OP_PRINT, 0, 0, c->ae_volatile && n->a->kind == N_CONST ? c->ae_outer : c->autoescape, n->pos);
+    if (g >= 0) patch_here(c, g);
+}
+
+static void stmt_other(comp *c, node *n);
+
 static void stmt(comp *c, node *n)
 {
     if (c->failed) return;
     switch (n->kind) {
-    case N_TEXT: {
-        template *T = c->T;
-        if (T->ntexts == T->captexts) {
-            int cap = T->captexts ? T->captexts * 2 : 16;
-            void *p = rt_alloc(c->R, T->texts, (size_t)T->captexts * sizeof *T->texts, (size_t)cap * sizeof *T->texts);
-            if (!p) { nomem(c); return; }
-            T->texts = p;
-            T->captexts = cap;
-        }
-        T->texts[T->ntexts].off = (uint32_t)(n->s - T->src);
-        T->texts[T->ntexts].len = n->slen;
-        int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
-        emit(c, OP_TEXT, T->ntexts++, 0, 0, n->pos);
-        if (g >= 0) patch_here(c, g);
-        break;
+    case N_TEXT: stmt_text(c, n); return;
+    case N_PRINT: stmt_print(c, n); return;
+    default: stmt_other(c, n); return;
     }
-    case N_PRINT: {
-        int g = guarded(c) ? emit(c, OP_JUMP_IF_EXTENDED, 0, 0, 0, n->pos) : -1;
-        if (c->check && n->a->kind == N_NEG && !(c->P->jv & JINN_JV_STRICT_WHITESPACE))
-            diag_warn(c->D, n->a->pos, 1, "a leading minus in '{{ -x }}' is dropped by Jinjava 2.x (the jinjava profile's "
-                                          "scripts print x): write '{{ 0 - x }}' or '{{ (-x) }}'");
-        expr(c, n->a);
-        /* under an autoescape whose value is an expression, Jinja2 finalizes a constant's output
-         * when it compiles, with the autoescape around the block (its eval context is volatile) */
-        emit(c, OP_PRINT, 0, 0, c->ae_volatile && n->a->kind == N_CONST ? c->ae_outer : c->autoescape, n->pos);
-        if (g >= 0) patch_here(c, g);
-        break;
-    }
+}
+
+static void stmt_other(comp *c, node *n)
+{
+    switch (n->kind) {
     case N_IF: compile_if(c, n); break;
     case N_FOR: compile_for(c, n); break;
     case N_SET:
