@@ -549,14 +549,15 @@ node *parse_template(pctx *P, const char *src, size_t len, int trim_blocks, int 
          * count is negative out of recovery, 3 right after an error, and one less per shift:
          * 0 to 2 after this token means it was shifted while recovering. Recovery follows
          * a reported error: no diagnostic yet, no recovery, no test of lemon's count. */
-        /* (one test of the count for a token without errors: the recovery and the
+        /* (one test for a token without errors: the stop, the recovery and the
          * too-many-errors stop are behind it) */
-        if (P->D->count) {
+        if (P->D->count | P->failed) {
+            if (P->failed) break;
             if ((t.type == TK_DOTTED || t.type == TK_ODOTTED || t.type == TK_TEXT_VAR) && (unsigned)parser->yyerrcnt < 3)
                 parser->yyerrcnt -= t.type == TK_TEXT_VAR ? 1 : dotted_attrs(&t);
             if (P->D->count > 64) break;
         }
-    } while (t.type != 0 && !P->failed);
+    } while (t.type != 0);
     parse_lemonFinalize(parser);
     rt_alloc(P->R, parser, sizeof(yyParser), 0);
     if (P->failed || (P->D->count && !P->recover)) return NULL;
