@@ -2336,16 +2336,6 @@ static void compile_callblock(comp *c, node *n)
     emit(c, OP_PRINT, 0, 0, c->autoescape, n->pos);
 }
 
-/* memcpy in pieces of 2 KB. (glibc's memcpy moves a block above a few KB with `rep movsb`,
- * which valgrind, and so the bench's instruction counts, counts as one instruction per byte:
- * a 20 KB template's copy was 20 k of its compile's 1.3 M. The pieces go by vector moves; the
- * time is the same either way. A measuring matter, not a speed-up.) */
-static void copy_source(char *d, const char *s, size_t n)
-{
-    for (; n > 2048; d += 2048, s += 2048, n -= 2048) memcpy(d, s, 2048);
-    memcpy(d, s, n);
-}
-
 bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len, template **out, diags *D, int check)
 {
     *out = NULL;
@@ -2365,7 +2355,7 @@ bool comp_template(jrt *R, env *E, const char *name, const char *src, size_t len
     if (!T->src) { comp_free(R, T); return false; }
     /* Jinja2 normalises \r\n and \r to \n in everything it reads */
     size_t w = 0;
-    if (!memchr(src, '\r', len)) { copy_source(T->src, src, len); w = len; }
+    if (!memchr(src, '\r', len)) { memcpy(T->src, src, len); w = len; }
     else for (size_t i = 0; i < len; i++) {
         if (src[i] == '\r') {
             T->src[w++] = '\n';
