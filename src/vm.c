@@ -184,16 +184,21 @@ static bool run(vm *V, const template *T, const unit *u, value *slots);
 
 /* Call a macro: bind positional and keyword arguments to its parameters, run it with its
  * own output buffer, and return what it printed (safe under autoescape, as Jinja2's Markup). */
-static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct);
+/* what a macro call does with what the macro prints: make it the call's string, print it
+ * where the call is printed ({{ m() }}), or drop it ({% do m() %}) */
+enum { MACRO_STRING, MACRO_PRINT, MACRO_DROP };
+static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode);
 
 static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out)
 {
-    return call_macro_to(V, f, pos, npos, kw, out, false);
+    return call_macro_to(V, f, pos, npos, kw, out, MACRO_STRING);
 }
 
-/* direct: the caller prints the result at once, so the macro writes straight into the
- * caller's output (the bytes are the same: a macro's result is printed unescaped); and the
- * positional arguments bound to parameters move from pos into the frame (none left there) */
+/* MACRO_PRINT: the caller prints the result at once, so the macro writes straight into the
+ * caller's output (the bytes are the same: a macro's result is printed unescaped); MACRO_DROP:
+ * the caller drops the result, so an empty output makes no string (one that is not is made
+ * and dropped, as its limits and charges say). With either, the positional arguments bound to
+ * parameters move from pos into the frame (none left there). */
 /* A closure by reference (FNF_ENV): copy into the macro's slots the current values of the
  * variables it captured, read in the defining frame's slots as OP_LOAD does (an unset slot
  * falls back to the one it shadows). The frame may still run (V->envs) or have ended (its
@@ -288,8 +293,9 @@ static void kw_keep(vm *V, int n, value d)
     V->kwc[n] = val_dup(d).u.m;
 }
 
-static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, bool direct)
+static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode)
 {
+    bool direct = mode == MACRO_PRINT;
     const unit *u = f->def;
     const template *T = f->owner;
     jrt *R = V->R;
@@ -304,7 +310,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     if (!slots) return false;
     bool ok = true;
     int nbound = npos < u->nparams ? npos : u->nparams;
-    if (direct) /* the caller's operand stack gives its arguments up (it drops what is left) */
+    if (mode != MACRO_STRING) /* the caller's operand stack gives its arguments up (it drops what is left) */
         for (int i = 0; i < nbound; i++) slots[i] = pos[i], pos[i] = v_none();
     else
         for (int i = 0; i < nbound; i++) slots[i] = val_dup(pos[i]);
@@ -331,9 +337,14 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         V->depth++;
         ok = run(V, T, u, slots);
         V->depth--;
-        value r = pop_out(V, T->autoescape);
-        if (ok && r.t == JV_ERROR) ok = false;
-        if (ok) *out = r; else val_drop(R, r);
+        if (mode == MACRO_DROP && !V->outs[V->nouts - 1].len) {
+            V->nouts--;
+            *out = v_none();
+        } else {
+            value r = pop_out(V, T->autoescape);
+            if (ok && r.t == JV_ERROR) ok = false;
+            if (ok) *out = r; else val_drop(R, r);
+        }
     }
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
@@ -1638,7 +1649,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             /* {{ m(positional arguments) }}: the macro prints straight into this output (as
              * the general way below does, without its keyword dict and its branches) */
             value *callee = sp - npos - 1;
-            bool ok = call_macro_to(V, callee->u.fn, callee + 1, npos, NULL, &r, true);
+            bool ok = call_macro_to(V, callee->u.fn, callee + 1, npos, NULL, &r, MACRO_PRINT);
             for (value *x = callee; x < sp; x++) val_drop(R, *x);
             sp = callee;
             if (!ok) FAIL();
@@ -1653,10 +1664,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value kwd;
         bool ok = call_kwargs(R, names, kwv, nkw, &kwd);
         r = v_none();
-        bool printed = false;
+        bool printed = false, dropped = false;
         if (ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO && ip[1].op == OP_PRINT) {
-            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, true);
+            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, MACRO_PRINT);
             printed = true;
+        } else if (ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO && ip[1].op == OP_POP) {
+            /* {% do m() %}: what it prints is dropped, with the POP after it */
+            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, MACRO_DROP);
+            dropped = true;
         } else if (ok && ip->op == OP_CALL) {
             ok = vm_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
         } else if (ok) {
@@ -1667,6 +1682,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         sp = callee;
         if (!ok) FAIL();
         if (printed) { ip++; CHECK_OUT(); NEXT(); } /* the PRINT that follows is done */
+        if (dropped) {
+            val_drop(R, r); /* (none, or the string of a non-empty output) */
+            ip++; /* the POP that follows is done */
+            NEXT();
+        }
         *sp++ = r;
         NEXT();
     }
