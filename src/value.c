@@ -121,13 +121,19 @@ void rt_live_init(jrt *R)
     R->live.prev = R->live.next = &R->live;
 }
 
-static void live_link(jrt *R, jgc *g)
+/* put g at the head of R's live list (initialised: the fast paths of v_list and v_dict) */
+static inline void live_push(jrt *R, jgc *g)
 {
-    if (!R->live.next) rt_live_init(R);
     g->next = R->live.next;
     g->prev = &R->live;
     R->live.next->prev = g;
     R->live.next = g;
+}
+
+static void live_link(jrt *R, jgc *g)
+{
+    if (!R->live.next) rt_live_init(R);
+    live_push(R, g);
 }
 
 static void live_unlink(jgc *g)
@@ -451,10 +457,7 @@ value v_list(jrt *R, size_t cap)
         l->cap = cap ? inl : 0;
         l->items = cap ? (value *)(l + 1) : NULL;
         R->tick -= units;
-        l->gc.next = R->live.next;
-        l->gc.prev = &R->live;
-        R->live.next->prev = &l->gc;
-        R->live.next = &l->gc;
+        live_push(R, &l->gc);
         value v = {.t = JV_LIST};
         v.u.l = l;
         return v;
@@ -604,10 +607,7 @@ value v_dict(jrt *R, size_t cap)
             d->entries = (jentry *)(d + 1);
             d->cap = inl;
         }
-        d->gc.next = R->live.next;
-        d->gc.prev = &R->live;
-        R->live.next->prev = &d->gc;
-        R->live.next = &d->gc;
+        live_push(R, &d->gc);
         value v = {.t = JV_DICT};
         v.u.m = d;
         return v;

@@ -282,6 +282,19 @@ static bool bind_rest(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, va
     return ok;
 }
 
+/* a builtin's argument slots dropped, unrolled: most have one to four (no loop count per slot) */
+static inline __attribute__((always_inline)) void drop_args(jrt *R, value *args, int n)
+{
+    switch (n) {
+    default: for (int i = 4; i < n; i++) val_drop(R, args[i]); /* fall through */
+    case 4: val_drop(R, args[3]); /* fall through */
+    case 3: val_drop(R, args[2]); /* fall through */
+    case 2: val_drop(R, args[1]); /* fall through */
+    case 1: val_drop(R, args[0]); /* fall through */
+    case 0: break;
+    }
+}
+
 /* keep d (just made for a builtin's **kwargs of n keys) for the next such call (BUILD_DICT) */
 static void kw_keep(vm *V, int n, value d)
 {
@@ -1103,14 +1116,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         TICK(1);
         jbuf *o = OUT;
         bool ok = ip->c && !safe ? print_escaped_padded(R, o, s, len) : buf_put(R, o, s, len);
-        switch (n) { /* (s may point into them until now) unrolled, as op_call_bt's */
-        default: for (int i = 4; i < n; i++) val_drop(R, args[i]); /* fall through */
-        case 4: val_drop(R, args[3]); /* fall through */
-        case 3: val_drop(R, args[2]); /* fall through */
-        case 2: val_drop(R, args[1]); /* fall through */
-        case 1: val_drop(R, args[0]); /* fall through */
-        case 0: break;
-        }
+        drop_args(R, args, n); /* (s may point into them until now) */
         sp = args;
         if (!ok) FAIL();
         if (streaming || o->len > out_max) CHECK_OUT();
@@ -1615,14 +1621,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         V->bi_T = T, V->bi_u = u, V->bi_slots = slots, V->bi_ip = ip; /* (for |render) */
         bool ok = reg_call_slots(R, bt, args, n, &r);
         V->bi_u = NULL;
-        /* the slots dropped unrolled: most builtins have one to three (no loop count per slot) */
-        switch (n) {
-        default: for (int i = 3; i < n; i++) val_drop(R, args[i]); /* fall through */
-        case 3: val_drop(R, args[2]); /* fall through */
-        case 2: val_drop(R, args[1]); /* fall through */
-        case 1: val_drop(R, args[0]); /* fall through */
-        case 0: break;
-        }
+        drop_args(R, args, n);
         sp = args;
         if (!ok) FAIL();
         if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));
