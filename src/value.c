@@ -930,6 +930,7 @@ static inline void release(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, 
 {
     if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h)) || v.u.h->rc >= JH_IMMORTAL || --v.u.h->rc) return;
     if (v.t == JV_STR) rt_alloc(R, v.u.h, str_block(v.u.s->len), 0); /* a leaf: freed at once */
+    else if (*n < *cap) (*st)[(*n)++] = v.u.h; /* (the stack growing: out of line) */
     else release_push(R, v, st, n, cap, local);
 }
 static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
