@@ -969,15 +969,17 @@ static void free_tree(jrt *R, jhdr *h)
         }
         case JV_LIST: {
             jlist *l = (jlist *)h;
-            for (size_t i = 0; i < l->len; i++) release(R, l->items[i], &st, &n, &cap, local);
+            const value *it = l->items; /* (in registers: nothing below changes l) */
+            for (size_t i = 0, len = l->len; i < len; i++) release(R, it[i], &st, &n, &cap, local);
             free_list_memory(R, l);
             break;
         }
         case JV_DICT: {
             jdict *d = (jdict *)h;
-            for (size_t i = 0; i < d->used; i++) {
-                release(R, d->entries[i].key, &st, &n, &cap, local);
-                release(R, d->entries[i].val, &st, &n, &cap, local);
+            const jentry *e = d->entries;
+            for (size_t i = 0, used = d->used; i < used; i++) {
+                release(R, e[i].key, &st, &n, &cap, local);
+                release(R, e[i].val, &st, &n, &cap, local);
             }
             free_dict_memory(R, d);
             break;
