@@ -845,7 +845,15 @@ static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, val
     return true;
 }
 
-bool dict_set(jrt *R, jdict *d, value key, value val)
+/* the old value of a replaced entry, when it was its last reference (out of line: dict_set's
+ * common case keeps no frame) */
+static __attribute__((noinline)) bool drop_replaced(jrt *R, jhdr *old)
+{
+    val_free_heap(R, old);
+    return true;
+}
+
+static __attribute__((noinline)) bool dict_set_find(jrt *R, jdict *d, value key, value val)
 {
     if (key.t == JV_STR && !d->mask) {
         /* dict_find's small-dict scan for a string key, inline, and no frame of its own: a
@@ -873,6 +881,38 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
         return true;
     }
     return dict_add(R, d, key, val, h);
+}
+
+
+/* a key known to be absent, appended (out of line, as drop_replaced) */
+static __attribute__((noinline)) bool dict_add_new(jrt *R, jdict *d, value key, value val, uint32_t h)
+{
+    return dict_add(R, d, key, val, h);
+}
+
+bool dict_set(jrt *R, jdict *d, value key, value val)
+{
+    /* a string key whose hash is known, in a small dict: the entries' hashes tell at once that
+     * it is absent (appended) or, with the very key object there, where it is (a namespace's
+     * attribute set again, {% set ns.x = ... %}, names it by the constant it was made with):
+     * no call but those tails, so no frame. A hash met under another key object, or any other
+     * case: dict_set_find's search. */
+    if (key.t == JV_STR && !d->mask && key.u.s->hash) {
+        uint32_t h = key.u.s->hash;
+        for (size_t i = 0; i < d->used; i++) {
+            jentry *e = &d->entries[i];
+            if (e->hash != h || e->key.t != JV_STR) continue;
+            if (e->key.u.s != key.u.s) return dict_set_find(R, d, key, val);
+            value old = e->val;
+            e->val = val;
+            if (key.u.s->h.rc < JH_IMMORTAL) key.u.s->h.rc--; /* (the entry holds it too: not to 0) */
+            if ((v_heap(old) || (old.t == JV_UNDEF && old.u.h)) && old.u.h->rc < JH_IMMORTAL && --old.u.h->rc == 0)
+                return drop_replaced(R, old.u.h);
+            return true;
+        }
+        return dict_add_new(R, d, key, val, h);
+    }
+    return dict_set_find(R, d, key, val);
 }
 
 /* A dict literal's pairs into the empty d that v_dict(R, n) sized, when every key is a string
