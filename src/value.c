@@ -555,29 +555,40 @@ void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step)
     *stop = n && x->items[n - 1].t == JV_INT ? x->items[n - 1].u.i + *step : *start;
 }
 
-bool list_push_grow(jrt *R, jlist *l, value v)
+/* list_push_grow past its common case: a charge that ends a stretch, or a reserve */
+static __attribute__((noinline)) bool list_push_slow(jrt *R, jlist *l, value v, size_t grow)
 {
-    size_t grow = l->cap ? l->cap * 2 : 4;
-    /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
-    if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
-    if (!l->items && grow <= l->h.inl) {
-        /* the first push of a list made empty (a {% set x = [] %} appended to): list_reserve's
-         * first step inline, the same charge; h.inl is within collection_items (v_list) */
+    if (!l->items && grow <= l->h.inl) { /* (as below: list_reserve's first step) */
         if (!rt_charge(R, (int64_t)(grow / 4))) {
             val_drop(R, v);
             return false;
         }
         l->items = (value *)(l + 1);
         l->cap = l->h.inl;
-        l->items[l->len++] = v;
-        return true;
-    }
-    if (l->len == l->cap && !list_reserve(R, l, grow)) {
+    } else if (l->len == l->cap && !list_reserve(R, l, grow)) {
         val_drop(R, v);
         return false;
     }
     l->items[l->len++] = v;
     return true;
+}
+
+bool list_push_grow(jrt *R, jlist *l, value v)
+{
+    size_t grow = l->cap ? l->cap * 2 : 4;
+    /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
+    if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
+    if (!l->items && grow <= l->h.inl && R->tick - (int64_t)(grow / 4) > 0) {
+        /* the first push of a list made empty (a {% set x = [] %} appended to): list_reserve's
+         * first step inline, the same charge (one that ends no stretch: rt_tick), no call, so
+         * no frame; h.inl is within collection_items (v_list) */
+        R->tick -= (int64_t)(grow / 4);
+        l->items = (value *)(l + 1);
+        l->cap = l->h.inl;
+        l->items[l->len++] = v;
+        return true;
+    }
+    return list_push_slow(R, l, v, grow);
 }
 
 /* ======================================================================================
