@@ -570,7 +570,19 @@ bool op_contains(jrt *R, value container, value item, bool *out)
     }
 }
 
+static value to_list_any(jrt *R, value v);
 value op_to_list(jrt *R, value v)
+{
+    /* a list (what a for loop mostly walks): itself, with no call, so no frame */
+    if (v.t == JV_LIST && !(v.f & JV_ITER)) {
+        value l = val_dup(v);
+        l.f &= (uint8_t)~JV_RANGE; /* the items of a range, as list(range) */
+        return l;
+    }
+    return to_list_any(R, v);
+}
+
+static __attribute__((noinline)) value to_list_any(jrt *R, value v)
 {
     switch (v.t) {
     case JV_LIST: {

@@ -558,29 +558,40 @@ void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step)
     *stop = n && x->items[n - 1].t == JV_INT ? x->items[n - 1].u.i + *step : *start;
 }
 
-bool list_push_grow(jrt *R, jlist *l, value v)
+/* list_push_grow past its common case: a charge that ends a stretch, or a reserve */
+static __attribute__((noinline)) bool list_push_slow(jrt *R, jlist *l, value v, size_t grow)
 {
-    size_t grow = l->cap ? l->cap * 2 : 4;
-    /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
-    if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
-    if (!l->items && grow <= l->h.inl) {
-        /* the first push of a list made empty (a {% set x = [] %} appended to): list_reserve's
-         * first step inline, the same charge; h.inl is within collection_items (v_list) */
+    if (!l->items && grow <= l->h.inl) { /* (as below: list_reserve's first step) */
         if (!rt_charge(R, (int64_t)(grow / 4))) {
             val_drop(R, v);
             return false;
         }
         l->items = (value *)(l + 1);
         l->cap = l->h.inl;
-        l->items[l->len++] = v;
-        return true;
-    }
-    if (l->len == l->cap && !list_reserve(R, l, grow)) {
+    } else if (l->len == l->cap && !list_reserve(R, l, grow)) {
         val_drop(R, v);
         return false;
     }
     l->items[l->len++] = v;
     return true;
+}
+
+bool list_push_grow(jrt *R, jlist *l, value v)
+{
+    size_t grow = l->cap ? l->cap * 2 : 4;
+    /* doubling may overshoot the limit while the list itself still fits: grow to the limit */
+    if (R->lim && grow > R->lim->collection_items && l->len < R->lim->collection_items) grow = R->lim->collection_items;
+    if (!l->items && grow <= l->h.inl && R->tick - (int64_t)(grow / 4) > 0) {
+        /* the first push of a list made empty (a {% set x = [] %} appended to): list_reserve's
+         * first step inline, the same charge (one that ends no stretch: rt_tick), no call, so
+         * no frame; h.inl is within collection_items (v_list) */
+        R->tick -= (int64_t)(grow / 4);
+        l->items = (value *)(l + 1);
+        l->cap = l->h.inl;
+        l->items[l->len++] = v;
+        return true;
+    }
+    return list_push_slow(R, l, v, grow);
 }
 
 /* ======================================================================================
@@ -845,7 +856,15 @@ static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, val
     return true;
 }
 
-bool dict_set(jrt *R, jdict *d, value key, value val)
+/* the old value of a replaced entry, when it was its last reference (out of line: dict_set's
+ * common case keeps no frame) */
+static __attribute__((noinline)) bool drop_replaced(jrt *R, jhdr *old)
+{
+    val_free_heap(R, old);
+    return true;
+}
+
+static __attribute__((noinline)) bool dict_set_find(jrt *R, jdict *d, value key, value val)
 {
     if (key.t == JV_STR && !d->mask) {
         /* dict_find's small-dict scan for a string key, inline, and no frame of its own: a
@@ -873,6 +892,38 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
         return true;
     }
     return dict_add(R, d, key, val, h);
+}
+
+
+/* a key known to be absent, appended (out of line, as drop_replaced) */
+static __attribute__((noinline)) bool dict_add_new(jrt *R, jdict *d, value key, value val, uint32_t h)
+{
+    return dict_add(R, d, key, val, h);
+}
+
+bool dict_set(jrt *R, jdict *d, value key, value val)
+{
+    /* a string key whose hash is known, in a small dict: the entries' hashes tell at once that
+     * it is absent (appended) or, with the very key object there, where it is (a namespace's
+     * attribute set again, {% set ns.x = ... %}, names it by the constant it was made with):
+     * no call but those tails, so no frame. A hash met under another key object, or any other
+     * case: dict_set_find's search. */
+    if (key.t == JV_STR && !d->mask && key.u.s->hash) {
+        uint32_t h = key.u.s->hash;
+        for (size_t i = 0; i < d->used; i++) {
+            jentry *e = &d->entries[i];
+            if (e->hash != h || e->key.t != JV_STR) continue;
+            if (e->key.u.s != key.u.s) return dict_set_find(R, d, key, val);
+            value old = e->val;
+            e->val = val;
+            if (key.u.s->h.rc < JH_IMMORTAL) key.u.s->h.rc--; /* (the entry holds it too: not to 0) */
+            if ((v_heap(old) || (old.t == JV_UNDEF && old.u.h)) && old.u.h->rc < JH_IMMORTAL && --old.u.h->rc == 0)
+                return drop_replaced(R, old.u.h);
+            return true;
+        }
+        return dict_add_new(R, d, key, val, h);
+    }
+    return dict_set_find(R, d, key, val);
 }
 
 /* A dict literal's pairs into the empty d that v_dict(R, n) sized, when every key is a string
@@ -930,6 +981,7 @@ static inline void release(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, 
 {
     if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h)) || v.u.h->rc >= JH_IMMORTAL || --v.u.h->rc) return;
     if (v.t == JV_STR) rt_alloc(R, v.u.h, str_block(v.u.s->len), 0); /* a leaf: freed at once */
+    else if (*n < *cap) (*st)[(*n)++] = v.u.h; /* (the stack growing: out of line) */
     else release_push(R, v, st, n, cap, local);
 }
 static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jhdr **local)
@@ -968,15 +1020,17 @@ static void free_tree(jrt *R, jhdr *h)
         }
         case JV_LIST: {
             jlist *l = (jlist *)h;
-            for (size_t i = 0; i < l->len; i++) release(R, l->items[i], &st, &n, &cap, local);
+            const value *it = l->items; /* (in registers: nothing below changes l) */
+            for (size_t i = 0, len = l->len; i < len; i++) release(R, it[i], &st, &n, &cap, local);
             free_list_memory(R, l);
             break;
         }
         case JV_DICT: {
             jdict *d = (jdict *)h;
-            for (size_t i = 0; i < d->used; i++) {
-                release(R, d->entries[i].key, &st, &n, &cap, local);
-                release(R, d->entries[i].val, &st, &n, &cap, local);
+            const jentry *e = d->entries;
+            for (size_t i = 0, used = d->used; i < used; i++) {
+                release(R, e[i].key, &st, &n, &cap, local);
+                release(R, e[i].val, &st, &n, &cap, local);
             }
             free_dict_memory(R, d);
             break;

@@ -1251,11 +1251,17 @@ static bool fail_out(jrt *R, value *out)
     return false;
 }
 
+/* val_truthy of map's and select's input, a plain list's answer (its length) without the call */
+static inline bool seq_truthy(jrt *R, value v)
+{
+    return v.t == JV_LIST && !(v.f & JV_ITER) ? v.u.l->len != 0 : val_truthy(R, v);
+}
+
 BI_FN(f_map)
 {
     jlist *pos = args[1].u.l;
     jdict *kw = args[2].u.m;
-    if (!val_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
+    if (!seq_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
     *out = v_none(); /* the list is made below, sized for every item */
     value *attr = NULL, *dflt = NULL;
     const jentry *bad = NULL; /* the first keyword that is neither attribute nor default */
@@ -1310,7 +1316,7 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
 {
     jlist *pos = args[1].u.l;
     jdict *kw = args[2].u.m;
-    if (!val_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
+    if (!seq_truthy(R, args[0])) { *out = v_list(R, 0); return out->t != JV_ERROR; }
     size_t off = 0;
     if (by_attr) {
         if (!pos->len) { *out = v_none(); return rt_error(R, JINN_ERR_VALUE, "Missing parameter for attribute name"); }

@@ -118,7 +118,12 @@ BI_FN(fn_range)
 /* dict(mapping_or_pairs=None, **kwargs) — Python's dict() */
 BI_FN(fn_dict)
 {
-    *out = v_dict(R, 0);
+    /* 5 to 8 keywords and entries (namespace(a=.., b=.., c=.., d=.., e=..)): room for 8 in the
+     * dict's own block at once, where growing 4 -> 8 on the fifth would move them to a block
+     * of their own; the capacity, so every later growth and charge, is the same (and 8 is
+     * within collection_items, or the limit would refuse the eighth anyway: then as before) */
+    size_t n = args[1].u.m->len + (args[0].t == JV_DICT ? args[0].u.m->len : 0);
+    *out = v_dict(R, n > 4 && n <= 8 && (!R->lim || R->lim->collection_items >= 8) ? 8 : 0);
     if (out->t == JV_ERROR) return false;
     if (!lib_dict_update(R, out->u.m, args[0], args[1].u.m)) {
         val_drop(R, *out);
