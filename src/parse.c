@@ -94,6 +94,7 @@ static void note_name(pctx *P, node *n)
     pname *x = &P->pnames[P->npnames];
     x->s = n->s;
     x->len = n->slen;
+    x->w = n->slen <= 8 ? ast_word(n->s, n->slen) : 0;
     x->first = n->pos;
     x->second = UINT32_MAX;
     x->stamp = 0;
