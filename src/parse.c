@@ -19,10 +19,11 @@
  * ====================================================================================== */
 
 /* a new chunk with n bytes taken from it: twice the size of the one before (16 KB first, up
- * to 1 MB), so a large template's nodes take a few allocations, not one per 16 KB */
+ * to 1 MB), so a large template's nodes take a few allocations, not one per 16 KB; 16 KB each
+ * under a memory limit (a render's |render compiles under memory_bytes: as much held as before) */
 static void *arena_grow(pctx *P, size_t n)
 {
-    size_t size = P->arena ? P->arena->size * 2 : 16384;
+    size_t size = P->arena && !P->R->mem_limit ? P->arena->size * 2 : 16384;
     if (size > ((size_t)1 << 20)) size = (size_t)1 << 20;
     if (size < n) size = n;
     arena_chunk *c = rt_alloc(P->R, NULL, 0, sizeof(arena_chunk) + size);
