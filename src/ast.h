@@ -93,6 +93,7 @@ typedef struct node {
  * the statement storing it (see there). */
 typedef struct pname {
     const char *s;
+    uint64_t w;              /* ast_word(s, len) for a name of 8 bytes or less (0 otherwise) */
     uint32_t len;
     uint32_t first, second;  /* UINT32_MAX: none */
     uint32_t stamp;          /* compile.c: the frame that took it as a candidate */
@@ -203,9 +204,12 @@ typedef struct pctx {
 static inline int pname_find(const pctx *P, const char *s, size_t len, uint32_t *slot)
 {
     uint32_t mask = P->pname_cap - 1, h = ast_name_hash(s, len) & mask;
+    uint64_t w = len <= 8 ? ast_word(s, len) : 0; /* (a short name is compared by its word) */
     int32_t e;
-    for (; (e = P->pname_ix[h]); h = (h + 1) & mask)
-        if (P->pnames[e - 1].len == len && ast_same(P->pnames[e - 1].s, s, len)) break;
+    for (; (e = P->pname_ix[h]); h = (h + 1) & mask) {
+        const pname *x = &P->pnames[e - 1];
+        if (x->len == len && (len <= 8 ? x->w == w : ast_same(x->s, s, len))) break;
+    }
     if (slot) *slot = h;
     return e;
 }

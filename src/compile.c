@@ -647,14 +647,16 @@ static void emit_row_value(comp *c, const reg_row *r, uint32_t pos);
 /* Bind a call's arguments to a builtin's parameter slots and emit them in slot order.
  * `first` is the node that fills slot 0 (the filtered/tested value), or NULL for functions.
  * Returns the number of slots pushed. */
+static int bind_args_general(comp *c, const reg_row *row, const char *kind, node *first, node *args, uint32_t pos);
 static int bind_args(comp *c, const reg_row *row, const char *kind, node *first, node *args, uint32_t pos)
 {
     const jbuiltin *b = &row->b;
     const bi_sig *sig = &row->sig; /* (a pointer: a copy of the struct was a `rep movs`) */
     /* the commonest call, x|f or x|f(a, b): no *args or **kwargs in the signature, only
      * positional arguments, no more than its slots and the required ones given. They fill the
-     * slots in order, the rest are ABSENT: what the general binding below emits, without its
-     * tables. Anything else (keywords, too many, too few: an error to report) goes below. */
+     * slots in order, the rest are ABSENT: what the general binding emits, without its
+     * tables (and its frame: bind_args_general). Anything else (keywords, too many, too few:
+     * an error to report) goes there. */
     if (sig->varargs < 0 && sig->kwargs < 0) {
         int given = first ? 1 : 0;
         node *a = args ? args->head : NULL;
@@ -666,6 +668,14 @@ static int bind_args(comp *c, const reg_row *row, const char *kind, node *first,
             return sig->nslots;
         }
     }
+    return bind_args_general(c, row, kind, first, args, pos);
+}
+
+static __attribute__((noinline)) int bind_args_general(comp *c, const reg_row *row, const char *kind, node *first, node *args,
+                                                       uint32_t pos)
+{
+    const jbuiltin *b = &row->b;
+    const bi_sig *sig = &row->sig;
     node *slot_arg[BI_MAXPARAMS];
     /* only the signature's slots are read below (every index is under nslots, or under fixed
      * which is at most nslots) */

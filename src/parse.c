@@ -19,10 +19,11 @@
  * ====================================================================================== */
 
 /* a new chunk with n bytes taken from it: twice the size of the one before (16 KB first, up
- * to 1 MB), so a large template's nodes take a few allocations, not one per 16 KB */
+ * to 1 MB), so a large template's nodes take a few allocations, not one per 16 KB; 16 KB each
+ * under a memory limit (a render's |render compiles under memory_bytes: as much held as before) */
 static void *arena_grow(pctx *P, size_t n)
 {
-    size_t size = P->arena ? P->arena->size * 2 : 16384;
+    size_t size = P->arena && !P->R->mem_limit ? P->arena->size * 2 : 16384;
     if (size > ((size_t)1 << 20)) size = (size_t)1 << 20;
     if (size < n) size = n;
     arena_chunk *c = rt_alloc(P->R, NULL, 0, sizeof(arena_chunk) + size);
@@ -94,6 +95,7 @@ static void note_name(pctx *P, node *n)
     pname *x = &P->pnames[P->npnames];
     x->s = n->s;
     x->len = n->slen;
+    x->w = n->slen <= 8 ? ast_word(n->s, n->slen) : 0;
     x->first = n->pos;
     x->second = UINT32_MAX;
     x->stamp = 0;
@@ -825,18 +827,6 @@ static int opener_of(int end)
     }
 }
 
-static int is_opener(int tk)
-{
-    switch (tk) {
-    case TK_TAG_IF: case TK_TAG_FOR: case TK_TAG_WITH: case TK_TAG_MACRO:
-    case TK_TAG_EXPRESSIONVAR: case TK_TAG_METRICSVAR: case TK_TAG_AGGREGATEVAR:
-    case TK_TAG_AGGREGATE: case TK_TAG_EXPRESSION: case TK_TAG_METRICS:
-    case TK_TAG_FILTER: case TK_TAG_CALL: case TK_TAG_AUTOESCAPE: case TK_TAG_UNLESS: case TK_TAG_IFCHANGED:
-    case TK_TAG_BLOCK: return 1;
-    default: return 0;
-    }
-}
-
 static const char *end_name(int opener)
 {
     switch (opener) {
@@ -862,6 +852,25 @@ static const char *end_name(int opener)
     }
 }
 
+/* Per token, is_opener and opener_of in one load: BR_OPEN for a block's opening tag, the
+ * opener's token for a closing tag (elif closes nothing: its if stays open), 0 otherwise. */
+enum { BR_OPEN = 255 };
+static const unsigned char block_role[TK_TAG_ENDBLOCK + 1] = {
+    [TK_TAG_IF] = BR_OPEN, [TK_TAG_FOR] = BR_OPEN, [TK_TAG_WITH] = BR_OPEN, [TK_TAG_MACRO] = BR_OPEN,
+    [TK_TAG_EXPRESSIONVAR] = BR_OPEN, [TK_TAG_METRICSVAR] = BR_OPEN, [TK_TAG_AGGREGATEVAR] = BR_OPEN,
+    [TK_TAG_AGGREGATE] = BR_OPEN, [TK_TAG_EXPRESSION] = BR_OPEN, [TK_TAG_METRICS] = BR_OPEN,
+    [TK_TAG_FILTER] = BR_OPEN, [TK_TAG_CALL] = BR_OPEN, [TK_TAG_AUTOESCAPE] = BR_OPEN, [TK_TAG_UNLESS] = BR_OPEN,
+    [TK_TAG_IFCHANGED] = BR_OPEN, [TK_TAG_BLOCK] = BR_OPEN,
+    [TK_TAG_ENDIF] = TK_TAG_IF, [TK_TAG_ENDFOR] = TK_TAG_FOR, [TK_TAG_ENDSET] = TK_TAG_SET, [TK_TAG_ENDDO] = TK_TAG_DO,
+    [TK_TAG_ENDWITH] = TK_TAG_WITH, [TK_TAG_ENDMACRO] = TK_TAG_MACRO,
+    [TK_TAG_ENDEXPRESSIONVAR] = TK_TAG_EXPRESSIONVAR, [TK_TAG_ENDMETRICSVAR] = TK_TAG_METRICSVAR,
+    [TK_TAG_ENDAGGREGATEVAR] = TK_TAG_AGGREGATEVAR, [TK_TAG_ENDAGGREGATE] = TK_TAG_AGGREGATE,
+    [TK_TAG_ENDEXPRESSION] = TK_TAG_EXPRESSION, [TK_TAG_ENDMETRICS] = TK_TAG_METRICS,
+    [TK_TAG_ENDFILTER] = TK_TAG_FILTER, [TK_TAG_ENDCALL] = TK_TAG_CALL, [TK_TAG_ENDAUTOESCAPE] = TK_TAG_AUTOESCAPE,
+    [TK_TAG_ENDUNLESS] = TK_TAG_UNLESS, [TK_TAG_ENDIFCHANGED] = TK_TAG_IFCHANGED, [TK_TAG_ENDBLOCK] = TK_TAG_BLOCK,
+};
+_Static_assert(TK_TAG_ENDBLOCK < BR_OPEN, "token numbers fit block_role");
+
 void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set_pos)
 {
     int tk = t->type;
@@ -878,18 +887,18 @@ void parse_track_blocks(pctx *P, const token *t, int *set_pending, uint32_t *set
     }
     /* nopen counts every open block (the depth limit needs it); the first 256 are remembered
      * for messages */
-    if (is_opener(tk)) {
+    int role = tk < (int)sizeof block_role ? block_role[tk] : 0;
+    if (role == BR_OPEN) {
         if (P->nopen < 256) { P->open[P->nopen].tok = tk; P->open[P->nopen].pos = t->pos; }
         P->nopen++;
-    } else if (opener_of(tk) && tk != TK_TAG_ELIF && P->nopen > 0 &&
-               (P->nopen > 256 || P->open[P->nopen - 1].tok == opener_of(tk))) {
+    } else if (role && P->nopen > 0 && (P->nopen > 256 || P->open[P->nopen - 1].tok == role)) {
         P->nopen--;
     }
     /* a string that spans a line and swallows a '%}' is probably missing its closing quote */
     if (tk == TK_STRING || tk == TK_OSTRING) {
         int suspect = 0;
         for (uint32_t i = 1; i + 1 < t->len; i++)
-            if ((t->p[i] == '%' || t->p[i] == '}') && t->p[i + 1] == '}') { suspect = 1; break; }
+            if (t->p[i + 1] == '}' && (t->p[i] == '%' || t->p[i] == '}')) { suspect = 1; break; }
         if (suspect && memchr(t->p, '\n', t->len)) { P->suspect_string = 1; P->suspect_pos = t->pos; }
     } else if (tk == TK_BLOCK_END || tk == TK_VAR_END) {
         P->suspect_string = 0;
