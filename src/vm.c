@@ -1116,7 +1116,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         TICK(1);
         jbuf *o = OUT;
         bool ok = ip->c && !safe ? print_escaped_padded(R, o, s, len) : buf_put(R, o, s, len);
-        drop_args(R, args, n); /* (s may point into them until now) */
+        drop_args(R, args, n); /* (after the write: the text form's bytes are written out first) */
         sp = args;
         if (!ok) FAIL();
         if (streaming || o->len > out_max) CHECK_OUT();
