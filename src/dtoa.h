@@ -45,6 +45,14 @@ static inline char *dtoa_digits_back(uint64_t v, char *end)
     else *--p = (char)('0' + v);
     return p;
 }
+/* str(i) of an int64 (a '-' first when negative), written backwards to end just before end;
+ * returns the first byte (at most 20 bytes before end) */
+static inline char *dtoa_int_back(int64_t i, char *end)
+{
+    char *p = dtoa_digits_back(i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, end);
+    if (i < 0) *--p = '-';
+    return p;
+}
 /* Python's repr(d): 2.0, 1e-05, 1e+16, 0.0001, -0.0, inf, nan. Returns the length. */
 size_t dtoa_repr(double d, char *out);
 /* Java's Double.toString layout of the shortest digits: 2.0, 1.0E7, 1.0E-4, -0.0, Infinity, NaN. */

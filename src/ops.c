@@ -129,17 +129,6 @@ static double py_floordiv(double a, double b)
     return fl;
 }
 
-/* the decimal digits of i (what str(i) is) at the end of tmp[24]: their start, *n their length */
-static const char *int_digits(int64_t i, char *tmp, size_t *n)
-{
-    char *e = tmp + 24, *p = e;
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
-    if (i < 0) *--p = '-';
-    *n = (size_t)(e - p);
-    return p;
-}
-
 /* `~` of two strings or ints (a key made of a name and a counter: sku ~ "#" ~ n), not safe
  * markup: the ints' digits on the C stack, not strings of their own, charged as val_to_str
  * charges them (its 64-byte print buffer, then the string) -- docs/limits.md. 1 done, 0 failed,
@@ -150,9 +139,9 @@ static int concat_plain(jrt *R, value a, value b, value *out)
     const char *pa, *pb;
     size_t na, nb;
     if (a.t == JV_STR) pa = v_sp(a), na = v_sl(a);
-    else pa = int_digits(a.u.i, ta, &na);
+    else pa = dtoa_int_back(a.u.i, ta + sizeof ta), na = (size_t)(ta + sizeof ta - pa);
     if (b.t == JV_STR) pb = v_sp(b), nb = v_sl(b);
-    else pb = int_digits(b.u.i, tb, &nb);
+    else pb = dtoa_int_back(b.u.i, tb + sizeof tb), nb = (size_t)(tb + sizeof tb - pb);
     if (R->lim && ((a.t == JV_INT && na > R->lim->string_bytes) || (b.t == JV_INT && nb > R->lim->string_bytes)))
         return -1;
     if (a.t == JV_INT && !(rt_charge_bytes(R, 64) && rt_charge_bytes(R, na))) return 0;

@@ -27,11 +27,8 @@
 
 static bool print_int(jrt *R, jbuf *b, int64_t i)
 {
-    char tmp[24], *p = tmp + sizeof tmp;
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
-    if (i < 0) *--p = '-';
-    return buf_put(R, b, p, (size_t)(tmp + sizeof tmp - p));
+    char tmp[24], *e = tmp + sizeof tmp, *p = dtoa_int_back(i, e);
+    return buf_put(R, b, p, (size_t)(e - p));
 }
 
 

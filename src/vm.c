@@ -74,10 +74,11 @@ typedef struct vm {
      * (BUILD_DICT before FILTER, TEST, CALL_FN: map(attribute=...), select, ...): made again
      * only when someone else holds it, or it no longer has just the same constant keys */
 #define KW_CACHE 5
-    jdict *kwc[KW_CACHE];
+    value kwc[KW_CACHE];
     /* the same for the list of a builtin call's *args (BUILD_LIST before an empty **kwargs):
-     * it keeps the last call's arguments until the next call takes it over */
-    jlist *args0;
+     * it keeps the last call's arguments until the next call takes it over. (Both zeroed, not
+     * a dict or list, until the first such call.) */
+    value args0;
     int depth;               /* macro call depth */
     /* frames whose closures read their variables by reference (OP_MACRO c=1), innermost last:
      * the env list the closures hold is empty while its frame runs (they read `slots`), and
@@ -295,15 +296,11 @@ static inline __attribute__((always_inline)) void drop_args(jrt *R, value *args,
     }
 }
 
-/* keep d (just made for a builtin's **kwargs of n keys) for the next such call (BUILD_DICT) */
-static void kw_keep(vm *V, int n, value d)
+/* keep v (just made for a builtin call's *args or **kwargs) in *keep for the next such call */
+static void args_keep(vm *V, value *keep, value v)
 {
-    if (V->kwc[n]) {
-        value old = {.t = JV_DICT};
-        old.u.m = V->kwc[n];
-        val_drop(V->R, old);
-    }
-    V->kwc[n] = val_dup(d).u.m;
+    val_drop(V->R, *keep);
+    *keep = val_dup(v);
 }
 
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode)
@@ -556,11 +553,12 @@ static value global_function(jrt *R, const template *T, jstr *name)
 
 /* recv.name(pos..., **kw): the receiver's type picks the method (dict, list, str); else an
  * attribute that is callable (a cycler's next, a dict's callable value, a macro of a module) */
-/* recv.append(x) may push in place: a plain mutable list whose append is the stdlib's (only the
- * stdlib has list methods); call_method's fast case and APPEND_POP both ask */
-static inline bool plain_append(const value *recv, const reg_row *m)
+/* recv's method m may work in place: recv a plain mutable list or dict (type t), and m the
+ * stdlib's (only the stdlib has list and dict methods); the fast cases of list.append
+ * (call_method, APPEND_POP) and dict.update (call_method, BUILD_DICT into .update) ask */
+static inline bool plain_mutable(const value *recv, int t, const reg_row *m)
 {
-    return recv->t == JV_LIST && !recv->f && recv->u.h->rc < JH_IMMORTAL && m && !m->native;
+    return recv->t == t && !recv->f && recv->u.h->rc < JH_IMMORTAL && m && !m->native;
 }
 
 static bool call_method(vm *V, const template *T, int name_idx, value *recv, value *posv, int npos, jdict *kw,
@@ -574,7 +572,7 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
     const reg_row *m = ti >= 0 ? T->methods[name_idx].m[ti] : NULL;
     /* list.append(x) on a plain mutable list, the scoring scripts' commonest call: what the
      * stdlib's l_append does, without the generic call (only the stdlib has list methods) */
-    if (npos == 1 && !kw && plain_append(recv, m) && name->len == 6 && !memcmp(name->s, "append", 6)) {
+    if (npos == 1 && !kw && plain_mutable(recv, JV_LIST, m) && name->len == 6 && !memcmp(name->s, "append", 6)) {
         if (!list_push(R, recv->u.l, val_dup(posv[0]))) return false;
         *out = R->profile == PROF_JINJAVA ? v_bool(true) : v_none(); /* Java's List.add is true */
         return true;
@@ -582,8 +580,8 @@ static bool call_method(vm *V, const template *T, int name_idx, value *recv, val
     /* d.update(other_dict) on a plain mutable dict, the campaign modules' way to fill a result:
      * the stdlib's d_update (lib_dict_update) without the generic call, whose binding makes an
      * empty **kwargs dict each time (only the stdlib has dict methods) */
-    if (ti == 0 && npos == 1 && !kw && !recv->f && recv->u.h->rc < JH_IMMORTAL && posv[0].t == JV_DICT &&
-        posv[0].u.m != recv->u.m && name->len == 6 && !memcmp(name->s, "update", 6) && m && !m->native) {
+    if (npos == 1 && !kw && plain_mutable(recv, JV_DICT, m) && posv[0].t == JV_DICT && posv[0].u.m != recv->u.m &&
+        name->len == 6 && !memcmp(name->s, "update", 6)) {
         jentry *e;
         for (size_t i = 0; dict_next(posv[0].u.m, &i, &e);)
             if (!dict_set(R, recv->u.m, val_dup(e->key), val_dup(e->val))) return false;
@@ -1459,31 +1457,21 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         }
         bool args = ip->op == OP_BUILD_LIST && ip[1].op == OP_BUILD_DICT && !ip[1].a &&
                     (ip[2].op == OP_FILTER || ip[2].op == OP_TEST || ip[2].op == OP_CALL_FN);
-        if (args && V->args0 && V->args0->h.rc == 1 && V->args0->cap >= (size_t)n) {
+        if (args && V->args0.t == JV_LIST && V->args0.u.h->rc == 1 && V->args0.u.l->cap >= (size_t)n) {
             /* a builtin's *args: the last call's list again, while nobody else holds it */
-            jlist *l = V->args0;
+            jlist *l = V->args0.u.l;
             size_t old = l->len;
             l->len = 0;
             for (size_t i = 0; i < old; i++) val_drop(R, l->items[i]);
             sp -= n;
             if (n) memcpy(l->items, sp, (size_t)n * sizeof(value));
             l->len = (size_t)n;
-            l->h.rc++;
-            r = (value){.t = JV_LIST};
-            r.u.l = l;
-            *sp++ = r;
+            *sp++ = val_dup(V->args0);
             NEXT();
         }
         r = v_list(R, (size_t)n);
         if (r.t == JV_ERROR) FAIL();
-        if (args) {
-            if (V->args0) {
-                value old = {.t = JV_LIST};
-                old.u.l = V->args0;
-                val_drop(R, old);
-            }
-            V->args0 = val_dup(r).u.l;
-        }
+        if (args) args_keep(V, &V->args0, r);
         if (ip->op == OP_BUILD_TUPLE) r.f |= JV_TUPLE;
         sp -= n;
         if (n) memcpy(r.u.l->items, sp, (size_t)n * sizeof(value));
@@ -1503,24 +1491,20 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         int n = ip->a;
         value *kv = sp - 2 * n;
         bool kwargs = n < KW_CACHE && (ip[1].op == OP_FILTER || ip[1].op == OP_TEST);
-        if (kwargs && V->kwc[n] && V->kwc[n]->h.rc == 1 && V->kwc[n]->used == (size_t)n && V->kwc[n]->len == (size_t)n &&
-            !V->kwc[n]->mask) {
+        jdict *kd = kwargs && V->kwc[n].t == JV_DICT ? V->kwc[n].u.m : NULL;
+        if (kd && kd->h.rc == 1 && kd->used == (size_t)n && kd->len == (size_t)n && !kd->mask) {
             /* a builtin's **kwargs: the last one of these keys again, while nobody else holds
              * it and it has just these keys (constants, in this order), its values replaced */
-            jdict *d = V->kwc[n];
             int i = 0;
-            while (i < n && kv[2 * i].t == JV_STR && d->entries[i].key.t == JV_STR && d->entries[i].key.u.s == kv[2 * i].u.s) i++;
+            while (i < n && kv[2 * i].t == JV_STR && kd->entries[i].key.t == JV_STR && kd->entries[i].key.u.s == kv[2 * i].u.s) i++;
             if (i == n) {
                 for (i = 0; i < n; i++) {
                     val_drop(R, kv[2 * i]); /* (the same string as the key kept: a constant) */
-                    val_drop(R, d->entries[i].val);
-                    d->entries[i].val = kv[2 * i + 1];
+                    val_drop(R, kd->entries[i].val);
+                    kd->entries[i].val = kv[2 * i + 1];
                 }
-                d->h.rc++;
                 sp = kv;
-                r = (value){.t = JV_DICT};
-                r.u.m = d;
-                *sp++ = r;
+                *sp++ = val_dup(V->kwc[n]);
                 NEXT();
             }
         }
@@ -1528,8 +1512,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             /* fuse.c: `d.update({"k": v, ...})`, constant keys: on a plain mutable dict (as
              * call_method's own fast case) the pairs go straight into it, the literal not made */
             value *recv = kv - 1;
-            const reg_row *m = T->methods[ip[1].a].m[0];
-            if (recv->t == JV_DICT && !recv->f && recv->u.h->rc < JH_IMMORTAL && m && !m->native) {
+            if (plain_mutable(recv, JV_DICT, T->methods[ip[1].a].m[0])) {
                 TICK(1);
                 bool ok = true;
                 for (int i = 0; i < n; i++) {
@@ -1555,13 +1538,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             }
             d->used = d->len = (size_t)n;
             sp = kv;
-            if (kwargs) kw_keep(V, n, r);
+            if (kwargs) args_keep(V, &V->kwc[n], r);
             *sp++ = r;
             NEXT();
         }
         if (dict_put_strs(r.u.m, kv, n)) {
             sp = kv;
-            if (kwargs) kw_keep(V, n, r);
+            if (kwargs) args_keep(V, &V->kwc[n], r);
             *sp++ = r;
             NEXT();
         }
@@ -1630,7 +1613,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
     }
     CASE(APPEND_POP) {
         value *recv = sp - 2;
-        if (!plain_append(recv, T->methods[ip->a].m[1])) goto op_call;
+        if (!plain_mutable(recv, JV_LIST, T->methods[ip->a].m[1])) goto op_call;
         TICK(1);
         a = *--sp;
         if (!list_push(R, recv->u.l, a)) FAIL(); /* (a is stolen, kept or dropped) */
@@ -1663,14 +1646,12 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value kwd;
         bool ok = call_kwargs(R, names, kwv, nkw, &kwd);
         r = v_none();
-        bool printed = false, dropped = false;
-        if (ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO && ip[1].op == OP_PRINT) {
-            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, MACRO_PRINT);
-            printed = true;
-        } else if (ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO && ip[1].op == OP_POP) {
-            /* {% do m() %}: what it prints is dropped, with the POP after it */
-            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, MACRO_DROP);
-            dropped = true;
+        /* a macro printed at once, or dropped ({% do m() %}): the PRINT or POP after it is done here */
+        int mode = ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO
+                 ? (ip[1].op == OP_PRINT ? MACRO_PRINT : ip[1].op == OP_POP ? MACRO_DROP : MACRO_STRING)
+                 : MACRO_STRING;
+        if (mode != MACRO_STRING) {
+            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, mode);
         } else if (ok && ip->op == OP_CALL) {
             ok = vm_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
         } else if (ok) {
@@ -1680,10 +1661,10 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         for (value *x = callee; x < sp; x++) val_drop(R, *x);
         sp = callee;
         if (!ok) FAIL();
-        if (printed) { ip++; CHECK_OUT(); NEXT(); } /* the PRINT that follows is done */
-        if (dropped) {
+        if (mode == MACRO_PRINT) { ip++; CHECK_OUT(); NEXT(); }
+        if (mode == MACRO_DROP) {
             val_drop(R, r); /* (none, or the string of a non-empty output) */
-            ip++; /* the POP that follows is done */
+            ip++;
             NEXT();
         }
         *sp++ = r;
@@ -2259,17 +2240,8 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     if (V.envs) rt_alloc(R, V.envs, (size_t)V.capenvs * sizeof *V.envs, 0);
     val_drop(R, V.ctx_copy);
-    for (int i = 0; i < KW_CACHE; i++)
-        if (V.kwc[i]) {
-            value d = {.t = JV_DICT};
-            d.u.m = V.kwc[i];
-            val_drop(R, d);
-        }
-    if (V.args0) {
-        value args0 = {.t = JV_LIST};
-        args0.u.l = V.args0;
-        val_drop(R, args0);
-    }
+    for (int i = 0; i < KW_CACHE; i++) val_drop(R, V.kwc[i]);
+    val_drop(R, V.args0);
     if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
     else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
     while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }

@@ -1571,7 +1571,7 @@ static const char *fixed_digits(double d, int p, char *tmp, size_t *n)
     char *e = tmp + 48, *o = e;
     for (int i = 0; i < p; i++) { *--o = (char)('0' + fp % 10); fp /= 10; }
     if (p) *--o = '.';
-    do { *--o = (char)('0' + ip % 10); ip /= 10; } while (ip);
+    o = dtoa_digits_back(ip, o);
     if (signbit(d)) *--o = '-'; /* printf keeps the sign of a negative that rounds to 0 */
     *n = (size_t)(e - o);
     return o;
