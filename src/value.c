@@ -476,17 +476,7 @@ static __attribute__((noinline)) value v_list_slow(jrt *R, size_t cap, size_t in
     l->cap = 0;
     l->items = NULL;
     live_link(R, &l->gc);
-    if (cap && inl) {
-        /* list_reserve's own first step, without its call and checks: inl == cap is within
-         * collection_items (tested above) and the charge is the same, a unit per 4 slots */
-        if (!rt_charge(R, (int64_t)(cap / 4))) {
-            live_unlink(&l->gc);
-            rt_alloc(R, l, sizeof *l + inl * sizeof(value), 0);
-            return v_err();
-        }
-        l->items = (value *)(l + 1);
-        l->cap = inl;
-    } else if (cap && !list_reserve(R, l, cap)) {
+    if (cap && !list_reserve(R, l, cap)) { /* (its first step takes the block's room) */
         live_unlink(&l->gc);
         rt_alloc(R, l, sizeof *l + inl * sizeof(value), 0);
         return v_err();
@@ -561,14 +551,7 @@ void range_bounds(value v, int64_t *start, int64_t *stop, int64_t *step)
 /* list_push_grow past its common case: a charge that ends a stretch, or a reserve */
 static __attribute__((noinline)) bool list_push_slow(jrt *R, jlist *l, value v, size_t grow)
 {
-    if (!l->items && grow <= l->h.inl) { /* (as below: list_reserve's first step) */
-        if (!rt_charge(R, (int64_t)(grow / 4))) {
-            val_drop(R, v);
-            return false;
-        }
-        l->items = (value *)(l + 1);
-        l->cap = l->h.inl;
-    } else if (l->len == l->cap && !list_reserve(R, l, grow)) {
+    if (l->len == l->cap && !list_reserve(R, l, grow)) {
         val_drop(R, v);
         return false;
     }
