@@ -97,9 +97,9 @@ $(JINN_BIN): $(CLI_O) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_O) $(LIBA) $(LDLIBS) $(CLI_LIBS)
 
-$(BUILD)/tests/dtoa_%: tests/dtoa/dtoa_%.c $(BUILD)/src/dtoa.o
+$(BUILD)/tests/dtoa_%: tests/dtoa/dtoa_%.c $(BUILD)/src/dtoa.o $(BUILD)/src/print.o
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/src/dtoa.o -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/src/print.o $(BUILD)/src/dtoa.o $(LIBA) $(LDLIBS)
 
 $(BUILD)/tests/api_test: tests/api/api_test.c $(LIBA) include/jinn.h
 	@mkdir -p $(dir $@)

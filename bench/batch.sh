@@ -3,7 +3,9 @@
 # (examples/channel/gen_db.py --customers 50000, 1.6 M events, built once into build/bench/),
 # in one run: the one-pass SQL floor — `SELECT customer_id, action, count(*) FROM events GROUP
 # BY customer_id, action`, the least any batch must read to answer every definition for every
-# customer — and `jinn batch` of the channel example (examples/channel/optimizer.jinja) with
+# customer — the SQL write floor (one INSERT ... SELECT of an event per customer, one
+# transaction, into a fresh copy: the least writing the decisions back costs in this schema)
+# and `jinn batch` of the channel example (examples/channel/optimizer.jinja) with
 # --jobs 1 and 2, writing the decisions back (on a fresh copy each time) and with --dry-run;
 # the best of RUNS each, wall seconds, and each one's ratio to the floor. Then the batch's
 # peak memory (max RSS) at 50k and, with BIG=1, at 200k customers (a 1.1 GB store built once,
@@ -49,6 +51,23 @@ floor() { # DB -> the best wall seconds of the one-pass GROUP BY, the best CPU s
     echo "$b $c"
 }
 
+wfloor() { # DB -> the best wall seconds of writing an event per customer back in one statement and
+          # one transaction (WAL, synchronous=NORMAL, as the batch's writer) into a fresh copy,
+          # the best CPU seconds: the least the write-back costs in this schema
+    local b="" c="" t0 t1
+    for _ in $(seq "$RUNS"); do
+        cp "$1" "$T/f.db"; rm -f "$T/f.db-wal" "$T/f.db-shm"
+        t0=$(now)
+        /usr/bin/time -f "CPU %U %S" -o "$T/ftime" sqlite3 "$T/f.db" "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+            BEGIN; INSERT INTO events SELECT id, 'optimal.channel', json_object('type', 'CTR', 'value', 'NEWSLETTER', 'batch', 1),
+            1765000000 FROM customers ORDER BY id; COMMIT" >/dev/null || exit 2
+        t1=$(now)
+        b=$(min "$b" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+        c=$(min "$c" "$(awk '/^CPU/ { printf "%.2f", $2 + $3 }' "$T/ftime")")
+    done
+    echo "$b $c"
+}
+
 batch() { # DB JOBS MODE -> the best wall seconds of the whole jinn batch process (start-up and
            # the last checkpoint at close included), max RSS KB, the best CPU seconds
     local db=$1 jobs=$2 mode=$3 b="" c="" rss=0 s r t0 t1
@@ -78,6 +97,9 @@ read -r F FC < <(floor "$DB")
 echo "(wall: the best of $RUNS, with the time of the floor in the same run; CPU: user + sys seconds, which the"
 echo " load of a shared machine disturbs less)"
 printf '%-34s %7s s %30s  CPU %5s s\n' "SQL floor (one-pass GROUP BY)" "$F" "" "$FC"
+read -r W WC < <(wfloor "$DB")
+printf '%-34s %7s s %5.1fx the floor %16s  CPU %5s s\n' "SQL write floor (one INSERT)" "$W" \
+    "$(awk -v s="$W" -v f="$F" 'BEGIN { print s / f }')" "" "$WC"
 for j in 1 2; do
     for m in write dry; do
         read -r s rss c < <(batch "$DB" "$j" "$m")

@@ -49,7 +49,10 @@ static inline char *decimal_back(uint64_t m, int k, bool neg, char *end)
     if (fu == 0) {
         *--p = '0';
     } else {
-        while (fu % 10 == 0) fu /= 10, k--; /* (the trailing zeros) */
+        /* the trailing zeros, four at a time (a short number's m has up to 14 of them) */
+        while (fu % 10000 == 0) fu /= 10000, k -= 4;
+        if (fu % 100 == 0) fu /= 100, k -= 2;
+        if (fu % 10 == 0) fu /= 10, k--;
         for (; k >= 2; k -= 2) { /* the decimals, two at a time */
             uint64_t q = fu / 100;
             p -= 2;
@@ -66,23 +69,29 @@ static inline char *decimal_back(uint64_t m, int k, bool neg, char *end)
 
 /* Python's repr(float) of a number of few decimals (a rounded price) without Ryu, written
  * backwards to end: its first byte, or NULL when d is not such a number (dtoa_repr's then).
- * The first k for which an integer m of at most 15 digits gives m / 10^k == d. Both are exact
- * (m < 2^53, 10^k <= 10^22), so the division is correctly rounded: the decimal m·10^-k reads
- * back as d, and decimal_back prints it. */
+ * Such a number is m / 10^k for an integer m of at most 15 digits, k <= 18: both are exact
+ * (m < 2^53, 10^k <= 10^22), so the division is correctly rounded, the decimal m·10^-k reads
+ * back as d, and decimal_back prints it with its trailing zeros dropped. One k is tried, the
+ * largest with d·10^k < 10^15: if any k works, that one does (its m is the smaller k's times
+ * a power of ten — d·10^k is within 0.2 of it — and two decimals of at most 15 digits never
+ * read back as the same double), so a number of 17 digits costs one try, not 16. */
 static inline char *short_float_back(double d, char *end)
 {
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                  1e16, 1e17, 1e18};
     double a = fabs(d);
     if (!(a >= 1e-4 && a < 1e15)) return NULL;
-    for (int k = 0; k <= 18; k++) {
-        double y = a * p10[k];
-        if (y >= 1e15) break;
-        int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
-        if ((double)m / p10[k] != a) continue;
-        return decimal_back((uint64_t)m, k, d < 0, end);
-    }
-    return NULL;
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    /* floor(log10 a) is f or f + 1, f = floor(e2·log10 2) (78913 / 2^18, exact enough for
+     * the exponents here); from 15 - f, at most two steps down reach the largest k */
+    int e2 = (int)(bits >> 52) - 1023, k = 15 - ((e2 * 78913) >> 18);
+    if (k > 18) k = 18;
+    double y = a * p10[k];
+    while (y >= 1e15) y = a * p10[--k];
+    int64_t m = (int64_t)(y + 0.5); /* signed: the conversions are one instruction each */
+    if ((double)m / p10[k] != a) return NULL;
+    return decimal_back((uint64_t)m, k, d < 0, end);
 }
 
 char *print_decimal_back(uint64_t m, int k, bool neg, char *end) { return decimal_back(m, k, neg, end); }

@@ -2,7 +2,9 @@
  * dtoa_test.c — checks src/dtoa.c against Python and glibc (tests/dtoa/suite.sh, make dtoa-long).
  *
  *   gen.py ... | dtoa_test                 the lines of tests/dtoa/gen.py:
- *        "r HEXBITS REPR JAVA"   dtoa_repr and dtoa_java must print REPR and JAVA
+ *        "r HEXBITS REPR JAVA"   dtoa_repr and dtoa_java must print REPR and JAVA, and so
+ *                                must src/print.c's print_float_text (its own short path
+ *                                for numbers of at most 15 digits, then dtoa_repr)
  *        "s TEXT"                dtoa_strtod(TEXT) must equal glibc's strtod: bits, end, errno
  *   dtoa_test --random-strtod N [SEED]   N random short decimals made here, as "s" lines
  *   dtoa_test --roundtrip N [SEED]       N random doubles: strtod(dtoa_repr(d)) is d, and
@@ -16,6 +18,8 @@
 #include <string.h>
 
 #include "dtoa.h"
+
+size_t print_float_text(double d, char *dst); /* src/print.c (print.h needs the value layer) */
 
 static long passed, failed;
 
@@ -42,6 +46,9 @@ static void check_print(uint64_t b, const char *want_repr, const char *want_java
     snprintf(hex, sizeof hex, "%016" PRIx64, b);
     got[dtoa_repr(d, got)] = 0;
     if (strcmp(got, want_repr)) fail("FAIL repr %s: got %s, want %s", hex, got, want_repr);
+    else passed++;
+    got[print_float_text(d, got)] = 0;
+    if (strcmp(got, want_repr)) fail("FAIL print_float_text %s: got %s, want %s", hex, got, want_repr);
     else passed++;
     got[dtoa_java(d, got)] = 0;
     if (strcmp(got, want_java)) fail("FAIL java %s: got %s, want %s", hex, got, want_java);
