@@ -187,7 +187,9 @@ static bool run(vm *V, const template *T, const unit *u, value *slots);
  * own output buffer, and return what it printed (safe under autoescape, as Jinja2's Markup). */
 /* what a macro call does with what the macro prints: make it the call's string, print it
  * where the call is printed ({{ m() }}), or drop it ({% do m() %}) */
-enum { MACRO_STRING, MACRO_PRINT, MACRO_DROP };
+enum { MACRO_STRING, MACRO_PRINT, MACRO_DROP,
+       MACRO_MOVE = 4 /* or'ed in: the positional arguments bound to parameters move from pos
+                       * into the frame (the caller's operand stack gives them up) */ };
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode);
 
 static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out)
@@ -198,8 +200,8 @@ static bool call_macro(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, v
 /* MACRO_PRINT: the caller prints the result at once, so the macro writes straight into the
  * caller's output (the bytes are the same: a macro's result is printed unescaped); MACRO_DROP:
  * the caller drops the result, so an empty output makes no string (one that is not is made
- * and dropped, as its limits and charges say). With either, the positional arguments bound to
- * parameters move from pos into the frame (none left there). */
+ * and dropped, as its limits and charges say). With MACRO_MOVE (the VM's own calls), the
+ * positional arguments bound to parameters move from pos into the frame (none left there). */
 /* A closure by reference (FNF_ENV): copy into the macro's slots the current values of the
  * variables it captured, read in the defining frame's slots as OP_LOAD does (an unset slot
  * falls back to the one it shadows). The frame may still run (V->envs) or have ended (its
@@ -305,6 +307,8 @@ static void args_keep(vm *V, value *keep, value v)
 
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode)
 {
+    bool move = mode & MACRO_MOVE;
+    mode &= ~MACRO_MOVE;
     bool direct = mode == MACRO_PRINT;
     const unit *u = f->def;
     const template *T = f->owner;
@@ -320,7 +324,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     if (!slots) return false;
     bool ok = true;
     int nbound = npos < u->nparams ? npos : u->nparams;
-    if (mode != MACRO_STRING) /* the caller's operand stack gives its arguments up (it drops what is left) */
+    if (move) /* the caller's operand stack gives its arguments up (it drops what is left) */
         for (int i = 0; i < nbound; i++) slots[i] = pos[i], pos[i] = v_none();
     else
         for (int i = 0; i < nbound; i++) slots[i] = val_dup(pos[i]);
@@ -1631,7 +1635,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             /* {{ m(positional arguments) }}: the macro prints straight into this output (as
              * the general way below does, without its keyword dict and its branches) */
             value *callee = sp - npos - 1;
-            bool ok = call_macro_to(V, callee->u.fn, callee + 1, npos, NULL, &r, MACRO_PRINT);
+            bool ok = call_macro_to(V, callee->u.fn, callee + 1, npos, NULL, &r, MACRO_PRINT | MACRO_MOVE);
             for (value *x = callee; x < sp; x++) val_drop(R, *x);
             sp = callee;
             if (!ok) FAIL();
@@ -1646,12 +1650,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         value kwd;
         bool ok = call_kwargs(R, names, kwv, nkw, &kwd);
         r = v_none();
-        /* a macro printed at once, or dropped ({% do m() %}): the PRINT or POP after it is done here */
+        /* a macro, called here with its arguments moved off the stack; printed at once, or
+         * dropped ({% do m() %}): the PRINT or POP after it is done here */
         int mode = ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO
                  ? (ip[1].op == OP_PRINT ? MACRO_PRINT : ip[1].op == OP_POP ? MACRO_DROP : MACRO_STRING)
-                 : MACRO_STRING;
-        if (mode != MACRO_STRING) {
-            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, mode);
+                 : -1;
+        if (mode >= 0) {
+            ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, mode | MACRO_MOVE);
         } else if (ok && ip->op == OP_CALL) {
             ok = vm_call(R, *callee, posv, npos, nkw ? kwd.u.m : NULL, &r);
         } else if (ok) {
