@@ -5,7 +5,7 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP, LOAD_SETATTR, APPEND_POP, FOR_ITER_STORE; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
+ * COMPARE_JUMP, LOAD_SETATTR, APPEND_POP, DICT_GET, FOR_ITER_STORE; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
  * to one of them still runs it, and the VM falls back to the plain first instruction whenever
  * the fused fast case does not hold.
  *
@@ -126,6 +126,9 @@ void comp_fuse(template *T)
                 if (i + 1 < n && in[1].op == OP_POP && in->b == 0 && in->c == 1 && T->names[in->a]->len == 6 &&
                     !memcmp(T->names[in->a]->s, "append", 6))
                     in->op = OP_APPEND_POP;
+                else if (in->b == 0 && (in->c == 1 || in->c == 2) && T->names[in->a]->len == 3 &&
+                         !memcmp(T->names[in->a]->s, "get", 3))
+                    in->op = OP_DICT_GET;
                 break;
             case OP_BUILD_DICT: /* a literal of constant keys given to .update(): c=1 */
                 if (in->b && i + 1 < n && in[1].op == OP_CALL_METHOD && in[1].c == 1 && in[1].b == 0 &&

@@ -174,6 +174,10 @@ OP(LOAD_SETATTR, " %a  %Nb", 1, 0)
 /* CALL_METHOD .append pos 1 kw 0 + POP (`{% do l.append(x) %}`): push x onto the plain mutable
  * list under it, as call_method's own fast case does, without the call or its None; skips the POP */
 OP(APPEND_POP, " .%Na  pos %c kw %b", -2, 0)
+/* CALL_METHOD .get pos 1 or 2 kw 0 (`d.get(k)`, `d.get(k, default)`): a dict's value for a
+ * string key, else the default (none), as the stdlib's dict.get, without the call; anything
+ * else (not a dict, a key not a string, a namespace, a host's own get) the plain CALL_METHOD */
+OP(DICT_GET, " .%Na  pos %c kw %b", -1, 1)
 /* FOR_ITER + CLEAR + STORE (a loop over one name whose body sets variables): the next item
  * straight into its slot, after the body's slots are cleared; skips the CLEAR and the STORE */
 OP(FOR_ITER_STORE, " -> %a", 0, 1)

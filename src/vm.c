@@ -1010,6 +1010,25 @@ static void env_close(vm *V, const unit *u, value *slots, value cells)
     val_drop(V->R, cells);
 }
 
+/* DICT_GET (fuse.c): the stdlib's dict.get (d_get: the value, else the default, else none) of
+ * the dict and string key below sp, without the call, the arguments dropped; absent when it is
+ * not that (not a dict, a key not a string, a namespace, which has no dict methods in the
+ * jinja profile, or a host's own get): the plain CALL_METHOD then; an error: the fuel. Out of
+ * run(), which keeps its registers, and charged as the call. */
+static value dict_get_op(vm *V, const template *T, const instr *ip, value *sp)
+{
+    value *recv = sp - ip->c - 1;
+    const reg_row *m;
+    if (recv->t != JV_DICT || recv[1].t != JV_STR || ((recv->f & JV_NS) && V->R->profile == PROF_JINJA) ||
+        !(m = T->methods[ip->a].m[0]) || m->native)
+        return v_absent();
+    if (!rt_tick(V->R, 1)) return v_err();
+    const value *v = dict_get_jstr(recv->u.m, recv[1].u.s);
+    value r = v ? val_dup(*v) : ip->c == 2 ? val_dup(recv[2]) : v_none();
+    for (value *x = recv; x < sp; x++) val_drop(V->R, *x); /* (after the dup: the dict may go) */
+    return r;
+}
+
 static bool run(vm *V, const template *T, const unit *u, value *slots)
 {
     jrt *R = V->R;
@@ -1625,6 +1644,13 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         ip++;
         NEXT();
     }
+    CASE(DICT_GET) /* fuse.c: d.get(k) / d.get(k, default) of a dict and a string key */
+        r = dict_get_op(V, T, ip, sp);
+        if (r.t == JV_ABSENT) goto op_call;
+        if (r.t == JV_ERROR) FAIL();
+        sp -= ip->c + 1;
+        *sp++ = r;
+        NEXT();
     CASE(CALL)
     CASE(CALL_METHOD)
     op_call: {
