@@ -153,7 +153,7 @@ static inline void live_drop(jgc *g)
     g->next->prev = g->prev;
 }
 
-/* a list's or a dict's blocks (each inline in free_tree, which frees most of them) */
+/* a list's or a dict's blocks (each inline in free_flat and free_tree, which free them all) */
 static inline __attribute__((always_inline)) void free_list_memory(jrt *R, jlist *l)
 {
     live_drop(&l->gc);
@@ -981,12 +981,52 @@ static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jh
 }
 
 static void free_tree(jrt *R, jhdr *h);
-void val_free_heap(jrt *R, jhdr *h)
+/* Freeing a list or a dict flat, below: its items are released in a loop, and one whose last
+ * reference goes is freed at once, a string inline, a container flat too down to two levels
+ * below (a list of rows of lists: free_flat_1, free_flat_2) and by free_tree past that. The
+ * flat frames set up no stack of their own; free_tree's walk is iterative, so the C stack
+ * stays four frames deep however deep the nesting. */
+static void free_flat_1(jrt *R, jhdr *h);
+static void free_flat_2(jrt *R, jhdr *h);
+static inline __attribute__((always_inline)) void release_flat(jrt *R, value v, int level)
 {
-    /* a string (the commonest) without the tree walk's set-up */
-    if (h->type == JV_STR) rt_alloc(R, h, str_block(((jstr *)h)->len), 0);
-    else free_tree(R, h);
+    if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h)) || v.u.h->rc >= JH_IMMORTAL || --v.u.h->rc) return;
+    if (v.t == JV_STR) rt_alloc(R, v.u.h, str_block(v.u.s->len), 0);
+    else if (level == 0) free_flat_1(R, v.u.h);
+    else if (level == 1) free_flat_2(R, v.u.h);
+    else free_tree(R, v.u.h);
 }
+
+static inline __attribute__((always_inline)) void free_flat(jrt *R, jhdr *h, int level)
+{
+    switch (h->type) {
+    case JV_STR: rt_alloc(R, h, str_block(((jstr *)h)->len), 0); return;
+    case JV_LIST: {
+        jlist *l = (jlist *)h;
+        const value *it = l->items;
+        for (size_t i = 0, len = l->len; i < len; i++) release_flat(R, it[i], level);
+        free_list_memory(R, l);
+        return;
+    }
+    case JV_DICT: {
+        jdict *d = (jdict *)h;
+        const jentry *e = d->entries;
+        for (size_t i = 0, used = d->used; i < used; i++) {
+            release_flat(R, e[i].key, level);
+            release_flat(R, e[i].val, level);
+        }
+        free_dict_memory(R, d);
+        return;
+    }
+    default: free_tree(R, h); return;
+    }
+}
+static __attribute__((noinline)) void free_flat_1(jrt *R, jhdr *h) { free_flat(R, h, 1); }
+static __attribute__((noinline)) void free_flat_2(jrt *R, jhdr *h) { free_flat(R, h, 2); }
+
+/* a string (the commonest), a list or a dict of scalars, strings and rows (a select's result,
+ * a literal, a list of rows): freed without the tree walk's set-up (its stack, its loop) */
+void val_free_heap(jrt *R, jhdr *h) { free_flat(R, h, 0); }
 
 static void free_tree(jrt *R, jhdr *h)
 {
