@@ -710,10 +710,9 @@ static int64_t dict_find(const jdict *d, value key, uint32_t h)
 {
     if (!d->mask) {
         if (key.t == JV_STR) { /* a string key (row dicts, literals): only a string entry can equal it */
-            for (size_t i = 0; i < d->used; i++) {
-                const jentry *e = &d->entries[i];
-                if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) return (int64_t)i;
-            }
+            const jentry *e = d->entries; /* (a pointer and a count: dict_get_jstr's loop) */
+            for (size_t n = d->used; n; n--, e++)
+                if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) return e - d->entries;
             return -1;
         }
         for (size_t i = 0; i < d->used; i++)
@@ -742,11 +741,10 @@ value *dict_get_str(jdict *d, const char *k, size_t len)
     for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)k[i]) * 16777619u;
     if (!h) h = 1;
     if (!d->mask) {
-        for (size_t i = 0; i < d->used; i++) {
-            jentry *e = &d->entries[i];
+        jentry *e = d->entries;
+        for (size_t n = d->used; n; n--, e++)
             if (e->hash == h && e->key.t == JV_STR && e->key.u.s->len == len && !memcmp(e->key.u.s->s, k, len))
                 return &e->val;
-        }
         return NULL;
     }
     for (size_t i = h & d->mask, step = 1;; i = (i + step++) & d->mask) {
@@ -854,8 +852,8 @@ static __attribute__((noinline)) bool dict_set_find(jrt *R, jdict *d, value key,
          * namespace's attributes ({% set ns.x = ... %}) and a row's keys are set one by one,
          * mostly by the key object the entry already holds */
         uint32_t h = key.u.s->hash ? key.u.s->hash : str_hash(key.u.s);
-        for (size_t i = 0; i < d->used; i++) {
-            jentry *e = &d->entries[i];
+        jentry *e = d->entries;
+        for (size_t n = d->used; n; n--, e++) {
             if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) {
                 value old = e->val;
                 e->val = val;
@@ -893,8 +891,8 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
      * case: dict_set_find's search. */
     if (key.t == JV_STR && !d->mask && key.u.s->hash) {
         uint32_t h = key.u.s->hash;
-        for (size_t i = 0; i < d->used; i++) {
-            jentry *e = &d->entries[i];
+        jentry *e = d->entries;
+        for (size_t n = d->used; n; n--, e++) {
             if (e->hash != h || e->key.t != JV_STR) continue;
             if (e->key.u.s != key.u.s) return dict_set_find(R, d, key, val);
             value old = e->val;
