@@ -60,6 +60,15 @@ cases = {
  'dict_scan_mixed_keys':
   "{% set d = {1: 'one', 'one': 1, 2.0: 'two', none: 'n', true: 'T', (1, 'a'): 'tup'} %}{{ d[1] }} {{ d['one'] }} {{ d[2] }} {{ d[none] }} {{ d[true] }}"
   " {{ d[(1, 'a')] }} {{ 'one' in d }} {{ 3 in d }} {{ d.get(2.0) }} {{ d.one }}",
+ # `in` of a string in a list: the very string, another of the same length (equal or not),
+ # other lengths, items of other types, an empty list; in a dict, a namespace, a string
+ 'contains_str_in_list':
+  "{% set l = ['ab', 1, none, 'abc', ['abc'], 'xyz', 'abc' ~ ''] %}{% for x in ['abc', 'xyz', 'ab', 'a', 'abd', '', 'ab' ~ 'c'] %}"
+  "{{ x in l }}{{ x not in l }}{{ x in [] }}{{ x in [1, 2.5, none] }}{{ x in ['', 'a'] }}{{ x in row7 }}{{ x in empty }}{{ x in 'xabcx' }};{% endfor %}"
+  "{{ 1 in l }}{{ ['abc'] in l }}{{ none in l }}{{ 2 in l }}{{ 'name' in rows[0] }}{{ 'nope' in rows[0] }}{{ 'sub' in rows[0] }}",
+ 'contains_select_in':
+  "{{ ['a', 'bb', 'ccc', 'bb', 'dd', 1, 'e']|select('in', ['bb', 'e', 'zz', 1])|list }} {{ ['a', 'bb']|reject('in', ['a'])|list }}"
+  " {{ rows|selectattr('name', 'in', ['r1', 'r3', 'r9'])|map(attribute='name')|join(',') }} {{ ['x' * 20, 'y' * 20]|select('in', ['y' * 20])|list }}",
 }
 for name, src in cases.items():
     env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
