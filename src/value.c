@@ -321,7 +321,7 @@ value v_str(jrt *R, const char *p, size_t len)
 {
     jstr *s = str_new(R, len);
     if (!s) return v_err();
-    if (len) memcpy(s->s, p, len);
+    copy_bytes(s->s, p, len); /* (inline up to 32 bytes: names, keys, a macro's short output) */
     value v = {.t = JV_STR};
     v.u.s = s;
     return v;
@@ -369,8 +369,8 @@ value str_concat(jrt *R, const char *a, size_t al, const char *b, size_t bl)
     if (al > SIZE_MAX / 2 || bl > SIZE_MAX / 2) { rt_overflow(R); return v_err(); }
     jstr *s = str_new(R, al + bl);
     if (!s) return v_err();
-    memcpy(s->s, a, al);
-    memcpy(s->s + al, b, bl);
+    copy_bytes(s->s, a, al); /* (inline up to 32 bytes each: `~` joins short pieces) */
+    copy_bytes(s->s + al, b, bl);
     value v = {.t = JV_STR};
     v.u.s = s;
     return v;
