@@ -816,14 +816,9 @@ static bool dict_grow(jrt *R, jdict *d)
     return dict_reindex(R, d, grow);
 }
 
-/* a key not in d: appended (and indexed) */
-static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, value key, value val, uint32_t h)
+/* a key not in d, where there is room: appended (and indexed) */
+static inline __attribute__((always_inline)) void dict_store(jdict *d, value key, value val, uint32_t h)
 {
-    if (d->used == d->cap && !dict_grow(R, d)) {
-        val_drop(R, key);
-        val_drop(R, val);
-        return false;
-    }
     size_t k = d->used++;
     d->entries[k].key = key;
     d->entries[k].val = val;
@@ -834,6 +829,33 @@ static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, val
         while (d->index[i] >= 0) i = (i + step++) & d->mask;
         d->index[i] = (int32_t)k;
     }
+}
+
+/* dict_add when d is full: grown first (out of line, so that dict_add's common case makes no
+ * call, and so keeps no frame of saved registers) */
+static __attribute__((noinline)) bool dict_add_grow(jrt *R, jdict *d, value key, value val, uint32_t h)
+{
+    if (!dict_grow(R, d)) {
+        val_drop(R, key);
+        val_drop(R, val);
+        return false;
+    }
+    dict_store(d, key, val, h); /* (room now: doubled, or deleted entries compacted away) */
+    return true;
+}
+
+/* a key not in d: appended (and indexed) */
+static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, value key, value val, uint32_t h)
+{
+    if (d->used == d->cap) {
+        if (d->entries || !d->h.inl) return dict_add_grow(R, d, key, val, h);
+        /* the first entry of a dict made empty ({} then set, a namespace, a row filled key by
+         * key): dict_grow's first step inline, the room of the dict's own block (4 entries or
+         * its hint, within collection_items: v_dict), no charge (no index) */
+        d->entries = (jentry *)(d + 1);
+        d->cap = d->h.inl;
+    }
+    dict_store(d, key, val, h);
     return true;
 }
 

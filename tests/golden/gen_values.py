@@ -69,6 +69,12 @@ cases = {
  'contains_select_in':
   "{{ ['a', 'bb', 'ccc', 'bb', 'dd', 1, 'e']|select('in', ['bb', 'e', 'zz', 1])|list }} {{ ['a', 'bb']|reject('in', ['a'])|list }}"
   " {{ rows|selectattr('name', 'in', ['r1', 'r3', 'r9'])|map(attribute='name')|join(',') }} {{ ['x' * 20, 'y' * 20]|select('in', ['y' * 20])|list }}",
+ # dicts made empty and filled key by key: the first entry takes the dict's own room, then it
+ # grows out of it (4 -> 8) and past 8 gets its index; namespaces, dict(), update, set again
+ 'dict_fill_from_empty':
+  "{% set d = {} %}{% for i in range(12) %}{% do d.update({'k' ~ i: i}) %}{{ d|length }}{{ d['k' ~ (i // 2)] }}{{ d.k0 }},{% endfor %}{{ d }}"
+  "{% set e = dict() %}{% do e.update(a=1) %}{{ e }}{% set ns = namespace() %}{% set ns.x = 1 %}{% set ns.y = ns.x + 1 %}{{ ns.x }}{{ ns.y }}"
+  "{% set f = {} %}{% do f.update({'a': 1}) %}{% do f.pop('a') %}{% do f.update({'b': 2}) %}{{ f }}{% set g = {} %}{% do g.setdefault('z', []) %}{{ g }}",
 }
 for name, src in cases.items():
     env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
