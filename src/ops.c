@@ -512,7 +512,49 @@ bool op_contains_strict_ok(jrt *R, value container, value item)
     return true;
 }
 
+static bool contains_any(jrt *R, value container, value item, bool *out);
+static bool contains_str_from(jrt *R, const jlist *l, size_t i, const jstr *s, bool *out);
+
+/* A string in a list (select's `in`, `x in [...]`) and a string key in a dict (not a namespace)
+ * here, before the other cases' frame. In the list an item of another length (or another
+ * type) is not equal and the very string is, without a compare and without a charge
+ * (str_equal_rt's own first test); the first item of the same length goes to
+ * contains_str_from, which compares (and charges) from there on. Anything else: contains_any. */
 bool op_contains(jrt *R, value container, value item, bool *out)
+{
+    if (item.t == JV_STR && container.t == JV_LIST) {
+        const jlist *l = container.u.l;
+        const jstr *s = item.u.s;
+        for (size_t i = 0, n = l->len; i < n; i++) {
+            const value *x = &l->items[i];
+            if (x->t != JV_STR) continue;
+            if (x->u.s == s) { *out = true; return true; }
+            if (x->u.s->len == s->len) return contains_str_from(R, l, i, s, out);
+        }
+        *out = false;
+        return true;
+    }
+    if (item.t == JV_STR && container.t == JV_DICT && !(container.f & JV_NS)) {
+        *out = dict_get_jstr(container.u.m, item.u.s) != NULL;
+        return true;
+    }
+    return contains_any(R, container, item, out);
+}
+
+static __attribute__((noinline)) bool contains_str_from(jrt *R, const jlist *l, size_t i, const jstr *s, bool *out)
+{
+    for (; i < l->len; i++) {
+        bool eq;
+        value x = l->items[i];
+        if (x.t != JV_STR) continue;
+        if (!str_equal_rt(R, x.u.s, s, &eq)) return false;
+        if (eq) { *out = true; return true; }
+    }
+    *out = false;
+    return true;
+}
+
+static __attribute__((noinline)) bool contains_any(jrt *R, value container, value item, bool *out)
 {
     switch (container.t) {
     case JV_STR:
@@ -524,18 +566,7 @@ bool op_contains(jrt *R, value container, value item, bool *out)
         *out = v_sl(item) <= v_sl(container) &&
                memmem(v_sp(container), v_sl(container), v_sp(item), v_sl(item)) != NULL;
         return true;
-    case JV_LIST:
-        if (item.t == JV_STR) { /* only a string equals a string (val_equal_rt: no error, no charge) */
-            for (size_t i = 0; i < container.u.l->len; i++) {
-                bool eq;
-                value x = container.u.l->items[i];
-                if (x.t != JV_STR) continue;
-                if (!str_equal_rt(R, x.u.s, item.u.s, &eq)) return false;
-                if (eq) { *out = true; return true; }
-            }
-            *out = false;
-            return true;
-        }
+    case JV_LIST: /* (an item not a string: a string item is op_contains's) */
         for (size_t i = 0; i < container.u.l->len; i++) {
             bool eq;
             if (!val_equal_rt(R, container.u.l->items[i], item, &eq)) return false;

@@ -153,7 +153,7 @@ static inline void live_drop(jgc *g)
     g->next->prev = g->prev;
 }
 
-/* a list's or a dict's blocks (each inline in free_tree, which frees most of them) */
+/* a list's or a dict's blocks (each inline in free_flat and free_tree, which free them all) */
 static inline __attribute__((always_inline)) void free_list_memory(jrt *R, jlist *l)
 {
     live_drop(&l->gc);
@@ -321,7 +321,7 @@ value v_str(jrt *R, const char *p, size_t len)
 {
     jstr *s = str_new(R, len);
     if (!s) return v_err();
-    if (len) memcpy(s->s, p, len);
+    copy_bytes(s->s, p, len); /* (inline up to 32 bytes: names, keys, a macro's short output) */
     value v = {.t = JV_STR};
     v.u.s = s;
     return v;
@@ -369,8 +369,8 @@ value str_concat(jrt *R, const char *a, size_t al, const char *b, size_t bl)
     if (al > SIZE_MAX / 2 || bl > SIZE_MAX / 2) { rt_overflow(R); return v_err(); }
     jstr *s = str_new(R, al + bl);
     if (!s) return v_err();
-    memcpy(s->s, a, al);
-    memcpy(s->s + al, b, bl);
+    copy_bytes(s->s, a, al); /* (inline up to 32 bytes each: `~` joins short pieces) */
+    copy_bytes(s->s + al, b, bl);
     value v = {.t = JV_STR};
     v.u.s = s;
     return v;
@@ -710,10 +710,9 @@ static int64_t dict_find(const jdict *d, value key, uint32_t h)
 {
     if (!d->mask) {
         if (key.t == JV_STR) { /* a string key (row dicts, literals): only a string entry can equal it */
-            for (size_t i = 0; i < d->used; i++) {
-                const jentry *e = &d->entries[i];
-                if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) return (int64_t)i;
-            }
+            const jentry *e = d->entries; /* (a pointer and a count: dict_get_jstr's loop) */
+            for (size_t n = d->used; n; n--, e++)
+                if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) return e - d->entries;
             return -1;
         }
         for (size_t i = 0; i < d->used; i++)
@@ -742,11 +741,10 @@ value *dict_get_str(jdict *d, const char *k, size_t len)
     for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)k[i]) * 16777619u;
     if (!h) h = 1;
     if (!d->mask) {
-        for (size_t i = 0; i < d->used; i++) {
-            jentry *e = &d->entries[i];
+        jentry *e = d->entries;
+        for (size_t n = d->used; n; n--, e++)
             if (e->hash == h && e->key.t == JV_STR && e->key.u.s->len == len && !memcmp(e->key.u.s->s, k, len))
                 return &e->val;
-        }
         return NULL;
     }
     for (size_t i = h & d->mask, step = 1;; i = (i + step++) & d->mask) {
@@ -818,14 +816,9 @@ static bool dict_grow(jrt *R, jdict *d)
     return dict_reindex(R, d, grow);
 }
 
-/* a key not in d: appended (and indexed) */
-static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, value key, value val, uint32_t h)
+/* a key not in d, where there is room: appended (and indexed) */
+static inline __attribute__((always_inline)) void dict_store(jdict *d, value key, value val, uint32_t h)
 {
-    if (d->used == d->cap && !dict_grow(R, d)) {
-        val_drop(R, key);
-        val_drop(R, val);
-        return false;
-    }
     size_t k = d->used++;
     d->entries[k].key = key;
     d->entries[k].val = val;
@@ -836,6 +829,33 @@ static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, val
         while (d->index[i] >= 0) i = (i + step++) & d->mask;
         d->index[i] = (int32_t)k;
     }
+}
+
+/* dict_add when d is full: grown first (out of line, so that dict_add's common case makes no
+ * call, and so keeps no frame of saved registers) */
+static __attribute__((noinline)) bool dict_add_grow(jrt *R, jdict *d, value key, value val, uint32_t h)
+{
+    if (!dict_grow(R, d)) {
+        val_drop(R, key);
+        val_drop(R, val);
+        return false;
+    }
+    dict_store(d, key, val, h); /* (room now: doubled, or deleted entries compacted away) */
+    return true;
+}
+
+/* a key not in d: appended (and indexed) */
+static inline __attribute__((always_inline)) bool dict_add(jrt *R, jdict *d, value key, value val, uint32_t h)
+{
+    if (d->used == d->cap) {
+        if (d->entries || !d->h.inl) return dict_add_grow(R, d, key, val, h);
+        /* the first entry of a dict made empty ({} then set, a namespace, a row filled key by
+         * key): dict_grow's first step inline, the room of the dict's own block (4 entries or
+         * its hint, within collection_items: v_dict), no charge (no index) */
+        d->entries = (jentry *)(d + 1);
+        d->cap = d->h.inl;
+    }
+    dict_store(d, key, val, h);
     return true;
 }
 
@@ -854,8 +874,8 @@ static __attribute__((noinline)) bool dict_set_find(jrt *R, jdict *d, value key,
          * namespace's attributes ({% set ns.x = ... %}) and a row's keys are set one by one,
          * mostly by the key object the entry already holds */
         uint32_t h = key.u.s->hash ? key.u.s->hash : str_hash(key.u.s);
-        for (size_t i = 0; i < d->used; i++) {
-            jentry *e = &d->entries[i];
+        jentry *e = d->entries;
+        for (size_t n = d->used; n; n--, e++) {
             if (e->hash == h && e->key.t == JV_STR && str_eq(e->key.u.s, key.u.s)) {
                 value old = e->val;
                 e->val = val;
@@ -893,8 +913,8 @@ bool dict_set(jrt *R, jdict *d, value key, value val)
      * case: dict_set_find's search. */
     if (key.t == JV_STR && !d->mask && key.u.s->hash) {
         uint32_t h = key.u.s->hash;
-        for (size_t i = 0; i < d->used; i++) {
-            jentry *e = &d->entries[i];
+        jentry *e = d->entries;
+        for (size_t n = d->used; n; n--, e++) {
             if (e->hash != h || e->key.t != JV_STR) continue;
             if (e->key.u.s != key.u.s) return dict_set_find(R, d, key, val);
             value old = e->val;
@@ -981,12 +1001,52 @@ static void release_push(jrt *R, value v, jhdr ***st, size_t *n, size_t *cap, jh
 }
 
 static void free_tree(jrt *R, jhdr *h);
-void val_free_heap(jrt *R, jhdr *h)
+/* Freeing a list or a dict flat, below: its items are released in a loop, and one whose last
+ * reference goes is freed at once, a string inline, a container flat too down to two levels
+ * below (a list of rows of lists: free_flat_1, free_flat_2) and by free_tree past that. The
+ * flat frames set up no stack of their own; free_tree's walk is iterative, so the C stack
+ * stays four frames deep however deep the nesting. */
+static void free_flat_1(jrt *R, jhdr *h);
+static void free_flat_2(jrt *R, jhdr *h);
+static inline __attribute__((always_inline)) void release_flat(jrt *R, value v, int level)
 {
-    /* a string (the commonest) without the tree walk's set-up */
-    if (h->type == JV_STR) rt_alloc(R, h, str_block(((jstr *)h)->len), 0);
-    else free_tree(R, h);
+    if (!(v_heap(v) || (v.t == JV_UNDEF && v.u.h)) || v.u.h->rc >= JH_IMMORTAL || --v.u.h->rc) return;
+    if (v.t == JV_STR) rt_alloc(R, v.u.h, str_block(v.u.s->len), 0);
+    else if (level == 0) free_flat_1(R, v.u.h);
+    else if (level == 1) free_flat_2(R, v.u.h);
+    else free_tree(R, v.u.h);
 }
+
+static inline __attribute__((always_inline)) void free_flat(jrt *R, jhdr *h, int level)
+{
+    switch (h->type) {
+    case JV_STR: rt_alloc(R, h, str_block(((jstr *)h)->len), 0); return;
+    case JV_LIST: {
+        jlist *l = (jlist *)h;
+        const value *it = l->items;
+        for (size_t i = 0, len = l->len; i < len; i++) release_flat(R, it[i], level);
+        free_list_memory(R, l);
+        return;
+    }
+    case JV_DICT: {
+        jdict *d = (jdict *)h;
+        const jentry *e = d->entries;
+        for (size_t i = 0, used = d->used; i < used; i++) {
+            release_flat(R, e[i].key, level);
+            release_flat(R, e[i].val, level);
+        }
+        free_dict_memory(R, d);
+        return;
+    }
+    default: free_tree(R, h); return;
+    }
+}
+static __attribute__((noinline)) void free_flat_1(jrt *R, jhdr *h) { free_flat(R, h, 1); }
+static __attribute__((noinline)) void free_flat_2(jrt *R, jhdr *h) { free_flat(R, h, 2); }
+
+/* a string (the commonest), a list or a dict of scalars, strings and rows (a select's result,
+ * a literal, a list of rows): freed without the tree walk's set-up (its stack, its loop) */
+void val_free_heap(jrt *R, jhdr *h) { free_flat(R, h, 0); }
 
 static void free_tree(jrt *R, jhdr *h)
 {

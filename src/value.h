@@ -481,15 +481,15 @@ value *dict_get_str(jdict *d, const char *k, size_t len);
  * small dicts, the index for big ones */
 static inline __attribute__((always_inline)) value *dict_get_jstr(jdict *d, jstr *k)
 {
-    if (!d->len) return NULL;
     uint32_t h = k->hash ? k->hash : str_hash(k);
     if (!d->mask) {
-        for (size_t i = 0; i < d->used; i++) {
-            jentry *e = &d->entries[i];
+        /* one count and one pointer (no index beside them), and no test of len first: an empty
+         * dict has used 0, or only deleted entries, whose key is no string */
+        jentry *e = d->entries;
+        for (size_t n = d->used; n; n--, e++)
             if (e->hash == h && e->key.t == JV_STR &&
                 (e->key.u.s == k || (e->key.u.s->len == k->len && bytes_eq(e->key.u.s->s, k->s, k->len))))
                 return &e->val;
-        }
         return NULL;
     }
     value key = {.t = JV_STR};
