@@ -186,6 +186,7 @@ typedef struct lib_caller {
     jnative_fn fn;               /* the prebound C function, or NULL: reg_call_prepared */
     int nslots;
     unsigned quick;              /* BI_IS_EQ / BI_IS_IN: lib_caller_quick answers (0: it does not) */
+    uint64_t lens;               /* BI_IS_IN of a list: bit min(n, 63) set for each string item of n bytes */
     value args[BI_MAXPARAMS];    /* fn's bound slots; args[0] is the item */
     value pos[BI_MAXPARAMS * 4 + 1]; /* the generic path's positional arguments */
 } lib_caller;
@@ -213,6 +214,9 @@ static inline int lib_caller_quick(jrt *R, const lib_caller *c, value x)
         return str_equal_rt(R, x.u.s, y.u.s, &eq) ? eq : -2;
     }
     if (y.t != JV_LIST) return -1;
+    /* no string of x's length in the list: none equals x, and none was compared (no charge) */
+    size_t n = x.u.s->len;
+    if (!(c->lens >> (n < 63 ? n : 63) & 1)) return 0;
     const jlist *l = y.u.l;
     for (size_t i = 0; i < l->len; i++) {
         if (l->items[i].t != JV_STR) continue; /* only a string equals a string */
