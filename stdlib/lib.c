@@ -36,7 +36,10 @@ bool lib_utf8_len(jrt *R, const char *s, size_t len, size_t *n)
     size_t i = 0, k = 0;
     int32_t cp;
     while (i < len) {
-        /* ASCII runs are the common case: skip the decoder for them */
+        /* ASCII runs are the common case: skip the decoder for them, eight bytes at a time
+         * (a whole text, as {% filter trim %} strips it, is mostly ASCII) */
+        uint64_t w;
+        if (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u))) { i += 8; k += 8; continue; }
         if ((unsigned char)s[i] < 0x80) { i++; k++; continue; }
         if (!lib_utf8_next(R, s, len, &i, &cp)) return false;
         k++;
