@@ -562,6 +562,13 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
                     c->lens |= 1ull << (n < 63 ? n : 63);
                 }
             }
+            /* the first item too is answered without the call when the quick test can */
+            int a = lib_caller_quick(R, c, item);
+            if (a >= 0) {
+                *out = v_bool(a);
+                return true;
+            }
+            if (a == -2) return false;
             return c->fn(R, c->args, c->nslots, out);
         }
         for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i]; /* the generic path's, once */
