@@ -973,7 +973,7 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
     bool ok = true;
     /* one key (no comma): its plain-key test once, not per item */
     lib_attr one;
-    bool single = multi && (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr)));
+    bool single = multi && (attr.t != JV_STR || !lib_name_has(v_sp(attr), v_sl(attr), ','));
     if (single) lib_attr_init(&one, attr);
     for (; got < n; got++) {
         value k;

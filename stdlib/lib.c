@@ -383,7 +383,7 @@ value lib_getattr(jrt *R, value item, value attr)
     case JV_ABSENT: case JV_NONE: return val_dup(item);
     case JV_STR:
         /* the common case, a plain key of a dict: no path to split, the key's hash cached */
-        if (item.t == JV_DICT && !memchr(v_sp(attr), '.', v_sl(attr))) {
+        if (item.t == JV_DICT && !lib_name_has(v_sp(attr), v_sl(attr), '.')) {
             value *v = dict_get_jstr(item.u.m, attr.u.s);
             if (v) return val_dup(*v);
         }
@@ -418,7 +418,7 @@ value lib_attr_get_slow(jrt *R, lib_attr *a, value item)
 
 value lib_multi_getattr(jrt *R, value item, value attr, bool ignore_case)
 {
-    if (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr))) {
+    if (attr.t != JV_STR || !lib_name_has(v_sp(attr), v_sl(attr), ',')) {
         value k = lib_getattr(R, item, attr);
         if (k.t == JV_ERROR || !ignore_case) return k;
         value l = lib_ignore_case(R, k);
