@@ -760,6 +760,13 @@ BI_FN(f_round)
         *out = v_float(r);
         return true;
     }
+    /* and an int to no fewer than 0 digits: itself, as round_int gives it (round(int, n) is an
+     * int) */
+    if (args[0].t == JV_INT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
+        ((args[1].t == JV_INT && args[1].u.i >= 0) || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
+        *out = args[0];
+        return true;
+    }
     return round_any(R, args, out);
 }
 
