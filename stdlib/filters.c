@@ -984,15 +984,15 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
     if (single) lib_attr_init(&one, attr);
     for (; got < n; got++) {
         value k;
-        if (single) {
-            value a = lib_attr_get(R, &one, items[got]);
-            k = a.t == JV_ERROR || cs ? a : lib_ignore_case(R, a);
-            if (!cs && a.t != JV_ERROR) val_drop(R, a);
-        } else if (multi) k = lib_multi_getattr(R, items[got], attr, !cs);
-        else {
-            value a = lib_getattr(R, items[got], attr);
-            k = a.t == JV_ERROR || cs ? a : lib_ignore_case(R, a);
-            if (!cs && a.t != JV_ERROR) val_drop(R, a);
+        if (multi && !single) {
+            k = lib_multi_getattr(R, items[got], attr, !cs);
+        } else {
+            k = single ? lib_attr_get(R, &one, items[got]) : lib_getattr(R, items[got], attr);
+            if (!cs && k.t == JV_STR) { /* (anything else is its own key: no copy) */
+                value a = k;
+                k = lib_ignore_case_str(R, a);
+                val_drop(R, a);
+            }
         }
         if (k.t == JV_ERROR) { ok = false; break; }
         keys[got] = k;

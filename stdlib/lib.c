@@ -357,9 +357,8 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     return ok;
 }
 
-value lib_ignore_case(jrt *R, value v)
+value lib_ignore_case_str(jrt *R, value v)
 {
-    if (v.t != JV_STR) return val_dup(v);
     /* already lower case ASCII (most keys): itself, no copy (a key is only compared) */
     const unsigned char *p = (const unsigned char *)v_sp(v);
     size_t i = 0, n = v_sl(v);

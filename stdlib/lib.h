@@ -134,7 +134,9 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse);
 #define LIB_SORT_STACK 16
 
 /* Jinja2's ignore_case: a string lowercased, anything else duplicated. */
-value lib_ignore_case(jrt *R, value v);
+value lib_ignore_case_str(jrt *R, value v); /* (a string's: lib_ignore_case) */
+/* (inline: most sort keys are numbers, duplicated without the call) */
+static inline value lib_ignore_case(jrt *R, value v) { return v.t == JV_STR ? lib_ignore_case_str(R, v) : val_dup(v); }
 
 /* ---- attribute access as make_attrgetter does it ----------------------------------------- */
 /* The attribute= argument: a dotted path string ("a.b.0"), an integer index, or absent/none
