@@ -554,11 +554,12 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
                 /* the list's string lengths, once: most items then need no walk of the list
                  * (the list cannot change during the calls: a test only reads it) */
                 const jlist *l = c->args[1].u.l;
-                c->lens = 0;
+                c->lens = c->lasts = 0;
                 for (size_t i = 0; i < l->len; i++) {
                     if (l->items[i].t != JV_STR) continue;
                     size_t n = l->items[i].u.s->len;
                     c->lens |= 1ull << (n < 63 ? n : 63);
+                    if (n && n < RT_UNIT_BYTES) c->lasts |= 1ull << (l->items[i].u.s->s[n - 1] & 63);
                 }
             }
             /* the first item too is answered without the call when the quick test can */

@@ -189,6 +189,7 @@ typedef struct lib_caller {
     int nslots;
     unsigned quick;              /* BI_IS_EQ / BI_IS_IN: lib_caller_quick answers (0: it does not) */
     uint64_t lens;               /* BI_IS_IN of a list: bit min(n, 63) set for each string item of n bytes */
+    uint64_t lasts;              /* and bit (last byte & 63) for each of fewer than RT_UNIT_BYTES bytes */
     value args[BI_MAXPARAMS];    /* fn's bound slots; args[0] is the item */
     value pos[BI_MAXPARAMS * 4 + 1]; /* the generic path's positional arguments */
 } lib_caller;
@@ -219,6 +220,8 @@ static inline int lib_caller_quick(jrt *R, const lib_caller *c, value x)
     /* no string of x's length in the list: none equals x, and none was compared (no charge) */
     size_t n = x.u.s->len;
     if (!(c->lens >> (n < 63 ? n : 63) & 1)) return 0;
+    /* a short one (compared for free) whose last byte no short string of the list ends with */
+    if (n && n < RT_UNIT_BYTES && !(c->lasts >> (x.u.s->s[n - 1] & 63) & 1)) return 0;
     const jlist *l = y.u.l;
     for (size_t i = 0; i < l->len; i++) {
         if (l->items[i].t != JV_STR) continue; /* only a string equals a string */
