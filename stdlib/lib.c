@@ -359,11 +359,34 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
 
 value lib_ignore_case_str(jrt *R, value v)
 {
-    /* already lower case ASCII (most keys): itself, no copy (a key is only compared) */
+    /* already lower case ASCII (most keys): itself, no copy (a key is only compared). Eight
+     * bytes at a time, as lib_case_ascii finds the letters: in a word of ASCII bytes,
+     * b + (0x80 - 'A') has its top bit when b >= 'A' and b + (0x80 - 'Z' - 1) when b > 'Z'
+     * (no carry between bytes); a byte of 0x80 or more sets its own top bit, whatever the
+     * sums do then. */
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    const uint64_t lo = ones * (0x80 - 'A'), hi = ones * (0x80 - 'Z' - 1);
     const unsigned char *p = (const unsigned char *)v_sp(v);
-    size_t i = 0, n = v_sl(v);
-    while (i < n && p[i] < 0x80 && (p[i] < 'A' || p[i] > 'Z')) i++;
-    if (i == n) {
+    size_t n = v_sl(v), i = 0;
+    uint64_t w, bad = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        bad |= (w | ((w + lo) & ~(w + hi))) & high;
+    }
+    if (n >= 8 && i < n) { /* the last word again, overlapping */
+        memcpy(&w, p + n - 8, 8);
+        bad |= (w | ((w + lo) & ~(w + hi))) & high;
+        i = n;
+    } else if (n >= 4 && n < 8) { /* two 4-byte words, overlapping, in one */
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        w = a | (uint64_t)b << 32;
+        bad |= (w | ((w + lo) & ~(w + hi))) & high;
+        i = n;
+    }
+    while (!bad && i < n && p[i] < 0x80 && (p[i] < 'A' || p[i] > 'Z')) i++;
+    if (!bad && i == n) {
         if (!rt_charge_bytes(R, n)) return v_err(); /* what the copy was charged */
         value r = val_dup(v);
         r.f = 0; /* as lib_case's result: no flags */
