@@ -86,13 +86,6 @@ bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sigp, value *pos, int 
  * Argument helpers
  * ====================================================================================== */
 
-bool arg_bool(jrt *R, value *args, int i, bool dflt)
-{
-    if (args[i].t == JV_ABSENT) return dflt;
-    if (args[i].t == JV_BOOL) return args[i].u.b; /* (most: reverse=true) */
-    return val_truthy(R, args[i]);
-}
-
 bool arg_int(jrt *R, value *args, int i, int64_t dflt, int64_t *out, const char *what)
 {
     value v = args[i];

@@ -110,7 +110,13 @@ bool bi_call_sig(jrt *R, const jbuiltin *b, const bi_sig *sig, value *pos, int n
 
 /* ---- argument helpers for builtin bodies -------------------------------------------------- */
 #define ARG_GIVEN(i) (args[i].t != JV_ABSENT)
-bool arg_bool(jrt *R, value *args, int i, bool dflt);
+/* (inline: a flag is read on every call of sort, groupby, ...; most are absent or a bool) */
+static inline bool arg_bool(jrt *R, value *args, int i, bool dflt)
+{
+    if (args[i].t == JV_ABSENT) return dflt;
+    if (args[i].t == JV_BOOL) return args[i].u.b;
+    return val_truthy(R, args[i]);
+}
 bool arg_int(jrt *R, value *args, int i, int64_t dflt, int64_t *out, const char *what);
 bool arg_num(jrt *R, value *args, int i, double dflt, double *out, const char *what);
 /* a string argument: borrowed pointer into args[i] or dflt */

@@ -760,6 +760,13 @@ BI_FN(f_round)
         *out = v_float(r);
         return true;
     }
+    /* and an int to no fewer than 0 digits: itself, as round_int gives it (round(int, n) is an
+     * int) */
+    if (args[0].t == JV_INT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
+        ((args[1].t == JV_INT && args[1].u.i >= 0) || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
+        *out = args[0];
+        return true;
+    }
     return round_any(R, args, out);
 }
 
@@ -973,19 +980,19 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
     bool ok = true;
     /* one key (no comma): its plain-key test once, not per item */
     lib_attr one;
-    bool single = multi && (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr)));
+    bool single = multi && (attr.t != JV_STR || !lib_name_has(v_sp(attr), v_sl(attr), ','));
     if (single) lib_attr_init(&one, attr);
     for (; got < n; got++) {
         value k;
-        if (single) {
-            value a = lib_attr_get(R, &one, items[got]);
-            k = a.t == JV_ERROR || cs ? a : lib_ignore_case(R, a);
-            if (!cs && a.t != JV_ERROR) val_drop(R, a);
-        } else if (multi) k = lib_multi_getattr(R, items[got], attr, !cs);
-        else {
-            value a = lib_getattr(R, items[got], attr);
-            k = a.t == JV_ERROR || cs ? a : lib_ignore_case(R, a);
-            if (!cs && a.t != JV_ERROR) val_drop(R, a);
+        if (multi && !single) {
+            k = lib_multi_getattr(R, items[got], attr, !cs);
+        } else {
+            k = single ? lib_attr_get(R, &one, items[got]) : lib_getattr(R, items[got], attr);
+            if (!cs && k.t == JV_STR) { /* (anything else is its own key: no copy) */
+                value a = k;
+                k = lib_ignore_case_str(R, a);
+                val_drop(R, a);
+            }
         }
         if (k.t == JV_ERROR) { ok = false; break; }
         keys[got] = k;
@@ -1312,6 +1319,38 @@ BI_FN(f_map)
     return ok || fail_out(R, out);
 }
 
+/* select/reject's steady state, once the first item has found the test (a quick one,
+ * lib_caller_quick) and, by attribute, the attribute's entry (lib_attr): the items from i on
+ * whose value (by_attr: whose entry at the remembered position, as lib_attr_peek finds it) the
+ * quick test answers, tested and kept in res with nothing looked up again per item. Returns
+ * the index of the first item it leaves to the general loop (l->len: none); *ok false when a
+ * compare ran out of fuel. */
+static size_t select_quick(jrt *R, const lib_caller *c, const lib_attr *a, bool by_attr, const jlist *l, size_t i,
+                           jlist *res, bool reject, bool *ok)
+{
+    const jstr *key = a->key;
+    size_t at = a->at;
+    for (; i < l->len; i++) {
+        value it = l->items[i], x = it;
+        if (by_attr) {
+            if (it.t != JV_DICT) break;
+            const jdict *d = it.u.m;
+            if (at >= d->used || d->entries[at].key.t != JV_STR || d->entries[at].key.u.s != key) break;
+            x = d->entries[at].val;
+        }
+        int q = lib_caller_quick(R, c, x);
+        if (q < 0) {
+            *ok = q == -1;
+            break;
+        }
+        if ((bool)q != reject && !list_push(R, res, val_dup(it))) {
+            *ok = false;
+            break;
+        }
+    }
+    return i;
+}
+
 static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_attr)
 {
     jlist *pos = args[1].u.l;
@@ -1334,7 +1373,12 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
     lib_caller dc;
     if (by_attr) lib_attr_init(&at, pos->items[0]);
     if (has_test) lib_caller_init(&dc, BI_TEST, pos->items[off], pos->items + off + 1, pos->len - off - 1, kw);
+    bool fast = false; /* select_quick takes the items after the first (which found the test) */
     for (size_t i = 0; ok && i < l.u.l->len; i++) {
+        if (fast) {
+            i = select_quick(R, &dc, &at, by_attr, l.u.l, i, out->u.l, reject, &ok);
+            if (!ok || i == l.u.l->len) break;
+        }
         value it = l.u.l->items[i], x = it, owned = v_none();
         if (by_attr) { /* the item's attribute: borrowed from the item when it is where it was last */
             const value *px = lib_attr_peek(&at, it);
@@ -1342,12 +1386,9 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
             else if ((x = owned = lib_attr_get(R, &at, it)).t == JV_ERROR) { ok = false; break; }
         }
         bool t;
-        int q;
-        if (has_test && (q = lib_caller_quick(R, &dc, x)) >= 0) {
-            t = q;
-        } else if (has_test) {
+        if (has_test) { /* (the call answers as lib_caller_quick would, had select_quick taken it) */
             value r;
-            ok = q == -1 && lib_caller_call(R, &dc, x, &r);
+            ok = lib_caller_call(R, &dc, x, &r);
             t = ok && (r.t == JV_BOOL ? r.u.b : val_truthy(R, r));
             if (ok) val_drop(R, r);
         } else {
@@ -1355,6 +1396,7 @@ static bool select_reject(jrt *R, value *args, value *out, bool reject, bool by_
         }
         val_drop(R, owned);
         if (ok && t != reject) ok = list_push(R, out->u.l, val_dup(it));
+        if (i == 0) fast = has_test && dc.quick && (at.key || !by_attr);
     }
     val_drop(R, l);
     return ok || fail_out(R, out);

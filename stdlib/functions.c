@@ -105,8 +105,9 @@ BI_FN(fn_range)
     *out = v_list(R, cap); /* reserves cap items or fails on collection_items */
     if (out->t == JV_ERROR) return false;
     /* start + i*step stays within [start, stop) for i < n, so it cannot overflow */
-    for (uint64_t i = 0; i < n; i++)
-        out->u.l->items[out->u.l->len++] = v_int((int64_t)((uint64_t)start + i * (uint64_t)step));
+    jlist *l = out->u.l; /* (held: the stores below cannot change it) */
+    for (uint64_t i = 0; i < n; i++) l->items[i] = v_int((int64_t)((uint64_t)start + i * (uint64_t)step));
+    l->len = (size_t)n;
     if (!jinjava && !range_mark(R, out, start, stop, step)) { val_drop(R, *out); return false; }
     return true;
 }

@@ -36,7 +36,10 @@ bool lib_utf8_len(jrt *R, const char *s, size_t len, size_t *n)
     size_t i = 0, k = 0;
     int32_t cp;
     while (i < len) {
-        /* ASCII runs are the common case: skip the decoder for them */
+        /* ASCII runs are the common case: skip the decoder for them, eight bytes at a time
+         * (a whole text, as {% filter trim %} strips it, is mostly ASCII) */
+        uint64_t w;
+        if (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u))) { i += 8; k += 8; continue; }
         if ((unsigned char)s[i] < 0x80) { i++; k++; continue; }
         if (!lib_utf8_next(R, s, len, &i, &cp)) return false;
         k++;
@@ -354,14 +357,36 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     return ok;
 }
 
-value lib_ignore_case(jrt *R, value v)
+value lib_ignore_case_str(jrt *R, value v)
 {
-    if (v.t != JV_STR) return val_dup(v);
-    /* already lower case ASCII (most keys): itself, no copy (a key is only compared) */
+    /* already lower case ASCII (most keys): itself, no copy (a key is only compared). Eight
+     * bytes at a time, as lib_case_ascii finds the letters: in a word of ASCII bytes,
+     * b + (0x80 - 'A') has its top bit when b >= 'A' and b + (0x80 - 'Z' - 1) when b > 'Z'
+     * (no carry between bytes); a byte of 0x80 or more sets its own top bit, whatever the
+     * sums do then. */
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    const uint64_t lo = ones * (0x80 - 'A'), hi = ones * (0x80 - 'Z' - 1);
     const unsigned char *p = (const unsigned char *)v_sp(v);
-    size_t i = 0, n = v_sl(v);
-    while (i < n && p[i] < 0x80 && (p[i] < 'A' || p[i] > 'Z')) i++;
-    if (i == n) {
+    size_t n = v_sl(v), i = 0;
+    uint64_t w, bad = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        bad |= (w | ((w + lo) & ~(w + hi))) & high;
+    }
+    if (n >= 8 && i < n) { /* the last word again, overlapping */
+        memcpy(&w, p + n - 8, 8);
+        bad |= (w | ((w + lo) & ~(w + hi))) & high;
+        i = n;
+    } else if (n >= 4 && n < 8) { /* two 4-byte words, overlapping, in one */
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        w = a | (uint64_t)b << 32;
+        bad |= (w | ((w + lo) & ~(w + hi))) & high;
+        i = n;
+    }
+    while (!bad && i < n && p[i] < 0x80 && (p[i] < 'A' || p[i] > 'Z')) i++;
+    if (!bad && i == n) {
         if (!rt_charge_bytes(R, n)) return v_err(); /* what the copy was charged */
         value r = val_dup(v);
         r.f = 0; /* as lib_case's result: no flags */
@@ -380,7 +405,7 @@ value lib_getattr(jrt *R, value item, value attr)
     case JV_ABSENT: case JV_NONE: return val_dup(item);
     case JV_STR:
         /* the common case, a plain key of a dict: no path to split, the key's hash cached */
-        if (item.t == JV_DICT && !memchr(v_sp(attr), '.', v_sl(attr))) {
+        if (item.t == JV_DICT && !lib_name_has(v_sp(attr), v_sl(attr), '.')) {
             value *v = dict_get_jstr(item.u.m, attr.u.s);
             if (v) return val_dup(*v);
         }
@@ -415,7 +440,7 @@ value lib_attr_get_slow(jrt *R, lib_attr *a, value item)
 
 value lib_multi_getattr(jrt *R, value item, value attr, bool ignore_case)
 {
-    if (attr.t != JV_STR || !memchr(v_sp(attr), ',', v_sl(attr))) {
+    if (attr.t != JV_STR || !lib_name_has(v_sp(attr), v_sl(attr), ',')) {
         value k = lib_getattr(R, item, attr);
         if (k.t == JV_ERROR || !ignore_case) return k;
         value l = lib_ignore_case(R, k);
@@ -548,6 +573,25 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
             /* (a prebound row is the stdlib's; eq is the jinja profile's only, in is both's) */
             unsigned q = c->kind == BI_TEST ? fl & (BI_IS_EQ | BI_IS_IN) : 0;
             c->quick = q == BI_IS_IN || (q == BI_IS_EQ && R->profile == PROF_JINJA) ? q : 0;
+            if (c->quick == BI_IS_IN && c->args[1].t == JV_LIST) {
+                /* the list's string lengths, once: most items then need no walk of the list
+                 * (the list cannot change during the calls: a test only reads it) */
+                const jlist *l = c->args[1].u.l;
+                c->lens = c->lasts = 0;
+                for (size_t i = 0; i < l->len; i++) {
+                    if (l->items[i].t != JV_STR) continue;
+                    size_t n = l->items[i].u.s->len;
+                    c->lens |= 1ull << (n < 63 ? n : 63);
+                    if (n && n < RT_UNIT_BYTES) c->lasts |= 1ull << (l->items[i].u.s->s[n - 1] & 63);
+                }
+            }
+            /* the first item too is answered without the call when the quick test can */
+            int a = lib_caller_quick(R, c, item);
+            if (a >= 0) {
+                *out = v_bool(a);
+                return true;
+            }
+            if (a == -2) return false;
             return c->fn(R, c->args, c->nslots, out);
         }
         for (size_t i = 0; i < c->nextra; i++) c->pos[i + 1] = c->extra[i]; /* the generic path's, once */

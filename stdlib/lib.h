@@ -134,7 +134,9 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse);
 #define LIB_SORT_STACK 16
 
 /* Jinja2's ignore_case: a string lowercased, anything else duplicated. */
-value lib_ignore_case(jrt *R, value v);
+value lib_ignore_case_str(jrt *R, value v); /* (a string's: lib_ignore_case) */
+/* (inline: most sort keys are numbers, duplicated without the call) */
+static inline value lib_ignore_case(jrt *R, value v) { return v.t == JV_STR ? lib_ignore_case_str(R, v) : val_dup(v); }
 
 /* ---- attribute access as make_attrgetter does it ----------------------------------------- */
 /* The attribute= argument: a dotted path string ("a.b.0"), an integer index, or absent/none
@@ -186,6 +188,8 @@ typedef struct lib_caller {
     jnative_fn fn;               /* the prebound C function, or NULL: reg_call_prepared */
     int nslots;
     unsigned quick;              /* BI_IS_EQ / BI_IS_IN: lib_caller_quick answers (0: it does not) */
+    uint64_t lens;               /* BI_IS_IN of a list: bit min(n, 63) set for each string item of n bytes */
+    uint64_t lasts;              /* and bit (last byte & 63) for each of fewer than RT_UNIT_BYTES bytes */
     value args[BI_MAXPARAMS];    /* fn's bound slots; args[0] is the item */
     value pos[BI_MAXPARAMS * 4 + 1]; /* the generic path's positional arguments */
 } lib_caller;
@@ -213,6 +217,11 @@ static inline int lib_caller_quick(jrt *R, const lib_caller *c, value x)
         return str_equal_rt(R, x.u.s, y.u.s, &eq) ? eq : -2;
     }
     if (y.t != JV_LIST) return -1;
+    /* no string of x's length in the list: none equals x, and none was compared (no charge) */
+    size_t n = x.u.s->len;
+    if (!(c->lens >> (n < 63 ? n : 63) & 1)) return 0;
+    /* a short one (compared for free) whose last byte no short string of the list ends with */
+    if (n && n < RT_UNIT_BYTES && !(c->lasts >> (x.u.s->s[n - 1] & 63) & 1)) return 0;
     const jlist *l = y.u.l;
     for (size_t i = 0; i < l->len; i++) {
         if (l->items[i].t != JV_STR) continue; /* only a string equals a string */
@@ -220,6 +229,31 @@ static inline int lib_caller_quick(jrt *R, const lib_caller *c, value x)
         if (eq) return 1;
     }
     return 0;
+}
+
+/* Does the name s[0..n-1] hold the byte c (a '.' of a path, a ',' of several)? An attribute
+ * name is mostly short: up to 16 bytes in two overlapping words (a word of the bytes xor c has
+ * a zero byte exactly when c is there: the has-zero test below is exact for the word as a
+ * whole), about half of memchr's call; a longer one through memchr. */
+static inline bool lib_name_has(const char *s, size_t n, char c)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u, cc = ones * (unsigned char)c;
+    uint64_t a, b;
+    if (n > 16) return memchr(s, c, n) != NULL;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = x | (uint64_t)x << 32; /* (each half is the word: no byte of it is lost or made) */
+        b = y | (uint64_t)y << 32;
+    } else { /* (1 to 3 bytes: the first, the middle and the last are all of them) */
+        return n && (s[0] == c || s[n >> 1] == c || s[n - 1] == c);
+    }
+    a ^= cc, b ^= cc;
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & high;
 }
 
 /* An attribute= argument read from many items: a plain key (no dot) of a dict item is looked
@@ -237,8 +271,7 @@ typedef struct lib_attr {
 static inline void lib_attr_init(lib_attr *a, value attr)
 {
     a->attr = attr;
-    /* (memchr: about 18 instructions, less than a byte loop over a name of 4 or more bytes) */
-    a->plain = attr.t == JV_STR && !memchr(v_sp(attr), '.', v_sl(attr));
+    a->plain = attr.t == JV_STR && !lib_name_has(v_sp(attr), v_sl(attr), '.');
     a->at = 0;
     a->key = NULL;
 }

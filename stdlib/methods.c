@@ -23,7 +23,7 @@
 
 /* Mutating methods need a receiver this render owns: values of the shared context are
  * copied for the render on first mutation (op_unshare), so args[0] may be replaced. */
-static bool mutable_receiver(jrt *R, value *v, const char *method)
+static bool mutable_receiver_slow(jrt *R, value *v, const char *method)
 {
     /* Jinja2 looks the method up and finds none: calling that Undefined is its error */
     if (v->t == JV_LIST && (v->f & JV_TUPLE))
@@ -32,6 +32,12 @@ static bool mutable_receiver(jrt *R, value *v, const char *method)
         return rt_error(R, JINN_ERR_UNDEFINED, "'range object' has no attribute '%s'", method);
     if (v->u.h->rc >= JH_IMMORTAL) return op_unshare(R, v, method);
     return true;
+}
+/* (inline: the common receiver, a plain list or a dict of this render's, answered at once) */
+static inline bool mutable_receiver(jrt *R, value *v, const char *method)
+{
+    if ((v->t != JV_LIST || !(v->f & (JV_TUPLE | JV_RANGE))) && v->u.h->rc < JH_IMMORTAL) return true;
+    return mutable_receiver_slow(R, v, method);
 }
 
 /* a Python repr() for an error message, in a buffer the caller frees */
@@ -137,11 +143,17 @@ BI_FN(l_extend)
     if (!mutable_receiver(R, &args[0], "extend")) return false;
     value src = args[1];
     value items;
-    if (!lib_items(R, src, &items)) return false;
+    /* (a plain list, the common argument, as lib_items lends it, without the call) */
+    if (src.t == JV_LIST && !(src.f & (JV_ITER | JV_RANGE))) items = val_dup(src);
+    else if (!lib_items(R, src, &items)) return false;
     jlist *l = args[0].u.l;
     size_t n = items.u.l->len; /* fixed up front: l.extend(l) doubles l once */
     bool ok = l->len <= SIZE_MAX - n && list_reserve(R, l, l->len + n);
-    for (size_t i = 0; ok && i < n; i++) ok = list_push(R, l, val_dup(items.u.l->items[i]));
+    if (ok) { /* the room is there: no push can grow l (items.u.l->items is read after the reserve:
+               * it is l's own when l.extend(l)) */
+        for (size_t i = 0; i < n; i++) l->items[l->len + i] = val_dup(items.u.l->items[i]);
+        l->len += n;
+    }
     val_drop(R, items);
     if (!ok) return false;
     *out = R->profile == PROF_JINJAVA ? v_bool(true) : v_none();
