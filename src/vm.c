@@ -79,6 +79,7 @@ typedef struct vm {
      * it keeps the last call's arguments until the next call takes it over. (Both zeroed, not
      * a dict or list, until the first such call.) */
     value args0;
+    bool args_kept;          /* args_keep has kept one of kwc or args0 (else none to drop) */
     int depth;               /* macro call depth */
     /* frames whose closures read their variables by reference (OP_MACRO c=1), innermost last:
      * the env list the closures hold is empty while its frame runs (they read `slots`), and
@@ -303,6 +304,7 @@ static void args_keep(vm *V, value *keep, value v)
 {
     val_drop(V->R, *keep);
     *keep = val_dup(v);
+    V->args_kept = true;
 }
 
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode)
@@ -2212,11 +2214,14 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     static const rt_services services = {vm_call, vm_unshare, vm_render_string};
     R->svc = &services;
     const unit *u = &T->units[0];
-    bool ok = push_out(&V);
+    /* the first output is the caller's buffer: the render writes straight into it (set here,
+     * not by push_out: the first of outs0 is always free) */
+    V.outs[0] = *out;
+    V.nouts = V.hiouts = 1;
+    bool ok = true;
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = ok ? frame_alloc(&V, n, u) : NULL;
-    if (ok && slots) {
-        V.outs[0] = *out; /* render straight into the caller's buffer */
+    value *slots = frame_alloc(&V, n, u);
+    if (slots) {
         V.root_slots = slots;
         V.root_unit = u;
         V.chain[0] = T;
@@ -2265,14 +2270,16 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     } else {
         ok = false;
     }
-    prov_memo_free(R, &V.memo);
+    if (V.memo.answers) prov_memo_free(R, &V.memo); /* (a render that asked no provider has none) */
     for (size_t i = 0; i < V.capovl; i++)
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     if (V.envs) rt_alloc(R, V.envs, (size_t)V.capenvs * sizeof *V.envs, 0);
     val_drop(R, V.ctx_copy);
-    for (int i = 0; i < KW_CACHE; i++) val_drop(R, V.kwc[i]);
-    val_drop(R, V.args0);
+    if (V.args_kept) {
+        for (int i = 0; i < KW_CACHE; i++) val_drop(R, V.kwc[i]);
+        val_drop(R, V.args0);
+    }
     if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
     else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
     while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
@@ -2291,7 +2298,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         V.err_tmpl = V.coll_tmpl;
         ok = false;
     }
-    buf_free(R, &V.coll_msg);
+    if (V.coll_msg.p) buf_free(R, &V.coll_msg);
     if (!ok) {
         *err_pos = V.err_set ? V.err_pos : 0;
         *err_tmpl = V.err_tmpl ? V.err_tmpl : T;
