@@ -307,6 +307,13 @@ static void args_keep(vm *V, value *keep, value v)
     V->args_kept = true;
 }
 
+/* a frame's n slots dropped: the end is read once (val_drop's call to free may write any
+ * memory, so a bound read through the unit would be read again after each slot) */
+static inline void drop_slots(jrt *R, value *slots, int n)
+{
+    for (value *p = slots, *end = slots + n; p < end; p++) val_drop(R, *p);
+}
+
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode)
 {
     bool move = mode & MACRO_MOVE;
@@ -365,7 +372,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
     V->ctx = saved_ctx;
-    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    drop_slots(R, slots, u->nslots);
     frame_free(V, n);
     return ok;
 }
@@ -792,7 +799,7 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
     V->cur_names = saved_names;
-    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    drop_slots(R, slots, u->nslots);
     frame_free(V, n);
     return ok;
 }
@@ -888,7 +895,7 @@ static bool render_block(vm *V, const template *C, int b, int k, const value *ct
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
     V->ctx = saved_ctx;
-    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    drop_slots(R, slots, u->nslots);
     frame_free(V, n);
     return ok;
 }
@@ -2255,7 +2262,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         while (nparents > 0) {
             nparents--;
             const unit *pu = &V.chain[nparents + 1]->units[0];
-            for (size_t i = 0; i < (size_t)pu->nslots; i++) val_drop(R, pframes[nparents][i]);
+            drop_slots(R, pframes[nparents], pu->nslots);
             val_drop(R, parctx[nparents]);
             frame_free(&V, psizes[nparents]);
         }
@@ -2265,7 +2272,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (ok && R->session_vars) ok = session_keep(&V, T, slots);
         /* capture buffers (pooled across captures) */
         for (int i = 1; i < V.hiouts; i++) buf_free(R, &V.outs[i]);
-        for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+        drop_slots(R, slots, u->nslots);
         frame_free(&V, n);
     } else {
         ok = false;
