@@ -41,14 +41,8 @@ typedef struct chunk {
 } chunk;
 
 typedef struct vm {
-    jrt *R;
-    const template *T;       /* the template being rendered */
-    const value *ctx;        /* the context dict (borrowed) or NULL */
-    chunk *stk;              /* frames: slots + operand stack */
-    loopstate *loops;
-    int nloops, caploops;
-    jbuf *outs;              /* output stack; outs[0] is the render's output */
-    int nouts, capouts;
+    int nloops;
+    int nouts;
     int hiouts;              /* outs[0..hiouts-1] have been used (and need freeing) */
     value *root_slots;       /* the top-level frame's slots (macros read template variables) */
     jstr **cur_names;        /* the names table of the template whose code runs */
@@ -94,8 +88,17 @@ typedef struct vm {
     uint32_t coll_pos;
     const template *coll_tmpl;
     jbuf coll_msg;
-    /* not cleared at the start of a render (vm_render zeroes the fields above): read only
-     * below nchain and nbstack */
+    /* not cleared at the start of a render (vm_render zeroes the fields above): set by
+     * vm_render before anything reads them */
+    jrt *R;
+    const template *T;       /* the template being rendered */
+    const value *ctx;        /* the context dict (borrowed) or NULL */
+    chunk *stk;              /* frames: slots + operand stack */
+    loopstate *loops;
+    int caploops;
+    jbuf *outs;              /* output stack; outs[0] is the render's output (nouts above) */
+    int capouts;
+    /* not cleared either: read only below nchain and nbstack */
     const template *chain[16];
     value *chain_roots[16];
     struct { const template *t; int block, k; } bstack[64];
@@ -2203,7 +2206,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
                jbuf *exports)
 {
     vm V;
-    memset(&V, 0, offsetof(vm, chain));
+    memset(&V, 0, offsetof(vm, R));
     chunk *c0 = (chunk *)V.chunk0;
     c0->prev = NULL;
     c0->cap = 192;
