@@ -1600,6 +1600,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(TEST_JUMP)
     CASE(TEST) {
         /* x is defined / undefined / none / string / mapping / number / boolean: the stdlib's
          * test (t_defined, ... in stdlib/tests.c) answered from the tag */
@@ -1612,7 +1613,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                : fl & BI_IS_STRING ? a.t == JV_STR : fl & BI_IS_MAPPING ? a.t == JV_DICT && !(a.f & JV_NS)
                : fl & BI_IS_NUMBER ? val_is_number(a) : a.t == JV_BOOL;
         val_drop(R, a);
-        sp[-1] = v_bool(t != (ip->b != 0));
+        t = t != (ip->b != 0);
+        if (ip->op == OP_TEST_JUMP) { /* fuse.c: the JUMP_IF_FALSE after it, done */
+            sp--;
+            if (!t) JUMP(ip[1].a);
+            ip++;
+            NEXT();
+        }
+        sp[-1] = v_bool(t);
         NEXT();
     }
     CASE(FILTER) {
@@ -1642,7 +1650,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         drop_args(R, args, n);
         sp = args;
         if (!ok) FAIL();
-        if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));
+        if (ip->b) r = v_bool(!val_truthy(R, r)); /* a negated test (a FILTER's or CALL_FN's b is 0) */
         *sp++ = r;
         NEXT();
     }

@@ -24,6 +24,11 @@ cases = {
  'loop_break_continue': "{% for r in rows %}{% if r.a > 8 and r.b > 8 %}{% break %}{% endif %}{% if r.a == 5 and r.b == 5 %}{% continue %}{% endif %}{{ r.a }}{% endfor %}|{% for i in range(10) %}{% if i % 2 and i > 2 %}{% continue %}{% elif i > 7 and true %}{% break %}{% endif %}{{ i }}{% endfor %}",
  'while_like_nested': "{% for r in rows %}{% for s in rows %}{% if r.a > s.a and (s.b or r.b) and not (r.a == 9 and s.a == 4) %}{{ r.a }}{{ s.a }} {% endif %}{% endfor %}{% endfor %}",
  'macro_and': "{% macro m(a, b) %}{% if a and b %}{{ a }}{{ b }}{% elif a %}A{% else %}-{% endif %}{% endmacro %}{% for a in vals[:6] %}{{ m(a, 'b') }}{{ m(a, '') }}{% endfor %}",
+ 'test_jump_tags': "{% for a in vals + [missing] %}{% if a is defined %}d{% endif %}{% if a is undefined %}u{% endif %}{% if a is none %}n{% endif %}{% if a is string %}s{% endif %}{% if a is mapping %}m{% endif %}{% if a is number %}#{% endif %}{% if a is boolean %}b{% endif %}{% if a is not none %}!{% else %}?{% endif %};{% endfor %}",
+ 'test_jump_other': "{% for i in range(-3, 7) %}{% if i is odd %}o{% elif i is even and i is not divisibleby(3) %}e{% elif i is not odd %}E{% endif %}{% if i is not even %}N{% endif %}{% if i is divisibleby(3) %}3{% endif %}{% if i is sameas(1) %}1{% endif %}{% if i is gt 2 %}>{% endif %}{% if i is in [0, 5] %}@{% endif %}{% endfor %}",
+ 'test_jump_loop_filter': "{% for a in vals if a is not none and a is not string %}{{ a }},{% endfor %}|{% for a in vals if a is iterable %}{{ a|string|length }}{% endfor %}|{% for a in vals if a is number %}{{ a }}{% else %}none{% endfor %}",
+ 'test_jump_value': "{% set t = 1 is odd %}{{ t }}{{ none is none }}{{ 'x' is not string }}{{ [1 is odd, 2 is not even] }}{{ 'y' if missing is defined else 'z' }}{% if (1 is odd) == true %}T{% endif %}",
+ 'test_jump_ns_macro': "{% set ns = namespace(x=1) %}{% macro m(v) %}{% if v is mapping %}M{% elif v is callable %}C{% elif v is sequence %}S{% else %}-{% endif %}{% endmacro %}{{ m({}) }}{{ m(ns) }}{{ m(m) }}{{ m([1]) }}{{ m('s') }}{{ m(1) }}{% if ns is mapping %}nsmap{% else %}nsnot{% endif %}{% if true is boolean and 1 is not boolean %}B{% endif %}{% if 1.5 is float and 1 is integer %}F{% endif %}",
  'empty_and_branches': "{% if 1 and 0 %}{% endif %}x{% if 0 and 1 %}{% elif 1 and 1 %}{% endif %}y{% if '' and [] %}{% else %}{% endif %}z",
 }
 errors = {
@@ -32,13 +37,24 @@ errors = {
  'strict_and_if_second': "{% if 1 and missing %}a{% else %}b{% endif %}",
  'strict_cmp_and': "{% if 1 > 0 and missing %}a{% endif %}",
  'strict_or_if': "{% if 0 or missing %}a{% endif %}",
+ 'strict_test_odd': "{% if missing is odd %}a{% endif %}",
  'strict_nested_left': "{% if (1 and missing) and 2 %}a{% endif %}",
  'strict_nested_right': "{% if 1 and (2 and missing) %}a{% endif %}",
  'strict_elif_and': "{% if 0 %}x{% elif 1 and missing %}a{% endif %}",
  'strict_loop_filter': "{% for x in [1, 2] if x and missing %}{{ x }}{% endfor %}",
  'strict_loop_filter_first': "{% for x in [1, 2] if missing and x %}{{ x }}{% endfor %}",
 }
+# rendered with StrictUndefined: a test of an undefined value is no error there
+strict_cases = {
+ 'strict_tests_ok': "{% if missing is not string and 1 %}a{% endif %}{% if missing is defined %}b{% else %}c{% endif %}{% if missing is undefined and 2 %}d{% endif %}{% for x in [1, none] if x is not none %}{{ x }}{% endfor %}",
+}
 n = 0
+for name, src in strict_cases.items():
+    env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'], undefined=jinja2.StrictUndefined)
+    out = env.from_string(src).render()
+    with open(os.path.join(HERE, 'hc_jumps', name + '.test'), 'w', encoding='utf-8', newline='') as f:
+        f.write('--- template\n' + src + '\n--- options\nundefined=strict\n--- output\n' + out + '\n')
+    n += 1
 for name, src in cases.items():
     env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
     out = env.from_string(src).render(**ctx)
