@@ -175,11 +175,13 @@ static void rt_init(jrt *R, const jinn_config *cfg)
     rt_live_init(R);
 }
 
+/* (a buffer never written has no block: most renders write none of these, so the test here
+ * spares them the calls) */
 static void rt_fini(jrt *R)
 {
-    buf_free(R, &R->err_msg);
-    buf_free(R, &R->warnings);
-    buf_free(R, &R->warn_at);
+    if (R->err_msg.p) buf_free(R, &R->err_msg);
+    if (R->warnings.p) buf_free(R, &R->warnings);
+    if (R->warn_at.p) buf_free(R, &R->warn_at);
 }
 
 /* The env's pool of small-block caches (rt_cache, value.h): a render takes one from a free slot

@@ -547,6 +547,8 @@ static void emit_macro(comp *c, int ui, uint32_t pos)
 
 static void expr(comp *c, node *n);
 static void body(comp *c, node *b);
+static int test_false(comp *c, node *n, uint32_t pos, int chain);
+static void patch_chain(comp *c, int j);
 
 static bool is_name(node *n, const char *s)
 {
@@ -1576,11 +1578,10 @@ static void compile_for_loop(comp *c, node *n, int iter_slot, int depth_slot)
         int top = emit(c, OP_FOR_ITER, 0, 0, 0, n->pos);
         emit(c, OP_DUP, 0, 0, 0, n->pos);
         store_targets(c, n->a);
-        expr(c, n->e);
-        int skip = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->e->pos);
+        int skip = test_false(c, n->e, n->e->pos, -1);
         emit(c, OP_LIST_APPEND, hidden, 0, 0, n->pos);
         emit(c, OP_JUMP, top, 0, 0, n->pos);
-        patch_here(c, skip);
+        patch_chain(c, skip);
         c->depth++; /* the DUPed item is still there on this path */
         emit(c, OP_POP, 0, 0, 0, n->pos);
         emit(c, OP_JUMP, top, 0, 0, n->pos);
@@ -1662,6 +1663,42 @@ static void compile_for_rec(comp *c, node *n)
     unguard(c, 1, n->pos);
 }
 
+/* An if's test, jumping to its false branch when it fails: `a and b` (but in the jinjava profile,
+ * where `and` makes a bool) is a's test and then b's, each a JUMP_IF_FALSE there, not a's
+ * AND_JUMP to the if's JUMP_IF_FALSE, which tested a falsy `a` a second time: the same order,
+ * short cut and truth (val_truthy has no effects), the same strict check, each at the position
+ * its test had (the AND_JUMP's for a left operand, pos for the last), one dispatch fewer, and
+ * a comparison before the jump fuses with it (COMPARE_JUMP). Nested `and`s count towards
+ * parse_depth as expr counts them. The jumps are linked through their operands from the
+ * returned one (chain: the ones before; -1 ends it); patch_chain points them all here. */
+static int test_false(comp *c, node *n, uint32_t pos, int chain)
+{
+    if (c->failed) return chain;
+    if (n->kind != N_AND || c->E->cfg.profile == JINN_PROFILE_JINJAVA) {
+        expr(c, n);
+        int j = emit(c, OP_JUMP_IF_FALSE, chain, 0, 0, pos);
+        return j >= 0 ? j : chain;
+    }
+    if (++c->edepth > c->edepth_max) {
+        cfail(c, n->pos, "limit 'parse_depth' exceeded: an expression nested more than %u deep", c->edepth_max);
+        c->D->kind = JINN_ERR_LIMIT;
+    } else {
+        chain = test_false(c, n->a, n->pos, chain);
+        chain = test_false(c, n->b, pos, chain);
+    }
+    c->edepth--;
+    return chain;
+}
+
+static void patch_chain(comp *c, int j)
+{
+    while (j >= 0) {
+        int next = at(c, j)->a;
+        patch_here(c, j);
+        j = next;
+    }
+}
+
 /* if / elif / else. An elif chain (the else of an N_IF that is itself an N_IF) is compiled in a
  * loop, not by recursion, so a chain of any length costs no C stack; the jumps to the end are
  * linked through their operands and patched when the end is known. */
@@ -1670,13 +1707,12 @@ static void compile_if(comp *c, node *n)
     int ends = -1;
     int soft = soft_frame(c, 1, n->pos);
     for (;;) {
-        expr(c, n->a);
-        int jf = emit(c, OP_JUMP_IF_FALSE, 0, 0, 0, n->pos);
+        int jf = test_false(c, n->a, n->pos, -1);
         body(c, n->b);
-        if (!n->c) { patch_here(c, jf); break; }
+        if (!n->c) { patch_chain(c, jf); break; }
         int je = emit(c, OP_JUMP, ends, 0, 0, n->pos);
         if (je >= 0) ends = je;
-        patch_here(c, jf);
+        patch_chain(c, jf);
         if (n->c->kind != N_IF) { body(c, n->c); break; }
         n = n->c;
     }

@@ -5,7 +5,7 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP, LOAD_SETATTR, APPEND_POP, DICT_GET, FOR_ITER_STORE; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
+ * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP, DICT_GET, FOR_ITER_STORE; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
  * to one of them still runs it, and the VM falls back to the plain first instruction whenever
  * the fused fast case does not hold.
  *
@@ -143,6 +143,9 @@ void comp_fuse(template *T)
                 break;
             case OP_COMPARE:
                 if (i + 1 < n && in[1].op == OP_JUMP_IF_FALSE) in->op = OP_COMPARE_JUMP;
+                break;
+            case OP_TEST: /* (one slot: a tag test has no other; *args or **kwargs would be more) */
+                if (in->c == 1 && i + 1 < n && in[1].op == OP_JUMP_IF_FALSE) in->op = OP_TEST_JUMP;
                 break;
             case OP_LOAD_GLOBAL:
                 if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_GLOBAL_ATTR;

@@ -168,6 +168,10 @@ OP(LOAD_ITEMC, " %a  %Nb", 0, 1)
 /* COMPARE + JUMP_IF_FALSE (a comparison an if or a loop filter tests): jump to ip[1].a when the
  * comparison is false, without the bool; skips the JUMP_IF_FALSE */
 OP(COMPARE_JUMP, " %Cc", 2, 0)
+/* TEST + JUMP_IF_FALSE (`{% if x is defined %}`): a test answered from the tag (TEST's fast
+ * case) jumps to ip[1].a when false, without the bool; skips the JUMP_IF_FALSE. Any other test
+ * is the plain TEST, its result left to the JUMP_IF_FALSE */
+OP(TEST_JUMP, " %Ea  slots %c", -1, 1)
 /* LOAD a b + SETATTR (`{% set ns.x = … %}`): set attribute ip[1].a of the namespace in slot a
  * to the value popped, without taking and dropping a reference to it; skips the SETATTR */
 OP(LOAD_SETATTR, " %a  %Nb", 1, 0)

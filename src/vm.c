@@ -41,14 +41,8 @@ typedef struct chunk {
 } chunk;
 
 typedef struct vm {
-    jrt *R;
-    const template *T;       /* the template being rendered */
-    const value *ctx;        /* the context dict (borrowed) or NULL */
-    chunk *stk;              /* frames: slots + operand stack */
-    loopstate *loops;
-    int nloops, caploops;
-    jbuf *outs;              /* output stack; outs[0] is the render's output */
-    int nouts, capouts;
+    int nloops;
+    int nouts;
     int hiouts;              /* outs[0..hiouts-1] have been used (and need freeing) */
     value *root_slots;       /* the top-level frame's slots (macros read template variables) */
     jstr **cur_names;        /* the names table of the template whose code runs */
@@ -79,6 +73,7 @@ typedef struct vm {
      * it keeps the last call's arguments until the next call takes it over. (Both zeroed, not
      * a dict or list, until the first such call.) */
     value args0;
+    bool args_kept;          /* args_keep has kept one of kwc or args0 (else none to drop) */
     int depth;               /* macro call depth */
     /* frames whose closures read their variables by reference (OP_MACRO c=1), innermost last:
      * the env list the closures hold is empty while its frame runs (they read `slots`), and
@@ -93,8 +88,17 @@ typedef struct vm {
     uint32_t coll_pos;
     const template *coll_tmpl;
     jbuf coll_msg;
-    /* not cleared at the start of a render (vm_render zeroes the fields above): read only
-     * below nchain and nbstack */
+    /* not cleared at the start of a render (vm_render zeroes the fields above): set by
+     * vm_render before anything reads them */
+    jrt *R;
+    const template *T;       /* the template being rendered */
+    const value *ctx;        /* the context dict (borrowed) or NULL */
+    chunk *stk;              /* frames: slots + operand stack */
+    loopstate *loops;
+    int caploops;
+    jbuf *outs;              /* output stack; outs[0] is the render's output (nouts above) */
+    int capouts;
+    /* not cleared either: read only below nchain and nbstack */
     const template *chain[16];
     value *chain_roots[16];
     struct { const template *t; int block, k; } bstack[64];
@@ -303,6 +307,14 @@ static void args_keep(vm *V, value *keep, value v)
 {
     val_drop(V->R, *keep);
     *keep = val_dup(v);
+    V->args_kept = true;
+}
+
+/* a frame's n slots dropped: the end is read once (val_drop's call to free may write any
+ * memory, so a bound read through the unit would be read again after each slot) */
+static inline void drop_slots(jrt *R, value *slots, int n)
+{
+    for (value *p = slots, *end = slots + n; p < end; p++) val_drop(R, *p);
 }
 
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode)
@@ -363,7 +375,7 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
     V->ctx = saved_ctx;
-    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    drop_slots(R, slots, u->nslots);
     frame_free(V, n);
     return ok;
 }
@@ -790,7 +802,7 @@ static bool run_dependency(vm *V, const template *D, const value *ctx, value *mo
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
     V->cur_names = saved_names;
-    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    drop_slots(R, slots, u->nslots);
     frame_free(V, n);
     return ok;
 }
@@ -886,7 +898,7 @@ static bool render_block(vm *V, const template *C, int b, int k, const value *ct
     V->root_slots = saved_root;
     V->root_unit = saved_unit;
     V->ctx = saved_ctx;
-    for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+    drop_slots(R, slots, u->nslots);
     frame_free(V, n);
     return ok;
 }
@@ -1588,6 +1600,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(TEST_JUMP)
     CASE(TEST) {
         /* x is defined / undefined / none / string / mapping / number / boolean: the stdlib's
          * test (t_defined, ... in stdlib/tests.c) answered from the tag */
@@ -1600,7 +1613,14 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
                : fl & BI_IS_STRING ? a.t == JV_STR : fl & BI_IS_MAPPING ? a.t == JV_DICT && !(a.f & JV_NS)
                : fl & BI_IS_NUMBER ? val_is_number(a) : a.t == JV_BOOL;
         val_drop(R, a);
-        sp[-1] = v_bool(t != (ip->b != 0));
+        t = t != (ip->b != 0);
+        if (ip->op == OP_TEST_JUMP) { /* fuse.c: the JUMP_IF_FALSE after it, done */
+            sp--;
+            if (!t) JUMP(ip[1].a);
+            ip++;
+            NEXT();
+        }
+        sp[-1] = v_bool(t);
         NEXT();
     }
     CASE(FILTER) {
@@ -1630,7 +1650,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         drop_args(R, args, n);
         sp = args;
         if (!ok) FAIL();
-        if (ip->op == OP_TEST && ip->b) r = v_bool(!val_truthy(R, r));
+        if (ip->b) r = v_bool(!val_truthy(R, r)); /* a negated test (a FILTER's or CALL_FN's b is 0) */
         *sp++ = r;
         NEXT();
     }
@@ -2194,7 +2214,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
                jbuf *exports)
 {
     vm V;
-    memset(&V, 0, offsetof(vm, chain));
+    memset(&V, 0, offsetof(vm, R));
     chunk *c0 = (chunk *)V.chunk0;
     c0->prev = NULL;
     c0->cap = 192;
@@ -2212,11 +2232,14 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     static const rt_services services = {vm_call, vm_unshare, vm_render_string};
     R->svc = &services;
     const unit *u = &T->units[0];
-    bool ok = push_out(&V);
+    /* the first output is the caller's buffer: the render writes straight into it (set here,
+     * not by push_out: the first of outs0 is always free) */
+    V.outs[0] = *out;
+    V.nouts = V.hiouts = 1;
+    bool ok = true;
     size_t n = (size_t)u->nslots + (size_t)u->max_stack + 1;
-    value *slots = ok ? frame_alloc(&V, n, u) : NULL;
-    if (ok && slots) {
-        V.outs[0] = *out; /* render straight into the caller's buffer */
+    value *slots = frame_alloc(&V, n, u);
+    if (slots) {
         V.root_slots = slots;
         V.root_unit = u;
         V.chain[0] = T;
@@ -2250,7 +2273,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         while (nparents > 0) {
             nparents--;
             const unit *pu = &V.chain[nparents + 1]->units[0];
-            for (size_t i = 0; i < (size_t)pu->nslots; i++) val_drop(R, pframes[nparents][i]);
+            drop_slots(R, pframes[nparents], pu->nslots);
             val_drop(R, parctx[nparents]);
             frame_free(&V, psizes[nparents]);
         }
@@ -2260,19 +2283,21 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         if (ok && R->session_vars) ok = session_keep(&V, T, slots);
         /* capture buffers (pooled across captures) */
         for (int i = 1; i < V.hiouts; i++) buf_free(R, &V.outs[i]);
-        for (size_t i = 0; i < (size_t)u->nslots; i++) val_drop(R, slots[i]);
+        drop_slots(R, slots, u->nslots);
         frame_free(&V, n);
     } else {
         ok = false;
     }
-    prov_memo_free(R, &V.memo);
+    if (V.memo.answers) prov_memo_free(R, &V.memo); /* (a render that asked no provider has none) */
     for (size_t i = 0; i < V.capovl; i++)
         if (V.ovl[i].from) val_drop(R, V.ovl[i].to);
     if (V.ovl) rt_alloc(R, V.ovl, V.capovl * sizeof *V.ovl, 0);
     if (V.envs) rt_alloc(R, V.envs, (size_t)V.capenvs * sizeof *V.envs, 0);
     val_drop(R, V.ctx_copy);
-    for (int i = 0; i < KW_CACHE; i++) val_drop(R, V.kwc[i]);
-    val_drop(R, V.args0);
+    if (V.args_kept) {
+        for (int i = 0; i < KW_CACHE; i++) val_drop(R, V.kwc[i]);
+        val_drop(R, V.args0);
+    }
     if (R->session_live) rt_live_move(R, R->session_live); /* the session's now (and its cycles) */
     else rt_collect(R); /* containers kept alive only by a cycle (l.append(l)) */
     while (V.stk && V.stk != c0) { chunk *c = V.stk; V.stk = c->prev; rt_alloc(R, c, sizeof(chunk) + c->cap * sizeof(value), 0); }
@@ -2291,7 +2316,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
         V.err_tmpl = V.coll_tmpl;
         ok = false;
     }
-    buf_free(R, &V.coll_msg);
+    if (V.coll_msg.p) buf_free(R, &V.coll_msg);
     if (!ok) {
         *err_pos = V.err_set ? V.err_pos : 0;
         *err_tmpl = V.err_tmpl ? V.err_tmpl : T;
