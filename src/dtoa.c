@@ -564,6 +564,31 @@ double dtoa_strtod(const char *s, char **end)
     return neg ? -v : v;
 }
 
+/* Eight digits at p[0..7] as their number into *w (w·10^8 + them), or false when any of the
+ * eight bytes is no digit (then nothing is changed). A 17-digit double's text ("|float" of a
+ * printed float) takes two of these and one byte, not seventeen bytes one at a time. The
+ * test: a byte is a digit when its high nibble is 3 and adding 6 keeps it there; the value:
+ * pairs, then fours, then all eight, combined by multiplying (the bytes are in memory order,
+ * so little-endian only: elsewhere the byte loop does it all). */
+static inline bool digits8(const char *p, uint64_t *w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    if (((v & 0xF0F0F0F0F0F0F0F0u) | (((v + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) != 0x3333333333333333u)
+        return false;
+    v = ((v & 0x0F0F0F0F0F0F0F0Fu) * 2561) >> 8;             /* 10·first + second, per pair */
+    v = ((v & 0x00FF00FF00FF00FFu) * 6553601) >> 16;         /* 100·first + second, per four */
+    v = ((v & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32; /* 10^4·first + second */
+    *w = *w * 100000000u + v;
+    return true;
+#else
+    (void)p;
+    (void)w;
+    return false;
+#endif
+}
+
 bool dtoa_parse(const char *s, size_t n, double *out)
 {
     const char *p = s, *e = s + n;
@@ -574,6 +599,8 @@ bool dtoa_parse(const char *s, size_t n, double *out)
     bool any = false;
     unsigned c;
     while (p < e && *p == '0') { p++; any = true; }
+    /* (nd + 8 <= 19: w stays below 10^19, as the byte loop keeps it) */
+    for (; nd <= 11 && e - p >= 8 && digits8(p, &w); p += 8) nd += 8;
     for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
         if (nd == 19) return false;
         w = w * 10 + c;
@@ -584,6 +611,7 @@ bool dtoa_parse(const char *s, size_t n, double *out)
         if (!nd)
             for (; p < e && *p == '0'; p++, e10--) any = true;
         int f = nd;
+        for (; nd <= 11 && e - p >= 8 && digits8(p, &w); p += 8) nd += 8;
         for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
             if (nd == 19) return false;
             w = w * 10 + c;

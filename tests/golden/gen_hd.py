@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+# usage: python3 tests/golden/gen_hd.py tests/golden/hd_float
+# golden cases for |float's and |int's text parsing (dtoa_parse's eight digits at a time):
+# runs of 1 to 22 digits with the point anywhere, a non-digit at each of the eight places
+# of a run, signs, exponents, spaces, underscores; outputs from Jinja2 itself
+import jinja2, os, sys
+out = sys.argv[1]
+digits = '31415926535897932384626'
+texts = []
+for n in range(1, 23):
+    for pos in sorted({0, 1, n // 2, n - 1, n}):
+        texts.append(digits[:pos] + '.' + digits[pos:n])
+    texts.append(digits[:n])
+    texts.append('-' + digits[:n])
+    texts.append('0.' + '0' * (n % 5) + digits[:n])
+bad = []
+for n in (8, 9, 16, 17, 19):
+    for k in range(8):
+        for c in ':/_ e\xe9 ':
+            bad.append(digits[:k] + c + digits[k:n])
+            bad.append('1.' + digits[:k] + c + digits[k:n])
+edges = ['12345678', '1234567890123456', '12345678.87654321', '00000000123456789', '99999999999999999999',
+         '9999999999999999999', '18446744073709551616', '0.00000000000000000001', '1234567890123456789e-5',
+         '12345678e8', '1.2345678e+300', '12345678901234567890e-300', ' 12345678.5 ', '+12345678.125',
+         '1_2345678.9', '12345678.9_1', '123456789012345678901234567890', '.12345678', '12345678.',
+         '0x12345678', 'inf', '-Infinity', 'nan', '', '.', '-', '1e', '12345678e', '1.7976931348623157e308',
+         '2.2250738585072014e-308', '4.9406564584124654e-324', '0.1000000000000000055511151231257827']
+src = "{% for t in texts %}{{ t|float }} {{ t|float(-1) }} {{ t|int(-1) }};{% endfor %}"
+env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
+cases = {'parse_digit_runs': texts, 'parse_non_digits': bad, 'parse_edges': edges}
+for name, ts in cases.items():
+    tpl = "{% set texts = " + repr(ts) + " %}" + src
+    o = env.from_string(tpl).render()
+    with open(os.path.join(out, name + '.test'), 'w') as f:
+        f.write('--- template\n' + tpl + '\n--- output\n' + o + '\n')
