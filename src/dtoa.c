@@ -147,7 +147,10 @@ static inline void drop_digits(uint64_t p10, int n, uint64_t *vr, uint64_t *vp, 
  * Ryu: the shortest digits (the structure of ryu/d2s.c's d2d, variable names kept)
  * ====================================================================================== */
 
-dtoa_dec dtoa_shortest(double d)
+/* short_tries: whether to try the short decimals below before Ryu; dtoa_repr_long's caller
+ * has tried them already (they are Ryu's answer when they are found, so this only saves the
+ * tries that fail) */
+static dtoa_dec shortest(double d, bool short_tries)
 {
     uint64_t bits;
     memcpy(&bits, &d, sizeof bits);
@@ -171,7 +174,7 @@ dtoa_dec dtoa_shortest(double d)
      * places; if round(|d| × 10^k) / 10^k reads back as |d| (an exactly rounded division of
      * exact numbers), that decimal is in it and, for the least such k, it is Ryu's answer. */
     double ad = r.neg ? -d : d;
-    if (ad >= 1e-4 && ad < 1e9) {
+    if (short_tries && ad >= 1e-4 && ad < 1e9) {
         static const double p10[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
         for (int k = 0; k < 6; k++) {
             uint64_t n = (uint64_t)(ad * p10[k] + 0.5);
@@ -290,6 +293,8 @@ dtoa_dec dtoa_shortest(double d)
     return r;
 }
 
+dtoa_dec dtoa_shortest(double d) { return shortest(d, true); }
+
 /* ======================================================================================
  * Layouts
  * ====================================================================================== */
@@ -370,13 +375,13 @@ static size_t special(uint64_t bits, bool java, char *out, size_t *o)
     return 0;
 }
 
-size_t dtoa_repr(double d, char *out)
+static inline size_t repr_of(double d, char *out, bool short_tries)
 {
     uint64_t bits;
     memcpy(&bits, &d, sizeof bits);
     size_t o, n = special(bits, false, out, &o);
     if (n) return n;
-    dtoa_dec r = dtoa_shortest(d);
+    dtoa_dec r = shortest(d, short_tries);
     char buf[40], *digs = utoa(r.digits, buf);
     int nd = (int)(buf + 20 - digs);
     int x = r.exp + nd - 1;
@@ -390,6 +395,9 @@ size_t dtoa_repr(double d, char *out)
     memcpy(out + o, dtoa_two_digits + 2 * (ax % 100), 2);
     return o + 2;
 }
+
+size_t dtoa_repr(double d, char *out) { return repr_of(d, out, true); }
+size_t dtoa_repr_long(double d, char *out) { return repr_of(d, out, false); }
 
 /* Subnormals that JDK 17's Double.toString (jdk.internal.math.FloatingDecimal) prints with more
  * digits than the shortest (JDK-4511638; JDK 19 has a new algorithm), as it prints them; found by

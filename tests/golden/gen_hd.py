@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # usage: python3 tests/golden/gen_hd.py tests/golden/hd_float
-# golden cases for |float's and |int's text parsing (dtoa_parse's eight digits at a time):
+# golden cases for |float's and |int's text parsing (dtoa_parse's eight digits at a time),
+# and for printing floats that are no short decimal (print.c's dtoa_repr_long):
 # runs of 1 to 22 digits with the point anywhere, a non-digit at each of the eight places
 # of a run, signs, exponents, spaces, underscores; outputs from Jinja2 itself
 import jinja2, os, sys
@@ -28,7 +29,18 @@ edges = ['12345678', '1234567890123456', '12345678.87654321', '00000000123456789
 src = "{% for t in texts %}{{ t|float }} {{ t|float(-1) }} {{ t|int(-1) }};{% endfor %}"
 env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
 cases = {'parse_digit_runs': texts, 'parse_non_digits': bad, 'parse_edges': edges}
+# printing floats that are no short decimal (Ryu straight away) next to ones that are
+floats = "[1/3, 2/3, 0.1 + 0.2, 10/7, 1e9/7, 1e15/7, 1e16/7, 1e-3/7, 1e-4/7, 0.0001, 0.00011/3, 999999999.9999999, " \
+         "123456789.1234567, 0.1234567, 1.2345678901234, 12345678901234.5, 4.35, 2.675, 1e9 + 0.5, 1e15 - 0.5, " \
+         "5e-324, 1.7976931348623157e308, 2**53 + 0.0, 2**53 * 3.0, -1/3, -0.0, 1e22, 1e-5/3, 7.0, 100/3 * 3]"
+prints = "{% for x in " + floats + " %}{{ x }} {{ -x }} {{ [x] }} {{ x|string }} {{ x ~ '' }} {{ (x|string)|float }} {{ x * 10 }} {{ x / 10 }};{% endfor %}"
+cases['print_long'] = None
 for name, ts in cases.items():
+    if ts is None:
+        o = env.from_string(prints).render()
+        with open(os.path.join(out, name + '.test'), 'w') as f:
+            f.write('--- template\n' + prints + '\n--- output\n' + o + '\n')
+        continue
     tpl = "{% set texts = " + repr(ts) + " %}" + src
     o = env.from_string(tpl).render()
     with open(os.path.join(out, name + '.test'), 'w') as f:
