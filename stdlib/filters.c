@@ -1330,20 +1330,25 @@ static size_t select_quick(jrt *R, const lib_caller *c, const lib_attr *a, bool 
 {
     const jstr *key = a->key;
     size_t at = a->at;
-    for (; i < l->len; i++) {
-        value it = l->items[i], x = it;
+    /* the test's constants and the input's items in locals, read once (the list is only read:
+     * a quick test calls nothing that could change it) */
+    const lib_quick q = lib_quick_of(c);
+    const value *items = l->items;
+    size_t n = l->len;
+    for (; i < n; i++) {
+        value it = items[i], x = it;
         if (by_attr) {
             if (it.t != JV_DICT) break;
             const jdict *d = it.u.m;
             if (at >= d->used || d->entries[at].key.t != JV_STR || d->entries[at].key.u.s != key) break;
             x = d->entries[at].val;
         }
-        int q = lib_caller_quick(R, c, x);
-        if (q < 0) {
-            *ok = q == -1;
+        int t = lib_quick_test(R, q, x);
+        if (t < 0) {
+            *ok = t == -1;
             break;
         }
-        if ((bool)q != reject && !list_push(R, res, val_dup(it))) {
+        if ((bool)t != reject && !list_push(R, res, val_dup(it))) {
             *ok = false;
             break;
         }

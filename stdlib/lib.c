@@ -573,11 +573,11 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
             /* (a prebound row is the stdlib's; eq is the jinja profile's only, in is both's) */
             unsigned q = c->kind == BI_TEST ? fl & (BI_IS_EQ | BI_IS_IN) : 0;
             c->quick = q == BI_IS_IN || (q == BI_IS_EQ && R->profile == PROF_JINJA) ? q : 0;
+            c->lens = c->lasts = 0; /* (set whatever the test: lib_quick_of copies them) */
             if (c->quick == BI_IS_IN && c->args[1].t == JV_LIST) {
                 /* the list's string lengths, once: most items then need no walk of the list
                  * (the list cannot change during the calls: a test only reads it) */
                 const jlist *l = c->args[1].u.l;
-                c->lens = c->lasts = 0;
                 for (size_t i = 0; i < l->len; i++) {
                     if (l->items[i].t != JV_STR) continue;
                     size_t n = l->items[i].u.s->len;
