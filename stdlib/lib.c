@@ -541,19 +541,6 @@ bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *e
     return reg_call_named(R, kind, v_sp(name), v_sl(name), pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
 }
 
-void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra, size_t nextra, jdict *kw)
-{
-    c->kind = kind;
-    c->name = name;
-    c->extra = extra;
-    c->nextra = nextra;
-    c->kw = kw && kw->len ? kw : NULL;
-    c->row = NULL;
-    c->fn = NULL;
-    c->nslots = 0;
-    c->quick = 0;
-}
-
 bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
 {
     if (!c->row) {
