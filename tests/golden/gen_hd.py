@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-# usage: python3 tests/golden/gen_hd.py tests/golden/hd_float
+# usage: python3 tests/golden/gen_hd.py tests/golden   (writes hd_float/ and hd_ops/)
 # golden cases for |float's and |int's text parsing (dtoa_parse's eight digits at a time),
 # and for printing floats that are no short decimal (print.c's dtoa_repr_long):
 # runs of 1 to 22 digits with the point anywhere, a non-digit at each of the eight places
 # of a run, signs, exponents, spaces, underscores; outputs from Jinja2 itself
 import jinja2, os, sys
-out = sys.argv[1]
+root = sys.argv[1]
+out = os.path.join(root, 'hd_float')
 digits = '31415926535897932384626'
 texts = []
 for n in range(1, 23):
@@ -45,3 +46,19 @@ for name, ts in cases.items():
     o = env.from_string(tpl).render()
     with open(os.path.join(out, name + '.test'), 'w') as f:
         f.write('--- template\n' + tpl + '\n--- output\n' + o + '\n')
+
+# list + list (ops.c's copy of both lists' items): empty ones, a list added to itself, tuples,
+# nested lists and dicts (shared, then changed through one side), strings
+ops = {
+ 'list_concat': "{% set a = [1, 'x', [2], {'k': 'v'}] %}{% set b = ('t', 3) %}{% set c = a + a %}"
+                "{{ [] + [] }}|{{ a + [] }}|{{ [] + a }}|{{ c }}|{{ c|length }}|{{ b + b }}|{{ (b + ('u',))|length }}|"
+                "{{ a + [none, true, 1.5] }}|{% do c[2].append(9) %}{{ a }}|{{ c }}|{% set d = c + [c[3]] %}"
+                "{% do d[3].update({'z': 1}) %}{{ a[3] }}|{{ ['s' ~ 1] + ['s' ~ 2] * 2 }}|{{ (a + a + a)|length }}|"
+                "{% for i in range(3) %}{% set a = a + [i] %}{% endfor %}{{ a }}",
+}
+out = os.path.join(root, 'hd_ops')
+os.makedirs(out, exist_ok=True)
+for name, src in ops.items():
+    o = env.from_string(src).render()
+    with open(os.path.join(out, name + '.test'), 'w') as f:
+        f.write('--- template\n' + src + '\n--- output\n' + o + '\n')
