@@ -47,9 +47,13 @@ for name, ts in cases.items():
     with open(os.path.join(out, name + '.test'), 'w') as f:
         f.write('--- template\n' + tpl + '\n--- output\n' + o + '\n')
 
-# list + list (ops.c's copy of both lists' items): empty ones, a list added to itself, tuples,
+# list.extend (methods.c's copy) and list + list (ops.c's copy of both lists' items): empty ones, a list added to itself, tuples,
 # nested lists and dicts (shared, then changed through one side), strings
 ops = {
+ 'list_extend': "{% set a = [1, 'x', [2]] %}{% do a.extend(a) %}{{ a }}|{% do a.extend([]) %}{{ a|length }}|"
+                "{% set b = [] %}{% do b.extend(('t', 3)) %}{% do b.extend('ab') %}{% do b.extend({'k': 1, 'j': 2}) %}"
+                "{% do b.extend(range(3)) %}{{ b }}|{% do b.extend(a) %}{% do a[2].append(5) %}{{ b[-1] }}|"
+                "{% set c = [] %}{% for i in range(5) %}{% do c.extend([i, 'v' ~ i]) %}{% endfor %}{{ c }}",
  'list_concat': "{% set a = [1, 'x', [2], {'k': 'v'}] %}{% set b = ('t', 3) %}{% set c = a + a %}"
                 "{{ [] + [] }}|{{ a + [] }}|{{ [] + a }}|{{ c }}|{{ c|length }}|{{ b + b }}|{{ (b + ('u',))|length }}|"
                 "{{ a + [none, true, 1.5] }}|{% do c[2].append(9) %}{{ a }}|{{ c }}|{% set d = c + [c[3]] %}"
