@@ -833,7 +833,9 @@ static int parse_pyint(jrt *R, const char *s, size_t len, int64_t base, value *r
 static bool parse_pyfloat_rest(const char *s, size_t i, size_t e, double *res);
 /* (a byte in '!'..'~' is no space: most texts start and end with one, and need no lib_isspace) */
 static inline bool pyfloat_space(unsigned char c) { return (c <= ' ' || c >= 0x7f) && lib_isspace(c); }
-static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
+/* (inline: |float of a macro's or a field's text is mostly a plain decimal, dtoa_parse's in one
+ * call, and this wrapper's own call was a good part of the rest) */
+static inline bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
 {
     (void)R;
     size_t i = 0, e = len;
