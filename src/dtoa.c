@@ -147,7 +147,10 @@ static inline void drop_digits(uint64_t p10, int n, uint64_t *vr, uint64_t *vp, 
  * Ryu: the shortest digits (the structure of ryu/d2s.c's d2d, variable names kept)
  * ====================================================================================== */
 
-dtoa_dec dtoa_shortest(double d)
+/* short_tries: whether to try the short decimals below before Ryu; dtoa_repr_long's caller
+ * has tried them already (they are Ryu's answer when they are found, so this only saves the
+ * tries that fail) */
+static dtoa_dec shortest(double d, bool short_tries)
 {
     uint64_t bits;
     memcpy(&bits, &d, sizeof bits);
@@ -171,7 +174,7 @@ dtoa_dec dtoa_shortest(double d)
      * places; if round(|d| × 10^k) / 10^k reads back as |d| (an exactly rounded division of
      * exact numbers), that decimal is in it and, for the least such k, it is Ryu's answer. */
     double ad = r.neg ? -d : d;
-    if (ad >= 1e-4 && ad < 1e9) {
+    if (short_tries && ad >= 1e-4 && ad < 1e9) {
         static const double p10[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
         for (int k = 0; k < 6; k++) {
             uint64_t n = (uint64_t)(ad * p10[k] + 0.5);
@@ -290,6 +293,8 @@ dtoa_dec dtoa_shortest(double d)
     return r;
 }
 
+dtoa_dec dtoa_shortest(double d) { return shortest(d, true); }
+
 /* ======================================================================================
  * Layouts
  * ====================================================================================== */
@@ -370,13 +375,13 @@ static size_t special(uint64_t bits, bool java, char *out, size_t *o)
     return 0;
 }
 
-size_t dtoa_repr(double d, char *out)
+static inline size_t repr_of(double d, char *out, bool short_tries)
 {
     uint64_t bits;
     memcpy(&bits, &d, sizeof bits);
     size_t o, n = special(bits, false, out, &o);
     if (n) return n;
-    dtoa_dec r = dtoa_shortest(d);
+    dtoa_dec r = shortest(d, short_tries);
     char buf[40], *digs = utoa(r.digits, buf);
     int nd = (int)(buf + 20 - digs);
     int x = r.exp + nd - 1;
@@ -390,6 +395,9 @@ size_t dtoa_repr(double d, char *out)
     memcpy(out + o, dtoa_two_digits + 2 * (ax % 100), 2);
     return o + 2;
 }
+
+size_t dtoa_repr(double d, char *out) { return repr_of(d, out, true); }
+size_t dtoa_repr_long(double d, char *out) { return repr_of(d, out, false); }
 
 /* Subnormals that JDK 17's Double.toString (jdk.internal.math.FloatingDecimal) prints with more
  * digits than the shortest (JDK-4511638; JDK 19 has a new algorithm), as it prints them; found by
@@ -564,6 +572,31 @@ double dtoa_strtod(const char *s, char **end)
     return neg ? -v : v;
 }
 
+/* Eight digits at p[0..7] as their number into *w (w·10^8 + them), or false when any of the
+ * eight bytes is no digit (then nothing is changed). A 17-digit double's text ("|float" of a
+ * printed float) takes two of these and one byte, not seventeen bytes one at a time. The
+ * test: a byte is a digit when its high nibble is 3 and adding 6 keeps it there; the value:
+ * pairs, then fours, then all eight, combined by multiplying (the bytes are in memory order,
+ * so little-endian only: elsewhere the byte loop does it all). */
+static inline bool digits8(const char *p, uint64_t *w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    if (((v & 0xF0F0F0F0F0F0F0F0u) | (((v + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) != 0x3333333333333333u)
+        return false;
+    v = ((v & 0x0F0F0F0F0F0F0F0Fu) * 2561) >> 8;             /* 10·first + second, per pair */
+    v = ((v & 0x00FF00FF00FF00FFu) * 6553601) >> 16;         /* 100·first + second, per four */
+    v = ((v & 0x0000FFFF0000FFFFu) * 42949672960001u) >> 32; /* 10^4·first + second */
+    *w = *w * 100000000u + v;
+    return true;
+#else
+    (void)p;
+    (void)w;
+    return false;
+#endif
+}
+
 bool dtoa_parse(const char *s, size_t n, double *out)
 {
     const char *p = s, *e = s + n;
@@ -574,6 +607,8 @@ bool dtoa_parse(const char *s, size_t n, double *out)
     bool any = false;
     unsigned c;
     while (p < e && *p == '0') { p++; any = true; }
+    /* (nd + 8 <= 19: w stays below 10^19, as the byte loop keeps it) */
+    for (; nd <= 11 && e - p >= 8 && digits8(p, &w); p += 8) nd += 8;
     for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
         if (nd == 19) return false;
         w = w * 10 + c;
@@ -584,6 +619,7 @@ bool dtoa_parse(const char *s, size_t n, double *out)
         if (!nd)
             for (; p < e && *p == '0'; p++, e10--) any = true;
         int f = nd;
+        for (; nd <= 11 && e - p >= 8 && digits8(p, &w); p += 8) nd += 8;
         for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
             if (nd == 19) return false;
             w = w * 10 + c;

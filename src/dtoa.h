@@ -55,6 +55,10 @@ static inline char *dtoa_int_back(int64_t i, char *end)
 }
 /* Python's repr(d): 2.0, 1e-05, 1e+16, 0.0001, -0.0, inf, nan. Returns the length. */
 size_t dtoa_repr(double d, char *out);
+/* dtoa_repr straight to Ryu, without first trying the short decimals (at most 6 places, between
+ * 1e-4 and 1e9): the same text for every d, for a caller that has tried them already and
+ * found none (print.c's short path) */
+size_t dtoa_repr_long(double d, char *out);
 /* Java's Double.toString layout of the shortest digits: 2.0, 1.0E7, 1.0E-4, -0.0, Infinity, NaN. */
 size_t dtoa_java(double d, char *out);
 /* strtod(s, end), exactly; decimal text of at most 19 significant digits whose value

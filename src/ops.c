@@ -245,13 +245,18 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             return true;
         }
         if (a.t == JV_LIST && b.t == JV_LIST && (a.f & JV_TUPLE) == (b.f & JV_TUPLE) && !((a.f | b.f) & (JV_RANGE | JV_ITER))) {
-            size_t n = a.u.l->len + b.u.l->len;
+            size_t na = a.u.l->len, nb = b.u.l->len, n = na + nb;
             if (!rt_charge(R, (int64_t)n)) return false; /* every item copied (and counted) */
             value l = v_list(R, n);
             if (l.t == JV_ERROR) return false;
             l.f = a.f & JV_TUPLE;
-            for (size_t i = 0; i < a.u.l->len; i++) l.u.l->items[l.u.l->len++] = val_dup(a.u.l->items[i]);
-            for (size_t i = 0; i < b.u.l->len; i++) l.u.l->items[l.u.l->len++] = val_dup(b.u.l->items[i]);
+            /* the copies through locals: to the compiler a value stored may be a list's length (an
+             * int64 and a size_t may share memory), so the lengths were read again per item */
+            const value *ai = a.u.l->items, *bi = b.u.l->items;
+            value *w = l.u.l->items;
+            for (size_t i = 0; i < na; i++) w[i] = val_dup(ai[i]);
+            for (size_t i = 0; i < nb; i++) w[na + i] = val_dup(bi[i]);
+            l.u.l->len = n;
             *out = l;
             return true;
         }

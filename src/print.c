@@ -101,14 +101,14 @@ bool print_float(jrt *R, jbuf *b, double d)
 {
     char out[DTOA_BUFSIZE], *e = out + sizeof out, *p = short_float_back(d, e);
     if (p) return buf_put(R, b, p, (size_t)(e - p));
-    return buf_put(R, b, out, dtoa_repr(d, out));
+    return buf_put(R, b, out, dtoa_repr_long(d, out)); /* (no short decimal: Ryu's digits) */
 }
 
 _Static_assert(PRINT_FLOAT_MAX >= DTOA_BUFSIZE, "print_float_text's room");
 size_t print_float_text(double d, char *dst)
 {
     char tmp[DTOA_BUFSIZE], *e = tmp + sizeof tmp, *p = short_float_back(d, e);
-    if (!p) return dtoa_repr(d, dst);
+    if (!p) return dtoa_repr_long(d, dst);
     copy_short(dst, p, (size_t)(e - p));
     return (size_t)(e - p);
 }

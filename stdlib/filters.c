@@ -833,7 +833,9 @@ static int parse_pyint(jrt *R, const char *s, size_t len, int64_t base, value *r
 static bool parse_pyfloat_rest(const char *s, size_t i, size_t e, double *res);
 /* (a byte in '!'..'~' is no space: most texts start and end with one, and need no lib_isspace) */
 static inline bool pyfloat_space(unsigned char c) { return (c <= ' ' || c >= 0x7f) && lib_isspace(c); }
-static bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
+/* (inline: |float of a macro's or a field's text is mostly a plain decimal, dtoa_parse's in one
+ * call, and this wrapper's own call was a good part of the rest) */
+static inline bool parse_pyfloat(jrt *R, const char *s, size_t len, double *res)
 {
     (void)R;
     size_t i = 0, e = len;
@@ -1330,20 +1332,25 @@ static size_t select_quick(jrt *R, const lib_caller *c, const lib_attr *a, bool 
 {
     const jstr *key = a->key;
     size_t at = a->at;
-    for (; i < l->len; i++) {
-        value it = l->items[i], x = it;
+    /* the test's constants and the input's items in locals, read once (the list is only read:
+     * a quick test calls nothing that could change it) */
+    const lib_quick q = lib_quick_of(c);
+    const value *items = l->items;
+    size_t n = l->len;
+    for (; i < n; i++) {
+        value it = items[i], x = it;
         if (by_attr) {
             if (it.t != JV_DICT) break;
             const jdict *d = it.u.m;
             if (at >= d->used || d->entries[at].key.t != JV_STR || d->entries[at].key.u.s != key) break;
             x = d->entries[at].val;
         }
-        int q = lib_caller_quick(R, c, x);
-        if (q < 0) {
-            *ok = q == -1;
+        int t = lib_quick_test(R, q, x);
+        if (t < 0) {
+            *ok = t == -1;
             break;
         }
-        if ((bool)q != reject && !list_push(R, res, val_dup(it))) {
+        if ((bool)t != reject && !list_push(R, res, val_dup(it))) {
             *ok = false;
             break;
         }

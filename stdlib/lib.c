@@ -541,19 +541,6 @@ bool lib_call_named(jrt *R, bi_kind kind, value name, value item, const value *e
     return reg_call_named(R, kind, v_sp(name), v_sl(name), pos, (int)nextra + 1, kw && kw->len ? kw : NULL, out);
 }
 
-void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra, size_t nextra, jdict *kw)
-{
-    c->kind = kind;
-    c->name = name;
-    c->extra = extra;
-    c->nextra = nextra;
-    c->kw = kw && kw->len ? kw : NULL;
-    c->row = NULL;
-    c->fn = NULL;
-    c->nslots = 0;
-    c->quick = 0;
-}
-
 bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
 {
     if (!c->row) {
@@ -573,11 +560,11 @@ bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out)
             /* (a prebound row is the stdlib's; eq is the jinja profile's only, in is both's) */
             unsigned q = c->kind == BI_TEST ? fl & (BI_IS_EQ | BI_IS_IN) : 0;
             c->quick = q == BI_IS_IN || (q == BI_IS_EQ && R->profile == PROF_JINJA) ? q : 0;
+            c->lens = c->lasts = 0; /* (set whatever the test: lib_quick_of copies them) */
             if (c->quick == BI_IS_IN && c->args[1].t == JV_LIST) {
                 /* the list's string lengths, once: most items then need no walk of the list
                  * (the list cannot change during the calls: a test only reads it) */
                 const jlist *l = c->args[1].u.l;
-                c->lens = c->lasts = 0;
                 for (size_t i = 0; i < l->len; i++) {
                     if (l->items[i].t != JV_STR) continue;
                     size_t n = l->items[i].u.s->len;

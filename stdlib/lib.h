@@ -193,7 +193,21 @@ typedef struct lib_caller {
     value args[BI_MAXPARAMS];    /* fn's bound slots; args[0] is the item */
     value pos[BI_MAXPARAMS * 4 + 1]; /* the generic path's positional arguments */
 } lib_caller;
-void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra, size_t nextra, jdict *kw);
+/* (inline: select, reject and map set one up per call, and the call passed six arguments to
+ * make nine stores) */
+static inline void lib_caller_init(lib_caller *c, bi_kind kind, value name, const value *extra, size_t nextra,
+                                   jdict *kw)
+{
+    c->kind = kind;
+    c->name = name;
+    c->extra = extra;
+    c->nextra = nextra;
+    c->kw = kw && kw->len ? kw : NULL;
+    c->row = NULL;
+    c->fn = NULL;
+    c->nslots = 0;
+    c->quick = 0;
+}
 bool lib_caller_slow(jrt *R, lib_caller *c, value item, value *out);
 static inline bool lib_caller_call(jrt *R, lib_caller *c, value item, value *out)
 {
@@ -205,30 +219,46 @@ static inline bool lib_caller_call(jrt *R, lib_caller *c, value item, value *out
 }
 /* select / reject / selectattr / rejectattr's most common tests answered without the call: the
  * stdlib's `eq` of two strings (the jinja profile's t_eq) and `in` of a string in a list (t_in:
- * op_contains), with the same compares, charged the same. 1 or 0; -1: make the call (the first
- * one too: it is what finds the test); -2: failed (the fuel limit's error) */
-static inline int lib_caller_quick(jrt *R, const lib_caller *c, value x)
+ * op_contains), with the same compares, charged the same. lib_quick is what they read of the
+ * caller, copied out of it: a loop over the items keeps it in registers, where read through the
+ * caller it was read again for each item (the loop's list_push stores values, which might be
+ * the caller's as far as the compiler knows). */
+typedef struct lib_quick {
+    unsigned kind;         /* the caller's quick: BI_IS_EQ, BI_IS_IN, 0 */
+    value y;               /* the test's argument */
+    uint64_t lens, lasts;  /* the caller's (BI_IS_IN of a list) */
+} lib_quick;
+static inline lib_quick lib_quick_of(const lib_caller *c)
 {
-    if (!c->quick || x.t != JV_STR) return -1;
-    value y = c->args[1];
+    return (lib_quick){c->quick, c->args[1], c->lens, c->lasts};
+}
+/* 1 or 0; -1: make the call (the first one too: it is what finds the test); -2: failed (the
+ * fuel limit's error) */
+static inline int lib_quick_test(jrt *R, lib_quick q, value x)
+{
+    if (!q.kind || x.t != JV_STR) return -1;
     bool eq;
-    if (c->quick == BI_IS_EQ) {
-        if (y.t != JV_STR) return -1;
-        return str_equal_rt(R, x.u.s, y.u.s, &eq) ? eq : -2;
+    if (q.kind == BI_IS_EQ) {
+        if (q.y.t != JV_STR) return -1;
+        return str_equal_rt(R, x.u.s, q.y.u.s, &eq) ? eq : -2;
     }
-    if (y.t != JV_LIST) return -1;
+    if (q.y.t != JV_LIST) return -1;
     /* no string of x's length in the list: none equals x, and none was compared (no charge) */
     size_t n = x.u.s->len;
-    if (!(c->lens >> (n < 63 ? n : 63) & 1)) return 0;
+    if (!(q.lens >> (n < 63 ? n : 63) & 1)) return 0;
     /* a short one (compared for free) whose last byte no short string of the list ends with */
-    if (n && n < RT_UNIT_BYTES && !(c->lasts >> (x.u.s->s[n - 1] & 63) & 1)) return 0;
-    const jlist *l = y.u.l;
+    if (n && n < RT_UNIT_BYTES && !(q.lasts >> (x.u.s->s[n - 1] & 63) & 1)) return 0;
+    const jlist *l = q.y.u.l;
     for (size_t i = 0; i < l->len; i++) {
         if (l->items[i].t != JV_STR) continue; /* only a string equals a string */
         if (!str_equal_rt(R, l->items[i].u.s, x.u.s, &eq)) return -2;
         if (eq) return 1;
     }
     return 0;
+}
+static inline int lib_caller_quick(jrt *R, const lib_caller *c, value x)
+{
+    return lib_quick_test(R, lib_quick_of(c), x);
 }
 
 /* Does the name s[0..n-1] hold the byte c (a '.' of a path, a ',' of several)? An attribute

@@ -156,8 +156,10 @@ BI_FN(l_extend)
     size_t n = items.u.l->len; /* fixed up front: l.extend(l) doubles l once */
     bool ok = l->len <= SIZE_MAX - n && list_reserve(R, l, l->len + n);
     if (ok) { /* the room is there: no push can grow l (items.u.l->items is read after the reserve:
-               * it is l's own when l.extend(l)) */
-        for (size_t i = 0; i < n; i++) l->items[l->len + i] = val_dup(items.u.l->items[i]);
+               * it is l's own when l.extend(l); the copies go past its first n items) */
+        const value *from = items.u.l->items; /* (read once: a value stored could be a length or a */
+        value *to = l->items + l->len;        /* pointer of the lists, to the compiler) */
+        for (size_t i = 0; i < n; i++) to[i] = val_dup(from[i]);
         l->len += n;
     }
     val_drop(R, items);

@@ -4,9 +4,11 @@
  *   gen.py ... | dtoa_test                 the lines of tests/dtoa/gen.py:
  *        "r HEXBITS REPR JAVA"   dtoa_repr and dtoa_java must print REPR and JAVA, and so
  *                                must src/print.c's print_float_text (its own short path
- *                                for numbers of at most 15 digits, then dtoa_repr)
+ *                                for numbers of at most 15 digits, then dtoa_repr_long),
+ *                                and dtoa_repr_long
  *        "s TEXT"                dtoa_strtod(TEXT) must equal glibc's strtod: bits, end, errno
- *   dtoa_test --random-strtod N [SEED]   N random short decimals made here, as "s" lines
+ *   dtoa_test --random-strtod N [SEED]   N random short decimals made here, as "s" lines,
+ *                                        and dtoa_repr_long of each as dtoa_repr prints it
  *   dtoa_test --roundtrip N [SEED]       N random doubles: strtod(dtoa_repr(d)) is d, and
  *                                        dtoa_strtod reads dtoa_repr(d) as strtod does
  * Ends with "N passed, M failed" (the first failures are printed above it).
@@ -49,6 +51,9 @@ static void check_print(uint64_t b, const char *want_repr, const char *want_java
     else passed++;
     got[print_float_text(d, got)] = 0;
     if (strcmp(got, want_repr)) fail("FAIL print_float_text %s: got %s, want %s", hex, got, want_repr);
+    else passed++;
+    got[dtoa_repr_long(d, got)] = 0;
+    if (strcmp(got, want_repr)) fail("FAIL dtoa_repr_long %s: got %s, want %s", hex, got, want_repr);
     else passed++;
     got[dtoa_java(d, got)] = 0;
     if (strcmp(got, want_java)) fail("FAIL java %s: got %s, want %s", hex, got, want_java);
@@ -114,7 +119,17 @@ int main(int argc, char **argv)
         if (!rs) rs = 1;
         if (!strcmp(argv[1], "--random-strtod")) {
             char t[64];
-            for (long i = 0; i < n; i++) { random_decimal(&rs, t); check_strtod(t); }
+            for (long i = 0; i < n; i++) {
+                random_decimal(&rs, t);
+                check_strtod(t);
+                /* Ryu straight away prints what dtoa_repr's short decimals print */
+                double d = strtod(t, NULL);
+                char a[DTOA_BUFSIZE + 1], b[DTOA_BUFSIZE + 1];
+                a[dtoa_repr(d, a)] = 0;
+                b[dtoa_repr_long(d, b)] = 0;
+                if (strcmp(a, b)) fail("FAIL dtoa_repr_long %s: got %s, want %s", t, b, a);
+                else passed++;
+            }
         } else if (!strcmp(argv[1], "--roundtrip")) {
             char t[DTOA_BUFSIZE + 1];
             for (long i = 0; i < n; i++) {
