@@ -160,7 +160,7 @@ void jinn_config_init(jinn_config *cfg)
 
 static void rt_init(jrt *R, const jinn_config *cfg)
 {
-    memset(R, 0, sizeof *R);
+    memset(R, 0, offsetof(jrt, alloc)); /* the fields from alloc on are all set below */
     R->alloc = cfg->alloc ? cfg->alloc : default_alloc;
     R->alloc_user = cfg->alloc_user;
     R->profile = cfg->profile == JINN_PROFILE_JINJAVA ? PROF_JINJAVA : PROF_JINJA;

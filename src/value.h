@@ -215,10 +215,6 @@ typedef struct rt_services {
 } rt_services;
 
 struct jrt {
-    jinn_alloc_fn alloc;
-    void *alloc_user;
-    jprofile profile;
-    uint32_t jv_opts; /* the jinjava profile's switches (JINN_JV_* of jinn.h); 0 in the jinja profile */
     /* the error being raised (kind 0 = none) */
     jinn_error_kind err_kind;
     jbuf err_msg;
@@ -236,27 +232,33 @@ struct jrt {
      * instead of being collected (NULL: an ordinary render) */
     value *session_vars;
     jgc *session_live;
-    int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
-    int undef_mode; /* jinn_undefined */
     uint64_t rng;   /* per-render generator state (xorshift*), seeded by render options */
     void *vm;       /* the running VM (src/vm.c only) */
     const rt_services *svc; /* the running VM's services to builtins, or NULL */
     void *env;      /* struct env * */
-    /* limits (see jinn_limits) */
-    const jinn_limits *lim;
-    int64_t fuel;            /* work units left in this render */
-    int64_t tick;            /* units until the next interrupt / progress poll or fuel check */
-    int64_t tick_set;        /* tick when last refilled: fuel is charged tick_set - tick then */
     size_t mem, mem_limit;   /* bytes allocated now, and the ceiling (0: none) */
     struct rt_cache *cache;  /* freed small blocks kept for reuse (rt_alloc), or NULL: none */
     const int *interrupt;
-    jinn_progress_fn progress;
-    void *progress_user;
     uint32_t provider_calls;
     const char *customer;    /* the render's customer id (for version 2 providers), or NULL */
     jinn_write_fn write;     /* streaming: where the output goes, in pieces (or NULL) */
     void *write_user;
     size_t flushed;          /* bytes already handed to write */
+    /* set by rt_init (api.c) whatever it is given, so not zeroed before (rt_init clears the
+     * fields above only): the allocator, the profile and its switches, the environment's
+     * settings, the limits (see jinn_limits) and the fuel, the progress callback, the live list */
+    jinn_alloc_fn alloc;
+    void *alloc_user;
+    jprofile profile;
+    uint32_t jv_opts; /* the jinjava profile's switches (JINN_JV_* of jinn.h); 0 in the jinja profile */
+    int autoescape; /* the environment's autoescape setting (for |join, |replace, |format) */
+    int undef_mode; /* jinn_undefined */
+    const jinn_limits *lim;
+    int64_t fuel;            /* work units left in this render */
+    int64_t tick;            /* units until the next interrupt / progress poll or fuel check */
+    int64_t tick_set;        /* tick when last refilled: fuel is charged tick_set - tick then */
+    jinn_progress_fn progress;
+    void *progress_user;
     jgc live;                /* registry of live containers (a circular list; see jgc) */
 };
 
