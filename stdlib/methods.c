@@ -155,8 +155,9 @@ BI_FN(l_extend)
     jlist *l = args[0].u.l;
     size_t n = items.u.l->len; /* fixed up front: l.extend(l) doubles l once */
     bool ok = l->len <= SIZE_MAX - n && list_reserve(R, l, l->len + n);
-    if (ok) { /* the room is there: no push can grow l (items.u.l->items is read after the reserve:
-               * it is l's own when l.extend(l); the copies go past its first n items) */
+    if (ok && n) { /* the room is there: no push can grow l (items.u.l->items is read after the reserve:
+               * it is l's own when l.extend(l); the copies go past its first n items; an empty
+               * l extended by nothing may have no items block at all) */
         const value *from = items.u.l->items; /* (read once: a value stored could be a length or a */
         value *to = l->items + l->len;        /* pointer of the lists, to the compiler) */
         for (size_t i = 0; i < n; i++) to[i] = val_dup(from[i]);
