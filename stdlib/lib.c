@@ -728,6 +728,8 @@ bool lib_check_hashable(jrt *R, value v)
     return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(v));
 }
 
+bool lib_check_key(jrt *R, value v) { return v.t == JV_UNDEF ? rt_strict_ok(R, v) : lib_check_hashable(R, v); }
+
 bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw)
 {
     jentry *e;

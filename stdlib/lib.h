@@ -165,6 +165,9 @@ bool lib_pyish_buf(jrt *R, jbuf *b, value v);
 bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw);
 /* "unhashable type: 'list'" unless v can be a dict key */
 bool lib_check_hashable(jrt *R, value v);
+/* the same for a key only looked up (get, pop, `is filter`): an undefined is hashable in
+ * Jinja2 too (and no key of a dict here: dict_get finds none), but StrictUndefined's hash fails */
+bool lib_check_key(jrt *R, value v);
 
 /* ---- dynamic calls of other builtins (map, select) -------------------------------------- */
 /* Is there a filter named name (a string value): a builtin or the embedder's? */

@@ -65,11 +65,7 @@ BI_FN(d_get)
 {
     value *v;
     if (args[1].t == JV_STR) v = dict_get_jstr(args[0].u.m, args[1].u.s); /* hashable, its hash cached */
-    else if (args[1].t == JV_UNDEF) { /* hashable in Jinja2, and no key of a dict here */
-        if (!rt_strict_ok(R, args[1])) return false;
-        v = NULL;
-    }
-    else if (!lib_check_hashable(R, args[1])) return false;
+    else if (!lib_check_key(R, args[1])) return false;
     else v = dict_get(args[0].u.m, args[1]);
     *out = v ? val_dup(*v) : ARG_GIVEN(2) ? val_dup(args[2]) : v_none();
     return true;
@@ -97,10 +93,8 @@ BI_FN(d_items) { return d_view(R, args[0], 2, out); }
 /* pop(key[, default]) — KeyError when missing and no default */
 BI_FN(d_pop)
 {
-    if (!mutable_receiver(R, &args[0], "pop")) return false;
-    /* an undefined key: hashable in Jinja2, and no key of a dict here */
-    if (args[1].t == JV_UNDEF ? !rt_strict_ok(R, args[1]) : !lib_check_hashable(R, args[1])) return false;
-    if (args[1].t == JV_UNDEF || !dict_get(args[0].u.m, args[1])) {
+    if (!mutable_receiver(R, &args[0], "pop") || !lib_check_key(R, args[1])) return false;
+    if (!dict_get(args[0].u.m, args[1])) {
         if (ARG_GIVEN(2)) { *out = val_dup(args[2]); return true; }
         jbuf b = {0};
         rt_error(R, JINN_ERR_VALUE, "KeyError: %s", repr_of(R, &b, args[1]));

@@ -74,11 +74,10 @@ BI_FN(t_empty)
 }
 
 /* `x is filter` / `x is test`: is there a filter/test of that name? */
-/* Jinja2 looks the value up in a dict of names: a list or a dict is unhashable there, an
- * undefined is hashable (and no name), but StrictUndefined's hash fails */
-static bool name_key_ok(jrt *R, value v) { return v.t == JV_UNDEF ? rt_strict_ok(R, v) : lib_check_hashable(R, v); }
-BI_FN(t_filter) { if (!name_key_ok(R, args[0])) return false; RET(args[0].t == JV_STR && reg_exists(R, BI_FILTER, v_sp(args[0]), v_sl(args[0]))); }
-BI_FN(t_test) { if (!name_key_ok(R, args[0])) return false; RET(args[0].t == JV_STR && reg_exists(R, BI_TEST, v_sp(args[0]), v_sl(args[0]))); }
+/* Jinja2 looks the value up in a dict of names: a list or a dict is unhashable there (an
+ * undefined is no name, lib_check_key) */
+BI_FN(t_filter) { if (!lib_check_key(R, args[0])) return false; RET(args[0].t == JV_STR && reg_exists(R, BI_FILTER, v_sp(args[0]), v_sl(args[0]))); }
+BI_FN(t_test) { if (!lib_check_key(R, args[0])) return false; RET(args[0].t == JV_STR && reg_exists(R, BI_TEST, v_sp(args[0]), v_sl(args[0]))); }
 
 /* sameas: Python's `is`. Immediates are interned in CPython in the cases a template can
  * produce (None, True, False, small ints), so compare type and value; heap values compare by
