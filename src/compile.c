@@ -985,11 +985,15 @@ static void compile_call(comp *c, node *n)
         c->calls[c->ncalls++].pos = f->pos;
     }
     if (f->kind == N_ATTR) {
+        int recv = c->u->ncode;
         expr(c, f->a);
+        bool recv_load = !c->failed && c->u->ncode == recv + 1 && c->u->code[recv].op == OP_LOAD;
         call_args(c, n, &npos, &nkw);
         int ni = add_name(c, f->s, f->slen);
         note_method(c, ni);
-        emitd(c, OP_CALL_METHOD, ni, nkw, npos, f->pos, -(npos + nkw + (nkw > 0)));
+        int pc = emitd(c, OP_CALL_METHOD, ni, nkw, npos, f->pos, -(npos + nkw + (nkw > 0)));
+        /* a variable's method: its LOAD notes how far the call is, for fuse.c (LOAD_RECV) */
+        if (recv_load && pc > recv && pc - recv <= UINT8_MAX) c->u->code[recv].c = (uint8_t)(pc - recv);
         return;
     }
     expr(c, f);

@@ -5,7 +5,7 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP, DICT_GET, FOR_ITER_STORE; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
+ * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP with LOAD_RECV, DICT_GET, FOR_ITER_STORE; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
  * to one of them still runs it, and the VM falls back to the plain first instruction whenever
  * the fused fast case does not hold.
  *
@@ -84,7 +84,7 @@ static void trim_clear(const unit *u, instr *clear)
         case OP_STORE:
             if (in->a >= lo && in->a < hi && !(read >> (in->a - lo) & 1)) stored |= UINT64_C(1) << (in->a - lo);
             continue;
-        case OP_LOAD: case OP_LOAD_ATTR: case OP_LOAD_ITEMC: case OP_LOAD_SETATTR:
+        case OP_LOAD: case OP_LOAD_ATTR: case OP_LOAD_ITEMC: case OP_LOAD_SETATTR: case OP_LOAD_RECV:
             reads_a = true;
             break;
         case OP_CONST: case OP_LOAD_GLOBAL: case OP_GLOBAL_ATTR: case OP_GETATTR: case OP_GETITEM:
@@ -105,6 +105,15 @@ static void trim_clear(const unit *u, instr *clear)
     clear->b = (uint16_t)(hi - lo);
 }
 
+/* Is code[i] a `{% do l.append(x) %}`: the method call .append of one argument, its value
+ * dropped (APPEND_POP)? */
+static bool append_pop(const template *T, const instr *code, int i, int n)
+{
+    const instr *in = &code[i];
+    return i + 1 < n && in->op == OP_CALL_METHOD && in[1].op == OP_POP && in->b == 0 && in->c == 1 &&
+           T->names[in->a]->len == 6 && !memcmp(T->names[in->a]->s, "append", 6);
+}
+
 void comp_fuse(template *T)
 {
     fuse_keys K;
@@ -123,8 +132,7 @@ void comp_fuse(template *T)
                 }
                 break;
             case OP_CALL_METHOD:
-                if (i + 1 < n && in[1].op == OP_POP && in->b == 0 && in->c == 1 && T->names[in->a]->len == 6 &&
-                    !memcmp(T->names[in->a]->s, "append", 6))
+                if (append_pop(T, code, i, n))
                     in->op = OP_APPEND_POP;
                 else if (in->b == 0 && (in->c == 1 || in->c == 2) && T->names[in->a]->len == 3 &&
                          !memcmp(T->names[in->a]->s, "get", 3))
@@ -150,8 +158,9 @@ void comp_fuse(template *T)
             case OP_LOAD_GLOBAL:
                 if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_GLOBAL_ATTR;
                 break;
-            case OP_LOAD:
-                if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_LOAD_ATTR;
+            case OP_LOAD: /* (c: compile.c's note, the receiver of the method call c ahead) */
+                if (in->c && append_pop(T, code, i + in->c, n)) in->op = OP_LOAD_RECV;
+                else if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_LOAD_ATTR;
                 else if (i + 1 < n && in[1].op == OP_SETATTR) in->op = OP_LOAD_SETATTR;
                 else if (i + 2 < n && in[1].op == OP_CONST && in[2].op == OP_GETITEM && T->consts[in[1].a].t == JV_STR)
                     in->op = OP_LOAD_ITEMC;

@@ -1654,8 +1654,24 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
+    CASE(LOAD_RECV) /* fuse.c: the receiver of the APPEND_POP ahead, by its slot */
+        if (slots[ip->a].t == JV_ABSENT) goto op_load;
+        *sp++ = (value){.t = JV_ABSENT, .u.i = ip->a};
+        NEXT();
     CASE(APPEND_POP) {
         value *recv = sp - 2;
+        if (recv->t == JV_ABSENT) { /* LOAD_RECV's slot: its list, no reference taken or dropped */
+            value *l = &slots[recv->u.i];
+            if (!plain_mutable(l, JV_LIST, T->methods[ip->a].m[1]) || V->novl) {
+                *recv = resolve(V, val_dup(*l));
+                goto op_call;
+            }
+            TICK(1);
+            if (!list_push(R, l->u.l, *--sp)) FAIL(); /* (the item is stolen, kept or dropped) */
+            sp--;
+            ip++;
+            NEXT();
+        }
         if (!plain_mutable(recv, JV_LIST, T->methods[ip->a].m[1])) goto op_call;
         TICK(1);
         a = *--sp;

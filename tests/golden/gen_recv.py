@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+# usage: python3 tests/golden/gen_recv.py [JINN]
+# golden cases for LOAD_RECV (fuse.c, vm.c): `{% do l.append(x) %}` of a list in a variable takes
+# no reference to the list; APPEND_POP appends to the list its slot holds. Outputs from Jinja2
+# itself: the argument reading or changing the list, lists from the context, from a macro's
+# parameter, from the enclosing scope of a macro, a loop or a call block, values that are no
+# list, and the method call whose value is kept (not fused). The error cases must fail in Jinja2
+# too; their `--- error` text is jinn's diagnostic, written by the build given (default
+# bin/jinn) and checked by hand against the build before LOAD_RECV (the same message and caret).
+import jinja2, json, os, subprocess, sys
+HERE = os.path.dirname(os.path.abspath(__file__))
+JINN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', '..', 'bin', 'jinn')
+ctx = {'items': [1, 2], 'rows': [[1], [2, 3]], 'd': {'l': [5]}, 'word': 'ab'}
+cases = {
+ 'recv_arg_reads_list': "{% set l = [] %}{% for i in range(4) %}{% do l.append(l|length * 10 + i) %}{% endfor %}{{ l }}",
+ 'recv_arg_appends_same': "{% set l = [] %}{% do l.append(l.append(1)) %}{% do l.append(l.pop()) %}{{ l }}",
+ 'recv_context_list_alias': "{% set l = items %}{% do l.append(3) %}{% do items.append(4) %}{{ l }}{{ items }}",
+ 'recv_loop_items': "{% for r in rows %}{% do r.append(loop.index) %}{% endfor %}{{ rows }}",
+ 'recv_macro_param': "{% macro add(l, x) %}{% do l.append(x) %}{{ l|length }}{% endmacro %}{% set a = [] %}{{ add(a, 1) }}{{ add(a, 'x') }}{{ a }}",
+ 'recv_macro_outer': "{% set outer = [] %}{% macro m(x) %}{% do outer.append(x) %}{% endmacro %}{{ m(1) }}{{ m(2) }}{{ outer }}",
+ 'recv_call_block': "{% set l = [] %}{% macro w() %}[{{ caller() }}]{% endmacro %}{% call w() %}{% do l.append('c') %}{{ l|length }}{% endcall %}{{ l }}",
+ 'recv_loop_scope': "{% set l = [] %}{% for i in range(3) %}{% set l2 = l %}{% do l2.append(i) %}{% endfor %}{{ l }}",
+ 'recv_rebound_between': "{% set l = [1] %}{% do l.append(2) %}{% set l = [9] %}{% do l.append(8) %}{{ l }}",
+ 'recv_kept_value': "{% set l = [] %}{% set r = l.append(1) %}{{ r }}{{ l }}{{ l.append(2) }}{{ l }}",
+ 'recv_dict_list': "{% set x = d.l %}{% do x.append(6) %}{{ d }}",
+ 'recv_two_args_not_fused': "{% set l = [3, 1, 2] %}{% do l.insert(0, 7) %}{% do l.extend([4]) %}{% do l.sort() %}{{ l }}",
+ 'recv_markup_item': "{% set l = [] %}{% do l.append('<i>'|safe) %}{% do l.append('<b>') %}{{ l|join }}",
+ 'recv_namespace_list': "{% set ns = namespace(l=[]) %}{% do ns.l.append(1) %}{% set k = ns.l %}{% do k.append(2) %}{{ ns.l }}",
+}
+errors = {
+ 'recv_string_error': "{% set l = word %}{% do l.append(1) %}",
+ 'recv_undefined_error': "{% for i in range(2) %}{% do nolist.append(i) %}{% endfor %}",
+ 'recv_arg_fails': "{% set l = [] %}{% do l.append(1 / 0) %}{{ l }}",
+ 'recv_arg_fails_after_append': "{% set l = [] %}{% do l.append(l.append(1) or 1 / 0) %}",
+ 'recv_dict_error': "{% set l = {} %}{% do l.append(1) %}",
+}
+os.makedirs(os.path.join(HERE, 'fused'), exist_ok=True)
+env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
+for name, src in cases.items():
+    out = env.from_string(src).render(**json.loads(json.dumps(ctx)))
+    with open(os.path.join(HERE, 'fused', name + '.test'), 'w', encoding='utf-8', newline='') as f:
+        f.write('--- template\n' + src + '\n--- context\n' + json.dumps(ctx) + '\n--- output\n' + out + '\n')
+for name, src in errors.items():
+    try:
+        env.from_string(src).render(**json.loads(json.dumps(ctx)))
+        raise SystemExit(f'{name}: Jinja2 did not fail')
+    except (jinja2.UndefinedError, ZeroDivisionError, IndexError, AttributeError, TypeError):
+        pass
+    tmp = os.path.join('/tmp', name + '.jinja')
+    with open(tmp, 'w') as f:
+        f.write(src)
+    with open(tmp + '.json', 'w') as f:
+        json.dump(ctx, f)
+    r = subprocess.run([JINN, 'render', tmp, '--context', tmp + '.json'], capture_output=True, text=True)
+    if r.returncode == 0:
+        raise SystemExit(f'{name}: jinn did not fail')
+    err = r.stderr.replace('/tmp/', '')
+    with open(os.path.join(HERE, 'fused', name + '.test'), 'w', encoding='utf-8', newline='') as f:
+        f.write('--- template\n' + src + '\n--- context\n' + json.dumps(ctx) + '\n--- error\n' + err)
+print(len(cases), 'output cases,', len(errors), 'error cases written')
