@@ -1807,10 +1807,11 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         if (jinjava || ip->c || L->i >= L->items.u.l->len) goto op_for_iter;
         TICK(1);
         a = resolve(V, val_dup(L->items.u.l->items[L->i++]));
-        for (int i = ip[1].a; i < ip[1].a + ip[1].b; i++) {
-            val_drop(R, slots[i]);
-            slots[i] = v_absent();
-        }
+        if (ip[1].b) /* (most loops' CLEAR is empty: fuse.c's trim_clear) */
+            for (value *p = slots + ip[1].a, *end = p + ip[1].b; p < end; p++) { /* (the end read once) */
+                val_drop(R, *p);
+                *p = v_absent();
+            }
         val_drop(R, slots[ip[2].a]);
         slots[ip[2].a] = a;
         ip += 2;

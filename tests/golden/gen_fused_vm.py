@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-# usage: python3 tests/golden/gen_recv.py [JINN]
-# golden cases for LOAD_RECV (fuse.c, vm.c): `{% do l.append(x) %}` of a list in a variable takes
+# usage: python3 tests/golden/gen_fused_vm.py [JINN]
+# golden cases for FOR_ITER_STORE's CLEAR (a variable set in a loop's body is unset again at each
+# iteration: for_clear_*), and for LOAD_RECV (fuse.c, vm.c): `{% do l.append(x) %}` of a list in a variable takes
 # no reference to the list; APPEND_POP appends to the list its slot holds. Outputs from Jinja2
 # itself: the argument reading or changing the list, lists from the context, from a macro's
 # parameter, from the enclosing scope of a macro, a loop or a call block, values that are no
@@ -27,6 +28,11 @@ cases = {
  'recv_markup_item': "{% set l = [] %}{% do l.append('<i>'|safe) %}{% do l.append('<b>') %}{{ l|join }}",
  'recv_namespace_list': "{% set ns = namespace(l=[]) %}{% do ns.l.append(1) %}{% set k = ns.l %}{% do k.append(2) %}{{ ns.l }}",
 }
+cases.update({
+ 'for_clear_set_once': "{% for i in range(3) %}{% if i == 0 %}{% set x = 1 %}{% endif %}[{{ x }}]{% endfor %}",
+ 'for_clear_two_vars': "{% for r in [{'a': 1}, {'b': 2}, {}] %}{% if r.a %}{% set a = r.a %}{% endif %}{% if r.b %}{% set b = [r.b] %}{% endif %}{{ a is defined }}{{ b is defined }}{{ b }};{% endfor %}",
+ 'for_clear_nested': "{% for i in range(2) %}{% for j in range(2) %}{% if j == i %}{% set k = i ~ j %}{% endif %}{{ k }},{% endfor %}|{% endfor %}",
+})
 errors = {
  'recv_string_error': "{% set l = word %}{% do l.append(1) %}",
  'recv_undefined_error': "{% for i in range(2) %}{% do nolist.append(i) %}{% endfor %}",
