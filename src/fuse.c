@@ -5,7 +5,7 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP with LOAD_RECV, DICT_GET, FOR_ITER_STORE; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
+ * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP with LOAD_RECV, DICT_GET, FOR_ITER_STORE; CALL a=1 before |float; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
  * to one of them still runs it, and the VM falls back to the plain first instruction whenever
  * the fused fast case does not hold.
  *
@@ -114,6 +114,13 @@ static bool append_pop(const template *T, const instr *code, int i, int n)
            T->names[in->a]->len == 6 && !memcmp(T->names[in->a]->s, "append", 6);
 }
 
+/* Is filter row i the stdlib's float (no embedder's filter of that name)? */
+static bool stdlib_float(const template *T, int i)
+{
+    const reg_row *r = reg_row_at(&T->env->reg, BI_FILTER, i);
+    return r && !r->native && r->b.fn && !strcmp(r->b.name, "float");
+}
+
 void comp_fuse(template *T)
 {
     fuse_keys K;
@@ -145,6 +152,11 @@ void comp_fuse(template *T)
                 break;
             case OP_CLEAR:
                 trim_clear(u, in);
+                break;
+            case OP_CALL: /* `m(...)|float`: a=1, its value goes to the stdlib's |float (MACRO_FLOAT) */
+                if (in->b == 0 && i + 2 < n && in[1].op == OP_ABSENT && in[2].op == OP_FILTER && in[2].c == 2 &&
+                    stdlib_float(T, in[2].a))
+                    in->a = 1;
                 break;
             case OP_FOR_ITER:
                 if (i + 2 < n && in[1].op == OP_CLEAR && in[2].op == OP_STORE) in->op = OP_FOR_ITER_STORE;

@@ -10,6 +10,7 @@
  *
  * Nothing here is global: all per-render state is in `vm`, and the template is only read.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,12 @@ typedef struct vm {
     int caploops;
     jbuf *outs;              /* output stack; outs[0] is the render's output (nouts above) */
     int capouts;
+    /* the float whose text is all a capture's buffer holds (print_float_out): outs[fl_out]
+     * holds fl_len bytes, fl's repr, when fl_out > 0 (push_out clears it); a macro's text
+     * given to |float is that float (MACRO_FLOAT) */
+    int fl_out;
+    size_t fl_len;
+    double fl;
     /* not cleared either: read only below nchain and nbstack */
     const template *chain[16];
     value *chain_roots[16];
@@ -170,6 +177,21 @@ static bool push_out(vm *V)
         V->hiouts++;
     }
     V->outs[V->nouts++].len = 0; /* a buffer from an earlier capture keeps its capacity */
+    V->fl_out = 0;
+    return true;
+}
+
+/* PRINT of a float: its repr written to o, the top of the output stack; when o was empty, o
+ * now holds just that float's text (V->fl_out) */
+static inline bool print_float_out(vm *V, jbuf *o, double d)
+{
+    size_t len0 = o->len;
+    if (!print_float(V->R, o, d)) return false;
+    if (!len0) {
+        V->fl_out = V->nouts - 1;
+        V->fl_len = o->len;
+        V->fl = d;
+    }
     return true;
 }
 
@@ -192,6 +214,8 @@ static bool run(vm *V, const template *T, const unit *u, value *slots);
 /* what a macro call does with what the macro prints: make it the call's string, print it
  * where the call is printed ({{ m() }}), or drop it ({% do m() %}) */
 enum { MACRO_STRING, MACRO_PRINT, MACRO_DROP,
+       MACRO_FLOAT /* its string goes to |float: a float, when all the macro printed is one float's
+                    * repr (float(repr(x)) is x; a NaN's sign is not in its repr), else the string */,
        MACRO_MOVE = 4 /* or'ed in: the positional arguments bound to parameters move from pos
                        * into the frame (the caller's operand stack gives them up) */ };
 static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw, value *out, int mode);
@@ -366,6 +390,12 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         if (mode == MACRO_DROP && !V->outs[V->nouts - 1].len) {
             V->nouts--;
             *out = v_none();
+        } else if (mode == MACRO_FLOAT && ok && V->fl_out == V->nouts - 1 && V->fl_len == V->outs[V->nouts - 1].len &&
+                   V->fl_len <= R->lim->string_bytes) {
+            /* (the string not made is charged as pop_out's would be: the same fuel) */
+            V->nouts--;
+            ok = rt_charge_bytes(R, V->fl_len);
+            *out = v_float(isnan(V->fl) ? NAN : V->fl);
         } else {
             value r = pop_out(V, T->autoescape);
             if (ok && r.t == JV_ERROR) ok = false;
@@ -1122,7 +1152,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         /* a string to escape goes to print_escaped, a float to print_float, without
          * write_value's call */
         bool ok = a.t == JV_STR && ip->c && !(a.f & JV_SAFE) ? print_escaped(R, o, v_sp(a), v_sl(a))
-                : a.t == JV_FLOAT && !(a.f & JV_DEC) && !jinjava ? print_float(R, o, a.u.d)
+                : a.t == JV_FLOAT && !(a.f & JV_DEC) && !jinjava ? print_float_out(V, o, a.u.d)
                 : write_value(R, o, a, ip->c);
         if (!ok) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
@@ -1715,7 +1745,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         /* a macro, called here with its arguments moved off the stack; printed at once, or
          * dropped ({% do m() %}): the PRINT or POP after it is done here */
         int mode = ok && ip->op == OP_CALL && callee->t == JV_FUNC && callee->u.fn->kind == FN_MACRO
-                 ? (ip[1].op == OP_PRINT ? MACRO_PRINT : ip[1].op == OP_POP ? MACRO_DROP : MACRO_STRING)
+                 ? (ip[1].op == OP_PRINT ? MACRO_PRINT : ip[1].op == OP_POP ? MACRO_DROP : ip->a ? MACRO_FLOAT : MACRO_STRING)
                  : -1;
         if (mode >= 0) {
             ok = call_macro_to(V, callee->u.fn, posv, npos, nkw ? kwd.u.m : NULL, &r, mode | MACRO_MOVE);
@@ -1735,6 +1765,10 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
             NEXT();
         }
         *sp++ = r;
+        if (r.t == JV_FLOAT && mode == MACRO_FLOAT) { /* the ABSENT and |float after it: done, its tick kept */
+            ip += 2;
+            TICK(1);
+        }
         NEXT();
     }
     CASE(LIST_EXTEND) {
@@ -2245,6 +2279,7 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     V.T = T;
     V.ctx = ctx && ctx->t == JV_DICT ? ctx : NULL;
     V.ctx_copy = v_none();
+    V.fl_out = 0;
     R->vm = &V;
     static const rt_services services = {vm_call, vm_unshare, vm_render_string};
     R->svc = &services;
