@@ -5,7 +5,7 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP with LOAD_RECV, DICT_GET, FOR_ITER_STORE; CALL a=1 before |float; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
+ * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP with LOAD_RECV, DICT_GET, FOR_ITER_STORE; CALL a=1 before |float, PRINT b=1 before the end; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
  * to one of them still runs it, and the VM falls back to the plain first instruction whenever
  * the fused fast case does not hold.
  *
@@ -152,6 +152,10 @@ void comp_fuse(template *T)
                 break;
             case OP_CLEAR:
                 trim_clear(u, in);
+                break;
+            case OP_PRINT: /* b=1: the unit's next step is its end (print_float_out) */
+                if (i + 1 < n && (in[1].op == OP_RETURN || (in[1].op == OP_JUMP && code[in[1].a].op == OP_RETURN)))
+                    in->b = 1;
                 break;
             case OP_CALL: /* `m(...)|float`: a=1, its value goes to the stdlib's |float (MACRO_FLOAT) */
                 if (in->b == 0 && i + 2 < n && in[1].op == OP_ABSENT && in[2].op == OP_FILTER && in[2].c == 2 &&

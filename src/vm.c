@@ -10,6 +10,7 @@
  *
  * Nothing here is global: all per-render state is in `vm`, and the template is only read.
  */
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -100,9 +101,12 @@ typedef struct vm {
     jbuf *outs;              /* output stack; outs[0] is the render's output (nouts above) */
     int capouts;
     /* the float whose text is all a capture's buffer holds (print_float_out): outs[fl_out]
-     * holds fl_len bytes, fl's repr, when fl_out > 0 (push_out clears it); a macro's text
-     * given to |float is that float (MACRO_FLOAT) */
-    int fl_out;
+     * holds fl_len bytes, fl's repr, when fl_out > 0; a macro's text given to |float is that
+     * float (MACRO_FLOAT). -k: capture k is a MACRO_FLOAT call's, its body at depth flt_depth,
+     * and has had no float yet. push_out clears it (and the discard buffer's push): a note is
+     * read only while the capture it names is the top one, which a push has made since */
+    int fl_out, flt_depth;
+#define FL_NONE INT_MIN /* fl_out: no note (not 0: -0 would name the render's own output) */
     size_t fl_len;
     double fl;
     /* not cleared either: read only below nchain and nbstack */
@@ -177,15 +181,25 @@ static bool push_out(vm *V)
         V->hiouts++;
     }
     V->outs[V->nouts++].len = 0; /* a buffer from an earlier capture keeps its capacity */
-    V->fl_out = 0;
+    V->fl_out = FL_NONE;
     return true;
 }
 
 /* PRINT of a float: its repr written to o, the top of the output stack; when o was empty, o
- * now holds just that float's text (V->fl_out) */
-static inline bool print_float_out(vm *V, jbuf *o, double d)
+ * now holds just that float's text (V->fl_out). When o is the empty capture of a MACRO_FLOAT
+ * call, printed by the macro's own body (not a macro it calls) whose next step is its return
+ * (last: PRINT's b, fuse.c),
+ * the text would be all the macro prints, and is not read: the float is noted, not printed
+ * (fl_len 0, which the empty buffer matches). */
+static __attribute__((noinline)) bool print_float_out(vm *V, jbuf *o, double d, bool last)
 {
     size_t len0 = o->len;
+    if (!len0 && last && V->fl_out == -(V->nouts - 1) && V->flt_depth == V->depth) {
+        V->fl_out = V->nouts - 1;
+        V->fl_len = 0;
+        V->fl = d;
+        return true;
+    }
     if (!print_float(V->R, o, d)) return false;
     if (!len0) {
         V->fl_out = V->nouts - 1;
@@ -385,16 +399,18 @@ static bool call_macro_to(vm *V, const jfunc *f, value *pos, int npos, jdict *kw
         *out = v_none();
     } else if (ok && (ok = push_out(V))) {
         V->depth++;
+        if (mode == MACRO_FLOAT) { /* armed (print_float_out): this capture, this body */
+            V->fl_out = -(V->nouts - 1);
+            V->flt_depth = V->depth;
+        }
         ok = run(V, T, u, slots);
         V->depth--;
         if (mode == MACRO_DROP && !V->outs[V->nouts - 1].len) {
             V->nouts--;
             *out = v_none();
-        } else if (mode == MACRO_FLOAT && ok && V->fl_out == V->nouts - 1 && V->fl_len == V->outs[V->nouts - 1].len &&
-                   V->fl_len <= R->lim->string_bytes) {
-            /* (the string not made is charged as pop_out's would be: the same fuel) */
+        } else if (mode == MACRO_FLOAT && ok && V->fl_out == V->nouts - 1 && V->fl_len == V->outs[V->nouts - 1].len) {
+            /* (no string is made, so none is charged: docs/limits.md) */
             V->nouts--;
-            ok = rt_charge_bytes(R, V->fl_len);
             *out = v_float(isnan(V->fl) ? NAN : V->fl);
         } else {
             value r = pop_out(V, T->autoescape);
@@ -1152,7 +1168,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         /* a string to escape goes to print_escaped, a float to print_float, without
          * write_value's call */
         bool ok = a.t == JV_STR && ip->c && !(a.f & JV_SAFE) ? print_escaped(R, o, v_sp(a), v_sl(a))
-                : a.t == JV_FLOAT && !(a.f & JV_DEC) && !jinjava ? print_float_out(V, o, a.u.d)
+                : a.t == JV_FLOAT && !(a.f & JV_DEC) && !jinjava ? print_float_out(V, o, a.u.d, ip->b)
                 : write_value(R, o, a, ip->c);
         if (!ok) { val_drop(R, a); FAIL(); }
         val_drop(R, a);
@@ -2128,7 +2144,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         /* the dropped buffer's slot is free meanwhile: a capture may reuse it (its text is
          * dropped anyway), so coming back it starts empty */
         if (!ip->c && V->pending_parent && V->nouts - 1 == V->discard_at) V->nouts--;
-        else if (ip->c && V->pending_parent && V->nouts == V->discard_at) V->outs[V->nouts++].len = 0;
+        else if (ip->c && V->pending_parent && V->nouts == V->discard_at) V->outs[V->nouts++].len = 0, V->fl_out = FL_NONE;
         NEXT();
     }
     CASE(BLOCK) {
@@ -2279,7 +2295,8 @@ bool vm_render(jrt *R, const template *T, const value *ctx, jbuf *out, uint32_t 
     V.T = T;
     V.ctx = ctx && ctx->t == JV_DICT ? ctx : NULL;
     V.ctx_copy = v_none();
-    V.fl_out = 0;
+    V.fl_out = FL_NONE;
+    V.flt_depth = 0;
     R->vm = &V;
     static const rt_services services = {vm_call, vm_unshare, vm_render_string};
     R->svc = &services;

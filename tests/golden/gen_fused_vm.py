@@ -42,6 +42,11 @@ cases.update({
  'macro_float_default': "{% macro m(x) %}{{ x }}{% endmacro %}{{ m(1.5)|float(7) }} {{ m('a')|float(7) }} {{ m('a')|float(default=8) }} {{ m(x=2.5)|float }} {{ m(1.5)|float|round }}",
  'macro_float_round_printed': "{% macro m(x) %}{{ x|round(2) }}{% endmacro %}{% macro n(x) %}{{ (x / 3)|round(4) }}{% endmacro %}{{ m(1.005)|float }} {{ m(2)|float }} {{ n(10)|float }} {{ n(10)|float * 3 }}",
  'macro_float_in_expressions': "{% macro m(x) %}{{ x }}{% endmacro %}{{ m(1.5)|float + m(2.25)|float }} {{ [m(0.5)|float, m(1)|float] }} {{ {'k': m(0.75)|float} }} {% set ns = namespace(t=0.0) %}{% for i in range(5) %}{% set ns.t = ns.t + m(i / 4)|float %}{% endfor %}{{ ns.t }}",
+ 'macro_float_last_print': "{% macro a(x) %}{% for v in [x] %}{{ v }}{% endfor %}{% endmacro %}{% macro b(x) %}{{ x }}{% if false %}!{% endif %}{% endmacro %}{% macro c(x) %}{% if x > 1 %}{{ x }}{% elif x > 0 %}{{ x * 2 }}{% else %}{{ -x }}{% endif %}{% endmacro %}{{ a(1.5)|float }} {{ b(2.5)|float }} {{ c(3.5)|float }} {{ c(0.25)|float }} {{ c(-0.75)|float }}",
+ 'macro_float_inside_float': "{% macro inner(x) %}{{ x / 4 }}{% endmacro %}{% macro outer(x) %}{% set y = inner(x)|float %}{{ y * 2 }}{% endmacro %}{{ outer(3)|float }} {{ outer(1)|float + inner(2)|float }}",
+ 'macro_float_not_taken_after': "{% macro m(x) %}{{ x }}{% endmacro %}{% macro t(x) %}{{ x }}!{% endmacro %}{% set a = t(1.5)|float %}{% set s = m(2.5) %}{{ s }}|{{ s|float }}|{{ a }}|{{ m(0.5) }}|{{ m(0.75) ~ '' }}|{% set z = m(1.25) %}{{ z|length }}",
+ 'macro_float_caller_body': "{% macro k() %}{{ caller() }}{% endmacro %}{% macro m(x) %}{% call k() %}{{ x }}{% endcall %}{% endmacro %}{% macro n(x) %}{% call k() %}{{ x }}{% endcall %}.{% endmacro %}{{ m(0.5)|float }} {{ n(0.5)|float }} {{ m(0.5) }}",
+ 'macro_float_then_top_level_float': "{% macro m(x) %}{{ x }}{% endmacro %}{% set a = m(1.5)|float %}{{ a / 2 }}",
  'macro_float_varargs': "{% macro m() %}{{ varargs[0] }}{% endmacro %}{% macro k() %}{{ kwargs.x }}{% endmacro %}{{ m(1.25, 2)|float }} {{ k(x=3.5)|float }}",
 })
 errors = {
@@ -83,9 +88,9 @@ for name, src in errors.items():
     err = r.stderr.replace('/tmp/', '')
     with open(os.path.join(HERE, 'fused', name + '.test'), 'w', encoding='utf-8', newline='') as f:
         f.write('--- template\n' + src + '\n--- context\n' + json.dumps(ctx) + '\n--- error\n' + err)
-# the fuel a `m(...)|float` takes is the same as before MACRO_FLOAT, and runs out at the same
-# place (the |float's tick at the filter, the string's charge at the call): errors at a fuel
-# limit, blessed from the build before it
+# the fuel of `m(...)|float` (errors at a fuel limit, blessed from the build given): the
+# |float's tick stays at the filter; the float taken makes no string, so it charges none (the
+# string of an 18-byte repr cost a unit before MACRO_FLOAT)
 fuel_src = "{% macro m(x) %}{{ x }}{% endmacro %}{% for i in range(3) %}{% set f = m(i / 3)|float %}{{ f }};{% endfor %}"
 for fuel in (16, 17, 18, 36, 37):
     name = 'macro_float_fuel_%d' % fuel
