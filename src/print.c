@@ -323,7 +323,26 @@ bool print_escaped_padded(jrt *R, jbuf *b, const char *s, size_t n)
 
 #define MAX_PRINT_DEPTH 64
 
-static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth);
+/* The containers being printed, innermost first. Python's repr prints a container it is
+ * already inside of as [...], (...), {...} (Py_ReprEnter): a list that holds itself, or holds
+ * a list that holds it. The jinjava profile marks only a container that holds itself. */
+typedef struct print_up {
+    const jhdr *h;
+    const struct print_up *up;
+} print_up;
+
+static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth, const print_up *up);
+
+/* x's mark when x is a container being printed (in up), else NULL */
+static const char *reentered(value x, const print_up *up, bool java)
+{
+    if (x.t != JV_LIST && x.t != JV_DICT) return NULL;
+    for (; up; up = java ? NULL : up->up)
+        if (up->h == x.u.h)
+            return x.t == JV_DICT ? (!java && (x.f & JV_NS) ? "<Namespace {...}>" : "{...}")
+                                  : !java && (x.f & JV_TUPLE) ? "(...)" : "[...]";
+    return NULL;
+}
 
 /* a printed container is a string too: stop when it passes string_bytes (values that share or
  * contain themselves can otherwise print exponentially large text) */
@@ -334,9 +353,10 @@ static bool too_long(jrt *R, jbuf *b)
     return false;
 }
 
-static bool print_items(jrt *R, jbuf *b, value v, int depth)
+static bool print_items(jrt *R, jbuf *b, value v, int depth, const print_up *up)
 {
     bool java = R->profile == PROF_JINJAVA;
+    const print_up me = {v.u.h, up};
     if (too_long(R, b)) return false;
     if (!rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len))) return false; /* a unit per node */
     if (depth > MAX_PRINT_DEPTH) return buf_puts(R, b, v.t == JV_DICT ? "{...}" : "[...]");
@@ -354,8 +374,8 @@ static bool print_items(jrt *R, jbuf *b, value v, int depth)
         for (size_t i = 0; i < v.u.l->len; i++) {
             if (i && !buf_put(R, b, ", ", 2)) return false;
             value x = v.u.l->items[i];
-            bool ok = (x.t == JV_LIST && x.u.l == v.u.l) ? buf_puts(R, b, tuple ? "(...)" : "[...]")
-                                                          : print_value(R, b, x, false, depth + 1);
+            const char *mark = reentered(x, &me, java);
+            bool ok = mark ? buf_puts(R, b, mark) : print_value(R, b, x, false, depth + 1, &me);
             if (!ok || too_long(R, b)) return false;
         }
         if (tuple && v.u.l->len == 1 && !buf_putc(R, b, ',')) return false;
@@ -368,17 +388,17 @@ static bool print_items(jrt *R, jbuf *b, value v, int depth)
     for (size_t i = 0; dict_next(v.u.m, &i, &e);) {
         if (!first && !buf_put(R, b, ", ", 2)) return false;
         first = false;
-        if (!print_value(R, b, e->key, false, depth + 1) || !buf_put(R, b, java ? "=" : ": ", java ? 1 : 2))
+        if (!print_value(R, b, e->key, false, depth + 1, &me) || !buf_put(R, b, java ? "=" : ": ", java ? 1 : 2))
             return false;
-        bool ok = (e->val.t == JV_DICT && e->val.u.m == v.u.m) ? buf_puts(R, b, "{...}")
-                                                               : print_value(R, b, e->val, false, depth + 1);
+        const char *mark = reentered(e->val, &me, java);
+        bool ok = mark ? buf_puts(R, b, mark) : print_value(R, b, e->val, false, depth + 1, &me);
         if (!ok || too_long(R, b)) return false;
     }
     if (!buf_putc(R, b, '}')) return false;
     return java || !(v.f & JV_NS) || buf_putc(R, b, '>');
 }
 
-static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
+static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth, const print_up *up)
 {
     bool java = R->profile == PROF_JINJAVA;
     switch (v.t) {
@@ -403,7 +423,7 @@ static bool print_value(jrt *R, jbuf *b, value v, bool top, int depth)
         return repr_string(R, b, v_sp(v), v_sl(v));
     case JV_LIST:
     case JV_DICT:
-        return print_items(R, b, v, depth);
+        return print_items(R, b, v, depth, up);
     case JV_FUNC:
         if (v.u.fn->kind == FN_MACRO && v.u.fn->name)
             return buf_printf(R, b, "<Macro '%s'>", v.u.fn->name->s);
@@ -445,7 +465,7 @@ static bool pyish_string(jrt *R, jbuf *b, const char *s, size_t n)
 static bool pyish_value(jrt *R, jbuf *b, value v, int depth)
 {
     if (v.t == JV_STR) return pyish_string(R, b, v_sp(v), v_sl(v));
-    if (v.t != JV_LIST && v.t != JV_DICT) return print_value(R, b, v, false, depth); /* null, true, 2.0, 3.00 */
+    if (v.t != JV_LIST && v.t != JV_DICT) return print_value(R, b, v, false, depth, NULL); /* null, true, 2.0, 3.00 */
     if (too_long(R, b)) return false;
     if (!rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len))) return false;
     if (depth > MAX_PRINT_DEPTH) return buf_puts(R, b, v.t == JV_DICT ? "{...}" : "[...]");
@@ -469,7 +489,7 @@ static bool pyish_value(jrt *R, jbuf *b, value v, int depth)
         if (e->key.t == JV_STR) ok = pyish_string(R, b, v_sp(e->key), v_sl(e->key));
         else { /* a field name is a string: 1 -> '1', null -> '' (NullKeySerializer) */
             jbuf k = {0};
-            ok = print_value(R, &k, e->key, true, depth + 1) && pyish_string(R, b, k.p ? k.p : "", k.len);
+            ok = print_value(R, &k, e->key, true, depth + 1, NULL) && pyish_string(R, b, k.p ? k.p : "", k.len);
             buf_free(R, &k);
         }
         if (!ok || !buf_put(R, b, ": ", 2)) return false;
@@ -481,11 +501,11 @@ static bool pyish_value(jrt *R, jbuf *b, value v, int depth)
 
 bool print_pyish(jrt *R, jbuf *b, value v)
 {
-    return v.t == JV_LIST || v.t == JV_DICT ? pyish_value(R, b, v, 0) : print_value(R, b, v, true, 0);
+    return v.t == JV_LIST || v.t == JV_DICT ? pyish_value(R, b, v, 0) : print_value(R, b, v, true, 0, NULL);
 }
 
-bool print_str(jrt *R, jbuf *b, value v) { return print_value(R, b, v, true, 0); }
-bool print_repr(jrt *R, jbuf *b, value v) { return print_value(R, b, v, false, 0); }
+bool print_str(jrt *R, jbuf *b, value v) { return print_value(R, b, v, true, 0, NULL); }
+bool print_repr(jrt *R, jbuf *b, value v) { return print_value(R, b, v, false, 0, NULL); }
 
 value val_to_str(jrt *R, value v)
 {
