@@ -63,6 +63,9 @@ typedef struct comp {
     scope *sc;
     scope *root;                 /* the top-level scope (for macros reading template variables) */
     int in_macro;
+    /* the last method call .append(x) on a variable: its CALL_METHOD's pc and its receiver's
+     * LOAD's (-1: none); {% do %} of it makes that LOAD a LOAD_RECV (fuse.c: APPEND_POP) */
+    int append_call, append_recv;
     /* Jinja2's soft frame: inside an if (test, body, elif, else) or an inline if, not inside a
      * for, with, macro or block below it. There an unknown filter or test is an error only when
      * it runs (soft_pos: where the if starts, for jinn check's warning). */
@@ -992,8 +995,10 @@ static void compile_call(comp *c, node *n)
         int ni = add_name(c, f->s, f->slen);
         note_method(c, ni);
         int pc = emitd(c, OP_CALL_METHOD, ni, nkw, npos, f->pos, -(npos + nkw + (nkw > 0)));
-        /* a variable's method: its LOAD notes how far the call is, for fuse.c (LOAD_RECV) */
-        if (recv_load && pc > recv && pc - recv <= UINT8_MAX) c->u->code[recv].c = (uint8_t)(pc - recv);
+        if (recv_load && npos == 1 && !nkw && f->slen == 6 && !memcmp(f->s, "append", 6)) {
+            c->append_call = pc;
+            c->append_recv = recv;
+        }
         return;
     }
     expr(c, f);
@@ -2041,7 +2046,10 @@ static void stmt_other(comp *c, node *n)
             body(c, n->b);
             emit(c, OP_CAPTURE_END, 0, 0, 0, n->pos);
         } else {
+            c->append_recv = -1;
             expr(c, n->a);
+            /* {% do l.append(x) %}: the call becomes APPEND_POP (fuse.c), its receiver LOAD_RECV */
+            if (c->append_recv >= 0 && c->append_call == c->u->ncode - 1) c->u->code[c->append_recv].op = OP_LOAD_RECV;
         }
         emit(c, OP_POP, 0, 0, 0, n->pos);
         break;

@@ -5,7 +5,7 @@
  * instructions, each a dispatch, a reference taken and dropped. After the compile (the late
  * fix-ups have turned unresolved LOADs into LOAD_GLOBALs), each such sequence's first
  * instruction becomes its fused form (opcodes.h: LOAD_ATTR, GLOBAL_ATTR, LOAD_ITEMC,
- * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP with LOAD_RECV, DICT_GET, FOR_ITER_STORE; CALL a=1 before |float, PRINT b=1 before the end; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
+ * COMPARE_JUMP, TEST_JUMP, LOAD_SETATTR, APPEND_POP (its receiver's LOAD_RECV is compile.c's), DICT_GET, FOR_ITER_STORE; CALL a=1 before |float, PRINT b=1 before the end; BUILD_DICT c=1 before .update). Nothing else moves: the instructions after it stay, so a jump
  * to one of them still runs it, and the VM falls back to the plain first instruction whenever
  * the fused fast case does not hold.
  *
@@ -174,9 +174,8 @@ void comp_fuse(template *T)
             case OP_LOAD_GLOBAL:
                 if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_GLOBAL_ATTR;
                 break;
-            case OP_LOAD: /* (c: compile.c's note, the receiver of the method call c ahead) */
-                if (in->c && append_pop(T, code, i + in->c, n)) in->op = OP_LOAD_RECV;
-                else if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_LOAD_ATTR;
+            case OP_LOAD:
+                if (i + 1 < n && in[1].op == OP_GETATTR) in->op = OP_LOAD_ATTR;
                 else if (i + 1 < n && in[1].op == OP_SETATTR) in->op = OP_LOAD_SETATTR;
                 else if (i + 2 < n && in[1].op == OP_CONST && in[2].op == OP_GETITEM && T->consts[in[1].a].t == JV_STR)
                     in->op = OP_LOAD_ITEMC;

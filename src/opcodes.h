@@ -178,7 +178,7 @@ OP(LOAD_SETATTR, " %a  %Nb", 1, 0)
 /* CALL_METHOD .append pos 1 kw 0 + POP (`{% do l.append(x) %}`): push x onto the plain mutable
  * list under it, as call_method's own fast case does, without the call or its None; skips the POP */
 OP(APPEND_POP, " .%Na  pos %c kw %b", -2, 0)
-/* LOAD a b, the receiver of an APPEND_POP (`{% do rows.append(x) %}`, fuse.c): when slot a
+/* LOAD a b, the receiver of an APPEND_POP (`{% do rows.append(x) %}`, compile.c): when slot a
  * holds a list, push in its stead a reference to the slot (an ABSENT whose int is a), no count
  * taken: APPEND_POP appends to the slot's list. An expression cannot bind a variable, so the
  * slot still holds that list when the argument has been computed; an ABSENT is dropped as

@@ -1700,7 +1700,7 @@ static bool run(vm *V, const template *T, const unit *u, value *slots)
         *sp++ = r;
         NEXT();
     }
-    CASE(LOAD_RECV) /* fuse.c: the receiver of the APPEND_POP ahead, by its slot */
+    CASE(LOAD_RECV) /* compile.c: the receiver of the APPEND_POP ahead, by its slot */
         if (slots[ip->a].t == JV_ABSENT) goto op_load;
         *sp++ = (value){.t = JV_ABSENT, .u.i = ip->a};
         NEXT();
