@@ -762,7 +762,9 @@ bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw)
     } else if (src.t == JV_UNDEF) {
         if (!op_check_defined(R, src)) return false;
     } else if (src.t != JV_ABSENT && src.t != JV_NONE) {
-        return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(src));
+        /* a str is an iterable of one-character strings: not pairs, unless there is none ('') */
+        if (src.t != JV_STR) return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(src));
+        if (v_sl(src)) return rt_error(R, JINN_ERR_VALUE, "dictionary update sequence element #0 has length 1; 2 is required");
     } else if (src.t == JV_NONE) {
         return rt_error(R, JINN_ERR_TYPE, "'NoneType' object is not iterable");
     }

@@ -40,6 +40,25 @@ static inline bool mutable_receiver(jrt *R, value *v, const char *method)
     return mutable_receiver_slow(R, v, method);
 }
 
+/* An int argument as a Python method reads it (__index__): absent is dflt; a bool is an int.
+ * Each kind of argument has its own words and its own way with none and big ints:
+ *   IX_INT    pop's, insert's index, replace's count, split's maxsplit: none is refused,
+ *             a big int overflows;
+ *   IX_LIST   list.index's start and end: none is refused, a big int is past either end;
+ *   IX_STR    a str method's start and end: none is dflt, a big int is past either end. */
+enum { IX_INT, IX_LIST, IX_STR };
+static bool index_arg(jrt *R, value *args, int i, int64_t dflt, int kind, int64_t *out)
+{
+    value v = args[i];
+    if (v.t == JV_ABSENT || (v.t == JV_NONE && kind == IX_STR)) { *out = dflt; return true; }
+    if (v.t == JV_INT || v.t == JV_BOOL) { *out = v.t == JV_INT ? v.u.i : v.u.b; return true; }
+    if (v.t == JV_BIG && kind != IX_INT) { *out = big_sign(v) < 0 ? INT64_MIN / 2 : INT64_MAX / 2; return true; }
+    if (v.t == JV_BIG) return rt_error(R, JINN_ERR_VALUE, "Python int too large to convert to C ssize_t");
+    if (v.t == JV_UNDEF) return val_undef_error(R, v);
+    if (kind == IX_INT) return rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer", val_type_name(v));
+    return rt_error(R, JINN_ERR_TYPE, "slice indices must be integers%s or have an __index__ method", kind == IX_STR ? " or None" : "");
+}
+
 /* a Python repr() for an error message, in a buffer the caller frees */
 static const char *repr_of(jrt *R, jbuf *b, value v)
 {
@@ -176,7 +195,7 @@ static size_t norm_index(int64_t i, size_t len)
 BI_FN(l_insert)
 {
     int64_t i;
-    if (!mutable_receiver(R, &args[0], "insert") || !arg_int(R, args, 1, 0, &i, "index")) return false;
+    if (!mutable_receiver(R, &args[0], "insert") || !index_arg(R, args, 1, 0, IX_INT, &i)) return false;
     jlist *l = args[0].u.l;
     size_t at = norm_index(i, l->len);
     if (!list_push(R, l, val_dup(args[2]))) return false;
@@ -190,7 +209,7 @@ BI_FN(l_insert)
 BI_FN(l_pop)
 {
     int64_t i;
-    if (!mutable_receiver(R, &args[0], "pop") || !arg_int(R, args, 1, -1, &i, "index")) return false;
+    if (!mutable_receiver(R, &args[0], "pop") || !index_arg(R, args, 1, -1, IX_INT, &i)) return false;
     jlist *l = args[0].u.l;
     if (!l->len) return rt_error(R, JINN_ERR_VALUE, "pop from empty list");
     if (i < 0) i += (int64_t)l->len;
@@ -223,7 +242,7 @@ BI_FN(l_index)
 {
     jlist *l = args[0].u.l;
     int64_t s, e;
-    if (!arg_int(R, args, 2, 0, &s, "start") || !arg_int(R, args, 3, INT64_MAX, &e, "end")) return false;
+    if (!index_arg(R, args, 2, 0, IX_LIST, &s) || !index_arg(R, args, 3, INT64_MAX, IX_LIST, &e)) return false;
     for (size_t i = norm_index(s, l->len), end = norm_index(e, l->len); i < end; i++) {
         bool eq;
         if (!val_equal_rt(R, l->items[i], args[1], &eq)) return false;
@@ -280,6 +299,12 @@ BI_FN(l_sort)
 {
     if (ARG_GIVEN(1) && args[1].t != JV_NONE)
         return rt_error(R, JINN_ERR_TYPE, "list.sort(): key= is not supported; use the sort filter with attribute=");
+    /* Python reads reverse= as an int (a bool is one): none, a float or a str is refused */
+    if (ARG_GIVEN(2) && args[2].t != JV_BOOL && (args[2].t != JV_INT || args[2].u.i > INT32_MAX || args[2].u.i < INT32_MIN))
+        return args[2].t == JV_UNDEF ? val_undef_error(R, args[2])
+             : args[2].t == JV_BIG || (args[2].t == JV_INT && (args[2].u.i > INT32_MAX || args[2].u.i < INT32_MIN))
+             ? rt_error(R, JINN_ERR_VALUE, "Python int too large to convert to C int")
+             : rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer", val_type_name(args[2]));
     bool reverse = arg_bool(R, args, 2, false);
     if (R->err_kind || !mutable_receiver(R, &args[0], "sort")) return false;
     if (!lib_sort(R, args[0].u.l->items, NULL, args[0].u.l->len, reverse)) return false;
@@ -289,6 +314,9 @@ BI_FN(l_sort)
 
 BI_FN(l_copy)
 {
+    /* a tuple or a range has count and index, no copy (Jinja2's undefined method, as
+     * mutable_receiver's) */
+    if (args[0].f & (JV_TUPLE | JV_RANGE)) return mutable_receiver_slow(R, &args[0], "copy");
     *out = lib_list_of(R, args[0].u.l->items, args[0].u.l->len);
     return out->t != JV_ERROR;
 }
@@ -329,10 +357,11 @@ BI_FN(s_strip) { return s_strip_any(R, args, LIB_LEFT | LIB_RIGHT, out); }
 BI_FN(s_lstrip) { return s_strip_any(R, args, LIB_LEFT, out); }
 BI_FN(s_rstrip) { return s_strip_any(R, args, LIB_RIGHT, out); }
 
+/* what: the argument's name in Python's words, or NULL where Python names none */
 static bool need_str(jrt *R, value v, const char *what)
 {
     if (v.t == JV_STR) return true;
-    return rt_error(R, JINN_ERR_TYPE, "%s must be str, not %s", what, val_type_name(v));
+    return rt_error(R, JINN_ERR_TYPE, "%s%smust be str, not %s", what ? what : "", what ? " " : "", val_type_name(v));
 }
 
 /* replace(old, new, count=-1); on a safe string old/new are escaped (Markup.replace) */
@@ -340,7 +369,7 @@ BI_FN(s_replace)
 {
     int64_t count;
     if (!need_str(R, args[1], "replace() argument 1") || !need_str(R, args[2], "replace() argument 2")
-        || !arg_int(R, args, 3, -1, &count, "count"))
+        || !index_arg(R, args, 3, -1, IX_INT, &count))
         return false;
     bool markup = args[0].f & JV_SAFE;
     value o = markup ? lib_escape(R, args[1]) : val_dup(args[1]);
@@ -372,7 +401,7 @@ static bool push_str(jrt *R, jlist *l, const char *s, size_t n, uint8_t flags)
 BI_FN(s_split)
 {
     int64_t maxsplit;
-    if (!arg_int(R, args, 2, -1, &maxsplit, "maxsplit")) return false;
+    if (!index_arg(R, args, 2, -1, IX_INT, &maxsplit)) return false;
     const char *s = v_sp(args[0]);
     size_t len = v_sl(args[0]), cps;
     uint8_t fl = args[0].f & JV_SAFE;
@@ -408,7 +437,10 @@ BI_FN(s_split)
             splits++;
         }
     } else {
-        if (!need_str(R, args[1], "sep")) { val_drop(R, *out); return false; }
+        if (args[1].t != JV_STR) {
+            val_drop(R, *out);
+            return rt_error(R, JINN_ERR_TYPE, "must be str or None, not %s", val_type_name(args[1]));
+        }
         const char *sep = v_sp(args[1]);
         size_t sl = v_sl(args[1]);
         if (!sl) { val_drop(R, *out); return rt_error(R, JINN_ERR_VALUE, "empty separator"); }
@@ -470,8 +502,7 @@ static bool slice_bytes(jrt *R, value *args, int si, size_t *a, size_t *b, size_
     *ok = false;
     if (!lib_utf8_len(R, s, len, &cps)) return false;
     int64_t st = 0, en = INT64_MAX;
-    if (ARG_GIVEN(si) && args[si].t != JV_NONE && !arg_int(R, args, si, 0, &st, "start")) return false;
-    if (ARG_GIVEN(si + 1) && args[si + 1].t != JV_NONE && !arg_int(R, args, si + 1, 0, &en, "end")) return false;
+    if (!index_arg(R, args, si, 0, IX_STR, &st) || !index_arg(R, args, si + 1, INT64_MAX, IX_STR, &en)) return false;
     *ok = true;
     if (st > 0 && (uint64_t)st > cps) return false;
     size_t cs = norm_index(st, cps), ce = norm_index(en, cps);
@@ -484,7 +515,7 @@ static bool slice_bytes(jrt *R, value *args, int si, size_t *a, size_t *b, size_
 
 static bool s_find_count(jrt *R, value *args, value *out, bool count)
 {
-    if (!need_str(R, args[1], "argument")) return false;
+    if (!need_str(R, args[1], NULL)) return false;
     size_t a, b, base;
     bool ok;
     if (!slice_bytes(R, args, 2, &a, &b, &base, &ok)) {
@@ -943,48 +974,55 @@ BI_FN(s_format)
  * The tables
  * ====================================================================================== */
 
+/* The parameter lists carry Python's own markers (src/registry.c binds by them in the jinja
+ * profile): the parameters before `/` take no keyword (`d.get('a', default=2)` is a
+ * TypeError, as `help(dict.get)` shows `get(self, key, default=None, /)`), those after a bare
+ * `*` only keywords (`l.sort(reverse=true)`); str.split takes both. Brackets are the
+ * documentation's, for the methods of CPython's older argument parser (`str.count(sub[,
+ * start[, end]])`): positional-only too, their errors worded their own way. */
+
 const jbuiltin bi_dict_methods[] = {
-    {"copy", d_copy, "self", 1},
-    {"get", d_get, "self key default", 2},
-    {"items", d_items, "self", 1},
-    {"keys", d_keys, "self", 1},
-    {"pop", d_pop, "self key default", 2},
-    {"setdefault", d_setdefault, "self key default", 2},
-    {"update", d_update, "self mapping **kwargs", 1},
-    {"values", d_values, "self", 1},
+    {"copy", d_copy, "self /", 1},
+    {"get", d_get, "self key default /", 2},
+    {"items", d_items, "self /", 1},
+    {"keys", d_keys, "self /", 1},
+    {"pop", d_pop, "self key default /", 2},
+    {"setdefault", d_setdefault, "self key default /", 2},
+    {"update", d_update, "self mapping / **kwargs", 1},
+    {"values", d_values, "self /", 1},
     {NULL, NULL, NULL, 0}
 };
 
 const jbuiltin bi_list_methods[] = {
-    {"append", l_append, "self item", 2},
-    {"clear", l_clear, "self", 1},
-    {"copy", l_copy, "self", 1},
-    {"count", l_count, "self item", 2},
-    {"extend", l_extend, "self iterable", 2},
-    {"index", l_index, "self item start end", 2},
-    {"insert", l_insert, "self index item", 3},
-    {"pop", l_pop, "self index", 1},
-    {"remove", l_remove, "self item", 2},
-    {"reverse", l_reverse, "self", 1},
-    {"sort", l_sort, "self key reverse", 1},
+    {"append", l_append, "self item /", 2},
+    {"clear", l_clear, "self /", 1},
+    {"copy", l_copy, "self /", 1},
+    {"count", l_count, "self item /", 2},
+    {"extend", l_extend, "self iterable /", 2},
+    {"index", l_index, "self item start end /", 2},
+    {"insert", l_insert, "self index item /", 3},
+    {"pop", l_pop, "self index /", 1},
+    {"remove", l_remove, "self item /", 2},
+    {"reverse", l_reverse, "self /", 1},
+    {"sort", l_sort, "self * key reverse", 1},
     {NULL, NULL, NULL, 0}
 };
 
 const jbuiltin bi_str_methods[] = {
-    {"capitalize", s_capitalize, "self", 1},
-    {"count", s_count, "self sub start end", 2},
-    {"endswith", s_endswith, "self suffix start end", 2},
-    {"find", s_find, "self sub start end", 2},
+    {"capitalize", s_capitalize, "self /", 1},
+    {"count", s_count, "self sub [start end]", 2},
+    {"endswith", s_endswith, "self suffix [start end]", 2},
+    {"find", s_find, "self sub [start end]", 2},
     {"format", s_format, "self *args **kwargs", 1},
-    {"join", s_join, "self iterable", 2},
-    {"lower", s_lower, "self", 1},
-    {"lstrip", s_lstrip, "self chars", 1},
-    {"replace", s_replace, "self old new count", 3},
-    {"rstrip", s_rstrip, "self chars", 1},
+    {"join", s_join, "self iterable /", 2},
+    {"lower", s_lower, "self /", 1},
+    {"lstrip", s_lstrip, "self chars /", 1},
+    {"replace", s_replace, "self old new count /", 3},
+    {"rstrip", s_rstrip, "self chars /", 1},
     {"split", s_split, "self sep maxsplit", 1},
-    {"startswith", s_startswith, "self prefix start end", 2},
-    {"strip", s_strip, "self chars", 1},
-    {"title", s_title, "self", 1},
-    {"upper", s_upper, "self", 1},
+    {"startswith", s_startswith, "self prefix [start end]", 2},
+    {"strip", s_strip, "self chars /", 1},
+    {"title", s_title, "self /", 1},
+    {"upper", s_upper, "self /", 1},
     {NULL, NULL, NULL, 0}
 };
