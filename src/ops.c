@@ -305,9 +305,10 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             for (size_t i = 0; i < b.u.l->len && n < BI_MAXPARAMS; i++) pos[n++] = b.u.l->items[i];
         } else if (b.t == JV_DICT) {
             return reg_percent(R, pos, n, b.u.m, out);
-        } else if (b.t == JV_LIST && !(b.f & JV_ITER) && !format_converts(a)) {
-            /* a list or a range is a mapping to Python's % (it has __getitem__): a format that
-             * converts nothing leaves it unused without "not all arguments converted" */
+        } else if (((b.t == JV_LIST && !(b.f & JV_ITER)) || b.t == JV_UNDEF) && !format_converts(a)) {
+            /* a list, a range or an Undefined is a mapping to Python's % (it has __getitem__):
+             * a format that converts nothing leaves it unused without "not all arguments
+             * converted" */
             return reg_percent(R, pos, n, NULL, out);
         } else {
             pos[n++] = b;
@@ -617,8 +618,13 @@ static __attribute__((noinline)) bool contains_any(jrt *R, value container, valu
             return rt_error(R, JINN_ERR_TYPE, "argument of type 'Namespace' is not iterable");
         if (item.t == JV_UNDEF) { *out = false; return true; } /* Undefined hashes, and is no key */
         if (!val_hashable(item)) {
-            /* a range or an iterator hashes in Python, and is no key here (no dict holds one) */
-            if (item.t == JV_LIST && (item.f & (JV_RANGE | JV_ITER))) { *out = false; return true; }
+            /* a range, an iterator, a function or a namespace hashes in Python, and is no key
+             * here (no dict holds one) */
+            if ((item.t == JV_LIST && (item.f & (JV_RANGE | JV_ITER))) || item.t == JV_FUNC ||
+                (item.t == JV_DICT && (item.f & JV_NS))) {
+                *out = false;
+                return true;
+            }
             return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
         }
         *out = (item.t == JV_STR ? dict_get_jstr(container.u.m, item.u.s) : dict_get(container.u.m, item)) != NULL;

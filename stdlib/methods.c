@@ -59,6 +59,24 @@ static bool index_arg(jrt *R, value *args, int i, int64_t dflt, int kind, int64_
     return rt_error(R, JINN_ERR_TYPE, "slice indices must be integers%s or have an __index__ method", kind == IX_STR ? " or None" : "");
 }
 
+/* ascii(): the repr in rb with every non-ASCII code point escaped, as \xhh, \uhhhh or
+ * \Uhhhhhhhh (filters.c's %a has its own: no shared header of the stdlib's takes it) */
+static bool ascii_of_repr(jrt *R, jbuf *rb)
+{
+    jbuf ab = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < rb->len;) {
+        int32_t c;
+        size_t at = i;
+        if (!lib_utf8_next(R, rb->p, rb->len, &i, &c)) { ok = false; break; }
+        ok = c < 0x80 ? buf_put(R, &ab, rb->p + at, i - at)
+           : buf_printf(R, &ab, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)c);
+    }
+    buf_free(R, rb);
+    *rb = ab;
+    return ok;
+}
+
 /* a Python repr() for an error message, in a buffer the caller frees */
 static const char *repr_of(jrt *R, jbuf *b, value v)
 {
@@ -79,13 +97,17 @@ BI_FN(d_update)
     return true;
 }
 
+/* a range or an iterator as a key looked up: hashable in Python, and no dict here holds one
+ * (lib_check_key lets it by) */
+static bool no_key(value k) { return k.t == JV_LIST && (k.f & (JV_RANGE | JV_ITER)); }
+
 /* get(key, default=None) */
 BI_FN(d_get)
 {
     value *v;
     if (args[1].t == JV_STR) v = dict_get_jstr(args[0].u.m, args[1].u.s); /* hashable, its hash cached */
     else if (!lib_check_key(R, args[1])) return false;
-    else v = dict_get(args[0].u.m, args[1]);
+    else v = no_key(args[1]) ? NULL : dict_get(args[0].u.m, args[1]);
     *out = v ? val_dup(*v) : ARG_GIVEN(2) ? val_dup(args[2]) : v_none();
     return true;
 }
@@ -112,8 +134,10 @@ BI_FN(d_items) { return d_view(R, args[0], 2, out); }
 /* pop(key[, default]) — KeyError when missing and no default */
 BI_FN(d_pop)
 {
-    if (!mutable_receiver(R, &args[0], "pop") || !lib_check_key(R, args[1])) return false;
-    if (!dict_get(args[0].u.m, args[1])) {
+    if (!mutable_receiver(R, &args[0], "pop")) return false;
+    /* CPython answers an empty dict before it hashes the key: {}.pop([1], 0) is 0 */
+    if (!(args[0].u.m->len == 0 && ARG_GIVEN(2)) && !lib_check_key(R, args[1])) return false;
+    if (args[0].u.m->len == 0 || no_key(args[1]) || !dict_get(args[0].u.m, args[1])) {
         if (ARG_GIVEN(2)) { *out = val_dup(args[2]); return true; }
         jbuf b = {0};
         rt_error(R, JINN_ERR_VALUE, "KeyError: %s", repr_of(R, &b, args[1]));
@@ -955,6 +979,7 @@ BI_FN(s_format)
         if (ok && conv) {
             jbuf rb = {0};
             ok = conv == 's' ? print_str(R, &rb, v) : print_repr(R, &rb, v);
+            if (ok && conv == 'a') ok = ascii_of_repr(R, &rb);
             val_drop(R, v);
             v = ok ? v_str_from_buf(R, &rb) : (buf_free(R, &rb), v_err());
             ok = v.t != JV_ERROR;

@@ -147,6 +147,34 @@ CASES = {
     "mod_str_unused": "{{ 'a' % 'b' }}",
     # `in` a dict: a range or an iterator is hashable, and no key
     "in_dict_range": "{{ range(2) in {'a': 1} }}{{ ([1]|reverse) in {'a': 1} }}{{ range(2) not in {} }}",
+    # `%` with an Undefined: a mapping too
+    "mod_undefined": "{{ 'a' % nope }}|{{ 'a%%' % nope }}|{{ '%s' % nope }}|{{ 'x' % nope.y }}",
+    "mod_undefined_chainable": ("{{ 'a' % nope.x.y }}|{{ '%s' % nope }}", ["undefined=chainable"]),
+    "mod_undefined_strict": ("{{ 'a' % nope }}", ["undefined=strict"]),
+    # a range or an iterator as a key looked up: hashable in Python, and no key
+    "dict_get_pop_range": D + "{{ d.get(range(2)) }}{{ d.get([1]|reverse, 3) }}{{ d.pop(range(2), 'p') }}{{ range(2) is filter }}{{ range(2) is test }}{{ {(0, 1): 1}.get(range(2)) }}",
+    "dict_pop_range_missing": D + "{{ d.pop(range(2)) }}",
+    # CPython's dict.pop answers an empty dict before it hashes the key
+    "dict_pop_empty_unhashable": "{% set e = {} %}{{ e.pop([1], 0) }}{{ e.pop({}, none) }}",
+    "dict_pop_unhashable": D + "{{ d.pop([1], 0) }}",
+    # a function or a namespace hashes in Python (by identity), and is no key
+    "key_function_namespace": "{% set n = namespace() %}{{ {'a': 1}.get(range) }}{{ {'a': 1}.pop(n, 2) }}{{ range in {'a': 1} }}{{ n in {} }}{{ lipsum is filter }}{{ n is test }}{{ dict is in {'b': 1} }}{{ cycler(1) is filter }}",
+    # a cycler is no callable (a joiner is)
+    "callable_cycler": "{{ cycler(1) is callable }}{{ joiner() is callable }}{{ range is callable }}{{ nope is callable }}{{ 'a'.upper is callable }}",
+    # |slice of a tuple: lists
+    "slice_of_tuple": "{{ (1, 2, 3)|slice(2)|list }}{{ (1, 2, 3)|slice(2, 0)|list }}{{ ((1, 2, 3)|slice(2)|first) + [4] }}{{ range(3)|slice(2)|list }}",
+    # %a and !a: ascii(), the repr with non-ASCII code points escaped
+    "format_ascii": "{{ '{!a}'.format('\u00e9\u200b\U0001f600') }}|{{ '{0!a:>12}'.format('\u00e9') }}|{{ '%a' % ([('\u00e9'|safe)],) }}|{{ '%a|%-8a|%.3a' % ({'\u00e9': 1}, '\u00fc', 'xyz') }}|{{ '%a' % (1.5,) }}|{{ 'x%ay'|format('\u00e9') }}",
+    # tojson: no Undefined, no tuple as a key (Python's json)
+    "tojson_undefined_item": "{{ [1, nope]|tojson }}",
+    "tojson_undefined_value": "{{ {'a': 1, 'b': nope}|tojson }}",
+    "tojson_undefined_chainable": ("{{ [nope.x]|tojson }}", ["undefined=chainable"]),
+    "tojson_undefined_inline_if": ("{{ (1 if false)|tojson }}", ["undefined=chainable"]),
+    "tojson_tuple_key": "{{ {(1, 2): 1}|tojson }}",
+    "tojson_keys_ok": "{{ {'b': (1, 2), 'a': [none, true, {'c': {}}]}|tojson }}{{ {1: 'x', 2: none}|tojson }}{{ {none: 1}|tojson }}{{ {'k': [1, 2]}|dictsort|tojson }}",
+    # an iterator is not reversible: |last fails, |reverse gives list(value) reversed, a list
+    "last_of_iterator": "{{ ([1, 2]|reverse)|last }}",
+    "reverse_of_iterator": "{% set it = [1, 2, 3]|reverse %}{{ it|reverse }}{{ it|list }}{% set it2 = [4, 5]|reverse %}{{ (it2|reverse)[0] }}{{ it2|list }}{{ [6, 7]|reverse|reverse|reverse|list }}{{ range(3)|reverse|last if false else range(3)|last }}",
 }
 
 # cases whose message is not Python's (both engines fail): `%(key)s` with a list is the format
@@ -160,8 +188,13 @@ JINJAVA = {
 }
 
 
-def jinja2_result(src):
-    env = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+UNDEFINED = {"undefined=chainable": jinja2.ChainableUndefined, "undefined=strict": jinja2.StrictUndefined}
+
+
+def jinja2_result(src, options):
+    und = [UNDEFINED[o] for o in options if o in UNDEFINED]
+    env = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
+                             undefined=und[0] if und else jinja2.Undefined)
     try:
         return env.from_string(src).render(), None
     except Exception as e:  # the case fails in Jinja2
@@ -176,13 +209,15 @@ def write(name, body):
 def main():
     os.makedirs(OUT, exist_ok=True)
     errors = {}
-    for name, src in CASES.items():
-        out, err = jinja2_result(src)
+    for name, case in CASES.items():
+        src, options = case if isinstance(case, tuple) else (case, [])
+        out, err = jinja2_result(src, options)
+        head = "--- template\n%s\n" % src + "".join("--- options\n%s\n" % o for o in options)
         if err is None:
-            write(name, "--- template\n%s\n--- output\n%s\n" % (src, out))
+            write(name, head + "--- output\n%s\n" % out)
         else:
             errors[name] = err
-            write(name, "--- template\n%s\n--- error\nPLACEHOLDER\n" % src)
+            write(name, head + "--- error\nPLACEHOLDER\n")
     for name, (src, out) in JINJAVA.items():
         write(name, "--- template\n%s\n--- options\nprofile=jinjava\n--- output\n%s\n" % (src, out))
     paths = [os.path.join(OUT, n + ".test") for n in errors]
