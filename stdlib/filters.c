@@ -399,8 +399,9 @@ BI_FN(f_replace)
     bool markup = R->autoescape && ((args[0].t == JV_STR && (args[0].f & JV_SAFE))
                || (args[1].t == JV_STR && (args[1].f & JV_SAFE))
                || (args[2].t == JV_STR && (args[2].f & JV_SAFE)));
+    /* then Markup.replace (MarkupSafe 3): the new text escaped, the old one as it is */
     value s = markup ? lib_escape(R, args[0]) : lib_soft_str(R, args[0]);
-    value o = markup ? lib_escape(R, args[1]) : lib_soft_str(R, args[1]);
+    value o = lib_soft_str(R, args[1]);
     value n = markup ? lib_escape(R, args[2]) : lib_soft_str(R, args[2]);
     bool ok = s.t != JV_ERROR && o.t != JV_ERROR && n.t != JV_ERROR;
     if (ok) {

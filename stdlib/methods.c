@@ -266,6 +266,8 @@ BI_FN(l_index)
 {
     jlist *l = args[0].u.l;
     int64_t s, e;
+    if ((args[0].f & JV_RANGE) && R->profile == PROF_JINJA && ARG_GIVEN(2)) /* range.index(value): no bounds */
+        return rt_error(R, JINN_ERR_TYPE, "range.index() takes exactly one argument (%d given)", 2 + ARG_GIVEN(3));
     if (!index_arg(R, args, 2, 0, IX_LIST, &s) || !index_arg(R, args, 3, INT64_MAX, IX_LIST, &e)) return false;
     for (size_t i = norm_index(s, l->len), end = norm_index(e, l->len); i < end; i++) {
         bool eq;
@@ -388,15 +390,16 @@ static bool need_str(jrt *R, value v, const char *what)
     return rt_error(R, JINN_ERR_TYPE, "%s%smust be str, not %s", what ? what : "", what ? " " : "", val_type_name(v));
 }
 
-/* replace(old, new, count=-1); on a safe string old/new are escaped (Markup.replace) */
+/* replace(old, new, count=-1); on a safe string the new text is escaped, whatever its type,
+ * and the old one taken as it is (MarkupSafe 3's Markup.replace) */
 BI_FN(s_replace)
 {
     int64_t count;
-    if (!need_str(R, args[1], "replace() argument 1") || !need_str(R, args[2], "replace() argument 2")
+    bool markup = args[0].f & JV_SAFE;
+    if (!need_str(R, args[1], "replace() argument 1") || (!markup && !need_str(R, args[2], "replace() argument 2"))
         || !index_arg(R, args, 3, -1, IX_INT, &count))
         return false;
-    bool markup = args[0].f & JV_SAFE;
-    value o = markup ? lib_escape(R, args[1]) : val_dup(args[1]);
+    value o = val_dup(args[1]);
     value n = markup ? lib_escape(R, args[2]) : val_dup(args[2]);
     bool ok = o.t != JV_ERROR && n.t != JV_ERROR;
     if (ok) {
@@ -610,8 +613,10 @@ typedef struct {
     char type;    /* 0 or the type letter */
 } pspec;
 
-static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p)
+/* number: the value is a number, whose default alignment is '>' (a str's is '<') */
+static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p, bool number)
 {
+    bool fill_given = false;
     memset(p, 0, sizeof *p);
     p->fill = ' ';
     p->width = p->prec = -1;
@@ -621,7 +626,7 @@ static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p)
         size_t j = 0;
         int32_t c = 0;
         if (!lib_utf8_next(R, s, len, &j, &c)) return false;
-        if (j < len && strchr("<>^=", s[j])) { p->fill = c; p->align = s[j]; i = j + 1; }
+        if (j < len && strchr("<>^=", s[j])) { p->fill = c; p->align = s[j]; i = j + 1; fill_given = true; }
         else if (strchr("<>^=", s[0])) { p->align = s[0]; i = 1; }
     }
     if (i < len && strchr("+- ", s[i])) p->sign = s[i++];
@@ -650,8 +655,20 @@ static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p)
     }
     if (i < len) p->type = s[i++];
     if (i < len) return rt_error(R, JINN_ERR_VALUE, "Invalid format specifier");
-    if (p->zero && !p->align) { p->fill = '0'; p->align = '='; }
+    /* CPython: the '0' flag is a '0' fill unless a fill is given, and '=' alignment for a
+     * number unless an alignment is */
+    if (p->zero && !fill_given) p->fill = '0';
+    if (p->zero && !p->align && number) p->align = '=';
     return true;
+}
+
+/* CPython's check of a thousands separator against the type (a str's is 's'; a number's
+ * none, d e f g E G % F; '_' also every 4 digits of b o x X) */
+static bool check_group(jrt *R, const pspec *p, char type)
+{
+    if (!p->group || !type || strchr("defgEG%F", type) || (p->group == '_' && strchr("boxX", type)))
+        return true;
+    return rt_error(R, JINN_ERR_VALUE, "Cannot specify '%c' with '%c'.", p->group, type);
 }
 
 /* body (ncp code points) with an optional sign/prefix, padded by the spec's fill and align */
@@ -674,21 +691,28 @@ static bool put_aligned(jrt *R, jbuf *b, const char *pre, size_t plen, const cha
     return ok;
 }
 
-/* insert the grouping character every 3 digits of the leading digit run of d (in place in a
- * buffer large enough); returns the new length */
-static size_t group_digits(char *d, size_t n, char g)
+/* the nd digits d, grouped by g every size digits, onto out; zero-padded on the left to at
+ * least min chars where a '0' fill and '=' alignment ask for it, the zeros grouped too
+ * (CPython's _PyUnicode_InsertThousandsGrouping: a separator never comes first) */
+static bool put_grouped(jrt *R, jbuf *out, const char *d, size_t nd, char g, int64_t size, int64_t min)
 {
-    size_t nd = 0;
-    while (nd < n && d[nd] >= '0' && d[nd] <= '9') nd++;
-    if (nd <= 3) return n;
-    size_t extra = (nd - 1) / 3;
-    memmove(d + nd + extra, d + nd, n - nd);
-    size_t src = nd, dst = nd + extra, k = 0;
-    while (src > 0) {
-        d[--dst] = d[--src];
-        if (++k % 3 == 0 && src > 0) d[--dst] = g;
+    size_t from = out->len;
+    int64_t rem = (int64_t)nd, mw = min;
+    bool ok = true;
+    for (;;) { /* right to left, reversed at the end */
+        int64_t l = rem > mw ? rem : mw;
+        if (l < 1) l = 1;
+        if (l > size) l = size;
+        int64_t nc = rem < l ? rem : l, nz = l - nc;
+        for (int64_t k = 0; ok && k < nc; k++) ok = buf_putc(R, out, d[--rem]);
+        for (int64_t k = 0; ok && k < nz; k++) ok = buf_putc(R, out, '0');
+        mw -= l;
+        if (!ok || (rem <= 0 && mw <= 0)) break;
+        ok = buf_putc(R, out, g);
+        mw--;
     }
-    return n + extra;
+    for (size_t i = from, j = out->len; ok && i + 1 < j; i++, j--) { char c = out->p[i]; out->p[i] = out->p[j - 1]; out->p[j - 1] = c; }
+    return ok;
 }
 
 static bool spec_error(jrt *R, char type, value v)
@@ -706,7 +730,10 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
     const char *prefix = "";
     if ((v.t == JV_INT || v.t == JV_BOOL) && (!type || strchr("bcdoxXn", type))) {
         int64_t iv = v.t == JV_INT ? v.u.i : v.u.b;
+        if (!check_group(R, p, type ? type : 'd')) return false;
         if (p->prec >= 0) return rt_error(R, JINN_ERR_VALUE, "Precision not allowed in integer format specifier");
+        if (type == 'c' && p->sign) return rt_error(R, JINN_ERR_VALUE, "Sign not allowed with integer format specifier 'c'");
+        if (type == 'c' && p->alt) return rt_error(R, JINN_ERR_VALUE, "Alternate form (#) not allowed with integer format specifier 'c'");
         if (type == 'c') {
             if (iv < 0 || iv > 0x10FFFF) return rt_error(R, JINN_ERR_VALUE, "%%c arg not in range(0x110000)");
             if (iv >= 0xD800 && iv <= 0xDFFF)
@@ -726,6 +753,7 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
         for (n = 0; k;) digits[n++] = tmp[--k];
         if (p->alt && base != 10) prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'x' ? "0x" : "0X";
     } else if (v.t == JV_BIG && (!type || strchr("bdoxXn", type))) {
+        if (!check_group(R, p, type ? type : 'd')) return false;
         if (p->prec >= 0) return rt_error(R, JINN_ERR_VALUE, "Precision not allowed in integer format specifier");
         unsigned base = type == 'b' ? 2 : type == 'o' ? 8 : type == 'x' || type == 'X' ? 16 : 10;
         jbuf t = {0};
@@ -737,6 +765,7 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
         buf_free(R, &t);
         if (p->alt && base != 10) prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'x' ? "0x" : "0X";
     } else if (val_is_number(v) && (!type || strchr("eEfFgGn%", type))) {
+        if (!check_group(R, p, type)) return false;
         double d = val_to_double(v);
         if (v.t == JV_BIG && !big_to_double(R, v, &d)) return false;
         neg = signbit(d) && !isnan(d);
@@ -750,6 +779,12 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
             n = fb.len < sizeof digits ? fb.len : 0;
             memcpy(digits, fb.p, n);
             buf_free(R, &fb);
+            char *ep = memchr(digits, 'e', n);
+            if (p->alt && ep && !memchr(digits, '.', n)) { /* '#': the point kept, 1.e+16 */
+                memmove(ep + 1, ep, (size_t)(digits + n - ep));
+                *ep = '.';
+                n++;
+            }
         } else if (!isfinite(a)) {
             bool up = type == 'E' || type == 'F' || type == 'G';
             n = (size_t)snprintf(digits, sizeof digits, "%s", isnan(a) ? (up ? "NAN" : "nan") : (up ? "INF" : "inf"));
@@ -798,13 +833,22 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
     } else {
         return spec_error(R, type, v);
     }
-    if (p->group) n = group_digits(digits, n, p->group);
     char pre[4];
     size_t pl = 0;
     if (neg) pre[pl++] = '-';
     else if (p->sign == '+' || p->sign == ' ') pre[pl++] = p->sign;
     for (const char *q = prefix; *q; q++) pre[pl++] = *q;
-    return put_aligned(R, b, pre, pl, digits, n, n, p, '>');
+    if (!p->group) return put_aligned(R, b, pre, pl, digits, n, n, p, '>');
+    /* the digits before the point (an int's all of them), grouped; the rest after them */
+    bool whole = *prefix || (v.t != JV_FLOAT && (!type || strchr("bdoxXn", type)));
+    size_t nd = whole ? n : 0;
+    while (nd < n && digits[nd] >= '0' && digits[nd] <= '9') nd++;
+    int64_t min = p->fill == '0' && p->align == '=' && p->width > 0 ? p->width - (int64_t)pl - (int64_t)(n - nd) : 0;
+    jbuf body = {0};
+    bool ok = put_grouped(R, &body, digits, nd, p->group, type && strchr("boxX", type) ? 4 : 3, min) &&
+              buf_put(R, &body, digits + nd, n - nd) && put_aligned(R, b, pre, pl, body.p, body.len, body.len, p, '>');
+    buf_free(R, &body);
+    return ok;
 }
 
 /* format(value, spec) for one replacement field; on a safe template, string values are
@@ -818,9 +862,10 @@ static bool format_value(jrt *R, jbuf *b, value v, const char *spec, size_t slen
         pspec p;
         size_t n = 0, blen = v_sl(s);
         if (slen) {
-            ok = parse_spec(R, spec, slen, &p);
+            ok = parse_spec(R, spec, slen, &p, false) && check_group(R, &p, p.type ? p.type : 's');
             if (ok && p.type && p.type != 's') ok = spec_error(R, p.type, v);
             else if (ok && p.sign) ok = rt_error(R, JINN_ERR_VALUE, "Sign not allowed in string format specifier");
+            else if (ok && p.alt) ok = rt_error(R, JINN_ERR_VALUE, "Alternate form (#) not allowed in string format specifier");
             else if (ok && p.align == '=') ok = rt_error(R, JINN_ERR_VALUE, "'=' alignment not allowed in string format specifier");
             ok = ok && lib_utf8_len(R, v_sp(s), blen, &n);
             if (ok && p.prec >= 0 && (size_t)p.prec < n) {
@@ -838,7 +883,7 @@ static bool format_value(jrt *R, jbuf *b, value v, const char *spec, size_t slen
         return rt_error(R, JINN_ERR_TYPE, "unsupported format string passed to %s.__format__",
                         val_type_name(v));
     pspec p;
-    return parse_spec(R, spec, slen, &p) && format_number(R, b, v, &p);
+    return parse_spec(R, spec, slen, &p, true) && format_number(R, b, v, &p);
 }
 
 /* one field's value: arg_name, then .attr / [key] parts */

@@ -165,6 +165,29 @@ CASES = {
     "slice_of_tuple": "{{ (1, 2, 3)|slice(2)|list }}{{ (1, 2, 3)|slice(2, 0)|list }}{{ ((1, 2, 3)|slice(2)|first) + [4] }}{{ range(3)|slice(2)|list }}",
     # %a and !a: ascii(), the repr with non-ASCII code points escaped
     "format_ascii": "{{ '{!a}'.format('\u00e9\u200b\U0001f600') }}|{{ '{0!a:>12}'.format('\u00e9') }}|{{ '%a' % ([('\u00e9'|safe)],) }}|{{ '%a|%-8a|%.3a' % ({'\u00e9': 1}, '\u00fc', 'xyz') }}|{{ '%a' % (1.5,) }}|{{ 'x%ay'|format('\u00e9') }}",
+    # str.format's spec: the '0' flag is a '0' fill with any alignment (and '=' for a number
+    # only), the zeros of '=' grouped too, '_' every 4 digits of x X o b, '#' keeps a float's
+    # point, and CPython's refusals
+    "format_spec_zero_fill": "{{ '[{:05}]'.format('ab') }}{{ '[{:<05}]'.format(3) }}{{ '[{:^08}]'.format(1.5) }}{{ '[{!r:>012}]'.format(-0.0) }}{{ '[{:<012F}]'.format(0.5) }}{{ '[{:x<05}]'.format('ab') }}{{ '[{:05}]'.format(-3) }}",
+    "format_spec_grouped_zeros": "{{ '[{:0=12,}]'.format(1234) }}{{ '[{:012,}]'.format(1234) }}{{ '[{:*=12,}]'.format(1234) }}{{ '[{:0>12,}]'.format(1234) }}{{ '[{:0=-12,f}]'.format(3) }}{{ '[{:012,.0e}]'.format(1e16) }}{{ '[{:^012,d}]'.format(1) }}{{ '[{:=+012_.0e}]'.format(true) }}",
+    "format_spec_underscore_hex": "{{ '[{:012_x}]'.format(1234) }}{{ '[{:>#12_X}]'.format(123456789) }}{{ '[{:_b}]'.format(255) }}{{ '[{:_o}]'.format(4095) }}{{ '[{:*<#0_X}]'.format(-(2**70)) }}{{ '[{:_}]'.format(1234567) }}{{ '[{:,.2f}]'.format(1234567.891) }}",
+    "format_spec_alt_float": "{{ '[{:#}]'.format(1e100) }}{{ '[{:#}]'.format(1.0) }}{{ '[{:#}]'.format(1e16) }}{{ '[{:#}]'.format(1e-7) }}{{ '[{:0=+#,}]'.format(1e100) }}",
+    "format_spec_group_str": "{{ '{:,}'.format('ab') }}",
+    "format_spec_group_x": "{{ '{:,x}'.format(10) }}",
+    "format_spec_group_n": "{{ '{:_n}'.format(10) }}",
+    "format_spec_group_c": "{{ '{:,c}'.format(65) }}",
+    "format_spec_sign_c": "{{ '{:+c}'.format(65) }}",
+    "format_spec_alt_c": "{{ '{:#c}'.format(65) }}",
+    "format_spec_alt_str": "{{ '{:#}'.format('ab') }}",
+    "format_spec_sign_str": "{{ '{:+#}'.format('ab') }}",
+    "format_spec_eq_str": "{{ '{:=5}'.format('ab') }}",
+    # Markup.replace (MarkupSafe 3): the new text escaped (any type), the old one as it is
+    "markup_replace": "{% set m = 'a&b'|e %}{{ m.replace('&', 'x') }}|{{ m.replace('&amp;', '<') }}|{{ m.replace('b', 1) }}|{{ m.replace('a', none) }}|{{ m.replace('b', '<'|safe) }}|{{ ('a<b'|safe).replace('<', '>') }}|{{ ('a<b'|safe)|replace('<', '>') }}|{{ ('a&amp;b'|safe)|replace('&', '<') }}",
+    "markup_replace_old_not_str": "{{ ('a'|safe).replace(1, 'x') }}",
+    "replace_filter_autoescape": ("{{ ('a<b'|safe)|replace('<', '>') }}{{ ('a&amp;b'|safe)|replace('&', '<') }}{{ 'a<b'|replace('<', '>'|safe) }}{{ 'a<b'|replace('<'|safe, '>') }}{{ 'a<b'|replace('<', '>') }}{{ ('<i>'|safe)|replace('i', '<b>'|safe) }}", ["autoescape"]),
+    # range.index takes no bounds (a tuple's does)
+    "range_index_bounds": "{{ range(4).index(1, 0) }}",
+    "range_tuple_index": "{{ range(4).index(3) }}{{ (1, 2).index(2, 1) }}{{ (1, 2, 1).index(1, 1, 3) }}{{ range(4).count(2) }}",
     # tojson: no Undefined, no tuple as a key (Python's json)
     "tojson_undefined_item": "{{ [1, nope]|tojson }}",
     "tojson_undefined_value": "{{ {'a': 1, 'b': nope}|tojson }}",
@@ -194,7 +217,7 @@ UNDEFINED = {"undefined=chainable": jinja2.ChainableUndefined, "undefined=strict
 def jinja2_result(src, options):
     und = [UNDEFINED[o] for o in options if o in UNDEFINED]
     env = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
-                             undefined=und[0] if und else jinja2.Undefined)
+                             undefined=und[0] if und else jinja2.Undefined, autoescape="autoescape" in options)
     try:
         return env.from_string(src).render(), None
     except Exception as e:  # the case fails in Jinja2
