@@ -498,7 +498,7 @@ BI_FN(s_join)
     jbuf b = {0};
     for (size_t i = 0; ok && i < items.u.l->len; i++) {
         value it = items.u.l->items[i];
-        if (it.t != JV_STR) {
+        if (it.t != JV_STR && !markup) { /* (Markup.join escapes every item, of any type) */
             ok = rt_error(R, JINN_ERR_TYPE, "sequence item %zu: expected str instance, %s found", i,
                           val_type_name(it));
             break;

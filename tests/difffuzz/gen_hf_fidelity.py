@@ -183,6 +183,9 @@ CASES = {
     "format_spec_eq_str": "{{ '{:=5}'.format('ab') }}",
     # Markup.replace (MarkupSafe 3): the new text escaped (any type), the old one as it is
     "markup_replace": "{% set m = 'a&b'|e %}{{ m.replace('&', 'x') }}|{{ m.replace('&amp;', '<') }}|{{ m.replace('b', 1) }}|{{ m.replace('a', none) }}|{{ m.replace('b', '<'|safe) }}|{{ ('a<b'|safe).replace('<', '>') }}|{{ ('a<b'|safe)|replace('<', '>') }}|{{ ('a&amp;b'|safe)|replace('&', '<') }}",
+    # Markup.join escapes every item, of any type (str.join takes only strings)
+    "markup_join_any": "{{ ('<a>'|safe).join(range(2)) }}|{{ ('-'|safe).join([none, [1, '<'], 1.5, true, 'x'|safe, {'a': '&'}]) }}|{{ ('-'|safe).join([nope, 2**70]) }}",
+    "str_join_int": "{{ '-'.join(['a', 1]) }}",
     "markup_replace_old_not_str": "{{ ('a'|safe).replace(1, 'x') }}",
     "replace_filter_autoescape": ("{{ ('a<b'|safe)|replace('<', '>') }}{{ ('a&amp;b'|safe)|replace('&', '<') }}{{ 'a<b'|replace('<', '>'|safe) }}{{ 'a<b'|replace('<'|safe, '>') }}{{ 'a<b'|replace('<', '>') }}{{ ('<i>'|safe)|replace('i', '<b>'|safe) }}", ["autoescape"]),
     # range.index takes no bounds (a tuple's does)
