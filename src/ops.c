@@ -32,12 +32,29 @@ bool op_check_defined(jrt *R, value v)
  * ====================================================================================== */
 
 
-static bool type_error2(jrt *R, int op, value a, value b)
+/* Python's name of an operand's type: a safe string is a Markup */
+static const char *operand_type(value v) { return v.t == JV_STR && (v.f & JV_SAFE) ? "Markup" : val_type_name(v); }
+/* a str, list or tuple: what Python's + concatenates and * repeats (not a range, nor an iterator) */
+static bool is_seq(value v) { return v.t == JV_STR || (v.t == JV_LIST && !(v.f & (JV_RANGE | JV_ITER))); }
+
+/* Python's TypeError for operands the operator does not take: a str, list or tuple left of +
+ * (not a Markup: its __add__ gives up first) and a sequence beside * say so their own way;
+ * a Markup beside * hands the other operand to str.__mul__, which reads it as an int. (Out of
+ * line: op_arith, which the VM calls for every operation, stays as small as it was.) */
+static __attribute__((noinline, cold)) bool type_error2(jrt *R, int op, value a, value b)
 {
     if (a.t == JV_UNDEF) return val_undef_error(R, a);
     if (b.t == JV_UNDEF) return val_undef_error(R, b);
-    return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %s: '%s' and '%s'", opb_symbol(op),
-                    val_type_name(a), val_type_name(b));
+    const char *ta = operand_type(a), *tb = operand_type(b);
+    if (op == OPB_ADD && is_seq(a) && !(a.t == JV_STR && (a.f & JV_SAFE)))
+        return rt_error(R, JINN_ERR_TYPE, "can only concatenate %s (not \"%s\") to %s", ta, tb, ta);
+    if (op == OPB_MUL && ((a.t == JV_STR && (a.f & JV_SAFE)) || (b.t == JV_STR && (b.f & JV_SAFE))))
+        return rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer",
+                        a.t == JV_STR && (a.f & JV_SAFE) ? tb : ta);
+    if (op == OPB_MUL && (is_seq(a) || is_seq(b)))
+        return rt_error(R, JINN_ERR_TYPE, "can't multiply sequence by non-int of type '%s'", is_seq(a) ? tb : ta);
+    return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for %s: '%s' and '%s'",
+                    op == OPB_POW ? "** or pow()" : opb_symbol(op), ta, tb);
 }
 
 static int64_t ival(value v) { return v.t == JV_BOOL ? v.u.b : v.u.i; }
@@ -148,6 +165,17 @@ static int concat_plain(jrt *R, value a, value b, value *out)
     if (b.t == JV_INT && !(rt_charge_bytes(R, 64) && rt_charge_bytes(R, nb))) return 0;
     *out = str_concat(R, pa, na, pb, nb);
     return out->t != JV_ERROR;
+}
+
+/* does the %-format f convert anything (a % not part of a %%)? */
+static __attribute__((noinline)) bool format_converts(value f)
+{
+    const char *s = v_sp(f), *end = s + v_sl(f);
+    while ((s = memchr(s, '%', (size_t)(end - s)))) {
+        if (s + 1 >= end || s[1] != '%') return true;
+        s += 2;
+    }
+    return false;
 }
 
 bool op_arith(jrt *R, int op, value a, value b, value *out)
@@ -263,7 +291,8 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
     }
     if (op == OPB_MUL) {
         if (((a.t == JV_STR || a.t == JV_LIST) && b.t == JV_BIG) || ((b.t == JV_STR || b.t == JV_LIST) && a.t == JV_BIG))
-            return rt_error(R, JINN_ERR_VALUE, "cannot fit 'int' into an index-sized integer");
+            return is_seq(a) || is_seq(b) ? rt_error(R, JINN_ERR_VALUE, "cannot fit 'int' into an index-sized integer")
+                                          : type_error2(R, op, a, b); /* a range or an iterator does not repeat */
         if ((a.t == JV_STR || (a.t == JV_LIST && !(a.f & (JV_RANGE | JV_ITER)))) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
         if ((b.t == JV_STR || (b.t == JV_LIST && !(b.f & (JV_RANGE | JV_ITER)))) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
     }
@@ -276,6 +305,11 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
             for (size_t i = 0; i < b.u.l->len && n < BI_MAXPARAMS; i++) pos[n++] = b.u.l->items[i];
         } else if (b.t == JV_DICT) {
             return reg_percent(R, pos, n, b.u.m, out);
+        } else if (((b.t == JV_LIST && !(b.f & JV_ITER)) || b.t == JV_UNDEF) && !format_converts(a)) {
+            /* a list, a range or an Undefined is a mapping to Python's % (it has __getitem__):
+             * a format that converts nothing leaves it unused without "not all arguments
+             * converted" */
+            return reg_percent(R, pos, n, NULL, out);
         } else {
             pos[n++] = b;
         }
@@ -583,7 +617,16 @@ static __attribute__((noinline)) bool contains_any(jrt *R, value container, valu
         if ((container.f & JV_NS) && R->profile == PROF_JINJA)
             return rt_error(R, JINN_ERR_TYPE, "argument of type 'Namespace' is not iterable");
         if (item.t == JV_UNDEF) { *out = false; return true; } /* Undefined hashes, and is no key */
-        if (!val_hashable(item)) return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
+        if (!val_hashable(item)) {
+            /* a range, an iterator, a function or a namespace hashes in Python, and is no key
+             * here (no dict holds one) */
+            if ((item.t == JV_LIST && (item.f & (JV_RANGE | JV_ITER))) || item.t == JV_FUNC ||
+                (item.t == JV_DICT && (item.f & JV_NS))) {
+                *out = false;
+                return true;
+            }
+            return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(item));
+        }
         *out = (item.t == JV_STR ? dict_get_jstr(container.u.m, item.u.s) : dict_get(container.u.m, item)) != NULL;
         return true;
     case JV_UNDEF:

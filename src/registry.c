@@ -13,10 +13,40 @@ static const char *const params_for_native[BI__KINDS] = {
     [BI_FUNCTION] = "*args **kwargs",
 };
 
+/* Python's markers in a parameter list, as a method's is written (stdlib/methods.c):
+ * `/` ends the positional-only parameters and is no slot; a bare `*` starts the
+ * keyword-only ones and stays a slot (bi_parse_sig makes it the *args slot, which keeps the
+ * VM's positional fast path and bi_call_sig's binding away from the row). */
+static void python_markers(reg_row *r)
+{
+    bi_sig *sig = &r->sig;
+    r->posonly = r->kwonly = -1;
+    r->bracketed = false;
+    for (int i = 0; i < sig->nslots; i++) {
+        /* `[start end]`: the names without their brackets */
+        if (sig->lens[i] > 1 && sig->names[i][0] == '[') { sig->names[i]++; sig->lens[i]--; r->bracketed = true; }
+        if (sig->lens[i] > 1 && sig->names[i][sig->lens[i] - 1] == ']') sig->lens[i]--;
+        if (sig->lens[i] != 1) continue;
+        if (sig->names[i][0] == '*') r->kwonly = (int8_t)i;
+        if (sig->names[i][0] != '/') continue;
+        r->posonly = (int8_t)i;
+        for (int j = i; j + 1 < sig->nslots; j++) {
+            sig->names[j] = sig->names[j + 1];
+            sig->lens[j] = sig->lens[j + 1];
+        }
+        sig->nslots--;
+        if (sig->varargs > i) sig->varargs--;
+        if (sig->kwargs > i) sig->kwargs--;
+        i--;
+    }
+    if (r->bracketed && r->posonly < 0) r->posonly = (int8_t)sig->nslots;
+}
+
 /* the name index entry of row k->n, just stored */
 static bool index_row(jrt *R, struct reg_kind *k, reg_row *r)
 {
     bi_parse_sig(&r->b, &r->sig);
+    python_markers(r);
     /* the index is the environment's, not a render's: no collection limit applies to it */
     const jinn_limits *lim = R->lim;
     R->lim = NULL;
@@ -116,9 +146,103 @@ jinn_status reg_add_native(jrt *R, registry *g, bi_kind kind, const char *name, 
     return JINN_OK;
 }
 
+/* ---- a method's arguments, bound as Python binds them --------------------------------------
+ * Python's methods of dict, list and str take no keyword for most parameters
+ * (`d.get('a', default=2)` is a TypeError), list.sort takes only keywords, and each kind of
+ * method words its arity errors its own way; the jinja profile follows them all. The
+ * jinjava profile keeps the generic binding: a keyword for any parameter, positional ones in
+ * order (the keyword-only ones too). The VM calls a method with positional arguments that
+ * fit straight; every other call comes here. */
+
+/* Python's words when the positional arguments do not fit (n given after the receiver;
+ * npar parameters that may be positional, nmin of them required) */
+static bool method_arity_error(jrt *R, const reg_row *r, value recv, int n, int nkw, int npar, int nmin)
+{
+    const char *nm = r->b.name, *owner = val_type_name(recv);
+    if (r->kwonly >= 0) { /* list.sort(*, key, reverse) */
+        int nall = npar + (r->sig.kwargs >= 0 ? r->sig.kwargs : r->sig.nslots) - r->kwonly - 1;
+        if (n + nkw > nall)
+            return rt_error(R, JINN_ERR_TYPE, "%s() takes at most %d argument%s (%d given)", nm, nall, nall == 1 ? "" : "s", n + nkw);
+        return rt_error(R, JINN_ERR_TYPE, "%s() takes no positional arguments", nm);
+    }
+    if (r->posonly < 0) /* keywords allowed too (str.split) */
+        return rt_error(R, JINN_ERR_TYPE, "%s() takes at most %d argument%s (%d given)", nm, npar, npar == 1 ? "" : "s", n);
+    if (r->bracketed)
+        return rt_error(R, JINN_ERR_TYPE, "%s() takes at %s %d argument%s (%d given)", nm, n < nmin ? "least" : "most",
+                        n < nmin ? nmin : npar, (n < nmin ? nmin : npar) == 1 ? "" : "s", n);
+    /* positional-only: CPython's METH_NOARGS, METH_O and Argument Clinic words */
+    if (npar == 0) return rt_error(R, JINN_ERR_TYPE, "%s.%s() takes no arguments (%d given)", owner, nm, n);
+    if (npar == 1 && nmin == 1) return rt_error(R, JINN_ERR_TYPE, "%s.%s() takes exactly one argument (%d given)", owner, nm, n);
+    int k = n < nmin ? nmin : npar;
+    return rt_error(R, JINN_ERR_TYPE, "%s expected %s%d argument%s, got %d", nm,
+                    nmin == npar ? "" : n < nmin ? "at least " : "at most ", k, k == 1 ? "" : "s", n);
+}
+
+static bool method_call(jrt *R, const reg_row *r, value *pos, int npos, jdict *kw, value *out)
+{
+    const bi_sig *sig = &r->sig;
+    bool py = R->profile == PROF_JINJA;
+    if (!py && r->kwonly < 0) return bi_call_sig(R, &r->b, sig, pos, npos, kw, out);
+    /* the parameters after the receiver, in order (not the `*` nor the **kwargs slot); the
+     * slots the method sees are the row's without the `*` */
+    int par[BI_MAXPARAMS], npar = 0, npositional = 0;
+    for (int i = 1; i < sig->nslots; i++) {
+        if (i == r->kwonly || i == sig->kwargs) continue;
+        if (!py || r->kwonly < 0 || i < r->kwonly) npositional++;
+        par[npar++] = i;
+    }
+#define FN_SLOT(i) (r->kwonly >= 0 && (i) > r->kwonly ? (i) - 1 : (i))
+    int n = npos - 1, nkw = kw ? (int)kw->len : 0, nmin = r->b.nreq - 1;
+    bool all_posonly = r->posonly >= 0 && (npar == 0 || par[npar - 1] < r->posonly);
+    if (py && nkw && all_posonly && sig->kwargs < 0)
+        return r->bracketed ? rt_error(R, JINN_ERR_TYPE, "%s() takes no keyword arguments", r->b.name)
+                            : rt_error(R, JINN_ERR_TYPE, "%s.%s() takes no keyword arguments", val_type_name(pos[0]), r->b.name);
+    if (py && r->posonly < 0 && r->kwonly < 0 && sig->kwargs < 0 && n + nkw > npar) /* str.split's count */
+        return rt_error(R, JINN_ERR_TYPE, "%s() takes at most %d argument%s (%d given)", r->b.name, npar, npar == 1 ? "" : "s", n + nkw);
+    if (n > npositional) {
+        if (py) return method_arity_error(R, r, pos[0], n, nkw, npositional, nmin);
+        return rt_error(R, JINN_ERR_TYPE, "'%s' takes at most %d argument%s (%d given)", r->b.name, npositional,
+                        npositional == 1 ? "" : "s", n);
+    }
+    value args[BI_MAXPARAMS], extrakw = v_none();
+    int nslots = sig->nslots - (r->kwonly >= 0);
+    for (int i = 0; i < nslots; i++) args[i] = v_absent();
+    args[0] = pos[0];
+    for (int j = 0; j < n; j++) args[FN_SLOT(par[j])] = pos[j + 1];
+    bool ok = true;
+    if (sig->kwargs >= 0) { extrakw = v_dict(R, 0); ok = extrakw.t != JV_ERROR; }
+    jentry *e;
+    for (size_t it = 0; ok && kw && dict_next(kw, &it, &e);) {
+        int j;
+        for (j = 0; j < npar; j++)
+            if ((!py || par[j] >= r->posonly) && sig->lens[par[j]] == v_sl(e->key) &&
+                !memcmp(sig->names[par[j]], v_sp(e->key), v_sl(e->key)))
+                break;
+        if (j < npar && args[FN_SLOT(par[j])].t != JV_ABSENT)
+            ok = py ? rt_error(R, JINN_ERR_TYPE, "argument for %s() given by name ('%s') and position (%d)", r->b.name, v_sp(e->key), j + 1)
+                    : rt_error(R, JINN_ERR_TYPE, "'%s' got multiple values for argument '%s'", r->b.name, v_sp(e->key));
+        else if (j < npar) args[FN_SLOT(par[j])] = e->val;
+        else if (sig->kwargs >= 0) ok = dict_set(R, extrakw.u.m, val_dup(e->key), val_dup(e->val));
+        else ok = py ? rt_error(R, JINN_ERR_TYPE, "'%s' is an invalid keyword argument for %s()", v_sp(e->key), r->b.name)
+                     : rt_error(R, JINN_ERR_TYPE, "'%s' got an unexpected keyword argument '%s'", r->b.name, v_sp(e->key));
+    }
+    if (sig->kwargs >= 0) args[FN_SLOT(sig->kwargs)] = extrakw;
+    for (int j = 0; ok && j < nmin; j++) /* (the required parameters are positional-only) */
+        if (args[FN_SLOT(par[j])].t == JV_ABSENT)
+            ok = py ? method_arity_error(R, r, pos[0], n, nkw, npositional, nmin)
+                    : rt_error(R, JINN_ERR_TYPE, "'%s' is missing its required argument '%.*s'", r->b.name,
+                               (int)sig->lens[par[j]], sig->names[par[j]]);
+#undef FN_SLOT
+    if (ok) ok = r->b.fn(R, args, nslots, out);
+    val_drop(R, extrakw);
+    return ok;
+}
+
 bool reg_call(jrt *R, const reg_row *r, value *pos, int npos, jdict *kw, value *out)
 {
     if (r->native) return native_call(R, r, pos, npos, kw, out);
+    /* a method, but str.format (its *args takes anything) */
+    if (r->kind >= BI_NAMED_KINDS && (r->sig.varargs < 0 || r->kwonly >= 0)) return method_call(R, r, pos, npos, kw, out);
     return bi_call_sig(R, &r->b, &r->sig, pos, npos, kw, out);
 }
 

@@ -29,6 +29,15 @@ typedef struct reg_native {
 typedef struct reg_row {
     jbuiltin b;        /* name, fn (NULL for the embedder's), params, nreq */
     unsigned flags;    /* BI_* (builtins.h) */
+    /* a method's Python binding, from Python's own markers in its parameter list
+     * (stdlib/methods.c): the parameters before slot posonly take no keyword (`/`, which
+     * is no slot: -1, every parameter may); kwonly is the slot of a bare `*` (a slot, so
+     * that the VM's positional fast path passes the row by), the parameters after it
+     * keyword-only (-1: none); bracketed, the list is written as Python's documentation
+     * writes a method of CPython's older argument parser, `sub [start end]`
+     * (str.count(sub[, start[, end]])): positional-only, and worded its way in errors */
+    int8_t posonly, kwonly; /* (beside flags, in what was padding: row i's address stays cheap) */
+    bool bracketed;
     jtext_fn text;     /* the stdlib filter's printed text (builtins.h), or NULL */
     bi_sig sig;        /* b.params, parsed once */
     reg_native *native;/* the embedder's callback, or NULL */

@@ -159,6 +159,8 @@ BI_FN(f_last)
 {
     value v = args[0];
     if (R->profile == PROF_JINJAVA) return jv_first_last(v, out, true);
+    if (v.t == JV_LIST && (v.f & JV_ITER)) /* (reversed() of an iterator) */
+        return rt_error(R, JINN_ERR_TYPE, "'%s' object is not reversible", val_type_name(v));
     switch (v.t) {
     case JV_STR: {
         size_t len = v_sl(v);
@@ -397,8 +399,9 @@ BI_FN(f_replace)
     bool markup = R->autoescape && ((args[0].t == JV_STR && (args[0].f & JV_SAFE))
                || (args[1].t == JV_STR && (args[1].f & JV_SAFE))
                || (args[2].t == JV_STR && (args[2].f & JV_SAFE)));
+    /* then Markup.replace (MarkupSafe 3): the new text escaped, the old one as it is */
     value s = markup ? lib_escape(R, args[0]) : lib_soft_str(R, args[0]);
-    value o = markup ? lib_escape(R, args[1]) : lib_soft_str(R, args[1]);
+    value o = lib_soft_str(R, args[1]);
     value n = markup ? lib_escape(R, args[2]) : lib_soft_str(R, args[2]);
     bool ok = s.t != JV_ERROR && o.t != JV_ERROR && n.t != JV_ERROR;
     if (ok) {
@@ -1431,6 +1434,13 @@ unsigned flt_arg_names(const jbuiltin *b)
 static value sorted_copy(jrt *R, value v, int depth)
 {
     if (depth > 1000) { rt_error(R, JINN_ERR_LIMIT, "tojson: value nested too deeply"); return v_err(); }
+    if (v.t == JV_UNDEF && R->profile == PROF_JINJA) { /* Python's json knows no Undefined (its class, as ops.c names it) */
+        rt_error(R, JINN_ERR_TYPE, "Object of type %s is not JSON serializable",
+                 (v.f & UK_SOFT) ? "Undefined" : R->undef_mode == JINN_UNDEFINED_STRICT ? "StrictUndefined"
+                 : R->undef_mode == JINN_UNDEFINED_CHAINABLE || R->undef_mode == JINN_UNDEFINED_LENIENT ? "ChainableUndefined"
+                 : R->undef_mode == JINN_UNDEFINED_DEBUG ? "DebugUndefined" : "Undefined");
+        return v_err();
+    }
     if ((v.t == JV_LIST || v.t == JV_DICT) && !rt_charge(R, 1 + (int64_t)(v.t == JV_LIST ? v.u.l->len : v.u.m->len)))
         return v_err(); /* a unit per node visited */
     if (v.t == JV_LIST) {
@@ -1468,6 +1478,12 @@ static value sorted_copy(jrt *R, value v, int depth)
         r = v_dict(R, n);
         for (size_t j = 0; r.t != JV_ERROR && j < n; j++) {
             jentry *src = &v.u.m->entries[idx[j].u.i];
+            if (src->key.t == JV_LIST && R->profile == PROF_JINJA) { /* a tuple: Python's json takes no such key */
+                rt_error(R, JINN_ERR_TYPE, "keys must be str, int, float, bool or None, not %s", val_type_name(src->key));
+                val_drop(R, r);
+                r = v_err();
+                break;
+            }
             value c = sorted_copy(R, src->val, depth + 1);
             if (c.t == JV_ERROR || !dict_set(R, r.u.m, val_dup(src->key), c)) {
                 val_drop(R, r);
@@ -1521,6 +1537,24 @@ static bool put_padded(jrt *R, jbuf *b, const char *s, size_t len, size_t ncp, c
 }
 
 /* %s, %r, %a: str() or repr(), cut to the precision, padded to the width */
+/* ascii(): the repr with every non-ASCII code point escaped, as \xhh, \uhhhh or \Uhhhhhhhh
+ * (methods.c's str.format has its own for `!a`) */
+static bool ascii_of_repr(jrt *R, jbuf *rb)
+{
+    jbuf ab = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < rb->len;) {
+        int32_t c;
+        size_t at = i;
+        if (!lib_utf8_next(R, rb->p, rb->len, &i, &c)) { ok = false; break; }
+        ok = c < 0x80 ? buf_put(R, &ab, rb->p + at, i - at)
+           : buf_printf(R, &ab, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)c);
+    }
+    buf_free(R, rb);
+    *rb = ab;
+    return ok;
+}
+
 static bool fmt_string(jrt *R, jbuf *b, value arg, char conv, bool markup, const fspec *f)
 {
     value s;
@@ -1528,7 +1562,7 @@ static bool fmt_string(jrt *R, jbuf *b, value arg, char conv, bool markup, const
         s = markup ? lib_escape(R, arg) : lib_soft_str(R, arg);
     } else {
         jbuf rb = {0};
-        if (!print_repr(R, &rb, arg)) { buf_free(R, &rb); return false; }
+        if (!print_repr(R, &rb, arg) || (conv == 'a' && !ascii_of_repr(R, &rb))) { buf_free(R, &rb); return false; }
         s = v_str_from_buf(R, &rb);
         if (markup && s.t == JV_STR) {
             value e = lib_escape_str(R, v_sp(s), v_sl(s));

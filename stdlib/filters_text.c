@@ -1184,7 +1184,9 @@ BI_EXT(flt_reverse)
     if (out->t != JV_ERROR)
         for (size_t i = n; i-- > 0;) list_push(R, out->u.l, val_dup(l.u.l->items[i]));
     if (out->t != JV_ERROR && (R->jv_opts & JINN_JV_ITERATOR_REVERSE)) out->f |= JV_ITER;
-    if (out->t != JV_ERROR && R->profile == PROF_JINJA) out->f |= JV_ITER; /* Python's reversed(): an iterator */
+    /* Python's reversed(): an iterator; but an iterator is not reversible, and Jinja2 then
+     * reverses list(value), a list */
+    if (out->t != JV_ERROR && R->profile == PROF_JINJA && !(v.t == JV_LIST && (v.f & JV_ITER))) out->f |= JV_ITER;
     val_drop(R, l);
     return out->t != JV_ERROR;
 }
@@ -1272,6 +1274,7 @@ BI_EXT(flt_slice)
         int64_t end = offset + (k + 1) * per;
         value part = op_slice(R, l, v_int(start), v_int(end), v_none());
         if (part.t == JV_ERROR) { ok = false; break; }
+        part.f &= (uint8_t)~JV_TUPLE; /* Jinja2's slices are lists, of a tuple too */
         if (fill && k >= extra) ok = list_push(R, part.u.l, val_dup(args[2]));
         if (ok) ok = list_push(R, out->u.l, part);
         else val_drop(R, part);

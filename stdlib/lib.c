@@ -728,7 +728,15 @@ bool lib_check_hashable(jrt *R, value v)
     return rt_error(R, JINN_ERR_TYPE, "unhashable type: '%s'", val_type_name(v));
 }
 
-bool lib_check_key(jrt *R, value v) { return v.t == JV_UNDEF ? rt_strict_ok(R, v) : lib_check_hashable(R, v); }
+bool lib_check_key(jrt *R, value v)
+{
+    /* a range or an iterator hashes in Python too, and no dict here holds one: the caller
+     * finds no such key without a lookup (methods.c's no_key); nor a function or a namespace
+     * (hashed by identity in Python), which dict_get finds in no dict */
+    if ((v.t == JV_LIST && (v.f & (JV_RANGE | JV_ITER))) || v.t == JV_FUNC || (v.t == JV_DICT && (v.f & JV_NS)))
+        return true;
+    return v.t == JV_UNDEF ? rt_strict_ok(R, v) : lib_check_hashable(R, v);
+}
 
 bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw)
 {
@@ -762,7 +770,9 @@ bool lib_dict_update(jrt *R, jdict *d, value src, const jdict *kw)
     } else if (src.t == JV_UNDEF) {
         if (!op_check_defined(R, src)) return false;
     } else if (src.t != JV_ABSENT && src.t != JV_NONE) {
-        return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(src));
+        /* a str is an iterable of one-character strings: not pairs, unless there is none ('') */
+        if (src.t != JV_STR) return rt_error(R, JINN_ERR_TYPE, "'%s' object is not iterable", val_type_name(src));
+        if (v_sl(src)) return rt_error(R, JINN_ERR_VALUE, "dictionary update sequence element #0 has length 1; 2 is required");
     } else if (src.t == JV_NONE) {
         return rt_error(R, JINN_ERR_TYPE, "'NoneType' object is not iterable");
     }

@@ -40,6 +40,43 @@ static inline bool mutable_receiver(jrt *R, value *v, const char *method)
     return mutable_receiver_slow(R, v, method);
 }
 
+/* An int argument as a Python method reads it (__index__): absent is dflt; a bool is an int.
+ * Each kind of argument has its own words and its own way with none and big ints:
+ *   IX_INT    pop's, insert's index, replace's count, split's maxsplit: none is refused,
+ *             a big int overflows;
+ *   IX_LIST   list.index's start and end: none is refused, a big int is past either end;
+ *   IX_STR    a str method's start and end: none is dflt, a big int is past either end. */
+enum { IX_INT, IX_LIST, IX_STR };
+static bool index_arg(jrt *R, value *args, int i, int64_t dflt, int kind, int64_t *out)
+{
+    value v = args[i];
+    if (v.t == JV_ABSENT || (v.t == JV_NONE && kind == IX_STR)) { *out = dflt; return true; }
+    if (v.t == JV_INT || v.t == JV_BOOL) { *out = v.t == JV_INT ? v.u.i : v.u.b; return true; }
+    if (v.t == JV_BIG && kind != IX_INT) { *out = big_sign(v) < 0 ? INT64_MIN / 2 : INT64_MAX / 2; return true; }
+    if (v.t == JV_BIG) return rt_error(R, JINN_ERR_VALUE, "Python int too large to convert to C ssize_t");
+    if (v.t == JV_UNDEF) return val_undef_error(R, v);
+    if (kind == IX_INT) return rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer", val_type_name(v));
+    return rt_error(R, JINN_ERR_TYPE, "slice indices must be integers%s or have an __index__ method", kind == IX_STR ? " or None" : "");
+}
+
+/* ascii(): the repr in rb with every non-ASCII code point escaped, as \xhh, \uhhhh or
+ * \Uhhhhhhhh (filters.c's %a has its own: no shared header of the stdlib's takes it) */
+static bool ascii_of_repr(jrt *R, jbuf *rb)
+{
+    jbuf ab = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < rb->len;) {
+        int32_t c;
+        size_t at = i;
+        if (!lib_utf8_next(R, rb->p, rb->len, &i, &c)) { ok = false; break; }
+        ok = c < 0x80 ? buf_put(R, &ab, rb->p + at, i - at)
+           : buf_printf(R, &ab, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)c);
+    }
+    buf_free(R, rb);
+    *rb = ab;
+    return ok;
+}
+
 /* a Python repr() for an error message, in a buffer the caller frees */
 static const char *repr_of(jrt *R, jbuf *b, value v)
 {
@@ -60,13 +97,17 @@ BI_FN(d_update)
     return true;
 }
 
+/* a range or an iterator as a key looked up: hashable in Python, and no dict here holds one
+ * (lib_check_key lets it by) */
+static bool no_key(value k) { return k.t == JV_LIST && (k.f & (JV_RANGE | JV_ITER)); }
+
 /* get(key, default=None) */
 BI_FN(d_get)
 {
     value *v;
     if (args[1].t == JV_STR) v = dict_get_jstr(args[0].u.m, args[1].u.s); /* hashable, its hash cached */
     else if (!lib_check_key(R, args[1])) return false;
-    else v = dict_get(args[0].u.m, args[1]);
+    else v = no_key(args[1]) ? NULL : dict_get(args[0].u.m, args[1]);
     *out = v ? val_dup(*v) : ARG_GIVEN(2) ? val_dup(args[2]) : v_none();
     return true;
 }
@@ -93,8 +134,10 @@ BI_FN(d_items) { return d_view(R, args[0], 2, out); }
 /* pop(key[, default]) — KeyError when missing and no default */
 BI_FN(d_pop)
 {
-    if (!mutable_receiver(R, &args[0], "pop") || !lib_check_key(R, args[1])) return false;
-    if (!dict_get(args[0].u.m, args[1])) {
+    if (!mutable_receiver(R, &args[0], "pop")) return false;
+    /* CPython answers an empty dict before it hashes the key: {}.pop([1], 0) is 0 */
+    if (!(args[0].u.m->len == 0 && ARG_GIVEN(2)) && !lib_check_key(R, args[1])) return false;
+    if (args[0].u.m->len == 0 || no_key(args[1]) || !dict_get(args[0].u.m, args[1])) {
         if (ARG_GIVEN(2)) { *out = val_dup(args[2]); return true; }
         jbuf b = {0};
         rt_error(R, JINN_ERR_VALUE, "KeyError: %s", repr_of(R, &b, args[1]));
@@ -176,7 +219,7 @@ static size_t norm_index(int64_t i, size_t len)
 BI_FN(l_insert)
 {
     int64_t i;
-    if (!mutable_receiver(R, &args[0], "insert") || !arg_int(R, args, 1, 0, &i, "index")) return false;
+    if (!mutable_receiver(R, &args[0], "insert") || !index_arg(R, args, 1, 0, IX_INT, &i)) return false;
     jlist *l = args[0].u.l;
     size_t at = norm_index(i, l->len);
     if (!list_push(R, l, val_dup(args[2]))) return false;
@@ -190,7 +233,7 @@ BI_FN(l_insert)
 BI_FN(l_pop)
 {
     int64_t i;
-    if (!mutable_receiver(R, &args[0], "pop") || !arg_int(R, args, 1, -1, &i, "index")) return false;
+    if (!mutable_receiver(R, &args[0], "pop") || !index_arg(R, args, 1, -1, IX_INT, &i)) return false;
     jlist *l = args[0].u.l;
     if (!l->len) return rt_error(R, JINN_ERR_VALUE, "pop from empty list");
     if (i < 0) i += (int64_t)l->len;
@@ -223,7 +266,9 @@ BI_FN(l_index)
 {
     jlist *l = args[0].u.l;
     int64_t s, e;
-    if (!arg_int(R, args, 2, 0, &s, "start") || !arg_int(R, args, 3, INT64_MAX, &e, "end")) return false;
+    if ((args[0].f & JV_RANGE) && R->profile == PROF_JINJA && ARG_GIVEN(2)) /* range.index(value): no bounds */
+        return rt_error(R, JINN_ERR_TYPE, "range.index() takes exactly one argument (%d given)", 2 + ARG_GIVEN(3));
+    if (!index_arg(R, args, 2, 0, IX_LIST, &s) || !index_arg(R, args, 3, INT64_MAX, IX_LIST, &e)) return false;
     for (size_t i = norm_index(s, l->len), end = norm_index(e, l->len); i < end; i++) {
         bool eq;
         if (!val_equal_rt(R, l->items[i], args[1], &eq)) return false;
@@ -280,6 +325,12 @@ BI_FN(l_sort)
 {
     if (ARG_GIVEN(1) && args[1].t != JV_NONE)
         return rt_error(R, JINN_ERR_TYPE, "list.sort(): key= is not supported; use the sort filter with attribute=");
+    /* Python reads reverse= as an int (a bool is one): none, a float or a str is refused */
+    if (ARG_GIVEN(2) && args[2].t != JV_BOOL && (args[2].t != JV_INT || args[2].u.i > INT32_MAX || args[2].u.i < INT32_MIN))
+        return args[2].t == JV_UNDEF ? val_undef_error(R, args[2])
+             : args[2].t == JV_BIG || (args[2].t == JV_INT && (args[2].u.i > INT32_MAX || args[2].u.i < INT32_MIN))
+             ? rt_error(R, JINN_ERR_VALUE, "Python int too large to convert to C int")
+             : rt_error(R, JINN_ERR_TYPE, "'%s' object cannot be interpreted as an integer", val_type_name(args[2]));
     bool reverse = arg_bool(R, args, 2, false);
     if (R->err_kind || !mutable_receiver(R, &args[0], "sort")) return false;
     if (!lib_sort(R, args[0].u.l->items, NULL, args[0].u.l->len, reverse)) return false;
@@ -289,6 +340,9 @@ BI_FN(l_sort)
 
 BI_FN(l_copy)
 {
+    /* a tuple or a range has count and index, no copy (Jinja2's undefined method, as
+     * mutable_receiver's) */
+    if (args[0].f & (JV_TUPLE | JV_RANGE)) return mutable_receiver_slow(R, &args[0], "copy");
     *out = lib_list_of(R, args[0].u.l->items, args[0].u.l->len);
     return out->t != JV_ERROR;
 }
@@ -329,21 +383,23 @@ BI_FN(s_strip) { return s_strip_any(R, args, LIB_LEFT | LIB_RIGHT, out); }
 BI_FN(s_lstrip) { return s_strip_any(R, args, LIB_LEFT, out); }
 BI_FN(s_rstrip) { return s_strip_any(R, args, LIB_RIGHT, out); }
 
+/* what: the argument's name in Python's words, or NULL where Python names none */
 static bool need_str(jrt *R, value v, const char *what)
 {
     if (v.t == JV_STR) return true;
-    return rt_error(R, JINN_ERR_TYPE, "%s must be str, not %s", what, val_type_name(v));
+    return rt_error(R, JINN_ERR_TYPE, "%s%smust be str, not %s", what ? what : "", what ? " " : "", val_type_name(v));
 }
 
-/* replace(old, new, count=-1); on a safe string old/new are escaped (Markup.replace) */
+/* replace(old, new, count=-1); on a safe string the new text is escaped, whatever its type,
+ * and the old one taken as it is (MarkupSafe 3's Markup.replace) */
 BI_FN(s_replace)
 {
     int64_t count;
-    if (!need_str(R, args[1], "replace() argument 1") || !need_str(R, args[2], "replace() argument 2")
-        || !arg_int(R, args, 3, -1, &count, "count"))
-        return false;
     bool markup = args[0].f & JV_SAFE;
-    value o = markup ? lib_escape(R, args[1]) : val_dup(args[1]);
+    if (!need_str(R, args[1], "replace() argument 1") || (!markup && !need_str(R, args[2], "replace() argument 2"))
+        || !index_arg(R, args, 3, -1, IX_INT, &count))
+        return false;
+    value o = val_dup(args[1]);
     value n = markup ? lib_escape(R, args[2]) : val_dup(args[2]);
     bool ok = o.t != JV_ERROR && n.t != JV_ERROR;
     if (ok) {
@@ -372,7 +428,7 @@ static bool push_str(jrt *R, jlist *l, const char *s, size_t n, uint8_t flags)
 BI_FN(s_split)
 {
     int64_t maxsplit;
-    if (!arg_int(R, args, 2, -1, &maxsplit, "maxsplit")) return false;
+    if (!index_arg(R, args, 2, -1, IX_INT, &maxsplit)) return false;
     const char *s = v_sp(args[0]);
     size_t len = v_sl(args[0]), cps;
     uint8_t fl = args[0].f & JV_SAFE;
@@ -408,7 +464,10 @@ BI_FN(s_split)
             splits++;
         }
     } else {
-        if (!need_str(R, args[1], "sep")) { val_drop(R, *out); return false; }
+        if (args[1].t != JV_STR) {
+            val_drop(R, *out);
+            return rt_error(R, JINN_ERR_TYPE, "must be str or None, not %s", val_type_name(args[1]));
+        }
         const char *sep = v_sp(args[1]);
         size_t sl = v_sl(args[1]);
         if (!sl) { val_drop(R, *out); return rt_error(R, JINN_ERR_VALUE, "empty separator"); }
@@ -439,7 +498,7 @@ BI_FN(s_join)
     jbuf b = {0};
     for (size_t i = 0; ok && i < items.u.l->len; i++) {
         value it = items.u.l->items[i];
-        if (it.t != JV_STR) {
+        if (it.t != JV_STR && !markup) { /* (Markup.join escapes every item, of any type) */
             ok = rt_error(R, JINN_ERR_TYPE, "sequence item %zu: expected str instance, %s found", i,
                           val_type_name(it));
             break;
@@ -470,8 +529,7 @@ static bool slice_bytes(jrt *R, value *args, int si, size_t *a, size_t *b, size_
     *ok = false;
     if (!lib_utf8_len(R, s, len, &cps)) return false;
     int64_t st = 0, en = INT64_MAX;
-    if (ARG_GIVEN(si) && args[si].t != JV_NONE && !arg_int(R, args, si, 0, &st, "start")) return false;
-    if (ARG_GIVEN(si + 1) && args[si + 1].t != JV_NONE && !arg_int(R, args, si + 1, 0, &en, "end")) return false;
+    if (!index_arg(R, args, si, 0, IX_STR, &st) || !index_arg(R, args, si + 1, INT64_MAX, IX_STR, &en)) return false;
     *ok = true;
     if (st > 0 && (uint64_t)st > cps) return false;
     size_t cs = norm_index(st, cps), ce = norm_index(en, cps);
@@ -484,7 +542,7 @@ static bool slice_bytes(jrt *R, value *args, int si, size_t *a, size_t *b, size_
 
 static bool s_find_count(jrt *R, value *args, value *out, bool count)
 {
-    if (!need_str(R, args[1], "argument")) return false;
+    if (!need_str(R, args[1], NULL)) return false;
     size_t a, b, base;
     bool ok;
     if (!slice_bytes(R, args, 2, &a, &b, &base, &ok)) {
@@ -555,8 +613,10 @@ typedef struct {
     char type;    /* 0 or the type letter */
 } pspec;
 
-static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p)
+/* number: the value is a number, whose default alignment is '>' (a str's is '<') */
+static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p, bool number)
 {
+    bool fill_given = false;
     memset(p, 0, sizeof *p);
     p->fill = ' ';
     p->width = p->prec = -1;
@@ -566,7 +626,7 @@ static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p)
         size_t j = 0;
         int32_t c = 0;
         if (!lib_utf8_next(R, s, len, &j, &c)) return false;
-        if (j < len && strchr("<>^=", s[j])) { p->fill = c; p->align = s[j]; i = j + 1; }
+        if (j < len && strchr("<>^=", s[j])) { p->fill = c; p->align = s[j]; i = j + 1; fill_given = true; }
         else if (strchr("<>^=", s[0])) { p->align = s[0]; i = 1; }
     }
     if (i < len && strchr("+- ", s[i])) p->sign = s[i++];
@@ -595,8 +655,20 @@ static bool parse_spec(jrt *R, const char *s, size_t len, pspec *p)
     }
     if (i < len) p->type = s[i++];
     if (i < len) return rt_error(R, JINN_ERR_VALUE, "Invalid format specifier");
-    if (p->zero && !p->align) { p->fill = '0'; p->align = '='; }
+    /* CPython: the '0' flag is a '0' fill unless a fill is given, and '=' alignment for a
+     * number unless an alignment is */
+    if (p->zero && !fill_given) p->fill = '0';
+    if (p->zero && !p->align && number) p->align = '=';
     return true;
+}
+
+/* CPython's check of a thousands separator against the type (a str's is 's'; a number's
+ * none, d e f g E G % F; '_' also every 4 digits of b o x X) */
+static bool check_group(jrt *R, const pspec *p, char type)
+{
+    if (!p->group || !type || strchr("defgEG%F", type) || (p->group == '_' && strchr("boxX", type)))
+        return true;
+    return rt_error(R, JINN_ERR_VALUE, "Cannot specify '%c' with '%c'.", p->group, type);
 }
 
 /* body (ncp code points) with an optional sign/prefix, padded by the spec's fill and align */
@@ -619,21 +691,28 @@ static bool put_aligned(jrt *R, jbuf *b, const char *pre, size_t plen, const cha
     return ok;
 }
 
-/* insert the grouping character every 3 digits of the leading digit run of d (in place in a
- * buffer large enough); returns the new length */
-static size_t group_digits(char *d, size_t n, char g)
+/* the nd digits d, grouped by g every size digits, onto out; zero-padded on the left to at
+ * least min chars where a '0' fill and '=' alignment ask for it, the zeros grouped too
+ * (CPython's _PyUnicode_InsertThousandsGrouping: a separator never comes first) */
+static bool put_grouped(jrt *R, jbuf *out, const char *d, size_t nd, char g, int64_t size, int64_t min)
 {
-    size_t nd = 0;
-    while (nd < n && d[nd] >= '0' && d[nd] <= '9') nd++;
-    if (nd <= 3) return n;
-    size_t extra = (nd - 1) / 3;
-    memmove(d + nd + extra, d + nd, n - nd);
-    size_t src = nd, dst = nd + extra, k = 0;
-    while (src > 0) {
-        d[--dst] = d[--src];
-        if (++k % 3 == 0 && src > 0) d[--dst] = g;
+    size_t from = out->len;
+    int64_t rem = (int64_t)nd, mw = min;
+    bool ok = true;
+    for (;;) { /* right to left, reversed at the end */
+        int64_t l = rem > mw ? rem : mw;
+        if (l < 1) l = 1;
+        if (l > size) l = size;
+        int64_t nc = rem < l ? rem : l, nz = l - nc;
+        for (int64_t k = 0; ok && k < nc; k++) ok = buf_putc(R, out, d[--rem]);
+        for (int64_t k = 0; ok && k < nz; k++) ok = buf_putc(R, out, '0');
+        mw -= l;
+        if (!ok || (rem <= 0 && mw <= 0)) break;
+        ok = buf_putc(R, out, g);
+        mw--;
     }
-    return n + extra;
+    for (size_t i = from, j = out->len; ok && i + 1 < j; i++, j--) { char c = out->p[i]; out->p[i] = out->p[j - 1]; out->p[j - 1] = c; }
+    return ok;
 }
 
 static bool spec_error(jrt *R, char type, value v)
@@ -651,7 +730,10 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
     const char *prefix = "";
     if ((v.t == JV_INT || v.t == JV_BOOL) && (!type || strchr("bcdoxXn", type))) {
         int64_t iv = v.t == JV_INT ? v.u.i : v.u.b;
+        if (!check_group(R, p, type ? type : 'd')) return false;
         if (p->prec >= 0) return rt_error(R, JINN_ERR_VALUE, "Precision not allowed in integer format specifier");
+        if (type == 'c' && p->sign) return rt_error(R, JINN_ERR_VALUE, "Sign not allowed with integer format specifier 'c'");
+        if (type == 'c' && p->alt) return rt_error(R, JINN_ERR_VALUE, "Alternate form (#) not allowed with integer format specifier 'c'");
         if (type == 'c') {
             if (iv < 0 || iv > 0x10FFFF) return rt_error(R, JINN_ERR_VALUE, "%%c arg not in range(0x110000)");
             if (iv >= 0xD800 && iv <= 0xDFFF)
@@ -671,6 +753,7 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
         for (n = 0; k;) digits[n++] = tmp[--k];
         if (p->alt && base != 10) prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'x' ? "0x" : "0X";
     } else if (v.t == JV_BIG && (!type || strchr("bdoxXn", type))) {
+        if (!check_group(R, p, type ? type : 'd')) return false;
         if (p->prec >= 0) return rt_error(R, JINN_ERR_VALUE, "Precision not allowed in integer format specifier");
         unsigned base = type == 'b' ? 2 : type == 'o' ? 8 : type == 'x' || type == 'X' ? 16 : 10;
         jbuf t = {0};
@@ -682,6 +765,7 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
         buf_free(R, &t);
         if (p->alt && base != 10) prefix = type == 'b' ? "0b" : type == 'o' ? "0o" : type == 'x' ? "0x" : "0X";
     } else if (val_is_number(v) && (!type || strchr("eEfFgGn%", type))) {
+        if (!check_group(R, p, type)) return false;
         double d = val_to_double(v);
         if (v.t == JV_BIG && !big_to_double(R, v, &d)) return false;
         neg = signbit(d) && !isnan(d);
@@ -695,6 +779,12 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
             n = fb.len < sizeof digits ? fb.len : 0;
             memcpy(digits, fb.p, n);
             buf_free(R, &fb);
+            char *ep = memchr(digits, 'e', n);
+            if (p->alt && ep && !memchr(digits, '.', n)) { /* '#': the point kept, 1.e+16 */
+                memmove(ep + 1, ep, (size_t)(digits + n - ep));
+                *ep = '.';
+                n++;
+            }
         } else if (!isfinite(a)) {
             bool up = type == 'E' || type == 'F' || type == 'G';
             n = (size_t)snprintf(digits, sizeof digits, "%s", isnan(a) ? (up ? "NAN" : "nan") : (up ? "INF" : "inf"));
@@ -743,13 +833,22 @@ static bool format_number(jrt *R, jbuf *b, value v, const pspec *p)
     } else {
         return spec_error(R, type, v);
     }
-    if (p->group) n = group_digits(digits, n, p->group);
     char pre[4];
     size_t pl = 0;
     if (neg) pre[pl++] = '-';
     else if (p->sign == '+' || p->sign == ' ') pre[pl++] = p->sign;
     for (const char *q = prefix; *q; q++) pre[pl++] = *q;
-    return put_aligned(R, b, pre, pl, digits, n, n, p, '>');
+    if (!p->group) return put_aligned(R, b, pre, pl, digits, n, n, p, '>');
+    /* the digits before the point (an int's all of them), grouped; the rest after them */
+    bool whole = *prefix || (v.t != JV_FLOAT && (!type || strchr("bdoxXn", type)));
+    size_t nd = whole ? n : 0;
+    while (nd < n && digits[nd] >= '0' && digits[nd] <= '9') nd++;
+    int64_t min = p->fill == '0' && p->align == '=' && p->width > 0 ? p->width - (int64_t)pl - (int64_t)(n - nd) : 0;
+    jbuf body = {0};
+    bool ok = put_grouped(R, &body, digits, nd, p->group, type && strchr("boxX", type) ? 4 : 3, min) &&
+              buf_put(R, &body, digits + nd, n - nd) && put_aligned(R, b, pre, pl, body.p, body.len, body.len, p, '>');
+    buf_free(R, &body);
+    return ok;
 }
 
 /* format(value, spec) for one replacement field; on a safe template, string values are
@@ -763,9 +862,10 @@ static bool format_value(jrt *R, jbuf *b, value v, const char *spec, size_t slen
         pspec p;
         size_t n = 0, blen = v_sl(s);
         if (slen) {
-            ok = parse_spec(R, spec, slen, &p);
+            ok = parse_spec(R, spec, slen, &p, false) && check_group(R, &p, p.type ? p.type : 's');
             if (ok && p.type && p.type != 's') ok = spec_error(R, p.type, v);
             else if (ok && p.sign) ok = rt_error(R, JINN_ERR_VALUE, "Sign not allowed in string format specifier");
+            else if (ok && p.alt) ok = rt_error(R, JINN_ERR_VALUE, "Alternate form (#) not allowed in string format specifier");
             else if (ok && p.align == '=') ok = rt_error(R, JINN_ERR_VALUE, "'=' alignment not allowed in string format specifier");
             ok = ok && lib_utf8_len(R, v_sp(s), blen, &n);
             if (ok && p.prec >= 0 && (size_t)p.prec < n) {
@@ -783,7 +883,7 @@ static bool format_value(jrt *R, jbuf *b, value v, const char *spec, size_t slen
         return rt_error(R, JINN_ERR_TYPE, "unsupported format string passed to %s.__format__",
                         val_type_name(v));
     pspec p;
-    return parse_spec(R, spec, slen, &p) && format_number(R, b, v, &p);
+    return parse_spec(R, spec, slen, &p, true) && format_number(R, b, v, &p);
 }
 
 /* one field's value: arg_name, then .attr / [key] parts */
@@ -924,6 +1024,7 @@ BI_FN(s_format)
         if (ok && conv) {
             jbuf rb = {0};
             ok = conv == 's' ? print_str(R, &rb, v) : print_repr(R, &rb, v);
+            if (ok && conv == 'a') ok = ascii_of_repr(R, &rb);
             val_drop(R, v);
             v = ok ? v_str_from_buf(R, &rb) : (buf_free(R, &rb), v_err());
             ok = v.t != JV_ERROR;
@@ -943,48 +1044,55 @@ BI_FN(s_format)
  * The tables
  * ====================================================================================== */
 
+/* The parameter lists carry Python's own markers (src/registry.c binds by them in the jinja
+ * profile): the parameters before `/` take no keyword (`d.get('a', default=2)` is a
+ * TypeError, as `help(dict.get)` shows `get(self, key, default=None, /)`), those after a bare
+ * `*` only keywords (`l.sort(reverse=true)`); str.split takes both. Brackets are the
+ * documentation's, for the methods of CPython's older argument parser (`str.count(sub[,
+ * start[, end]])`): positional-only too, their errors worded their own way. */
+
 const jbuiltin bi_dict_methods[] = {
-    {"copy", d_copy, "self", 1},
-    {"get", d_get, "self key default", 2},
-    {"items", d_items, "self", 1},
-    {"keys", d_keys, "self", 1},
-    {"pop", d_pop, "self key default", 2},
-    {"setdefault", d_setdefault, "self key default", 2},
-    {"update", d_update, "self mapping **kwargs", 1},
-    {"values", d_values, "self", 1},
+    {"copy", d_copy, "self /", 1},
+    {"get", d_get, "self key default /", 2},
+    {"items", d_items, "self /", 1},
+    {"keys", d_keys, "self /", 1},
+    {"pop", d_pop, "self key default /", 2},
+    {"setdefault", d_setdefault, "self key default /", 2},
+    {"update", d_update, "self mapping / **kwargs", 1},
+    {"values", d_values, "self /", 1},
     {NULL, NULL, NULL, 0}
 };
 
 const jbuiltin bi_list_methods[] = {
-    {"append", l_append, "self item", 2},
-    {"clear", l_clear, "self", 1},
-    {"copy", l_copy, "self", 1},
-    {"count", l_count, "self item", 2},
-    {"extend", l_extend, "self iterable", 2},
-    {"index", l_index, "self item start end", 2},
-    {"insert", l_insert, "self index item", 3},
-    {"pop", l_pop, "self index", 1},
-    {"remove", l_remove, "self item", 2},
-    {"reverse", l_reverse, "self", 1},
-    {"sort", l_sort, "self key reverse", 1},
+    {"append", l_append, "self item /", 2},
+    {"clear", l_clear, "self /", 1},
+    {"copy", l_copy, "self /", 1},
+    {"count", l_count, "self item /", 2},
+    {"extend", l_extend, "self iterable /", 2},
+    {"index", l_index, "self item start end /", 2},
+    {"insert", l_insert, "self index item /", 3},
+    {"pop", l_pop, "self index /", 1},
+    {"remove", l_remove, "self item /", 2},
+    {"reverse", l_reverse, "self /", 1},
+    {"sort", l_sort, "self * key reverse", 1},
     {NULL, NULL, NULL, 0}
 };
 
 const jbuiltin bi_str_methods[] = {
-    {"capitalize", s_capitalize, "self", 1},
-    {"count", s_count, "self sub start end", 2},
-    {"endswith", s_endswith, "self suffix start end", 2},
-    {"find", s_find, "self sub start end", 2},
+    {"capitalize", s_capitalize, "self /", 1},
+    {"count", s_count, "self sub [start end]", 2},
+    {"endswith", s_endswith, "self suffix [start end]", 2},
+    {"find", s_find, "self sub [start end]", 2},
     {"format", s_format, "self *args **kwargs", 1},
-    {"join", s_join, "self iterable", 2},
-    {"lower", s_lower, "self", 1},
-    {"lstrip", s_lstrip, "self chars", 1},
-    {"replace", s_replace, "self old new count", 3},
-    {"rstrip", s_rstrip, "self chars", 1},
+    {"join", s_join, "self iterable /", 2},
+    {"lower", s_lower, "self /", 1},
+    {"lstrip", s_lstrip, "self chars /", 1},
+    {"replace", s_replace, "self old new count /", 3},
+    {"rstrip", s_rstrip, "self chars /", 1},
     {"split", s_split, "self sep maxsplit", 1},
-    {"startswith", s_startswith, "self prefix start end", 2},
-    {"strip", s_strip, "self chars", 1},
-    {"title", s_title, "self", 1},
-    {"upper", s_upper, "self", 1},
+    {"startswith", s_startswith, "self prefix [start end]", 2},
+    {"strip", s_strip, "self chars /", 1},
+    {"title", s_title, "self /", 1},
+    {"upper", s_upper, "self /", 1},
     {NULL, NULL, NULL, 0}
 };

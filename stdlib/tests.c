@@ -43,7 +43,8 @@ BI_FN(t_float)
 }
 BI_FN(t_string) { (void)R; RET(args[0].t == JV_STR); }
 BI_FN(t_mapping) { (void)R; RET(args[0].t == JV_DICT && !(args[0].f & JV_NS)); }
-BI_FN(t_callable) { (void)R; RET(args[0].t == JV_FUNC || args[0].t == JV_UNDEF); }
+/* (a cycler is an object with methods in Jinja2, not a callable; a joiner is one) */
+BI_FN(t_callable) { (void)R; RET((args[0].t == JV_FUNC && args[0].u.fn->kind != FN_CYCLER) || args[0].t == JV_UNDEF); }
 BI_FN(t_escaped) { (void)R; RET(args[0].t == JV_STR && (args[0].f & JV_SAFE)); }
 
 /* sequence: len() and __getitem__ both exist — str, list, tuple, dict (and Undefined) */

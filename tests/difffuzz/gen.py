@@ -33,7 +33,26 @@ CLASSES = [
     "pymethods",   # Python str methods beyond the dialect's list (DIALECT.md)
     "pyobjects",   # Python objects: range values, Markup reprs, complex numbers (a deliberate limit: skipped)
     "bugs",        # the other divergences this fuzzer found, one pattern each (KNOWN.md)
+    "calls",       # methods called with any arguments (keywords, arity, odd types); operators on any two types
 ]
+# the dialect's methods (DIALECT.md) and parameter names Python's or jinn's have, for "calls"
+CALL_METHODS = {
+    "dict": ["copy", "get", "items", "keys", "pop", "setdefault", "update", "values"],
+    "list": ["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort"],
+    "str": ["capitalize", "count", "endswith", "find", "format", "join", "lower", "lstrip", "replace", "rstrip",
+            "split", "startswith", "strip", "title", "upper"],
+}
+CALL_RECEIVERS = {
+    "dict": ["d", "{'a': 1, 'b': 2}", "dict(k=1)", "{}"],
+    "list": ["l", "ls", "[3, 1, 2]", "['b', 'a']", "(1, 2, 1)", "range(4)", "[]"],
+    "str": ["s", "t", "html", "'a,b,a'", "('<a>'|safe)", "''"],
+}
+CALL_ARGS = ["'a'", "1", "0", "-1", "none", "true", "1.5", "','", "[1, 2]", "(2**70)", "(-(2**70))", "nope", "(1,)",
+             "{'a': 1}", "''", "'ab'", "range(2)", "['xy']", "('b'|safe)"]
+CALL_KEYWORDS = ["key", "default", "item", "index", "start", "end", "sep", "maxsplit", "reverse", "chars", "count",
+                 "x", "mapping", "sub", "iterable", "prefix", "object", "value", "old", "new"]
+OPERANDS = ["1", "1.5", "true", "none", "'a'", "('a'|safe)", "[1]", "(1,)", "{'a': 1}", "range(2)", "(2**70)",
+            "([1]|reverse)", "nope", "s", "l", "''", "[]", "()", "'%s'", "'a%%'", "0", "(-2)"]
 # str methods Python has and the dialect does not list
 PY_METHODS = ["center(7, '*')", "ljust(4)", "zfill(4)", "swapcase()", "casefold()", "partition(' ')|list",
               "rsplit(',', 1)|last", "splitlines()|list", "isdigit()", "isalpha()", "expandtabs(4)", "isupper()",
@@ -597,7 +616,30 @@ class Gen:
                 self.tag("autoescape true") + self.out("(html|safe) ~ (html|safe)") + self.tag("endautoescape"),  # ~ of safe strings escapes them
                 self.tag("autoescape true") + self.out("('<a>'|safe)[0:2] ~ ('<i>'|safe)[1]") + self.tag("endautoescape"),  # a slice of safe text
             ]), {"m.html": ""}, []
+        if cls == "calls":
+            return "".join(self.call_expr() for _ in range(r.choice([1, 1, 2]))), {}, []
         raise ValueError(cls)
+
+    def call_expr(self):
+        """a method of any receiver with arguments of any shape, or an operator on any two types"""
+        r = self.r
+        if self.p(0.5):
+            kind = self.pick(sorted(CALL_METHODS))
+            name = self.pick(CALL_METHODS[kind])
+            # (a range as a key stored: no dict here holds one, value.c: KNOWN.md)
+            pool = [a for a in CALL_ARGS if a != "range(2)"] if name == "setdefault" else CALL_ARGS
+            args = [self.pick(pool) for _ in range(r.choice([0, 1, 1, 1, 2, 2, 3]))]
+            args += ["%s=%s" % (k, self.pick(pool)) for k in r.sample(CALL_KEYWORDS, r.choice([0, 0, 0, 0, 1, 2]))]
+            view = "|list" if name in ("items", "keys", "values") else ""  # a dict view prints as one
+            return self.tag("set r = %s" % self.pick(CALL_RECEIVERS[kind])) + \
+                self.out("r.%s(%s)%s" % (name, ", ".join(args), view)) + self.out("r")
+        op = self.pick(["+", "-", "*", "/", "//", "%", "**", "~", "<", ">=", "==", "in", "not in"])
+        left, right = OPERANDS, OPERANDS
+        if op == "**":  # no power of a big int
+            right = [o for o in OPERANDS if o != "(2**70)"]
+        if op in ("<", ">="):  # an iterator is ordered in jinn (value.c's compare: KNOWN.md)
+            left = right = [o for o in OPERANDS if "reverse" not in o]
+        return self.out("%s %s %s" % (self.pick(left), op, self.pick(right)))
 
     # ---- a whole case -------------------------------------------------------------------
     def case(self):
