@@ -1009,7 +1009,9 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
             rt_warn(R, "sort: integers and floats mixed: Jinjava 2.x fails here (ClassCastException, the result is null); "
                        "jinn compares them as numbers");
     }
-    if (ok) ok = lib_sort(R, items, keys, n, reverse);
+    /* (Jinja2's keys are lists: [k] for one attribute, as lib_multi_getattr makes several) */
+    if (ok) ok = multi && R->profile == PROF_JINJA ? lib_sort_listed(R, items, keys, n, reverse)
+                                                   : lib_sort(R, items, keys, n, reverse);
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
     if (keys != kst) rt_alloc(R, keys, n * sizeof *keys, 0);
     return ok;
