@@ -1060,7 +1060,8 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
         if (k.t == JV_ERROR) { ok = false; break; }
         keys[got] = k;
     }
-    if (ok && R->profile == PROF_JINJAVA) {
+    if (!ok) {
+    } else if (R->profile == PROF_JINJAVA) {
         /* Jinjava 2.x cannot compare a Long with a Double (or a BigDecimal): the sort fails
          * with a ClassCastException and gives null. jinn compares them as numbers, and says so. */
         int kinds = 0;
@@ -1069,10 +1070,11 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
         if (kinds & (kinds - 1))
             rt_warn(R, "sort: integers and floats mixed: Jinjava 2.x fails here (ClassCastException, the result is null); "
                        "jinn compares them as numbers");
+        ok = lib_sort(R, items, keys, n, reverse);
+    } else {
+        /* (Jinja2's keys are lists: [k] for one attribute, as lib_multi_getattr makes several) */
+        ok = lib_sort_listed(R, items, keys, n, reverse);
     }
-    /* (Jinja2's keys are lists: [k] for one attribute, as lib_multi_getattr makes several) */
-    if (ok) ok = multi && R->profile == PROF_JINJA ? lib_sort_listed(R, items, keys, n, reverse)
-                                                   : lib_sort(R, items, keys, n, reverse);
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
     if (keys != kst) rt_alloc(R, keys, n * sizeof *keys, 0);
     return ok;

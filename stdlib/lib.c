@@ -218,7 +218,7 @@ value lib_escape(jrt *R, value v)
  * anything else goes through val_compare, whose TypeError texts depend on the pair. */
 enum { SK_ANY, SK_STR, SK_NUM };
 
-static int sort_kind(const value *k, size_t n, bool *short_strs)
+static inline __attribute__((always_inline)) int sort_kind(const value *k, size_t n, bool *short_strs)
 {
     if (k[0].t == JV_STR) {
         *short_strs = true;
@@ -307,7 +307,8 @@ static bool small_sort(jrt *R, value *items, value *keys, size_t n, int kind, bo
     return true;
 }
 
-static bool sort_keys(jrt *R, value *items, value *keys, size_t n, bool reverse, bool undef_eq)
+static inline __attribute__((always_inline)) bool sort_keys(jrt *R, value *items, value *keys, size_t n, bool reverse,
+                                                             bool undef_eq)
 {
     if (n < 2) return true;
     const value *k = keys ? keys : items;
