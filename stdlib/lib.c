@@ -272,11 +272,10 @@ static inline __attribute__((always_inline)) bool goes_before(jrt *R, int kind, 
 /* a sort key that is a number (SK_NUM) as the double it is exactly */
 static inline double num_key(value k) { return k.t == JV_FLOAT ? k.u.d : (double)k.u.i; }
 
-/* Does key x (the later one) go before key y, for keys whose comparison can neither fail nor
- * charge (numbers, strings shorter than RT_UNIT_BYTES)? goes_before's answer. */
-static inline bool small_before(int kind, value x, value y, bool reverse)
+/* Does string key x (the later one) go before string key y? goes_before's answer for strings
+ * shorter than RT_UNIT_BYTES (their comparison charges nothing). */
+static inline bool small_str_before(value x, value y, bool reverse)
 {
-    if (kind == SK_NUM) return reverse ? num_key(y) < num_key(x) : num_key(x) < num_key(y);
     if (reverse) { value t = x; x = y; y = t; }
     const jstr *a = x.u.s, *b = y.u.s;
     size_t m = a->len < b->len ? a->len : b->len, i = 0;
@@ -293,10 +292,30 @@ static bool small_sort(jrt *R, value *items, value *keys, size_t n, int kind, bo
     for (size_t w = 1; w < n; w *= 2)
         if (!rt_charge(R, (int64_t)n)) return false;
     value *k = keys ? keys : items;
+    if (kind == SK_NUM) {
+        /* the keys as doubles once, moved along with the items (a key's type read once) */
+        double num[LIB_SORT_STACK];
+        for (size_t i = 0; i < n; i++) num[i] = num_key(k[i]);
+        for (size_t i = 1; i < n; i++) {
+            value x = items[i], xk = k[i];
+            double xn = num[i];
+            size_t j = i;
+            while (j > 0 && (reverse ? num[j - 1] < xn : xn < num[j - 1])) {
+                items[j] = items[j - 1];
+                if (keys) keys[j] = keys[j - 1];
+                num[j] = num[j - 1];
+                j--;
+            }
+            items[j] = x;
+            if (keys) keys[j] = xk;
+            num[j] = xn;
+        }
+        return true;
+    }
     for (size_t i = 1; i < n; i++) {
         value x = items[i], xk = k[i];
         size_t j = i;
-        while (j > 0 && small_before(kind, xk, k[j - 1], reverse)) {
+        while (j > 0 && small_str_before(xk, k[j - 1], reverse)) {
             items[j] = items[j - 1];
             if (keys) keys[j] = keys[j - 1];
             j--;
