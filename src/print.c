@@ -81,6 +81,13 @@ static inline char *short_float_back(double d, char *end)
                                  1e16, 1e17, 1e18};
     double a = fabs(d);
     if (!(a >= 1e-4 && a < 1e15)) return NULL;
+    /* first a number of at most 4 decimals below 1e11 (a price, a |round(4)'s result): the
+     * same reasoning with k = 4 (m < 2^53: exact), and decimal_back of 4 decimals, where the
+     * largest k's m has ten or more trailing zeros to divide off */
+    if (a < 1e11) {
+        int64_t m4 = (int64_t)(a * 1e4 + 0.5);
+        if ((double)m4 / 1e4 == a) return decimal_back((uint64_t)m4, 4, d < 0, end);
+    }
     uint64_t bits;
     memcpy(&bits, &a, sizeof bits);
     /* floor(log10 a) is f or f + 1, f = floor(e2·log10 2) (78913 / 2^18, exact enough for
