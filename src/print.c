@@ -48,6 +48,24 @@ static inline char *decimal_back(uint64_t m, int k, bool neg, char *end)
     char *p = end;
     if (fu == 0) {
         *--p = '0';
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    } else if (k <= 4) {
+        /* up to 4 decimals (a |round(n)'s, print_float's first try): as four digits in one
+         * word (fu scaled to 4 places: its leading zeros, then trailing ones), the last digit
+         * in its highest byte; the trailing zeros, its high zero digits, counted by a clz and
+         * shifted out at the top, so the store of the word at end - 4 ends with the last
+         * nonzero decimal (the bytes before the decimals are overwritten below) */
+        static const uint32_t scale[] = {10000, 1000, 100, 10, 1};
+        uint32_t f = (uint32_t)fu * scale[k];
+        uint16_t hi, lo;
+        memcpy(&hi, dtoa_two_digits + 2 * (f / 100), 2);
+        memcpy(&lo, dtoa_two_digits + 2 * (f % 100), 2);
+        uint32_t w = hi | (uint32_t)lo << 16;
+        int tz = __builtin_clz(w ^ 0x30303030u) >> 3; /* (fu != 0: a digit is not 0) */
+        w <<= 8 * tz;
+        memcpy(end - 4, &w, 4);
+        p = end - (4 - tz);
+#endif
     } else {
         /* the trailing zeros, four at a time (a short number's m has up to 14 of them) */
         while (fu % 10000 == 0) fu /= 10000, k -= 4;
