@@ -338,7 +338,7 @@ static char *utoa(uint64_t v, char *buf)
 
 /* digs (nd <= 17 of them) × 10^(x - nd + 1) as "ddd.ddd" / "0.000ddd", at least one digit
  * after the point; x is the scientific exponent, -4 <= x < 16 */
-static size_t fixed(const char *digs, int nd, int x, char *out)
+static inline size_t fixed(const char *digs, int nd, int x, char *out)
 {
     if (x < 0) {
         memcpy(out, "0.000", 5);
@@ -371,7 +371,7 @@ static size_t mantissa(const char *digs, int nd, bool java, char *out)
 }
 
 /* the sign, and "nan", "inf" or "0.0" for the numbers without digits; 0 for the others */
-static size_t special(uint64_t bits, bool java, char *out, size_t *o)
+static inline size_t special(uint64_t bits, bool java, char *out, size_t *o)
 {
     *o = 0;
     if (((bits >> 52) & 0x7ff) == 0x7ff && (bits << 12)) {

@@ -132,6 +132,26 @@ static bool final_sigma(const int32_t *cp, size_t n, size_t i)
 
 value lib_case(jrt *R, const char *s, size_t len, int mode)
 {
+    /* a name of 4 to 8 bytes (most keys, channel names): the two overlapping words lib_ascii
+     * and lib_case_ascii would each read, read once, tested and mapped together */
+    if ((mode == LIB_UPPER || mode == LIB_LOWER) && len >= 4 && len <= 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        if (!((a | b) & 0x80808080u)) {
+            jstr *o = str_new(R, len);
+            if (!o) return v_err();
+            const uint32_t lo = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'a' : 0x80 - 'A');
+            const uint32_t hi = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'z' - 1 : 0x80 - 'Z' - 1);
+            a ^= (((a + lo) & ~(a + hi)) & 0x80808080u) >> 2;
+            b ^= (((b + lo) & ~(b + hi)) & 0x80808080u) >> 2;
+            memcpy(o->s, &a, 4);
+            memcpy(o->s + len - 4, &b, 4);
+            value v = {.t = JV_STR};
+            v.u.s = o;
+            return v;
+        }
+    }
     /* ASCII fast path for upper/lower: no code point needs ICU (lib.h) */
     if ((mode == LIB_UPPER || mode == LIB_LOWER) && lib_ascii(s, len)) {
         jstr *o = str_new(R, len);
