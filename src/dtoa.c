@@ -97,6 +97,9 @@ static inline u128 mul_shift_192(u128 m, uint64_t p, uint32_t delta)
 /* the 125 leading bits of 5^i, 0 <= i < 326 */
 static u128 pow5_split(uint32_t i)
 {
+    /* 5^i itself for i < 26 (a double between about 1e-5 and 2^53 needs one of these): it
+     * has pow5bits(i) bits, all of them exact (the table below gives the same, checked) */
+    if (i < 26) return (u128)POW5_TABLE[i] << (POW5_BITCOUNT - pow5bits(i));
     uint32_t base = i / 26, off = i % 26;
     u128 m = mk128(POW5_SPLIT2[base]);
     if (off) m = mul_shift_192(m, POW5_TABLE[off], pow5bits(i) - pow5bits(base * 26));
