@@ -97,6 +97,9 @@ static inline u128 mul_shift_192(u128 m, uint64_t p, uint32_t delta)
 /* the 125 leading bits of 5^i, 0 <= i < 326 */
 static u128 pow5_split(uint32_t i)
 {
+    /* 5^i itself for i < 26 (a double between about 1e-5 and 2^53 needs one of these): it
+     * has pow5bits(i) bits, all of them exact (the table below gives the same, checked) */
+    if (i < 26) return (u128)POW5_TABLE[i] << (POW5_BITCOUNT - pow5bits(i));
     uint32_t base = i / 26, off = i % 26;
     u128 m = mk128(POW5_SPLIT2[base]);
     if (off) m = mul_shift_192(m, POW5_TABLE[off], pow5bits(i) - pow5bits(base * 26));
@@ -319,11 +322,26 @@ size_t dtoa_digits(uint64_t v, char *out)
     return n;
 }
 
-static char *utoa(uint64_t v, char *buf) { return dtoa_digits_back(v, buf + 20); }
+/* (a 16- or 17-digit number, Ryu's usual answer: its last sixteen digits as two words of eight
+ * at once, dtoa_swar8, instead of eight steps of two) */
+static char *utoa(uint64_t v, char *buf)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (v >= 1000000000000000u) {
+        const uint64_t zeros = 0x3030303030303030u;
+        uint64_t hi = v / 100000000, lo = dtoa_swar8((uint32_t)(v - hi * 100000000)) + zeros;
+        uint64_t top = hi / 100000000, mid = dtoa_swar8((uint32_t)(hi - top * 100000000)) + zeros;
+        memcpy(buf + 4, &mid, 8);
+        memcpy(buf + 12, &lo, 8);
+        return top ? dtoa_digits_back(top, buf + 4) : buf + 4; /* (16 digits: mid's first is not 0) */
+    }
+#endif
+    return dtoa_digits_back(v, buf + 20);
+}
 
 /* digs (nd <= 17 of them) × 10^(x - nd + 1) as "ddd.ddd" / "0.000ddd", at least one digit
  * after the point; x is the scientific exponent, -4 <= x < 16 */
-static size_t fixed(const char *digs, int nd, int x, char *out)
+static inline size_t fixed(const char *digs, int nd, int x, char *out)
 {
     if (x < 0) {
         memcpy(out, "0.000", 5);
@@ -356,7 +374,7 @@ static size_t mantissa(const char *digs, int nd, bool java, char *out)
 }
 
 /* the sign, and "nan", "inf" or "0.0" for the numbers without digits; 0 for the others */
-static size_t special(uint64_t bits, bool java, char *out, size_t *o)
+static inline size_t special(uint64_t bits, bool java, char *out, size_t *o)
 {
     *o = 0;
     if (((bits >> 52) & 0x7ff) == 0x7ff && (bits << 12)) {
@@ -597,6 +615,25 @@ static inline bool digits8(const char *p, uint64_t *w)
 #endif
 }
 
+/* digits8's test and value for four digits (a short decimal's fraction: "4.9875", the rest of
+ * a long one after its eights) */
+static inline bool digits4(const char *p, uint64_t *w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, 4);
+    if (((v & 0xF0F0F0F0u) | (((v + 0x06060606u) & 0xF0F0F0F0u) >> 4)) != 0x33333333u) return false;
+    v = ((v & 0x0F0F0F0Fu) * 2561) >> 8;          /* 10·first + second, per pair */
+    v = ((v & 0x00FF00FFu) * 6553601) >> 16;      /* 100·first + second */
+    *w = *w * 10000u + v;
+    return true;
+#else
+    (void)p;
+    (void)w;
+    return false;
+#endif
+}
+
 bool dtoa_parse(const char *s, size_t n, double *out)
 {
     const char *p = s, *e = s + n;
@@ -620,6 +657,7 @@ bool dtoa_parse(const char *s, size_t n, double *out)
             for (; p < e && *p == '0'; p++, e10--) any = true;
         int f = nd;
         for (; nd <= 11 && e - p >= 8 && digits8(p, &w); p += 8) nd += 8;
+        if (nd <= 15 && e - p >= 4 && digits4(p, &w)) p += 4, nd += 4;
         for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++, nd++) {
             if (nd == 19) return false;
             w = w * 10 + c;

@@ -48,6 +48,24 @@ static inline char *decimal_back(uint64_t m, int k, bool neg, char *end)
     char *p = end;
     if (fu == 0) {
         *--p = '0';
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    } else if (k <= 4) {
+        /* up to 4 decimals (a |round(n)'s, print_float's first try): as four digits in one
+         * word (fu scaled to 4 places: its leading zeros, then trailing ones), the last digit
+         * in its highest byte; the trailing zeros, its high zero digits, counted by a clz and
+         * shifted out at the top, so the store of the word at end - 4 ends with the last
+         * nonzero decimal (the bytes before the decimals are overwritten below) */
+        static const uint32_t scale[] = {10000, 1000, 100, 10, 1};
+        uint32_t f = (uint32_t)fu * scale[k];
+        uint16_t hi, lo;
+        memcpy(&hi, dtoa_two_digits + 2 * (f / 100), 2);
+        memcpy(&lo, dtoa_two_digits + 2 * (f % 100), 2);
+        uint32_t w = hi | (uint32_t)lo << 16;
+        int tz = __builtin_clz(w ^ 0x30303030u) >> 3; /* (fu != 0: a digit is not 0) */
+        w <<= 8 * tz;
+        memcpy(end - 4, &w, 4);
+        p = end - (4 - tz);
+#endif
     } else {
         /* the trailing zeros, four at a time (a short number's m has up to 14 of them) */
         while (fu % 10000 == 0) fu /= 10000, k -= 4;
@@ -81,6 +99,13 @@ static inline char *short_float_back(double d, char *end)
                                  1e16, 1e17, 1e18};
     double a = fabs(d);
     if (!(a >= 1e-4 && a < 1e15)) return NULL;
+    /* first a number of at most 4 decimals below 1e11 (a price, a |round(4)'s result): the
+     * same reasoning with k = 4 (m < 2^53: exact), and decimal_back of 4 decimals, where the
+     * largest k's m has ten or more trailing zeros to divide off */
+    if (a < 1e11) {
+        int64_t m4 = (int64_t)(a * 1e4 + 0.5);
+        if ((double)m4 / 1e4 == a) return decimal_back((uint64_t)m4, 4, d < 0, end);
+    }
     uint64_t bits;
     memcpy(&bits, &a, sizeof bits);
     /* floor(log10 a) is f or f + 1, f = floor(e2·log10 2) (78913 / 2^18, exact enough for

@@ -426,6 +426,64 @@ static inline char *join_put(char *w, const char *s, size_t n)
     return w + n;
 }
 
+/* join_printed's most parts (its scratch, on the C stack: PRINT_FLOAT_MAX bytes a part) */
+#define JOIN_PRINTED_MAX 16
+
+/* join_any's plain join (no Markup) of strings and numbers, the jinja profile's: the numbers'
+ * texts (print_str's: an int's digits, a float's repr) printed into a scratch on the C stack
+ * first, so that the result is made at its size and filled, as a join of strings only is,
+ * with no buffer grown, printed into and copied out. Charged as the buffer's way charges: the
+ * buffer buf_grow would make for join_any's estimate, each part as it is put. 1: *made is the
+ * result; 0: failed (a charge, the string); -1: not such a join (a part of another kind, too
+ * many parts): join_any's buffer way. */
+static int join_printed(jrt *R, const value *parts, size_t got, value d, jstr **made)
+{
+    if (got > JOIN_PRINTED_MAX || R->profile != PROF_JINJA) return -1;
+    for (size_t i = 0; i < got; i++)
+        if (!(parts[i].t == JV_STR || parts[i].t == JV_INT || (parts[i].t == JV_FLOAT && !(parts[i].f & JV_DEC))))
+            return -1;
+    char txt[JOIN_PRINTED_MAX][PRINT_FLOAT_MAX];
+    const char *src[JOIN_PRINTED_MAX];
+    size_t len[JOIN_PRINTED_MAX];
+    /* the buffer's charge: buf_grow's 64-byte-doubled capacity for join_any's estimate */
+    size_t want = got ? (got - 1) * v_sl(d) + 1 : 1;
+    for (size_t i = 0; i < got; i++) want += parts[i].t == JV_STR ? v_sl(parts[i]) : 24;
+    size_t cap = 64;
+    while (cap < want + 1) {
+        if (cap > SIZE_MAX / 2) { cap = want + 1; break; }
+        cap *= 2;
+    }
+    if (!rt_charge_bytes(R, cap)) return 0;
+    size_t total = got ? (got - 1) * v_sl(d) : 0;
+    for (size_t i = 0; i < got; i++) {
+        value p = parts[i];
+        if (p.t == JV_STR) {
+            if (v_sl(p) >= 64 && !rt_charge(R, (int64_t)(v_sl(p) / 4))) return 0;
+            src[i] = v_sp(p), len[i] = v_sl(p);
+        } else {
+            if (p.t == JV_INT) {
+                char *e = txt[i] + PRINT_FLOAT_MAX;
+                src[i] = dtoa_int_back(p.u.i, e);
+                len[i] = (size_t)(e - src[i]);
+            } else {
+                src[i] = txt[i];
+                len[i] = print_float_text(p.u.d, txt[i]);
+            }
+            if (!rt_charge_bytes(R, len[i])) return 0;
+        }
+        total += len[i];
+    }
+    jstr *r = str_new(R, total);
+    if (!r) return 0;
+    char *w = r->s;
+    for (size_t i = 0; i < got; i++) {
+        if (i) w = join_put(w, v_sp(d), v_sl(d));
+        w = join_put(w, src[i], len[i]);
+    }
+    *made = r;
+    return 1;
+}
+
 /* join's general way: any iterable, attributes, parts that are not strings, Markup */
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -454,6 +512,7 @@ static bool join_any(jrt *R, value *args, value *out)
     }
     jbuf b = {0};
     jstr *made = NULL; /* the result, when made at its size */
+    int printed;
     bool all_str = ok && !markup;
     for (size_t i = 0; all_str && i < got; i++) all_str = parts[i].t == JV_STR;
     if (all_str) {
@@ -475,6 +534,8 @@ static bool join_any(jrt *R, value *args, value *out)
                 if (v_sl(parts[i])) { memcpy(w, v_sp(parts[i]), v_sl(parts[i])); w += v_sl(parts[i]); }
             }
         }
+    } else if (ok && !markup && (printed = join_printed(R, parts, got, d, &made)) >= 0) {
+        ok = printed == 1;
     } else if (ok && !markup) {
         /* the plain join: each part printed straight into one buffer sized once (no string
          * per part), charged as lib_soft_str and val_to_str's string would have been */
@@ -1002,7 +1063,8 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
         if (k.t == JV_ERROR) { ok = false; break; }
         keys[got] = k;
     }
-    if (ok && R->profile == PROF_JINJAVA) {
+    if (!ok) {
+    } else if (R->profile == PROF_JINJAVA) {
         /* Jinjava 2.x cannot compare a Long with a Double (or a BigDecimal): the sort fails
          * with a ClassCastException and gives null. jinn compares them as numbers, and says so. */
         int kinds = 0;
@@ -1011,8 +1073,11 @@ static bool sort_values(jrt *R, value *items, size_t n, value attr, bool multi, 
         if (kinds & (kinds - 1))
             rt_warn(R, "sort: integers and floats mixed: Jinjava 2.x fails here (ClassCastException, the result is null); "
                        "jinn compares them as numbers");
+        ok = lib_sort(R, items, keys, n, reverse);
+    } else {
+        /* (Jinja2's keys are lists: [k] for one attribute, as lib_multi_getattr makes several) */
+        ok = lib_sort_listed(R, items, keys, n, reverse);
     }
-    if (ok) ok = lib_sort(R, items, keys, n, reverse);
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
     if (keys != kst) rt_alloc(R, keys, n * sizeof *keys, 0);
     return ok;

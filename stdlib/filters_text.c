@@ -1305,10 +1305,21 @@ BI_EXT(flt_groupby)
     if (R->err_kind) return false;
     value l;
     if (!lib_items(R, args[0], &l)) return false;
-    value items = lib_list_of(R, l.u.l->items, l.u.l->len);
-    val_drop(R, l);
-    if (items.t == JV_ERROR) return false;
-    size_t n = items.u.l->len;
+    size_t n = l.u.l->len;
+    /* the items in the order to sort: a few on the C stack, borrowed from l (which lives until
+     * the groups hold their own references: no copy of the list, not counted in memory_bytes
+     * as lib_sort's scratch is not); more in a copy of the list */
+    value ist[LIB_SORT_STACK], items = v_none();
+    value *its = ist;
+    if (n <= LIB_SORT_STACK) {
+        for (size_t i = 0; i < n; i++) ist[i] = l.u.l->items[i];
+    } else {
+        items = lib_list_of(R, l.u.l->items, n);
+        val_drop(R, l);
+        l = v_none();
+        if (items.t == JV_ERROR) return false;
+        its = items.u.l->items;
+    }
     lib_attr at;
     lib_attr_init(&at, args[1]);
     /* the keys of a few items on the C stack, as lib_sort's scratch (not counted in memory_bytes) */
@@ -1317,10 +1328,10 @@ BI_EXT(flt_groupby)
     bool ok = keys != NULL;
     size_t got = 0;
     for (; ok && got < n; got++) {
-        keys[got] = group_key(R, items.u.l->items[got], &at, args[2], !cs);
+        keys[got] = group_key(R, its[got], &at, args[2], !cs);
         if (keys[got].t == JV_ERROR) { ok = false; break; }
     }
-    if (ok) ok = lib_sort(R, items.u.l->items, keys, n, false);
+    if (ok) ok = lib_sort(R, its, keys, n, false);
     *out = v_list(R, 0);
     if (out->t == JV_ERROR) ok = false;
     for (size_t i = 0; ok && i < n;) {
@@ -1328,8 +1339,8 @@ BI_EXT(flt_groupby)
         while (j < n && (keys[j].t == JV_STR && keys[i].t == JV_STR ? str_eq(keys[j].u.s, keys[i].u.s)
                                                                      : val_equal(keys[j], keys[i])))
             j++;
-        value grp = lib_list_of(R, items.u.l->items + i, j - i);
-        value g = cs ? val_dup(keys[i]) : group_key(R, items.u.l->items[i], &at, args[2], false);
+        value grp = lib_list_of(R, its + i, j - i);
+        value g = cs ? val_dup(keys[i]) : group_key(R, its[i], &at, args[2], false);
         if (grp.t == JV_ERROR || g.t == JV_ERROR) {
             if (grp.t != JV_ERROR) val_drop(R, grp);
             if (g.t != JV_ERROR) val_drop(R, g);
@@ -1344,6 +1355,7 @@ BI_EXT(flt_groupby)
     for (size_t i = 0; i < got; i++) val_drop(R, keys[i]);
     if (keys && keys != kst) rt_alloc(R, keys, (n + 1) * sizeof *keys, 0);
     val_drop(R, items);
+    val_drop(R, l);
     if (!ok && out->t != JV_ERROR) { val_drop(R, *out); *out = v_none(); }
     return ok;
 }

@@ -132,6 +132,26 @@ static bool final_sigma(const int32_t *cp, size_t n, size_t i)
 
 value lib_case(jrt *R, const char *s, size_t len, int mode)
 {
+    /* a name of 4 to 8 bytes (most keys, channel names): the two overlapping words lib_ascii
+     * and lib_case_ascii would each read, read once, tested and mapped together */
+    if ((mode == LIB_UPPER || mode == LIB_LOWER) && len >= 4 && len <= 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        if (!((a | b) & 0x80808080u)) {
+            jstr *o = str_new(R, len);
+            if (!o) return v_err();
+            const uint32_t lo = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'a' : 0x80 - 'A');
+            const uint32_t hi = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'z' - 1 : 0x80 - 'Z' - 1);
+            a ^= (((a + lo) & ~(a + hi)) & 0x80808080u) >> 2;
+            b ^= (((b + lo) & ~(b + hi)) & 0x80808080u) >> 2;
+            memcpy(o->s, &a, 4);
+            memcpy(o->s + len - 4, &b, 4);
+            value v = {.t = JV_STR};
+            v.u.s = o;
+            return v;
+        }
+    }
     /* ASCII fast path for upper/lower: no code point needs ICU (lib.h) */
     if ((mode == LIB_UPPER || mode == LIB_LOWER) && lib_ascii(s, len)) {
         jstr *o = str_new(R, len);
@@ -218,7 +238,7 @@ value lib_escape(jrt *R, value v)
  * anything else goes through val_compare, whose TypeError texts depend on the pair. */
 enum { SK_ANY, SK_STR, SK_NUM };
 
-static int sort_kind(const value *k, size_t n, bool *short_strs)
+static inline __attribute__((always_inline)) int sort_kind(const value *k, size_t n, bool *short_strs)
 {
     if (k[0].t == JV_STR) {
         *short_strs = true;
@@ -240,7 +260,7 @@ static int sort_kind(const value *k, size_t n, bool *short_strs)
  * keeps equal items in their original order). The later element is the left operand, as in
  * CPython's merge, so the TypeError names the types in the order Python does for simple cases. */
 static inline __attribute__((always_inline)) bool goes_before(jrt *R, int kind, const value *k, const double *num, size_t b, size_t a,
-                               bool reverse, bool *res)
+                               bool reverse, bool undef_eq, bool *res)
 {
     if (kind == SK_NUM) {
         *res = reverse ? num[a] < num[b] : num[b] < num[a];
@@ -257,13 +277,77 @@ static inline __attribute__((always_inline)) bool goes_before(jrt *R, int kind, 
         *res = i < m ? (unsigned char)x->s[i] < (unsigned char)y->s[i] : x->len < y->len;
         return true;
     }
+    if (undef_eq && k[b].t == JV_UNDEF && k[a].t == JV_UNDEF) {
+        /* [u] < [v]: list compare asks u == v first, True for two Undefined (StrictUndefined's
+         * == fails, with the left operand's message) */
+        *res = false;
+        return rt_strict_ok(R, k[b]);
+    }
     int c;
     if (!val_compare(R, k[b], k[a], &c, "<")) return false;
     *res = c == -1;
     return true;
 }
 
-bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
+/* a sort key that is a number (SK_NUM) as the double it is exactly */
+static inline double num_key(value k) { return k.t == JV_FLOAT ? k.u.d : (double)k.u.i; }
+
+/* Does string key x (the later one) go before string key y? goes_before's answer for strings
+ * shorter than RT_UNIT_BYTES (their comparison charges nothing). */
+static inline bool small_str_before(value x, value y, bool reverse)
+{
+    if (reverse) { value t = x; x = y; y = t; }
+    const jstr *a = x.u.s, *b = y.u.s;
+    size_t m = a->len < b->len ? a->len : b->len, i = 0;
+    while (i < m && a->s[i] == b->s[i]) i++;
+    return i < m ? (unsigned char)a->s[i] < (unsigned char)b->s[i] : a->len < b->len;
+}
+
+/* A short list whose comparisons cannot fail nor charge anything (most: a few rows by a
+ * number or a short name): a stable insertion sort that moves the items and keys themselves,
+ * with no permutation to build and apply; charged as the merge passes of lib_sort would have
+ * been. */
+static bool small_sort(jrt *R, value *items, value *keys, size_t n, int kind, bool reverse)
+{
+    for (size_t w = 1; w < n; w *= 2)
+        if (!rt_charge(R, (int64_t)n)) return false;
+    value *k = keys ? keys : items;
+    if (kind == SK_NUM) {
+        /* the keys as doubles once, moved along with the items (a key's type read once) */
+        double num[LIB_SORT_STACK];
+        for (size_t i = 0; i < n; i++) num[i] = num_key(k[i]);
+        for (size_t i = 1; i < n; i++) {
+            value x = items[i], xk = k[i];
+            double xn = num[i];
+            size_t j = i;
+            while (j > 0 && (reverse ? num[j - 1] < xn : xn < num[j - 1])) {
+                items[j] = items[j - 1];
+                if (keys) keys[j] = keys[j - 1];
+                num[j] = num[j - 1];
+                j--;
+            }
+            items[j] = x;
+            if (keys) keys[j] = xk;
+            num[j] = xn;
+        }
+        return true;
+    }
+    for (size_t i = 1; i < n; i++) {
+        value x = items[i], xk = k[i];
+        size_t j = i;
+        while (j > 0 && small_str_before(xk, k[j - 1], reverse)) {
+            items[j] = items[j - 1];
+            if (keys) keys[j] = keys[j - 1];
+            j--;
+        }
+        items[j] = x;
+        if (keys) keys[j] = xk;
+    }
+    return true;
+}
+
+static inline __attribute__((always_inline)) bool sort_keys(jrt *R, value *items, value *keys, size_t n, bool reverse,
+                                                             bool undef_eq)
 {
     if (n < 2) return true;
     const value *k = keys ? keys : items;
@@ -275,7 +359,7 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         if (kind == SK_NUM)
             for (int i = 0; i < 2; i++) num2[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
         bool before;
-        if (!rt_charge(R, 2) || !goes_before(R, kind, k, num2, 1, 0, reverse, &before)) return false;
+        if (!rt_charge(R, 2) || !goes_before(R, kind, k, num2, 1, 0, reverse, undef_eq, &before)) return false;
         if (before) {
             value t = items[0];
             items[0] = items[1], items[1] = t;
@@ -283,6 +367,8 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         }
         return true;
     }
+    if (n <= LIB_SORT_STACK && (kind == SK_NUM || (kind == SK_STR && short_strs)))
+        return small_sort(R, items, keys, n, kind, reverse);
     /* one block: the permutation and its merge buffer, the keys as doubles, the items' and
      * keys' copies to permute from */
     size_t nv = keys ? 2 * n : n;
@@ -301,23 +387,8 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
         if (num) num[i] = k[i].t == JV_FLOAT ? k[i].u.d : (double)k[i].u.i;
     }
     bool ok = true;
-    bool small = n <= LIB_SORT_STACK && (kind == SK_NUM || (kind == SK_STR && short_strs));
-    if (small) {
-        /* a short list whose comparisons cannot fail nor charge anything: a (stable)
-         * insertion sort, charged as the merge passes below would have been */
-        for (size_t w = 1; w < n && ok; w *= 2) ok = rt_charge(R, (int64_t)n);
-        for (size_t i = 1; ok && i < n; i++) {
-            size_t x = ix[i], j = i;
-            bool before;
-            while (j > 0 && goes_before(R, kind, k, num, x, ix[j - 1], reverse, &before) && before) {
-                ix[j] = ix[j - 1];
-                j--;
-            }
-            ix[j] = x;
-        }
-    }
     /* bottom-up merge sort: runs of width 1, 2, 4, ... merged from ix into tmp and back */
-    for (size_t w = 1; w < n && ok && !small; w *= 2) {
+    for (size_t w = 1; w < n && ok; w *= 2) {
         /* a pass makes at most n comparisons: charged (and the interrupt polled) per pass */
         if (!rt_charge(R, (int64_t)n)) { ok = false; break; }
         for (size_t lo = 0; lo < n && ok; lo += 2 * w) {
@@ -326,7 +397,7 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
             size_t i = lo, j = mid, o = lo;
             while (i < mid && j < hi) {
                 bool before;
-                if (!goes_before(R, kind, k, num, ix[j], ix[i], reverse, &before)) { ok = false; break; }
+                if (!goes_before(R, kind, k, num, ix[j], ix[i], reverse, undef_eq, &before)) { ok = false; break; }
                 tmp[o++] = before ? ix[j++] : ix[i++];
             }
             if (!ok) break;
@@ -355,6 +426,16 @@ bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
     }
     if (blk != stk) rt_alloc(R, blk, bytes, 0);
     return ok;
+}
+
+bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse)
+{
+    return sort_keys(R, items, keys, n, reverse, false);
+}
+
+bool lib_sort_listed(jrt *R, value *items, value *keys, size_t n, bool reverse)
+{
+    return sort_keys(R, items, keys, n, reverse, true);
 }
 
 value lib_ignore_case_str(jrt *R, value v)

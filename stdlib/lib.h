@@ -130,6 +130,10 @@ value lib_escape(jrt *R, value v);
  * order. Comparisons use val_compare with "<", so incomparable keys fail with Python's
  * TypeError text. keys may be NULL: the items are their own keys. */
 bool lib_sort(jrt *R, value *items, value *keys, size_t n, bool reverse);
+/* lib_sort of keys as |sort's make_multi_attrgetter makes them, each in a list of one: two
+ * undefined keys are then equal (list compare asks == first, and two Undefined are equal),
+ * where a bare undefined fails every compare (list.sort(), dictsort, groupby, max) */
+bool lib_sort_listed(jrt *R, value *items, value *keys, size_t n, bool reverse);
 /* a sort of at most this many items needs no allocation (its scratch is on the C stack) */
 #define LIB_SORT_STACK 16
 
