@@ -754,6 +754,24 @@ static bool round_int(jrt *R, int64_t v, int64_t nd, int64_t *res)
     return true;
 }
 
+/* round(v, None) (method common): an int, a float's halves to even (Python's round(x));
+ * ceil and floor compute 10 ** None, a TypeError. (Out of line: f_round's fast path stays
+ * small.) */
+static __attribute__((noinline)) bool round_none(jrt *R, value v, int m, value *out)
+{
+    if (m) return rt_error(R, JINN_ERR_TYPE, "unsupported operand type(s) for ** or pow(): 'int' and 'NoneType'");
+    if (v.t == JV_UNDEF && !op_check_defined(R, v)) return false;
+    if (!val_is_number(v)) return rt_error(R, JINN_ERR_TYPE, "type %s doesn't define __round__ method", val_type_name(v));
+    if (v.t == JV_BOOL) { *out = v_int(v.u.b); return true; }
+    if (v.t != JV_FLOAT) { *out = val_dup(v); return true; }
+    double d = v.u.d;
+    if (isnan(d)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float NaN to integer");
+    if (isinf(d)) return rt_error(R, JINN_ERR_VALUE, "cannot convert float infinity to integer");
+    double r = nearbyint(d); /* (the default rounding: to nearest, halves to even) */
+    if (r >= -9223372036854775808.0 && r < 9223372036854775808.0) { *out = v_int((int64_t)r); return true; }
+    return big_from_double(R, r, out);
+}
+
 /* round's general way: ints, big ints, ceil and floor, the jinjava profile, errors */
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -763,13 +781,16 @@ static bool round_any(jrt *R, value *args, value *out)
     int64_t prec;
     const char *method = "common";
     size_t mlen = 6;
-    if (!arg_int(R, args, 1, 0, &prec, "precision")) return false;
+    /* precision none: Python's round(x, None), round(x) (common), or 10 ** None (ceil, floor) */
+    bool none = args[1].t == JV_NONE && R->profile != PROF_JINJAVA;
+    if (!none && !arg_int(R, args, 1, 0, &prec, "precision")) return false;
     if (ARG_GIVEN(2) && !arg_str(R, args, 2, "common", &method, &mlen, "method")) return false;
     int m = mlen == 6 && !memcmp(method, "common", 6) ? 0
           : mlen == 4 && !memcmp(method, "ceil", 4) ? 1
           : mlen == 5 && !memcmp(method, "floor", 5) ? 2 : -1;
     if (m < 0) return rt_error(R, JINN_ERR_VALUE, "method must be common, ceil or floor");
     value v = args[0];
+    if (none) return round_none(R, v, m, out);
     if (R->profile == PROF_JINJAVA) {
         /* Jinjava: a BigDecimal with exactly `precision` decimals, rounded HALF_UP (CEILING,
          * FLOOR) from the number's decimal text: 2.5|round is 3, 3|round(2) is 3.00 */
@@ -814,9 +835,10 @@ static bool round_any(jrt *R, value *args, value *out)
 BI_FN(f_round)
 {
     /* the common case first: a float, rounded the common way to a precision given as an int
-     * (or none), as round_any does it, without parsing the arguments' defaults */
+     * (or none, or not given), as round_any does it, without parsing the arguments' defaults */
     if (args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
         (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) {
+        if (args[1].t == JV_NONE) return round_none(R, args[0], 0, out); /* round(x): an int */
         double r;
         int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0;
         int64_t whole;
@@ -2007,8 +2029,8 @@ static int t_round(jrt *R, value *args, int nslots, char *buf, size_t cap, const
 {
     (void)nslots;
     if (!(args[0].t == JV_FLOAT && R->profile != PROF_JINJAVA && !ARG_GIVEN(2) &&
-          (args[1].t == JV_INT || args[1].t == JV_ABSENT || args[1].t == JV_NONE)) || cap < PRINT_FLOAT_MAX)
-        return -1;
+          (args[1].t == JV_INT || args[1].t == JV_ABSENT)) || cap < PRINT_FLOAT_MAX)
+        return -1; /* (precision none: f_round, an int) */
     double r;
     int64_t nd = args[1].t == JV_INT ? args[1].u.i : 0, m;
     if (round_quick(args[0].u.d, nd, &r, &m) && nd <= 4 && m > -1000000000000000 && m < 1000000000000000) {
