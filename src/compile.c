@@ -694,8 +694,8 @@ static __attribute__((noinline)) int bind_args_general(comp *c, const reg_row *r
     int fixed = sig->varargs >= 0 ? sig->varargs : sig->kwargs >= 0 ? sig->kwargs : sig->nslots;
     for (node *a = args ? args->head : NULL; a; a = a->next) {
         if (a->kind == N_KWARG) {
-            int k;
-            for (k = 0; k < fixed; k++)
+            int k; /* (not a positional-only parameter, before a `/`: registry.c) */
+            for (k = row->posonly > 0 ? row->posonly : 0; k < fixed; k++)
                 if (sig->lens[k] == a->slen && !memcmp(sig->names[k], a->s, a->slen)) break;
             if (k < fixed && !(first && k == 0)) {
                 if (slot_arg[k]) { cfail(c, a->pos, "%s '%s' got multiple values for argument '%.*s'", kind, b->name, (int)a->slen, a->s); return 0; }

@@ -192,8 +192,8 @@ BI_FN(fn_joiner)
 const jbuiltin bi_functions[] = {
     {"cycler", fn_cycler, "*items", 0},
     {"joiner", fn_joiner, "sep", 0},
-    {"dict", fn_dict, "mapping **kwargs", 0},
-    {"namespace", fn_namespace, "mapping **kwargs", 0},
+    {"dict", fn_dict, "mapping / **kwargs", 0},
+    {"namespace", fn_namespace, "mapping / **kwargs", 0},
     {"range", fn_range, "a b c", 1},
     /* filters_jinjava.c, dates.c */
     {"datetimeformat", fn_datetimeformat, "value format timezone locale tz", 0},
