@@ -1624,24 +1624,6 @@ static bool put_padded(jrt *R, jbuf *b, const char *s, size_t len, size_t ncp, c
 }
 
 /* %s, %r, %a: str() or repr(), cut to the precision, padded to the width */
-/* ascii(): the repr with every non-ASCII code point escaped, as \xhh, \uhhhh or \Uhhhhhhhh
- * (methods.c's str.format has its own for `!a`) */
-static bool ascii_of_repr(jrt *R, jbuf *rb)
-{
-    jbuf ab = {0};
-    bool ok = true;
-    for (size_t i = 0; ok && i < rb->len;) {
-        int32_t c;
-        size_t at = i;
-        if (!lib_utf8_next(R, rb->p, rb->len, &i, &c)) { ok = false; break; }
-        ok = c < 0x80 ? buf_put(R, &ab, rb->p + at, i - at)
-           : buf_printf(R, &ab, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)c);
-    }
-    buf_free(R, rb);
-    *rb = ab;
-    return ok;
-}
-
 static bool fmt_string(jrt *R, jbuf *b, value arg, char conv, bool markup, const fspec *f)
 {
     value s;
@@ -1649,7 +1631,7 @@ static bool fmt_string(jrt *R, jbuf *b, value arg, char conv, bool markup, const
         s = markup ? lib_escape(R, arg) : lib_soft_str(R, arg);
     } else {
         jbuf rb = {0};
-        if (!print_repr(R, &rb, arg) || (conv == 'a' && !ascii_of_repr(R, &rb))) { buf_free(R, &rb); return false; }
+        if (!print_repr(R, &rb, arg) || (conv == 'a' && !lib_ascii_of_repr(R, &rb))) { buf_free(R, &rb); return false; }
         s = v_str_from_buf(R, &rb);
         if (markup && s.t == JV_STR) {
             value e = lib_escape_str(R, v_sp(s), v_sl(s));

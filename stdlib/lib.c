@@ -30,6 +30,22 @@ bool lib_utf8_next(jrt *R, const char *s, size_t len, size_t *i, int32_t *cp)
     return true;
 }
 
+bool lib_ascii_of_repr(jrt *R, jbuf *rb)
+{
+    jbuf ab = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < rb->len;) {
+        int32_t c;
+        size_t at = i;
+        if (!lib_utf8_next(R, rb->p, rb->len, &i, &c)) { ok = false; break; }
+        ok = c < 0x80 ? buf_put(R, &ab, rb->p + at, i - at)
+           : buf_printf(R, &ab, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)c);
+    }
+    buf_free(R, rb);
+    *rb = ab;
+    return ok;
+}
+
 bool lib_utf8_len(jrt *R, const char *s, size_t len, size_t *n)
 {
     if (!rt_charge_bytes(R, len)) return false; /* the bytes scanned */

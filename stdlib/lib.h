@@ -28,6 +28,9 @@ const jbuiltin *lib_find(const jbuiltin *table, const char *name, size_t len);
 /* Decode one code point at s[*i] (len bytes in all), advance *i; false + JINN_ERR_VALUE on
  * invalid UTF-8. */
 bool lib_utf8_next(jrt *R, const char *s, size_t len, size_t *i, int32_t *cp);
+/* Python's ascii() of a repr: rb's every non-ASCII code point escaped as \xhh, \uhhhh or
+ * \Uhhhhhhhh, in place (rb is replaced; false on an allocation failure). For `%a` and `!a`. */
+bool lib_ascii_of_repr(jrt *R, jbuf *rb);
 /* Number of code points of a valid UTF-8 string (error on invalid input). */
 bool lib_utf8_len(jrt *R, const char *s, size_t len, size_t *n);
 /* Append the UTF-8 encoding of cp. */

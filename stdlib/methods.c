@@ -59,24 +59,6 @@ static bool index_arg(jrt *R, value *args, int i, int64_t dflt, int kind, int64_
     return rt_error(R, JINN_ERR_TYPE, "slice indices must be integers%s or have an __index__ method", kind == IX_STR ? " or None" : "");
 }
 
-/* ascii(): the repr in rb with every non-ASCII code point escaped, as \xhh, \uhhhh or
- * \Uhhhhhhhh (filters.c's %a has its own: no shared header of the stdlib's takes it) */
-static bool ascii_of_repr(jrt *R, jbuf *rb)
-{
-    jbuf ab = {0};
-    bool ok = true;
-    for (size_t i = 0; ok && i < rb->len;) {
-        int32_t c;
-        size_t at = i;
-        if (!lib_utf8_next(R, rb->p, rb->len, &i, &c)) { ok = false; break; }
-        ok = c < 0x80 ? buf_put(R, &ab, rb->p + at, i - at)
-           : buf_printf(R, &ab, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)c);
-    }
-    buf_free(R, rb);
-    *rb = ab;
-    return ok;
-}
-
 /* a Python repr() for an error message, in a buffer the caller frees */
 static const char *repr_of(jrt *R, jbuf *b, value v)
 {
@@ -1024,7 +1006,7 @@ BI_FN(s_format)
         if (ok && conv) {
             jbuf rb = {0};
             ok = conv == 's' ? print_str(R, &rb, v) : print_repr(R, &rb, v);
-            if (ok && conv == 'a') ok = ascii_of_repr(R, &rb);
+            if (ok && conv == 'a') ok = lib_ascii_of_repr(R, &rb);
             val_drop(R, v);
             v = ok ? v_str_from_buf(R, &rb) : (buf_free(R, &rb), v_err());
             ok = v.t != JV_ERROR;
