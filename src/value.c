@@ -252,6 +252,22 @@ void rt_warn(jrt *R, const char *fmt, ...)
     R->nwarnings++;
 }
 
+void rt_warn_move(jrt *R, const void *from, const void *to, uint32_t pos)
+{
+    for (size_t i = 0; i + sizeof(warn_site) <= R->warn_at.len; i += sizeof(warn_site)) {
+        warn_site w;
+        memcpy(&w, R->warn_at.p + i, sizeof w);
+        if (w.tmpl != from) continue;
+        w.tmpl = to;
+        w.pos = pos;
+        memcpy(R->warn_at.p + i, &w, sizeof w);
+    }
+    if (R->at_tmpl == from) {
+        R->at_tmpl = to;
+        R->at_pos = pos;
+    }
+}
+
 bool rt_overflow(jrt *R) { return rt_error(R, JINN_ERR_VALUE, "integer overflow"); }
 
 /* ======================================================================================

@@ -330,6 +330,9 @@ extern const bool rt_cache_on; /* false under AddressSanitizer */
 bool rt_error(jrt *R, jinn_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4))); /* always returns false */
 void rt_warn(jrt *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The warnings raised in template `from` (and the site to come) are at template `to`, position
+ * pos, from now on: `from` is about to be freed (|render's string, src/vm.c). */
+void rt_warn_move(jrt *R, const void *from, const void *to, uint32_t pos);
 bool rt_overflow(jrt *R); /* "integer overflow" */
 
 /* ---- constructors (all return owned values) ----------------------------------------------- */

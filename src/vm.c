@@ -893,16 +893,7 @@ static bool vm_render_string(jrt *R, const char *src, size_t len, value *out)
     /* T goes now: an error in it is reported at the |render that ran it */
     if (!ok && V->err_set && V->err_tmpl == T) { V->err_set = false; V->err_tmpl = NULL; }
     if (V->coll_tmpl == T) { V->coll_tmpl = CT; V->coll_pos = pos; }
-    /* so are its warnings (their sites would name a freed template) */
-    for (size_t i = 0; i + sizeof(warn_site) <= R->warn_at.len; i += sizeof(warn_site)) {
-        warn_site w;
-        memcpy(&w, R->warn_at.p + i, sizeof w);
-        if (w.tmpl != T) continue;
-        w.tmpl = CT;
-        w.pos = pos;
-        memcpy(R->warn_at.p + i, &w, sizeof w);
-    }
-    if (R->at_tmpl == T) { R->at_tmpl = CT; R->at_pos = pos; }
+    rt_warn_move(R, T, CT, pos); /* so are its warnings (their sites would name a freed template) */
     comp_free(R, T);
     return ok;
 }
