@@ -293,8 +293,8 @@ bool op_arith(jrt *R, int op, value a, value b, value *out)
         if (((a.t == JV_STR || a.t == JV_LIST) && b.t == JV_BIG) || ((b.t == JV_STR || b.t == JV_LIST) && a.t == JV_BIG))
             return is_seq(a) || is_seq(b) ? rt_error(R, JINN_ERR_VALUE, "cannot fit 'int' into an index-sized integer")
                                           : type_error2(R, op, a, b); /* a range or an iterator does not repeat */
-        if ((a.t == JV_STR || (a.t == JV_LIST && !(a.f & (JV_RANGE | JV_ITER)))) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
-        if ((b.t == JV_STR || (b.t == JV_LIST && !(b.f & (JV_RANGE | JV_ITER)))) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
+        if (is_seq(a) && is_intlike(b)) return repeat_seq(R, a, ival(b), out);
+        if (is_seq(b) && is_intlike(a)) return repeat_seq(R, b, ival(a), out);
     }
     if (op == OPB_MOD && a.t == JV_STR) {
         /* "%s and %s" % (a, b): printf-style formatting, done by the stdlib's format filter */
@@ -620,8 +620,7 @@ static __attribute__((noinline)) bool contains_any(jrt *R, value container, valu
         if (!val_hashable(item)) {
             /* a range, an iterator, a function or a namespace hashes in Python, and is no key
              * here (no dict holds one) */
-            if ((item.t == JV_LIST && (item.f & (JV_RANGE | JV_ITER))) || item.t == JV_FUNC ||
-                (item.t == JV_DICT && (item.f & JV_NS))) {
+            if (val_unheld_key(item)) {
                 *out = false;
                 return true;
             }

@@ -479,6 +479,12 @@ static inline size_t v_len_list(value v) { return v.u.l->len; }
 
 /* ---- dicts ----------------------------------------------------------------------------- */
 bool val_hashable(value v);
+/* A key that hashes in Python but that no dict here can hold (val_hashable is false): a range,
+ * an iterator, a function or a namespace. A lookup of one finds nothing (`in`, get, pop). */
+static inline bool val_unheld_key(value v)
+{
+    return (v.t == JV_LIST && (v.f & (JV_RANGE | JV_ITER))) || v.t == JV_FUNC || (v.t == JV_DICT && (v.f & JV_NS));
+}
 uint32_t val_hash(value v);
 value *dict_get(jdict *d, value key);                    /* borrowed slot or NULL */
 value *dict_get_str(jdict *d, const char *k, size_t len);

@@ -827,11 +827,9 @@ bool lib_check_hashable(jrt *R, value v)
 
 bool lib_check_key(jrt *R, value v)
 {
-    /* a range or an iterator hashes in Python too, and no dict here holds one: the caller
-     * finds no such key without a lookup (methods.c's no_key); nor a function or a namespace
-     * (hashed by identity in Python), which dict_get finds in no dict */
-    if ((v.t == JV_LIST && (v.f & (JV_RANGE | JV_ITER))) || v.t == JV_FUNC || (v.t == JV_DICT && (v.f & JV_NS)))
-        return true;
+    /* a range, an iterator, a function or a namespace hashes in Python too, and no dict here
+     * holds one: the caller finds no such key (val_unheld_key) */
+    if (val_unheld_key(v)) return true;
     return v.t == JV_UNDEF ? rt_strict_ok(R, v) : lib_check_hashable(R, v);
 }
 

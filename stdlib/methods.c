@@ -81,15 +81,13 @@ BI_FN(d_update)
 
 /* a range or an iterator as a key looked up: hashable in Python, and no dict here holds one
  * (lib_check_key lets it by) */
-static bool no_key(value k) { return k.t == JV_LIST && (k.f & (JV_RANGE | JV_ITER)); }
-
 /* get(key, default=None) */
 BI_FN(d_get)
 {
     value *v;
     if (args[1].t == JV_STR) v = dict_get_jstr(args[0].u.m, args[1].u.s); /* hashable, its hash cached */
     else if (!lib_check_key(R, args[1])) return false;
-    else v = no_key(args[1]) ? NULL : dict_get(args[0].u.m, args[1]);
+    else v = val_unheld_key(args[1]) ? NULL : dict_get(args[0].u.m, args[1]);
     *out = v ? val_dup(*v) : ARG_GIVEN(2) ? val_dup(args[2]) : v_none();
     return true;
 }
@@ -119,7 +117,7 @@ BI_FN(d_pop)
     if (!mutable_receiver(R, &args[0], "pop")) return false;
     /* CPython answers an empty dict before it hashes the key: {}.pop([1], 0) is 0 */
     if (!(args[0].u.m->len == 0 && ARG_GIVEN(2)) && !lib_check_key(R, args[1])) return false;
-    if (args[0].u.m->len == 0 || no_key(args[1]) || !dict_get(args[0].u.m, args[1])) {
+    if (args[0].u.m->len == 0 || val_unheld_key(args[1]) || !dict_get(args[0].u.m, args[1])) {
         if (ARG_GIVEN(2)) { *out = val_dup(args[2]); return true; }
         jbuf b = {0};
         rt_error(R, JINN_ERR_VALUE, "KeyError: %s", repr_of(R, &b, args[1]));
