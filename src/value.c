@@ -279,11 +279,7 @@ bool buf_grow(jrt *R, jbuf *b, size_t extra)
     if (b->len + extra + 1 <= b->cap) return true;
     size_t need = b->len + extra + 1;
     if (need < b->len) return rt_overflow(R);
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2) { cap = need; break; }
-        cap *= 2;
-    }
+    size_t cap = buf_grown_cap(b->cap, need);
     /* bytes produced into a buffer (join, format, printing, serialising, the output) are work;
      * an error or warning message is not charged, so it survives the fuel limit it reports */
     if (b != &R->warnings && !rt_charge_bytes(R, cap - b->cap)) return false;

@@ -610,5 +610,16 @@ static inline bool buf_putc(jrt *R, jbuf *b, char c)
 static inline bool buf_puts(jrt *R, jbuf *b, const char *s) { return buf_put(R, b, s, strlen(s)); }
 bool buf_printf(jrt *R, jbuf *b, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void buf_free(jrt *R, jbuf *b);
+/* the capacity buf_grow gives a buffer of capacity cap (0: none yet) to hold need bytes: from
+ * 64, doubled (what it charges for is the growth) */
+static inline size_t buf_grown_cap(size_t cap, size_t need)
+{
+    if (!cap) cap = 64;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2) return need;
+        cap *= 2;
+    }
+    return cap;
+}
 
 #endif

@@ -448,12 +448,7 @@ static int join_printed(jrt *R, const value *parts, size_t got, value d, jstr **
     /* the buffer's charge: buf_grow's 64-byte-doubled capacity for join_any's estimate */
     size_t want = got ? (got - 1) * v_sl(d) + 1 : 1;
     for (size_t i = 0; i < got; i++) want += parts[i].t == JV_STR ? v_sl(parts[i]) : 24;
-    size_t cap = 64;
-    while (cap < want + 1) {
-        if (cap > SIZE_MAX / 2) { cap = want + 1; break; }
-        cap *= 2;
-    }
-    if (!rt_charge_bytes(R, cap)) return 0;
+    if (!rt_charge_bytes(R, buf_grown_cap(0, want + 1))) return 0;
     size_t total = got ? (got - 1) * v_sl(d) : 0;
     for (size_t i = 0; i < got; i++) {
         value p = parts[i];
