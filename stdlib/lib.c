@@ -157,10 +157,8 @@ value lib_case(jrt *R, const char *s, size_t len, int mode)
         if (!((a | b) & 0x80808080u)) {
             jstr *o = str_new(R, len);
             if (!o) return v_err();
-            const uint32_t lo = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'a' : 0x80 - 'A');
-            const uint32_t hi = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'z' - 1 : 0x80 - 'Z' - 1);
-            a ^= (((a + lo) & ~(a + hi)) & 0x80808080u) >> 2;
-            b ^= (((b + lo) & ~(b + hi)) & 0x80808080u) >> 2;
+            a = lib_case_word4(a, mode);
+            b = lib_case_word4(b, mode);
             memcpy(o->s, &a, 4);
             memcpy(o->s + len - 4, &b, 4);
             value v = {.t = JV_STR};

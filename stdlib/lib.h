@@ -66,6 +66,15 @@ static inline bool lib_ascii(const char *s, size_t len)
     return !(any & 0x8080808080808080u);
 }
 
+/* lib_case_ascii's step (below) on four ASCII bytes in a word: a name of 4 to 8 bytes is two
+ * such words, overlapping */
+static inline uint32_t lib_case_word4(uint32_t w, int mode)
+{
+    const uint32_t lo = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'a' : 0x80 - 'A');
+    const uint32_t hi = 0x01010101u * (mode == LIB_UPPER ? 0x80 - 'z' - 1 : 0x80 - 'Z' - 1);
+    return w ^ (((w + lo) & ~(w + hi)) & 0x80808080u) >> 2;
+}
+
 /* str.upper() (mode LIB_UPPER) or str.lower() (LIB_LOWER) of an ASCII s (lib_ascii) into
  * dst[0..len-1], which may not overlap s. Eight bytes at a time: in a word of ASCII bytes,
  * b + (0x80 - 'a') sets a byte's top bit when b >= 'a' and b + (0x80 - 'z' - 1) when b > 'z'
@@ -93,8 +102,8 @@ static inline void lib_case_ascii(char *dst, const char *s, size_t len, int mode
         uint32_t a, b;
         memcpy(&a, s, 4);
         memcpy(&b, s + len - 4, 4);
-        a ^= (((a + (uint32_t)lo) & ~(a + (uint32_t)hi)) & (uint32_t)high) >> 2;
-        b ^= (((b + (uint32_t)lo) & ~(b + (uint32_t)hi)) & (uint32_t)high) >> 2;
+        a = lib_case_word4(a, mode);
+        b = lib_case_word4(b, mode);
         memcpy(dst, &a, 4);
         memcpy(dst + len - 4, &b, 4);
         k = len;
