@@ -194,14 +194,9 @@ static bool push_out(vm *V)
 static __attribute__((noinline)) bool print_float_out(vm *V, jbuf *o, double d, bool last)
 {
     size_t len0 = o->len;
-    if (!len0 && last && V->fl_out == -(V->nouts - 1) && V->flt_depth == V->depth) {
-        V->fl_out = V->nouts - 1;
-        V->fl_len = 0;
-        V->fl = d;
-        return true;
-    }
-    if (!print_float(V->R, o, d)) return false;
-    if (!len0) {
+    bool unread = !len0 && last && V->fl_out == -(V->nouts - 1) && V->flt_depth == V->depth;
+    if (!unread && !print_float(V->R, o, d)) return false;
+    if (!len0) { /* (unread: o->len is 0, which the empty buffer matches) */
         V->fl_out = V->nouts - 1;
         V->fl_len = o->len;
         V->fl = d;
